@@ -1,0 +1,3 @@
+from crashlint.cli import main
+
+main()

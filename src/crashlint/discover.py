@@ -1,0 +1,160 @@
+"""Which files a scan reads: paths and folders, .gitignore, default excludes, language by extension."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from crashlint.findings import Note
+from crashlint.languages import grammar_for
+
+# SPEC §6: never scanned unless passed explicitly.
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {"node_modules", "dist", "build", ".venv", "venv", "vendor", ".git", "__pycache__", ".hg", ".svn", ".tox",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".crashlint_cache", ".next", ".nuxt", "coverage", "site-packages"}
+)
+GENERATED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js", ".d.ts", ".d.mts", ".d.cts", "_pb2.py", "_pb2_grpc.py")
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    abs_path: str
+    rel_path: str  # POSIX, relative to the scan root
+    grammar: str
+
+
+@dataclass
+class Discovery:
+    root: str
+    files: list[SourceFile] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def scan_root(paths: list[Path]) -> Path:
+    """One folder: that folder. Otherwise the working directory, or the paths' common ancestor."""
+    if len(paths) == 1 and paths[0].is_dir():
+        return paths[0].resolve()
+    resolved = [p.resolve() for p in paths]
+    cwd = Path.cwd().resolve()
+    if all(cwd == r or cwd in r.parents for r in resolved):
+        return cwd
+    common = Path(os.path.commonpath([str(r) for r in resolved]))
+    return common if common.is_dir() else common.parent
+
+
+def _is_generated_name(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(GENERATED_SUFFIXES)
+
+
+def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+    try:
+        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _ancestor_ignores(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+    """`.gitignore` files above the scan root, up to the repository top, still apply inside it."""
+    specs: list[tuple[Path, pathspec.PathSpec]] = []
+    for parent in root.parents:
+        spec = _gitignore(parent)
+        if spec is not None:
+            specs.append((parent, spec))
+        if (parent / ".git").exists():
+            break
+    else:
+        return []
+    return list(reversed(specs))
+
+
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    for base, spec in specs:
+        try:
+            rel = path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        if spec.match_file(rel + "/" if is_dir else rel):
+            return True
+    return False
+
+
+def discover(
+    paths: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None
+) -> Discovery:
+    if not paths:
+        paths = ["."]
+    as_paths = [Path(p) for p in paths]
+    for p in as_paths:
+        if not p.exists():
+            raise UsageError(f"path does not exist: {p}")
+    root = scan_root(as_paths)
+    result = Discovery(root=str(root))
+    user_excludes = pathspec.GitIgnoreSpec.from_lines(exclude or [])
+    seen: set[str] = set()
+
+    def rel_of(path: Path) -> str:
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return path.resolve().as_posix()
+
+    def add(path: Path) -> None:
+        grammar = grammar_for(path.name)
+        if grammar is None:
+            return
+        real = os.path.realpath(path)
+        if real in seen:
+            return
+        seen.add(real)
+        result.files.append(SourceFile(str(path.resolve()), rel_of(path), grammar))
+
+    for start in as_paths:
+        if start.is_file():
+            add(start)  # an explicit file is scanned even if ignored, as ruff and ESLint do
+            continue
+        start = start.resolve()
+        base_specs = _ancestor_ignores(start) if respect_gitignore else []
+
+        def on_error(err: OSError) -> None:
+            result.notes.append(Note(rel_of(Path(err.filename or start)), f"cannot read folder: {err.strerror}"))
+
+        specs_by_dir: dict[str, list[tuple[Path, pathspec.PathSpec]]] = {}
+        for dirpath, dirnames, filenames in os.walk(start, onerror=on_error):
+            here = Path(dirpath)
+            specs = specs_by_dir.pop(dirpath, base_specs)
+            if respect_gitignore:
+                own = _gitignore(here)
+                if own is not None:
+                    specs = specs + [(here, own)]
+            kept = []
+            for name in sorted(dirnames):
+                child = here / name
+                if name in DEFAULT_EXCLUDED_DIRS or child.is_symlink():
+                    continue
+                if respect_gitignore and _ignored(child, True, specs):
+                    continue
+                if user_excludes.match_file(rel_of(child) + "/"):
+                    continue
+                kept.append(name)
+                specs_by_dir[str(child)] = specs
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                if grammar_for(name) is None or _is_generated_name(name):
+                    continue
+                child = here / name
+                if respect_gitignore and _ignored(child, False, specs):
+                    continue
+                if user_excludes.match_file(rel_of(child)):
+                    continue
+                add(child)
+    result.files.sort(key=lambda f: f.rel_path)
+    return result

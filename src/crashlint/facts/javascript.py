@@ -1,0 +1,566 @@
+"""Facts from a TypeScript / TSX / JavaScript tree.
+
+One tree-sitter query (run in C) captures every node kind the facts need; a single sorted sweep
+over the captures assigns scopes; small handlers turn each captured node into facts. No handler
+re-walks the tree: they look at the captured node and its direct fields only.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import tree_sitter
+
+from crashlint.facts.common import node_key, scope_id, short_text, span, sweep, text
+from crashlint.facts.model import (
+    MODULE_SCOPE,
+    Arg,
+    Assignment,
+    Call,
+    Decl,
+    Export,
+    FileFacts,
+    Path,
+    Value,
+)
+from crashlint.languages import ts_language
+
+FUNCTION_KINDS = (
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "generator_function",
+    "arrow_function",
+    "method_definition",
+)
+CLASS_KINDS_JS = ("class_declaration", "class")
+CLASS_KINDS_TS = ("class_declaration", "class", "abstract_class_declaration")
+FIELD_KIND = {"javascript": "field_definition", "typescript": "public_field_definition", "tsx": "public_field_definition"}
+
+# Wrappers that do not change which object an expression denotes.
+TRANSPARENT = frozenset(
+    {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression", "type_assertion"}
+)
+STATEMENT_PARENTS = frozenset(
+    {
+        "expression_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "return_statement",
+        "export_statement",
+        "public_field_definition",
+        "field_definition",
+        "if_statement",
+        "throw_statement",
+    }
+)
+# Methods that return their receiver, so `const c = createClient().on("error", h)` binds the client.
+FLUENT_METHODS = frozenset({"on", "once", "addListener", "prependListener", "setMaxListeners", "connect"})
+
+
+def query_source(grammar: str) -> str:
+    classes = CLASS_KINDS_JS if grammar == "javascript" else CLASS_KINDS_TS
+    return "\n".join(
+        [
+            "(import_statement) @import",
+            "(export_statement) @export",
+            "(variable_declarator) @declarator",
+            "(assignment_expression) @assign",
+            "(call_expression) @call",
+            "(new_expression) @call",
+            "(return_statement) @return",
+            f"({FIELD_KIND[grammar]}) @field",
+            "[" + " ".join(f"({k})" for k in FUNCTION_KINDS) + "] @function",
+            "[" + " ".join(f"({k})" for k in classes) + "] @class",
+        ]
+    )
+
+
+@cache
+def _query(grammar: str) -> tree_sitter.Query:
+    return tree_sitter.Query(ts_language(grammar), query_source(grammar))
+
+
+def unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
+    while node is not None and node.type in TRANSPARENT:
+        node = node.named_children[0] if node.named_child_count else None
+    return node
+
+
+def unwrap_await(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
+    node = unwrap(node)
+    while node is not None and node.type == "await_expression":
+        node = unwrap(node.named_children[0] if node.named_child_count else None)
+    return node
+
+
+def dotted(node: tree_sitter.Node | None) -> Path:
+    """`a.b.c` → ("a", "b", "c"); `this.x` → ("this", "x"); anything else → ()."""
+    parts: list[str] = []
+    node = unwrap(node)
+    while node is not None:
+        kind = node.type
+        if kind == "member_expression":
+            prop = node.child_by_field_name("property")
+            if prop is None or prop.type not in ("property_identifier", "private_property_identifier"):
+                return ()
+            parts.append(text(prop))
+            node = unwrap(node.child_by_field_name("object"))
+        elif kind == "identifier":
+            parts.append(text(node))
+            break
+        elif kind == "this":
+            parts.append("this")
+            break
+        else:
+            return ()
+    return tuple(reversed(parts))
+
+
+def string_value(node: tree_sitter.Node | None) -> str | None:
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type == "string":
+        return "".join(text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
+    if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
+        return "".join(text(c) for c in node.named_children if c.type == "string_fragment")
+    return None
+
+
+def require_source(node: tree_sitter.Node | None) -> str | None:
+    """The module of a `require("m")` call, else None."""
+    node = unwrap(node)
+    if node is None or node.type != "call_expression":
+        return None
+    fn = node.child_by_field_name("function")
+    if fn is None or fn.type != "identifier" or text(fn) != "require":
+        return None
+    args = node.child_by_field_name("arguments")
+    if args is None or args.named_child_count != 1:
+        return None
+    return string_value(args.named_children[0])
+
+
+class _Extractor:
+    def __init__(self, facts: FileFacts, grammar: str) -> None:
+        self.facts = facts
+        self.field_kind = FIELD_KIND[grammar]
+        self.call_index: dict[tuple[int, int, int], int] = {}
+        self.class_scopes: set[int] = set()
+
+    # ---- values and arguments -------------------------------------------------------------
+
+    def arg(self, node: tree_sitter.Node | None, depth: int = 0) -> Arg:
+        node = unwrap_await(node)
+        if node is None:
+            return Arg("other")
+        kind = node.type
+        if kind == "object" and depth < 3:
+            keys: list[str] = []
+            values: list[Arg] = []
+            spread = False
+            for child in node.named_children:
+                ck = child.type
+                if ck == "pair":
+                    key = child.child_by_field_name("key")
+                    name = string_value(key) if key is not None and key.type == "string" else text(key)
+                    keys.append(name)
+                    values.append(self.arg(child.child_by_field_name("value"), depth + 1))
+                elif ck == "shorthand_property_identifier":
+                    keys.append(text(child))
+                    values.append(Arg("ref", path=(text(child),)))
+                elif ck == "method_definition":
+                    keys.append(text(child.child_by_field_name("name")))
+                    values.append(Arg("function"))
+                elif ck == "spread_element":
+                    spread = True
+            return Arg("object", keys=tuple(keys), values=tuple(values), has_spread=spread)
+        if kind in ("string", "template_string"):
+            value = string_value(node)
+            return Arg("string", text=value if value is not None else short_text(node))
+        if kind in ("null", "undefined"):
+            return Arg("none")
+        if kind in ("identifier", "member_expression", "this"):
+            path = dotted(node)
+            if path == ("undefined",):
+                return Arg("none")
+            return Arg("ref", path=path, text=short_text(node)) if path else Arg("other", text=short_text(node))
+        if kind in ("call_expression", "new_expression"):
+            index = self.call_index.get(node_key(node), -1)
+            callee = self.facts.calls[index].callee if index >= 0 else ()
+            return Arg("new" if kind == "new_expression" else "call", path=callee, call=index, text=short_text(node))
+        if kind in ("arrow_function", "function_expression", "function", "generator_function"):
+            return Arg("function")
+        if kind == "spread_element":
+            return Arg("spread")
+        return Arg("other", text=short_text(node))
+
+    def chain_root(self, node: tree_sitter.Node) -> tuple[tree_sitter.Node, bool]:
+        """The innermost call of `a().b().c()`, and whether every link returns its receiver."""
+        fluent = True
+        while node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is None or fn.type != "member_expression":
+                break
+            inner = unwrap_await(fn.child_by_field_name("object"))
+            if inner is None or inner.type not in ("call_expression", "new_expression"):
+                break
+            if text(fn.child_by_field_name("property")) not in FLUENT_METHODS:
+                fluent = False
+            node = inner
+        return node, fluent
+
+    def value(self, node: tree_sitter.Node | None, bind_name: str | None = None) -> Value:
+        node = unwrap_await(node)
+        if node is None:
+            return Value("other")
+        kind = node.type
+        if kind in ("call_expression", "new_expression"):
+            module = require_source(node)
+            if module is not None:
+                return Value("import", module=module, name="default")
+            root, fluent = self.chain_root(node)
+            target = root if fluent else node
+            index = self.call_index.get(node_key(target), -1)
+            if index < 0:
+                return Value("other")
+            if bind_name is not None:
+                self.facts.calls[index].bound_to = bind_name
+            return Value("call", call=index)
+        if kind == "member_expression":
+            obj = node.child_by_field_name("object")
+            module = require_source(obj)
+            if module is not None:  # require("m").X
+                return Value("import", module=module, name=text(node.child_by_field_name("property")))
+            path = dotted(node)
+            return Value("ref", path=path) if path else Value("other")
+        if kind in ("identifier", "this"):
+            return Value("ref", path=(text(node),))
+        if kind == "object":
+            return Value("object", arg=self.arg(node))
+        if kind in ("arrow_function", "function_expression", "function", "generator_function"):
+            return Value("function", scope=scope_id(node))
+        return Value("other")
+
+    # ---- declarations ---------------------------------------------------------------------
+
+    def declare(self, scope: int, name: str, value: Value, line: int) -> None:
+        self.facts.decls.append(Decl(scope, name, value, line))
+
+    def declare_pattern(self, pattern: tree_sitter.Node, value_node, scopes, line: int) -> None:
+        scope = scopes[0]
+        if pattern.type == "identifier":
+            self.declare(scope, text(pattern), self.value(value_node, text(pattern)), line)
+            return
+        if pattern.type != "object_pattern":
+            return
+        module = require_source(value_node)
+        base = dotted(value_node) if module is None else ()
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern":
+                key = local = text(child)
+            elif child.type == "pair_pattern":
+                key = text(child.child_by_field_name("key"))
+                local_node = child.child_by_field_name("value")
+                if local_node is None or local_node.type != "identifier":
+                    continue
+                local = text(local_node)
+            else:
+                continue
+            if module is not None:
+                self.declare(scope, local, Value("import", module=module, name=key), line)
+            elif base:
+                self.declare(scope, local, Value("ref", path=base + (key,)), line)
+            else:
+                self.declare(scope, local, Value("other"), line)
+
+    def class_scope(self, scopes: tuple[int, ...]) -> int | None:
+        for sid in scopes:
+            if sid in self.class_scopes:
+                return sid
+        return None
+
+    # ---- handlers ---------------------------------------------------------------------------
+
+    def on_call(self, node: tree_sitter.Node, scopes: tuple[int, ...]) -> None:
+        is_new = node.type == "new_expression"
+        fn = node.child_by_field_name("constructor" if is_new else "function")
+        callee = dotted(fn)
+        args_node = node.child_by_field_name("arguments")
+        args: list[tree_sitter.Node] = []
+        star = False
+        if args_node is not None and args_node.type == "arguments":
+            for child in args_node.named_children:
+                if child.type == "spread_element":
+                    star = True
+                elif child.type != "comment":
+                    args.append(child)
+        parent = node.parent
+        stmt = node
+        probe = parent
+        while probe is not None and probe.type not in STATEMENT_PARENTS and probe.type != "statement_block":
+            if probe.type in FUNCTION_KINDS or probe.type == "program":
+                probe = None
+                break
+            probe = probe.parent
+        if probe is not None and probe.type != "statement_block":
+            stmt = probe
+            if stmt.parent is not None and stmt.parent.type == "export_statement":
+                stmt = stmt.parent
+        call = Call(
+            callee=callee,
+            is_new=is_new,
+            span=span(node),
+            stmt_span=span(stmt),
+            scopes=scopes,
+            has_star=star,
+            awaited=parent is not None and parent.type in ("await_expression", "yield_expression"),
+            used=parent is None or parent.type != "expression_statement",
+            text=short_text(node),
+        )
+        self.call_index[node_key(node)] = len(self.facts.calls)
+        self.facts.calls.append(call)
+        self._pending_args.append((call, args))
+        # `x.a().b()` : record the method on the innermost call of the chain
+        if fn is not None and fn.type == "member_expression" and not is_new:
+            inner = unwrap_await(fn.child_by_field_name("object"))
+            if inner is not None and inner.type in ("call_expression", "new_expression"):
+                self._pending_chain.append((inner, text(fn.child_by_field_name("property")), args))
+
+    def on_declarator(self, node: tree_sitter.Node, scopes) -> None:
+        name = node.child_by_field_name("name")
+        if name is not None:
+            self.declare_pattern(name, node.child_by_field_name("value"), scopes, node.start_point[0] + 1)
+
+    def on_field(self, node: tree_sitter.Node, scopes) -> None:
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None or value is None or not scopes or scopes[0] not in self.class_scopes:
+            return
+        label = "this." + text(name)
+        self.declare(scopes[0], label, self.value(value, label), node.start_point[0] + 1)
+
+    def on_assign(self, node: tree_sitter.Node, scopes) -> None:
+        left = unwrap(node.child_by_field_name("left"))
+        right = node.child_by_field_name("right")
+        line = node.start_point[0] + 1
+        if left is None:
+            return
+        if left.type == "identifier":
+            name = text(left)
+            scope = self._scope_declaring(name, scopes)
+            self.declare(scope, name, self.value(right, name), line)
+            return
+        path = dotted(left)
+        if not path:
+            return
+        if path[0] == "this" and len(path) == 2:
+            cls = self.class_scope(scopes)
+            if cls is not None:
+                label = "this." + path[1]
+                self.declare(cls, label, self.value(right, label), line)
+            return
+        if path == ("module", "exports"):
+            self.on_module_exports(right, line)
+            return
+        if len(path) == 3 and path[:2] == ("module", "exports") or len(path) == 2 and path[0] == "exports":
+            export_name = path[-1]
+            value = self.value(right, "<exports>." + export_name)
+            self.declare(MODULE_SCOPE, "<exports>." + export_name, value, line)
+            self.facts.exports.append(Export(export_name, local="<exports>." + export_name))
+            return
+        self.facts.assignments.append(Assignment(path, scopes, self.arg(right), line))
+
+    def on_module_exports(self, right, line: int) -> None:
+        right = unwrap(right)
+        if right is not None and right.type == "object":
+            for child in right.named_children:
+                if child.type == "shorthand_property_identifier":
+                    self.facts.exports.append(Export(text(child), local=text(child)))
+                elif child.type == "pair":
+                    key = text(child.child_by_field_name("key"))
+                    value = unwrap(child.child_by_field_name("value"))
+                    if value is not None and value.type == "identifier":
+                        self.facts.exports.append(Export(key, local=text(value)))
+                    else:
+                        self.declare(MODULE_SCOPE, "<exports>." + key, self.value(value, "<exports>." + key), line)
+                        self.facts.exports.append(Export(key, local="<exports>." + key))
+            return
+        self.declare(MODULE_SCOPE, "<default>", self.value(right, "<default>"), line)
+        self.facts.exports.append(Export("default", local="<default>"))
+
+    def _scope_declaring(self, name: str, scopes) -> int:
+        declared = self._declared_names
+        for sid in scopes:
+            if (sid, name) in declared:
+                return sid
+        return MODULE_SCOPE
+
+    def on_import(self, node: tree_sitter.Node, scopes) -> None:
+        source = string_value(node.child_by_field_name("source"))
+        line = node.start_point[0] + 1
+        for child in node.named_children:
+            if child.type == "import_require_clause":  # TS: import x = require("m")
+                ident = child.named_children[0] if child.named_child_count else None
+                module = string_value(child.child_by_field_name("source"))
+                if ident is not None and module is not None:
+                    self.declare(MODULE_SCOPE, text(ident), Value("import", module=module, name="default"), line)
+            elif child.type == "import_clause" and source is not None:
+                for part in child.named_children:
+                    if part.type == "identifier":
+                        self.declare(MODULE_SCOPE, text(part), Value("import", module=source, name="default"), line)
+                    elif part.type == "namespace_import":
+                        ident = part.named_children[0] if part.named_child_count else None
+                        if ident is not None:
+                            self.declare(MODULE_SCOPE, text(ident), Value("import", module=source, name=None), line)
+                    elif part.type == "named_imports":
+                        for spec in part.named_children:
+                            if spec.type != "import_specifier":
+                                continue
+                            name = spec.child_by_field_name("name")
+                            alias = spec.child_by_field_name("alias") or name
+                            imported = string_value(name) if name.type == "string" else text(name)
+                            self.declare(MODULE_SCOPE, text(alias), Value("import", module=source, name=imported), line)
+
+    def on_export(self, node: tree_sitter.Node, scopes) -> None:
+        exports = self.facts.exports
+        source = string_value(node.child_by_field_name("source"))
+        declaration = node.child_by_field_name("declaration")
+        is_default = any(c.type == "default" for c in node.children)
+        if declaration is not None:
+            if declaration.type in ("lexical_declaration", "variable_declaration"):
+                for declarator in declaration.named_children:
+                    if declarator.type == "variable_declarator":
+                        name = declarator.child_by_field_name("name")
+                        if name is not None and name.type == "identifier":
+                            exports.append(Export(text(name), local=text(name)))
+            else:
+                name = declaration.child_by_field_name("name")
+                if name is not None:
+                    exports.append(Export("default" if is_default else text(name), local=text(name)))
+            return
+        value = node.child_by_field_name("value")
+        if value is not None:  # export default <expression>
+            if unwrap(value).type == "identifier":
+                exports.append(Export("default", local=text(unwrap(value))))
+            else:
+                self.declare(MODULE_SCOPE, "<default>", self.value(value, "<default>"), node.start_point[0] + 1)
+                exports.append(Export("default", local="<default>"))
+            return
+        clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+        if clause is not None:
+            for spec in clause.named_children:
+                if spec.type != "export_specifier":
+                    continue
+                name = spec.child_by_field_name("name")
+                alias = spec.child_by_field_name("alias") or name
+                if source is None:
+                    exports.append(Export(text(alias), local=text(name)))
+                else:
+                    exports.append(Export(text(alias), module=source, source_name=text(name)))
+            return
+        namespace = next((c for c in node.named_children if c.type == "namespace_export"), None)
+        if source is not None:
+            if namespace is not None and namespace.named_child_count:
+                exports.append(Export(text(namespace.named_children[0]), module=source, source_name=None))
+            else:
+                exports.append(Export("*", module=source))
+
+    def on_return(self, node: tree_sitter.Node, scopes) -> None:
+        value = unwrap_await(node.named_children[0] if node.named_child_count else None)
+        self.returned(value, scopes[0])
+
+    def returned(self, value, function_scope: int) -> None:
+        if value is None:
+            return
+        if value.type in ("call_expression", "new_expression"):
+            root, fluent = self.chain_root(value)
+            index = self.call_index.get(node_key(root if fluent else value), -1)
+            if index >= 0:
+                self.facts.calls[index].returned = True
+            return
+        path = dotted(value)
+        if path:
+            self.facts.returns.append((function_scope, path))
+
+    def on_function(self, node: tree_sitter.Node, scopes) -> None:
+        sid = scope_id(node)
+        self.facts.scope_parents[sid] = scopes[0]
+        name = node.child_by_field_name("name")
+        if name is not None and node.type in ("function_declaration", "generator_function_declaration"):
+            self.declare(scopes[0], text(name), Value("function", scope=sid), node.start_point[0] + 1)
+        params = node.child_by_field_name("parameters")
+        single = node.child_by_field_name("parameter")  # `x => …`
+        plist = params.named_children if params is not None else ([single] if single is not None else [])
+        index = 0
+        for param in plist:
+            if param.type == "comment":
+                continue
+            ident = param
+            if ident.type in ("required_parameter", "optional_parameter"):
+                ident = ident.child_by_field_name("pattern")
+            if ident is not None and ident.type == "assignment_pattern":
+                ident = ident.child_by_field_name("left")
+            if ident is not None and ident.type == "identifier":
+                self.declare(sid, text(ident), Value("param", scope=sid, index=index), param.start_point[0] + 1)
+            index += 1
+        body = node.child_by_field_name("body")
+        if node.type == "arrow_function" and body is not None and body.type != "statement_block":
+            self._expression_bodies.append((body, sid))
+
+    def on_class(self, node: tree_sitter.Node, scopes) -> None:
+        self.class_scopes.add(scope_id(node))
+        self.facts.scope_parents[scope_id(node)] = scopes[0]
+        name = node.child_by_field_name("name")
+        if name is not None and node.type != "class":
+            self.declare(scopes[0], text(name), Value("other"), node.start_point[0] + 1)
+
+    def run(self, root: tree_sitter.Node, grammar: str) -> None:
+        captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
+        ordered = list(sweep(captures, ("function", "class")))
+        self._pending_args: list[tuple[Call, list]] = []
+        self._pending_chain: list[tuple] = []
+        self._expression_bodies: list[tuple] = []
+        # Pass 1: scopes, calls and the names each scope declares (so assignments find them).
+        self._declared_names: set[tuple[int, str]] = set()
+        later = []
+        for name, node, scopes in ordered:
+            if name == "call":
+                self.on_call(node, scopes)
+            elif name == "class":
+                self.on_class(node, scopes)
+            elif name == "function":
+                self.on_function(node, scopes)
+            else:
+                later.append((name, node, scopes))
+                if name == "declarator":
+                    ident = node.child_by_field_name("name")
+                    if ident is not None and ident.type == "identifier":
+                        self._declared_names.add((scopes[0], text(ident)))
+        self._declared_names.update((d.scope, d.name) for d in self.facts.decls)
+        # Pass 2: everything that refers to calls by node.
+        handlers = {
+            "import": self.on_import,
+            "export": self.on_export,
+            "declarator": self.on_declarator,
+            "assign": self.on_assign,
+            "return": self.on_return,
+            "field": self.on_field,
+        }
+        for name, node, scopes in later:
+            handlers[name](node, scopes)
+        for body, sid in self._expression_bodies:
+            self.returned(unwrap_await(body), sid)
+        for call, args in self._pending_args:
+            call.args = tuple(self.arg(a) for a in args)
+        for inner, method, args in self._pending_chain:
+            root, _ = self.chain_root(inner)
+            index = self.call_index.get(node_key(root), -1)
+            if index >= 0:
+                first = string_value(args[0]) if args else None
+                self.facts.calls[index].chain += ((method, first or ""),)
+
+
+def extract(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:
+    _Extractor(facts, grammar).run(root, grammar)

@@ -1,0 +1,114 @@
+"""Per-file facts: what one parse of one file tells the project model.
+
+Facts are plain, picklable data (no tree-sitter nodes), so that a file is parsed once and its
+facts can be produced in a worker process or loaded from a cache. Names are paths of segments as
+written (`("this", "redis")`, `("redis", "asyncio", "Redis")`); the project model resolves them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int, int, int]  # start_line, start_col, end_line, end_col (all 1-based)
+Path = tuple[str, ...]
+
+MODULE_SCOPE = 0  # scope id of the file's top level; other scopes are node start bytes + 1
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A summary of one argument (or option value) that rules can check without the tree."""
+
+    kind: str  # object | string | none | ref | new | call | function | spread | other
+    keys: tuple[str, ...] = ()  # object literal keys (JS objects, Python dict literals)
+    values: tuple["Arg", ...] = ()  # the value of each key, same order as keys
+    has_spread: bool = False  # `...rest` in an object literal / `**kw` in a dict literal
+    path: Path = ()  # for ref: the dotted name; for new/call: the callee
+    text: str = ""  # string literal value, or a short source excerpt
+    call: int = -1  # for new/call arguments: the index of that Call in FileFacts.calls
+
+    def value_of(self, key: str) -> "Arg | None":
+        for k, v in zip(self.keys, self.values):
+            if k == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class Value:
+    """What a declared name holds, as far as one file can tell."""
+
+    kind: str  # call | import | ref | object | function | param | other
+    call: int = -1  # kind=call: index into FileFacts.calls
+    module: str = ""  # kind=import: the module specifier as written ("./utils/redis", "ioredis")
+    name: str | None = None  # kind=import: imported name; "default"; None = the module object
+    path: Path = ()  # kind=ref: the aliased name
+    scope: int = 0  # kind=function/param: the function's scope id
+    index: int = 0  # kind=param: position of the parameter
+    arg: Arg | None = None  # kind=object: the literal
+
+
+@dataclass(frozen=True)
+class Decl:
+    scope: int
+    name: str  # "x", or "this.x" / "self.x" for attributes declared in a class
+    value: Value
+    line: int
+
+
+@dataclass
+class Call:
+    """A call or `new` expression."""
+
+    callee: Path  # () when the callee is not a plain dotted name
+    is_new: bool
+    span: Span  # the call expression
+    stmt_span: Span  # the enclosing statement: what a report quotes
+    scopes: tuple[int, ...]  # enclosing scopes, innermost first, ending with MODULE_SCOPE
+    args: tuple[Arg, ...] = ()
+    keywords: tuple[tuple[str, Arg], ...] = ()  # Python keyword arguments, in order
+    has_star: bool = False  # *args / **kwargs / ...spread: unknown arguments
+    chain: tuple[tuple[str, str], ...] = ()  # methods called on the result: (name, first string arg)
+    bound_to: str | None = None  # name declared (in scopes[0]) that holds the result
+    returned: bool = False  # `return <call>` in the enclosing function
+    context_managed: bool = False  # Python `with <call> as x` / `async with`
+    awaited: bool = False  # `await <call>` / `yield`: its value is consumed
+    used: bool = True  # False when the call is a bare expression statement
+    text: str = ""  # the call's source, truncated, for messages
+
+    def keyword(self, name: str) -> Arg | None:
+        for k, v in self.keywords:
+            if k == name:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str  # exported name; "default" for the default export; "*" for `export * from`
+    local: str | None = None  # local name it refers to, in the module scope
+    module: str | None = None  # re-export source specifier
+    source_name: str | None = None  # name in the re-exported module
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """`target.path = value` on a member path (e.g. `axios.defaults.timeout = 5000`)."""
+
+    target: Path
+    scopes: tuple[int, ...]
+    value: Arg
+    line: int
+
+
+@dataclass
+class FileFacts:
+    path: str  # relative to the scan root, POSIX
+    language: str
+    decls: list[Decl] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    returns: list[tuple[int, Path]] = field(default_factory=list)  # (function scope, returned name)
+    parse_errors: list[int] = field(default_factory=list)  # lines with syntax errors
+    scope_parents: dict[int, int] = field(default_factory=dict)  # function/class scope → enclosing scope

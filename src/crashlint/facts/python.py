@@ -1,0 +1,332 @@
+"""Facts from a Python tree: the same model as JavaScript, from one query and one sweep."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import tree_sitter
+
+from crashlint.facts.common import node_key, scope_id, short_text, span, sweep, text
+from crashlint.facts.model import MODULE_SCOPE, Arg, Assignment, Call, Decl, FileFacts, Path, Value
+from crashlint.languages import ts_language
+
+QUERY = """
+(import_statement) @import
+(import_from_statement) @import_from
+(assignment) @assign
+(call) @call
+(return_statement) @return
+(with_item) @with
+(function_definition) @function
+(lambda) @function
+(class_definition) @class
+"""
+
+TRANSPARENT = frozenset({"parenthesized_expression"})
+STATEMENTS = frozenset({"expression_statement", "return_statement", "if_statement", "raise_statement"})
+FUNCTION_KINDS = frozenset({"function_definition", "lambda"})
+
+
+@cache
+def _query() -> tree_sitter.Query:
+    return tree_sitter.Query(ts_language("python"), QUERY)
+
+
+def unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
+    while node is not None and node.type in TRANSPARENT | {"await"}:
+        node = node.named_children[0] if node.named_child_count else None
+    return node
+
+
+def dotted(node: tree_sitter.Node | None) -> Path:
+    parts: list[str] = []
+    node = unwrap(node)
+    while node is not None:
+        if node.type == "attribute":
+            parts.append(text(node.child_by_field_name("attribute")))
+            node = unwrap(node.child_by_field_name("object"))
+        elif node.type == "identifier":
+            parts.append(text(node))
+            break
+        else:
+            return ()
+    return tuple(reversed(parts))
+
+
+def dotted_name(node: tree_sitter.Node | None) -> str:
+    return text(node) if node is not None else ""
+
+
+def string_value(node: tree_sitter.Node | None) -> str | None:
+    node = unwrap(node)
+    if node is None or node.type != "string":
+        return None
+    if any(c.type == "interpolation" for c in node.named_children):
+        return None
+    return "".join(text(c) for c in node.named_children if c.type == "string_content")
+
+
+class _Extractor:
+    def __init__(self, facts: FileFacts) -> None:
+        self.facts = facts
+        self.call_index: dict[tuple[int, int, int], int] = {}
+        self.class_scopes: set[int] = set()
+
+    def arg(self, node: tree_sitter.Node | None, depth: int = 0) -> Arg:
+        node = unwrap(node)
+        if node is None:
+            return Arg("other")
+        kind = node.type
+        if kind == "dictionary" and depth < 3:
+            keys, values, spread = [], [], False
+            for child in node.named_children:
+                if child.type == "pair":
+                    key = string_value(child.child_by_field_name("key"))
+                    if key is None:
+                        spread = True  # computed key: unknown contents
+                        continue
+                    keys.append(key)
+                    values.append(self.arg(child.child_by_field_name("value"), depth + 1))
+                elif child.type == "dictionary_splat":
+                    spread = True
+            return Arg("object", keys=tuple(keys), values=tuple(values), has_spread=spread)
+        if kind in ("string", "concatenated_string"):
+            value = string_value(node)
+            return Arg("string", text=value if value is not None else short_text(node))
+        if kind == "none":
+            return Arg("none")
+        if kind in ("identifier", "attribute"):
+            path = dotted(node)
+            return Arg("ref", path=path, text=short_text(node)) if path else Arg("other", text=short_text(node))
+        if kind == "call":
+            index = self.call_index.get(node_key(node), -1)
+            callee = self.facts.calls[index].callee if index >= 0 else ()
+            return Arg("call", path=callee, call=index, text=short_text(node))
+        if kind == "lambda":
+            return Arg("function")
+        return Arg("other", text=short_text(node))
+
+    def value(self, node: tree_sitter.Node | None, bind_name: str | None = None) -> Value:
+        node = unwrap(node)
+        if node is None:
+            return Value("other")
+        kind = node.type
+        if kind == "call":
+            index = self.call_index.get(node_key(node), -1)
+            if index < 0:
+                return Value("other")
+            if bind_name is not None:
+                self.facts.calls[index].bound_to = bind_name
+            return Value("call", call=index)
+        if kind in ("identifier", "attribute"):
+            path = dotted(node)
+            return Value("ref", path=path) if path else Value("other")
+        if kind == "dictionary":
+            return Value("object", arg=self.arg(node))
+        if kind == "lambda":
+            return Value("function", scope=scope_id(node))
+        return Value("other")
+
+    def declare(self, scope: int, name: str, value: Value, line: int) -> None:
+        self.facts.decls.append(Decl(scope, name, value, line))
+
+    def bind_target(self, target: tree_sitter.Node | None, value_node, scopes, line: int) -> None:
+        target = unwrap(target)
+        if target is None:
+            return
+        if target.type == "identifier":
+            name = text(target)
+            scope = scopes[0]
+            self.declare(scope, name, self.value(value_node, name), line)
+            if scope in self.class_scopes:  # class attribute: also reachable as self.x
+                self.declare(scope, "self." + name, self.value(value_node), line)
+            return
+        path = dotted(target)
+        if len(path) == 2 and path[0] in ("self", "cls"):
+            cls = next((sid for sid in scopes if sid in self.class_scopes), None)
+            if cls is not None:
+                label = "self." + path[1]
+                self.declare(cls, label, self.value(value_node, label), line)
+                return
+        if path:
+            self.facts.assignments.append(Assignment(path, scopes, self.arg(value_node), line))
+
+    # ---- handlers ---------------------------------------------------------------------------
+
+    def on_call(self, node: tree_sitter.Node, scopes) -> None:
+        callee = dotted(node.child_by_field_name("function"))
+        parent = node.parent
+        stmt = node
+        probe = parent
+        while probe is not None and probe.type not in STATEMENTS:
+            if probe.type in FUNCTION_KINDS or probe.type in ("module", "block", "with_statement"):
+                probe = None
+                break
+            probe = probe.parent
+        if probe is not None:
+            stmt = probe
+        call = Call(
+            callee=callee,
+            is_new=False,
+            span=span(node),
+            stmt_span=span(stmt),
+            scopes=scopes,
+            awaited=parent is not None and parent.type == "await",
+            used=parent is None or parent.type != "expression_statement",
+            text=short_text(node),
+        )
+        self.call_index[node_key(node)] = len(self.facts.calls)
+        self.facts.calls.append(call)
+        self._pending.append((call, node.child_by_field_name("arguments")))
+        fn = node.child_by_field_name("function")
+        if fn is not None and fn.type == "attribute":
+            inner = unwrap(fn.child_by_field_name("object"))
+            if inner is not None and inner.type == "call":
+                self._pending_chain.append((inner, text(fn.child_by_field_name("attribute"))))
+
+    def fill_args(self, call: Call, args_node) -> None:
+        if args_node is None or args_node.type != "argument_list":
+            return
+        positional: list[Arg] = []
+        keywords: list[tuple[str, Arg]] = []
+        star = False
+        for child in args_node.named_children:
+            kind = child.type
+            if kind == "keyword_argument":
+                keywords.append((text(child.child_by_field_name("name")), self.arg(child.child_by_field_name("value"))))
+            elif kind in ("list_splat", "dictionary_splat"):
+                star = True
+            elif kind != "comment":
+                positional.append(self.arg(child))
+        call.args, call.keywords, call.has_star = tuple(positional), tuple(keywords), star
+
+    def on_import(self, node: tree_sitter.Node, scopes) -> None:
+        line = node.start_point[0] + 1
+        for name in node.children_by_field_name("name"):
+            if name.type == "aliased_import":
+                module = dotted_name(name.child_by_field_name("name"))
+                self.declare(scopes[0], text(name.child_by_field_name("alias")), Value("import", module=module), line)
+            else:  # `import a.b.c` binds `a`, and `a.b.c` is reachable through it
+                module = dotted_name(name)
+                first = module.split(".", 1)[0]
+                self.declare(scopes[0], first, Value("import", module=first), line)
+
+    def on_import_from(self, node: tree_sitter.Node, scopes) -> None:
+        line = node.start_point[0] + 1
+        module = dotted_name(node.child_by_field_name("module_name"))
+        for name in node.children_by_field_name("name"):
+            if name.type == "aliased_import":
+                imported = dotted_name(name.child_by_field_name("name"))
+                local = text(name.child_by_field_name("alias"))
+            else:
+                imported = local = dotted_name(name)
+            self.declare(scopes[0], local, Value("import", module=module, name=imported), line)
+
+    def on_assign(self, node: tree_sitter.Node, scopes) -> None:
+        right = node.child_by_field_name("right")
+        if right is None:
+            return
+        left = node.child_by_field_name("left")
+        line = node.start_point[0] + 1
+        if left is not None and left.type in ("pattern_list", "tuple_pattern"):
+            for target in left.named_children:
+                self.bind_target(target, None, scopes, line)
+            return
+        self.bind_target(left, right, scopes, line)
+
+    def on_with(self, node: tree_sitter.Node, scopes) -> None:
+        value = node.child_by_field_name("value")
+        if value is None:
+            return
+        target = None
+        if value.type == "as_pattern":
+            alias = value.child_by_field_name("alias")
+            target = alias.named_children[0] if alias is not None and alias.named_child_count else None
+            value = value.named_children[0] if value.named_child_count else None
+        call_node = unwrap(value)
+        if call_node is not None and call_node.type == "call":
+            index = self.call_index.get(node_key(call_node), -1)
+            if index >= 0:
+                self.facts.calls[index].context_managed = True
+        if target is not None:
+            self.bind_target(target, value, scopes, node.start_point[0] + 1)
+
+    def on_return(self, node: tree_sitter.Node, scopes) -> None:
+        value = unwrap(node.named_children[0] if node.named_child_count else None)
+        self.returned(value, scopes[0])
+
+    def returned(self, value, function_scope: int) -> None:
+        if value is None:
+            return
+        if value.type == "call":
+            index = self.call_index.get(node_key(value), -1)
+            if index >= 0:
+                self.facts.calls[index].returned = True
+            return
+        path = dotted(value)
+        if path:
+            self.facts.returns.append((function_scope, path))
+
+    def on_function(self, node: tree_sitter.Node, scopes) -> None:
+        sid = scope_id(node)
+        self.facts.scope_parents[sid] = scopes[0]
+        name = node.child_by_field_name("name")
+        if name is not None:
+            self.declare(scopes[0], text(name), Value("function", scope=sid), node.start_point[0] + 1)
+        params = node.child_by_field_name("parameters")
+        index = 0
+        for param in params.named_children if params is not None else ():
+            ident = param
+            if param.type in ("default_parameter", "typed_default_parameter"):
+                ident = param.child_by_field_name("name")
+            elif param.type == "typed_parameter":
+                ident = param.named_children[0] if param.named_child_count else None
+            if ident is not None and ident.type == "identifier":
+                self.declare(sid, text(ident), Value("param", scope=sid, index=index), param.start_point[0] + 1)
+            index += 1
+        if node.type == "lambda":
+            self._lambda_bodies.append((node.child_by_field_name("body"), sid))
+
+    def on_class(self, node: tree_sitter.Node, scopes) -> None:
+        self.class_scopes.add(scope_id(node))
+        self.facts.scope_parents[scope_id(node)] = scopes[0]
+        name = node.child_by_field_name("name")
+        if name is not None:
+            self.declare(scopes[0], text(name), Value("other"), node.start_point[0] + 1)
+
+    def run(self, root: tree_sitter.Node) -> None:
+        captures = tree_sitter.QueryCursor(_query()).captures(root)
+        self._pending: list[tuple[Call, tree_sitter.Node]] = []
+        self._pending_chain: list[tuple[tree_sitter.Node, str]] = []
+        self._lambda_bodies: list[tuple] = []
+        later = []
+        for name, node, scopes in sweep(captures, ("function", "class")):
+            if name == "call":
+                self.on_call(node, scopes)
+            elif name == "class":
+                self.on_class(node, scopes)
+            elif name == "function":
+                self.on_function(node, scopes)
+            else:
+                later.append((name, node, scopes))
+        handlers = {
+            "import": self.on_import,
+            "import_from": self.on_import_from,
+            "assign": self.on_assign,
+            "return": self.on_return,
+            "with": self.on_with,
+        }
+        for name, node, scopes in later:
+            handlers[name](node, scopes)
+        for body, sid in self._lambda_bodies:
+            self.returned(unwrap(body), sid)
+        for call, args_node in self._pending:
+            self.fill_args(call, args_node)
+        for inner, method in self._pending_chain:
+            index = self.call_index.get(node_key(inner), -1)
+            if index >= 0:
+                self.facts.calls[index].chain += ((method, ""),)
+
+
+def extract(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:
+    _Extractor(facts).run(root)

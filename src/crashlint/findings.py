@@ -1,0 +1,65 @@
+"""The one Finding model every formatter reads, plus the notes a scan emits beside findings."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SEVERITIES = ("critical", "high", "medium", "low")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}  # lower = more severe
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A span in a file; `path` is POSIX and relative to the scan root, lines and columns 1-based."""
+
+    path: str
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+
+@dataclass(frozen=True)
+class Related:
+    """Evidence elsewhere: where a listener was searched for, a router that was read, etc."""
+
+    location: Location
+    message: str
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    slug: str
+    severity: str
+    title: str
+    language: str
+    location: Location
+    subject: str  # the name of the client, worker, app or call the finding is about
+    message: str
+    problems: list[str]
+    related: list[Related] = field(default_factory=list)
+    # Names found in the code, for the rule's fix template (e.g. {"subject": "connection"}).
+    context: dict[str, str] = field(default_factory=dict)
+    # The subject's source line, stripped; feeds the fingerprint so it survives line moves.
+    line_text: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across unrelated edits: rule, file, subject and the subject's own line text."""
+        key = "\0".join((self.rule_id, self.location.path, self.subject, self.line_text))
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple:
+        return (SEVERITY_RANK[self.severity], self.rule_id, self.location, self.subject)
+
+
+@dataclass(frozen=True, order=True)
+class Note:
+    """Something the scan could not fully analyse (parse error, unreadable file); never fatal."""
+
+    path: str
+    message: str
+    line: int = 0
+    level: str = "warning"  # SARIF notification level: error | warning | note

@@ -1,0 +1,82 @@
+"""Read a file, parse it once with tree-sitter, extract its facts. Never raises on bad input."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from crashlint.facts import javascript, python
+from crashlint.facts.model import FileFacts
+from crashlint.findings import Note
+from crashlint.languages import LANGUAGE_OF_GRAMMAR, parser
+
+EXTRACTORS = {
+    "typescript": javascript.extract,
+    "tsx": javascript.extract,
+    "javascript": javascript.extract,
+    "python": python.extract,
+}
+MAX_ERROR_LINES = 5  # parse-error lines named in a note
+
+
+@dataclass
+class Parsed:
+    facts: FileFacts | None
+    notes: list[Note] = field(default_factory=list)
+
+
+def error_lines(root: tree_sitter.Node) -> list[int]:
+    """First lines of ERROR / MISSING nodes, found by descending only into subtrees that have one."""
+    lines: list[int] = []
+    stack = [root]
+    while stack and len(lines) < MAX_ERROR_LINES:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            lines.append(node.start_point[0] + 1)
+            continue
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+    return sorted(set(lines))
+
+
+def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
+    notes: list[Note] = []
+    if b"\0" in source[:8192]:
+        return Parsed(None, [Note(rel_path, "binary file skipped", level="note")])
+    if source.startswith(b"\xef\xbb\xbf"):
+        source = source[3:]
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        notes.append(Note(rel_path, f"not valid UTF-8 (byte {exc.start}); analysed as far as it parses", level="note"))
+    tree = parser(grammar).parse(source)
+    facts = FileFacts(path=rel_path, language=LANGUAGE_OF_GRAMMAR[grammar])
+    root = tree.root_node
+    if root.has_error:
+        facts.parse_errors = error_lines(root)
+        where = ", ".join(str(n) for n in facts.parse_errors) or "?"
+        notes.append(
+            Note(
+                rel_path,
+                f"syntax error at line {where}; the rest of the file is still analysed",
+                line=facts.parse_errors[0] if facts.parse_errors else 0,
+            )
+        )
+    try:
+        EXTRACTORS[grammar](root, facts, grammar)
+    except RecursionError:
+        notes.append(Note(rel_path, "nesting too deep to analyse; file skipped", level="warning"))
+        return Parsed(None, notes)
+    return Parsed(facts, notes)
+
+
+def parse_file(abs_path: str, rel_path: str, grammar: str) -> Parsed:
+    try:
+        with open(abs_path, "rb") as handle:
+            source = handle.read()
+    except FileNotFoundError:
+        return Parsed(None, [Note(rel_path, "file vanished during the scan", level="note")])
+    except OSError as exc:
+        return Parsed(None, [Note(rel_path, f"cannot read file: {os.strerror(exc.errno or 0) or exc}")])
+    return parse_source(rel_path, grammar, source)

@@ -1,0 +1,324 @@
+"""The project model: every file's facts merged, names resolved across files.
+
+`Project.resolve(path, scopes, name)` answers "what does this name denote?" with a list of
+targets: a call in some file (a client's construction), an external library name
+(`ioredis.Cluster`, `requests.get`), a project function, a parameter, an object literal.
+Names are followed through ES imports and exports (default, named, namespace, re-exports,
+`export *`), CommonJS `require` / `module.exports`, Python `import` / `from … import`, aliases,
+and factory functions (`const c = makeRedis()` denotes the client `makeRedis` returns).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from crashlint.facts.model import MODULE_SCOPE, Arg, Call, Decl, FileFacts, Path, Value
+
+JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+MAX_DEPTH = 24
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # call | external | function | param | object | module | unknown
+    path: str = ""  # file of a call / function / param / object / module
+    index: int = -1  # call index, or parameter index
+    scope: int = 0  # function scope (function, param)
+    name: str = ""  # external: the qualified name, e.g. "ioredis.Cluster"
+    arg: Arg | None = None  # object literal
+
+
+UNKNOWN = Target("unknown")
+
+
+@dataclass
+class PackageInfo:
+    """What a package.json says that a rule may need (dependency versions)."""
+
+    path: str
+    dependencies: dict[str, str] = field(default_factory=dict)
+
+
+class Project:
+    def __init__(self, root: str, files: list[FileFacts], package_jsons: dict[str, dict] | None = None) -> None:
+        self.root = root
+        self.files: dict[str, FileFacts] = {f.path: f for f in sorted(files, key=lambda f: f.path)}
+        self.decls: dict[tuple[str, int, str], list[Decl]] = defaultdict(list)
+        for facts in self.files.values():
+            for decl in facts.decls:
+                self.decls[(facts.path, decl.scope, decl.name)].append(decl)
+        self.python_modules = self._index_python_modules()
+        self.packages = {
+            directory: PackageInfo(
+                path=posixpath.join(directory, "package.json") if directory else "package.json",
+                dependencies={
+                    **(data.get("devDependencies") or {}),
+                    **(data.get("dependencies") or {}),
+                },
+            )
+            for directory, data in (package_jsons or {}).items()
+            if isinstance(data, dict)
+        }
+        self._memo: dict[tuple, list[Target]] = {}
+
+    # ---- modules --------------------------------------------------------------------------
+
+    def _index_python_modules(self) -> dict[str, str]:
+        """Dotted module name → file, from package structure (`__init__.py` chains)."""
+        paths = {p for p, f in self.files.items() if f.language == "python"}
+        index: dict[str, str] = {}
+        for path in sorted(paths, key=lambda p: (p.count("/"), p)):
+            directory, filename = posixpath.split(path)
+            parts = [] if filename == "__init__.py" else [filename[:-3]]
+            # climb while the folder is a package
+            while directory and posixpath.join(directory, "__init__.py") in paths:
+                directory, package = posixpath.split(directory)
+                parts.insert(0, package)
+            dotted = ".".join(parts)
+            if dotted:
+                index.setdefault(dotted, path)
+            # A namespace layout (no __init__.py) is importable from the scan root too.
+            rel_parts = path[:-3].split("/")
+            if rel_parts[-1] == "__init__":
+                rel_parts = rel_parts[:-1]
+            if rel_parts:
+                index.setdefault(".".join(rel_parts), path)
+        return index
+
+    def resolve_module(self, from_path: str, spec: str) -> str | None:
+        facts = self.files.get(from_path)
+        if facts is None:
+            return None
+        if facts.language == "python":
+            return self._resolve_python_module(from_path, spec)
+        if not spec.startswith("."):
+            return None
+        base = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), spec))
+        candidates = [base]
+        stem, ext = posixpath.splitext(base)
+        if ext in (".js", ".mjs", ".cjs", ".jsx"):  # TS ESM: "./x.js" names ./x.ts
+            candidates += [stem + e for e in JS_EXTENSIONS]
+        candidates += [base + e for e in JS_EXTENSIONS]
+        candidates += [base + "/index" + e for e in JS_EXTENSIONS]
+        for candidate in candidates:
+            if candidate in self.files:
+                return candidate
+        return None
+
+    def _resolve_python_module(self, from_path: str, spec: str) -> str | None:
+        if spec.startswith("."):
+            level = len(spec) - len(spec.lstrip("."))
+            directory = posixpath.dirname(from_path)
+            for _ in range(level - 1):
+                directory = posixpath.dirname(directory)
+            rest = spec[level:].replace(".", "/")
+            base = posixpath.join(directory, rest) if rest else directory
+            for candidate in (base + ".py", posixpath.join(base, "__init__.py")):
+                candidate = posixpath.normpath(candidate)
+                if candidate in self.files:
+                    return candidate
+            return None
+        return self.python_modules.get(spec)
+
+    # ---- names ----------------------------------------------------------------------------
+
+    def scope_chain(self, path: str, scope: int) -> tuple[int, ...]:
+        parents = self.files[path].scope_parents
+        chain = [scope]
+        while scope != MODULE_SCOPE and len(chain) < 256:
+            scope = parents.get(scope, MODULE_SCOPE)
+            chain.append(scope)
+        return tuple(chain)
+
+    def lookup(self, path: str, scopes: tuple[int, ...], name: str) -> list[Decl]:
+        for sid in scopes:
+            found = self.decls.get((path, sid, name))
+            if found:
+                return found
+        return []
+
+    def resolve(self, path: str, scopes: tuple[int, ...], name: Path, depth: int = 0) -> list[Target]:
+        """What `name` (a dotted path) denotes at a point in `path` inside `scopes`."""
+        if not name or depth > MAX_DEPTH:
+            return [UNKNOWN]
+        key = (path, scopes, name)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = [UNKNOWN]  # cycle guard
+        head, rest = name[0], name[1:]
+        if head in ("this", "self", "cls") and rest:
+            head, rest = ("self." if head == "cls" else head + ".") + rest[0], rest[1:]
+        decls = self.lookup(path, scopes, head)
+        if not decls:
+            if "." in head:  # an attribute nobody assigns in this class
+                result = [UNKNOWN]
+            else:  # a global: `fetch`, `process`, a Python builtin
+                result = [Target("external", name=".".join(name))]
+        else:
+            result = []
+            for decl in decls:
+                for target in self.resolve_value(path, decl, rest, depth + 1):
+                    if target not in result:
+                        result.append(target)
+        self._memo[key] = result
+        return result
+
+    def resolve_value(self, path: str, decl: Decl, rest: Path, depth: int) -> list[Target]:
+        value: Value = decl.value
+        kind = value.kind
+        if kind == "import":
+            return self._resolve_import(path, value, rest, depth)
+        if kind == "ref":
+            return self.resolve(path, self.scope_chain(path, decl.scope), value.path + rest, depth + 1)
+        if kind == "call":
+            if rest:
+                return [UNKNOWN]
+            return self.call_targets(path, value.call, depth + 1)
+        if kind == "function":
+            return [Target("function", path=path, scope=value.scope)] if not rest else [UNKNOWN]
+        if kind == "param":
+            return [Target("param", path=path, scope=value.scope, index=value.index)] if not rest else [UNKNOWN]
+        if kind == "object" and value.arg is not None:
+            if not rest:
+                return [Target("object", path=path, arg=value.arg)]
+            member = value.arg.value_of(rest[0])
+            if member is not None and member.kind == "ref":
+                return self.resolve(path, self.scope_chain(path, decl.scope), member.path + rest[1:], depth + 1)
+            if member is not None and member.kind in ("new", "call") and member.call >= 0 and len(rest) == 1:
+                return self.call_targets(path, member.call, depth + 1)
+        return [UNKNOWN]
+
+    def _resolve_import(self, path: str, value: Value, rest: Path, depth: int) -> list[Target]:
+        target_file = self.resolve_module(path, value.module)
+        language = self.files[path].language
+        if target_file is None:
+            if language == "python":
+                parts = [value.module] + ([value.name] if value.name else []) + list(rest)
+                # `from . import x` of a missing module stays unknown rather than guessing
+                return [Target("external", name=".".join(parts))] if not value.module.startswith(".") else [UNKNOWN]
+            if value.module.startswith("."):
+                return [UNKNOWN]
+            # JS: a default import, `require` and a namespace all denote the module object;
+            # `ns.default` is the default export, which for the libraries we know is the module.
+            names = list(rest)
+            if value.name not in (None, "default"):
+                names.insert(0, value.name)
+            if names and names[0] == "default":
+                names = names[1:]
+            return [Target("external", name=".".join([value.module] + names))]
+        if value.name is None:
+            if not rest:
+                return [Target("module", path=target_file)]
+            return self.resolve_export(target_file, rest[0], rest[1:], depth + 1)
+        return self.resolve_export(target_file, value.name, rest, depth + 1)
+
+    def resolve_export(self, path: str, name: str, rest: Path, depth: int) -> list[Target]:
+        facts = self.files[path]
+        if facts.language == "python":
+            if self.decls.get((path, MODULE_SCOPE, name)):
+                return self.resolve(path, (MODULE_SCOPE,), (name,) + rest, depth + 1)
+            sub = self._resolve_python_module(path, self._python_module_name(path) + "." + name)
+            if sub is not None:  # `from pkg import submodule`
+                return [Target("module", path=sub)] if not rest else self.resolve_export(sub, rest[0], rest[1:], depth + 1)
+            return [UNKNOWN]
+        results: list[Target] = []
+        for export in facts.exports:
+            if export.name != name:
+                continue
+            if export.local is not None:
+                results += self.resolve(path, (MODULE_SCOPE,), (export.local,) + rest, depth + 1)
+            elif export.module is not None:
+                source = self.resolve_module(path, export.module)
+                if source is None:
+                    names = [n for n in (export.source_name, *rest) if n and n != "default"]
+                    results.append(Target("external", name=".".join([export.module] + names)))
+                elif export.source_name is None:
+                    results += [Target("module", path=source)] if not rest else self.resolve_export(source, rest[0], rest[1:], depth + 1)
+                else:
+                    results += self.resolve_export(source, export.source_name, rest, depth + 1)
+        if results:
+            return results
+        for export in facts.exports:
+            if export.name == "*" and export.module is not None:
+                source = self.resolve_module(path, export.module)
+                if source is not None:
+                    found = self.resolve_export(source, name, rest, depth + 1)
+                    if found != [UNKNOWN]:
+                        return found
+        if name == "default" and rest:  # CommonJS interop: require("./m").x is the named export x
+            return self.resolve_export(path, rest[0], rest[1:], depth + 1)
+        return [UNKNOWN]
+
+    def _python_module_name(self, path: str) -> str:
+        for dotted, file in self.python_modules.items():
+            if file == path:
+                return dotted
+        return posixpath.splitext(path)[0].replace("/", ".")
+
+    def call_targets(self, path: str, index: int, depth: int = 0) -> list[Target]:
+        """A call's value: for a call of a project function, what that function returns."""
+        call = self.files[path].calls[index]
+        if not call.is_new and call.callee and depth <= MAX_DEPTH:
+            returned: list[Target] = []
+            for target in self.resolve(path, call.scopes, call.callee, depth + 1):
+                if target.kind == "function":
+                    returned += self.function_returns(target.path, target.scope, depth + 1)
+            if returned:
+                return returned
+        return [Target("call", path=path, index=index)]
+
+    def function_returns(self, path: str, scope: int, depth: int) -> list[Target]:
+        facts = self.files[path]
+        results: list[Target] = []
+        for i, call in enumerate(facts.calls):
+            if call.returned and call.scopes[0] == scope:
+                results += self.call_targets(path, i, depth + 1)
+        for fn_scope, name in facts.returns:
+            if fn_scope == scope:
+                results += [t for t in self.resolve(path, self.scope_chain(path, scope), name, depth + 1) if t.kind == "call"]
+        return results
+
+    # ---- helpers for rules ----------------------------------------------------------------
+
+    def callee_names(self, path: str, call: Call) -> list[str]:
+        """The external qualified names a call's callee may denote (`ioredis`, `redis.Redis`)."""
+        if not call.callee:
+            return []
+        return [t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]
+
+    def package_for(self, path: str) -> PackageInfo | None:
+        """The nearest package.json above a file."""
+        directory = posixpath.dirname(path)
+        while True:
+            if directory in self.packages:
+                return self.packages[directory]
+            if not directory:
+                return None
+            directory = posixpath.dirname(directory)
+
+
+def read_package_jsons(root: str, rel_dirs: set[str]) -> dict[str, dict]:
+    """package.json of every folder holding a scanned file, and of their ancestors up to the root."""
+    import os
+
+    wanted: set[str] = set()
+    for directory in rel_dirs:
+        while True:
+            wanted.add(directory)
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+    found: dict[str, dict] = {}
+    for directory in sorted(wanted):
+        candidate = os.path.join(root, directory, "package.json")
+        try:
+            with open(candidate, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            found[directory] = data
+    return found
