@@ -10,11 +10,11 @@ and factory functions (`const c = makeRedis()` denotes the client `makeRedis` re
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.model import MODULE_SCOPE, Arg, Call, Decl, FileFacts, Path, Value
 
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -34,16 +34,8 @@ class Target:
 UNKNOWN = Target("unknown")
 
 
-@dataclass
-class PackageInfo:
-    """What a package.json says that a rule may need (dependency versions)."""
-
-    path: str
-    dependencies: dict[str, str] = field(default_factory=dict)
-
-
 class Project:
-    def __init__(self, root: str, files: list[FileFacts], package_jsons: dict[str, dict] | None = None) -> None:
+    def __init__(self, root: str, files: list[FileFacts], manifests: dict[str, Manifest] | None = None) -> None:
         self.root = root
         self.files: dict[str, FileFacts] = {f.path: f for f in sorted(files, key=lambda f: f.path)}
         self.decls: dict[tuple[str, int, str], list[Decl]] = defaultdict(list)
@@ -51,17 +43,7 @@ class Project:
             for decl in facts.decls:
                 self.decls[(facts.path, decl.scope, decl.name)].append(decl)
         self.python_modules = self._index_python_modules()
-        self.packages = {
-            directory: PackageInfo(
-                path=posixpath.join(directory, "package.json") if directory else "package.json",
-                dependencies={
-                    **(data.get("devDependencies") or {}),
-                    **(data.get("dependencies") or {}),
-                },
-            )
-            for directory, data in (package_jsons or {}).items()
-            if isinstance(data, dict)
-        }
+        self.manifests = manifests or {}
         self._memo: dict[tuple, list[Target]] = {}
 
     # ---- modules --------------------------------------------------------------------------
@@ -289,36 +271,14 @@ class Project:
             return []
         return [t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]
 
-    def package_for(self, path: str) -> PackageInfo | None:
-        """The nearest package.json above a file."""
+    def dependency(self, path: str, package: str) -> tuple[str, str] | None:
+        """(version spec, manifest path) of `package` in the nearest manifest that declares it."""
         directory = posixpath.dirname(path)
+        wanted = normalize(package)
         while True:
-            if directory in self.packages:
-                return self.packages[directory]
+            manifest = self.manifests.get(directory)
+            if manifest is not None and wanted in manifest.dependencies:
+                return manifest.dependencies[wanted], manifest.path
             if not directory:
                 return None
             directory = posixpath.dirname(directory)
-
-
-def read_package_jsons(root: str, rel_dirs: set[str]) -> dict[str, dict]:
-    """package.json of every folder holding a scanned file, and of their ancestors up to the root."""
-    import os
-
-    wanted: set[str] = set()
-    for directory in rel_dirs:
-        while True:
-            wanted.add(directory)
-            if not directory:
-                break
-            directory = posixpath.dirname(directory)
-    found: dict[str, dict] = {}
-    for directory in sorted(wanted):
-        candidate = os.path.join(root, directory, "package.json")
-        try:
-            with open(candidate, encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict):
-            found[directory] = data
-    return found

@@ -1,0 +1,113 @@
+"""Declared dependency versions (package.json, requirements*.txt, pyproject.toml), nearest first.
+
+Some library defaults changed between major versions (Express 5 forwards async errors; redis-py 8
+sets socket timeouts), so a rule may ask which version a file's project declares.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#]*)")
+VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+
+@dataclass
+class Manifest:
+    path: str  # relative to the scan root
+    dependencies: dict[str, str] = field(default_factory=dict)  # normalized name → version spec
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lowest_version(spec: str) -> tuple[int, int, int] | None:
+    """The lowest version a spec admits, when it has a lower bound (`^4.19`, `>=8.0`, `==7.4.1`)."""
+    spec = spec.strip()
+    if not spec or spec in ("*", "latest") or spec.startswith(("git", "http", "file:", "link:", "workspace:")):
+        return None
+    for clause in re.split(r"[,|\s]+", spec):
+        clause = clause.strip()
+        if not clause or clause.startswith(("<", "!=")):
+            continue
+        match = VERSION.search(clause)
+        if match:
+            return tuple(int(g or 0) for g in match.groups())  # type: ignore[return-value]
+    return None
+
+
+def read_manifests(root: str, rel_dirs: set[str]) -> dict[str, Manifest]:
+    """Manifests in every folder holding a scanned file and in their ancestors up to the root."""
+    wanted: set[str] = set()
+    for directory in rel_dirs:
+        while True:
+            wanted.add(directory)
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+    found: dict[str, Manifest] = {}
+    for directory in sorted(wanted):
+        manifest = _read_folder(root, directory)
+        if manifest is not None:
+            found[directory] = manifest
+    return found
+
+
+def _read_folder(root: str, directory: str) -> Manifest | None:
+    base = os.path.join(root, directory)
+    deps: dict[str, str] = {}
+    path = None
+    package_json = os.path.join(base, "package.json")
+    if os.path.isfile(package_json):
+        try:
+            with open(package_json, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if isinstance(data, dict):
+                for key in ("peerDependencies", "devDependencies", "dependencies"):
+                    section = data.get(key)
+                    if isinstance(section, dict):
+                        deps.update({normalize(k): str(v) for k, v in section.items()})
+                path = posixpath.join(directory, "package.json")
+        except (OSError, ValueError):
+            pass
+    pyproject = os.path.join(base, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        try:
+            with open(pyproject, "rb") as handle:
+                data = tomllib.load(handle)
+            for line in (data.get("project") or {}).get("dependencies") or []:
+                _add_requirement(deps, str(line))
+            poetry = ((data.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
+            for name, spec in poetry.items():
+                deps.setdefault(normalize(name), spec if isinstance(spec, str) else str(spec.get("version", "")))
+            path = path or posixpath.join(directory, "pyproject.toml")
+        except (OSError, tomllib.TOMLDecodeError, AttributeError):
+            pass
+    try:
+        names = sorted(n for n in os.listdir(base) if n.startswith("requirements") and n.endswith(".txt"))
+    except OSError:
+        names = []
+    for name in names:
+        try:
+            with open(os.path.join(base, name), encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    _add_requirement(deps, line)
+            path = path or posixpath.join(directory, name)
+        except OSError:
+            continue
+    return Manifest(path, deps) if path else None
+
+
+def _add_requirement(deps: dict[str, str], line: str) -> None:
+    line = line.strip()
+    if not line or line.startswith(("#", "-")):
+        return
+    match = REQUIREMENT.match(line)
+    if match:
+        deps.setdefault(normalize(match.group(1)), match.group(3).strip())

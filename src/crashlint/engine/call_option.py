@@ -1,0 +1,167 @@
+"""Rule kind `call-option`: a call that needs an option (a timeout) that its library does not default.
+
+Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per library:
+
+    library, languages, label, problem (jinja2: {{ subject }}, {{ library }})
+    callees = {"axios.get" = 1, …}  qualified callee → first argument that may hold the options
+    or instances = [...] + methods = [...]: methods called on an instance those constructors made
+    options = ["signal"]            any of these options satisfies the call (not when None)
+    positional = 2                  (Python) the positional argument that carries the option
+    none_only = true                flag only an explicit None (the library has a default)
+    unless_first_argument = ["Request"]   e.g. fetch(new Request(…)) may carry its own signal
+    satisfied_by_assignment = ["axios.defaults.timeout"]   a project-wide default, assigned anywhere
+    satisfied_by_call = ["socket.setdefaulttimeout"]       a project-wide default, set by a call
+    satisfied_by_use = ["setTimeout"]                      a method called on the call's result
+"""
+
+from __future__ import annotations
+
+from crashlint.engine.context import RuleContext, render
+from crashlint.facts.model import Call, FileFacts
+from crashlint.findings import Finding
+from crashlint.project import Target
+from crashlint.rulepack import Rule, RulePackError
+
+
+def validate(rule: Rule) -> None:
+    calls = rule.data.get("calls")
+    if not isinstance(calls, list) or not calls:
+        raise RulePackError(f"{rule.source}: a call-option rule needs [[calls]]")
+    for spec in calls:
+        for key in ("library", "languages", "options", "label", "problem"):
+            if key not in spec:
+                raise RulePackError(f"{rule.source}: calls entry {spec.get('library', '?')} lacks '{key}'")
+        if ("callees" in spec) == ("instances" in spec):
+            raise RulePackError(f"{rule.source}: calls entry {spec['library']} needs callees or instances")
+        if "instances" in spec and "methods" not in spec:
+            raise RulePackError(f"{rule.source}: calls entry {spec['library']} lists instances without methods")
+
+
+def methods(rule: Rule) -> set[str]:
+    names: set[str] = set()
+    for spec in rule.data["calls"]:
+        names.update(spec.get("satisfied_by_use", ()))
+        names.update(spec.get("satisfied_by_instance_use", ()))
+    return names
+
+
+def _project_defaults(ctx: RuleContext, spec: dict) -> bool:
+    """Whether the project sets the option once for everyone (an assignment or a setter call)."""
+    project = ctx.project
+    wanted_assignments = set(spec.get("satisfied_by_assignment", ()))
+    wanted_calls = set(spec.get("satisfied_by_call", ()))
+    if not wanted_assignments and not wanted_calls:
+        return False
+    last_names = {name.rsplit(".", 1)[-1] for name in wanted_calls}
+    for path, facts in project.files.items():
+        for assignment in facts.assignments if wanted_assignments else ():
+            for target in project.resolve(path, assignment.scopes, assignment.target[:1]):
+                if target.kind == "external":
+                    qualified = ".".join([target.name, *assignment.target[1:]])
+                    if qualified in wanted_assignments:
+                        return True
+        for call in facts.calls if wanted_calls else ():
+            if call.callee and call.callee[-1] in last_names and set(project.callee_names(path, call)) & wanted_calls:
+                return True
+    return False
+
+
+def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
+    """Instances given a default after creation (`api.defaults.timeout = 5000`)."""
+    found: set[Target] = set()
+    wanted = [tuple(s.split(".")) for s in suffixes]
+    for path, facts in ctx.project.files.items():
+        for assignment in facts.assignments:
+            for suffix in wanted:
+                if len(assignment.target) > len(suffix) and assignment.target[-len(suffix):] == suffix:
+                    prefix = assignment.target[: -len(suffix)]
+                    found.update(t for t in ctx.project.resolve(path, assignment.scopes, prefix) if t.kind == "call")
+    return found
+
+
+def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call: Call, first: int) -> bool:
+    if call.args and first > 0:
+        head = call.args[0]
+        if head.kind in ("new", "call") and head.path and head.path[-1] in spec.get("unless_first_argument", ()):
+            return True
+    options = ctx.options(facts, call, first)
+    present = [key for key in spec["options"] if options.has(key)]
+    positional_none = False
+    positional = spec.get("positional")
+    if positional is not None and len(call.args) > positional:
+        if call.args[positional].kind != "none":
+            return True
+        positional_none = True
+    if spec.get("none_only"):
+        nones = [key for key in present if options.is_none(key)]
+        if len(nones) < len(present):
+            return True  # some finite limit is set
+        return not (nones or positional_none)
+    if any(not options.is_none(key) for key in present):
+        return True
+    if not present and options.unknown:
+        return True
+    uses = spec.get("satisfied_by_use")
+    if uses and any(u.method in uses for u in ctx.uses_of(facts.path, index)):
+        return True
+    return False
+
+
+def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
+    findings: list[Finding] = []
+    project = ctx.project
+    for spec in rule.data["calls"]:
+        languages = set(spec["languages"]) & set(rule.languages)
+        if not any(f.language in languages for f in project.files.values()):
+            continue
+        if _project_defaults(ctx, spec):
+            continue
+        callees: dict[str, int] = spec.get("callees", {})
+        if isinstance(callees, list):
+            callees = {name: 0 for name in callees}
+        instances = set(spec.get("instances", ()))
+        instance_uses = set(spec.get("satisfied_by_instance_use", ()))
+        assigned = _instance_assignments(ctx, spec.get("satisfied_by_instance_assignment", []))
+        methods = set(spec.get("methods", ()))
+        last_names = {name.rsplit(".", 1)[-1] for name in callees}
+        for path, facts in project.files.items():
+            if facts.language not in languages:
+                continue
+            for index, call in enumerate(facts.calls):
+                if not call.callee:
+                    continue
+                first = None
+                instance = None
+                if callees and (call.callee[-1] in last_names or len(call.callee) == 1):
+                    for name in project.callee_names(path, call):
+                        if name in callees:
+                            first = callees[name]
+                            break
+                if first is None and instances and call.callee[-1] in methods and len(call.callee) > 1:
+                    for target in project.resolve(path, call.scopes, call.callee[:-1]):
+                        if target.kind == "call":
+                            owner = project.files[target.path].calls[target.index]
+                            if set(project.callee_names(target.path, owner)) & instances:
+                                first, instance = 0, target
+                                break
+                if first is None or Target("call", path=path, index=index) in assigned:
+                    continue
+                if instance is not None and any(u.method in instance_uses for u in ctx.uses.get(instance, ())):
+                    continue  # e.g. a Session with a mounted adapter that may enforce a timeout
+                if _satisfied(ctx, spec, facts, index, call, first):
+                    continue
+                named = call.bound_to and not call.bound_to.startswith("<")
+                subject = call.bound_to if named and spec.get("instance_subject") else call.text
+                findings.append(
+                    ctx.finding(
+                        rule,
+                        facts,
+                        call,
+                        subject=subject,
+                        library=spec["library"],
+                        problems=[render(spec["problem"], subject=subject, library=spec["library"])],
+                        labels=[spec["label"]],
+                        context={"call": call.text, "nargs": str(len(call.args))},
+                    )
+                )
+    return findings

@@ -1,0 +1,183 @@
+"""What every rule kind reads: the project model, the uses index, source lines, finding builders."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import jinja2
+
+from crashlint.facts.model import Arg, Call, FileFacts
+from crashlint.findings import Finding, Location, Related
+from crashlint.project import Project, Target
+from crashlint.rulepack import Rule
+from crashlint.source import SourceCache
+
+_ENV = jinja2.Environment(
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False
+)
+_ENV.tests["contains"] = lambda container, item: item in container
+
+
+def render(template: str, **values) -> str:
+    return _ENV.from_string(template).render(**values).strip()
+
+
+@dataclass(frozen=True)
+class Use:
+    """A method called on a subject somewhere in the project (`connection.on("error", …)`)."""
+
+    method: str
+    first_arg: str  # the first argument when it is a string literal (an event name), else ""
+    path: str
+    line: int
+
+
+@dataclass
+class Options:
+    """The options a call passes: object-literal keys (JS) or keyword arguments (Python)."""
+
+    values: dict[str, Arg] = field(default_factory=dict)
+    unknown: bool = False  # a spread, **kwargs or an options object we cannot see into
+
+    def has(self, key: str) -> bool:
+        return key in self.values
+
+    def is_none(self, key: str) -> bool:
+        value = self.values.get(key)
+        return value is not None and value.kind == "none"
+
+
+class RuleContext:
+    def __init__(self, project: Project, sources: SourceCache, methods: frozenset[str]) -> None:
+        self.project = project
+        self.sources = sources
+        self.methods = methods  # method names any enabled rule asks about
+
+    # ---- uses ---------------------------------------------------------------------------
+
+    @cached_property
+    def uses(self) -> dict[Target, list[Use]]:
+        """Every call of an interesting method, keyed by what its receiver resolves to.
+
+        Built once per scan for all rules. Also counts methods chained on a construction
+        (`createClient().on("error", h)`) and, one level deep, uses inside a project function
+        applied to the argument a caller passes (`attachHandlers(redis)`).
+        """
+        project = self.project
+        index: dict[Target, list[Use]] = {}
+        param_uses: dict[Target, list[Use]] = {}
+        for path, facts in project.files.items():
+            for i, call in enumerate(facts.calls):
+                for method, first in call.chain:
+                    if method in self.methods:
+                        index.setdefault(Target("call", path=path, index=i), []).append(
+                            Use(method, first, path, call.span[0])
+                        )
+                if len(call.callee) < 2 or call.callee[-1] not in self.methods:
+                    continue
+                first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
+                use = Use(call.callee[-1], first, path, call.span[0])
+                for target in project.resolve(path, call.scopes, call.callee[:-1]):
+                    if target.kind == "call":
+                        index.setdefault(target, []).append(use)
+                    elif target.kind == "param":
+                        param_uses.setdefault(target, []).append(use)
+        if param_uses:
+            functions = {(t.path, t.scope) for t in param_uses}
+            for path, facts in project.files.items():
+                for call in facts.calls:
+                    if not call.callee or not any(a.kind == "ref" for a in call.args):
+                        continue
+                    for fn in project.resolve(path, call.scopes, call.callee):
+                        if fn.kind != "function" or (fn.path, fn.scope) not in functions:
+                            continue
+                        for position, arg in enumerate(call.args):
+                            uses = param_uses.get(Target("param", path=fn.path, scope=fn.scope, index=position))
+                            if not uses or arg.kind != "ref":
+                                continue
+                            for target in project.resolve(path, call.scopes, arg.path):
+                                if target.kind == "call":
+                                    index.setdefault(target, []).extend(uses)
+        return index
+
+    def uses_of(self, path: str, index: int) -> list[Use]:
+        return self.uses.get(Target("call", path=path, index=index), [])
+
+    # ---- options ------------------------------------------------------------------------
+
+    def options(self, facts: FileFacts, call: Call, first_position: int = 0) -> Options:
+        """Options passed to `call` from argument `first_position` on (JS) or as keywords (Python)."""
+        result = Options(unknown=call.has_star)
+        for name, value in call.keywords:
+            result.values[name] = value
+        if facts.language != "python":  # Python options are keywords; positionals are handled by the rule
+            for arg in call.args[first_position:]:
+                self._merge(facts, call, arg, result)
+        return result
+
+    def _merge(self, facts: FileFacts, call: Call, arg: Arg, result: Options) -> None:
+        if arg.kind == "object":
+            result.values.update(zip(arg.keys, arg.values))
+            result.unknown |= arg.has_spread
+        elif arg.kind == "ref":
+            targets = self.project.resolve(facts.path, call.scopes, arg.path)
+            objects = [t for t in targets if t.kind == "object" and t.arg is not None]
+            if objects and len(objects) == len(targets):
+                for target in objects:
+                    result.values.update(zip(target.arg.keys, target.arg.values))
+                    result.unknown |= target.arg.has_spread
+            elif facts.language != "python":
+                result.unknown = True  # an options object we cannot see: assume it may set anything
+        elif arg.kind in ("call", "new", "spread", "other") and facts.language != "python":
+            result.unknown = True
+
+    # ---- names and locations --------------------------------------------------------------
+
+    def callee_names(self, facts: FileFacts, call: Call) -> list[str]:
+        return self.project.callee_names(facts.path, call)
+
+    def subject_name(self, facts: FileFacts, call: Call) -> str:
+        name = call.bound_to
+        if name and not name.startswith("<"):
+            return name
+        if name and name.startswith("<exports>."):
+            return name.split(".", 1)[1]
+        if name == "<default>":
+            stem = posixpath.splitext(posixpath.basename(facts.path))[0]
+            return stem if stem.isidentifier() and stem != "index" else "client"
+        return call.text
+
+    def location(self, path: str, span: tuple[int, int, int, int]) -> Location:
+        return Location(path, span[0], span[1], span[2], span[3])
+
+    def finding(
+        self,
+        rule: Rule,
+        facts: FileFacts,
+        call: Call,
+        *,
+        subject: str,
+        library: str,
+        problems: list[str],
+        labels: list[str],
+        related: list[Related] | None = None,
+        context: dict[str, str] | None = None,
+    ) -> Finding:
+        location = self.location(facts.path, call.stmt_span)
+        message = render(rule.message, subject=subject, library=library, labels=labels, call=call.text)
+        return Finding(
+            rule_id=rule.id,
+            slug=rule.slug,
+            severity=rule.severity,
+            title=rule.title,
+            language=facts.language,
+            location=location,
+            subject=subject,
+            message=message,
+            problems=problems,
+            related=related or [],
+            context={"subject": subject, "library": library, **(context or {})},
+            line_text=self.sources.line(facts.path, call.span[0]).strip(),
+        )

@@ -1,0 +1,200 @@
+"""The rule pack: `rules/*.toml`, one file per rule, holding every word a user reads about it.
+
+The engine knows rule *kinds* (see `crashlint.engine`); a rule file names its kind and carries the
+kind's data (which libraries, which listeners, closes or options). Docs have fixed sections, and
+the same text feeds `crashlint explain`, SARIF `help` and the Markdown report.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from crashlint.findings import SEVERITIES
+from crashlint.languages import LANGUAGES
+
+DOC_SECTIONS = ("what", "why", "fix")
+DOC_HEADINGS = {"what": "What it does", "why": "Why it crashes servers", "fix": "How to fix it"}
+REQUIRED_KEYS = ("id", "slug", "severity", "title", "kind", "languages", "message", "impact", "summary", "docs", "fix")
+
+
+class RulePackError(Exception):
+    """A rule file is malformed: a bug in the pack, reported with the file name."""
+
+
+@dataclass(frozen=True)
+class Example:
+    language: str
+    bad: str
+    good: str
+
+
+@dataclass
+class Rule:
+    id: str
+    slug: str
+    severity: str
+    title: str
+    kind: str
+    languages: tuple[str, ...]
+    message: str  # jinja2, one line: {{ subject }}, {{ library }}, {{ labels }}
+    impact: str
+    summary: str  # a noun phrase for the report's Summary paragraph
+    tags: tuple[str, ...]
+    what: str
+    why: str
+    fix_text: str
+    references: tuple[str, ...]
+    examples: tuple[Example, ...]
+    fix_title: str
+    fix_templates: dict[str, str]  # language → jinja2 template over `findings`
+    data: dict[str, Any] = field(default_factory=dict)  # the kind's own data
+    source: str = ""
+
+    def applies_to(self, language: str) -> bool:
+        return language in self.languages
+
+    def fix_template(self, language: str) -> str | None:
+        if language in self.fix_templates:
+            return self.fix_templates[language]
+        if language == "javascript":
+            return self.fix_templates.get("typescript")
+        return None
+
+    def docs_markdown(self) -> str:
+        """The rule's docs: the text of `crashlint explain`, SARIF help.markdown and docs pages."""
+        parts = [f"# {self.id} {self.slug} ({self.severity})", "", self.title, ""]
+        parts += [f"## {DOC_HEADINGS['what']}", "", self.what.strip(), ""]
+        parts += [f"## {DOC_HEADINGS['why']}", "", self.why.strip(), ""]
+        parts += ["## Example", ""]
+        for example in self.examples:
+            fence = fence_for(example.bad + example.good)
+            parts += [f"Crashes ({example.language}):", "", f"{fence}{example.language}", example.bad.rstrip(), fence, ""]
+            parts += [f"Fine ({example.language}):", "", f"{fence}{example.language}", example.good.rstrip(), fence, ""]
+        parts += [f"## {DOC_HEADINGS['fix']}", "", self.fix_text.strip(), ""]
+        parts += ["## References", ""] + [f"- {ref}" for ref in self.references]
+        return "\n".join(parts) + "\n"
+
+    def docs_text(self) -> str:
+        return self.docs_markdown()
+
+
+def fence_for(content: str) -> str:
+    """A backtick fence longer than any backtick run inside `content` (CommonMark)."""
+    longest = run = 0
+    for char in content:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return "`" * max(3, longest + 1)
+
+
+def _require(data: dict, key: str, kind: type, where: str):
+    if key not in data:
+        raise RulePackError(f"{where}: missing key '{key}'")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise RulePackError(f"{where}: '{key}' must be {kind.__name__}")
+    return value
+
+
+def load_rule(path: Path | Any, text: str) -> Rule:
+    where = getattr(path, "name", str(path))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulePackError(f"{where}: {exc}") from None
+    for key in REQUIRED_KEYS:
+        if key not in data:
+            raise RulePackError(f"{where}: missing key '{key}'")
+    severity = _require(data, "severity", str, where)
+    if severity not in SEVERITIES:
+        raise RulePackError(f"{where}: unknown severity '{severity}'")
+    languages = tuple(_require(data, "languages", list, where))
+    for language in languages:
+        if language not in LANGUAGES:
+            raise RulePackError(f"{where}: unknown language '{language}'")
+    docs = _require(data, "docs", dict, where)
+    for section in DOC_SECTIONS:
+        if not str(docs.get(section, "")).strip():
+            raise RulePackError(f"{where}: docs section '{section}' is missing or empty")
+    references = tuple(docs.get("references") or ())
+    if not references:
+        raise RulePackError(f"{where}: docs.references is empty: cite the libraries' own docs")
+    examples = tuple(
+        Example(e["language"], e["bad"], e["good"]) for e in _require(docs, "examples", list, where + " docs")
+    )
+    fix = _require(data, "fix", dict, where)
+    templates = {lang: tpl for lang, tpl in fix.items() if lang != "title"}
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    for lang, tpl in templates.items():
+        try:
+            env.parse(tpl)
+        except jinja2.TemplateSyntaxError as exc:
+            raise RulePackError(f"{where}: fix template for {lang}: {exc}") from None
+    core = set(REQUIRED_KEYS) | {"tags"}
+    return Rule(
+        id=data["id"],
+        slug=data["slug"],
+        severity=severity,
+        title=data["title"],
+        kind=data["kind"],
+        languages=languages,
+        message=data["message"],
+        impact=data["impact"],
+        summary=data["summary"],
+        tags=tuple(data.get("tags") or ()),
+        what=docs["what"],
+        why=docs["why"],
+        fix_text=docs["fix"],
+        references=references,
+        examples=examples,
+        fix_title=_require(fix, "title", str, where + " fix"),
+        fix_templates=templates,
+        data={k: v for k, v in data.items() if k not in core},
+        source=where,
+    )
+
+
+def rules_dir() -> Any:
+    """The packaged rule pack, or `rules/` of a source checkout (editable installs)."""
+    packaged = resources.files("crashlint") / "rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RulePackError("the rule pack (rules/) is missing from this installation")
+
+
+@cache
+def load_rules() -> tuple[Rule, ...]:
+    from crashlint.engine import KINDS  # the kinds validate their own data
+
+    directory = rules_dir()
+    rules = []
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            rule = load_rule(entry, entry.read_text(encoding="utf-8"))
+            if rule.kind not in KINDS:
+                raise RulePackError(f"{entry.name}: unknown kind '{rule.kind}'")
+            KINDS[rule.kind].validate(rule)
+            rules.append(rule)
+    ids = [r.id for r in rules]
+    slugs = [r.slug for r in rules]
+    if len(set(ids)) != len(ids) or len(set(slugs)) != len(slugs):
+        raise RulePackError("duplicate rule id or slug in the rule pack")
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def find_rule(key: str) -> Rule | None:
+    key = key.strip()
+    for rule in load_rules():
+        if rule.id.lower() == key.lower() or rule.slug == key:
+            return rule
+    return None

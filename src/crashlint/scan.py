@@ -1,0 +1,73 @@
+"""The pipeline (SPEC §9): discover → parse once → facts → project model → rules → filter."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from crashlint.dependencies import read_manifests
+from crashlint.discover import UsageError, discover
+from crashlint.engine.run import run_rules
+from crashlint.findings import SEVERITY_RANK, Finding, Note
+from crashlint.parse import parse_file
+from crashlint.project import Project
+from crashlint.rulepack import Rule, load_rules
+from crashlint.source import SourceCache
+
+
+@dataclass
+class ScanResult:
+    root: str
+    rules: list[Rule]
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    files_scanned: int = 0
+    sources: SourceCache | None = None
+
+
+def select_rules(select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
+    """Rules by id, slug or id prefix (`CL00`), as ruff's --select/--ignore."""
+    rules = list(load_rules())
+
+    def matches(rule: Rule, key: str) -> bool:
+        key = key.strip()
+        return rule.slug == key or rule.id.upper().startswith(key.upper()) or key.upper() == "ALL"
+
+    for key in (select or []) + (ignore or []):
+        if not any(matches(rule, key) for rule in rules):
+            raise UsageError(f"unknown rule: {key} (see `crashlint rules`)")
+    if select:
+        rules = [r for r in rules if any(matches(r, k) for k in select)]
+    if ignore:
+        rules = [r for r in rules if not any(matches(r, k) for k in ignore)]
+    return rules
+
+
+def scan(
+    paths: list[str],
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    exclude: list[str] | None = None,
+    respect_gitignore: bool = True,
+) -> ScanResult:
+    rules = select_rules(select, ignore)
+    found = discover(paths, respect_gitignore=respect_gitignore, exclude=exclude)
+    result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
+    facts = []
+    for source in found.files:
+        parsed = parse_file(source.abs_path, source.rel_path, source.grammar)
+        result.notes.extend(parsed.notes)
+        if parsed.facts is not None:
+            facts.append(parsed.facts)
+    result.files_scanned = len(found.files)
+    manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts})
+    project = Project(found.root, facts, manifests)
+    result.sources = SourceCache(found.root)
+    result.findings = run_rules(rules, project, result.sources)
+    result.notes.sort()
+    return result
+
+
+def at_or_above(findings: list[Finding], threshold: str) -> list[Finding]:
+    return [f for f in findings if SEVERITY_RANK[f.severity] <= SEVERITY_RANK[threshold]]
