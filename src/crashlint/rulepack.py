@@ -16,6 +16,8 @@ from typing import Any
 
 import jinja2
 
+from crashlint import templating
+from crashlint.fences import fence_for
 from crashlint.findings import SEVERITIES
 from crashlint.languages import LANGUAGES
 
@@ -85,15 +87,6 @@ class Rule:
         return self.docs_markdown()
 
 
-def fence_for(content: str) -> str:
-    """A backtick fence longer than any backtick run inside `content` (CommonMark)."""
-    longest = run = 0
-    for char in content:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return "`" * max(3, longest + 1)
-
-
 def _require(data: dict, key: str, kind: type, where: str):
     if key not in data:
         raise RulePackError(f"{where}: missing key '{key}'")
@@ -131,10 +124,9 @@ def load_rule(path: Path | Any, text: str) -> Rule:
     )
     fix = _require(data, "fix", dict, where)
     templates = {lang: tpl for lang, tpl in fix.items() if lang != "title"}
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     for lang, tpl in templates.items():
         try:
-            env.parse(tpl)
+            templating.parse(tpl)
         except jinja2.TemplateSyntaxError as exc:
             raise RulePackError(f"{where}: fix template for {lang}: {exc}") from None
     core = set(REQUIRED_KEYS) | {"tags"}

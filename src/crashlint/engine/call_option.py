@@ -16,7 +16,8 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
 
 from __future__ import annotations
 
-from crashlint.engine.context import RuleContext, render
+from crashlint.engine.context import RuleContext
+from crashlint.templating import render
 from crashlint.facts.model import Call, FileFacts
 from crashlint.findings import Finding
 from crashlint.project import Target

@@ -6,23 +6,12 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import jinja2
-
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Location, Related
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
-
-_ENV = jinja2.Environment(
-    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False
-)
-_ENV.tests["contains"] = lambda container, item: item in container
-
-
-def render(template: str, **values) -> str:
-    return _ENV.from_string(template).render(**values).strip()
-
+from crashlint.templating import render
 
 @dataclass(frozen=True)
 class Use:
@@ -150,7 +139,14 @@ class RuleContext:
         return call.text
 
     def location(self, path: str, span: tuple[int, int, int, int]) -> Location:
-        return Location(path, span[0], span[1], span[2], span[3])
+        """tree-sitter columns count bytes; reports count characters."""
+        return Location(path, span[0], self._char_col(path, span[0], span[1]), span[2], self._char_col(path, span[2], span[3]))
+
+    def _char_col(self, path: str, line: int, byte_col: int) -> int:
+        text = self.sources.line(path, line)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[: byte_col - 1].decode("utf-8", "replace")) + 1
 
     def finding(
         self,

@@ -19,7 +19,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
 from __future__ import annotations
 
 from crashlint.dependencies import lowest_version
-from crashlint.engine.context import RuleContext, render
+from crashlint.engine.context import RuleContext
+from crashlint.templating import render
 from crashlint.findings import Finding, Related
 from crashlint.rulepack import Rule, RulePackError
 

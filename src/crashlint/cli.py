@@ -1,0 +1,163 @@
+"""The command line: `crashlint scan`, `crashlint rules`, `crashlint explain`, `--version`.
+
+Exit codes (SPEC §6): 0 nothing at or above the fail threshold, 1 findings at or above it,
+2 usage, configuration or internal error. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from crashlint import __version__
+from crashlint.discover import UsageError
+from crashlint.findings import SEVERITIES
+from crashlint.report import FORMATTERS, ReportInput
+from crashlint.report.text import summary_line
+from crashlint.rulepack import RulePackError, find_rule, load_rules
+
+app = typer.Typer(
+    name="crashlint",
+    help="Find the code patterns that hang, leak and crash Node.js and Python servers.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain one-line usage errors, as ruff and ESLint print them
+)
+
+Format = Enum("Format", {name: name for name in FORMATTERS}, type=str)  # type: ignore[misc]
+Severity = Enum("Severity", {name: name for name in SEVERITIES}, type=str)  # type: ignore[misc]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"crashlint: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _use_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"crashlint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """crashlint: a static analyzer for server crash patterns."""
+
+
+@app.command()
+def scan(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to scan (default: .)")] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[
+        Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")
+    ] = Severity.low,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rules (ids, slugs or prefixes, comma-separated).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rules (ids, slugs or prefixes).")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip paths matching these gitignore-style globs.")] = None,
+    no_respect_gitignore: Annotated[bool, typer.Option("--no-respect-gitignore", help="Scan files .gitignore excludes.")] = False,
+) -> None:
+    """Scan files and folders and report crash patterns."""
+    from crashlint.scan import at_or_above
+    from crashlint.scan import scan as run_scan
+
+    try:
+        result = run_scan(
+            [str(p) for p in paths or [Path(".")]],
+            select=_split(select),
+            ignore=_split(ignore),
+            exclude=_split(exclude),
+            respect_gitignore=not no_respect_gitignore,
+        )
+    except UsageError as exc:
+        raise fail(str(exc))
+    except RulePackError as exc:
+        raise fail(f"broken rule pack: {exc}")
+    data = ReportInput(
+        findings=result.findings,
+        notes=result.notes,
+        rules=result.rules,
+        files_scanned=result.files_scanned,
+        sources=result.sources,
+        version=__version__,
+    )
+    name = output_format.value
+    if output is not None:
+        text = FORMATTERS[name](data, False)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"cannot write {output}: {exc.strerror or exc}")
+        for note in result.notes:
+            typer.echo(f"note: {note.path}: {note.message}", err=True)
+        typer.echo(summary_line(result.findings, result.files_scanned) + f" Report written to {output}.")
+    else:
+        text = FORMATTERS[name](data, name == "text" and _use_color(sys.stdout))
+        sys.stdout.write(text)
+        if name != "text":
+            for note in result.notes:
+                typer.echo(f"note: {note.path}: {note.message}", err=True)
+    if not exit_zero and at_or_above(result.findings, fail_on.value):
+        raise typer.Exit(1)
+
+
+@app.command()
+def rules() -> None:
+    """List the rule pack: id, slug, severity, languages, title."""
+    try:
+        pack = load_rules()
+    except RulePackError as exc:
+        raise fail(f"broken rule pack: {exc}")
+    width = max(len(r.slug) for r in pack)
+    for rule in pack:
+        typer.echo(f"{rule.id}  {rule.slug:<{width}}  {rule.severity:<8}  {','.join(rule.languages):<32}  {rule.title}")
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(help="A rule id (CL001) or slug.")]) -> None:
+    """Show a rule's documentation."""
+    try:
+        found = find_rule(rule)
+    except RulePackError as exc:
+        raise fail(f"broken rule pack: {exc}")
+    if found is None:
+        raise fail(f"unknown rule: {rule} (see `crashlint rules`)")
+    typer.echo(found.docs_markdown(), nl=False)
+
+
+def main() -> None:
+    """Console entry point: any unexpected error is one line and exit code 2, never a traceback."""
+    try:
+        app()  # standalone: usage errors exit 2, typer.Exit carries our codes
+    except KeyboardInterrupt:
+        typer.echo("crashlint: interrupted", err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, exit 2
+        if os.environ.get("CRASHLINT_DEBUG"):
+            raise
+        typer.echo(f"crashlint: internal error: {type(exc).__name__}: {exc} (set CRASHLINT_DEBUG=1 for details)", err=True)
+        sys.exit(2)

@@ -1,0 +1,18 @@
+"""One formatter per output format, registered by name (SPEC §5)."""
+
+from __future__ import annotations
+
+from crashlint.report.common import Formatter, ReportInput
+from crashlint.report.json import render_json
+from crashlint.report.markdown import render_markdown
+from crashlint.report.sarif import render_sarif
+from crashlint.report.text import render_text
+
+FORMATTERS: dict[str, Formatter] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+    "sarif": render_sarif,
+}
+
+__all__ = ["FORMATTERS", "ReportInput"]

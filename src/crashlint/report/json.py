@@ -1,0 +1,35 @@
+"""`--format json`: one object per finding, for scripts."""
+
+from __future__ import annotations
+
+import json
+
+from crashlint.findings import Finding
+from crashlint.report.common import ReportInput
+
+
+def finding_object(f: Finding) -> dict:
+    loc = f.location
+    return {
+        "rule": f.rule_id,
+        "slug": f.slug,
+        "severity": f.severity,
+        "title": f.title,
+        "language": f.language,
+        "path": loc.path,
+        "start_line": loc.start_line,
+        "start_column": loc.start_col,
+        "end_line": loc.end_line,
+        "end_column": loc.end_col,
+        "subject": f.subject,
+        "message": f.message,
+        "problems": f.problems,
+        "related": [
+            {"path": r.location.path, "line": r.location.start_line, "message": r.message} for r in f.related
+        ],
+        "fingerprint": f.fingerprint,
+    }
+
+
+def render_json(data: ReportInput, color: bool = False) -> str:
+    return json.dumps([finding_object(f) for f in data.findings], indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,211 @@
+"""`--format markdown`: the seed's crash-analysis report (SPEC §4), rendered with jinja2."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import jinja2
+
+from crashlint.fences import fence_for, fenced
+from crashlint.findings import SEVERITY_RANK, Finding
+from crashlint.report.common import CODE_FENCE_LANGUAGE, ReportInput
+from crashlint.rulepack import Rule
+from crashlint.templating import render
+
+BADGE = {"critical": ("🔴", "CRITICAL"), "high": ("🟠", "HIGH"), "medium": ("🟡", "MEDIUM"), "low": ("🔵", "LOW")}
+MAX_SNIPPETS = 3  # snippets quoted in a grouped section; every location is still listed
+MAX_SNIPPET_LINES = 40
+
+TEMPLATE = """\
+# Server Crash Analysis Report
+{% if not sections %}
+
+No crash patterns found: {{ files }} file{{ "" if files == 1 else "s" }} scanned with {{ rule_ids }}.
+{% else %}
+
+## Critical Issues Found
+{% for s in sections %}
+
+### {{ s.emoji }} **{{ s.label }} - {{ s.number }}: {{ s.title }}**
+
+**Location:** {{ s.path }} ({{ s.lines }})
+{% for snippet in s.snippets %}
+
+{{ snippet }}
+{% endfor %}
+{% if s.more %}
+
+… and {{ s.more }} more location{{ "" if s.more == 1 else "s" }} listed below.
+{% endif %}
+
+**Problems:**
+
+{% for p in s.problems %}
+- {{ p }}
+{% endfor %}
+
+**Impact:** {{ s.impact }}
+
+---
+{% endfor %}
+
+## Recommended Fixes (Priority Order)
+{% for fix in fixes %}
+
+### Fix {{ loop.index }}: {{ fix.title }}{{ " (IMMEDIATE)" if fix.immediate else "" }}
+{% for block in fix.blocks %}
+
+{{ block }}
+{% endfor %}
+{% endfor %}
+
+---
+
+## Summary
+
+{{ summary }}
+{% endif %}
+"""
+
+_ENV = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, autoescape=False, undefined=jinja2.StrictUndefined)
+
+
+@dataclass
+class Section:
+    number: int
+    emoji: str
+    label: str
+    title: str
+    path: str
+    lines: str
+    snippets: list[str]
+    more: int
+    problems: list[str]
+    impact: str
+
+
+def code_span(value: str) -> str:
+    fence = "`" * max(1, len(fence_for(value)) - 2)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _line_range(f: Finding) -> str:
+    loc = f.location
+    return str(loc.start_line) if loc.start_line == loc.end_line else f"{loc.start_line}-{loc.end_line}"
+
+
+def _snippet(data: ReportInput, f: Finding) -> str:
+    loc = f.location
+    end = min(loc.end_line, loc.start_line + MAX_SNIPPET_LINES - 1)
+    code = data.sources.snippet(loc.path, loc.start_line, end)
+    lines = code.split("\n")
+    indent = min((len(l) - len(l.lstrip()) for l in lines[1:] if l.strip()), default=0)
+    first_indent = len(lines[0]) - len(lines[0].lstrip())
+    # Dedent a statement quoted from inside a function, as the seed does.
+    cut = min(indent, first_indent) if len(lines) > 1 else first_indent
+    code = "\n".join(l[cut:] if l[:cut].strip() == "" else l for l in lines)
+    if end < loc.end_line:
+        code += "\n// …" if f.language != "python" else "\n# …"
+    return fenced(code, CODE_FENCE_LANGUAGE.get(f.language, ""))
+
+
+def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
+    groups: OrderedDict[tuple[str, str], list[Finding]] = OrderedDict()
+    for f in data.findings:  # already in severity order
+        groups.setdefault((f.rule_id, f.location.path), []).append(f)
+    sections = []
+    for number, ((rule_id, path), members) in enumerate(groups.items(), start=1):
+        rule = rules[rule_id]
+        emoji, label = BADGE[members[0].severity]
+        if len(members) == 1:
+            f = members[0]
+            lines = ("Line " if f.location.start_line == f.location.end_line else "Lines ") + _line_range(f)
+            problems = list(f.problems)
+        else:
+            lines = "Lines " + ", ".join(_line_range(f) for f in members)
+            problems = [
+                f"Line {f.location.start_line}: {problem}" for f in members for problem in f.problems
+            ]
+        sections.append(
+            Section(
+                number=number,
+                emoji=emoji,
+                label=label,
+                title=rule.title,
+                path=code_span(path),
+                lines=lines,
+                snippets=[_snippet(data, f) for f in members[:MAX_SNIPPETS]],
+                more=max(0, len(members) - MAX_SNIPPETS),
+                problems=problems,
+                impact=rule.impact,
+            )
+        )
+    return sections
+
+
+def _fix_item(f: Finding) -> dict:
+    ctx = dict(f.context)
+    return {
+        **ctx,
+        "missing": ctx.get("missing", "").split(),
+        "path": f.location.path,
+        "line": f.location.start_line,
+        "call": ctx.get("call", f.subject),
+    }
+
+
+def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
+    by_rule: OrderedDict[str, list[Finding]] = OrderedDict()
+    for f in sorted(data.findings, key=lambda f: (SEVERITY_RANK[f.severity], f.rule_id)):
+        by_rule.setdefault(f.rule_id, []).append(f)
+    fixes = []
+    for rule_id, members in by_rule.items():
+        rule = rules[rule_id]
+        blocks = []
+        for language in ("typescript", "javascript", "python"):
+            chosen = [f for f in members if f.language == language]
+            template = rule.fix_template(language)
+            if not chosen or template is None:
+                continue
+            code = render(template, findings=[_fix_item(f) for f in chosen])
+            if code:
+                blocks.append(fenced(code, CODE_FENCE_LANGUAGE[language]))
+        if blocks:
+            fixes.append({"title": rule.fix_title, "immediate": members[0].severity in ("critical", "high"), "blocks": blocks})
+    return fixes
+
+
+def _summary(data: ReportInput, rules: dict[str, Rule]) -> str:
+    seen: OrderedDict[str, Rule] = OrderedDict()
+    for f in data.findings:
+        seen.setdefault(f.rule_id, rules[f.rule_id])
+    top = min(SEVERITY_RANK[r.severity] for r in seen.values())
+    worst = [r.summary for r in seen.values() if SEVERITY_RANK[r.severity] == top]
+    rest = [r.summary for r in seen.values() if SEVERITY_RANK[r.severity] != top]
+
+    def join(items: list[str]) -> str:
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+    files = len({f.location.path for f in data.findings})
+    text = f"This service is at risk of crashing or hanging because of **{join(worst)}**."
+    if rest:
+        text += f" Combined with {join(rest)}, the server becomes unstable under load and over time."
+    text += (
+        f" crashlint found {len(data.findings)} issue{'s' if len(data.findings) != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''}; applying the fixes above in order removes these crash paths."
+    )
+    return text
+
+
+def render_markdown(data: ReportInput, color: bool = False) -> str:
+    rules = {r.id: r for r in data.rules}
+    sections = _sections(data, rules)
+    return _ENV.from_string(TEMPLATE).render(
+        sections=sections,
+        fixes=_fixes(data, rules) if sections else [],
+        summary=_summary(data, rules) if sections else "",
+        files=data.files_scanned,
+        rule_ids=", ".join(r.id for r in data.rules) or "no rules",
+    ).rstrip("\n") + "\n"

@@ -1,0 +1,81 @@
+"""`--format text`: ruff-like lines, a code frame with the subject underlined, a summary."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+from rich.console import Console
+from rich.text import Text
+
+from crashlint.findings import SEVERITIES, Finding
+from crashlint.report.common import ReportInput
+
+SEVERITY_STYLE = {"critical": "bold red", "high": "bold yellow", "medium": "yellow", "low": "cyan"}
+FRAME_LINES = 3  # lines of a multi-line subject shown in its frame
+
+
+def summary_line(findings: list[Finding], files: int) -> str:
+    if not findings:
+        return f"No crash patterns found ({files} file{'s' if files != 1 else ''} scanned)."
+    counts = Counter(f.severity for f in findings)
+    parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
+    noun = "finding" if len(findings) == 1 else "findings"
+    return f"Found {len(findings)} {noun} ({parts}) in {files} file{'s' if files != 1 else ''}."
+
+
+def _frame(data: ReportInput, finding: Finding) -> list[Text]:
+    loc = finding.location
+    last = min(loc.end_line, loc.start_line + FRAME_LINES - 1)
+    width = len(str(last))
+    gutter = " " * width + " |"
+    lines = [Text(gutter, style="blue")]
+    for number in range(loc.start_line, last + 1):
+        source = data.sources.line(loc.path, number).expandtabs(4)
+        row = Text(f"{number:>{width}} | ", style="blue")
+        row.append(source)
+        lines.append(row)
+        if number == loc.start_line:
+            start = loc.start_col - 1
+            end = loc.end_col - 1 if loc.end_line == number else len(source)
+            marker = Text(gutter + " " + " " * start, style="blue")
+            marker.append("^" * max(1, end - start), style=SEVERITY_STYLE[finding.severity])
+            lines.append(marker)
+    if last < loc.end_line:
+        lines.append(Text(f"{'':>{width}} | …", style="blue"))
+    return lines
+
+
+def render_text(data: ReportInput, color: bool) -> str:
+    out: list[Text] = []
+    for finding in data.findings:
+        loc = finding.location
+        head = Text()
+        head.append(f"{loc.path}:{loc.start_line}:{loc.start_col}:", style="bold")
+        head.append(" ")
+        head.append(finding.rule_id, style="bold red" if finding.severity == "critical" else "bold")
+        head.append(" ")
+        head.append(f"[{finding.severity}]", style=SEVERITY_STYLE[finding.severity])
+        head.append(" " + finding.message)
+        out.append(head)
+        out.extend(_frame(data, finding))
+        for problem in finding.problems:
+            out.append(Text(f"  = {problem}", style="dim" if color else ""))
+        for related in finding.related[:3]:
+            r = related.location
+            out.append(Text(f"  = see {r.path}:{r.start_line}: {related.message}", style="dim" if color else ""))
+        out.append(Text(""))
+    for note in data.notes:
+        where = f"{note.path}:{note.line}" if note.line else note.path
+        out.append(Text(f"note: {where}: {note.message}", style="magenta"))
+    if data.notes:
+        out.append(Text(""))
+    out.append(Text(summary_line(data.findings, data.files_scanned), style="bold"))
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, color_system="standard" if color else None,
+        width=10_000, highlight=False, soft_wrap=True,
+    )
+    for line in out:
+        console.print(line)
+    return buffer.getvalue()
