@@ -16,9 +16,11 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
 
 from __future__ import annotations
 
+import re
+
 from crashlint.engine.context import RuleContext
 from crashlint.templating import render
-from crashlint.facts.model import Call, FileFacts
+from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding
 from crashlint.project import Target
 from crashlint.rulepack import Rule, RulePackError
@@ -80,7 +82,17 @@ def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
     return found
 
 
+URL_NAME = re.compile(r"(?i)(url|uri|href|endpoint|link|path|host|address)$")
+
+
+def _is_url(arg: Arg) -> bool:
+    """`axios(url)`, `http.get(target.href, cb)`: a URL where a config object could also stand."""
+    return arg.kind == "string" or (arg.kind == "ref" and bool(URL_NAME.search(arg.path[-1])))
+
+
 def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call: Call, first: int) -> bool:
+    if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
+        first += 1
     if call.args and first > 0:
         head = call.args[0]
         if head.kind in ("new", "call") and head.path and head.path[-1] in spec.get("unless_first_argument", ()):

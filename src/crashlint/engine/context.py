@@ -64,15 +64,21 @@ class RuleContext:
                         index.setdefault(Target("call", path=path, index=i), []).append(
                             Use(method, first, path, call.span[0])
                         )
-                if len(call.callee) < 2 or call.callee[-1] not in self.methods:
-                    continue
-                first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
-                use = Use(call.callee[-1], first, path, call.span[0])
-                for target in project.resolve(path, call.scopes, call.callee[:-1]):
-                    if target.kind == "call":
-                        index.setdefault(target, []).append(use)
-                    elif target.kind == "param":
-                        param_uses.setdefault(target, []).append(use)
+                # A bound method passed as a callback counts too: atexit.register(cache.close)
+                receivers = [
+                    (arg.path[:-1], Use(arg.path[-1], "", path, call.span[0]))
+                    for arg in call.args
+                    if arg.kind == "ref" and len(arg.path) > 1 and arg.path[-1] in self.methods
+                ]
+                if len(call.callee) > 1 and call.callee[-1] in self.methods:
+                    first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
+                    receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0])))
+                for receiver, use in receivers:
+                    for target in project.resolve(path, call.scopes, receiver):
+                        if target.kind == "call":
+                            index.setdefault(target, []).append(use)
+                        elif target.kind == "param":
+                            param_uses.setdefault(target, []).append(use)
         if param_uses:
             functions = {(t.path, t.scope) for t in param_uses}
             for path, facts in project.files.items():

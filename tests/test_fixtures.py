@@ -1,0 +1,93 @@
+"""The fixture harness (SPEC §9): annotated source files are the rules' executable spec.
+
+`// ruleid: CL001` (or `# ruleid: CL001`) on the line before each expected finding, and
+`// ok: CL001` before each near-miss. Every file directly under tests/fixtures/<RULE>/ is scanned
+on its own; every folder under tests/fixtures/<RULE>/projects/ is scanned as one project.
+Missing and unexpected findings are reported separately.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from crashlint.languages import grammar_for
+from crashlint.scan import scan
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ANNOTATION = re.compile(r"(?://|#)\s*(ruleid|ok):\s*(CL\d{3})\b")
+
+
+def _units() -> list[tuple[str, Path]]:
+    units = []
+    for rule_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and re.fullmatch(r"CL\d{3}", p.name)):
+        for entry in sorted(rule_dir.iterdir()):
+            if entry.is_file() and grammar_for(entry.name):
+                units.append((rule_dir.name, entry))
+        projects = rule_dir / "projects"
+        if projects.is_dir():
+            units += [(rule_dir.name, p) for p in sorted(projects.iterdir()) if p.is_dir()]
+    return units
+
+
+def _annotations(unit: Path) -> dict[str, dict[tuple[str, int], str]]:
+    """{rule: {(path relative to the unit, line): "ruleid" | "ok"}}; the annotated line is the next
+    line that is not itself a comment."""
+    files = [unit] if unit.is_file() else sorted(p for p in unit.rglob("*") if p.is_file() and grammar_for(p.name))
+    found: dict[str, dict[tuple[str, int], str]] = {}
+    for file in files:
+        rel = file.name if unit.is_file() else file.relative_to(unit).as_posix()
+        lines = file.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            for kind, rule in ANNOTATION.findall(line):
+                target = number + 1
+                while target <= len(lines) and lines[target - 1].strip().startswith(("//", "#")):
+                    target += 1
+                found.setdefault(rule, {})[(rel, target)] = kind
+    return found
+
+
+UNITS = _units()
+
+
+@pytest.mark.parametrize(("rule", "unit"), UNITS, ids=[f"{r}/{u.relative_to(FIXTURES / r)}" for r, u in UNITS])
+def test_fixture(rule: str, unit: Path) -> None:
+    annotations = _annotations(unit)
+    assert rule in annotations, f"{unit} has no annotations for {rule}"
+    kinds = set(annotations[rule].values())
+    assert {"ruleid", "ok"} <= kinds or unit.is_dir(), f"{unit}: a fixture file needs both ruleid: and ok: cases"
+    result = scan([str(unit)], select=sorted(annotations))
+    if unit.is_file():
+        actual = {(f.rule_id, (f.location.path.rsplit("/", 1)[-1], f.location.start_line)) for f in result.findings}
+    else:
+        actual = {(f.rule_id, (f.location.path, f.location.start_line)) for f in result.findings}
+    problems = []
+    for checked_rule, marks in annotations.items():
+        expected = {where for where, kind in marks.items() if kind == "ruleid"}
+        got = {where for r, where in actual if r == checked_rule}
+        missing = sorted(expected - got)
+        unexpected = sorted(got - expected)
+        if missing:
+            problems.append(f"{checked_rule} missing (expected, not reported): {missing}")
+        if unexpected:
+            near_misses = sorted(w for w in unexpected if marks.get(w) == "ok")
+            problems.append(f"{checked_rule} unexpected (reported, not expected): {unexpected}; on ok: lines: {near_misses}")
+    assert not problems, "\n".join(problems)
+    assert not [n for n in result.notes if "syntax error" in n.message], result.notes
+
+
+def test_every_rule_has_fixtures() -> None:
+    from crashlint.rulepack import load_rules
+
+    covered = {rule for rule, _ in UNITS}
+    for rule in load_rules():
+        assert rule.id in covered, f"{rule.id} has no fixtures under tests/fixtures/{rule.id}/"
+        languages = {
+            {"tsx": "typescript"}.get(grammar_for(u.name) or "", grammar_for(u.name))
+            for r, u in UNITS
+            if r == rule.id and u.is_file()
+        }
+        for language in rule.languages:
+            assert language in languages, f"{rule.id} has no single-file fixture in {language}"
