@@ -1,0 +1,39 @@
+"""Run the CLI in-process and render reports, for tests."""
+
+from __future__ import annotations
+
+import io
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+from crashlint import __version__
+from crashlint.report import FORMATTERS, ReportInput
+from crashlint.scan import scan
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "seed-service"
+EXAMPLE_FIXED = ROOT / "examples" / "seed-service-fixed"
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    from crashlint.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["crashlint", *args]
+    code = 0
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        sys.argv = argv
+    return code, out.getvalue(), err.getvalue()
+
+
+def render(paths: list[str], fmt: str, **options) -> str:
+    result = scan(paths, **options)
+    data = ReportInput(result.findings, result.notes, result.rules, result.files_scanned, result.sources, __version__)
+    return FORMATTERS[fmt](data, False)

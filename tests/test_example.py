@@ -1,0 +1,42 @@
+"""The shipped example reproduces the seed report's shape; its fixed twin is clean."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import EXAMPLE, EXAMPLE_FIXED, ROOT, render
+
+GOLDEN = ROOT / "tests" / "golden" / "seed-service.md"
+
+
+def test_markdown_report_matches_golden(request: pytest.FixtureRequest) -> None:
+    report = render([str(EXAMPLE)], "markdown")
+    if request.config.getoption("--update-golden") or not GOLDEN.exists():
+        GOLDEN.write_text(report, encoding="utf-8")
+    assert report == GOLDEN.read_text(encoding="utf-8"), "run pytest --update-golden after an intended change"
+
+
+def test_markdown_report_has_the_seed_structure() -> None:
+    report = render([str(EXAMPLE)], "markdown")
+    assert report.startswith("# Server Crash Analysis Report\n\n## Critical Issues Found\n\n")
+    headings = re.findall(r"^### (🔴|🟠|🟡) \*\*(CRITICAL|HIGH|MEDIUM) - (\d+): (.+)\*\*$", report, re.M)
+    assert [h[2] for h in headings] == [str(i) for i in range(1, len(headings) + 1)]
+    assert headings[0][:2] == ("🔴", "CRITICAL") and "Redis" in headings[0][3]
+    assert ("🟡", "MEDIUM") == headings[-1][:2] and "HTTP" in headings[-1][3]
+    assert "**Location:** `src/utils/bullmqJobs.ts` (Lines 19-27)" in report
+    assert "**Location:** `src/utils/bullmqJobs.ts` (Lines 71, 112, 122-144, 175, 268-272)" in report
+    assert "```typescript\nexport const connection = new IORedis({\n" in report
+    assert report.count("**Problems:**") == len(headings) == report.count("**Impact:**")
+    assert "## Recommended Fixes (Priority Order)" in report
+    assert re.search(r"^### Fix 1: .+ \(IMMEDIATE\)$", report, re.M)
+    assert re.search(r"^### Fix 2: [^(]+$", report, re.M)  # medium: not immediate
+    assert 'connection.on("error"' in report and "await connection.quit();" in report
+    assert "fetch(imageUrl, { signal: AbortSignal.timeout(30_000) })" in report
+    assert "\n---\n\n## Summary\n\n" in report and "**unmanaged Redis connections**" in report
+
+
+def test_fixed_twin_is_clean() -> None:
+    report = render([str(EXAMPLE_FIXED)], "json")
+    assert report == "[]\n"

@@ -1,0 +1,144 @@
+"""No input makes crashlint print a traceback (SPEC §8): each gets a note and the scan goes on."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crashlint.parse import parse_source
+from crashlint.scan import scan
+from helpers import run_cli
+
+REDIS = b"import Redis from 'ioredis';\nexport const cache = new Redis();\n"
+
+
+def _scan(tmp_path, name: str, data: bytes):
+    (tmp_path / name).write_bytes(data)
+    return scan([str(tmp_path)])
+
+
+def test_syntax_error_gives_a_note_and_the_rest_is_analysed(tmp_path) -> None:
+    result = _scan(tmp_path, "a.ts", b"const x = (;\n" + REDIS)
+    assert any("syntax error" in n.message and n.line == 1 for n in result.notes)
+    assert [f.rule_id for f in result.findings] == ["CL001"]
+
+
+def test_non_utf8_file(tmp_path) -> None:
+    result = _scan(tmp_path, "a.ts", b"// caf\xe9\n" + REDIS)
+    assert any("UTF-8" in n.message for n in result.notes)
+    assert [f.rule_id for f in result.findings] == ["CL001"]
+
+
+def test_binary_file_is_skipped_with_a_note(tmp_path) -> None:
+    result = _scan(tmp_path, "a.js", b"\x00\x01\x02binary" * 100)
+    assert any("binary" in n.message for n in result.notes) and not result.findings
+
+
+def test_bom_and_crlf(tmp_path) -> None:
+    result = _scan(tmp_path, "a.ts", b"\xef\xbb\xbf" + REDIS.replace(b"\n", b"\r\n"))
+    assert [(f.rule_id, f.location.start_line, f.location.start_col) for f in result.findings] == [("CL001", 2, 1)]
+    assert not result.notes
+
+
+def test_empty_file(tmp_path) -> None:
+    result = _scan(tmp_path, "a.py", b"")
+    assert not result.findings and not result.notes
+
+
+def test_deep_nesting(tmp_path) -> None:
+    depth = 10_000
+    result = _scan(tmp_path, "deep.js", b"x = " + b"[" * depth + b"]" * depth + b";\n" + REDIS)
+    assert [f.rule_id for f in result.findings] == ["CL001"]
+    result = _scan(tmp_path, "deep.py", b"x = " + b"(" * depth + b")" * depth + b"\n")
+    assert all("Traceback" not in n.message for n in result.notes)
+
+
+def test_large_minified_line(tmp_path) -> None:
+    body = b"var a=" + b"1+" * 2_000_000 + b"1;"
+    result = _scan(tmp_path, "bundle.js", body)
+    assert not result.findings
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads everything")
+def test_unreadable_file_and_folder(tmp_path) -> None:
+    (tmp_path / "a.ts").write_bytes(REDIS)
+    os.chmod(tmp_path / "a.ts", 0)
+    (tmp_path / "locked").mkdir()
+    os.chmod(tmp_path / "locked", 0)
+    try:
+        result = scan([str(tmp_path)])
+    finally:
+        os.chmod(tmp_path / "a.ts", 0o644)
+        os.chmod(tmp_path / "locked", 0o755)
+    assert any("cannot read" in n.message for n in result.notes)
+
+
+def test_unreadable_file_as_root(tmp_path, monkeypatch) -> None:
+    """Root can read mode-0 files, so simulate the failure where the read happens."""
+    (tmp_path / "a.ts").write_bytes(REDIS)
+    real_open = open
+
+    def failing_open(path, mode="r", *args, **kwargs):
+        if str(path).endswith("a.ts") and "b" in mode:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", failing_open)
+    result = scan([str(tmp_path)])
+    assert any("cannot read file" in n.message for n in result.notes)
+
+
+def test_symlink_loop_and_dangling_link(tmp_path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "dangling.ts").symlink_to(tmp_path / "nowhere.ts")
+    (tmp_path / "a.ts").write_bytes(REDIS)
+    result = scan([str(tmp_path)])
+    assert [f.rule_id for f in result.findings] == ["CL001"]
+    assert any("vanished" in n.message for n in result.notes)
+
+
+def test_gitignore_and_default_excludes(tmp_path) -> None:
+    (tmp_path / ".gitignore").write_text("generated/\n*.gen.ts\n")
+    for rel in ("generated/a.ts", "b.gen.ts", "node_modules/x/index.js", "dist/app.js", "src/app.ts", "app.min.js"):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(REDIS)
+    result = scan([str(tmp_path)])
+    assert [f.location.path for f in result.findings] == ["src/app.ts"]
+    everything = scan([str(tmp_path)], respect_gitignore=False)
+    assert sorted(f.location.path for f in everything.findings) == ["b.gen.ts", "generated/a.ts", "src/app.ts"]
+
+
+def test_internal_errors_are_one_line(monkeypatch, tmp_path) -> None:
+    (tmp_path / "a.ts").write_bytes(REDIS)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("crashlint.scan.run_rules", boom)
+    code, out, err = run_cli("scan", str(tmp_path))
+    assert code == 2 and "internal error: RuntimeError: kaboom" in err and "Traceback" not in err
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=400), st.sampled_from(["typescript", "tsx", "javascript", "python"]))
+def test_any_bytes_parse_without_exception(data: bytes, grammar: str) -> None:
+    parse_source("x", grammar, data)
+
+
+SNIPPETS = [b"new Redis(", b"createClient()", b".on('error', ", b"fetch(u, {", b"export default ", b"{", b"}",
+            b"(", b")", b"import x from './a';", b"const a = ", b"require('ioredis')", b"\n", b"`", b"async () => ",
+            b"redis.Redis(", b"requests.get(u", b"with ", b" as c:", b"def f(", b"class A:", b"self.r = ", b"'"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(SNIPPETS), max_size=40), st.sampled_from(["a.ts", "a.js", "a.py", "a.tsx"]))
+def test_scan_of_code_like_noise_never_raises(tmp_path_factory, parts: list[bytes], name: str) -> None:
+    folder = tmp_path_factory.mktemp("noise")
+    (folder / name).write_bytes(b"".join(parts))
+    scan([str(folder)])

@@ -1,0 +1,75 @@
+"""Registry-wide checks: every rule is documented, well formed, and its examples behave."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import tree_sitter
+
+from crashlint.facts import javascript, python
+from crashlint.languages import ts_language
+from crashlint.rulepack import DOC_HEADINGS, load_rules
+from crashlint.scan import scan
+
+RULES = load_rules()
+EXTENSION = {"typescript": "ts", "javascript": "js", "python": "py"}
+
+
+def test_pack_is_not_empty_and_ids_are_well_formed() -> None:
+    assert len(RULES) >= 2
+    for rule in RULES:
+        assert re.fullmatch(r"CL\d{3}", rule.id)
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.slug)
+        assert Path(rule.source).name == f"{rule.id}_{rule.slug}.toml", "rule files are named <id>_<slug>.toml"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_docs_have_every_section(rule) -> None:
+    docs = rule.docs_markdown()
+    for heading in [*DOC_HEADINGS.values(), "Example", "References"]:
+        assert f"## {heading}" in docs
+    assert all(ref.startswith("https://") for ref in rule.references)
+    assert {e.language for e in rule.examples} >= {"python" if "python" in rule.languages else rule.languages[0]}
+
+
+@pytest.mark.parametrize(
+    ("rule", "example"),
+    [(rule, example) for rule in RULES for example in rule.examples],
+    ids=lambda v: getattr(v, "id", getattr(v, "language", "")),
+)
+def test_documented_examples_behave(tmp_path, rule, example) -> None:
+    bad = tmp_path / "bad" / f"example.{EXTENSION[example.language]}"
+    good = tmp_path / "good" / f"example.{EXTENSION[example.language]}"
+    for path, code in ((bad, example.bad), (good, example.good)):
+        path.parent.mkdir()
+        path.write_text(code)
+    assert [f.rule_id for f in scan([str(bad.parent)], select=[rule.id]).findings], "the bad example must fire"
+    assert not scan([str(good.parent)], select=[rule.id]).findings, "the good example must not fire"
+
+
+@pytest.mark.parametrize("grammar", ["typescript", "tsx", "javascript"])
+def test_javascript_node_kinds_exist_in_grammar(grammar: str) -> None:
+    language = ts_language(grammar)
+    tree_sitter.Query(language, javascript.query_source(grammar))  # raises on an unknown kind
+    kinds = set(javascript.FUNCTION_KINDS) | set(javascript.STATEMENT_PARENTS) | {"member_expression", "call_expression"}
+    kinds |= set(javascript.TRANSPARENT) - ({"as_expression", "non_null_expression", "satisfies_expression", "type_assertion"} if grammar == "javascript" else set())
+    kinds -= {"public_field_definition"} if grammar == "javascript" else {"field_definition"}
+    if grammar == "tsx":
+        kinds.discard("type_assertion")  # JSX takes the <T>x syntax
+    for kind in sorted(kinds):
+        assert language.id_for_node_kind(kind, True), f"{kind} is not a {grammar} node kind"
+
+
+def test_python_node_kinds_exist_in_grammar() -> None:
+    language = ts_language("python")
+    tree_sitter.Query(language, python.QUERY)
+    for kind in sorted(python.TRANSPARENT | python.STATEMENTS | python.FUNCTION_KINDS):
+        assert language.id_for_node_kind(kind, True), kind
+
+
+def test_fix_templates_exist_for_every_language() -> None:
+    for rule in RULES:
+        for language in rule.languages:
+            assert rule.fix_template(language), f"{rule.id} has no fix template for {language}"
