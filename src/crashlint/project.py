@@ -23,7 +23,7 @@ MAX_DEPTH = 24
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # call | external | function | param | object | module | unknown
+    kind: str  # call | external | function | param | object | array | module | unknown
     path: str = ""  # file of a call / function / param / object / module
     index: int = -1  # call index, or parameter index
     scope: int = 0  # function scope (function, param)
@@ -163,6 +163,21 @@ class Project:
             return [Target("function", path=path, scope=value.scope)] if not rest else [UNKNOWN]
         if kind == "param":
             return [Target("param", path=path, scope=value.scope, index=value.index)] if not rest else [UNKNOWN]
+        if kind == "array" and value.arg is not None:
+            return [Target("array", path=path, scope=decl.scope, arg=value.arg)] if not rest else [UNKNOWN]
+        if kind == "element":  # `for (const w of workers)`, `workers.map((w) => …)`
+            results: list[Target] = []
+            chain = self.scope_chain(path, decl.scope)
+            for collection in self.resolve(path, chain, value.path, depth + 1):
+                if collection.kind != "array" or collection.arg is None:
+                    continue
+                for element in collection.arg.values:
+                    if element.kind == "ref":
+                        elem_chain = self.scope_chain(collection.path, collection.scope)
+                        results += self.resolve(collection.path, elem_chain, element.path + rest, depth + 1)
+                    elif element.kind in ("new", "call") and element.call >= 0 and not rest:
+                        results += self.call_targets(collection.path, element.call, depth + 1)
+            return results or [UNKNOWN]
         if kind == "object" and value.arg is not None:
             if not rest:
                 return [Target("object", path=path, arg=value.arg)]

@@ -48,27 +48,6 @@ def methods(rule: Rule) -> set[str]:
     return names
 
 
-def _project_defaults(ctx: RuleContext, spec: dict) -> bool:
-    """Whether the project sets the option once for everyone (an assignment or a setter call)."""
-    project = ctx.project
-    wanted_assignments = set(spec.get("satisfied_by_assignment", ()))
-    wanted_calls = set(spec.get("satisfied_by_call", ()))
-    if not wanted_assignments and not wanted_calls:
-        return False
-    last_names = {name.rsplit(".", 1)[-1] for name in wanted_calls}
-    for path, facts in project.files.items():
-        for assignment in facts.assignments if wanted_assignments else ():
-            for target in project.resolve(path, assignment.scopes, assignment.target[:1]):
-                if target.kind == "external":
-                    qualified = ".".join([target.name, *assignment.target[1:]])
-                    if qualified in wanted_assignments:
-                        return True
-        for call in facts.calls if wanted_calls else ():
-            if call.callee and call.callee[-1] in last_names and set(project.callee_names(path, call)) & wanted_calls:
-                return True
-    return False
-
-
 def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
     """Instances given a default after creation (`api.defaults.timeout = 5000`)."""
     found: set[Target] = set()
@@ -127,7 +106,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         languages = set(spec["languages"]) & set(rule.languages)
         if not any(f.language in languages for f in project.files.values()):
             continue
-        if _project_defaults(ctx, spec):
+        if ctx.project_sets(spec.get("satisfied_by_assignment", []), spec.get("satisfied_by_call", [])):
             continue
         callees: dict[str, int] = spec.get("callees", {})
         if isinstance(callees, list):

@@ -21,6 +21,7 @@ class Use:
     first_arg: str  # the first argument when it is a string literal (an event name), else ""
     path: str
     line: int
+    scopes: tuple[int, ...] = (0,)  # where the call is, to tell whether a shutdown path runs it
 
 
 @dataclass
@@ -43,6 +44,7 @@ class RuleContext:
         self.project = project
         self.sources = sources
         self.methods = methods  # method names any enabled rule asks about
+        self._shutdown: dict[str, object] = {}
 
     # ---- uses ---------------------------------------------------------------------------
 
@@ -62,17 +64,17 @@ class RuleContext:
                 for method, first in call.chain:
                     if method in self.methods:
                         index.setdefault(Target("call", path=path, index=i), []).append(
-                            Use(method, first, path, call.span[0])
+                            Use(method, first, path, call.span[0], call.scopes)
                         )
                 # A bound method passed as a callback counts too: atexit.register(cache.close)
                 receivers = [
-                    (arg.path[:-1], Use(arg.path[-1], "", path, call.span[0]))
+                    (arg.path[:-1], Use(arg.path[-1], "", path, call.span[0], call.scopes))
                     for arg in call.args
                     if arg.kind == "ref" and len(arg.path) > 1 and arg.path[-1] in self.methods
                 ]
                 if len(call.callee) > 1 and call.callee[-1] in self.methods:
                     first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
-                    receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0])))
+                    receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0], call.scopes)))
                 for receiver, use in receivers:
                     for target in project.resolve(path, call.scopes, receiver):
                         if target.kind == "call":
@@ -96,6 +98,31 @@ class RuleContext:
                                 if target.kind == "call":
                                     index.setdefault(target, []).extend(uses)
         return index
+
+    def shutdown(self, spec: dict):
+        """Shutdown paths for a rule's `[shutdown]` vocabulary, computed once per vocabulary."""
+        from crashlint.engine.shutdown import shutdown_paths
+
+        key = repr(sorted(spec.items()))
+        if key not in self._shutdown:
+            self._shutdown[key] = shutdown_paths(self.project, spec)
+        return self._shutdown[key]
+
+    def project_sets(self, assignments: list[str], calls: list[str]) -> bool:
+        """Whether the project sets a default once for everyone: an assignment to one of
+        `assignments` (`axios.defaults.timeout`) or a call of one of `calls`."""
+        project = self.project
+        wanted_assignments, wanted_calls = set(assignments), set(calls)
+        last_names = {name.rsplit(".", 1)[-1] for name in wanted_calls}
+        for path, facts in project.files.items():
+            for assignment in facts.assignments if wanted_assignments else ():
+                for target in project.resolve(path, assignment.scopes, assignment.target[:1]):
+                    if target.kind == "external" and ".".join([target.name, *assignment.target[1:]]) in wanted_assignments:
+                        return True
+            for call in facts.calls if wanted_calls else ():
+                if call.callee and call.callee[-1] in last_names and set(project.callee_names(path, call)) & wanted_calls:
+                    return True
+        return False
 
     def uses_of(self, path: str, index: int) -> list[Use]:
         return self.uses.get(Target("call", path=path, index=index), [])

@@ -1,30 +1,44 @@
-"""Rule kind `resource`: a client that needs a listener, a close, or an option.
+"""Rule kind `resource`: a client that needs a listener, a close, an option, or a variable.
 
 Rule data (see rules/CL001_redis-client-unmanaged.toml):
 
     [[resources]]                 one entry per library
-    library, languages, constructors (qualified names the construction's callee may denote)
+    library, languages
+    constructors = [...]          qualified names the construction's callee may denote; `*` globs
+                                  (`@aws-sdk/client-*.*Client`)
+    options_from = 0              (JS) first argument that may hold the options object
     [[resources.needs]]           what the client needs; each missing need is one problem
-    id, label, problem            (problem is jinja2: {{ subject }}, {{ library }})
+    id, label, problem            (problem is jinja2: {{ subject }}, {{ library }}, {{ line }})
     and one of:
       listener = ["error"]        an `.on(event, …)` anywhere in the project, on the client or an alias
-      close = ["quit", …]         one of these methods called on it (Python: or a `with` block)
-      option = "socket_timeout"   the construction passes this option (not None)
+      close = ["quit", …]         one of these methods called on it (Python: or a `with` block);
+                                  with `from_shutdown = true`, only from a SIGTERM/SIGINT path
+                                  (the rule's [shutdown] table, see engine/shutdown.py)
+      option = "socket_timeout"   the construction passes this option (a list: any of them), not None
+      bound = true                the client is kept (a variable, an argument, a collection)
     optional for option needs:
+      option_keys = [...]         the option's value (an object, or `new X({…})`) sets one of these
       url_argument = 0            a string URL argument whose query may set the option
       or_options = ["connection_pool"]   another option that carries this one
       unless_version = {package = "redis", at_least = "8.0"}   the library's newer default covers it
+      satisfied_by_call = [...], satisfied_by_assignment = [...]  a project-wide default
+
+    group = true                  (rule level) one finding for the whole set of subjects
 """
 
 from __future__ import annotations
 
+import fnmatch
+
 from crashlint.dependencies import lowest_version
-from crashlint.engine.context import RuleContext
-from crashlint.templating import render
+from crashlint.engine.context import Options, RuleContext, Use
+from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Related
 from crashlint.rulepack import Rule, RulePackError
+from crashlint.templating import render
 
 LISTENER_METHODS = ("on", "once", "addListener", "prependListener", "prependOnceListener")
+NEED_KINDS = ("listener", "close", "option", "bound")
 
 
 def validate(rule: Rule) -> None:
@@ -36,9 +50,13 @@ def validate(rule: Rule) -> None:
             if key not in resource:
                 raise RulePackError(f"{rule.source}: resource {resource.get('library', '?')} lacks '{key}'")
         for need in resource["needs"]:
-            kinds = [k for k in ("listener", "close", "option") if k in need]
+            kinds = [k for k in NEED_KINDS if k in need]
             if len(kinds) != 1 or not {"id", "label", "problem"} <= need.keys():
-                raise RulePackError(f"{rule.source}: need {need.get('id', '?')} must have id, label, problem and one of listener/close/option")
+                raise RulePackError(
+                    f"{rule.source}: need {need.get('id', '?')} must have id, label, problem and one of {NEED_KINDS}"
+                )
+            if need.get("from_shutdown") and "shutdown" not in rule.data:
+                raise RulePackError(f"{rule.source}: from_shutdown needs a [shutdown] table")
 
 
 def methods(rule: Rule) -> set[str]:
@@ -51,6 +69,87 @@ def methods(rule: Rule) -> set[str]:
     return names
 
 
+class _Constructors:
+    """Qualified constructor names → resource, exact names first, then globs."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.exact: dict[tuple[str, str], dict] = {}
+        self.globs: list[tuple[str, str, dict]] = []
+        for resource in rule.data["resources"]:
+            for language in resource["languages"]:
+                for name in resource["constructors"]:
+                    if "*" in name:
+                        self.globs.append((language, name, resource))
+                    else:
+                        self.exact[(language, name)] = resource
+        self.last_names = {n.rsplit(".", 1)[-1] for _, n in self.exact} | {"*"}
+
+    def match(self, language: str, names: list[str]) -> dict | None:
+        for name in names:
+            if (language, name) in self.exact:
+                return self.exact[(language, name)]
+        for name in names:
+            for glob_language, pattern, resource in self.globs:
+                if glob_language == language and fnmatch.fnmatchcase(name, pattern):
+                    return resource
+        return None
+
+
+def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
+    constructors = _Constructors(rule)
+    findings: list[Finding] = []
+    for path, facts in ctx.project.files.items():
+        if not rule.applies_to(facts.language):
+            continue
+        for index, call in enumerate(facts.calls):
+            if not call.callee:
+                continue
+            resource = constructors.match(facts.language, ctx.callee_names(facts, call))
+            if resource is None:
+                continue
+            finding = _check_construction(rule, ctx, facts, index, resource)
+            if finding is not None:
+                findings.append(finding)
+    if rule.data.get("group") and len(findings) > 1:
+        return [_grouped(rule, ctx, findings)]
+    return findings
+
+
+def _option_value_sets(ctx: RuleContext, facts: FileFacts, call: Call, value: Arg, keys: list[str]) -> bool:
+    """Whether an option's value sets one of `keys`: `{requestTimeout: …}` or `new Handler({…})`."""
+    if value.kind == "object":
+        return value.has_spread or any(k in value.keys for k in keys)
+    if value.kind in ("new", "call") and value.call >= 0:
+        inner = facts.calls[value.call]
+        options = ctx.options(facts, inner)
+        return options.unknown or any(options.has(k) and not options.is_none(k) for k in keys)
+    return value.kind != "none"  # a variable or expression we cannot see into: assume it does
+
+
+def _option_satisfied(ctx: RuleContext, facts: FileFacts, call: Call, need: dict, options: Options) -> bool:
+    wanted = need["option"] if isinstance(need["option"], list) else [need["option"]]
+    if any(options.has(alt) for alt in need.get("or_options", ())):
+        return True
+    present = [key for key in wanted if options.has(key) and not options.is_none(key)]
+    if present:
+        keys = need.get("option_keys")
+        return not keys or any(_option_value_sets(ctx, facts, call, options.values[k], keys) for k in present)
+    if options.unknown and not any(options.has(key) for key in wanted):
+        return True  # cannot see the options: precision first
+    url_position = need.get("url_argument")
+    if url_position is not None and len(call.args) > url_position:
+        url = call.args[url_position]
+        if url.kind == "string" and any(f"{key}=" in url.text for key in wanted):
+            return True
+        if url.kind != "string" and facts.language != "python" and need.get("url_unknown_ok"):
+            return True
+    if "unless_version" in need and _version_covers(ctx, facts.path, need["unless_version"]):
+        return True
+    if ctx.project_sets(need.get("satisfied_by_assignment", []), need.get("satisfied_by_call", [])):
+        return True
+    return False
+
+
 def _version_covers(ctx: RuleContext, path: str, condition: dict) -> bool:
     declared = ctx.project.dependency(path, condition["package"])
     if declared is None:
@@ -60,73 +159,53 @@ def _version_covers(ctx: RuleContext, path: str, condition: dict) -> bool:
     return lowest is not None and wanted is not None and lowest >= wanted
 
 
-def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
-    findings: list[Finding] = []
-    by_name: dict[tuple[str, str], dict] = {}
-    for resource in rule.data["resources"]:
-        for language in resource["languages"]:
-            for name in resource["constructors"]:
-                by_name[(language, name)] = resource
-    for path, facts in ctx.project.files.items():
-        if not rule.applies_to(facts.language):
-            continue
-        for index, call in enumerate(facts.calls):
-            if not call.callee:
-                continue
-            resource = next(
-                (by_name[(facts.language, n)] for n in ctx.callee_names(facts, call) if (facts.language, n) in by_name),
-                None,
-            )
-            if resource is None:
-                continue
-            finding = _check_construction(rule, ctx, facts, index, resource)
-            if finding is not None:
-                findings.append(finding)
-    return findings
+def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, need: dict, uses: list[Use], options) -> bool:
+    if "listener" in need:
+        events = set(need["listener"])
+        return any(u.method in LISTENER_METHODS and u.first_arg in events for u in uses)
+    if "close" in need:
+        closers = set(need["close"])
+        closes = [u for u in uses if u.method in closers]
+        if need.get("from_shutdown"):
+            paths = ctx.shutdown(rule.data["shutdown"])
+            return any(paths.contains(u.path, u.scopes) for u in closes)
+        return call.context_managed or bool(closes)
+    if "bound" in need:
+        return call.used or call.returned
+    return _option_satisfied(ctx, facts, call, need, options())
 
 
-def _check_construction(rule, ctx: RuleContext, facts, index: int, resource: dict) -> Finding | None:
+def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: int, resource: dict) -> Finding | None:
     call = facts.calls[index]
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
-    options = None
+    cached: list[Options] = []
+
+    def options() -> Options:
+        if not cached:
+            cached.append(ctx.options(facts, call, int(resource.get("options_from", 0))))
+        return cached[0]
+
     problems: list[str] = []
     labels: list[str] = []
     missing: list[str] = []
-    related: list[Related] = []
     for need in resource["needs"]:
-        satisfied = False
-        if "listener" in need:
-            events = set(need["listener"])
-            satisfied = any(u.method in LISTENER_METHODS and u.first_arg in events for u in uses)
-        elif "close" in need:
-            closers = set(need["close"])
-            satisfied = call.context_managed or any(u.method in closers for u in uses)
+        if "bound" not in need and not (call.used or call.returned) and ("listener" in need or "close" in need):
+            satisfied = any(u for u in uses)  # chained (`new X().on(…)`) is the only way to reach it
+            satisfied = satisfied and _need_satisfied(ctx, rule, facts, call, need, uses, options)
         else:
-            if options is None:
-                options = ctx.options(facts, call, int(resource.get("options_from", 0)))
-            key = need["option"]
-            if any(options.has(alt) for alt in need.get("or_options", ())):
-                satisfied = True  # e.g. a connection_pool that carries its own timeouts
-            elif options.has(key):
-                satisfied = not options.is_none(key)
-            elif options.unknown:
-                satisfied = True  # cannot see the options: precision first
-            url_position = need.get("url_argument")
-            if not satisfied and url_position is not None and len(call.args) > url_position:
-                url = call.args[url_position]
-                satisfied = url.kind == "string" and f"{key}=" in url.text
-            if not satisfied and "unless_version" in need:
-                satisfied = _version_covers(ctx, facts.path, need["unless_version"])
+            satisfied = _need_satisfied(ctx, rule, facts, call, need, uses, options)
         if not satisfied:
             missing.append(need["id"])
             labels.append(need["label"])
-            problems.append(render(need["problem"], subject=subject, library=resource["library"]))
+            problems.append(render(need["problem"], subject=subject, library=resource["library"], line=call.span[0]))
     if not problems:
         return None
-    for use in uses:
-        if use.path != facts.path:
-            related.append(Related(ctx.location(use.path, (use.line, 1, use.line, 1)), f"`{subject}.{use.method}(…)` read here"))
+    related = [
+        Related(ctx.location(u.path, (u.line, 1, u.line, 1)), f"`{subject}.{u.method}(…)` here")
+        for u in uses
+        if u.path != facts.path
+    ]
     return ctx.finding(
         rule,
         facts,
@@ -137,4 +216,36 @@ def _check_construction(rule, ctx: RuleContext, facts, index: int, resource: dic
         labels=labels,
         related=related[:10],
         context={"missing": " ".join(missing), "callee": ".".join(call.callee)},
+    )
+
+
+def _grouped(rule: Rule, ctx: RuleContext, findings: list[Finding]) -> Finding:
+    """One finding for the set (CL002: the workers): the first subject's location, every subject
+    listed in the problems, the others as related locations."""
+    findings.sort(key=lambda f: (f.location.path, f.location.start_line))
+    first = findings[0]
+    same_file = [f for f in findings if f.location.path == first.location.path]
+    last = same_file[-1].location
+    location = type(first.location)(first.location.path, first.location.start_line, first.location.start_col, last.end_line, last.end_col)
+    subjects = [f.subject for f in findings]
+    labels = sorted({label for f in findings for label in f.message.split(": ", 1)[-1].split(", ")})
+    message = render(rule.data.get("group_message", rule.message), subject=", ".join(subjects), library="", labels=labels, count=len(findings), call="")
+    problems = [p for f in findings for p in f.problems]
+    related = [Related(f.location, f"`{f.subject}` created here") for f in findings[1:]]
+    context = dict(first.context)
+    context["subjects"] = " ".join(s for s in subjects if s.isidentifier())
+    context["missing"] = " ".join(sorted({m for f in findings for m in f.context.get("missing", "").split()}))
+    return Finding(
+        rule_id=rule.id,
+        slug=rule.slug,
+        severity=rule.severity,
+        title=rule.title,
+        language=first.language,
+        location=location,
+        subject=", ".join(subjects),
+        message=message,
+        problems=problems,
+        related=related,
+        context=context,
+        line_text=first.line_text,
     )

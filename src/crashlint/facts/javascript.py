@@ -7,6 +7,7 @@ re-walks the tree: they look at the captured node and its direct fields only.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import tree_sitter
@@ -20,6 +21,7 @@ from crashlint.facts.model import (
     Decl,
     Export,
     FileFacts,
+    Function,
     Path,
     Value,
 )
@@ -54,6 +56,9 @@ STATEMENT_PARENTS = frozenset(
         "throw_statement",
     }
 )
+# Array methods whose callback's first parameter is each element of the receiver.
+ITERATION_METHODS = frozenset({"forEach", "map", "flatMap", "filter", "some", "every", "find"})
+FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 # Methods that return their receiver, so `const c = createClient().on("error", h)` binds the client.
 FLUENT_METHODS = frozenset({"on", "once", "addListener", "prependListener", "setMaxListeners", "connect"})
 
@@ -69,6 +74,8 @@ def query_source(grammar: str) -> str:
             "(call_expression) @call",
             "(new_expression) @call",
             "(return_statement) @return",
+            "(await_expression) @await",
+            "(for_in_statement) @for",
             f"({FIELD_KIND[grammar]}) @field",
             "[" + " ".join(f"({k})" for k in FUNCTION_KINDS) + "] @function",
             "[" + " ".join(f"({k})" for k in classes) + "] @class",
@@ -190,8 +197,10 @@ class _Extractor:
             index = self.call_index.get(node_key(node), -1)
             callee = self.facts.calls[index].callee if index >= 0 else ()
             return Arg("new" if kind == "new_expression" else "call", path=callee, call=index, text=short_text(node))
-        if kind in ("arrow_function", "function_expression", "function", "generator_function"):
-            return Arg("function")
+        if kind in FUNCTION_VALUES:
+            return Arg("function", scope=scope_id(node))
+        if kind == "array" and depth < 3:
+            return Arg("array", values=tuple(self.arg(c, depth + 1) for c in node.named_children if c.type != "comment"))
         if kind == "spread_element":
             return Arg("spread")
         return Arg("other", text=short_text(node))
@@ -239,7 +248,9 @@ class _Extractor:
             return Value("ref", path=(text(node),))
         if kind == "object":
             return Value("object", arg=self.arg(node))
-        if kind in ("arrow_function", "function_expression", "function", "generator_function"):
+        if kind == "array":
+            return Value("array", arg=self.arg(node))
+        if kind in FUNCTION_VALUES:
             return Value("function", scope=scope_id(node))
         return Value("other")
 
@@ -308,9 +319,14 @@ class _Extractor:
             stmt = probe
             if stmt.parent is not None and stmt.parent.type == "export_statement":
                 stmt = stmt.parent
+        method = ""
+        if fn is not None and fn.type == "member_expression":
+            prop = fn.child_by_field_name("property")
+            method = text(prop) if prop is not None else ""
         call = Call(
             callee=callee,
             is_new=is_new,
+            method=method,
             span=span(node),
             stmt_span=span(stmt),
             scopes=scopes,
@@ -322,6 +338,8 @@ class _Extractor:
         self.call_index[node_key(node)] = len(self.facts.calls)
         self.facts.calls.append(call)
         self._pending_args.append((call, args))
+        if method in ITERATION_METHODS and len(callee) > 1 and args and unwrap(args[0]).type in FUNCTION_VALUES:
+            self._iterations.append((unwrap(args[0]), callee[:-1]))
         # `x.a().b()` : record the method on the innermost call of the chain
         if fn is not None and fn.type == "member_expression" and not is_new:
             inner = unwrap_await(fn.child_by_field_name("object"))
@@ -508,6 +526,33 @@ class _Extractor:
         body = node.child_by_field_name("body")
         if node.type == "arrow_function" and body is not None and body.type != "statement_block":
             self._expression_bodies.append((body, sid))
+        is_async = any(c.type == "async" for c in node.children[:4])
+        label = text(name) if name is not None else ""
+        if node.type == "method_definition" and scopes[0] in self.class_scopes and label:
+            self.declare(scopes[0], "this." + label, Value("function", scope=sid), node.start_point[0] + 1)
+        self.facts.functions[sid] = Function(sid, label, is_async, index, span(node))
+
+    def on_await(self, node: tree_sitter.Node, scopes) -> None:
+        function = self.facts.functions.get(scopes[0])
+        if function is None:
+            return  # top-level await
+        guarded = False
+        child, parent = node, node.parent
+        while parent is not None and parent.type not in FUNCTION_KINDS:
+            if parent.type == "try_statement" and child == parent.child_by_field_name("body"):
+                if parent.child_by_field_name("handler") is not None:
+                    guarded = True
+                    break
+            child, parent = parent, parent.parent
+        unguarded = function.unguarded_await or (0 if guarded else node.start_point[0] + 1)
+        self.facts.functions[scopes[0]] = replace(function, unguarded_await=unguarded, awaits=function.awaits + 1)
+
+    def on_for(self, node: tree_sitter.Node, scopes) -> None:
+        left = node.child_by_field_name("left")
+        right = dotted(node.child_by_field_name("right"))
+        is_of = any(c.type == "of" for c in node.children)
+        if left is not None and left.type == "identifier" and right and is_of:
+            self.declare(scopes[0], text(left), Value("element", path=right), node.start_point[0] + 1)
 
     def on_class(self, node: tree_sitter.Node, scopes) -> None:
         self.class_scopes.add(scope_id(node))
@@ -522,6 +567,7 @@ class _Extractor:
         self._pending_args: list[tuple[Call, list]] = []
         self._pending_chain: list[tuple] = []
         self._expression_bodies: list[tuple] = []
+        self._iterations: list[tuple] = []
         # Pass 1: scopes, calls and the names each scope declares (so assignments find them).
         self._declared_names: set[tuple[int, str]] = set()
         later = []
@@ -547,6 +593,8 @@ class _Extractor:
             "assign": self.on_assign,
             "return": self.on_return,
             "field": self.on_field,
+            "await": self.on_await,
+            "for": self.on_for,
         }
         for name, node, scopes in later:
             handlers[name](node, scopes)
@@ -554,6 +602,15 @@ class _Extractor:
             self.returned(unwrap_await(body), sid)
         for call, args in self._pending_args:
             call.args = tuple(self.arg(a) for a in args)
+        for function, collection in self._iterations:  # workers.forEach((w) => w.on("error", …))
+            params = function.child_by_field_name("parameters")
+            first = function.child_by_field_name("parameter")
+            if first is None and params is not None and params.named_child_count:
+                first = params.named_children[0]
+                if first.type in ("required_parameter", "optional_parameter"):
+                    first = first.child_by_field_name("pattern")
+            if first is not None and first.type == "identifier":
+                self.declare(scope_id(function), text(first), Value("element", path=collection), function.start_point[0] + 1)
         for inner, method, args in self._pending_chain:
             root, _ = self.chain_root(inner)
             index = self.call_index.get(node_key(root), -1)

@@ -19,13 +19,14 @@ MODULE_SCOPE = 0  # scope id of the file's top level; other scopes are node star
 class Arg:
     """A summary of one argument (or option value) that rules can check without the tree."""
 
-    kind: str  # object | string | none | ref | new | call | function | spread | other
+    kind: str  # object | array | string | none | ref | new | call | function | spread | other
     keys: tuple[str, ...] = ()  # object literal keys (JS objects, Python dict literals)
-    values: tuple["Arg", ...] = ()  # the value of each key, same order as keys
+    values: tuple["Arg", ...] = ()  # the value of each key, same order as keys; array elements
     has_spread: bool = False  # `...rest` in an object literal / `**kw` in a dict literal
     path: Path = ()  # for ref: the dotted name; for new/call: the callee
     text: str = ""  # string literal value, or a short source excerpt
     call: int = -1  # for new/call arguments: the index of that Call in FileFacts.calls
+    scope: int = 0  # for function arguments: the function's scope id
 
     def value_of(self, key: str) -> "Arg | None":
         for k, v in zip(self.keys, self.values):
@@ -38,14 +39,14 @@ class Arg:
 class Value:
     """What a declared name holds, as far as one file can tell."""
 
-    kind: str  # call | import | ref | object | function | param | other
+    kind: str  # call | import | ref | object | array | element | function | param | other
     call: int = -1  # kind=call: index into FileFacts.calls
     module: str = ""  # kind=import: the module specifier as written ("./utils/redis", "ioredis")
     name: str | None = None  # kind=import: imported name; "default"; None = the module object
-    path: Path = ()  # kind=ref: the aliased name
+    path: Path = ()  # kind=ref: the aliased name; kind=element: the collection iterated over
     scope: int = 0  # kind=function/param: the function's scope id
     index: int = 0  # kind=param: position of the parameter
-    arg: Arg | None = None  # kind=object: the literal
+    arg: Arg | None = None  # kind=object / array: the literal
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,10 @@ class Call:
 
     callee: Path  # () when the callee is not a plain dotted name
     is_new: bool
-    span: Span  # the call expression
-    stmt_span: Span  # the enclosing statement: what a report quotes
-    scopes: tuple[int, ...]  # enclosing scopes, innermost first, ending with MODULE_SCOPE
+    method: str = ""  # the property name when the callee is a member (`.then` of `a().then(f)`)
+    span: Span = (0, 0, 0, 0)  # the call expression
+    stmt_span: Span = (0, 0, 0, 0)  # the enclosing statement: what a report quotes
+    scopes: tuple[int, ...] = (0,)  # enclosing scopes, innermost first, ending with MODULE_SCOPE
     args: tuple[Arg, ...] = ()
     keywords: tuple[tuple[str, Arg], ...] = ()  # Python keyword arguments, in order
     has_star: bool = False  # *args / **kwargs / ...spread: unknown arguments
@@ -81,6 +83,19 @@ class Call:
             if k == name:
                 return v
         return None
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function, arrow, lambda or method: what CL003-style checks need without the tree."""
+
+    scope: int
+    name: str  # "" for anonymous functions
+    is_async: bool
+    params: int
+    span: Span
+    unguarded_await: int = 0  # line of the first `await` not inside a try body with a catch; 0 if none
+    awaits: int = 0  # number of awaits in the function's own body
 
 
 @dataclass(frozen=True)
@@ -112,3 +127,4 @@ class FileFacts:
     returns: list[tuple[int, Path]] = field(default_factory=list)  # (function scope, returned name)
     parse_errors: list[int] = field(default_factory=list)  # lines with syntax errors
     scope_parents: dict[int, int] = field(default_factory=dict)  # function/class scope → enclosing scope
+    functions: dict[int, Function] = field(default_factory=dict)  # by scope id

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import tree_sitter
 
 from crashlint.facts.common import node_key, scope_id, short_text, span, sweep, text
-from crashlint.facts.model import MODULE_SCOPE, Arg, Assignment, Call, Decl, FileFacts, Path, Value
+from crashlint.facts.model import MODULE_SCOPE, Arg, Assignment, Call, Decl, FileFacts, Function, Path, Value
 from crashlint.languages import ts_language
 
 QUERY = """
@@ -20,6 +21,9 @@ QUERY = """
 (function_definition) @function
 (lambda) @function
 (class_definition) @class
+(await) @await
+(for_statement) @for
+(for_in_clause) @for
 """
 
 TRANSPARENT = frozenset({"parenthesized_expression"})
@@ -103,7 +107,9 @@ class _Extractor:
             callee = self.facts.calls[index].callee if index >= 0 else ()
             return Arg("call", path=callee, call=index, text=short_text(node))
         if kind == "lambda":
-            return Arg("function")
+            return Arg("function", scope=scope_id(node))
+        if kind in ("list", "tuple", "set") and depth < 3:
+            return Arg("array", values=tuple(self.arg(c, depth + 1) for c in node.named_children if c.type != "comment"))
         return Arg("other", text=short_text(node))
 
     def value(self, node: tree_sitter.Node | None, bind_name: str | None = None) -> Value:
@@ -123,6 +129,8 @@ class _Extractor:
             return Value("ref", path=path) if path else Value("other")
         if kind == "dictionary":
             return Value("object", arg=self.arg(node))
+        if kind in ("list", "tuple", "set"):
+            return Value("array", arg=self.arg(node))
         if kind == "lambda":
             return Value("function", scope=scope_id(node))
         return Value("other")
@@ -165,9 +173,11 @@ class _Extractor:
             probe = probe.parent
         if probe is not None:
             stmt = probe
+        fn_node = node.child_by_field_name("function")
         call = Call(
             callee=callee,
             is_new=False,
+            method=text(fn_node.child_by_field_name("attribute")) if fn_node is not None and fn_node.type == "attribute" else "",
             span=span(node),
             stmt_span=span(stmt),
             scopes=scopes,
@@ -286,6 +296,32 @@ class _Extractor:
             index += 1
         if node.type == "lambda":
             self._lambda_bodies.append((node.child_by_field_name("body"), sid))
+        label = text(name) if name is not None else ""
+        if node.type == "function_definition" and scopes[0] in self.class_scopes and label:
+            self.declare(scopes[0], "self." + label, Value("function", scope=sid), node.start_point[0] + 1)
+        is_async = node.child_count > 0 and node.children[0].type == "async"
+        self.facts.functions[sid] = Function(sid, label, is_async, index, span(node))
+
+    def on_await(self, node: tree_sitter.Node, scopes) -> None:
+        function = self.facts.functions.get(scopes[0])
+        if function is None:
+            return
+        guarded = False
+        child, parent = node, node.parent
+        while parent is not None and parent.type not in FUNCTION_KINDS:
+            if parent.type == "try_statement" and child == parent.child_by_field_name("body"):
+                if any(c.type == "except_clause" for c in parent.children):
+                    guarded = True
+                    break
+            child, parent = parent, parent.parent
+        unguarded = function.unguarded_await or (0 if guarded else node.start_point[0] + 1)
+        self.facts.functions[scopes[0]] = replace(function, unguarded_await=unguarded, awaits=function.awaits + 1)
+
+    def on_for(self, node: tree_sitter.Node, scopes) -> None:
+        left = node.child_by_field_name("left")
+        right = dotted(node.child_by_field_name("right"))
+        if left is not None and left.type == "identifier" and right:
+            self.declare(scopes[0], text(left), Value("element", path=right), node.start_point[0] + 1)
 
     def on_class(self, node: tree_sitter.Node, scopes) -> None:
         self.class_scopes.add(scope_id(node))
@@ -315,6 +351,8 @@ class _Extractor:
             "assign": self.on_assign,
             "return": self.on_return,
             "with": self.on_with,
+            "await": self.on_await,
+            "for": self.on_for,
         }
         for name, node, scopes in later:
             handlers[name](node, scopes)

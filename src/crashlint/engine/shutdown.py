@@ -1,0 +1,100 @@
+"""Shutdown paths: the code a SIGTERM / SIGINT handler runs, across files.
+
+A rule's `[shutdown]` table says how handlers are registered, e.g.
+
+    [shutdown]
+    registrations = [{ callee = "process.on", handler = 1 }, { method = "add_signal_handler", handler = 1 }]
+    signals = ["SIGTERM", "SIGINT"]
+
+A handler is a function passed at position `handler` (inline, by name, or through an import); the
+shutdown path is every function it calls, transitively, wherever it is defined. A call is on the
+path when any scope enclosing it is (so closures inside those functions count too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crashlint.facts.model import Call
+from crashlint.findings import Location
+from crashlint.project import Project, Target
+
+
+@dataclass
+class ShutdownPaths:
+    handlers: list[Location] = field(default_factory=list)  # where each handler is registered
+    reachable: set[tuple[str, int]] = field(default_factory=set)  # (file, function scope)
+
+    def contains(self, path: str, scopes: tuple[int, ...]) -> bool:
+        return any((path, scope) in self.reachable for scope in scopes)
+
+
+def _registration(project: Project, path: str, call: Call, spec: dict) -> int | None:
+    """The handler's argument position when `call` registers a signal handler, else None."""
+    signals = set(spec.get("signals", ("SIGTERM", "SIGINT")))
+    for registration in spec["registrations"]:
+        if "method" in registration:
+            if call.method != registration["method"]:
+                continue
+        elif not call.callee or call.callee[-1] != registration["callee"].rsplit(".", 1)[-1]:
+            continue
+        elif registration["callee"] not in project.callee_names(path, call):
+            continue
+        if call.args:
+            first = call.args[0]
+            # process.on(sig, h) inside `for (const sig of ["SIGTERM", "SIGINT"])`: accept a non-literal
+            if first.kind == "string" and first.text not in signals:
+                return None
+            if first.kind == "ref" and first.path[-1] not in signals and first.path[0] in ("signal", "Signals"):
+                return None
+        return int(registration.get("handler", 1))
+    return None
+
+
+def _functions_of(project: Project, path: str, call: Call, arg_index: int) -> list[tuple[str, int]]:
+    if len(call.args) <= arg_index:
+        return []
+    arg = call.args[arg_index]
+    if arg.kind == "function":
+        return [(path, arg.scope)]
+    found: list[Target] = []
+    if arg.kind == "ref":
+        found = project.resolve(path, call.scopes, arg.path)
+    elif arg.kind in ("call", "new") and arg.path:  # process.on("SIGTERM", makeHandler(server))
+        found = project.resolve(path, call.scopes, arg.path)
+    return [(t.path, t.scope) for t in found if t.kind == "function"]
+
+
+def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
+    result = ShutdownPaths()
+    work: list[tuple[str, int]] = []
+    for path, facts in project.files.items():
+        for call in facts.calls:
+            position = _registration(project, path, call, spec)
+            if position is None:
+                continue
+            result.handlers.append(Location(path, call.span[0], call.span[1], call.span[2], call.span[3]))
+            work += _functions_of(project, path, call, position)
+    by_scope: dict[tuple[str, int], list[Call]] = {}  # calls under every scope enclosing them
+    indexed: set[str] = set()
+    while work:
+        item = work.pop()
+        if item in result.reachable:
+            continue
+        result.reachable.add(item)
+        path, scope = item
+        if path not in indexed:
+            indexed.add(path)
+            for call in project.files[path].calls:
+                for enclosing in call.scopes:
+                    by_scope.setdefault((path, enclosing), []).append(call)
+        for call in by_scope.get(item, []):
+            if not call.callee:
+                continue
+            for target in project.resolve(path, call.scopes, call.callee):
+                if target.kind == "function" and (target.path, target.scope) not in result.reachable:
+                    work.append((target.path, target.scope))
+            for i, arg in enumerate(call.args):  # callbacks handed to helpers run on the path too
+                if arg.kind == "ref":
+                    work += [p for p in _functions_of(project, path, call, i) if p not in result.reachable]
+    return result
