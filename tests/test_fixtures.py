@@ -53,12 +53,14 @@ UNITS = _units()
 
 
 @pytest.mark.parametrize(("rule", "unit"), UNITS, ids=[f"{r}/{u.relative_to(FIXTURES / r)}" for r, u in UNITS])
-def test_fixture(rule: str, unit: Path) -> None:
+def test_fixture(rule: str, unit: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     annotations = _annotations(unit)
     assert rule in annotations, f"{unit} has no annotations for {rule}"
     kinds = set(annotations[rule].values())
     assert {"ruleid", "ok"} <= kinds or unit.is_dir(), f"{unit}: a fixture file needs both ruleid: and ok: cases"
-    result = scan([str(unit)], select=sorted(annotations))
+    # Scan from the fixture's own folder, as a user scans a project (tests/ would make it test code).
+    monkeypatch.chdir(unit.parent)
+    result = scan([unit.name], select=sorted(annotations))
     if unit.is_file():
         actual = {(f.rule_id, (f.location.path.rsplit("/", 1)[-1], f.location.start_line)) for f in result.findings}
     else:

@@ -19,8 +19,13 @@ VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 @dataclass
 class Manifest:
+    """What the project files of one folder declare: dependencies, package name, TS path aliases."""
+
     path: str  # relative to the scan root
     dependencies: dict[str, str] = field(default_factory=dict)  # normalized name → version spec
+    package_name: str = ""  # package.json "name": how other workspace packages import this one
+    ts_base: str | None = None  # tsconfig baseUrl, relative to the scan root
+    ts_paths: dict[str, list[str]] = field(default_factory=dict)  # tsconfig paths, targets root-relative
 
 
 def normalize(name: str) -> str:
@@ -63,6 +68,7 @@ def _read_folder(root: str, directory: str) -> Manifest | None:
     base = os.path.join(root, directory)
     deps: dict[str, str] = {}
     path = None
+    package_name = ""
     package_json = os.path.join(base, "package.json")
     if os.path.isfile(package_json):
         try:
@@ -73,6 +79,8 @@ def _read_folder(root: str, directory: str) -> Manifest | None:
                     section = data.get(key)
                     if isinstance(section, dict):
                         deps.update({normalize(k): str(v) for k, v in section.items()})
+                if isinstance(data.get("name"), str):
+                    package_name = data["name"]
                 path = posixpath.join(directory, "package.json")
         except (OSError, ValueError):
             pass
@@ -101,7 +109,39 @@ def _read_folder(root: str, directory: str) -> Manifest | None:
             path = path or posixpath.join(directory, name)
         except OSError:
             continue
-    return Manifest(path, deps) if path else None
+    ts_base, ts_paths = _read_tsconfig(base, directory)
+    if ts_paths or ts_base is not None:
+        path = path or posixpath.join(directory, "tsconfig.json")
+    if not path:
+        return None
+    return Manifest(path, deps, package_name, ts_base, ts_paths)
+
+
+JSON_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
+TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
+def _read_tsconfig(base: str, directory: str) -> tuple[str | None, dict[str, list[str]]]:
+    """baseUrl and paths of a tsconfig.json (JSON with comments), made relative to the scan root."""
+    try:
+        with open(os.path.join(base, "tsconfig.json"), encoding="utf-8") as handle:
+            raw = handle.read()
+        data = json.loads(TRAILING_COMMA.sub(r"\1", JSON_COMMENT.sub(lambda m: m.group(1) or "", raw)))
+    except (OSError, ValueError):
+        return None, {}
+    options = data.get("compilerOptions") if isinstance(data, dict) else None
+    if not isinstance(options, dict):
+        return None, {}
+    base_url = options.get("baseUrl")
+    ts_base = posixpath.normpath(posixpath.join(directory, base_url)) if isinstance(base_url, str) else None
+    anchor = ts_base if ts_base is not None else directory
+    paths: dict[str, list[str]] = {}
+    for pattern, targets in (options.get("paths") or {}).items():
+        if isinstance(targets, list):
+            paths[pattern] = [posixpath.normpath(posixpath.join(anchor, t)) for t in targets if isinstance(t, str)]
+    if ts_base == ".":
+        ts_base = ""
+    return ts_base, paths
 
 
 def _add_requirement(deps: dict[str, str], line: str) -> None:

@@ -52,6 +52,8 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
         notes.append(Note(rel_path, f"not valid UTF-8 (byte {exc.start}); analysed as far as it parses", level="note"))
     tree = parser(grammar).parse(source)
     facts = FileFacts(path=rel_path, language=LANGUAGE_OF_GRAMMAR[grammar])
+    head = source[:200].lstrip()
+    facts.ui = head.startswith((b'"use client"', b"'use client'"))
     root = tree.root_node
     if root.has_error:
         facts.parse_errors = error_lines(root)

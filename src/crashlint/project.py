@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.model import MODULE_SCOPE, Arg, Call, Decl, FileFacts, Path, Value
+from crashlint.roles import file_role
 
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_DEPTH = 24
@@ -44,7 +45,13 @@ class Project:
                 self.decls[(facts.path, decl.scope, decl.name)].append(decl)
         self.python_modules = self._index_python_modules()
         self.manifests = manifests or {}
+        # workspace packages of a monorepo, longest name first so `@a/b-c` wins over `@a/b`
+        self.workspace_packages = sorted(
+            ((m.package_name, d) for d, m in self.manifests.items() if m.package_name),
+            key=lambda item: -len(item[0]),
+        )
         self._memo: dict[tuple, list[Target]] = {}
+        self.roles = {path: file_role(path, f.language, f.ui, self._package_manifest(path)) for path, f in self.files.items()}
 
     # ---- modules --------------------------------------------------------------------------
 
@@ -76,9 +83,48 @@ class Project:
             return None
         if facts.language == "python":
             return self._resolve_python_module(from_path, spec)
-        if not spec.startswith("."):
-            return None
-        base = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), spec))
+        if spec.startswith("."):
+            return self._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(from_path), spec)))
+        return self._resolve_js_alias(from_path, spec)
+
+    def _resolve_js_alias(self, from_path: str, spec: str) -> str | None:
+        """A tsconfig `paths` alias (`@/lib/redis`) or a workspace package (`@acme/shared/src/x`)."""
+        directory = posixpath.dirname(from_path)
+        while True:  # the nearest tsconfig with paths or baseUrl decides
+            manifest = self.manifests.get(directory)
+            if manifest is not None and (manifest.ts_paths or manifest.ts_base is not None):
+                for pattern, targets in manifest.ts_paths.items():
+                    prefix, star, suffix = pattern.partition("*")
+                    if star and spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
+                        middle = spec[len(prefix) : len(spec) - len(suffix)]
+                        for target in targets:
+                            found = self._js_file(target.replace("*", middle, 1))
+                            if found:
+                                return found
+                    elif not star and spec == pattern:
+                        for target in targets:
+                            found = self._js_file(target)
+                            if found:
+                                return found
+                if manifest.ts_base is not None:
+                    found = self._js_file(posixpath.normpath(posixpath.join(manifest.ts_base, spec)))
+                    if found:
+                        return found
+                break
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+        for name, package_dir in self.workspace_packages:
+            if spec == name or spec.startswith(name + "/"):
+                rest = spec[len(name) + 1 :]
+                base = posixpath.join(package_dir, rest) if rest else package_dir
+                found = self._js_file(base) or (None if rest else self._js_file(posixpath.join(package_dir, "src")))
+                if found:
+                    return found
+        return None
+
+    def _js_file(self, base: str) -> str | None:
+        base = posixpath.normpath(base)
         candidates = [base]
         stem, ext = posixpath.splitext(base)
         if ext in (".js", ".mjs", ".cjs", ".jsx"):  # TS ESM: "./x.js" names ./x.ts
@@ -285,6 +331,17 @@ class Project:
         if not call.callee:
             return []
         return [t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]
+
+    def _package_manifest(self, path: str) -> Manifest | None:
+        """The nearest folder's manifest that is a package.json (for JS) or any manifest (Python)."""
+        directory = posixpath.dirname(path)
+        while True:
+            manifest = self.manifests.get(directory)
+            if manifest is not None and (manifest.package_name or manifest.path.endswith("package.json")):
+                return manifest
+            if not directory:
+                return None
+            directory = posixpath.dirname(directory)
 
     def dependency(self, path: str, package: str) -> tuple[str, str] | None:
         """(version spec, manifest path) of `package` in the nearest manifest that declares it."""

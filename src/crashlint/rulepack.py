@@ -20,6 +20,7 @@ from crashlint import templating
 from crashlint.fences import fence_for
 from crashlint.findings import SEVERITIES
 from crashlint.languages import LANGUAGES
+from crashlint.roles import ROLES
 
 DOC_SECTIONS = ("what", "why", "fix")
 DOC_HEADINGS = {"what": "What it does", "why": "Why it crashes servers", "fix": "How to fix it"}
@@ -58,9 +59,10 @@ class Rule:
     fix_templates: dict[str, str]  # language → jinja2 template over `findings`
     data: dict[str, Any] = field(default_factory=dict)  # the kind's own data
     source: str = ""
+    roles: tuple[str, ...] = ("server",)  # the file roles it checks (see crashlint.roles)
 
-    def applies_to(self, language: str) -> bool:
-        return language in self.languages
+    def applies_to(self, language: str, role: str = "server") -> bool:
+        return language in self.languages and role in self.roles
 
     def fix_template(self, language: str) -> str | None:
         if language in self.fix_templates:
@@ -129,7 +131,11 @@ def load_rule(path: Path | Any, text: str) -> Rule:
             templating.parse(tpl)
         except jinja2.TemplateSyntaxError as exc:
             raise RulePackError(f"{where}: fix template for {lang}: {exc}") from None
-    core = set(REQUIRED_KEYS) | {"tags"}
+    roles = tuple(data.get("roles") or ("server",))
+    for role in roles:
+        if role not in ROLES:
+            raise RulePackError(f"{where}: unknown role '{role}' (one of {', '.join(ROLES)})")
+    core = set(REQUIRED_KEYS) | {"tags", "roles"}
     return Rule(
         id=data["id"],
         slug=data["slug"],
@@ -150,6 +156,7 @@ def load_rule(path: Path | Any, text: str) -> Rule:
         fix_templates=templates,
         data={k: v for k, v in data.items() if k not in core},
         source=where,
+        roles=roles,
     )
 
 

@@ -45,6 +45,7 @@ class RuleContext:
         self.sources = sources
         self.methods = methods  # method names any enabled rule asks about
         self._shutdown: dict[str, object] = {}
+        self._callers: dict[tuple[str, int], bool] = {}
 
     # ---- uses ---------------------------------------------------------------------------
 
@@ -124,6 +125,35 @@ class RuleContext:
                     return True
         return False
 
+    def has_callers(self, path: str, scope: int) -> bool:
+        """Whether any call in the project resolves to the function `scope` of `path`."""
+        key = (path, scope)
+        if key not in self._callers:
+            names = {d.name.rsplit(".", 1)[-1] for d in self.project.files[path].decls
+                     if d.value.kind == "function" and d.value.scope == scope}
+            found = False
+            for other, facts in self.project.files.items():
+                for call in facts.calls:
+                    if call.callee and call.callee[-1] in names and any(
+                        t.kind == "function" and t.path == path and t.scope == scope
+                        for t in self.project.resolve(other, call.scopes, call.callee)
+                    ):
+                        found = True
+                        break
+                if found:
+                    break
+            self._callers[key] = found
+        return self._callers[key]
+
+    def escapes_unresolved(self, facts: FileFacts, call: Call) -> bool:
+        """A client a function returns to callers crashlint cannot find (picked from a map of
+        providers, called through an interface): who attaches its listener is unknown."""
+        function = call.scopes[0]
+        if function == 0 or function not in facts.functions:
+            return False
+        returned = call.returned or (call.bound_to is not None and (function, (call.bound_to,)) in facts.returns)
+        return returned and not self.has_callers(facts.path, function)
+
     def uses_of(self, path: str, index: int) -> list[Use]:
         return self.uses.get(Target("call", path=path, index=index), [])
 
@@ -150,6 +180,10 @@ class RuleContext:
                 for target in objects:
                     result.values.update(zip(target.arg.keys, target.arg.values))
                     result.unknown |= target.arg.has_spread
+                # `options.signal = controller.signal` after the literal
+                for assignment in facts.assignments:
+                    if len(assignment.target) == len(arg.path) + 1 and assignment.target[:-1] == arg.path:
+                        result.values[assignment.target[-1]] = assignment.value
             elif facts.language != "python":
                 result.unknown = True  # an options object we cannot see: assume it may set anything
         elif arg.kind in ("call", "new", "spread", "other") and facts.language != "python":

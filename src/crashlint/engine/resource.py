@@ -99,7 +99,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     constructors = _Constructors(rule)
     findings: list[Finding] = []
     for path, facts in ctx.project.files.items():
-        if not rule.applies_to(facts.language):
+        if not rule.applies_to(facts.language, ctx.project.roles[path]):
             continue
         for index, call in enumerate(facts.calls):
             if not call.callee:
@@ -179,6 +179,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     call = facts.calls[index]
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
+    if not uses and ctx.escapes_unresolved(facts, call):
+        return None  # precision first: its callers may well attach what it needs
     cached: list[Options] = []
 
     def options() -> Options:

@@ -80,6 +80,7 @@ def query_source(grammar: str) -> str:
             "[" + " ".join(f"({k})" for k in FUNCTION_KINDS) + "] @function",
             "[" + " ".join(f"({k})" for k in classes) + "] @class",
         ]
+        + (["(jsx_opening_element) @jsx", "(jsx_self_closing_element) @jsx"] if grammar != "typescript" else [])
     )
 
 
@@ -133,6 +134,21 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
     if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
         return "".join(text(c) for c in node.named_children if c.type == "string_fragment")
     return None
+
+
+def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]:
+    """The values an expression may take: both arms of `c ? a : b`, both sides of `a ?? b` / `a || b`."""
+    node = unwrap_await(node)
+    if node is None:
+        return [None]
+    if node.type == "ternary_expression":
+        return alternatives(node.child_by_field_name("consequence")) + alternatives(node.child_by_field_name("alternative"))
+    if node.type == "binary_expression":
+        operator = node.child_by_field_name("operator")
+        if operator is not None and operator.type in ("||", "??", "&&"):
+            right = alternatives(node.child_by_field_name("right"))
+            return right if operator.type == "&&" else alternatives(node.child_by_field_name("left")) + right
+    return [node]
 
 
 def require_source(node: tree_sitter.Node | None) -> str | None:
@@ -262,7 +278,8 @@ class _Extractor:
     def declare_pattern(self, pattern: tree_sitter.Node, value_node, scopes, line: int) -> None:
         scope = scopes[0]
         if pattern.type == "identifier":
-            self.declare(scope, text(pattern), self.value(value_node, text(pattern)), line)
+            for option in alternatives(value_node):
+                self.declare(scope, text(pattern), self.value(option, text(pattern)), line)
             return
         if pattern.type != "object_pattern":
             return
@@ -368,7 +385,8 @@ class _Extractor:
         if left.type == "identifier":
             name = text(left)
             scope = self._scope_declaring(name, scopes)
-            self.declare(scope, name, self.value(right, name), line)
+            for option in alternatives(right):
+                self.declare(scope, name, self.value(option, name), line)
             return
         path = dotted(left)
         if not path:
@@ -377,7 +395,8 @@ class _Extractor:
             cls = self.class_scope(scopes)
             if cls is not None:
                 label = "this." + path[1]
-                self.declare(cls, label, self.value(right, label), line)
+                for option in alternatives(right):
+                    self.declare(cls, label, self.value(option, label), line)
             return
         if path == ("module", "exports"):
             self.on_module_exports(right, line)
@@ -486,8 +505,9 @@ class _Extractor:
                 exports.append(Export("*", module=source))
 
     def on_return(self, node: tree_sitter.Node, scopes) -> None:
-        value = unwrap_await(node.named_children[0] if node.named_child_count else None)
-        self.returned(value, scopes[0])
+        value = node.named_children[0] if node.named_child_count else None
+        for option in alternatives(value):
+            self.returned(option, scopes[0])
 
     def returned(self, value, function_scope: int) -> None:
         if value is None:
@@ -563,6 +583,7 @@ class _Extractor:
 
     def run(self, root: tree_sitter.Node, grammar: str) -> None:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
+        self.facts.ui = self.facts.ui or bool(captures.pop("jsx", None))
         ordered = list(sweep(captures, ("function", "class")))
         self._pending_args: list[tuple[Call, list]] = []
         self._pending_chain: list[tuple] = []
@@ -599,7 +620,8 @@ class _Extractor:
         for name, node, scopes in later:
             handlers[name](node, scopes)
         for body, sid in self._expression_bodies:
-            self.returned(unwrap_await(body), sid)
+            for option in alternatives(body):
+                self.returned(option, sid)
         for call, args in self._pending_args:
             call.args = tuple(self.arg(a) for a in args)
         for function, collection in self._iterations:  # workers.forEach((w) => w.on("error", …))

@@ -128,3 +128,4 @@ class FileFacts:
     parse_errors: list[int] = field(default_factory=list)  # lines with syntax errors
     scope_parents: dict[int, int] = field(default_factory=dict)  # function/class scope → enclosing scope
     functions: dict[int, Function] = field(default_factory=dict)  # by scope id
+    ui: bool = False  # renders JSX or declares "use client": browser code
