@@ -142,3 +142,8 @@ def test_scan_of_code_like_noise_never_raises(tmp_path_factory, parts: list[byte
     folder = tmp_path_factory.mktemp("noise")
     (folder / name).write_bytes(b"".join(parts))
     scan([str(folder)])
+
+
+def test_use_client_file_with_jsx(tmp_path) -> None:
+    result = _scan(tmp_path, "a.tsx", b'"use client";\nexport const A = () => <div onClick={() => fetch("/x")} />;\n')
+    assert not result.findings and not result.notes

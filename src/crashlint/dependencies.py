@@ -26,6 +26,8 @@ class Manifest:
     package_name: str = ""  # package.json "name": how other workspace packages import this one
     ts_base: str | None = None  # tsconfig baseUrl, relative to the scan root
     ts_paths: dict[str, list[str]] = field(default_factory=dict)  # tsconfig paths, targets root-relative
+    has_bin: bool = False  # package.json "bin": a command-line tool
+    runtime: frozenset[str] = frozenset()  # "dependencies" + "peerDependencies": what it runs on, normalized
 
 
 def normalize(name: str) -> str:
@@ -69,6 +71,8 @@ def _read_folder(root: str, directory: str) -> Manifest | None:
     deps: dict[str, str] = {}
     path = None
     package_name = ""
+    has_bin = False
+    runtime: frozenset[str] = frozenset()
     package_json = os.path.join(base, "package.json")
     if os.path.isfile(package_json):
         try:
@@ -81,6 +85,13 @@ def _read_folder(root: str, directory: str) -> Manifest | None:
                         deps.update({normalize(k): str(v) for k, v in section.items()})
                 if isinstance(data.get("name"), str):
                     package_name = data["name"]
+                has_bin = bool(data.get("bin"))
+                runtime = frozenset(
+                    normalize(k)
+                    for key in ("dependencies", "peerDependencies")
+                    if isinstance(data.get(key), dict)
+                    for k in data[key]
+                )
                 path = posixpath.join(directory, "package.json")
         except (OSError, ValueError):
             pass
@@ -114,7 +125,7 @@ def _read_folder(root: str, directory: str) -> Manifest | None:
         path = path or posixpath.join(directory, "tsconfig.json")
     if not path:
         return None
-    return Manifest(path, deps, package_name, ts_base, ts_paths)
+    return Manifest(path, deps, package_name, ts_base, ts_paths, has_bin, runtime)
 
 
 JSON_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)

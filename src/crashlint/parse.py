@@ -54,6 +54,7 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
     facts = FileFacts(path=rel_path, language=LANGUAGE_OF_GRAMMAR[grammar])
     head = source[:200].lstrip()
     facts.ui = head.startswith((b'"use client"', b"'use client'"))
+    facts.cli = grammar != "python" and b"process.argv" in source
     root = tree.root_node
     if root.has_error:
         facts.parse_errors = error_lines(root)

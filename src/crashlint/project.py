@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.model import MODULE_SCOPE, Arg, Call, Decl, FileFacts, Path, Value
-from crashlint.roles import file_role
+from crashlint.roles import file_role, imports_server_code
 
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_DEPTH = 24
@@ -51,7 +51,13 @@ class Project:
             key=lambda item: -len(item[0]),
         )
         self._memo: dict[tuple, list[Target]] = {}
-        self.roles = {path: file_role(path, f.language, f.ui, self._package_manifest(path)) for path, f in self.files.items()}
+        self.roles = {
+            path: file_role(
+                path, f.language, f.ui, self._package_manifest(path),
+                imports_server_code(f.imports), f.cli,
+            )
+            for path, f in self.files.items()
+        }
 
     # ---- modules --------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from crashlint.dependencies import Manifest
+from crashlint.dependencies import Manifest, normalize
 
 ROLES = ("server", "test", "browser", "tooling")
 
@@ -22,6 +22,7 @@ TEST_DIRS = frozenset(
 TEST_FILE = re.compile(
     r"(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)"
 )
+BACKUP_FILE = re.compile(r"\.(backup|bak|old|orig)\.[cm]?[jt]sx?$|\.(backup|bak|old|orig)\.py$")  # dead copies
 TOOLING_DIRS = frozenset(
     {"scripts", "script", "examples", "example", ".github", "tools", "benchmarks", "benchmark", "bench",
      "docs", "doc", "dev", "seed", "seeds", "seeders", "cookbook", "playground", "demo", "demos"}
@@ -29,36 +30,60 @@ TOOLING_DIRS = frozenset(
 BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets", "themes", "www", "webapp"})
 # Path parts that mark server code even inside a package that is mostly front end (Next.js API
 # routes, server actions, workers).
-SERVER_MARKERS = re.compile(r"(^|/)(api|server|servers|backend|back-end|worker|workers|jobs|queues)(/|$)|\.server\.[jt]sx?$|(^|/)(route|middleware)\.[jt]s$")
+SERVER_MARKERS = re.compile(
+    r"(^|/)(pages/api|app/api|server|servers|backend|back-end)(/|$)|\.server\.[jt]sx?$|(^|/)(route|middleware)\.[jt]s$"
+)
 FRONTEND_DEPENDENCIES = frozenset(
-    {"react-dom", "react-native", "vue", "nuxt", "svelte", "@sveltejs/kit", "@angular/core", "solid-js",
+    {"react", "react-dom", "react-native", "vue", "nuxt", "svelte", "@sveltejs/kit", "@angular/core", "solid-js",
      "preact", "next", "@remix-run/react", "astro", "gatsby", "expo", "vite"}
 )
-SERVER_DEPENDENCIES = frozenset(
-    {"express", "fastify", "koa", "@nestjs/core", "@hapi/hapi", "hapi", "hono", "restify", "bullmq", "bull",
-     "mongoose", "pg", "mysql2", "ioredis", "redis", "@prisma/client", "typeorm", "sequelize", "knex", "ws",
-     "socket.io", "@aws-sdk/client-s3", "kafkajs", "amqplib"}
+# Frameworks that make a package a server even when it also ships a command (package.json "bin").
+SERVER_FRAMEWORKS = frozenset(
+    {"express", "fastify", "koa", "@nestjs/core", "@hapi/hapi", "hapi", "hono", "restify", "socket.io"}
 )
 
 
-def file_role(path: str, language: str, ui: bool, manifest: Manifest | None) -> str:
-    """The role of one file; `ui` says the file renders JSX or declares "use client"."""
+SERVER_IMPORT = re.compile(
+    r"^(server-only|next/server|fs|fs/promises|child_process|net|tls|cluster|worker_threads)$|^node:|(^|/)server(/|$)"
+)
+
+
+# manifests hold normalized names (`socket.io` → `socket-io`)
+FRONTEND_DEPENDENCIES = frozenset(normalize(n) for n in FRONTEND_DEPENDENCIES)
+SERVER_FRAMEWORKS = frozenset(normalize(n) for n in SERVER_FRAMEWORKS)
+
+
+def imports_server_code(modules: list[str]) -> bool:
+    """A file that imports server-only modules (`next/server`, `node:fs`, `…/server/…`) runs on a server."""
+    return any(SERVER_IMPORT.search(m) for m in modules)
+
+
+def file_role(
+    path: str, language: str, ui: bool, manifest: Manifest | None, server_imports: bool = False, cli: bool = False
+) -> str:
+    """The role of one file; `ui` says the file renders JSX or declares "use client", `cli` that it
+    reads `process.argv` (a command-line script)."""
     directory, name = posixpath.split(path)
     parts = directory.split("/") if directory else []
     lowered = [p.lower() for p in parts]
     if TEST_FILE.search(name) or any(p in TEST_DIRS for p in lowered):
         return "test"
-    if any(p in TOOLING_DIRS for p in lowered):
+    if any(p in TOOLING_DIRS for p in lowered) or BACKUP_FILE.search(name):
         return "tooling"
     if language == "python":
         return "server"
+    if cli:
+        return "tooling"
     if ui:
         return "browser"
     if any(p in BROWSER_DIRS for p in lowered) and not SERVER_MARKERS.search(path):
         return "browser"
     if manifest is not None:
-        deps = manifest.dependencies.keys()
-        if FRONTEND_DEPENDENCIES & deps and not SERVER_MARKERS.search(path):
-            if not (SERVER_DEPENDENCIES & deps):
-                return "browser"  # a front-end package: its fetches run in a browser
+        deps = manifest.runtime
+        if manifest.has_bin and not (SERVER_FRAMEWORKS & deps):
+            return "tooling"  # a command-line package (package.json "bin"), not a server
+        if SERVER_FRAMEWORKS & deps:
+            return "server"  # an API server that also renders React (emails, SSR) is still a server
+        if FRONTEND_DEPENDENCIES & deps and not SERVER_MARKERS.search(path) and not server_imports:
+            return "browser"  # a front-end package (Next.js included): server code is marked by path or imports
     return "server"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 import tree_sitter
 
 from crashlint.facts.model import MODULE_SCOPE, Span
 
-TEXT_LIMIT = 120
 
 
 def span(node: tree_sitter.Node) -> Span:
@@ -26,9 +26,17 @@ def text(node: tree_sitter.Node | None) -> str:
     return node.text.decode("utf-8", "replace")
 
 
+SHORT_LIMIT = 72
+_CHAIN_BREAK = re.compile(r"\s*\n\s*(?=[.?])")  # `axios\n  .create()` → `axios.create()`
+
+
 def short_text(node: tree_sitter.Node) -> str:
-    first = text(node).split("\n", 1)[0]
-    return first if len(first) <= TEXT_LIMIT else first[: TEXT_LIMIT - 1] + "…"
+    """The expression's source on one line, cut to a readable length (messages, subjects)."""
+    source = _CHAIN_BREAK.sub("", text(node))
+    first = source.split("\n", 1)[0].rstrip()
+    if len(first) > SHORT_LIMIT:
+        return first[: SHORT_LIMIT - 1] + "…"
+    return first if first == source else first + " …"
 
 
 def node_key(node: tree_sitter.Node) -> tuple[int, int, int]:

@@ -244,6 +244,7 @@ class _Extractor:
         if kind in ("call_expression", "new_expression"):
             module = require_source(node)
             if module is not None:
+                self.facts.imports.append(module)
                 return Value("import", module=module, name="default")
             root, fluent = self.chain_root(node)
             target = root if fluent else node
@@ -437,6 +438,8 @@ class _Extractor:
     def on_import(self, node: tree_sitter.Node, scopes) -> None:
         source = string_value(node.child_by_field_name("source"))
         line = node.start_point[0] + 1
+        if source is not None:
+            self.facts.imports.append(source)
         for child in node.named_children:
             if child.type == "import_require_clause":  # TS: import x = require("m")
                 ident = child.named_children[0] if child.named_child_count else None
@@ -583,7 +586,8 @@ class _Extractor:
 
     def run(self, root: tree_sitter.Node, grammar: str) -> None:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
-        self.facts.ui = self.facts.ui or bool(captures.pop("jsx", None))
+        has_jsx = bool(captures.pop("jsx", None))
+        self.facts.ui = self.facts.ui or has_jsx
         ordered = list(sweep(captures, ("function", "class")))
         self._pending_args: list[tuple[Call, list]] = []
         self._pending_chain: list[tuple] = []

@@ -129,3 +129,5 @@ class FileFacts:
     scope_parents: dict[int, int] = field(default_factory=dict)  # function/class scope → enclosing scope
     functions: dict[int, Function] = field(default_factory=dict)  # by scope id
     ui: bool = False  # renders JSX or declares "use client": browser code
+    cli: bool = False  # reads process.argv: a command-line script
+    imports: list[str] = field(default_factory=list)  # every module specifier imported, side effects too

@@ -213,6 +213,7 @@ class _Extractor:
     def on_import(self, node: tree_sitter.Node, scopes) -> None:
         line = node.start_point[0] + 1
         for name in node.children_by_field_name("name"):
+            self.facts.imports.append(dotted_name(name.child_by_field_name("name") if name.type == "aliased_import" else name))
             if name.type == "aliased_import":
                 module = dotted_name(name.child_by_field_name("name"))
                 self.declare(scopes[0], text(name.child_by_field_name("alias")), Value("import", module=module), line)
@@ -224,6 +225,7 @@ class _Extractor:
     def on_import_from(self, node: tree_sitter.Node, scopes) -> None:
         line = node.start_point[0] + 1
         module = dotted_name(node.child_by_field_name("module_name"))
+        self.facts.imports.append(module)
         for name in node.children_by_field_name("name"):
             if name.type == "aliased_import":
                 imported = dotted_name(name.child_by_field_name("name"))

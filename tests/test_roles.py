@@ -1,0 +1,48 @@
+"""File roles: rules check server code; tests, browser code and tooling are left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from crashlint.dependencies import Manifest
+from crashlint.roles import file_role, imports_server_code
+
+NEXT_APP = Manifest("web/package.json", runtime=frozenset({"next", "react", "react-dom"}))
+API = Manifest("api/package.json", runtime=frozenset({"express", "react"}))
+CLI = Manifest("cli/package.json", runtime=frozenset({"axios", "commander"}), has_bin=True)
+SDK = Manifest("sdk/package.json", runtime=frozenset({"axios"}))
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "ui", "manifest", "server_imports", "cli", "role"),
+    [
+        ("src/app.ts", "typescript", False, None, False, False, "server"),
+        ("src/app.test.ts", "typescript", False, None, False, False, "test"),
+        ("src/__tests__/app.ts", "typescript", False, None, False, False, "test"),
+        ("apps/api/e2e/users.e2e.ts", "typescript", False, None, False, False, "test"),
+        ("tests/test_views.py", "python", False, None, False, False, "test"),
+        ("app/conftest.py", "python", False, None, False, False, "test"),
+        ("scripts/release.ts", "typescript", False, None, False, False, "tooling"),
+        ("src/client.backup.ts", "typescript", False, None, False, False, "tooling"),
+        ("src/dump.js", "javascript", False, None, False, True, "tooling"),
+        ("cli/src/commands/sync.ts", "typescript", False, CLI, False, False, "tooling"),
+        ("web/src/components/A.tsx", "typescript", True, NEXT_APP, False, False, "browser"),
+        ("web/src/lib/api.ts", "typescript", False, NEXT_APP, False, False, "browser"),
+        ("web/src/pages/api/users.ts", "typescript", False, NEXT_APP, False, False, "server"),
+        ("web/src/app/api/users/route.ts", "typescript", False, NEXT_APP, False, False, "server"),
+        ("web/src/features/billing/server/stripe.ts", "typescript", False, NEXT_APP, False, False, "server"),
+        ("web/src/features/billing/stripe.ts", "typescript", False, NEXT_APP, True, False, "server"),
+        ("api/src/emails/welcome.ts", "typescript", False, API, False, False, "server"),
+        ("sdk/src/index.ts", "typescript", False, SDK, False, False, "server"),
+        ("app/static/js/main.js", "javascript", False, None, False, False, "browser"),
+        ("app/views.py", "python", False, None, False, False, "server"),
+    ],
+)
+def test_file_role(path, language, ui, manifest, server_imports, cli, role) -> None:
+    assert file_role(path, language, ui, manifest, server_imports, cli) == role
+
+
+def test_server_imports() -> None:
+    assert imports_server_code(["server-only"]) and imports_server_code(["node:fs"])
+    assert imports_server_code(["@acme/shared/src/server"]) and imports_server_code(["../server/db"])
+    assert not imports_server_code(["react", "./serverless-config", "@/lib/api"])
