@@ -349,6 +349,15 @@ class Project:
                 return None
             directory = posixpath.dirname(directory)
 
+    def package_root(self, path: str) -> str:
+        """The folder of the nearest manifest: a service in a monorepo is checked on its own."""
+        directory = posixpath.dirname(path)
+        while directory:
+            if directory in self.manifests:
+                return directory
+            directory = posixpath.dirname(directory)
+        return ""
+
     def dependency(self, path: str, package: str) -> tuple[str, str] | None:
         """(version spec, manifest path) of `package` in the nearest manifest that declares it."""
         directory = posixpath.dirname(path)

@@ -6,11 +6,14 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     library, languages
     constructors = [...]          qualified names the construction's callee may denote; `*` globs
                                   (`@aws-sdk/client-*.*Client`)
+    instance_methods = {instances = ["boto3.Session"], methods = ["client"]}   made by a method of
+                                  an instance (`session.client("s3")`)
     options_from = 0              (JS) first argument that may hold the options object
     [[resources.needs]]           what the client needs; each missing need is one problem
     id, label, problem            (problem is jinja2: {{ subject }}, {{ library }}, {{ line }})
     and one of:
       listener = ["error"]        an `.on(event, …)` anywhere in the project, on the client or an alias
+                                  (`unless_options = ["noServer"]`: not needed when one of these is set)
       close = ["quit", …]         one of these methods called on it (Python: or a `with` block);
                                   with `from_shutdown = true`, only from a SIGTERM/SIGINT path
                                   (the rule's [shutdown] table, see engine/shutdown.py)
@@ -23,7 +26,11 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
       unless_version = {package = "redis", at_least = "8.0"}   the library's newer default covers it
       satisfied_by_call = [...], satisfied_by_assignment = [...]  a project-wide default
 
-    group = true                  (rule level) one finding for the whole set of subjects
+    group = true                  (rule level) one finding per package for the whole set of subjects;
+                                  each resource's `group_key` ("workers") collects its subjects' names
+                                  for the fix template
+    context_options = ["connection"]   options whose variable names the fix template may use
+    requires_group = "workers"    report this resource only in a package that also has "workers"
 """
 
 from __future__ import annotations
@@ -82,7 +89,13 @@ class _Constructors:
                         self.globs.append((language, name, resource))
                     else:
                         self.exact[(language, name)] = resource
-        self.last_names = {n.rsplit(".", 1)[-1] for _, n in self.exact} | {"*"}
+        # `session.client("s3")` where session = boto3.Session(): method → [(language, instances, resource)]
+        self.instance_methods: dict[str, list[tuple[str, set[str], dict]]] = {}
+        for resource in rule.data["resources"]:
+            spec = resource.get("instance_methods")
+            for method in spec["methods"] if spec else ():
+                for language in resource["languages"]:
+                    self.instance_methods.setdefault(method, []).append((language, set(spec["instances"]), resource))
 
     def match(self, language: str, names: list[str]) -> dict | None:
         for name in names:
@@ -98,6 +111,7 @@ class _Constructors:
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     constructors = _Constructors(rule)
     findings: list[Finding] = []
+    present: set[tuple[str, str]] = set()  # (package, group_key) of every construction seen
     for path, facts in ctx.project.files.items():
         if not rule.applies_to(facts.language, ctx.project.roles[path]):
             continue
@@ -105,14 +119,42 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             if not call.callee:
                 continue
             resource = constructors.match(facts.language, ctx.callee_names(facts, call))
+            if resource is None and call.method in constructors.instance_methods:
+                resource = _instance_method(ctx, constructors, facts, call)
             if resource is None:
                 continue
+            present.add((ctx.project.package_root(path), resource.get("group_key", "subjects")))
             finding = _check_construction(rule, ctx, facts, index, resource)
             if finding is not None:
                 findings.append(finding)
-    if rule.data.get("group") and len(findings) > 1:
-        return [_grouped(rule, ctx, findings)]
+    # e.g. queues are only worth a shutdown finding in a service that also runs workers
+    requires = {r.get("group_key", "subjects"): r["requires_group"] for r in rule.data["resources"] if "requires_group" in r}
+    findings = [
+        f for f in findings
+        if f.context.get("group_key") not in requires
+        or (ctx.project.package_root(f.location.path), requires[f.context["group_key"]]) in present
+    ]
+    if rule.data.get("group"):
+        by_package: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_package.setdefault(ctx.project.package_root(finding.location.path), []).append(finding)
+        return [_grouped(rule, ctx, group) if len(group) > 1 else group[0] for group in by_package.values()]
     return findings
+
+
+def _instance_method(ctx: RuleContext, constructors: _Constructors, facts: FileFacts, call: Call) -> dict | None:
+    receiver = call.callee[:-1]
+    if not receiver:
+        return None
+    for target in ctx.project.resolve(facts.path, call.scopes, receiver):
+        if target.kind != "call":
+            continue
+        owner = ctx.project.files[target.path].calls[target.index]
+        names = set(ctx.project.callee_names(target.path, owner))
+        for language, instances, resource in constructors.instance_methods[call.method]:
+            if language == facts.language and names & instances:
+                return resource
+    return None
 
 
 def _option_value_sets(ctx: RuleContext, facts: FileFacts, call: Call, value: Arg, keys: list[str]) -> bool:
@@ -161,6 +203,8 @@ def _version_covers(ctx: RuleContext, path: str, condition: dict) -> bool:
 
 def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, need: dict, uses: list[Use], options) -> bool:
     if "listener" in need:
+        if need.get("unless_options") and any(options().has(k) for k in need["unless_options"]):
+            return True  # e.g. a WebSocketServer with `noServer: true` has no server of its own
         events = set(need["listener"])
         return any(u.method in LISTENER_METHODS and u.first_arg in events for u in uses)
     if "close" in need:
@@ -217,16 +261,35 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         problems=problems,
         labels=labels,
         related=related[:10],
-        context={"missing": " ".join(missing), "callee": ".".join(call.callee)},
+        context={
+            "missing": " ".join(missing),
+            "callee": ".".join(call.callee),
+            "group_key": resource.get("group_key", "subjects"),
+            **_option_names(resource, options()),
+        },
     )
+
+
+def _option_names(resource: dict, options: Options) -> dict[str, str]:
+    """`new Worker("q", fn, { connection })` → {"connection": "connection"} for the fix template."""
+    names = {}
+    for key in resource.get("context_options", ()):
+        value = options.values.get(key)
+        if value is not None and value.kind == "ref":
+            names[key] = ".".join(value.path)
+    return names
 
 
 def _grouped(rule: Rule, ctx: RuleContext, findings: list[Finding]) -> Finding:
     """One finding for the set (CL002: the workers): the first subject's location, every subject
     listed in the problems, the others as related locations."""
-    findings.sort(key=lambda f: (f.location.path, f.location.start_line))
+    order = {r.get("group_key", "subjects"): i for i, r in enumerate(rule.data["resources"])}
+    findings.sort(key=lambda f: (order.get(f.context.get("group_key", "subjects"), 0), f.location.path, f.location.start_line))
     first = findings[0]
-    same_file = [f for f in findings if f.location.path == first.location.path]
+    same_file = [
+        f for f in findings
+        if f.location.path == first.location.path and f.context.get("group_key") == first.context.get("group_key")
+    ]
     last = same_file[-1].location
     location = type(first.location)(first.location.path, first.location.start_line, first.location.start_col, last.end_line, last.end_col)
     subjects = [f.subject for f in findings]
@@ -235,8 +298,15 @@ def _grouped(rule: Rule, ctx: RuleContext, findings: list[Finding]) -> Finding:
     problems = [p for f in findings for p in f.problems]
     related = [Related(f.location, f"`{f.subject}` created here") for f in findings[1:]]
     context = dict(first.context)
+    context["grouped"] = "yes"
     context["subjects"] = " ".join(s for s in subjects if s.isidentifier())
     context["missing"] = " ".join(sorted({m for f in findings for m in f.context.get("missing", "").split()}))
+    for f in findings:  # "workers": "workerExtraction worker …", "connection": "connection"
+        key = f.context.get("group_key", "subjects")
+        if f.subject.isidentifier() and f.subject not in context.get(key, "").split():
+            context[key] = (context.get(key, "") + " " + f.subject).strip()
+        for name, value in f.context.items():
+            context.setdefault(name, value)
     return Finding(
         rule_id=rule.id,
         slug=rule.slug,

@@ -98,6 +98,10 @@ def _line_range(f: Finding) -> str:
 
 def _snippet(data: ReportInput, f: Finding) -> str:
     loc = f.location
+    if f.context.get("grouped"):  # a set of subjects: quote the line that creates each one
+        lines = [data.sources.line(loc.path, loc.start_line).strip()]
+        lines += [data.sources.line(r.location.path, r.location.start_line).strip() for r in f.related]
+        return fenced("\n".join(lines), CODE_FENCE_LANGUAGE.get(f.language, ""))
     end = min(loc.end_line, loc.start_line + MAX_SNIPPET_LINES - 1)
     code = data.sources.snippet(loc.path, loc.start_line, end)
     lines = code.split("\n")

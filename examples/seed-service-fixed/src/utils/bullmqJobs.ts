@@ -46,6 +46,10 @@ connection.on("reconnecting", (delay: number) => {
 
 export const myQueue = new Queue("metadata-extraction-queue", { connection });
 
+myQueue.on("error", (err) => {
+  console.error("Queue error (metadata-extraction-queue):", err);
+});
+
 const buildImageUrl = (fileKey: string) => `${R2_PUBLIC_URL}/${fileKey}`;
 
 const parseAiJson = (raw: string) => {
