@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from crashlint.engine import call_option, resource
+from crashlint.engine import async_rejection, call_option, resource
 
 KINDS: dict[str, ModuleType] = {
     "resource": resource,
     "call-option": call_option,
+    "async-rejection": async_rejection,
 }

@@ -1,0 +1,266 @@
+"""Rule kind `async-rejection`: async code whose rejection nobody handles (CL003).
+
+Rule data (see rules/CL003_unhandled-async-rejection.toml), each table optional:
+
+    [express]     apps = [...] (callees that make an app or router), route_methods, patched_by
+                  (modules that make Express 4 forward rejections), handles_from = {package, version}
+    [listeners]   methods = ["on", …]; async callbacks of emitters (unless captureRejections is set)
+    [timers]      callees = ["setInterval", …]; async timer callbacks
+    [executor]    callees = ["Promise"]; `new Promise(async …)`
+    [then]        methods = ["then"]; a `.then(f)` statement with no rejection handler
+    [tasks]       callees = ["asyncio.create_task", …], loop_factories, loop_methods; dropped tasks
+    [problems]    one jinja2 text per case: express, express_unknown, listener, timer, executor,
+                  then, task ({{ subject }}, {{ line }}, {{ where }})
+
+A function counts when it is async and has an `await` outside a `try` body that has a `catch`.
+Handlers passed by name are followed to their definition in any file.
+"""
+
+from __future__ import annotations
+
+from crashlint.dependencies import lowest_version
+from crashlint.engine.context import RuleContext
+from crashlint.facts.model import Arg, Call, FileFacts, Function
+from crashlint.findings import Finding, Location, Related
+from crashlint.rulepack import Rule, RulePackError
+from crashlint.templating import render
+
+CASES = ("express", "listeners", "timers", "executor", "then", "tasks")
+
+
+def validate(rule: Rule) -> None:
+    problems = rule.data.get("problems", {})
+    for case in CASES:
+        if case in rule.data and not any(key.startswith(case.rstrip("s")) for key in problems):
+            raise RulePackError(f"{rule.source}: [{case}] needs a text in [problems]")
+
+
+def methods(rule: Rule) -> set[str]:
+    return set()
+
+
+class _Checker:
+    def __init__(self, rule: Rule, ctx: RuleContext) -> None:
+        self.rule = rule
+        self.ctx = ctx
+        self.project = ctx.project
+        self.findings: dict[tuple, Finding] = {}
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def functions_of(self, path: str, call: Call, arg: Arg) -> list[tuple[str, Function]]:
+        """The project functions an argument denotes: inline, by name, across files, in arrays."""
+        found: list[tuple[str, Function]] = []
+        if arg.kind == "function":
+            function = self.project.files[path].functions.get(arg.scope)
+            if function is not None:
+                found.append((path, function))
+        elif arg.kind == "ref":
+            for target in self.project.resolve(path, call.scopes, arg.path):
+                if target.kind == "function":
+                    function = self.project.files[target.path].functions.get(target.scope)
+                    if function is not None:
+                        found.append((target.path, function))
+        elif arg.kind == "array":
+            for element in arg.values:
+                found += self.functions_of(path, call, element)
+        return found
+
+    def rejects(self, function: Function) -> bool:
+        return function.is_async and function.unguarded_await > 0
+
+    def report(self, key: tuple, path: str, line: int, subject: str, problem: str, related: list[Related], context: dict) -> None:
+        if key in self.findings:
+            self.findings[key].related += [r for r in related if r not in self.findings[key].related]
+            return
+        facts = self.project.files[path]
+        text = self.ctx.sources.line(path, line)
+        start = len(text) - len(text.lstrip()) + 1
+        location = Location(path, line, start, line, max(start + 1, len(text.rstrip()) + 1))
+        self.findings[key] = Finding(
+            rule_id=self.rule.id,
+            slug=self.rule.slug,
+            severity=self.rule.severity,
+            title=self.rule.title,
+            language=facts.language,
+            location=location,
+            subject=subject,
+            message=render(self.rule.message, subject=subject, labels=[context.get("label", "")], library="", call=""),
+            problems=[problem],
+            related=related,
+            context={"subject": subject, **context},
+            line_text=text.strip(),
+        )
+
+    def problem(self, name: str, **values) -> str:
+        return render(self.rule.data["problems"][name], **values)
+
+    def applies(self, path: str) -> bool:
+        facts = self.project.files[path]
+        return self.rule.applies_to(facts.language, self.project.roles[path])
+
+    def function_finding(self, path: str, call: Call, fn_path: str, function: Function, case: str, subject: str, **values) -> None:
+        line = function.unguarded_await
+        registered = Related(
+            Location(path, call.span[0], call.span[1], call.span[0], call.span[1]), f"registered here: `{call.text}`"
+        )
+        where = f"{fn_path}:{line}"
+        self.report(
+            (fn_path, function.scope),
+            fn_path,
+            line,
+            subject,
+            self.problem(case, subject=subject, line=line, where=where, **values),
+            [registered] if (path, call.span[0]) != (fn_path, line) else [],
+            {"case": case, "label": self.rule.data.get("labels", {}).get(case, case)},
+        )
+
+    # ---- cases ----------------------------------------------------------------------------
+
+    def express(self, spec: dict) -> None:
+        apps = set(spec["apps"])
+        route_methods = set(spec["route_methods"])
+        patched = set(spec.get("patched_by", ()))
+        packages_patched = {
+            self.project.package_root(p) for p, f in self.project.files.items() if patched & set(f.imports)
+        }
+        for path, facts in self.project.files.items():
+            if not self.applies(path) or facts.language == "python":
+                continue
+            package = self.project.package_root(path)
+            if package in packages_patched:
+                continue
+            for call in facts.calls:
+                if call.method not in route_methods or len(call.callee) < 2 or len(call.args) < 1:
+                    continue
+                if not self._is_express(path, call, apps):
+                    continue
+                version_case = self._express_case(path, spec)
+                if version_case is None:
+                    continue
+                route = call.args[0].text if call.args[0].kind == "string" else ""
+                for arg in call.args:
+                    for fn_path, function in self.functions_of(path, call, arg):
+                        if self.rejects(function):
+                            name = function.name or (arg.path[-1] if arg.kind == "ref" else "")
+                            label = f"{call.callee[-2]}.{call.method}({route!r})" if route else f"{call.callee[-2]}.{call.method}(…)"
+                            subject = f"{name} ({label})" if name else f"async handler of {label}"
+                            self.function_finding(path, call, fn_path, function, version_case, subject)
+
+    def _is_express(self, path: str, call: Call, apps: set[str]) -> bool:
+        receiver = call.callee[:-1]
+        targets = self.project.resolve(path, call.scopes, receiver)
+        for target in targets:
+            if target.kind == "call":
+                owner = self.project.files[target.path].calls[target.index]
+                if apps & set(self.project.callee_names(target.path, owner)):
+                    return True
+        # `(router: Router) => router.get(…)`: an app or router handed in, in a package on Express
+        if receiver[-1] in ("app", "router", "api", "routes") and all(t.kind in ("param", "unknown") for t in targets):
+            return self.project.dependency(path, "express") is not None
+        return False
+
+    def _express_case(self, path: str, spec: dict) -> str | None:
+        declared = self.project.dependency(path, spec["handles_from"]["package"])
+        if declared is None:
+            return "express_unknown"
+        lowest = lowest_version(declared[0])
+        if lowest is not None and lowest >= lowest_version(spec["handles_from"]["version"]):
+            return None  # Express 5 forwards rejected promises to the error middleware
+        return "express"
+
+    def listeners(self, spec: dict) -> None:
+        listen = set(spec["methods"])
+        if self.ctx.project_sets(spec.get("unless_assignment", []), []):
+            return  # EventEmitter.captureRejections = true
+        for path, facts in self.project.files.items():
+            if not self.applies(path) or facts.language == "python":
+                continue
+            for call in facts.calls:
+                if call.method not in listen or len(call.args) < 2 or len(call.callee) < 2:
+                    continue
+                event = call.args[0].text if call.args[0].kind == "string" else "…"
+                for fn_path, function in self.functions_of(path, call, call.args[1]):
+                    if self.rejects(function):
+                        subject = f"{'.'.join(call.callee[:-1])}.{call.method}({event!r}) listener"
+                        self.function_finding(path, call, fn_path, function, "listener", subject)
+
+    def timers(self, spec: dict) -> None:
+        names = set(spec["callees"])
+        lasts = {n.rsplit(".", 1)[-1] for n in names}
+        for path, facts in self.project.files.items():
+            if not self.applies(path) or facts.language == "python":
+                continue
+            for call in facts.calls:
+                if not call.callee or call.callee[-1] not in lasts or not call.args:
+                    continue
+                if not names & set(self.project.callee_names(path, call)):
+                    continue
+                for fn_path, function in self.functions_of(path, call, call.args[0]):
+                    if self.rejects(function):
+                        self.function_finding(path, call, fn_path, function, "timer", f"async {call.callee[-1]} callback")
+
+    def executor(self, spec: dict) -> None:
+        names = set(spec["callees"])
+        for path, facts in self.project.files.items():
+            if not self.applies(path) or facts.language == "python":
+                continue
+            for call in facts.calls:
+                if not call.is_new or not call.args or not names & set(self.project.callee_names(path, call)):
+                    continue
+                for fn_path, function in self.functions_of(path, call, call.args[0]):
+                    if self.rejects(function):
+                        self.function_finding(path, call, fn_path, function, "executor", "async Promise executor")
+
+    def then(self, spec: dict) -> None:
+        then_methods = set(spec["methods"])
+        for path, facts in self.project.files.items():
+            if not self.applies(path) or facts.language == "python":
+                continue
+            for call in facts.calls:
+                if call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star:
+                    self.report(
+                        (path, "then", call.span),
+                        path,
+                        call.span[0],
+                        call.text,
+                        self.problem("then", subject=call.text, line=call.span[0]),
+                        [],
+                        {"case": "then", "label": self.rule.data.get("labels", {}).get("then", "then")},
+                    )
+
+    def tasks(self, spec: dict) -> None:
+        callees = set(spec["callees"])
+        factories = set(spec.get("loop_factories", ()))
+        loop_methods = set(spec.get("loop_methods", ()))
+        lasts = {n.rsplit(".", 1)[-1] for n in callees} | loop_methods
+        for path, facts in self.project.files.items():
+            if not self.applies(path) or facts.language != "python":
+                continue
+            for call in facts.calls:
+                if call.used or call.awaited or not call.callee or call.callee[-1] not in lasts:
+                    continue
+                dropped = bool(callees & set(self.project.callee_names(path, call)))
+                if not dropped and call.method in loop_methods and len(call.callee) > 1:
+                    for target in self.project.resolve(path, call.scopes, call.callee[:-1]):
+                        if target.kind == "call":
+                            owner = self.project.files[target.path].calls[target.index]
+                            dropped |= bool(factories & set(self.project.callee_names(target.path, owner)))
+                if dropped:
+                    self.report(
+                        (path, "task", call.span),
+                        path,
+                        call.span[0],
+                        call.text,
+                        self.problem("task", subject=call.text, line=call.span[0]),
+                        [],
+                        {"case": "task", "label": self.rule.data.get("labels", {}).get("task", "task")},
+                    )
+
+
+def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
+    checker = _Checker(rule, ctx)
+    for case in CASES:
+        if case in rule.data:
+            getattr(checker, case)(rule.data[case])
+    return list(checker.findings.values())
