@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from crashlint.engine import async_rejection, call_option, resource
+from crashlint.engine import app, async_rejection, call_option, resource
 
 KINDS: dict[str, ModuleType] = {
     "resource": resource,
     "call-option": call_option,
     "async-rejection": async_rejection,
+    "app": app,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,6 +38,38 @@ class Options:
     def is_none(self, key: str) -> bool:
         value = self.values.get(key)
         return value is not None and value.kind == "none"
+
+
+class ConstructorIndex:
+    """Qualified constructor names → resource, exact names first, then globs."""
+
+    def __init__(self, entries: list[dict]) -> None:
+        self.exact: dict[tuple[str, str], dict] = {}
+        self.globs: list[tuple[str, str, dict]] = []
+        for resource in entries:
+            for language in resource["languages"]:
+                for name in resource["constructors"]:
+                    if "*" in name:
+                        self.globs.append((language, name, resource))
+                    else:
+                        self.exact[(language, name)] = resource
+        # `session.client("s3")` where session = boto3.Session(): method → [(language, instances, resource)]
+        self.instance_methods: dict[str, list[tuple[str, set[str], dict]]] = {}
+        for resource in entries:
+            spec = resource.get("instance_methods")
+            for method in spec["methods"] if spec else ():
+                for language in resource["languages"]:
+                    self.instance_methods.setdefault(method, []).append((language, set(spec["instances"]), resource))
+
+    def match(self, language: str, names: list[str]) -> dict | None:
+        for name in names:
+            if (language, name) in self.exact:
+                return self.exact[(language, name)]
+        for name in names:
+            for glob_language, pattern, resource in self.globs:
+                if glob_language == language and fnmatch.fnmatchcase(name, pattern):
+                    return resource
+        return None
 
 
 class RuleContext:
@@ -190,6 +223,17 @@ class RuleContext:
             result.unknown = True
 
     # ---- names and locations --------------------------------------------------------------
+
+    def constructions(self, index: ConstructorIndex, languages: set[str], roles: tuple[str, ...]):
+        """Every call that constructs one of `index`'s entries: (facts, call index, entry)."""
+        for path, facts in self.project.files.items():
+            if facts.language not in languages or self.project.roles[path] not in roles:
+                continue
+            for i, call in enumerate(facts.calls):
+                if call.callee:
+                    entry = index.match(facts.language, self.callee_names(facts, call))
+                    if entry is not None:
+                        yield facts, i, entry
 
     def callee_names(self, facts: FileFacts, call: Call) -> list[str]:
         return self.project.callee_names(facts.path, call)

@@ -35,10 +35,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
 
 from __future__ import annotations
 
-import fnmatch
-
 from crashlint.dependencies import lowest_version
-from crashlint.engine.context import Options, RuleContext, Use
+from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Related
 from crashlint.rulepack import Rule, RulePackError
@@ -76,40 +74,8 @@ def methods(rule: Rule) -> set[str]:
     return names
 
 
-class _Constructors:
-    """Qualified constructor names → resource, exact names first, then globs."""
-
-    def __init__(self, rule: Rule) -> None:
-        self.exact: dict[tuple[str, str], dict] = {}
-        self.globs: list[tuple[str, str, dict]] = []
-        for resource in rule.data["resources"]:
-            for language in resource["languages"]:
-                for name in resource["constructors"]:
-                    if "*" in name:
-                        self.globs.append((language, name, resource))
-                    else:
-                        self.exact[(language, name)] = resource
-        # `session.client("s3")` where session = boto3.Session(): method → [(language, instances, resource)]
-        self.instance_methods: dict[str, list[tuple[str, set[str], dict]]] = {}
-        for resource in rule.data["resources"]:
-            spec = resource.get("instance_methods")
-            for method in spec["methods"] if spec else ():
-                for language in resource["languages"]:
-                    self.instance_methods.setdefault(method, []).append((language, set(spec["instances"]), resource))
-
-    def match(self, language: str, names: list[str]) -> dict | None:
-        for name in names:
-            if (language, name) in self.exact:
-                return self.exact[(language, name)]
-        for name in names:
-            for glob_language, pattern, resource in self.globs:
-                if glob_language == language and fnmatch.fnmatchcase(name, pattern):
-                    return resource
-        return None
-
-
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
-    constructors = _Constructors(rule)
+    constructors = ConstructorIndex(rule.data["resources"])
     findings: list[Finding] = []
     present: set[tuple[str, str]] = set()  # (package, group_key) of every construction seen
     for path, facts in ctx.project.files.items():
@@ -142,7 +108,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     return findings
 
 
-def _instance_method(ctx: RuleContext, constructors: _Constructors, facts: FileFacts, call: Call) -> dict | None:
+def _instance_method(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:
     receiver = call.callee[:-1]
     if not receiver:
         return None

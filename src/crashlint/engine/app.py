@@ -1,0 +1,234 @@
+"""Rule kind `app`: project-level checks on an HTTP app (CL005, CL010, CL012).
+
+Rule data:
+
+    [[apps]]            library, languages, constructors: what creates an app or server
+    one requirement table, each missing part being one problem:
+    [error_middleware]  methods = ["use"], arity = 4, name_hint = "error": a function of four
+                        parameters (or a factory whose name says error) passed to `.use(…)` in the
+                        app's package; [process_handlers] callees + events: process-level handlers
+    [health_route]      pattern (regex over string arguments and object keys of calls in the
+                        package), libraries (health-check packages that provide the route)
+    [shutdown_close]    listen_methods, close_methods, libraries; uses the rule's [shutdown] table
+
+Checks are scoped to the app's package (the folder of its nearest manifest), so each service of a
+monorepo is judged on its own code. Every finding names where it looked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crashlint.engine.context import ConstructorIndex, RuleContext
+from crashlint.facts.model import Call, FileFacts
+from crashlint.findings import Finding, Location, Related
+from crashlint.project import Target
+from crashlint.rulepack import Rule, RulePackError
+from crashlint.templating import render
+
+REQUIREMENTS = ("error_middleware", "health_route", "shutdown_close")
+
+
+def validate(rule: Rule) -> None:
+    if not isinstance(rule.data.get("apps"), list):
+        raise RulePackError(f"{rule.source}: an app rule needs [[apps]]")
+    present = [r for r in REQUIREMENTS if r in rule.data]
+    if len(present) != 1:
+        raise RulePackError(f"{rule.source}: an app rule needs exactly one of {REQUIREMENTS}")
+    if "shutdown_close" in rule.data and "shutdown" not in rule.data:
+        raise RulePackError(f"{rule.source}: shutdown_close needs a [shutdown] table")
+    if "problems" not in rule.data:
+        raise RulePackError(f"{rule.source}: an app rule needs [problems]")
+
+
+def methods(rule: Rule) -> set[str]:
+    return set(rule.data.get("shutdown_close", {}).get("close_methods", ()))
+
+
+def _package_files(ctx: RuleContext, package: str) -> list[FileFacts]:
+    return [f for p, f in ctx.project.files.items() if ctx.project.package_root(p) == package]
+
+
+def _finding(rule: Rule, ctx: RuleContext, facts: FileFacts, call: Call, subject: str, problems: list[str], related: list[Related], library: str, extra: dict | None = None) -> Finding:
+    return ctx.finding(
+        rule, facts, call, subject=subject, library=library, problems=problems,
+        labels=[rule.data.get("label", "")], related=related[:10], context=extra or {},
+    )
+
+
+def _related_files(files: list[FileFacts], exclude: str, why: str) -> list[Related]:
+    return [Related(Location(f.path, 1, 1, 1, 1), why) for f in files if f.path != exclude]
+
+
+# ---- CL005: error middleware and process handlers ---------------------------------------------
+
+
+def _has_error_middleware(ctx: RuleContext, files: list[FileFacts], spec: dict) -> tuple[bool, list[FileFacts]]:
+    arity = int(spec.get("arity", 4))
+    hint = spec.get("name_hint", "error").lower()
+    read: list[FileFacts] = []
+    for facts in files:
+        uses = [c for c in facts.calls if c.method in spec["methods"] and len(c.callee) > 1]
+        if uses:
+            read.append(facts)
+        for call in uses:
+            for arg in call.args:
+                if arg.kind == "function":
+                    function = facts.functions.get(arg.scope)
+                    if function is not None and function.params >= arity:
+                        return True, read
+                elif arg.kind == "ref":
+                    if hint in arg.path[-1].lower():
+                        return True, read
+                    for target in ctx.project.resolve(facts.path, call.scopes, arg.path):
+                        function = ctx.project.files[target.path].functions.get(target.scope) if target.kind == "function" else None
+                        if function is not None and function.params >= arity:
+                            return True, read
+                elif arg.kind == "call" and arg.path and hint in ".".join(arg.path).lower():
+                    return True, read  # app.use(errorHandler()), Sentry.Handlers.errorHandler()
+    return False, read
+
+
+def _missing_process_events(ctx: RuleContext, files: list[FileFacts], spec: dict) -> list[str]:
+    events = list(spec["events"])
+    seen: set[str] = set()
+    for facts in ctx.project.files.values():  # process handlers count wherever they are registered
+        for call in facts.calls:
+            if call.method in ("on", "once", "addListener", "prependListener") and call.args and call.args[0].kind == "string":
+                if call.args[0].text in events and set(ctx.project.callee_names(facts.path, call)) & set(spec["callees"]):
+                    seen.add(call.args[0].text)
+    return [e for e in events if e not in seen]
+
+
+def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
+    findings = []
+    problems = rule.data["problems"]
+    for facts, index, entry in apps:
+        call = facts.calls[index]
+        package = ctx.project.package_root(facts.path)
+        files = _package_files(ctx, package)
+        found, read = _has_error_middleware(ctx, files, rule.data["error_middleware"])
+        if found:
+            continue
+        subject = ctx.subject_name(facts, call)
+        texts = [render(problems["error_middleware"], subject=subject, files=len(read))]
+        missing = _missing_process_events(ctx, files, rule.data.get("process_handlers", {"events": [], "callees": []}))
+        for event in missing:
+            texts.append(render(problems["process_handler"], subject=subject, event=event))
+        related = _related_files(read, facts.path, "`.use(…)` calls read here")
+        findings.append(_finding(rule, ctx, facts, call, subject, texts, related, entry["library"], {"missing": " ".join(["error-middleware", *missing])}))
+    return findings
+
+
+# ---- CL010: health route ---------------------------------------------------------------------
+
+
+def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
+    spec = rule.data["health_route"]
+    pattern = re.compile(spec["pattern"])
+    libraries = set(spec.get("libraries", ()))
+    findings = []
+    done: set[str] = set()
+    for facts, index, entry in apps:
+        package = ctx.project.package_root(facts.path)
+        if package in done:
+            continue  # one finding per service, at its first app
+        done.add(package)
+        files = _package_files(ctx, package)
+        if any(libraries & set(f.imports) for f in files):
+            continue
+        if any(ctx.project.dependency(facts.path, lib) for lib in libraries):
+            continue
+        if _has_health_path(files, pattern, set(spec.get("route_calls", ()))):
+            continue
+        call = facts.calls[index]
+        subject = ctx.subject_name(facts, call)
+        route_files = [f for f in files if any(c.args and c.args[0].kind == "string" and c.args[0].text.startswith("/") for c in f.calls)]
+        text = render(rule.data["problems"]["health_route"], subject=subject, files=len(files), routes=len(route_files))
+        related = _related_files(route_files, facts.path, "routes read here")
+        findings.append(_finding(rule, ctx, facts, call, subject, [text], related, entry["library"]))
+    return findings
+
+
+def _has_health_path(files: list[FileFacts], pattern: re.Pattern, route_calls: set[str]) -> bool:
+    """A path-like string (`"/healthz"`) in any call, a bare one (`@Get("health")`) in a route
+    call, or a path key of an options object (terminus' `healthChecks: {"/healthz": …}`)."""
+    for facts in files:
+        for call in facts.calls:
+            routing = (call.method or (call.callee[-1] if call.callee else "")) in route_calls
+            for arg in call.args:
+                if arg.kind == "string" and (arg.text.startswith("/") or routing) and pattern.search(arg.text):
+                    return True
+                if arg.kind == "object":
+                    keys = list(arg.keys) + [k for v in arg.values if v.kind == "object" for k in v.keys]
+                    if any(k.startswith("/") and pattern.search(k) for k in keys):
+                        return True
+            for _, value in call.keywords:
+                if value.kind == "string" and value.text.startswith("/") and pattern.search(value.text):
+                    return True
+    return False
+
+
+# ---- CL012: server closed on shutdown --------------------------------------------------------
+
+
+def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
+    spec = rule.data["shutdown_close"]
+    paths = ctx.shutdown(rule.data["shutdown"])
+    libraries = set(spec.get("libraries", ()))
+    close_methods = set(spec["close_methods"])
+    app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps}
+    findings = []
+    for path, facts in ctx.project.files.items():
+        if not rule.applies_to(facts.language, ctx.project.roles[path]):
+            continue
+        for index, call in enumerate(facts.calls):
+            if call.method not in spec["listen_methods"] or len(call.callee) < 2:
+                continue
+            owners = [t for t in ctx.project.resolve(path, call.scopes, call.callee[:-1]) if t in app_targets]
+            if not owners:
+                continue
+            package = ctx.project.package_root(path)
+            files = _package_files(ctx, package)
+            if any(libraries & set(f.imports) for f in files):
+                continue
+            servers = set(owners) | {Target("call", path=path, index=index)}
+            if _closes_server(ctx, paths, close_methods, servers):
+                continue
+            subject = ".".join(call.callee[:-1])
+            server_name = call.bound_to if call.bound_to and not call.bound_to.startswith("<") else ""
+            if paths.handlers:
+                where = ", ".join(f"{h.path}:{h.start_line}" for h in paths.handlers[:3])
+                text = render(rule.data["problems"]["handler_does_not_close"], subject=subject, where=where)
+                related = [Related(h, "SIGTERM/SIGINT handler registered here") for h in paths.handlers]
+            else:
+                text = render(rule.data["problems"]["no_handler"], subject=subject)
+                related = []
+            findings.append(
+                _finding(rule, ctx, facts, call, subject, [text], related, app_targets[owners[0]][1]["library"],
+                         {"server": server_name, "app": subject, "has_handler": "yes" if paths.handlers else ""})
+            )
+    return findings
+
+
+def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: set[Target]) -> bool:
+    for path, facts in ctx.project.files.items():
+        for call in facts.calls:
+            if call.method not in close_methods or len(call.callee) < 2 or not paths.contains(path, call.scopes):
+                continue
+            targets = ctx.project.resolve(path, call.scopes, call.callee[:-1])
+            # a close on something crashlint cannot see (`this.server?.close()`) is given the benefit of the doubt
+            if any(t in servers or t.kind in ("unknown", "param") for t in targets):
+                return True
+    return False
+
+
+def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
+    index = ConstructorIndex(rule.data["apps"])
+    languages = {lang for entry in rule.data["apps"] for lang in entry["languages"]} & set(rule.languages)
+    apps = list(ctx.constructions(index, languages, rule.roles))
+    if "error_middleware" in rule.data:
+        return _check_error_middleware(rule, ctx, apps)
+    if "health_route" in rule.data:
+        return _check_health_route(rule, ctx, apps)
+    return _check_shutdown_close(rule, ctx, apps)
