@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from crashlint.engine import app, async_rejection, call_option, resource
+from crashlint.engine import app, async_rejection, call_option, redis_expiry, resource
 
 KINDS: dict[str, ModuleType] = {
     "resource": resource,
     "call-option": call_option,
     "async-rejection": async_rejection,
     "app": app,
+    "redis-expiry": redis_expiry,
 }

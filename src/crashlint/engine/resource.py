@@ -9,6 +9,7 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     instance_methods = {instances = ["boto3.Session"], methods = ["client"]}   made by a method of
                                   an instance (`session.client("s3")`)
     options_from = 0              (JS) first argument that may hold the options object
+    unless_argument = {position = 0, pattern = "^sqlite"}   not a subject when that literal matches
     [[resources.needs]]           what the client needs; each missing need is one problem
     id, label, problem            (problem is jinja2: {{ subject }}, {{ library }}, {{ line }})
     and one of:
@@ -34,6 +35,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
 """
 
 from __future__ import annotations
+
+import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
@@ -187,6 +190,11 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
 
 def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: int, resource: dict) -> Finding | None:
     call = facts.calls[index]
+    skip = resource.get("unless_argument")  # e.g. create_engine("sqlite://…") has no network pool
+    if skip and len(call.args) > skip["position"]:
+        arg = call.args[skip["position"]]
+        if arg.kind == "string" and re.search(skip["pattern"], arg.text):
+            return None
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
     if not uses and ctx.escapes_unresolved(facts, call):

@@ -1,0 +1,121 @@
+"""Rule kind `redis-expiry`: a non-atomic read-then-write with expiry on one Redis key (CL007).
+
+Rule data (see rules/CL007_redis-non-atomic-expiry.toml):
+
+    [[clients]]   library, languages, constructors: what makes a Redis client
+    [commands]    read = ["get"], write = ["set"], increment = ["incr", …],
+                  expiry = ["EX", "PX", …] (string arguments, option keys or keywords that set a TTL),
+                  only_if_missing = ["NX"] (the atomic form)
+    [problems]    race, no_ttl (jinja2: {{ subject }}, {{ client }}, {{ read }}, {{ write }}, {{ increment }})
+
+Within one function, calls on the same client and the same key expression are one flow: a `get`
+followed by a `set … EX` without `NX` is a check-then-set race; an increment after it can recreate
+an expired key with no TTL.
+"""
+
+from __future__ import annotations
+
+from crashlint.engine.context import ConstructorIndex, RuleContext
+from crashlint.facts.model import Call, FileFacts
+from crashlint.findings import Finding
+from crashlint.project import Target
+from crashlint.rulepack import Rule, RulePackError
+from crashlint.templating import render
+
+
+def validate(rule: Rule) -> None:
+    for key in ("clients", "commands", "problems"):
+        if key not in rule.data:
+            raise RulePackError(f"{rule.source}: a redis-expiry rule needs [{key}]")
+
+
+def methods(rule: Rule) -> set[str]:
+    return set()
+
+
+def _flags(call: Call) -> set[str]:
+    """Upper-cased flags a Redis call passes: `"EX"` strings, `{ EX: 60 }` keys, `ex=60` keywords."""
+    flags = {a.text.upper() for a in call.args if a.kind == "string"}
+    for arg in call.args:
+        if arg.kind == "object":
+            flags |= {k.upper() for k, v in zip(arg.keys, arg.values) if v.kind not in ("none",) and v.text.lower() != "false"}
+    flags |= {k.upper() for k, v in call.keywords if v.kind != "none" and v.text not in ("False",)}
+    return flags
+
+
+def _key(call: Call) -> str | None:
+    if not call.args:
+        return None
+    key = call.args[0]
+    if key.kind == "ref":
+        return ".".join(key.path)
+    if key.kind == "string":
+        return key.text
+    return None
+
+
+def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
+    commands = rule.data["commands"]
+    read, write, increment = set(commands["read"]), set(commands["write"]), set(commands["increment"])
+    expiry = {e.upper() for e in commands["expiry"]}
+    atomic = {e.upper() for e in commands["only_if_missing"]}
+    interesting = read | write | increment
+    index = ConstructorIndex(rule.data["clients"])
+    languages = set(rule.languages)
+    clients = {Target("call", path=f.path, index=i): entry for f, i, entry in ctx.constructions(index, languages, rule.roles)}
+    if not clients:
+        return []
+    findings: list[Finding] = []
+    for path, facts in ctx.project.files.items():
+        if not rule.applies_to(facts.language, ctx.project.roles[path]):
+            continue
+        flows: dict[tuple, list[tuple[Call, Target]]] = {}
+        for call in facts.calls:
+            if call.method not in interesting or len(call.callee) < 2:
+                continue
+            key = _key(call)
+            if key is None:
+                continue
+            for target in ctx.project.resolve(path, call.scopes, call.callee[:-1]):
+                if target in clients:
+                    flows.setdefault((call.scopes[0], target, key), []).append((call, target))
+                    break
+        for (_, target, key), calls in flows.items():
+            calls.sort(key=lambda item: item[0].span)
+            finding = _check_flow(rule, ctx, facts, key, [c for c, _ in calls], read, write, increment, expiry, atomic)
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
+def _check_flow(rule, ctx: RuleContext, facts: FileFacts, key: str, calls: list[Call], read, write, increment, expiry, atomic) -> Finding | None:
+    first_read = next((c for c in calls if c.method in read), None)
+    if first_read is None:
+        return None
+    racy_write = next(
+        (c for c in calls if c.method in write and c.span > first_read.span and _flags(c) & expiry and not _flags(c) & atomic),
+        None,
+    )
+    if racy_write is None:
+        return None
+    client = ".".join(first_read.callee[:-1])
+    values = {"subject": key, "client": client, "read": first_read.method, "write": racy_write.method}
+    problems = [render(rule.data["problems"]["race"], **values)]
+    later_increment = next((c for c in calls if c.method in increment and c.span > first_read.span), None)
+    if later_increment is not None:
+        problems.append(render(rule.data["problems"]["no_ttl"], increment=later_increment.method, **values))
+    end = max(racy_write.stmt_span, (later_increment.stmt_span if later_increment else racy_write.stmt_span))
+    location = ctx.location(facts.path, (first_read.stmt_span[0], first_read.stmt_span[1], end[2], end[3]))
+    return Finding(
+        rule_id=rule.id,
+        slug=rule.slug,
+        severity=rule.severity,
+        title=rule.title,
+        language=facts.language,
+        location=location,
+        subject=key,
+        message=render(rule.message, **values),
+        problems=problems,
+        context={**values, "increment": later_increment.method if later_increment else ""},
+        line_text=ctx.sources.line(facts.path, first_read.span[0]).strip(),
+    )
