@@ -24,14 +24,28 @@ def test_markdown_report_has_the_seed_structure() -> None:
     headings = re.findall(r"^### (🔴|🟠|🟡) \*\*(CRITICAL|HIGH|MEDIUM) - (\d+): (.+)\*\*$", report, re.M)
     assert [h[2] for h in headings] == [str(i) for i in range(1, len(headings) + 1)]
     assert headings[0][:2] == ("🔴", "CRITICAL") and "Redis" in headings[0][3]
-    assert ("🟡", "MEDIUM") == headings[-1][:2] and "HTTP" in headings[-1][3]
+    assert headings[1][3] == "Workers Never Gracefully Shut Down"
+    assert ("🟡", "MEDIUM") == headings[-1][:2] and "Health" in headings[-1][3]
+    order = [h[3] for h in headings]
+    # the seed's ten sections, in its order (CL011 / CL012 only add sections where the code warrants)
+    seed = ["Redis Connection", "Workers Never", "Unhandled Promise", "Missing Error Handler on BullMQ",
+            "Express Server Has No Global", "AWS Clients", "Non-Atomic Redis", "HTTP Requests Have No Timeout",
+            "Database Connection Pool", "No Health Check"]
+    positions = [next(i for i, title in enumerate(order) if title.startswith(s)) for s in seed]
+    assert positions == sorted(positions)
     assert "**Location:** `src/utils/bullmqJobs.ts` (Lines 19-27)" in report
     assert "**Location:** `src/utils/bullmqJobs.ts` (Lines 71, 112, 122-144, 175, 268-272)" in report
+    assert "**Location:** `src/utils/bullmqJobs.ts` (Lines 52-305)" in report  # the workers
+    assert "**Location:** `src/middleware/uploadLimit.ts` (Lines 18-28)" in report  # get … set … incrby
+    assert "**Location:** `src/config/db.config.ts` (Line 12)" in report
+    assert "**Location:** `src/controllers/cloudflare.controller.ts` (Lines 15-26)" in report
+    assert "const workers = [workerExtraction, worker, imageWorker, otherWorker];" in report
+    assert "await myQueue.close();" in report and "await connection.quit();" in report
     assert "```typescript\nexport const connection = new IORedis({\n" in report
     assert report.count("**Problems:**") == len(headings) == report.count("**Impact:**")
     assert "## Recommended Fixes (Priority Order)" in report
     assert re.search(r"^### Fix 1: .+ \(IMMEDIATE\)$", report, re.M)
-    assert re.search(r"^### Fix 2: [^(]+$", report, re.M)  # medium: not immediate
+    assert re.search(r"^### Fix \d+: Add Timeouts to HTTP Calls$", report, re.M)  # medium: not immediate
     assert 'connection.on("error"' in report and "await connection.quit();" in report
     assert "fetch(imageUrl, { signal: AbortSignal.timeout(30_000) })" in report
     assert "\n---\n\n## Summary\n\n" in report and "**unmanaged Redis connections**" in report

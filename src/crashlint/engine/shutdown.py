@@ -3,11 +3,14 @@
 A rule's `[shutdown]` table says how handlers are registered, e.g.
 
     [shutdown]
-    registrations = [{ callee = "process.on", handler = 1 }, { method = "add_signal_handler", handler = 1 }]
+    registrations = [{ callee = "process.on", handler = 1 }, { method = "add_signal_handler", handler = 1,
+                     includes_caller = true }]
     signals = ["SIGTERM", "SIGINT"]
 
 A handler is a function passed at position `handler` (inline, by name, or through an import); the
-shutdown path is every function it calls, transitively, wherever it is defined. A call is on the
+shutdown path is every function it calls, transitively, wherever it is defined. With
+`includes_caller`, the function that registers the handler is on the path too (the asyncio idiom of
+waiting on an event the handler sets, then closing). A call is on the
 path when any scope enclosing it is (so closures inside those functions count too).
 """
 
@@ -29,8 +32,9 @@ class ShutdownPaths:
         return any((path, scope) in self.reachable for scope in scopes)
 
 
-def _registration(project: Project, path: str, call: Call, spec: dict) -> int | None:
-    """The handler's argument position when `call` registers a signal handler, else None."""
+def _registration(project: Project, path: str, call: Call, spec: dict) -> tuple[int, bool] | None:
+    """(handler position, whether the registering function is on the path too) when `call`
+    registers a signal handler, else None."""
     signals = set(spec.get("signals", ("SIGTERM", "SIGINT")))
     for registration in spec["registrations"]:
         if "method" in registration:
@@ -47,7 +51,7 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> int | 
                 return None
             if first.kind == "ref" and first.path[-1] not in signals and first.path[0] in ("signal", "Signals"):
                 return None
-        return int(registration.get("handler", 1))
+        return int(registration.get("handler", 1)), bool(registration.get("includes_caller"))
     return None
 
 
@@ -70,11 +74,15 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     work: list[tuple[str, int]] = []
     for path, facts in project.files.items():
         for call in facts.calls:
-            position = _registration(project, path, call, spec)
-            if position is None:
+            registration = _registration(project, path, call, spec)
+            if registration is None:
                 continue
+            position, includes_caller = registration
             result.handlers.append(Location(path, call.span[0], call.span[1], call.span[2], call.span[3]))
             work += _functions_of(project, path, call, position)
+            if includes_caller and call.scopes[0] != 0:
+                # asyncio: `loop.add_signal_handler(SIGTERM, stop.set); await stop.wait(); await w.close()`
+                work.append((path, call.scopes[0]))
     by_scope: dict[tuple[str, int], list[Call]] = {}  # calls under every scope enclosing them
     indexed: set[str] = set()
     while work:

@@ -15,7 +15,7 @@ from crashlint.templating import render
 
 BADGE = {"critical": ("🔴", "CRITICAL"), "high": ("🟠", "HIGH"), "medium": ("🟡", "MEDIUM"), "low": ("🔵", "LOW")}
 MAX_SNIPPETS = 3  # snippets quoted in a grouped section; every location is still listed
-MAX_SNIPPET_LINES = 40
+MAX_SNIPPET_LINES = 12  # a long statement (a 50-line worker) is quoted by its head
 
 TEMPLATE = """\
 # Server Crash Analysis Report
@@ -193,7 +193,7 @@ def _summary(data: ReportInput, rules: dict[str, Rule]) -> str:
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
     files = len({f.location.path for f in data.findings})
-    text = f"This service is at risk of crashing or hanging because of **{join(worst)}**."
+    text = f"This service is at risk of crashing or hanging because of {join([f'**{w}**' for w in worst])}."
     if rest:
         text += f" Combined with {join(rest)}, the server becomes unstable under load and over time."
     text += (
