@@ -185,6 +185,14 @@ class Project:
         head, rest = name[0], name[1:]
         if head in ("this", "self", "cls") and rest:
             head, rest = ("self." if head == "cls" else head + ".") + rest[0], rest[1:]
+        elif rest:
+            member = self.lookup(path, scopes, head + "." + rest[0])  # `Cache.instance`, `config.client`
+            if member:
+                result = []
+                for decl in member:
+                    result += [t for t in self.resolve_value(path, decl, rest[1:], depth + 1) if t not in result]
+                self._memo[key] = result
+                return result
         decls = self.lookup(path, scopes, head)
         if not decls:
             if "." in head:  # an attribute nobody assigns in this class

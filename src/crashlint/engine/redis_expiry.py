@@ -4,6 +4,7 @@ Rule data (see rules/CL007_redis-non-atomic-expiry.toml):
 
     [[clients]]   library, languages, constructors: what makes a Redis client
     [commands]    read = ["get"], write = ["set"], increment = ["incr", …],
+                  expiring_writes = ["setex"] (writes that always set a TTL and have no NX form),
                   expiry = ["EX", "PX", …] (string arguments, option keys or keywords that set a TTL),
                   only_if_missing = ["NX"] (the atomic form)
     [problems]    race, no_ttl (jinja2: {{ subject }}, {{ client }}, {{ read }}, {{ write }}, {{ increment }})
@@ -57,6 +58,7 @@ def _key(call: Call) -> str | None:
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     commands = rule.data["commands"]
     read, write, increment = set(commands["read"]), set(commands["write"]), set(commands["increment"])
+    write |= set(commands.get("expiring_writes", ()))
     expiry = {e.upper() for e in commands["expiry"]}
     atomic = {e.upper() for e in commands["only_if_missing"]}
     interesting = read | write | increment
@@ -89,11 +91,16 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
 
 
 def _check_flow(rule, ctx: RuleContext, facts: FileFacts, key: str, calls: list[Call], read, write, increment, expiry, atomic) -> Finding | None:
+    always_expiring = set(rule.data["commands"].get("expiring_writes", ()))
     first_read = next((c for c in calls if c.method in read), None)
     if first_read is None:
         return None
     racy_write = next(
-        (c for c in calls if c.method in write and c.span > first_read.span and _flags(c) & expiry and not _flags(c) & atomic),
+        (
+            c for c in calls
+            if c.method in write and c.span > first_read.span
+            and (c.method in always_expiring or _flags(c) & expiry) and not _flags(c) & atomic
+        ),
         None,
     )
     if racy_write is None:

@@ -134,7 +134,21 @@ def _option_value_sets(ctx: RuleContext, facts: FileFacts, call: Call, value: Ar
         inner = facts.calls[value.call]
         options = ctx.options(facts, inner)
         return options.unknown or any(options.has(k) and not options.is_none(k) for k in keys)
-    return value.kind != "none"  # a variable or expression we cannot see into: assume it does
+    if value.kind == "ref":  # `config=RETRIES_ONLY`, `requestHandler: handler`: look at what it holds
+        targets = ctx.project.resolve(facts.path, call.scopes, value.path)
+        if targets and all(t.kind in ("call", "object") for t in targets):
+            for target in targets:
+                holder = ctx.project.files[target.path]
+                if target.kind == "object" and target.arg is not None:
+                    if _option_value_sets(ctx, holder, call, target.arg, keys):
+                        return True
+                elif target.kind == "call":
+                    inner = holder.calls[target.index]
+                    options = ctx.options(holder, inner)
+                    if options.unknown or any(options.has(k) and not options.is_none(k) for k in keys):
+                        return True
+            return False
+    return value.kind != "none"  # an expression we cannot see into: assume it does
 
 
 def _option_satisfied(ctx: RuleContext, facts: FileFacts, call: Call, need: dict, options: Options) -> bool:

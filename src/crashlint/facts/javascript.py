@@ -171,6 +171,7 @@ class _Extractor:
         self.field_kind = FIELD_KIND[grammar]
         self.call_index: dict[tuple[int, int, int], int] = {}
         self.class_scopes: set[int] = set()
+        self.class_names: dict[int, str] = {}
 
     # ---- values and arguments -------------------------------------------------------------
 
@@ -201,7 +202,8 @@ class _Extractor:
             return Arg("object", keys=tuple(keys), values=tuple(values), has_spread=spread)
         if kind in ("string", "template_string"):
             value = string_value(node)
-            return Arg("string", text=value if value is not None else short_text(node))
+            # a template keeps its whole source: options in a URL (`?maxPoolSize=20`) must stay visible
+            return Arg("string", text=value if value is not None else text(node)[:2000])
         if kind in ("null", "undefined"):
             return Arg("none")
         if kind in ("identifier", "member_expression", "this"):
@@ -376,6 +378,10 @@ class _Extractor:
             return
         label = "this." + text(name)
         self.declare(scopes[0], label, self.value(value, label), node.start_point[0] + 1)
+        class_name = self.class_names.get(scopes[0])
+        if class_name and any(c.type == "static" for c in node.children):  # static x = …: ClassName.x
+            outer = self.facts.scope_parents.get(scopes[0], MODULE_SCOPE)
+            self.declare(outer, f"{class_name}.{text(name)}", self.value(value), node.start_point[0] + 1)
 
     def on_assign(self, node: tree_sitter.Node, scopes) -> None:
         left = unwrap(node.child_by_field_name("left"))
@@ -402,6 +408,11 @@ class _Extractor:
         if path == ("module", "exports"):
             self.on_module_exports(right, line)
             return
+        if len(path) == 2 and path[0] not in ("module", "exports", "this"):
+            # `Cache.instance = new Redis()`, `config.client = …`: a member of a name in scope
+            owner_scope = self._scope_declaring(path[0], scopes)
+            for option in alternatives(right):
+                self.declare(owner_scope, ".".join(path), self.value(option, ".".join(path)), line)
         if len(path) == 3 and path[:2] == ("module", "exports") or len(path) == 2 and path[0] == "exports":
             export_name = path[-1]
             value = self.value(right, "<exports>." + export_name)
@@ -579,6 +590,9 @@ class _Extractor:
 
     def on_class(self, node: tree_sitter.Node, scopes) -> None:
         self.class_scopes.add(scope_id(node))
+        class_name = node.child_by_field_name("name")
+        if class_name is not None:
+            self.class_names[scope_id(node)] = text(class_name)
         self.facts.scope_parents[scope_id(node)] = scopes[0]
         name = node.child_by_field_name("name")
         if name is not None and node.type != "class":
