@@ -24,7 +24,7 @@ MAX_DEPTH = 24
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # call | external | function | param | object | array | module | unknown
+    kind: str  # call | external | function | param | object | array | class | instance | module | unknown
     path: str = ""  # file of a call / function / param / object / module
     index: int = -1  # call index, or parameter index
     scope: int = 0  # function scope (function, param)
@@ -51,6 +51,7 @@ class Project:
             key=lambda item: -len(item[0]),
         )
         self._memo: dict[tuple, list[Target]] = {}
+        self._members: dict[Target, list] | None = None
         self.roles = {
             path: file_role(
                 path, f.language, f.ui, self._package_manifest(path),
@@ -216,9 +217,16 @@ class Project:
         if kind == "ref":
             return self.resolve(path, self.scope_chain(path, decl.scope), value.path + rest, depth + 1)
         if kind == "call":
-            if rest:
-                return [UNKNOWN]
-            return self.call_targets(path, value.call, depth + 1)
+            targets = self.call_targets(path, value.call, depth + 1)
+            if not rest:
+                return targets
+            results = []  # `svc.worker` where svc = new Service(): the class's `this.worker`
+            for target in targets:
+                if target.kind == "instance":
+                    results += self.member_of_instance(target, rest, depth + 1)
+            return results or [UNKNOWN]
+        if kind == "class":
+            return [Target("class", path=path, scope=value.scope)] if not rest else [UNKNOWN]
         if kind == "function":
             return [Target("function", path=path, scope=value.scope)] if not rest else [UNKNOWN]
         if kind == "param":
@@ -231,12 +239,14 @@ class Project:
             for collection in self.resolve(path, chain, value.path, depth + 1):
                 if collection.kind != "array" or collection.arg is None:
                     continue
-                for element in collection.arg.values:
+                elem_chain = self.scope_chain(collection.path, collection.scope)
+                members = [(collection.path, elem_chain, e) for e in collection.arg.values]
+                members += self.collection_members(collection)
+                for where, scopes, element in members:
                     if element.kind == "ref":
-                        elem_chain = self.scope_chain(collection.path, collection.scope)
-                        results += self.resolve(collection.path, elem_chain, element.path + rest, depth + 1)
+                        results += self.resolve(where, scopes, element.path + rest, depth + 1)
                     elif element.kind in ("new", "call") and element.call >= 0 and not rest:
-                        results += self.call_targets(collection.path, element.call, depth + 1)
+                        results += self.call_targets(where, element.call, depth + 1)
             return results or [UNKNOWN]
         if kind == "object" and value.arg is not None:
             if not rest:
@@ -316,16 +326,39 @@ class Project:
         return posixpath.splitext(path)[0].replace("/", ".")
 
     def call_targets(self, path: str, index: int, depth: int = 0) -> list[Target]:
-        """A call's value: for a call of a project function, what that function returns."""
+        """A call's value: for a call of a project function, what that function returns; for a
+        project class, an instance of it."""
         call = self.files[path].calls[index]
-        if not call.is_new and call.callee and depth <= MAX_DEPTH:
+        if call.callee and depth <= MAX_DEPTH:
             returned: list[Target] = []
             for target in self.resolve(path, call.scopes, call.callee, depth + 1):
-                if target.kind == "function":
+                if target.kind == "function" and not call.is_new:
                     returned += self.function_returns(target.path, target.scope, depth + 1)
+                elif target.kind == "class":
+                    returned.append(Target("instance", path=target.path, scope=target.scope))
             if returned:
                 return returned
         return [Target("call", path=path, index=index)]
+
+    def member_of_instance(self, instance: Target, rest: Path, depth: int) -> list[Target]:
+        prefix = "self." if self.files[instance.path].language == "python" else "this."
+        decls = self.decls.get((instance.path, instance.scope, prefix + rest[0]), [])
+        results: list[Target] = []
+        for decl in decls:
+            results += self.resolve_value(instance.path, decl, rest[1:], depth + 1)
+        return results
+
+    def collection_members(self, collection: Target) -> list[tuple[str, tuple[int, ...], Arg]]:
+        """Elements added later: `workers.push(w)`, `queues.add(q)`, `workers.append(w)`."""
+        if self._members is None:
+            self._members = {}
+            for path, facts in self.files.items():
+                for call in facts.calls:
+                    if call.method in ("push", "unshift", "add", "append") and len(call.callee) > 1 and call.args:
+                        for target in self.resolve(path, call.scopes, call.callee[:-1]):
+                            if target.kind == "array":
+                                self._members.setdefault(target, []).extend((path, call.scopes, a) for a in call.args)
+        return self._members.get(collection, [])
 
     def function_returns(self, path: str, scope: int, depth: int) -> list[Target]:
         facts = self.files[path]

@@ -49,7 +49,8 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> tuple[
             # process.on(sig, h) inside `for (const sig of ["SIGTERM", "SIGINT"])`: accept a non-literal
             if first.kind == "string" and first.text not in signals:
                 return None
-            if first.kind == "ref" and first.path[-1] not in signals and first.path[0] in ("signal", "Signals"):
+            # signal.SIGHUP is not ours; a loop variable that happens to be called `signal` may be
+            if first.kind == "ref" and len(first.path) > 1 and first.path[-1] not in signals and first.path[0] in ("signal", "Signals"):
                 return None
         return int(registration.get("handler", 1)), bool(registration.get("includes_caller"))
     return None

@@ -271,6 +271,8 @@ class _Extractor:
             return Value("array", arg=self.arg(node))
         if kind in FUNCTION_VALUES:
             return Value("function", scope=scope_id(node))
+        if kind == "class":
+            return Value("class", scope=scope_id(node))
         return Value("other")
 
     # ---- declarations ---------------------------------------------------------------------
@@ -358,8 +360,13 @@ class _Extractor:
         self.call_index[node_key(node)] = len(self.facts.calls)
         self.facts.calls.append(call)
         self._pending_args.append((call, args))
-        if method in ITERATION_METHODS and len(callee) > 1 and args and unwrap(args[0]).type in FUNCTION_VALUES:
-            self._iterations.append((unwrap(args[0]), callee[:-1]))
+        if method in ITERATION_METHODS and args and unwrap(args[0]).type in FUNCTION_VALUES:
+            if len(callee) > 1:
+                self._iterations.append((unwrap(args[0]), callee[:-1]))
+            else:  # [a, b].forEach((q) => …)
+                receiver = unwrap(fn.child_by_field_name("object")) if fn is not None and fn.type == "member_expression" else None
+                if receiver is not None and receiver.type == "array":
+                    self._iterations.append((unwrap(args[0]), receiver))
         # `x.a().b()` : record the method on the innermost call of the chain
         if fn is not None and fn.type == "member_expression" and not is_new:
             inner = unwrap_await(fn.child_by_field_name("object"))
@@ -583,10 +590,16 @@ class _Extractor:
 
     def on_for(self, node: tree_sitter.Node, scopes) -> None:
         left = node.child_by_field_name("left")
-        right = dotted(node.child_by_field_name("right"))
+        right_node = unwrap(node.child_by_field_name("right"))
+        right = dotted(right_node)
         is_of = any(c.type == "of" for c in node.children)
-        if left is not None and left.type == "identifier" and right and is_of:
+        if left is None or left.type != "identifier" or not is_of:
+            return
+        if right:
             self.declare(scopes[0], text(left), Value("element", path=right), node.start_point[0] + 1)
+        elif right_node is not None and right_node.type == "array":  # for (const q of [a, b])
+            for element in right_node.named_children:
+                self.declare(scopes[0], text(left), self.value(element), node.start_point[0] + 1)
 
     def on_class(self, node: tree_sitter.Node, scopes) -> None:
         self.class_scopes.add(scope_id(node))
@@ -596,7 +609,7 @@ class _Extractor:
         self.facts.scope_parents[scope_id(node)] = scopes[0]
         name = node.child_by_field_name("name")
         if name is not None and node.type != "class":
-            self.declare(scopes[0], text(name), Value("other"), node.start_point[0] + 1)
+            self.declare(scopes[0], text(name), Value("class", scope=scope_id(node)), node.start_point[0] + 1)
 
     def run(self, root: tree_sitter.Node, grammar: str) -> None:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
@@ -649,8 +662,13 @@ class _Extractor:
                 first = params.named_children[0]
                 if first.type in ("required_parameter", "optional_parameter"):
                     first = first.child_by_field_name("pattern")
-            if first is not None and first.type == "identifier":
+            if first is None or first.type != "identifier":
+                continue
+            if isinstance(collection, tuple):
                 self.declare(scope_id(function), text(first), Value("element", path=collection), function.start_point[0] + 1)
+            else:  # an array literal: the parameter is each of its elements
+                for element in collection.named_children:
+                    self.declare(scope_id(function), text(first), self.value(element), function.start_point[0] + 1)
         for inner, method, args in self._pending_chain:
             root, _ = self.chain_root(inner)
             index = self.call_index.get(node_key(root), -1)

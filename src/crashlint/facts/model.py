@@ -39,12 +39,12 @@ class Arg:
 class Value:
     """What a declared name holds, as far as one file can tell."""
 
-    kind: str  # call | import | ref | object | array | element | function | param | other
+    kind: str  # call | import | ref | object | array | element | function | class | param | other
     call: int = -1  # kind=call: index into FileFacts.calls
     module: str = ""  # kind=import: the module specifier as written ("./utils/redis", "ioredis")
     name: str | None = None  # kind=import: imported name; "default"; None = the module object
     path: Path = ()  # kind=ref: the aliased name; kind=element: the collection iterated over
-    scope: int = 0  # kind=function/param: the function's scope id
+    scope: int = 0  # kind=function/param/class: the function's or class's scope id
     index: int = 0  # kind=param: position of the parameter
     arg: Arg | None = None  # kind=object / array: the literal
 

@@ -321,16 +321,22 @@ class _Extractor:
 
     def on_for(self, node: tree_sitter.Node, scopes) -> None:
         left = node.child_by_field_name("left")
-        right = dotted(node.child_by_field_name("right"))
-        if left is not None and left.type == "identifier" and right:
+        right_node = unwrap(node.child_by_field_name("right"))
+        right = dotted(right_node)
+        if left is None or left.type != "identifier":
+            return
+        if right:
             self.declare(scopes[0], text(left), Value("element", path=right), node.start_point[0] + 1)
+        elif right_node is not None and right_node.type in ("list", "tuple"):  # for w in (a, b):
+            for element in right_node.named_children:
+                self.declare(scopes[0], text(left), self.value(element), node.start_point[0] + 1)
 
     def on_class(self, node: tree_sitter.Node, scopes) -> None:
         self.class_scopes.add(scope_id(node))
         self.facts.scope_parents[scope_id(node)] = scopes[0]
         name = node.child_by_field_name("name")
         if name is not None:
-            self.declare(scopes[0], text(name), Value("other"), node.start_point[0] + 1)
+            self.declare(scopes[0], text(name), Value("class", scope=scope_id(node)), node.start_point[0] + 1)
 
     def run(self, root: tree_sitter.Node) -> None:
         captures = tree_sitter.QueryCursor(_query()).captures(root)
