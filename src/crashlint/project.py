@@ -373,6 +373,15 @@ class Project:
 
     # ---- helpers for rules ----------------------------------------------------------------
 
+    def receiver_targets(self, path: str, call: Call) -> list[Target]:
+        """What a method call is called on: a dotted receiver (`server.listen`) or the result of
+        another call (`http.createServer(app).listen`)."""
+        if len(call.callee) > 1:
+            return self.resolve(path, call.scopes, call.callee[:-1])
+        if call.receiver_call >= 0:
+            return self.call_targets(path, call.receiver_call)
+        return []
+
     def callee_names(self, path: str, call: Call) -> list[str]:
         """The external qualified names a call's callee may denote (`ioredis`, `redis.Redis`)."""
         if not call.callee:

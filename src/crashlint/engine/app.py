@@ -86,6 +86,15 @@ def _has_error_middleware(ctx: RuleContext, files: list[FileFacts], spec: dict) 
                             return True, read
                 elif arg.kind == "call" and arg.path and hint in ".".join(arg.path).lower():
                     return True, read  # app.use(errorHandler()), Sentry.Handlers.errorHandler()
+                elif arg.kind == "call" and arg.path == ("require",) and arg.call >= 0:
+                    # app.use(require("./middleware/errors")): the module's export
+                    inner = facts.calls[arg.call]
+                    spec_arg = inner.args[0] if inner.args else None
+                    module = ctx.project.resolve_module(facts.path, spec_arg.text) if spec_arg and spec_arg.kind == "string" else None
+                    for target in ctx.project.resolve_export(module, "default", (), 0) if module else []:
+                        function = ctx.project.files[target.path].functions.get(target.scope) if target.kind == "function" else None
+                        if function is not None and function.params >= arity:
+                            return True, read
     return False, read
 
 
@@ -183,9 +192,9 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         if not rule.applies_to(facts.language, ctx.project.roles[path]):
             continue
         for index, call in enumerate(facts.calls):
-            if call.method not in spec["listen_methods"] or len(call.callee) < 2:
+            if call.method not in spec["listen_methods"]:
                 continue
-            owners = [t for t in ctx.project.resolve(path, call.scopes, call.callee[:-1]) if t in app_targets]
+            owners = [t for t in ctx.project.receiver_targets(path, call) if t in app_targets]
             if not owners:
                 continue
             package = ctx.project.package_root(path)
@@ -195,7 +204,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             servers = set(owners) | {Target("call", path=path, index=index)}
             if _closes_server(ctx, paths, close_methods, servers):
                 continue
-            subject = ".".join(call.callee[:-1])
+            subject = ".".join(call.callee[:-1]) or ctx.subject_name(*_owner_call(ctx, owners[0]))
             server_name = call.bound_to if call.bound_to and not call.bound_to.startswith("<") else ""
             if paths.handlers:
                 where = ", ".join(f"{h.path}:{h.start_line}" for h in paths.handlers[:3])
@@ -209,6 +218,11 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
                          {"server": server_name, "app": subject, "has_handler": "yes" if paths.handlers else ""})
             )
     return findings
+
+
+def _owner_call(ctx: RuleContext, target: Target) -> tuple[FileFacts, Call]:
+    facts = ctx.project.files[target.path]
+    return facts, facts.calls[target.index]
 
 
 def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: set[Target]) -> bool:

@@ -131,7 +131,7 @@ class _Checker:
             if package in packages_patched:
                 continue
             for call in facts.calls:
-                if call.method not in route_methods or len(call.callee) < 2 or len(call.args) < 1:
+                if call.method not in route_methods or len(call.args) < 1:
                     continue
                 if not self._is_express(path, call, apps):
                     continue
@@ -143,12 +143,18 @@ class _Checker:
                     for fn_path, function in self.functions_of(path, call, arg):
                         if self.rejects(function):
                             name = function.name or (arg.path[-1] if arg.kind == "ref" else "")
-                            label = f"{call.callee[-2]}.{call.method}({route!r})" if route else f"{call.callee[-2]}.{call.method}(…)"
+                            owner = call.callee[-2] if len(call.callee) > 1 else "route"
+                            label = f"{owner}.{call.method}({route!r})" if route else f"{owner}.{call.method}(…)"
                             subject = f"{name} ({label})" if name else f"async handler of {label}"
                             self.function_finding(path, call, fn_path, function, version_case, subject)
 
     def _is_express(self, path: str, call: Call, apps: set[str]) -> bool:
+        if len(call.callee) < 2 and call.receiver_call >= 0:  # app.route("/x").get(handler)
+            inner = self.project.files[path].calls[call.receiver_call]
+            return inner.method == "route" and self._is_express(path, inner, apps)
         receiver = call.callee[:-1]
+        if not receiver:
+            return False
         targets = self.project.resolve(path, call.scopes, receiver)
         for target in targets:
             if target.kind == "call":
@@ -238,11 +244,12 @@ class _Checker:
             if not self.applies(path) or facts.language != "python":
                 continue
             for call in facts.calls:
-                if call.used or call.awaited or not call.callee or call.callee[-1] not in lasts:
+                name = call.callee[-1] if call.callee else call.method
+                if call.used or call.awaited or name not in lasts:
                     continue
                 dropped = bool(callees & set(self.project.callee_names(path, call)))
-                if not dropped and call.method in loop_methods and len(call.callee) > 1:
-                    for target in self.project.resolve(path, call.scopes, call.callee[:-1]):
+                if not dropped and call.method in loop_methods:
+                    for target in self.project.receiver_targets(path, call):
                         if target.kind == "call":
                             owner = self.project.files[target.path].calls[target.index]
                             dropped |= bool(factories & set(self.project.callee_names(target.path, owner)))

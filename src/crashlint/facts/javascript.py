@@ -372,6 +372,13 @@ class _Extractor:
             inner = unwrap_await(fn.child_by_field_name("object"))
             if inner is not None and inner.type in ("call_expression", "new_expression"):
                 self._pending_chain.append((inner, text(fn.child_by_field_name("property")), args))
+                self._receivers.append((call, inner))
+        # `require("express")()`: a call of a required module, named through a synthetic import
+        module = require_source(fn) if fn is not None else None
+        if module is not None:
+            synthetic = f"<require:{module}>"
+            self.declare(MODULE_SCOPE, synthetic, Value("import", module=module, name="default"), node.start_point[0] + 1)
+            call.callee = (synthetic,)
 
     def on_declarator(self, node: tree_sitter.Node, scopes) -> None:
         name = node.child_by_field_name("name")
@@ -620,6 +627,7 @@ class _Extractor:
         self._pending_chain: list[tuple] = []
         self._expression_bodies: list[tuple] = []
         self._iterations: list[tuple] = []
+        self._receivers: list[tuple[Call, tree_sitter.Node]] = []
         # Pass 1: scopes, calls and the names each scope declares (so assignments find them).
         self._declared_names: set[tuple[int, str]] = set()
         later = []
@@ -669,6 +677,11 @@ class _Extractor:
             else:  # an array literal: the parameter is each of its elements
                 for element in collection.named_children:
                     self.declare(scope_id(function), text(first), self.value(element), function.start_point[0] + 1)
+        for call, inner in self._receivers:
+            call.receiver_call = self.call_index.get(node_key(inner), -1)
+        for call, args in self._pending_args:  # bare `require("m");` and `const { a } = require("m")`
+            if call.callee == ("require",) and args and string_value(args[0]) is not None:
+                self.facts.imports.append(string_value(args[0]))
         for inner, method, args in self._pending_chain:
             root, _ = self.chain_root(inner)
             index = self.call_index.get(node_key(root), -1)

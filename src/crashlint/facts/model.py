@@ -64,6 +64,7 @@ class Call:
     callee: Path  # () when the callee is not a plain dotted name
     is_new: bool
     method: str = ""  # the property name when the callee is a member (`.then` of `a().then(f)`)
+    receiver_call: int = -1  # `a().b()`: the index of the call `a()` whose result `.b` is called on
     span: Span = (0, 0, 0, 0)  # the call expression
     stmt_span: Span = (0, 0, 0, 0)  # the enclosing statement: what a report quotes
     scopes: tuple[int, ...] = (0,)  # enclosing scopes, innermost first, ending with MODULE_SCOPE

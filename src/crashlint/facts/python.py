@@ -193,6 +193,7 @@ class _Extractor:
             inner = unwrap(fn.child_by_field_name("object"))
             if inner is not None and inner.type == "call":
                 self._pending_chain.append((inner, text(fn.child_by_field_name("attribute"))))
+                self._receivers.append((call, inner))
 
     def fill_args(self, call: Call, args_node) -> None:
         if args_node is None or args_node.type != "argument_list":
@@ -342,6 +343,7 @@ class _Extractor:
         captures = tree_sitter.QueryCursor(_query()).captures(root)
         self._pending: list[tuple[Call, tree_sitter.Node]] = []
         self._pending_chain: list[tuple[tree_sitter.Node, str]] = []
+        self._receivers: list[tuple[Call, tree_sitter.Node]] = []
         self._lambda_bodies: list[tuple] = []
         later = []
         for name, node, scopes in sweep(captures, ("function", "class")):
@@ -368,6 +370,8 @@ class _Extractor:
             self.returned(unwrap(body), sid)
         for call, args_node in self._pending:
             self.fill_args(call, args_node)
+        for call, inner in self._receivers:
+            call.receiver_call = self.call_index.get(node_key(inner), -1)
         for inner, method in self._pending_chain:
             index = self.call_index.get(node_key(inner), -1)
             if index >= 0:
