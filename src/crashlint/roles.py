@@ -25,7 +25,8 @@ TEST_FILE = re.compile(
 BACKUP_FILE = re.compile(r"\.(backup|bak|old|orig)\.[cm]?[jt]sx?$|\.(backup|bak|old|orig)\.py$")  # dead copies
 TOOLING_DIRS = frozenset(
     {"scripts", "script", "examples", "example", ".github", "tools", "benchmarks", "benchmark", "bench",
-     "docs", "doc", "dev", "seed", "seeds", "seeders", "cookbook", "playground", "demo", "demos"}
+     "docs", "doc", "dev", "seed", "seeds", "seeders", "cookbook", "playground", "demo", "demos",
+     "terraform", "infra", "deploy", "deployment", "migrations", "alembic", "docker"}
 )
 BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets", "themes", "www", "webapp"})
 # Path parts that mark server code even inside a package that is mostly front end (Next.js API
@@ -68,8 +69,8 @@ def file_role(
     lowered = [p.lower() for p in parts]
     if TEST_FILE.search(name) or any(p in TEST_DIRS for p in lowered):
         return "test"
-    if any(p in TOOLING_DIRS for p in lowered) or BACKUP_FILE.search(name):
-        return "tooling"
+    if any(p in TOOLING_DIRS for p in lowered) or BACKUP_FILE.search(name) or "management/commands" in directory:
+        return "tooling"  # (Django management commands are one-off command-line runs)
     if language == "python":
         return "server"
     if cli:

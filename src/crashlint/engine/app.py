@@ -6,7 +6,8 @@ Rule data:
     one requirement table, each missing part being one problem:
     [error_middleware]  methods = ["use"], arity = 4, name_hint = "error": a function of four
                         parameters (or a factory whose name says error) passed to `.use(…)` in the
-                        app's package; [process_handlers] callees + events: process-level handlers
+                        app's package; min_routes: smaller apps are left alone;
+                        [process_handlers] callees + events: process-level handlers
     [health_route]      pattern (regex over string arguments and object keys of calls in the
                         package), libraries (health-check packages that provide the route)
     [shutdown_close]    listen_methods, close_methods, libraries; uses the rule's [shutdown] table
@@ -53,6 +54,16 @@ def _finding(rule: Rule, ctx: RuleContext, facts: FileFacts, call: Call, subject
     return ctx.finding(
         rule, facts, call, subject=subject, library=library, problems=problems,
         labels=[rule.data.get("label", "")], related=related[:10], context=extra or {},
+    )
+
+
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "route"})
+
+
+def _route_count(files: list[FileFacts]) -> int:
+    return sum(
+        1 for f in files for c in f.calls
+        if c.method in ROUTE_METHODS and c.args and c.args[0].kind == "string" and c.args[0].text.startswith("/")
     )
 
 
@@ -112,10 +123,13 @@ def _missing_process_events(ctx: RuleContext, files: list[FileFacts], spec: dict
 def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     findings = []
     problems = rule.data["problems"]
+    min_routes = int(rule.data["error_middleware"].get("min_routes", 0))
     for facts, index, entry in apps:
         call = facts.calls[index]
         package = ctx.project.package_root(facts.path)
         files = _package_files(ctx, package)
+        if _route_count(files) < min_routes:
+            continue  # a one-route health or docs server needs no error middleware of its own
         found, read = _has_error_middleware(ctx, files, rule.data["error_middleware"])
         if found:
             continue

@@ -5,13 +5,15 @@ Rule data (see rules/CL007_redis-non-atomic-expiry.toml):
     [[clients]]   library, languages, constructors: what makes a Redis client
     [commands]    read = ["get"], write = ["set"], increment = ["incr", …],
                   expiring_writes = ["setex"] (writes that always set a TTL and have no NX form),
+                  existence = ["exists"] (reads whose only purpose is the check: racy without increment),
                   expiry = ["EX", "PX", …] (string arguments, option keys or keywords that set a TTL),
                   only_if_missing = ["NX"] (the atomic form)
     [problems]    race, no_ttl (jinja2: {{ subject }}, {{ client }}, {{ read }}, {{ write }}, {{ increment }})
 
-Within one function, calls on the same client and the same key expression are one flow: a `get`
-followed by a `set … EX` without `NX` is a check-then-set race; an increment after it can recreate
-an expired key with no TTL.
+Within one function, calls on the same client and the same key expression are one flow. A counter
+flow — a `get`, then a `set … EX` without `NX`, then an increment — is a check-then-set race, and the
+increment can recreate an expired key with no TTL. Without the increment it is cache-aside (read,
+compute, write the same value), whose race is harmless, and it is not reported.
 """
 
 from __future__ import annotations
@@ -107,8 +109,14 @@ def _check_flow(rule, ctx: RuleContext, facts: FileFacts, key: str, calls: list[
         return None
     client = ".".join(first_read.callee[:-1])
     values = {"subject": key, "client": client, "read": first_read.method, "write": racy_write.method}
-    problems = [render(rule.data["problems"]["race"], **values)]
     later_increment = next((c for c in calls if c.method in increment and c.span > first_read.span), None)
+    if first_read.method in set(rule.data["commands"].get("existence", ())):
+        # exists … set EX: "only if missing", done in two steps (dedupe, locks, one-time codes)
+        problems = [render(rule.data["problems"]["exists_race"], **values)]
+    elif later_increment is None:
+        return None  # get … set EX alone is cache-aside: a benign race that writes the same value
+    else:
+        problems = [render(rule.data["problems"]["race"], **values)]
     if later_increment is not None:
         problems.append(render(rule.data["problems"]["no_ttl"], increment=later_increment.method, **values))
     end = max(racy_write.stmt_span, (later_increment.stmt_span if later_increment else racy_write.stmt_span))

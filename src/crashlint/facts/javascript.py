@@ -587,8 +587,10 @@ class _Extractor:
         guarded = False
         child, parent = node, node.parent
         while parent is not None and parent.type not in FUNCTION_KINDS:
-            if parent.type == "try_statement" and child == parent.child_by_field_name("body"):
-                if parent.child_by_field_name("handler") is not None:
+            if parent.type == "try_statement" and parent.child_by_field_name("handler") is not None:
+                # the try body is guarded; so, for precision, is cleanup in its `finally`
+                # (`finally { await queryRunner.release() }`)
+                if child == parent.child_by_field_name("body") or child == parent.child_by_field_name("finalizer"):
                     guarded = True
                     break
             child, parent = parent, parent.parent

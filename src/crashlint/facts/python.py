@@ -312,8 +312,8 @@ class _Extractor:
         guarded = False
         child, parent = node, node.parent
         while parent is not None and parent.type not in FUNCTION_KINDS:
-            if parent.type == "try_statement" and child == parent.child_by_field_name("body"):
-                if any(c.type == "except_clause" for c in parent.children):
+            if parent.type == "try_statement" and any(c.type == "except_clause" for c in parent.children):
+                if child == parent.child_by_field_name("body") or child.type == "finally_clause":
                     guarded = True
                     break
             child, parent = parent, parent.parent
