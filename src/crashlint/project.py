@@ -226,7 +226,10 @@ class Project:
                     results += self.member_of_instance(target, rest, depth + 1)
             return results or [UNKNOWN]
         if kind == "class":
-            return [Target("class", path=path, scope=value.scope)] if not rest else [UNKNOWN]
+            if not rest:
+                return [Target("class", path=path, scope=value.scope)]
+            # a static member (`WorkerManager.closeWorkers`): methods are declared on the class scope
+            return self.member_of_instance(Target("instance", path=path, scope=value.scope), rest, depth + 1) or [UNKNOWN]
         if kind == "function":
             return [Target("function", path=path, scope=value.scope)] if not rest else [UNKNOWN]
         if kind == "param":
@@ -237,10 +240,12 @@ class Project:
             results: list[Target] = []
             chain = self.scope_chain(path, decl.scope)
             for collection in self.resolve(path, chain, value.path, depth + 1):
-                if collection.kind != "array" or collection.arg is None:
+                if collection.kind not in ("array", "object", "call"):
                     continue
-                elem_chain = self.scope_chain(collection.path, collection.scope)
-                members = [(collection.path, elem_chain, e) for e in collection.arg.values]
+                members = []
+                if collection.kind in ("array", "object") and collection.arg is not None:
+                    elem_chain = self.scope_chain(collection.path, collection.scope)
+                    members = [(collection.path, elem_chain, e) for e in collection.arg.values]
                 members += self.collection_members(collection)
                 for where, scopes, element in members:
                     if element.kind == "ref":
@@ -250,7 +255,7 @@ class Project:
             return results or [UNKNOWN]
         if kind == "object" and value.arg is not None:
             if not rest:
-                return [Target("object", path=path, arg=value.arg)]
+                return [Target("object", path=path, scope=decl.scope, arg=value.arg)]
             member = value.arg.value_of(rest[0])
             if member is not None and member.kind == "ref":
                 return self.resolve(path, self.scope_chain(path, decl.scope), member.path + rest[1:], depth + 1)
@@ -349,15 +354,17 @@ class Project:
         return results
 
     def collection_members(self, collection: Target) -> list[tuple[str, tuple[int, ...], Arg]]:
-        """Elements added later: `workers.push(w)`, `queues.add(q)`, `workers.append(w)`."""
+        """Elements added later: `workers.push(w)`, `queues.add(q)`, `workers.append(w)`,
+        `registry[name] = w`, `registry.set(name, w)`."""
         if self._members is None:
             self._members = {}
             for path, facts in self.files.items():
-                for call in facts.calls:
-                    if call.method in ("push", "unshift", "add", "append") and len(call.callee) > 1 and call.args:
-                        for target in self.resolve(path, call.scopes, call.callee[:-1]):
-                            if target.kind == "array":
-                                self._members.setdefault(target, []).extend((path, call.scopes, a) for a in call.args)
+                added = [(c.scopes, c.callee[:-1], a) for c in facts.calls
+                         if c.method in ("push", "unshift", "add", "append") and len(c.callee) > 1 for a in c.args]
+                for scopes, owner, arg in added + facts.members:
+                    for target in self.resolve(path, scopes, owner):
+                        if target.kind in ("array", "object", "call"):
+                            self._members.setdefault(target, []).append((path, scopes, arg))
         return self._members.get(collection, [])
 
     def function_returns(self, path: str, scope: int, depth: int) -> list[Target]:

@@ -151,6 +151,21 @@ def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]
     return [node]
 
 
+def collection_path(node: tree_sitter.Node | None) -> Path:
+    """What a loop iterates: `workers`, `Object.values(registry)`, `registry.values()`."""
+    node = unwrap_await(node)
+    path = dotted(node)
+    if path or node is None or node.type != "call_expression":
+        return path
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if dotted(fn) in (("Object", "values"), ("Array", "from")) and args is not None and args.named_child_count == 1:
+        return dotted(args.named_children[0])
+    if fn is not None and fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "values":
+        return dotted(fn.child_by_field_name("object"))
+    return ()
+
+
 def require_source(node: tree_sitter.Node | None) -> str | None:
     """The module of a `require("m")` call, else None."""
     node = unwrap(node)
@@ -363,10 +378,12 @@ class _Extractor:
         if method in ITERATION_METHODS and args and unwrap(args[0]).type in FUNCTION_VALUES:
             if len(callee) > 1:
                 self._iterations.append((unwrap(args[0]), callee[:-1]))
-            else:  # [a, b].forEach((q) => …)
+            else:  # [a, b].forEach((q) => …), Object.values(registry).map((w) => …)
                 receiver = unwrap(fn.child_by_field_name("object")) if fn is not None and fn.type == "member_expression" else None
                 if receiver is not None and receiver.type == "array":
                     self._iterations.append((unwrap(args[0]), receiver))
+                elif collection_path(receiver):
+                    self._iterations.append((unwrap(args[0]), collection_path(receiver)))
         # `x.a().b()` : record the method on the innermost call of the chain
         if fn is not None and fn.type == "member_expression" and not is_new:
             inner = unwrap_await(fn.child_by_field_name("object"))
@@ -402,6 +419,11 @@ class _Extractor:
         right = node.child_by_field_name("right")
         line = node.start_point[0] + 1
         if left is None:
+            return
+        if left.type == "subscript_expression":  # registry[name] = worker
+            owner = dotted(left.child_by_field_name("object"))
+            if owner:
+                self.facts.members.append((scopes, owner, self.arg(right)))
             return
         if left.type == "identifier":
             name = text(left)
@@ -600,7 +622,7 @@ class _Extractor:
     def on_for(self, node: tree_sitter.Node, scopes) -> None:
         left = node.child_by_field_name("left")
         right_node = unwrap(node.child_by_field_name("right"))
-        right = dotted(right_node)
+        right = collection_path(right_node)
         is_of = any(c.type == "of" for c in node.children)
         if left is None or left.type != "identifier" or not is_of:
             return
@@ -681,6 +703,9 @@ class _Extractor:
                     self.declare(scope_id(function), text(first), self.value(element), function.start_point[0] + 1)
         for call, inner in self._receivers:
             call.receiver_call = self.call_index.get(node_key(inner), -1)
+        for call, args in self._pending_args:  # registry.set(name, worker): a Map member
+            if call.method == "set" and len(call.callee) > 1 and len(call.args) == 2 and call.args[1].kind in ("ref", "new", "call"):
+                self.facts.members.append((call.scopes, call.callee[:-1], call.args[1]))
         for call, args in self._pending_args:  # bare `require("m");` and `const { a } = require("m")`
             if call.callee == ("require",) and args and string_value(args[0]) is not None:
                 self.facts.imports.append(string_value(args[0]))

@@ -132,3 +132,5 @@ class FileFacts:
     ui: bool = False  # renders JSX or declares "use client": browser code
     cli: bool = False  # reads process.argv: a command-line script
     imports: list[str] = field(default_factory=list)  # every module specifier imported, side effects too
+    # members put into a collection after it is made: `registry[name] = w`, `workers.set(name, w)`
+    members: list[tuple[tuple[int, ...], Path, Arg]] = field(default_factory=list)

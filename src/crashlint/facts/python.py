@@ -142,6 +142,11 @@ class _Extractor:
         target = unwrap(target)
         if target is None:
             return
+        if target.type == "subscript":  # registry[name] = worker
+            owner = dotted(target.child_by_field_name("value"))
+            if owner and value_node is not None:
+                self.facts.members.append((scopes, owner, self.arg(value_node)))
+            return
         if target.type == "identifier":
             name = text(target)
             scope = scopes[0]
@@ -324,6 +329,10 @@ class _Extractor:
         left = node.child_by_field_name("left")
         right_node = unwrap(node.child_by_field_name("right"))
         right = dotted(right_node)
+        if not right and right_node is not None and right_node.type == "call":  # registry.values()
+            fn = right_node.child_by_field_name("function")
+            if fn is not None and fn.type == "attribute" and text(fn.child_by_field_name("attribute")) == "values":
+                right = dotted(fn.child_by_field_name("object"))
         if left is None or left.type != "identifier":
             return
         if right:
