@@ -133,9 +133,13 @@ TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 
 def _read_tsconfig(base: str, directory: str) -> tuple[str | None, dict[str, list[str]]]:
-    """baseUrl and paths of a tsconfig.json (JSON with comments), made relative to the scan root."""
+    """baseUrl and paths of a tsconfig.json or jsconfig.json (JSON with comments), made relative to
+    the scan root."""
+    for name in ("tsconfig.json", "jsconfig.json"):  # jsconfig.json: the same paths for JavaScript projects
+        if os.path.isfile(os.path.join(base, name)):
+            break
     try:
-        with open(os.path.join(base, "tsconfig.json"), encoding="utf-8") as handle:
+        with open(os.path.join(base, name), encoding="utf-8") as handle:
             raw = handle.read()
         data = json.loads(TRAILING_COMMA.sub(r"\1", JSON_COMMENT.sub(lambda m: m.group(1) or "", raw)))
     except (OSError, ValueError):

@@ -280,7 +280,8 @@ class Project:
                 names.insert(0, value.name)
             if names and names[0] == "default":
                 names = names[1:]
-            return [Target("external", name=".".join([value.module] + names))]
+            module = value.module[5:] if value.module.startswith("node:") else value.module  # node:process = process
+            return [Target("external", name=".".join([module] + names))]
         if value.name is None:
             if not rest:
                 return [Target("module", path=target_file)]

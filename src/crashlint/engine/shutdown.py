@@ -6,6 +6,7 @@ A rule's `[shutdown]` table says how handlers are registered, e.g.
     registrations = [{ callee = "process.on", handler = 1 }, { method = "add_signal_handler", handler = 1,
                      includes_caller = true }]
     signals = ["SIGTERM", "SIGINT"]
+    lifecycle = ["onModuleDestroy"]     methods a framework calls on shutdown (roots of the path)
 
 A handler is a function passed at position `handler` (inline, by name, or through an import); the
 shutdown path is every function it calls, transitively, wherever it is defined. With
@@ -84,6 +85,12 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
             if includes_caller and call.scopes[0] != 0:
                 # asyncio: `loop.add_signal_handler(SIGTERM, stop.set); await stop.wait(); await w.close()`
                 work.append((path, call.scopes[0]))
+    lifecycle = set(spec.get("lifecycle", ()))
+    if lifecycle:  # framework shutdown hooks (NestJS onModuleDestroy, …) run on SIGTERM too
+        for path, facts in project.files.items():
+            for function in facts.functions.values():
+                if function.name in lifecycle:
+                    work.append((path, function.scope))
     by_scope: dict[tuple[str, int], list[Call]] = {}  # calls under every scope enclosing them
     indexed: set[str] = set()
     while work:
