@@ -9,7 +9,8 @@ A rule's `[shutdown]` table says how handlers are registered, e.g.
     lifecycle = ["onModuleDestroy"]     methods a framework calls on shutdown (roots of the path)
 
 A handler is a function passed at position `handler` (inline, by name, or through an import); the
-shutdown path is every function it calls, transitively, wherever it is defined. With
+shutdown path is every function it calls, transitively, wherever it is defined; a method called on
+an object crashlint cannot resolve (an injected service) reaches every project method of that name. With
 `includes_caller`, the function that registers the handler is on the path too (the asyncio idiom of
 waiting on an event the handler sets, then closing). A call is on the
 path when any scope enclosing it is (so closures inside those functions count too).
@@ -71,6 +72,19 @@ def _functions_of(project: Project, path: str, call: Call, arg_index: int) -> li
     return [(t.path, t.scope) for t in found if t.kind == "function"]
 
 
+CONCRETE = frozenset({"call", "function", "instance", "class", "object", "array", "module"})
+
+
+def methods_named(project: Project) -> dict[str, list[tuple[str, int]]]:
+    """Project functions by name, for calls whose receiver crashlint cannot resolve."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for path, facts in project.files.items():
+        for function in facts.functions.values():
+            if function.name:
+                index.setdefault(function.name, []).append((path, function.scope))
+    return index
+
+
 def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     result = ShutdownPaths()
     work: list[tuple[str, int]] = []
@@ -91,6 +105,7 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
             for function in facts.functions.values():
                 if function.name in lifecycle:
                     work.append((path, function.scope))
+    named: dict[str, list[tuple[str, int]]] | None = None
     by_scope: dict[tuple[str, int], list[Call]] = {}  # calls under every scope enclosing them
     indexed: set[str] = set()
     while work:
@@ -107,9 +122,15 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
         for call in by_scope.get(item, []):
             if not call.callee:
                 continue
-            for target in project.resolve(path, call.scopes, call.callee):
+            targets = project.resolve(path, call.scopes, call.callee)
+            for target in targets:
                 if target.kind == "function" and (target.path, target.scope) not in result.reachable:
                     work.append((target.path, target.scope))
+            if len(call.callee) > 1 and not any(t.kind in CONCRETE for t in targets):
+                # `this.service.gracefulShutdown()` on an injected object: every method of that name
+                if named is None:
+                    named = methods_named(project)
+                work += [m for m in named.get(call.callee[-1], ()) if m not in result.reachable]
             for i, arg in enumerate(call.args):  # callbacks handed to helpers run on the path too
                 if arg.kind == "ref":
                     work += [p for p in _functions_of(project, path, call, i) if p not in result.reachable]
