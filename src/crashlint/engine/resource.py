@@ -31,7 +31,7 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   each resource's `group_key` ("workers") collects its subjects' names
                                   for the fix template
     context_options = ["connection"]   options whose variable names the fix template may use
-    requires_group = "workers"    report this resource only in a package that also has "workers"
+    requires_group = "workers"    report this resource only in a package that also reports "workers"
 """
 
 from __future__ import annotations
@@ -80,7 +80,6 @@ def methods(rule: Rule) -> set[str]:
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     constructors = ConstructorIndex(rule.data["resources"])
     findings: list[Finding] = []
-    present: set[tuple[str, str]] = set()  # (package, group_key) of every construction seen
     for path, facts in ctx.project.files.items():
         if not rule.applies_to(facts.language, ctx.project.roles[path]):
             continue
@@ -92,16 +91,16 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                 resource = _instance_method(ctx, constructors, facts, call)
             if resource is None:
                 continue
-            present.add((ctx.project.package_root(path), resource.get("group_key", "subjects")))
             finding = _check_construction(rule, ctx, facts, index, resource)
             if finding is not None:
                 findings.append(finding)
-    # e.g. queues are only worth a shutdown finding in a service that also runs workers
+    # e.g. unclosed queues are worth a bullet only in a service whose workers are not shut down either
     requires = {r.get("group_key", "subjects"): r["requires_group"] for r in rule.data["resources"] if "requires_group" in r}
+    reported = {(ctx.project.package_root(f.location.path), f.context.get("group_key")) for f in findings}
     findings = [
         f for f in findings
         if f.context.get("group_key") not in requires
-        or (ctx.project.package_root(f.location.path), requires[f.context["group_key"]]) in present
+        or (ctx.project.package_root(f.location.path), requires[f.context["group_key"]]) in reported
     ]
     if rule.data.get("group"):
         by_package: dict[str, list[Finding]] = {}
@@ -195,7 +194,7 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
         closes = [u for u in uses if u.method in closers]
         if need.get("from_shutdown"):
             paths = ctx.shutdown(rule.data["shutdown"])
-            return any(paths.contains(u.path, u.scopes) for u in closes)
+            return facts.path in paths.flag_files or any(paths.contains(u.path, u.scopes) for u in closes)
         return call.context_managed or bool(closes)
     if "bound" in need:
         return call.used or call.returned

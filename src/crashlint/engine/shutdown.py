@@ -29,6 +29,9 @@ from crashlint.project import Project, Target
 class ShutdownPaths:
     handlers: list[Location] = field(default_factory=list)  # where each handler is registered
     reachable: set[tuple[str, int]] = field(default_factory=set)  # (file, function scope)
+    # files whose code a handler signals through a flag (`isShuttingDown = true`) that the file's own
+    # loops read: a hand-written drain crashlint credits instead of a close()
+    flag_files: set[str] = field(default_factory=set)
 
     def contains(self, path: str, scopes: tuple[int, ...]) -> bool:
         return any((path, scope) in self.reachable for scope in scopes)
@@ -134,4 +137,8 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
             for i, arg in enumerate(call.args):  # callbacks handed to helpers run on the path too
                 if arg.kind == "ref":
                     work += [p for p in _functions_of(project, path, call, i) if p not in result.reachable]
+    for path, facts in project.files.items():
+        for scopes, _name in facts.flag_sets:
+            if result.contains(path, scopes):
+                result.flag_files.add(path)
     return result

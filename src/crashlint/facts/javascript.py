@@ -427,6 +427,8 @@ class _Extractor:
             return
         if left.type == "identifier":
             name = text(left)
+            if right is not None and right.type in ("true", "false"):
+                self.facts.flag_sets.append((scopes, name))
             scope = self._scope_declaring(name, scopes)
             for option in alternatives(right):
                 self.declare(scope, name, self.value(option, name), line)

@@ -149,12 +149,16 @@ class _Extractor:
             return
         if target.type == "identifier":
             name = text(target)
+            if value_node is not None and value_node.type in ("true", "false"):
+                self.facts.flag_sets.append((scopes, name))
             scope = scopes[0]
             self.declare(scope, name, self.value(value_node, name), line)
             if scope in self.class_scopes:  # class attribute: also reachable as self.x
                 self.declare(scope, "self." + name, self.value(value_node), line)
             return
         path = dotted(target)
+        if len(path) == 2 and value_node is not None and value_node.type in ("true", "false"):
+            self.facts.flag_sets.append((scopes, ".".join(path)))  # self.running = False
         if len(path) == 2 and path[0] in ("self", "cls"):
             cls = next((sid for sid in scopes if sid in self.class_scopes), None)
             if cls is not None:
