@@ -10,6 +10,7 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   an instance (`session.client("s3")`)
     options_from = 0              (JS) first argument that may hold the options object
     unless_argument = {position = 0, pattern = "^sqlite"}   not a subject when that literal matches
+    long_lived_only = true        only constructions at module level or returned by a factory
     [[resources.needs]]           what the client needs; each missing need is one problem
     id, label, problem            (problem is jinja2: {{ subject }}, {{ library }}, {{ line }})
     and one of:
@@ -208,6 +209,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         arg = call.args[skip["position"]]
         if arg.kind == "string" and re.search(skip["pattern"], arg.text):
             return None
+    if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned:
+        return None  # made and used inside one function: a one-off (migration check, backup, script)
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
     if not uses and ctx.escapes_unresolved(facts, call):
