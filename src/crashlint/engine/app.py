@@ -9,7 +9,8 @@ Rule data:
                         app's package; min_routes: smaller apps are left alone;
                         [process_handlers] callees + events: process-level handlers
     [health_route]      pattern (regex over string arguments and object keys of calls in the
-                        package), libraries (health-check packages that provide the route)
+                        package), libraries (health-check packages that provide the route),
+                        health_file (a healthcheck script in the package), min_routes
     [shutdown_close]    listen_methods, close_methods, libraries; uses the rule's [shutdown] table
 
 Checks are scoped to the app's package (the folder of its nearest manifest), so each service of a
@@ -18,6 +19,7 @@ monorepo is judged on its own code. Every finding names where it looked.
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from crashlint.engine.context import ConstructorIndex, RuleContext
@@ -158,10 +160,14 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # one finding per service, at its first app
         done.add(package)
         files = _package_files(ctx, package)
+        if entry.get("routes_by_method", True) and _route_count(files) < int(spec.get("min_routes", 0)):
+            continue  # a one-page docs or redirect server (node:http servers route by hand, not counted)
         if any(libraries & set(f.imports) for f in files):
             continue
         if any(ctx.project.dependency(facts.path, lib) for lib in libraries):
             continue
+        if any(re.search(spec.get("health_file", r"$^"), posixpath.basename(f.path)) for f in files):
+            continue  # a healthcheck script (Docker HEALTHCHECK, probes) already polls an endpoint
         if _has_health_path(files, pattern, set(spec.get("route_calls", ()))):
             continue
         call = facts.calls[index]
