@@ -221,6 +221,9 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             files = _package_files(ctx, package)
             if any(libraries & set(f.imports) for f in files):
                 continue
+            entry = app_targets[owners[0]][1]
+            if entry.get("routes_by_method", True) and _route_count(files) < int(spec.get("min_routes", 0)):
+                continue  # a one-page docs or redirect server
             servers = set(owners) | {Target("call", path=path, index=index)}
             if _closes_server(ctx, paths, close_methods, servers):
                 continue
