@@ -93,3 +93,30 @@ def test_every_rule_has_fixtures() -> None:
         }
         for language in rule.languages:
             assert language in languages, f"{rule.id} has no single-file fixture in {language}"
+
+
+LANGUAGE_OF_SUFFIX = {".ts": "typescript", ".tsx": "typescript", ".mts": "typescript", ".cts": "typescript",
+                      ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+                      ".py": "python"}
+
+
+def test_single_file_fixtures_have_three_cases_of_each_kind_per_language() -> None:
+    """Issue 3: at least three `ruleid:` and three `ok:` per rule in TypeScript and in JavaScript."""
+    from crashlint.rulepack import load_rules
+
+    counts: dict[tuple[str, str, str], int] = {}
+    for rule, unit in UNITS:
+        if not unit.is_file():
+            continue
+        language = LANGUAGE_OF_SUFFIX[unit.suffix]
+        for kind in _annotations(unit).get(rule, {}).values():
+            counts[(rule, language, kind)] = counts.get((rule, language, kind), 0) + 1
+    short = []
+    for rule in load_rules():
+        for language in ("typescript", "javascript"):
+            if language not in rule.languages:
+                continue
+            for kind in ("ruleid", "ok"):
+                if counts.get((rule.id, language, kind), 0) < 3:
+                    short.append(f"{rule.id} {language} {kind}: {counts.get((rule.id, language, kind), 0)}")
+    assert not short, short
