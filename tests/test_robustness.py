@@ -57,10 +57,84 @@ def test_deep_nesting(tmp_path) -> None:
     assert all("Traceback" not in n.message for n in result.notes)
 
 
-def test_large_minified_line(tmp_path) -> None:
-    body = b"var a=" + b"1+" * 2_000_000 + b"1;"
+def test_ten_megabyte_minified_line(tmp_path) -> None:
+    body = b"var a=" + b"1+" * 5_000_000 + b"1;"  # 10 MB on one line
     result = _scan(tmp_path, "bundle.js", body)
     assert not result.findings
+    assert [n.message for n in result.notes] == ["minified or bundled file skipped"]
+
+
+def test_lone_cr_line_endings(tmp_path) -> None:
+    result = _scan(tmp_path, "a.ts", REDIS.replace(b"\n", b"\r"))
+    assert [f.rule_id for f in result.findings] == ["CL001"]
+
+
+def test_nul_filled_and_shebang_only_files(tmp_path) -> None:
+    (tmp_path / "zeros.js").write_bytes(b"\0" * 4096)
+    (tmp_path / "cli.js").write_bytes(b"#!/usr/bin/env node\n")
+    (tmp_path / "tool.py").write_bytes(b"#!/usr/bin/env python3\n")
+    result = scan([str(tmp_path)])
+    assert not result.findings
+    assert [(n.path, n.message) for n in result.notes] == [("zeros.js", "binary file skipped")]
+
+
+def test_file_vanishing_during_the_scan(tmp_path, monkeypatch) -> None:
+    import crashlint.scan as scan_module
+
+    (tmp_path / "a.ts").write_bytes(REDIS)
+    (tmp_path / "gone.ts").write_bytes(REDIS)
+    real = scan_module.parse_file
+
+    def deleting(abs_path, rel_path, grammar):
+        if rel_path == "gone.ts":
+            os.unlink(abs_path)
+        return real(abs_path, rel_path, grammar)
+
+    monkeypatch.setattr(scan_module, "parse_file", deleting)
+    result = scan([str(tmp_path)])
+    assert [f.location.path for f in result.findings] == ["a.ts"]
+    assert [(n.path, n.message) for n in result.notes] == [("gone.ts", "file vanished during the scan")]
+
+
+def test_paths_with_spaces_and_non_ascii_names(tmp_path, sarif_validator) -> None:
+    import json
+
+    from helpers import render
+
+    folder = tmp_path / "my service" / "dépôt"
+    folder.mkdir(parents=True)
+    (folder / "clé redis.ts").write_bytes(REDIS)
+    result = scan([str(tmp_path)])
+    assert [f.location.path for f in result.findings] == ["my service/dépôt/clé redis.ts"]
+    assert not list(sarif_validator.iter_errors(json.loads(render([str(tmp_path)], "sarif"))))
+
+
+def test_unreadable_folder_simulated(tmp_path, monkeypatch) -> None:
+    """Root reads mode-0 folders, so make os.walk report the failure it would meet."""
+    import crashlint.discover as discover_module
+
+    (tmp_path / "a.ts").write_bytes(REDIS)
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kwargs):
+        if onerror is not None:
+            onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
+        yield from real_walk(top, onerror=onerror, **kwargs)
+
+    monkeypatch.setattr(discover_module.os, "walk", walk)
+    result = scan([str(tmp_path)])
+    assert [f.location.path for f in result.findings] == ["a.ts"]
+    assert [(n.path, n.message) for n in result.notes] == [("locked", "cannot read folder: Permission denied")]
+
+
+def test_long_call_chain_stays_fast(tmp_path) -> None:
+    """No rule or extractor walk may be super-linear: a 3,000-link chain once took minutes."""
+    import time
+
+    started = time.perf_counter()
+    result = _scan(tmp_path, "chain.js", b"x" + b".a()" * 3000 + b";\n" + REDIS)
+    assert time.perf_counter() - started < 15
+    assert [f.rule_id for f in result.findings] == ["CL001"]
 
 
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads everything")

@@ -73,3 +73,15 @@ def test_fix_templates_exist_for_every_language() -> None:
     for rule in RULES:
         for language in rule.languages:
             assert rule.fix_template(language), f"{rule.id} has no fix template for {language}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_fix_templates_render_for_a_minimal_finding(rule) -> None:
+    """A finding carries at least these names; templates must not need more (StrictUndefined)."""
+    from crashlint.templating import render
+
+    item = {"subject": "client", "library": "x", "missing": [], "path": "a.ts", "line": 1, "call": "f(x)",
+            "callee": "x.y", "nargs": "1", "case": "express", "client": "redis", "increment": "", "app": "app",
+            "server": ""}
+    for language in rule.languages:
+        render(rule.fix_template(language), findings=[item])

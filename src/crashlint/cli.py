@@ -79,6 +79,7 @@ def scan(
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rules (ids, slugs or prefixes).")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip paths matching these gitignore-style globs.")] = None,
     no_respect_gitignore: Annotated[bool, typer.Option("--no-respect-gitignore", help="Scan files .gitignore excludes.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Scan files and folders and report crash patterns."""
     from crashlint.scan import at_or_above
@@ -121,6 +122,17 @@ def scan(
         if name != "text":
             for note in result.notes:
                 typer.echo(f"note: {note.path}: {note.message}", err=True)
+    if result.tracebacks:
+        # a rule or a file crashlint could not analyse: the gate must not pass silently
+        if verbose:
+            for text in result.tracebacks:
+                typer.echo(text, err=True)
+        typer.echo(
+            f"crashlint: error: {len(result.tracebacks)} internal error(s); the other findings are reported"
+            + ("" if verbose else " (--verbose shows the tracebacks)"),
+            err=True,
+        )
+        raise typer.Exit(2)
     if not exit_zero and at_or_above(result.findings, fail_on.value):
         raise typer.Exit(1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import traceback
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -19,12 +20,15 @@ EXTRACTORS = {
     "python": python.extract,
 }
 MAX_ERROR_LINES = 5  # parse-error lines named in a note
+MINIFIED_MIN_BYTES = 100_000  # a file this large …
+MINIFIED_LINE_BYTES = 5_000  # … whose average line is this long is a bundle, not source
 
 
 @dataclass
 class Parsed:
     facts: FileFacts | None
     notes: list[Note] = field(default_factory=list)
+    traceback: str | None = None  # an internal error, for --verbose
 
 
 def error_lines(root: tree_sitter.Node) -> list[int]:
@@ -46,6 +50,10 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
         return Parsed(None, [Note(rel_path, "binary file skipped", level="note")])
     if source.startswith(b"\xef\xbb\xbf"):
         source = source[3:]
+    if grammar != "python" and len(source) >= MINIFIED_MIN_BYTES:
+        lines = source.count(b"\n") + 1
+        if len(source) / lines >= MINIFIED_LINE_BYTES:
+            return Parsed(None, [Note(rel_path, "minified or bundled file skipped", level="note")])
     try:
         source.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -71,6 +79,9 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
     except RecursionError:
         notes.append(Note(rel_path, "nesting too deep to analyse; file skipped", level="warning"))
         return Parsed(None, notes)
+    except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the scan
+        notes.append(Note(rel_path, f"internal error while analysing this file: {type(exc).__name__}: {exc}", level="error"))
+        return Parsed(None, notes, traceback=f"{rel_path}\n{traceback.format_exc()}")
     return Parsed(facts, notes)
 
 

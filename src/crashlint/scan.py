@@ -23,6 +23,7 @@ class ScanResult:
     notes: list[Note] = field(default_factory=list)
     files_scanned: int = 0
     sources: SourceCache | None = None
+    tracebacks: list[str] = field(default_factory=list)  # internal errors: exit code 2, --verbose
 
 
 def select_rules(select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
@@ -58,13 +59,18 @@ def scan(
     for source in found.files:
         parsed = parse_file(source.abs_path, source.rel_path, source.grammar)
         result.notes.extend(parsed.notes)
+        if parsed.traceback:
+            result.tracebacks.append(parsed.traceback)
         if parsed.facts is not None:
             facts.append(parsed.facts)
     result.files_scanned = len(found.files)
     manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts})
     project = Project(found.root, facts, manifests)
     result.sources = SourceCache(found.root)
-    result.findings = run_rules(rules, project, result.sources)
+    run = run_rules(rules, project, result.sources)
+    result.findings = run.findings
+    result.notes.extend(run.notes)
+    result.tracebacks.extend(run.tracebacks)
     result.notes.sort()
     return result
 

@@ -208,7 +208,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     close_methods = set(spec["close_methods"])
     app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps}
     findings = []
-    for path, facts in ctx.project.files.items():
+    for path, facts in ctx.files():
         if not rule.applies_to(facts.language, ctx.project.roles[path]):
             continue
         for index, call in enumerate(facts.calls):
@@ -249,7 +249,7 @@ def _owner_call(ctx: RuleContext, target: Target) -> tuple[FileFacts, Call]:
 
 
 def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: set[Target]) -> bool:
-    for path, facts in ctx.project.files.items():
+    for path, facts in ctx.files():
         for call in facts.calls:
             if call.method not in close_methods or len(call.callee) < 2 or not paths.contains(path, call.scopes):
                 continue

@@ -124,7 +124,7 @@ class _Checker:
         packages_patched = {
             self.project.package_root(p) for p, f in self.project.files.items() if patched & set(f.imports)
         }
-        for path, facts in self.project.files.items():
+        for path, facts in self.ctx.files():
             if not self.applies(path) or facts.language == "python":
                 continue
             package = self.project.package_root(path)
@@ -179,7 +179,7 @@ class _Checker:
         listen = set(spec["methods"])
         if self.ctx.project_sets(spec.get("unless_assignment", []), []):
             return  # EventEmitter.captureRejections = true
-        for path, facts in self.project.files.items():
+        for path, facts in self.ctx.files():
             if not self.applies(path) or facts.language == "python":
                 continue
             for call in facts.calls:
@@ -194,7 +194,7 @@ class _Checker:
     def timers(self, spec: dict) -> None:
         names = set(spec["callees"])
         lasts = {n.rsplit(".", 1)[-1] for n in names}
-        for path, facts in self.project.files.items():
+        for path, facts in self.ctx.files():
             if not self.applies(path) or facts.language == "python":
                 continue
             for call in facts.calls:
@@ -208,7 +208,7 @@ class _Checker:
 
     def executor(self, spec: dict) -> None:
         names = set(spec["callees"])
-        for path, facts in self.project.files.items():
+        for path, facts in self.ctx.files():
             if not self.applies(path) or facts.language == "python":
                 continue
             for call in facts.calls:
@@ -220,7 +220,7 @@ class _Checker:
 
     def then(self, spec: dict) -> None:
         then_methods = set(spec["methods"])
-        for path, facts in self.project.files.items():
+        for path, facts in self.ctx.files():
             if not self.applies(path) or facts.language == "python":
                 continue
             for call in facts.calls:
@@ -240,7 +240,7 @@ class _Checker:
         factories = set(spec.get("loop_factories", ()))
         loop_methods = set(spec.get("loop_methods", ()))
         lasts = {n.rsplit(".", 1)[-1] for n in callees} | loop_methods
-        for path, facts in self.project.files.items():
+        for path, facts in self.ctx.files():
             if not self.applies(path) or facts.language != "python":
                 continue
             for call in facts.calls:

@@ -52,7 +52,7 @@ def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
     """Instances given a default after creation (`api.defaults.timeout = 5000`)."""
     found: set[Target] = set()
     wanted = [tuple(s.split(".")) for s in suffixes]
-    for path, facts in ctx.project.files.items():
+    for path, facts in ctx.files():
         for assignment in facts.assignments:
             for suffix in wanted:
                 if len(assignment.target) > len(suffix) and assignment.target[-len(suffix):] == suffix:
@@ -116,7 +116,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         assigned = _instance_assignments(ctx, spec.get("satisfied_by_instance_assignment", []))
         methods = set(spec.get("methods", ()))
         last_names = {name.rsplit(".", 1)[-1] for name in callees}
-        for path, facts in project.files.items():
+        for path, facts in ctx.files():
             if facts.language not in languages or ctx.project.roles[path] not in rule.roles:
                 continue
             for index, call in enumerate(facts.calls):

@@ -78,7 +78,20 @@ class RuleContext:
         self.sources = sources
         self.methods = methods  # method names any enabled rule asks about
         self._shutdown: dict[str, object] = {}
+        self.current_path: str | None = None  # the file being analysed: named if a rule breaks on it
+        self.skipped: set[str] = set()  # files a rule broke on, left out when it is run again
         self._callers: dict[tuple[str, int], bool] = {}
+
+    # ---- files ----------------------------------------------------------------------------
+
+    def files(self):
+        """The project's files, in order, remembering which one is being analysed."""
+        for path, facts in self.project.files.items():
+            if path in self.skipped:
+                continue
+            self.current_path = path
+            yield path, facts
+        self.current_path = None
 
     # ---- uses ---------------------------------------------------------------------------
 
@@ -93,7 +106,7 @@ class RuleContext:
         project = self.project
         index: dict[Target, list[Use]] = {}
         param_uses: dict[Target, list[Use]] = {}
-        for path, facts in project.files.items():
+        for path, facts in self.files():
             for i, call in enumerate(facts.calls):
                 for method, first in call.chain:
                     if method in self.methods:
@@ -117,7 +130,7 @@ class RuleContext:
                             param_uses.setdefault(target, []).append(use)
         if param_uses:
             functions = {(t.path, t.scope) for t in param_uses}
-            for path, facts in project.files.items():
+            for path, facts in self.files():
                 for call in facts.calls:
                     if not call.callee or not any(a.kind == "ref" for a in call.args):
                         continue
@@ -226,7 +239,7 @@ class RuleContext:
 
     def constructions(self, index: ConstructorIndex, languages: set[str], roles: tuple[str, ...]):
         """Every call that constructs one of `index`'s entries: (facts, call index, entry)."""
-        for path, facts in self.project.files.items():
+        for path, facts in self.files():
             if facts.language not in languages or self.project.roles[path] not in roles:
                 continue
             for i, call in enumerate(facts.calls):

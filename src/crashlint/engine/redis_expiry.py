@@ -70,7 +70,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     if not clients:
         return []
     findings: list[Finding] = []
-    for path, facts in ctx.project.files.items():
+    for path, facts in ctx.files():
         if not rule.applies_to(facts.language, ctx.project.roles[path]):
             continue
         flows: dict[tuple, list[tuple[Call, Target]]] = {}

@@ -81,7 +81,7 @@ def methods(rule: Rule) -> set[str]:
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     constructors = ConstructorIndex(rule.data["resources"])
     findings: list[Finding] = []
-    for path, facts in ctx.project.files.items():
+    for path, facts in ctx.files():
         if not rule.applies_to(facts.language, ctx.project.roles[path]):
             continue
         for index, call in enumerate(facts.calls):

@@ -1,24 +1,55 @@
-"""Run the enabled rules over a project model."""
+"""Run the enabled rules over a project model, each failure isolated to its rule and file."""
 
 from __future__ import annotations
 
+import traceback
+from dataclasses import dataclass, field
+
 from crashlint.engine import KINDS
 from crashlint.engine.context import RuleContext
-from crashlint.findings import Finding
+from crashlint.findings import Finding, Note
 from crashlint.project import Project
 from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
 
+MAX_RETRIES = 20  # files one rule may break on before it is given up
 
-def run_rules(rules: list[Rule], project: Project, sources: SourceCache) -> list[Finding]:
+
+@dataclass
+class RuleRun:
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # internal errors, one line each
+    tracebacks: list[str] = field(default_factory=list)  # for --verbose and bug reports
+
+
+def run_rules(rules: list[Rule], project: Project, sources: SourceCache) -> RuleRun:
     methods: set[str] = set()
     for rule in rules:
         methods |= KINDS[rule.kind].methods(rule)
     ctx = RuleContext(project, sources, frozenset(methods))
-    findings: list[Finding] = []
+    run = RuleRun()
     for rule in rules:
-        findings.extend(KINDS[rule.kind].check(rule, ctx))
-    return _merge_same_subject(sorted(findings, key=Finding.sort_key))
+        for _ in range(MAX_RETRIES):
+            try:
+                run.findings.extend(KINDS[rule.kind].check(rule, ctx))
+                break
+            except Exception as exc:  # noqa: BLE001 - a bug in one rule must not lose the others
+                path = ctx.current_path
+                where = "while analysing this file" if path else "on this project"
+                run.notes.append(
+                    Note(path or "", f"internal error in {rule.id} {where}: {type(exc).__name__}: {exc}", level="error")
+                )
+                run.tracebacks.append(f"{rule.id} {path or ''}\n{traceback.format_exc()}")
+                if path is None:
+                    break
+                # run the rule again without that file, so its other files' findings survive
+                ctx.skipped.add(path)
+                ctx.__dict__.pop("uses", None)
+        if ctx.skipped:
+            ctx.skipped.clear()
+            ctx.__dict__.pop("uses", None)
+    run.findings = _merge_same_subject(sorted(run.findings, key=Finding.sort_key))
+    return run
 
 
 def _merge_same_subject(findings: list[Finding]) -> list[Finding]:

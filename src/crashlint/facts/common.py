@@ -44,25 +44,38 @@ def node_key(node: tree_sitter.Node) -> tuple[int, int, int]:
 
 
 def sweep(
-    captures: dict[str, list[tree_sitter.Node]], scope_names: Iterable[str]
-) -> Iterator[tuple[str, tree_sitter.Node, tuple[int, ...]]]:
-    """Yield (capture name, node, enclosing scopes innermost-first) in source order.
+    captures: dict[str, list[tree_sitter.Node]],
+    scope_names: Iterable[str],
+    statement_names: Iterable[str] = (),
+    stop_names: Iterable[str] = (),
+) -> Iterator[tuple[str, tree_sitter.Node, tuple[int, ...], tree_sitter.Node | None]]:
+    """Yield (capture name, node, enclosing scopes innermost-first, enclosing statement) in source order.
 
-    Scopes come from the same query's captures (functions, classes), so the enclosing scopes of
-    every fact are known without walking parents: one sorted pass with a stack of open scopes.
+    Scopes (functions, classes) and statements come from the same query's captures, so what encloses
+    each fact is known without walking parents (tree-sitter's `parent` is itself a walk from the
+    root: a loop of them is cubic on a 5,000-link call chain): one sorted pass with a stack.
+    The enclosing statement is the innermost captured statement inside the innermost scope, or None
+    when a scope or a `stop` node (a bare block) is nearer. Statement and stop captures are not
+    yielded.
     """
-    scope_set = set(scope_names)
+    scope_set, statement_set, stop_set = set(scope_names), set(statement_names), set(stop_names)
+    containers = scope_set | statement_set | stop_set
     items = [(node.start_byte, -node.end_byte, name, node) for name, nodes in captures.items() for node in nodes]
-    # A node captured under two names (e.g. a call that is also an export value) keeps both;
-    # scopes sort before other captures at the same position so they enclose them.
-    items.sort(key=lambda item: (item[0], item[1], item[2] not in scope_set, item[2]))
-    stack: list[tuple[int, int]] = []  # (end_byte, scope id)
+    # containers sort before other captures at the same position so they enclose them
+    items.sort(key=lambda item: (item[0], item[1], item[2] not in containers, item[2]))
+    stack: list[tuple[int, str, tree_sitter.Node]] = []  # (end_byte, kind, node)
     for start, neg_end, name, node in items:
         while stack and stack[-1][0] <= start:
             stack.pop()
-        scopes = tuple(sid for _, sid in reversed(stack)) + (MODULE_SCOPE,)
+        if name in statement_set or name in stop_set:
+            stack.append((-neg_end, "statement" if name in statement_set else "stop", node))
+            continue
+        scopes = tuple(scope_id(n) for _, kind, n in reversed(stack) if kind == "scope") + (MODULE_SCOPE,)
+        statement = stack[-1][2] if stack and stack[-1][1] == "statement" else None
+        if statement is not None and len(stack) > 1 and stack[-2][1] == "statement" and statement.type != "expression_statement":
+            outer = stack[-2][2]
+            if outer.type == "export_statement":  # `export const x = …`: quote the export
+                statement = outer
+        yield name, node, scopes, statement
         if name in scope_set:
-            yield name, node, scopes
-            stack.append((-neg_end, scope_id(node)))
-        else:
-            yield name, node, scopes
+            stack.append((-neg_end, "scope", node))

@@ -38,6 +38,7 @@ FUNCTION_KINDS = (
 CLASS_KINDS_JS = ("class_declaration", "class")
 CLASS_KINDS_TS = ("class_declaration", "class", "abstract_class_declaration")
 FIELD_KIND = {"javascript": "field_definition", "typescript": "public_field_definition", "tsx": "public_field_definition"}
+FIELD_KIND_OTHER = {"javascript": "public_field_definition", "typescript": "field_definition", "tsx": "field_definition"}
 
 # Wrappers that do not change which object an expression denotes.
 TRANSPARENT = frozenset(
@@ -77,6 +78,8 @@ def query_source(grammar: str) -> str:
             "(await_expression) @await",
             "(for_in_statement) @for",
             f"({FIELD_KIND[grammar]}) @field",
+            "[" + " ".join(f"({k})" for k in sorted(STATEMENT_PARENTS - {FIELD_KIND_OTHER[grammar]})) + "] @statement",
+            "(statement_block) @stop",
             "[" + " ".join(f"({k})" for k in FUNCTION_KINDS) + "] @function",
             "[" + " ".join(f"({k})" for k in classes) + "] @class",
         ]
@@ -253,6 +256,26 @@ class _Extractor:
             node = inner
         return node, fluent
 
+    def _memo_root(self, node: tree_sitter.Node, roots: dict) -> tree_sitter.Node:
+        """chain_root's root, remembered per link: a 5,000-link chain stays linear."""
+        walked = []
+        while node.type == "call_expression":
+            key = node_key(node)
+            if key in roots:
+                node = roots[key]
+                break
+            walked.append(key)
+            fn = node.child_by_field_name("function")
+            if fn is None or fn.type != "member_expression":
+                break
+            inner = unwrap_await(fn.child_by_field_name("object"))
+            if inner is None or inner.type not in ("call_expression", "new_expression"):
+                break
+            node = inner
+        for key in walked:
+            roots[key] = node
+        return node
+
     def value(self, node: tree_sitter.Node | None, bind_name: str | None = None) -> Value:
         node = unwrap_await(node)
         if node is None:
@@ -331,7 +354,7 @@ class _Extractor:
 
     # ---- handlers ---------------------------------------------------------------------------
 
-    def on_call(self, node: tree_sitter.Node, scopes: tuple[int, ...]) -> None:
+    def on_call(self, node: tree_sitter.Node, scopes: tuple[int, ...], statement=None) -> None:
         is_new = node.type == "new_expression"
         fn = node.child_by_field_name("constructor" if is_new else "function")
         callee = dotted(fn)
@@ -345,17 +368,7 @@ class _Extractor:
                 elif child.type != "comment":
                     args.append(child)
         parent = node.parent
-        stmt = node
-        probe = parent
-        while probe is not None and probe.type not in STATEMENT_PARENTS and probe.type != "statement_block":
-            if probe.type in FUNCTION_KINDS or probe.type == "program":
-                probe = None
-                break
-            probe = probe.parent
-        if probe is not None and probe.type != "statement_block":
-            stmt = probe
-            if stmt.parent is not None and stmt.parent.type == "export_statement":
-                stmt = stmt.parent
+        stmt = statement if statement is not None else node
         method = ""
         if fn is not None and fn.type == "member_expression":
             prop = fn.child_by_field_name("property")
@@ -648,7 +661,7 @@ class _Extractor:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
-        ordered = list(sweep(captures, ("function", "class")))
+        ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",)))
         self._pending_args: list[tuple[Call, list]] = []
         self._pending_chain: list[tuple] = []
         self._expression_bodies: list[tuple] = []
@@ -657,9 +670,9 @@ class _Extractor:
         # Pass 1: scopes, calls and the names each scope declares (so assignments find them).
         self._declared_names: set[tuple[int, str]] = set()
         later = []
-        for name, node, scopes in ordered:
+        for name, node, scopes, statement in ordered:
             if name == "call":
-                self.on_call(node, scopes)
+                self.on_call(node, scopes, statement)
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":
@@ -711,8 +724,9 @@ class _Extractor:
         for call, args in self._pending_args:  # bare `require("m");` and `const { a } = require("m")`
             if call.callee == ("require",) and args and string_value(args[0]) is not None:
                 self.facts.imports.append(string_value(args[0]))
-        for inner, method, args in self._pending_chain:
-            root, _ = self.chain_root(inner)
+        roots: dict[tuple[int, int, int], tree_sitter.Node] = {}
+        for inner, method, args in reversed(self._pending_chain):  # innermost links first
+            root = self._memo_root(inner, roots)
             index = self.call_index.get(node_key(root), -1)
             if index >= 0:
                 first = string_value(args[0]) if args else None

@@ -24,6 +24,8 @@ QUERY = """
 (await) @await
 (for_statement) @for
 (for_in_clause) @for
+[(expression_statement) (return_statement) (if_statement) (raise_statement)] @statement
+[(block) (with_statement)] @stop
 """
 
 TRANSPARENT = frozenset({"parenthesized_expression"})
@@ -170,18 +172,10 @@ class _Extractor:
 
     # ---- handlers ---------------------------------------------------------------------------
 
-    def on_call(self, node: tree_sitter.Node, scopes) -> None:
+    def on_call(self, node: tree_sitter.Node, scopes, statement=None) -> None:
         callee = dotted(node.child_by_field_name("function"))
         parent = node.parent
-        stmt = node
-        probe = parent
-        while probe is not None and probe.type not in STATEMENTS:
-            if probe.type in FUNCTION_KINDS or probe.type in ("module", "block", "with_statement"):
-                probe = None
-                break
-            probe = probe.parent
-        if probe is not None:
-            stmt = probe
+        stmt = statement if statement is not None else node
         fn_node = node.child_by_field_name("function")
         call = Call(
             callee=callee,
@@ -359,9 +353,9 @@ class _Extractor:
         self._receivers: list[tuple[Call, tree_sitter.Node]] = []
         self._lambda_bodies: list[tuple] = []
         later = []
-        for name, node, scopes in sweep(captures, ("function", "class")):
+        for name, node, scopes, statement in sweep(captures, ("function", "class"), ("statement",), ("stop",)):
             if name == "call":
-                self.on_call(node, scopes)
+                self.on_call(node, scopes, statement)
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crashlint.report.common import Formatter, ReportInput
+from crashlint.report.github import render_github
 from crashlint.report.json import render_json
 from crashlint.report.markdown import render_markdown
 from crashlint.report.sarif import render_sarif
@@ -13,6 +14,7 @@ FORMATTERS: dict[str, Formatter] = {
     "markdown": render_markdown,
     "json": render_json,
     "sarif": render_sarif,
+    "github": render_github,
 }
 
 __all__ = ["FORMATTERS", "ReportInput"]

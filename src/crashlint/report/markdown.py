@@ -173,7 +173,11 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
             template = rule.fix_template(language)
             if not chosen or template is None:
                 continue
-            code = render(template, findings=[_fix_item(f) for f in chosen])
+            try:
+                code = render(template, findings=[_fix_item(f) for f in chosen])
+            except jinja2.TemplateError as exc:  # a bug in the rule pack must not break the report
+                comment = "#" if language == "python" else "//"
+                code = f"{comment} (the fix template of {rule_id} failed: {exc})"
             if code:
                 blocks.append(fenced(code, CODE_FENCE_LANGUAGE[language]))
         if blocks:
