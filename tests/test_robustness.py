@@ -57,6 +57,14 @@ def test_deep_nesting(tmp_path) -> None:
     assert all("Traceback" not in n.message for n in result.notes)
 
 
+def test_deep_ternaries_and_fallbacks(tmp_path) -> None:
+    depth = 10_000
+    body = b"const pick = " + b"c ? a :\n" * depth + b"new Redis();\nconst other = " + b"x ||\n" * depth + b"y;\n"
+    result = _scan(tmp_path, "deep.ts", b"import Redis from 'ioredis';\n" + body)
+    assert not result.notes
+    assert [f.rule_id for f in result.findings] == ["CL001"]
+
+
 def test_ten_megabyte_minified_line(tmp_path) -> None:
     body = b"var a=" + b"1+" * 5_000_000 + b"1;"  # 10 MB on one line
     result = _scan(tmp_path, "bundle.js", body)

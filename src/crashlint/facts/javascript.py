@@ -140,18 +140,22 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
 
 
 def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]:
-    """The values an expression may take: both arms of `c ? a : b`, both sides of `a ?? b` / `a || b`."""
-    node = unwrap_await(node)
-    if node is None:
-        return [None]
-    if node.type == "ternary_expression":
-        return alternatives(node.child_by_field_name("consequence")) + alternatives(node.child_by_field_name("alternative"))
-    if node.type == "binary_expression":
-        operator = node.child_by_field_name("operator")
-        if operator is not None and operator.type in ("||", "??", "&&"):
-            right = alternatives(node.child_by_field_name("right"))
-            return right if operator.type == "&&" else alternatives(node.child_by_field_name("left")) + right
-    return [node]
+    """The values an expression may take: both arms of `c ? a : b`, both sides of `a ?? b` / `a || b`
+    (iterative: 10,000 nested ternaries must not recurse)."""
+    results: list[tree_sitter.Node | None] = []
+    pending = [node]
+    while pending:
+        current = unwrap_await(pending.pop())
+        if current is None:
+            results.append(None)
+        elif current.type == "ternary_expression":
+            pending += [current.child_by_field_name("alternative"), current.child_by_field_name("consequence")]
+        elif current.type == "binary_expression" and current.child_by_field_name("operator") is not None and current.child_by_field_name("operator").type in ("||", "??", "&&"):
+            right = current.child_by_field_name("right")
+            pending += [right] if current.child_by_field_name("operator").type == "&&" else [right, current.child_by_field_name("left")]
+        else:
+            results.append(current)
+    return results
 
 
 def collection_path(node: tree_sitter.Node | None) -> Path:
