@@ -72,26 +72,44 @@ def scan(
     output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     fail_on: Annotated[
-        Severity, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")
-    ] = Severity.low,
+        Optional[Severity], typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity (default: low).")
+    ] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
     select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rules (ids, slugs or prefixes, comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rules (ids, slugs or prefixes).")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip paths matching these gitignore-style globs.")] = None,
     no_respect_gitignore: Annotated[bool, typer.Option("--no-respect-gitignore", help="Scan files .gitignore excludes.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")] = False,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record the current findings in this baseline file.")] = None,
+    report_unused_suppressions: Annotated[bool, typer.Option("--report-unused-suppressions", help="Note suppression comments that hide nothing.")] = False,
+    in_project: Annotated[bool, typer.Option("--in-project", help="The paths are files of a larger project (pre-commit): analyse the project around them from the working directory, report only on them.")] = False,
 ) -> None:
     """Scan files and folders and report crash patterns."""
     from crashlint.scan import at_or_above
     from crashlint.scan import scan as run_scan
 
+    from crashlint.config import load_config
+    from crashlint.discover import scan_root
+    from crashlint.filters import baseline_text, read_baseline
+
+    targets = [str(p) for p in paths or [Path(".")]]
     try:
+        for target in targets:
+            if not Path(target).exists():
+                raise UsageError(f"path does not exist: {target}")
+        keys = {key for rule in load_rules() for key in (rule.id, rule.slug)}
+        config = load_config(scan_root([Path(t) for t in targets]), keys)
         result = run_scan(
-            [str(p) for p in paths or [Path(".")]],
+            targets,
             select=_split(select),
             ignore=_split(ignore),
             exclude=_split(exclude),
             respect_gitignore=not no_respect_gitignore,
+            config=config,
+            baseline=read_baseline(str(baseline)) if baseline else None,
+            report_unused_suppressions=report_unused_suppressions,
+            in_project=in_project,
         )
     except UsageError as exc:
         raise fail(str(exc))
@@ -105,6 +123,13 @@ def scan(
         sources=result.sources,
         version=__version__,
     )
+    threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
+    if write_baseline is not None:
+        try:
+            write_baseline.write_text(baseline_text(result.findings), encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
+        typer.echo(f"Baseline of {len(result.findings)} findings written to {write_baseline}.", err=True)
     name = output_format.value
     if output is not None:
         text = FORMATTERS[name](data, False)
@@ -133,7 +158,7 @@ def scan(
             err=True,
         )
         raise typer.Exit(2)
-    if not exit_zero and at_or_above(result.findings, fail_on.value):
+    if not exit_zero and write_baseline is None and at_or_above(result.findings, threshold):
         raise typer.Exit(1)
 
 

@@ -12,6 +12,7 @@ from crashlint.facts import javascript, python
 from crashlint.facts.model import FileFacts
 from crashlint.findings import Note
 from crashlint.languages import LANGUAGE_OF_GRAMMAR, parser
+from crashlint.suppressions import parse_suppressions
 
 EXTRACTORS = {
     "typescript": javascript.extract,
@@ -63,6 +64,7 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
     head = source[:200].lstrip()
     facts.ui = head.startswith((b'"use client"', b"'use client'"))
     facts.cli = grammar != "python" and b"process.argv" in source
+    facts.suppressions = parse_suppressions(source)
     root = tree.root_node
     if root.has_error:
         facts.parse_errors = error_lines(root)

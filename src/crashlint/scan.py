@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import UsageError, discover
 from crashlint.engine.run import run_rules
+from crashlint.filters import apply_filters
 from crashlint.findings import SEVERITY_RANK, Finding, Note
 from crashlint.parse import parse_file
 from crashlint.project import Project
@@ -24,6 +28,8 @@ class ScanResult:
     files_scanned: int = 0
     sources: SourceCache | None = None
     tracebacks: list[str] = field(default_factory=list)  # internal errors: exit code 2, --verbose
+    suppressed: int = 0  # hidden by inline suppressions
+    baselined: int = 0  # hidden by the baseline
 
 
 def select_rules(select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
@@ -51,9 +57,26 @@ def scan(
     ignore: list[str] | None = None,
     exclude: list[str] | None = None,
     respect_gitignore: bool = True,
+    config: Config | None = None,
+    baseline: Counter | None = None,
+    report_unused_suppressions: bool = False,
+    in_project: bool = False,
 ) -> ScanResult:
-    rules = select_rules(select, ignore)
-    found = discover(paths, respect_gitignore=respect_gitignore, exclude=exclude)
+    """Run the pipeline. `in_project`: the paths are files (pre-commit passes the changed ones);
+    analyse the whole project around them, from the working directory, and report only on them."""
+    config = config or Config()
+    # as ruff: the command line's --select replaces the file's selection (its ignores included)
+    rules = select_rules(select or config.select or None, (ignore or []) + ([] if select else config.ignore))
+    only_paths = None
+    if in_project and paths and all(Path(p).is_file() for p in paths):
+        cwd = Path.cwd().resolve()
+        only_paths = set()
+        for p in paths:
+            resolved = Path(p).resolve()
+            only_paths.add(resolved.relative_to(cwd).as_posix() if cwd in resolved.parents else resolved.as_posix())
+        paths = [str(cwd)]
+    found = discover(paths, respect_gitignore=respect_gitignore and config.respect_gitignore,
+                     exclude=(exclude or []) + config.exclude)
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
     facts = []
     for source in found.files:
@@ -68,7 +91,12 @@ def scan(
     project = Project(found.root, facts, manifests)
     result.sources = SourceCache(found.root)
     run = run_rules(rules, project, result.sources)
-    result.findings = run.findings
+    filtered = apply_filters(
+        run.findings, project, config, baseline=baseline, report_unused=report_unused_suppressions, only_paths=only_paths
+    )
+    result.findings = sorted(filtered.findings, key=Finding.sort_key)
+    result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
+    result.notes.extend(filtered.notes)
     result.notes.extend(run.notes)
     result.tracebacks.extend(run.tracebacks)
     result.notes.sort()

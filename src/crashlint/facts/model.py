@@ -132,6 +132,7 @@ class FileFacts:
     ui: bool = False  # renders JSX or declares "use client": browser code
     cli: bool = False  # reads process.argv: a command-line script
     imports: list[str] = field(default_factory=list)  # every module specifier imported, side effects too
+    suppressions: list = field(default_factory=list)  # crashlint.suppressions.Suppression, from comments
     # boolean flags assigned (`isShuttingDown = true`): where, and which name
     flag_sets: list[tuple[tuple[int, ...], str]] = field(default_factory=list)
     # members put into a collection after it is made: `registry[name] = w`, `workers.set(name, w)`

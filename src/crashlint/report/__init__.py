@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crashlint.report.common import Formatter, ReportInput
 from crashlint.report.github import render_github
+from crashlint.report.gitlab import render_gitlab
 from crashlint.report.json import render_json
 from crashlint.report.markdown import render_markdown
 from crashlint.report.sarif import render_sarif
@@ -15,6 +16,7 @@ FORMATTERS: dict[str, Formatter] = {
     "json": render_json,
     "sarif": render_sarif,
     "github": render_github,
+    "gitlab": render_gitlab,
 }
 
 __all__ = ["FORMATTERS", "ReportInput"]

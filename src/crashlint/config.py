@@ -1,0 +1,102 @@
+"""Configuration: `[tool.crashlint]` in pyproject.toml, `crashlint.toml` or `.crashlint.toml`,
+the nearest one found upward from the scan root (as ruff: the closest file wins, no merging).
+
+Every key is validated; an unknown key, rule or value is a one-line error (exit 2).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crashlint.discover import UsageError
+from crashlint.findings import SEVERITIES
+
+FILES = (".crashlint.toml", "crashlint.toml", "pyproject.toml")
+KEYS = {
+    "select": list,
+    "ignore": list,
+    "exclude": list,
+    "severity": dict,  # {"CL008" = "high"}
+    "per-path-ignores": dict,  # {"scripts/**" = ["CL008"]}
+    "fail-on": str,
+    "respect-gitignore": bool,
+}
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    fail_on: str | None = None
+    respect_gitignore: bool = True
+
+
+def find_config(start: Path) -> tuple[Path, dict] | None:
+    """The nearest configuration file at or above `start`, with its crashlint table."""
+    for folder in [start, *start.parents]:
+        for name in FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise UsageError(f"{candidate}: invalid TOML: {exc}") from None
+            if name == "pyproject.toml":
+                table = (data.get("tool") or {}).get("crashlint")
+                if table is None:
+                    continue  # a pyproject without [tool.crashlint] does not stop the search
+                return candidate, table
+            return candidate, data.get("crashlint", data) if isinstance(data, dict) else {}
+    return None
+
+
+def load_config(start: Path, rule_keys: set[str]) -> Config:
+    found = find_config(start)
+    if found is None:
+        return Config()
+    path, table = found
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: [tool.crashlint] must be a table")
+    for key, value in table.items():
+        if key not in KEYS:
+            raise UsageError(f"{path}: unknown key '{key}' (known: {', '.join(KEYS)})")
+        if not isinstance(value, KEYS[key]):
+            raise UsageError(f"{path}: '{key}' must be a {KEYS[key].__name__}")
+
+    def rules(values, where: str) -> list[str]:
+        for value in values:
+            if not isinstance(value, str) or not _known_rule(value, rule_keys):
+                raise UsageError(f"{path}: {where}: unknown rule '{value}'")
+        return list(values)
+
+    config = Config(path=str(path))
+    config.select = rules(table.get("select", []), "select")
+    config.ignore = rules(table.get("ignore", []), "ignore")
+    config.exclude = [str(v) for v in table.get("exclude", [])]
+    for rule, severity in table.get("severity", {}).items():
+        rules([rule], "severity")
+        if severity not in SEVERITIES:
+            raise UsageError(f"{path}: severity of {rule}: '{severity}' is not one of {', '.join(SEVERITIES)}")
+        config.severity[rule] = severity
+    for pattern, ignored in table.get("per-path-ignores", {}).items():
+        if not isinstance(ignored, list):
+            raise UsageError(f"{path}: per-path-ignores '{pattern}' must be a list of rules")
+        config.per_path_ignores[pattern] = rules(ignored, f"per-path-ignores '{pattern}'")
+    fail_on = table.get("fail-on")
+    if fail_on is not None and fail_on not in SEVERITIES:
+        raise UsageError(f"{path}: fail-on: '{fail_on}' is not one of {', '.join(SEVERITIES)}")
+    config.fail_on = fail_on
+    config.respect_gitignore = table.get("respect-gitignore", True)
+    return config
+
+
+def _known_rule(value: str, rule_keys: set[str]) -> bool:
+    value = value.strip()
+    return value.upper() == "ALL" or value in rule_keys or any(k.upper().startswith(value.upper()) for k in rule_keys if k.startswith("CL"))
