@@ -74,7 +74,7 @@ def test_bad_configuration_is_one_line_and_exit_2(tmp_path, text: str, message: 
 # ---- inline suppressions --------------------------------------------------------------------
 
 
-def test_inline_suppressions_and_unused_report(tmp_path) -> None:
+def test_inline_suppressions_and_unused_report(tmp_path, sarif_validator) -> None:
     (tmp_path / "a.ts").write_text(
         "// crashlint-disable-next-line CL008 -- the CDN answers in 10 ms\n"
         "export const a = () => fetch('/a');\n"
@@ -89,6 +89,13 @@ def test_inline_suppressions_and_unused_report(tmp_path) -> None:
     assert [(f["path"], f["start_line"]) for f in findings] == [("a.ts", 4), ("a.ts", 6)]
     code, out, err = run_cli("scan", str(tmp_path), "--report-unused-suppressions")
     assert "a.ts:5: unused suppression (CL001)" in out
+    # SARIF keeps the suppressed results, with the comment's reason, for code scanning
+    code, out, _ = run_cli("scan", str(tmp_path), "--format", "sarif")
+    log = json.loads(out)
+    assert not list(sarif_validator.iter_errors(log))
+    suppressed = [r for r in log["runs"][0]["results"] if r.get("suppressions")]
+    assert len(suppressed) == 4
+    assert {"kind": "inSource", "justification": "the CDN answers in 10 ms"} in [r["suppressions"][0] for r in suppressed]
 
 
 # ---- baseline -------------------------------------------------------------------------------

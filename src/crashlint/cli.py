@@ -122,6 +122,7 @@ def scan(
         files_scanned=result.files_scanned,
         sources=result.sources,
         version=__version__,
+        suppressed=result.suppressed,
     )
     threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
     if write_baseline is not None:

@@ -21,7 +21,7 @@ BASELINE_VERSION = 1
 class Filtered:
     findings: list[Finding]
     notes: list[Note] = field(default_factory=list)
-    suppressed: int = 0
+    suppressed: list[tuple[Finding, str]] = field(default_factory=list)  # with the comment's reason
     baselined: int = 0
 
 
@@ -50,7 +50,7 @@ def apply_filters(
         covering = [s for s in (facts.suppressions if facts else []) if s.covers(finding.rule_id, finding.slug, finding.location.start_line)]
         if covering:
             used.update((path, s.directive_line) for s in covering)
-            result.suppressed += 1
+            result.suppressed.append((finding, next((s.reason for s in covering if s.reason), "")))
             continue
         if baseline is not None and baseline[finding.fingerprint] > 0:
             baseline[finding.fingerprint] -= 1

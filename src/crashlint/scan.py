@@ -28,7 +28,7 @@ class ScanResult:
     files_scanned: int = 0
     sources: SourceCache | None = None
     tracebacks: list[str] = field(default_factory=list)  # internal errors: exit code 2, --verbose
-    suppressed: int = 0  # hidden by inline suppressions
+    suppressed: list[tuple[Finding, str]] = field(default_factory=list)  # hidden inline, with reasons
     baselined: int = 0  # hidden by the baseline
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crashlint.findings import Finding, Note
 from crashlint.rulepack import Rule
@@ -22,6 +22,7 @@ class ReportInput:
     files_scanned: int
     sources: SourceCache
     version: str
+    suppressed: list[tuple[Finding, str]] = field(default_factory=list)  # (finding, reason) hidden inline
 
 
 Formatter = Callable[[ReportInput, bool], str]  # (input, color) → output text

@@ -70,6 +70,13 @@ def _result(f: Finding, rule_index: int) -> dict:
     return result
 
 
+def _suppressed(f: Finding, reason: str, rule_index: int) -> dict:
+    """A finding hidden by a suppression comment: kept, as semgrep does, with its reason."""
+    result = _result(f, rule_index)
+    result["suppressions"] = [{"kind": "inSource", **({"justification": reason} if reason else {})}]
+    return result
+
+
 def render_sarif(data: ReportInput, color: bool = False) -> str:
     index = {rule.id: i for i, rule in enumerate(data.rules)}
     notifications = [
@@ -99,7 +106,8 @@ def render_sarif(data: ReportInput, color: bool = False) -> str:
                 },
                 "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index[f.rule_id]) for f in data.findings],
+                "results": [_result(f, index[f.rule_id]) for f in data.findings]
+                + [_suppressed(f, reason, index[f.rule_id]) for f, reason in data.suppressed if f.rule_id in index],
             }
         ],
     }
