@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 import tree_sitter
 
 from crashlint.facts.model import MODULE_SCOPE, Span
 
+
+
+def record_await(facts, scope: int, line: int, guarded: bool) -> None:
+    """Count an `await` in its function, remembering the first one no `try`/`catch` guards."""
+    function = facts.functions.get(scope)
+    if function is None:
+        return  # a top-level await
+    unguarded = function.unguarded_await or (0 if guarded else line)
+    facts.functions[scope] = replace(function, unguarded_await=unguarded, awaits=function.awaits + 1)
 
 
 def span(node: tree_sitter.Node) -> Span:
@@ -48,18 +58,22 @@ def sweep(
     scope_names: Iterable[str],
     statement_names: Iterable[str] = (),
     stop_names: Iterable[str] = (),
-) -> Iterator[tuple[str, tree_sitter.Node, tuple[int, ...], tree_sitter.Node | None]]:
-    """Yield (capture name, node, enclosing scopes innermost-first, enclosing statement) in source order.
+    guard_names: Iterable[str] = (),
+) -> Iterator[tuple[str, tree_sitter.Node, tuple[int, ...], tree_sitter.Node | None, bool]]:
+    """Yield (capture name, node, enclosing scopes innermost-first, enclosing statement, guarded) in
+    source order; `guarded` says a guard capture (a `try` body that has a `catch`) encloses the node
+    inside its innermost scope.
 
     Scopes (functions, classes) and statements come from the same query's captures, so what encloses
     each fact is known without walking parents (tree-sitter's `parent` is itself a walk from the
     root: a loop of them is cubic on a 5,000-link call chain): one sorted pass with a stack.
     The enclosing statement is the innermost captured statement inside the innermost scope, or None
     when a scope or a `stop` node (a bare block) is nearer. Statement and stop captures are not
-    yielded.
+    yielded, nor are guards.
     """
     scope_set, statement_set, stop_set = set(scope_names), set(statement_names), set(stop_names)
-    containers = scope_set | statement_set | stop_set
+    guard_set = set(guard_names)
+    containers = scope_set | statement_set | stop_set | guard_set
     items = [(node.start_byte, -node.end_byte, name, node) for name, nodes in captures.items() for node in nodes]
     # containers sort before other captures at the same position so they enclose them
     items.sort(key=lambda item: (item[0], item[1], item[2] not in containers, item[2]))
@@ -67,15 +81,26 @@ def sweep(
     for start, neg_end, name, node in items:
         while stack and stack[-1][0] <= start:
             stack.pop()
+        if name in guard_set:
+            stack.append((-neg_end, "guard", node))
+            continue
         if name in statement_set or name in stop_set:
             stack.append((-neg_end, "statement" if name in statement_set else "stop", node))
             continue
         scopes = tuple(scope_id(n) for _, kind, n in reversed(stack) if kind == "scope") + (MODULE_SCOPE,)
-        statement = stack[-1][2] if stack and stack[-1][1] == "statement" else None
-        if statement is not None and len(stack) > 1 and stack[-2][1] == "statement" and statement.type != "expression_statement":
-            outer = stack[-2][2]
+        guarded = False
+        for _, kind, _n in reversed(stack):
+            if kind == "scope":
+                break
+            if kind == "guard":
+                guarded = True
+                break
+        frames = [entry for entry in stack if entry[1] != "guard"]
+        statement = frames[-1][2] if frames and frames[-1][1] == "statement" else None
+        if statement is not None and len(frames) > 1 and frames[-2][1] == "statement" and statement.type != "expression_statement":
+            outer = frames[-2][2]
             if outer.type == "export_statement":  # `export const x = …`: quote the export
                 statement = outer
-        yield name, node, scopes, statement
+        yield name, node, scopes, statement, guarded
         if name in scope_set:
             stack.append((-neg_end, "scope", node))

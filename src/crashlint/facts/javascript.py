@@ -7,12 +7,11 @@ re-walks the tree: they look at the captured node and its direct fields only.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cache
 
 import tree_sitter
 
-from crashlint.facts.common import node_key, scope_id, short_text, span, sweep, text
+from crashlint.facts.common import node_key, record_await, scope_id, short_text, span, sweep, text
 from crashlint.facts.model import (
     MODULE_SCOPE,
     Arg,
@@ -80,6 +79,9 @@ def query_source(grammar: str) -> str:
             f"({FIELD_KIND[grammar]}) @field",
             "[" + " ".join(f"({k})" for k in sorted(STATEMENT_PARENTS - {FIELD_KIND_OTHER[grammar]})) + "] @statement",
             "(statement_block) @stop",
+            # an await in a try body that has a catch, or in its finally (cleanup), is guarded
+            "(try_statement body: (_) @guard handler: (_))",
+            "(try_statement handler: (_) finalizer: (_) @guard)",
             "[" + " ".join(f"({k})" for k in FUNCTION_KINDS) + "] @function",
             "[" + " ".join(f"({k})" for k in classes) + "] @class",
         ]
@@ -621,23 +623,6 @@ class _Extractor:
             self.declare(scopes[0], "this." + label, Value("function", scope=sid), node.start_point[0] + 1)
         self.facts.functions[sid] = Function(sid, label, is_async, index, span(node))
 
-    def on_await(self, node: tree_sitter.Node, scopes) -> None:
-        function = self.facts.functions.get(scopes[0])
-        if function is None:
-            return  # top-level await
-        guarded = False
-        child, parent = node, node.parent
-        while parent is not None and parent.type not in FUNCTION_KINDS:
-            if parent.type == "try_statement" and parent.child_by_field_name("handler") is not None:
-                # the try body is guarded; so, for precision, is cleanup in its `finally`
-                # (`finally { await queryRunner.release() }`)
-                if child == parent.child_by_field_name("body") or child == parent.child_by_field_name("finalizer"):
-                    guarded = True
-                    break
-            child, parent = parent, parent.parent
-        unguarded = function.unguarded_await or (0 if guarded else node.start_point[0] + 1)
-        self.facts.functions[scopes[0]] = replace(function, unguarded_await=unguarded, awaits=function.awaits + 1)
-
     def on_for(self, node: tree_sitter.Node, scopes) -> None:
         left = node.child_by_field_name("left")
         right_node = unwrap(node.child_by_field_name("right"))
@@ -665,7 +650,7 @@ class _Extractor:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
-        ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",)))
+        ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
         self._pending_args: list[tuple[Call, list]] = []
         self._pending_chain: list[tuple] = []
         self._expression_bodies: list[tuple] = []
@@ -674,9 +659,11 @@ class _Extractor:
         # Pass 1: scopes, calls and the names each scope declares (so assignments find them).
         self._declared_names: set[tuple[int, str]] = set()
         later = []
-        for name, node, scopes, statement in ordered:
+        for name, node, scopes, statement, guarded in ordered:
             if name == "call":
                 self.on_call(node, scopes, statement)
+            elif name == "await":
+                record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":
@@ -696,7 +683,6 @@ class _Extractor:
             "assign": self.on_assign,
             "return": self.on_return,
             "field": self.on_field,
-            "await": self.on_await,
             "for": self.on_for,
         }
         for name, node, scopes in later:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cache
 
 import tree_sitter
 
-from crashlint.facts.common import node_key, scope_id, short_text, span, sweep, text
+from crashlint.facts.common import node_key, record_await, scope_id, short_text, span, sweep, text
 from crashlint.facts.model import MODULE_SCOPE, Arg, Assignment, Call, Decl, FileFacts, Function, Path, Value
 from crashlint.languages import ts_language
 
@@ -26,6 +25,8 @@ QUERY = """
 (for_in_clause) @for
 [(expression_statement) (return_statement) (if_statement) (raise_statement)] @statement
 [(block) (with_statement)] @stop
+(try_statement body: (block) @guard (except_clause))
+(try_statement (except_clause) (finally_clause) @guard)
 """
 
 TRANSPARENT = frozenset({"parenthesized_expression"})
@@ -308,21 +309,6 @@ class _Extractor:
         is_async = node.child_count > 0 and node.children[0].type == "async"
         self.facts.functions[sid] = Function(sid, label, is_async, index, span(node))
 
-    def on_await(self, node: tree_sitter.Node, scopes) -> None:
-        function = self.facts.functions.get(scopes[0])
-        if function is None:
-            return
-        guarded = False
-        child, parent = node, node.parent
-        while parent is not None and parent.type not in FUNCTION_KINDS:
-            if parent.type == "try_statement" and any(c.type == "except_clause" for c in parent.children):
-                if child == parent.child_by_field_name("body") or child.type == "finally_clause":
-                    guarded = True
-                    break
-            child, parent = parent, parent.parent
-        unguarded = function.unguarded_await or (0 if guarded else node.start_point[0] + 1)
-        self.facts.functions[scopes[0]] = replace(function, unguarded_await=unguarded, awaits=function.awaits + 1)
-
     def on_for(self, node: tree_sitter.Node, scopes) -> None:
         left = node.child_by_field_name("left")
         right_node = unwrap(node.child_by_field_name("right"))
@@ -353,9 +339,11 @@ class _Extractor:
         self._receivers: list[tuple[Call, tree_sitter.Node]] = []
         self._lambda_bodies: list[tuple] = []
         later = []
-        for name, node, scopes, statement in sweep(captures, ("function", "class"), ("statement",), ("stop",)):
+        for name, node, scopes, statement, guarded in sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)):
             if name == "call":
                 self.on_call(node, scopes, statement)
+            elif name == "await":
+                record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":
@@ -368,7 +356,6 @@ class _Extractor:
             "assign": self.on_assign,
             "return": self.on_return,
             "with": self.on_with,
-            "await": self.on_await,
             "for": self.on_for,
         }
         for name, node, scopes in later:
