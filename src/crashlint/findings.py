@@ -51,6 +51,17 @@ class Finding:
         key = "\0".join((self.rule_id, self.location.path, self.subject, self.line_text))
         return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
+    @classmethod
+    def of_rule(cls, rule, language: str, location: Location, subject: str, message: str, problems: list[str],
+                related: list[Related] | None = None, context: dict[str, str] | None = None,
+                line_text: str = "") -> "Finding":
+        """A finding of `rule` (a crashlint.rulepack.Rule): id, slug, severity and title come from it."""
+        return cls(
+            rule_id=rule.id, slug=rule.slug, severity=rule.severity, title=rule.title, language=language,
+            location=location, subject=subject, message=message, problems=problems, related=related or [],
+            context=context or {}, line_text=line_text,
+        )
+
     def sort_key(self) -> tuple:
         return (SEVERITY_RANK[self.severity], self.rule_id, self.location, self.subject)
 

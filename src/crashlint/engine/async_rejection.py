@@ -77,19 +77,10 @@ class _Checker:
         text = self.ctx.sources.line(path, line)
         start = len(text) - len(text.lstrip()) + 1
         location = Location(path, line, start, line, max(start + 1, len(text.rstrip()) + 1))
-        self.findings[key] = Finding(
-            rule_id=self.rule.id,
-            slug=self.rule.slug,
-            severity=self.rule.severity,
-            title=self.rule.title,
-            language=facts.language,
-            location=location,
-            subject=subject,
-            message=render(self.rule.message, subject=subject, labels=[context.get("label", "")], library="", call=""),
-            problems=[problem],
-            related=related,
-            context={"subject": subject, **context},
-            line_text=text.strip(),
+        self.findings[key] = Finding.of_rule(
+            self.rule, facts.language, location, subject,
+            render(self.rule.message, subject=subject, labels=[context.get("label", "")], library="", call=""),
+            [problem], related, {"subject": subject, **context}, text.strip(),
         )
 
     def problem(self, name: str, **values) -> str:

@@ -287,17 +287,8 @@ class RuleContext:
     ) -> Finding:
         location = self.location(facts.path, call.stmt_span)
         message = render(rule.message, subject=subject, library=library, labels=labels, call=call.text)
-        return Finding(
-            rule_id=rule.id,
-            slug=rule.slug,
-            severity=rule.severity,
-            title=rule.title,
-            language=facts.language,
-            location=location,
-            subject=subject,
-            message=message,
-            problems=problems,
-            related=related or [],
-            context={"subject": subject, "library": library, **(context or {})},
-            line_text=self.sources.line(facts.path, call.span[0]).strip(),
+        return Finding.of_rule(
+            rule, facts.language, location, subject, message, problems, related,
+            {"subject": subject, "library": library, **(context or {})},
+            self.sources.line(facts.path, call.span[0]).strip(),
         )

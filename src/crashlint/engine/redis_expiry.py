@@ -121,16 +121,8 @@ def _check_flow(rule, ctx: RuleContext, facts: FileFacts, key: str, calls: list[
         problems.append(render(rule.data["problems"]["no_ttl"], increment=later_increment.method, **values))
     end = max(racy_write.stmt_span, (later_increment.stmt_span if later_increment else racy_write.stmt_span))
     location = ctx.location(facts.path, (first_read.stmt_span[0], first_read.stmt_span[1], end[2], end[3]))
-    return Finding(
-        rule_id=rule.id,
-        slug=rule.slug,
-        severity=rule.severity,
-        title=rule.title,
-        language=facts.language,
-        location=location,
-        subject=key,
-        message=render(rule.message, **values),
-        problems=problems,
+    return Finding.of_rule(
+        rule, facts.language, location, key, render(rule.message, **values), problems,
         context={**values, "increment": later_increment.method if later_increment else ""},
         line_text=ctx.sources.line(facts.path, first_read.span[0]).strip(),
     )

@@ -297,17 +297,6 @@ def _grouped(rule: Rule, ctx: RuleContext, findings: list[Finding]) -> Finding:
             context[key] = (context.get(key, "") + " " + f.subject).strip()
         for name, value in f.context.items():
             context.setdefault(name, value)
-    return Finding(
-        rule_id=rule.id,
-        slug=rule.slug,
-        severity=rule.severity,
-        title=rule.title,
-        language=first.language,
-        location=location,
-        subject=", ".join(subjects),
-        message=message,
-        problems=problems,
-        related=related,
-        context=context,
-        line_text=first.line_text,
+    return Finding.of_rule(
+        rule, first.language, location, ", ".join(subjects), message, problems, related, context, first.line_text
     )
