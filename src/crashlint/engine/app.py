@@ -12,6 +12,8 @@ Rule data:
                         package), libraries (health-check packages that provide the route),
                         health_file (a healthcheck script in the package), min_routes
     [shutdown_close]    listen_methods, close_methods, libraries; uses the rule's [shutdown] table
+    [worker_loops]      (beside shutdown_close) `while True:` loops that sleep or poll (sleep_callees,
+                        poll_methods) in a project where no SIGTERM handler is registered
 
 Checks are scoped to the app's package (the folder of its nearest manifest), so each service of a
 monorepo is judged on its own code. Every finding names where it looked.
@@ -38,6 +40,8 @@ def validate(rule: Rule) -> None:
     present = [r for r in REQUIREMENTS if r in rule.data]
     if len(present) != 1:
         raise RulePackError(f"{rule.source}: an app rule needs exactly one of {REQUIREMENTS}")
+    if "worker_loops" in rule.data and "shutdown" not in rule.data:
+        raise RulePackError(f"{rule.source}: worker_loops needs a [shutdown] table")
     if "shutdown_close" in rule.data and "shutdown" not in rule.data:
         raise RulePackError(f"{rule.source}: shutdown_close needs a [shutdown] table")
     if "problems" not in rule.data:
@@ -260,6 +264,35 @@ def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: se
     return False
 
 
+def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
+    spec = rule.data["worker_loops"]
+    paths = ctx.shutdown(rule.data["shutdown"])
+    if paths.handlers:
+        return []  # the process handles SIGTERM somewhere: its loops can stop
+    sleeps = set(spec.get("sleep_callees", ()))
+    polls = set(spec.get("poll_methods", ()))
+    findings = []
+    for path, facts in ctx.files():
+        if not facts.forever_loops or not rule.applies_to(facts.language, ctx.project.roles[path]):
+            continue
+        for scopes, first, last in facts.forever_loops:
+            inside = [c for c in facts.calls if first <= c.span[0] <= last and c.scopes[0] == scopes[0]]
+            waits = [c for c in inside if c.method in polls or sleeps & set(ctx.project.callee_names(path, c))]
+            if not waits:
+                continue  # a loop that neither sleeps nor polls is not a long-running worker
+            text = ctx.sources.line(path, first)
+            start = len(text) - len(text.lstrip()) + 1
+            location = Location(path, first, start, first, len(text.rstrip()) + 1)
+            subject = f"while True loop ({waits[0].text})"
+            problem = render(rule.data["problems"]["worker_loop"], subject=subject, wait=waits[0].text)
+            findings.append(Finding.of_rule(
+                rule, facts.language, location, subject,
+                render(spec["message"], subject=subject, wait=waits[0].text), [problem],
+                context={"subject": subject, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
+            ))
+    return findings
+
+
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     index = ConstructorIndex(rule.data["apps"])
     languages = {lang for entry in rule.data["apps"] for lang in entry["languages"]} & set(rule.languages)
@@ -268,4 +301,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         return _check_error_middleware(rule, ctx, apps)
     if "health_route" in rule.data:
         return _check_health_route(rule, ctx, apps)
-    return _check_shutdown_close(rule, ctx, apps)
+    findings = _check_shutdown_close(rule, ctx, apps)
+    if "worker_loops" in rule.data:
+        findings += _check_worker_loops(rule, ctx)
+    return findings

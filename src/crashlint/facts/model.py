@@ -133,6 +133,8 @@ class FileFacts:
     cli: bool = False  # reads process.argv: a command-line script
     imports: list[str] = field(default_factory=list)  # every module specifier imported, side effects too
     suppressions: list = field(default_factory=list)  # crashlint.suppressions.Suppression, from comments
+    # `while True:` loops: (enclosing scopes, first line, last line) — long-running workers
+    forever_loops: list[tuple[tuple[int, ...], int, int]] = field(default_factory=list)
     # boolean flags assigned (`isShuttingDown = true`): where, and which name
     flag_sets: list[tuple[tuple[int, ...], str]] = field(default_factory=list)
     # members put into a collection after it is made: `registry[name] = w`, `workers.set(name, w)`

@@ -25,6 +25,7 @@ QUERY = """
 (for_in_clause) @for
 [(expression_statement) (return_statement) (if_statement) (raise_statement)] @statement
 [(block) (with_statement)] @stop
+(while_statement condition: (true)) @forever
 (try_statement body: (block) @guard (except_clause))
 (try_statement (except_clause) (finally_clause) @guard)
 """
@@ -344,6 +345,8 @@ class _Extractor:
                 self.on_call(node, scopes, statement)
             elif name == "await":
                 record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
+            elif name == "forever":
+                self.facts.forever_loops.append((scopes, node.start_point[0] + 1, node.end_point[0] + 1))
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":
