@@ -13,7 +13,8 @@ Rule data:
                         health_file (a healthcheck script in the package), min_routes
     [shutdown_close]    listen_methods, close_methods, libraries; uses the rule's [shutdown] table
     [worker_loops]      (beside shutdown_close) `while True:` loops that sleep or poll (sleep_callees,
-                        poll_methods) in a project where no SIGTERM handler is registered
+                        poll_methods) in a project where no SIGTERM handler is registered, unless
+                        the nearest manifest declares a process manager (unless_dependencies)
 
 Checks are scoped to the app's package (the folder of its nearest manifest), so each service of a
 monorepo is judged on its own code. Every finding names where it looked.
@@ -272,10 +273,15 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
     sleeps = set(spec.get("sleep_callees", ()))
     polls = set(spec.get("poll_methods", ()))
     findings = []
+    managed = set(spec.get("unless_dependencies", ()))
     for path, facts in ctx.files():
         if not facts.forever_loops or not rule.applies_to(facts.language, ctx.project.roles[path]):
             continue
+        if any(ctx.project.dependency(path, name) for name in managed):
+            continue  # gunicorn, uvicorn, Celery, … handle SIGTERM for the loops they host
         for scopes, first, last in facts.forever_loops:
+            if any(scope == scopes[0] and first < line <= last for scope, line in facts.loop_exits):
+                continue  # it can end (break, return, raise) or is a generator a consumer drives (yield)
             inside = [c for c in facts.calls if first <= c.span[0] <= last and c.scopes[0] == scopes[0]]
             waits = [c for c in inside if c.method in polls or sleeps & set(ctx.project.callee_names(path, c))]
             if not waits:

@@ -135,6 +135,7 @@ class FileFacts:
     suppressions: list = field(default_factory=list)  # crashlint.suppressions.Suppression, from comments
     # `while True:` loops: (enclosing scopes, first line, last line) — long-running workers
     forever_loops: list[tuple[tuple[int, ...], int, int]] = field(default_factory=list)
+    loop_exits: list[tuple[int, int]] = field(default_factory=list)  # (scope, line) of break/return/raise/yield
     # boolean flags assigned (`isShuttingDown = true`): where, and which name
     flag_sets: list[tuple[tuple[int, ...], str]] = field(default_factory=list)
     # members put into a collection after it is made: `registry[name] = w`, `workers.set(name, w)`

@@ -26,6 +26,7 @@ QUERY = """
 [(expression_statement) (return_statement) (if_statement) (raise_statement)] @statement
 [(block) (with_statement)] @stop
 (while_statement condition: (true)) @forever
+[(break_statement) (raise_statement) (yield)] @exit
 (try_statement body: (block) @guard (except_clause))
 (try_statement (except_clause) (finally_clause) @guard)
 """
@@ -270,6 +271,7 @@ class _Extractor:
             self.bind_target(target, value, scopes, node.start_point[0] + 1)
 
     def on_return(self, node: tree_sitter.Node, scopes) -> None:
+        self.facts.loop_exits.append((scopes[0], node.start_point[0] + 1))
         value = unwrap(node.named_children[0] if node.named_child_count else None)
         self.returned(value, scopes[0])
 
@@ -347,6 +349,8 @@ class _Extractor:
                 record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
             elif name == "forever":
                 self.facts.forever_loops.append((scopes, node.start_point[0] + 1, node.end_point[0] + 1))
+            elif name == "exit":
+                self.facts.loop_exits.append((scopes[0], node.start_point[0] + 1))
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":
