@@ -54,3 +54,19 @@ def test_markdown_report_has_the_seed_structure() -> None:
 def test_fixed_twin_is_clean() -> None:
     report = render([str(EXAMPLE_FIXED)], "json")
     assert report == "[]\n"
+
+
+PYTHON_EXAMPLE = ROOT / "examples" / "python-service"
+PYTHON_FIXED = ROOT / "examples" / "python-service-fixed"
+
+
+def test_python_example_reports_the_python_rules() -> None:
+    import json
+
+    findings = json.loads(render([str(PYTHON_EXAMPLE)], "json"))
+    assert {f["rule"] for f in findings} == {"CL001", "CL003", "CL006", "CL007", "CL008", "CL009", "CL010"}
+    assert all(f["language"] == "python" for f in findings)
+
+
+def test_python_fixed_twin_is_clean() -> None:
+    assert render([str(PYTHON_FIXED)], "json") == "[]\n"

@@ -64,13 +64,15 @@ def _finding(rule: Rule, ctx: RuleContext, facts: FileFacts, call: Call, subject
     )
 
 
-ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "route"})
+ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "route", "add_url_rule", "add_api_route"})
+ROUTE_OBJECTS = frozenset({"Route", "Mount", "WebSocketRoute"})  # Starlette's routes=[Route("/", …)]
 
 
 def _route_count(files: list[FileFacts]) -> int:
     return sum(
         1 for f in files for c in f.calls
-        if c.method in ROUTE_METHODS and c.args and c.args[0].kind == "string" and c.args[0].text.startswith("/")
+        if (c.method in ROUTE_METHODS or (c.callee and c.callee[-1] in ROUTE_OBJECTS))
+        and c.args and c.args[0].kind == "string" and c.args[0].text.startswith("/")
     )
 
 
@@ -173,7 +175,7 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue
         if any(re.search(spec.get("health_file", r"$^"), posixpath.basename(f.path)) for f in files):
             continue  # a healthcheck script (Docker HEALTHCHECK, probes) already polls an endpoint
-        if _has_health_path(files, pattern, set(spec.get("route_calls", ()))):
+        if _has_health_path(ctx, files, pattern, set(spec.get("route_calls", ())), set(spec.get("client_calls", ()))):
             continue
         call = facts.calls[index]
         subject = ctx.subject_name(facts, call)
@@ -184,11 +186,22 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     return findings
 
 
-def _has_health_path(files: list[FileFacts], pattern: re.Pattern, route_calls: set[str]) -> bool:
+def _receiver_names(ctx: RuleContext, facts: FileFacts, call: Call) -> list[str]:
+    names = []
+    for target in ctx.project.receiver_targets(facts.path, call):
+        if target.kind == "call":
+            owner = ctx.project.files[target.path].calls[target.index]
+            names += ctx.project.callee_names(target.path, owner)
+    return names
+
+
+def _has_health_path(ctx: RuleContext, files: list[FileFacts], pattern: re.Pattern, route_calls: set[str], clients: set[str]) -> bool:
     """A path-like string (`"/healthz"`) in any call, a bare one (`@Get("health")`) in a route
     call, or a path key of an options object (terminus' `healthChecks: {"/healthz": …}`)."""
     for facts in files:
         for call in facts.calls:
+            if clients and set(ctx.project.callee_names(facts.path, call) + _receiver_names(ctx, facts, call)) & clients:
+                continue  # an outbound call (`httpx.get(f"{base}/health")`) is not a route
             routing = (call.method or (call.callee[-1] if call.callee else "")) in route_calls
             for arg in call.args:
                 if arg.kind == "string" and (arg.text.startswith("/") or routing) and pattern.search(arg.text):

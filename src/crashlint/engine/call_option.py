@@ -120,17 +120,18 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             if facts.language not in languages or ctx.project.roles[path] not in rule.roles:
                 continue
             for index, call in enumerate(facts.calls):
-                if not call.callee:
+                if not call.callee and call.receiver_call < 0:
                     continue
                 first = None
                 instance = None
-                if callees and (call.callee[-1] in last_names or len(call.callee) == 1):
+                if callees and call.callee and (call.callee[-1] in last_names or len(call.callee) == 1):
                     for name in project.callee_names(path, call):
                         if name in callees:
                             first = callees[name]
                             break
-                if first is None and instances and call.callee[-1] in methods and len(call.callee) > 1:
-                    for target in project.resolve(path, call.scopes, call.callee[:-1]):
+                if first is None and instances and call.method in methods:
+                    # `session.get(…)`, and `requests.Session().get(…)` on a call's result
+                    for target in project.receiver_targets(path, call):
                         if target.kind == "call":
                             owner = project.files[target.path].calls[target.index]
                             if set(project.callee_names(target.path, owner)) & instances:

@@ -136,6 +136,12 @@ class _Extractor:
             return Value("object", arg=self.arg(node))
         if kind in ("list", "tuple", "set"):
             return Value("array", arg=self.arg(node))
+        if kind in ("list_comprehension", "set_comprehension", "generator_expression", "dictionary_comprehension"):
+            # `[Worker(n, h) for n, h in HANDLERS.items()]`: a collection of what the body makes
+            body = node.child_by_field_name("body")
+            if body is not None and body.type == "pair":
+                body = body.child_by_field_name("value")
+            return Value("array", arg=Arg("array", values=(self.arg(body),)))
         if kind == "lambda":
             return Value("function", scope=scope_id(node))
         return Value("other")

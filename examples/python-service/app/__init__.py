@@ -1,0 +1,1 @@
+"""Orders service: FastAPI API + rq worker."""
