@@ -390,6 +390,24 @@ class Project:
             return self.call_targets(path, call.receiver_call)
         return []
 
+    def instance_names(self, target: Target, depth: int = 0) -> list[str]:
+        """The external classes an instance of a project class is one of, through its bases
+        (`class RetrySession(requests.Session)` → ["requests.Session"])."""
+        based = self.files[target.path].class_bases.get(target.scope)
+        if based is None or depth > MAX_DEPTH:
+            return []
+        if any(self.decls.get((target.path, target.scope, f"self.{m}")) for m in ("request", "send")):
+            return []  # it overrides how requests are made (a default timeout, typically): not the base
+        scopes, paths = based
+        names: list[str] = []
+        for base in paths:
+            for resolved in self.resolve(target.path, scopes, base, depth + 1):
+                if resolved.kind == "external":
+                    names.append(resolved.name)
+                elif resolved.kind == "class":
+                    names += self.instance_names(Target("instance", path=resolved.path, scope=resolved.scope), depth + 1)
+        return names
+
     def callee_names(self, path: str, call: Call) -> list[str]:
         """The external qualified names a call's callee may denote (`ioredis`, `redis.Redis`)."""
         if not call.callee:

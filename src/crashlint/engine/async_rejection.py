@@ -18,6 +18,8 @@ Handlers passed by name are followed to their definition in any file.
 
 from __future__ import annotations
 
+import re
+
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.facts.model import Arg, Call, FileFacts, Function
@@ -236,7 +238,9 @@ class _Checker:
                 continue
             for call in facts.calls:
                 name = call.callee[-1] if call.callee else call.method
-                if call.used or call.awaited or name not in lasts:
+                if call.awaited or name not in lasts:
+                    continue
+                if call.used and not self._unused_local(facts, call):
                     continue
                 dropped = bool(callees & set(self.project.callee_names(path, call)))
                 if not dropped and call.method in loop_methods:
@@ -254,6 +258,24 @@ class _Checker:
                         [],
                         {"case": "task", "label": self.rule.data.get("labels", {}).get("task", "task")},
                     )
+
+
+    def _unused_local(self, facts: FileFacts, call: Call) -> bool:
+        """`task = asyncio.create_task(…)` in a function that never mentions `task` again: the
+        reference dies with the frame (RUF006 reports it too)."""
+        name = call.bound_to
+        function = facts.functions.get(call.scopes[0])
+        if not name or not name.isidentifier() or function is None:
+            return False
+        head = self.ctx.sources.line(facts.path, call.span[0])[: call.span[1] - 1]
+        names = set(re.findall(r"(\w+)\s*(?::[^=]*)?=(?!=)", head)) | {name}  # task = other = create_task(…)
+        body = [self.ctx.sources.line(facts.path, n) for n in range(function.span[0], function.span[2] + 1)]
+        for each in names:
+            if any(re.search(rf"\b(global|nonlocal)\b.*\b{re.escape(each)}\b", line) for line in body):
+                return False  # a module global keeps the task alive
+        later = body[call.span[0] - function.span[0]:]
+        mentions = sum(len(re.findall(rf"\b{re.escape(each)}\b", line)) for line in later for each in names)
+        return mentions <= len(names)
 
 
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:

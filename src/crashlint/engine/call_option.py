@@ -134,9 +134,14 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     for target in project.receiver_targets(path, call):
                         if target.kind == "call":
                             owner = project.files[target.path].calls[target.index]
-                            if set(project.callee_names(target.path, owner)) & instances:
-                                first, instance = 0, target
-                                break
+                            names = project.callee_names(target.path, owner)
+                        elif target.kind == "instance":  # a project subclass of requests.Session
+                            names = project.instance_names(target)
+                        else:
+                            continue
+                        if set(names) & instances:
+                            first, instance = 0, target
+                            break
                 if first is None or Target("call", path=path, index=index) in assigned:
                     continue
                 if instance is not None and any(u.method in instance_uses for u in ctx.uses.get(instance, ())):

@@ -133,6 +133,8 @@ class FileFacts:
     cli: bool = False  # reads process.argv: a command-line script
     imports: list[str] = field(default_factory=list)  # every module specifier imported, side effects too
     suppressions: list = field(default_factory=list)  # crashlint.suppressions.Suppression, from comments
+    # base classes: class scope → (the class's enclosing scopes, dotted base names)
+    class_bases: dict[int, tuple[tuple[int, ...], tuple[Path, ...]]] = field(default_factory=dict)
     # `while True:` loops: (enclosing scopes, first line, last line) — long-running workers
     forever_loops: list[tuple[tuple[int, ...], int, int]] = field(default_factory=list)
     loop_exits: list[tuple[int, int]] = field(default_factory=list)  # (scope, line) of break/return/raise/yield

@@ -340,6 +340,11 @@ class _Extractor:
         name = node.child_by_field_name("name")
         if name is not None:
             self.declare(scopes[0], text(name), Value("class", scope=scope_id(node)), node.start_point[0] + 1)
+        bases = node.child_by_field_name("superclasses")
+        if bases is not None:
+            paths = tuple(p for p in (dotted(b) for b in bases.named_children) if p)
+            if paths:
+                self.facts.class_bases[scope_id(node)] = (scopes, paths)
 
     def run(self, root: tree_sitter.Node) -> None:
         captures = tree_sitter.QueryCursor(_query()).captures(root)
