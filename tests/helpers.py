@@ -21,6 +21,8 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
     out, err = io.StringIO(), io.StringIO()
     argv = sys.argv
+    if args and args[0] == "scan" and "--cache-dir" not in args:
+        args = (*args, "--no-cache")  # tests must not leave .crashlint_cache in the checkout
     sys.argv = ["crashlint", *args]
     code = 0
     try:

@@ -87,18 +87,18 @@ def test_nul_filled_and_shebang_only_files(tmp_path) -> None:
 
 
 def test_file_vanishing_during_the_scan(tmp_path, monkeypatch) -> None:
-    import crashlint.scan as scan_module
+    import crashlint.facts_store as store
 
     (tmp_path / "a.ts").write_bytes(REDIS)
     (tmp_path / "gone.ts").write_bytes(REDIS)
-    real = scan_module.parse_file
+    real = store._read
 
-    def deleting(abs_path, rel_path, grammar):
-        if rel_path == "gone.ts":
-            os.unlink(abs_path)
-        return real(abs_path, rel_path, grammar)
+    def deleting(source):
+        if source.rel_path == "gone.ts":
+            os.unlink(source.abs_path)
+        return real(source)
 
-    monkeypatch.setattr(scan_module, "parse_file", deleting)
+    monkeypatch.setattr(store, "_read", deleting)
     result = scan([str(tmp_path)])
     assert [f.location.path for f in result.findings] == ["a.ts"]
     assert [(n.path, n.message) for n in result.notes] == [("gone.ts", "file vanished during the scan")]

@@ -83,6 +83,9 @@ def scan(
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record the current findings in this baseline file.")] = None,
     report_unused_suppressions: Annotated[bool, typer.Option("--report-unused-suppressions", help="Note suppression comments that hide nothing.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every file again (no .crashlint_cache).")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where per-file facts are cached (default: .crashlint_cache in the scan root).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Processes for parsing (default: all cores).", min=1)] = None,
     in_project: Annotated[bool, typer.Option("--in-project", help="The paths are files of a larger project (pre-commit): analyse the project around them from the working directory, report only on them.")] = False,
 ) -> None:
     """Scan files and folders and report crash patterns."""
@@ -91,6 +94,7 @@ def scan(
 
     from crashlint.config import load_config
     from crashlint.discover import scan_root
+    from crashlint.facts_store import default_jobs
     from crashlint.filters import baseline_text, read_baseline
 
     targets = [str(p) for p in paths or [Path(".")]]
@@ -110,6 +114,8 @@ def scan(
             baseline=read_baseline(str(baseline)) if baseline else None,
             report_unused_suppressions=report_unused_suppressions,
             in_project=in_project,
+            cache_dir=None if no_cache else str(cache_dir or Path(scan_root([Path(t) for t in targets])) / ".crashlint_cache"),
+            jobs=jobs or default_jobs(),
         )
     except UsageError as exc:
         raise fail(str(exc))
@@ -161,6 +167,20 @@ def scan(
         raise typer.Exit(2)
     if not exit_zero and write_baseline is None and at_or_above(result.findings, threshold):
         raise typer.Exit(1)
+
+
+@app.command()
+def clean(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Scan roots whose cache to remove (default: .)")] = None,
+) -> None:
+    """Remove the .crashlint_cache folder of the given scan roots."""
+    import shutil
+
+    for root in paths or [Path(".")]:
+        cache = root / ".crashlint_cache"
+        if cache.is_dir():
+            shutil.rmtree(cache, ignore_errors=True)
+            typer.echo(f"removed {cache}")
 
 
 @app.command()

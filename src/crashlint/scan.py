@@ -13,7 +13,7 @@ from crashlint.discover import UsageError, discover
 from crashlint.engine.run import run_rules
 from crashlint.filters import apply_filters
 from crashlint.findings import SEVERITY_RANK, Finding, Note
-from crashlint.parse import parse_file
+from crashlint.facts_store import load_facts
 from crashlint.project import Project
 from crashlint.rulepack import Rule, load_rules
 from crashlint.source import SourceCache
@@ -61,6 +61,8 @@ def scan(
     baseline: Counter | None = None,
     report_unused_suppressions: bool = False,
     in_project: bool = False,
+    cache_dir: str | None = None,
+    jobs: int = 1,
 ) -> ScanResult:
     """Run the pipeline. `in_project`: the paths are files (pre-commit passes the changed ones);
     analyse the whole project around them, from the working directory, and report only on them."""
@@ -79,8 +81,7 @@ def scan(
                      exclude=(exclude or []) + config.exclude)
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
     facts = []
-    for source in found.files:
-        parsed = parse_file(source.abs_path, source.rel_path, source.grammar)
+    for parsed in load_facts(found.files, cache_dir, jobs):
         result.notes.extend(parsed.notes)
         if parsed.traceback:
             result.tracebacks.append(parsed.traceback)
