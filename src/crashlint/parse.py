@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import tree_sitter
 
 from crashlint.facts import javascript, python
+from crashlint.facts.common import set_source
 from crashlint.facts.model import FileFacts
 from crashlint.findings import Note
 from crashlint.languages import LANGUAGE_OF_GRAMMAR, parser
@@ -76,6 +77,7 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
                 line=facts.parse_errors[0] if facts.parse_errors else 0,
             )
         )
+    set_source(source)
     try:
         EXTRACTORS[grammar](root, facts, grammar)
     except RecursionError:

@@ -51,6 +51,8 @@ class Project:
             key=lambda item: -len(item[0]),
         )
         self._memo: dict[tuple, list[Target]] = {}
+        self._modules: dict[tuple[str, str], str | None] = {}
+        self._exports: dict[tuple, list[Target]] = {}
         self._members: dict[Target, list] | None = None
         self.roles = {
             path: file_role(
@@ -85,6 +87,12 @@ class Project:
         return index
 
     def resolve_module(self, from_path: str, spec: str) -> str | None:
+        key = (from_path, spec)
+        if key not in self._modules:
+            self._modules[key] = self._resolve_module(from_path, spec)
+        return self._modules[key]
+
+    def _resolve_module(self, from_path: str, spec: str) -> str | None:
         facts = self.files.get(from_path)
         if facts is None:
             return None
@@ -289,6 +297,17 @@ class Project:
         return self.resolve_export(target_file, value.name, rest, depth + 1)
 
     def resolve_export(self, path: str, name: str, rest: Path, depth: int) -> list[Target]:
+        """What module `path` exports as `name` (then `rest`), memoized: barrel files
+        (`export * from …`) are asked the same question thousands of times."""
+        key = (path, name, rest)
+        if key in self._exports:
+            return self._exports[key]
+        self._exports[key] = [UNKNOWN]  # cycle guard: `export *` loops between barrels
+        result = self._resolve_export(path, name, rest, depth)
+        self._exports[key] = result
+        return result
+
+    def _resolve_export(self, path: str, name: str, rest: Path, depth: int) -> list[Target]:
         facts = self.files[path]
         if facts.language == "python":
             if self.decls.get((path, MODULE_SCOPE, name)):

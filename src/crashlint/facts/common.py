@@ -40,9 +40,23 @@ SHORT_LIMIT = 72
 _CHAIN_BREAK = re.compile(r"\s*\n\s*(?=[.?])")  # `axios\n  .create()` → `axios.create()`
 
 
+_SOURCE: list[bytes] = [b""]  # the file being extracted (one at a time per process)
+WINDOW = 400  # bytes of an expression short_text looks at
+
+
+def set_source(source: bytes) -> None:
+    """Let short_text slice the file instead of copying whole nodes (a call whose argument is a
+    500-line function would otherwise be decoded for every call inside it)."""
+    _SOURCE[0] = source
+
+
 def short_text(node: tree_sitter.Node) -> str:
     """The expression's source on one line, cut to a readable length (messages, subjects)."""
-    source = _CHAIN_BREAK.sub("", text(node))
+    start, end = node.start_byte, node.end_byte
+    raw = _SOURCE[0][start : min(end, start + WINDOW)] if _SOURCE[0] else (node.text or b"")[:WINDOW]
+    source = _CHAIN_BREAK.sub("", raw.decode("utf-8", "replace"))
+    if end - start > WINDOW and "\n" not in source:
+        source += "\n"  # cut inside a long first line: still marked as continuing
     first = source.split("\n", 1)[0].rstrip()
     if len(first) > SHORT_LIMIT:
         return first[: SHORT_LIMIT - 1] + "…"
