@@ -15,7 +15,7 @@ Path = tuple[str, ...]
 MODULE_SCOPE = 0  # scope id of the file's top level; other scopes are node start bytes + 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arg:
     """A summary of one argument (or option value) that rules can check without the tree."""
 
@@ -35,7 +35,7 @@ class Arg:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """What a declared name holds, as far as one file can tell."""
 
@@ -49,7 +49,7 @@ class Value:
     arg: Arg | None = None  # kind=object / array: the literal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decl:
     scope: int
     name: str  # "x", or "this.x" / "self.x" for attributes declared in a class
@@ -57,7 +57,7 @@ class Decl:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """A call or `new` expression."""
 
@@ -86,7 +86,7 @@ class Call:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Function:
     """A function, arrow, lambda or method: what CL003-style checks need without the tree."""
 
@@ -99,7 +99,7 @@ class Function:
     awaits: int = 0  # number of awaits in the function's own body
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Export:
     name: str  # exported name; "default" for the default export; "*" for `export * from`
     local: str | None = None  # local name it refers to, in the module scope
@@ -107,7 +107,7 @@ class Export:
     source_name: str | None = None  # name in the re-exported module
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """`target.path = value` on a member path (e.g. `axios.defaults.timeout = 5000`)."""
 
