@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.model import MODULE_SCOPE, Arg, Call, Decl, FileFacts, Path, Value

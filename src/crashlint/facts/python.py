@@ -7,7 +7,7 @@ from functools import cache
 import tree_sitter
 
 from crashlint.facts.common import node_key, record_await, scope_id, short_text, span, sweep, text
-from crashlint.facts.model import MODULE_SCOPE, Arg, Assignment, Call, Decl, FileFacts, Function, Path, Value
+from crashlint.facts.model import Arg, Assignment, Call, Decl, FileFacts, Function, Path, Value
 from crashlint.languages import ts_language
 
 QUERY = """
