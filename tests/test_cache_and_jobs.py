@@ -63,3 +63,16 @@ def test_cli_cache_dir_and_clean(tmp_path) -> None:
     assert again == out
     code, out, _ = run_cli("clean", str(tmp_path))
     assert code == 0
+
+
+def test_progress_is_reported_per_file_and_the_bar_only_on_a_terminal(tmp_path) -> None:
+    import io
+
+    from crashlint.cli import _progress
+
+    folder = _many_files(tmp_path, 5)
+    seen: list[tuple[int, int]] = []
+    scan([str(folder)], progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(i, 5) for i in range(1, 6)]
+    with _progress(io.StringIO()) as progress:  # piped: no bar at all
+        assert progress is None

@@ -51,6 +51,36 @@ def _use_color(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+class _progress:
+    """A rich progress bar on a terminal, for scans of more than a few hundred files; nothing when piped."""
+
+    MIN_FILES = 300
+
+    def __init__(self, stream) -> None:
+        self.enabled = hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):
+        return self if self.enabled else None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < self.MIN_FILES:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("parsing", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"crashlint {__version__}")
@@ -104,19 +134,21 @@ def scan(
                 raise UsageError(f"path does not exist: {target}")
         keys = {key for rule in load_rules() for key in (rule.id, rule.slug)}
         config = load_config(scan_root([Path(t) for t in targets]), keys)
-        result = run_scan(
-            targets,
-            select=_split(select),
-            ignore=_split(ignore),
-            exclude=_split(exclude),
-            respect_gitignore=not no_respect_gitignore,
-            config=config,
-            baseline=read_baseline(str(baseline)) if baseline else None,
-            report_unused_suppressions=report_unused_suppressions,
-            in_project=in_project,
-            cache_dir=None if no_cache else str(cache_dir or Path(scan_root([Path(t) for t in targets])) / ".crashlint_cache"),
-            jobs=jobs or default_jobs(),
-        )
+        with _progress(sys.stderr) as progress:
+            result = run_scan(
+                targets,
+                select=_split(select),
+                ignore=_split(ignore),
+                exclude=_split(exclude),
+                respect_gitignore=not no_respect_gitignore,
+                config=config,
+                baseline=read_baseline(str(baseline)) if baseline else None,
+                report_unused_suppressions=report_unused_suppressions,
+                in_project=in_project,
+                cache_dir=None if no_cache else str(cache_dir or Path(scan_root([Path(t) for t in targets])) / ".crashlint_cache"),
+                jobs=jobs or default_jobs(),
+                progress=progress,
+            )
     except UsageError as exc:
         raise fail(str(exc))
     except RulePackError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -66,16 +67,23 @@ def _load_chunk(args: tuple[list[SourceFile], str | None]) -> list[Parsed]:
     return [_load_one(source, cache_dir) for source in sources]
 
 
-def load_facts(sources: list[SourceFile], cache_dir: str | None, jobs: int) -> list[Parsed]:
-    """Parsed results in the order of `sources`."""
+def load_facts(
+    sources: list[SourceFile], cache_dir: str | None, jobs: int, progress: Callable[[int, int], None] | None = None
+) -> list[Parsed]:
+    """Parsed results in the order of `sources`; `progress(done, total)` after each file or chunk."""
+    report = progress or (lambda done, total: None)
+    results: list[Parsed] = []
     if jobs <= 1 or len(sources) < PARALLEL_MIN_FILES:
-        return [_load_one(source, cache_dir) for source in sources]
+        for source in sources:
+            results.append(_load_one(source, cache_dir))
+            report(len(results), len(sources))
+        return results
     size = max(8, len(sources) // (jobs * 8))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    results: list[Parsed] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for chunk in pool.map(_load_chunk, [(chunk, cache_dir) for chunk in chunks]):
             results.extend(chunk)
+            report(len(results), len(sources))
     return results
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def scan(
     in_project: bool = False,
     cache_dir: str | None = None,
     jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ScanResult:
     """Run the pipeline. `in_project`: the paths are files (pre-commit passes the changed ones);
     analyse the whole project around them, from the working directory, and report only on them."""
@@ -81,7 +83,7 @@ def scan(
                      exclude=(exclude or []) + config.exclude)
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
     facts = []
-    for parsed in load_facts(found.files, cache_dir, jobs):
+    for parsed in load_facts(found.files, cache_dir, jobs, progress):
         result.notes.extend(parsed.notes)
         if parsed.traceback:
             result.tracebacks.append(parsed.traceback)
