@@ -85,9 +85,6 @@ class Rule:
         parts += ["## References", ""] + [f"- {ref}" for ref in self.references]
         return "\n".join(parts) + "\n"
 
-    def docs_text(self) -> str:
-        return self.docs_markdown()
-
 
 def _require(data: dict, key: str, kind: type, where: str):
     if key not in data:

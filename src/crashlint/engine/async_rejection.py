@@ -2,7 +2,8 @@
 
 Rule data (see rules/CL003_unhandled-async-rejection.toml), each table optional:
 
-    [express]     apps = [...] (callees that make an app or router), route_methods, patched_by
+    [express]     apps = [...] (callees that make an app or router), route_methods, patched_by,
+                  receiver_names (an unresolvable `router` parameter in a package on Express)
                   (modules that make Express 4 forward rejections), handles_from = {package, version}
     [listeners]   methods = ["on", …]; async callbacks of emitters (unless captureRejections is set)
     [timers]      callees = ["setInterval", …]; async timer callbacks
@@ -155,7 +156,7 @@ class _Checker:
                 if apps & set(self.project.callee_names(target.path, owner)):
                     return True
         # `(router: Router) => router.get(…)`: an app or router handed in, in a package on Express
-        if receiver[-1] in ("app", "router", "api", "routes") and all(t.kind in ("param", "unknown") for t in targets):
+        if receiver[-1] in self.rule.data["express"].get("receiver_names", ()) and all(t.kind in ("param", "unknown") for t in targets):
             return self.project.dependency(path, "express") is not None
         return False
 

@@ -247,19 +247,25 @@ class _Extractor:
             return Arg("spread")
         return Arg("other", text=short_text(node))
 
+    @staticmethod
+    def _link(node: tree_sitter.Node) -> tuple[tree_sitter.Node, str] | None:
+        """For `x().m(…)`: the inner call `x()` and the method `m`; None at the chain's root."""
+        if node.type != "call_expression":
+            return None
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression":
+            return None
+        inner = unwrap_await(fn.child_by_field_name("object"))
+        if inner is None or inner.type not in ("call_expression", "new_expression"):
+            return None
+        return inner, text(fn.child_by_field_name("property"))
+
     def chain_root(self, node: tree_sitter.Node) -> tuple[tree_sitter.Node, bool]:
         """The innermost call of `a().b().c()`, and whether every link returns its receiver."""
         fluent = True
-        while node.type == "call_expression":
-            fn = node.child_by_field_name("function")
-            if fn is None or fn.type != "member_expression":
-                break
-            inner = unwrap_await(fn.child_by_field_name("object"))
-            if inner is None or inner.type not in ("call_expression", "new_expression"):
-                break
-            if text(fn.child_by_field_name("property")) not in FLUENT_METHODS:
-                fluent = False
-            node = inner
+        while (link := self._link(node)) is not None:
+            node, method = link
+            fluent = fluent and method in FLUENT_METHODS
         return node, fluent
 
     def _memo_root(self, node: tree_sitter.Node, roots: dict) -> tree_sitter.Node:
@@ -271,13 +277,10 @@ class _Extractor:
                 node = roots[key]
                 break
             walked.append(key)
-            fn = node.child_by_field_name("function")
-            if fn is None or fn.type != "member_expression":
+            link = self._link(node)
+            if link is None:
                 break
-            inner = unwrap_await(fn.child_by_field_name("object"))
-            if inner is None or inner.type not in ("call_expression", "new_expression"):
-                break
-            node = inner
+            node = link[0]
         for key in walked:
             roots[key] = node
         return node

@@ -32,6 +32,7 @@ QUERY = """
 """
 
 TRANSPARENT = frozenset({"parenthesized_expression"})
+UNWRAPPED = TRANSPARENT | {"await"}
 STATEMENTS = frozenset({"expression_statement", "return_statement", "if_statement", "raise_statement"})
 FUNCTION_KINDS = frozenset({"function_definition", "lambda"})
 
@@ -42,7 +43,7 @@ def _query() -> tree_sitter.Query:
 
 
 def unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
-    while node is not None and node.type in TRANSPARENT | {"await"}:
+    while node is not None and node.type in UNWRAPPED:
         node = node.named_children[0] if node.named_child_count else None
     return node
 

@@ -26,7 +26,7 @@ def rule_descriptor(rule: Rule) -> dict:
         "name": rule.slug,
         "shortDescription": {"text": _clip(rule.title)},
         "fullDescription": {"text": _clip(rule.what)},
-        "help": {"text": rule.docs_text(), "markdown": rule.docs_markdown()},
+        "help": {"text": rule.docs_markdown(), "markdown": rule.docs_markdown()},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {
             "tags": sorted(set(rule.tags) | {"reliability"}),
