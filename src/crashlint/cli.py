@@ -96,6 +96,16 @@ def main_options(
     """crashlint: a static analyzer for server crash patterns."""
 
 
+MAX_FIX_PASSES = 10  # fixes that overlapped one taken in a pass are applied in the next (as ruff)
+FIXES_SHOWN = ("text", "json", "sarif")  # the formats that show fixes: only they pay for computing them
+
+
+def _fully_fixed(finding) -> bool:
+    """Its fix resolves every problem (CL001's `close` needs a human: that finding remains)."""
+    resolves = set(finding.fix.resolves)
+    return not resolves or set(finding.context.get("missing", "").split()) <= resolves
+
+
 @app.command()
 def scan(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to scan (default: .)")] = None,
@@ -117,6 +127,9 @@ def scan(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where per-file facts are cached (default: .crashlint_cache in the scan root).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Processes for parsing (default: all cores).", min=1)] = None,
     in_project: Annotated[bool, typer.Option("--in-project", help="The paths are files of a larger project (pre-commit): analyse the project around them from the working directory, report only on them.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes in place, then report what remains.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, also apply fixes that change behaviour beyond the finding.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff (git apply) and write nothing.")] = False,
 ) -> None:
     """Scan files and folders and report crash patterns."""
     from crashlint.scan import at_or_above
@@ -126,6 +139,7 @@ def scan(
     from crashlint.discover import scan_root
     from crashlint.facts_store import default_jobs
     from crashlint.filters import baseline_text, read_baseline
+    from crashlint.fix import attach_fixes, plan_changes, unified_diff, write_changes
 
     targets = [str(p) for p in paths or [Path(".")]]
     try:
@@ -134,8 +148,11 @@ def scan(
                 raise UsageError(f"path does not exist: {target}")
         keys = {key for rule in load_rules() for key in (rule.id, rule.slug)}
         config = load_config(scan_root([Path(t) for t in targets]), keys)
-        with _progress(sys.stderr) as progress:
-            result = run_scan(
+        if fix and diff:
+            raise UsageError("--fix and --diff cannot be combined (--diff writes nothing)")
+
+        def run(progress=None):
+            return run_scan(
                 targets,
                 select=_split(select),
                 ignore=_split(ignore),
@@ -149,6 +166,36 @@ def scan(
                 jobs=jobs or default_jobs(),
                 progress=progress,
             )
+
+        with _progress(sys.stderr) as progress:
+            result = run(progress)
+        fix_notes: list = []
+        if fix or diff or output_format.value in FIXES_SHOWN:
+            fix_notes = attach_fixes(result.findings, result.rules, result.root, config.fix)
+        if diff:
+            changes, notes = plan_changes(result.findings, result.root, unsafe_fixes)
+            sys.stdout.write(unified_diff(changes, os.path.relpath(result.root)))
+            for note in [*fix_notes, *notes]:
+                typer.echo(f"note: {note.path}: {note.message}", err=True)
+            applied = [f for change in changes for f in change.fixes]
+            remaining = [f for f in result.findings if f not in applied or not _fully_fixed(f)]
+            typer.echo(f"Would fix {len(applied)} finding{'s' if len(applied) != 1 else ''} in {len(changes)} "
+                       f"file{'s' if len(changes) != 1 else ''}; {len(remaining)} would remain.", err=True)
+            threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
+            if result.tracebacks:
+                raise typer.Exit(2)
+            raise typer.Exit(1 if not exit_zero and at_or_above(remaining, threshold) else 0)
+        fixed, fixed_files = 0, set()
+        for _ in range(MAX_FIX_PASSES if fix else 0):
+            changes, notes = plan_changes(result.findings, result.root, unsafe_fixes)
+            fix_notes += notes + write_changes(changes, result.root)
+            if not changes:
+                break
+            fixed += sum(len(change.fixes) for change in changes)
+            fixed_files.update(change.path for change in changes)
+            result = run()  # the fixed files, analysed again: what remains is what the report shows
+            fix_notes += attach_fixes(result.findings, result.rules, result.root, config.fix)
+        result.notes.extend(fix_notes)
     except UsageError as exc:
         raise fail(str(exc))
     except RulePackError as exc:
@@ -186,6 +233,9 @@ def scan(
         if name != "text":
             for note in result.notes:
                 typer.echo(f"note: {note.path}: {note.message}", err=True)
+    if fix:
+        typer.echo(f"Fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(fixed_files)} file{'s' if len(fixed_files) != 1 else ''}; "
+                   f"{len(result.findings)} remaining.", err=True)
     if result.tracebacks:
         # a rule or a file crashlint could not analyse: the gate must not pass silently
         if verbose:

@@ -22,7 +22,9 @@ KEYS = {
     "per-path-ignores": dict,  # {"scripts/**" = ["CL008"]}
     "fail-on": str,
     "respect-gitignore": bool,
+    "fix": dict,  # {"CL008" = {constant = "REQUEST_TIMEOUT", value = "30"}}: what --fix writes
 }
+FIX_KEYS = ("constant", "value")  # a fix's module constant: its name ("" = inline the value), its value
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Config:
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: str | None = None
     respect_gitignore: bool = True
+    fix: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def find_config(start: Path) -> tuple[Path, dict] | None:
@@ -94,6 +97,17 @@ def load_config(start: Path, rule_keys: set[str]) -> Config:
         raise UsageError(f"{path}: fail-on: '{fail_on}' is not one of {', '.join(SEVERITIES)}")
     config.fail_on = fail_on
     config.respect_gitignore = table.get("respect-gitignore", True)
+    for rule, values in table.get("fix", {}).items():
+        if not (rule.upper().startswith("CL") and rule.upper() in rule_keys):
+            raise UsageError(f"{path}: fix: unknown rule id '{rule}'")
+        if not isinstance(values, dict):
+            raise UsageError(f"{path}: fix.{rule} must be a table (keys: {', '.join(FIX_KEYS)})")
+        for key, value in values.items():
+            if key not in FIX_KEYS or not isinstance(value, str):
+                raise UsageError(f"{path}: fix.{rule}.{key}: expected one of {', '.join(FIX_KEYS)}, as a string")
+            if key == "constant" and value and not value.isidentifier():
+                raise UsageError(f"{path}: fix.{rule}.constant: '{value}' is not a Python name")
+        config.fix[rule.upper()] = dict(values)
     return config
 
 

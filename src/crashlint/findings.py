@@ -28,6 +28,28 @@ class Related:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace bytes [start, end) of the file as on disk with `text` (start == end: an insertion)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An automatic fix (crashlint.fix): one rule file's `[[autofix]]` entries applied to one finding."""
+
+    title: str
+    safe: bool  # applied by --fix; unsafe fixes need --unsafe-fixes too
+    edits: tuple[Edit, ...]
+    resolves: tuple[str, ...] = ()  # the needs it satisfies (context "missing"); () = the whole finding
+    # each edit's region as reports give it: start line, start column, end line, end column (1-based,
+    # columns in characters; start == end for an insertion)
+    regions: tuple[tuple[int, int, int, int], ...] = ()
+
+
 @dataclass
 class Finding:
     rule_id: str
@@ -44,6 +66,9 @@ class Finding:
     context: dict[str, str] = field(default_factory=dict)
     # The subject's source line, stripped; feeds the fingerprint so it survives line moves.
     line_text: str = ""
+    # The node the finding is about (a call), as a tree-sitter span with byte columns: where a fix edits.
+    anchor: tuple[int, int, int, int] = (0, 0, 0, 0)
+    fix: Fix | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -54,12 +79,12 @@ class Finding:
     @classmethod
     def of_rule(cls, rule, language: str, location: Location, subject: str, message: str, problems: list[str],
                 related: list[Related] | None = None, context: dict[str, str] | None = None,
-                line_text: str = "") -> "Finding":
+                line_text: str = "", anchor: tuple[int, int, int, int] = (0, 0, 0, 0)) -> "Finding":
         """A finding of `rule` (a crashlint.rulepack.Rule): id, slug, severity and title come from it."""
         return cls(
             rule_id=rule.id, slug=rule.slug, severity=rule.severity, title=rule.title, language=language,
             location=location, subject=subject, message=message, problems=problems, related=related or [],
-            context=context or {}, line_text=line_text,
+            context=context or {}, line_text=line_text, anchor=anchor,
         )
 
     def sort_key(self) -> tuple:

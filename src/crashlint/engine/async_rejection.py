@@ -259,6 +259,7 @@ class _Checker:
                         [],
                         {"case": "task", "label": self.rule.data.get("labels", {}).get("task", "task")},
                     )
+                    self.findings[(path, "task", call.span)].anchor = call.span  # the fix wraps this call
 
 
     def _unused_local(self, facts: FileFacts, call: Call) -> bool:

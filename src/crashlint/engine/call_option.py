@@ -148,6 +148,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     continue  # e.g. a Session with a mounted adapter that may enforce a timeout
                 if _satisfied(ctx, spec, facts, index, call, first):
                     continue
+                if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
+                    first += 1  # `axios(url, config)`: where the options are, or would go (the fix)
                 named = call.bound_to and not call.bound_to.startswith("<")
                 subject = call.bound_to if named and spec.get("instance_subject") else call.text
                 findings.append(
@@ -159,7 +161,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                         library=spec["library"],
                         problems=[render(spec["problem"], subject=subject, library=spec["library"])],
                         labels=[spec["label"]],
-                        context={"call": call.text, "nargs": str(len(call.args))},
+                        context={"call": call.text, "nargs": str(len(call.args)), "options_at": str(first)},
                     )
                 )
     return findings

@@ -291,4 +291,5 @@ class RuleContext:
             rule, facts.language, location, subject, message, problems, related,
             {"subject": subject, "library": library, **(context or {})},
             self.sources.line(facts.path, call.span[0]).strip(),
+            call.span,
         )

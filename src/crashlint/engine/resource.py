@@ -255,6 +255,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             "missing": " ".join(missing),
             "callee": ".".join(call.callee),
             "group_key": resource.get("group_key", "subjects"),
+            "options_at": str(resource.get("options_from", 0)),
             **_option_names(resource, options()),
         },
     )

@@ -1,0 +1,274 @@
+"""Automatic fixes (`crashlint scan --fix / --diff / --unsafe-fixes`).
+
+The words and code of every fix live in the rule files (`[[autofix]]`, see `fix/spec.py`); this
+package only knows how to edit: byte ranges on the tree-sitter tree for TypeScript/JavaScript
+(`fix/javascript.py`) and libcst codemods for Python (`fix/python.py`).
+
+`attach_fixes` gives each finding its `Fix` (edits against the file as scanned);
+`apply_fixes` merges the chosen fixes of each file, as ruff does: identical edits once, two
+insertions at one point in order, and a fix that overlaps one already taken is left for the next
+pass. A result that would not parse as cleanly as the original is never written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from crashlint.findings import Edit, Finding, Fix, Note
+from crashlint.fix import javascript, python
+from crashlint.fix.spec import Autofix, autofixes
+from crashlint.languages import grammar_for, parser
+from crashlint.rulepack import Rule
+from crashlint.templating import render
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class FileChange:
+    path: str  # relative to the scan root
+    before: bytes
+    after: bytes
+    fixes: list[Finding] = field(default_factory=list)  # the findings whose fixes it applies
+
+
+def _read(root: str, path: str) -> bytes | None:
+    try:
+        with open(os.path.join(root, path), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _error_count(source: bytes, path: str) -> int:
+    """ERROR and MISSING nodes: a fix may never add one (the tree-sitter grammar is the judge)."""
+    grammar = grammar_for(path)
+    tree = parser(grammar).parse(source)
+    if not tree.root_node.has_error:
+        return 0
+    count, stack = 0, [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            count += 1
+        elif node.has_error:
+            stack.extend(node.children)
+    return count
+
+
+def _edits_between(before: str, after: str) -> list[Edit]:
+    """Minimal edits (in bytes of `before`) that turn `before` into `after`, by lines, then trimmed."""
+    old_lines = before.splitlines(keepends=True)
+    new_lines = after.splitlines(keepends=True)
+    offsets = [0]
+    for line in old_lines:
+        offsets.append(offsets[-1] + len(line.encode("utf-8")))
+    edits = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old = "".join(old_lines[a1:a2]).encode("utf-8")
+        new = "".join(new_lines[b1:b2]).encode("utf-8")
+        start = offsets[a1]
+        prefix = 0
+        while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < min(len(old), len(new)) - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+            suffix += 1
+        # keep whole UTF-8 characters: never split a multi-byte sequence
+        while prefix and (old[prefix:prefix + 1] and (old[prefix] & 0xC0) == 0x80):
+            prefix -= 1
+        while suffix and (old[len(old) - suffix:len(old) - suffix + 1] and (old[len(old) - suffix] & 0xC0) == 0x80):
+            suffix -= 1
+        edits.append(Edit(start + prefix, start + len(old) - suffix, new[prefix : len(new) - suffix].decode("utf-8")))
+    return edits
+
+
+def _position(source: bytes, offset: int) -> tuple[int, int]:
+    """Byte offset → (line, column in characters), both 1-based."""
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    return source.count(b"\n", 0, offset) + 1, len(source[line_start:offset].decode("utf-8", "replace")) + 1
+
+
+def _context(finding: Finding) -> dict:
+    return {**finding.context, "subject": finding.subject, "path": finding.location.path, "line": finding.location.start_line}
+
+
+def _javascript_fix(source: bytes, tree, finding: Finding, entries: list[Autofix], style, values: dict) -> list[Edit] | None:
+    call = javascript.find_call(tree, finding.anchor)
+    if call is None:
+        return None
+    values.update(q=style.quote, semi=style.semicolon, log=style.log)
+    edits: list[Edit] = []
+    options = {k: render(v, **values) for e in entries if e.action == "options" for k, v in e.body.items()}
+    if options:
+        index = int(finding.context.get("options_at", "0") or 0)
+        found = javascript.add_options(source, call, index, list(options.items()))
+        if found is None:
+            return None
+        edits += found
+    statements = [render(e.body, **values) for e in entries if e.action == "statement_after"]
+    statements = [s.strip("\n") for s in statements if s.strip()]
+    if statements:
+        statement = javascript.creating_statement(call, finding.subject, source)
+        if statement is None:
+            return None
+        edits += javascript.statement_after(source, statement, "\n".join(statements), style)
+    return edits or None
+
+
+def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix], overrides: dict, values: dict) -> list[Edit] | None:
+    imports = [dict(item) for e in entries for item in e.imports]
+    constants = {name: dict(c) for e in entries for name, c in e.constants.items()}
+    names = python.names_for(module, imports, constants, overrides)
+    values.update(names, node_text=module.code_for(module.call_at(finding.anchor)), fresh=module.fresh)
+    fix = python.render_fix(entries, values)
+    fix.imports, fix.constants = imports, constants
+    try:
+        after = python.apply(module, finding.anchor, fix)
+    except (python.NoFix, Exception):  # noqa: BLE001 - libcst refuses a shape: no fix offered
+        return None
+    return _edits_between(module.text, after) or None
+
+
+def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, overrides: dict[str, dict] | None = None) -> list[Note]:
+    """Give every finding its fix, when its rule has one that fits the code. Returns notes for
+    files crashlint could not fix (never fatal)."""
+    by_rule = {rule.id: autofixes(rule) for rule in rules}
+    notes: list[Note] = []
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.anchor != (0, 0, 0, 0) and any(e.matches(finding) for e in by_rule.get(finding.rule_id, ())):
+            by_path.setdefault(finding.location.path, []).append(finding)
+    for path, group in sorted(by_path.items()):
+        raw = _read(root, path)
+        if raw is None:
+            continue
+        bom = len(BOM) if raw.startswith(BOM) else 0
+        source = raw[bom:]
+        grammar = grammar_for(path)
+        try:
+            if group[0].language == "python":
+                module = python.Module(source.decode("utf-8"))
+            else:
+                tree = parser(grammar).parse(source)
+                style = javascript.style_of(source, tree, grammar)
+        except Exception:  # noqa: BLE001 - a file libcst cannot parse (Python 2, a syntax error) gets no fixes
+            continue
+        for finding in group:
+            entries = [e for e in by_rule[finding.rule_id] if e.matches(finding)]
+            values = _context(finding)
+            try:
+                if finding.language == "python":
+                    edits = _python_fix(module, finding, entries, (overrides or {}).get(finding.rule_id, {}), values)
+                else:
+                    edits = _javascript_fix(source, tree, finding, entries, style, values)
+            except Exception as exc:  # noqa: BLE001 - one fix failing must not stop the scan
+                notes.append(Note(path, f"no fix offered for {finding.rule_id}: {type(exc).__name__}: {exc}", finding.location.start_line))
+                continue
+            if not edits:
+                continue
+            regions = tuple((*_position(source, e.start), *_position(source, e.end)) for e in edits)
+            edits = tuple(Edit(e.start + bom, e.end + bom, e.text) for e in edits)
+            finding.fix = Fix(
+                title="; ".join(dict.fromkeys(render(e.title, **values) for e in entries)),
+                safe=all(e.safe for e in entries),
+                edits=edits,
+                resolves=tuple(dict.fromkeys(r for e in entries for r in e.resolves)),
+                regions=regions,
+            )
+    return notes
+
+
+def _merge(fixes: list[Finding]) -> tuple[list[Edit], list[Finding]]:
+    """Non-conflicting edits of `fixes`, in order; the findings whose whole fix was taken."""
+    taken: list[Edit] = []
+    applied: list[Finding] = []
+    for finding in sorted(fixes, key=lambda f: (min(e.start for e in f.fix.edits), f.sort_key())):
+        new = [e for e in finding.fix.edits if e not in taken]
+        if any(_overlaps(e, t) for e in new for t in taken):
+            continue
+        taken += new
+        applied.append(finding)
+    return taken, applied
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a.start == a.end or b.start == b.end:  # an insertion conflicts only inside a replaced range
+        point, other = (a, b) if a.start == a.end else (b, a)
+        return other.start < point.start < other.end
+    return a.start < b.end and b.start < a.end
+
+
+def _apply(source: bytes, edits: list[Edit]) -> bytes:
+    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end, i))
+    out, cursor = [], 0
+    for i in order:
+        edit = edits[i]
+        out.append(source[cursor : edit.start])
+        out.append(edit.text.encode("utf-8"))
+        cursor = max(cursor, edit.end)
+    out.append(source[cursor:])
+    return b"".join(out)
+
+
+def plan_changes(findings: list[Finding], root: str, unsafe: bool) -> tuple[list[FileChange], list[Note]]:
+    """The new content of each file with the chosen fixes applied, checked to parse as cleanly."""
+    chosen: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.fix is not None and (finding.fix.safe or unsafe):
+            chosen.setdefault(finding.location.path, []).append(finding)
+    changes, notes = [], []
+    for path, group in sorted(chosen.items()):
+        before = _read(root, path)
+        if before is None:
+            continue
+        edits, applied = _merge(group)
+        after = _apply(before, edits)
+        if after == before:
+            continue
+        if _error_count(after, path) > _error_count(before, path):
+            notes.append(Note(path, "fixes not applied: the result would not parse cleanly (please report this)"))
+            continue
+        changes.append(FileChange(path, before, after, applied))
+    return changes, notes
+
+
+def write_changes(changes: list[FileChange], root: str) -> list[Note]:
+    """Write each file, unless it changed since it was read (an editor saving meanwhile)."""
+    notes = []
+    for change in changes:
+        target = os.path.join(root, change.path)
+        current = _read(root, change.path)
+        if current is None or hashlib.sha256(current).digest() != hashlib.sha256(change.before).digest():
+            notes.append(Note(change.path, "not fixed: the file changed during the scan"))
+            continue
+        try:
+            with open(target, "r+b") as handle:  # in place: keeps the file's mode, owner and links
+                handle.write(change.after)
+                handle.truncate()
+        except OSError as exc:
+            notes.append(Note(change.path, f"not fixed: {exc.strerror or exc}"))
+            continue
+    return notes
+
+
+def unified_diff(changes: list[FileChange], prefix: str) -> str:
+    """A `git apply`-able diff; `prefix` is the scan root relative to the working directory."""
+    parts = []
+    for change in changes:
+        name = f"{prefix}/{change.path}" if prefix and prefix != "." else change.path
+        before = change.before.decode("utf-8", "surrogateescape").splitlines(keepends=True)
+        after = change.after.decode("utf-8", "surrogateescape").splitlines(keepends=True)
+        lines = list(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
+        for line in lines:
+            parts.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(parts)
+
+
+__all__ = ["FileChange", "attach_fixes", "plan_changes", "write_changes", "unified_diff"]

@@ -1,0 +1,311 @@
+"""Python fixes: libcst codemods, so that formatting and comments survive.
+
+A fix finds the finding's call by its position, then adds keyword arguments, replaces the call's
+bare statement, or inserts statements after the one that creates the subject; it also adds the
+imports, module constants and module statements its text needs, once per module, after the
+module's leading imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from crashlint.templating import render
+
+
+class NoFix(Exception):
+    """The code is not of a shape the fix can rewrite exactly: no fix is offered."""
+
+
+@dataclass
+class PythonFix:
+    keywords: dict[str, str] = field(default_factory=dict)  # name → rendered value
+    replace_statement: str = ""
+    statement_after: str = ""
+    imports: list[dict] = field(default_factory=list)
+    constants: dict[str, dict] = field(default_factory=dict)  # name → {value, comment}
+    module_statements: list[str] = field(default_factory=list)
+
+
+class Module:
+    """One parsed module, shared by every fix in the file (each fix starts from the original)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.wrapper = MetadataWrapper(cst.parse_module(text))
+        self.module = self.wrapper.module
+        self.positions = self.wrapper.resolve(PositionProvider)
+        self.lines = text.split("\n")
+
+    def call_at(self, anchor: tuple[int, int, int, int]) -> cst.Call:
+        start = (anchor[0], self._char_col(anchor[0], anchor[1]))
+        end = (anchor[2], self._char_col(anchor[2], anchor[3]))
+        for node, where in self.positions.items():
+            if isinstance(node, cst.Call) and (where.start.line, where.start.column) == start and (where.end.line, where.end.column) == end:
+                return node
+        raise NoFix("call not found")
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def fresh(self, base: str) -> str:
+        """`base`, or `base_2`, … : a name the module never mentions, so a new binding shadows nothing."""
+        import re
+
+        words = set(re.findall(r"\w+", self.text))
+        name, number = base, 1
+        while name in words:
+            number += 1
+            name = f"{base}_{number}"
+        return name
+
+    def _char_col(self, line: int, byte_col: int) -> int:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text.encode("utf-8")[: byte_col - 1].decode("utf-8", "replace"))
+
+    # ---- what the module already has ------------------------------------------------------
+
+    def top_level_names(self) -> set[str]:
+        names: set[str] = set()
+        for statement in self.module.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    targets = []
+                    if isinstance(small, cst.Assign):
+                        targets = [t.target for t in small.targets]
+                    elif isinstance(small, cst.AnnAssign):
+                        targets = [small.target]
+                    elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                        for alias in small.names:
+                            bound = alias.asname.name if alias.asname else alias.name
+                            names.add(self.module.code_for_node(bound).split(".")[0])
+                    names.update(t.value for t in targets if isinstance(t, cst.Name))
+            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                names.add(statement.name.value)
+        return names
+
+    def imported_as(self, module: str, name: str | None) -> str | None:
+        """The local name under which `from module import name` (or `import module`) is bound."""
+        for statement in self.module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if name and isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+                    if self.module.code_for_node(small.module) != module or isinstance(small.names, cst.ImportStar):
+                        continue
+                    for alias in small.names:
+                        if self.module.code_for_node(alias.name) == name:
+                            return alias.asname.name.value if alias.asname else name
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if self.module.code_for_node(alias.name) == module:
+                            local = alias.asname.name.value if alias.asname else module
+                            return f"{local}.{name}" if name else local
+        return None
+
+
+def _leading_end(body: list) -> int:
+    """Index after the module's docstring, `__future__` and leading import statements."""
+    index = 0
+    for position, statement in enumerate(body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        small = statement.body[0]
+        docstring = position == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        if docstring or isinstance(small, (cst.Import, cst.ImportFrom)):
+            index = position + 1
+        else:
+            break
+    return index
+
+
+def _statements(code: str) -> list[cst.BaseStatement]:
+    """Statements of a template; blank lines it starts with become the first one's leading lines."""
+    blank = len(code) - len(code.lstrip("\n"))
+    try:
+        body = list(cst.parse_module(code.strip("\n") + "\n").body)
+    except cst.ParserSyntaxError as exc:
+        raise NoFix(f"the fix template does not parse: {exc}") from None
+    if body and blank > 0:
+        body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine()] * blank)
+    return body
+
+
+class _Rewrite(cst.CSTTransformer):
+    def __init__(self, call: cst.Call, fix: PythonFix) -> None:
+        self.call = call
+        self.fix = fix
+        self.done = False
+
+    # ---- keywords -------------------------------------------------------------------------
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if original is not self.call or not self.fix.keywords:
+            return updated
+        args = list(updated.args)
+        if any(a.star for a in args):
+            raise NoFix("**kwargs may already carry the option")
+        wanted = dict(self.fix.keywords)
+        for position, arg in enumerate(args):
+            if arg.keyword is not None and arg.keyword.value in wanted:
+                value = wanted.pop(arg.keyword.value)
+                if isinstance(arg.value, cst.Name) and arg.value.value == "None":
+                    args[position] = arg.with_changes(value=cst.parse_expression(value))
+        if wanted and args:
+            last = args[-1]
+            separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            if isinstance(last.comma, cst.Comma):  # a trailing comma: one argument per line
+                between = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else updated.whitespace_before_args
+                trailing = last.comma
+                args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=between))
+                new = [cst.Arg(keyword=cst.Name(k), value=cst.parse_expression(v), equal=_EQUAL, comma=cst.Comma(whitespace_after=between)) for k, v in wanted.items()]
+                new[-1] = new[-1].with_changes(comma=trailing)
+            else:
+                args[-1] = last.with_changes(comma=separator)
+                new = [cst.Arg(keyword=cst.Name(k), value=cst.parse_expression(v), equal=_EQUAL, comma=separator) for k, v in wanted.items()]
+                new[-1] = new[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            args += new
+        elif wanted:
+            args = [cst.Arg(keyword=cst.Name(k), value=cst.parse_expression(v), equal=_EQUAL) for k, v in wanted.items()]
+            args = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in args[:-1]] + args[-1:]
+        self.done = True
+        return updated.with_changes(args=args)
+
+    # ---- statements -----------------------------------------------------------------------
+
+    def _rewrite_body(self, originals: tuple, body: tuple) -> tuple:
+        if not (self.fix.replace_statement or self.fix.statement_after) or len(originals) != len(body):
+            return body
+        out = []
+        for original, statement in zip(originals, body):
+            # identity holds on the original tree only (libcst rebuilds the nodes it visits)
+            if not self.done and self._holds_call(original):
+                if self.fix.replace_statement:
+                    if not self._is_bare_call(original):
+                        raise NoFix("the call is not a statement of its own")
+                    new = _statements(self.fix.replace_statement)
+                    new[0] = new[0].with_changes(leading_lines=statement.leading_lines)
+                    if statement.trailing_whitespace.comment is not None and isinstance(new[0], cst.SimpleStatementLine):
+                        new[0] = new[0].with_changes(trailing_whitespace=statement.trailing_whitespace)
+                    out += new
+                else:
+                    if not self._binds_call(original):
+                        raise NoFix("the call is not the value of its own assignment")
+                    out += [statement, *_statements(self.fix.statement_after)]
+                self.done = True
+                continue
+            out.append(statement)
+        return tuple(out)
+
+    def _holds_call(self, statement) -> bool:
+        return isinstance(statement, cst.SimpleStatementLine) and any(
+            self._value_of(small) is self.call for small in statement.body
+        )
+
+    def _value_of(self, small):
+        value = getattr(small, "value", None)
+        while isinstance(value, cst.Await):
+            value = value.expression
+        return value
+
+    def _is_bare_call(self, statement) -> bool:
+        return len(statement.body) == 1 and isinstance(statement.body[0], cst.Expr) and statement.body[0].value is self.call
+
+    def _binds_call(self, statement) -> bool:
+        return len(statement.body) == 1 and isinstance(statement.body[0], (cst.Assign, cst.AnnAssign))
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated.with_changes(body=self._rewrite_body(original.body, updated.body))
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return updated.with_changes(body=self._rewrite_body(original.body, updated.body))
+
+
+_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+
+
+def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> str:
+    """The module's new text with `fix` applied to the call at `anchor` (raises NoFix)."""
+    call = module.call_at(anchor)
+    rewrite = _Rewrite(call, fix)
+    new_module = module.module.visit(rewrite)
+    if not rewrite.done:
+        raise NoFix("nothing to change")
+    header = []
+    names = module.top_level_names()
+    for item in fix.imports:
+        if module.imported_as(item["module"], item.get("name")) is None:
+            if item.get("name"):
+                alias = item.get("as")
+                header.append(f"from {item['module']} import {item['name']}" + (f" as {alias}" if alias else ""))
+            else:
+                header.append(f"import {item['module']}")
+    for name, constant in fix.constants.items():
+        if name not in names:
+            comment = f"  # {constant['comment']}" if constant.get("comment") else ""
+            header.append(f"{name} = {constant['value']}{comment}")
+    for statement in fix.module_statements:
+        target = statement.split("=", 1)[0].split(":", 1)[0].strip()
+        if target not in names:
+            header.append(statement)
+    if header:
+        body = list(new_module.body)
+        at = _leading_end(body)
+        imports = [h for h in header if h.startswith(("import ", "from "))]
+        others = [h for h in header if h not in imports]
+        added: list[cst.BaseStatement] = []
+        if imports:
+            added += _statements("\n".join(imports))
+        if others:
+            block = _statements("\n".join(others))
+            block[0] = block[0].with_changes(leading_lines=[cst.EmptyLine()] if at else [])
+            added += block
+        if at < len(body) and others:
+            body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), *body[at].leading_lines] if not body[at].leading_lines else body[at].leading_lines)
+        new_module = new_module.with_changes(body=[*body[:at], *added, *body[at:]])
+    return new_module.code
+
+
+def names_for(module: Module, imports: list[dict], constants: dict[str, dict], overrides: dict[str, str]) -> dict:
+    """Template names: `imported.Config` (the local alias) and `constants.HTTP_TIMEOUT` (the
+    constant's name, or its literal when the configuration asks for no constant)."""
+    taken = module.top_level_names()
+    imported = {}
+    for item in imports:
+        name = item.get("name")
+        local = module.imported_as(item["module"], name)
+        key = name or item["module"]
+        if local is None and name and name in taken:
+            item["as"] = f"{item['module'].split('.')[0].capitalize()}{name}"  # `Config` is the app's own
+            local = item["as"]
+        imported[key] = local or (name or item["module"])
+    values = {}
+    for name, constant in list(constants.items()):
+        if "value" in overrides:
+            constant["value"] = overrides["value"]
+        chosen = overrides.get("constant", name)
+        if not chosen:
+            values[name] = constant["value"]
+            del constants[name]
+        else:
+            if chosen != name:
+                constants[chosen] = constants.pop(name)
+            values[name] = chosen
+    return {"imported": imported, "constants": values}
+
+
+def render_fix(entries, context: dict) -> PythonFix:
+    """Merge the matching `[[autofix]]` entries into one Python fix, templates rendered."""
+    fix = PythonFix()
+    for entry in entries:
+        if entry.action == "keywords":
+            fix.keywords.update({k: render(v, **context) for k, v in entry.body.items()})
+        elif entry.action == "replace_statement":
+            fix.replace_statement = render(entry.body, **context)
+        elif entry.action == "statement_after":
+            fix.statement_after += render(entry.body, **context) + "\n"
+        fix.module_statements += [render(s, **context) for s in entry.module_statements if render(s, **context) not in fix.module_statements]
+    return fix
