@@ -171,7 +171,7 @@ def scan(
             result = run(progress)
         fix_notes: list = []
         if fix or diff or output_format.value in FIXES_SHOWN:
-            fix_notes = attach_fixes(result.findings, result.rules, result.root, config.fix)
+            fix_notes = attach_fixes(result.findings, result.rules, result.root, config.fix, unsafe_fixes)
         if diff:
             changes, notes = plan_changes(result.findings, result.root, unsafe_fixes)
             sys.stdout.write(unified_diff(changes, os.path.relpath(result.root)))
@@ -194,7 +194,7 @@ def scan(
             fixed += sum(len(change.fixes) for change in changes)
             fixed_files.update(change.path for change in changes)
             result = run()  # the fixed files, analysed again: what remains is what the report shows
-            fix_notes += attach_fixes(result.findings, result.rules, result.root, config.fix)
+            fix_notes += attach_fixes(result.findings, result.rules, result.root, config.fix, unsafe_fixes)
         result.notes.extend(fix_notes)
     except UsageError as exc:
         raise fail(str(exc))

@@ -7,6 +7,7 @@ the same text feeds `crashlint explain`, SARIF `help` and the Markdown report.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -82,6 +83,18 @@ class Rule:
             parts += [f"Crashes ({example.language}):", "", f"{fence}{example.language}", example.bad.rstrip(), fence, ""]
             parts += [f"Fine ({example.language}):", "", f"{fence}{example.language}", example.good.rstrip(), fence, ""]
         parts += [f"## {DOC_HEADINGS['fix']}", "", self.fix_text.strip(), ""]
+        automatic = self.data.get("autofix") or []
+        if automatic:
+            parts += ["`crashlint scan --fix` applies the safe fixes, `--unsafe-fixes` the others:", ""]
+            for entry in automatic:
+                when = ", ".join(
+                    f"{k} {' or '.join([v] if isinstance(v, str) else v)}"
+                    for k, v in (entry.get("when") or {}).items() if k in ("library", "missing")
+                )
+                title = re.sub(r"\{\{\s*(?:constants|imported)\.(\w+)\s*\}\}", r"\1", entry["title"])
+                title = re.sub(r"\{\{\s*(\w+)\s*\}\}", r"<\1>", title)
+                parts.append(f"- {title} ({', '.join(entry['languages'])}{'; ' + when if when else ''}; {'safe' if entry['safe'] else 'unsafe'})")
+            parts.append("")
         parts += ["## References", ""] + [f"- {ref}" for ref in self.references]
         return "\n".join(parts) + "\n"
 
@@ -171,6 +184,7 @@ def rules_dir() -> Any:
 @cache
 def load_rules() -> tuple[Rule, ...]:
     from crashlint.engine import KINDS  # the kinds validate their own data
+    from crashlint.fix.spec import autofixes
 
     directory = rules_dir()
     rules = []
@@ -180,6 +194,7 @@ def load_rules() -> tuple[Rule, ...]:
             if rule.kind not in KINDS:
                 raise RulePackError(f"{entry.name}: unknown kind '{rule.kind}'")
             KINDS[rule.kind].validate(rule)
+            autofixes(rule)  # a malformed [[autofix]] entry is a broken pack, found at load time
             rules.append(rule)
     ids = [r.id for r in rules]
     slugs = [r.slug for r in rules]

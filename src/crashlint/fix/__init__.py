@@ -108,7 +108,7 @@ def _javascript_fix(source: bytes, tree, finding: Finding, entries: list[Autofix
     options = {k: render(v, **values) for e in entries if e.action == "options" for k, v in e.body.items()}
     if options:
         index = int(finding.context.get("options_at", "0") or 0)
-        found = javascript.add_options(source, call, index, list(options.items()))
+        found = javascript.add_options(source, call, index, list(options.items()), style)
         if found is None:
             return None
         edits += found
@@ -136,9 +136,10 @@ def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix],
     return _edits_between(module.text, after) or None
 
 
-def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, overrides: dict[str, dict] | None = None) -> list[Note]:
-    """Give every finding its fix, when its rule has one that fits the code. Returns notes for
-    files crashlint could not fix (never fatal)."""
+def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, overrides: dict[str, dict] | None = None,
+                 unsafe: bool = False) -> list[Note]:
+    """Give every finding its fix, when its rule has one that fits the code: its safe entries, or
+    with `unsafe` (or when it has no safe one) all of them. Returns notes (never fatal)."""
     by_rule = {rule.id: autofixes(rule) for rule in rules}
     notes: list[Note] = []
     by_path: dict[str, list[Finding]] = {}
@@ -162,6 +163,8 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
             continue
         for finding in group:
             entries = [e for e in by_rule[finding.rule_id] if e.matches(finding)]
+            if not unsafe and any(e.safe for e in entries):
+                entries = [e for e in entries if e.safe]
             values = _context(finding)
             try:
                 if finding.language == "python":

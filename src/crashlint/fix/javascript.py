@@ -116,7 +116,10 @@ def _key(pair: tree_sitter.Node, source: bytes) -> str:
     return text.strip("'\"")
 
 
-def add_options(source: bytes, call: tree_sitter.Node, index: int, props: list[tuple[str, str]]) -> list[Edit] | None:
+LINE_LENGTH = 100  # a new options object longer than this gets one property per line
+
+
+def add_options(source: bytes, call: tree_sitter.Node, index: int, props: list[tuple[str, str]], style: Style) -> list[Edit] | None:
     """`fetch(url)` → `fetch(url, { signal: … })`; `fetch(url, { method })` → `{ method, signal: … }`."""
     arguments = call.child_by_field_name("arguments")
     if arguments is None or arguments.type != "arguments":
@@ -134,6 +137,11 @@ def add_options(source: bytes, call: tree_sitter.Node, index: int, props: list[t
             return None
         return _merge_into_object(source, target, props)
     literal = "{ " + ", ".join(f"{k}: {v}" for k, v in props) + " }"
+    line = source[_line_start(source, call.start_byte) : _line_end(source, call.start_byte)]
+    if len(line) + len(literal) + 2 > LINE_LENGTH and len(props) > 1:
+        indent = _indent_at(source, call.start_byte)
+        inner = style.newline.join(f"{indent}{style.indent_unit}{k}: {v}," for k, v in props)
+        literal = "{" + style.newline + inner + style.newline + indent + "}"
     parts = ["undefined"] * (index - len(args)) + [literal]
     if args:
         return [Edit(args[-1].end_byte, args[-1].end_byte, ", " + ", ".join(parts))]

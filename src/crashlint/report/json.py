@@ -28,6 +28,14 @@ def finding_object(f: Finding) -> dict:
             {"path": r.location.path, "line": r.location.start_line, "message": r.message} for r in f.related
         ],
         "fingerprint": f.fingerprint,
+        "fix": None if f.fix is None else {
+            "title": f.fix.title,
+            "applicability": "safe" if f.fix.safe else "unsafe",
+            "edits": [
+                {"start_line": sl, "start_column": sc, "end_line": el, "end_column": ec, "content": edit.text}
+                for edit, (sl, sc, el, ec) in zip(f.fix.edits, f.fix.regions)
+            ],
+        },
     }
 
 

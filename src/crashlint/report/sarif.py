@@ -62,12 +62,32 @@ def _result(f: Finding, rule_index: int) -> dict:
         "partialFingerprints": {"primaryLocationLineHash": f.fingerprint},
         "properties": {"severity": f.severity, "subject": f.subject},
     }
+    if f.fix is not None:
+        result["fixes"] = [_fix(f)]
+        result["properties"]["fixApplicability"] = "safe" if f.fix.safe else "unsafe"
     if f.related:
         result["relatedLocations"] = [
             {"id": i, "physicalLocation": _physical(r.location), "message": {"text": r.message}}
             for i, r in enumerate(f.related, start=1)
         ]
     return result
+
+
+def _fix(f: Finding) -> dict:
+    """The finding's automatic fix as SARIF `fixes`: one artifact change, its edits as replacements
+    (an empty deleted region is an insertion)."""
+    replacements = []
+    for edit, (sl, sc, el, ec) in zip(f.fix.edits, f.fix.regions):
+        replacement: dict = {"deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec}}
+        if edit.text:
+            replacement["insertedContent"] = {"text": edit.text}
+        replacements.append(replacement)
+    return {
+        "description": {"text": f.fix.title + ("" if f.fix.safe else " (unsafe: --unsafe-fixes)")},
+        "artifactChanges": [
+            {"artifactLocation": {"uri": f.location.path, "uriBaseId": "%SRCROOT%"}, "replacements": replacements}
+        ],
+    }
 
 
 def _suppressed(f: Finding, reason: str, rule_index: int) -> dict:

@@ -54,6 +54,8 @@ def render_text(data: ReportInput, color: bool) -> str:
         head.append(f"{loc.path}:{loc.start_line}:{loc.start_col}:", style="bold")
         head.append(" ")
         head.append(finding.rule_id, style="bold red" if finding.severity == "critical" else "bold")
+        if finding.fix is not None and finding.fix.safe:
+            head.append(" [*]", style="cyan")  # as ruff: `--fix` fixes it
         head.append(" ")
         head.append(f"[{finding.severity}]", style=SEVERITY_STYLE[finding.severity])
         head.append(" " + finding.message)
@@ -71,6 +73,14 @@ def render_text(data: ReportInput, color: bool) -> str:
     if data.notes:
         out.append(Text(""))
     out.append(Text(summary_line(data.findings, data.files_scanned), style="bold"))
+    safe = sum(1 for f in data.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in data.findings if f.fix is not None and not f.fix.safe)
+    if safe or unsafe:
+        more = f" ({unsafe} more with `--fix --unsafe-fixes`)" if unsafe else ""
+        if safe:
+            out.append(Text(f"[*] {safe} fixable with `crashlint scan --fix`{more}."))
+        else:
+            out.append(Text(f"{unsafe} fixable with `crashlint scan --fix --unsafe-fixes`."))
     buffer = io.StringIO()
     console = Console(
         file=buffer, force_terminal=color, no_color=not color, color_system="standard" if color else None,
