@@ -60,32 +60,24 @@ def _error_count(source: bytes, path: str) -> int:
 
 
 def _edits_between(before: str, after: str) -> list[Edit]:
-    """Minimal edits (in bytes of `before`) that turn `before` into `after`, by lines, then trimmed."""
+    """Minimal edits (in bytes of `before`) that turn `before` into `after`: changed line blocks,
+    refined character by character, so that text the fix keeps is never part of an edit."""
     old_lines = before.splitlines(keepends=True)
     new_lines = after.splitlines(keepends=True)
     offsets = [0]
     for line in old_lines:
-        offsets.append(offsets[-1] + len(line.encode("utf-8")))
+        offsets.append(offsets[-1] + len(line))
     edits = []
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+    for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        old = "".join(old_lines[a1:a2]).encode("utf-8")
-        new = "".join(new_lines[b1:b2]).encode("utf-8")
-        start = offsets[a1]
-        prefix = 0
-        while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < min(len(old), len(new)) - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
-            suffix += 1
-        # keep whole UTF-8 characters: never split a multi-byte sequence
-        while prefix and (old[prefix:prefix + 1] and (old[prefix] & 0xC0) == 0x80):
-            prefix -= 1
-        while suffix and (old[len(old) - suffix:len(old) - suffix + 1] and (old[len(old) - suffix] & 0xC0) == 0x80):
-            suffix -= 1
-        edits.append(Edit(start + prefix, start + len(old) - suffix, new[prefix : len(new) - suffix].decode("utf-8")))
+        old, new = "".join(old_lines[a1:a2]), "".join(new_lines[b1:b2])
+        chars = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+        for op, i1, i2, j1, j2 in chars.get_opcodes():
+            if op != "equal":
+                start = len(before[: offsets[a1] + i1].encode("utf-8"))
+                end = start + len(old[i1:i2].encode("utf-8"))
+                edits.append(Edit(start, end, new[j1:j2]))
     return edits
 
 
@@ -130,10 +122,16 @@ def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix],
     fix = python.render_fix(entries, values)
     fix.imports, fix.constants = imports, constants
     try:
-        after = python.apply(module, finding.anchor, fix)
+        after, inserts = python.apply(module, finding.anchor, fix)
     except (python.NoFix, Exception):  # noqa: BLE001 - libcst refuses a shape: no fix offered
         return None
-    return _edits_between(module.text, after) or None
+    edits = _edits_between(module.text, after)
+    if not edits:
+        return None
+    for offset, text in inserts:
+        at = len(module.text[:offset].encode("utf-8"))
+        edits.append(Edit(at, at, text))
+    return edits
 
 
 def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, overrides: dict[str, dict] | None = None,

@@ -217,7 +217,13 @@ def statement_after(source: bytes, statement: tree_sitter.Node, text: str, style
         body = line.lstrip(" ")
         depth = (len(line) - len(body)) // 2
         out.append(indent + style.indent_unit * depth + body if body else "")
-    where = _line_end(source, statement.end_byte) if _rest_is_blank(source, statement.end_byte) else statement.end_byte
+    end = statement.end_byte
+    last = statement.children[-1] if statement.child_count else None
+    if last is not None and last.type == ";" and statement.child_count > 1:
+        before = statement.children[-2]
+        if last.start_point[0] > before.end_point[0]:
+            end = before.end_byte  # `const r = new Redis()⏎;[a, b].forEach(…)`: the `;` guards the next line
+    where = _line_end(source, end) if _rest_is_blank(source, end) else end
     following = source[where:].lstrip()
     block = style.newline.join(out)
     if not style.semicolon and following.startswith(tuple(h.encode() for h in ASI_HAZARDS)):

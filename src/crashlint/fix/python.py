@@ -62,6 +62,23 @@ class Module:
             name = f"{base}_{number}"
         return name
 
+    def header_inserts(self, imports: list[str], others: list[str]) -> list[tuple[int, str]]:
+        """Where the fix's imports, constants and module statements go: imports on the line before the
+        last leading import (so they stay among the imports, whatever else is inserted), the rest
+        after a blank line below the leading imports."""
+        newline = "\r\n" if "\r\n" in self.text else "\n"
+        body = list(self.module.body)
+        at = _leading_end(body)
+        if not at:
+            return [(0, text + newline) for text in imports] + [(0, text + newline * 2) for text in others]
+        last = body[at - 1]
+        end = sum(len(text) + 1 for text in self.lines[: self.positions[last].end.line]) - 1
+        end -= len(newline) - 1  # before the line's own line break
+        is_import = isinstance(last.body[0], (cst.Import, cst.ImportFrom))
+        first = sum(len(text) + 1 for text in self.lines[: self.positions[last].start.line - 1])
+        inserts = [(first, text + newline) if is_import else (end, newline + text) for text in imports]
+        return inserts + [(end, newline * 2 + text) for text in others]
+
     def _char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return len(text.encode("utf-8")[: byte_col - 1].decode("utf-8", "replace"))
@@ -160,7 +177,15 @@ class _Rewrite(cst.CSTTransformer):
             if isinstance(last.comma, cst.Comma):  # a trailing comma: one argument per line
                 between = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else updated.whitespace_before_args
                 trailing = last.comma
-                args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=between))
+                ws = trailing.whitespace_after
+                if isinstance(ws, cst.ParenthesizedWhitespace) and isinstance(between, cst.ParenthesizedWhitespace):
+                    # the last argument keeps its comment; ours go on the lines after it, and the
+                    # closing parenthesis keeps its own indentation
+                    between = between.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+                    args[-1] = last.with_changes(comma=trailing.with_changes(whitespace_after=between.with_changes(first_line=ws.first_line)))
+                    trailing = trailing.with_changes(whitespace_after=ws.with_changes(first_line=cst.TrailingWhitespace()))
+                else:
+                    args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=between))
                 new = [cst.Arg(keyword=cst.Name(k), value=cst.parse_expression(v), equal=_EQUAL, comma=cst.Comma(whitespace_after=between)) for k, v in wanted.items()]
                 new[-1] = new[-1].with_changes(comma=trailing)
             else:
@@ -194,7 +219,10 @@ class _Rewrite(cst.CSTTransformer):
                 else:
                     if not self._binds_call(original):
                         raise NoFix("the call is not the value of its own assignment")
-                    out += [statement, *_statements(self.fix.statement_after)]
+                    new = _statements(self.fix.statement_after)
+                    if new and isinstance(new[0], (cst.FunctionDef, cst.ClassDef)):
+                        new[0] = new[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])  # PEP 8
+                    out += [statement, *new]
                 self.done = True
                 continue
             out.append(statement)
@@ -227,46 +255,33 @@ class _Rewrite(cst.CSTTransformer):
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
-def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> str:
-    """The module's new text with `fix` applied to the call at `anchor` (raises NoFix)."""
+def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> tuple[str, list[tuple[int, str]]]:
+    """The module's new text with `fix` applied to the call at `anchor`, and the insertions
+    (character offset, text) the fix needs after the leading imports: one per import, constant or
+    module statement, so that two fixes adding the same one add it once (raises NoFix)."""
     call = module.call_at(anchor)
     rewrite = _Rewrite(call, fix)
     new_module = module.module.visit(rewrite)
     if not rewrite.done:
         raise NoFix("nothing to change")
-    header = []
     names = module.top_level_names()
+    imports, others = [], []
     for item in fix.imports:
         if module.imported_as(item["module"], item.get("name")) is None:
             if item.get("name"):
                 alias = item.get("as")
-                header.append(f"from {item['module']} import {item['name']}" + (f" as {alias}" if alias else ""))
+                imports.append(f"from {item['module']} import {item['name']}" + (f" as {alias}" if alias else ""))
             else:
-                header.append(f"import {item['module']}")
+                imports.append(f"import {item['module']}")
     for name, constant in fix.constants.items():
         if name not in names:
             comment = f"  # {constant['comment']}" if constant.get("comment") else ""
-            header.append(f"{name} = {constant['value']}{comment}")
+            others.append(f"{name} = {constant['value']}{comment}")
     for statement in fix.module_statements:
         target = statement.split("=", 1)[0].split(":", 1)[0].strip()
         if target not in names:
-            header.append(statement)
-    if header:
-        body = list(new_module.body)
-        at = _leading_end(body)
-        imports = [h for h in header if h.startswith(("import ", "from "))]
-        others = [h for h in header if h not in imports]
-        added: list[cst.BaseStatement] = []
-        if imports:
-            added += _statements("\n".join(imports))
-        if others:
-            block = _statements("\n".join(others))
-            block[0] = block[0].with_changes(leading_lines=[cst.EmptyLine()] if at else [])
-            added += block
-        if at < len(body) and others:
-            body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine(), *body[at].leading_lines] if not body[at].leading_lines else body[at].leading_lines)
-        new_module = new_module.with_changes(body=[*body[:at], *added, *body[at:]])
-    return new_module.code
+            others.append(statement)
+    return new_module.code, module.header_inserts(imports, others)
 
 
 def names_for(module: Module, imports: list[dict], constants: dict[str, dict], overrides: dict[str, str]) -> dict:

@@ -1,0 +1,329 @@
+"""Autofix (issue 8): fixture pairs and the safety net every fix must pass.
+
+Each `tests/fixtures/<RULE>/<name>.fixed.<ext>` is `<name>.<ext>` after
+`crashlint scan --select <RULE> --fix --unsafe-fixes` (`pytest --update-golden` rewrites them;
+review the diff). For every pair: the fixed file parses with no ERROR/MISSING node, a re-scan no
+longer reports what was fixed, a second `--fix` changes nothing, and every edit is an insertion or
+lies inside the finding's own call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import libcst
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crashlint.findings import Edit
+from crashlint.fix import _error_count, _merge, attach_fixes, plan_changes, write_changes
+from crashlint.scan import scan
+from helpers import EXAMPLE, ROOT, run_cli
+
+FIXTURES = ROOT / "tests" / "fixtures"
+PAIRS = sorted(FIXTURES.glob("CL*/*.fixed.*"))
+
+
+def _source_of(fixed: Path) -> Path:
+    return fixed.with_name(fixed.name.replace(".fixed.", "."))
+
+
+def _findings(folder: Path, name: str, rule: str, unsafe: bool = True):
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = scan([name], select=[rule])
+    finally:
+        os.chdir(cwd)
+    attach_fixes(result.findings, result.rules, result.root, unsafe=unsafe)
+    return result
+
+
+def _fix(folder: Path, name: str, rule: str, *extra: str) -> tuple[int, str, str]:
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return run_cli("scan", name, "--select", rule, "--fix", *extra)
+    finally:
+        os.chdir(cwd)
+
+
+def _byte_span(source: bytes, anchor: tuple[int, int, int, int]) -> tuple[int, int]:
+    starts = [0]
+    for line in source.split(b"\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    bom = 3 if source.startswith(b"\xef\xbb\xbf") else 0
+    return bom + starts[anchor[0] - 1] + anchor[1] - 1, bom + starts[anchor[2] - 1] + anchor[3] - 1
+
+
+def test_every_fixable_rule_has_fixture_pairs() -> None:
+    from crashlint.rulepack import load_rules
+
+    for rule in load_rules():
+        for entry in rule.data.get("autofix", []):
+            for language in entry["languages"]:
+                ext = {"typescript": ".ts", "javascript": ".js", "python": ".py"}[language]
+                pairs = [p for p in PAIRS if p.parent.name == rule.id and p.suffix == ext]
+                if language == "javascript":
+                    pairs += [p for p in PAIRS if p.parent.name == rule.id and p.suffix == ".ts"]
+                assert pairs, f"{rule.id}: no {ext} fixture pair for the fix '{entry['title']}'"
+
+
+@pytest.mark.parametrize("fixed", PAIRS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_pair(fixed: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    source = _source_of(fixed)
+    rule = fixed.parent.name
+    shutil.copy(source, tmp_path / source.name)
+    before = _findings(tmp_path, source.name, rule)
+    fixable = [f for f in before.findings if f.fix is not None]
+    assert fixable, f"{source.name}: no fix offered"
+
+    # unrelated bytes untouched: each edit inserts, or replaces bytes inside its finding's call
+    original = source.read_bytes()
+    for finding in fixable:
+        low, high = _byte_span(original, finding.anchor)
+        for edit in finding.fix.edits:
+            assert edit.start == edit.end or low <= edit.start <= edit.end <= high, (finding.subject, edit)
+
+    code, out, err = _fix(tmp_path, source.name, rule, "--unsafe-fixes")
+    after = (tmp_path / source.name).read_bytes()
+    if request.config.getoption("--update-golden"):
+        fixed.write_bytes(after)
+    assert after == fixed.read_bytes(), f"{fixed.name} differs: run pytest --update-golden and review the diff"
+    assert code in (0, 1), err
+
+    # the fixed file parses cleanly
+    assert _error_count(after, source.name) == 0
+    if source.suffix == ".py":
+        libcst.parse_module(after.decode("utf-8"))
+
+    # what was fixed is no longer reported; what remains has no fix left to apply
+    complete = [f for f in fixable if not f.fix.resolves or set(f.context.get("missing", "").split()) <= set(f.fix.resolves)]
+    again = _findings(tmp_path, source.name, rule)
+    assert len(again.findings) == len(before.findings) - len(complete), [f.message for f in again.findings]
+    assert not [f for f in again.findings if f.fix is not None], [f.message for f in again.findings if f.fix]
+
+    # idempotent
+    code, out, err = _fix(tmp_path, source.name, rule, "--unsafe-fixes")
+    assert (tmp_path / source.name).read_bytes() == after
+    assert "Fixed 0 findings" in err
+
+
+def test_safe_fixes_only_without_the_flag(tmp_path: Path) -> None:
+    source = FIXTURES / "CL010" / "fix_route.ts"
+    shutil.copy(source, tmp_path / source.name)
+    code, out, err = _fix(tmp_path, source.name, "CL010")
+    assert (tmp_path / source.name).read_bytes() == source.read_bytes()
+    assert code == 1 and "Fixed 0 findings" in err
+    assert "1 fixable with `crashlint scan --fix --unsafe-fixes`" in out
+    code, out, err = _fix(tmp_path, source.name, "CL010", "--unsafe-fixes")
+    assert code == 0 and "Fixed 1 finding in 1 file; 0 remaining." in err
+
+
+def test_safe_part_of_a_fix_applies_alone(tmp_path: Path) -> None:
+    """CL009 on mongoose: the timeouts are safe, the pool size (a capacity choice) is not."""
+    source = FIXTURES / "CL009" / "fix_pools.ts"
+    shutil.copy(source, tmp_path / source.name)
+    _fix(tmp_path, source.name, "CL009")
+    text = (tmp_path / source.name).read_text()
+    assert "serverSelectionTimeoutMS" in text and "maxPoolSize" not in text
+    remaining = _findings(tmp_path, source.name, "CL009", unsafe=False)
+    assert [f.context["missing"] for f in remaining.findings] == ["pool-size"]
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True)
+
+
+@pytest.mark.parametrize("example", ["seed-service", "python-service"])
+def test_diff_applies_with_git_apply_and_equals_fix(tmp_path: Path, example: str) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples" / example, repo / example)
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "init")
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        code, diff, err = run_cli("scan", example, "--diff", "--unsafe-fixes")
+        assert code == 1 and diff.startswith("--- a/"), err
+        assert (repo / "patch.diff").write_text(diff)
+        _git(repo, "apply", "--check", "patch.diff")
+        assert not _git(repo, "status", "--porcelain", "--untracked-files=no").stdout, "--diff wrote files"
+        _git(repo, "apply", "patch.diff")
+        applied = {p: (repo / p).read_bytes() for p in _git(repo, "diff", "--name-only").stdout.split()}
+        _git(repo, "checkout", "-q", ".")
+        run_cli("scan", example, "--fix", "--unsafe-fixes")
+        fixed = {p: (repo / p).read_bytes() for p in _git(repo, "diff", "--name-only").stdout.split()}
+    finally:
+        os.chdir(cwd)
+    assert applied and applied == fixed
+
+
+def test_seed_service_fixed_reports_only_what_has_no_fix(tmp_path: Path) -> None:
+    target = tmp_path / "seed-service"
+    shutil.copytree(EXAMPLE, target)
+    before = scan([str(target)])
+    code, out, err = run_cli("scan", str(target), "--fix", "--unsafe-fixes", "--format", "json")
+    assert code == 1
+    remaining = json.loads(out)
+    assert "Fixed 13 findings in 3 files; 14 remaining." in err
+    assert len(before.findings) == 26 and len(remaining) == 14
+    assert all(f["fix"] is None for f in remaining)
+    assert {f["rule"] for f in remaining} == {"CL001", "CL002", "CL003", "CL005", "CL006", "CL007", "CL012"}
+    assert [f["message"] for f in remaining if f["rule"] == "CL001"] == ["Redis client `connection` (ioredis): never closed"]
+
+
+def test_sarif_fixes_validate_and_reproduce_the_fix(sarif_validator, tmp_path: Path) -> None:
+    source = FIXTURES / "CL008" / "fix_options.ts"
+    shutil.copy(source, tmp_path / source.name)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, out, err = run_cli("scan", source.name, "--select", "CL008", "--format", "sarif")
+    finally:
+        os.chdir(cwd)
+    log = json.loads(out)
+    assert not list(sarif_validator.iter_errors(log))
+    results = log["runs"][0]["results"]
+    assert all("fixes" in r for r in results)
+    # applying the replacements (line/column in code points) yields the fixed twin
+    lines = source.read_text().split("\n")
+    replacements = [rep for r in results for change in r["fixes"][0]["artifactChanges"] for rep in change["replacements"]]
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    text = source.read_text()
+    for rep in sorted(replacements, key=lambda r: (r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]), reverse=True):
+        region = rep["deletedRegion"]
+        start = offsets[region["startLine"] - 1] + region["startColumn"] - 1
+        end = offsets[region["endLine"] - 1] + region["endColumn"] - 1
+        text = text[:start] + rep.get("insertedContent", {}).get("text", "") + text[end:]
+    assert text == (FIXTURES / "CL008" / "fix_options.fixed.ts").read_text()
+
+
+def test_text_marks_fixable_findings() -> None:
+    code, out, err = run_cli("scan", str(EXAMPLE))
+    assert "CL008 [*] [medium]" in out and "CL003 [*]" not in out
+    assert "[*] 12 fixable with `crashlint scan --fix` (1 more with `--fix --unsafe-fixes`)." in out
+
+
+def test_configured_constant_and_literal(tmp_path: Path) -> None:
+    source = FIXTURES / "CL008" / "fix_requests.py"
+    shutil.copy(source, tmp_path / "calls.py")
+    (tmp_path / "crashlint.toml").write_text('[fix.CL008]\nconstant = "REQUEST_TIMEOUT"\nvalue = "(3.05, 27)"\n')
+    _fix(tmp_path, "calls.py", "CL008")
+    text = (tmp_path / "calls.py").read_text()
+    assert "REQUEST_TIMEOUT = (3.05, 27)  # seconds" in text and "timeout=REQUEST_TIMEOUT" in text
+    shutil.copy(source, tmp_path / "calls.py")
+    (tmp_path / "crashlint.toml").write_text('[fix.CL008]\nconstant = ""\nvalue = "30"\n')
+    _fix(tmp_path, "calls.py", "CL008")
+    text = (tmp_path / "calls.py").read_text()
+    assert "timeout=30" in text and "HTTP_TIMEOUT" not in text
+    (tmp_path / "crashlint.toml").write_text('[fix.CL008]\ntimeout = "30"\n')
+    code, out, err = _fix(tmp_path, "calls.py", "CL008")
+    assert code == 2 and "fix.CL008.timeout" in err
+
+
+def test_fix_and_diff_do_not_combine() -> None:
+    code, out, err = run_cli("scan", str(EXAMPLE), "--fix", "--diff")
+    assert code == 2 and "cannot be combined" in err
+
+
+def test_bom_and_crlf_survive(tmp_path: Path) -> None:
+    text = 'import Redis from "ioredis";\r\n\r\nexport const r = new Redis();\r\nprocess.on("SIGTERM", () => r.quit());\r\n'
+    (tmp_path / "a.ts").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    _fix(tmp_path, "a.ts", "CL001")
+    after = (tmp_path / "a.ts").read_bytes()
+    assert after.startswith(b"\xef\xbb\xbfimport Redis")
+    assert b'export const r = new Redis();\r\nr.on("error", (err) => {\r\n  console.error(' in after
+    assert b"\n" not in after.replace(b"\r\n", b"")
+
+
+def test_merge_takes_identical_edits_once_and_defers_overlaps() -> None:
+    from crashlint.findings import Finding, Fix, Location
+
+    def finding(subject: str, *edits: Edit) -> Finding:
+        f = Finding("CL008", "s", "medium", "t", "python", Location("a.py", 1, 1, 1, 1), subject, "m", [])
+        f.fix = Fix("t", True, edits)
+        return f
+
+    header = Edit(0, 0, "X = 1\n")
+    a = finding("a", header, Edit(10, 10, ", timeout=X"))
+    b = finding("b", header, Edit(20, 20, ", timeout=X"))
+    c = finding("c", Edit(15, 25, "replaced"))
+    d = finding("d", Edit(10, 10, "!"))
+    edits, applied = _merge([a, b, c, d])
+    assert [f.subject for f in applied] == ["a", "b", "d"]  # c replaces around b's insertion: next pass
+    assert edits.count(header) == 1
+
+
+def test_a_fix_that_breaks_the_code_is_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crashlint.fix import javascript
+
+    monkeypatch.setattr(javascript, "statement_after", lambda source, statement, text, style: [Edit(statement.end_byte, statement.end_byte, "\n}}} oops(")])
+    source = FIXTURES / "CL004" / "fix_workers.ts"
+    shutil.copy(source, tmp_path / source.name)
+    code, out, err = _fix(tmp_path, source.name, "CL004")
+    assert (tmp_path / source.name).read_bytes() == source.read_bytes()
+    assert "would not parse cleanly" in out
+
+
+def test_a_file_edited_during_the_scan_is_left_alone(tmp_path: Path) -> None:
+    source = FIXTURES / "CL008" / "fix_options.ts"
+    shutil.copy(source, tmp_path / source.name)
+    result = _findings(tmp_path, source.name, "CL008")
+    changes, notes = plan_changes(result.findings, result.root, unsafe=False)
+    (tmp_path / source.name).write_text("// edited meanwhile\n")
+    notes = write_changes(changes, result.root)
+    assert (tmp_path / source.name).read_text() == "// edited meanwhile\n"
+    assert "changed during the scan" in notes[0].message
+
+
+SOURCES = [_source_of(p) for p in PAIRS]
+
+
+@st.composite
+def mutated_source(draw) -> tuple[Path, bytes]:
+    path = draw(st.sampled_from(SOURCES))
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    for _ in range(draw(st.integers(0, 3))):
+        index = draw(st.integers(0, len(lines) - 1))
+        kind = draw(st.sampled_from(["delete", "duplicate", "indent", "crlf"]))
+        if kind == "delete":
+            del lines[index]
+        elif kind == "duplicate":
+            lines.insert(index, lines[index])
+        elif kind == "indent":
+            lines[index] = b"    " + lines[index]
+        else:
+            lines[index] += b"\r"
+        if not lines:
+            lines = [b""]
+    return path, b"\n".join(lines)
+
+
+@given(mutated_source())
+def test_fixes_on_mutated_fixtures_keep_the_safety_net(case: tuple[Path, bytes]) -> None:
+    import tempfile
+
+    path, data = case
+    rule = path.parent.name
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / path.name
+        target.write_bytes(data)
+        errors_before = _error_count(data, path.name)
+        _fix(Path(folder), path.name, rule, "--unsafe-fixes")
+        after = target.read_bytes()
+        assert _error_count(after, path.name) <= errors_before
+        _fix(Path(folder), path.name, rule, "--unsafe-fixes")
+        assert target.read_bytes() == after, "a second --fix changed the file"
+        if path.suffix == ".py" and after != data:
+            libcst.parse_module(after.decode("utf-8"))  # libcst only rewrites what it parsed
