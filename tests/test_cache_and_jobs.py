@@ -39,7 +39,7 @@ def test_warm_cache_skips_parsing_and_changed_files_are_parsed_again(tmp_path, m
     monkeypatch.setattr(store, "parse_source", counting)
     warm = scan([str(folder)], cache_dir=str(cache))
     assert parsed == [] and [f.fingerprint for f in warm.findings] == [f.fingerprint for f in cold.findings]
-    (folder / "m002.ts").write_text("export const nothing = 1;\n")
+    (folder / "m002.ts").write_text("import Redis from 'ioredis';\nexport const nothing = 1;\n")
     changed = scan([str(folder)], cache_dir=str(cache))
     assert parsed == ["m002.ts"] and len(changed.findings) == 4
 
@@ -76,3 +76,176 @@ def test_progress_is_reported_per_file_and_the_bar_only_on_a_terminal(tmp_path) 
     assert seen == [(i, 5) for i in range(1, 6)]
     with _progress(io.StringIO()) as progress:  # piped: no bar at all
         assert progress is None
+
+
+# ---- the whole-run result cache and the facts codec ---------------------------------------------
+
+import shutil  # noqa: E402
+from collections import Counter  # noqa: E402
+
+import pytest  # noqa: E402
+
+import crashlint.scan as scan_module  # noqa: E402
+from crashlint.config import Config  # noqa: E402
+from crashlint.facts import codec  # noqa: E402
+from crashlint.parse import parse_file  # noqa: E402
+from crashlint.report import FORMATTERS  # noqa: E402
+
+REDIS_TS = "import Redis from 'ioredis';\nexport const client = new Redis();\n"
+
+
+def _project(tmp_path: Path) -> Path:
+    """The seed service plus a suppression, an unused suppression and a syntax error."""
+    folder = tmp_path / "project"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "src" / "quiet.ts").write_text(
+        "import Redis from 'ioredis';\n// crashlint-disable-next-line CL001 -- closed by the host\n"
+        "export const quiet = new Redis();\n// crashlint-disable-next-line CL008\nexport const x = 1;\n"
+    )
+    (folder / "src" / "broken.ts").write_text("import axios from 'axios';\nexport const f = () => axios.get('/x'\n")
+    return folder
+
+
+@pytest.fixture
+def rules_counter(monkeypatch):
+    """How many times the rules ran (a result-cache hit runs none)."""
+    calls: list[int] = []
+    real = scan_module.run_rules
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "run_rules", counting)
+    return calls
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATTERS))
+def test_warm_rescan_output_is_byte_identical_in_every_format(tmp_path, fmt, rules_counter) -> None:
+    folder = _project(tmp_path)
+    cache = tmp_path / "cache"
+    args = ("scan", str(folder), "--format", fmt, "--report-unused-suppressions")
+    uncached = run_cli(*args, "--no-cache")
+    cold = run_cli(*args, "--cache-dir", str(cache))
+    assert len(rules_counter) == 2 and list(cache.glob("result-*.bin")) and list(cache.glob("facts-*.bin"))
+    warm = run_cli(*args, "--cache-dir", str(cache), "-j", "2")
+    assert len(rules_counter) == 2, "the warm run must reuse the result"
+    assert uncached == cold == warm
+    assert uncached[0] == 1 and uncached[1]
+    if fmt == "text":
+        assert "unused suppression" in uncached[1] + uncached[2] or "broken.ts" in uncached[1] + uncached[2]
+
+
+def test_result_cache_restores_every_scan_result_field(tmp_path, rules_counter) -> None:
+    folder = _project(tmp_path)
+    cache = str(tmp_path / "cache")
+    options = dict(cache_dir=cache, report_unused_suppressions=True)
+    cold = scan([str(folder)], **options)
+    warm = scan([str(folder)], **options)
+    assert len(rules_counter) == 1
+    assert cold.suppressed and cold.notes and cold.findings
+    for name in ("findings", "notes", "suppressed", "baselined", "files_scanned", "tracebacks", "root"):
+        assert getattr(warm, name) == getattr(cold, name), name
+    assert [r.id for r in warm.rules] == [r.id for r in cold.rules]
+    assert warm.sources.lines("src/quiet.ts") == cold.sources.lines("src/quiet.ts")
+
+
+def test_editing_one_file_reparses_only_it_and_reruns_the_rules(tmp_path, monkeypatch, rules_counter) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.ts").write_text(REDIS_TS.replace("client", f"client_{name}"))
+    cache = str(tmp_path / "cache")
+    assert len(scan([str(folder)], cache_dir=cache).findings) == 3
+    parsed: list[str] = []
+    real = store.parse_source
+    monkeypatch.setattr(store, "parse_source", lambda rel, grammar, data: parsed.append(rel) or real(rel, grammar, data))
+    assert len(scan([str(folder)], cache_dir=cache).findings) == 3 and parsed == [] and len(rules_counter) == 1
+    (folder / "b.ts").write_text(REDIS_TS.replace("client", "client_b") + "client_b.on('error', console.error);\n"
+                                 "process.on('SIGTERM', () => client_b.quit());\n")
+    changed = scan([str(folder)], cache_dir=cache)
+    assert parsed == ["b.ts"] and len(rules_counter) == 2
+    assert sorted(f.location.path for f in changed.findings) == ["a.ts", "c.ts"]
+    assert scan([str(folder)], cache_dir=cache, jobs=1).findings == changed.findings and len(rules_counter) == 2
+    (folder / "c.ts").unlink()  # a vanished file changes the file set
+    assert [f.location.path for f in scan([str(folder)], cache_dir=cache).findings] == ["a.ts"]
+    assert parsed == ["b.ts"] and len(rules_counter) == 3
+
+
+def test_options_config_baseline_and_manifests_invalidate_the_result(tmp_path, rules_counter) -> None:
+    folder = _project(tmp_path)
+    cache = str(tmp_path / "cache")
+    base = scan([str(folder)], cache_dir=cache)
+    ids = {f.rule_id for f in base.findings}
+    assert len(ids) > 1 and len(rules_counter) == 1
+    selected = scan([str(folder)], cache_dir=cache, select=["CL001"])
+    assert {f.rule_id for f in selected.findings} == {"CL001"} and len(rules_counter) == 2
+    assert {f.rule_id for f in scan([str(folder)], cache_dir=cache, ignore=["CL001"]).findings} == ids - {"CL001"}
+    severity = scan([str(folder)], cache_dir=cache, config=Config(severity={"CL001": "low"}))
+    assert {f.severity for f in severity.findings if f.rule_id == "CL001"} == {"low"} and len(rules_counter) == 4
+    config_select = scan([str(folder)], cache_dir=cache, config=Config(select=["CL001"]))
+    assert {f.rule_id for f in config_select.findings} == {"CL001"} and len(rules_counter) == 5
+    first = base.findings[0].fingerprint
+    baselined = scan([str(folder)], cache_dir=cache, baseline=Counter({first: 1}))
+    assert baselined.baselined == 1 and len(baselined.findings) == len(base.findings) - 1
+    again = scan([str(folder)], cache_dir=cache, baseline=Counter({first: 1}))  # a hit, the same answer
+    assert again.baselined == 1 and again.findings == baselined.findings and len(rules_counter) == 6
+    unused = scan([str(folder)], cache_dir=cache, report_unused_suppressions=True)
+    assert len(unused.notes) > len(base.notes) and len(rules_counter) == 7
+    package = folder / "package.json"
+    package.write_text(package.read_text().replace('"name"', '"description": "changed",\n  "name"', 1))
+    scan([str(folder)], cache_dir=cache)
+    assert len(rules_counter) == 8, "a manifest the project reads is part of the key"
+    same = scan([str(folder)], cache_dir=cache)
+    assert same.findings == base.findings and len(rules_counter) == 8
+
+
+def test_in_project_paths_are_part_of_the_key(tmp_path, monkeypatch, rules_counter) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ts").write_text(REDIS_TS.replace("client", f"client_{name}"))
+    monkeypatch.chdir(tmp_path)
+    cache = str(tmp_path / "cache")
+    only_a = scan(["a.ts"], in_project=True, cache_dir=cache)
+    only_b = scan(["b.ts"], in_project=True, cache_dir=cache)
+    assert [f.location.path for f in only_a.findings] == ["a.ts"] and [f.location.path for f in only_b.findings] == ["b.ts"]
+    assert len(rules_counter) == 2
+
+
+def test_corrupt_or_foreign_cache_files_are_ignored(tmp_path, rules_counter) -> None:
+    folder = _project(tmp_path)
+    cache = tmp_path / "cache"
+    cold = scan([str(folder)], cache_dir=str(cache))
+    files = sorted(cache.glob("*.bin"))
+    assert [f.name.split("-")[0] for f in files] == ["facts", "result"]
+    for damage in (lambda b: b[: len(b) // 2], lambda b: b[:-1] + bytes([b[-1] ^ 1]), lambda b: b"garbage", lambda b: b""):
+        for entry in files:
+            entry.write_bytes(damage(entry.read_bytes()))
+        again = scan([str(folder)], cache_dir=str(cache))
+        assert again.findings == cold.findings and again.notes == cold.notes
+    (cache / "ab").mkdir()  # a folder of the old pickle-per-file format is cleaned away
+    (cache / "ab" / "abcdef").write_bytes(b"old")
+    (folder / "src" / "new.ts").write_text(REDIS_TS)
+    scan([str(folder)], cache_dir=str(cache))
+    assert not (cache / "ab").exists()
+
+
+def test_unwritable_cache_never_fails_a_scan(tmp_path) -> None:
+    folder = _many_files(tmp_path / "src", 3) if (tmp_path / "src").mkdir() is None else None
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    assert len(scan([str(folder)], cache_dir=str(blocker)).findings) == 3
+    assert len(scan([str(folder)], cache_dir=str(blocker), jobs=2).findings) == 3
+
+
+def test_codec_round_trips_every_fixture() -> None:
+    fixtures = sorted(p for p in (Path(__file__).parent / "fixtures").rglob("*") if p.suffix in (".ts", ".js", ".py", ".tsx"))
+    assert len(fixtures) > 20
+    for path in fixtures:
+        from crashlint.languages import grammar_for
+
+        parsed = parse_file(str(path), path.name, grammar_for(path.name))
+        decoded = codec.decode(codec.encode(parsed))
+        assert decoded == parsed, path
+        if parsed.facts is not None:
+            assert all(type(a) is type(b) for a, b in zip(decoded.facts.calls, parsed.facts.calls))
+            assert all(type(d.value) is type(e.value) for d, e in zip(decoded.facts.decls, parsed.facts.decls))

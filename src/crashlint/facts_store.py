@@ -1,29 +1,151 @@
 """Per-file facts for a whole scan: from the cache when the content is unchanged, otherwise parsed —
 in worker processes when there are many files. Output is identical to a serial run: results are
-collected in discovery order, whatever order the workers finish in."""
+collected in discovery order, whatever order the workers finish in.
+
+The cache is one file per scan root in the cache folder (`facts-<root hash>.bin`): a header
+(magic, format, CRC-32 of the payload) and a marshal'd dict `relative path → (content digest,
+encoded Parsed)` (see crashlint.facts.codec). One read and one decode per scan instead of a
+pickle per file; workers hand the parent the same encoded bytes, so nothing is encoded twice.
+A file is only rewritten when something changed. Anything unreadable is ignored: the scan parses.
+"""
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import marshal
 import os
-import pickle
-from collections.abc import Callable
+import re
+import shutil
+import sys
+import zlib
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from crashlint import __version__
 from crashlint.discover import SourceFile
+from crashlint.facts import codec
 from crashlint.parse import Parsed, parse_source
 
 PARALLEL_MIN_FILES = 64  # below this, starting processes costs more than it saves
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 1: one pickle per file in xx/<sha256>; 2: one marshal pack per scan root
+MAGIC = b"CRASHLINT-FACTS\n"
+LEGACY_ENTRY_DIR = re.compile(r"[0-9a-f]{2}")  # format 1 folders, removed when a pack is written
 
 
-def _cache_key(grammar: str, rel_path: str, data: bytes) -> str:
-    digest = hashlib.sha256()
-    for part in (f"{CACHE_FORMAT}:{__version__}:{grammar}:{rel_path}".encode(), data):
-        digest.update(part)
+def content_digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def read_digests(sources: list[SourceFile]) -> list[bytes | None]:
+    """The content digest of each file; None when it cannot be read (parsing words the note)."""
+    digests: list[bytes | None] = []
+    for source in sources:
+        try:
+            with open(source.abs_path, "rb") as handle:
+                digests.append(content_digest(handle.read()))
+        except OSError:
+            digests.append(None)
+    return digests
+
+
+@cache
+def code_fingerprint() -> str:
+    """What the facts (and a scan's results) depend on besides the files: crashlint's version and
+    code (sizes and mtimes of its modules, so an edited checkout never reads stale facts), the rule
+    pack's text, the tree-sitter bindings and grammars, the cache and codec formats."""
+    import tree_sitter
+    import tree_sitter_javascript
+    import tree_sitter_python
+    import tree_sitter_typescript
+
+    from crashlint.rulepack import rules_dir
+
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{codec.FORMAT}:{__version__}:{sys.version}".encode())
+    package = Path(__file__).resolve().parent
+    trees = [package] + [
+        Path(m.__file__).resolve().parent
+        for m in (tree_sitter, tree_sitter_javascript, tree_sitter_python, tree_sitter_typescript)
+        if getattr(m, "__file__", None)
+    ]
+    for tree in trees:
+        for folder, dirs, files in os.walk(tree):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".py", ".so", ".pyd", ".toml")):
+                    path = os.path.join(folder, name)
+                    try:
+                        stat = os.stat(path)
+                    except OSError:
+                        continue
+                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    try:
+        for entry in sorted(rules_dir().iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".toml"):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    except Exception:  # noqa: BLE001 - a broken rule pack is reported by load_rules, not here
+        digest.update(b"no rule pack")
     return digest.hexdigest()
+
+
+def pack_path(cache_dir: str, root: str | None, kind: str = "facts") -> Path:
+    """`<kind>-<hash of the scan root>.bin` in the cache folder."""
+    name = hashlib.sha256((root or "").encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return Path(cache_dir, f"{kind}-{name}.bin")
+
+
+def read_blob(path: Path, magic: bytes, fingerprint: str) -> object | None:
+    """The marshal'd payload of a cache file written by `write_blob`, or None (absent, another
+    format, another crashlint, corrupt)."""
+    head = magic + fingerprint.encode() + b"\n"
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if not data.startswith(head) or len(data) < len(head) + 4:
+        return None
+    view = memoryview(data)
+    crc = int.from_bytes(view[len(head) : len(head) + 4], "little")
+    payload = view[len(head) + 4 :]
+    if zlib.crc32(payload) != crc:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def write_blob(path: Path, magic: bytes, fingerprint: str, payload: object) -> bool:
+    """Write atomically (concurrent scans never read half a file); False if it cannot be written."""
+    try:
+        data = marshal.dumps(payload, codec.MARSHAL_VERSION)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            handle.write(magic + fingerprint.encode() + b"\n")
+            handle.write(zlib.crc32(data).to_bytes(4, "little"))
+            handle.write(data)
+        os.replace(temporary, path)
+        return True
+    except (OSError, ValueError):
+        return False  # a read-only checkout still scans, uncached
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Decoding a large project allocates a million small objects: collecting cycles among them
+    (there are none) triples the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _read(source: SourceFile) -> bytes | Parsed:
@@ -36,55 +158,139 @@ def _read(source: SourceFile) -> bytes | Parsed:
         return parse_file(source.abs_path, source.rel_path, source.grammar)  # it words the note
 
 
-def _load_one(source: SourceFile, cache_dir: str | None) -> Parsed:
+def _parse_one(source: SourceFile, encode: bool) -> tuple[bytes | None, bytes | Parsed]:
+    """(content digest or None, encoded Parsed — or the Parsed itself when not encoded)."""
     data = _read(source)
     if isinstance(data, Parsed):
-        return data
-    if cache_dir is None:
-        return parse_source(source.rel_path, source.grammar, data)
-    key = _cache_key(source.grammar, source.rel_path, data)
-    entry = Path(cache_dir, key[:2], key)
-    try:
-        with open(entry, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError):
-        pass  # absent or unreadable: parse again
+        return None, data
     parsed = parse_source(source.rel_path, source.grammar, data)
-    if parsed.traceback is None:  # never cache an internal error
+    if encode:
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            temporary = entry.with_suffix(f".{os.getpid()}.tmp")
-            with open(temporary, "wb") as handle:
-                pickle.dump(parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, entry)  # atomic: concurrent scans never read half a file
-        except OSError:
-            pass  # a read-only checkout still scans, uncached
-    return parsed
+            return content_digest(data), codec.encode(parsed)
+        except (ValueError, TypeError):
+            pass  # a field marshal cannot store: hand the object over as it is, uncached
+    return content_digest(data), parsed
 
 
-def _load_chunk(args: tuple[list[SourceFile], str | None]) -> list[Parsed]:
-    sources, cache_dir = args
-    return [_load_one(source, cache_dir) for source in sources]
+def _parse_chunk(sources: list[SourceFile]) -> list[tuple[bytes | None, bytes | Parsed]]:
+    return [_parse_one(source, True) for source in sources]
 
 
 def load_facts(
-    sources: list[SourceFile], cache_dir: str | None, jobs: int, progress: Callable[[int, int], None] | None = None
+    sources: list[SourceFile],
+    cache_dir: str | None,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    root: str | None = None,
+    digests: list[bytes | None] | None = None,
 ) -> list[Parsed]:
-    """Parsed results in the order of `sources`; `progress(done, total)` after each file or chunk."""
+    """Parsed results in the order of `sources`; `progress(done, total)` after each file or chunk.
+
+    `digests` (from `read_digests`, optional) are updated in place to the content actually parsed,
+    should a file change during the scan. `root` names the cache file and lets entries of files
+    outside this scan survive it while they exist."""
     report = progress or (lambda done, total: None)
-    results: list[Parsed] = []
-    if jobs <= 1 or len(sources) < PARALLEL_MIN_FILES:
-        for source in sources:
-            results.append(_load_one(source, cache_dir))
-            report(len(results), len(sources))
-        return results
-    size = max(8, len(sources) // (jobs * 8))
-    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk in pool.map(_load_chunk, [(chunk, cache_dir) for chunk in chunks]):
-            results.extend(chunk)
-            report(len(results), len(sources))
-    return results
+    total = len(sources)
+    results: list[Parsed | None] = [None] * total
+    blobs: list[bytes | None] = [None] * total
+    entries: dict = {}
+    fingerprint = ""
+    if cache_dir is not None:
+        fingerprint = code_fingerprint()
+        if digests is None:
+            digests = read_digests(sources)
+        loaded = read_blob(pack_path(cache_dir, root), MAGIC, fingerprint)
+        entries = loaded if isinstance(loaded, dict) else {}
+    missing: list[int] = []
+    with no_gc():
+        for i, source in enumerate(sources):
+            entry = entries.get(source.rel_path)
+            if digests is not None and digests[i] is not None and type(entry) is tuple and len(entry) == 2 and entry[0] == digests[i]:
+                try:
+                    results[i] = codec.decode(entry[1])
+                    blobs[i] = entry[1]
+                    continue
+                except Exception:  # noqa: BLE001 - a corrupt entry: parse the file again
+                    pass
+            missing.append(i)
+    if jobs <= 1 or len(missing) < PARALLEL_MIN_FILES:
+        for i in range(total):
+            if results[i] is None:
+                digest, parsed = _parse_one(sources[i], False)
+                assert isinstance(parsed, Parsed)
+                results[i] = parsed
+                if cache_dir is not None and digest is not None and parsed.traceback is None:
+                    try:
+                        blobs[i] = codec.encode(parsed)
+                    except (ValueError, TypeError):
+                        pass  # not cacheable
+                _note_digest(digests, i, digest)
+            report(i + 1, total)
+    else:
+        done = total - len(missing)
+        if done:
+            report(done, total)
+        size = max(8, len(missing) // (jobs * 8))
+        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for indexes, outcomes in zip(chunks, pool.map(_parse_chunk, [[sources[i] for i in c] for c in chunks])):
+                with no_gc():
+                    for i, (digest, outcome) in zip(indexes, outcomes):
+                        parsed = codec.decode(outcome) if isinstance(outcome, bytes) else outcome
+                        results[i] = parsed
+                        if isinstance(outcome, bytes) and digest is not None and parsed.traceback is None:
+                            blobs[i] = outcome
+                        _note_digest(digests, i, digest)
+                done += len(indexes)
+                report(done, total)
+    if cache_dir is not None:
+        _save(cache_dir, root, fingerprint, sources, digests, blobs, entries, bool(missing))
+    return results  # type: ignore[return-value]
+
+
+def _note_digest(digests: list[bytes | None] | None, i: int, digest: bytes | None) -> None:
+    if digests is not None:
+        digests[i] = digest  # what was parsed, should the file have changed since it was hashed
+
+
+def _save(
+    cache_dir: str,
+    root: str | None,
+    fingerprint: str,
+    sources: list[SourceFile],
+    digests: list[bytes | None] | None,
+    blobs: list[bytes | None],
+    old: dict,
+    parsed_any: bool,
+) -> None:
+    """Write the pack when it would differ: files parsed, or entries of vanished files to drop.
+    Entries of files outside this scan (another subset of the same root) are kept while they exist."""
+    fresh: dict[str, tuple[bytes, bytes]] = {}
+    for i, source in enumerate(sources):
+        blob = blobs[i]
+        if blob is not None and digests is not None and digests[i] is not None:
+            fresh[source.rel_path] = (digests[i], blob)  # type: ignore[assignment]
+    for rel_path, entry in old.items():
+        if rel_path in fresh or type(rel_path) is not str:
+            continue
+        if root is not None and type(entry) is tuple and os.path.isfile(os.path.join(root, rel_path)):
+            fresh[rel_path] = entry
+    if not parsed_any and fresh.keys() == old.keys():
+        return  # nothing new: the file on disk already says all this
+    if write_blob(pack_path(cache_dir, root), MAGIC, fingerprint, fresh):
+        _remove_legacy_entries(cache_dir)
+
+
+def _remove_legacy_entries(cache_dir: str) -> None:
+    """Format 1 wrote a pickle per file in two-hex-digit folders: nothing reads them any more."""
+    try:
+        names = os.listdir(cache_dir)
+    except OSError:
+        return
+    for name in names:
+        if LEGACY_ENTRY_DIR.fullmatch(name) and os.path.isdir(os.path.join(cache_dir, name)):
+            shutil.rmtree(os.path.join(cache_dir, name), ignore_errors=True)
 
 
 def default_jobs() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections import Counter
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from crashlint.engine.run import run_rules
 from crashlint.filters import apply_filters
 from crashlint.findings import SEVERITY_RANK, Finding, Note
 from crashlint.facts_store import load_facts
+from crashlint import result_cache
 from crashlint.project import Project
 from crashlint.rulepack import Rule, load_rules
 from crashlint.source import SourceCache
@@ -82,8 +84,14 @@ def scan(
     found = discover(paths, respect_gitignore=respect_gitignore and config.respect_gitignore,
                      exclude=(exclude or []) + config.exclude)
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
+    run_cache = result_cache.open_run(  # src/crashlint/result_cache.py: the key covers every input
+        cache_dir, found, rules=rules, config=config, baseline=baseline, report_unused=report_unused_suppressions,
+        only_paths=only_paths, options={"env": os.environ.get("CRASHLINT_NO_PREFILTER")},
+    )
+    if run_cache is not None and run_cache.restore(result):
+        return result  # nothing that can change a finding changed since the last run
     facts = []
-    for parsed in load_facts(found.files, cache_dir, jobs, progress):
+    for parsed in load_facts(found.files, cache_dir, jobs, progress, **(run_cache.facts_args(found.files) if run_cache else {"root": found.root})):
         result.notes.extend(parsed.notes)
         if parsed.traceback:
             result.tracebacks.append(parsed.traceback)
@@ -103,6 +111,8 @@ def scan(
     result.notes.extend(run.notes)
     result.tracebacks.extend(run.tracebacks)
     result.notes.sort()
+    if run_cache is not None:
+        run_cache.store(result)
     return result
 
 

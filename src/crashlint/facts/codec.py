@@ -1,0 +1,120 @@
+"""A compact encoding of a file's parse result (`Parsed`: `FileFacts`, notes, traceback) as plain
+tuples, lists and dicts, serialised with `marshal`: the facts cache and the worker → parent
+transfer use it instead of pickling dataclasses (issue 6).
+
+The fact dataclasses stay the in-memory model. Encoders and decoders are generated from their
+fields; frozen slotted classes are rebuilt through their slot descriptors, which is about twice as
+fast as their `__init__` (that calls `object.__setattr__` per field). `FORMAT` changes whenever a
+field is added, removed or renamed, so a cache written by another layout is never read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import marshal
+import sys
+
+from crashlint.facts.model import Arg, Assignment, Call, Decl, Export, FileFacts, Function, Value
+from crashlint.findings import Note
+from crashlint.parse import Parsed
+from crashlint.suppressions import Suppression
+
+CODEC_VERSION = 1
+MARSHAL_VERSION = 4
+
+# How each field that holds fact objects is encoded; other fields are plain data, stored as they are.
+NESTED: dict[type, dict[str, tuple[str, type]]] = {
+    Arg: {"values": ("tuple", Arg)},
+    Value: {"arg": ("optional", Arg)},
+    Decl: {"value": ("one", Value)},
+    Call: {"args": ("tuple", Arg), "keywords": ("pairs", Arg)},
+    Function: {},
+    Export: {},
+    Assignment: {"value": ("one", Arg)},
+    Suppression: {},
+    Note: {},
+    FileFacts: {
+        "decls": ("list", Decl),
+        "calls": ("list", Call),
+        "exports": ("list", Export),
+        "assignments": ("list", Assignment),
+        "functions": ("dict", Function),
+        "suppressions": ("list", Suppression),
+        "members": ("triples", Arg),  # (scopes, path, Arg)
+    },
+}
+ORDER = [Arg, Value, Decl, Call, Function, Export, Assignment, Suppression, Note, FileFacts]
+
+
+def _signature() -> str:
+    parts = [f"codec {CODEC_VERSION} marshal {MARSHAL_VERSION} python {sys.version_info[:2]}"]
+    for cls in ORDER:
+        parts.append(cls.__name__ + ":" + ",".join(f.name for f in dataclasses.fields(cls)))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+FORMAT = _signature()  # part of every cache key and cache file header
+
+
+def _expression(kind: str, target: type, value: str, direction: str) -> str:
+    fn = f"{direction}_{target.__name__}"
+    return {
+        "one": f"{fn}({value})",
+        "optional": f"(None if {value} is None else {fn}({value}))",
+        "tuple": f"(tuple([{fn}(x) for x in {value}]) if {value} else ())",
+        "list": f"[{fn}(x) for x in {value}]",
+        "pairs": f"(tuple([(k, {fn}(v)) for k, v in {value}]) if {value} else ())",
+        "dict": f"{{k: {fn}(v) for k, v in {value}.items()}}",
+        "triples": f"[(s, p, {fn}(a)) for s, p, a in {value}]",
+    }[kind]
+
+
+def _generate() -> dict[str, object]:
+    """`enc_<Class>(obj) -> tuple` and `dec_<Class>(tuple) -> obj` for every class in ORDER."""
+    namespace: dict[str, object] = {"new": object.__new__}
+    lines: list[str] = []
+    for cls in ORDER:
+        name = cls.__name__
+        fields = [f.name for f in dataclasses.fields(cls)]
+        nested = NESTED[cls]
+        namespace[f"cls_{name}"] = cls
+        items = [_expression(*nested[f], f"o.{f}", "enc") if f in nested else f"o.{f}" for f in fields]
+        lines.append(f"def enc_{name}(o):\n    return ({', '.join(items)},)\n")
+        values = [_expression(*nested[f], f"t[{i}]", "dec") if f in nested else f"t[{i}]" for i, f in enumerate(fields)]
+        params = dataclasses.fields(cls)
+        if cls.__dataclass_params__.frozen and hasattr(cls, "__slots__"):  # type: ignore[attr-defined]
+            for i, f in enumerate(params):
+                namespace[f"set_{name}_{i}"] = cls.__dict__[f.name].__set__
+            body = "".join(f"    set_{name}_{i}(o, {v})\n" for i, v in enumerate(values))
+            lines.append(f"def dec_{name}(t):\n    o = new(cls_{name})\n{body}    return o\n")
+        elif not nested:
+            lines.append(f"def dec_{name}(t):\n    return cls_{name}(*t)\n")
+        else:
+            lines.append(f"def dec_{name}(t):\n    return cls_{name}({', '.join(values)})\n")
+    exec(compile("\n".join(lines), f"<crashlint codec {FORMAT}>", "exec"), namespace)  # noqa: S102 - our own source
+    return namespace
+
+
+_CODE = _generate()
+_encode_facts = _CODE["enc_FileFacts"]
+_decode_facts = _CODE["dec_FileFacts"]
+_encode_note = _CODE["enc_Note"]
+_decode_note = _CODE["dec_Note"]
+
+
+def encode(parsed: Parsed) -> bytes:
+    """`Parsed` → bytes. Raises ValueError if a field holds something marshal cannot store."""
+    facts = None if parsed.facts is None else _encode_facts(parsed.facts)  # type: ignore[operator]
+    notes = [_encode_note(n) for n in parsed.notes]  # type: ignore[operator]
+    return marshal.dumps((facts, notes, parsed.traceback), MARSHAL_VERSION)
+
+
+def decode(data: bytes) -> Parsed:
+    """bytes → `Parsed`. Raises (EOFError, ValueError, TypeError, IndexError, …) on data it did not write."""
+    facts, notes, traceback = marshal.loads(data)
+    return Parsed(
+        None if facts is None else _decode_facts(facts),  # type: ignore[operator]
+        [_decode_note(n) for n in notes],  # type: ignore[operator]
+        traceback,
+    )

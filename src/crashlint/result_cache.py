@@ -1,0 +1,183 @@
+"""The whole-run result cache (issue 6): a re-scan whose inputs are all unchanged reuses the last
+run's results instead of building the project model and running the rules.
+
+The key covers everything a finding, a note or a hidden finding can depend on: the scan root, every
+discovered file with its content digest (in discovery order), crashlint's code, version and rule
+pack (`facts_store.code_fingerprint`), the selected rules, the effective configuration, the
+manifests the project reads (package.json, pyproject.toml, requirements*.txt, tsconfig/jsconfig of
+every folder holding a discovered file and its ancestors), the baseline's contents and every scan
+option that changes the results. Formatters read source lines lazily from disk (SourceCache): the
+files are the ones hashed, so they read the same lines.
+
+One file per scan root beside the facts (`result-<root hash>.bin`), holding the last key and its
+results. Reading or writing it never fails a scan: anything unexpected is a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import posixpath
+from collections import Counter
+
+from crashlint.config import Config
+from crashlint.dependencies import read_manifests
+from crashlint.discover import Discovery
+from crashlint.facts_store import code_fingerprint, pack_path, read_blob, read_digests, write_blob
+from crashlint.findings import Edit, Finding, Fix, Location, Note, Related
+from crashlint.rulepack import Rule
+
+RESULT_FORMAT = 1
+MAGIC = b"CRASHLINT-RESULT\n"
+CLASSES = {cls.__name__: cls for cls in (Finding, Location, Related, Note, Fix, Edit)}
+# ScanResult fields rebuilt on every run rather than stored
+NOT_STORED = ("root", "rules", "sources", "notes", "tracebacks")
+
+
+def _encode(value: object) -> object:
+    """Findings and notes as marshal-able data: a dataclass is a tuple tagged "\\0<class name>"."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if CLASSES.get(name) is not type(value):
+            raise ValueError(f"cannot store a {name} in the result cache")
+        return ("\0" + name, *(_encode(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, tuple):
+        return tuple(_encode(v) for v in value)
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], str) and value[0].startswith("\0"):
+            return CLASSES[value[0][1:]](*(_decode(v) for v in value[1:]))
+        return tuple(_decode(v) for v in value)
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    return value
+
+
+def _canonical(value: object) -> object:
+    """A repr-stable form: sets sorted (their order varies between processes), dicts in order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, tuple((f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value)))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(_canonical(v)) for v in value)))
+    if isinstance(value, dict):
+        return ("dict", tuple((_canonical(k), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+class RunCache:
+    """One scan's view of the result cache: its key, the file digests, and the files' facts args."""
+
+    def __init__(self, cache_dir: str, found: Discovery, key: str, digests: list[bytes | None]) -> None:
+        self.cache_dir = cache_dir
+        self.found = found
+        self.key = key
+        self.digests = {source.rel_path: digest for source, digest in zip(found.files, digests)}
+        self.path = pack_path(cache_dir, found.root, "result")
+        self.parsed_digests: list[tuple[list, list]] = []
+
+    def restore(self, result) -> bool:
+        """Fill `result` (a ScanResult holding the discovery notes) from the cache; False on a miss."""
+        try:
+            payload = read_blob(self.path, MAGIC, code_fingerprint())
+            if not isinstance(payload, tuple) or len(payload) != 2 or payload[0] != self.key:
+                return False
+            stored = _decode(payload[1])
+            assert isinstance(stored, dict)
+            fields = {f.name for f in dataclasses.fields(result)}
+            values = {name: stored[name] for name in fields - set(NOT_STORED)}
+            notes = list(stored["notes"])
+            if not all(isinstance(n, Note) for n in notes):
+                return False
+        except Exception:  # noqa: BLE001 - a cache we cannot use is a miss, never an error
+            return False
+        for name, value in values.items():
+            setattr(result, name, value)
+        result.notes = sorted(result.notes + notes)
+        from crashlint.source import SourceCache
+
+        result.sources = SourceCache(result.root)
+        return True
+
+    def facts_args(self, sources: list) -> dict:
+        """Keyword arguments for `facts_store.load_facts` over `sources` (a subset of the files):
+        digests already read, and the scan root. The digests come back updated."""
+        digests = [self.digests.get(source.rel_path) for source in sources]
+        self.parsed_digests.append((sources, digests))
+        return {"root": self.found.root, "digests": digests}
+
+    def store(self, result) -> None:
+        """Save `result` under the key, unless a rule or file failed (internal errors are re-run)
+        or a file changed while it was scanned."""
+        if result.tracebacks:
+            return
+        for sources, digests in self.parsed_digests:
+            if any(self.digests.get(source.rel_path) != digest for source, digest in zip(sources, digests)):
+                return  # the key describes other contents than those analysed
+        discovered = Counter(self.found.notes)
+        notes = []
+        for note in result.notes:
+            if discovered[note] > 0:
+                discovered[note] -= 1  # discovery notes are recomputed on every run
+            else:
+                notes.append(note)
+        stored = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name not in NOT_STORED}
+        stored["notes"] = notes
+        try:
+            payload = (self.key, _encode(stored))
+        except (ValueError, TypeError):
+            return
+        write_blob(self.path, MAGIC, code_fingerprint(), payload)
+
+
+def open_run(
+    cache_dir: str | None,
+    found: Discovery,
+    *,
+    rules: list[Rule],
+    config: Config,
+    baseline: Counter | None,
+    report_unused: bool,
+    only_paths: set[str] | None,
+    options: dict | None = None,
+) -> RunCache | None:
+    """The run's cache handle, or None without a cache folder (or if the key cannot be made).
+    Call before the filters: they consume the baseline."""
+    if cache_dir is None:
+        return None
+    try:
+        from crashlint.scan import ScanResult
+
+        result_fields = tuple(f.name for f in dataclasses.fields(ScanResult))
+        digests = read_digests(found.files)
+        manifests = read_manifests(found.root, {posixpath.dirname(f.rel_path) for f in found.files})
+        parts = (
+            RESULT_FORMAT,
+            code_fingerprint(),
+            found.root,
+            tuple((f.rel_path, f.grammar, f.abs_path) for f in found.files),
+            tuple(d.hex() if d is not None else None for d in digests),
+            tuple(rule.id for rule in rules),
+            _canonical(config),
+            None if baseline is None else tuple(sorted(baseline.items())),
+            bool(report_unused),
+            None if only_paths is None else tuple(sorted(only_paths)),
+            _canonical(manifests),
+            result_fields,
+            tuple(sorted((k, repr(v)) for k, v in (options or {}).items())),
+            tuple((name, tuple(f.name for f in dataclasses.fields(cls))) for name, cls in CLASSES.items()),
+        )
+        key = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    except Exception:  # noqa: BLE001 - no key, no cache: the scan runs as usual
+        return None
+    return RunCache(cache_dir, found, key, digests)
