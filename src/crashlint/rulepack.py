@@ -108,6 +108,18 @@ def _require(data: dict, key: str, kind: type, where: str):
     return value
 
 
+def _check_prefilter(spec: Any, where: str) -> None:
+    """`prefilter.requires` / `.exported` / `.javascript` / `.python`: lists of byte literals
+    (src/crashlint/prefilter.py)."""
+    if not isinstance(spec, dict):
+        raise RulePackError(f"{where}: 'prefilter' must be a table of literal lists")
+    for key, literals in spec.items():
+        if key not in ("requires", "exported", "javascript", "python"):
+            raise RulePackError(f"{where}: unknown prefilter key '{key}' (requires, exported, javascript, python)")
+        if not isinstance(literals, list) or not all(isinstance(x, str) and x.removeprefix("(?i)") for x in literals):
+            raise RulePackError(f"{where}: prefilter.{key} must be a list of non-empty strings")
+
+
 def load_rule(path: Path | Any, text: str) -> Rule:
     where = getattr(path, "name", str(path))
     try:
@@ -145,6 +157,7 @@ def load_rule(path: Path | Any, text: str) -> Rule:
     for role in roles:
         if role not in ROLES:
             raise RulePackError(f"{where}: unknown role '{role}' (one of {', '.join(ROLES)})")
+    _check_prefilter(data.get("prefilter", {}), where)
     core = set(REQUIRED_KEYS) | {"tags", "roles"}
     return Rule(
         id=data["id"],

@@ -17,6 +17,7 @@ from crashlint.filters import apply_filters
 from crashlint.findings import SEVERITY_RANK, Finding, Note
 from crashlint.facts_store import load_facts
 from crashlint import result_cache
+from crashlint.prefilter import prefilter as run_prefilter
 from crashlint.project import Project
 from crashlint.rulepack import Rule, load_rules
 from crashlint.source import SourceCache
@@ -28,7 +29,8 @@ class ScanResult:
     rules: list[Rule]
     findings: list[Finding] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-    files_scanned: int = 0
+    files_scanned: int = 0  # every discovered file, parsed or skipped by the prefilter
+    files_skipped: int = 0  # not parsed: the prefilter found they cannot change a finding
     sources: SourceCache | None = None
     tracebacks: list[str] = field(default_factory=list)  # internal errors: exit code 2, --verbose
     suppressed: list[tuple[Finding, str]] = field(default_factory=list)  # hidden inline, with reasons
@@ -67,6 +69,7 @@ def scan(
     cache_dir: str | None = None,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    prefilter: bool | None = None,
 ) -> ScanResult:
     """Run the pipeline. `in_project`: the paths are files (pre-commit passes the changed ones);
     analyse the whole project around them, from the working directory, and report only on them."""
@@ -86,12 +89,17 @@ def scan(
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
     run_cache = result_cache.open_run(  # src/crashlint/result_cache.py: the key covers every input
         cache_dir, found, rules=rules, config=config, baseline=baseline, report_unused=report_unused_suppressions,
-        only_paths=only_paths, options={"env": os.environ.get("CRASHLINT_NO_PREFILTER")},
+        only_paths=only_paths, options={"prefilter": prefilter, "env": os.environ.get("CRASHLINT_NO_PREFILTER")},
     )
     if run_cache is not None and run_cache.restore(result):
         return result  # nothing that can change a finding changed since the last run
-    facts = []
-    for parsed in load_facts(found.files, cache_dir, jobs, progress, **(run_cache.facts_args(found.files) if run_cache else {"root": found.root})):
+    to_parse, stubs = found.files, []
+    if prefilter if prefilter is not None else not os.environ.get("CRASHLINT_NO_PREFILTER"):
+        filtered = run_prefilter(found.files, rules, found.root)  # src/crashlint/prefilter.py
+        to_parse, stubs = filtered.keep, filtered.stubs
+    result.files_skipped = len(stubs)
+    facts = list(stubs)  # empty facts: their paths still resolve
+    for parsed in load_facts(to_parse, cache_dir, jobs, progress, **(run_cache.facts_args(to_parse) if run_cache else {"root": found.root})):
         result.notes.extend(parsed.notes)
         if parsed.traceback:
             result.tracebacks.append(parsed.traceback)
