@@ -174,7 +174,9 @@ def scan(
             fix_notes = attach_fixes(result.findings, result.rules, result.root, config.fix, unsafe_fixes)
         if diff:
             changes, notes = plan_changes(result.findings, result.root, unsafe_fixes)
-            sys.stdout.write(unified_diff(changes, os.path.relpath(result.root)))
+            prefix = os.path.relpath(result.root)
+            # paths from the working directory (`git apply` there); from the scan root when it is elsewhere
+            sys.stdout.write(unified_diff(changes, "" if prefix.startswith("..") else prefix))
             for note in [*fix_notes, *notes]:
                 typer.echo(f"note: {note.path}: {note.message}", err=True)
             applied = [f for change in changes for f in change.fixes]
