@@ -327,3 +327,17 @@ def test_fixes_on_mutated_fixtures_keep_the_safety_net(case: tuple[Path, bytes])
         assert target.read_bytes() == after, "a second --fix changed the file"
         if path.suffix == ".py" and after != data:
             libcst.parse_module(after.decode("utf-8"))  # libcst only rewrites what it parsed
+
+
+def test_pre_commit_fixes_only_the_files_it_is_given(tmp_path: Path) -> None:
+    for name in ("a.ts", "b.ts"):
+        (tmp_path / name).write_text(f"export async function {name[0]}(u: string) {{ return fetch(u); }}\n")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, out, err = run_cli("scan", "--in-project", "a.ts", "--fix")
+    finally:
+        os.chdir(cwd)
+    assert code == 0 and "Fixed 1 finding in 1 file; 0 remaining." in err
+    assert "AbortSignal.timeout" in (tmp_path / "a.ts").read_text()
+    assert "AbortSignal" not in (tmp_path / "b.ts").read_text()
