@@ -17,7 +17,7 @@ from pathlib import Path
 
 import libcst
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crashlint.findings import Edit
@@ -310,6 +310,7 @@ def mutated_source(draw) -> tuple[Path, bytes]:
     return path, b"\n".join(lines)
 
 
+@settings(max_examples=20, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_source())
 def test_fixes_on_mutated_fixtures_keep_the_safety_net(case: tuple[Path, bytes]) -> None:
     import tempfile
