@@ -11,7 +11,6 @@ import tree_sitter
 from crashlint.facts.model import MODULE_SCOPE, Span
 
 
-
 def record_await(facts, scope: int, line: int, guarded: bool) -> None:
     """Count an `await` in its function, remembering the first one no `try`/`catch` guards."""
     function = facts.functions.get(scope)
@@ -30,18 +29,22 @@ def scope_id(node: tree_sitter.Node) -> int:
     return node.start_byte + 1
 
 
+_SOURCE: list[bytes] = [b""]  # the file being extracted (one at a time per process)
+WINDOW = 400  # bytes of an expression short_text looks at
+
+
 def text(node: tree_sitter.Node | None) -> str:
-    if node is None or node.text is None:
+    if node is None:
         return ""
-    return node.text.decode("utf-8", "replace")
+    whole = _SOURCE[0]
+    if whole:  # slicing the file is cheaper than `node.text` (a memoryview copy per call)
+        return whole[node.start_byte : node.end_byte].decode("utf-8", "replace")
+    raw = node.text
+    return "" if raw is None else raw.decode("utf-8", "replace")
 
 
 SHORT_LIMIT = 72
 _CHAIN_BREAK = re.compile(r"\s*\n\s*(?=[.?])")  # `axios\n  .create()` → `axios.create()`
-
-
-_SOURCE: list[bytes] = [b""]  # the file being extracted (one at a time per process)
-WINDOW = 400  # bytes of an expression short_text looks at
 
 
 def set_source(source: bytes) -> None:
@@ -53,8 +56,20 @@ def set_source(source: bytes) -> None:
 def short_text(node: tree_sitter.Node) -> str:
     """The expression's source on one line, cut to a readable length (messages, subjects)."""
     start, end = node.start_byte, node.end_byte
-    raw = _SOURCE[0][start : min(end, start + WINDOW)] if _SOURCE[0] else (node.text or b"")[:WINDOW]
-    source = _CHAIN_BREAK.sub("", raw.decode("utf-8", "replace"))
+    whole = _SOURCE[0]
+    raw = whole[start : min(end, start + WINDOW)] if whole else (node.text or b"")[:WINDOW]
+    source = raw.decode("utf-8", "replace")
+    newline = source.find("\n")
+    if newline < 0:  # one line: nothing for the chain regex to join
+        first = source.rstrip()
+        if len(first) > SHORT_LIMIT:
+            return first[: SHORT_LIMIT - 1] + "…"
+        return first if first == source and end - start <= WINDOW else first + " …"
+    if source[newline + 1 :].lstrip()[:1] not in (".", "?"):
+        # the first line break does not continue a chain, so the regex would leave the first line as is
+        first = source[:newline].rstrip()
+        return first[: SHORT_LIMIT - 1] + "…" if len(first) > SHORT_LIMIT else first + " …"
+    source = _CHAIN_BREAK.sub("", source)
     if end - start > WINDOW and "\n" not in source:
         source += "\n"  # cut inside a long first line: still marked as continuing
     first = source.split("\n", 1)[0].rstrip()
@@ -88,33 +103,39 @@ def sweep(
     scope_set, statement_set, stop_set = set(scope_names), set(statement_names), set(stop_names)
     guard_set = set(guard_names)
     containers = scope_set | statement_set | stop_set | guard_set
-    items = [(node.start_byte, -node.end_byte, name, node) for name, nodes in captures.items() for node in nodes]
+    # (start, -end, not a container, name, position in the input, node): the position breaks ties
+    # exactly as a stable sort on the first four would, and keeps nodes from being compared
+    pairs = [(name, node) for name, nodes in captures.items() for node in nodes]
+    items = [
+        (node.start_byte, -node.end_byte, name not in containers, name, i, node)
+        for i, (name, node) in enumerate(pairs)
+    ]
     # containers sort before other captures at the same position so they enclose them
-    items.sort(key=lambda item: (item[0], item[1], item[2] not in containers, item[2]))
-    stack: list[tuple[int, str, tree_sitter.Node]] = []  # (end_byte, kind, node)
-    for start, neg_end, name, node in items:
-        while stack and stack[-1][0] <= start:
+    items.sort()
+    # Each stack entry carries what a capture directly inside it sees, so a capture costs O(1):
+    # (end_byte, scopes innermost-first, guarded, statement, top frame, frame under it); a frame is
+    # (kind, node) of a non-guard container.
+    base = (1 << 62, (MODULE_SCOPE,), False, None, None, None)
+    stack: list[tuple] = [base]
+    for start, neg_end, _, name, _, node in items:
+        while stack[-1][0] <= start:
             stack.pop()
+        top = stack[-1]
         if name in guard_set:
-            stack.append((-neg_end, "guard", node))
+            stack.append((-neg_end, top[1], True, top[3], top[4], top[5]))
             continue
-        if name in statement_set or name in stop_set:
-            stack.append((-neg_end, "statement" if name in statement_set else "stop", node))
+        if name in statement_set:
+            statement = node
+            outer = top[4]
+            if outer is not None and outer[0] == "statement" and node.type != "expression_statement":
+                if outer[1].type == "export_statement":  # `export const x = …`: quote the export
+                    statement = outer[1]
+            stack.append((-neg_end, top[1], top[2], statement, ("statement", node), outer))
             continue
-        scopes = tuple(scope_id(n) for _, kind, n in reversed(stack) if kind == "scope") + (MODULE_SCOPE,)
-        guarded = False
-        for _, kind, _n in reversed(stack):
-            if kind == "scope":
-                break
-            if kind == "guard":
-                guarded = True
-                break
-        frames = [entry for entry in stack if entry[1] != "guard"]
-        statement = frames[-1][2] if frames and frames[-1][1] == "statement" else None
-        if statement is not None and len(frames) > 1 and frames[-2][1] == "statement" and statement.type != "expression_statement":
-            outer = frames[-2][2]
-            if outer.type == "export_statement":  # `export const x = …`: quote the export
-                statement = outer
-        yield name, node, scopes, statement, guarded
+        if name in stop_set:
+            stack.append((-neg_end, top[1], top[2], None, ("stop", node), top[4]))
+            continue
+        scopes = top[1]
+        yield name, node, scopes, top[3], top[2]
         if name in scope_set:
-            stack.append((-neg_end, "scope", node))
+            stack.append((-neg_end, (scope_id(node),) + scopes, False, None, ("scope", node), top[4]))

@@ -7,11 +7,12 @@ re-walks the tree: they look at the captured node and its direct fields only.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import tree_sitter
 
-from crashlint.facts.common import node_key, record_await, scope_id, short_text, span, sweep, text
+from crashlint.facts.common import _SOURCE, node_key, record_await, scope_id, short_text, span, sweep, text
 from crashlint.facts.model import (
     MODULE_SCOPE,
     Arg,
@@ -75,6 +76,10 @@ def query_source(grammar: str) -> str:
             "(new_expression) @call",
             "(return_statement) @return",
             "(await_expression) @await",
+            # calls whose value is consumed by an await / yield, or dropped by a bare statement
+            "(await_expression [(call_expression) (new_expression)] @awaited)",
+            "(yield_expression [(call_expression) (new_expression)] @awaited)",
+            "(expression_statement [(call_expression) (new_expression)] @bare)",
             "(for_in_statement) @for",
             f"({FIELD_KIND[grammar]}) @field",
             "[" + " ".join(f"({k})" for k in sorted(STATEMENT_PARENTS - {FIELD_KIND_OTHER[grammar]})) + "] @statement",
@@ -107,8 +112,25 @@ def unwrap_await(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     return node
 
 
+# `a.b.c` written plainly (ASCII names, no spaces, comments, `?.` or wrappers): its path is its text
+_PLAIN_DOTTED = re.compile(rb"[A-Za-z_$][\w$]*(?:\.#?[A-Za-z_$][\w$]*)+")
+# words that are not identifiers when they start a member expression (`super.x`, `import.meta`)
+_NOT_IDENTIFIER = frozenset({"super", "import", "new", "undefined", "null", "true", "false"})
+
+
 def dotted(node: tree_sitter.Node | None) -> Path:
     """`a.b.c` → ("a", "b", "c"); `this.x` → ("this", "x"); anything else → ()."""
+    if node is None:
+        return ()
+    kind = node.type
+    if kind == "identifier":
+        return (text(node),)
+    if kind == "member_expression":
+        raw = _SOURCE[0][node.start_byte : node.end_byte]
+        if _PLAIN_DOTTED.fullmatch(raw) and not node.has_error:
+            parts = tuple(raw.decode("ascii").split("."))
+            if parts[0] not in _NOT_IDENTIFIER:
+                return parts
     parts: list[str] = []
     node = unwrap(node)
     while node is not None:
@@ -134,9 +156,22 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
     node = unwrap(node)
     if node is None:
         return None
-    if node.type == "string":
+    kind = node.type
+    if kind == "string":
+        start, end = node.start_byte, node.end_byte
+        content = _SOURCE[0][start + 1 : end - 1]
+        # a quoted string is its fragments and escapes between the quotes; a JSX string may also
+        # hold `&amp;` references, which are not part of the value: read those the long way
+        if end - start >= 2 and len(content) == end - start - 2 and b"&" not in content and not node.has_error:
+            return content.decode("utf-8", "replace")
         return "".join(text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence"))
-    if node.type == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
+    if kind == "template_string":
+        start, end = node.start_byte, node.end_byte
+        content = _SOURCE[0][start + 1 : end - 1]
+        # no `\` and no `${`: the template is one fragment, or empty; with `${` but no `\`, a substitution
+        if end - start >= 2 and len(content) == end - start - 2 and b"\\" not in content and not node.has_error:
+            return None if b"${" in content else content.decode("utf-8", "replace")
+    if kind == "template_string" and not any(c.type == "template_substitution" for c in node.named_children):
         return "".join(text(c) for c in node.named_children if c.type == "string_fragment")
     return None
 
@@ -366,22 +401,26 @@ class _Extractor:
     def on_call(self, node: tree_sitter.Node, scopes: tuple[int, ...], statement=None) -> None:
         is_new = node.type == "new_expression"
         fn = node.child_by_field_name("constructor" if is_new else "function")
+        fn_kind = fn.type if fn is not None else ""
         callee = dotted(fn)
         args_node = node.child_by_field_name("arguments")
         args: list[tree_sitter.Node] = []
         star = False
         if args_node is not None and args_node.type == "arguments":
             for child in args_node.named_children:
-                if child.type == "spread_element":
+                child_kind = child.type
+                if child_kind == "spread_element":
                     star = True
-                elif child.type != "comment":
+                elif child_kind != "comment":
                     args.append(child)
-        parent = node.parent
         stmt = statement if statement is not None else node
         method = ""
-        if fn is not None and fn.type == "member_expression":
+        prop = None
+        if fn_kind == "member_expression":
             prop = fn.child_by_field_name("property")
             method = text(prop) if prop is not None else ""
+        key = (node.start_byte, node.end_byte, node.kind_id)
+        # the parent's kind comes from the query (`parent` is a walk from the root)
         call = Call(
             callee=callee,
             is_new=is_new,
@@ -390,34 +429,35 @@ class _Extractor:
             stmt_span=span(stmt),
             scopes=scopes,
             has_star=star,
-            awaited=parent is not None and parent.type in ("await_expression", "yield_expression"),
-            used=parent is None or parent.type != "expression_statement",
+            awaited=key in self._awaited,
+            used=key not in self._bare,
             text=short_text(node),
         )
-        self.call_index[node_key(node)] = len(self.facts.calls)
+        self.call_index[key] = len(self.facts.calls)
         self.facts.calls.append(call)
         self._pending_args.append((call, args))
         if method in ITERATION_METHODS and args and unwrap(args[0]).type in FUNCTION_VALUES:
             if len(callee) > 1:
                 self._iterations.append((unwrap(args[0]), callee[:-1]))
             else:  # [a, b].forEach((q) => …), Object.values(registry).map((w) => …)
-                receiver = unwrap(fn.child_by_field_name("object")) if fn is not None and fn.type == "member_expression" else None
+                receiver = unwrap(fn.child_by_field_name("object")) if fn_kind == "member_expression" else None
                 if receiver is not None and receiver.type == "array":
                     self._iterations.append((unwrap(args[0]), receiver))
                 elif collection_path(receiver):
                     self._iterations.append((unwrap(args[0]), collection_path(receiver)))
         # `x.a().b()` : record the method on the innermost call of the chain
-        if fn is not None and fn.type == "member_expression" and not is_new:
+        if fn_kind == "member_expression" and not is_new:
             inner = unwrap_await(fn.child_by_field_name("object"))
             if inner is not None and inner.type in ("call_expression", "new_expression"):
-                self._pending_chain.append((inner, text(fn.child_by_field_name("property")), args))
+                self._pending_chain.append((inner, method, args))
                 self._receivers.append((call, inner))
         # `require("express")()`: a call of a required module, named through a synthetic import
-        module = require_source(fn) if fn is not None else None
-        if module is not None:
-            synthetic = f"<require:{module}>"
-            self.declare(MODULE_SCOPE, synthetic, Value("import", module=module, name="default"), node.start_point[0] + 1)
-            call.callee = (synthetic,)
+        if fn_kind == "call_expression" or fn_kind in TRANSPARENT:
+            module = require_source(fn)
+            if module is not None:
+                synthetic = f"<require:{module}>"
+                self.declare(MODULE_SCOPE, synthetic, Value("import", module=module, name="default"), node.start_point[0] + 1)
+                call.callee = (synthetic,)
 
     def on_declarator(self, node: tree_sitter.Node, scopes) -> None:
         name = node.child_by_field_name("name")
@@ -651,6 +691,8 @@ class _Extractor:
 
     def run(self, root: tree_sitter.Node, grammar: str) -> None:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
+        self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
+        self._bare = {node_key(n) for n in captures.pop("bare", ())}
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
