@@ -143,9 +143,27 @@ def add_options(source: bytes, call: tree_sitter.Node, index: int, props: list[t
         inner = style.newline.join(f"{indent}{style.indent_unit}{k}: {v}," for k, v in props)
         literal = "{" + style.newline + inner + style.newline + indent + "}"
     parts = ["undefined"] * (index - len(args)) + [literal]
+    if args and arguments.start_point[0] != args[-1].end_point[0] and _rest_is_blank(source, _after_comma(args[-1])):
+        # one argument per line: ours goes on its own line, in the list's trailing-comma style
+        last = args[-1]
+        indent = _indent_at(source, last.start_byte)
+        after = _after_comma(last)
+        if after != last.end_byte:
+            where = _line_end(source, after)
+            return [Edit(where, where, "".join(f"{style.newline}{indent}{p}," for p in parts))]
+        where = _line_end(source, last.end_byte)
+        return [Edit(last.end_byte, last.end_byte, ","), Edit(where, where, ",".join(f"{style.newline}{indent}{p}" for p in parts))]
     if args:
         return [Edit(args[-1].end_byte, args[-1].end_byte, ", " + ", ".join(parts))]
     return [Edit(arguments.start_byte + 1, arguments.start_byte + 1, ", ".join(parts))]
+
+
+def _after_comma(node: tree_sitter.Node) -> int:
+    """The end of the comma that follows `node` (comments skipped), or of `node` when there is none."""
+    sibling = node.next_sibling
+    while sibling is not None and sibling.type == "comment":
+        sibling = sibling.next_sibling
+    return sibling.end_byte if sibling is not None and sibling.type == "," else node.end_byte
 
 
 def _merge_into_object(source: bytes, target: tree_sitter.Node, props: list[tuple[str, str]]) -> list[Edit]:
