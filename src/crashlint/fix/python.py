@@ -189,9 +189,14 @@ class _Rewrite(cst.CSTTransformer):
                 new = [cst.Arg(keyword=cst.Name(k), value=cst.parse_expression(v), equal=_EQUAL, comma=cst.Comma(whitespace_after=between)) for k, v in wanted.items()]
                 new[-1] = new[-1].with_changes(comma=trailing)
             else:
-                args[-1] = last.with_changes(comma=separator)
+                between = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else updated.whitespace_before_args
+                if isinstance(last.whitespace_after_arg, cst.ParenthesizedWhitespace) and isinstance(between, cst.ParenthesizedWhitespace):
+                    separator = cst.Comma(whitespace_after=between.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[]))
+                # the space before `)` (a line break and the parenthesis' indentation) moves to our last argument
+                tail = last.whitespace_after_arg
+                args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
                 new = [cst.Arg(keyword=cst.Name(k), value=cst.parse_expression(v), equal=_EQUAL, comma=separator) for k, v in wanted.items()]
-                new[-1] = new[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                new[-1] = new[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=tail)
             args += new
         elif wanted:
             args = [cst.Arg(keyword=cst.Name(k), value=cst.parse_expression(v), equal=_EQUAL) for k, v in wanted.items()]
