@@ -3,9 +3,10 @@ in worker processes when there are many files. Output is identical to a serial r
 collected in discovery order, whatever order the workers finish in.
 
 The cache is one file per scan root in the cache folder (`facts-<root hash>.bin`): a header
-(magic, format, CRC-32 of the payload) and a marshal'd dict `relative path → (content digest,
-encoded Parsed)` (see crashlint.facts.codec). One read and one decode per scan instead of a
-pickle per file; workers hand the parent the same encoded bytes, so nothing is encoded twice.
+(magic, format, CRC-32 of the payload), a marshal'd index `relative path → (content digest, start,
+end)` and the encoded `Parsed` of each file (see crashlint.facts.codec). One read and one decode
+per scan instead of a pickle per file; workers hand the parent the same encoded bytes, so nothing
+is encoded twice, and unchanged entries are written back from the buffer they were read into.
 A file is only rewritten when something changed. Anything unreadable is ignored: the scan parses.
 """
 
@@ -31,7 +32,7 @@ from crashlint.facts import codec
 from crashlint.parse import Parsed, parse_source
 
 PARALLEL_MIN_FILES = 64  # below this, starting processes costs more than it saves
-CACHE_FORMAT = 2  # 1: one pickle per file in xx/<sha256>; 2: one marshal pack per scan root
+CACHE_FORMAT = 3  # 1: one pickle per file in xx/<sha256>; 2: one marshal pack per scan root; 3: indexed pack
 MAGIC = b"CRASHLINT-FACTS\n"
 LEGACY_ENTRY_DIR = re.compile(r"[0-9a-f]{2}")  # format 1 folders, removed when a pack is written
 
@@ -135,6 +136,56 @@ def write_blob(path: Path, magic: bytes, fingerprint: str, payload: object) -> b
         return False  # a read-only checkout still scans, uncached
 
 
+def read_pack(path: Path, fingerprint: str) -> dict:
+    """`relative path → (digest, encoded Parsed)` from a pack written by `write_pack`; {} if unusable.
+    The encoded entries are views into the one buffer read: no second copy of the cache."""
+    head = MAGIC + fingerprint.encode() + b"\n"
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return {}
+    if not data.startswith(head) or len(data) < len(head) + 12:
+        return {}
+    view = memoryview(data)[len(head) :]
+    if zlib.crc32(view[4:]) != int.from_bytes(view[:4], "little"):
+        return {}
+    size = int.from_bytes(view[4:12], "little")
+    try:
+        index = marshal.loads(view[12 : 12 + size])
+        region = view[12 + size :]
+        return {rel: (digest, region[start:end]) for rel, (digest, start, end) in index.items()}
+    except (EOFError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def write_pack(path: Path, fingerprint: str, entries: dict) -> bool:
+    """Header, CRC-32, index size, marshal'd index `path → (digest, start, end)`, then the entries
+    one after another, written piece by piece (no copy of the whole pack in memory)."""
+    index: dict[str, tuple[bytes, int, int]] = {}
+    offset = 0
+    for rel, (digest, blob) in entries.items():
+        index[rel] = (digest, offset, offset + len(blob))
+        offset += len(blob)
+    try:
+        encoded = marshal.dumps(index, codec.MARSHAL_VERSION)
+        size = len(encoded).to_bytes(8, "little")
+        crc = zlib.crc32(encoded, zlib.crc32(size))
+        for _, blob in entries.values():
+            crc = zlib.crc32(blob, crc)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            handle.write(MAGIC + fingerprint.encode() + b"\n")
+            handle.write(crc.to_bytes(4, "little") + size + encoded)
+            for _, blob in entries.values():
+                handle.write(blob)
+        os.replace(temporary, path)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 @contextmanager
 def no_gc() -> Iterator[None]:
     """Decoding a large project allocates a million small objects: collecting cycles among them
@@ -193,20 +244,19 @@ def load_facts(
     report = progress or (lambda done, total: None)
     total = len(sources)
     results: list[Parsed | None] = [None] * total
-    blobs: list[bytes | None] = [None] * total
+    blobs: list[bytes | memoryview | None] = [None] * total
     entries: dict = {}
     fingerprint = ""
     if cache_dir is not None:
         fingerprint = code_fingerprint()
         if digests is None:
             digests = read_digests(sources)
-        loaded = read_blob(pack_path(cache_dir, root), MAGIC, fingerprint)
-        entries = loaded if isinstance(loaded, dict) else {}
+        entries = read_pack(pack_path(cache_dir, root), fingerprint)
     missing: list[int] = []
     with no_gc():
         for i, source in enumerate(sources):
             entry = entries.get(source.rel_path)
-            if digests is not None and digests[i] is not None and type(entry) is tuple and len(entry) == 2 and entry[0] == digests[i]:
+            if digests is not None and digests[i] is not None and entry is not None and entry[0] == digests[i]:
                 try:
                     results[i] = codec.decode(entry[1])
                     blobs[i] = entry[1]
@@ -266,19 +316,19 @@ def _save(
 ) -> None:
     """Write the pack when it would differ: files parsed, or entries of vanished files to drop.
     Entries of files outside this scan (another subset of the same root) are kept while they exist."""
-    fresh: dict[str, tuple[bytes, bytes]] = {}
+    fresh: dict[str, tuple[bytes, bytes | memoryview]] = {}
     for i, source in enumerate(sources):
         blob = blobs[i]
         if blob is not None and digests is not None and digests[i] is not None:
             fresh[source.rel_path] = (digests[i], blob)  # type: ignore[assignment]
     for rel_path, entry in old.items():
-        if rel_path in fresh or type(rel_path) is not str:
+        if rel_path in fresh:
             continue
-        if root is not None and type(entry) is tuple and os.path.isfile(os.path.join(root, rel_path)):
+        if root is not None and os.path.isfile(os.path.join(root, rel_path)):
             fresh[rel_path] = entry
     if not parsed_any and fresh.keys() == old.keys():
         return  # nothing new: the file on disk already says all this
-    if write_blob(pack_path(cache_dir, root), MAGIC, fingerprint, fresh):
+    if write_pack(pack_path(cache_dir, root), fingerprint, fresh):
         _remove_legacy_entries(cache_dir)
 
 
