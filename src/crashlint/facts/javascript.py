@@ -12,7 +12,7 @@ from functools import cache
 
 import tree_sitter
 
-from crashlint.facts.common import _SOURCE, node_key, record_await, scope_id, short_text, span, sweep, text
+from crashlint.facts.common import _SOURCE, SHORT_LIMIT, node_key, record_await, scope_id, short_text, span, sweep, text
 from crashlint.facts.model import (
     MODULE_SCOPE,
     Arg,
@@ -76,10 +76,9 @@ def query_source(grammar: str) -> str:
             "(new_expression) @call",
             "(return_statement) @return",
             "(await_expression) @await",
-            # calls whose value is consumed by an await / yield, or dropped by a bare statement
+            # calls whose value is consumed by an await / yield
             "(await_expression [(call_expression) (new_expression)] @awaited)",
             "(yield_expression [(call_expression) (new_expression)] @awaited)",
-            "(expression_statement [(call_expression) (new_expression)] @bare)",
             "(for_in_statement) @for",
             f"({FIELD_KIND[grammar]}) @field",
             "[" + " ".join(f"({k})" for k in sorted(STATEMENT_PARENTS - {FIELD_KIND_OTHER[grammar]})) + "] @statement",
@@ -112,17 +111,31 @@ def unwrap_await(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     return node
 
 
+_UNWRAPPED = TRANSPARENT | {"await_expression"}
+
+
+def unwrap_await_kind(node: tree_sitter.Node | None) -> tuple[tree_sitter.Node | None, str]:
+    """unwrap_await's node and its type (read once)."""
+    while node is not None:
+        kind = node.type
+        if kind not in _UNWRAPPED:
+            return node, kind
+        node = node.named_children[0] if node.named_child_count else None
+    return None, ""
+
+
 # `a.b.c` written plainly (ASCII names, no spaces, comments, `?.` or wrappers): its path is its text
 _PLAIN_DOTTED = re.compile(rb"[A-Za-z_$][\w$]*(?:\.#?[A-Za-z_$][\w$]*)+")
 # words that are not identifiers when they start a member expression (`super.x`, `import.meta`)
 _NOT_IDENTIFIER = frozenset({"super", "import", "new", "undefined", "null", "true", "false"})
 
 
-def dotted(node: tree_sitter.Node | None) -> Path:
+def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
     """`a.b.c` → ("a", "b", "c"); `this.x` → ("this", "x"); anything else → ()."""
     if node is None:
         return ()
-    kind = node.type
+    if kind is None:
+        kind = node.type
     if kind == "identifier":
         return (text(node),)
     if kind == "member_expression":
@@ -156,7 +169,10 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
     node = unwrap(node)
     if node is None:
         return None
-    kind = node.type
+    return _string_value(node, node.type)
+
+
+def _string_value(node: tree_sitter.Node, kind: str) -> str | None:
     if kind == "string":
         start, end = node.start_byte, node.end_byte
         content = _SOURCE[0][start + 1 : end - 1]
@@ -224,6 +240,24 @@ def require_source(node: tree_sitter.Node | None) -> str | None:
     return string_value(args.named_children[0])
 
 
+# first bytes of what may follow a statement's expression: space, a comment, `;`, a Unicode space
+_MAY_END_STATEMENT = frozenset([b"", b" ", b"\t", b"\r", b"\n", b"\x0b", b"\x0c", b"/", b";", b"\xc2", b"\xe1", b"\xe2", b"\xe3", b"\xef"])
+
+
+def _is_statement_expression(node: tree_sitter.Node, start: int, end: int, statement) -> bool:
+    """Whether a call is the whole expression of an expression statement (`foo();`): its value is
+    dropped. The sweep's statement is that statement if so; the call then spans it but for a `;`."""
+    if statement is None or statement.start_byte != start or statement.type != "expression_statement":
+        return False
+    tail = _SOURCE[0][end : statement.end_byte]
+    if (tail == b"" or tail == b";") and not statement.has_error:
+        return True  # an expression cannot end in `;`: the statement's expression is this call
+    if tail[:1] not in _MAY_END_STATEMENT:
+        return False  # the call continues into a larger expression (`.then(…)`, `!`, `as T`)
+    parent = node.parent  # spaces, comments, recovered errors: ask the tree
+    return parent is not None and parent.type == "expression_statement"
+
+
 class _Extractor:
     def __init__(self, facts: FileFacts, grammar: str) -> None:
         self.facts = facts
@@ -235,10 +269,15 @@ class _Extractor:
     # ---- values and arguments -------------------------------------------------------------
 
     def arg(self, node: tree_sitter.Node | None, depth: int = 0) -> Arg:
-        node = unwrap_await(node)
+        node, kind = unwrap_await_kind(node)
         if node is None:
             return Arg("other")
-        kind = node.type
+        if kind == "identifier":
+            name = text(node)
+            if name == "undefined":
+                return Arg("none")
+            # an identifier is one line with no trailing space: its short text is itself
+            return Arg("ref", path=(name,), text=name if len(name) <= SHORT_LIMIT else short_text(node))
         if kind == "object" and depth < 3:
             keys: list[str] = []
             values: list[Arg] = []
@@ -247,7 +286,11 @@ class _Extractor:
                 ck = child.type
                 if ck == "pair":
                     key = child.child_by_field_name("key")
-                    name = string_value(key) if key is not None and key.type == "string" else text(key)
+                    if key is None:
+                        name = ""
+                    else:
+                        key_kind = key.type
+                        name = _string_value(key, key_kind) if key_kind == "string" else text(key)
                     keys.append(name)
                     values.append(self.arg(child.child_by_field_name("value"), depth + 1))
                 elif ck == "shorthand_property_identifier":
@@ -259,25 +302,27 @@ class _Extractor:
                 elif ck == "spread_element":
                     spread = True
             return Arg("object", keys=tuple(keys), values=tuple(values), has_spread=spread)
-        if kind in ("string", "template_string"):
-            value = string_value(node)
+        if kind == "string" or kind == "template_string":
+            value = _string_value(node, kind)
             # a template keeps its whole source: options in a URL (`?maxPoolSize=20`) must stay visible
             return Arg("string", text=value if value is not None else text(node)[:2000])
-        if kind in ("null", "undefined"):
+        if kind == "null" or kind == "undefined":
             return Arg("none")
-        if kind in ("identifier", "member_expression", "this"):
-            path = dotted(node)
+        if kind == "member_expression" or kind == "this":
+            path = dotted(node, kind)
             if path == ("undefined",):
                 return Arg("none")
             return Arg("ref", path=path, text=short_text(node)) if path else Arg("other", text=short_text(node))
-        if kind in ("call_expression", "new_expression"):
-            index = self.call_index.get(node_key(node), -1)
-            callee = self.facts.calls[index].callee if index >= 0 else ()
-            return Arg("new" if kind == "new_expression" else "call", path=callee, call=index, text=short_text(node))
+        if kind == "call_expression" or kind == "new_expression":
+            index = self.call_index.get((node.start_byte, node.end_byte, node.kind_id), -1)
+            if index >= 0:  # the call's own text is this node's short text
+                call = self.facts.calls[index]
+                return Arg("new" if kind == "new_expression" else "call", path=call.callee, call=index, text=call.text)
+            return Arg("new" if kind == "new_expression" else "call", path=(), call=index, text=short_text(node))
         if kind in FUNCTION_VALUES:
             return Arg("function", scope=scope_id(node))
         if kind == "array" and depth < 3:
-            return Arg("array", values=tuple(self.arg(c, depth + 1) for c in node.named_children if c.type != "comment"))
+            return Arg("array", values=tuple([self.arg(c, depth + 1) for c in node.named_children if c.type != "comment"]))
         if kind == "spread_element":
             return Arg("spread")
         return Arg("other", text=short_text(node))
@@ -402,35 +447,44 @@ class _Extractor:
         is_new = node.type == "new_expression"
         fn = node.child_by_field_name("constructor" if is_new else "function")
         fn_kind = fn.type if fn is not None else ""
-        callee = dotted(fn)
+        callee = dotted(fn, fn_kind)
         args_node = node.child_by_field_name("arguments")
         args: list[tree_sitter.Node] = []
         star = False
-        if args_node is not None and args_node.type == "arguments":
+        if args_node is not None and args_node.named_child_count and args_node.type == "arguments":
             for child in args_node.named_children:
                 child_kind = child.type
                 if child_kind == "spread_element":
                     star = True
                 elif child_kind != "comment":
                     args.append(child)
-        stmt = statement if statement is not None else node
         method = ""
-        prop = None
         if fn_kind == "member_expression":
-            prop = fn.child_by_field_name("property")
-            method = text(prop) if prop is not None else ""
-        key = (node.start_byte, node.end_byte, node.kind_id)
-        # the parent's kind comes from the query (`parent` is a walk from the root)
+            if callee:  # a plain path: its last name is the property
+                method = callee[-1]
+            else:
+                prop = fn.child_by_field_name("property")
+                method = text(prop) if prop is not None else ""
+        if statement is None:
+            stmt_span = span(node)
+        else:  # the calls of one statement share its span
+            stmt_span = self._stmt_spans.get(id(statement))
+            if stmt_span is None:
+                stmt_span = self._stmt_spans[id(statement)] = span(statement)
+        start, end = node.start_byte, node.end_byte
+        key = (start, end, node.kind_id)
+        # `used` and `awaited` are about the parent's kind, which the query and the statement tell
+        # (`parent` is a walk from the root)
         call = Call(
             callee=callee,
             is_new=is_new,
             method=method,
             span=span(node),
-            stmt_span=span(stmt),
+            stmt_span=stmt_span,
             scopes=scopes,
             has_star=star,
             awaited=key in self._awaited,
-            used=key not in self._bare,
+            used=not _is_statement_expression(node, start, end, statement),
             text=short_text(node),
         )
         self.call_index[key] = len(self.facts.calls)
@@ -445,10 +499,10 @@ class _Extractor:
                     self._iterations.append((unwrap(args[0]), receiver))
                 elif collection_path(receiver):
                     self._iterations.append((unwrap(args[0]), collection_path(receiver)))
-        # `x.a().b()` : record the method on the innermost call of the chain
-        if fn_kind == "member_expression" and not is_new:
-            inner = unwrap_await(fn.child_by_field_name("object"))
-            if inner is not None and inner.type in ("call_expression", "new_expression"):
+        # `x.a().b()` : record the method on the innermost call of the chain (a plain path has no call)
+        if fn_kind == "member_expression" and not is_new and not callee:
+            inner, inner_kind = unwrap_await_kind(fn.child_by_field_name("object"))
+            if inner_kind == "call_expression" or inner_kind == "new_expression":
                 self._pending_chain.append((inner, method, args))
                 self._receivers.append((call, inner))
         # `require("express")()`: a call of a required module, named through a synthetic import
@@ -691,8 +745,8 @@ class _Extractor:
 
     def run(self, root: tree_sitter.Node, grammar: str) -> None:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
+        self._stmt_spans: dict[int, tuple] = {}  # by id() of the statement nodes the sweep keeps alive
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
-        self._bare = {node_key(n) for n in captures.pop("bare", ())}
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
@@ -736,7 +790,7 @@ class _Extractor:
             for option in alternatives(body):
                 self.returned(option, sid)
         for call, args in self._pending_args:
-            call.args = tuple(self.arg(a) for a in args)
+            call.args = tuple([self.arg(a) for a in args])
         for function, collection in self._iterations:  # workers.forEach((w) => w.on("error", …))
             params = function.child_by_field_name("parameters")
             first = function.child_by_field_name("parameter")
