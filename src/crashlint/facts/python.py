@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import tree_sitter
 
-from crashlint.facts.common import node_key, record_await, scope_id, short_text, span, sweep, text
+from crashlint.facts.common import _SOURCE, node_key, record_await, scope_id, short_text, span, sweep, text
 from crashlint.facts.model import Arg, Assignment, Call, Decl, FileFacts, Function, Path, Value
 from crashlint.languages import ts_language
 
@@ -21,6 +22,7 @@ QUERY = """
 (lambda) @function
 (class_definition) @class
 (await) @await
+(await (call) @awaited)
 (for_statement) @for
 (for_in_clause) @for
 [(expression_statement) (return_statement) (if_statement) (raise_statement)] @statement
@@ -48,7 +50,24 @@ def unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     return node
 
 
-def dotted(node: tree_sitter.Node | None) -> Path:
+# `a.b.c` written plainly (ASCII names, no spaces, comments or parentheses): its path is its text
+_PLAIN_DOTTED = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_NOT_IDENTIFIER = frozenset({"None", "True", "False"})
+
+
+def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
+    if node is None:
+        return ()
+    if kind is None:
+        kind = node.type
+    if kind == "identifier":
+        return (text(node),)
+    if kind == "attribute":
+        raw = _SOURCE[0][node.start_byte : node.end_byte]
+        if _PLAIN_DOTTED.fullmatch(raw) and not node.has_error:
+            parts = tuple(raw.decode("ascii").split("."))
+            if parts[0] not in _NOT_IDENTIFIER:
+                return parts
     parts: list[str] = []
     node = unwrap(node)
     while node is not None:
@@ -74,6 +93,25 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
     if any(c.type == "interpolation" for c in node.named_children):
         return None
     return "".join(text(c) for c in node.named_children if c.type == "string_content")
+
+
+# first bytes of what may follow the expression of an expression statement: `foo(), bar()`, a comment
+_MAY_END_STATEMENT = frozenset([b"", b" ", b"\t", b"\r", b"\n", b"\x0c", b",", b"#", b"\\"])
+
+
+def _is_statement_expression(node: tree_sitter.Node, end: int, statement) -> bool:
+    """Whether a call is an expression of an expression statement (`foo()`): its value is dropped.
+    The sweep's statement is that statement if so, or None (a block of one statement has the same
+    span as the statement, and the sweep puts the block inside)."""
+    if statement is not None:
+        if statement.type != "expression_statement":
+            return False
+        if end == statement.end_byte and node.start_byte == statement.start_byte:
+            return True  # the whole statement
+    if _SOURCE[0][end : end + 1] not in _MAY_END_STATEMENT:
+        return False  # the call continues into a larger expression (`.json()`, `)`, `[0]`)
+    parent = node.parent  # `a(), b()`, comments: ask the tree
+    return parent is not None and parent.type == "expression_statement"
 
 
 class _Extractor:
@@ -183,29 +221,38 @@ class _Extractor:
     # ---- handlers ---------------------------------------------------------------------------
 
     def on_call(self, node: tree_sitter.Node, scopes, statement=None) -> None:
-        callee = dotted(node.child_by_field_name("function"))
-        parent = node.parent
-        stmt = statement if statement is not None else node
-        fn_node = node.child_by_field_name("function")
+        fn = node.child_by_field_name("function")
+        fn_kind = fn.type if fn is not None else ""
+        callee = dotted(fn, fn_kind)
+        method = ""
+        if fn_kind == "attribute":  # a plain path's last name is the attribute
+            method = callee[-1] if callee else text(fn.child_by_field_name("attribute"))
+        if statement is None:
+            stmt_span = span(node)
+        else:  # the calls of one statement share its span
+            stmt_span = self._stmt_spans.get(id(statement))
+            if stmt_span is None:
+                stmt_span = self._stmt_spans[id(statement)] = span(statement)
+        start, end = node.start_byte, node.end_byte
+        key = (start, end, node.kind_id)
         call = Call(
             callee=callee,
             is_new=False,
-            method=text(fn_node.child_by_field_name("attribute")) if fn_node is not None and fn_node.type == "attribute" else "",
+            method=method,
             span=span(node),
-            stmt_span=span(stmt),
+            stmt_span=stmt_span,
             scopes=scopes,
-            awaited=parent is not None and parent.type == "await",
-            used=parent is None or parent.type != "expression_statement",
+            awaited=key in self._awaited,
+            used=not _is_statement_expression(node, end, statement),
             text=short_text(node),
         )
-        self.call_index[node_key(node)] = len(self.facts.calls)
+        self.call_index[key] = len(self.facts.calls)
         self.facts.calls.append(call)
         self._pending.append((call, node.child_by_field_name("arguments")))
-        fn = node.child_by_field_name("function")
-        if fn is not None and fn.type == "attribute":
+        if fn_kind == "attribute" and not callee:  # a plain path has no call in it
             inner = unwrap(fn.child_by_field_name("object"))
             if inner is not None and inner.type == "call":
-                self._pending_chain.append((inner, text(fn.child_by_field_name("attribute"))))
+                self._pending_chain.append((inner, method))
                 self._receivers.append((call, inner))
 
     def fill_args(self, call: Call, args_node) -> None:
@@ -349,12 +396,16 @@ class _Extractor:
 
     def run(self, root: tree_sitter.Node) -> None:
         captures = tree_sitter.QueryCursor(_query()).captures(root)
+        self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
+        self._stmt_spans: dict[int, tuple] = {}  # by id() of the statement nodes the sweep keeps alive
         self._pending: list[tuple[Call, tree_sitter.Node]] = []
         self._pending_chain: list[tuple[tree_sitter.Node, str]] = []
         self._receivers: list[tuple[Call, tree_sitter.Node]] = []
         self._lambda_bodies: list[tuple] = []
         later = []
-        for name, node, scopes, statement, guarded in sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)):
+        # a list: the statement nodes stay alive while their spans are shared by id()
+        ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
+        for name, node, scopes, statement, guarded in ordered:
             if name == "call":
                 self.on_call(node, scopes, statement)
             elif name == "await":
