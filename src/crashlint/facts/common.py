@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -9,6 +10,32 @@ from dataclasses import replace
 import tree_sitter
 
 from crashlint.facts.model import MODULE_SCOPE, Span
+
+
+def constructor(cls):
+    """A faster `cls(...)` for a frozen, slotted dataclass with no __post_init__: the generated
+    __init__ of a frozen dataclass sets each field through object.__setattr__, a call per field;
+    this sets the slots directly. Same fields, defaults, order and keywords; same objects."""
+    fields = dataclasses.fields(cls)
+    if hasattr(cls, "__post_init__") or not all(f.init for f in fields):
+        return cls
+    namespace: dict = {"_new": object.__new__, "_cls": cls}
+    params, body = [], []
+    for f in fields:
+        if f.default_factory is not dataclasses.MISSING:
+            return cls
+        namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    source = f"def make({', '.join(params)}):\n    self = _new(_cls)\n" + "\n".join(body) + "\n    return self\n"
+    exec(source, namespace)  # noqa: S102 - generated from the dataclass's own fields
+    make = namespace["make"]
+    make.__doc__ = f"{cls.__name__}(...), faster"
+    return make
 
 
 def record_await(facts, scope: int, line: int, guarded: bool) -> None:
@@ -127,9 +154,13 @@ def sweep(
         if name in statement_set:
             statement = node
             outer = top[4]
-            if outer is not None and outer[0] == "statement" and node.type != "expression_statement":
-                if outer[1].type == "export_statement":  # `export const x = …`: quote the export
-                    statement = outer[1]
+            if (
+                outer is not None
+                and outer[0] == "statement"
+                and node.type != "expression_statement"
+                and outer[1].type == "export_statement"
+            ):
+                statement = outer[1]  # `export const x = …`: quote the export
             stack.append((-neg_end, top[1], top[2], statement, ("statement", node), outer))
             continue
         if name in stop_set:

@@ -12,20 +12,34 @@ from functools import cache
 
 import tree_sitter
 
-from crashlint.facts.common import _SOURCE, SHORT_LIMIT, node_key, record_await, scope_id, short_text, span, sweep, text
+from crashlint.facts import model
+from crashlint.facts.common import (
+    _SOURCE,
+    SHORT_LIMIT,
+    constructor,
+    node_key,
+    record_await,
+    scope_id,
+    short_text,
+    span,
+    sweep,
+    text,
+)
 from crashlint.facts.model import (
     MODULE_SCOPE,
-    Arg,
     Assignment,
     Call,
-    Decl,
     Export,
     FileFacts,
     Function,
     Path,
-    Value,
 )
 from crashlint.languages import ts_language
+
+# the frozen fact classes, built without a setattr call per field (same objects)
+Arg = constructor(model.Arg)
+Value = constructor(model.Value)
+Decl = constructor(model.Decl)
 
 FUNCTION_KINDS = (
     "function_declaration",

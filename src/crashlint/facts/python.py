@@ -7,9 +7,25 @@ from functools import cache
 
 import tree_sitter
 
-from crashlint.facts.common import _SOURCE, node_key, record_await, scope_id, short_text, span, sweep, text
-from crashlint.facts.model import Arg, Assignment, Call, Decl, FileFacts, Function, Path, Value
+from crashlint.facts import model
+from crashlint.facts.common import (
+    _SOURCE,
+    constructor,
+    node_key,
+    record_await,
+    scope_id,
+    short_text,
+    span,
+    sweep,
+    text,
+)
+from crashlint.facts.model import Assignment, Call, FileFacts, Function, Path
 from crashlint.languages import ts_language
+
+# the frozen fact classes, built without a setattr call per field (same objects)
+Arg = constructor(model.Arg)
+Value = constructor(model.Value)
+Decl = constructor(model.Decl)
 
 QUERY = """
 (import_statement) @import
