@@ -11,7 +11,7 @@ import pytest
 
 from crashlint.rulepack import RulePackError, load_rule, load_rules, rules_dir
 from crashlint.scan import scan
-from helpers import EXAMPLE, EXAMPLE_FIXED, ROOT
+from helpers import EXAMPLE, EXAMPLE_FIXED, ROOT, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -129,11 +129,14 @@ def test_a_method_called_from_a_shutdown_handler_is_analysed(tmp_path: Path) -> 
     assert off.findings == [] and on.files_skipped == 1
 
 
-def test_the_switch_turns_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_is_off_by_default_and_switched_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _write(tmp_path, {"a.ts": "export const a = 1;\n", "b.ts": "fetch('x');\n"})
+    assert scan([str(tmp_path)], select=["CL008"]).files_skipped == 0  # off by default
+    monkeypatch.setenv("CRASHLINT_PREFILTER", "1")
     assert scan([str(tmp_path)], select=["CL008"]).files_skipped == 1
-    monkeypatch.setenv("CRASHLINT_NO_PREFILTER", "1")
-    assert scan([str(tmp_path)], select=["CL008"]).files_skipped == 0
+    monkeypatch.delenv("CRASHLINT_PREFILTER")
+    code, out, err = run_cli("scan", str(tmp_path), "--select", "CL008", "--prefilter")
+    assert code == 1 and "1 file skipped by the prefilter" in err
 
 
 def _fixture_units() -> list[Path]:

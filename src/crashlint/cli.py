@@ -130,6 +130,7 @@ def scan(
     fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes in place, then report what remains.")] = False,
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, also apply fixes that change behaviour beyond the finding.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff (git apply) and write nothing.")] = False,
+    prefilter: Annotated[bool, typer.Option("--prefilter", help="Skip parsing files that cannot change a finding (by their bytes and imports).")] = False,
 ) -> None:
     """Scan files and folders and report crash patterns."""
     from crashlint.scan import at_or_above
@@ -165,6 +166,7 @@ def scan(
                 cache_dir=None if no_cache else str(cache_dir or Path(scan_root([Path(t) for t in targets])) / ".crashlint_cache"),
                 jobs=jobs or default_jobs(),
                 progress=progress,
+                prefilter=True if prefilter else None,
             )
 
         with _progress(sys.stderr) as progress:
@@ -235,6 +237,8 @@ def scan(
         if name != "text":
             for note in result.notes:
                 typer.echo(f"note: {note.path}: {note.message}", err=True)
+    if prefilter and result.files_skipped:
+        typer.echo(f"{result.files_skipped} file{'s' if result.files_skipped != 1 else ''} skipped by the prefilter.", err=True)
     if fix:
         typer.echo(f"Fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(fixed_files)} file{'s' if len(fixed_files) != 1 else ''}; "
                    f"{len(result.findings)} remaining.", err=True)

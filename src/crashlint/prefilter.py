@@ -37,7 +37,9 @@ as empty facts (its path counts for Python packages, module resolution, a packag
 its manifests), and counts in `files_scanned`: it was read and examined. What a skipped file loses
 is only what its parse alone would tell: its syntax-error note.
 
-`CRASHLINT_NO_PREFILTER=1` (or `scan(…, prefilter=False)`) parses every file, to compare.
+It is off by default (measured: it skips 0-12% of the files of real projects with every rule on,
+and costs more than it saves); `crashlint scan --prefilter`, `CRASHLINT_PREFILTER=1` or
+`scan(…, prefilter=True)` turn it on.
 """
 
 from __future__ import annotations
