@@ -121,3 +121,13 @@ def test_markdown_for_clean_project_is_short(tmp_path: Path) -> None:
     report = render([str(tmp_path)], "markdown")
     assert report.startswith("# Server Crash Analysis Report\n\nNo crash patterns found")
     assert "## Recommended Fixes" not in report and len(report.splitlines()) < 5
+
+
+def test_a_call_in_a_one_statement_block_is_quoted_with_its_statement(tmp_path: Path) -> None:
+    """A Python block holding one statement has that statement's span: the statement, not the
+    block, encloses the call (the location starts at `y = …`, not at the call)."""
+    (tmp_path / "calls.py").write_text(
+        "import requests\n\n\ndef f(url, flag):\n    if flag:\n        y = requests.get(url)\n"
+    )
+    result = scan([str(tmp_path)], select=["CL008"])
+    assert [(f.location.start_line, f.location.start_col) for f in result.findings] == [(6, 9)]

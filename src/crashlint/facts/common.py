@@ -134,10 +134,12 @@ def sweep(
     # exactly as a stable sort on the first four would, and keeps nodes from being compared
     pairs = [(name, node) for name, nodes in captures.items() for node in nodes]
     items = [
-        (node.start_byte, -node.end_byte, name not in containers, name, i, node)
+        (node.start_byte, -node.end_byte, 0 if name in stop_set else 1 if name in containers else 2, name, i, node)
         for i, (name, node) in enumerate(pairs)
     ]
-    # containers sort before other captures at the same position so they enclose them
+    # containers sort before other captures at the same position so they enclose them, and a stop
+    # (a Python block) before the one statement it holds when both have the same span, so that the
+    # statement, not the block, is what encloses that statement's calls
     items.sort()
     # Each stack entry carries what a capture directly inside it sees, so a capture costs O(1):
     # (end_byte, scopes innermost-first, guarded, statement, top frame, frame under it); a frame is
