@@ -342,3 +342,11 @@ def test_pre_commit_fixes_only_the_files_it_is_given(tmp_path: Path) -> None:
     assert code == 0 and "Fixed 1 finding in 1 file; 0 remaining." in err
     assert "AbortSignal.timeout" in (tmp_path / "a.ts").read_text()
     assert "AbortSignal" not in (tmp_path / "b.ts").read_text()
+
+
+def test_diff_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "seed-service"
+    shutil.copytree(EXAMPLE, target)
+    code, out, err = run_cli("scan", str(target), "--diff", "-o", str(tmp_path / "fixes.patch"))
+    assert code == 1 and out == ""
+    assert (tmp_path / "fixes.patch").read_text().count("+++ b/") == 2  # index.ts: the health route is unsafe

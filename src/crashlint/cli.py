@@ -178,7 +178,14 @@ def scan(
             changes, notes = plan_changes(result.findings, result.root, unsafe_fixes)
             prefix = os.path.relpath(result.root)
             # paths from the working directory (`git apply` there); from the scan root when it is elsewhere
-            sys.stdout.write(unified_diff(changes, "" if prefix.startswith("..") else prefix))
+            patch = unified_diff(changes, "" if prefix.startswith("..") else prefix)
+            if output is not None:  # `--diff -o fixes.patch`
+                try:
+                    output.write_text(patch, encoding="utf-8")
+                except OSError as exc:
+                    raise UsageError(f"cannot write {output}: {exc.strerror or exc}")
+            else:
+                sys.stdout.write(patch)
             for note in [*fix_notes, *notes]:
                 typer.echo(f"note: {note.path}: {note.message}", err=True)
             applied = [f for change in changes for f in change.fixes]
