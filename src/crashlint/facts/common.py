@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from sys import intern
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -58,6 +59,7 @@ def scope_id(node: tree_sitter.Node) -> int:
 
 _SOURCE: list[bytes] = [b""]  # the file being extracted (one at a time per process)
 WINDOW = 400  # bytes of an expression short_text looks at
+INTERN_BYTES = 40
 
 
 def text(node: tree_sitter.Node | None) -> str:
@@ -65,7 +67,10 @@ def text(node: tree_sitter.Node | None) -> str:
         return ""
     whole = _SOURCE[0]
     if whole:  # slicing the file is cheaper than `node.text` (a memoryview copy per call)
-        return whole[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        start, end = node.start_byte, node.end_byte
+        if end - start <= INTERN_BYTES:  # names and short literals repeat: one string each (peak RSS)
+            return intern(whole[start:end].decode("utf-8", "replace"))
+        return whole[start:end].decode("utf-8", "replace")
     raw = node.text
     return "" if raw is None else raw.decode("utf-8", "replace")
 

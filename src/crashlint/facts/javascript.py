@@ -8,6 +8,7 @@ re-walks the tree: they look at the captured node and its direct fields only.
 from __future__ import annotations
 
 import re
+from sys import intern
 from functools import cache
 
 import tree_sitter
@@ -151,11 +152,11 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
     if kind is None:
         kind = node.type
     if kind == "identifier":
-        return (text(node),)
+        return (intern(text(node)),)  # names repeat across a project: one string each (peak RSS)
     if kind == "member_expression":
         raw = _SOURCE[0][node.start_byte : node.end_byte]
         if _PLAIN_DOTTED.fullmatch(raw) and not node.has_error:
-            parts = tuple(raw.decode("ascii").split("."))
+            parts = tuple(map(intern, raw.decode("ascii").split(".")))
             if parts[0] not in _NOT_IDENTIFIER:
                 return parts
     parts: list[str] = []
@@ -166,10 +167,10 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
             prop = node.child_by_field_name("property")
             if prop is None or prop.type not in ("property_identifier", "private_property_identifier"):
                 return ()
-            parts.append(text(prop))
+            parts.append(intern(text(prop)))
             node = unwrap(node.child_by_field_name("object"))
         elif kind == "identifier":
-            parts.append(text(node))
+            parts.append(intern(text(node)))
             break
         elif kind == "this":
             parts.append("this")
