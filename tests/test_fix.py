@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import subprocess
 from pathlib import Path
 
@@ -350,3 +351,127 @@ def test_diff_to_a_file(tmp_path: Path) -> None:
     code, out, err = run_cli("scan", str(target), "--diff", "-o", str(tmp_path / "fixes.patch"))
     assert code == 1 and out == ""
     assert (tmp_path / "fixes.patch").read_text().count("+++ b/") == 2  # index.ts: the health route is unsafe
+
+
+# ---- shapes found by review (each once wrote broken or wrong code) -----------------------------
+
+
+def _fixed(tmp_path: Path, name: str, text: str, rule: str, unsafe: bool = True) -> str:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    _fix(tmp_path, name, rule, *(["--unsafe-fixes"] if unsafe else []))
+    return (tmp_path / name).read_text(encoding="utf-8")
+
+
+def test_imports_go_after_a_future_import(tmp_path: Path) -> None:
+    text = '"""Doc."""\nfrom __future__ import annotations\n\ntry:\n    import boto3\nexcept ImportError:\n    boto3 = None\n\ns3 = boto3.client("s3")\n'
+    after = _fixed(tmp_path, "a.py", text, "CL006")
+    compile(after, "a.py", "exec")
+    assert after.index("from __future__") < after.index("from botocore.config import Config")
+
+
+def test_a_module_statement_goes_below_the_import_it_uses(tmp_path: Path) -> None:
+    text = (
+        "import sys\n\nsys.path.insert(0, 'lib')\n\nimport asyncio\n\n\nasync def work():\n    await asyncio.sleep(0)\n\n\n"
+        "async def main():\n    asyncio.create_task(work())\n    await asyncio.sleep(0.01)\n\n\n"
+        "if __name__ == '__main__':\n    asyncio.run(main())\n"
+    )
+    after = _fixed(tmp_path, "main.py", text, "CL003")
+    assert "_background_tasks.add(task)" in after
+    run = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+
+
+def test_no_keyword_that_a_positional_argument_already_supplies(tmp_path: Path) -> None:
+    after = _fixed(tmp_path, "a.py", 'import redis\n\nr = redis.Redis("localhost", 6379, 0, None, 3)\n', "CL001")
+    assert "socket_timeout=" not in after and "socket_connect_timeout=5" in after
+
+
+def test_no_new_options_after_a_request_or_options_variable(tmp_path: Path) -> None:
+    text = (
+        'import got from "got";\n\nexport async function a(url: string, ctrl: AbortController) {\n'
+        "  const req = new Request(url, { signal: ctrl.signal });\n  return fetch(req);\n}\n\n"
+        "export async function b(url: string) {\n  const opts = { url, timeout: { request: 60_000 } };\n  return got(opts);\n}\n"
+    )
+    assert _fixed(tmp_path, "a.ts", text, "CL008") == text
+
+
+def test_a_file_changed_between_planning_and_fixing_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "a.ts").write_text('import Redis from "ioredis";\nexport const client = new Redis();\n')
+    result = _findings(tmp_path, "a.ts", "CL001")
+    (tmp_path / "a.ts").write_text('import Redis from "ioredis";\nconst aaaaaa = 1;\nexport const client = new Redis();\n')
+    changes, notes = plan_changes(result.findings, result.root, unsafe=True)
+    assert not changes and "changed during the scan" in notes[0].message
+
+
+@pytest.mark.parametrize("text", ['import requests\n\x0c\ndef f(u):\n    return requests.get(u)\n',
+                                  'import requests\ns = "a\u2028b"\n\ndef f(u):\n    return requests.get(u)\n'])
+def test_diff_of_files_with_unicode_line_breaks_applies(tmp_path: Path, text: str) -> None:
+    (tmp_path / "a.py").write_text(text, encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "init")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, diff, err = run_cli("scan", "a.py", "--select", "CL008", "--diff")
+    finally:
+        os.chdir(cwd)
+    (tmp_path / "p.diff").write_text(diff, encoding="utf-8")
+    _git(tmp_path, "apply", "p.diff")
+    assert "timeout=HTTP_TIMEOUT" in (tmp_path / "a.py").read_text(encoding="utf-8")
+
+
+def test_shebang_and_coding_line_stay_first(tmp_path: Path) -> None:
+    text = "#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\ntry:\n    import requests\nexcept ImportError:\n    requests = None\n\n\ndef get(u):\n    return requests.get(u)\n"
+    after = _fixed(tmp_path, "tool.py", text, "CL008")
+    assert after.startswith("#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n") and "HTTP_TIMEOUT = 10" in after
+    compile(after, "tool.py", "exec")
+
+
+def test_health_view_does_not_shadow_a_name_of_the_module(tmp_path: Path) -> None:
+    text = (
+        "from flask import Flask\nfrom checks import healthz\n\napp = Flask(__name__)\n\n\n"
+        '@app.route("/")\ndef index():\n    return "db ok" if healthz() else "db down"\n\n\n'
+        '@app.route("/b")\ndef b():\n    return "b"\n'
+    )
+    after = _fixed(tmp_path, "app.py", text, "CL010")
+    assert "def healthz_2():" in after and "if healthz() else" in after
+
+
+def test_constant_defined_before_a_use_on_a_joined_first_line(tmp_path: Path) -> None:
+    after = _fixed(tmp_path, "a.py", 'import requests; r = requests.get("x")\n', "CL008")
+    assert after.index("HTTP_TIMEOUT = 10") < after.index("timeout=HTTP_TIMEOUT")
+
+
+def test_a_view_added_inside_a_function_has_clean_blank_lines(tmp_path: Path) -> None:
+    text = (
+        "from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n\n"
+        '    @app.route("/")\n    def index():\n        return "i"\n\n'
+        '    @app.route("/b")\n    def b():\n        return "b"\n\n    return app\n'
+    )
+    after = _fixed(tmp_path, "factory.py", text, "CL010")
+    assert '    app = Flask(__name__)\n\n    @app.get("/healthz")\n' in after
+    assert not [line for line in after.split("\n") if line and not line.strip()]
+
+
+def test_semicolon_style_is_read_from_complete_statements(tmp_path: Path) -> None:
+    text = (
+        'import Redis from "ioredis";\n\nexport const client = new Redis({\n  host: "h",\n});\n\n'
+        "export function a() {\n  console.log(1);\n}\n\nexport function b() {\n  console.log(2);\n}\n\n"
+        "export function c() {\n  console.log(3);\n}\n\n"
+        'process.on("SIGTERM", () => client.quit());\n'
+    )
+    after = _fixed(tmp_path, "a.ts", text, "CL001")
+    assert '  console.error("ioredis error (client):", err);\n});\n' in after
+
+
+def test_a_long_new_options_object_is_indented_from_its_argument(tmp_path: Path) -> None:
+    text = 'import { MongoClient } from "mongodb";\n\nexport const client = new MongoClient(\n  process.env.MONGO_URL!, // the uri\n);\n'
+    after = _fixed(tmp_path, "db.ts", text, "CL009")
+    assert "  process.env.MONGO_URL!, // the uri\n  {\n    maxPoolSize: 20,\n" in after and "\n  },\n);\n" in after
+
+
+def test_a_comment_stays_on_its_argument(tmp_path: Path) -> None:
+    text = "import requests\n\n\ndef f(u, d):\n    return requests.post(\n        u,\n        data=d  # the payload\n    )\n"
+    after = _fixed(tmp_path, "a.py", text, "CL008")
+    assert "        data=d,  # the payload\n        timeout=HTTP_TIMEOUT\n    )\n" in after

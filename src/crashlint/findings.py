@@ -35,6 +35,7 @@ class Edit:
     start: int
     end: int
     text: str
+    order: int = 0  # among insertions at one point, lower first (a Python fix's imports before its constants)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Fix:
     # each edit's region as reports give it: start line, start column, end line, end column (1-based,
     # columns in characters; start == end for an insertion)
     regions: tuple[tuple[int, int, int, int], ...] = ()
+    digest: str = ""  # sha256 of the file the edits were computed on: a file changed since is left alone
 
 
 @dataclass

@@ -256,6 +256,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             "callee": ".".join(call.callee),
             "group_key": resource.get("group_key", "subjects"),
             "options_at": str(resource.get("options_from", 0)),
+            "nargs": str(len(call.args)),  # positional arguments: a fix's keyword must not repeat one
             **_option_names(resource, options()),
         },
     )

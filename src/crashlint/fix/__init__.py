@@ -62,8 +62,8 @@ def _error_count(source: bytes, path: str) -> int:
 def _edits_between(before: str, after: str) -> list[Edit]:
     """Minimal edits (in bytes of `before`) that turn `before` into `after`: changed line blocks,
     refined character by character, so that text the fix keeps is never part of an edit."""
-    old_lines = before.splitlines(keepends=True)
-    new_lines = after.splitlines(keepends=True)
+    old_lines = _lines(before)
+    new_lines = _lines(after)
     offsets = [0]
     for line in old_lines:
         offsets.append(offsets[-1] + len(line))
@@ -79,6 +79,14 @@ def _edits_between(before: str, after: str) -> list[Edit]:
                 end = start + len(old[i1:i2].encode("utf-8"))
                 edits.append(Edit(start, end, new[j1:j2]))
     return edits
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as git sees them: split after each `\n` only (not form feeds or U+2028, which
+    `str.splitlines` also breaks on), each keeping its line break."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    return lines + [parts[-1]] if parts[-1] else lines
 
 
 def _position(source: bytes, offset: int) -> tuple[int, int]:
@@ -128,9 +136,9 @@ def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix],
     edits = _edits_between(module.text, after)
     if not edits:
         return None
-    for offset, text in inserts:
+    for offset, text, order in inserts:
         at = len(module.text[:offset].encode("utf-8"))
-        edits.append(Edit(at, at, text))
+        edits.append(Edit(at, at, text, order))
     return edits
 
 
@@ -148,6 +156,7 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
         raw = _read(root, path)
         if raw is None:
             continue
+        digest = hashlib.sha256(raw).hexdigest()
         bom = len(BOM) if raw.startswith(BOM) else 0
         source = raw[bom:]
         grammar = grammar_for(path)
@@ -175,13 +184,14 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
             if not edits:
                 continue
             regions = tuple((*_position(source, e.start), *_position(source, e.end)) for e in edits)
-            edits = tuple(Edit(e.start + bom, e.end + bom, e.text) for e in edits)
+            edits = tuple(Edit(e.start + bom, e.end + bom, e.text, e.order) for e in edits)
             finding.fix = Fix(
                 title="; ".join(dict.fromkeys(render(e.title, **values) for e in entries)),
                 safe=all(e.safe for e in entries),
                 edits=edits,
                 resolves=tuple(dict.fromkeys(r for e in entries for r in e.resolves)),
                 regions=regions,
+                digest=digest,
             )
     return notes
 
@@ -207,7 +217,7 @@ def _overlaps(a: Edit, b: Edit) -> bool:
 
 
 def _apply(source: bytes, edits: list[Edit]) -> bytes:
-    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end, i))
+    order = sorted(range(len(edits)), key=lambda i: (edits[i].start, edits[i].end, edits[i].order, i))
     out, cursor = [], 0
     for i in order:
         edit = edits[i]
@@ -228,6 +238,9 @@ def plan_changes(findings: list[Finding], root: str, unsafe: bool) -> tuple[list
     for path, group in sorted(chosen.items()):
         before = _read(root, path)
         if before is None:
+            continue
+        if any(f.fix.digest and f.fix.digest != hashlib.sha256(before).hexdigest() for f in group):
+            notes.append(Note(path, "not fixed: the file changed during the scan"))
             continue
         edits, applied = _merge(group)
         after = _apply(before, edits)
@@ -264,8 +277,8 @@ def unified_diff(changes: list[FileChange], prefix: str) -> str:
     parts = []
     for change in changes:
         name = f"{prefix}/{change.path}" if prefix and prefix != "." else change.path
-        before = change.before.decode("utf-8", "surrogateescape").splitlines(keepends=True)
-        after = change.after.decode("utf-8", "surrogateescape").splitlines(keepends=True)
+        before = _lines(change.before.decode("utf-8", "surrogateescape"))
+        after = _lines(change.after.decode("utf-8", "surrogateescape"))
         lines = list(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
         for line in lines:
             parts.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

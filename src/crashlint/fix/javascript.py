@@ -41,8 +41,12 @@ def style_of(source: bytes, tree: tree_sitter.Tree, grammar: str) -> Style:
     for nodes in tree_sitter.QueryCursor(query).captures(tree.root_node).values():
         for node in nodes:
             quotes[source[node.start_byte : node.start_byte + 1].decode("latin-1")] += 1
-    statements = re.findall(r"^\s*(?:const|let|var|import|export|return)\b[^\n]*?(;?)[ \t]*$", text, re.M)
-    semicolons = sum(1 for s in statements if s) * 2 >= len(statements) if statements else True
+    # one-line statements only: `export function f() {` or `const x = new Redis({` say nothing
+    statements = [
+        line.rstrip() for line in re.findall(r"^[ \t]*(?:const|let|var|import|export|return)\b[^\n]*$", text, re.M)
+    ]
+    statements = [line for line in statements if line and line[-1] not in "{([,=>+-*/|&?:"]
+    semicolons = sum(1 for s in statements if s.endswith(";")) * 2 >= len(statements) if statements else True
     return Style(
         quote="'" if quotes["'"] > quotes['"'] else '"',
         semicolon=";" if semicolons else "",
@@ -136,17 +140,20 @@ def add_options(source: bytes, call: tree_sitter.Node, index: int, props: list[t
         if not props:
             return None
         return _merge_into_object(source, target, props)
+    if index > 0 and args and _may_carry_options(source, args[0]):
+        return None  # `fetch(request)`, `got(options)`: a new options argument would override theirs
+    one_per_line = bool(args) and arguments.start_point[0] != args[-1].end_point[0] and _rest_is_blank(source, _after_comma(args[-1]))
+    anchor = args[-1].start_byte if one_per_line else call.start_byte
+    indent = _indent_at(source, anchor)
+    line = source[_line_start(source, anchor) : _line_end(source, anchor)]
     literal = "{ " + ", ".join(f"{k}: {v}" for k, v in props) + " }"
-    line = source[_line_start(source, call.start_byte) : _line_end(source, call.start_byte)]
     if len(line) + len(literal) + 2 > LINE_LENGTH and len(props) > 1:
-        indent = _indent_at(source, call.start_byte)
         inner = style.newline.join(f"{indent}{style.indent_unit}{k}: {v}," for k, v in props)
         literal = "{" + style.newline + inner + style.newline + indent + "}"
     parts = ["undefined"] * (index - len(args)) + [literal]
-    if args and arguments.start_point[0] != args[-1].end_point[0] and _rest_is_blank(source, _after_comma(args[-1])):
+    if one_per_line:
         # one argument per line: ours goes on its own line, in the list's trailing-comma style
         last = args[-1]
-        indent = _indent_at(source, last.start_byte)
         after = _after_comma(last)
         if after != last.end_byte:
             where = _line_end(source, after)
@@ -156,6 +163,23 @@ def add_options(source: bytes, call: tree_sitter.Node, index: int, props: list[t
     if args:
         return [Edit(args[-1].end_byte, args[-1].end_byte, ", " + ", ".join(parts))]
     return [Edit(arguments.start_byte + 1, arguments.start_byte + 1, ", ".join(parts))]
+
+
+# a first argument named like this may be a `Request` or an options object, not a URL
+OPTIONS_NAME = re.compile(r"(?i)(^|_|[a-z])(req|request|options|opts|config|cfg|init|params|settings)$")
+
+
+def _may_carry_options(source: bytes, arg: tree_sitter.Node) -> bool:
+    """Whether the first argument may itself carry the option (`fetch(new Request(u, {signal}))`,
+    `got({ url, timeout })`, `fetch(req)`, `got(options)`), so that a new options argument after it
+    would silently replace the user's value."""
+    arg = _unwrap(arg)
+    if arg.type in ("object", "new_expression", "spread_element"):
+        return True
+    if arg.type in ("identifier", "member_expression"):
+        name = source[arg.start_byte : arg.end_byte].decode("utf-8", "replace").rsplit(".", 1)[-1]
+        return bool(OPTIONS_NAME.search(name))
+    return False
 
 
 def _after_comma(node: tree_sitter.Node) -> int:

@@ -62,22 +62,27 @@ class Module:
             name = f"{base}_{number}"
         return name
 
-    def header_inserts(self, imports: list[str], others: list[str]) -> list[tuple[int, str]]:
-        """Where the fix's imports, constants and module statements go: imports on the line before the
-        last leading import (so they stay among the imports, whatever else is inserted), the rest
-        after a blank line below the leading imports."""
+    def header_inserts(self, imports: list[str], others: list[str], after: int = 0) -> list[tuple[int, str, int]]:
+        """Where the fix's imports, constants and module statements go, as (offset, text, order):
+        imports at the end of the module's leading imports, the rest after a blank line below them,
+        or below top-level statement `after` (an import they need that comes later in the module)."""
         newline = "\r\n" if "\r\n" in self.text else "\n"
         body = list(self.module.body)
         at = _leading_end(body)
-        if not at:
-            return [(0, text + newline) for text in imports] + [(0, text + newline * 2) for text in others]
-        last = body[at - 1]
-        end = sum(len(text) + 1 for text in self.lines[: self.positions[last].end.line]) - 1
-        end -= len(newline) - 1  # before the line's own line break
-        is_import = isinstance(last.body[0], (cst.Import, cst.ImportFrom))
-        first = sum(len(text) + 1 for text in self.lines[: self.positions[last].start.line - 1])
-        inserts = [(first, text + newline) if is_import else (end, newline + text) for text in imports]
-        return inserts + [(end, newline * 2 + text) for text in others]
+        if not body:
+            return []
+        if not at:  # before the first statement: below a shebang, a coding line, a comment header
+            first = sum(len(text) + 1 for text in self.lines[: self.positions[body[0]].start.line - 1])
+            return [(first, text + newline, 0) for text in imports] + [(first, text + newline * 2, 1) for text in others]
+        end = self._line_end_of(body[at - 1], newline)
+        inserts = [(end, newline + text, 0) for text in imports]
+        below = self._line_end_of(body[after], newline) if after >= at else end
+        return inserts + [(below, newline * 2 + text, 1) for text in others]
+
+    def _line_end_of(self, statement: cst.CSTNode, newline: str) -> int:
+        """The offset just before the line break that ends `statement`'s last line."""
+        end = sum(len(text) + 1 for text in self.lines[: self.positions[statement].end.line]) - 1
+        return min(end - (len(newline) - 1), len(self.text))
 
     def _char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -106,7 +111,12 @@ class Module:
 
     def imported_as(self, module: str, name: str | None) -> str | None:
         """The local name under which `from module import name` (or `import module`) is bound."""
-        for statement in self.module.body:
+        found = self.import_of(module, name)
+        return found[0] if found else None
+
+    def import_of(self, module: str, name: str | None) -> tuple[str, int] | None:
+        """(local name, index of the top-level statement) of the import that binds it, if any."""
+        for index, statement in enumerate(self.module.body):
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
@@ -115,12 +125,12 @@ class Module:
                         continue
                     for alias in small.names:
                         if self.module.code_for_node(alias.name) == name:
-                            return alias.asname.name.value if alias.asname else name
+                            return (alias.asname.name.value if alias.asname else name), index
                 if isinstance(small, cst.Import):
                     for alias in small.names:
                         if self.module.code_for_node(alias.name) == module:
                             local = alias.asname.name.value if alias.asname else module
-                            return f"{local}.{name}" if name else local
+                            return (f"{local}.{name}" if name else local), index
         return None
 
 
@@ -131,8 +141,8 @@ def _leading_end(body: list) -> int:
         if not isinstance(statement, cst.SimpleStatementLine):
             break
         small = statement.body[0]
-        docstring = position == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
-        if docstring or isinstance(small, (cst.Import, cst.ImportFrom)):
+        docstring = position == 0 and len(statement.body) == 1 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        if docstring or all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):  # not `import x; x.go()`
             index = position + 1
         else:
             break
@@ -147,7 +157,7 @@ def _statements(code: str) -> list[cst.BaseStatement]:
     except cst.ParserSyntaxError as exc:
         raise NoFix(f"the fix template does not parse: {exc}") from None
     if body and blank > 0:
-        body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine()] * blank)
+        body[0] = body[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)] * blank)
     return body
 
 
@@ -192,9 +202,15 @@ class _Rewrite(cst.CSTTransformer):
                 between = args[-2].comma.whitespace_after if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else updated.whitespace_before_args
                 if isinstance(last.whitespace_after_arg, cst.ParenthesizedWhitespace) and isinstance(between, cst.ParenthesizedWhitespace):
                     separator = cst.Comma(whitespace_after=between.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[]))
-                # the space before `)` (a line break and the parenthesis' indentation) moves to our last argument
+                # the space before `)` (a line break and the parenthesis' indentation) moves to our last
+                # argument; a comment at the end of the old last argument's line stays with it
                 tail = last.whitespace_after_arg
-                args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
+                if isinstance(tail, cst.ParenthesizedWhitespace) and isinstance(separator.whitespace_after, cst.ParenthesizedWhitespace):
+                    separator_here = separator.with_changes(whitespace_after=separator.whitespace_after.with_changes(first_line=tail.first_line))
+                    tail = tail.with_changes(first_line=cst.TrailingWhitespace())
+                else:
+                    separator_here = separator
+                args[-1] = last.with_changes(comma=separator_here, whitespace_after_arg=cst.SimpleWhitespace(""))
                 new = [cst.Arg(keyword=cst.Name(k), value=cst.parse_expression(v), equal=_EQUAL, comma=separator) for k, v in wanted.items()]
                 new[-1] = new[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=tail)
             args += new
@@ -206,7 +222,7 @@ class _Rewrite(cst.CSTTransformer):
 
     # ---- statements -----------------------------------------------------------------------
 
-    def _rewrite_body(self, originals: tuple, body: tuple) -> tuple:
+    def _rewrite_body(self, originals: tuple, body: tuple, top: bool = False) -> tuple:
         if not (self.fix.replace_statement or self.fix.statement_after) or len(originals) != len(body):
             return body
         out = []
@@ -226,7 +242,10 @@ class _Rewrite(cst.CSTTransformer):
                         raise NoFix("the call is not the value of its own assignment")
                     new = _statements(self.fix.statement_after)
                     if new and isinstance(new[0], (cst.FunctionDef, cst.ClassDef)):
-                        new[0] = new[0].with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])  # PEP 8
+                        # PEP 8: two blank lines at module level, one inside a function (E303); no
+                        # indentation on a blank line (W293)
+                        blank = cst.EmptyLine(indent=False)
+                        new[0] = new[0].with_changes(leading_lines=[blank, blank] if top else [blank])
                     out += [statement, *new]
                 self.done = True
                 continue
@@ -254,13 +273,13 @@ class _Rewrite(cst.CSTTransformer):
         return updated.with_changes(body=self._rewrite_body(original.body, updated.body))
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        return updated.with_changes(body=self._rewrite_body(original.body, updated.body))
+        return updated.with_changes(body=self._rewrite_body(original.body, updated.body, top=True))
 
 
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
-def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> tuple[str, list[tuple[int, str]]]:
+def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> tuple[str, list[tuple[int, str, int]]]:
     """The module's new text with `fix` applied to the call at `anchor`, and the insertions
     (character offset, text) the fix needs after the leading imports: one per import, constant or
     module statement, so that two fixes adding the same one add it once (raises NoFix)."""
@@ -286,7 +305,10 @@ def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> 
         target = statement.split("=", 1)[0].split(":", 1)[0].strip()
         if target not in names:
             others.append(statement)
-    return new_module.code, module.header_inserts(imports, others)
+    # a module statement that uses an import found further down goes below that import
+    needed = [module.import_of(item["module"], item.get("name")) for item in fix.imports]
+    after = max((found[1] for found in needed if found is not None), default=-1)
+    return new_module.code, module.header_inserts(imports, others, after)
 
 
 def names_for(module: Module, imports: list[dict], constants: dict[str, dict], overrides: dict[str, str]) -> dict:
