@@ -249,3 +249,17 @@ def test_codec_round_trips_every_fixture() -> None:
         if parsed.facts is not None:
             assert all(type(a) is type(b) for a, b in zip(decoded.facts.calls, parsed.facts.calls))
             assert all(type(d.value) is type(e.value) for d, e in zip(decoded.facts.decls, parsed.facts.decls))
+
+
+def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path) -> None:
+    from helpers import run_cli
+
+    project, cache = tmp_path / "p", tmp_path / "cache"
+    project.mkdir()
+    (project / "a.ts").write_text("export const f = (u: string) => fetch(u);\n")
+    (cache).mkdir()
+    (cache / "mine.txt").write_text("not crashlint's")
+    run_cli("scan", str(project), "--cache-dir", str(cache))
+    assert list(cache.glob("facts-*.bin"))
+    code, out, err = run_cli("clean", "--cache-dir", str(cache))
+    assert code == 0 and not list(cache.glob("*.bin")) and (cache / "mine.txt").exists()

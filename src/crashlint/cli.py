@@ -267,10 +267,18 @@ def scan(
 @app.command()
 def clean(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Scan roots whose cache to remove (default: .)")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Also remove crashlint's cache files from this folder (as given to scan --cache-dir).")] = None,
 ) -> None:
     """Remove the .crashlint_cache folder of the given scan roots."""
     import shutil
 
+    if cache_dir is not None and cache_dir.is_dir():
+        # only crashlint's own files: the folder may be shared (a CI cache)
+        for entry in sorted(cache_dir.glob("facts-*.bin")) + sorted(cache_dir.glob("result-*.bin")):
+            entry.unlink(missing_ok=True)
+            typer.echo(f"removed {entry}")
+        if paths is None:
+            return
     for root in paths or [Path(".")]:
         cache = root / ".crashlint_cache"
         if cache.is_dir():
