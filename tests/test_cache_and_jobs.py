@@ -222,7 +222,8 @@ def test_corrupt_or_foreign_cache_files_are_ignored(tmp_path, rules_counter) -> 
             entry.write_bytes(damage(entry.read_bytes()))
         again = scan([str(folder)], cache_dir=str(cache))
         assert again.findings == cold.findings and again.notes == cold.notes
-    (cache / "ab").mkdir()  # a folder of the old pickle-per-file format is cleaned away
+    cache = tmp_path / ".crashlint_cache"  # crashlint's own folder: old-format entries are cleaned away
+    (cache / "ab").mkdir(parents=True)  # a folder of the old pickle-per-file format
     (cache / "ab" / "abcdef").write_bytes(b"old")
     (folder / "src" / "new.ts").write_text(REDIS_TS)
     scan([str(folder)], cache_dir=str(cache))
@@ -263,3 +264,60 @@ def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path) -> None:
     assert list(cache.glob("facts-*.bin"))
     code, out, err = run_cli("clean", "--cache-dir", str(cache))
     assert code == 0 and not list(cache.glob("*.bin")) and (cache / "mine.txt").exists()
+
+
+def test_a_shared_cache_dir_keeps_other_tools_folders(tmp_path: Path) -> None:
+    from helpers import run_cli
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.ts").write_text("export const a = 1;\n")
+    for name in ("db", "fe", "00"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "keep.txt").write_text("x")
+    run_cli("scan", str(tmp_path), "--cache-dir", str(tmp_path))
+    assert all((tmp_path / name / "keep.txt").exists() for name in ("db", "fe", "00"))
+    for name in tmp_path.glob("*.bin"):
+        name.unlink()
+
+
+def test_a_link_to_a_file_outside_the_root_does_not_hang(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.ts").write_text("export const q = () => fetch('x');\n")
+    (tmp_path / "s" / "src").mkdir(parents=True)
+    (tmp_path / "s" / "src" / "a.ts").write_text("export const a = 1;\n")
+    (tmp_path / "s" / "src" / "link.ts").symlink_to(tmp_path / "outside" / "o.ts")
+    run = subprocess.run([sys.executable, "-m", "crashlint", "scan", str(tmp_path / "s"), "--no-cache"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode in (0, 1), run.stderr
+
+
+def test_a_file_edited_during_a_run_is_not_cached_under_its_old_contents(tmp_path: Path) -> None:
+    from crashlint.scan import scan as run_scan
+
+    (tmp_path / "a.ts").write_text("export async function f(u: string) { return fetch(u); }\n")
+    (tmp_path / "b.ts").write_text("export const b = 1;\n")
+    cache = str(tmp_path / "cache")
+    run_scan([str(tmp_path)], cache_dir=cache)  # facts cached
+    (tmp_path / "b.ts").write_text("export const b = 2;\n")  # the next run parses b, takes a from the cache
+    original = (tmp_path / "a.ts").read_text()
+
+    def edit_a(done: int, total: int) -> None:
+        (tmp_path / "a.ts").write_text("export async function f(u: string) {   return fetch(u); }\n")
+
+    run_scan([str(tmp_path)], cache_dir=cache, progress=edit_a)
+    (tmp_path / "a.ts").write_text(original)
+    warm = run_scan([str(tmp_path)], cache_dir=cache)
+    cold = run_scan([str(tmp_path)], cache_dir=None)
+    assert [f.fingerprint for f in warm.findings] == [f.fingerprint for f in cold.findings]
+
+
+def test_a_switch_set_to_zero_is_off(tmp_path: Path, monkeypatch) -> None:
+    from crashlint.scan import scan as run_scan
+
+    (tmp_path / "a.ts").write_text("export const a = 1;\n")
+    (tmp_path / "b.ts").write_text("fetch('x');\n")
+    monkeypatch.setenv("CRASHLINT_PREFILTER", "0")
+    assert run_scan([str(tmp_path)], select=["CL008"]).files_skipped == 0

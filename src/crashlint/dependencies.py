@@ -55,9 +55,10 @@ def read_manifests(root: str, rel_dirs: set[str]) -> dict[str, Manifest]:
     for directory in rel_dirs:
         while True:
             wanted.add(directory)
-            if not directory:
+            parent = posixpath.dirname(directory)
+            if not directory or parent == directory:  # "" (the root), or "/" for a file outside it
                 break
-            directory = posixpath.dirname(directory)
+            directory = parent
     found: dict[str, Manifest] = {}
     for directory in sorted(wanted):
         manifest = _read_folder(root, directory)

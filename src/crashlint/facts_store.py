@@ -333,7 +333,11 @@ def _save(
 
 
 def _remove_legacy_entries(cache_dir: str) -> None:
-    """Format 1 wrote a pickle per file in two-hex-digit folders: nothing reads them any more."""
+    """Format 1 wrote a pickle per file in two-hex-digit folders: nothing reads them any more.
+    Only in crashlint's own `.crashlint_cache` folder: a `--cache-dir` may be shared with other
+    tools (or be the project itself), whose `db/` or `fe/` folders are not ours."""
+    if os.path.basename(os.path.normpath(cache_dir)) != ".crashlint_cache":
+        return
     try:
         names = os.listdir(cache_dir)
     except OSError:

@@ -35,6 +35,13 @@ class Target:
 UNKNOWN = Target("unknown")
 
 
+
+def _up(directory: str) -> str:
+    """The parent folder, "" above the top: a file outside the scan root has an absolute path, and
+    `dirname("/")` is "/" again (a walk up to "" would never end)."""
+    parent = posixpath.dirname(directory)
+    return "" if parent == directory else parent
+
 class Project:
     def __init__(self, root: str, files: list[FileFacts], manifests: dict[str, Manifest] | None = None) -> None:
         self.root = root
@@ -128,7 +135,7 @@ class Project:
                 break
             if not directory:
                 break
-            directory = posixpath.dirname(directory)
+            directory = _up(directory)
         for name, package_dir in self.workspace_packages:
             if spec == name or spec.startswith(name + "/"):
                 rest = spec[len(name) + 1 :]
@@ -442,7 +449,7 @@ class Project:
                 return manifest
             if not directory:
                 return None
-            directory = posixpath.dirname(directory)
+            directory = _up(directory)
 
     def package_root(self, path: str) -> str:
         """The folder of the nearest manifest: a service in a monorepo is checked on its own."""
@@ -450,7 +457,7 @@ class Project:
         while directory:
             if directory in self.manifests:
                 return directory
-            directory = posixpath.dirname(directory)
+            directory = _up(directory)
         return ""
 
     def dependency(self, path: str, package: str) -> tuple[str, str] | None:
@@ -463,4 +470,4 @@ class Project:
                 return manifest.dependencies[wanted], manifest.path
             if not directory:
                 return None
-            directory = posixpath.dirname(directory)
+            directory = _up(directory)

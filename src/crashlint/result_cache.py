@@ -124,6 +124,11 @@ class RunCache:
         for sources, digests in self.parsed_digests:
             if any(self.digests.get(source.rel_path) != digest for source, digest in zip(sources, digests)):
                 return  # the key describes other contents than those analysed
+        # The rules also read source lines from disk (fingerprints, some decisions), and files whose
+        # facts came from the cache were not read again: a file edited during the run (and put back
+        # later) would replay a result built from other bytes. Hashing every file again is cheap.
+        if read_digests(self.found.files) != [self.digests.get(s.rel_path) for s in self.found.files]:
+            return
         discovered = Counter(self.found.notes)
         notes = []
         for note in result.notes:

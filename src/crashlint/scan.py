@@ -89,14 +89,14 @@ def scan(
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
     run_cache = result_cache.open_run(  # src/crashlint/result_cache.py: the key covers every input
         cache_dir, found, rules=rules, config=config, baseline=baseline, report_unused=report_unused_suppressions,
-        only_paths=only_paths, options={"prefilter": prefilter, "env": os.environ.get("CRASHLINT_PREFILTER")},
+        only_paths=only_paths, options={"prefilter": prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER")},
     )
     if run_cache is not None and run_cache.restore(result):
         return result  # nothing that can change a finding changed since the last run
     to_parse, stubs = found.files, []
     # off by default: with every rule on it skips 0-12% of a real project's files and costs more
     # than it saves (README, Speed); `--prefilter` / CRASHLINT_PREFILTER=1 turn it on
-    if prefilter if prefilter is not None else bool(os.environ.get("CRASHLINT_PREFILTER")):
+    if prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER"):
         filtered = run_prefilter(found.files, rules, found.root)  # src/crashlint/prefilter.py
         to_parse, stubs = filtered.keep, filtered.stubs
     result.files_skipped = len(stubs)
@@ -124,6 +124,11 @@ def scan(
     if run_cache is not None:
         run_cache.store(result)
     return result
+
+
+def _env_on(name: str) -> bool:
+    """`1`, `true`, `yes`, `on` (any case) turn a switch on; unset, `0`, `false`, `no`, `off` do not."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def at_or_above(findings: list[Finding], threshold: str) -> list[Finding]:
