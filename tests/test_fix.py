@@ -475,3 +475,13 @@ def test_a_comment_stays_on_its_argument(tmp_path: Path) -> None:
     text = "import requests\n\n\ndef f(u, d):\n    return requests.post(\n        u,\n        data=d  # the payload\n    )\n"
     after = _fixed(tmp_path, "a.py", text, "CL008")
     assert "        data=d,  # the payload\n        timeout=HTTP_TIMEOUT\n    )\n" in after
+
+
+def test_a_suppressed_finding_is_not_fixed(tmp_path: Path) -> None:
+    text = (
+        "export async function a(u: string) {\n"
+        "  // crashlint-disable-next-line CL008 -- long poll, the server answers within 5 minutes\n"
+        "  return fetch(u);\n}\n\nexport async function b(u: string) {\n  return fetch(u);\n}\n"
+    )
+    after = _fixed(tmp_path, "a.ts", text, "CL008")
+    assert after.count("AbortSignal.timeout") == 1 and "  return fetch(u);\n}\n\nexport" in after
