@@ -485,3 +485,53 @@ def test_a_suppressed_finding_is_not_fixed(tmp_path: Path) -> None:
     )
     after = _fixed(tmp_path, "a.ts", text, "CL008")
     assert after.count("AbortSignal.timeout") == 1 and "  return fetch(u);\n}\n\nexport" in after
+
+
+def test_edits_of_a_long_module_of_repeated_lines_are_found_fast() -> None:
+    import time
+
+    from crashlint.fix import _edits_between
+
+    before = "import requests\n" + "".join(f"def g{i}(u):\n    a = u * 2\n    return a\n\n\n" for i in range(4000))
+    after = before.replace("def g2000(u):\n    a = u * 2\n", "def g2000(u):\n    a = u * 3\n")
+    start = time.process_time()
+    edits = _edits_between(before, after)
+    assert time.process_time() - start < 2  # matching every line with difflib took minutes here
+    assert [e.text for e in edits] == ["3"]
+
+
+def test_an_existing_name_is_reused_only_when_it_is_the_constant_above(tmp_path: Path) -> None:
+    text = 'import requests\n\nrequests.get("http://x")\n\nHTTP_TIMEOUT = "slow"\n\n\ndef poll(url, HTTP_TIMEOUT=None):\n    return requests.get(url)\n'
+    after = _fixed(tmp_path, "a.py", text, "CL008")
+    assert "HTTP_TIMEOUT_2 = 10" in after and after.count("timeout=HTTP_TIMEOUT_2") == 2
+
+
+def test_a_file_that_cannot_be_written_is_reported_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    (tmp_path / "ro.js").write_text("async function b(url) { return fetch(url); }\nmodule.exports = { b };\n")
+    (tmp_path / "rw.js").write_text("async function c(url) { return fetch(url); }\nmodule.exports = { c };\n")
+    real_open = builtins.open
+
+    def guarded(file, mode="r", *args, **kwargs):
+        if str(file).endswith("ro.js") and "+" in mode:
+            raise PermissionError(1, "Operation not permitted")
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, out, err = run_cli("scan", ".", "--select", "CL008", "--fix")
+    finally:
+        os.chdir(cwd)
+    assert "Fixed 1 finding in 1 file; 1 remaining." in err
+    assert out.count("ro.js: not fixed: Operation not permitted") == 1
+
+
+def test_bad_fix_configuration_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("import requests\nrequests.get('x')\n")
+    for table in ('constant = "class"', 'value = "(3.05, 27"'):
+        (tmp_path / "crashlint.toml").write_text(f"[fix.CL008]\n{table}\n")
+        code, out, err = _fix(tmp_path, "a.py", "CL008")
+        assert code == 2 and "fix.CL008" in err

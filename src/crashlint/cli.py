@@ -196,12 +196,15 @@ def scan(
             if result.tracebacks:
                 raise typer.Exit(2)
             raise typer.Exit(1 if not exit_zero and at_or_above(remaining, threshold) else 0)
-        fixed, fixed_files = 0, set()
+        fixed, fixed_files, unwritable = 0, set(), set()
         for _ in range(MAX_FIX_PASSES if fix else 0):
-            changes, notes = plan_changes(result.findings, result.root, unsafe_fixes)
-            fix_notes += notes + write_changes(changes, result.root)
+            fixable = [f for f in result.findings if f.location.path not in unwritable]
+            changes, notes = plan_changes(fixable, result.root, unsafe_fixes)
+            planned = {change.path for change in changes}
+            fix_notes += notes + write_changes(changes, result.root)  # keeps only the written ones
+            unwritable |= planned - {change.path for change in changes}  # not tried again next pass
             if not changes:
-                break
+                break  # nothing left to fix, or nothing could be written: another pass would repeat it
             fixed += sum(len(change.fixes) for change in changes)
             fixed_files.update(change.path for change in changes)
             result = run()  # the fixed files, analysed again: what remains is what the report shows

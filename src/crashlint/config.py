@@ -6,6 +6,8 @@ Every key is validated; an unknown key, rule or value is a one-line error (exit 
 
 from __future__ import annotations
 
+import ast
+import keyword
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,8 +107,13 @@ def load_config(start: Path, rule_keys: set[str]) -> Config:
         for key, value in values.items():
             if key not in FIX_KEYS or not isinstance(value, str):
                 raise UsageError(f"{path}: fix.{rule}.{key}: expected one of {', '.join(FIX_KEYS)}, as a string")
-            if key == "constant" and value and not value.isidentifier():
+            if key == "constant" and value and (not value.isidentifier() or keyword.iskeyword(value)):
                 raise UsageError(f"{path}: fix.{rule}.constant: '{value}' is not a Python name")
+            if key == "value":
+                try:
+                    ast.parse(value, mode="eval")
+                except SyntaxError:
+                    raise UsageError(f"{path}: fix.{rule}.value: '{value}' is not a Python expression") from None
         config.fix[rule.upper()] = dict(values)
     return config
 

@@ -67,11 +67,21 @@ def _edits_between(before: str, after: str) -> list[Edit]:
     offsets = [0]
     for line in old_lines:
         offsets.append(offsets[-1] + len(line))
+    # a fix changes a few lines: match only between the common head and tail (SequenceMatcher is
+    # quadratic on a long module of repeated lines)
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old_lines), len(new_lines)) - head and old_lines[-1 - tail] == new_lines[-1 - tail]:
+        tail += 1
+    middle_old, middle_new = old_lines[head : len(old_lines) - tail], new_lines[head : len(new_lines) - tail]
     edits = []
-    for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
+    for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(a=middle_old, b=middle_new, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        old, new = "".join(old_lines[a1:a2]), "".join(new_lines[b1:b2])
+        a1, a2 = a1 + head, a2 + head
+        old, new = "".join(old_lines[a1:a2]), "".join(middle_new[b1:b2])
         chars = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
         for op, i1, i2, j1, j2 in chars.get_opcodes():
             if op != "equal":
@@ -123,9 +133,16 @@ def _javascript_fix(source: bytes, tree, finding: Finding, entries: list[Autofix
 
 
 def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix], overrides: dict, values: dict) -> list[Edit] | None:
+    try:
+        return _python_fix_of(module, finding, entries, overrides, values)
+    except python.NoFix:
+        return None  # a shape the codemod does not rewrite: no fix offered, nothing to say
+
+
+def _python_fix_of(module: python.Module, finding: Finding, entries: list[Autofix], overrides: dict, values: dict) -> list[Edit] | None:
     imports = [dict(item) for e in entries for item in e.imports]
     constants = {name: dict(c) for e in entries for name, c in e.constants.items()}
-    names = python.names_for(module, imports, constants, overrides)
+    names = python.names_for(module, imports, constants, overrides, finding.anchor[0])
     values.update(names, node_text=module.code_for(module.call_at(finding.anchor)), fresh=module.fresh)
     fix = python.render_fix(entries, values)
     fix.imports, fix.constants = imports, constants
@@ -150,7 +167,8 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
     notes: list[Note] = []
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
-        if finding.anchor != (0, 0, 0, 0) and any(e.matches(finding) for e in by_rule.get(finding.rule_id, ())):
+        outside = finding.location.path.startswith(("/", "../"))  # a link to a file elsewhere: not ours to edit
+        if not outside and finding.anchor != (0, 0, 0, 0) and any(e.matches(finding) for e in by_rule.get(finding.rule_id, ())):
             by_path.setdefault(finding.location.path, []).append(finding)
     for path, group in sorted(by_path.items()):
         raw = _read(root, path)
@@ -254,13 +272,16 @@ def plan_changes(findings: list[Finding], root: str, unsafe: bool) -> tuple[list
 
 
 def write_changes(changes: list[FileChange], root: str) -> list[Note]:
-    """Write each file, unless it changed since it was read (an editor saving meanwhile)."""
+    """Write each file, unless it changed since it was read (an editor saving meanwhile). A change
+    that could not be written is removed from `changes`, so that only written ones are counted."""
     notes = []
+    failed = []
     for change in changes:
         target = os.path.join(root, change.path)
         current = _read(root, change.path)
         if current is None or hashlib.sha256(current).digest() != hashlib.sha256(change.before).digest():
             notes.append(Note(change.path, "not fixed: the file changed during the scan"))
+            failed.append(change)
             continue
         try:
             with open(target, "r+b") as handle:  # in place: keeps the file's mode, owner and links
@@ -268,7 +289,9 @@ def write_changes(changes: list[FileChange], root: str) -> list[Note]:
                 handle.truncate()
         except OSError as exc:
             notes.append(Note(change.path, f"not fixed: {exc.strerror or exc}"))
-            continue
+            failed.append(change)
+    for change in failed:
+        changes.remove(change)
     return notes
 
 

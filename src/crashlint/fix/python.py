@@ -8,6 +8,7 @@ module's leading imports.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -48,13 +49,33 @@ class Module:
                 return node
         raise NoFix("call not found")
 
+    def is_timeout_constant(self, name: str, line: int) -> bool:
+        """Whether the module's own `name = <number or tuple of numbers>` at top level, above `line`,
+        is the only thing the name means (no parameter or other binding of it in a signature)."""
+        import ast
+
+        if re.search(rf"\bdef\s+\w+\s*\([^)]*\b{re.escape(name)}\b", self.text):
+            return False
+        for statement in self.module.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target] if isinstance(small, cst.AnnAssign) else []
+                    if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                        if self.positions[statement].start.line >= line or small.value is None:
+                            return False
+                        try:
+                            value = ast.literal_eval(self.module.code_for_node(small.value))
+                        except (ValueError, SyntaxError):
+                            return False
+                        numbers = value if isinstance(value, tuple) else (value,)
+                        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers)
+        return False
+
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
     def fresh(self, base: str) -> str:
         """`base`, or `base_2`, … : a name the module never mentions, so a new binding shadows nothing."""
-        import re
-
         words = set(re.findall(r"\w+", self.text))
         name, number = base, 1
         while name in words:
@@ -311,9 +332,11 @@ def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> 
     return new_module.code, module.header_inserts(imports, others, after)
 
 
-def names_for(module: Module, imports: list[dict], constants: dict[str, dict], overrides: dict[str, str]) -> dict:
+def names_for(module: Module, imports: list[dict], constants: dict[str, dict], overrides: dict[str, str], line: int = 0) -> dict:
     """Template names: `imported.Config` (the local alias) and `constants.HTTP_TIMEOUT` (the
-    constant's name, or its literal when the configuration asks for no constant)."""
+    constant's name, or its literal when the configuration asks for no constant). An existing
+    constant is reused only when the module assigns it at top level above `line`; a name used in
+    any other way (a parameter, an import, defined below) makes the fix define a fresh one."""
     taken = module.top_level_names()
     imported = {}
     for item in imports:
@@ -333,6 +356,8 @@ def names_for(module: Module, imports: list[dict], constants: dict[str, dict], o
             values[name] = constant["value"]
             del constants[name]
         else:
+            if re.search(rf"\b{re.escape(chosen)}\b", module.text) and not module.is_timeout_constant(chosen, line):
+                chosen = module.fresh(chosen)  # taken for something else, or defined after its use
             if chosen != name:
                 constants[chosen] = constants.pop(name)
             values[name] = chosen
