@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import subprocess
+import sys
+from contextlib import chdir
 from pathlib import Path
 
 import libcst
@@ -35,23 +36,15 @@ def _source_of(fixed: Path) -> Path:
 
 
 def _findings(folder: Path, name: str, rule: str, unsafe: bool = True):
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
+    with chdir(folder):
         result = scan([name], select=[rule])
-    finally:
-        os.chdir(cwd)
     attach_fixes(result.findings, result.rules, result.root, unsafe=unsafe)
     return result
 
 
 def _fix(folder: Path, name: str, rule: str, *extra: str) -> tuple[int, str, str]:
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
+    with chdir(folder):
         return run_cli("scan", name, "--select", rule, "--fix", *extra)
-    finally:
-        os.chdir(cwd)
 
 
 def _byte_span(source: bytes, anchor: tuple[int, int, int, int]) -> tuple[int, int]:
@@ -149,9 +142,7 @@ def test_diff_applies_with_git_apply_and_equals_fix(tmp_path: Path, example: str
     _git(repo, "init", "-q")
     _git(repo, "add", ".")
     _git(repo, "commit", "-qm", "init")
-    cwd = os.getcwd()
-    os.chdir(repo)
-    try:
+    with chdir(repo):
         code, diff, err = run_cli("scan", example, "--diff", "--unsafe-fixes")
         assert code == 1 and diff.startswith("--- a/"), err
         assert (repo / "patch.diff").write_text(diff)
@@ -162,8 +153,6 @@ def test_diff_applies_with_git_apply_and_equals_fix(tmp_path: Path, example: str
         _git(repo, "checkout", "-q", ".")
         run_cli("scan", example, "--fix", "--unsafe-fixes")
         fixed = {p: (repo / p).read_bytes() for p in _git(repo, "diff", "--name-only").stdout.split()}
-    finally:
-        os.chdir(cwd)
     assert applied and applied == fixed
 
 
@@ -184,12 +173,8 @@ def test_seed_service_fixed_reports_only_what_has_no_fix(tmp_path: Path) -> None
 def test_sarif_fixes_validate_and_reproduce_the_fix(sarif_validator, tmp_path: Path) -> None:
     source = FIXTURES / "CL008" / "fix_options.ts"
     shutil.copy(source, tmp_path / source.name)
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
+    with chdir(tmp_path):
         code, out, err = run_cli("scan", source.name, "--select", "CL008", "--format", "sarif")
-    finally:
-        os.chdir(cwd)
     log = json.loads(out)
     assert not list(sarif_validator.iter_errors(log))
     results = log["runs"][0]["results"]
@@ -334,12 +319,8 @@ def test_fixes_on_mutated_fixtures_keep_the_safety_net(case: tuple[Path, bytes])
 def test_pre_commit_fixes_only_the_files_it_is_given(tmp_path: Path) -> None:
     for name in ("a.ts", "b.ts"):
         (tmp_path / name).write_text(f"export async function {name[0]}(u: string) {{ return fetch(u); }}\n")
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
+    with chdir(tmp_path):
         code, out, err = run_cli("scan", "--in-project", "a.ts", "--fix")
-    finally:
-        os.chdir(cwd)
     assert code == 0 and "Fixed 1 finding in 1 file; 0 remaining." in err
     assert "AbortSignal.timeout" in (tmp_path / "a.ts").read_text()
     assert "AbortSignal" not in (tmp_path / "b.ts").read_text()
@@ -410,12 +391,8 @@ def test_diff_of_files_with_unicode_line_breaks_applies(tmp_path: Path, text: st
     _git(tmp_path, "init", "-q")
     _git(tmp_path, "add", ".")
     _git(tmp_path, "commit", "-qm", "init")
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
+    with chdir(tmp_path):
         code, diff, err = run_cli("scan", "a.py", "--select", "CL008", "--diff")
-    finally:
-        os.chdir(cwd)
     (tmp_path / "p.diff").write_text(diff, encoding="utf-8")
     _git(tmp_path, "apply", "p.diff")
     assert "timeout=HTTP_TIMEOUT" in (tmp_path / "a.py").read_text(encoding="utf-8")
@@ -519,12 +496,8 @@ def test_a_file_that_cannot_be_written_is_reported_once(tmp_path: Path, monkeypa
         return real_open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", guarded)
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
+    with chdir(tmp_path):
         code, out, err = run_cli("scan", ".", "--select", "CL008", "--fix")
-    finally:
-        os.chdir(cwd)
     assert "Fixed 1 finding in 1 file; 1 remaining." in err
     assert out.count("ro.js: not fixed: Operation not permitted") == 1
 

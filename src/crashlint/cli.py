@@ -100,6 +100,10 @@ MAX_FIX_PASSES = 10  # fixes that overlapped one taken in a pass are applied in 
 FIXES_SHOWN = ("text", "json", "sarif")  # the formats that show fixes: only they pay for computing them
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _fully_fixed(finding) -> bool:
     """Its fix resolves every problem (CL001's `close` needs a human: that finding remains)."""
     resolves = set(finding.fix.resolves)
@@ -148,7 +152,9 @@ def scan(
             if not Path(target).exists():
                 raise UsageError(f"path does not exist: {target}")
         keys = {key for rule in load_rules() for key in (rule.id, rule.slug)}
-        config = load_config(scan_root([Path(t) for t in targets]), keys)
+        root = scan_root([Path(t) for t in targets])
+        config = load_config(root, keys)
+        threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
         if fix and diff:
             raise UsageError("--fix and --diff cannot be combined (--diff writes nothing)")
 
@@ -163,7 +169,7 @@ def scan(
                 baseline=read_baseline(str(baseline)) if baseline else None,
                 report_unused_suppressions=report_unused_suppressions,
                 in_project=in_project,
-                cache_dir=None if no_cache else str(cache_dir or Path(scan_root([Path(t) for t in targets])) / ".crashlint_cache"),
+                cache_dir=None if no_cache else str(cache_dir or Path(root) / ".crashlint_cache"),
                 jobs=jobs or default_jobs(),
                 progress=progress,
                 prefilter=True if prefilter else None,
@@ -190,9 +196,8 @@ def scan(
                 typer.echo(f"note: {note.path}: {note.message}", err=True)
             applied = [f for change in changes for f in change.fixes]
             remaining = [f for f in result.findings if f not in applied or not _fully_fixed(f)]
-            typer.echo(f"Would fix {len(applied)} finding{'s' if len(applied) != 1 else ''} in {len(changes)} "
-                       f"file{'s' if len(changes) != 1 else ''}; {len(remaining)} would remain.", err=True)
-            threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
+            typer.echo(f"Would fix {_count(len(applied), 'finding')} in {_count(len(changes), 'file')}; "
+                       f"{len(remaining)} would remain.", err=True)
             if result.tracebacks:
                 raise typer.Exit(2)
             raise typer.Exit(1 if not exit_zero and at_or_above(remaining, threshold) else 0)
@@ -223,7 +228,6 @@ def scan(
         version=__version__,
         suppressed=result.suppressed,
     )
-    threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
     if write_baseline is not None:
         try:
             write_baseline.write_text(baseline_text(result.findings), encoding="utf-8")
@@ -248,9 +252,9 @@ def scan(
             for note in result.notes:
                 typer.echo(f"note: {note.path}: {note.message}", err=True)
     if prefilter and result.files_skipped:
-        typer.echo(f"{result.files_skipped} file{'s' if result.files_skipped != 1 else ''} skipped by the prefilter.", err=True)
+        typer.echo(f"{_count(result.files_skipped, 'file')} skipped by the prefilter.", err=True)
     if fix:
-        typer.echo(f"Fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(fixed_files)} file{'s' if len(fixed_files) != 1 else ''}; "
+        typer.echo(f"Fixed {_count(fixed, 'finding')} in {_count(len(fixed_files), 'file')}; "
                    f"{len(result.findings)} remaining.", err=True)
     if result.tracebacks:
         # a rule or a file crashlint could not analyse: the gate must not pass silently

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import tree_sitter
 
@@ -33,17 +35,20 @@ class Parsed:
     traceback: str | None = None  # an internal error, for --verbose
 
 
-def error_lines(root: tree_sitter.Node) -> list[int]:
-    """First lines of ERROR / MISSING nodes, found by descending only into subtrees that have one."""
-    lines: list[int] = []
+def error_nodes(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    """ERROR / MISSING nodes in source order, found by descending only into subtrees that have one."""
     stack = [root]
-    while stack and len(lines) < MAX_ERROR_LINES:
+    while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            lines.append(node.start_point[0] + 1)
+            yield node
             continue
         stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
-    return sorted(set(lines))
+
+
+def error_lines(root: tree_sitter.Node) -> list[int]:
+    """First lines of ERROR / MISSING nodes (at most MAX_ERROR_LINES nodes)."""
+    return sorted({node.start_point[0] + 1 for node in islice(error_nodes(root), MAX_ERROR_LINES)})
 
 
 def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:

@@ -5,9 +5,9 @@ package only knows how to edit: byte ranges on the tree-sitter tree for TypeScri
 (`fix/javascript.py`) and libcst codemods for Python (`fix/python.py`).
 
 `attach_fixes` gives each finding its `Fix` (edits against the file as scanned);
-`apply_fixes` merges the chosen fixes of each file, as ruff does: identical edits once, two
+`plan_changes` merges the chosen fixes of each file, as ruff does: identical edits once, two
 insertions at one point in order, and a fix that overlaps one already taken is left for the next
-pass. A result that would not parse as cleanly as the original is never written.
+pass. A result that would not parse as cleanly as the original is never written (`write_changes`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from crashlint.findings import Edit, Finding, Fix, Note
 from crashlint.fix import javascript, python
 from crashlint.fix.spec import Autofix, autofixes
 from crashlint.languages import grammar_for, parser
+from crashlint.parse import error_nodes
 from crashlint.rulepack import Rule
 from crashlint.templating import render
 
@@ -45,18 +46,7 @@ def _read(root: str, path: str) -> bytes | None:
 
 def _error_count(source: bytes, path: str) -> int:
     """ERROR and MISSING nodes: a fix may never add one (the tree-sitter grammar is the judge)."""
-    grammar = grammar_for(path)
-    tree = parser(grammar).parse(source)
-    if not tree.root_node.has_error:
-        return 0
-    count, stack = 0, [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        elif node.has_error:
-            stack.extend(node.children)
-    return count
+    return sum(1 for _ in error_nodes(parser(grammar_for(path)).parse(source).root_node))
 
 
 def _edits_between(before: str, after: str) -> list[Edit]:
@@ -113,7 +103,7 @@ def _javascript_fix(source: bytes, tree, finding: Finding, entries: list[Autofix
     call = javascript.find_call(tree, finding.anchor)
     if call is None:
         return None
-    values.update(q=style.quote, semi=style.semicolon, log=style.log)
+    values.update(q=style.quote, semi=style.semicolon)
     edits: list[Edit] = []
     options = {k: render(v, **values) for e in entries if e.action == "options" for k, v in e.body.items()}
     if options:
@@ -148,7 +138,7 @@ def _python_fix_of(module: python.Module, finding: Finding, entries: list[Autofi
     fix.imports, fix.constants = imports, constants
     try:
         after, inserts = python.apply(module, finding.anchor, fix)
-    except (python.NoFix, Exception):  # noqa: BLE001 - libcst refuses a shape: no fix offered
+    except Exception:  # noqa: BLE001 - NoFix, or libcst refuses a shape: no fix offered
         return None
     edits = _edits_between(module.text, after)
     if not edits:
@@ -278,8 +268,7 @@ def write_changes(changes: list[FileChange], root: str) -> list[Note]:
     failed = []
     for change in changes:
         target = os.path.join(root, change.path)
-        current = _read(root, change.path)
-        if current is None or hashlib.sha256(current).digest() != hashlib.sha256(change.before).digest():
+        if _read(root, change.path) != change.before:
             notes.append(Note(change.path, "not fixed: the file changed during the scan"))
             failed.append(change)
             continue

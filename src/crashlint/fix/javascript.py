@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 import tree_sitter
 
+from crashlint.facts.javascript import TRANSPARENT, unwrap_await
 from crashlint.findings import Edit
 from crashlint.languages import ts_language
 
 CALLS = ("call_expression", "new_expression")
-WRAPPERS = ("await_expression", "parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression")
+WRAPPERS = TRANSPARENT | {"await_expression"}  # what `unwrap_await` looks through, climbing up
 STATEMENT_LISTS = ("program", "statement_block", "switch_case", "switch_default")
 # A line starting with one of these continues the previous statement when it has no semicolon.
 ASI_HAZARDS = ("(", "[", "`", "+", "-", "/")
@@ -30,15 +32,13 @@ class Style:
     semicolon: str
     indent_unit: str
     newline: str
-    log: str
 
 
 def style_of(source: bytes, tree: tree_sitter.Tree, grammar: str) -> Style:
     """The file's own conventions, so that an inserted statement looks like its neighbours."""
     text = source.decode("utf-8", "replace")
     quotes: Counter[str] = Counter()
-    query = tree_sitter.Query(ts_language(grammar), "(string) @s")
-    for nodes in tree_sitter.QueryCursor(query).captures(tree.root_node).values():
+    for nodes in tree_sitter.QueryCursor(_strings_query(grammar)).captures(tree.root_node).values():
         for node in nodes:
             quotes[source[node.start_byte : node.start_byte + 1].decode("latin-1")] += 1
     # one-line statements only: `export function f() {` or `const x = new Redis({` say nothing
@@ -52,8 +52,12 @@ def style_of(source: bytes, tree: tree_sitter.Tree, grammar: str) -> Style:
         semicolon=";" if semicolons else "",
         indent_unit=_indent_unit(text),
         newline="\r\n" if "\r\n" in text else "\n",
-        log="console.error",  # works everywhere; a project logger's signature varies (pino, winston)
     )
+
+
+@cache
+def _strings_query(grammar: str) -> tree_sitter.Query:
+    return tree_sitter.Query(ts_language(grammar), "(string) @s")
 
 
 def _indent_unit(text: str) -> str:
@@ -84,12 +88,6 @@ def find_call(tree: tree_sitter.Tree, anchor: tuple[int, int, int, int]) -> tree
             return None
         node = node.parent
     return None
-
-
-def _unwrap(node: tree_sitter.Node) -> tree_sitter.Node:
-    while node.type in WRAPPERS and node.named_child_count:
-        node = next(c for c in node.named_children if c.type != "comment")
-    return node
 
 
 def _line_start(source: bytes, offset: int) -> int:
@@ -130,7 +128,7 @@ def add_options(source: bytes, call: tree_sitter.Node, index: int, props: list[t
         return None  # `new Redis` with no parentheses, a tagged template
     args = [c for c in arguments.named_children if c.type != "comment"]
     if index < len(args):
-        target = _unwrap(args[index])
+        target = unwrap_await(args[index])
         if target.type != "object":
             return None  # options in a variable or built by a call: cannot merge safely
         present = {_key(c, source) for c in target.named_children if c.type in ("pair", "shorthand_property_identifier")}
@@ -139,7 +137,7 @@ def add_options(source: bytes, call: tree_sitter.Node, index: int, props: list[t
         props = [(k, v) for k, v in props if k not in present]
         if not props:
             return None
-        return _merge_into_object(source, target, props)
+        return _merge_into_object(source, target, props, style)
     if index > 0 and args and _may_carry_options(source, args[0]):
         return None  # `fetch(request)`, `got(options)`: a new options argument would override theirs
     one_per_line = bool(args) and arguments.start_point[0] != args[-1].end_point[0] and _rest_is_blank(source, _after_comma(args[-1]))
@@ -173,7 +171,7 @@ def _may_carry_options(source: bytes, arg: tree_sitter.Node) -> bool:
     """Whether the first argument may itself carry the option (`fetch(new Request(u, {signal}))`,
     `got({ url, timeout })`, `fetch(req)`, `got(options)`), so that a new options argument after it
     would silently replace the user's value."""
-    arg = _unwrap(arg)
+    arg = unwrap_await(arg)
     if arg.type in ("object", "new_expression", "spread_element"):
         return True
     if arg.type in ("identifier", "member_expression"):
@@ -182,26 +180,27 @@ def _may_carry_options(source: bytes, arg: tree_sitter.Node) -> bool:
     return False
 
 
-def _after_comma(node: tree_sitter.Node) -> int:
-    """The end of the comma that follows `node` (comments skipped), or of `node` when there is none."""
+def _comma_after(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The comma that follows `node` (comments skipped), if there is one."""
     sibling = node.next_sibling
     while sibling is not None and sibling.type == "comment":
         sibling = sibling.next_sibling
-    return sibling.end_byte if sibling is not None and sibling.type == "," else node.end_byte
+    return sibling if sibling is not None and sibling.type == "," else None
 
 
-def _merge_into_object(source: bytes, target: tree_sitter.Node, props: list[tuple[str, str]]) -> list[Edit]:
+def _after_comma(node: tree_sitter.Node) -> int:
+    """The end of the comma that follows `node`, or of `node` when there is none."""
+    comma = _comma_after(node)
+    return comma.end_byte if comma is not None else node.end_byte
+
+
+def _merge_into_object(source: bytes, target: tree_sitter.Node, props: list[tuple[str, str]], style: Style) -> list[Edit]:
     members = [c for c in target.named_children if c.type != "comment"]
     texts = [f"{k}: {v}" for k, v in props]
     if not members:
         return [Edit(target.start_byte, target.end_byte, "{ " + ", ".join(texts) + " }")]
     last = members[-1]
-    comma = None
-    sibling = last.next_sibling
-    while sibling is not None and sibling.type == "comment":
-        sibling = sibling.next_sibling
-    if sibling is not None and sibling.type == ",":
-        comma = sibling
+    comma = _comma_after(last)
     after = comma.end_byte if comma else last.end_byte
     single_line = target.start_point[0] == target.end_point[0]
     if single_line or not _rest_is_blank(source, after):
@@ -209,10 +208,9 @@ def _merge_into_object(source: bytes, target: tree_sitter.Node, props: list[tupl
         if comma:
             return [Edit(after, after, " " + ", ".join(texts) + ",")]
         return [Edit(last.end_byte, last.end_byte, ", " + ", ".join(texts))]
-    newline = "\r\n" if b"\r\n" in source else "\n"
     indent = _indent_at(source, last.start_byte)
     end_of_line = _line_end(source, after)
-    block = "".join(f"{newline}{indent}{t}," for t in texts)
+    block = "".join(f"{style.newline}{indent}{t}," for t in texts)
     if comma:
         return [Edit(end_of_line, end_of_line, block)]
     # no trailing comma: one after the old last member, none after ours (the file's style)

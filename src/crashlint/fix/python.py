@@ -8,6 +8,7 @@ module's leading imports.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
@@ -43,27 +44,29 @@ class Module:
         self.line_starts = [0]
         for line in self.lines:
             self.line_starts.append(self.line_starts[-1] + len(line) + 1)
+        self._calls: dict[tuple[int, int, int, int], cst.Call] | None = None
 
     def call_at(self, anchor: tuple[int, int, int, int]) -> cst.Call:
-        start = (anchor[0], self._char_col(anchor[0], anchor[1]))
-        end = (anchor[2], self._char_col(anchor[2], anchor[3]))
-        for node, where in self.positions.items():
-            if isinstance(node, cst.Call) and (where.start.line, where.start.column) == start and (where.end.line, where.end.column) == end:
-                return node
-        raise NoFix("call not found")
+        if self._calls is None:  # every fix in the file looks its call up: index them once
+            self._calls = {}
+            for node, where in self.positions.items():
+                if isinstance(node, cst.Call):
+                    key = (where.start.line, where.start.column, where.end.line, where.end.column)
+                    self._calls.setdefault(key, node)
+        key = (anchor[0], self._char_col(anchor[0], anchor[1]), anchor[2], self._char_col(anchor[2], anchor[3]))
+        if key not in self._calls:
+            raise NoFix("call not found")
+        return self._calls[key]
 
     def is_timeout_constant(self, name: str, line: int) -> bool:
         """Whether the module's own `name = <number or tuple of numbers>` at top level, above `line`,
         is the only thing the name means (no parameter or other binding of it in a signature)."""
-        import ast
-
         if re.search(rf"\bdef\s+\w+\s*\([^)]*\b{re.escape(name)}\b", self.text):
             return False
         for statement in self.module.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
-                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target] if isinstance(small, cst.AnnAssign) else []
-                    if any(isinstance(t, cst.Name) and t.value == name for t in targets):
+                    if name in _assigned_names(small):
                         if self.positions[statement].start.line >= line or small.value is None:
                             return False
                         try:
@@ -100,7 +103,7 @@ class Module:
         if not body:
             return []
         if not at:  # before the first statement: below a shebang, a coding line, a comment header
-            first = sum(len(text) + 1 for text in self.lines[: self.positions[body[0]].start.line - 1])
+            first = self.line_starts[self.positions[body[0]].start.line - 1]
             return [(first, text + newline, 0) for text in imports] + [(first, text + newline * 2, 1) for text in others]
         end = self._line_end_of(body[at - 1], newline)
         inserts = [(end, newline + text, 0) for text in imports]
@@ -109,7 +112,7 @@ class Module:
 
     def _line_end_of(self, statement: cst.CSTNode, newline: str) -> int:
         """The offset just before the line break that ends `statement`'s last line."""
-        end = sum(len(text) + 1 for text in self.lines[: self.positions[statement].end.line]) - 1
+        end = self.line_starts[self.positions[statement].end.line] - 1
         return min(end - (len(newline) - 1), len(self.text))
 
     def _char_col(self, line: int, byte_col: int) -> int:
@@ -123,16 +126,11 @@ class Module:
         for statement in self.module.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
-                    targets = []
-                    if isinstance(small, cst.Assign):
-                        targets = [t.target for t in small.targets]
-                    elif isinstance(small, cst.AnnAssign):
-                        targets = [small.target]
-                    elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+                    names.update(_assigned_names(small))
+                    if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
                         for alias in small.names:
                             bound = alias.asname.name if alias.asname else alias.name
                             names.add(self.module.code_for_node(bound).split(".")[0])
-                    names.update(t.value for t in targets if isinstance(t, cst.Name))
             elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 names.add(statement.name.value)
         return names
@@ -160,6 +158,17 @@ class Module:
                             local = alias.asname.name.value if alias.asname else module
                             return (f"{local}.{name}" if name else local), index
         return None
+
+
+def _assigned_names(small: cst.BaseSmallStatement) -> list[str]:
+    """The plain names `x = …` / `x: T = …` binds."""
+    if isinstance(small, cst.Assign):
+        targets = [t.target for t in small.targets]
+    elif isinstance(small, cst.AnnAssign):
+        targets = [small.target]
+    else:
+        return []
+    return [t.value for t in targets if isinstance(t, cst.Name)]
 
 
 def _leading_end(body: list) -> int:

@@ -19,7 +19,8 @@
 
 Entries matching one finding are merged (their options, keywords and statements) into one fix.
 Templates see the finding's context (subject, library, call, …) and, for JS, `q` (the file's
-quote), `semi` (its statement terminator) and `log` (the file's logger, else `console.error`).
+quote) and `semi` (its statement terminator); for Python, `imported.<name>`, `constants.<NAME>`,
+`node_text` (the call's source) and `fresh("name")` (a name the module does not use).
 A user may override a constant in the configuration (`[tool.crashlint.fix.CL008]`).
 """
 
