@@ -51,16 +51,25 @@ def error_lines(root: tree_sitter.Node) -> list[int]:
     return sorted({node.start_point[0] + 1 for node in islice(error_nodes(root), MAX_ERROR_LINES)})
 
 
+def is_binary(source: bytes) -> bool:
+    return b"\0" in source[:8192]
+
+
+def is_minified(grammar: str, source: bytes) -> bool:
+    """A bundle: lines of MINIFIED_LINE_BYTES on average in a file of MINIFIED_MIN_BYTES or more."""
+    if grammar == "python" or len(source) < MINIFIED_MIN_BYTES:
+        return False
+    return len(source) / (source.count(b"\n") + 1) >= MINIFIED_LINE_BYTES
+
+
 def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
     notes: list[Note] = []
-    if b"\0" in source[:8192]:
+    if is_binary(source):
         return Parsed(None, [Note(rel_path, "binary file skipped", level="note")])
     if source.startswith(b"\xef\xbb\xbf"):
         source = source[3:]
-    if grammar != "python" and len(source) >= MINIFIED_MIN_BYTES:
-        lines = source.count(b"\n") + 1
-        if len(source) / lines >= MINIFIED_LINE_BYTES:
-            return Parsed(None, [Note(rel_path, "minified or bundled file skipped", level="note")])
+    if is_minified(grammar, source):
+        return Parsed(None, [Note(rel_path, "minified or bundled file skipped", level="note")])
     try:
         source.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -53,7 +53,7 @@ from crashlint.dependencies import read_manifests
 from crashlint.discover import SourceFile
 from crashlint.facts.model import FileFacts
 from crashlint.languages import LANGUAGE_OF_GRAMMAR
-from crashlint.parse import MINIFIED_LINE_BYTES, MINIFIED_MIN_BYTES
+from crashlint.parse import is_binary, is_minified
 from crashlint.project import Project
 from crashlint.rulepack import Rule
 
@@ -116,9 +116,7 @@ def active_rules(rules: list[Rule], contents: dict[str, bytes]) -> list[Rule]:
 
 def _judgeable(grammar: str, data: bytes) -> bool:
     """Whether parsing would say nothing about the file itself (parse.parse_source's notes)."""
-    if b"\0" in data[:8192]:
-        return False
-    if grammar != "python" and len(data) >= MINIFIED_MIN_BYTES and len(data) / (data.count(b"\n") + 1) >= MINIFIED_LINE_BYTES:
+    if is_binary(data) or is_minified(grammar, data):
         return False
     try:
         data.decode("utf-8")
