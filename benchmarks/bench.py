@@ -31,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 from crashlint.discover import discover
-from crashlint.facts_store import default_jobs
+from crashlint.cache.facts import default_jobs
 from crashlint.languages import parser
 from crashlint.scan import scan
 

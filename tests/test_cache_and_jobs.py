@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import crashlint.facts_store as store
+import crashlint.cache.facts as store
 from crashlint.scan import scan
 from helpers import EXAMPLE, run_cli
 

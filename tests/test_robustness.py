@@ -87,7 +87,7 @@ def test_nul_filled_and_shebang_only_files(tmp_path) -> None:
 
 
 def test_file_vanishing_during_the_scan(tmp_path, monkeypatch) -> None:
-    import crashlint.facts_store as store
+    import crashlint.cache.facts as store
 
     (tmp_path / "a.ts").write_bytes(REDIS)
     (tmp_path / "gone.ts").write_bytes(REDIS)

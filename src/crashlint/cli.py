@@ -19,7 +19,7 @@ from crashlint.discover import UsageError
 from crashlint.findings import SEVERITIES
 from crashlint.report import FORMATTERS, ReportInput
 from crashlint.report.text import summary_line
-from crashlint.rulepack import RulePackError, find_rule, load_rules
+from crashlint.rulepack import RulePackError
 
 app = typer.Typer(
     name="crashlint",
@@ -137,12 +137,12 @@ def scan(
     prefilter: Annotated[bool, typer.Option("--prefilter", help="Skip parsing files that cannot change a finding (by their bytes and imports).")] = False,
 ) -> None:
     """Scan files and folders and report crash patterns."""
-    from crashlint.scan import at_or_above
+    from crashlint.scan import at_or_above, rule_pack
     from crashlint.scan import scan as run_scan
 
     from crashlint.config import load_config
     from crashlint.discover import scan_root
-    from crashlint.facts_store import default_jobs
+    from crashlint.cache.facts import default_jobs
     from crashlint.filters import baseline_text, read_baseline
     from crashlint.fix import attach_fixes, plan_changes, unified_diff, write_changes
 
@@ -151,7 +151,7 @@ def scan(
         for target in targets:
             if not Path(target).exists():
                 raise UsageError(f"path does not exist: {target}")
-        keys = {key for rule in load_rules() for key in (rule.id, rule.slug)}
+        keys = {key for rule in rule_pack() for key in (rule.id, rule.slug)}
         root = scan_root([Path(t) for t in targets])
         config = load_config(root, keys)
         threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
@@ -296,8 +296,10 @@ def clean(
 @app.command()
 def rules() -> None:
     """List the rule pack: id, slug, severity, languages, title."""
+    from crashlint.scan import rule_pack
+
     try:
-        pack = load_rules()
+        pack = rule_pack()
     except RulePackError as exc:
         raise fail(f"broken rule pack: {exc}")
     width = max(len(r.slug) for r in pack)
@@ -308,6 +310,8 @@ def rules() -> None:
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(help="A rule id (CL001) or slug.")]) -> None:
     """Show a rule's documentation."""
+    from crashlint.scan import find_rule
+
     try:
         found = find_rule(rule)
     except RulePackError as exc:

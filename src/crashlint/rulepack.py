@@ -196,29 +196,16 @@ def rules_dir() -> Any:
 
 @cache
 def load_rules() -> tuple[Rule, ...]:
-    from crashlint.engine import KINDS  # the kinds validate their own data
-    from crashlint.fix.spec import autofixes
-
+    """The rule files, read and checked for the keys every rule has. The kinds' own data and the
+    `[[autofix]]` entries are validated by the layer that knows kinds and fixes
+    (`crashlint.scan.rule_pack`): this module stays below the engine."""
     directory = rules_dir()
     rules = []
     for entry in sorted(directory.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            rule = load_rule(entry, entry.read_text(encoding="utf-8"))
-            if rule.kind not in KINDS:
-                raise RulePackError(f"{entry.name}: unknown kind '{rule.kind}'")
-            KINDS[rule.kind].validate(rule)
-            autofixes(rule)  # a malformed [[autofix]] entry is a broken pack, found at load time
-            rules.append(rule)
+            rules.append(load_rule(entry, entry.read_text(encoding="utf-8")))
     ids = [r.id for r in rules]
     slugs = [r.slug for r in rules]
     if len(set(ids)) != len(ids) or len(set(slugs)) != len(slugs):
         raise RulePackError("duplicate rule id or slug in the rule pack")
     return tuple(sorted(rules, key=lambda r: r.id))
-
-
-def find_rule(key: str) -> Rule | None:
-    key = key.strip()
-    for rule in load_rules():
-        if rule.id.lower() == key.lower() or rule.slug == key:
-            return rule
-    return None

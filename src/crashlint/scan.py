@@ -6,40 +6,51 @@ import os
 import posixpath
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import UsageError, discover
+from crashlint.engine import KINDS
 from crashlint.engine.run import run_rules
 from crashlint.filters import apply_filters
-from crashlint.findings import SEVERITY_RANK, Finding, Note
-from crashlint.facts_store import load_facts
-from crashlint import result_cache
+from crashlint.cache import results as result_cache
+from crashlint.cache.facts import load_facts
+from crashlint.findings import SEVERITY_RANK, Finding
+from crashlint.fix.spec import autofixes
 from crashlint.prefilter import prefilter as run_prefilter
 from crashlint.project import Project
-from crashlint.rulepack import Rule, load_rules
+from crashlint.result import ScanResult
+from crashlint.rulepack import Rule, RulePackError, load_rules
 from crashlint.source import SourceCache
 
 
-@dataclass
-class ScanResult:
-    root: str
-    rules: list[Rule]
-    findings: list[Finding] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    files_scanned: int = 0  # every discovered file, parsed or skipped by the prefilter
-    files_skipped: int = 0  # not parsed: the prefilter found they cannot change a finding
-    sources: SourceCache | None = None
-    tracebacks: list[str] = field(default_factory=list)  # internal errors: exit code 2, --verbose
-    suppressed: list[tuple[Finding, str]] = field(default_factory=list)  # hidden inline, with reasons
-    baselined: int = 0  # hidden by the baseline
+@cache
+def rule_pack() -> tuple[Rule, ...]:
+    """The rule pack with each rule's kind data and `[[autofix]]` entries validated: this is the
+    layer that knows rules, kinds and fixes, so the check lives here (a malformed entry is a broken
+    pack, found when the pack loads, before any file is read)."""
+    rules = load_rules()
+    for rule in rules:
+        if rule.kind not in KINDS:
+            raise RulePackError(f"{rule.source}: unknown kind '{rule.kind}'")
+        KINDS[rule.kind].validate(rule)  # the kinds validate their own data
+        autofixes(rule)
+    return rules
+
+
+def find_rule(key: str) -> Rule | None:
+    key = key.strip()
+    for rule in rule_pack():
+        if rule.id.lower() == key.lower() or rule.slug == key:
+            return rule
+    return None
 
 
 def select_rules(select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
     """Rules by id, slug or id prefix (`CL00`), as ruff's --select/--ignore."""
-    rules = list(load_rules())
+    rules = list(rule_pack())
 
     def matches(rule: Rule, key: str) -> bool:
         key = key.strip()
@@ -87,7 +98,7 @@ def scan(
     found = discover(paths, respect_gitignore=respect_gitignore and config.respect_gitignore,
                      exclude=(exclude or []) + config.exclude)
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
-    run_cache = result_cache.open_run(  # src/crashlint/result_cache.py: the key covers every input
+    run_cache = result_cache.open_run(  # src/crashlint/cache/results.py: the key covers every input
         cache_dir, found, rules=rules, config=config, baseline=baseline, report_unused=report_unused_suppressions,
         only_paths=only_paths, options={"prefilter": prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER")},
     )

@@ -3,7 +3,7 @@ run's results instead of building the project model and running the rules.
 
 The key covers everything a finding, a note or a hidden finding can depend on: the scan root, every
 discovered file with its content digest (in discovery order), crashlint's code, version and rule
-pack (`facts_store.code_fingerprint`), the selected rules, the effective configuration, the
+pack (`cache.facts.code_fingerprint`), the selected rules, the effective configuration, the
 manifests the project reads (package.json, pyproject.toml, requirements*.txt, tsconfig/jsconfig of
 every folder holding a discovered file and its ancestors), the baseline's contents and every scan
 option that changes the results. Formatters read source lines lazily from disk (SourceCache): the
@@ -23,8 +23,9 @@ from collections import Counter
 from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery
-from crashlint.facts_store import code_fingerprint, pack_path, read_blob, read_digests, write_blob
+from crashlint.cache.facts import code_fingerprint, pack_path, read_blob, read_digests, write_blob
 from crashlint.findings import Edit, Finding, Fix, Location, Note, Related
+from crashlint.result import ScanResult
 from crashlint.rulepack import Rule
 
 RESULT_FORMAT = 1
@@ -110,7 +111,7 @@ class RunCache:
         return True
 
     def facts_args(self, sources: list) -> dict:
-        """Keyword arguments for `facts_store.load_facts` over `sources` (a subset of the files):
+        """Keyword arguments for `cache.facts.load_facts` over `sources` (a subset of the files):
         digests already read, and the scan root. The digests come back updated."""
         digests = [self.digests.get(source.rel_path) for source in sources]
         self.parsed_digests.append((sources, digests))
@@ -161,8 +162,6 @@ def open_run(
     if cache_dir is None:
         return None
     try:
-        from crashlint.scan import ScanResult
-
         result_fields = tuple(f.name for f in dataclasses.fields(ScanResult))
         digests = read_digests(found.files)
         manifests = read_manifests(found.root, {posixpath.dirname(f.rel_path) for f in found.files})

@@ -87,7 +87,7 @@ def code_fingerprint() -> str:
         for entry in sorted(rules_dir().iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".toml"):
                 digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
-    except Exception:  # noqa: BLE001 - a broken rule pack is reported by load_rules, not here
+    except Exception:  # noqa: BLE001 - a broken rule pack is reported when it loads, not here
         digest.update(b"no rule pack")
     return digest.hexdigest()
 
