@@ -15,6 +15,7 @@ from crashlint.discover import UsageError, discover
 from crashlint.engine import KINDS
 from crashlint.engine.run import run_rules
 from crashlint.filters import apply_filters
+from crashlint.cache import folder as cache_folder
 from crashlint.cache import results as result_cache
 from crashlint.cache.facts import load_facts
 from crashlint.findings import SEVERITY_RANK, Finding
@@ -98,6 +99,8 @@ def scan(
     found = discover(paths, respect_gitignore=respect_gitignore and config.respect_gitignore,
                      exclude=(exclude or []) + config.exclude)
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
+    if cache_dir is not None:
+        cache_folder.prepare(cache_dir)  # ignored by git, tagged for backup tools
     run_cache = result_cache.open_run(  # src/crashlint/cache/results.py: the key covers every input
         cache_dir, found, rules=rules, config=config, baseline=baseline, report_unused=report_unused_suppressions,
         only_paths=only_paths, options={"prefilter": prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER")},
