@@ -35,7 +35,8 @@ def test_pyproject_config_found_upward_and_cli_overrides(tmp_path, monkeypatch) 
     (tmp_path / "src" / "legacy").mkdir(parents=True)
     (tmp_path / "src" / "a.ts").write_text(REDIS + FETCH)
     (tmp_path / "src" / "legacy" / "b.ts").write_text(FETCH)
-    findings = _json(str(tmp_path / "src"))
+    monkeypatch.chdir(tmp_path / "src")
+    findings = _json(".")
     assert [(f["rule"], f["path"], f["severity"]) for f in findings] == [("CL008", "a.ts", "high")]
     # per-path globs are relative to the scan root: scanning the project root, legacy/ is src/legacy/
     monkeypatch.chdir(tmp_path)
@@ -73,7 +74,8 @@ def test_bad_configuration_is_one_line_and_exit_2(tmp_path, text: str, message: 
 # ---- inline suppressions --------------------------------------------------------------------
 
 
-def test_inline_suppressions_and_unused_report(tmp_path, sarif_validator) -> None:
+def test_inline_suppressions_and_unused_report(tmp_path, sarif_validator, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "a.ts").write_text(
         "// crashlint-disable-next-line CL008 -- the CDN answers in 10 ms\n"
         "export const a = () => fetch('/a');\n"
@@ -126,7 +128,8 @@ def test_gitlab_report_has_unique_fingerprints(tmp_path) -> None:
 def test_github_annotations(tmp_path) -> None:
     (tmp_path / "a b.ts").write_text(FETCH)
     [line] = render([str(tmp_path)], "github").splitlines()
-    assert line.startswith("::warning file=a b.ts,line=2,endLine=2,col=3,endColumn=21,title=crashlint CL008 (http-call-no-timeout)::")
+    # one line on the call itself (`fetch(url)`), not the statement around it
+    assert line.startswith("::warning file=a b.ts,line=2,endLine=2,col=10,endColumn=20,title=crashlint CL008 (http-call-no-timeout)::")
     assert "%0A" in line  # the problems follow the message, escaped
 
 

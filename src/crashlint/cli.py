@@ -1,4 +1,4 @@
-"""The command line: `crashlint scan`, `crashlint rules`, `crashlint explain`, `--version`.
+"""The command line: `crashlint scan`, `crashlint rules`, `crashlint explain`, `crashlint clean`, `--version`.
 
 Exit codes (SPEC §6): 0 nothing at or above the fail threshold, 1 findings at or above it,
 2 usage, configuration or internal error. Errors are one line on stderr, never a traceback.
@@ -13,13 +13,46 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
 from crashlint import __version__
 from crashlint.discover import UsageError
 from crashlint.findings import SEVERITIES
 from crashlint.report import FORMATTERS, ReportInput
+from crashlint.report.common import ReportOptions, plural
 from crashlint.report.text import summary_line
 from crashlint.rulepack import RulePackError
+
+
+class GroupedCommand(typer.core.TyperCommand):
+    """Plain help (no boxes: usage errors stay one line) with options grouped under headings, as
+    ruff's `--help` has them, and an epilog of examples printed as written."""
+
+    def format_options(self, ctx, formatter) -> None:  # click's Context and HelpFormatter (typer vendors click)
+        # an argument's record is its metavar and help (typer would add a type such as <list[Path]>)
+        arguments = [
+            (f"[{p.metavar}]..." if p.nargs == -1 else p.metavar or p.name.upper(), p.help or "")
+            for p in self.get_params(ctx) if p.param_type_name == "argument"
+        ]
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None or param.param_type_name == "argument":
+                continue
+            groups.setdefault(getattr(param, "rich_help_panel", None) or "Options", []).append(record)
+        for heading, records in groups.items():
+            with formatter.section(heading):
+                formatter.write_dl(records)
+
+    def format_epilog(self, ctx, formatter) -> None:
+        if self.epilog:
+            formatter.write_paragraph()
+            for line in self.epilog.strip("\n").split("\n"):
+                formatter.write(line + "\n")
+
 
 app = typer.Typer(
     name="crashlint",
@@ -32,6 +65,13 @@ app = typer.Typer(
 
 Format = Enum("Format", {name: name for name in FORMATTERS}, type=str)  # type: ignore[misc]
 Severity = Enum("Severity", {name: name for name in SEVERITIES}, type=str)  # type: ignore[misc]
+RulesFormat = Enum("RulesFormat", {"text": "text", "json": "json"}, type=str)  # type: ignore[misc]
+FORMAT_NAMES = ", ".join(FORMATTERS)
+SEVERITY_NAMES = ", ".join(SEVERITIES)
+
+OUTPUT, RULES, FILES, GATE, FIXES, CACHE = (
+    "Output", "Rule selection", "File selection", "Gating and baselines", "Fixes", "Cache and speed",
+)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -56,8 +96,8 @@ class _progress:
 
     MIN_FILES = 300
 
-    def __init__(self, stream) -> None:
-        self.enabled = hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
+    def __init__(self, stream, quiet: bool = False) -> None:
+        self.enabled = not quiet and hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
         self.bar = None
         self.task = None
 
@@ -97,11 +137,7 @@ def main_options(
 
 
 MAX_FIX_PASSES = 10  # fixes that overlapped one taken in a pass are applied in the next (as ruff)
-FIXES_SHOWN = ("text", "json", "sarif")  # the formats that show fixes: only they pay for computing them
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+FIXES_SHOWN = ("text", "json", "json-report", "sarif")  # the formats that show fixes: only they pay for computing them
 
 
 def _fully_fixed(finding) -> bool:
@@ -110,31 +146,88 @@ def _fully_fixed(finding) -> bool:
     return not resolves or set(finding.context.get("missing", "").split()) <= resolves
 
 
-@app.command()
+def _fix_counts(fixed: list, verb: str, files: int) -> str:
+    """`Fixed 12 findings (and part of 1 more) in 3 files`: a finding whose fix resolves only some of
+    its problems (CL001's listener, but not its close) is counted as partly fixed, not twice."""
+    whole = sum(1 for f in fixed if _fully_fixed(f))
+    partly = len(fixed) - whole
+    more = f" (and part of {partly} more)" if partly else ""
+    return f"{verb} {plural(whole, 'finding')}{more} in {plural(files, 'file')}"
+
+
+SCAN_EXAMPLES = """
+Examples:
+  crashlint scan                               scan the working directory
+  crashlint scan src/ --format markdown -o CRASH_REPORT.md
+  crashlint scan . --format sarif -o crashlint.sarif --fail-on high
+  crashlint scan --statistics                  counts per rule
+"""
+
+
+@app.command(cls=GroupedCommand, epilog=SCAN_EXAMPLES)
 def scan(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to scan (default: .)")] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[
-        Optional[Severity], typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity (default: low).")
-    ] = None,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
-    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rules (ids, slugs or prefixes, comma-separated).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rules (ids, slugs or prefixes).")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip paths matching these gitignore-style globs.")] = None,
-    no_respect_gitignore: Annotated[bool, typer.Option("--no-respect-gitignore", help="Scan files .gitignore excludes.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks of internal errors.")] = False,
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")] = None,
-    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record the current findings in this baseline file.")] = None,
-    report_unused_suppressions: Annotated[bool, typer.Option("--report-unused-suppressions", help="Note suppression comments that hide nothing.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every file again (no .crashlint_cache).")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where per-file facts are cached (default: .crashlint_cache in the scan root).")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Processes for parsing (default: all cores).", min=1)] = None,
-    in_project: Annotated[bool, typer.Option("--in-project", help="The paths are files of a larger project (pre-commit): analyse the project around them from the working directory, report only on them.")] = False,
-    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes in place, then report what remains.")] = False,
-    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, also apply fixes that change behaviour beyond the finding.")] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff (git apply) and write nothing.")] = False,
-    prefilter: Annotated[bool, typer.Option("--prefilter", help="Skip parsing files that cannot change a finding (by their bytes and imports).")] = False,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", show_default=False,
+        help="Files or folders to scan (default: .).")] = None,
+    output_format: Annotated[Format, typer.Option("--output-format", "--format", "-f", metavar="FORMAT", show_default=False,
+        envvar="CRASHLINT_OUTPUT_FORMAT", rich_help_panel=OUTPUT,
+        help=f"Output format: {FORMAT_NAMES} (default: text).")] = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output-file", "--output", "-o", metavar="FILE", rich_help_panel=OUTPUT,
+        help="Write the report to FILE; a summary line still goes to the terminal.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", rich_help_panel=OUTPUT,
+        help="Print the findings and nothing else: no summary, no notes.")] = False,
+    silent: Annotated[bool, typer.Option("--silent", "-s", rich_help_panel=OUTPUT,
+        help="Print nothing; the exit code still says whether there are findings.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", rich_help_panel=OUTPUT,
+        help="Show tracebacks of internal errors and files parsed only in part.")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", rich_help_panel=OUTPUT,
+        help="Show the number of findings per rule instead of the findings.")] = False,
+    show_fixes: Annotated[bool, typer.Option("--show-fixes", rich_help_panel=OUTPUT,
+        help="Show each finding's automatic fix; with --fix, list what was fixed.")] = False,
+    sarif_category: Annotated[Optional[str], typer.Option("--sarif-category", metavar="ID", rich_help_panel=OUTPUT,
+        help="SARIF runAutomationDetails.id: one category per upload in a monorepo.")] = None,
+    security_severity: Annotated[bool, typer.Option("--security-severity", rich_help_panel=OUTPUT,
+        help="SARIF: rate the rules as security vulnerabilities (security-severity).")] = False,
+    help_uri_base: Annotated[Optional[str], typer.Option("--help-uri-base", metavar="URL", rich_help_panel=OUTPUT,
+        help="SARIF helpUri of each rule: URL + the rule's file name, or a template with {id}, {slug}, {file}.")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", metavar="RULES", rich_help_panel=RULES,
+        help="Only these rules: ids, slugs or id prefixes, comma-separated.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="RULES", rich_help_panel=RULES,
+        help="Skip these rules: ids, slugs or id prefixes.")] = None,
+    config_option: Annotated[Optional[list[str]], typer.Option("--config", metavar="FILE|KEY=VALUE", rich_help_panel=RULES,
+        help="A configuration file instead of the nearest one, or a 'key = value' TOML line overriding it.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", rich_help_panel=RULES,
+        help="Read no configuration file.")] = False,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", metavar="GLOB", rich_help_panel=FILES,
+        help="Skip paths matching these gitignore-style globs.")] = None,
+    no_respect_gitignore: Annotated[bool, typer.Option("--no-respect-gitignore", rich_help_panel=FILES,
+        help="Also scan files .gitignore excludes.")] = False,
+    in_project: Annotated[bool, typer.Option("--in-project", rich_help_panel=FILES,
+        help="The paths are files of a larger project: analyse the project around them from the working "
+             "directory, report only on them.")] = False,
+    fail_on: Annotated[Optional[Severity], typer.Option("--fail-on", metavar="SEVERITY", show_default=False, rich_help_panel=GATE,
+        help=f"Exit 1 for findings at or above this severity: {SEVERITY_NAMES} (default: low).")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", "-e", rich_help_panel=GATE,
+        help="Exit 0 even when there are findings (errors still exit 2).")] = False,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", rich_help_panel=GATE,
+        help="Report only findings not recorded in this baseline file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", rich_help_panel=GATE,
+        help="Record the current findings in this baseline file (exit 0).")] = None,
+    report_unused_suppressions: Annotated[bool, typer.Option("--report-unused-suppressions", rich_help_panel=GATE,
+        help="Note suppression comments that hide nothing.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", rich_help_panel=FIXES,
+        help="Apply the safe fixes in place, then report what remains.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", rich_help_panel=FIXES,
+        help="With --fix or --diff, also apply fixes that change behaviour beyond the finding.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", rich_help_panel=FIXES,
+        help="Print the fixes as a unified diff (git apply) and write nothing.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", "-n", rich_help_panel=CACHE,
+        help="Read and write no cache.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", rich_help_panel=CACHE,
+        help="Cache folder (default: .crashlint_cache in the scan root).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", rich_help_panel=CACHE,
+        help="Processes for parsing (default: all cores).")] = None,
+    prefilter: Annotated[bool, typer.Option("--prefilter", rich_help_panel=CACHE,
+        help="Skip parsing files that cannot change a finding (by their bytes and imports).")] = False,
 ) -> None:
     """Scan files and folders and report crash patterns."""
     from crashlint.scan import at_or_above, rule_pack
@@ -146,17 +239,27 @@ def scan(
     from crashlint.filters import baseline_text, read_baseline
     from crashlint.fix import attach_fixes, plan_changes, unified_diff, write_changes
 
+    quiet = quiet or silent
+    name = output_format.value
     targets = [str(p) for p in paths or [Path(".")]]
     try:
         for target in targets:
             if not Path(target).exists():
                 raise UsageError(f"path does not exist: {target}")
-        keys = {key for rule in rule_pack() for key in (rule.id, rule.slug)}
-        root = scan_root([Path(t) for t in targets])
-        config = load_config(root, keys)
-        threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
         if fix and diff:
             raise UsageError("--fix and --diff cannot be combined (--diff writes nothing)")
+        if jobs is not None and jobs < 1:
+            raise UsageError(f"--jobs must be at least 1, not {jobs}")
+        keys = {key for rule in rule_pack() for key in (rule.id, rule.slug)}
+        root = scan_root([Path(t) for t in targets])
+        config_files = [Path(v) for v in config_option or [] if Path(v).is_file()]
+        if len(config_files) > 1:
+            raise UsageError("--config takes one configuration file (and any number of 'key = value' lines)")
+        config = load_config(
+            root, keys, path=config_files[0] if config_files else None, isolated=isolated,
+            overrides=[v for v in config_option or [] if not Path(v).is_file()],
+        )
+        threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
 
         def run(progress=None):
             return run_scan(
@@ -175,10 +278,10 @@ def scan(
                 prefilter=True if prefilter else None,
             )
 
-        with _progress(sys.stderr) as progress:
+        with _progress(sys.stderr, quiet) as progress:
             result = run(progress)
         fix_notes: list = []
-        if fix or diff or output_format.value in FIXES_SHOWN:
+        if fix or diff or show_fixes or name in FIXES_SHOWN:
             fix_notes = attach_fixes(result.findings, result.rules, result.root, config.fix, unsafe_fixes)
         if diff:
             changes, notes = plan_changes(result.findings, result.root, unsafe_fixes)
@@ -192,16 +295,20 @@ def scan(
                     raise UsageError(f"cannot write {output}: {exc.strerror or exc}")
             else:
                 sys.stdout.write(patch)
-            for note in [*fix_notes, *notes]:
-                typer.echo(f"note: {note.path}: {note.message}", err=True)
+            if not quiet:
+                for note in [*fix_notes, *notes]:
+                    typer.echo(f"note: {note.path}: {note.message}", err=True)
             applied = [f for change in changes for f in change.fixes]
             remaining = [f for f in result.findings if f not in applied or not _fully_fixed(f)]
-            typer.echo(f"Would fix {_count(len(applied), 'finding')} in {_count(len(changes), 'file')}; "
-                       f"{len(remaining)} would remain.", err=True)
+            if not quiet:
+                typer.echo(f"{_fix_counts(applied, 'Would fix', len(changes))}; "
+                           f"{len(remaining)} would remain.", err=True)
             if result.tracebacks:
                 raise typer.Exit(2)
             raise typer.Exit(1 if not exit_zero and at_or_above(remaining, threshold) else 0)
-        fixed, fixed_files, unwritable = 0, set(), set()
+        fixed: list = []
+        fixed_by_file: dict[str, list] = {}
+        unwritable: set[str] = set()
         for _ in range(MAX_FIX_PASSES if fix else 0):
             fixable = [f for f in result.findings if f.location.path not in unwritable]
             changes, notes = plan_changes(fixable, result.root, unsafe_fixes)
@@ -210,10 +317,16 @@ def scan(
             unwritable |= planned - {change.path for change in changes}  # not tried again next pass
             if not changes:
                 break  # nothing left to fix, or nothing could be written: another pass would repeat it
-            fixed += sum(len(change.fixes) for change in changes)
-            fixed_files.update(change.path for change in changes)
+            for change in changes:
+                fixed.extend(change.fixes)
+                fixed_by_file.setdefault(change.path, []).extend(change.fixes)
             result = run()  # the fixed files, analysed again: what remains is what the report shows
             fix_notes += attach_fixes(result.findings, result.rules, result.root, config.fix, unsafe_fixes)
+        if fix:
+            from crashlint.findings import Note
+
+            for path in sorted({f.location.path for f in result.findings if f.location.path.startswith(("/", "../"))}):
+                fix_notes.append(Note(path, "not fixed: the file is outside the scan root (reached through a link)", level="note"))
         result.notes.extend(fix_notes)
     except UsageError as exc:
         raise fail(str(exc))
@@ -221,41 +334,54 @@ def scan(
         raise fail(f"broken rule pack: {exc}")
     data = ReportInput(
         findings=result.findings,
-        notes=result.notes,
+        notes=[] if quiet else result.notes,
         rules=result.rules,
         files_scanned=result.files_scanned,
         sources=result.sources,
         version=__version__,
         suppressed=result.suppressed,
+        root=result.root,
+        options=ReportOptions(sarif_category=sarif_category, security_severity=security_severity,
+                              help_uri_base=help_uri_base, show_fixes=show_fixes, quiet=quiet),
+        baselined=result.baselined,
+        new_since=None,
     )
     if write_baseline is not None:
         try:
             write_baseline.write_text(baseline_text(result.findings), encoding="utf-8")
         except OSError as exc:
             raise fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
-        typer.echo(f"Baseline of {len(result.findings)} findings written to {write_baseline}.", err=True)
-    name = output_format.value
+        if not quiet:
+            typer.echo(f"Baseline of {plural(len(result.findings), 'finding')} written to {write_baseline}.", err=True)
+    summary = summary_line(result.findings, result.files_scanned, baselined=result.baselined)
+    if statistics:
+        text = _statistics(data, name)
+    elif silent:
+        text = ""
+    else:
+        text = FORMATTERS[name](data, name == "text" and output is None and _use_color(sys.stdout))
     if output is not None:
-        text = FORMATTERS[name](data, False)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise fail(f"cannot write {output}: {exc.strerror or exc}")
-        for note in result.notes:
-            typer.echo(f"note: {note.path}: {note.message}", err=True)
-        typer.echo(summary_line(result.findings, result.files_scanned) + f" Report written to {output}.")
-    else:
-        text = FORMATTERS[name](data, name == "text" and _use_color(sys.stdout))
-        sys.stdout.write(text)
-        if name != "text":
+        if not quiet:
             for note in result.notes:
-                typer.echo(f"note: {note.path}: {note.message}", err=True)
-    if prefilter and result.files_skipped:
-        typer.echo(f"{_count(result.files_skipped, 'file')} skipped by the prefilter.", err=True)
-    if fix:
-        typer.echo(f"Fixed {_count(fixed, 'finding')} in {_count(len(fixed_files), 'file')}; "
-                   f"{len(result.findings)} remaining.", err=True)
+                typer.echo(f"note: {data.path(note.path)}: {note.message}", err=True)
+            typer.echo(f"{summary} Report written to {output}.")
+    else:
+        sys.stdout.write(text)
+        if not quiet and (name != "text" or statistics):
+            for note in result.notes:
+                typer.echo(f"note: {data.path(note.path)}: {note.message}", err=True)
+    if not quiet and prefilter and result.files_skipped:
+        typer.echo(f"{plural(result.files_skipped, 'file')} skipped by the prefilter.", err=True)
+    if fix and not quiet:
+        typer.echo(f"{_fix_counts(fixed, 'Fixed', len(fixed_by_file))}; {len(result.findings)} remaining.",
+                   err=True)
+        if show_fixes and fixed:
+            typer.echo(_fixed_list(data, fixed_by_file), err=True, nl=False)
     if result.tracebacks:
         # a rule or a file crashlint could not analyse: the gate must not pass silently
         if verbose:
@@ -271,10 +397,42 @@ def scan(
         raise typer.Exit(1)
 
 
-@app.command()
+def _statistics(data: ReportInput, name: str) -> str:
+    """`--statistics`: findings per rule, most first (as ruff's): count, id, [*] when fixable, slug."""
+    from collections import Counter
+
+    counts = Counter(f.rule_id for f in data.findings)
+    fixable = {f.rule_id for f in data.findings if f.fix is not None and f.fix.safe}
+    slugs = {r.id: r.slug for r in data.rules}
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if name in ("json", "json-report"):
+        import json
+
+        entries = [{"code": rule, "name": slugs.get(rule, ""), "count": count, "fixable": rule in fixable} for rule, count in rows]
+        return json.dumps(entries, indent=2) + "\n"
+    width = max((len(str(count)) for _, count in rows), default=1)
+    lines = [f"{count:>{width}}\t{rule}\t{'[*]' if rule in fixable else '   '} {slugs.get(rule, '')}" for rule, count in rows]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _fixed_list(data: ReportInput, fixed_by_file: dict[str, list]) -> str:
+    """`--fix --show-fixes`: what was fixed, file by file (as ruff's)."""
+    from collections import Counter
+
+    lines = ["Fixed:"]
+    for path in sorted(fixed_by_file):
+        lines.append(f"  {data.path(path)}:")
+        for (rule, slug), count in sorted(Counter((f.rule_id, f.slug) for f in fixed_by_file[path]).items()):
+            lines.append(f"    {count} × {rule} ({slug})")
+    return "\n".join(lines) + "\n"
+
+
+@app.command(cls=GroupedCommand)
 def clean(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Scan roots whose cache to remove (default: .)")] = None,
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Also remove crashlint's cache files from this folder (as given to scan --cache-dir).")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", show_default=False,
+        help="Scan roots whose .crashlint_cache to remove (default: .)")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR",
+        help="Also remove crashlint's cache files from this folder (as given to scan --cache-dir).")] = None,
 ) -> None:
     """Remove the .crashlint_cache folder of the given scan roots."""
     import shutil
@@ -293,8 +451,11 @@ def clean(
             typer.echo(f"removed {cache}")
 
 
-@app.command()
-def rules() -> None:
+@app.command(cls=GroupedCommand)
+def rules(
+    output_format: Annotated[RulesFormat, typer.Option("--output-format", "--format", "-f", metavar="FORMAT",
+        show_default=False, help="text (a table) or json (every rule with its texts, for tools).")] = RulesFormat.text,
+) -> None:
     """List the rule pack: id, slug, severity, languages, title."""
     from crashlint.scan import rule_pack
 
@@ -302,13 +463,26 @@ def rules() -> None:
         pack = rule_pack()
     except RulePackError as exc:
         raise fail(f"broken rule pack: {exc}")
+    if output_format.value == "json":
+        import json
+
+        from crashlint.report.sarif import help_uri
+
+        entries = [
+            {"id": r.id, "slug": r.slug, "severity": r.severity, "title": r.title, "languages": list(r.languages),
+             "tags": list(r.tags), "fixable": bool(r.data.get("autofix")), "summary": r.summary, "impact": r.impact,
+             "help_uri": help_uri(r, None, __version__), "docs": r.docs_markdown()}
+            for r in pack
+        ]
+        typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+        return
     width = max(len(r.slug) for r in pack)
     for rule in pack:
         typer.echo(f"{rule.id}  {rule.slug:<{width}}  {rule.severity:<8}  {','.join(rule.languages):<32}  {rule.title}")
 
 
-@app.command()
-def explain(rule: Annotated[str, typer.Argument(help="A rule id (CL001) or slug.")]) -> None:
+@app.command(cls=GroupedCommand)
+def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="A rule id (CL001) or slug.")]) -> None:
     """Show a rule's documentation."""
     from crashlint.scan import find_rule
 
@@ -324,7 +498,7 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule id (CL001) or slug.
 def main() -> None:
     """Console entry point: any unexpected error is one line and exit code 2, never a traceback."""
     try:
-        app()  # standalone: usage errors exit 2, typer.Exit carries our codes
+        app(prog_name="crashlint")  # standalone: usage errors exit 2, typer.Exit carries our codes
     except KeyboardInterrupt:
         typer.echo("crashlint: interrupted", err=True)
         sys.exit(2)

@@ -62,13 +62,50 @@ def find_config(start: Path) -> tuple[Path, dict] | None:
     return None
 
 
-def load_config(start: Path, rule_keys: set[str]) -> Config:
-    found = find_config(start)
-    if found is None:
-        return Config()
-    path, table = found
+def load_config(
+    start: Path, rule_keys: set[str], *, path: Path | None = None, isolated: bool = False, overrides: list[str] | None = None
+) -> Config:
+    """The configuration for a scan rooted at `start`: the nearest file (or `path`, as `--config
+    FILE`; none with `isolated`), then `overrides` (`--config "fail-on = 'high'"`, as ruff's inline
+    `--config`), each key replacing the file's."""
+    table: dict = {}
+    where: Path | str = "--config"
+    if path is not None:
+        where, table = read_config_file(path)
+    elif not isolated:
+        found = find_config(start)
+        if found is not None:
+            where, table = found
     if not isinstance(table, dict):
-        raise UsageError(f"{path}: [tool.crashlint] must be a table")
+        raise UsageError(f"{where}: [tool.crashlint] must be a table")
+    table = dict(table)
+    for override in overrides or []:
+        try:
+            table.update(tomllib.loads(override))
+        except tomllib.TOMLDecodeError as exc:
+            raise UsageError(f"--config {override!r}: neither a file nor a 'key = value' TOML line ({exc})") from None
+    config = _validated(where, table, rule_keys)
+    config.path = None if where == "--config" else str(where)
+    return config
+
+
+def read_config_file(path: Path) -> tuple[Path, dict]:
+    """`--config FILE`: a crashlint.toml (top-level keys) or a pyproject.toml ([tool.crashlint])."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = (data.get("tool") or {}).get("crashlint")
+        if table is None:
+            raise UsageError(f"{path}: no [tool.crashlint] table")
+        return path, table
+    return path, data.get("crashlint", data)
+
+
+def _validated(path: Path | str, table: dict, rule_keys: set[str]) -> Config:
     for key, value in table.items():
         if key not in KEYS:
             raise UsageError(f"{path}: unknown key '{key}' (known: {', '.join(KEYS)})")
@@ -81,7 +118,7 @@ def load_config(start: Path, rule_keys: set[str]) -> Config:
                 raise UsageError(f"{path}: {where}: unknown rule '{value}'")
         return list(values)
 
-    config = Config(path=str(path))
+    config = Config()
     config.select = rules(table.get("select", []), "select")
     config.ignore = rules(table.get("ignore", []), "ignore")
     config.exclude = [str(v) for v in table.get("exclude", [])]

@@ -1,22 +1,39 @@
-"""`--format json`: one object per finding, for scripts."""
+"""`--format json`: one object per finding, for scripts (a list, unchanged since 0.1).
+`--format json-report`: a versioned document that also carries what was not analysed (the notes:
+syntax errors, unreadable files) and the counts, so a script can tell "clean" from "not read".
+
+json-report, version 1:
+    {"version": 1, "tool": {"name": "crashlint", "version": …},
+     "findings": [<the objects of --format json>],
+     "notes": [{"path", "line" (0: the whole file), "level" (error|warning|note), "message"}],
+     "summary": {"files_scanned", "files_with_findings", "findings", "by_severity": {…},
+                 "suppressed", "baselined", "new_since" (the git ref, or null)}}
+"""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
-from crashlint.findings import Finding
+from crashlint.findings import SEVERITIES, Finding
 from crashlint.report.common import ReportInput
 
+REPORT_VERSION = 1
 
-def finding_object(f: Finding) -> dict:
+
+def finding_object(f: Finding, data: ReportInput | None = None) -> dict:
     loc = f.location
+
+    def path(rel: str) -> str:
+        return data.path(rel) if data is not None else rel
+
     return {
         "rule": f.rule_id,
         "slug": f.slug,
         "severity": f.severity,
         "title": f.title,
         "language": f.language,
-        "path": loc.path,
+        "path": path(loc.path),
         "start_line": loc.start_line,
         "start_column": loc.start_col,
         "end_line": loc.end_line,
@@ -25,7 +42,7 @@ def finding_object(f: Finding) -> dict:
         "message": f.message,
         "problems": f.problems,
         "related": [
-            {"path": r.location.path, "line": r.location.start_line, "message": r.message} for r in f.related
+            {"path": path(r.location.path), "line": r.location.start_line, "message": r.message} for r in f.related
         ],
         "fingerprint": f.fingerprint,
         "fix": None if f.fix is None else {
@@ -40,4 +57,27 @@ def finding_object(f: Finding) -> dict:
 
 
 def render_json(data: ReportInput, color: bool = False) -> str:
-    return json.dumps([finding_object(f) for f in data.findings], indent=2, ensure_ascii=False) + "\n"
+    return json.dumps([finding_object(f, data) for f in data.findings], indent=2, ensure_ascii=False) + "\n"
+
+
+def render_json_report(data: ReportInput, color: bool = False) -> str:
+    counts = Counter(f.severity for f in data.findings)
+    document = {
+        "version": REPORT_VERSION,
+        "tool": {"name": "crashlint", "version": data.version},
+        "findings": [finding_object(f, data) for f in data.findings],
+        "notes": [
+            {"path": data.path(n.path) if n.path else "", "line": n.line, "level": n.level, "message": n.message}
+            for n in data.notes
+        ],
+        "summary": {
+            "files_scanned": data.files_scanned,
+            "files_with_findings": data.files_with_findings,
+            "findings": len(data.findings),
+            "by_severity": {s: counts[s] for s in SEVERITIES},
+            "suppressed": len(data.suppressed),
+            "baselined": data.baselined,
+            "new_since": data.new_since,
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -138,7 +138,7 @@ def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
                 emoji=emoji,
                 label=label,
                 title=rule.title,
-                path=code_span(path),
+                path=code_span(data.path(path)),
                 lines=lines,
                 snippets=[_snippet(data, f) for f in members[:MAX_SNIPPETS]],
                 more=max(0, len(members) - MAX_SNIPPETS),
@@ -149,12 +149,12 @@ def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
     return sections
 
 
-def _fix_item(f: Finding) -> dict:
+def _fix_item(f: Finding, path: str) -> dict:
     ctx = dict(f.context)
     return {
         **ctx,
         "missing": ctx.get("missing", "").split(),
-        "path": f.location.path,
+        "path": path,
         "line": f.location.start_line,
         "call": ctx.get("call", f.subject),
     }
@@ -174,7 +174,7 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
             if not chosen or template is None:
                 continue
             try:
-                code = render(template, findings=[_fix_item(f) for f in chosen])
+                code = render(template, findings=[_fix_item(f, data.path(f.location.path)) for f in chosen])
             except jinja2.TemplateError as exc:  # a bug in the rule pack must not break the report
                 comment = "#" if language == "python" else "//"
                 code = f"{comment} (the fix template of {rule_id} failed: {exc})"

@@ -9,19 +9,25 @@ from rich.console import Console
 from rich.text import Text
 
 from crashlint.findings import SEVERITIES, Finding
-from crashlint.report.common import ReportInput
+from crashlint.report.common import ReportInput, plural
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "bold yellow", "medium": "yellow", "low": "cyan"}
 FRAME_LINES = 3  # lines of a multi-line subject shown in its frame
 
 
-def summary_line(findings: list[Finding], files: int) -> str:
+def summary_line(findings: list[Finding], files_scanned: int, *, baselined: int = 0, new_since: str | None = None) -> str:
+    """`Found 3 findings (1 critical, 2 medium) in 2 of 40 files.`: the files that have findings, of
+    the files scanned; what the baseline hid; in new-findings mode, since which ref."""
+    new = " new" if new_since else ""
+    since = f" since {new_since}" if new_since else ""
+    hidden = f" {plural(baselined, 'finding')} in the baseline not shown." if baselined else ""
     if not findings:
-        return f"No crash patterns found ({files} file{'s' if files != 1 else ''} scanned)."
+        return f"No{new} crash patterns found{since} ({plural(files_scanned, 'file')} scanned).{hidden}"
     counts = Counter(f.severity for f in findings)
     parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
-    noun = "finding" if len(findings) == 1 else "findings"
-    return f"Found {len(findings)} {noun} ({parts}) in {files} file{'s' if files != 1 else ''}."
+    with_findings = len({f.location.path for f in findings})
+    return (f"Found {len(findings)}{new} {'finding' if len(findings) == 1 else 'findings'} ({parts}){since} "
+            f"in {with_findings} of {plural(files_scanned, 'file')}.{hidden}")
 
 
 def _frame(data: ReportInput, finding: Finding) -> list[Text]:
@@ -51,7 +57,7 @@ def render_text(data: ReportInput, color: bool) -> str:
     for finding in data.findings:
         loc = finding.location
         head = Text()
-        head.append(f"{loc.path}:{loc.start_line}:{loc.start_col}:", style="bold")
+        head.append(f"{data.path(loc.path)}:{loc.start_line}:{loc.start_col}:", style="bold")
         head.append(" ")
         head.append(finding.rule_id, style="bold red" if finding.severity == "critical" else "bold")
         if finding.fix is not None and finding.fix.safe:
@@ -65,14 +71,20 @@ def render_text(data: ReportInput, color: bool) -> str:
             out.append(Text(f"  = {problem}", style="dim" if color else ""))
         for related in finding.related[:3]:
             r = related.location
-            out.append(Text(f"  = see {r.path}:{r.start_line}: {related.message}", style="dim" if color else ""))
+            out.append(Text(f"  = see {data.path(r.path)}:{r.start_line}: {related.message}", style="dim" if color else ""))
+        if data.options.show_fixes and finding.fix is not None:
+            kind = "safe fix" if finding.fix.safe else "unsafe fix, --unsafe-fixes"
+            out.append(Text(f"  help: {finding.fix.title} ({kind})", style="cyan" if color else ""))
         out.append(Text(""))
     for note in data.notes:
-        where = f"{note.path}:{note.line}" if note.line else note.path
+        where = f"{data.path(note.path)}:{note.line}" if note.line else data.path(note.path)
         out.append(Text(f"note: {where}: {note.message}", style="magenta"))
     if data.notes:
         out.append(Text(""))
-    out.append(Text(summary_line(data.findings, data.files_scanned), style="bold"))
+    if data.options.quiet:
+        out = out[:-1] if out and not out[-1].plain else out  # the blank line after the last finding
+        return _print(out, color)
+    out.append(Text(summary_line(data.findings, data.files_scanned, baselined=data.baselined, new_since=data.new_since), style="bold"))
     safe = sum(1 for f in data.findings if f.fix is not None and f.fix.safe)
     unsafe = sum(1 for f in data.findings if f.fix is not None and not f.fix.safe)
     if safe or unsafe:
@@ -81,6 +93,10 @@ def render_text(data: ReportInput, color: bool) -> str:
             out.append(Text(f"[*] {safe} fixable with `crashlint scan --fix`{more}."))
         else:
             out.append(Text(f"{unsafe} fixable with `crashlint scan --fix --unsafe-fixes`."))
+    return _print(out, color)
+
+
+def _print(out: list[Text], color: bool) -> str:
     buffer = io.StringIO()
     console = Console(
         file=buffer, force_terminal=color, no_color=not color, color_system="standard" if color else None,
