@@ -16,11 +16,12 @@ EXAMPLE = ROOT / "examples" / "seed-service"
 EXAMPLE_FIXED = ROOT / "examples" / "seed-service-fixed"
 
 
-def run_cli(*args: str) -> tuple[int, str, str]:
+def run_cli(*args: str, stdin: bytes = b"") -> tuple[int, str, str]:
     from crashlint.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    argv = sys.argv
+    argv, real_stdin = sys.argv, sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin))
     if args and args[0] == "scan" and "--cache-dir" not in args:
         args = (*args, "--no-cache")  # tests must not leave .crashlint_cache in the checkout
     sys.argv = ["crashlint", *args]
@@ -31,7 +32,7 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     finally:
-        sys.argv = argv
+        sys.argv, sys.stdin = argv, real_stdin
     return code, out.getvalue(), err.getvalue()
 
 

@@ -311,3 +311,190 @@ def test_a_finding_outside_the_root_says_why_it_is_not_fixed(tmp_path, monkeypat
     code, out, err = run_cli("scan", ".", "--fix")
     assert code == 1 and "not fixed: the file is outside the scan root" in out + err
     assert (outside / "client.ts").read_text() == FETCH
+
+
+# ---- item 2: new-findings mode ---------------------------------------------------------------
+
+
+REDIS_CLIENT = 'import { createClient } from "redis";\nexport const redis = createClient({ url: process.env.REDIS_URL });\n'
+LISTENERS = (
+    'import { redis } from "./redis";\nredis.on("error", (err) => console.error(err));\n'
+    'process.on("SIGTERM", async () => {\n  try {\n    await redis.quit();\n  } catch (err) {\n    console.error(err);\n  }\n});\n'
+)
+
+
+def _repo(path: Path, files: dict[str, str]) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q")
+    for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(text)
+    git(path, "add", "-A")
+    git(path, "commit", "-qm", "base")
+    return path
+
+
+def _new(*args: str) -> tuple[int, list[dict], str]:
+    code, out, err = run_cli("scan", *args, "--format", "json")
+    assert code in (0, 1), err
+    return code, json.loads(out), err
+
+
+@needs_git
+def test_new_since_reports_a_regression_made_in_another_file(tmp_path, monkeypatch) -> None:
+    repo = _repo(tmp_path / "svc", {"package.json": '{"dependencies": {"redis": "^4.6.0"}}\n',
+                                    "src/redis.ts": REDIS_CLIENT, "src/listeners.ts": LISTENERS})
+    monkeypatch.chdir(repo)
+    assert _new("--new-since", "HEAD")[:2] == (0, [])
+    (repo / "src" / "listeners.ts").write_text(LISTENERS.replace('redis.on("error", (err) => console.error(err));\n', ""))
+    git(repo, "add", "-A")  # staged, as pre-commit runs it
+    code, findings, _ = _new("--new-since", "HEAD")
+    assert code == 1 and [(f["rule"], f["path"]) for f in findings] == [("CL001", "src/redis.ts")]  # an unchanged file
+    # --in-project on the changed file alone cannot see it
+    assert _new("src/listeners.ts", "--in-project")[1] == []
+    code, out, _ = run_cli("scan", "--new-since", "HEAD")
+    assert "Found 1 new finding (1 critical) since HEAD in 1 of 2 files." in out
+
+
+@needs_git
+def test_new_since_ignores_old_and_moved_findings_and_reports_worse_ones(tmp_path, monkeypatch) -> None:
+    old = "import Redis from 'ioredis';\nexport const cache = new Redis();\n"
+    repo = _repo(tmp_path / "svc", {"a.ts": FETCH, "cache.ts": old})
+    monkeypatch.chdir(repo)
+    code, findings, _ = _new("--new-since", "HEAD")
+    assert code == 0 and findings == []
+    _, out, _ = run_cli("scan", "--new-since", "HEAD")
+    assert "No new crash patterns found since HEAD (2 files scanned). 2 findings from before not shown." in out
+    (repo / "a.ts").write_text("// a comment\n\n" + FETCH + "export const more = () => fetch('/more');\n")
+    code, findings, _ = _new("--new-since", "HEAD")
+    assert [(f["rule"], f["start_line"]) for f in findings] == [("CL008", 6)]  # the moved one is not new
+    # a client that was only never closed loses its 'error' listener: the same finding, a problem more
+    (repo / "listen.ts").write_text("import { cache } from './cache';\ncache.on('error', console.error);\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "listener")
+    assert _new("--new-since", "HEAD")[1] == []
+    (repo / "listen.ts").unlink()
+    _, findings, _ = _new("--new-since", "HEAD")
+    assert [(f["rule"], f["path"]) for f in findings] == [("CL001", "cache.ts")]
+    assert "no 'error' listener" in findings[0]["message"]
+
+
+@needs_git
+def test_new_since_reads_the_base_from_git_objects_and_caches_it(tmp_path, monkeypatch) -> None:
+    import crashlint.scan as scan_module
+
+    repo = _repo(tmp_path / "svc", {"a.ts": FETCH, "b.ts": FETCH.replace("load", "other")})
+    monkeypatch.chdir(repo)
+    (repo / "b.ts").unlink()  # gone from the disk, still in HEAD: the base reads it from git
+    (repo / "a.ts").write_text(FETCH + "export const x = () => fetch('/x');\n")
+    runs: list[str] = []
+    real = scan_module.run_rules
+    monkeypatch.setattr(scan_module, "run_rules", lambda rules, project, sources: runs.append(sources.tree.__class__.__name__) or real(rules, project, sources))
+    cache = str(tmp_path / "cache")
+    _, findings, _ = _new("--new-since", "HEAD", "--cache-dir", cache)
+    assert [f["start_line"] for f in findings] == [4] and sorted(runs) == ["DiskTree", "GitTree"]
+    _, again, _ = _new("--new-since", "HEAD", "--cache-dir", cache)
+    assert again == findings and len(runs) == 2  # both sides from the result cache
+    (repo / "a.ts").write_text(FETCH + "export const y = () => fetch('/y');\n")
+    _, findings, _ = _new("--new-since", "HEAD", "--cache-dir", cache)
+    assert len(findings) == 1 and runs[2:] == ["DiskTree"]  # the base commit's result is reused
+
+
+@needs_git
+def test_new_since_a_manifest_change_and_a_subfolder_root(tmp_path, monkeypatch) -> None:
+    handler = ("import express from 'express';\nconst app = express();\n"
+               "app.get('/u', async (req, res) => { res.json(await load()); });\n"
+               "async function load() { return 1; }\napp.use((err, req, res, next) => res.sendStatus(500));\n"
+               "app.get('/health', (req, res) => res.send('ok'));\n")
+    repo = _repo(tmp_path / "mono", {"services/api/package.json": '{"dependencies": {"express": "^5.1.0"}}\n',
+                                     "services/api/app.ts": handler, "README.md": "x\n"})
+    monkeypatch.chdir(repo)
+    assert [f["rule"] for f in _new("services/api", "--new-since", "HEAD", "--select", "CL003")[1]] == []
+    (repo / "services/api/package.json").write_text('{"dependencies": {"express": "^4.21.0"}}\n')  # a downgrade
+    findings = _new("services/api", "--new-since", "HEAD", "--select", "CL003")[1]
+    assert [(f["rule"], f["path"]) for f in findings] == [("CL003", "services/api/app.ts")]
+
+
+@needs_git
+def test_new_since_notes_only_for_changed_files(tmp_path, monkeypatch) -> None:
+    repo = _repo(tmp_path / "svc", {"old.ts": "export const = ;\n", "a.ts": FETCH})
+    monkeypatch.chdir(repo)
+    code, out, err = run_cli("scan", "--new-since", "HEAD")
+    assert "old.ts" not in out + err
+    assert "old.ts" in run_cli("scan")[1]  # a full scan still says it
+    (repo / "new.ts").write_text("export const = ;\n")
+    code, out, err = run_cli("scan", "--new-since", "HEAD")
+    assert "note: new.ts:1: syntax error" in out and "old.ts" not in out + err
+    code, out, _ = run_cli("scan", "a.ts", "--new-since", "HEAD")  # files given: notes for them only
+    assert "new.ts" not in out
+
+
+@needs_git
+def test_new_since_first_commit_and_errors(tmp_path, monkeypatch) -> None:
+    repo = tmp_path / "svc"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "a.ts").write_text(FETCH)
+    monkeypatch.chdir(repo)
+    assert [f["rule"] for f in _new("--new-since", "HEAD")[1]] == ["CL008"]  # no commit yet: all new
+    code, _, err = run_cli("scan", "--new-since", "no-such-branch")
+    assert code == 2 and err.count("\n") == 1 and "no-such-branch names no commit" in err
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    (outside / "a.ts").write_text(FETCH)
+    monkeypatch.chdir(outside)
+    code, _, err = run_cli("scan", "--new-since", "HEAD")
+    assert code == 2 and "not in a git repository" in err and err.count("\n") == 1
+
+
+@needs_git
+def test_discovery_of_a_commit_matches_discovery_on_disk(tmp_path) -> None:
+    from crashlint.discover import discover, discover_tree
+    from crashlint.sourcetree import GitTree
+
+    files = {
+        ".gitignore": "ignored/\n*.gen.ts\n", "src/a.ts": FETCH, "src/b.py": "x = 1\n", "src/c.gen.ts": FETCH,
+        "src/ignored/d.ts": FETCH, "src/node_modules/e.js": FETCH, "dist/f.js": FETCH, "src/g.min.js": FETCH,
+        "src/h.d.ts": "export {};\n", "src/sub/.gitignore": "local.ts\n", "src/sub/local.ts": FETCH,
+        "src/sub/kept.tsx": FETCH, "src/readme.md": "x\n", "src/build/i.ts": FETCH, "src/k_pb2.py": "x = 1\n",
+        "src/vendor/j.ts": FETCH,
+    }
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    (repo / "src" / "link.ts").symlink_to("a.ts")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A", "-f")  # ignored files committed too: discovery still skips them
+    git(repo, "commit", "-qm", "all")
+    for root, targets, excludes in [(repo, [""], []), (repo / "src", [""], ["sub/"]), (repo, ["src/sub", "src/b.py"], [])]:
+        on_disk = discover([str(root / t) if t else str(root) for t in targets], exclude=excludes)
+        relative = [os.path.relpath(root / t, on_disk.root) if t else os.path.relpath(root, on_disk.root) for t in targets]
+        relative = ["" if r == "." else r for r in relative]
+        in_git = discover_tree(GitTree.at(on_disk.root, "HEAD"), relative, exclude=excludes)
+        assert in_git.root == on_disk.root
+        assert [(f.rel_path, f.grammar) for f in in_git.files] == [(f.rel_path, f.grammar) for f in on_disk.files]
+        assert in_git.files, root
+
+
+# ---- item 6: stdin ---------------------------------------------------------------------------
+
+
+def test_stdin_is_analysed_in_place_with_its_project(tmp_path, monkeypatch) -> None:
+    (tmp_path / "redis.ts").write_text("export const nothing = 1;\n")  # the disk's version differs
+    (tmp_path / "events.ts").write_text("import { cache } from './redis';\ncache.on('error', console.error);\n")
+    (tmp_path / "other.ts").write_text(FETCH)
+    monkeypatch.chdir(tmp_path)
+    buffer = b"import Redis from 'ioredis';\nexport const cache = new Redis();\n"
+    code, out, _ = run_cli("scan", "-", "--stdin-filename", "redis.ts", "--format", "json", stdin=buffer)
+    findings = json.loads(out)
+    assert code == 1 and [(f["rule"], f["path"]) for f in findings] == [("CL001", "redis.ts")]  # other.ts not reported
+    assert "no 'error' listener" not in findings[0]["message"]  # the listener in events.ts is seen
+    code, out, _ = run_cli("scan", "-", "--stdin-filename", "sub/new.py", "--format", "json",
+                           stdin=b"import requests\nrequests.get('http://x')\n")
+    assert code == 1 and [(f["rule"], f["path"]) for f in json.loads(out)] == [("CL008", "sub/new.py")]
+    assert not (tmp_path / "sub").exists()
+    assert run_cli("scan", "-", "--stdin-filename", "notes.txt", stdin=b"x")[0] == 2
+    assert run_cli("scan", "-", stdin=b"x")[0] == 2
+    assert run_cli("scan", "-", "a.ts", "--stdin-filename", "a.ts", stdin=b"x")[0] == 2

@@ -148,30 +148,71 @@ def test_in_project_mode_reports_on_the_given_files_with_the_whole_project_in_vi
     assert all(f["path"] == "redis.ts" for f in only) and "no 'error' listener" not in only[0]["message"]
 
 
-def test_hook_manifest_and_action_are_well_formed() -> None:
-    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "crashlint" and hook["language"] == "python" and "--in-project" in hook["entry"]
-    action = yaml.safe_load((ROOT / "action.yml").read_text())
-    assert action["runs"]["using"] == "composite"
-    assert "--format sarif" in " ".join(step.get("run", "") for step in action["runs"]["steps"])
+def test_hook_manifest_is_valid_and_runs_on_sources_and_manifests() -> None:
+    import re
+
+    run = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["crashlint"]
+    assert hook["language"] == "python" and hook["entry"] == "crashlint scan --new-since HEAD"
+    assert hook["pass_filenames"] is False and hook["require_serial"] is True
+    runs_on = re.compile(hook["files"])
+    for name in ("src/a.ts", "a.tsx", "lib/b.mjs", "c.cjs", "d.jsx", "app/e.py", "package.json", "apps/web/package.json",
+                 "requirements.txt", "requirements-dev.txt", "pyproject.toml", "tsconfig.json", "crashlint.toml",
+                 ".crashlint.toml"):
+        assert runs_on.search(name), name
+    for name in ("README.md", "package-lock.json", "notes.txt", "src/a.ts.orig", "docs/requirements/x.md"):
+        assert not runs_on.search(name), name
+    assert "--in-project" in hooks["crashlint-files"]["entry"]
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_real_pre_commit_try_repo(tmp_path) -> None:
-    """pre-commit installs crashlint from this checkout into its own environment and runs the hook."""
+    """pre-commit installs crashlint from this checkout into its own environment and runs the hook on
+    a commit: a listener removed in one file reports the unchanged file whose client it protected;
+    a manifest alone runs the hook too."""
     pre_commit = [sys.executable, "-m", "pre_commit"]
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
            "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
     repo = tmp_path / "service"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
-    (repo / "client.ts").write_text(FETCH)
-    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
-    run = subprocess.run([*pre_commit, "try-repo", str(ROOT), "crashlint", "--files", "client.ts"],
-                         cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    (repo / "src").mkdir(parents=True)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=repo, check=True, env=env, capture_output=True)
+
+    def hook() -> subprocess.CompletedProcess:
+        return subprocess.run([*pre_commit, "try-repo", str(ROOT), "crashlint"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=900)
+
+    git("init", "-q")
+    (repo / "package.json").write_text('{"dependencies": {"redis": "^4.6.0", "express": "^5.1.0"}}\n')
+    (repo / "src" / "redis.ts").write_text('import { createClient } from "redis";\nexport const redis = createClient();\n')
+    (repo / "src" / "listeners.ts").write_text(
+        'import { redis } from "./redis";\nredis.on("error", (err) => console.error(err));\n'
+        'process.on("SIGTERM", () => { redis.quit().catch(console.error); });\n'
+    )
+    (repo / "src" / "app.ts").write_text(
+        "import express from 'express';\nconst app = express();\n"
+        "app.get('/u', async (req, res) => { res.json(await Promise.resolve(1)); });\n"
+        "app.use((err, req, res, next) => res.sendStatus(500));\napp.get('/health', (req, res) => res.send('ok'));\n"
+    )
+    (repo / "src" / "fetch.ts").write_text(FETCH)
+    git("add", "-A")
+    run = hook()  # the first commit: everything is new
+    assert run.returncode == 1 and "src/fetch.ts:2:" in run.stdout, run.stdout + run.stderr
+    git("commit", "-qm", "base", "--no-verify")
+    (repo / "src" / "listeners.ts").write_text(
+        'import { redis } from "./redis";\nprocess.on("SIGTERM", () => { redis.quit().catch(console.error); });\n'
+    )
+    git("add", "-A")
+    run = hook()
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "CL008" in run.stdout
-    (repo / "client.ts").write_text(FETCH.replace("fetch(url)", "fetch(url, { signal: AbortSignal.timeout(5000) })"))
-    run = subprocess.run([*pre_commit, "try-repo", str(ROOT), "crashlint", "--files", "client.ts"],
-                         cwd=repo, env=env, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert "src/redis.ts:2:1: CL001" in run.stdout and "fetch.ts" not in run.stdout  # only what the commit adds
+    git("checkout", "--", ".")
+    git("reset", "-q", "--hard")
+    (repo / "package.json").write_text('{"dependencies": {"redis": "^4.6.0", "express": "^4.21.0"}}\n')
+    git("add", "-A")
+    run = hook()  # only the manifest changed: Express 4 leaves the async handler's rejection unhandled
+    assert run.returncode == 1 and "src/app.ts:3:" in run.stdout and "CL003" in run.stdout, run.stdout + run.stderr

@@ -93,10 +93,10 @@ def test_file_vanishing_during_the_scan(tmp_path, monkeypatch) -> None:
     (tmp_path / "gone.ts").write_bytes(REDIS)
     real = store._read
 
-    def deleting(source):
+    def deleting(source, data=None):
         if source.rel_path == "gone.ts":
             os.unlink(source.abs_path)
-        return real(source)
+        return real(source, data)
 
     monkeypatch.setattr(store, "_read", deleting)
     result = scan([str(tmp_path)])

@@ -160,14 +160,16 @@ Examples:
   crashlint scan                               scan the working directory
   crashlint scan src/ --format markdown -o CRASH_REPORT.md
   crashlint scan . --format sarif -o crashlint.sarif --fail-on high
+  crashlint scan --new-since origin/main       what a branch adds (the whole project is analysed)
   crashlint scan --statistics                  counts per rule
+  cat app.ts | crashlint scan - --stdin-filename src/app.ts
 """
 
 
 @app.command(cls=GroupedCommand, epilog=SCAN_EXAMPLES)
 def scan(
     paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", show_default=False,
-        help="Files or folders to scan (default: .).")] = None,
+        help="Files or folders to scan (default: .); - reads one file from stdin (with --stdin-filename).")] = None,
     output_format: Annotated[Format, typer.Option("--output-format", "--format", "-f", metavar="FORMAT", show_default=False,
         envvar="CRASHLINT_OUTPUT_FORMAT", rich_help_panel=OUTPUT,
         help=f"Output format: {FORMAT_NAMES} (default: text).")] = Format.text,
@@ -183,6 +185,8 @@ def scan(
         help="Show the number of findings per rule instead of the findings.")] = False,
     show_fixes: Annotated[bool, typer.Option("--show-fixes", rich_help_panel=OUTPUT,
         help="Show each finding's automatic fix; with --fix, list what was fixed.")] = False,
+    stdin_filename: Annotated[Optional[str], typer.Option("--stdin-filename", metavar="PATH", rich_help_panel=OUTPUT,
+        help="With - as the path: the file read from stdin is this one (its language, its place in the project).")] = None,
     sarif_category: Annotated[Optional[str], typer.Option("--sarif-category", metavar="ID", rich_help_panel=OUTPUT,
         help="SARIF runAutomationDetails.id: one category per upload in a monorepo.")] = None,
     security_severity: Annotated[bool, typer.Option("--security-severity", rich_help_panel=OUTPUT,
@@ -208,6 +212,9 @@ def scan(
         help=f"Exit 1 for findings at or above this severity: {SEVERITY_NAMES} (default: low).")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", "-e", rich_help_panel=GATE,
         help="Exit 0 even when there are findings (errors still exit 2).")] = False,
+    new_since: Annotated[Optional[str], typer.Option("--new-since", metavar="REF", rich_help_panel=GATE,
+        help="Report only the findings a change adds since this git commit, branch or tag; the project is "
+             "analysed on both sides, so a change that breaks an unchanged file is reported.")] = None,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", rich_help_panel=GATE,
         help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", rich_help_panel=GATE,
@@ -243,15 +250,21 @@ def scan(
     name = output_format.value
     targets = [str(p) for p in paths or [Path(".")]]
     try:
+        if "-" in targets and (len(targets) > 1 or stdin_filename is None):
+            raise UsageError("- (stdin) takes no other path, and --stdin-filename PATH to name the file")
+        if stdin_filename is not None and "-" not in targets:
+            raise UsageError("--stdin-filename names the file read from stdin: pass - as the path")
+        if "-" in targets and (fix or diff or new_since):
+            raise UsageError("- (stdin) cannot be combined with --fix, --diff or --new-since")
         for target in targets:
-            if not Path(target).exists():
+            if target != "-" and not Path(target).exists():
                 raise UsageError(f"path does not exist: {target}")
         if fix and diff:
             raise UsageError("--fix and --diff cannot be combined (--diff writes nothing)")
         if jobs is not None and jobs < 1:
             raise UsageError(f"--jobs must be at least 1, not {jobs}")
         keys = {key for rule in rule_pack() for key in (rule.id, rule.slug)}
-        root = scan_root([Path(t) for t in targets])
+        root = scan_root([Path(".") if t == "-" else Path(t) for t in targets])
         config_files = [Path(v) for v in config_option or [] if Path(v).is_file()]
         if len(config_files) > 1:
             raise UsageError("--config takes one configuration file (and any number of 'key = value' lines)")
@@ -260,6 +273,10 @@ def scan(
             overrides=[v for v in config_option or [] if not Path(v).is_file()],
         )
         threshold = fail_on.value if fail_on is not None else (config.fail_on or "low")
+        stdin = None
+        if "-" in targets:
+            stdin = (stdin_filename, sys.stdin.buffer.read())
+            targets = ["."]
 
         def run(progress=None):
             return run_scan(
@@ -276,6 +293,8 @@ def scan(
                 jobs=jobs or default_jobs(),
                 progress=progress,
                 prefilter=True if prefilter else None,
+                new_since=new_since,
+                stdin=stdin,
             )
 
         with _progress(sys.stderr, quiet) as progress:
@@ -344,7 +363,8 @@ def scan(
         options=ReportOptions(sarif_category=sarif_category, security_severity=security_severity,
                               help_uri_base=help_uri_base, show_fixes=show_fixes, quiet=quiet),
         baselined=result.baselined,
-        new_since=None,
+        new_since=result.new_since,
+        known=result.known,
     )
     if write_baseline is not None:
         try:
@@ -353,7 +373,8 @@ def scan(
             raise fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
         if not quiet:
             typer.echo(f"Baseline of {plural(len(result.findings), 'finding')} written to {write_baseline}.", err=True)
-    summary = summary_line(result.findings, result.files_scanned, baselined=result.baselined)
+    summary = summary_line(result.findings, result.files_scanned, baselined=result.baselined,
+                           new_since=result.new_since, known=result.known)
     if statistics:
         text = _statistics(data, name)
     elif silent:

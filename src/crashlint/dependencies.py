@@ -7,11 +7,12 @@ sets socket timeouts), so a rule may ask which version a file's project declares
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 import tomllib
 from dataclasses import dataclass, field
+
+from crashlint.sourcetree import DiskTree, SourceTree
 
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#]*)")
 VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
@@ -49,8 +50,10 @@ def lowest_version(spec: str) -> tuple[int, int, int] | None:
     return None
 
 
-def read_manifests(root: str, rel_dirs: set[str]) -> dict[str, Manifest]:
-    """Manifests in every folder holding a scanned file and in their ancestors up to the root."""
+def read_manifests(root: str, rel_dirs: set[str], tree: SourceTree | None = None) -> dict[str, Manifest]:
+    """Manifests in every folder holding a scanned file and in their ancestors up to the root, read
+    from `tree` (default: the disk under `root`)."""
+    tree = tree or DiskTree(root)
     wanted: set[str] = set()
     for directory in rel_dirs:
         while True:
@@ -61,24 +64,22 @@ def read_manifests(root: str, rel_dirs: set[str]) -> dict[str, Manifest]:
             directory = parent
     found: dict[str, Manifest] = {}
     for directory in sorted(wanted):
-        manifest = _read_folder(root, directory)
+        manifest = _read_folder(tree, directory)
         if manifest is not None:
             found[directory] = manifest
     return found
 
 
-def _read_folder(root: str, directory: str) -> Manifest | None:
-    base = os.path.join(root, directory)
+def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     deps: dict[str, str] = {}
     path = None
     package_name = ""
     has_bin = False
     runtime: frozenset[str] = frozenset()
-    package_json = os.path.join(base, "package.json")
-    if os.path.isfile(package_json):
+    package_json = posixpath.join(directory, "package.json")
+    if tree.is_file(package_json):
         try:
-            with open(package_json, encoding="utf-8") as handle:
-                data = json.load(handle)
+            data = json.loads(tree.read(package_json).decode("utf-8"))
             if isinstance(data, dict):
                 for key in ("peerDependencies", "devDependencies", "dependencies"):
                     section = data.get(key)
@@ -96,32 +97,27 @@ def _read_folder(root: str, directory: str) -> Manifest | None:
                 path = posixpath.join(directory, "package.json")
         except (OSError, ValueError):
             pass
-    pyproject = os.path.join(base, "pyproject.toml")
-    if os.path.isfile(pyproject):
+    pyproject = posixpath.join(directory, "pyproject.toml")
+    if tree.is_file(pyproject):
         try:
-            with open(pyproject, "rb") as handle:
-                data = tomllib.load(handle)
+            data = tomllib.loads(tree.read(pyproject).decode("utf-8"))
             for line in (data.get("project") or {}).get("dependencies") or []:
                 _add_requirement(deps, str(line))
             poetry = ((data.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
             for name, spec in poetry.items():
                 deps.setdefault(normalize(name), spec if isinstance(spec, str) else str(spec.get("version", "")))
             path = path or posixpath.join(directory, "pyproject.toml")
-        except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
             pass
-    try:
-        names = sorted(n for n in os.listdir(base) if n.startswith("requirements") and n.endswith(".txt"))
-    except OSError:
-        names = []
+    names = sorted(n for n in tree.list_dir(directory) if n.startswith("requirements") and n.endswith(".txt"))
     for name in names:
         try:
-            with open(os.path.join(base, name), encoding="utf-8", errors="replace") as handle:
-                for line in handle:
-                    _add_requirement(deps, line)
+            for line in tree.read(posixpath.join(directory, name)).decode("utf-8", "replace").splitlines():
+                _add_requirement(deps, line)
             path = path or posixpath.join(directory, name)
         except OSError:
             continue
-    ts_base, ts_paths = _read_tsconfig(base, directory)
+    ts_base, ts_paths = _read_tsconfig(tree, directory)
     if ts_paths or ts_base is not None:
         path = path or posixpath.join(directory, "tsconfig.json")
     if not path:
@@ -133,15 +129,14 @@ JSON_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
 TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 
 
-def _read_tsconfig(base: str, directory: str) -> tuple[str | None, dict[str, list[str]]]:
+def _read_tsconfig(tree: SourceTree, directory: str) -> tuple[str | None, dict[str, list[str]]]:
     """baseUrl and paths of a tsconfig.json or jsconfig.json (JSON with comments), made relative to
     the scan root."""
     for name in ("tsconfig.json", "jsconfig.json"):  # jsconfig.json: the same paths for JavaScript projects
-        if os.path.isfile(os.path.join(base, name)):
+        if tree.is_file(posixpath.join(directory, name)):
             break
     try:
-        with open(os.path.join(base, name), encoding="utf-8") as handle:
-            raw = handle.read()
+        raw = tree.read(posixpath.join(directory, name)).decode("utf-8")
         data = json.loads(TRAILING_COMMA.sub(r"\1", JSON_COMMENT.sub(lambda m: m.group(1) or "", raw)))
     except (OSError, ValueError):
         return None, {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,5 +172,101 @@ def discover(
                     continue
                 seen.add(as_text)
                 result.files.append(SourceFile(as_text, rel, grammar_for(name)))  # type: ignore[arg-type]
+    result.files.sort(key=lambda f: f.rel_path)
+    return result
+
+
+def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None) -> Discovery:
+    """`discover` over a commit's tree (crashlint.sourcetree.GitTree) instead of the disk, with the
+    same rules: `targets` are paths relative to the tree's root ("" for all of it); default-excluded
+    and ignored folders, generated names, other languages and user excludes are skipped; a link is
+    followed inside the tree; an explicit file is kept even if ignored."""
+    result = Discovery(root=tree.root)
+    user_excludes = pathspec.GitIgnoreSpec.from_lines(exclude or [])
+    prefix = tree.prefix
+    # .gitignore files of the commit, by folder relative to the repository's top: above the root too
+    ignores: dict[str, pathspec.PathSpec] = {}
+    if respect_gitignore:
+        above = [posixpath.dirname(prefix)] if prefix else []
+        while above and above[-1]:
+            above.append(posixpath.dirname(above[-1]))
+        for folder, data in tree.read_above([posixpath.join(f, ".gitignore") if f else ".gitignore" for f in above]):
+            ignores[posixpath.dirname(folder)] = pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", "replace").splitlines())
+        for rel_path in tree.entries:
+            if posixpath.basename(rel_path) == ".gitignore":
+                try:
+                    lines = tree.read(rel_path).decode("utf-8", "replace").splitlines()
+                except OSError:
+                    continue
+                ignores[posixpath.dirname(posixpath.join(prefix, rel_path)) if prefix else posixpath.dirname(rel_path)] = \
+                    pathspec.GitIgnoreSpec.from_lines(lines)
+
+    def ignored(full: str, is_dir: bool) -> bool:
+        folder = posixpath.dirname(full)
+        bases = [""]
+        while folder:
+            bases.append(folder)
+            folder = posixpath.dirname(folder)
+        for base in sorted(set(bases), key=len):
+            spec = ignores.get(base)
+            if spec is None or (base and not full.startswith(base + "/")):
+                continue
+            rel = full[len(base) + 1:] if base else full
+            if spec.match_file(rel + "/" if is_dir else rel):
+                return True
+        return False
+
+    seen: set[str] = set()
+    dir_verdict: dict[str, bool] = {}
+
+    def keep_dir(start: str, folder: str) -> bool:
+        """Every folder between the target and the file passes (as the walk would descend)."""
+        if folder == start or not folder:
+            return True
+        if folder in dir_verdict:
+            return dir_verdict[folder]
+        parent = posixpath.dirname(folder)
+        verdict = keep_dir(start, parent) and posixpath.basename(folder) not in DEFAULT_EXCLUDED_DIRS
+        if verdict and respect_gitignore:
+            verdict = not ignored(posixpath.join(prefix, folder) if prefix else folder, True)
+        if verdict:
+            verdict = not user_excludes.match_file(folder + "/")
+        dir_verdict[folder] = verdict
+        return verdict
+
+    def add(rel_path: str) -> None:
+        grammar = grammar_for(posixpath.basename(rel_path))
+        if grammar is None or rel_path in seen:
+            return
+        seen.add(rel_path)
+        result.files.append(SourceFile(os.path.join(tree.root, rel_path), rel_path, grammar))
+
+    for start in targets:
+        start = start.strip("/")
+        if start and tree.is_file(start) and start in tree.entries:
+            target = tree.link_target(start)
+            if target is not None:
+                add(target)  # an explicit file is scanned even if ignored
+            continue
+        dir_verdict.clear()
+        inside = start + "/" if start else ""
+        for rel_path in tree.entries:
+            if not rel_path.startswith(inside):
+                continue
+            name = posixpath.basename(rel_path)
+            if grammar_for(name) is None or _is_generated_name(name):
+                continue
+            if not keep_dir(start, posixpath.dirname(rel_path)):
+                continue
+            if respect_gitignore and ignored(posixpath.join(prefix, rel_path) if prefix else rel_path, False):
+                continue
+            if tree.is_link(rel_path):
+                target = tree.link_target(rel_path)
+                if target is not None and not user_excludes.match_file(target):
+                    add(target)
+                continue
+            if user_excludes.match_file(rel_path):
+                continue
+            add(rel_path)
     result.files.sort(key=lambda f: f.rel_path)
     return result

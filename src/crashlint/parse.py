@@ -107,8 +107,13 @@ def parse_file(abs_path: str, rel_path: str, grammar: str) -> Parsed:
     try:
         with open(abs_path, "rb") as handle:
             source = handle.read()
-    except FileNotFoundError:
-        return Parsed(None, [Note(rel_path, "file vanished during the scan", level="note")])
     except OSError as exc:
-        return Parsed(None, [Note(rel_path, f"cannot read file: {os.strerror(exc.errno or 0) or exc}")])
+        return unreadable(rel_path, exc)
     return parse_source(rel_path, grammar, source)
+
+
+def unreadable(rel_path: str, exc: OSError) -> Parsed:
+    """The note for a file that could not be read."""
+    if isinstance(exc, FileNotFoundError):
+        return Parsed(None, [Note(rel_path, "file vanished during the scan", level="note")])
+    return Parsed(None, [Note(rel_path, f"cannot read file: {os.strerror(exc.errno or 0) or exc}")])

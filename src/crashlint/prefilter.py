@@ -50,6 +50,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from crashlint.dependencies import read_manifests
+from crashlint.sourcetree import DiskTree, SourceTree
 from crashlint.discover import SourceFile
 from crashlint.facts.model import FileFacts
 from crashlint.languages import LANGUAGE_OF_GRAMMAR
@@ -172,14 +173,12 @@ def _shutdown_literals(rules: list[Rule]) -> Literals | None:
     return Literals(literals) if literals else None
 
 
-def prefilter(sources: list[SourceFile], rules: list[Rule], root: str) -> Prefiltered:
+def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: SourceTree | None = None) -> Prefiltered:
     contents: dict[str, bytes] = {}
     keep: set[str] = set()  # parsed whatever the criterion says
-    for source in sources:
-        try:
-            with open(source.abs_path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+    tree = tree or DiskTree(root)
+    for (_, data), source in zip(tree.read_many([source.rel_path for source in sources]), sources):
+        if isinstance(data, OSError):
             keep.add(source.rel_path)  # parsing words the note
             continue
         if not _judgeable(source.grammar, data):
@@ -215,7 +214,7 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str) -> Prefil
 
     # the import graph, resolved by the project model over every discovered path
     stubs = {s.rel_path: FileFacts(path=s.rel_path, language=LANGUAGE_OF_GRAMMAR[s.grammar]) for s in sources}
-    manifests = read_manifests(root, {posixpath.dirname(p) for p in stubs})
+    manifests = read_manifests(root, {posixpath.dirname(p) for p in stubs}, tree)
     model = Project(root, list(stubs.values()), manifests)
     imports: dict[str, set[str]] = {}
     importers: dict[str, set[str]] = {}

@@ -22,3 +22,5 @@ class ScanResult:
     tracebacks: list[str] = field(default_factory=list)  # internal errors: exit code 2, --verbose
     suppressed: list[tuple[Finding, str]] = field(default_factory=list)  # hidden inline, with reasons
     baselined: int = 0  # hidden by the baseline
+    known: int = 0  # new-findings mode: findings that were there at the base commit (not shown)
+    new_since: str | None = None  # new-findings mode: the git ref compared against

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from crashlint.config import Config
 from crashlint.dependencies import read_manifests
-from crashlint.discover import UsageError, discover
+from crashlint.discover import Discovery, SourceFile, UsageError, discover, discover_tree
 from crashlint.engine import KINDS
 from crashlint.engine.run import run_rules
 from crashlint.filters import apply_filters
@@ -24,7 +25,9 @@ from crashlint.prefilter import prefilter as run_prefilter
 from crashlint.project import Project
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule, RulePackError, load_rules
+from crashlint.languages import grammar_for
 from crashlint.source import SourceCache
+from crashlint.sourcetree import DiskTree, GitError, GitTree, OverlayTree, SourceTree
 
 
 @cache
@@ -82,52 +85,130 @@ def scan(
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     prefilter: bool | None = None,
+    new_since: str | None = None,
+    stdin: tuple[str, bytes] | None = None,
 ) -> ScanResult:
-    """Run the pipeline. `in_project`: the paths are files (pre-commit passes the changed ones);
-    analyse the whole project around them, from the working directory, and report only on them."""
+    """Run the pipeline.
+
+    `in_project`: the paths are files (pre-commit passes the changed ones); analyse the whole project
+    around them, from the working directory, and report only on them.
+    `new_since`: a git ref; the project is analysed as it is and as it was at that commit (read from
+    git's objects), and only the findings the change adds are reported — on any file, since a change
+    in one file can break another. Notes are kept for the changed files (or the files given).
+    `stdin`: (path, bytes) of one file read from standard input: analysed in place of the file at
+    that path, with the project of the working directory around it, and reported alone."""
     config = config or Config()
     # as ruff: the command line's --select replaces the file's selection (its ignores included)
     rules = select_rules(select or config.select or None, (ignore or []) + ([] if select else config.ignore))
-    only_paths = None
-    if in_project and paths and all(Path(p).is_file() for p in paths):
+    only_paths = None  # findings and notes only on these files
+    notes_for = None  # notes only on these files (new-findings mode: findings anywhere)
+    tree: SourceTree | None = None
+    if stdin is not None:
+        root, rel = _stdin_place(stdin[0])
+        tree = OverlayTree(DiskTree(root), {rel: stdin[1]})
+        only_paths, paths = {rel}, [root]
+    elif (in_project or new_since) and paths and all(Path(p).is_file() for p in paths):
         cwd = Path.cwd().resolve()
-        only_paths = set()
+        given = set()
         for p in paths:
             resolved = Path(p).resolve()
-            only_paths.add(resolved.relative_to(cwd).as_posix() if cwd in resolved.parents else resolved.as_posix())
+            given.add(resolved.relative_to(cwd).as_posix() if cwd in resolved.parents else resolved.as_posix())
+        if in_project:
+            only_paths = given
+        else:
+            notes_for = given
         paths = [str(cwd)]
-    found = discover(paths, respect_gitignore=respect_gitignore and config.respect_gitignore,
-                     exclude=(exclude or []) + config.exclude)
-    result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
+    exclude = (exclude or []) + config.exclude
+    respect_gitignore = respect_gitignore and config.respect_gitignore
+    found = discover(paths, respect_gitignore=respect_gitignore, exclude=exclude)
+    if stdin is not None:
+        _add_stdin_file(found, rel, stdin[0])
     if cache_dir is not None:
         cache_folder.prepare(cache_dir)  # ignored by git, tagged for backup tools
+    options = dict(rules=rules, config=config, report_unused=report_unused_suppressions, only_paths=only_paths,
+                   cache_dir=cache_dir, jobs=jobs, prefilter=prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER"))
+    result = analyse(found, tree, baseline=baseline, progress=progress, **options)
+    if stdin is not None:
+        result.notes = [note for note in result.notes if note.path in only_paths]
+    if new_since is None:
+        return result
+    try:
+        base_tree = GitTree.at(found.root, new_since)
+    except GitError as exc:
+        raise UsageError(f"--new-since {new_since}: {exc}") from None
+    try:
+        targets = [_relative(found.root, p) for p in paths]
+
+        def base_files() -> Discovery:
+            return discover_tree(base_tree, targets, respect_gitignore=respect_gitignore, exclude=exclude)
+
+        # the base commit's result is cached under its tree id: its files are listed only on a miss
+        base = analyse(base_files, base_tree, baseline=None, progress=None, **{**options, "report_unused": False},
+                       root=found.root, discovery_key=(tuple(targets), respect_gitignore, tuple(exclude)))
+        changed = base_tree.changed_paths()
+    except GitError as exc:
+        raise UsageError(f"--new-since {new_since}: {exc}") from None
+    finally:
+        base_tree.close()
+    return new_findings(result, base, new_since, notes_for if notes_for is not None else changed)
+
+
+def analyse(
+    found: Discovery | Callable[[], Discovery],
+    tree: SourceTree | None,
+    *,
+    rules: list[Rule],
+    config: Config,
+    baseline: Counter | None,
+    report_unused: bool,
+    only_paths: set[str] | None,
+    cache_dir: str | None,
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+    prefilter: bool,
+    root: str = "",
+    discovery_key: object = None,
+) -> ScanResult:
+    """Facts → project model → rules → filters over discovered files, read from `tree` (default:
+    the disk under the scan root). `found` may be a function that discovers them, with the scan
+    `root` and the `discovery_key` its result depends on (an immutable tree's files are listed only
+    when its result is not cached)."""
     run_cache = result_cache.open_run(  # src/crashlint/cache/results.py: the key covers every input
-        cache_dir, found, rules=rules, config=config, baseline=baseline, report_unused=report_unused_suppressions,
-        only_paths=only_paths, options={"prefilter": prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER")},
+        cache_dir, found, rules=rules, config=config, baseline=baseline, report_unused=report_unused,
+        only_paths=only_paths, options={"prefilter": prefilter}, tree=tree, root=root, discovery_key=discovery_key,
     )
-    if run_cache is not None and run_cache.restore(result):
+    tried = False
+    if run_cache is not None and callable(found):  # an immutable tree: its cached result needs no listing
+        result = ScanResult(root=root, rules=rules)
+        if run_cache.restore(result):
+            return result
+        tried = True
+    found = run_cache.found if run_cache is not None else found() if callable(found) else found
+    result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
+    if run_cache is not None and not tried and run_cache.restore(result):
         return result  # nothing that can change a finding changed since the last run
     to_parse, stubs = found.files, []
     # off by default: with every rule on it skips 0-12% of a real project's files and costs more
     # than it saves (README, Speed); `--prefilter` / CRASHLINT_PREFILTER=1 turn it on
-    if prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER"):
-        filtered = run_prefilter(found.files, rules, found.root)  # src/crashlint/prefilter.py
+    if prefilter:
+        filtered = run_prefilter(found.files, rules, found.root, tree)  # src/crashlint/prefilter.py
         to_parse, stubs = filtered.keep, filtered.stubs
     result.files_skipped = len(stubs)
     facts = list(stubs)  # empty facts: their paths still resolve
-    for parsed in load_facts(to_parse, cache_dir, jobs, progress, **(run_cache.facts_args(to_parse) if run_cache else {"root": found.root})):
+    facts_args = run_cache.facts_args(to_parse) if run_cache else {"root": found.root, "tree": tree}
+    for parsed in load_facts(to_parse, cache_dir, jobs, progress, **facts_args):
         result.notes.extend(parsed.notes)
         if parsed.traceback:
             result.tracebacks.append(parsed.traceback)
         if parsed.facts is not None:
             facts.append(parsed.facts)
     result.files_scanned = len(found.files)
-    manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts})
+    manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts}, tree)
     project = Project(found.root, facts, manifests)
-    result.sources = SourceCache(found.root)
+    result.sources = SourceCache(found.root, tree)
     run = run_rules(rules, project, result.sources)
     filtered = apply_filters(
-        run.findings, project, config, baseline=baseline, report_unused=report_unused_suppressions, only_paths=only_paths
+        run.findings, project, config, baseline=baseline, report_unused=report_unused, only_paths=only_paths
     )
     result.findings = sorted(filtered.findings, key=Finding.sort_key)
     result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
@@ -138,6 +219,74 @@ def scan(
     if run_cache is not None:
         run_cache.store(result)
     return result
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def new_findings(head: ScanResult, base: ScanResult, ref: str, notes_for: set[str]) -> ScanResult:
+    """What `head` adds to `base`. Findings match by fingerprint (rule, file, subject, the subject's
+    line: robust to moved lines), one for one as the baseline matches them; a finding that matches
+    but has a problem its base twin did not (a listener removed elsewhere) is new too. Problems are
+    compared with their numbers blanked (`(line 7)` moves)."""
+
+    def problems(f: Finding) -> frozenset[str]:
+        return frozenset(_NUMBER.sub("#", p) for p in f.problems) or frozenset({_NUMBER.sub("#", f.message)})
+
+    def unmatched(findings: list, before: list) -> list:
+        known: dict[str, list[frozenset[str]]] = {}
+        for f in before:
+            known.setdefault(f.fingerprint, []).append(problems(f))
+        kept = []
+        for item in findings:
+            f = item[0] if isinstance(item, tuple) else item
+            twins = known.get(f.fingerprint)
+            if twins:
+                mine = problems(f)
+                covering = next((i for i, twin in enumerate(twins) if mine <= twin), None)
+                if covering is not None:
+                    twins.pop(covering)
+                    continue
+                twins.pop(0)  # the same subject, now with a problem more: new
+            kept.append(item)
+        return kept
+
+    new = unmatched(head.findings, base.findings)
+    head.known = len(head.findings) - len(new)
+    head.findings = new
+    head.suppressed = unmatched(head.suppressed, [f for f, _ in base.suppressed])
+    head.notes = [n for n in head.notes if n.level == "error" or n.path in notes_for]
+    head.tracebacks.extend(base.tracebacks)
+    head.new_since = ref
+    return head
+
+
+def _relative(root: str, path: str) -> str:
+    """A scan target as a path relative to the scan root ("" for the root itself)."""
+    rel = os.path.relpath(Path(path).resolve(), root).replace(os.sep, "/")
+    return "" if rel == "." else rel
+
+
+def _stdin_place(name: str) -> tuple[str, str]:
+    """The scan root and the relative path of the file read from stdin: the working directory's
+    project when the name lies inside it, else the name's own folder."""
+    path = Path(name)
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    cwd = Path.cwd().resolve()
+    folder = absolute.parent.resolve() if absolute.parent.exists() else absolute.parent
+    full = folder / absolute.name
+    if cwd == full.parent or cwd in full.parents:
+        return str(cwd), full.relative_to(cwd).as_posix()
+    return str(folder), absolute.name
+
+
+def _add_stdin_file(found: Discovery, rel: str, name: str) -> None:
+    grammar = grammar_for(posixpath.basename(rel))
+    if grammar is None:
+        raise UsageError(f"--stdin-filename {name}: not a TypeScript, JavaScript or Python file name")
+    if not any(f.rel_path == rel for f in found.files):
+        found.files.append(SourceFile(os.path.join(found.root, rel), rel, grammar))
+        found.files.sort(key=lambda f: f.rel_path)
 
 
 def _env_on(name: str) -> bool:

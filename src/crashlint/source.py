@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import os
+from crashlint.sourcetree import DiskTree, SourceTree
 
 
 class SourceCache:
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, tree: SourceTree | None = None) -> None:
         self.root = root
+        self.tree = tree or DiskTree(root)  # a git commit's files in new-findings mode, buffers for stdin
         self._lines: dict[str, list[str]] = {}
 
     def lines(self, rel_path: str) -> list[str]:
         if rel_path not in self._lines:
             try:
-                with open(os.path.join(self.root, rel_path), "rb") as handle:
-                    data = handle.read()
+                data = self.tree.read(rel_path)
             except OSError:
                 data = b""
             if data.startswith(b"\xef\xbb\xbf"):

@@ -30,6 +30,7 @@ from crashlint import __version__
 from crashlint.discover import SourceFile
 from crashlint.facts import codec
 from crashlint.parse import Parsed, parse_source
+from crashlint.sourcetree import SourceTree
 
 PARALLEL_MIN_FILES = 64  # below this, starting processes costs more than it saves
 CACHE_FORMAT = 3  # 1: one pickle per file in xx/<sha256>; 2: one marshal pack per scan root; 3: indexed pack
@@ -41,8 +42,12 @@ def content_digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-def read_digests(sources: list[SourceFile]) -> list[bytes | None]:
-    """The content digest of each file; None when it cannot be read (parsing words the note)."""
+def read_digests(sources: list[SourceFile], tree: SourceTree | None = None) -> list[bytes | None]:
+    """The content digest of each file; None when it cannot be read (parsing words the note).
+    `tree`: where the files are read from when not from the disk (crashlint.sourcetree)."""
+    if tree is not None and not tree.on_disk:
+        return [None if isinstance(data, OSError) else content_digest(data)
+                for _, data in tree.read_many([source.rel_path for source in sources])]
     digests: list[bytes | None] = []
     for source in sources:
         try:
@@ -199,9 +204,14 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _read(source: SourceFile) -> bytes | Parsed:
-    from crashlint.parse import parse_file
+def _read(source: SourceFile, data: bytes | OSError | None = None) -> bytes | Parsed:
+    """The file's bytes: `data` when the parent read them from a tree not on disk, else the disk."""
+    from crashlint.parse import parse_file, unreadable
 
+    if isinstance(data, OSError):
+        return unreadable(source.rel_path, data)
+    if data is not None:
+        return data
     try:
         with open(source.abs_path, "rb") as handle:
             return handle.read()
@@ -209,9 +219,9 @@ def _read(source: SourceFile) -> bytes | Parsed:
         return parse_file(source.abs_path, source.rel_path, source.grammar)  # it words the note
 
 
-def _parse_one(source: SourceFile, encode: bool) -> tuple[bytes | None, bytes | Parsed]:
+def _parse_one(source: SourceFile, encode: bool, data: bytes | OSError | None = None) -> tuple[bytes | None, bytes | Parsed]:
     """(content digest or None, encoded Parsed — or the Parsed itself when not encoded)."""
-    data = _read(source)
+    data = _read(source, data)
     if isinstance(data, Parsed):
         return None, data
     parsed = parse_source(source.rel_path, source.grammar, data)
@@ -223,8 +233,8 @@ def _parse_one(source: SourceFile, encode: bool) -> tuple[bytes | None, bytes | 
     return content_digest(data), parsed
 
 
-def _parse_chunk(sources: list[SourceFile]) -> list[tuple[bytes | None, bytes | Parsed]]:
-    return [_parse_one(source, True) for source in sources]
+def _parse_chunk(items: list[tuple[SourceFile, bytes | OSError | None]]) -> list[tuple[bytes | None, bytes | Parsed]]:
+    return [_parse_one(source, True, data) for source, data in items]
 
 
 def load_facts(
@@ -235,22 +245,32 @@ def load_facts(
     *,
     root: str | None = None,
     digests: list[bytes | None] | None = None,
+    tree: SourceTree | None = None,
 ) -> list[Parsed]:
     """Parsed results in the order of `sources`; `progress(done, total)` after each file or chunk.
 
     `digests` (from `read_digests`, optional) are updated in place to the content actually parsed,
     should a file change during the scan. `root` names the cache file and lets entries of files
-    outside this scan survive it while they exist."""
+    outside this scan survive it while they exist. `tree`: where the files are read from when not
+    from the disk (a git commit's tree, buffers): the parent reads them, workers parse the bytes;
+    entries are looked up by content digest like any other, and an immutable tree writes nothing
+    (the pack describes the disk)."""
     report = progress or (lambda done, total: None)
     total = len(sources)
     results: list[Parsed | None] = [None] * total
     blobs: list[bytes | memoryview | None] = [None] * total
     entries: dict = {}
     fingerprint = ""
+    contents: dict[str, bytes | OSError] = {}
+    if tree is not None and not tree.on_disk:
+        contents = dict(tree.read_many([source.rel_path for source in sources]))
     if cache_dir is not None:
         fingerprint = code_fingerprint()
         if digests is None:
-            digests = read_digests(sources)
+            digests = (
+                [None if isinstance(contents[s.rel_path], OSError) else content_digest(contents[s.rel_path]) for s in sources]  # type: ignore[arg-type]
+                if contents else read_digests(sources)
+            )
         entries = read_pack(pack_path(cache_dir, root), fingerprint)
     missing: list[int] = []
     with no_gc():
@@ -267,7 +287,7 @@ def load_facts(
     if jobs <= 1 or len(missing) < PARALLEL_MIN_FILES:
         for i in range(total):
             if results[i] is None:
-                digest, parsed = _parse_one(sources[i], False)
+                digest, parsed = _parse_one(sources[i], False, contents.get(sources[i].rel_path))
                 assert isinstance(parsed, Parsed)
                 results[i] = parsed
                 if cache_dir is not None and digest is not None and parsed.traceback is None:
@@ -284,7 +304,8 @@ def load_facts(
         size = max(8, len(missing) // (jobs * 8))
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for indexes, outcomes in zip(chunks, pool.map(_parse_chunk, [[sources[i] for i in c] for c in chunks])):
+            work = [[(sources[i], contents.get(sources[i].rel_path)) for i in chunk] for chunk in chunks]
+            for indexes, outcomes in zip(chunks, pool.map(_parse_chunk, work)):
                 with no_gc():
                     for i, (digest, outcome) in zip(indexes, outcomes):
                         parsed = codec.decode(outcome) if isinstance(outcome, bytes) else outcome
@@ -294,7 +315,7 @@ def load_facts(
                         _note_digest(digests, i, digest)
                 done += len(indexes)
                 report(done, total)
-    if cache_dir is not None:
+    if cache_dir is not None and (tree is None or tree.identity is None):
         _save(cache_dir, root, fingerprint, sources, digests, blobs, entries, bool(missing))
     return results  # type: ignore[return-value]
 

@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import posixpath
 from collections import Counter
+from collections.abc import Callable
 
 from crashlint.config import Config
 from crashlint.dependencies import read_manifests
@@ -27,6 +28,7 @@ from crashlint.cache.facts import code_fingerprint, pack_path, read_blob, read_d
 from crashlint.findings import Edit, Finding, Fix, Location, Note, Related
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule
+from crashlint.sourcetree import SourceTree
 
 RESULT_FORMAT = 1
 MAGIC = b"CRASHLINT-RESULT\n"
@@ -79,13 +81,34 @@ def _canonical(value: object) -> object:
 class RunCache:
     """One scan's view of the result cache: its key, the file digests, and the files' facts args."""
 
-    def __init__(self, cache_dir: str, found: Discovery, key: str, digests: list[bytes | None]) -> None:
+    def __init__(
+        self, cache_dir: str, found: Discovery | Callable[[], Discovery], key: str, digests: list[bytes | None] | None,
+        tree: SourceTree | None = None, root: str = "",
+    ) -> None:
         self.cache_dir = cache_dir
-        self.found = found
+        self._found = found
         self.key = key
-        self.digests = {source.rel_path: digest for source, digest in zip(found.files, digests)}
-        self.path = pack_path(cache_dir, found.root, "result")
+        self.tree = tree
+        self._digests = None if digests is None else {s.rel_path: d for s, d in zip(self.found.files, digests)}
+        # an immutable tree (a git commit: new-findings mode's base) keeps its own last result
+        immutable = tree is not None and tree.identity is not None
+        self.path = pack_path(cache_dir, (root or self.found.root) + ("\0tree" if immutable else ""), "result")
         self.parsed_digests: list[tuple[list, list]] = []
+
+    @property
+    def found(self) -> Discovery:
+        """The discovered files; discovered when first needed (an immutable tree's key needs none)."""
+        if callable(self._found):
+            self._found = self._found()
+        return self._found
+
+    @property
+    def digests(self) -> dict[str, bytes | None]:
+        """Content digests by path; read when first needed (an immutable tree's key needs none)."""
+        if self._digests is None:
+            values = read_digests(self.found.files, self.tree)
+            self._digests = {s.rel_path: d for s, d in zip(self.found.files, values)}
+        return self._digests
 
     def restore(self, result) -> bool:
         """Fill `result` (a ScanResult holding the discovery notes) from the cache; False on a miss."""
@@ -107,7 +130,7 @@ class RunCache:
         result.notes = sorted(result.notes + notes)
         from crashlint.source import SourceCache
 
-        result.sources = SourceCache(result.root)
+        result.sources = SourceCache(result.root, self.tree)
         return True
 
     def facts_args(self, sources: list) -> dict:
@@ -115,7 +138,7 @@ class RunCache:
         digests already read, and the scan root. The digests come back updated."""
         digests = [self.digests.get(source.rel_path) for source in sources]
         self.parsed_digests.append((sources, digests))
-        return {"root": self.found.root, "digests": digests}
+        return {"root": self.found.root, "digests": digests, "tree": self.tree}
 
     def store(self, result) -> None:
         """Save `result` under the key, unless a rule or file failed (internal errors are re-run)
@@ -128,7 +151,8 @@ class RunCache:
         # The rules also read source lines from disk (fingerprints, some decisions), and files whose
         # facts came from the cache were not read again: a file edited during the run (and put back
         # later) would replay a result built from other bytes. Hashing every file again is cheap.
-        if read_digests(self.found.files) != [self.digests.get(s.rel_path) for s in self.found.files]:
+        immutable = self.tree is not None and self.tree.identity is not None
+        if not immutable and read_digests(self.found.files, self.tree) != [self.digests.get(s.rel_path) for s in self.found.files]:
             return
         discovered = Counter(self.found.notes)
         notes = []
@@ -148,7 +172,7 @@ class RunCache:
 
 def open_run(
     cache_dir: str | None,
-    found: Discovery,
+    found: Discovery | Callable[[], Discovery],
     *,
     rules: list[Rule],
     config: Config,
@@ -156,21 +180,40 @@ def open_run(
     report_unused: bool,
     only_paths: set[str] | None,
     options: dict | None = None,
+    tree: SourceTree | None = None,
+    root: str = "",
+    discovery_key: object = None,
 ) -> RunCache | None:
     """The run's cache handle, or None without a cache folder (or if the key cannot be made).
-    Call before the filters: they consume the baseline."""
+    Call before the filters: they consume the baseline. `tree`: where the files are read from when
+    not from the disk; an immutable one (a git commit) is keyed by its identity, not its contents,
+    and with `discovery_key` (what its discovery depends on) `found` may be a function that
+    discovers its files, called only on a miss."""
     if cache_dir is None:
         return None
     try:
         result_fields = tuple(f.name for f in dataclasses.fields(ScanResult))
-        digests = read_digests(found.files)
-        manifests = read_manifests(found.root, {posixpath.dirname(f.rel_path) for f in found.files})
+        digests: list[bytes | None] | None = None
+        immutable = tree is not None and tree.identity is not None
+        if immutable and discovery_key is not None:
+            files: object = discovery_key
+        else:
+            found = found() if callable(found) else found
+            files = tuple((f.rel_path, f.grammar, f.abs_path) for f in found.files)
+        if immutable:
+            contents: object = tree.identity  # a git tree id names every file's content and the manifests
+            manifests: object = None
+        else:
+            assert isinstance(found, Discovery)
+            digests = read_digests(found.files, tree)
+            contents = tuple(d.hex() if d is not None else None for d in digests)
+            manifests = read_manifests(found.root, {posixpath.dirname(f.rel_path) for f in found.files}, tree)
         parts = (
             RESULT_FORMAT,
             code_fingerprint(),
-            found.root,
-            tuple((f.rel_path, f.grammar, f.abs_path) for f in found.files),
-            tuple(d.hex() if d is not None else None for d in digests),
+            root or found.root,  # type: ignore[union-attr]
+            files,
+            contents,
             tuple(rule.id for rule in rules),
             _canonical(config),
             None if baseline is None else tuple(sorted(baseline.items())),
@@ -184,4 +227,4 @@ def open_run(
         key = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
     except Exception:  # noqa: BLE001 - no key, no cache: the scan runs as usual
         return None
-    return RunCache(cache_dir, found, key, digests)
+    return RunCache(cache_dir, found, key, digests, tree, root)

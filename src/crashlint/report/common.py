@@ -41,6 +41,7 @@ class ReportInput:
     options: ReportOptions = field(default_factory=ReportOptions)
     baselined: int = 0  # findings hidden by the baseline
     new_since: str | None = None  # new-findings mode: the git ref compared against
+    known: int = 0  # new-findings mode: findings already there at that ref (not shown)
 
     def __post_init__(self) -> None:
         self._display: dict[str, str] = {}

@@ -15,12 +15,15 @@ SEVERITY_STYLE = {"critical": "bold red", "high": "bold yellow", "medium": "yell
 FRAME_LINES = 3  # lines of a multi-line subject shown in its frame
 
 
-def summary_line(findings: list[Finding], files_scanned: int, *, baselined: int = 0, new_since: str | None = None) -> str:
+def summary_line(findings: list[Finding], files_scanned: int, *, baselined: int = 0, new_since: str | None = None,
+                 known: int = 0) -> str:
     """`Found 3 findings (1 critical, 2 medium) in 2 of 40 files.`: the files that have findings, of
     the files scanned; what the baseline hid; in new-findings mode, since which ref."""
     new = " new" if new_since else ""
     since = f" since {new_since}" if new_since else ""
     hidden = f" {plural(baselined, 'finding')} in the baseline not shown." if baselined else ""
+    if new_since and known:
+        hidden += f" {plural(known, 'finding')} from before not shown."
     if not findings:
         return f"No{new} crash patterns found{since} ({plural(files_scanned, 'file')} scanned).{hidden}"
     counts = Counter(f.severity for f in findings)
@@ -84,7 +87,7 @@ def render_text(data: ReportInput, color: bool) -> str:
     if data.options.quiet:
         out = out[:-1] if out and not out[-1].plain else out  # the blank line after the last finding
         return _print(out, color)
-    out.append(Text(summary_line(data.findings, data.files_scanned, baselined=data.baselined, new_since=data.new_since), style="bold"))
+    out.append(Text(summary_line(data.findings, data.files_scanned, baselined=data.baselined, new_since=data.new_since, known=data.known), style="bold"))
     safe = sum(1 for f in data.findings if f.fix is not None and f.fix.safe)
     unsafe = sum(1 for f in data.findings if f.fix is not None and not f.fix.safe)
     if safe or unsafe:
