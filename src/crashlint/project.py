@@ -6,12 +6,40 @@ targets: a call in some file (a client's construction), an external library name
 Names are followed through ES imports and exports (default, named, namespace, re-exports,
 `export *`), CommonJS `require` / `module.exports`, Python `import` / `from … import`, aliases,
 and factory functions (`const c = makeRedis()` denotes the client `makeRedis` returns).
+
+Inputs and derived queries (the model rust-analyzer's salsa popularised): the inputs are the files'
+facts and the manifests; everything else is derived from them, lazily, and memoized on the
+declaration or function it is about — never on the use site — so a name used in a thousand places
+is resolved once. What each query costs (n: declarations, c: calls, f: files; d: the scope depth of
+the use site, r: the targets a query returns):
+
+- symbol table `(file, scope, name) → declarations`: built once, O(n).
+- `scope_chain(path, scope)`: O(d) the first time, then O(1) (memoized per scope).
+- `lookup(path, scopes, name)`: O(d) dictionary probes.
+- `resolve(path, scopes, name)`: a lookup, then `resolve_declared` on the declaring scope.
+- `resolve_declared(path, scope, name, rest)`: memoized on (file, declaring scope, name, rest): each
+  declaration is followed once per member path, whatever the number of its uses.
+- `call_targets(path, index)`: memoized per call.
+- `function_returns(path, scope)`: memoized per function, over an index of every function's `return`s
+  built once per file (O(c) per file, not per query).
+- `resolve_export(path, name, rest)`: memoized per export.
+- `collection_members(target)`: one pass over the pushes and member stores of the project, then O(1).
+- `package_root` / `dependency` / the nearest manifest: memoized per folder.
+
+Every derived query is bounded twice: a depth limit (MAX_DEPTH, to keep the Python stack small)
+and a work budget (QUERY_BUDGET: how many uncached derivations one top-level query may start).
+Where a query is cut short, the part not followed is an unknown target (rules read "unknown" as
+"cannot tell", and stay quiet); a cycle (two barrels that `export *` each other, `a = b; b = a`)
+sees the unknown target where it closes. Every answer is memoized as it was first computed, so a
+scan asks each question once and its results do not depend on how often a name is used; they
+depend only on the files and the order in which the rules ask, which is fixed.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crashlint.dependencies import Manifest, normalize
@@ -20,6 +48,7 @@ from crashlint.roles import file_role, imports_server_code
 
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_DEPTH = 24
+QUERY_BUDGET = 20_000  # uncached derivations one top-level query may start
 
 
 @dataclass(frozen=True)
@@ -57,10 +86,19 @@ class Project:
             ((m.package_name, d) for d, m in self.manifests.items() if m.package_name),
             key=lambda item: -len(item[0]),
         )
-        self._memo: dict[tuple, list[Target]] = {}
+        # derived queries, memoized on what they are about (see the module docstring)
+        self._chains: dict[tuple[str, int], tuple[int, ...]] = {}
+        self._declared: dict[tuple, list[Target]] = {}
+        self._call_values: dict[tuple[str, int], list[Target]] = {}
+        self._returns: dict[tuple[str, int], list[Target]] = {}
+        self._returns_index: dict[str, dict[int, tuple[list[int], list[Path]]]] = {}
         self._modules: dict[tuple[str, str], str | None] = {}
         self._exports: dict[tuple, list[Target]] = {}
         self._members: dict[Target, list] | None = None
+        self._module_names: dict[str, str] | None = None
+        self._folders: dict[tuple[str, str], object] = {}
+        self._nesting = 0  # derivations under way: 0 between top-level queries
+        self._started = 0  # uncached derivations started by the current top-level query
         self.roles = {
             path: file_role(
                 path, f.language, f.ui, self._package_manifest(path),
@@ -175,13 +213,35 @@ class Project:
 
     # ---- names ----------------------------------------------------------------------------
 
+    def _derive(self, table: dict, key, depth: int, compute: Callable[[], list[Target]]) -> list[Target]:
+        """A memoized derived query, with the cycle guard, the depth limit and the work budget."""
+        found = table.get(key)
+        if found is not None:
+            return found
+        if self._nesting == 0:
+            self._started = 0  # a new top-level query: a fresh budget
+        if depth > MAX_DEPTH or self._started >= QUERY_BUDGET:
+            return [UNKNOWN]
+        self._started += 1
+        table[key] = [UNKNOWN]  # cycle guard: a query that reaches itself sees "unknown"
+        self._nesting += 1
+        try:
+            table[key] = result = compute()
+        finally:
+            self._nesting -= 1
+        return result
+
     def scope_chain(self, path: str, scope: int) -> tuple[int, ...]:
-        parents = self.files[path].scope_parents
-        chain = [scope]
-        while scope != MODULE_SCOPE and len(chain) < 256:
-            scope = parents.get(scope, MODULE_SCOPE)
-            chain.append(scope)
-        return tuple(chain)
+        key = (path, scope)
+        chain = self._chains.get(key)
+        if chain is None:
+            parents = self.files[path].scope_parents
+            steps = [scope]
+            while scope != MODULE_SCOPE and len(steps) < 256:
+                scope = parents.get(scope, MODULE_SCOPE)
+                steps.append(scope)
+            chain = self._chains[key] = tuple(steps)
+        return chain
 
     def lookup(self, path: str, scopes: tuple[int, ...], name: str) -> list[Decl]:
         for sid in scopes:
@@ -190,39 +250,41 @@ class Project:
                 return found
         return []
 
+    def _declaring_scope(self, path: str, scopes: tuple[int, ...], name: str) -> int | None:
+        for sid in scopes:
+            if (path, sid, name) in self.decls:
+                return sid
+        return None
+
     def resolve(self, path: str, scopes: tuple[int, ...], name: Path, depth: int = 0) -> list[Target]:
-        """What `name` (a dotted path) denotes at a point in `path` inside `scopes`."""
-        if not name or depth > MAX_DEPTH:
+        """What `name` (a dotted path) denotes at a point in `path` inside `scopes`: a lookup of its
+        head, then the declaration's value (memoized per declaration, not per use site)."""
+        if not name:
             return [UNKNOWN]
-        key = (path, scopes, name)
-        if key in self._memo:
-            return self._memo[key]
-        self._memo[key] = [UNKNOWN]  # cycle guard
         head, rest = name[0], name[1:]
         if head in ("this", "self", "cls") and rest:
             head, rest = ("self." if head == "cls" else head + ".") + rest[0], rest[1:]
         elif rest:
-            member = self.lookup(path, scopes, head + "." + rest[0])  # `Cache.instance`, `config.client`
-            if member:
-                result = []
-                for decl in member:
-                    result += [t for t in self.resolve_value(path, decl, rest[1:], depth + 1) if t not in result]
-                self._memo[key] = result
-                return result
-        decls = self.lookup(path, scopes, head)
-        if not decls:
+            member = head + "." + rest[0]  # `Cache.instance`, `config.client`
+            scope = self._declaring_scope(path, scopes, member)
+            if scope is not None:
+                return self.resolve_declared(path, scope, member, rest[1:], depth)
+        scope = self._declaring_scope(path, scopes, head)
+        if scope is None:
             if "." in head:  # an attribute nobody assigns in this class
-                result = [UNKNOWN]
-            else:  # a global: `fetch`, `process`, a Python builtin
-                result = [Target("external", name=".".join(name))]
-        else:
-            result = []
-            for decl in decls:
-                for target in self.resolve_value(path, decl, rest, depth + 1):
-                    if target not in result:
-                        result.append(target)
-        self._memo[key] = result
-        return result
+                return [UNKNOWN]
+            return [Target("external", name=".".join(name))]  # a global: `fetch`, `process`, a builtin
+        return self.resolve_declared(path, scope, head, rest, depth)
+
+    def resolve_declared(self, path: str, scope: int, name: str, rest: Path, depth: int = 0) -> list[Target]:
+        """What the declarations of `name` in `scope` of `path` denote, then `rest` of them."""
+        def compute() -> list[Target]:
+            result: dict[Target, None] = {}
+            for decl in self.decls[(path, scope, name)]:
+                result.update(dict.fromkeys(self.resolve_value(path, decl, rest, depth + 1)))
+            return list(result)
+
+        return self._derive(self._declared, (path, scope, name, rest), depth, compute)
 
     def resolve_value(self, path: str, decl: Decl, rest: Path, depth: int) -> list[Target]:
         value: Value = decl.value
@@ -306,13 +368,7 @@ class Project:
     def resolve_export(self, path: str, name: str, rest: Path, depth: int) -> list[Target]:
         """What module `path` exports as `name` (then `rest`), memoized: barrel files
         (`export * from …`) are asked the same question thousands of times."""
-        key = (path, name, rest)
-        if key in self._exports:
-            return self._exports[key]
-        self._exports[key] = [UNKNOWN]  # cycle guard: `export *` loops between barrels
-        result = self._resolve_export(path, name, rest, depth)
-        self._exports[key] = result
-        return result
+        return self._derive(self._exports, (path, name, rest), depth, lambda: self._resolve_export(path, name, rest, depth))
 
     def _resolve_export(self, path: str, name: str, rest: Path, depth: int) -> list[Target]:
         facts = self.files[path]
@@ -352,14 +408,18 @@ class Project:
         return [UNKNOWN]
 
     def _python_module_name(self, path: str) -> str:
-        for dotted, file in self.python_modules.items():
-            if file == path:
-                return dotted
-        return posixpath.splitext(path)[0].replace("/", ".")
+        if self._module_names is None:  # the first dotted name of each file, as the index lists them
+            self._module_names = {}
+            for dotted, file in self.python_modules.items():
+                self._module_names.setdefault(file, dotted)
+        return self._module_names.get(path) or posixpath.splitext(path)[0].replace("/", ".")
 
     def call_targets(self, path: str, index: int, depth: int = 0) -> list[Target]:
         """A call's value: for a call of a project function, what that function returns; for a
-        project class, an instance of it."""
+        project class, an instance of it. Memoized per call."""
+        return self._derive(self._call_values, (path, index), depth, lambda: self._call_targets(path, index, depth))
+
+    def _call_targets(self, path: str, index: int, depth: int) -> list[Target]:
         call = self.files[path].calls[index]
         if call.callee and depth <= MAX_DEPTH:
             returned: list[Target] = []
@@ -394,15 +454,27 @@ class Project:
                             self._members.setdefault(target, []).append((path, scopes, arg))
         return self._members.get(collection, [])
 
-    def function_returns(self, path: str, scope: int, depth: int) -> list[Target]:
-        facts = self.files[path]
+    def function_returns(self, path: str, scope: int, depth: int = 0) -> list[Target]:
+        """The calls a project function returns (`return new Redis()`, `return client` where
+        `client = createClient()`), through the factories it calls. Memoized per function."""
+        return self._derive(self._returns, (path, scope), depth, lambda: self._function_returns(path, scope, depth))
+
+    def _function_returns(self, path: str, scope: int, depth: int) -> list[Target]:
+        index = self._returns_index.get(path)
+        if index is None:  # every function's returns, in one pass over the file's calls
+            index = self._returns_index[path] = {}
+            facts = self.files[path]
+            for i, call in enumerate(facts.calls):
+                if call.returned:
+                    index.setdefault(call.scopes[0], ([], []))[0].append(i)
+            for fn_scope, name in facts.returns:
+                index.setdefault(fn_scope, ([], []))[1].append(name)
+        calls, names = index.get(scope, ((), ()))
         results: list[Target] = []
-        for i, call in enumerate(facts.calls):
-            if call.returned and call.scopes[0] == scope:
-                results += self.call_targets(path, i, depth + 1)
-        for fn_scope, name in facts.returns:
-            if fn_scope == scope:
-                results += [t for t in self.resolve(path, self.scope_chain(path, scope), name, depth + 1) if t.kind == "call"]
+        for i in calls:
+            results += self.call_targets(path, i, depth + 1)
+        for name in names:
+            results += [t for t in self.resolve(path, self.scope_chain(path, scope), name, depth + 1) if t.kind == "call"]
         return results
 
     # ---- helpers for rules ----------------------------------------------------------------
@@ -440,34 +512,43 @@ class Project:
             return []
         return [t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]
 
+    def _in_folder(self, kind: str, directory: str, compute: Callable[[str], object]):
+        """A per-folder answer, memoized: every file of a folder asks the same question."""
+        key = (kind, directory)
+        if key not in self._folders:
+            self._folders[key] = compute(directory)
+        return self._folders[key]
+
     def _package_manifest(self, path: str) -> Manifest | None:
         """The nearest folder's manifest that is a package.json (for JS) or any manifest (Python)."""
-        directory = posixpath.dirname(path)
-        while True:
-            manifest = self.manifests.get(directory)
-            if manifest is not None and (manifest.package_name or manifest.path.endswith("package.json")):
-                return manifest
-            if not directory:
-                return None
-            directory = _up(directory)
+        return self._in_folder("package", posixpath.dirname(path), self._package_manifest_of)
+
+    def _package_manifest_of(self, directory: str) -> Manifest | None:
+        manifest = self.manifests.get(directory)
+        if manifest is not None and (manifest.package_name or manifest.path.endswith("package.json")):
+            return manifest
+        if not directory:
+            return None
+        return self._in_folder("package", _up(directory), self._package_manifest_of)
 
     def package_root(self, path: str) -> str:
         """The folder of the nearest manifest: a service in a monorepo is checked on its own."""
-        directory = posixpath.dirname(path)
-        while directory:
-            if directory in self.manifests:
-                return directory
-            directory = _up(directory)
-        return ""
+        return self._in_folder("root", posixpath.dirname(path), self._package_root_of)
+
+    def _package_root_of(self, directory: str) -> str:
+        if not directory or directory in self.manifests:
+            return directory
+        return self._in_folder("root", _up(directory), self._package_root_of)
 
     def dependency(self, path: str, package: str) -> tuple[str, str] | None:
         """(version spec, manifest path) of `package` in the nearest manifest that declares it."""
-        directory = posixpath.dirname(path)
         wanted = normalize(package)
-        while True:
-            manifest = self.manifests.get(directory)
-            if manifest is not None and wanted in manifest.dependencies:
-                return manifest.dependencies[wanted], manifest.path
-            if not directory:
-                return None
-            directory = _up(directory)
+        return self._in_folder("dep:" + wanted, posixpath.dirname(path), lambda d: self._dependency_of(d, wanted))
+
+    def _dependency_of(self, directory: str, wanted: str) -> tuple[str, str] | None:
+        manifest = self.manifests.get(directory)
+        if manifest is not None and wanted in manifest.dependencies:
+            return manifest.dependencies[wanted], manifest.path
+        if not directory:
+            return None
+        return self._in_folder("dep:" + wanted, _up(directory), lambda d: self._dependency_of(d, wanted))

@@ -81,6 +81,9 @@ class RuleContext:
         self.current_path: str | None = None  # the file being analysed: named if a rule breaks on it
         self.skipped: set[str] = set()  # files a rule broke on, left out when it is run again
         self._callers: dict[tuple[str, int], bool] = {}
+        self._calls_by_name: dict[str, list[tuple[str, Call]]] | None = None
+        self._project_sets: dict[tuple, bool] = {}
+        self._names_of_functions: dict[str, dict[int, set[str]]] = {}
 
     # ---- files ----------------------------------------------------------------------------
 
@@ -157,39 +160,59 @@ class RuleContext:
 
     def project_sets(self, assignments: list[str], calls: list[str]) -> bool:
         """Whether the project sets a default once for everyone: an assignment to one of
-        `assignments` (`axios.defaults.timeout`) or a call of one of `calls`."""
+        `assignments` (`axios.defaults.timeout`) or a call of one of `calls`. Memoized per question:
+        one pass over the project's assignments and calls of those names."""
+        key = (tuple(assignments), tuple(calls))
+        if key not in self._project_sets:
+            self._project_sets[key] = self._sets_default(set(assignments), set(calls))
+        return self._project_sets[key]
+
+    def _sets_default(self, wanted_assignments: set[str], wanted_calls: set[str]) -> bool:
         project = self.project
-        wanted_assignments, wanted_calls = set(assignments), set(calls)
-        last_names = {name.rsplit(".", 1)[-1] for name in wanted_calls}
-        for path, facts in project.files.items():
-            for assignment in facts.assignments if wanted_assignments else ():
+        for path, facts in project.files.items() if wanted_assignments else ():
+            for assignment in facts.assignments:
                 for target in project.resolve(path, assignment.scopes, assignment.target[:1]):
                     if target.kind == "external" and ".".join([target.name, *assignment.target[1:]]) in wanted_assignments:
                         return True
-            for call in facts.calls if wanted_calls else ():
-                if call.callee and call.callee[-1] in last_names and set(project.callee_names(path, call)) & wanted_calls:
+        for last in sorted({name.rsplit(".", 1)[-1] for name in wanted_calls}):
+            for path, call in self.calls_named(last):
+                if set(project.callee_names(path, call)) & wanted_calls:
                     return True
         return False
+
+    def calls_named(self, name: str) -> list[tuple[str, Call]]:
+        """Every call whose callee's last segment is `name`, in file order: one index for the whole
+        project, built once (O(calls)), instead of a walk over every call per question."""
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for path, facts in self.project.files.items():
+                for call in facts.calls:
+                    if call.callee:
+                        self._calls_by_name.setdefault(call.callee[-1], []).append((path, call))
+        return self._calls_by_name.get(name, [])
 
     def has_callers(self, path: str, scope: int) -> bool:
         """Whether any call in the project resolves to the function `scope` of `path`."""
         key = (path, scope)
         if key not in self._callers:
-            names = {d.name.rsplit(".", 1)[-1] for d in self.project.files[path].decls
-                     if d.value.kind == "function" and d.value.scope == scope}
-            found = False
-            for other, facts in self.project.files.items():
-                for call in facts.calls:
-                    if call.callee and call.callee[-1] in names and any(
-                        t.kind == "function" and t.path == path and t.scope == scope
-                        for t in self.project.resolve(other, call.scopes, call.callee)
-                    ):
-                        found = True
-                        break
-                if found:
-                    break
-            self._callers[key] = found
+            names = self._function_names(path).get(scope, set())
+            self._callers[key] = any(
+                t.kind == "function" and t.path == path and t.scope == scope
+                for name in sorted(names)
+                for other, call in self.calls_named(name)
+                for t in self.project.resolve(other, call.scopes, call.callee)
+            )
         return self._callers[key]
+
+    def _function_names(self, path: str) -> dict[int, set[str]]:
+        """The names each function of a file is declared under (`x`, `this.x` → `x`), once per file."""
+        names = self._names_of_functions.get(path)
+        if names is None:
+            names = self._names_of_functions[path] = {}
+            for decl in self.project.files[path].decls:
+                if decl.value.kind == "function":
+                    names.setdefault(decl.value.scope, set()).add(decl.name.rsplit(".", 1)[-1])
+        return names
 
     def escapes_unresolved(self, facts: FileFacts, call: Call) -> bool:
         """A client a function returns to callers crashlint cannot find (picked from a map of
