@@ -95,6 +95,7 @@ class Project:
         self._modules: dict[tuple[str, str], str | None] = {}
         self._exports: dict[tuple, list[Target]] = {}
         self._members: dict[Target, list] | None = None
+        self._stars: dict[str, dict[str, tuple[str, ...]]] = {}
         self._module_names: dict[str, str] | None = None
         self._folders: dict[tuple[str, str], object] = {}
         self._nesting = 0  # derivations under way: 0 between top-level queries
@@ -396,16 +397,42 @@ class Project:
                     results += self.resolve_export(source, export.source_name, rest, depth + 1)
         if results:
             return results
-        for export in facts.exports:
-            if export.name == "*" and export.module is not None:
-                source = self.resolve_module(path, export.module)
-                if source is not None:
-                    found = self.resolve_export(source, name, rest, depth + 1)
-                    if found != [UNKNOWN]:
-                        return found
+        # `export * from …`: only the sources that export the name somewhere below them are asked
+        # (a name-to-sources table per module, built once), not every barrel for every name
+        stars = self._star_exports(path)
+        sources = stars.get(name, ()) if not (name == "default" and rest) else stars.get("*", ())
+        for source in sources:
+            found = self.resolve_export(source, name, rest, depth + 1)
+            if found != [UNKNOWN]:
+                return found
         if name == "default" and rest:  # CommonJS interop: require("./m").x is the named export x
             return self.resolve_export(path, rest[0], rest[1:], depth + 1)
         return [UNKNOWN]
+
+    def _star_exports(self, path: str) -> dict[str, tuple[str, ...]]:
+        """For a JS module: each name its `export * from` sources provide, with those sources in
+        order (key "*": every such source). Memoized per module, so a barrel of barrels is read once
+        whatever the number of names asked of it; a loop between barrels ends where it closes."""
+        table = self._stars.get(path)
+        if table is not None:
+            return table
+        self._stars[path] = {}  # cycle guard
+        found: dict[str, list[str]] = {}
+        for export in self.files[path].exports:
+            if export.name != "*" or export.module is None:
+                continue
+            source = self.resolve_module(path, export.module)
+            if source is None:
+                continue
+            found.setdefault("*", []).append(source)
+            if self.files[source].language == "python":
+                continue
+            below = {e.name for e in self.files[source].exports if e.name != "*"}
+            below.update(name for name in self._star_exports(source) if name != "*")
+            for name in sorted(below):
+                found.setdefault(name, []).append(source)
+        table = self._stars[path] = {name: tuple(sources) for name, sources in found.items()}
+        return table
 
     def _python_module_name(self, path: str) -> str:
         if self._module_names is None:  # the first dotted name of each file, as the index lists them
