@@ -498,3 +498,60 @@ def test_stdin_is_analysed_in_place_with_its_project(tmp_path, monkeypatch) -> N
     assert run_cli("scan", "-", "--stdin-filename", "notes.txt", stdin=b"x")[0] == 2
     assert run_cli("scan", "-", stdin=b"x")[0] == 2
     assert run_cli("scan", "-", "a.ts", "--stdin-filename", "a.ts", stdin=b"x")[0] == 2
+
+
+# ---- item 5: syntax notes only for real syntax errors ----------------------------------------
+
+
+GAPS = {
+    "styled.tsx": "const Box = styled.div<{ h: string; wide?: boolean }>`\n  height: ${(p) => p.h};\n`;\n",
+    "query.ts": "export const rows = await prisma.$queryRaw<\n  { id: string }[]\n>`SELECT id FROM t`;\n",
+    "props.ts": "export class Store {\n  public isReady: (string) => boolean;\n  onChange?: (boolean) => void;\n}\n",
+    "text.tsx": "export const A = () => <h1 title=\"a&b\">Plans & Billing {x && y}</h1>;\n",
+    "collapse.jsx": "export const C = ({ open }) => <Collapse in={open} unmountOnExit>x</Collapse>;\n",
+    "mock.ts": "const actual = await importOriginal<typeof import('./env')>();\nlet e: import('fs').Dirent[];\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(GAPS))
+def test_grammar_gaps_are_not_syntax_errors(name) -> None:
+    from crashlint.languages import grammar_for
+    from crashlint.parse import parse_source
+
+    source = (GAPS[name] + "export async function load(url) {\n  return await fetch(url);\n}\n").encode()
+    parsed = parse_source(name, grammar_for(name), source)
+    assert parsed.facts is not None and parsed.facts.parse_errors  # tree-sitter does fail on it …
+    [note] = parsed.notes
+    assert note.verbose and note.level == "note" and note.message.startswith("parsed in part at line ")  # … valid code
+    assert any(c.text.startswith("fetch(") for c in parsed.facts.calls)  # the rest is analysed
+
+
+def test_a_real_syntax_error_beside_a_gap_is_reported_at_its_line() -> None:
+    from crashlint.parse import parse_source
+
+    source = GAPS["styled.tsx"] + "export const = ;\n"
+    [note] = parse_source("a.tsx", "tsx", source.encode()).notes
+    assert not note.verbose and note.message == "syntax error at line 4; the rest of the file is still analysed"
+
+
+def test_partial_parses_only_with_verbose_and_notes_in_json_report(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "styled.tsx").write_text(GAPS["styled.tsx"])
+    (tmp_path / "broken.ts").write_text("export const = ;\n")
+    (tmp_path / "a.ts").write_text(FETCH)
+    _, out, _ = run_cli("scan")
+    assert "broken.ts:1: syntax error" in out and "styled.tsx" not in out
+    _, out, _ = run_cli("scan", "--verbose")
+    assert "note: styled.tsx:1: parsed in part at line 1: type arguments on a tagged template" in out
+    _, out, _ = run_cli("scan", "--format", "json")
+    assert isinstance(json.loads(out), list)  # unchanged: a list of findings
+    _, out, _ = run_cli("scan", "--format", "json-report")
+    report = json.loads(out)
+    assert report["version"] == 1 and [f["rule"] for f in report["findings"]] == ["CL008"]
+    assert report["notes"] == [{"path": "broken.ts", "line": 1, "level": "warning",
+                                "message": "syntax error at line 1; the rest of the file is still analysed"}]
+    assert report["summary"] == {"files_scanned": 3, "files_with_findings": 1, "findings": 1,
+                                 "by_severity": {"critical": 0, "high": 0, "medium": 1, "low": 0},
+                                 "suppressed": 0, "baselined": 0, "new_since": None}
+    _, out, _ = run_cli("scan", "a.ts", "--in-project", "--format", "json-report")
+    assert json.loads(out)["notes"] == []  # notes only for the files passed

@@ -347,13 +347,15 @@ def scan(
             for path in sorted({f.location.path for f in result.findings if f.location.path.startswith(("/", "../"))}):
                 fix_notes.append(Note(path, "not fixed: the file is outside the scan root (reached through a link)", level="note"))
         result.notes.extend(fix_notes)
+        if not verbose:  # files parsed in part because of a grammar gap (valid code): only on request
+            result.notes = [note for note in result.notes if not note.verbose]
     except UsageError as exc:
         raise fail(str(exc))
     except RulePackError as exc:
         raise fail(f"broken rule pack: {exc}")
     data = ReportInput(
         findings=result.findings,
-        notes=[] if quiet else result.notes,
+        notes=[] if quiet and name == "text" else result.notes,  # -q: no chatter; a document keeps its notes
         rules=result.rules,
         files_scanned=result.files_scanned,
         sources=result.sources,

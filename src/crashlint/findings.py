@@ -101,3 +101,4 @@ class Note:
     message: str
     line: int = 0
     level: str = "warning"  # SARIF notification level: error | warning | note
+    verbose: bool = False  # shown only with --verbose (a file parsed in part because of a grammar gap)

@@ -14,6 +14,7 @@ from crashlint.facts import javascript, python
 from crashlint.facts.common import set_source
 from crashlint.facts.model import FileFacts
 from crashlint.findings import Note
+from crashlint.grammar_gaps import without_gaps
 from crashlint.languages import LANGUAGE_OF_GRAMMAR, parser
 from crashlint.suppressions import parse_suppressions
 
@@ -83,14 +84,7 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
     root = tree.root_node
     if root.has_error:
         facts.parse_errors = error_lines(root)
-        where = ", ".join(str(n) for n in facts.parse_errors) or "?"
-        notes.append(
-            Note(
-                rel_path,
-                f"syntax error at line {where}; the rest of the file is still analysed",
-                line=facts.parse_errors[0] if facts.parse_errors else 0,
-            )
-        )
+        notes.append(syntax_note(rel_path, grammar, source, root, facts.parse_errors))
     set_source(source)
     try:
         EXTRACTORS[grammar](root, facts, grammar)
@@ -101,6 +95,22 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
         notes.append(Note(rel_path, f"internal error while analysing this file: {type(exc).__name__}: {exc}", level="error"))
         return Parsed(None, notes, traceback=f"{rel_path}\n{traceback.format_exc()}")
     return Parsed(facts, notes)
+
+
+def syntax_note(rel_path: str, grammar: str, source: bytes, root: tree_sitter.Node, lines: list[int]) -> Note:
+    """A syntax error, or — when the errors are all gaps of the grammar (crashlint.grammar_gaps:
+    valid code it cannot parse) — a note that only `--verbose` shows."""
+    again = without_gaps(grammar, source, parser(grammar), {line - 1 for line in lines})
+    if again is not None:
+        gaps, tree = again
+        if not tree.root_node.has_error:
+            what = "; ".join(gaps) or "a construct the grammar lacks"
+            return Note(rel_path, f"parsed in part at line {', '.join(map(str, lines))}: {what} (valid code the "
+                        "tree-sitter grammar cannot parse); the rest of the file is analysed",
+                        line=lines[0] if lines else 0, level="note", verbose=True)
+        lines = error_lines(tree.root_node)  # the real errors, once the grammar's gaps are set aside
+    where = ", ".join(str(n) for n in lines) or "?"
+    return Note(rel_path, f"syntax error at line {where}; the rest of the file is still analysed", line=lines[0] if lines else 0)
 
 
 def parse_file(abs_path: str, rel_path: str, grammar: str) -> Parsed:

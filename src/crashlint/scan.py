@@ -128,8 +128,8 @@ def scan(
     options = dict(rules=rules, config=config, report_unused=report_unused_suppressions, only_paths=only_paths,
                    cache_dir=cache_dir, jobs=jobs, prefilter=prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER"))
     result = analyse(found, tree, baseline=baseline, progress=progress, **options)
-    if stdin is not None:
-        result.notes = [note for note in result.notes if note.path in only_paths]
+    if only_paths is not None:  # --in-project, stdin: notes on the files given (and internal errors)
+        result.notes = [note for note in result.notes if note.path in only_paths or note.level == "error"]
     if new_since is None:
         return result
     try:
