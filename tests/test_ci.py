@@ -555,3 +555,101 @@ def test_partial_parses_only_with_verbose_and_notes_in_json_report(tmp_path, mon
                                  "suppressed": 0, "baselined": 0, "new_since": None}
     _, out, _ = run_cli("scan", "a.ts", "--in-project", "--format", "json-report")
     assert json.loads(out)["notes"] == []  # notes only for the files passed
+
+
+# ---- item 7: the GitHub Action ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def _action() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "action.yml").read_text())
+
+
+def test_action_is_a_composite_whose_scripts_read_inputs_only_through_env() -> None:
+    action = _action()
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
+    used: set[str] = set()
+    for step in steps:
+        for value in [*(step.get("with") or {}).values(), *(step.get("env") or {}).values(), step.get("if", "")]:
+            used.update(re.findall(r"inputs\.([\w-]+)", str(value)))
+        if "run" in step:
+            assert step.get("shell") == "bash", step.get("name")
+            assert not EXPRESSION.search(step["run"]), f"an expression pasted into the script of {step['name']!r}"
+    assert set(action["inputs"]) <= used | {"sarif-file"}  # every input is used, through env or with
+    assert {"paths", "fail-on", "sarif-file", "category", "new-since", "args", "python-version", "cache"} <= set(action["inputs"])
+    # crashlint's own Python and virtual environment: the job's Python and PATH stay as they were
+    [python] = [s for s in steps if str(s.get("uses", "")).startswith("actions/setup-python@")]
+    assert python["with"]["update-environment"] is False
+    install = next(s for s in steps if s.get("id") == "install")
+    assert "-m venv" in install["run"] and "GITHUB_PATH" not in install["run"] and "GITHUB_ENV" not in install["run"]
+    # pip's downloads and crashlint's cache are cached, at the paths the steps use
+    [cache] = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
+    cached = cache["with"]["path"]
+    assert install["env"]["PIP_CACHE_DIR"] in cached
+    scan = next(s for s in steps if s.get("id") == "scan")
+    assert scan["env"]["CACHE_DIR"] in cached and "--cache-dir" in scan["run"]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_action_scan_step_runs(tmp_path) -> None:
+    """The Scan step's script, run by bash as the runner runs it, with the inputs in its env."""
+    import sys
+
+    scan = next(s for s in _action()["runs"]["steps"] if s.get("id") == "scan")
+    crashlint = Path(sys.executable).with_name("crashlint")
+    inputs = {"paths": "src lib", "fail-on": "medium", "sarif-file": "out/crashlint.sarif", "category": "api",
+              "new-since": "", "args": "--select CL008,CL001 --exclude *.gen.ts"}
+    values = {"steps.install.outputs.crashlint": str(crashlint), "steps.install.outputs.python": sys.executable,
+              "runner.temp": str(tmp_path / "temp"), **{f"inputs.{k}": v for k, v in inputs.items()}}
+    env = {name: EXPRESSION.sub(lambda m: values[m.group(1)], str(value)) for name, value in scan["env"].items()}
+    work = tmp_path / "repo"
+    (work / "src").mkdir(parents=True)
+    (work / "lib").mkdir()
+    (work / "src" / "a.ts").write_text(FETCH)
+    (work / "src" / "b.gen.ts").write_text(FETCH)
+    (work / "lib" / "c.ts").write_text("import Redis from 'ioredis';\nexport const r = new Redis();\n")
+    (work / "*.ts").write_text("not a glob\n")
+    output = tmp_path / "github_output"
+    run = subprocess.run(["bash", "-e", "-c", scan["run"]], cwd=work, capture_output=True, text=True,
+                         env={**os.environ, **env, "GITHUB_OUTPUT": str(output)})
+    assert run.returncode == 1, run.stdout + run.stderr  # findings at or above medium
+    log = json.loads((work / "out" / "crashlint.sarif").read_text())
+    assert log["runs"][0]["automationDetails"] == {"id": "api/"}
+    assert sorted(r["ruleId"] for r in log["runs"][0]["results"]) == ["CL001", "CL008"]
+    assert "findings=2" in output.read_text()
+    assert list((tmp_path / "temp" / "crashlint-cache").glob("facts-*.bin"))
+
+
+@needs_git
+def test_action_new_since_a_pull_requests_base_in_a_shallow_checkout(tmp_path) -> None:
+    """A pull request's checkout has depth 1: the action fetches the base commit, then reports only
+    what the pull request adds."""
+    import sys
+
+    origin = _repo(tmp_path / "origin", {"a.ts": FETCH})
+    base = git(origin, "rev-parse", "HEAD").strip()
+    (origin / "b.ts").write_text(FETCH.replace("load", "other"))
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "pull request")
+    checkout = tmp_path / "checkout"
+    git(tmp_path, "clone", "-q", "--depth=1", origin.as_uri(), str(checkout))
+    steps = {s.get("name"): s for s in _action()["runs"]["steps"]}
+    fetch = steps["Fetch the base commit"]
+    assert fetch["if"] == "inputs.new-since != ''"
+    run = subprocess.run(["bash", "-e", "-c", fetch["run"]], cwd=checkout, capture_output=True, text=True,
+                         env={**os.environ, **GIT_ENV, "NEW_SINCE": base})
+    assert run.returncode == 0, run.stderr
+    crashlint = Path(sys.executable).with_name("crashlint")
+    env = {"CRASHLINT": str(crashlint), "CRASHLINT_PYTHON": sys.executable, "INPUT_PATHS": ".", "INPUT_FAIL_ON": "low",
+           "INPUT_SARIF_FILE": "crashlint.sarif", "INPUT_CATEGORY": "", "INPUT_NEW_SINCE": base, "INPUT_ARGS": "",
+           "CACHE_DIR": str(tmp_path / "cache"), "GITHUB_OUTPUT": str(tmp_path / "out")}
+    run = subprocess.run(["bash", "-e", "-c", steps["Scan"]["run"]], cwd=checkout, capture_output=True, text=True,
+                         env={**os.environ, **env})
+    assert run.returncode == 1, run.stdout + run.stderr
+    results = json.loads((checkout / "crashlint.sarif").read_text())["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results] == ["b.ts"]
