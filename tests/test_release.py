@@ -100,3 +100,47 @@ def test_sdist_and_wheel_install_and_run_in_a_fresh_venv(tmp_path) -> None:
         assert scan.returncode == 1 and len(json.loads(scan.stdout)) == 26, scan.stderr
         located = subprocess.run([str(python), "-c", "import crashlint; print(crashlint.__file__)"], **elsewhere)
         assert str(venv) in located.stdout  # not the source checkout
+
+
+SHA = re.compile(r"\b[0-9a-f]{40}\b")
+
+
+def test_readme_pins_resolve_to_a_commit_with_the_hook_and_the_action() -> None:
+    """The README pins what exists: a commit of this repository (a tag once released) whose hook
+    manifest and action are the ones documented, at the URL the package declares."""
+    from crashlint import __url__
+
+    readme = (ROOT / "README.md").read_text()
+    assert f"- repo: {__url__}\n" in readme
+    owner_name = __url__.removeprefix("https://github.com/")
+    pins = set(re.findall(r"^\s+rev: ([\w.-]+)", readme, re.M))  # in the YAML examples, not the prose
+    pins |= set(re.findall(rf"^\s+(?:- )?uses: {re.escape(owner_name)}@([\w.-]+)", readme, re.M))
+    assert pins, "no pins in the README"
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout")
+    shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True)
+    if shallow.stdout.strip() == "true":
+        pytest.skip("a shallow clone lacks the pinned commit (CI checks out with fetch-depth: 0)")
+    for pin in pins:
+        def git(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
+        assert git("cat-file", "-e", f"{pin}^{{commit}}").returncode == 0, f"{pin} names no commit"
+        assert git("merge-base", "--is-ancestor", pin, "HEAD").returncode == 0, f"{pin} is not in this history"
+        hooks = yaml.safe_load(git("show", f"{pin}:.pre-commit-hooks.yaml").stdout)
+        assert {h["id"] for h in hooks} >= {"crashlint", "crashlint-files"}
+        assert next(h for h in hooks if h["id"] == "crashlint")["entry"] == "crashlint scan --new-since HEAD"
+        action = yaml.safe_load(git("show", f"{pin}:action.yml").stdout)
+        assert {"category", "new-since", "python-version"} <= set(action["inputs"])
+
+
+def test_readme_rule_table_matches_the_rule_pack() -> None:
+    from crashlint.scan import rule_pack
+
+    readme = (ROOT / "README.md").read_text()
+    short = {"typescript": "TS", "javascript": "JS", "python": "Python"}
+    for rule in rule_pack():
+        row = re.search(rf"^\| {rule.id} \| {rule.slug} \| (\w+) \| ([^|]+) \|", readme, re.M)
+        assert row, rule.id
+        assert row.group(1) == rule.severity
+        assert row.group(2).strip() == ", ".join(short[lang] for lang in rule.languages), rule.id
