@@ -552,7 +552,7 @@ def test_partial_parses_only_with_verbose_and_notes_in_json_report(tmp_path, mon
                                 "message": "syntax error at line 1; the rest of the file is still analysed"}]
     assert report["summary"] == {"files_scanned": 3, "files_with_findings": 1, "findings": 1,
                                  "by_severity": {"critical": 0, "high": 0, "medium": 1, "low": 0},
-                                 "suppressed": 0, "baselined": 0, "new_since": None}
+                                 "suppressed": 0, "baselined": 0, "new_since": None, "known": 0}
     _, out, _ = run_cli("scan", "a.ts", "--in-project", "--format", "json-report")
     assert json.loads(out)["notes"] == []  # notes only for the files passed
 

@@ -4,13 +4,13 @@ levels, display paths and the one-line region of a finding's call."""
 from __future__ import annotations
 
 import os
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crashlint.findings import Finding, Location, Note
 from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
+from crashlint.sourcetree import repository_top
 
 # SARIF / GitHub levels by severity (SPEC §5)
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
@@ -84,18 +84,6 @@ def relative_inside(absolute: str, base: str) -> str | None:
     return absolute[len(base):].replace(os.sep, "/")
 
 
-def repository_top(start: str) -> str | None:
-    """The top folder of the git work tree holding `start` (where `.git` is), or None."""
-    folder = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-
-
 def places_base() -> str:
     """The folder GitHub places paths from: the repository's top (upload-sarif resolves relative
     URIs from the checkout, the runner annotation paths from the workspace), else the working
@@ -133,7 +121,3 @@ def _char_col(text: str, byte_col: int) -> int:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def under(folder: str, rel_path: str) -> str:
-    return rel_path if folder in ("", ".") else posixpath.join(folder, rel_path)

@@ -7,7 +7,8 @@ json-report, version 1:
      "findings": [<the objects of --format json>],
      "notes": [{"path", "line" (0: the whole file), "level" (error|warning|note), "message"}],
      "summary": {"files_scanned", "files_with_findings", "findings", "by_severity": {…},
-                 "suppressed", "baselined", "new_since" (the git ref, or null)}}
+                 "suppressed", "baselined", "new_since" (the git ref, or null),
+                 "known" (with new_since: findings already there at that ref, not listed)}}
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def render_json_report(data: ReportInput, color: bool = False) -> str:
             "suppressed": len(data.suppressed),
             "baselined": data.baselined,
             "new_since": data.new_since,
+            "known": data.known,
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
