@@ -96,6 +96,7 @@ class Project:
         self._exports: dict[tuple, list[Target]] = {}
         self._members: dict[Target, list] | None = None
         self._stars: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._callee_names: dict[int, list[str]] = {}  # by id() of a Call of self.files (alive as long as self)
         self._module_names: dict[str, str] | None = None
         self._folders: dict[tuple[str, str], object] = {}
         self._nesting = 0  # derivations under way: 0 between top-level queries
@@ -534,10 +535,13 @@ class Project:
         return names
 
     def callee_names(self, path: str, call: Call) -> list[str]:
-        """The external qualified names a call's callee may denote (`ioredis`, `redis.Redis`)."""
-        if not call.callee:
-            return []
-        return [t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]
+        """The external qualified names a call's callee may denote (`ioredis`, `redis.Redis`).
+        Memoized per call: every rule asks it of every call."""
+        names = self._callee_names.get(id(call))
+        if names is None:
+            names = [t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"] if call.callee else []
+            self._callee_names[id(call)] = names
+        return names
 
     def _in_folder(self, kind: str, directory: str, compute: Callable[[str], object]):
         """A per-folder answer, memoized: every file of a folder asks the same question."""
