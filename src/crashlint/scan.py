@@ -204,14 +204,18 @@ def analyse(
         if parsed.facts is not None:
             facts.append(parsed.facts)
     result.files_scanned = len(found.files)
-    manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts}, tree)
-    project = Project(found.root, facts, manifests)
     # The facts are about a million long-lived objects without cycles: every full collection
-    # would walk them all again (a quarter of the rules phase on a large monorepo). Move them out
-    # of the collector's sight; objects made from here on are collected as usual.
+    # would walk them all again (a quarter of the model's build and of the rules phase on a large
+    # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
+    # objects made meanwhile are collected as usual.
     gc.freeze()
-    result.sources = SourceCache(found.root, tree)
-    run = run_rules(rules, project, result.sources)
+    try:
+        manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts}, tree)
+        project = Project(found.root, facts, manifests)
+        result.sources = SourceCache(found.root, tree)
+        run = run_rules(rules, project, result.sources)
+    finally:
+        gc.unfreeze()
     filtered = apply_filters(
         run.findings, project, config, baseline=baseline, report_unused=report_unused, only_paths=only_paths
     )
