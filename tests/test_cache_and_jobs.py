@@ -103,6 +103,8 @@ def _project(tmp_path: Path) -> Path:
         "export const quiet = new Redis();\n// crashlint-disable-next-line CL008\nexport const x = 1;\n"
     )
     (folder / "src" / "broken.ts").write_text("import axios from 'axios';\nexport const f = () => axios.get('/x'\n")
+    index = folder / "src" / "index.ts"  # loaded by the server (its start command runs index.ts)
+    index.write_text('import "./quiet";\nimport "./broken";\n' + index.read_text())
     return folder
 
 

@@ -352,8 +352,9 @@ def test_imports_go_after_a_future_import(tmp_path: Path) -> None:
 
 def test_a_module_statement_goes_below_the_import_it_uses(tmp_path: Path) -> None:
     text = (
-        "import sys\n\nsys.path.insert(0, 'lib')\n\nimport asyncio\n\n\nasync def work():\n    await asyncio.sleep(0)\n\n\n"
-        "async def main():\n    asyncio.create_task(work())\n    await asyncio.sleep(0.01)\n\n\n"
+        "import sys\n\nsys.path.insert(0, 'lib')\n\nimport asyncio\nimport signal\n\n\nasync def work():\n    await asyncio.sleep(0)\n\n\n"
+        "async def main():\n    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a long-running worker's main\n"
+        "    asyncio.create_task(work())\n    await asyncio.sleep(0.01)\n\n\n"
         "if __name__ == '__main__':\n    asyncio.run(main())\n"
     )
     after = _fixed(tmp_path, "main.py", text, "CL003")

@@ -29,6 +29,13 @@ class Manifest:
     ts_paths: dict[str, list[str]] = field(default_factory=dict)  # tsconfig paths, targets root-relative
     has_bin: bool = False  # package.json "bin": a command-line tool
     runtime: frozenset[str] = frozenset()  # "dependencies" + "peerDependencies": what it runs on, normalized
+    # how the folder's programs are started (crashlint.processes reads them):
+    main: str = ""  # package.json "main"
+    scripts: tuple[tuple[str, str], ...] = ()  # package.json "scripts": (name, command)
+    bins: tuple[str, ...] = ()  # package.json "bin" targets, relative to the scan root
+    console_scripts: tuple[tuple[str, str], ...] = ()  # pyproject [project.scripts]: (name, "module:function")
+    # (where, name, command): Procfile lines, Dockerfile CMD/ENTRYPOINT, docker-compose `command:`
+    launches: tuple[tuple[str, str, str], ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -76,6 +83,7 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     package_name = ""
     has_bin = False
     runtime: frozenset[str] = frozenset()
+    start = _Start()
     package_json = posixpath.join(directory, "package.json")
     if tree.is_file(package_json):
         try:
@@ -94,6 +102,7 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                     if isinstance(data.get(key), dict)
                     for k in data[key]
                 )
+                start.read_package(directory, data)
                 path = posixpath.join(directory, "package.json")
         except (OSError, ValueError):
             pass
@@ -106,23 +115,121 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             poetry = ((data.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
             for name, spec in poetry.items():
                 deps.setdefault(normalize(name), spec if isinstance(spec, str) else str(spec.get("version", "")))
+            start.read_pyproject(data)
             path = path or posixpath.join(directory, "pyproject.toml")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
             pass
-    names = sorted(n for n in tree.list_dir(directory) if n.startswith("requirements") and n.endswith(".txt"))
-    for name in names:
+    names = sorted(tree.list_dir(directory))
+    for name in (n for n in names if n.startswith("requirements") and n.endswith(".txt")):
         try:
             for line in tree.read(posixpath.join(directory, name)).decode("utf-8", "replace").splitlines():
                 _add_requirement(deps, line)
             path = path or posixpath.join(directory, name)
         except OSError:
             continue
+    for name in names:
+        if name == "Procfile" or name.startswith("Dockerfile") or LAUNCH_FILE.fullmatch(name):
+            try:
+                start.read_launch_file(posixpath.join(directory, name), tree.read(posixpath.join(directory, name)))
+            except OSError:
+                continue
     ts_base, ts_paths = _read_tsconfig(tree, directory)
     if ts_paths or ts_base is not None:
         path = path or posixpath.join(directory, "tsconfig.json")
+    if start.launches and not path:
+        path = start.launches[0][0]
     if not path:
         return None
-    return Manifest(path, deps, package_name, ts_base, ts_paths, has_bin, runtime)
+    return Manifest(
+        path, deps, package_name, ts_base, ts_paths, has_bin, runtime,
+        start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
+    )
+
+
+LAUNCH_FILE = re.compile(r"(docker-)?compose([.-][\w.-]+)?\.ya?ml")
+DOCKER_COMMAND = re.compile(r"^\s*(CMD|ENTRYPOINT)\s+(.+)$", re.I)
+COMPOSE_SERVICE = re.compile(r"^  ([A-Za-z0-9_.-]+):\s*$")
+COMPOSE_COMMAND = re.compile(r"^\s+(command|entrypoint):\s*(.*)$")
+COMPOSE_ITEM = re.compile(r"^\s+-\s+(.*)$")
+
+
+@dataclass
+class _Start:
+    """What one folder's files say about how its programs start."""
+
+    main: str = ""
+    scripts: list[tuple[str, str]] = field(default_factory=list)
+    bins: list[str] = field(default_factory=list)
+    console_scripts: list[tuple[str, str]] = field(default_factory=list)
+    launches: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def read_package(self, directory: str, data: dict) -> None:
+        if isinstance(data.get("main"), str):
+            self.main = posixpath.normpath(posixpath.join(directory, data["main"]))
+        scripts = data.get("scripts")
+        if isinstance(scripts, dict):
+            self.scripts = [(str(k), str(v)) for k, v in scripts.items() if isinstance(v, str)]
+        bins = data.get("bin")
+        targets = [bins] if isinstance(bins, str) else list(bins.values()) if isinstance(bins, dict) else []
+        self.bins = [posixpath.normpath(posixpath.join(directory, t)) for t in targets if isinstance(t, str)]
+
+    def read_pyproject(self, data: dict) -> None:
+        scripts = (data.get("project") or {}).get("scripts") or {}
+        poetry = ((data.get("tool") or {}).get("poetry") or {}).get("scripts") or {}
+        for name, target in [*scripts.items(), *poetry.items()]:
+            if isinstance(target, str):
+                self.console_scripts.append((str(name), target))
+
+    def read_launch_file(self, where: str, raw: bytes) -> None:
+        """Procfile `web: gunicorn app:app`, Dockerfile `CMD ["node", "dist/main.js"]`, compose
+        `command:` (a string or a list) under its service's name. A line-level reading: enough to find
+        the command, never an error on a file it does not understand."""
+        text = raw.decode("utf-8", "replace")
+        name = posixpath.basename(where)
+        if name == "Procfile":
+            for line in text.splitlines():
+                kind, sep, command = line.partition(":")
+                if sep and kind.strip() and not kind.startswith("#"):
+                    self.launches.append((where, kind.strip(), command.strip()))
+        elif name.startswith("Dockerfile"):
+            for line in text.splitlines():
+                match = DOCKER_COMMAND.match(line)
+                if match:
+                    self.launches.append((where, match.group(1).upper(), _command_text(match.group(2))))
+        else:
+            service = ""
+            lines = text.splitlines()
+            for i, line in enumerate(lines):
+                found = COMPOSE_SERVICE.match(line)
+                if found:
+                    service = found.group(1)
+                    continue
+                match = COMPOSE_COMMAND.match(line)
+                if not match:
+                    continue
+                value = match.group(2).strip()
+                if not value:  # a block list: `- node` / `- dist/main.js` on the lines below
+                    items = []
+                    for following in lines[i + 1 :]:
+                        item = COMPOSE_ITEM.match(following)
+                        if not item:
+                            break
+                        items.append(item.group(1).strip().strip("'\""))
+                    value = " ".join(items)
+                self.launches.append((where, service or match.group(1), _command_text(value)))
+
+
+def _command_text(value: str) -> str:
+    """`["node", "dist/main.js"]` (an exec-form array) → `node dist/main.js`; a shell form as it is."""
+    value = value.strip()
+    if value.startswith("["):
+        try:
+            parts = json.loads(value)
+            if isinstance(parts, list):
+                return " ".join(str(p) for p in parts)
+        except ValueError:
+            pass
+    return value.strip("'\"")
 
 
 JSON_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)

@@ -44,7 +44,6 @@ from dataclasses import dataclass
 
 from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.model import MODULE_SCOPE, Arg, Call, Decl, FileFacts, Path, Value
-from crashlint.roles import file_role, imports_server_code
 
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_DEPTH = 24
@@ -101,13 +100,6 @@ class Project:
         self._folders: dict[tuple[str, str], object] = {}
         self._nesting = 0  # derivations under way: 0 between top-level queries
         self._started = 0  # uncached derivations started by the current top-level query
-        self.roles = {
-            path: file_role(
-                path, f.language, f.ui, self._package_manifest(path),
-                imports_server_code(f.imports), f.cli,
-            )
-            for path, f in self.files.items()
-        }
 
     # ---- modules --------------------------------------------------------------------------
 

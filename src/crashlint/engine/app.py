@@ -227,7 +227,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps}
     findings = []
     for path, facts in ctx.files():
-        if not rule.applies_to(facts.language, ctx.project.roles[path]):
+        if not rule.applies_to(facts.language, ctx.role(path)):
             continue
         for index, call in enumerate(facts.calls):
             if call.method not in spec["listen_methods"]:
@@ -288,7 +288,7 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
     findings = []
     managed = set(spec.get("unless_dependencies", ()))
     for path, facts in ctx.files():
-        if not facts.forever_loops or not rule.applies_to(facts.language, ctx.project.roles[path]):
+        if not facts.forever_loops or not rule.applies_to(facts.language, ctx.role(path)):
             continue
         if any(ctx.project.dependency(path, name) for name in managed):
             continue  # gunicorn, uvicorn, Celery, … handle SIGTERM for the loops they host

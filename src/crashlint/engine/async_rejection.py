@@ -91,7 +91,7 @@ class _Checker:
 
     def applies(self, path: str) -> bool:
         facts = self.project.files[path]
-        return self.rule.applies_to(facts.language, self.project.roles[path])
+        return self.rule.applies_to(facts.language, self.ctx.role(path))
 
     def function_finding(self, path: str, call: Call, fn_path: str, function: Function, case: str, subject: str, **values) -> None:
         line = function.unguarded_await

@@ -117,7 +117,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         methods = set(spec.get("methods", ()))
         last_names = {name.rsplit(".", 1)[-1] for name in callees}
         for path, facts in ctx.files():
-            if facts.language not in languages or ctx.project.roles[path] not in rule.roles:
+            if facts.language not in languages or ctx.role(path) not in rule.roles:
                 continue
             for index, call in enumerate(facts.calls):
                 if not call.callee and call.receiver_call < 0:

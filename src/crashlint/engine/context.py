@@ -9,6 +9,7 @@ from functools import cached_property
 
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Location, Related
+from crashlint.processes import ProcessModel, find_processes
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
@@ -73,8 +74,9 @@ class ConstructorIndex:
 
 
 class RuleContext:
-    def __init__(self, project: Project, sources: SourceCache, methods: frozenset[str]) -> None:
+    def __init__(self, project: Project, sources: SourceCache, methods: frozenset[str], processes: ProcessModel | None = None) -> None:
         self.project = project
+        self.processes = processes or find_processes(project)
         self.sources = sources
         self.methods = methods  # method names any enabled rule asks about
         self._shutdown: dict[str, object] = {}
@@ -86,6 +88,10 @@ class RuleContext:
         self._names_of_functions: dict[str, dict[int, set[str]]] = {}
 
     # ---- files ----------------------------------------------------------------------------
+
+    def role(self, path: str) -> str:
+        """server (a long-lived process loads it) | test | browser | tooling | unreached."""
+        return self.processes.roles.get(path, "unreached")
 
     def files(self):
         """The project's files, in order, remembering which one is being analysed."""
@@ -263,7 +269,7 @@ class RuleContext:
     def constructions(self, index: ConstructorIndex, languages: set[str], roles: tuple[str, ...]):
         """Every call that constructs one of `index`'s entries: (facts, call index, entry)."""
         for path, facts in self.files():
-            if facts.language not in languages or self.project.roles[path] not in roles:
+            if facts.language not in languages or self.role(path) not in roles:
                 continue
             for i, call in enumerate(facts.calls):
                 if call.callee:

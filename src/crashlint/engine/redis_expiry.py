@@ -71,7 +71,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         return []
     findings: list[Finding] = []
     for path, facts in ctx.files():
-        if not rule.applies_to(facts.language, ctx.project.roles[path]):
+        if not rule.applies_to(facts.language, ctx.role(path)):
             continue
         flows: dict[tuple, list[tuple[Call, Target]]] = {}
         for call in facts.calls:

@@ -82,7 +82,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     constructors = ConstructorIndex(rule.data["resources"])
     findings: list[Finding] = []
     for path, facts in ctx.files():
-        if not rule.applies_to(facts.language, ctx.project.roles[path]):
+        if not rule.applies_to(facts.language, ctx.role(path)):
             continue
         for index, call in enumerate(facts.calls):
             if not call.callee:

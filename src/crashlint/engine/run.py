@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from crashlint.engine import KINDS
 from crashlint.engine.context import RuleContext
 from crashlint.findings import Finding, Note
+from crashlint.processes import ProcessModel
 from crashlint.project import Project
 from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
@@ -22,11 +23,11 @@ class RuleRun:
     tracebacks: list[str] = field(default_factory=list)  # for --verbose and bug reports
 
 
-def run_rules(rules: list[Rule], project: Project, sources: SourceCache) -> RuleRun:
+def run_rules(rules: list[Rule], project: Project, sources: SourceCache, processes: ProcessModel | None = None) -> RuleRun:
     methods: set[str] = set()
     for rule in rules:
         methods |= KINDS[rule.kind].methods(rule)
-    ctx = RuleContext(project, sources, frozenset(methods))
+    ctx = RuleContext(project, sources, frozenset(methods), processes)
     run = RuleRun()
     for rule in rules:
         for _ in range(MAX_RETRIES):

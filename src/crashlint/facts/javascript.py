@@ -105,6 +105,12 @@ def query_source(grammar: str) -> str:
             "[" + " ".join(f"({k})" for k in classes) + "] @class",
         ]
         + (["(jsx_opening_element) @jsx", "(jsx_self_closing_element) @jsx"] if grammar != "typescript" else [])
+        + [
+            # browser globals: code that reads them runs in a browser (processes.py)
+            "(member_expression object: (identifier) @dom"
+            " (#any-of? @dom \"window\" \"document\" \"localStorage\" \"sessionStorage\" \"navigator\"))",
+            "(call_expression function: (import) arguments: (arguments . (string) @dynamic_import))",  # import("./x")
+        ]
     )
 
 
@@ -764,6 +770,11 @@ class _Extractor:
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
+        self.facts.dom = bool(captures.pop("dom", None))
+        for node in captures.pop("dynamic_import", ()):
+            module = string_value(node)
+            if module is not None:
+                self.facts.imports.append(module)
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
         self._pending_args: list[tuple[Call, list]] = []
         self._pending_chain: list[tuple] = []

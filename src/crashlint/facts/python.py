@@ -44,6 +44,8 @@ QUERY = """
 [(expression_statement) (return_statement) (if_statement) (raise_statement)] @statement
 [(block) (with_statement)] @stop
 (while_statement condition: (true)) @forever
+(module (if_statement condition: (comparison_operator) @main_condition) @main_guard)
+(decorated_definition) @decorated
 [(break_statement) (raise_statement) (yield)] @exit
 (try_statement body: (block) @guard (except_clause))
 (try_statement (except_clause) (finally_clause) @guard)
@@ -413,6 +415,23 @@ class _Extractor:
     def run(self, root: tree_sitter.Node) -> None:
         captures = tree_sitter.QueryCursor(_query()).captures(root)
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
+        for guard, condition in zip(captures.pop("main_guard", ()), captures.pop("main_condition", ())):
+            words = text(condition)
+            if "__name__" in words and "__main__" in words:  # if __name__ == "__main__":
+                self.facts.main_guard = (guard.start_point[0] + 1, guard.end_point[0] + 1)
+        for node in captures.pop("decorated", ()):
+            definition = node.child_by_field_name("definition")
+            if definition is None or definition.type != "function_definition":
+                continue
+            for decorator in node.named_children:
+                if decorator.type != "decorator" or not decorator.named_children:
+                    continue
+                expression = decorator.named_children[0]
+                if expression.type == "call":
+                    expression = expression.child_by_field_name("function")
+                path = dotted_name(expression) if expression is not None else ""
+                if path:
+                    self.facts.decorators.append((scope_id(definition), tuple(path.split("."))))
         self._stmt_spans: dict[int, tuple] = {}  # by id() of the statement nodes the sweep keeps alive
         self._pending: list[tuple[Call, tree_sitter.Node]] = []
         self._pending_chain: list[tuple[tree_sitter.Node, str]] = []

@@ -1,0 +1,602 @@
+"""Processes: the programs a project starts, and which of its code each one loads.
+
+Crashes happen in processes: an API server, a queue worker, a scheduler. A `fetch` with no timeout
+in a React component, a CLI command or a test helper is not a server hang, so rules report only
+code that a long-lived process (a server or a worker) loads.
+
+How a process is recognised, strongest signal first (each process keeps the evidence):
+- how it is started: package.json `scripts.start` (and `start:prod`, `serve`, …), a Procfile line, a
+  Dockerfile `CMD` / `ENTRYPOINT`, a docker-compose `command:`, pyproject `[project.scripts]`;
+- what its code does: `listen()` on an Express / Fastify / Koa / Nest / node:http server, a BullMQ
+  `Worker`, `uvicorn.run`, an ASGI/WSGI app object (FastAPI, Flask, Starlette, …) that gunicorn or
+  uvicorn hosts, a Django project, a Celery app and its tasks, a standalone `if __name__ ==
+  "__main__":` module that loops;
+- CLIs and tools: package.json `bin` and the other scripts, `__main__` modules that do not loop,
+  click / typer commands, Django management commands; tests by their paths; browser code by JSX,
+  `"use client"` and browser globals;
+- `[tool.crashlint] processes`, `browser` and `tooling` (crashlint.config) declare or correct them.
+
+Reachability: a process loads its entry files and, transitively, every project file they import
+(ES imports, `require`, `import()`, re-exports; Python imports with their packages' `__init__.py`).
+A file is **long-lived** when a server or worker loads it. In a package where no process is found,
+the path heuristics of `roles.file_role` decide, and the model says so (`fallback` packages).
+Within a long-lived file, a function whose every caller is code no long-lived process runs (a helper
+only a CLI command or the browser calls) is not long-lived either (`function_runs_long`).
+
+Costs: the import graph is one resolution per import (memoized by the project model); each
+long-lived process is one breadth-first walk over it, O(files it loads); the caller check is one
+index of calls by name, then memoized per function.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+import shlex
+from collections import deque
+from dataclasses import dataclass, field
+
+from crashlint.dependencies import Manifest
+from crashlint.facts.model import FileFacts
+from crashlint.project import Project
+from crashlint.roles import TEST_DIRS, TEST_FILE, file_role, imports_server_code
+
+LONG_LIVED = frozenset({"server", "worker"})
+KINDS = ("server", "worker", "cli", "test", "browser")
+
+# The libraries whose objects make a process a server or a worker (qualified names as the project
+# model resolves them: the module, then the attribute path).
+JS_SERVERS = frozenset({
+    "express", "fastify", "koa", "http.createServer", "https.createServer", "http2.createServer",
+    "http2.createSecureServer", "net.createServer", "@nestjs/core.NestFactory.create",
+    "@nestjs/core.NestFactory.createMicroservice", "@hapi/hapi.server", "@hapi/hapi.Server", "hapi.server",
+    "restify.createServer", "polka", "@hono/node-server.serve", "micro", "ws.WebSocketServer", "ws.Server",
+    "socket.io.Server", "socket.io",
+})
+JS_WORKERS = frozenset({"bullmq.Worker", "bull", "bee-queue", "agenda", "pg-boss", "kafkajs.Kafka.consumer"})
+PY_SERVER_CALLS = frozenset({
+    "uvicorn.run", "hypercorn.asyncio.serve", "aiohttp.web.run_app", "waitress.serve", "gunicorn.app.base.BaseApplication",
+    "werkzeug.serving.run_simple", "socketserver.TCPServer", "http.server.HTTPServer", "http.server.ThreadingHTTPServer",
+})
+PY_APPS = frozenset({
+    "fastapi.FastAPI", "flask.Flask", "starlette.applications.Starlette", "quart.Quart", "sanic.Sanic",
+    "litestar.Litestar", "aiohttp.web.Application", "falcon.App", "falcon.asgi.App", "django.core.wsgi.get_wsgi_application",
+    "django.core.asgi.get_asgi_application", "connexion.App", "connexion.FlaskApp", "connexion.AsyncApp",
+})
+PY_WORKER_APPS = frozenset({"celery.Celery", "rq.Worker", "dramatiq.Worker", "huey.RedisHuey", "huey.Huey"})
+PY_TASK_DECORATORS = frozenset({"celery.shared_task", "dramatiq.actor", "huey.task", "huey.periodic_task"})
+# What a `__main__` program does that makes it long-running: a queue worker, a SIGTERM handler,
+# an event loop run forever.
+PY_WORKER_SIGNS = frozenset({"bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending", "apscheduler.schedulers.blocking.BlockingScheduler"})
+PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forever", "start_consuming", "work"})
+PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
+# Commands that start a long-lived program, by their first word (after `npx`, `exec`, env settings).
+JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun", "deno", "pm2", "pm2-runtime", "forever", "babel-node", "esno"})
+START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-](?!dev|watch|debug|test|local|inspect)[\w:-]*)?$")
+WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
+BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
+PY_SERVER_COMMANDS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi"})
+PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust"})
+
+
+@dataclass
+class Process:
+    """One program the project starts."""
+
+    name: str
+    kind: str  # server | worker | cli | test | browser
+    entries: list[str]  # the files it starts from (root-relative)
+    package: str  # the folder of its manifest ("" = the scan root)
+    evidence: list[str] = field(default_factory=list)  # how it was recognised, one line each
+    files: frozenset[str] = frozenset()  # the files it loads (long-lived processes and CLIs)
+    fallback: bool = False  # no start command or code names it: modules nothing imports, judged by path
+
+    @property
+    def entry(self) -> str:
+        return self.entries[0] if self.entries else ""
+
+    @property
+    def long_lived(self) -> bool:
+        return self.kind in LONG_LIVED
+
+
+@dataclass
+class ProcessModel:
+    processes: list[Process]
+    loaders: dict[str, list[int]]  # file → indexes (in `processes`) of the long-lived processes that load it
+    roles: dict[str, str]  # file → server | test | browser | tooling | unreached
+    reasons: dict[str, str]  # file → why it has that role, in words
+    fallback: set[str]  # packages with no recognised process: judged by path heuristics
+
+    def long_lived(self, path: str) -> bool:
+        return self.roles.get(path) == "server"
+
+    def process_of(self, path: str) -> Process | None:
+        """The long-lived process a finding in `path` is reported under (the first that loads it)."""
+        loaders = self.loaders.get(path)
+        return self.processes[loaders[0]] if loaders else None
+
+    def processes_of(self, path: str) -> list[Process]:
+        return [self.processes[i] for i in self.loaders.get(path, ())]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """`[tool.crashlint]` declarations, paths relative to the scan root."""
+
+    processes: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, kind, entry files)
+    browser: tuple[str, ...] = ()  # globs
+    tooling: tuple[str, ...] = ()  # globs
+
+
+def _matches(path: str, globs: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(path, g.rstrip("/") + "/**") or path.startswith(g.rstrip("/*") + "/") for g in globs)
+
+
+class _Finder:
+    def __init__(self, project: Project, declared: Declared) -> None:
+        self.project = project
+        self.declared = declared
+        self.files = project.files
+        self.graph: dict[str, list[str]] = {}
+        self.importers: dict[str, list[str]] = {}
+        self.processes: list[Process] = []
+        self._python_packages: dict[str, list[str]] = {}
+        self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
+
+    # ---- the import graph ---------------------------------------------------------------------
+
+    def build_graph(self) -> None:
+        project = self.project
+        for path, facts in self.files.items():
+            targets: dict[str, None] = {}
+            specs = list(facts.imports) + [e.module for e in facts.exports if e.module]
+            for spec in specs:
+                target = project.resolve_module(path, spec)
+                if target is not None:
+                    targets[target] = None
+            if facts.language == "python":
+                for decl in facts.decls:  # `from pkg import module`: the submodule is loaded too
+                    value = decl.value
+                    if value.kind == "import" and value.name:
+                        base = value.module if value.module.endswith(".") else value.module + "."
+                        sub = project.resolve_module(path, base + value.name) if value.module else None
+                        if sub is not None:
+                            targets[sub] = None
+                for target in list(targets):  # a module's packages run their __init__.py first
+                    for package in self._packages_of(target):
+                        targets[package] = None
+            targets.pop(path, None)
+            self.graph[path] = list(targets)
+            for target in targets:
+                self.importers.setdefault(target, []).append(path)
+
+    def _packages_of(self, path: str) -> list[str]:
+        found = self._python_packages.get(path)
+        if found is None:
+            found = []
+            directory = posixpath.dirname(path)
+            if posixpath.basename(path) == "__init__.py":
+                directory = posixpath.dirname(directory)
+            while directory:
+                init = posixpath.join(directory, "__init__.py")
+                if init not in self.files:
+                    break
+                found.append(init)
+                directory = posixpath.dirname(directory)
+            self._python_packages[path] = found
+        return found
+
+    def closure(self, entries: list[str]) -> frozenset[str]:
+        seen: set[str] = set()
+        queue = deque(e for e in entries if e in self.files)
+        seen.update(queue)
+        for entry in list(queue):
+            seen.update(self._packages_of(entry))
+        while queue:
+            for target in self.graph.get(queue.popleft(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return frozenset(seen)
+
+    def root_importers(self, path: str) -> list[str]:
+        """The files that load `path` and that nothing (but tests) loads: where its process starts."""
+        roots: list[str] = []
+        seen = {path}
+        queue = deque([path])
+        while queue:
+            current = queue.popleft()
+            importers = [i for i in self.importers.get(current, ()) if not is_test_path(i)]
+            if not importers:
+                roots.append(current)
+            for importer in importers:
+                if importer not in seen:
+                    seen.add(importer)
+                    queue.append(importer)
+        return sorted(roots)
+
+    # ---- processes ---------------------------------------------------------------------------
+
+    def add(self, name: str, kind: str, entries: list[str], package: str, evidence: str, *, started: bool = False, fallback: bool = False) -> None:
+        entries = sorted(dict.fromkeys(e for e in entries if e in self.files))
+        if not entries:
+            return
+        if started:
+            self.started.add(package)
+        elif not fallback and kind in LONG_LIVED and all(self.path_role(e) != "server" for e in entries):
+            return  # a `listen()` in scripts/, examples/ or a test: a dev or mock server, not the service
+        for process in self.processes:  # the same program found twice: one process, all evidence
+            if process.kind == kind and process.entries == entries:
+                if evidence not in process.evidence:
+                    process.evidence.append(evidence)
+                process.fallback = process.fallback and fallback
+                return
+        self.processes.append(Process(name, kind, entries, package, [evidence], fallback=fallback))
+
+    def path_role(self, path: str) -> str:
+        """What the path heuristics (crashlint.roles) make of a file: server, test, browser, tooling."""
+        facts = self.files[path]
+        manifest = self.project._package_manifest(path)
+        return file_role(path, facts.language, facts.ui or facts.dom, manifest, imports_server_code(facts.imports), facts.cli)
+
+    def package_name(self, package: str) -> str:
+        manifest = self.project.manifests.get(package)
+        if manifest is not None and manifest.package_name:
+            return manifest.package_name.rsplit("/", 1)[-1]
+        return posixpath.basename(package) or posixpath.basename(self.project.root.rstrip("/")) or "app"
+
+    def find(self) -> None:
+        for name, kind, entries in self.declared.processes:
+            package = self.project.package_root(entries[0]) if entries else ""
+            self.add(name, kind, list(entries), package, "declared in [tool.crashlint] processes", started=True)
+        for package, manifest in sorted(self.project.manifests.items()):
+            self.from_manifest(package, manifest)
+        for path, facts in self.files.items():
+            if is_test_path(path):
+                continue
+            if facts.language == "python":
+                self.python_signals(path, facts)
+            else:
+                self.javascript_signals(path, facts)
+        self.django()
+        self.roots()
+
+    def roots(self) -> None:
+        """Packages with no start command: every module nothing imports may be a program of its own
+        (or is dead code; nothing tells which). Each is judged by its path, as a fallback: server
+        code, tooling, browser code or a test."""
+        entries = {e for p in self.processes for e in p.entries}
+        by_package: dict[tuple[str, str], list[str]] = {}
+        for path in self.files:
+            package = self.project.package_root(path)
+            if package in self.started or path in entries or self.importers_of(path):
+                continue
+            role = self.path_role(path)
+            by_package.setdefault((package, role), []).append(path)
+        kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test"}
+        for (package, role), paths in sorted(by_package.items()):
+            label = self.package_name(package) + ("" if role == "server" else f" ({role})")
+            self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
+
+    def importers_of(self, path: str) -> list[str]:
+        return [i for i in self.importers.get(path, ()) if not is_test_path(i)]
+    # ---- start commands --------------------------------------------------------------------------
+
+    def from_manifest(self, package: str, manifest: Manifest) -> None:
+        scripts = dict(manifest.scripts)
+        for name in (n for n, _ in manifest.scripts if is_start_script(n)):
+            for entry, how in self.command_entries(package, scripts[name], scripts):
+                kind = "worker" if WORKER_WORDS.search(name) else how
+                self.add(self.package_name(package), kind, [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
+        for where, name, command in manifest.launches:
+            for entry, how in self.command_entries(package, command, scripts, posixpath.dirname(where)):
+                kind = "worker" if WORKER_WORDS.search(name) or WORKER_WORDS.search(command) and how != "cli" else how
+                label = name if name not in ("CMD", "ENTRYPOINT") else self.package_name(package)
+                self.add(label, kind, [entry], package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
+        for name, command in manifest.scripts:
+            if is_start_script(name) or name.startswith(("dev", "test", "lint", "build", "watch", "format", "type")):
+                continue  # dev servers, tests and builds are not production processes
+            for entry, how in self.command_entries(package, command, scripts):
+                if how == "cli" or not self.is_long_lived_entry(entry):
+                    self.add(name, "cli", [entry], package, f"{manifest.path}: scripts.{name}: {command}")
+        for target in manifest.bins:
+            found = self.source_for(package, target)
+            if found:
+                self.add(posixpath.basename(target).split(".")[0] or "bin", "cli", [found], package, f"{manifest.path}: bin: {target}")
+        for name, target in manifest.console_scripts:
+            module = target.split(":", 1)[0].strip()
+            found = self.project.python_modules.get(module)
+            if found:
+                kind = "server" if name in ("serve", "server", "web", "api") else "cli"
+                self.add(name, kind, [found], package, f"{manifest.path}: [project.scripts] {name} = {target}", started=kind == "server")
+
+    def is_long_lived_entry(self, path: str) -> bool:
+        return any(path in p.entries and p.long_lived for p in self.processes)
+
+    def command_entries(self, package: str, command: str, scripts: dict[str, str], cwd: str | None = None, depth: int = 0) -> list[tuple[str, str]]:
+        """The project files a shell command starts, each with the kind it suggests."""
+        found: list[tuple[str, str]] = []
+        for part in re.split(r"&&|\|\||;|\|", command):
+            try:
+                words = shlex.split(part)
+            except ValueError:
+                words = part.split()
+            while words and ("=" in words[0] and not words[0].startswith("-") or words[0] in ("exec", "npx", "env", "dotenv", "--", "cross-env", "sh", "-c")):
+                words = words[1:]
+            if not words:
+                continue
+            head = posixpath.basename(words[0])
+            if head in ("npm", "yarn", "pnpm", "bun") and depth < 3:
+                rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
+                if rest and rest[0] in scripts:
+                    found += self.command_entries(package, scripts[rest[0]], scripts, cwd, depth + 1)
+                    continue
+            if head == "nest" and len(words) > 1 and words[1] == "start":
+                entry = self.source_for(package, "src/main.ts")
+                if entry:
+                    found.append((entry, "server"))
+                continue
+            if head == "next" and len(words) > 1 and words[1] == "start":
+                found += [(e, "server") for e in self.next_server_files(package)]
+                continue
+            if head in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS or head.startswith("python"):
+                found += self.python_command(package, head, words[1:])
+                continue
+            if head in JS_RUNNERS or head.endswith((".js", ".ts", ".mjs", ".cjs")):
+                for word in words if head not in JS_RUNNERS else words[1:]:
+                    if word.startswith("-") or not re.search(r"\.(c|m)?(j|t)s$|/", word):
+                        continue
+                    entry = self.source_for(package, word, cwd)
+                    if entry:
+                        found.append((entry, "server"))
+                        break
+        return found
+
+    def python_command(self, package: str, head: str, args: list[str]) -> list[tuple[str, str]]:
+        modules = self.project.python_modules
+        found: list[tuple[str, str]] = []
+        if head.startswith("python"):
+            if len(args) >= 2 and args[0] == "-m":
+                target = modules.get(args[1]) or modules.get(args[1] + ".__main__")
+                if target:
+                    found.append((target, "server"))
+            elif args and args[0].endswith(".py"):
+                target = self.source_for(package, args[0])
+                if target:
+                    found.append((target, "server" if posixpath.basename(target) != "manage.py" else self.manage_kind(args[1:])))
+            return found
+        kind = "server" if head in PY_SERVER_COMMANDS else "worker"
+        for i, word in enumerate(args):
+            module = None
+            if ":" in word and not word.startswith("-") and "/" not in word:
+                module = word.split(":", 1)[0]
+            elif i > 0 and args[i - 1] in ("-A", "--app") or head in ("arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust") and not word.startswith("-"):
+                module = word.rsplit(".", 1)[0] if head == "arq" else word
+            if module:
+                target = modules.get(module) or modules.get(module.rsplit(".", 1)[0])
+                if target:
+                    found.append((target, kind))
+        return found
+
+    def manage_kind(self, args: list[str]) -> str:
+        return "server" if args and args[0] in ("runserver", "run_huey", "rqworker", "qcluster", "celery") else "cli"
+
+    def source_for(self, package: str, token: str, cwd: str | None = None) -> str | None:
+        """A command's file argument as a project source file: `dist/main.js` → `src/main.ts`."""
+        token = token.strip("'\"").removeprefix("./")
+        bases = [d for d in dict.fromkeys([package, cwd or package, ""]) if d is not None]
+        for base in bases:
+            path = posixpath.normpath(posixpath.join(base, token))
+            if path in self.files:
+                return path
+            if path.endswith(".py"):
+                continue
+            found = self.project._js_file(path) or self.project._js_file(posixpath.splitext(path)[0])
+            if found:
+                return found
+            rel = posixpath.relpath(path, base) if base else path
+            first, _, rest = rel.partition("/")
+            if first in BUILD_DIRS and rest:  # compiled output: its source under src/ or beside
+                stem = posixpath.splitext(rest)[0]
+                for candidate in (posixpath.join(base, "src", stem), posixpath.join(base, stem)):
+                    found = self.project._js_file(posixpath.normpath(candidate))
+                    if found:
+                        return found
+        return None
+
+    def next_server_files(self, package: str) -> list[str]:
+        marker = re.compile(r"(^|/)(pages/api|app/api)/|(^|/)app/.*/route\.[jt]s$|(^|/)middleware\.[jt]s$|\.server\.[jt]sx?$")
+        prefix = package + "/" if package else ""
+        return [p for p in self.files if p.startswith(prefix) and marker.search(p[len(prefix):])]
+
+    # ---- what the code does ----------------------------------------------------------------------
+
+    def javascript_signals(self, path: str, facts: FileFacts) -> None:
+        project = self.project
+        package = project.package_root(path)
+        for call in facts.calls:
+            if call.method == "listen":
+                for target in project.receiver_targets(path, call):
+                    if target.kind != "call":
+                        continue
+                    owner = project.files[target.path].calls[target.index]
+                    if set(project.callee_names(target.path, owner)) & JS_SERVERS:
+                        self.add(self.package_name(package), "server", self.root_importers(path), package,
+                                 f"{path}:{call.span[0]}: `{call.text}` starts a server")
+                        break
+            elif call.is_new and call.callee and set(project.callee_names(path, call)) & JS_WORKERS:
+                self.add(self.package_name(package) + ":worker", "worker", self.root_importers(path), package,
+                         f"{path}:{call.span[0]}: `{call.text}` consumes a queue")
+
+    def python_signals(self, path: str, facts: FileFacts) -> None:
+        project = self.project
+        package = project.package_root(path)
+        module = posixpath.splitext(posixpath.basename(path))[0]
+        first, last = facts.main_guard
+        in_guard = [c for c in facts.calls if first and first <= c.span[0] <= last and c.scopes[0] == 0]
+        if "management/commands/" in path:
+            self.add(module, "cli", [path], package, f"{path}: a Django management command")
+            return
+        names_by_call = [(c, set(project.callee_names(path, c))) for c in facts.calls if c.callee]
+        for call, names in names_by_call:
+            if names & PY_SERVER_CALLS:
+                self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.root_importers(path),
+                         package, f"{path}:{call.span[0]}: `{call.text}` serves")
+            elif names & PY_APPS and call.scopes[0] == 0:
+                self.add(self.package_name(package), "server", [path], package,
+                         f"{path}:{call.span[0]}: `{call.text}` is an app a WSGI/ASGI server runs")
+            elif names & PY_WORKER_APPS and call.scopes[0] == 0:
+                self.add(self.package_name(package) + ":worker", "worker", [path], package,
+                         f"{path}:{call.span[0]}: `{call.text}` is a worker app")
+        tasks = [d for d in facts.decorators if self._decorator_names(path, d[1]) & PY_TASK_DECORATORS or d[1][-1] in ("task", "actor") and len(d[1]) > 1]
+        if tasks:
+            self.add(self.package_name(package) + ":worker", "worker", [path], package,
+                     f"{path}: defines queue tasks (`@{'.'.join(tasks[0][1])}`)")
+        if first:
+            kind = self.main_kind(path, facts, in_guard)
+            self.add(module if module != "__main__" else posixpath.basename(posixpath.dirname(path)) or module, kind, [path], package,
+                     f"{path}:{first}: `if __name__ == \"__main__\":` " + {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind])
+        elif any(self._decorator_names(path, d[1]) & PY_CLI or d[1][-1] in ("command", "group") and len(d[1]) > 1 and self._is_cli_head(path, d[1]) for d in facts.decorators):
+            self.add(module, "cli", [path], package, f"{path}: defines command-line commands")
+
+    def _decorator_names(self, path: str, decorator: tuple[str, ...]) -> set[str]:
+        return {t.name for t in self.project.resolve(path, (0,), decorator) if t.kind == "external"}
+
+    def _is_cli_head(self, path: str, decorator: tuple[str, ...]) -> bool:
+        imports = set(self.files[path].imports)
+        return bool(imports & {"click", "typer", "asyncclick", "cloup"})
+
+    def main_kind(self, path: str, facts: FileFacts, in_guard: list) -> str:
+        """What a `__main__` block starts: a server, a worker (it loops forever, consumes a queue,
+        waits on SIGTERM), or a command that ends."""
+        project = self.project
+        functions: list[tuple[str, int]] = [(path, 0)]  # the module's own top level runs first
+        for call in in_guard:
+            if call.callee:
+                functions += [(t.path, t.scope) for t in project.resolve(path, call.scopes, call.callee) if t.kind == "function"]
+            for arg in call.args:  # asyncio.run(main())
+                if arg.kind == "call" and arg.call >= 0:
+                    inner = facts.calls[arg.call]
+                    if inner.callee:
+                        functions += [(t.path, t.scope) for t in project.resolve(path, inner.scopes, inner.callee) if t.kind == "function"]
+        seen: set[tuple[str, int]] = set()
+        work = list(reversed(functions))
+        found = "cli"
+        while work and len(seen) < 200:  # the functions the block runs, breadth first, a few hundred at most
+            item = work.pop()
+            if item in seen:
+                continue
+            seen.add(item)
+            file, scope = item
+            target = self.files[file]
+            if scope and any(scopes[0] == scope for scopes, _, _ in target.forever_loops):
+                return "worker"
+            for call in target.calls:
+                if call.scopes[0] != scope or (scope == 0 and file == path and call in in_guard and not call.callee):
+                    continue
+                names = set(project.callee_names(file, call))
+                if names & PY_SERVER_CALLS:
+                    return "server"
+                if names & PY_WORKER_SIGNS or call.method in PY_WORKER_METHODS:
+                    return "worker"
+                if names & PY_CLI:
+                    found = "cli"
+                if call.callee and scope:
+                    work += [(t.path, t.scope) for t in project.resolve(file, call.scopes, call.callee) if t.kind == "function"]
+        return found
+
+    def django(self) -> None:
+        """A Django project: the server loads its apps through settings (strings the import graph
+        cannot follow), so every module of the package but tests, migrations, management commands
+        and scripts counts as loaded by it."""
+        for path, facts in self.files.items():
+            if facts.language != "python" or posixpath.basename(path) not in ("wsgi.py", "asgi.py"):
+                continue
+            names = {n for c in facts.calls for n in self.project.callee_names(path, c)}
+            if not names & {"django.core.wsgi.get_wsgi_application", "django.core.asgi.get_asgi_application"}:
+                continue
+            package = self.project.package_root(path)
+            prefix = package + "/" if package else ""
+            members = [
+                p for p, f in self.files.items()
+                if f.language == "python" and p.startswith(prefix) and not is_test_path(p)
+                and not re.search(r"(^|/)(migrations|management/commands|scripts?|bin)/", p)
+                and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py")
+            ]
+            self.add(self.package_name(package), "server", [path] + members, package,
+                     f"{path}: a Django project ({len(members)} modules of its package load through settings)")
+
+
+def is_start_script(name: str) -> bool:
+    """`start`, `start:prod`, `start-server`, `serve`: how the package runs in production (not
+    `start:dev`, `start:watch`, `start:debug`)."""
+    return bool(START_SCRIPT.match(name))
+
+
+def is_test_path(path: str) -> bool:
+    directory, name = posixpath.split(path)
+    return bool(TEST_FILE.search(name)) or any(p.lower() in TEST_DIRS for p in directory.split("/") if p)
+
+
+def find_processes(project: Project, declared: Declared | None = None) -> ProcessModel:
+    declared = declared or Declared()
+    finder = _Finder(project, declared)
+    finder.build_graph()
+    finder.find()
+    processes = finder.processes
+    # Long-lived processes first (their order names findings), then CLIs; within a kind, by entry.
+    processes.sort(key=lambda p: (KINDS.index(p.kind) if p.kind in KINDS else len(KINDS), p.package, p.entry, p.name))
+    for process in processes:
+        if process.long_lived or process.kind == "cli":
+            process.files = finder.closure(process.entries)
+    _unique_names(processes)
+    loaders: dict[str, list[int]] = {}
+    for index, process in enumerate(processes):
+        if process.long_lived:
+            for path in process.files:
+                loaders.setdefault(path, []).append(index)
+    others: dict[str, Process] = {}  # file → the first CLI, browser or test process that loads it
+    for process in processes:
+        if not process.long_lived:
+            if not process.files:
+                process.files = finder.closure(process.entries)
+            for path in process.files:
+                others.setdefault(path, process)
+    roles: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    fallback = {p.package for p in processes if p.fallback}
+    kinds = {"cli": "tooling", "browser": "browser", "test": "test"}
+    for path, facts in project.files.items():
+        if _matches(path, declared.browser):
+            roles[path], reasons[path] = "browser", "declared browser code ([tool.crashlint] browser)"
+        elif _matches(path, declared.tooling):
+            roles[path], reasons[path] = "tooling", "declared tooling ([tool.crashlint] tooling)"
+        elif path in loaders:
+            names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
+            roles[path], reasons[path] = "server", f"loaded by {names}"
+        elif is_test_path(path):
+            roles[path], reasons[path] = "test", "a test (by its path)"
+        elif path in others:
+            other = others[path]
+            roles[path], reasons[path] = kinds[other.kind], f"loaded only by `{other.name}` ({other.kind})"
+        elif project.package_root(path) in finder.started:
+            roles[path], reasons[path] = "unreached", "no process of its package loads it (see its start command)"
+        else:  # in an import cycle nothing else imports: the path decides
+            role = finder.path_role(path)
+            roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"
+    return ProcessModel(processes, loaders, roles, reasons, fallback)
+
+
+def _unique_names(processes: list[Process]) -> None:
+    seen: dict[str, int] = {}
+    for process in processes:
+        base = process.name
+        if base in seen:
+            seen[base] += 1
+            stem = posixpath.splitext(posixpath.basename(process.entry))[0]
+            process.name = f"{base}:{stem}" if f"{base}:{stem}" not in seen else f"{base}:{seen[base]}"
+        seen.setdefault(process.name, 0)
+
+
