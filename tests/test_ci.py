@@ -389,7 +389,7 @@ def test_new_since_reads_the_base_from_git_objects_and_caches_it(tmp_path, monke
     (repo / "a.ts").write_text(FETCH + "export const x = () => fetch('/x');\n")
     runs: list[str] = []
     real = scan_module.run_rules
-    monkeypatch.setattr(scan_module, "run_rules", lambda rules, project, sources: runs.append(sources.tree.__class__.__name__) or real(rules, project, sources))
+    monkeypatch.setattr(scan_module, "run_rules", lambda rules, project, sources, *rest: runs.append(sources.tree.__class__.__name__) or real(rules, project, sources, *rest))
     cache = str(tmp_path / "cache")
     _, findings, _ = _new("--new-since", "HEAD", "--cache-dir", cache)
     assert [f["start_line"] for f in findings] == [4] and sorted(runs) == ["DiskTree", "GitTree"]

@@ -504,6 +504,100 @@ def rules(
         typer.echo(f"{rule.id}  {rule.slug:<{width}}  {rule.severity:<8}  {','.join(rule.languages):<32}  {rule.title}")
 
 
+PROCESS_EXAMPLES = """Examples:
+
+  crashlint processes                      every process, its entry files and the evidence
+  crashlint processes --files              and the files each loads
+  crashlint processes --why src/db.ts      whether a file is analysed, and why
+  crashlint processes --format json        the same as JSON
+"""
+
+
+@app.command(cls=GroupedCommand, epilog=PROCESS_EXAMPLES)
+def processes(
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH...", show_default=False,
+        help="The project's folder (default: the current directory).")] = None,
+    files: Annotated[bool, typer.Option("--files", help="List the files each process loads.")] = False,
+    why: Annotated[Optional[list[str]], typer.Option("--why", metavar="FILE",
+        help="Say whether FILE is analysed (a server or worker loads it) and why; repeatable.")] = None,
+    output_format: Annotated[RulesFormat, typer.Option("--output-format", "--format", "-f", metavar="FORMAT",
+        show_default=False, help="text or json.")] = RulesFormat.text,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", metavar="GLOB", help="Skip paths matching these gitignore-style globs.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", "-n", help="Parse every file again.")] = False,
+) -> None:
+    """List the processes the project starts (servers, workers, CLIs, tests, browser code), the
+    evidence for each, and which files each loads: rules report only code a server or worker loads."""
+    import json
+
+    from crashlint.cache.facts import default_jobs
+    from crashlint.config import load_config
+    from crashlint.discover import scan_root
+    from crashlint.scan import process_model, rule_pack
+
+    targets = [str(p) for p in paths or [Path(".")]]
+    try:
+        for target in targets:
+            if not Path(target).exists():
+                raise UsageError(f"path does not exist: {target}")
+        root = scan_root([Path(t) for t in targets])
+        config = load_config(root, {key for rule in rule_pack() for key in (rule.id, rule.slug)})
+        project, model, found = process_model(
+            targets, config=config, exclude=_split(exclude), jobs=default_jobs(),
+            cache_dir=None if no_cache else str(Path(root) / ".crashlint_cache"),
+        )
+    except UsageError as exc:
+        raise fail(str(exc))
+    except RulePackError as exc:
+        raise fail(f"broken rule pack: {exc}")
+
+    def display(rel: str) -> str:
+        absolute = Path(found.root, rel)
+        try:
+            return absolute.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    wanted = []
+    for name in why or []:
+        resolved = Path(name).resolve()
+        try:
+            wanted.append(resolved.relative_to(Path(found.root).resolve()).as_posix())
+        except ValueError:
+            raise fail(f"--why {name}: not under the scanned folder {found.root}")
+    if output_format.value == "json":
+        document = {
+            "processes": [
+                {"name": p.name, "kind": p.kind, "long_lived": p.long_lived, "package": p.package,
+                 "entries": [display(e) for e in p.entries], "evidence": p.evidence, "fallback": p.fallback,
+                 "files": len(p.files), **({"loaded": sorted(display(f) for f in p.files)} if files else {})}
+                for p in model.processes
+            ],
+            "files": {display(f): {"role": model.roles.get(f, "unreached"), "why": model.reasons.get(f, "")} for f in (wanted or [])},
+        }
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    for path in wanted:
+        role = model.roles.get(path)
+        if role is None:
+            typer.echo(f"{display(path)}: not a scanned source file")
+            continue
+        verdict = "analysed" if role == "server" else "not analysed"
+        typer.echo(f"{display(path)}: {verdict} ({role}): {model.reasons.get(path, '')}")
+    if wanted:
+        return
+    for process in model.processes:
+        loads = f" ({len(process.files)} files)" if process.files else ""
+        typer.echo(f"{process.kind:<8} {process.name}{loads}{'  [judged by path]' if process.fallback else ''}")
+        typer.echo(f"         entry: {', '.join(display(e) for e in process.entries[:5])}{' …' if len(process.entries) > 5 else ''}")
+        for line in process.evidence[:5]:
+            typer.echo(f"         evidence: {line}")
+        if files:
+            for path in sorted(process.files):
+                typer.echo(f"           {display(path)}")
+    analysed = sum(1 for role in model.roles.values() if role == "server")
+    typer.echo(f"{analysed} of {len(model.roles)} files are loaded by a server or worker and analysed.")
+
+
 @app.command(cls=GroupedCommand)
 def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="A rule id (CL001) or slug.")]) -> None:
     """Show a rule's documentation."""

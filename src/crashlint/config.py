@@ -25,7 +25,11 @@ KEYS = {
     "fail-on": str,
     "respect-gitignore": bool,
     "fix": dict,  # {"CL008" = {constant = "REQUEST_TIMEOUT", value = "30"}}: what --fix writes
+    "processes": dict,  # {api = {entry = "src/index.ts", kind = "server"}}: processes crashlint cannot find
+    "browser": list,  # globs of browser code (never reported)
+    "tooling": list,  # globs of scripts and command-line tools (never reported)
 }
+PROCESS_KINDS = ("server", "worker", "cli")
 FIX_KEYS = ("constant", "value")  # a fix's module constant: its name ("" = inline the value), its value
 
 
@@ -40,6 +44,10 @@ class Config:
     fail_on: str | None = None
     respect_gitignore: bool = True
     fix: dict[str, dict[str, str]] = field(default_factory=dict)
+    # name → (kind, entry files); paths and globs relative to the configuration file's folder
+    processes: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    browser: list[str] = field(default_factory=list)
+    tooling: list[str] = field(default_factory=list)
 
 
 def find_config(start: Path) -> tuple[Path, dict] | None:
@@ -152,6 +160,23 @@ def _validated(path: Path | str, table: dict, rule_keys: set[str]) -> Config:
                 except SyntaxError:
                     raise UsageError(f"{path}: fix.{rule}.value: '{value}' is not a Python expression") from None
         config.fix[rule.upper()] = dict(values)
+    for name, spec in table.get("processes", {}).items():
+        entry = spec.get("entry") if isinstance(spec, dict) else None
+        entries = [entry] if isinstance(entry, str) else entry
+        if not isinstance(spec, dict) or not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
+            raise UsageError(f"{path}: processes.{name} needs entry = \"path\" (or a list of paths)")
+        kind = spec.get("kind", "server")
+        if kind not in PROCESS_KINDS:
+            raise UsageError(f"{path}: processes.{name}: kind '{kind}' is not one of {', '.join(PROCESS_KINDS)}")
+        unknown = set(spec) - {"entry", "kind"}
+        if unknown:
+            raise UsageError(f"{path}: processes.{name}: unknown key '{sorted(unknown)[0]}' (known: entry, kind)")
+        config.processes[str(name)] = (kind, tuple(entries))
+    for key in ("browser", "tooling"):
+        values = table.get(key, [])
+        if not all(isinstance(v, str) for v in values):
+            raise UsageError(f"{path}: '{key}' must be a list of paths or globs")
+        setattr(config, key, list(values))
     return config
 
 

@@ -133,6 +133,14 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                 start.read_launch_file(posixpath.join(directory, name), tree.read(posixpath.join(directory, name)))
             except OSError:
                 continue
+    for where, name, command in list(start.launches):  # ENTRYPOINT "/app/docker-entrypoint.sh": read the script
+        for word in command.split():
+            script = posixpath.normpath(posixpath.join(directory, posixpath.basename(word))) if word.endswith(".sh") else ""
+            if script and tree.is_file(script):
+                try:
+                    start.read_shell_script(script, name, tree.read(script))
+                except OSError:
+                    pass
     ts_base, ts_paths = _read_tsconfig(tree, directory)
     if ts_paths or ts_base is not None:
         path = path or posixpath.join(directory, "tsconfig.json")
@@ -217,6 +225,17 @@ class _Start:
                         items.append(item.group(1).strip().strip("'\""))
                     value = " ".join(items)
                 self.launches.append((where, service or match.group(1), _command_text(value)))
+
+    def read_shell_script(self, where: str, name: str, raw: bytes) -> None:
+        """A start script (`docker-entrypoint.sh`): each line that runs node, python, a WSGI/ASGI server
+        or a queue worker is a way the image starts (one per process group, typically)."""
+        for line in raw.decode("utf-8", "replace").splitlines():
+            match = SHELL_COMMAND.match(line)
+            if match and not line.lstrip().startswith("#"):
+                self.launches.append((where, name, match.group(1).strip()))
+
+
+SHELL_COMMAND = re.compile(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
 
 
 def _command_text(value: str) -> str:

@@ -71,6 +71,9 @@ class Finding:
     # The node the finding is about (a call), as a tree-sitter span with byte columns: where a fix edits.
     anchor: tuple[int, int, int, int] = (0, 0, 0, 0)
     fix: Fix | None = None
+    # The long-lived process whose code it is (crashlint.processes): (name, kind, entry file), or ()
+    # where no process was recognised and the file was judged by its path.
+    process: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> str:

@@ -76,6 +76,7 @@ JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun
 START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-](?!dev|watch|debug|test|local|inspect)[\w:-]*)?$")
 WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
 BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
+SPAWNERS = frozenset({"fork", "Worker", "spawn", "execFile", "Piscina", "run"})  # child_process, worker_threads, piscina
 PY_SERVER_COMMANDS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi"})
 PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust"})
 
@@ -167,10 +168,39 @@ class _Finder:
                 for target in list(targets):  # a module's packages run their __init__.py first
                     for package in self._packages_of(target):
                         targets[package] = None
+            else:
+                for target in self.spawned(path, facts):  # fork(path.join(__dirname, "worker.js"))
+                    targets[target] = None
             targets.pop(path, None)
             self.graph[path] = list(targets)
             for target in targets:
                 self.importers.setdefault(target, []).append(path)
+
+    def spawned(self, path: str, facts: FileFacts) -> list[str]:
+        """Project files a call starts as a child process or thread of the same program:
+        `fork("./worker.js")`, `new Worker(path.join(__dirname, "scrape-worker.js"))`. Such a child
+        runs as long as its parent: it is loaded by the parent's process."""
+        found = []
+        for call in facts.calls:
+            if not call.callee or call.callee[-1] not in SPAWNERS or not call.args:
+                continue
+            parts: list[str] = []
+            first = call.args[0]
+            if first.kind == "string":
+                parts = [first.text]
+            elif first.kind == "call" and first.call >= 0 and facts.calls[first.call].callee[-1:] in (("join",), ("resolve",)):
+                for arg in facts.calls[first.call].args:
+                    if arg.kind == "string":
+                        parts.append(arg.text)
+                    elif not (arg.kind == "ref" and arg.path == ("__dirname",)):
+                        parts = []
+                        break
+            if not parts or not re.search(r"\.(c|m)?(j|t)s$", parts[-1]):
+                continue
+            target = self.project._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(path), *parts)))
+            if target is not None and target != path:
+                found.append(target)
+        return found
 
     def _packages_of(self, path: str) -> list[str]:
         found = self._python_packages.get(path)
@@ -202,7 +232,15 @@ class _Finder:
         return frozenset(seen)
 
     def root_importers(self, path: str) -> list[str]:
-        """The files that load `path` and that nothing (but tests) loads: where its process starts."""
+        """The files that load `path` and that nothing (but tests) loads: where its process starts.
+        Roots that are tooling, tests or browser code by their paths (a docs generator that imports
+        the app) are not where a server starts; `path` itself when no other root remains."""
+        if self.files[path].main_guard[0]:
+            return [path]  # `python -m` / `python file.py`: this module is the program
+        roots = [r for r in self._roots_above(path) if r == path or self.path_role(r) == "server"]
+        return roots or [path]
+
+    def _roots_above(self, path: str) -> list[str]:
         roots: list[str] = []
         seen = {path}
         queue = deque([path])
@@ -223,15 +261,20 @@ class _Finder:
         entries = sorted(dict.fromkeys(e for e in entries if e in self.files))
         if not entries:
             return
+        if all(is_test_path(e) for e in entries) and kind != "test":
+            return  # a mock server a test package starts
         if started:
             self.started.add(package)
         elif not fallback and kind in LONG_LIVED and all(self.path_role(e) != "server" for e in entries):
             return  # a `listen()` in scripts/, examples/ or a test: a dev or mock server, not the service
         for process in self.processes:  # the same program found twice: one process, all evidence
-            if process.kind == kind and process.entries == entries:
+            same_kind = process.kind == kind or process.long_lived and kind in LONG_LIVED
+            if same_kind and process.entries == entries:
                 if evidence not in process.evidence:
                     process.evidence.append(evidence)
                 process.fallback = process.fallback and fallback
+                if kind == "server" and process.kind == "worker":  # a server that also consumes queues
+                    process.kind, process.name = "server", name
                 return
         self.processes.append(Process(name, kind, entries, package, [evidence], fallback=fallback))
 
@@ -286,7 +329,7 @@ class _Finder:
 
     def from_manifest(self, package: str, manifest: Manifest) -> None:
         scripts = dict(manifest.scripts)
-        for name in (n for n, _ in manifest.scripts if is_start_script(n)):
+        for name in (n for n, _ in manifest.scripts if is_start_script(n) or is_worker_script(n)):
             for entry, how in self.command_entries(package, scripts[name], scripts):
                 kind = "worker" if WORKER_WORDS.search(name) else how
                 self.add(self.package_name(package), kind, [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
@@ -296,7 +339,7 @@ class _Finder:
                 label = name if name not in ("CMD", "ENTRYPOINT") else self.package_name(package)
                 self.add(label, kind, [entry], package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
         for name, command in manifest.scripts:
-            if is_start_script(name) or name.startswith(("dev", "test", "lint", "build", "watch", "format", "type")):
+            if is_start_script(name) or is_worker_script(name) or name.startswith(NOT_PROGRAMS):
                 continue  # dev servers, tests and builds are not production processes
             for entry, how in self.command_entries(package, command, scripts):
                 if how == "cli" or not self.is_long_lived_entry(entry):
@@ -444,7 +487,7 @@ class _Finder:
             if names & PY_SERVER_CALLS:
                 self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.root_importers(path),
                          package, f"{path}:{call.span[0]}: `{call.text}` serves")
-            elif names & PY_APPS and call.scopes[0] == 0:
+            elif names & PY_APPS:  # at module level, or in an app factory (`create_app()`)
                 self.add(self.package_name(package), "server", [path], package,
                          f"{path}:{call.span[0]}: `{call.text}` is an app a WSGI/ASGI server runs")
             elif names & PY_WORKER_APPS and call.scopes[0] == 0:
@@ -491,8 +534,11 @@ class _Finder:
             seen.add(item)
             file, scope = item
             target = self.files[file]
-            if scope and any(scopes[0] == scope for scopes, _, _ in target.forever_loops):
-                return "worker"
+            if scope and any(
+                scopes[0] == scope and not any(s == scope and first < line <= last for s, line in target.loop_exits)
+                for scopes, first, last in target.forever_loops
+            ):
+                return "worker"  # a `while True:` nothing in it can end (a retry loop that breaks is not)
             for call in target.calls:
                 if call.scopes[0] != scope or (scope == 0 and file == path and call in in_guard and not call.callee):
                     continue
@@ -533,6 +579,14 @@ def is_start_script(name: str) -> bool:
     """`start`, `start:prod`, `start-server`, `serve`: how the package runs in production (not
     `start:dev`, `start:watch`, `start:debug`)."""
     return bool(START_SCRIPT.match(name))
+
+
+NOT_PROGRAMS = ("dev", "test", "lint", "build", "watch", "format", "type", "pre", "post", "clean", "storybook", "e2e", "docker", "deploy")
+
+
+def is_worker_script(name: str) -> bool:
+    """`worker:production`, `index-worker`, `queue`: a production queue consumer (not `dev:worker`)."""
+    return bool(WORKER_WORDS.search(name)) and not name.startswith(NOT_PROGRAMS) and not re.search(r"dev|watch|test|debug", name)
 
 
 def is_test_path(path: str) -> bool:

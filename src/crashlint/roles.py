@@ -22,6 +22,13 @@ TEST_DIRS = frozenset(
 TEST_FILE = re.compile(
     r"(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)"
 )
+# Build and tool configuration run by bundlers, test runners and linters, never by the service.
+CONFIG_FILE = re.compile(
+    r"^(vite|vitest|webpack|rollup|jest|babel|next|nuxt|tailwind|postcss|eslint|prettier|playwright|cypress|karma"
+    r"|svelte|astro|tsup|esbuild|metro|craco|commitlint|stylelint|docusaurus|remix|vue|storybook|turbo|drizzle"
+    r"|lint-staged|release|semantic-release|tsdx|vuepress|electron-builder|app|ecosystem)\.config(\.[\w-]+)?\.[cm]?[jt]s$"
+    r"|^(gulpfile|gruntfile|Gulpfile|Gruntfile)\.[cm]?[jt]s$|^\.[\w-]+rc\.[cm]?js$"
+)
 BACKUP_FILE = re.compile(r"\.(backup|bak|old|orig)\.[cm]?[jt]sx?$|\.(backup|bak|old|orig)\.py$")  # dead copies
 TOOLING_DIRS = frozenset(
     {"scripts", "script", "examples", "example", ".github", "tools", "benchmarks", "benchmark", "bench",
@@ -71,6 +78,8 @@ def file_role(
         return "test"
     if any(p in TOOLING_DIRS for p in lowered) or BACKUP_FILE.search(name) or "management/commands" in directory:
         return "tooling"  # (Django management commands are one-off command-line runs)
+    if language != "python" and CONFIG_FILE.search(name):
+        return "tooling"  # a bundler's, test runner's or linter's configuration
     if language == "python":
         return "server"
     if cli:

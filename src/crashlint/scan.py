@@ -23,6 +23,7 @@ from crashlint.cache.facts import load_facts
 from crashlint.findings import SEVERITY_RANK, Finding
 from crashlint.fix.spec import autofixes
 from crashlint.prefilter import prefilter as run_prefilter
+from crashlint.processes import Declared, ProcessModel, find_processes
 from crashlint.project import Project
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule, RulePackError, load_rules
@@ -212,8 +213,9 @@ def analyse(
     try:
         manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts}, tree)
         project = Project(found.root, facts, manifests)
+        processes = find_processes(project, declared_processes(config, found.root))
         result.sources = SourceCache(found.root, tree)
-        run = run_rules(rules, project, result.sources)
+        run = run_rules(rules, project, result.sources, processes)
     finally:
         gc.unfreeze()
     filtered = apply_filters(
@@ -296,6 +298,37 @@ def _add_stdin_file(found: Discovery, rel: str, name: str) -> None:
     if not any(f.rel_path == rel for f in found.files):
         found.files.append(SourceFile(os.path.join(found.root, rel), rel, grammar))
         found.files.sort(key=lambda f: f.rel_path)
+
+
+def process_model(
+    paths: list[str], *, config: Config | None = None, exclude: list[str] | None = None,
+    respect_gitignore: bool = True, cache_dir: str | None = None, jobs: int = 1,
+) -> tuple[Project, ProcessModel, Discovery]:
+    """The project model and its processes, without the rules (`crashlint processes`)."""
+    config = config or Config()
+    found = discover(paths, respect_gitignore=respect_gitignore and config.respect_gitignore,
+                     exclude=(exclude or []) + config.exclude)
+    if cache_dir is not None:
+        cache_folder.prepare(cache_dir)
+    facts = [parsed.facts for parsed in load_facts(found.files, cache_dir, jobs, root=found.root) if parsed.facts is not None]
+    manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts})
+    project = Project(found.root, facts, manifests)
+    return project, find_processes(project, declared_processes(config, found.root)), found
+
+
+def declared_processes(config: Config, root: str) -> Declared:
+    """`[tool.crashlint]` processes, browser and tooling, with their paths (relative to the
+    configuration file's folder) made relative to the scan root."""
+    base = os.path.dirname(config.path) if config.path else root
+
+    def rel(path: str) -> str:
+        return Path(os.path.relpath(os.path.join(base, path), root)).as_posix()
+
+    return Declared(
+        processes=tuple((name, kind, tuple(rel(e) for e in entries)) for name, (kind, entries) in sorted(config.processes.items())),
+        browser=tuple(rel(g) for g in config.browser),
+        tooling=tuple(rel(g) for g in config.tooling),
+    )
 
 
 def _env_on(name: str) -> bool:

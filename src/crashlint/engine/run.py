@@ -50,6 +50,10 @@ def run_rules(rules: list[Rule], project: Project, sources: SourceCache, process
             ctx.skipped.clear()
             ctx.__dict__.pop("uses", None)
     run.findings = _merge_same_subject(sorted(run.findings, key=Finding.sort_key))
+    for finding in run.findings:  # every finding names the process whose code it is
+        process = ctx.processes.process_of(finding.location.path)
+        if process is not None:
+            finding.process = (process.name, process.kind, process.entry)
     return run
 
 

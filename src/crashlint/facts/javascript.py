@@ -286,6 +286,7 @@ class _Extractor:
         self.call_index: dict[tuple[int, int, int], int] = {}
         self.class_scopes: set[int] = set()
         self.class_names: dict[int, str] = {}
+        self._names_so_far: set[tuple[int, str]] = set()  # every name declared yet, pass 2 included
 
     # ---- values and arguments -------------------------------------------------------------
 
@@ -427,6 +428,7 @@ class _Extractor:
 
     def declare(self, scope: int, name: str, value: Value, line: int) -> None:
         self.facts.decls.append(Decl(scope, name, value, line))
+        self._names_so_far.add((scope, name))
 
     def declare_pattern(self, pattern: tree_sitter.Node, value_node, scopes, line: int) -> None:
         scope = scopes[0]
@@ -754,6 +756,14 @@ class _Extractor:
             for element in right_node.named_children:
                 self.declare(scopes[0], text(left), self.value(element), node.start_point[0] + 1)
 
+    def on_browser_global(self, node: tree_sitter.Node, scopes) -> None:
+        """`document.title`: a browser global, unless the name is declared in scope (LangChain's
+        `document.pageContent`, a `window` parameter)."""
+        name = text(node)
+        declared = self._declared_names
+        if not self.facts.dom and not any((scope, name) in declared or (scope, name) in self._names_so_far for scope in scopes):
+            self.facts.dom = True
+
     def on_class(self, node: tree_sitter.Node, scopes) -> None:
         self.class_scopes.add(scope_id(node))
         class_name = node.child_by_field_name("name")
@@ -770,7 +780,6 @@ class _Extractor:
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
-        self.facts.dom = bool(captures.pop("dom", None))
         for node in captures.pop("dynamic_import", ()):
             module = string_value(node)
             if module is not None:
@@ -809,6 +818,7 @@ class _Extractor:
             "return": self.on_return,
             "field": self.on_field,
             "for": self.on_for,
+            "dom": self.on_browser_global,
         }
         for name, node, scopes in later:
             handlers[name](node, scopes)

@@ -46,6 +46,8 @@ def finding_object(f: Finding, data: ReportInput | None = None) -> dict:
             {"path": path(r.location.path), "line": r.location.start_line, "message": r.message} for r in f.related
         ],
         "fingerprint": f.fingerprint,
+        # the long-lived process whose code it is; null where none was recognised (judged by path)
+        "process": {"name": f.process[0], "kind": f.process[1], "entry": path(f.process[2])} if f.process else None,
         "fix": None if f.fix is None else {
             "title": f.fix.title,
             "applicability": "safe" if f.fix.safe else "unsafe",

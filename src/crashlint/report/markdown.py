@@ -29,7 +29,7 @@ No crash patterns found: {{ files }} file{{ "" if files == 1 else "s" }} scanned
 
 ### {{ s.emoji }} **{{ s.label }} - {{ s.number }}: {{ s.title }}**
 
-**Location:** {{ s.path }} ({{ s.lines }})
+**Location:** {{ s.path }} ({{ s.lines }}){{ s.process }}
 {% for snippet in s.snippets %}
 
 {{ snippet }}
@@ -83,6 +83,7 @@ class Section:
     more: int
     problems: list[str]
     impact: str
+    process: str = ""  # ", in server process `api` (`src/index.ts`)", or ""
 
 
 def code_span(value: str) -> str:
@@ -144,9 +145,17 @@ def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
                 more=max(0, len(members) - MAX_SNIPPETS),
                 problems=problems,
                 impact=rule.impact,
+                process=_process(data, members[0]),
             )
         )
     return sections
+
+
+def _process(data: ReportInput, f: Finding) -> str:
+    if not f.process:
+        return ""
+    name, kind, entry = f.process
+    return f", in {kind} process {code_span(name)} ({code_span(data.path(entry))})"
 
 
 def _fix_item(f: Finding, path: str) -> dict:

@@ -153,6 +153,9 @@ def _result(f: Finding, rule_index: int, places: _Places, data: ReportInput, occ
         "partialFingerprints": {FINGERPRINT_KEY: f"{f.fingerprint}:{occurrence}"},
         "properties": {"severity": f.severity, "subject": f.subject},
     }
+    if f.process:  # the long-lived process whose code it is (crashlint.processes)
+        name, kind, entry = f.process
+        result["properties"]["process"] = {"name": name, "kind": kind, "entry": places.artifact(entry)["uri"]}
     if f.fix is not None:
         result["fixes"] = [_fix(f, places)]
         result["properties"]["fixApplicability"] = "safe" if f.fix.safe else "unsafe"

@@ -70,6 +70,9 @@ def render_text(data: ReportInput, color: bool) -> str:
         head.append(" " + finding.message)
         out.append(head)
         out.extend(_frame(data, finding))
+        if finding.process:
+            name, kind, entry = finding.process
+            out.append(Text(f"  = in {kind} process `{name}` ({data.path(entry)})", style="dim" if color else ""))
         for problem in finding.problems:
             out.append(Text(f"  = {problem}", style="dim" if color else ""))
         for related in finding.related[:3]:
