@@ -76,7 +76,7 @@ JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun
 START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-](?!dev|watch|debug|test|local|inspect)[\w:-]*)?$")
 WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
 BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
-SPAWNERS = frozenset({"fork", "Worker", "spawn", "execFile", "Piscina", "run"})  # child_process, worker_threads, piscina
+BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playwright-core", "@playwright", "jsdom", "happy-dom", "cheerio", "selenium-webdriver"})
 PY_SERVER_COMMANDS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi"})
 PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust"})
 
@@ -145,6 +145,7 @@ class _Finder:
         self.processes: list[Process] = []
         self._python_packages: dict[str, list[str]] = {}
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
+        self._path_roles: dict[str, str] = {}
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -177,29 +178,27 @@ class _Finder:
                 self.importers.setdefault(target, []).append(path)
 
     def spawned(self, path: str, facts: FileFacts) -> list[str]:
-        """Project files a call starts as a child process or thread of the same program:
-        `fork("./worker.js")`, `new Worker(path.join(__dirname, "scrape-worker.js"))`. Such a child
-        runs as long as its parent: it is loaded by the parent's process."""
+        """Project files code names by path to run them: `fork("./worker.js")`,
+        `new Worker(path.join(__dirname, "scrape-worker.js"))` (a child process, a thread, a BullMQ
+        sandboxed processor), `separateWorker(queue, path.join(__dirname, "w.js"))`. Such a file runs
+        as long as the program that starts it: it is loaded by the same process."""
         found = []
         for call in facts.calls:
-            if not call.callee or call.callee[-1] not in SPAWNERS or not call.args:
-                continue
-            parts: list[str] = []
-            first = call.args[0]
-            if first.kind == "string":
-                parts = [first.text]
-            elif first.kind == "call" and first.call >= 0 and facts.calls[first.call].callee[-1:] in (("join",), ("resolve",)):
-                for arg in facts.calls[first.call].args:
-                    if arg.kind == "string":
-                        parts.append(arg.text)
-                    elif not (arg.kind == "ref" and arg.path == ("__dirname",)):
-                        parts = []
-                        break
-            if not parts or not re.search(r"\.(c|m)?(j|t)s$", parts[-1]):
-                continue
-            target = self.project._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(path), *parts)))
-            if target is not None and target != path:
-                found.append(target)
+            for arg in call.args:
+                parts: list[str] = []
+                if arg.kind == "string" and arg.text.startswith("."):
+                    parts = [arg.text]
+                elif arg.kind == "call" and arg.call >= 0 and facts.calls[arg.call].callee[-1:] in (("join",), ("resolve",)):
+                    inner = facts.calls[arg.call].args
+                    if inner and inner[0].kind == "ref" and inner[0].path == ("__dirname",):
+                        parts = [a.text for a in inner[1:] if a.kind == "string"]
+                        if len(parts) != len(inner) - 1:
+                            parts = []
+                if not parts or not re.search(r"\.(c|m)?(j|t)s$", parts[-1]):
+                    continue
+                target = self.project._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(path), *parts)))
+                if target is not None and target != path:
+                    found.append(target)
         return found
 
     def _packages_of(self, path: str) -> list[str]:
@@ -222,8 +221,11 @@ class _Finder:
         seen: set[str] = set()
         queue = deque(e for e in entries if e in self.files)
         seen.update(queue)
-        for entry in list(queue):
-            seen.update(self._packages_of(entry))
+        for entry in list(queue):  # a module's packages run their __init__.py first
+            for package in self._packages_of(entry):
+                if package not in seen:
+                    seen.add(package)
+                    queue.append(package)
         while queue:
             for target in self.graph.get(queue.popleft(), ()):
                 if target not in seen:
@@ -263,6 +265,12 @@ class _Finder:
             return
         if all(is_test_path(e) for e in entries) and kind != "test":
             return  # a mock server a test package starts
+        if kind in LONG_LIVED and all(self.path_role(e) == "tooling" for e in entries):
+            kind, started = "cli", False  # `start: node scripts/dev.js`: a tool, whatever the script's name
+        if kind in LONG_LIVED and not started and not fallback and all(
+            any(e in p.entries for p in self.processes if p.kind == "cli") for e in entries
+        ):
+            return  # `novu dev` serves a page while the command runs: part of that command, not a service
         if started:
             self.started.add(package)
         elif not fallback and kind in LONG_LIVED and all(self.path_role(e) != "server" for e in entries):
@@ -280,9 +288,15 @@ class _Finder:
 
     def path_role(self, path: str) -> str:
         """What the path heuristics (crashlint.roles) make of a file: server, test, browser, tooling."""
-        facts = self.files[path]
-        manifest = self.project._package_manifest(path)
-        return file_role(path, facts.language, facts.ui or facts.dom, manifest, imports_server_code(facts.imports), facts.cli)
+        role = self._path_roles.get(path)
+        if role is None:
+            facts = self.files[path]
+            manifest = self.project._package_manifest(path)
+            # `document.…` inside `page.evaluate(…)` runs in the browser a server drives, not here
+            dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
+            role = file_role(path, facts.language, facts.ui or dom, manifest, imports_server_code(facts.imports), facts.cli)
+            self._path_roles[path] = role
+        return role
 
     def package_name(self, package: str) -> str:
         manifest = self.project.manifests.get(package)
@@ -627,11 +641,15 @@ def find_processes(project: Project, declared: Declared | None = None) -> Proces
             roles[path], reasons[path] = "browser", "declared browser code ([tool.crashlint] browser)"
         elif _matches(path, declared.tooling):
             roles[path], reasons[path] = "tooling", "declared tooling ([tool.crashlint] tooling)"
+        elif is_test_path(path):
+            roles[path], reasons[path] = "test", "a test (by its path)"
+        elif path in loaders and finder.path_role(path) == "browser":
+            # a component or hook a server's imports reach through a barrel (a Next.js app's):
+            # its code runs in the browser
+            roles[path], reasons[path] = "browser", "browser code (JSX, \"use client\", browser globals or a front-end package), though a server's imports reach it"
         elif path in loaders:
             names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
             roles[path], reasons[path] = "server", f"loaded by {names}"
-        elif is_test_path(path):
-            roles[path], reasons[path] = "test", "a test (by its path)"
         elif path in others:
             other = others[path]
             roles[path], reasons[path] = kinds[other.kind], f"loaded only by `{other.name}` ({other.kind})"

@@ -22,6 +22,7 @@ TEST_DIRS = frozenset(
 TEST_FILE = re.compile(
     r"(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)"
 )
+ROUTE_HANDLER = re.compile(r"^(route|middleware)\.[jt]sx?$")
 # Build and tool configuration run by bundlers, test runners and linters, never by the service.
 CONFIG_FILE = re.compile(
     r"^(vite|vitest|webpack|rollup|jest|babel|next|nuxt|tailwind|postcss|eslint|prettier|playwright|cypress|karma"
@@ -39,7 +40,7 @@ BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets",
 # Path parts that mark server code even inside a package that is mostly front end (Next.js API
 # routes, server actions, workers).
 SERVER_MARKERS = re.compile(
-    r"(^|/)(pages/api|app/api|server|servers|backend|back-end)(/|$)|\.server\.[jt]sx?$|(^|/)(route|middleware)\.[jt]s$"
+    r"(^|/)(pages/api|app/api|server|servers|backend|back-end)(/|$)|\.server\.[jt]sx?$|(^|/)(route|middleware)\.[jt]sx?$"
 )
 FRONTEND_DEPENDENCIES = frozenset(
     {"react", "react-dom", "react-native", "vue", "nuxt", "svelte", "@sveltejs/kit", "@angular/core", "solid-js",
@@ -84,7 +85,7 @@ def file_role(
         return "server"
     if cli:
         return "tooling"
-    if ui:
+    if ui and not ROUTE_HANDLER.search(name):  # a Next.js route.tsx (an OG image) runs on the server
         return "browser"
     if any(p in BROWSER_DIRS for p in lowered) and not SERVER_MARKERS.search(path):
         return "browser"
