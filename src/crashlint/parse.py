@@ -80,6 +80,7 @@ def parse_source(rel_path: str, grammar: str, source: bytes) -> Parsed:
     head = source[:200].lstrip()
     facts.ui = head.startswith((b'"use client"', b"'use client'"))
     facts.cli = grammar != "python" and b"process.argv" in source
+    facts.lint_fixture = b"ruleid:" in source  # semgrep's and crashlint's own test annotations
     facts.suppressions = parse_suppressions(source)
     root = tree.root_node
     if root.has_error:

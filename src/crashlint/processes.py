@@ -41,6 +41,7 @@ from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
 from crashlint.project import Project
 from crashlint.roles import TEST_DIRS, TEST_FILE, file_role, imports_server_code
+from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
 KINDS = ("server", "worker", "cli", "test", "browser")
@@ -109,6 +110,8 @@ class ProcessModel:
     roles: dict[str, str]  # file → server | test | browser | tooling | unreached
     reasons: dict[str, str]  # file → why it has that role, in words
     fallback: set[str]  # packages with no recognised process: judged by path heuristics
+    _finder: "_Finder" = field(repr=False, default=None)  # type: ignore[assignment]
+    _runs_long: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
 
     def long_lived(self, path: str) -> bool:
         return self.roles.get(path) == "server"
@@ -120,6 +123,37 @@ class ProcessModel:
 
     def processes_of(self, path: str) -> list[Process]:
         return [self.processes[i] for i in self.loaders.get(path, ())]
+
+    def runs_long(self, path: str, line: int) -> bool:
+        """Whether the code at `line` of `path` runs in a long-lived process: its file is loaded by
+        one, and the innermost enclosing function that anything calls is called from long-lived
+        code (a helper only a CLI command, a test or the browser calls is not)."""
+        if not self.long_lived(path):
+            return False
+        return self._function_runs_long(path, self._called_function(path, line), 0)
+
+    def _called_function(self, path: str, line: int) -> int:
+        facts = self._finder.files[path]
+        enclosing = sorted(
+            (f for f in facts.functions.values() if f.span[0] <= line <= f.span[2]),
+            key=lambda f: f.span[2] - f.span[0],
+        )
+        for function in enclosing:  # innermost first: callbacks have no callers by name
+            if self._finder.callers_of(path, function.scope):
+                return function.scope
+        return 0
+
+    def _function_runs_long(self, path: str, scope: int, depth: int) -> bool:
+        if scope == 0 or depth > 3:
+            return True
+        key = (path, scope)
+        if key not in self._runs_long:
+            self._runs_long[key] = True  # a cycle of callers: give it the benefit of the doubt
+            self._runs_long[key] = any(
+                self.long_lived(file) and self._function_runs_long(file, self._called_function(file, call.span[0]), depth + 1)
+                for file, call in self._finder.callers_of(path, scope)
+            )
+        return self._runs_long[key]
 
 
 @dataclass(frozen=True)
@@ -146,6 +180,7 @@ class _Finder:
         self._python_packages: dict[str, list[str]] = {}
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
         self._path_roles: dict[str, str] = {}
+        self._calls_by_name: dict[str, list] | None = None
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -232,6 +267,40 @@ class _Finder:
                     seen.add(target)
                     queue.append(target)
         return frozenset(seen)
+
+    def entries_for(self, path: str, call, depth: int = 0) -> list[str]:
+        """Where the program that makes `call` starts. At module level: the modules that import
+        this one (importing it runs it). Inside a function: where that function is called from, as
+        far as calls can be followed; a function nothing calls (`export async function start()`,
+        which a CLI loads by name) starts from its own module."""
+        outer = next((s for s in reversed(call.scopes) if s != 0), 0)
+        if outer == 0:
+            return self.root_importers(path)
+        callers = self.callers_of(path, outer)
+        if not callers or depth >= 4:
+            return [path]
+        found: dict[str, None] = {}
+        for caller_path, caller in callers:
+            found.update(dict.fromkeys(self.entries_for(caller_path, caller, depth + 1)))
+        return list(found)
+
+    def callers_of(self, path: str, scope: int) -> list[tuple[str, object]]:
+        """Calls anywhere in the project that resolve to the function `scope` of `path`."""
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for file, facts in self.files.items():
+                for c in facts.calls:
+                    if c.callee:
+                        self._calls_by_name.setdefault(c.callee[-1], []).append((file, c))
+        names = {d.name.rsplit(".", 1)[-1] for d in self.files[path].decls if d.value.kind == "function" and d.value.scope == scope}
+        function = self.files[path].functions.get(scope)
+        if function is not None and function.name:
+            names.add(function.name)
+        return [
+            (file, c) for name in sorted(names) for file, c in self._calls_by_name.get(name, ())
+            if not is_test_path(file) and any(t.kind == "function" and t.path == path and t.scope == scope
+                                              for t in self.project.resolve(file, c.scopes, c.callee))
+        ]
 
     def root_importers(self, path: str) -> list[str]:
         """The files that load `path` and that nothing (but tests) loads: where its process starts.
@@ -480,11 +549,11 @@ class _Finder:
                         continue
                     owner = project.files[target.path].calls[target.index]
                     if set(project.callee_names(target.path, owner)) & JS_SERVERS:
-                        self.add(self.package_name(package), "server", self.root_importers(path), package,
+                        self.add(self.package_name(package), "server", self.entries_for(path, call), package,
                                  f"{path}:{call.span[0]}: `{call.text}` starts a server")
                         break
             elif call.is_new and call.callee and set(project.callee_names(path, call)) & JS_WORKERS:
-                self.add(self.package_name(package) + ":worker", "worker", self.root_importers(path), package,
+                self.add(self.package_name(package) + ":worker", "worker", self.entries_for(path, call), package,
                          f"{path}:{call.span[0]}: `{call.text}` consumes a queue")
 
     def python_signals(self, path: str, facts: FileFacts) -> None:
@@ -499,7 +568,7 @@ class _Finder:
         names_by_call = [(c, set(project.callee_names(path, c))) for c in facts.calls if c.callee]
         for call, names in names_by_call:
             if names & PY_SERVER_CALLS:
-                self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.root_importers(path),
+                self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.entries_for(path, call),
                          package, f"{path}:{call.span[0]}: `{call.text}` serves")
             elif names & PY_APPS:  # at module level, or in an app factory (`create_app()`)
                 self.add(self.package_name(package), "server", [path], package,
@@ -603,13 +672,26 @@ def is_worker_script(name: str) -> bool:
     return bool(WORKER_WORDS.search(name)) and not name.startswith(NOT_PROGRAMS) and not re.search(r"dev|watch|test|debug", name)
 
 
+def is_test_file(path: str, facts: FileFacts, tree: SourceTree) -> bool:
+    """A test by its path, or a linter rule's test case: a file annotated `ruleid:` beside the rule
+    it tests (semgrep's layout: `rule.yaml` + `rule.py`)."""
+    if is_test_path(path):
+        return True
+    if not facts.lint_fixture:
+        return False
+    stem = posixpath.splitext(path)[0]
+    return tree.is_file(stem + ".yaml") or tree.is_file(stem + ".yml")
+
+
 def is_test_path(path: str) -> bool:
     directory, name = posixpath.split(path)
     return bool(TEST_FILE.search(name)) or any(p.lower() in TEST_DIRS for p in directory.split("/") if p)
 
 
-def find_processes(project: Project, declared: Declared | None = None) -> ProcessModel:
+def find_processes(project: Project, declared: Declared | None = None, tree: SourceTree | None = None) -> ProcessModel:
+    """The processes of `project`; `tree` is where its files are read from (default: the disk)."""
     declared = declared or Declared()
+    tree = tree or DiskTree(project.root)
     finder = _Finder(project, declared)
     finder.build_graph()
     finder.find()
@@ -641,8 +723,8 @@ def find_processes(project: Project, declared: Declared | None = None) -> Proces
             roles[path], reasons[path] = "browser", "declared browser code ([tool.crashlint] browser)"
         elif _matches(path, declared.tooling):
             roles[path], reasons[path] = "tooling", "declared tooling ([tool.crashlint] tooling)"
-        elif is_test_path(path):
-            roles[path], reasons[path] = "test", "a test (by its path)"
+        elif is_test_file(path, facts, tree):
+            roles[path], reasons[path] = "test", "a test, test helper or fixture (by its path, or `ruleid:` annotations)"
         elif path in loaders and finder.path_role(path) == "browser":
             # a component or hook a server's imports reach through a barrel (a Next.js app's):
             # its code runs in the browser
@@ -658,7 +740,7 @@ def find_processes(project: Project, declared: Declared | None = None) -> Proces
         else:  # in an import cycle nothing else imports: the path decides
             role = finder.path_role(path)
             roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"
-    return ProcessModel(processes, loaders, roles, reasons, fallback)
+    return ProcessModel(processes, loaders, roles, reasons, fallback, finder)
 
 
 def _unique_names(processes: list[Process]) -> None:

@@ -17,10 +17,11 @@ ROLES = ("server", "test", "browser", "tooling")
 TEST_DIRS = frozenset(
     {"test", "tests", "__tests__", "__test__", "__mocks__", "e2e", "__e2e__", "e2e-tests", "e2e_tests",
      "cypress", "playwright", "spec", "specs", "testing", "test-utils", "testutils", "mocks", "stories",
-     "integration-tests", "integration_tests"}
+     "integration-tests", "integration_tests", "__fixtures__", "fixtures", "testdata", "test-data", "test_data",
+     "__snapshots__", ".semgrep", "test_utils", "testutil", "test-helpers", "test_helpers"}
 )
 TEST_FILE = re.compile(
-    r"(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)"
+    r"(^(testutils?|test_?helpers?|fixtures?|conftest)\.(py|[cm]?[jt]sx?)$)|(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)"
 )
 ROUTE_HANDLER = re.compile(r"^(route|middleware)\.[jt]sx?$")
 # Build and tool configuration run by bundlers, test runners and linters, never by the service.

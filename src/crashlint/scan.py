@@ -213,7 +213,7 @@ def analyse(
     try:
         manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts}, tree)
         project = Project(found.root, facts, manifests)
-        processes = find_processes(project, declared_processes(config, found.root))
+        processes = find_processes(project, declared_processes(config, found.root), tree)
         result.sources = SourceCache(found.root, tree)
         run = run_rules(rules, project, result.sources, processes)
     finally:

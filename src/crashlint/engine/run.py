@@ -50,6 +50,9 @@ def run_rules(rules: list[Rule], project: Project, sources: SourceCache, process
             ctx.skipped.clear()
             ctx.__dict__.pop("uses", None)
     run.findings = _merge_same_subject(sorted(run.findings, key=Finding.sort_key))
+    # a finding inside a helper that only a CLI command, a test or the browser calls is not about a
+    # long-lived process, though its file is loaded by one
+    run.findings = [f for f in run.findings if ctx.processes.runs_long(f.location.path, f.location.start_line)]
     for finding in run.findings:  # every finding names the process whose code it is
         process = ctx.processes.process_of(finding.location.path)
         if process is not None:
