@@ -449,10 +449,12 @@ class _Finder:
                 words = shlex.split(part)
             except ValueError:
                 words = part.split()
-            while words and ("=" in words[0] and not words[0].startswith("-") or words[0] in ("exec", "npx", "env", "dotenv", "--", "cross-env", "sh", "-c")):
-                words = words[1:]
-            if not words:
+            # the program is the first word that names one: `dotenv -e ../.env -- node dist/index.js`,
+            # `NODE_ENV=production exec node …`, `cross-env X=1 ts-node src/main.ts`
+            start = next((i for i, w in enumerate(words) if _is_program(posixpath.basename(w))), None)
+            if start is None:
                 continue
+            words = words[start:]
             head = posixpath.basename(words[0])
             if head in ("npm", "yarn", "pnpm", "bun") and depth < 3:
                 rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
@@ -658,6 +660,14 @@ class _Finder:
                      f"{path}: a Django project ({len(members)} modules of its package load through settings)")
 
 
+def _is_program(word: str) -> bool:
+    return (
+        word in JS_RUNNERS or word in PY_SERVER_COMMANDS or word in PY_WORKER_COMMANDS
+        or word in ("npm", "yarn", "pnpm", "nest", "next") or word.startswith("python")
+        or bool(re.search(r"\.(c|m)?(j|t)s$|\.py$", word))
+    )
+
+
 def is_start_script(name: str) -> bool:
     """`start`, `start:prod`, `start-server`, `serve`: how the package runs in production (not
     `start:dev`, `start:watch`, `start:debug`)."""
@@ -701,6 +711,16 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     for process in processes:
         if process.long_lived or process.kind == "cli":
             process.files = finder.closure(process.entries)
+    # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
+    # is part of that server: one process, with both pieces of evidence.
+    for process in list(processes):
+        if not process.long_lived:
+            continue
+        host = next((p for p in processes if p is not process and p.long_lived and not p.fallback
+                     and set(process.entries) <= p.files and process.files <= p.files), None)
+        if host is not None:
+            host.evidence += [e for e in process.evidence if e not in host.evidence]
+            processes.remove(process)
     _unique_names(processes)
     loaders: dict[str, list[int]] = {}
     for index, process in enumerate(processes):

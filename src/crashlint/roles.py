@@ -28,7 +28,7 @@ ROUTE_HANDLER = re.compile(r"^(route|middleware)\.[jt]sx?$")
 CONFIG_FILE = re.compile(
     r"^(vite|vitest|webpack|rollup|jest|babel|next|nuxt|tailwind|postcss|eslint|prettier|playwright|cypress|karma"
     r"|svelte|astro|tsup|esbuild|metro|craco|commitlint|stylelint|docusaurus|remix|vue|storybook|turbo|drizzle"
-    r"|lint-staged|release|semantic-release|tsdx|vuepress|electron-builder|app|ecosystem)\.config(\.[\w-]+)?\.[cm]?[jt]s$"
+    r"|lint-staged|release|semantic-release|tsdx|vuepress|electron-builder|app|ecosystem)\.(config|workspace|setup)(\.[\w-]+)?\.[cm]?[jt]s$"
     r"|^(gulpfile|gruntfile|Gulpfile|Gruntfile)\.[cm]?[jt]s$|^\.[\w-]+rc\.[cm]?js$"
 )
 BACKUP_FILE = re.compile(r"\.(backup|bak|old|orig)\.[cm]?[jt]sx?$|\.(backup|bak|old|orig)\.py$")  # dead copies
