@@ -122,7 +122,7 @@ def test_a_method_called_from_a_shutdown_handler_is_analysed(tmp_path: Path) -> 
                       "export class Registry {\n  closeAll() {\n    return worker.close();\n  }\n}\n",
         "service.ts": "export class Service {\n  constructor(private registry: any) {}\n  async shutdown() {\n"
                       "    await this.registry.closeAll();\n  }\n}\n",
-        "main.ts": "declare const app: any;\nprocess.on('SIGTERM', () => app.shutdown());\n",
+        "main.ts": "import './workers';\ndeclare const app: any;\nprocess.on('SIGTERM', () => app.shutdown());\n",
         "unrelated.ts": "export const NAME = 'svc';\n",
     })
     on, off = _both([str(tmp_path)], select=["CL002"])

@@ -93,6 +93,9 @@ class Process:
     evidence: list[str] = field(default_factory=list)  # how it was recognised, one line each
     files: frozenset[str] = frozenset()  # the files it loads (long-lived processes and CLIs)
     fallback: bool = False  # no start command or code names it: modules nothing imports, judged by path
+    # run by a host that handles SIGTERM itself (gunicorn, uvicorn, Celery, a WSGI/ASGI server for an
+    # app object), as opposed to a standalone `__main__` program whose loop must stop on its own
+    hosted: bool = False
 
     @property
     def entry(self) -> str:
@@ -181,6 +184,7 @@ class _Finder:
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
         self._path_roles: dict[str, str] = {}
         self._calls_by_name: dict[str, list] | None = None
+        self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -292,13 +296,13 @@ class _Finder:
                 for c in facts.calls:
                     if c.callee:
                         self._calls_by_name.setdefault(c.callee[-1], []).append((file, c))
-        names = {d.name.rsplit(".", 1)[-1] for d in self.files[path].decls if d.value.kind == "function" and d.value.scope == scope}
+        names = {d.name.rsplit(".", 1)[-1] for d in self.files[path].decls if d.value.kind in ("function", "class") and d.value.scope == scope}
         function = self.files[path].functions.get(scope)
         if function is not None and function.name:
             names.add(function.name)
         return [
             (file, c) for name in sorted(names) for file, c in self._calls_by_name.get(name, ())
-            if not is_test_path(file) and any(t.kind == "function" and t.path == path and t.scope == scope
+            if not is_test_path(file) and any(t.kind in ("function", "class") and t.path == path and t.scope == scope
                                               for t in self.project.resolve(file, c.scopes, c.callee))
         ]
 
@@ -328,10 +332,12 @@ class _Finder:
 
     # ---- processes ---------------------------------------------------------------------------
 
-    def add(self, name: str, kind: str, entries: list[str], package: str, evidence: str, *, started: bool = False, fallback: bool = False) -> None:
+    def add(self, name: str, kind: str, entries: list[str], package: str, evidence: str, *, started: bool = False,
+            fallback: bool = False, hosted: bool = False) -> None:
         entries = sorted(dict.fromkeys(e for e in entries if e in self.files))
         if not entries:
             return
+        hosted = hosted or all(e in self.hosted_entries for e in entries)
         if all(is_test_path(e) for e in entries) and kind != "test":
             return  # a mock server a test package starts
         if kind in LONG_LIVED and all(self.path_role(e) == "tooling" for e in entries):
@@ -350,10 +356,11 @@ class _Finder:
                 if evidence not in process.evidence:
                     process.evidence.append(evidence)
                 process.fallback = process.fallback and fallback
+                process.hosted = process.hosted or hosted
                 if kind == "server" and process.kind == "worker":  # a server that also consumes queues
                     process.kind, process.name = "server", name
                 return
-        self.processes.append(Process(name, kind, entries, package, [evidence], fallback=fallback))
+        self.processes.append(Process(name, kind, entries, package, [evidence], fallback=fallback, hosted=hosted))
 
     def path_role(self, path: str) -> str:
         """What the path heuristics (crashlint.roles) make of a file: server, test, browser, tooling."""
@@ -506,6 +513,7 @@ class _Finder:
                 target = modules.get(module) or modules.get(module.rsplit(".", 1)[0])
                 if target:
                     found.append((target, kind))
+                    self.hosted_entries.add(target)
         return found
 
     def manage_kind(self, args: list[str]) -> str:
@@ -571,21 +579,22 @@ class _Finder:
         for call, names in names_by_call:
             if names & PY_SERVER_CALLS:
                 self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.entries_for(path, call),
-                         package, f"{path}:{call.span[0]}: `{call.text}` serves")
+                         package, f"{path}:{call.span[0]}: `{call.text}` serves", hosted=True)
             elif names & PY_APPS:  # at module level, or in an app factory (`create_app()`)
                 self.add(self.package_name(package), "server", [path], package,
-                         f"{path}:{call.span[0]}: `{call.text}` is an app a WSGI/ASGI server runs")
+                         f"{path}:{call.span[0]}: `{call.text}` is an app a WSGI/ASGI server runs", hosted=True)
             elif names & PY_WORKER_APPS and call.scopes[0] == 0:
                 self.add(self.package_name(package) + ":worker", "worker", [path], package,
-                         f"{path}:{call.span[0]}: `{call.text}` is a worker app")
+                         f"{path}:{call.span[0]}: `{call.text}` is a worker app", hosted=True)
         tasks = [d for d in facts.decorators if self._decorator_names(path, d[1]) & PY_TASK_DECORATORS or d[1][-1] in ("task", "actor") and len(d[1]) > 1]
         if tasks:
             self.add(self.package_name(package) + ":worker", "worker", [path], package,
-                     f"{path}: defines queue tasks (`@{'.'.join(tasks[0][1])}`)")
+                     f"{path}: defines queue tasks (`@{'.'.join(tasks[0][1])}`)", hosted=True)
         if first:
             kind = self.main_kind(path, facts, in_guard)
             self.add(module if module != "__main__" else posixpath.basename(posixpath.dirname(path)) or module, kind, [path], package,
-                     f"{path}:{first}: `if __name__ == \"__main__\":` " + {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind])
+                     f"{path}:{first}: `if __name__ == \"__main__\":` " + {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind],
+                     hosted=kind == "server")
         elif any(self._decorator_names(path, d[1]) & PY_CLI or d[1][-1] in ("command", "group") and len(d[1]) > 1 and self._is_cli_head(path, d[1]) for d in facts.decorators):
             self.add(module, "cli", [path], package, f"{path}: defines command-line commands")
 
@@ -657,7 +666,7 @@ class _Finder:
                 and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py")
             ]
             self.add(self.package_name(package), "server", [path] + members, package,
-                     f"{path}: a Django project ({len(members)} modules of its package load through settings)")
+                     f"{path}: a Django project ({len(members)} modules of its package load through settings)", hosted=True)
 
 
 def _is_program(word: str) -> bool:
@@ -716,10 +725,14 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     for process in list(processes):
         if not process.long_lived:
             continue
-        host = next((p for p in processes if p is not process and p.long_lived and not p.fallback
+        host = next((p for p in processes if p is not process and p.long_lived and (not p.fallback or not process.fallback)
                      and set(process.entries) <= p.files and process.files <= p.files), None)
         if host is not None:
             host.evidence += [e for e in process.evidence if e not in host.evidence]
+            host.hosted = host.hosted or process.hosted
+            if host.fallback:  # what the code does names the program its paths only guessed at
+                host.fallback = False
+                host.name = process.name.split(":")[0]
             processes.remove(process)
     _unique_names(processes)
     loaders: dict[str, list[int]] = {}

@@ -221,7 +221,6 @@ def _has_health_path(ctx: RuleContext, files: list[FileFacts], pattern: re.Patte
 
 def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     spec = rule.data["shutdown_close"]
-    paths = ctx.shutdown(rule.data["shutdown"])
     libraries = set(spec.get("libraries", ()))
     close_methods = set(spec["close_methods"])
     app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps}
@@ -243,8 +242,11 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             if entry.get("routes_by_method", True) and _route_count(files) < int(spec.get("min_routes", 0)):
                 continue  # a one-page docs or redirect server
             servers = set(owners) | {Target("call", path=path, index=index)}
-            if _closes_server(ctx, paths, close_methods, servers):
+            # every process that runs this listen() must close the server from its own handlers
+            failing = [v for v in ctx.shutdown_views(rule.data["shutdown"], path) if not _closes_server(ctx, v, close_methods, servers)]
+            if not failing:
                 continue
+            paths = failing[0]
             subject = ".".join(call.callee[:-1]) or ctx.subject_name(*_owner_call(ctx, owners[0]))
             server_name = call.bound_to if call.bound_to and not call.bound_to.startswith("<") else ""
             if paths.handlers:
@@ -267,22 +269,22 @@ def _owner_call(ctx: RuleContext, target: Target) -> tuple[FileFacts, Call]:
 
 
 def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: set[Target]) -> bool:
-    for path, facts in ctx.files():
-        for call in facts.calls:
-            if call.method not in close_methods or len(call.callee) < 2 or not paths.contains(path, call.scopes):
-                continue
-            targets = ctx.project.resolve(path, call.scopes, call.callee[:-1])
-            # a close on something crashlint cannot see (`this.server?.close()`) is given the benefit of the doubt
-            if any(t in servers or t.kind in ("unknown", "param") for t in targets):
-                return True
+    for path, call in (pc for method in sorted(close_methods) for pc in ctx.calls_named(method)):
+        if call.method not in close_methods or len(call.callee) < 2 or not paths.contains(path, call.scopes):
+            continue
+        targets = ctx.project.resolve(path, call.scopes, call.callee[:-1])
+        # a close on something crashlint cannot see (`this.server?.close()`) is given the benefit of the doubt
+        if any(t in servers or t.kind in ("unknown", "param") for t in targets):
+            return True
     return False
 
 
 def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
+    """Python loops that run as long as the process (`while True:`, `while running:` that nothing in
+    the loop clears) and sleep or poll, in a process that handles no SIGTERM. Judged per process: a
+    standalone `__main__` worker needs its own handler; a process gunicorn, uvicorn or Celery hosts
+    has theirs. Where no process was recognised, the project's handlers and manifest decide."""
     spec = rule.data["worker_loops"]
-    paths = ctx.shutdown(rule.data["shutdown"])
-    if paths.handlers:
-        return []  # the process handles SIGTERM somewhere: its loops can stop
     sleeps = set(spec.get("sleep_callees", ()))
     polls = set(spec.get("poll_methods", ()))
     findings = []
@@ -290,8 +292,18 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
     for path, facts in ctx.files():
         if not facts.forever_loops or not rule.applies_to(facts.language, ctx.role(path)):
             continue
-        if any(ctx.project.dependency(path, name) for name in managed):
-            continue  # gunicorn, uvicorn, Celery, … handle SIGTERM for the loops they host
+        processes = [p for p in ctx.processes.processes_of(path) if not p.fallback]
+        if processes:
+            unhandled = [p for p in processes if not p.hosted and not ctx.shutdown(rule.data["shutdown"]).for_processes(p.files).handlers]
+            if not unhandled:
+                continue  # every process that runs it is hosted, or registers a SIGTERM handler
+            process = unhandled[0]
+        else:
+            if ctx.shutdown(rule.data["shutdown"]).handlers:
+                continue  # the project handles SIGTERM somewhere: its loops can stop
+            if any(ctx.project.dependency(path, name) for name in managed):
+                continue  # gunicorn, uvicorn, Celery, … handle SIGTERM for the loops they host
+            process = None
         for scopes, first, last in facts.forever_loops:
             if any(scope == scopes[0] and first < line <= last for scope, line in facts.loop_exits):
                 continue  # it can end (break, return, raise) or is a generator a consumer drives (yield)
@@ -302,11 +314,16 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
             text = ctx.sources.line(path, first)
             start = len(text) - len(text.lstrip()) + 1
             location = Location(path, first, start, first, len(text.rstrip()) + 1)
-            subject = f"while True loop ({waits[0].text})"
-            problem = render(rule.data["problems"]["worker_loop"], subject=subject, wait=waits[0].text)
+            header = text.strip().rstrip(":")
+            subject = f"{header} loop ({waits[0].text})"
+            values = dict(subject=subject, wait=waits[0].text)
+            if process is not None:
+                problem = render(rule.data["problems"]["worker_loop_process"], process=process.name, entry=process.entry, **values)
+            else:
+                problem = render(rule.data["problems"]["worker_loop"], **values)
             findings.append(Finding.of_rule(
                 rule, facts.language, location, subject,
-                render(spec["message"], subject=subject, wait=waits[0].text), [problem],
+                render(spec["message"], **values), [problem],
                 context={"subject": subject, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
             ))
     return findings

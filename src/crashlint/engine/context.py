@@ -164,6 +164,16 @@ class RuleContext:
             self._shutdown[key] = shutdown_paths(self.project, spec)
         return self._shutdown[key]
 
+    def shutdown_views(self, spec: dict, path: str) -> list:
+        """The shutdown paths each long-lived process that loads `path` has: one view per process,
+        with only the handlers that process registers (a handler in the API server does not close
+        the worker's clients). One view of every handler when no process was recognised for it."""
+        paths = self.shutdown(spec)
+        processes = [p for p in self.processes.processes_of(path) if not p.fallback]
+        if not processes:
+            return [paths]
+        return [paths.for_processes(p.files) for p in processes]
+
     def project_sets(self, assignments: list[str], calls: list[str]) -> bool:
         """Whether the project sets a default once for everyone: an assignment to one of
         `assignments` (`axios.defaults.timeout`) or a call of one of `calls`. Memoized per question:

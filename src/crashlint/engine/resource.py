@@ -193,9 +193,10 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
     if "close" in need:
         closers = set(need["close"])
         closes = [u for u in uses if u.method in closers]
-        if need.get("from_shutdown"):
-            paths = ctx.shutdown(rule.data["shutdown"])
-            return facts.path in paths.flag_files or any(paths.contains(u.path, u.scopes) for u in closes)
+        if need.get("from_shutdown"):  # closed by the SIGTERM path of every process that loads it
+            return facts.path in ctx.shutdown(rule.data["shutdown"]).flag_files or all(
+                any(view.contains(u.path, u.scopes) for u in closes) for view in ctx.shutdown_views(rule.data["shutdown"], facts.path)
+            )
         return call.context_managed or bool(closes)
     if "bound" in need:
         return call.used or call.returned

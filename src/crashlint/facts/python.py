@@ -44,6 +44,7 @@ QUERY = """
 [(expression_statement) (return_statement) (if_statement) (raise_statement)] @statement
 [(block) (with_statement)] @stop
 (while_statement condition: (true)) @forever
+(while_statement condition: [(identifier) (attribute) (not_operator)] @flag_condition) @flag_loop
 (module (if_statement condition: (comparison_operator) @main_condition) @main_guard)
 (decorated_definition) @decorated
 [(break_statement) (raise_statement) (yield)] @exit
@@ -98,6 +99,16 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
         else:
             return ()
     return tuple(reversed(parts))
+
+
+def flag_name(loop: tree_sitter.Node) -> str:
+    """The name a `while running:` / `while not self.stopped:` loop tests, "" for anything else."""
+    condition = loop.child_by_field_name("condition")
+    if condition is not None and condition.type == "not_operator":
+        condition = condition.child_by_field_name("argument")
+    if condition is None or condition.type not in ("identifier", "attribute"):
+        return ""
+    return text(condition)
 
 
 def dotted_name(node: tree_sitter.Node | None) -> str:
@@ -215,6 +226,8 @@ class _Extractor:
             if owner and value_node is not None:
                 self.facts.members.append((scopes, owner, self.arg(value_node)))
             return
+        if target.type in ("identifier", "attribute"):
+            self._assigned.append((line, text(target)))
         if target.type == "identifier":
             name = text(target)
             if value_node is not None and value_node.type in ("true", "false"):
@@ -415,6 +428,7 @@ class _Extractor:
     def run(self, root: tree_sitter.Node) -> None:
         captures = tree_sitter.QueryCursor(_query()).captures(root)
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
+        captures.pop("flag_condition", None)  # only there to match loops on a name; read from the loop
         for guard, condition in zip(captures.pop("main_guard", ()), captures.pop("main_condition", ())):
             words = text(condition)
             if "__name__" in words and "__main__" in words:  # if __name__ == "__main__":
@@ -438,6 +452,8 @@ class _Extractor:
         self._receivers: list[tuple[Call, tree_sitter.Node]] = []
         self._lambda_bodies: list[tuple] = []
         later = []
+        self._flag_loops: list[tuple] = []  # (scopes, first line, last line, the name its condition reads)
+        self._assigned: list[tuple[int, str]] = []  # (line, name or self.attribute) of every plain assignment
         # a list: the statement nodes stay alive while their spans are shared by id()
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
         for name, node, scopes, statement, guarded in ordered:
@@ -447,6 +463,8 @@ class _Extractor:
                 record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
             elif name == "forever":
                 self.facts.forever_loops.append((scopes, node.start_point[0] + 1, node.end_point[0] + 1))
+            elif name == "flag_loop":
+                self._flag_loops.append((scopes, node.start_point[0] + 1, node.end_point[0] + 1, flag_name(node)))
             elif name == "exit":
                 self.facts.loop_exits.append((scopes[0], node.start_point[0] + 1))
             elif name == "class":
@@ -465,6 +483,11 @@ class _Extractor:
         }
         for name, node, scopes in later:
             handlers[name](node, scopes)
+        # `while running:` that nothing inside sets: it ends only when something else (a signal
+        # handler) clears the flag, so it runs as long as the process does — a forever loop
+        for scopes, first, last, flag in self._flag_loops:
+            if flag and not any(first < line <= last and name == flag for line, name in self._assigned):
+                self.facts.forever_loops.append((scopes, first, last))
         for body, sid in self._lambda_bodies:
             self.returned(unwrap(body), sid)
         for call, args_node in self._pending:
