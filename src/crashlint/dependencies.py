@@ -228,11 +228,18 @@ class _Start:
 
     def read_shell_script(self, where: str, name: str, raw: bytes) -> None:
         """A start script (`docker-entrypoint.sh`): each line that runs node, python, a WSGI/ASGI server
-        or a queue worker is a way the image starts (one per process group, typically)."""
-        for line in raw.decode("utf-8", "replace").splitlines():
+        or a queue worker is a way the image starts (one per process group, typically). When the
+        script `exec`s its program, the other commands are one-shot steps before it (`python
+        ping.py` waiting for the database): they are named `one-shot`."""
+        text = raw.decode("utf-8", "replace").replace("\\\n", " ")  # continuation lines joined
+        commands = []
+        for line in text.splitlines():
             match = SHELL_COMMAND.match(line)
             if match and not line.lstrip().startswith("#"):
-                self.launches.append((where, name, match.group(1).strip()))
+                commands.append((line.lstrip().startswith("exec "), " ".join(match.group(1).split())))
+        execs = any(is_exec for is_exec, _ in commands)
+        for is_exec, command in commands:
+            self.launches.append((where, name if is_exec or not execs else "one-shot", command))
 
 
 SHELL_COMMAND = re.compile(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")

@@ -425,7 +425,11 @@ class _Finder:
                 self.add(self.package_name(package), kind, [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
         for where, name, command in manifest.launches:
             for entry, how in self.command_entries(package, command, scripts, posixpath.dirname(where)):
-                kind = "worker" if WORKER_WORDS.search(name) or WORKER_WORDS.search(command) and how != "cli" else how
+                # a Procfile's `worker:`, a compose service `queue`, or `node dist/queue-worker.js`
+                kind = "worker" if how != "cli" and (WORKER_WORDS.search(name) or WORKER_WORDS.search(posixpath.basename(entry))) else how
+                if name == "one-shot":  # a step an entrypoint runs before it execs the program
+                    self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", [entry], package, f"{where}: runs once: {command}")
+                    continue
                 label = name if name not in ("CMD", "ENTRYPOINT") else self.package_name(package)
                 self.add(label, kind, [entry], package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
         for name, command in manifest.scripts:
@@ -505,6 +509,7 @@ class _Finder:
         kind = "server" if head in PY_SERVER_COMMANDS else "worker"
         for i, word in enumerate(args):
             module = None
+            word = word.strip("'\"")
             if ":" in word and not word.startswith("-") and "/" not in word:
                 module = word.split(":", 1)[0]
             elif i > 0 and args[i - 1] in ("-A", "--app") or head in ("arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust") and not word.startswith("-"):

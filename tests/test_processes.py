@@ -1,0 +1,176 @@
+"""The process model (issue 14): which programs a project starts and which code each loads.
+
+Each test writes a small project and asks `process_model` (what `crashlint processes` prints) or
+runs a scan, so the whole way from start commands and code to findings is exercised.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from crashlint.config import Config
+from crashlint.scan import process_model, scan
+from helpers import run_cli
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _model(root: Path, config: Config | None = None):
+    _, model, _ = process_model([str(root)], config=config)
+    return model
+
+
+def _found(root: Path, **options) -> set[tuple[str, str]]:
+    return {(f.rule_id, f.location.path) for f in scan([str(root)], **options).findings}
+
+
+PACKAGE = '{"name": "shop", "scripts": {"start": "node dist/server/index.js", "dev": "vite", "migrate": "ts-node scripts/migrate.ts"}, "dependencies": {"express": "^4.19.0", "react": "^18.0.0"}}'
+
+
+def test_a_package_shipping_its_browser_client_beside_its_server(tmp_path: Path) -> None:
+    """One package.json, `client/` bundled for the browser, `server/` started by `npm start`:
+    the client's fetch is not a server hang; the server's is."""
+    _write(tmp_path, {
+        "package.json": PACKAGE,
+        "server/index.ts": 'import express from "express";\nimport { prices } from "./prices";\nconst app = express();\n'
+                           'app.get("/p", async (_req, res) => res.json(await prices()));\napp.listen(3000);\n',
+        "server/prices.ts": 'export async function prices() {\n  const r = await fetch("https://rates.example/api");\n  return r.json();\n}\n',
+        "client/api.ts": 'export async function load() {\n  const r = await fetch("/p");\n  return r.json();\n}\n',
+        "client/main.ts": 'import { load } from "./api";\nload().then((p) => console.log(p));\n',
+        "scripts/migrate.ts": 'await fetch("https://internal.example/migrate");\n',
+    })
+    model = _model(tmp_path)
+    server = [p for p in model.processes if p.kind == "server"]
+    assert [p.entry for p in server] == ["server/index.ts"]
+    assert any("scripts.start: node dist/server/index.js" in e for e in server[0].evidence)
+    assert model.roles["server/prices.ts"] == "server"
+    assert model.roles["client/api.ts"] != "server" and model.roles["scripts/migrate.ts"] == "tooling"
+    found = _found(tmp_path, select=["CL008"])
+    assert found == {("CL008", "server/prices.ts")}
+
+
+def test_start_commands_of_every_kind(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "api/package.json": '{"name": "@acme/api", "scripts": {"start:prod": "dotenv -e ../.env -- node dist/main.js"}}',
+        "api/src/main.ts": "export const a = 1;\n",
+        "jobs/package.json": '{"name": "jobs", "scripts": {"worker:production": "node build/queue-worker.js"}}',
+        "jobs/src/queue-worker.ts": "export const w = 1;\n",
+        "py/requirements.txt": "flask\n",
+        "py/Procfile": "web: gunicorn app.web:app\nworker: python -m app.mailer\n",
+        "py/app/__init__.py": "",
+        "py/app/web.py": "x = 1\n",
+        "py/app/mailer.py": "y = 1\n",
+        "svc/package.json": '{"name": "svc"}',
+        "svc/Dockerfile": 'FROM node:20\nENTRYPOINT ["/app/docker-entrypoint.sh"]\n',
+        "svc/docker-entrypoint.sh": "#!/bin/sh\nnode dist/wait-for-db.js\nexec node \\\n  dist/index.js\n",
+        "svc/src/index.ts": "export const s = 1;\n",
+        "svc/src/wait-for-db.ts": "export const w = 1;\n",
+    })
+    model = _model(tmp_path)
+    kinds = {p.entry: p.kind for p in model.processes}
+    assert kinds["api/src/main.ts"] == "server"
+    assert kinds["jobs/src/queue-worker.ts"] == "worker"
+    assert kinds["py/app/web.py"] == "server" and kinds["py/app/mailer.py"] == "worker"
+    assert kinds["svc/src/index.ts"] == "server"
+    assert kinds["svc/src/wait-for-db.ts"] == "cli"  # a one-shot step before `exec`
+    hosted = {p.entry: p.hosted for p in model.processes}
+    assert hosted["py/app/web.py"] and not hosted["py/app/mailer.py"]
+
+
+def test_code_signals_and_the_fallback(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "server.ts": 'import express from "express";\nimport "./routes";\nconst app = express();\nasync function main() { app.listen(1); }\nmain();\n',
+        "routes.ts": "export const r = 1;\n",
+        "queue.ts": 'import { Worker } from "bullmq";\nexport const w = new Worker("q", async () => 1);\n',
+        "dead.ts": "export const d = 1;\n",
+        "vite.config.ts": "export default {};\n",
+        "__fixtures__/sample.ts": "export const f = 1;\n",
+    })
+    model = _model(tmp_path)
+    by_entry = {p.entry: p for p in model.processes}
+    assert by_entry["server.ts"].kind == "server" and not by_entry["server.ts"].fallback
+    assert by_entry["queue.ts"].kind == "worker"
+    assert model.roles["routes.ts"] == "server"
+    # no start command: a module nothing imports is judged by its path (and says so)
+    assert model.roles["dead.ts"] == "server" and "judged by its path" not in model.reasons["routes.ts"]
+    assert model.roles["vite.config.ts"] == "tooling" and model.roles["__fixtures__/sample.ts"] == "test"
+
+
+def test_python_processes_and_a_helper_only_a_cli_calls(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "requirements.txt": "fastapi\nclick\nrequests\n",
+        "app/__init__.py": "",
+        "app/main.py": "from fastapi import FastAPI\nfrom app.stats import live\napp = FastAPI()\n\n\n@app.get('/s')\ndef s():\n    return live()\n",
+        "app/stats.py": "import requests\n\n\ndef live():\n    # served on every request\n    return requests.get('https://stats.example').json()\n\n\n"
+                        "def export():\n    # only the export command calls this\n    return requests.get('https://stats.example/all').json()\n",
+        "app/cli.py": "import click\nfrom app.stats import export\n\n\n@click.command()\ndef main():\n    print(export())\n\n\nif __name__ == '__main__':\n    main()\n",
+        "app/worker.py": "import time\n\n\ndef run():\n    while True:\n        time.sleep(5)\n\n\nif __name__ == '__main__':\n    run()\n",
+    })
+    model = _model(tmp_path)
+    kinds = {p.entry: p.kind for p in model.processes}
+    assert kinds == {"app/main.py": "server", "app/cli.py": "cli", "app/worker.py": "worker"}
+    found = {(f.rule_id, f.location.path, f.location.start_line) for f in scan([str(tmp_path)], select=["CL008", "CL012"]).findings}
+    assert ("CL008", "app/stats.py", 6) in found  # live(): called by the API
+    assert ("CL008", "app/stats.py", 11) not in found  # export(): called only by the CLI command
+    assert ("CL012", "app/worker.py", 5) in found  # a standalone loop, though FastAPI is in the requirements
+
+
+def test_declared_processes_and_paths(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "crashlint.toml": '[processes.sync]\nentry = "jobs/sync.ts"\nkind = "worker"\n\n[tool]\n',
+        "jobs/sync.ts": "fetch('https://a.example');\n",
+        "web/page.ts": "fetch('https://b.example');\n",
+        "tools/gen.ts": "fetch('https://c.example');\n",
+    })
+    (tmp_path / "crashlint.toml").write_text('browser = ["web/**"]\ntooling = ["tools"]\n\n[processes.sync]\nentry = "jobs/sync.ts"\nkind = "worker"\n')
+    code, out, err = run_cli("processes", str(tmp_path), "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    sync = [p for p in document["processes"] if p["name"] == "sync"]
+    assert sync and sync[0]["kind"] == "worker" and "declared in [tool.crashlint] processes" in sync[0]["evidence"]
+    code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "json")
+    assert {f["path"].rsplit("/", 2)[-2] for f in json.loads(out)} == {"jobs"}
+    (tmp_path / "crashlint.toml").write_text('[processes.sync]\nkind = "daemon"\nentry = "jobs/sync.ts"\n')
+    code, _, err = run_cli("scan", str(tmp_path))
+    assert code == 2 and "kind 'daemon' is not one of server, worker, cli" in err
+
+
+def test_findings_name_their_process_in_every_format(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "package.json": '{"name": "billing", "scripts": {"start": "node dist/index.js"}}',
+        "src/index.ts": 'import express from "express";\nimport { pay } from "./pay";\nconst app = express();\napp.post("/pay", pay);\napp.listen(3000);\n',
+        "src/pay.ts": 'export async function pay(req: any, res: any) {\n  res.json(await (await fetch("https://psp.example")).json());\n}\n',
+    })
+    code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "json")
+    finding = json.loads(out)[0]
+    assert finding["process"]["name"] == "billing" and finding["process"]["kind"] == "server"
+    assert finding["process"]["entry"].endswith("src/index.ts")
+    code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008")
+    assert "in server process `billing`" in out
+    code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "sarif")
+    assert json.loads(out)["runs"][0]["results"][0]["properties"]["process"]["name"] == "billing"
+    code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "markdown")
+    assert "in server process `billing`" in out
+
+
+def test_processes_command_explains_why_a_file_is_or_is_not_analysed(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "package.json": PACKAGE,
+        "server/index.ts": 'import express from "express";\nconst app = express();\napp.listen(3000);\n',
+        "client/main.ts": "document.title = 'shop';\n",
+    })
+    code, out, err = run_cli("processes", str(tmp_path))
+    assert code == 0, err
+    assert "server   shop" in out and "scripts.start: node dist/server/index.js" in out
+    code, out, _ = run_cli("processes", str(tmp_path), "--why", str(tmp_path / "client/main.ts"), "--why", str(tmp_path / "server/index.ts"))
+    lines = out.splitlines()
+    assert "not analysed" in lines[0] and "analysed (server)" in lines[1]
+    code, _, err = run_cli("processes", str(tmp_path), "--why", "/elsewhere.ts")
+    assert code == 2 and "not under the scanned folder" in err
