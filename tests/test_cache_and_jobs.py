@@ -32,9 +32,9 @@ def test_warm_cache_skips_parsing_and_changed_files_are_parsed_again(tmp_path, m
     parsed: list[str] = []
     real = store.parse_source
 
-    def counting(rel_path, grammar, data):
+    def counting(rel_path, grammar, data, **options):
         parsed.append(rel_path)
-        return real(rel_path, grammar, data)
+        return real(rel_path, grammar, data, **options)
 
     monkeypatch.setattr(store, "parse_source", counting)
     warm = scan([str(folder)], cache_dir=str(cache))
@@ -161,7 +161,7 @@ def test_editing_one_file_reparses_only_it_and_reruns_the_rules(tmp_path, monkey
     assert len(scan([str(folder)], cache_dir=cache).findings) == 3
     parsed: list[str] = []
     real = store.parse_source
-    monkeypatch.setattr(store, "parse_source", lambda rel, grammar, data: parsed.append(rel) or real(rel, grammar, data))
+    monkeypatch.setattr(store, "parse_source", lambda rel, grammar, data, **options: parsed.append(rel) or real(rel, grammar, data, **options))
     assert len(scan([str(folder)], cache_dir=cache).findings) == 3 and parsed == [] and len(rules_counter) == 1
     (folder / "b.ts").write_text(REDIS_TS.replace("client", "client_b") + "client_b.on('error', console.error);\n"
                                  "process.on('SIGTERM', () => client_b.quit());\n")
@@ -323,3 +323,11 @@ def test_a_switch_set_to_zero_is_off(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "b.ts").write_text("fetch('x');\n")
     monkeypatch.setenv("CRASHLINT_PREFILTER", "0")
     assert run_scan([str(tmp_path)], select=["CL008"]).files_skipped == 0
+
+
+def test_the_code_fingerprint_covers_the_whole_package() -> None:
+    """Every module of crashlint, not only the cache's own folder: a finding's shape (scan.py,
+    findings.py, the rules' engine) changes what a cached result holds."""
+    files = {Path(f).as_posix() for f in store.code_files()}
+    for module in ("crashlint/scan.py", "crashlint/findings.py", "crashlint/engine/resource.py", "crashlint/cache/facts.py"):
+        assert any(f.endswith(module) for f in files), module

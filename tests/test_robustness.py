@@ -69,7 +69,9 @@ def test_ten_megabyte_minified_line(tmp_path) -> None:
     body = b"var a=" + b"1+" * 5_000_000 + b"1;"  # 10 MB on one line
     result = _scan(tmp_path, "bundle.js", body)
     assert not result.findings
-    assert [n.message for n in result.notes] == ["minified or bundled file skipped"]
+    summary, listed = sorted(result.notes, key=lambda n: n.verbose)
+    assert summary.message == "1 generated or vendored file not analysed (--verbose lists it; --include analyses it)"
+    assert listed.verbose and listed.path.endswith("bundle.js") and "minified" in listed.message
 
 
 def test_lone_cr_line_endings(tmp_path) -> None:

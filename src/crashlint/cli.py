@@ -203,6 +203,8 @@ def scan(
         help="Read no configuration file.")] = False,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", metavar="GLOB", rich_help_panel=FILES,
         help="Skip paths matching these gitignore-style globs.")] = None,
+    include: Annotated[Optional[list[str]], typer.Option("--include", metavar="GLOB", rich_help_panel=FILES,
+        help="Analyse paths matching these globs even where they look generated or vendored (.yarn/, bundles, minified files).")] = None,
     no_respect_gitignore: Annotated[bool, typer.Option("--no-respect-gitignore", rich_help_panel=FILES,
         help="Also scan files .gitignore excludes.")] = False,
     in_project: Annotated[bool, typer.Option("--in-project", rich_help_panel=FILES,
@@ -284,6 +286,7 @@ def scan(
                 select=_split(select),
                 ignore=_split(ignore),
                 exclude=_split(exclude),
+                include=_split(include),
                 respect_gitignore=not no_respect_gitignore,
                 config=config,
                 baseline=read_baseline(str(baseline)) if baseline else None,
@@ -316,7 +319,7 @@ def scan(
                 sys.stdout.write(patch)
             if not quiet:
                 for note in [*fix_notes, *notes]:
-                    typer.echo(f"note: {note.path}: {note.message}", err=True)
+                    typer.echo(f"note: {note.path}: {note.message}" if note.path else f"note: {note.message}", err=True)
             applied = [f for change in changes for f in change.fixes]
             remaining = [f for f in result.findings if f not in applied or not _fully_fixed(f)]
             if not quiet:
@@ -391,13 +394,13 @@ def scan(
             raise fail(f"cannot write {output}: {exc.strerror or exc}")
         if not quiet:
             for note in result.notes:
-                typer.echo(f"note: {data.path(note.path)}: {note.message}", err=True)
+                typer.echo(f"note: {data.path(note.path)}: {note.message}" if note.path else f"note: {note.message}", err=True)
             typer.echo(f"{summary} Report written to {output}.")
     else:
         sys.stdout.write(text)
         if not quiet and (name != "text" or statistics):
             for note in result.notes:
-                typer.echo(f"note: {data.path(note.path)}: {note.message}", err=True)
+                typer.echo(f"note: {data.path(note.path)}: {note.message}" if note.path else f"note: {note.message}", err=True)
     if not quiet and prefilter and result.files_skipped:
         typer.echo(f"{plural(result.files_skipped, 'file')} skipped by the prefilter.", err=True)
     if fix and not quiet:

@@ -20,6 +20,7 @@ KEYS = {
     "select": list,
     "ignore": list,
     "exclude": list,
+    "include": list,  # globs analysed even where they look generated or vendored (.yarn/, bundles)
     "severity": dict,  # {"CL008" = "high"}
     "per-path-ignores": dict,  # {"scripts/**" = ["CL008"]}
     "fail-on": str,
@@ -39,6 +40,7 @@ class Config:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    include: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: str | None = None
@@ -130,6 +132,7 @@ def _validated(path: Path | str, table: dict, rule_keys: set[str]) -> Config:
     config.select = rules(table.get("select", []), "select")
     config.ignore = rules(table.get("ignore", []), "ignore")
     config.exclude = [str(v) for v in table.get("exclude", [])]
+    config.include = [str(v) for v in table.get("include", [])]
     for rule, severity in table.get("severity", {}).items():
         rules([rule], "severity")
         if severity not in SEVERITIES:

@@ -15,9 +15,32 @@ from crashlint.languages import grammar_for
 # SPEC §6: never scanned unless passed explicitly.
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {"node_modules", "dist", "build", ".venv", "venv", "vendor", ".git", "__pycache__", ".hg", ".svn", ".tox",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".crashlint_cache", ".next", ".nuxt", "coverage", "site-packages"}
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".crashlint_cache", ".next", ".nuxt", "coverage", "site-packages",
+     ".yarn"}  # Yarn berry's releases, plugins, sdks and zipped cache: vendored code, megabytes of it
 )
 GENERATED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js", ".d.ts", ".d.mts", ".d.cts", "_pb2.py", "_pb2_grpc.py")
+GENERATED_NAMES = frozenset({".pnp.cjs", ".pnp.js", ".pnp.loader.mjs"})  # Yarn Plug'n'Play's generated resolver
+
+
+class Includes:
+    """`--include` / `include = [...]`: paths analysed even where they look generated or vendored
+    (a default-excluded folder, a generated name, minified or bundled content), gitignore syntax."""
+
+    def __init__(self, patterns: list[str] | None) -> None:
+        self.patterns = [p.strip() for p in patterns or [] if p.strip()]
+        self.spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+
+    def file(self, rel_path: str) -> bool:
+        return bool(self.patterns) and self.spec.match_file(rel_path)
+
+    def folder(self, rel_dir: str) -> bool:
+        """Whether an include pattern may name something inside this (default-excluded) folder."""
+        if not self.patterns:
+            return False
+        rel_dir = rel_dir.strip("/")
+        return self.spec.match_file(rel_dir + "/") or any(
+            p.lstrip("/").startswith(rel_dir + "/") or p.lstrip("/") == rel_dir for p in self.patterns
+        )
 
 
 class UsageError(Exception):
@@ -29,6 +52,7 @@ class SourceFile:
     abs_path: str
     rel_path: str  # POSIX, relative to the scan root
     grammar: str
+    forced: bool = False  # analysed even if it looks generated or vendored (`--include`, or named on the command line)
 
 
 @dataclass
@@ -52,7 +76,7 @@ def scan_root(paths: list[Path]) -> Path:
 
 def _is_generated_name(name: str) -> bool:
     lower = name.lower()
-    return lower.endswith(GENERATED_SUFFIXES)
+    return lower.endswith(GENERATED_SUFFIXES) or name in GENERATED_NAMES
 
 
 def _gitignore(directory: Path) -> pathspec.PathSpec | None:
@@ -89,7 +113,7 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
 
 
 def discover(
-    paths: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None
+    paths: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None, include: list[str] | None = None
 ) -> Discovery:
     if not paths:
         paths = ["."]
@@ -100,6 +124,7 @@ def discover(
     root = scan_root(as_paths)
     result = Discovery(root=str(root))
     user_excludes = pathspec.GitIgnoreSpec.from_lines(exclude or [])
+    includes = Includes(include)
     seen: set[str] = set()
 
     def rel_of(path: Path) -> str:
@@ -108,7 +133,7 @@ def discover(
         except ValueError:
             return path.resolve().as_posix()
 
-    def add(path: Path) -> None:
+    def add(path: Path, forced: bool = False) -> None:
         grammar = grammar_for(path.name)
         if grammar is None:
             return
@@ -116,7 +141,8 @@ def discover(
         if real in seen:
             return
         seen.add(real)
-        result.files.append(SourceFile(str(path.resolve()), rel_of(path), grammar))
+        rel = rel_of(path)
+        result.files.append(SourceFile(str(path.resolve()), rel, grammar, forced or includes.file(rel)))
 
     # Inside a walk from a resolved folder that never enters a linked folder, a path that is not
     # itself a link is its own real path: its relative path is a string slice, not three realpath
@@ -128,7 +154,7 @@ def discover(
 
     for start in as_paths:
         if start.is_file():
-            add(start)  # an explicit file is scanned even if ignored, as ruff and ESLint do
+            add(start, forced=True)  # an explicit file is scanned even if ignored or generated, as ruff and ESLint do
             continue
         start = start.resolve()
         base_specs = _ancestor_ignores(start) if respect_gitignore else []
@@ -137,6 +163,7 @@ def discover(
             result.notes.append(Note(rel_of(Path(err.filename or start)), f"cannot read folder: {err.strerror}"))
 
         specs_by_dir: dict[str, list[tuple[Path, pathspec.PathSpec]]] = {}
+        include_only: set[str] = set()  # default-excluded folders walked only for what --include names
         for dirpath, dirnames, filenames in os.walk(start, onerror=on_error):
             here = Path(dirpath)
             specs = specs_by_dir.pop(dirpath, base_specs)
@@ -147,8 +174,12 @@ def discover(
             kept = []
             for name in sorted(dirnames):
                 child = here / name
-                if name in DEFAULT_EXCLUDED_DIRS or child.is_symlink():
+                if child.is_symlink():
                     continue
+                if name in DEFAULT_EXCLUDED_DIRS or dirpath in include_only:
+                    if not includes.folder(real_rel(str(child))):
+                        continue
+                    include_only.add(str(child))  # entered for --include: only what it names
                 if respect_gitignore and _ignored(child, True, specs):
                     continue
                 if user_excludes.match_file(real_rel(str(child)) + "/"):
@@ -157,7 +188,9 @@ def discover(
                 specs_by_dir[str(child)] = specs
             dirnames[:] = kept
             for name in sorted(filenames):
-                if grammar_for(name) is None or _is_generated_name(name):
+                if grammar_for(name) is None:
+                    continue
+                if (_is_generated_name(name) or dirpath in include_only) and not includes.file(real_rel(os.path.join(dirpath, name))):
                     continue
                 child = here / name
                 if respect_gitignore and _ignored(child, False, specs):
@@ -171,18 +204,20 @@ def discover(
                 if user_excludes.match_file(rel) or as_text in seen:
                     continue
                 seen.add(as_text)
-                result.files.append(SourceFile(as_text, rel, grammar_for(name)))  # type: ignore[arg-type]
+                result.files.append(SourceFile(as_text, rel, grammar_for(name), includes.file(rel)))  # type: ignore[arg-type]
     result.files.sort(key=lambda f: f.rel_path)
     return result
 
 
-def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None) -> Discovery:
+def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None,
+                  include: list[str] | None = None) -> Discovery:
     """`discover` over a commit's tree (crashlint.sourcetree.GitTree) instead of the disk, with the
     same rules: `targets` are paths relative to the tree's root ("" for all of it); default-excluded
     and ignored folders, generated names, other languages and user excludes are skipped; a link is
     followed inside the tree; an explicit file is kept even if ignored."""
     result = Discovery(root=tree.root)
     user_excludes = pathspec.GitIgnoreSpec.from_lines(exclude or [])
+    includes = Includes(include)
     prefix = tree.prefix
     # .gitignore files of the commit, by folder relative to the repository's top: above the root too
     ignores: dict[str, pathspec.PathSpec] = {}
@@ -226,7 +261,7 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         if folder in dir_verdict:
             return dir_verdict[folder]
         parent = posixpath.dirname(folder)
-        verdict = keep_dir(start, parent) and posixpath.basename(folder) not in DEFAULT_EXCLUDED_DIRS
+        verdict = keep_dir(start, parent) and (posixpath.basename(folder) not in DEFAULT_EXCLUDED_DIRS or includes.folder(folder))
         if verdict and respect_gitignore:
             verdict = not ignored(posixpath.join(prefix, folder) if prefix else folder, True)
         if verdict:
@@ -234,19 +269,22 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         dir_verdict[folder] = verdict
         return verdict
 
-    def add(rel_path: str) -> None:
+    def add(rel_path: str, forced: bool = False) -> None:
         grammar = grammar_for(posixpath.basename(rel_path))
         if grammar is None or rel_path in seen:
             return
         seen.add(rel_path)
-        result.files.append(SourceFile(os.path.join(tree.root, rel_path), rel_path, grammar))
+        result.files.append(SourceFile(os.path.join(tree.root, rel_path), rel_path, grammar, forced or includes.file(rel_path)))
+
+    def excluded_above(folder: str) -> bool:
+        return bool(includes.patterns) and any(part in DEFAULT_EXCLUDED_DIRS for part in folder.split("/"))
 
     for start in targets:
         start = start.strip("/")
         if start and tree.is_file(start) and start in tree.entries:
             target = tree.link_target(start)
             if target is not None:
-                add(target)  # an explicit file is scanned even if ignored
+                add(target, forced=True)  # an explicit file is scanned even if ignored or generated
             continue
         dir_verdict.clear()
         inside = start + "/" if start else ""
@@ -254,10 +292,12 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
             if not rel_path.startswith(inside):
                 continue
             name = posixpath.basename(rel_path)
-            if grammar_for(name) is None or _is_generated_name(name):
+            if grammar_for(name) is None or _is_generated_name(name) and not includes.file(rel_path):
                 continue
             if not keep_dir(start, posixpath.dirname(rel_path)):
                 continue
+            if excluded_above(posixpath.dirname(rel_path)) and not includes.file(rel_path):
+                continue  # in a default-excluded folder walked only for what --include names
             if respect_gitignore and ignored(posixpath.join(prefix, rel_path) if prefix else rel_path, False):
                 continue
             if tree.is_link(rel_path):

@@ -71,8 +71,9 @@ class Finding:
     # The node the finding is about (a call), as a tree-sitter span with byte columns: where a fix edits.
     anchor: tuple[int, int, int, int] = (0, 0, 0, 0)
     fix: Fix | None = None
-    # The long-lived process whose code it is (crashlint.processes): (name, kind, entry file), or ()
-    # where no process was recognised and the file was judged by its path.
+    # The long-lived process whose code it is (crashlint.processes): (name, kind, entry file, how),
+    # `how` "" when a start command or the code names the process, "path" when no entry point was
+    # found and its files were judged by their paths; () for none.
     process: tuple[str, ...] = ()
 
     @property

@@ -121,8 +121,8 @@ class ProcessModel:
 
     def process_of(self, path: str) -> Process | None:
         """The long-lived process a finding in `path` is reported under (the first that loads it)."""
-        loaders = self.loaders.get(path)
-        return self.processes[loaders[0]] if loaders else None
+        loaders = [self.processes[i] for i in self.loaders.get(path, ())]
+        return next((p for p in loaders if not p.fallback), loaders[0] if loaders else None)
 
     def processes_of(self, path: str) -> list[Process]:
         return [self.processes[i] for i in self.loaders.get(path, ())]

@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jinja2
 
 from crashlint import templating
 from crashlint.fences import fence_for
@@ -151,7 +150,7 @@ def load_rule(path: Path | Any, text: str) -> Rule:
     for lang, tpl in templates.items():
         try:
             templating.parse(tpl)
-        except jinja2.TemplateSyntaxError as exc:
+        except Exception as exc:  # noqa: BLE001 - jinja2.TemplateSyntaxError (jinja2 is imported lazily)
             raise RulePackError(f"{where}: fix template for {lang}: {exc}") from None
     roles = tuple(data.get("roles") or ("server",))
     for role in roles:

@@ -20,7 +20,8 @@ from crashlint.filters import apply_filters
 from crashlint.cache import folder as cache_folder
 from crashlint.cache import results as result_cache
 from crashlint.cache.facts import load_facts
-from crashlint.findings import SEVERITY_RANK, Finding
+from crashlint.findings import SEVERITY_RANK, Finding, Note
+from crashlint.parse import GENERATED_NOTE
 from crashlint.fix.spec import autofixes
 from crashlint.prefilter import prefilter as run_prefilter
 from crashlint.processes import Declared, ProcessModel, find_processes
@@ -78,6 +79,7 @@ def scan(
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     exclude: list[str] | None = None,
+    include: list[str] | None = None,
     respect_gitignore: bool = True,
     config: Config | None = None,
     baseline: Counter | None = None,
@@ -121,8 +123,9 @@ def scan(
             notes_for = given
         paths = [str(cwd)]
     exclude = (exclude or []) + config.exclude
+    include = (include or []) + config.include
     respect_gitignore = respect_gitignore and config.respect_gitignore
-    found = discover(paths, respect_gitignore=respect_gitignore, exclude=exclude)
+    found = discover(paths, respect_gitignore=respect_gitignore, exclude=exclude, include=include)
     if stdin is not None:
         _add_stdin_file(found, rel, stdin[0])
     if cache_dir is not None:
@@ -142,11 +145,11 @@ def scan(
         targets = [_relative(found.root, p) for p in paths]
 
         def base_files() -> Discovery:
-            return discover_tree(base_tree, targets, respect_gitignore=respect_gitignore, exclude=exclude)
+            return discover_tree(base_tree, targets, respect_gitignore=respect_gitignore, exclude=exclude, include=include)
 
         # the base commit's result is cached under its tree id: its files are listed only on a miss
         base = analyse(base_files, base_tree, baseline=None, progress=None, **{**options, "report_unused": False},
-                       root=found.root, discovery_key=(tuple(targets), respect_gitignore, tuple(exclude)))
+                       root=found.root, discovery_key=(tuple(targets), respect_gitignore, tuple(exclude), tuple(include)))
         changed = base_tree.changed_paths()
     except GitError as exc:
         raise UsageError(f"--new-since {new_since}: {exc}") from None
@@ -225,6 +228,10 @@ def analyse(
     result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
     result.notes.extend(filtered.notes)
     result.notes.extend(run.notes)
+    skipped = sum(1 for note in result.notes if note.message.startswith(GENERATED_NOTE))
+    if skipped:  # one line for all of them; each one only with --verbose
+        result.notes.append(Note("", f"{skipped} generated or vendored file{'s' if skipped != 1 else ''} not analysed "
+                                     f"(--verbose lists {'them' if skipped != 1 else 'it'}; --include analyses {'them' if skipped != 1 else 'it'})", level="note"))
     result.tracebacks.extend(run.tracebacks)
     result.notes.sort()
     if run_cache is not None:
@@ -307,7 +314,7 @@ def process_model(
     """The project model and its processes, without the rules (`crashlint processes`)."""
     config = config or Config()
     found = discover(paths, respect_gitignore=respect_gitignore and config.respect_gitignore,
-                     exclude=(exclude or []) + config.exclude)
+                     exclude=(exclude or []) + config.exclude, include=config.include)
     if cache_dir is not None:
         cache_folder.prepare(cache_dir)
     facts = [parsed.facts for parsed in load_facts(found.files, cache_dir, jobs, root=found.root) if parsed.facts is not None]

@@ -38,24 +38,50 @@ MAGIC = b"CRASHLINT-FACTS\n"
 LEGACY_ENTRY_DIR = re.compile(r"[0-9a-f]{2}")  # format 1 folders, removed when a pack is written
 
 
-def content_digest(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
+def content_digest(data: bytes, forced: bool = False) -> bytes:
+    """What the facts of a file depend on: its bytes, and whether it is analysed even if it looks
+    generated (`--include`), which changes its facts."""
+    digest = hashlib.sha256(b"forced\0" if forced else b"")
+    digest.update(data)
+    return digest.digest()
 
 
 def read_digests(sources: list[SourceFile], tree: SourceTree | None = None) -> list[bytes | None]:
     """The content digest of each file; None when it cannot be read (parsing words the note).
     `tree`: where the files are read from when not from the disk (crashlint.sourcetree)."""
     if tree is not None and not tree.on_disk:
-        return [None if isinstance(data, OSError) else content_digest(data)
-                for _, data in tree.read_many([source.rel_path for source in sources])]
+        return [None if isinstance(data, OSError) else content_digest(data, source.forced)
+                for source, (_, data) in zip(sources, tree.read_many([source.rel_path for source in sources]))]
     digests: list[bytes | None] = []
     for source in sources:
         try:
             with open(source.abs_path, "rb") as handle:
-                digests.append(content_digest(handle.read()))
+                digests.append(content_digest(handle.read(), source.forced))
         except OSError:
             digests.append(None)
     return digests
+
+
+def code_files() -> list[str]:
+    """crashlint's own modules (the whole package, not only this folder) and the tree-sitter
+    bindings and grammars: what a cached result was computed with."""
+    import tree_sitter
+    import tree_sitter_javascript
+    import tree_sitter_python
+    import tree_sitter_typescript
+
+    package = Path(__file__).resolve().parents[1]  # crashlint/, not crashlint/cache/
+    trees = [package] + [
+        Path(m.__file__).resolve().parent
+        for m in (tree_sitter, tree_sitter_javascript, tree_sitter_python, tree_sitter_typescript)
+        if getattr(m, "__file__", None)
+    ]
+    found = []
+    for tree in trees:
+        for folder, dirs, files in os.walk(tree):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            found += [os.path.join(folder, name) for name in sorted(files) if name.endswith((".py", ".so", ".pyd", ".toml"))]
+    return found
 
 
 @cache
@@ -63,31 +89,15 @@ def code_fingerprint() -> str:
     """What the facts (and a scan's results) depend on besides the files: crashlint's version and
     code (sizes and mtimes of its modules, so an edited checkout never reads stale facts), the rule
     pack's text, the tree-sitter bindings and grammars, the cache and codec formats."""
-    import tree_sitter
-    import tree_sitter_javascript
-    import tree_sitter_python
-    import tree_sitter_typescript
-
     from crashlint.rulepack import rules_dir
 
     digest = hashlib.sha256(f"{CACHE_FORMAT}:{codec.FORMAT}:{__version__}:{sys.version}".encode())
-    package = Path(__file__).resolve().parent
-    trees = [package] + [
-        Path(m.__file__).resolve().parent
-        for m in (tree_sitter, tree_sitter_javascript, tree_sitter_python, tree_sitter_typescript)
-        if getattr(m, "__file__", None)
-    ]
-    for tree in trees:
-        for folder, dirs, files in os.walk(tree):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith((".py", ".so", ".pyd", ".toml")):
-                    path = os.path.join(folder, name)
-                    try:
-                        stat = os.stat(path)
-                    except OSError:
-                        continue
-                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for path in code_files():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     try:
         for entry in sorted(rules_dir().iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".toml"):
@@ -224,13 +234,13 @@ def _parse_one(source: SourceFile, encode: bool, data: bytes | OSError | None = 
     data = _read(source, data)
     if isinstance(data, Parsed):
         return None, data
-    parsed = parse_source(source.rel_path, source.grammar, data)
+    parsed = parse_source(source.rel_path, source.grammar, data, forced=source.forced)
     if encode:
         try:
-            return content_digest(data), codec.encode(parsed)
+            return content_digest(data, source.forced), codec.encode(parsed)
         except (ValueError, TypeError):
             pass  # a field marshal cannot store: hand the object over as it is, uncached
-    return content_digest(data), parsed
+    return content_digest(data, source.forced), parsed
 
 
 def _parse_chunk(items: list[tuple[SourceFile, bytes | OSError | None]]) -> list[tuple[bytes | None, bytes | Parsed]]:
@@ -268,7 +278,7 @@ def load_facts(
         fingerprint = code_fingerprint()
         if digests is None:
             digests = (
-                [None if isinstance(contents[s.rel_path], OSError) else content_digest(contents[s.rel_path]) for s in sources]  # type: ignore[arg-type]
+                [None if isinstance(contents[s.rel_path], OSError) else content_digest(contents[s.rel_path], s.forced) for s in sources]  # type: ignore[arg-type]
                 if contents else read_digests(sources)
             )
         entries = read_pack(pack_path(cache_dir, root), fingerprint)

@@ -199,7 +199,7 @@ def open_run(
             files: object = discovery_key
         else:
             found = found() if callable(found) else found
-            files = tuple((f.rel_path, f.grammar, f.abs_path) for f in found.files)
+            files = tuple((f.rel_path, f.grammar, f.abs_path, f.forced) for f in found.files)
         if immutable:
             contents: object = tree.identity  # a git tree id names every file's content and the manifests
             manifests: object = None

@@ -56,7 +56,7 @@ def run_rules(rules: list[Rule], project: Project, sources: SourceCache, process
     for finding in run.findings:  # every finding names the process whose code it is
         process = ctx.processes.process_of(finding.location.path)
         if process is not None:
-            finding.process = (process.name, process.kind, process.entry)
+            finding.process = (process.name, process.kind, process.entry, "path" if process.fallback else "")
     return run
 
 

@@ -47,7 +47,9 @@ def finding_object(f: Finding, data: ReportInput | None = None) -> dict:
         ],
         "fingerprint": f.fingerprint,
         # the long-lived process whose code it is; null where none was recognised (judged by path)
-        "process": {"name": f.process[0], "kind": f.process[1], "entry": path(f.process[2])} if f.process else None,
+        "process": {"name": f.process[0], "kind": f.process[1], "entry": path(f.process[2]),
+                    "recognised_by": "its paths (no entry point found)" if f.process[3] == "path" else "its start command or code"}
+                   if f.process else None,
         "fix": None if f.fix is None else {
             "title": f.fix.title,
             "applicability": "safe" if f.fix.safe else "unsafe",

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import jinja2
-
 from crashlint.fences import fence_for, fenced
 from crashlint.findings import SEVERITY_RANK, Finding
 from crashlint.report.common import CODE_FENCE_LANGUAGE, ReportInput
 from crashlint.rulepack import Rule
-from crashlint.templating import render
+from crashlint.templating import compiled, render
 
 BADGE = {"critical": ("🔴", "CRITICAL"), "high": ("🟠", "HIGH"), "medium": ("🟡", "MEDIUM"), "low": ("🔵", "LOW")}
 MAX_SNIPPETS = 3  # snippets quoted in a grouped section; every location is still listed
@@ -68,7 +66,6 @@ No crash patterns found: {{ files }} file{{ "" if files == 1 else "s" }} scanned
 {% endif %}
 """
 
-_ENV = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, autoescape=False, undefined=jinja2.StrictUndefined)
 
 
 @dataclass
@@ -154,8 +151,9 @@ def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
 def _process(data: ReportInput, f: Finding) -> str:
     if not f.process:
         return ""
-    name, kind, entry = f.process
-    return f", in {kind} process {code_span(name)} ({code_span(data.path(entry))})"
+    name, kind, entry, how = f.process
+    guess = " (no entry point found: judged by its path)" if how == "path" else ""
+    return f", in {kind} process {code_span(name)} ({code_span(data.path(entry))}){guess}"
 
 
 def _fix_item(f: Finding, path: str) -> dict:
@@ -184,7 +182,7 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
                 continue
             try:
                 code = render(template, findings=[_fix_item(f, data.path(f.location.path)) for f in chosen])
-            except jinja2.TemplateError as exc:  # a bug in the rule pack must not break the report
+            except Exception as exc:  # noqa: BLE001 - a bug in the rule pack (a jinja2 error) must not break the report
                 comment = "#" if language == "python" else "//"
                 code = f"{comment} (the fix template of {rule_id} failed: {exc})"
             if code:
@@ -219,7 +217,7 @@ def _summary(data: ReportInput, rules: dict[str, Rule]) -> str:
 def render_markdown(data: ReportInput, color: bool = False) -> str:
     rules = {r.id: r for r in data.rules}
     sections = _sections(data, rules)
-    return _ENV.from_string(TEMPLATE).render(
+    return compiled(TEMPLATE).render(
         sections=sections,
         fixes=_fixes(data, rules) if sections else [],
         summary=_summary(data, rules) if sections else "",

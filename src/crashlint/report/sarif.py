@@ -154,8 +154,8 @@ def _result(f: Finding, rule_index: int, places: _Places, data: ReportInput, occ
         "properties": {"severity": f.severity, "subject": f.subject},
     }
     if f.process:  # the long-lived process whose code it is (crashlint.processes)
-        name, kind, entry = f.process
-        result["properties"]["process"] = {"name": name, "kind": kind, "entry": places.artifact(entry)["uri"]}
+        name, kind, entry, how = f.process
+        result["properties"]["process"] = {"name": name, "kind": kind, "entry": places.artifact(entry)["uri"], "judgedByPath": how == "path"}
     if f.fix is not None:
         result["fixes"] = [_fix(f, places)]
         result["properties"]["fixApplicability"] = "safe" if f.fix.safe else "unsafe"

@@ -71,8 +71,9 @@ def render_text(data: ReportInput, color: bool) -> str:
         out.append(head)
         out.extend(_frame(data, finding))
         if finding.process:
-            name, kind, entry = finding.process
-            out.append(Text(f"  = in {kind} process `{name}` ({data.path(entry)})", style="dim" if color else ""))
+            name, kind, entry, how = finding.process
+            guess = ", judged by its path: no start command or server code names it" if how == "path" else ""
+            out.append(Text(f"  = in {kind} process `{name}` ({data.path(entry)}){guess}", style="dim" if color else ""))
         for problem in finding.problems:
             out.append(Text(f"  = {problem}", style="dim" if color else ""))
         for related in finding.related[:3]:
@@ -83,8 +84,8 @@ def render_text(data: ReportInput, color: bool) -> str:
             out.append(Text(f"  help: {finding.fix.title} ({kind})", style="cyan" if color else ""))
         out.append(Text(""))
     for note in data.notes:
-        where = f"{data.path(note.path)}:{note.line}" if note.line else data.path(note.path)
-        out.append(Text(f"note: {where}: {note.message}", style="magenta"))
+        where = (f"{data.path(note.path)}:{note.line}" if note.line else data.path(note.path)) if note.path else ""
+        out.append(Text(f"note: {where}: {note.message}" if where else f"note: {note.message}", style="magenta"))
     if data.notes:
         out.append(Text(""))
     if data.options.quiet:
