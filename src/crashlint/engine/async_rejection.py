@@ -177,13 +177,28 @@ class _Checker:
             if not self.applies(path) or facts.language == "python":
                 continue
             for call in facts.calls:
-                if call.method not in listen or len(call.args) < 2 or len(call.callee) < 2:
+                # `emitter.on(…)`, or a listener on a chained call: `parse(stream).on("data", …)`
+                if call.method not in listen or len(call.args) < 2 or (len(call.callee) < 2 and call.receiver_call < 0):
                     continue
                 event = call.args[0].text if call.args[0].kind == "string" else "…"
                 for fn_path, function in self.functions_of(path, call, call.args[1]):
                     if self.rejects(function):
-                        subject = f"{'.'.join(call.callee[:-1])}.{call.method}({event!r}) listener"
+                        subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
                         self.function_finding(path, call, fn_path, function, "listener", subject)
+
+    @staticmethod
+    def _receiver_text(facts: FileFacts, call: Call) -> str:
+        """`emitter` of `emitter.on(…)`; for a chain, its first call (`parse(stream)` of
+        `parse(stream).on(…)`, `fs.createReadStream(p)…` of `fs.createReadStream(p).pipe(x).on(…)`)."""
+        if len(call.callee) > 1:
+            return ".".join(call.callee[:-1])
+        root = facts.calls[call.receiver_call]
+        seen = 0
+        while not root.callee and root.receiver_call >= 0 and seen < 1000:  # a chain of 5,000 links stays bounded
+            root = facts.calls[root.receiver_call]
+            seen += 1
+        text = root.text.removesuffix(" …")
+        return text if root is facts.calls[call.receiver_call] else text + "…"
 
     def timers(self, spec: dict) -> None:
         names = set(spec["callees"])

@@ -131,12 +131,17 @@ class RuleContext:
                 if len(call.callee) > 1 and call.callee[-1] in self.methods:
                     first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
                     receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0], call.scopes)))
+                # util.promisify(client.quit.bind(client)): the bound method is called later
+                if len(call.callee) > 2 and call.callee[-1] == "bind" and call.callee[-2] in self.methods:
+                    receivers.append((call.callee[:-2], Use(call.callee[-2], "", path, call.span[0], call.scopes)))
                 for receiver, use in receivers:
-                    for target in project.resolve(path, call.scopes, receiver):
-                        if target.kind == "call":
-                            index.setdefault(target, []).append(use)
-                        elif target.kind == "param":
-                            param_uses.setdefault(target, []).append(use)
+                    self._index_use(path, call.scopes, receiver, use, index, param_uses)
+            # `ws.onerror = (err) => …`: an event handler property (ws's WebSocket, EventTarget)
+            for assignment in facts.assignments:
+                name = assignment.target[-1]
+                if len(assignment.target) > 1 and name in self.methods and name.startswith("on") and assignment.value.kind != "none":
+                    use = Use(name, name[2:], path, assignment.line, assignment.scopes)
+                    self._index_use(path, assignment.scopes, assignment.target[:-1], use, index, param_uses)
         if param_uses:
             functions = {(t.path, t.scope) for t in param_uses}
             for path, facts in self.files():
@@ -154,6 +159,13 @@ class RuleContext:
                                 if target.kind == "call":
                                     index.setdefault(target, []).extend(uses)
         return index
+
+    def _index_use(self, path: str, scopes: tuple[int, ...], receiver, use: Use, index: dict, param_uses: dict) -> None:
+        for target in self.project.resolve(path, scopes, receiver):
+            if target.kind == "call":
+                index.setdefault(target, []).append(use)
+            elif target.kind == "param":
+                param_uses.setdefault(target, []).append(use)
 
     def shutdown(self, spec: dict):
         """Shutdown paths for a rule's `[shutdown]` vocabulary, computed once per vocabulary."""

@@ -15,7 +15,9 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     id, label, problem            (problem is jinja2: {{ subject }}, {{ library }}, {{ line }})
     and one of:
       listener = ["error"]        an `.on(event, …)` anywhere in the project, on the client or an alias
-                                  (`unless_options = ["noServer"]`: not needed when one of these is set)
+                                  (`unless_options = ["noServer"]`: not needed when one of these is set;
+                                  `event_target = true`: an `addEventListener(event, …)` or an
+                                  `on<event> = …` handler property counts too)
       close = ["quit", …]         one of these methods called on it (Python: or a `with` block);
                                   with `from_shutdown = true`, only from a SIGTERM/SIGINT path
                                   (the rule's [shutdown] table, see engine/shutdown.py)
@@ -47,6 +49,7 @@ from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
 LISTENER_METHODS = ("on", "once", "addListener", "prependListener", "prependOnceListener")
+EVENT_TARGET_METHODS = ("addEventListener",)  # and `on<event> = handler` (an event handler property)
 NEED_KINDS = ("listener", "close", "option", "bound")
 
 
@@ -74,6 +77,9 @@ def methods(rule: Rule) -> set[str]:
         for need in resource["needs"]:
             if "listener" in need:
                 names.update(LISTENER_METHODS)
+                if need.get("event_target"):
+                    names.update(EVENT_TARGET_METHODS)
+                    names.update("on" + event for event in need["listener"])
             names.update(need.get("close", ()))
     return names
 
@@ -189,7 +195,11 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
         if need.get("unless_options") and any(options().has(k) for k in need["unless_options"]):
             return True  # e.g. a WebSocketServer with `noServer: true` has no server of its own
         events = set(need["listener"])
-        return any(u.method in LISTENER_METHODS and u.first_arg in events for u in uses)
+        methods = LISTENER_METHODS + EVENT_TARGET_METHODS if need.get("event_target") else LISTENER_METHODS
+        return any(
+            u.first_arg in events and (u.method in methods or (need.get("event_target") and u.method == "on" + u.first_arg))
+            for u in uses
+        )
     if "close" in need:
         closers = set(need["close"])
         closes = [u for u in uses if u.method in closers]

@@ -261,6 +261,20 @@ def require_source(node: tree_sitter.Node | None) -> str | None:
     return string_value(args.named_children[0])
 
 
+def import_source(node: tree_sitter.Node | None) -> str | None:
+    """The module of a dynamic `import("m")`, else None: awaited, it is the module's namespace."""
+    node = unwrap(node)
+    if node is None or node.type != "call_expression":
+        return None
+    fn = node.child_by_field_name("function")
+    if fn is None or fn.type != "import":
+        return None
+    args = node.child_by_field_name("arguments")
+    if args is None or args.named_child_count != 1:
+        return None
+    return string_value(args.named_children[0])
+
+
 # first bytes of what may follow a statement's expression: space, a comment, `;`, a Unicode space
 _MAY_END_STATEMENT = frozenset([b"", b" ", b"\t", b"\r", b"\n", b"\x0b", b"\x0c", b"/", b";", b"\xc2", b"\xe1", b"\xe2", b"\xe3", b"\xef"])
 
@@ -322,7 +336,17 @@ class _Extractor:
                     keys.append(text(child.child_by_field_name("name")))
                     values.append(Arg("function"))
                 elif ck == "spread_element":
-                    spread = True
+                    # `...(cond ? { endpoint } : {})`: literal objects whose keys are all known
+                    inner = child.named_children[0] if child.named_child_count else None
+                    options = alternatives(inner) if inner is not None else [None]
+                    if all(o is not None and o.type == "object" for o in options) and depth < 3:
+                        for option in options:
+                            merged = self.arg(option, depth + 1)
+                            keys += merged.keys
+                            values += merged.values
+                            spread = spread or merged.has_spread
+                    else:
+                        spread = True
             return Arg("object", keys=tuple(keys), values=tuple(values), has_spread=spread)
         if kind == "string" or kind == "template_string":
             value = _string_value(node, kind)
@@ -397,6 +421,9 @@ class _Extractor:
             if module is not None:
                 self.facts.imports.append(module)
                 return Value("import", module=module, name="default")
+            module = import_source(node)
+            if module is not None:  # `const sdk = await import("@aws-sdk/client-s3")`: the namespace
+                return Value("import", module=module, name=None)
             root, fluent = self.chain_root(node)
             target = root if fluent else node
             index = self.call_index.get(node_key(target), -1)
@@ -439,7 +466,10 @@ class _Extractor:
         if pattern.type != "object_pattern":
             return
         module = require_source(value_node)
-        base = dotted(value_node) if module is None else ()
+        namespace = import_source(unwrap_await(value_node)) if module is None else None
+        if namespace is not None:  # `const { S3Client } = await import("@aws-sdk/client-s3")`
+            module = namespace
+        base = dotted(unwrap_await(value_node)) if module is None else ()
         for child in pattern.named_children:
             if child.type == "shorthand_property_identifier_pattern":
                 key = local = text(child)
