@@ -23,6 +23,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   (the rule's [shutdown] table, see engine/shutdown.py)
       option = "socket_timeout"   the construction passes this option (a list: any of them), not None
       bound = true                the client is kept (a variable, an argument, a collection)
+    only_with = "error-listener"  a bullet only on a finding another need makes (CL004: a worker's
+                                  missing 'failed' listener is reported with a missing 'error' one)
     optional for option needs:
       option_keys = [...]         the option's value (an object, or `new X({…})`) sets one of these
       url_argument = 0            a string URL argument whose query may set the option
@@ -69,6 +71,11 @@ def validate(rule: Rule) -> None:
                 )
             if need.get("from_shutdown") and "shutdown" not in rule.data:
                 raise RulePackError(f"{rule.source}: from_shutdown needs a [shutdown] table")
+            ids = [n["id"] for n in resource["needs"] if "only_with" not in n]
+            if "only_with" in need and need["only_with"] not in ids:
+                raise RulePackError(
+                    f"{rule.source}: need {need['id']}: only_with names '{need['only_with']}', not a need of {resource['library']} without only_with"
+                )
 
 
 def methods(rule: Rule) -> set[str]:
@@ -236,6 +243,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     problems: list[str] = []
     labels: list[str] = []
     missing: list[str] = []
+    needs_missing: list[dict] = []
     for need in resource["needs"]:
         if "bound" not in need and not (call.used or call.returned) and ("listener" in need or "close" in need):
             satisfied = any(u for u in uses)  # chained (`new X().on(…)`) is the only way to reach it
@@ -244,8 +252,12 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             satisfied = _need_satisfied(ctx, rule, facts, call, need, uses, options)
         if not satisfied:
             missing.append(need["id"])
+            needs_missing.append(need)
             labels.append(need["label"])
             problems.append(render(need["problem"], subject=subject, library=resource["library"], line=call.span[0]))
+    # a need that is only a bullet on another's finding (SPEC §3: CL004's 'failed' listener)
+    kept = [i for i, need in enumerate(needs_missing) if "only_with" not in need or need["only_with"] in missing]
+    problems, labels, missing = [problems[i] for i in kept], [labels[i] for i in kept], [missing[i] for i in kept]
     if not problems:
         return None
     related = [
