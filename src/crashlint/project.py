@@ -514,8 +514,6 @@ class Project:
         based = self.files[target.path].class_bases.get(target.scope)
         if based is None or depth > MAX_DEPTH:
             return []
-        if any(self.decls.get((target.path, target.scope, f"self.{m}")) for m in ("request", "send")):
-            return []  # it overrides how requests are made (a default timeout, typically): not the base
         scopes, paths = based
         names: list[str] = []
         for base in paths:
@@ -525,6 +523,25 @@ class Project:
                 elif resolved.kind == "class":
                     names += self.instance_names(Target("instance", path=resolved.path, scope=resolved.scope), depth + 1)
         return names
+
+    def class_methods(self, target: Target, names: set[str], depth: int = 0) -> list[tuple[str, int]]:
+        """The functions (file, scope) that define `names` for an instance of a project class: its
+        own methods and those of its project bases (`class TimeoutSession(Session): def request`)."""
+        if depth > MAX_DEPTH:
+            return []
+        prefix = "self." if self.files[target.path].language == "python" else "this."
+        found = [
+            (target.path, decl.value.scope)
+            for name in sorted(names)
+            for decl in self.decls.get((target.path, target.scope, prefix + name), [])
+            if decl.value.kind == "function"
+        ]
+        scopes, paths = self.files[target.path].class_bases.get(target.scope, ((), ()))
+        for base in paths:
+            for resolved in self.resolve(target.path, scopes, base, depth + 1):
+                if resolved.kind == "class":
+                    found += self.class_methods(Target("instance", path=resolved.path, scope=resolved.scope), names, depth + 1)
+        return found
 
     def callee_names(self, path: str, call: Call) -> list[str]:
         """The external qualified names a call's callee may denote (`ioredis`, `redis.Redis`).

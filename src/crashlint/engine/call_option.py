@@ -12,12 +12,21 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
     satisfied_by_assignment = ["axios.defaults.timeout"]   a project-wide default, assigned anywhere
     satisfied_by_call = ["socket.setdefaulttimeout"]       a project-wide default, set by a call
     satisfied_by_use = ["setTimeout"]                      a method called on the call's result
+    version_options = [{ package = "node-fetch", below = "3.0", options = ["timeout"] }]
+                                    options that count only while the declared version is below
+    overrides = { methods = ["request", "send"], mentions = "timeout" }   an instance of a project
+                                    subclass whose override of one of these methods mentions the word
+                                    (`kwargs.setdefault("timeout", 10)`) sets the option itself
+    adapters = { method = "mount", position = 1, methods = ["send"], mentions = "timeout" }
+                                    the instance is given an adapter (`session.mount(prefix, a)`)
+                                    whose class overrides one of `methods` mentioning the word
 """
 
 from __future__ import annotations
 
 import re
 
+from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.templating import render
 from crashlint.facts.model import Arg, Call, FileFacts
@@ -44,8 +53,60 @@ def methods(rule: Rule) -> set[str]:
     names: set[str] = set()
     for spec in rule.data["calls"]:
         names.update(spec.get("satisfied_by_use", ()))
-        names.update(spec.get("satisfied_by_instance_use", ()))
     return names
+
+
+def _mentions(ctx: RuleContext, functions: list[tuple[str, int]], word: str) -> bool:
+    """Whether one of these project functions names `word` in its body (`kwargs.setdefault("timeout", 10)`,
+    `super().send(request, timeout=…)`)."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b")
+    for path, scope in functions:
+        function = ctx.project.files[path].functions.get(scope)
+        if function is None:
+            continue
+        first, last = function.span[0], function.span[2]
+        if any(pattern.search(ctx.sources.line(path, n)) for n in range(first + 1, last + 1)):
+            return True
+    return False
+
+
+def _overrides_set(ctx: RuleContext, instance: Target, spec: dict) -> bool:
+    """`class TimeoutSession(requests.Session)` whose `request()` sets a default timeout."""
+    return instance.kind == "instance" and _mentions(ctx, ctx.project.class_methods(instance, set(spec["methods"])), spec["mentions"])
+
+
+def _adapter_sets(ctx: RuleContext, instance: Target, spec: dict) -> bool:
+    """`session.mount("https://", TimeoutAdapter(…))` where TimeoutAdapter's `send()` sets a timeout.
+    requests' own HTTPAdapter (with or without `max_retries`) sets none; an adapter crashlint
+    cannot see is given the benefit of the doubt."""
+    position = int(spec.get("position", 1))
+    for path, call in ctx.calls_named(spec["method"]):
+        if call.method != spec["method"] or len(call.args) <= position:
+            continue
+        if instance not in ctx.project.receiver_targets(path, call):
+            continue
+        arg = call.args[position]
+        if arg.kind == "call" and arg.call >= 0:
+            adapters = ctx.project.call_targets(path, arg.call)
+        elif arg.kind == "ref":
+            adapters = ctx.project.resolve(path, call.scopes, arg.path)
+        else:
+            adapters = []
+        for adapter in adapters or [Target("unknown")]:
+            if adapter.kind in ("unknown", "param"):
+                return True
+            if adapter.kind == "instance" and _mentions(ctx, ctx.project.class_methods(adapter, set(spec["methods"])), spec["mentions"]):
+                return True
+    return False
+
+
+def _version_below(ctx: RuleContext, path: str, condition: dict) -> bool:
+    """Whether the package the file's manifest declares may be older than `below` (unknown: yes)."""
+    declared = ctx.project.dependency(path, condition["package"])
+    if declared is None:
+        return True
+    lowest = lowest_version(declared[0])
+    return lowest is None or lowest < lowest_version(condition["below"])
 
 
 def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
@@ -77,7 +138,11 @@ def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call:
         if head.kind in ("new", "call") and head.path and head.path[-1] in spec.get("unless_first_argument", ()):
             return True
     options = ctx.options(facts, call, first)
-    present = [key for key in spec["options"] if options.has(key)]
+    wanted = list(spec["options"])
+    for condition in spec.get("version_options", ()):  # node-fetch 3 dropped its `timeout` option
+        if not _version_below(ctx, facts.path, condition):
+            wanted = [key for key in wanted if key not in condition["options"]]
+    present = [key for key in wanted if options.has(key)]
     positional_none = False
     positional = spec.get("positional")
     if positional is not None and len(call.args) > positional:
@@ -112,7 +177,6 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         if isinstance(callees, list):
             callees = {name: 0 for name in callees}
         instances = set(spec.get("instances", ()))
-        instance_uses = set(spec.get("satisfied_by_instance_use", ()))
         assigned = _instance_assignments(ctx, spec.get("satisfied_by_instance_assignment", []))
         methods = set(spec.get("methods", ()))
         last_names = {name.rsplit(".", 1)[-1] for name in callees}
@@ -144,8 +208,10 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                             break
                 if first is None or Target("call", path=path, index=index) in assigned:
                     continue
-                if instance is not None and any(u.method in instance_uses for u in ctx.uses.get(instance, ())):
-                    continue  # e.g. a Session with a mounted adapter that may enforce a timeout
+                if instance is not None and "overrides" in spec and _overrides_set(ctx, instance, spec["overrides"]):
+                    continue  # a Session subclass whose request() sets a default timeout
+                if instance is not None and "adapters" in spec and _adapter_sets(ctx, instance, spec["adapters"]):
+                    continue  # a mounted adapter whose send() sets a default timeout
                 if _satisfied(ctx, spec, facts, index, call, first):
                     continue
                 if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):

@@ -86,6 +86,7 @@ class RuleContext:
         self._calls_by_name: dict[str, list[tuple[str, Call]]] | None = None
         self._project_sets: dict[tuple, bool] = {}
         self._names_of_functions: dict[str, dict[int, set[str]]] = {}
+        self._touched_names: dict[str, set[tuple[str, ...]]] = {}
 
     # ---- files ----------------------------------------------------------------------------
 
@@ -259,12 +260,48 @@ class RuleContext:
     def options(self, facts: FileFacts, call: Call, first_position: int = 0) -> Options:
         """Options passed to `call` from argument `first_position` on (JS) or as keywords (Python)."""
         result = Options(unknown=call.has_star)
+        splats = []
         for name, value in call.keywords:
-            result.values[name] = value
+            if name in ("*", "**"):
+                splats.append((name, value))
+            else:
+                result.values[name] = value
         if facts.language != "python":  # Python options are keywords; positionals are handled by the rule
             for arg in call.args[first_position:]:
                 self._merge(facts, call, arg, result)
+        elif splats:
+            result.unknown = not self._splats_known(facts, call, splats, result)
         return result
+
+    def _touched(self, facts: FileFacts) -> set[tuple[str, ...]]:
+        """Names a file changes or calls a method on after they are made (`kw["timeout"] = 5`,
+        `kw.update(…)`), with every prefix, once per file."""
+        touched = self._touched_names.get(facts.path)
+        if touched is None:
+            touched = self._touched_names[facts.path] = set()
+            names = [path for _, path, _ in facts.members] + [c.callee[:-1] for c in facts.calls if len(c.callee) > 1]
+            for name in names:
+                touched.update(name[:n] for n in range(1, len(name) + 1))
+        return touched
+
+    def _splats_known(self, facts: FileFacts, call: Call, splats: list[tuple[str, Arg]], result: Options) -> bool:
+        """`requests.get(url, **kwargs)` where `kwargs = {"headers": h}`: the keys of a dict literal
+        a `**name` holds are keywords too, unless the dict is changed after it is made
+        (`kwargs["timeout"] = 5`, `kwargs.update(…)`) or a `*args` may carry anything."""
+        found: dict[str, Arg] = {}
+        for kind, value in splats:
+            if kind == "*" or value.kind != "ref":
+                return False
+            targets = self.project.resolve(facts.path, call.scopes, value.path)
+            if not targets or not all(t.kind == "object" and t.arg is not None and not t.arg.has_spread for t in targets):
+                return False
+            if value.path in self._touched(facts):
+                return False  # filled in later: what it holds is not only the literal
+            for target in targets:
+                found.update(zip(target.arg.keys, target.arg.values))
+        for name, value in found.items():
+            result.values.setdefault(name, value)
+        return True
 
     def _merge(self, facts: FileFacts, call: Call, arg: Arg, result: Options) -> None:
         if arg.kind == "object":

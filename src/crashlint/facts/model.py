@@ -69,7 +69,9 @@ class Call:
     stmt_span: Span = (0, 0, 0, 0)  # the enclosing statement: what a report quotes
     scopes: tuple[int, ...] = (0,)  # enclosing scopes, innermost first, ending with MODULE_SCOPE
     args: tuple[Arg, ...] = ()
-    keywords: tuple[tuple[str, Arg], ...] = ()  # Python keyword arguments, in order
+    # Python keyword arguments, in order; `*args` is kept as "*" and `**value` as "**" (the keys of
+    # a `**{…}` literal are keywords of their own)
+    keywords: tuple[tuple[str, Arg], ...] = ()
     has_star: bool = False  # *args / **kwargs / ...spread: unknown arguments
     chain: tuple[tuple[str, str], ...] = ()  # methods called on the result: (name, first string arg)
     bound_to: str | None = None  # name declared (in scopes[0]) that holds the result

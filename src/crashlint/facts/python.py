@@ -296,11 +296,25 @@ class _Extractor:
             kind = child.type
             if kind == "keyword_argument":
                 keywords.append((text(child.child_by_field_name("name")), self.arg(child.child_by_field_name("value"))))
-            elif kind in ("list_splat", "dictionary_splat"):
+            elif kind == "dictionary_splat":
+                star = self._dictionary_splat(child, keywords) or star
+            elif kind == "list_splat":
                 star = True
+                keywords.append(("*", self.arg(child.named_children[0] if child.named_child_count else None)))
             elif kind != "comment":
                 positional.append(self.arg(child))
         call.args, call.keywords, call.has_star = tuple(positional), tuple(keywords), star
+
+    def _dictionary_splat(self, node: tree_sitter.Node, keywords: list[tuple[str, Arg]]) -> bool:
+        """`**{"headers": h}` passes its literal keys as keywords (no unknown arguments); any other
+        `**value` is kept as the keyword "**" so that a rule can look at what the name holds. True
+        when the arguments are not all known."""
+        value = self.arg(node.named_children[0] if node.named_child_count else None)
+        if value.kind == "object" and not value.has_spread:
+            keywords.extend(zip(value.keys, value.values))
+            return False
+        keywords.append(("**", value))
+        return True
 
     def on_import(self, node: tree_sitter.Node, scopes) -> None:
         line = node.start_point[0] + 1
