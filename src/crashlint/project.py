@@ -21,7 +21,8 @@ the use site, r: the targets a query returns):
   declaration is followed once per member path, whatever the number of its uses.
 - `call_targets(path, index)`: memoized per call.
 - `function_returns(path, scope)`: memoized per function, over an index of every function's `return`s
-  built once per file (O(c) per file, not per query).
+  built once per file (O(c) per file, not per query); the calls it returns, through factories, and
+  the object literals (`return { child }`, whose members `resolve` follows: `start().child`).
 - `resolve_export(path, name, rest)`: memoized per export.
 - `collection_members(target)`: one pass over the pushes and member stores of the project, then O(1).
 - `package_root` / `dependency` / the nearest manifest: memoized per folder.
@@ -43,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from crashlint.dependencies import Manifest, normalize
-from crashlint.facts.model import MODULE_SCOPE, Arg, Call, Decl, FileFacts, Path, Value
+from crashlint.facts.model import ELEMENT, MODULE_SCOPE, RETURNED_OBJECT, Arg, Call, Decl, FileFacts, Path, Value
 
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_DEPTH = 24
@@ -283,18 +284,23 @@ class Project:
     def resolve_value(self, path: str, decl: Decl, rest: Path, depth: int) -> list[Target]:
         value: Value = decl.value
         kind = value.kind
+        if rest and rest[0] == ELEMENT and kind not in ("import", "ref"):  # `clients[0]`: any element
+            return self.elements(self.resolve_value(path, decl, (), depth + 1), rest[1:], depth + 1) or [UNKNOWN]
         if kind == "import":
             return self._resolve_import(path, value, rest, depth)
-        if kind == "ref":
-            return self.resolve(path, self.scope_chain(path, decl.scope), value.path + rest, depth + 1)
+        if kind == "ref":  # read where it was assigned (`this.x = x` in a constructor: its parameter)
+            return self.resolve(path, self.scope_chain(path, value.scope or decl.scope), value.path + rest, depth + 1)
         if kind == "call":
             targets = self.call_targets(path, value.call, depth + 1)
+            rest = value.path + rest  # `const { child } = start()`: `child` of what it returns
             if not rest:
                 return targets
             results = []  # `svc.worker` where svc = new Service(): the class's `this.worker`
             for target in targets:
                 if target.kind == "instance":
                     results += self.member_of_instance(target, rest, depth + 1)
+                elif target.kind == "object":  # `return { child }`: the function's `child`
+                    results += self.member_of_object(target, rest, depth + 1)
             return results or [UNKNOWN]
         if kind == "class":
             if not rest:
@@ -308,31 +314,44 @@ class Project:
         if kind == "array" and value.arg is not None:
             return [Target("array", path=path, scope=decl.scope, arg=value.arg)] if not rest else [UNKNOWN]
         if kind == "element":  # `for (const w of workers)`, `workers.map((w) => …)`
-            results: list[Target] = []
             chain = self.scope_chain(path, decl.scope)
-            for collection in self.resolve(path, chain, value.path, depth + 1):
-                if collection.kind not in ("array", "object", "call"):
-                    continue
-                members = []
-                if collection.kind in ("array", "object") and collection.arg is not None:
-                    elem_chain = self.scope_chain(collection.path, collection.scope)
-                    members = [(collection.path, elem_chain, e) for e in collection.arg.values]
-                members += self.collection_members(collection)
-                for where, scopes, element in members:
-                    if element.kind == "ref":
-                        results += self.resolve(where, scopes, element.path + rest, depth + 1)
-                    elif element.kind in ("new", "call") and element.call >= 0 and not rest:
-                        results += self.call_targets(where, element.call, depth + 1)
-            return results or [UNKNOWN]
+            return self.elements(self.resolve(path, chain, value.path, depth + 1), rest, depth) or [UNKNOWN]
         if kind == "object" and value.arg is not None:
-            if not rest:
-                return [Target("object", path=path, scope=decl.scope, arg=value.arg)]
-            member = value.arg.value_of(rest[0])
-            if member is not None and member.kind == "ref":
-                return self.resolve(path, self.scope_chain(path, decl.scope), member.path + rest[1:], depth + 1)
-            if member is not None and member.kind in ("new", "call") and member.call >= 0 and len(rest) == 1:
-                return self.call_targets(path, member.call, depth + 1)
+            target = Target("object", path=path, scope=decl.scope, arg=value.arg)
+            return [target] if not rest else self.member_of_object(target, rest, depth + 1) or [UNKNOWN]
         return [UNKNOWN]
+
+    def elements(self, collections: list[Target], rest: Path, depth: int) -> list[Target]:
+        """`rest` of each element of the collections: literal elements and values, and members
+        added later (`collection_members`)."""
+        results: list[Target] = []
+        for collection in collections:
+            if collection.kind not in ("array", "object", "call"):
+                continue
+            members = []
+            if collection.kind in ("array", "object") and collection.arg is not None:
+                elem_chain = self.scope_chain(collection.path, collection.scope)
+                members = [(collection.path, elem_chain, e) for e in collection.arg.values]
+            members += self.collection_members(collection)
+            for where, scopes, element in members:
+                if element.kind == "ref":
+                    results += self.resolve(where, scopes, element.path + rest, depth + 1)
+                elif element.kind in ("new", "call") and element.call >= 0 and not rest:
+                    results += self.call_targets(where, element.call, depth + 1)
+        return results
+
+    def member_of_object(self, target: Target, rest: Path, depth: int) -> list[Target]:
+        """`rest` of an object literal: what its key holds, read where the literal is written."""
+        member = target.arg.value_of(rest[0]) if target.arg is not None else None
+        if member is None:
+            return []
+        if member.kind == "ref":
+            return self.resolve(target.path, self.scope_chain(target.path, target.scope), member.path + rest[1:], depth + 1)
+        if member.kind in ("new", "call") and member.call >= 0 and len(rest) == 1:
+            return self.call_targets(target.path, member.call, depth + 1)
+        if member.kind == "object" and len(rest) > 1:  # `{ clients: { cache } }`
+            return self.member_of_object(Target("object", path=target.path, scope=target.scope, arg=member), rest[1:], depth + 1)
+        return []
 
     def _resolve_import(self, path: str, value: Value, rest: Path, depth: int) -> list[Target]:
         target_file = self.resolve_module(path, value.module)
@@ -460,6 +479,15 @@ class Project:
             results += self.resolve_value(instance.path, decl, rest[1:], depth + 1)
         return results
 
+    def constructor_of(self, cls: Target) -> tuple[Target, int]:
+        """A class's constructor as a function target, and where its parameters start counting the
+        call's arguments (Python's `__init__(self, …)`: 1); UNKNOWN when it declares none."""
+        python = self.files[cls.path].language == "python"
+        for decl in self.decls.get((cls.path, cls.scope, "self.__init__" if python else "this.constructor"), ()):
+            if decl.value.kind == "function":
+                return Target("function", path=cls.path, scope=decl.value.scope), int(python)
+        return UNKNOWN, 0
+
     def collection_members(self, collection: Target) -> list[tuple[str, tuple[int, ...], Arg]]:
         """Elements added later: `workers.push(w)`, `queues.add(q)`, `workers.append(w)`,
         `registry[name] = w`, `registry.set(name, w)`."""
@@ -494,7 +522,9 @@ class Project:
         for i in calls:
             results += self.call_targets(path, i, depth + 1)
         for name in names:
-            results += [t for t in self.resolve(path, self.scope_chain(path, scope), name, depth + 1) if t.kind == "call"]
+            results += [t for t in self.resolve(path, self.scope_chain(path, scope), name, depth + 1) if t.kind in ("call", "object")]
+        for decl in self.decls.get((path, scope, RETURNED_OBJECT), ()):  # `return { child }`
+            results += self.resolve_value(path, decl, (), depth + 1)
         return results
 
     # ---- helpers for rules ----------------------------------------------------------------

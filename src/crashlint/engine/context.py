@@ -144,19 +144,31 @@ class RuleContext:
                     use = Use(name, name[2:], path, assignment.line, assignment.scopes)
                     self._index_use(path, assignment.scopes, assignment.target[:-1], use, index, param_uses)
         if param_uses:
+            # the caller's argument: `attachHandlers(redis)`, and a class's constructor
+            # (`new ProcessWrapper(child)` whose constructor attaches `child.on("error", …)`, or keeps
+            # it as `this.child` for a method to close)
             functions = {(t.path, t.scope) for t in param_uses}
             for path, facts in self.files():
                 for call in facts.calls:
-                    if not call.callee or not any(a.kind == "ref" for a in call.args):
+                    if not call.callee or not any(a.kind in ("ref", "new", "call") for a in call.args):
                         continue
                     for fn in project.resolve(path, call.scopes, call.callee):
+                        offset = 0
+                        if fn.kind == "class":
+                            fn, offset = project.constructor_of(fn)
                         if fn.kind != "function" or (fn.path, fn.scope) not in functions:
                             continue
                         for position, arg in enumerate(call.args):
-                            uses = param_uses.get(Target("param", path=fn.path, scope=fn.scope, index=position))
-                            if not uses or arg.kind != "ref":
+                            uses = param_uses.get(Target("param", path=fn.path, scope=fn.scope, index=position + offset))
+                            if not uses:
                                 continue
-                            for target in project.resolve(path, call.scopes, arg.path):
+                            if arg.kind == "ref":
+                                targets = project.resolve(path, call.scopes, arg.path)
+                            elif arg.kind in ("new", "call") and arg.call >= 0:
+                                targets = project.call_targets(path, arg.call)
+                            else:
+                                continue
+                            for target in targets:
                                 if target.kind == "call":
                                     index.setdefault(target, []).extend(uses)
         return index

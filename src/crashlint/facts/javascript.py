@@ -27,7 +27,9 @@ from crashlint.facts.common import (
     text,
 )
 from crashlint.facts.model import (
+    ELEMENT,
     MODULE_SCOPE,
+    RETURNED_OBJECT,
     Assignment,
     Call,
     Export,
@@ -151,8 +153,14 @@ _PLAIN_DOTTED = re.compile(rb"[A-Za-z_$][\w$]*(?:\.#?[A-Za-z_$][\w$]*)+")
 _NOT_IDENTIFIER = frozenset({"super", "import", "new", "undefined", "null", "true", "false"})
 
 
-def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
-    """`a.b.c` → ("a", "b", "c"); `this.x` → ("this", "x"); anything else → ()."""
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: bool = False) -> Path:
+    """`a.b.c` → ("a", "b", "c"); `this.x` → ("this", "x"); anything else → ().
+
+    With `subscripts`, an element is a segment too: `clients[0].on` → ("clients", ELEMENT, "on"),
+    `registry["cache"]` → ("registry", "cache")."""
     if node is None:
         return ()
     if kind is None:
@@ -181,6 +189,10 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
         elif kind == "this":
             parts.append("this")
             break
+        elif kind == "subscript_expression" and subscripts:
+            key = string_value(node.child_by_field_name("index"))
+            parts.append(key if key is not None and _IDENTIFIER.fullmatch(key) else ELEMENT)
+            node = unwrap(node.child_by_field_name("object"))
         else:
             return ()
     return tuple(reversed(parts))
@@ -291,6 +303,14 @@ def _is_statement_expression(node: tree_sitter.Node, start: int, end: int, state
         return False  # the call continues into a larger expression (`.then(…)`, `!`, `as T`)
     parent = node.parent  # spaces, comments, recovered errors: ask the tree
     return parent is not None and parent.type == "expression_statement"
+
+
+def read_in(value: model.Value, declared: int, read: int) -> model.Value:
+    """A name assigned in one scope and declared in another (`this.x = x` in a method, `x = y`
+    inside a function for an outer `x`): the name it refers to is looked up where it is read."""
+    if value.kind != "ref" or declared == read:
+        return value
+    return Value("ref", path=value.path, scope=read)
 
 
 class _Extractor:
@@ -437,7 +457,15 @@ class _Extractor:
             module = require_source(obj)
             if module is not None:  # require("m").X
                 return Value("import", module=module, name=text(node.child_by_field_name("property")))
-            path = dotted(node)
+            inner, inner_kind = unwrap_await_kind(obj)
+            prop = node.child_by_field_name("property")
+            if inner_kind in ("call_expression", "new_expression") and prop is not None and prop.type == "property_identifier":
+                index = self.call_index.get(node_key(inner), -1)  # `startWorker().child`: a member of what it returns
+                return Value("call", call=index, path=(text(prop),)) if index >= 0 else Value("other")
+            path = dotted(node) or dotted(node, kind, subscripts=True)
+            return Value("ref", path=path) if path else Value("other")
+        if kind == "subscript_expression":  # `const first = this._clients[0]`
+            path = dotted(node, kind, subscripts=True)
             return Value("ref", path=path) if path else Value("other")
         if kind in ("identifier", "this"):
             return Value("ref", path=(text(node),))
@@ -470,6 +498,9 @@ class _Extractor:
         if namespace is not None:  # `const { S3Client } = await import("@aws-sdk/client-s3")`
             module = namespace
         base = dotted(unwrap_await(value_node)) if module is None else ()
+        made, made_kind = unwrap_await_kind(value_node)
+        # `const { child } = startWorker()`: members of what the call returns
+        made_by = self.call_index.get(node_key(made), -1) if module is None and made_kind in ("call_expression", "new_expression") else -1
         for child in pattern.named_children:
             if child.type == "shorthand_property_identifier_pattern":
                 key = local = text(child)
@@ -485,6 +516,8 @@ class _Extractor:
                 self.declare(scope, local, Value("import", module=module, name=key), line)
             elif base:
                 self.declare(scope, local, Value("ref", path=base + (key,)), line)
+            elif made_by >= 0:
+                self.declare(scope, local, Value("call", call=made_by, path=(key,)), line)
             else:
                 self.declare(scope, local, Value("other"), line)
 
@@ -501,6 +534,8 @@ class _Extractor:
         fn = node.child_by_field_name("constructor" if is_new else "function")
         fn_kind = fn.type if fn is not None else ""
         callee = dotted(fn, fn_kind)
+        if not callee and fn_kind == "member_expression" and b"[" in _SOURCE[0][fn.start_byte : fn.end_byte]:
+            callee = dotted(fn, fn_kind, subscripts=True)  # `this._clients[0].on(…)`: on an element
         args_node = node.child_by_field_name("arguments")
         args: list[tree_sitter.Node] = []
         star = False
@@ -600,7 +635,7 @@ class _Extractor:
                 self.facts.flag_sets.append((scopes, name))
             scope = self._scope_declaring(name, scopes)
             for option in alternatives(right):
-                self.declare(scope, name, self.value(option, name), line)
+                self.declare(scope, name, read_in(self.value(option, name), scope, scopes[0]), line)
             return
         path = dotted(left)
         if not path:
@@ -609,8 +644,8 @@ class _Extractor:
             cls = self.class_scope(scopes)
             if cls is not None:
                 label = "this." + path[1]
-                for option in alternatives(right):
-                    self.declare(cls, label, self.value(option, label), line)
+                for option in alternatives(right):  # `this.child = child` in the constructor: its parameter
+                    self.declare(cls, label, read_in(self.value(option, label), cls, scopes[0]), line)
             return
         if path == ("module", "exports"):
             self.on_module_exports(right, line)
@@ -619,7 +654,7 @@ class _Extractor:
             # `Cache.instance = new Redis()`, `config.client = …`: a member of a name in scope
             owner_scope = self._scope_declaring(path[0], scopes)
             for option in alternatives(right):
-                self.declare(owner_scope, ".".join(path), self.value(option, ".".join(path)), line)
+                self.declare(owner_scope, ".".join(path), read_in(self.value(option, ".".join(path)), owner_scope, scopes[0]), line)
         if len(path) == 3 and path[:2] == ("module", "exports") or len(path) == 2 and path[0] == "exports":
             export_name = path[-1]
             value = self.value(right, "<exports>." + export_name)
@@ -739,6 +774,9 @@ class _Extractor:
             if index >= 0:
                 self.facts.calls[index].returned = True
             return
+        if value.type == "object":  # `return { child, stop }`: what each key holds, read in the function
+            self.declare(function_scope, RETURNED_OBJECT, Value("object", arg=self.arg(value)), value.start_point[0] + 1)
+            return
         path = dotted(value)
         if path:
             self.facts.returns.append((function_scope, path))
@@ -763,6 +801,11 @@ class _Extractor:
                 ident = ident.child_by_field_name("left")
             if ident is not None and ident.type == "identifier":
                 self.declare(sid, text(ident), Value("param", scope=sid, index=index), param.start_point[0] + 1)
+                # `constructor(private readonly redis: Redis)`: a TypeScript parameter property is `this.redis`
+                if param is not ident and scopes[0] in self.class_scopes and any(
+                    c.type in ("accessibility_modifier", "readonly", "override") for c in param.children[:3]
+                ):
+                    self.declare(scopes[0], "this." + text(ident), Value("param", scope=sid, index=index), param.start_point[0] + 1)
             index += 1
         body = node.child_by_field_name("body")
         if node.type == "arrow_function" and body is not None and body.type != "statement_block":

@@ -13,6 +13,8 @@ Span = tuple[int, int, int, int]  # start_line, start_col, end_line, end_col (al
 Path = tuple[str, ...]
 
 MODULE_SCOPE = 0  # scope id of the file's top level; other scopes are node start bytes + 1
+ELEMENT = "[]"  # a path segment: any element of a collection (`clients[0].on` → ("clients", "[]", "on"))
+RETURNED_OBJECT = "<return>"  # declared in a function's scope: an object literal it returns (`return { child }`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,8 @@ class Value:
     module: str = ""  # kind=import: the module specifier as written ("./utils/redis", "ioredis")
     name: str | None = None  # kind=import: imported name; "default"; None = the module object
     path: Path = ()  # kind=ref: the aliased name; kind=element: the collection iterated over
-    scope: int = 0  # kind=function/param/class: the function's or class's scope id
+    scope: int = 0  # kind=function/param/class: the function's or class's scope id; kind=ref: the scope
+    # the name is read in when it is not the declaring one (`this.x = x` in a method), else 0
     index: int = 0  # kind=param: position of the parameter
     arg: Arg | None = None  # kind=object / array: the literal
 

@@ -19,7 +19,7 @@ from crashlint.facts.common import (
     sweep,
     text,
 )
-from crashlint.facts.model import Assignment, Call, FileFacts, Function, Path
+from crashlint.facts.model import ELEMENT, RETURNED_OBJECT, Assignment, Call, FileFacts, Function, Path
 from crashlint.languages import ts_language
 
 # the frozen fact classes, built without a setattr call per field (same objects)
@@ -74,7 +74,9 @@ _PLAIN_DOTTED = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _NOT_IDENTIFIER = frozenset({"None", "True", "False"})
 
 
-def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
+def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: bool = False) -> Path:
+    """`a.b.c` → ("a", "b", "c"); with `subscripts`, `clients[0].close` → ("clients", ELEMENT,
+    "close") and `parts["client"]` → ("parts", "client")."""
     if node is None:
         return ()
     if kind is None:
@@ -96,6 +98,11 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None) -> Path:
         elif node.type == "identifier":
             parts.append(text(node))
             break
+        elif node.type == "subscript" and subscripts:
+            keys = node.children_by_field_name("subscript")
+            key = string_value(keys[0]) if len(keys) == 1 else None
+            parts.append(key if key is not None and key.isidentifier() else ELEMENT)
+            node = unwrap(node.child_by_field_name("value"))
         else:
             return ()
     return tuple(reversed(parts))
@@ -197,8 +204,8 @@ class _Extractor:
             if bind_name is not None:
                 self.facts.calls[index].bound_to = bind_name
             return Value("call", call=index)
-        if kind in ("identifier", "attribute"):
-            path = dotted(node)
+        if kind in ("identifier", "attribute", "subscript"):  # `first = self.clients[0]`
+            path = dotted(node) or dotted(node, kind, subscripts=True)
             return Value("ref", path=path) if path else Value("other")
         if kind == "dictionary":
             return Value("object", arg=self.arg(node))
@@ -244,7 +251,10 @@ class _Extractor:
             cls = next((sid for sid in scopes if sid in self.class_scopes), None)
             if cls is not None:
                 label = "self." + path[1]
-                self.declare(cls, label, self.value(value_node, label), line)
+                value = self.value(value_node, label)
+                if value.kind == "ref" and scopes[0] != cls:  # `self.redis = redis` in __init__: its parameter
+                    value = Value("ref", path=value.path, scope=scopes[0])
+                self.declare(cls, label, value, line)
                 return
         if path:
             self.facts.assignments.append(Assignment(path, scopes, self.arg(value_node), line))
@@ -255,6 +265,8 @@ class _Extractor:
         fn = node.child_by_field_name("function")
         fn_kind = fn.type if fn is not None else ""
         callee = dotted(fn, fn_kind)
+        if not callee and fn_kind == "attribute" and b"[" in _SOURCE[0][fn.start_byte : fn.end_byte]:
+            callee = dotted(fn, fn_kind, subscripts=True)  # `self.clients[0].close()`: on an element
         method = ""
         if fn_kind == "attribute":  # a plain path's last name is the attribute
             method = callee[-1] if callee else text(fn.child_by_field_name("attribute"))
@@ -381,6 +393,9 @@ class _Extractor:
             index = self.call_index.get(node_key(value), -1)
             if index >= 0:
                 self.facts.calls[index].returned = True
+            return
+        if value.type == "dictionary":  # `return {"client": client}`: what each key holds
+            self.declare(function_scope, RETURNED_OBJECT, Value("object", arg=self.arg(value)), value.start_point[0] + 1)
             return
         path = dotted(value)
         if path:
