@@ -517,7 +517,9 @@ def bench_corpus(corpus: Corpus, folder: Path, args: argparse.Namespace, work: P
 
 
 def seconds(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f} s"
+    if value is None:
+        return "–"
+    return f"{value:.3f} s" if value < 0.1 else f"{value:.2f} s"  # parse-only of a small repository
 
 
 def table_header(with_semgrep: bool, jobs: int) -> list[str]:
@@ -574,7 +576,7 @@ def describe_setup(args: argparse.Namespace, command: list[str]) -> str:
     where = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True,
                            text=True).stdout.strip()
     extra = f", scan arguments {' '.join(args.scan_arg)}" if args.scan_arg else ""
-    return (f"{version or ' '.join(command)}{f' (bench at {where})' if where else ''}; "
+    return (f"{version} ({' '.join(command)}){f', bench.py at {where}' if where else ''}; "
             f"{datetime.date.today().isoformat()}, {os.cpu_count()} cores, {platform.machine()}, "
             f"Python {platform.python_version()}; -j {args.jobs}, timeout {args.timeout:g} s{extra}")
 
