@@ -608,8 +608,11 @@ def run_corpora(args: argparse.Namespace) -> int:
                 if args.save:
                     keep = Path(args.save)
                     keep.mkdir(parents=True, exist_ok=True)
+                    finished = rows[-1].cold is not None and rows[-1].cold.finished
                     for suffix, source in ((".json", "cold.json"), (".err", "cold.err")):
-                        if (work / corpus.name / source).exists():
+                        if suffix == ".json" and not finished:
+                            (keep / f"{corpus.name}.json").unlink(missing_ok=True)  # no report: the oracle says so
+                        elif (work / corpus.name / source).exists():
                             shutil.copyfile(work / corpus.name / source, keep / f"{corpus.name}{suffix}")
             print(text_table(rows[-1:], args.semgrep, args.jobs).splitlines()[1], flush=True)
     finally:

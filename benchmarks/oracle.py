@@ -45,6 +45,8 @@ def load(report: Path) -> list[dict]:
     except OSError as exc:
         raise Unreadable(f"cannot read {report}: {exc.strerror}") from None
     except ValueError:
+        if not report.read_bytes().strip():
+            raise Unreadable(f"{report} is empty") from None
         raise Unreadable(f"{report} is not JSON") from None
     if isinstance(data, dict):
         data = data.get("findings")
