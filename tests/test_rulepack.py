@@ -85,3 +85,44 @@ def test_fix_templates_render_for_a_minimal_finding(rule) -> None:
             "server": ""}
     for language in rule.languages:
         render(rule.fix_template(language), findings=[item])
+
+
+def _pack_strings(value, where: str):
+    """Every string of a rule file outside its docs, with where it sits."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _pack_strings(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _pack_strings(item, f"{where}[{number}]")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_template_of_the_pack_compiles(rule) -> None:
+    """Loading the pack does not import jinja2 (start-up); the templates are compiled when first
+    rendered, so their syntax is checked here: messages, problem texts, fix templates, autofixes."""
+    import jinja2
+
+    from crashlint.templating import compiled
+
+    strings = [("message", rule.message), *(("fix." + k, v) for k, v in rule.fix_templates.items())]
+    strings += list(_pack_strings(rule.data, "data"))
+    checked = 0
+    for where, text in strings:
+        if any(opener in text for opener in ("{{", "{%", "{#")):
+            try:
+                compiled(text)
+            except jinja2.TemplateSyntaxError as exc:
+                pytest.fail(f"{rule.source} {where}: {exc}")
+            checked += 1
+    assert checked >= 2, "a rule has at least a message and a fix template"
+
+
+def test_plain_text_renders_as_jinja2_would() -> None:
+    """render() skips jinja2 for a text without its syntax: the same result as rendering it."""
+    from crashlint.templating import _environment, render
+
+    for text in ("Pass `signal: AbortSignal.timeout(30_000)`", "  a { b } c\n", "x\n\n", "{ request: 10_000 }", ""):
+        assert render(text) == _environment().from_string(text).render().strip()

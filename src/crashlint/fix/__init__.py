@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 
 from crashlint.findings import Edit, Finding, Fix, Note
-from crashlint.fix import javascript, python
+from crashlint.fix import javascript
 from crashlint.fix.spec import Autofix, autofixes
 from crashlint.languages import grammar_for, parser
 from crashlint.parse import error_nodes
@@ -123,6 +123,8 @@ def _javascript_fix(source: bytes, tree, finding: Finding, entries: list[Autofix
 
 
 def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix], overrides: dict, values: dict) -> list[Edit] | None:
+    from crashlint.fix import python
+
     try:
         return _python_fix_of(module, finding, entries, overrides, values)
     except python.NoFix:
@@ -130,6 +132,8 @@ def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix],
 
 
 def _python_fix_of(module: python.Module, finding: Finding, entries: list[Autofix], overrides: dict, values: dict) -> list[Edit] | None:
+    from crashlint.fix import python  # libcst: imported only when a Python file has a fix to plan
+
     imports = [dict(item) for e in entries for item in e.imports]
     constants = {name: dict(c) for e in entries for name, c in e.constants.items()}
     names = python.names_for(module, imports, constants, overrides, finding.anchor[0])
@@ -170,6 +174,8 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
         grammar = grammar_for(path)
         try:
             if group[0].language == "python":
+                from crashlint.fix import python
+
                 module = python.Module(source.decode("utf-8"))
             else:
                 tree = parser(grammar).parse(source)

@@ -1,23 +1,34 @@
-"""One formatter per output format, registered by name (SPEC §5)."""
+"""One formatter per output format, registered by name (SPEC §5).
+
+Each format's module is imported when the format is used: a text scan does not load jinja2 (the
+Markdown report's) or the SARIF writer.
+"""
 
 from __future__ import annotations
 
-from crashlint.report.common import Formatter, ReportInput
-from crashlint.report.github import render_github
-from crashlint.report.gitlab import render_gitlab
-from crashlint.report.json import render_json, render_json_report
-from crashlint.report.markdown import render_markdown
-from crashlint.report.sarif import render_sarif
-from crashlint.report.text import render_text
+from importlib import import_module
 
-FORMATTERS: dict[str, Formatter] = {
-    "text": render_text,
-    "markdown": render_markdown,
-    "json": render_json,
-    "json-report": render_json_report,
-    "sarif": render_sarif,
-    "github": render_github,
-    "gitlab": render_gitlab,
+from crashlint.report.common import Formatter, ReportInput
+
+_WHERE = {
+    "text": ("crashlint.report.text", "render_text"),
+    "markdown": ("crashlint.report.markdown", "render_markdown"),
+    "json": ("crashlint.report.json", "render_json"),
+    "json-report": ("crashlint.report.json", "render_json_report"),
+    "sarif": ("crashlint.report.sarif", "render_sarif"),
+    "github": ("crashlint.report.github", "render_github"),
+    "gitlab": ("crashlint.report.gitlab", "render_gitlab"),
 }
+
+
+def _lazy(module: str, name: str) -> Formatter:
+    def render(data: ReportInput, color: bool) -> str:
+        return getattr(import_module(module), name)(data, color)
+
+    render.__name__ = name
+    return render
+
+
+FORMATTERS: dict[str, Formatter] = {fmt: _lazy(module, name) for fmt, (module, name) in _WHERE.items()}
 
 __all__ = ["FORMATTERS", "ReportInput"]

@@ -1,18 +1,37 @@
-"""`--format text`: ruff-like lines, a code frame with the subject underlined, a summary."""
+"""`--format text`: ruff-like lines, a code frame with the subject underlined, a summary.
+
+Lines are built as styled segments and written in one pass: plain text when the output is not a
+terminal (rich is not even imported), one rich print of the whole report in color.
+"""
 
 from __future__ import annotations
 
 import io
 from collections import Counter
 
-from rich.console import Console
-from rich.text import Text
-
 from crashlint.findings import SEVERITIES, Finding
 from crashlint.report.common import ReportInput, plural
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "bold yellow", "medium": "yellow", "low": "cyan"}
 FRAME_LINES = 3  # lines of a multi-line subject shown in its frame
+
+
+class Text:
+    """One output line, built as rich's Text is (rich only renders it, in color): a text in a style
+    for the whole line, and segments appended in their own styles."""
+
+    __slots__ = ("style", "parts")
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self.style = style
+        self.parts = [(text, "")] if text else []
+
+    def append(self, text: str, style: str = "") -> None:
+        self.parts.append((text, style))
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.parts)
 
 
 def summary_line(findings: list[Finding], files_scanned: int, *, baselined: int = 0, new_since: str | None = None,
@@ -103,12 +122,32 @@ def render_text(data: ReportInput, color: bool) -> str:
     return _print(out, color)
 
 
+# what rich's Text drops from any text it holds (rich.control.STRIP_CONTROL_CODES): BEL, BS, VT, FF, CR
+_STRIPPED = {code: None for code in (7, 8, 11, 12, 13)}
+
+
 def _print(out: list[Text], color: bool) -> str:
+    """The report as rich prints it (no wrapping, control codes dropped), in one pass."""
+    if not out:
+        return ""
+    if not color:
+        lines = [line.plain.translate(_STRIPPED) for line in out]
+        if not any("\t" in line for line in lines):
+            return "".join(line + "\n" for line in lines)
+    # color, or a tab to expand to rich's cell-width tab stops: rich renders the whole report at once
+    from rich.console import Console
+    from rich.text import Text as RichText
+
     buffer = io.StringIO()
     console = Console(
         file=buffer, force_terminal=color, no_color=not color, color_system="standard" if color else None,
         width=10_000, highlight=False, soft_wrap=True,
     )
+    rich_lines = []
     for line in out:
-        console.print(line)
+        rich_line = RichText(style=line.style)
+        for text, style in line.parts:
+            rich_line.append(text, style or None)
+        rich_lines.append(rich_line)
+    console.print(*rich_lines, sep="\n")
     return buffer.getvalue()

@@ -1,0 +1,53 @@
+"""What a finding costs (issue 13: SPEC §7 'a finding costs microseconds, not milliseconds'):
+reports written in one pass, start-up importing only what the command uses, fixes planned on the
+trees already parsed."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crashlint.report import text as text_report
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+STYLES = st.sampled_from(["", "bold", "blue", "bold red", "cyan", "dim", "magenta", "yellow"])
+# printable text with what rich treats specially: tabs, control codes, wide and combining characters
+CHARS = st.text(alphabet=st.sampled_from(list("ab :|^\t\r\x07\x08\x0b\x0c\x1b[]\n") + ["💥", "日", "é", "\u0301", "\u2028"]), max_size=12)
+LINES = st.lists(st.tuples(CHARS, STYLES, st.lists(st.tuples(CHARS, STYLES), max_size=3)), max_size=6)
+
+
+def _rich_line_by_line(lines, color: bool) -> str:
+    """The text report as it was printed before: one rich print per line."""
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, color_system="standard" if color else None,
+                      width=10_000, highlight=False, soft_wrap=True)
+    for first, style, parts in lines:
+        line = Text(first, style=style)
+        for part, part_style in parts:
+            line.append(part, style=part_style or None)
+        console.print(line)
+    return buffer.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES, st.booleans())
+def test_the_text_report_prints_as_rich_printed_it_line_by_line(lines, color) -> None:
+    out = []
+    for first, style, parts in lines:
+        line = text_report.Text(first, style=style)
+        for part, part_style in parts:
+            line.append(part, part_style)
+        out.append(line)
+    printed, before = text_report._print(out, color), _rich_line_by_line(lines, color)
+    if color and any(c in repr(lines) for c in ("\\r", "\\x07", "\\x08", "\\x0b", "\\x0c")):
+        # a control code rich drops can leave an empty styled piece, where one print of the whole
+        # report joins two runs of one style that line-by-line printing closed and reopened
+        assert ANSI.sub("", printed) == ANSI.sub("", before)
+    else:
+        assert printed == before
