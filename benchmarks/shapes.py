@@ -141,17 +141,24 @@ def measure(folder: Path) -> dict:
 
 
 def growth(n: int, keep: Path | None = None, runs: int = 3) -> tuple[dict, dict]:
-    """The best of `runs` measurements (least time, least memory) for N and for 2N."""
+    """The best of `runs` measurements (least time, least memory) for N and for 2N, taken in turn
+    (N, 2N, N, 2N, …) so that a machine that slows down or speeds up meanwhile weighs on both."""
     with tempfile.TemporaryDirectory() as tmp:
         base = keep or Path(tmp)
-        results = []
+        folders = []
         for size in (n, 2 * n):
             folder = base / f"shapes-{size}"
             generate(size, folder)
-            samples = [measure(folder) for _ in range(runs)]
-            best = dict(samples[0])
-            best["seconds"] = min(s["seconds"] for s in samples)
-            best["memory_kb"] = min(s["memory_kb"] for s in samples)
+            folders.append(folder)
+        samples: list[list[dict]] = [[], []]
+        for _ in range(runs):
+            for i, folder in enumerate(folders):
+                samples[i].append(measure(folder))
+        results = []
+        for taken in samples:
+            best = dict(taken[0])
+            best["seconds"] = min(s["seconds"] for s in taken)
+            best["memory_kb"] = min(s["memory_kb"] for s in taken)
             results.append(best)
     return results[0], results[1]
 
