@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
 from crashlint.project import Project
-from crashlint.roles import TEST_DIRS, TEST_FILE, file_role, imports_server_code
+from crashlint.roles import TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_server_code
 from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
@@ -74,7 +74,9 @@ PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forev
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
 # Commands that start a long-lived program, by their first word (after `npx`, `exec`, env settings).
 JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun", "deno", "pm2", "pm2-runtime", "forever", "babel-node", "esno"})
-START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-](?!dev|watch|debug|test|local|inspect)[\w:-]*)?$")
+START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-][\w:-]*)?$")
+# words that make a start-like script a developer's: `start:dev`, `start-pr-test`, `start-frontend-dev`
+NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|demo|frontend|client|storybook|docs|mock|e2e")
 WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
 BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
 BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playwright-core", "@playwright", "jsdom", "happy-dom", "cheerio", "selenium-webdriver"})
@@ -340,7 +342,7 @@ class _Finder:
         hosted = hosted or all(e in self.hosted_entries for e in entries)
         if all(is_test_path(e) for e in entries) and kind != "test":
             return  # a mock server a test package starts
-        if kind in LONG_LIVED and all(self.path_role(e) == "tooling" for e in entries):
+        if kind in LONG_LIVED and all(in_tooling_folder(e) for e in entries):
             kind, started = "cli", False  # `start: node scripts/dev.js`: a tool, whatever the script's name
         if kind in LONG_LIVED and not started and not fallback and all(
             any(e in p.entries for p in self.processes if p.kind == "cli") for e in entries
@@ -413,6 +415,17 @@ class _Finder:
             label = self.package_name(package) + ("" if role == "server" else f" ({role})")
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
 
+    def dynamic_load(self, path: str) -> int:
+        """The line where `path` loads a module by a computed path, 0 if it does not: JS `require(x)` /
+        `import(x)` (a fact), Python `importlib.import_module(x)` / `__import__(x)`."""
+        facts = self.files[path]
+        if facts.language != "python":
+            return facts.dynamic_loads
+        for call in facts.calls:
+            if call.callee in (("importlib", "import_module"), ("import_module",), ("__import__",)) and call.args and call.args[0].kind != "string":
+                return call.span[0]
+        return 0
+
     def importers_of(self, path: str) -> list[str]:
         return [i for i in self.importers.get(path, ()) if not is_test_path(i)]
     # ---- start commands --------------------------------------------------------------------------
@@ -422,7 +435,9 @@ class _Finder:
         for name in (n for n, _ in manifest.scripts if is_start_script(n) or is_worker_script(n)):
             for entry, how in self.command_entries(package, scripts[name], scripts):
                 kind = "worker" if WORKER_WORDS.search(name) else how
-                self.add(self.package_name(package), kind, [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
+                label = re.sub(r"[:_-](prod|production)$", "", name)
+                label = self.package_name(package) if START_SCRIPT.match(label) else label  # `collab:prod` → collab
+                self.add(label, kind, [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
         for where, name, command in manifest.launches:
             for entry, how in self.command_entries(package, command, scripts, posixpath.dirname(where)):
                 # a Procfile's `worker:`, a compose service `queue`, or `node dist/queue-worker.js`
@@ -485,12 +500,14 @@ class _Finder:
                 continue
             if head in JS_RUNNERS or head.endswith((".js", ".ts", ".mjs", ".cjs")):
                 for word in words if head not in JS_RUNNERS else words[1:]:
-                    if word.startswith("-") or not re.search(r"\.(c|m)?(j|t)s$|/", word):
+                    if word.startswith("-") or "=" in word:
                         continue
-                    entry = self.source_for(package, word, cwd)
+                    entry = self.source_for(package, word, cwd)  # `node server` runs server/index.js
                     if entry:
                         found.append((entry, "server"))
                         break
+                    if re.search(r"\.(c|m)?(j|t)s$|/", word):
+                        break  # the script, not found among the sources (a build step's output elsewhere)
         return found
 
     def python_command(self, package: str, head: str, args: list[str]) -> list[tuple[str, str]]:
@@ -685,7 +702,8 @@ def _is_program(word: str) -> bool:
 def is_start_script(name: str) -> bool:
     """`start`, `start:prod`, `start-server`, `serve`: how the package runs in production (not
     `start:dev`, `start:watch`, `start:debug`)."""
-    return bool(START_SCRIPT.match(name))
+    production = START_SCRIPT.match(name) or re.search(r"[:_-](prod|production)$", name)  # `collab:prod`
+    return bool(production) and not NOT_PRODUCTION.search(name) and not name.startswith(("build", "test", "lint", "deploy", "docker"))
 
 
 NOT_PROGRAMS = ("dev", "test", "lint", "build", "watch", "format", "type", "pre", "post", "clean", "storybook", "e2e", "docker", "deploy")
@@ -707,6 +725,12 @@ def is_test_file(path: str, facts: FileFacts, tree: SourceTree) -> bool:
     return tree.is_file(stem + ".yaml") or tree.is_file(stem + ".yml")
 
 
+def in_tooling_folder(path: str) -> bool:
+    """`scripts/`, `tools/`, `examples/`, …: a folder of tools, by its name (crashlint.roles)."""
+    return any(part.lower() in TOOLING_DIRS or part.lower().endswith(("-examples", "_examples", "-example", "_example"))
+               for part in path.split("/")[:-1])
+
+
 def is_test_path(path: str) -> bool:
     directory, name = posixpath.split(path)
     return bool(TEST_FILE.search(name)) or any(p.lower() in TEST_DIRS for p in directory.split("/") if p)
@@ -725,6 +749,22 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     for process in processes:
         if process.long_lived or process.kind == "cli":
             process.files = finder.closure(process.entries)
+    # A long-lived process that loads modules by computed paths (`require(file)` over a glob, a
+    # plugin manager) may load any module of its package: those nothing else accounts for are its.
+    for process in processes:
+        if not process.long_lived or process.fallback:
+            continue
+        loader = next((f for f in sorted(process.files) if finder.dynamic_load(f)), None)
+        if loader is None:
+            continue
+        prefix = process.package + "/" if process.package else ""
+        claimed = {f for p in processes for f in p.files}
+        extra = [f for f in finder.files if f.startswith(prefix) and f not in claimed and f not in process.files
+                 and not is_test_path(f) and finder.path_role(f) == "server" and finder.files[f].language == finder.files[loader].language]
+        if extra:
+            process.files = process.files | finder.closure(extra)
+            process.evidence.append(f"{loader}:{finder.dynamic_load(loader)}: loads modules by computed paths, "
+                                    f"so the {len(extra)} module(s) of its package nothing else loads count as its own")
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
     # is part of that server: one process, with both pieces of evidence.
     for process in list(processes):

@@ -48,6 +48,7 @@ class _Checker:
         self.ctx = ctx
         self.project = ctx.project
         self.findings: dict[tuple, Finding] = {}
+        self._handlers: list[str] | None = None  # files registering a process-level rejection handler that goes on
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -73,6 +74,8 @@ class _Checker:
         return function.is_async and function.unguarded_await > 0
 
     def report(self, key: tuple, path: str, line: int, subject: str, problem: str, related: list[Related], context: dict) -> None:
+        if context.get("case") in self.rule.data.get("process_handler", {}).get("covers", ()) and self.logged_by_process(path):
+            return  # the process logs unhandled rejections and goes on: no crash, and nothing waits on this one
         if key in self.findings:
             self.findings[key].related += [r for r in related if r not in self.findings[key].related]
             return
@@ -85,6 +88,36 @@ class _Checker:
             render(self.rule.message, subject=subject, labels=[context.get("label", "")], library="", call=""),
             [problem], related, {"subject": subject, **context}, text.strip(),
         )
+
+    def logged_by_process(self, path: str) -> bool:
+        """Whether every process that runs `path` registers a `process.on("unhandledRejection", …)`
+        handler that does not exit: Node then calls it instead of crashing (Node ≥ 15 crashes only
+        when no such listener exists). Where no process was recognised: one anywhere in the project."""
+        spec = self.rule.data["process_handler"]
+        if self._handlers is None:
+            self._handlers = []
+            callees, events, exits = set(spec["callees"]), set(spec["events"]), set(spec["exits"])
+            for file, facts in self.project.files.items():
+                for call in facts.calls:
+                    if call.method in ("on", "once", "addListener", "prependListener") and len(call.args) >= 2 \
+                            and call.args[0].kind == "string" and call.args[0].text in events \
+                            and set(self.project.callee_names(file, call)) & callees \
+                            and not self._exits(file, call, call.args[1], exits):
+                        self._handlers.append(file)
+        processes = [p for p in self.ctx.processes.processes_of(path) if not p.fallback]
+        if not processes:
+            return bool(self._handlers)
+        return all(any(h in p.files for h in self._handlers) for p in processes)
+
+    def _exits(self, path: str, call: Call, handler: Arg, exits: set[str]) -> bool:
+        """Whether the handler calls `process.exit` (or rethrows by calling a function that does, as
+        far as one level of calls shows): then the process ends, as with no handler."""
+        for fn_path, function in self.functions_of(path, call, handler):
+            facts = self.project.files[fn_path]
+            for inner in facts.calls:
+                if function.scope in inner.scopes and set(self.project.callee_names(fn_path, inner)) & exits:
+                    return True
+        return False
 
     def problem(self, name: str, **values) -> str:
         return render(self.rule.data["problems"][name], **values)

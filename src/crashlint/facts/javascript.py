@@ -112,6 +112,8 @@ def query_source(grammar: str) -> str:
             "(member_expression object: (identifier) @dom"
             " (#any-of? @dom \"window\" \"document\" \"localStorage\" \"sessionStorage\" \"navigator\"))",
             "(call_expression function: (import) arguments: (arguments . (string) @dynamic_import))",  # import("./x")
+            "(call_expression function: (import) arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)] @computed_import))",
+            "(call_expression function: (identifier) @require_fn arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)]) (#eq? @require_fn \"require\"))",
         ]
     )
 
@@ -853,6 +855,9 @@ class _Extractor:
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
+        computed = captures.pop("computed_import", []) + captures.pop("require_fn", [])
+        if computed:  # `require(file)` over a directory listing, `import(path)`: a plugin loader
+            self.facts.dynamic_loads = min(node.start_point[0] + 1 for node in computed)
         for node in captures.pop("dynamic_import", ()):
             module = string_value(node)
             if module is not None:

@@ -148,6 +148,7 @@ class FileFacts:
     # members put into a collection after it is made: `registry[name] = w`, `workers.set(name, w)`
     members: list[tuple[tuple[int, ...], Path, Arg]] = field(default_factory=list)
     lint_fixture: bool = False  # annotated for a linter's tests (`# ruleid:`): an example, not code that runs
+    dynamic_loads: int = 0  # line of a `require(path)` / `import(path)` / `importlib.import_module(x)` of a computed path
     dom: bool = False  # uses browser globals (`document.…`, `window.…`, `localStorage.…`): browser code
     main_guard: tuple[int, int] = (0, 0)  # Python `if __name__ == "__main__":` block (first, last line)
     # decorated functions: (function scope, decorator's dotted callee), e.g. (scope, ("click", "command"))
