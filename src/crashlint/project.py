@@ -143,32 +143,46 @@ class Project:
         return self._resolve_js_alias(from_path, spec)
 
     def _resolve_js_alias(self, from_path: str, spec: str) -> str | None:
-        """A tsconfig `paths` alias (`@/lib/redis`) or a workspace package (`@acme/shared/src/x`)."""
-        directory = posixpath.dirname(from_path)
-        while True:  # the nearest tsconfig with paths or baseUrl decides
-            manifest = self.manifests.get(directory)
-            if manifest is not None and (manifest.ts_paths or manifest.ts_base is not None):
-                for pattern, targets in manifest.ts_paths.items():
-                    prefix, star, suffix = pattern.partition("*")
-                    if star and spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
-                        middle = spec[len(prefix) : len(spec) - len(suffix)]
-                        for target in targets:
-                            found = self._js_file(target.replace("*", middle, 1))
-                            if found:
-                                return found
-                    elif not star and spec == pattern:
-                        for target in targets:
-                            found = self._js_file(target)
-                            if found:
-                                return found
-                if manifest.ts_base is not None:
-                    found = self._js_file(posixpath.normpath(posixpath.join(manifest.ts_base, spec)))
+        """A tsconfig `paths` alias (`@/lib/redis`) or a workspace package (`@acme/shared/src/x`).
+        Memoized by the tsconfig that decides and the specifier (every file under one tsconfig asks
+        the same), and the workspace lookup by the specifier alone."""
+        tsconfig = self._in_folder("tsconfig", posixpath.dirname(from_path), self._tsconfig_of)
+        key = ("alias", tsconfig.path if tsconfig is not None else "", spec)
+        if key not in self._folders:
+            found = self._ts_alias(tsconfig, spec) if tsconfig is not None else None
+            if found is None:
+                found = self._in_folder("workspace", spec, self._workspace_file)
+            self._folders[key] = found
+        return self._folders[key]
+
+    def _tsconfig_of(self, directory: str) -> Manifest | None:
+        """The nearest folder's tsconfig/jsconfig with paths or baseUrl: it decides aliases below it."""
+        manifest = self.manifests.get(directory)
+        if manifest is not None and (manifest.ts_paths or manifest.ts_base is not None):
+            return manifest
+        if not directory:
+            return None
+        return self._in_folder("tsconfig", _up(directory), self._tsconfig_of)
+
+    def _ts_alias(self, manifest: Manifest, spec: str) -> str | None:
+        for pattern, targets in manifest.ts_paths.items():
+            prefix, star, suffix = pattern.partition("*")
+            if star and spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
+                middle = spec[len(prefix) : len(spec) - len(suffix)]
+                for target in targets:
+                    found = self._js_file(target.replace("*", middle, 1))
                     if found:
                         return found
-                break
-            if not directory:
-                break
-            directory = _up(directory)
+            elif not star and spec == pattern:
+                for target in targets:
+                    found = self._js_file(target)
+                    if found:
+                        return found
+        if manifest.ts_base is not None:
+            return self._js_file(posixpath.normpath(posixpath.join(manifest.ts_base, spec)))
+        return None
+
+    def _workspace_file(self, spec: str) -> str | None:
         for name, package_dir in self.workspace_packages:
             if spec == name or spec.startswith(name + "/"):
                 rest = spec[len(name) + 1 :]
