@@ -1,13 +1,23 @@
 """Vendored and generated code is not parsed (issue 13, item 2): by name (.yarn/, Plug'n'Play
-files) and by content (bundler banners, minified lines among short ones, a large file with a
-source map, one statement spanning a large file); one summary note, each file with --verbose, and
---include to analyse a path anyway."""
+files) and by content (bundler banners, minified code among short lines, build output with a source
+map, one function wrapper around a large file), with one summary note, each file under --verbose,
+and --include / `include = [...]` / a file named on the command line to analyse it anyway."""
 
 from __future__ import annotations
 
+import json
+import os
+import random
+import shutil
+import subprocess
 from pathlib import Path
 
-from crashlint.parse import generated_reason
+import pytest
+
+from crashlint.cache import facts as store
+from crashlint.discover import discover
+from crashlint.generated import CONTENT_MIN_BYTES, _minified_bytes, generated_reason
+from crashlint.parse import parse_source
 from crashlint.scan import scan
 from helpers import run_cli
 
@@ -26,59 +36,210 @@ def _paths(result) -> set[str]:
     return {f.location.path for f in result.findings}
 
 
-def _handwritten(functions: int) -> str:
-    return "".join(f"export function f{i}(url: string) {{\n  const a = {i};\n  return url.length + a;\n}}\n\n" for i in range(functions))
+def _handwritten(functions: int, prefix: str = "export ") -> str:
+    """Ordinary source: short lines, about 75 bytes a function."""
+    return "".join(f"{prefix}function f{i}(url) {{\n  const a = {i};\n  return url.length + a;\n}}\n\n"
+                   for i in range(functions))
+
+
+def _minified(size: int) -> bytes:
+    """One line of what a minifier writes: no spaces to speak of, a call every few bytes."""
+    unit = b"function n(e,t){return e&&t?o(e,t):r(e)}var i=n(a,b),s=c(i);"
+    return unit * (size // len(unit) + 1)
+
+
+BODY = _handwritten(400).encode()  # 30 KB: every content check applies
+
+
+# Each a bundler's own marker, written the way that bundler writes it at the top of its output.
+BANNERS = {
+    "webpack": b"/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({\n",
+    "webpack-license": b"/*! For license information please see main.4f2a.js.LICENSE.txt */\n",
+    "webpack-chunk": b'"use strict";\n(self["webpackChunkapp"] = self["webpackChunkapp"] || []).push([["main"],{\n',
+    "webpack-jsonp": b'(window["webpackJsonp"] = window["webpackJsonp"] || []).push([["vendor"],{\n\n/***/ "./x.js":\n',
+    "esbuild": b'"use strict";\nvar __create = Object.create;\nvar __defProp = Object.defineProperty;\n',
+    "esbuild-iife": b"(() => {\n  var __getOwnPropNames = Object.getOwnPropertyNames;\n  var __commonJS = (cb, mod) => function __require() {\n",
+    "rollup": b"'use strict';\n\nvar axios = require('axios');\n\nfunction _interopDefaultLegacy (e) { return e; }\n",
+    "rollup-4": b"'use strict';\n\nfunction _interopNamespaceDefault(e) {\n  var n = Object.create(null);\n",
+    "parcel": b"function $parcel$interopDefault(a) {\n  return a && a.__esModule ? a.default : a;\n}\n",
+    "parcel-1": b"parcelRequire = (function (modules, cache, entry, globalName) {\n",
+    "browserify": b'(function(){function r(e,n,t){function o(i,f){if(!n[i]){if(!e[i]){var c="function"==typeof require&&require;if(!f&&c)return c(i,!0);\n',
+    "yarn": b"#!/usr/bin/env node\n/* eslint-disable */\n//prettier-ignore\n(()=>{var e=1;\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BANNERS))
+def test_bundler_banners_are_recognised(name: str) -> None:
+    reason = generated_reason("javascript", BANNERS[name] + BODY)
+    assert reason is not None and "banner" in reason
+    assert reason.startswith(name.split("-")[0].replace("yarn", "Yarn"))  # the note names the bundler
+    assert generated_reason("javascript", BANNERS[name] + b"x();\n") is None  # small files are not judged
+
+
+@pytest.mark.parametrize("text", [
+    # hand-written code mentions these too: they are not markers
+    b"declare const __webpack_require__: any;\nexport const load = typeof __webpack_require__ === 'function' ? 1 : 2;\n",
+    b"const Page = lazy(() => import(/* webpackChunkName: \"page\" */ './page'));\n",
+    b"if (typeof define === 'function' && define.amd) { define([], factory); }\n",
+    b"// we used to bundle with webpack and parcel; see docs/build.md\nvar __dirname2 = 1;\n",
+])
+def test_mentions_of_bundlers_in_hand_written_code_are_not_banners(text: bytes) -> None:
+    assert generated_reason("typescript", text + BODY) is None
+
+
+def test_minified_code_among_short_lines_is_recognised() -> None:
+    short = b"".join(b"// line %d of a license or a header\n" % i for i in range(400))  # 15 KB
+    assert "minified" in generated_reason("javascript", short + _minified(40_000) + b"\n" + short)
+    # below half of the bytes: a file with a long line in it, not a minified file
+    assert generated_reason("javascript", short * 3 + _minified(40_000) + b"\n" + short * 3) is None
+    # lines of 999 bytes are not long lines
+    line = _minified(999)[:999] + b"\n"
+    assert generated_reason("javascript", line * 40) is None
+
+
+def test_the_quick_newline_test_never_hides_a_minified_file() -> None:
+    """`_minified_bytes` first counts 250-byte blocks without a newline and gives up when too few
+    could lie in long lines: on files whose long lines hold close to half the bytes, its verdict is
+    the one counting every line gives."""
+    rng = random.Random(13)
+    code = _minified(1_200)
+    for _ in range(300):
+        lines, long_bytes, size = [], 0, 0
+        share = rng.uniform(0.44, 0.56)
+        while size < 30_000:
+            if long_bytes < share * (size + 1):
+                line = code[: rng.randint(1_000, 1_100)]
+                long_bytes += len(line)
+            else:
+                line = b"x" * rng.randint(0, 60)
+            lines.append(line)
+            size += len(line) + 1
+        source = b"\n".join(lines)
+        counted = sum(len(line) for line in source.split(b"\n") if len(line) >= 1_000)
+        assert (_minified_bytes(source) * 2 >= len(source)) == (counted * 2 >= len(source))
+
+
+@pytest.mark.parametrize("data", [
+    b'<path d="' + b"M12 3.5C10.2 4.1 9.8 5.2 8.1 6.3L7.2 8.4Z " * 2000 + b'" />',  # SVG path in JSX
+    b'<img src="data:image/png;base64,' + b"iVBORw0KGgoAAAANSUhEUgAAAMgAAADICAYAAACtWK6e" * 1500 + b'" />',
+    b"const large = `" + b'[{\\"role\\":\\"assistant\\",\\"content\\":\\"ok\\"},' * 2000 + b"`;",  # JSON fixture
+    b"const html = `" + b"&nbsp;&zwnj;" * 6000 + b"`;",  # e-mail template spacing
+    b"await queryRunner.query(`" + b'CREATE TABLE "t" ("id" uuid NOT NULL DEFAULT uuid_generate_v4(), "n" text); ' * 800 + b"`);",
+])
+def test_long_lines_of_data_are_not_minified_code(data: bytes) -> None:
+    """SVG paths, base64 images, JSON fixtures, HTML entities, SQL: long lines of hand-written files
+    (all found in the test corpora), however much of the file they take."""
+    source = b"export function Icon() {\n  return (\n" + data + b"\n  );\n}\n"
+    assert len(source) >= CONTENT_MIN_BYTES
+    assert generated_reason("typescript", source) is None
+
+
+def test_a_file_of_very_long_lines_on_average_is_skipped_as_before() -> None:
+    data = b"export const logo = '" + b"iVBORw0KGgoAAAANSUhEUg" * 10_000 + b"';\n"  # 220 KB, one line: data
+    assert "on average" in generated_reason("typescript", data)
+
+
+def test_build_output_carrying_a_source_map() -> None:
+    assert "source map" in generated_reason("javascript", BODY + b"//# sourceMappingURL=main.js.map\n")
+    assert "source map" in generated_reason("javascript", BODY + b"//# sourceMappingURL=main.js.map")
+    assert "source map" in generated_reason("javascript", BODY + b"/*# sourceMappingURL=x.map */\n\n")
+    inline = b"//# sourceMappingURL=data:application/json;charset=utf-8;base64," + b"eyJ2ZXJzaW9uIjozfQ" * 3000
+    assert "source map" in generated_reason("javascript", BODY + inline + b"\n")
+    # not on the last line (a comment about maps, a test fixture), or a small file: hand-written
+    assert generated_reason("javascript", b"// see //# sourceMappingURL= in the output\n" + BODY) is None
+    assert generated_reason("javascript", b"x();\n//# sourceMappingURL=main.js.map\n") is None
+
+
+WRAPPERS = {
+    "iife": ("(function () {\n", "})();\n"),
+    "arrow": ("(() => {\n", "})();\n"),
+    "bang": ("!function (e) {\n", "}(this);\n"),
+    "umd": ("(function (root, factory) {\n  root.lib = factory();\n})(this, function () {\n", "  return {};\n});\n"),
+    "var": ("var Lib = (function () {\n", "  return {};\n})();\n"),
+    "assign": ("$root.proto = (function () {\n", "  return {};\n})();\n"),
+    "coffee": ("(function() {\n", "}).call(this);\n"),
+    "amd": ("define(['exports'], function (exports) {\n", "});\n"),
+    "system": ("System.register([], function (exports) {\n", "});\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRAPPERS))
+def test_one_function_wrapper_around_a_large_file_is_a_bundle(tmp_path: Path, name: str) -> None:
+    head, tail = WRAPPERS[name]
+    body = _handwritten(3000, prefix="") + "fetch('x');\n"  # 220 KB of ordinary lines inside
+    _write(tmp_path, {"lib/bundle.js": head + body + tail, "src/app.ts": FETCH})
+    result = scan([str(tmp_path)], select=["CL008"])
+    assert _paths(result) == {"src/app.ts"}
+    assert any("function wrapper" in n.message for n in result.notes if n.path == "lib/bundle.js")
+    # the same wrapper around a small file is ordinary code (a script's async main, a jQuery plugin)
+    (tmp_path / "lib/bundle.js").write_text(head + "fetch('x');\n" + tail)
+    assert _paths(scan([str(tmp_path)], select=["CL008"])) == {"src/app.ts", "lib/bundle.js"}
+
+
+@pytest.mark.parametrize("text", [
+    "describe('alerts', () => {\n" + _handwritten(3000, prefix="  ") + "  it('fetches', () => fetch('x'));\n});\n",
+    "export const prices = {\n" + "".join(f"  'model-{i}': {{ input: {i}e-6, output: {i}e-6, mode: 'chat' }},\n" for i in range(4000)) + "};\nfetch('x');\n",
+])
+def test_one_large_statement_that_is_not_a_wrapper_is_analysed(text: str) -> None:
+    """A test file that is one describe(…), a data table that is one object literal: hand-written."""
+    assert len(text) > 200_000
+    parsed = parse_source("src/big.ts", "typescript", text.encode())
+    assert parsed.facts is not None and not parsed.notes
 
 
 def test_yarn_and_plug_n_play_files_are_not_discovered(tmp_path: Path) -> None:
-    _write(tmp_path, {
+    files = {
         "src/app.ts": FETCH,
         ".yarn/releases/yarn-4.13.0.cjs": "fetch('x');\n",
         ".yarn/plugins/@yarnpkg/plugin-workspace-tools.cjs": "fetch('x');\n",
+        ".yarn/sdks/typescript/lib/tsserver.js": "fetch('x');\n",
+        ".yarn/cache/x/index.js": "fetch('x');\n",
         ".pnp.cjs": "fetch('x');\n",
         ".pnp.loader.mjs": "fetch('x');\n",
-    })
+        "packages/web/.yarn/releases/yarn-3.2.1.cjs": "fetch('x');\n",
+    }
+    _write(tmp_path, files)
+    assert [f.rel_path for f in discover([str(tmp_path)]).files] == ["src/app.ts"]
     result = scan([str(tmp_path)], select=["CL008"])
     assert _paths(result) == {"src/app.ts"} and result.files_scanned == 1
-    forced = scan([str(tmp_path)], select=["CL008"], include=[".yarn/releases/**", ".pnp.cjs"])
-    assert _paths(forced) == {"src/app.ts", ".yarn/releases/yarn-4.13.0.cjs", ".pnp.cjs"}
+    forced = scan([str(tmp_path)], select=["CL008"], include=[".yarn/releases/**", ".pnp.cjs", "**/.yarn/releases/*.cjs"])
+    assert _paths(forced) == {"src/app.ts", ".yarn/releases/yarn-4.13.0.cjs", ".pnp.cjs",
+                              "packages/web/.yarn/releases/yarn-3.2.1.cjs"}
 
 
-def test_bundles_are_recognised_by_their_content() -> None:
-    webpack = b"/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({});\n" + b"x();\n" * 5000
-    esbuild = b'"use strict";\nvar __create = Object.create;\nvar __defProp = Object.defineProperty;\n' + b"y();\n" * 5000
-    minified_among_short = b"\n".join([b"// header"] * 200 + [b"var a=" + b"1+" * 40_000 + b"1;"] + [b"b();"] * 300)
-    with_map = _handwritten(2500).encode() + b"\n//# sourceMappingURL=app.js.map\n"
-    assert "banner" in generated_reason("javascript", webpack)
-    assert "banner" in generated_reason("javascript", esbuild)
-    assert "minified" in generated_reason("javascript", minified_among_short)
-    assert "source map" in generated_reason("javascript", with_map)
-    assert generated_reason("typescript", _handwritten(2500).encode()) is None  # large, hand-written
-    assert generated_reason("python", minified_among_short) is None
+def test_include_names_a_default_excluded_folder_to_enter_it(tmp_path: Path) -> None:
+    _write(tmp_path, {"src/a.ts": FETCH, "vendor/acme/client.ts": FETCH, "vendor/other/x.ts": FETCH,
+                      "node_modules/pkg/index.js": "fetch('x');\n", "lib/b.cjs": "fetch('x');\n"})
+    found = lambda include: [f.rel_path for f in discover([str(tmp_path)], include=include).files]  # noqa: E731
+    assert found(["vendor/acme/**"]) == ["lib/b.cjs", "src/a.ts", "vendor/acme/client.ts"]
+    assert found(["vendor"]) == ["lib/b.cjs", "src/a.ts", "vendor/acme/client.ts", "vendor/other/x.ts"]
+    # a pattern that only could reach into a skipped folder does not open it: every node_modules would
+    assert found(["*.js", "**/*.cjs"]) == ["lib/b.cjs", "src/a.ts"]
+    assert found(["node_modules/pkg/"]) == ["lib/b.cjs", "node_modules/pkg/index.js", "src/a.ts"]
 
 
-def test_one_statement_spanning_a_large_file_is_a_bundle(tmp_path: Path) -> None:
-    umd = "(function (root, factory) {\n" + _handwritten(3000).replace("export ", "") + "fetch('x');\n})(this, function () {});\n"
-    _write(tmp_path, {"third_party/lib.js": umd, "src/app.ts": _handwritten(3000) + FETCH})
-    result = scan([str(tmp_path)], select=["CL008"])
-    assert {p for p in _paths(result)} == {"src/app.ts"}
-    assert any("one statement" in n.message for n in result.notes if n.path == "third_party/lib.js")
+def _bundle(text: str) -> str:
+    return "/*! For license information please see main.js.LICENSE.txt */\n" + text + "z();\n" * 6000
 
 
 def test_one_summary_note_and_each_file_with_verbose(tmp_path: Path) -> None:
-    bundle = "/*! For license information please see main.js.LICENSE.txt */\n" + "z();\n" * 6000
-    _write(tmp_path, {"public/a.js": bundle, "public/b.js": bundle, "src/app.ts": FETCH})
+    _write(tmp_path, {"public/a.js": _bundle(""), "public/b.js": _bundle(""), "src/app.ts": FETCH,
+                      "public/c.js": _minified(30_000)})
     code, out, err = run_cli("scan", str(tmp_path), "--select", "CL008")
     assert code == 1
-    assert "note: 2 generated or vendored files not analysed (--verbose lists them; --include analyses them)" in out
-    assert "public/a.js" not in out
+    assert "note: 3 generated or vendored files not analysed (--verbose lists them; --include analyses them)" in out
+    assert "public/a.js" not in out and "public/c.js" not in out
     code, out, err = run_cli("scan", str(tmp_path), "--select", "CL008", "--verbose")
-    assert "a.js: not analysed: generated or vendored (a bundler's output (its banner))" in out
+    assert "a.js: not analysed: generated or vendored (webpack output: its banner); --include analyses it anyway" in out
+    assert "b.js: not analysed" in out and "c.js: not analysed: generated or vendored (minified" in out
+    # a report document carries the summary note, and each file only with --verbose
+    code, out, err = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "json-report")
+    notes = [n["message"] for n in json.loads(out)["notes"]]
+    assert notes == ["3 generated or vendored files not analysed (--verbose lists them; --include analyses them)"]
 
 
 def test_include_and_a_file_named_on_the_command_line_are_analysed(tmp_path: Path) -> None:
-    bundle = "/*! For license information please see main.js.LICENSE.txt */\nfetch('u');\n" + "z();\n" * 6000
-    _write(tmp_path, {"bundles/main.js": bundle})
+    _write(tmp_path, {"bundles/main.js": _bundle("fetch('u');\n")})
     cache = str(tmp_path / "cache")
     assert not scan([str(tmp_path)], select=["CL008"], cache_dir=cache).findings
     # a file given by name is analysed whatever it looks like (as ruff and ESLint do) …
@@ -86,6 +247,51 @@ def test_include_and_a_file_named_on_the_command_line_are_analysed(tmp_path: Pat
     # … and --include analyses it from a folder scan; the cache tells the two apart
     assert scan([str(tmp_path)], select=["CL008"], include=["bundles/*.js"], cache_dir=cache).findings
     assert not scan([str(tmp_path)], select=["CL008"], cache_dir=cache).findings
+    code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--include", "bundles/", "--format", "json")
+    assert code == 1 and [Path(f["path"]).as_posix()[-15:] for f in json.loads(out)] == ["bundles/main.js"]
     (tmp_path / "crashlint.toml").write_text('include = ["bundles/**"]\n')
     code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "json")
-    assert code == 1 and '"path"' in out
+    assert code == 1 and [Path(f["path"]).as_posix()[-15:] for f in json.loads(out)] == ["bundles/main.js"]
+    (tmp_path / "crashlint.toml").write_text('include = "bundles/**"\n')
+    code, _, err = run_cli("scan", str(tmp_path), "--select", "CL008")
+    assert code == 2 and "include" in err and "Traceback" not in err
+
+
+def test_a_skipped_file_is_judged_once_and_warm_results_equal_cold(tmp_path: Path, monkeypatch) -> None:
+    _write(tmp_path, {"public/main.js": _bundle("fetch('u');\n"), "public/vendor.js": _minified(40_000),
+                      "src/app.ts": FETCH})
+    cache = str(tmp_path / ".crashlint_cache")
+    cold = scan([str(tmp_path)], select=["CL008"], cache_dir=cache)
+    judged: list[str] = []
+    real = store.parse_source
+    monkeypatch.setattr(store, "parse_source", lambda rel, *a, **k: judged.append(rel) or real(rel, *a, **k))
+    (tmp_path / "src/other.ts").write_text(FETCH)  # a change elsewhere: the project is analysed again
+    warm = scan([str(tmp_path)], select=["CL008"], cache_dir=cache)
+    assert judged == ["src/other.ts"]  # the bundles' verdicts came from the cache, unread by the checks
+    assert _paths(warm) == {"src/app.ts", "src/other.ts"} and _paths(cold) == {"src/app.ts"}
+    assert [n for n in warm.notes] == [n for n in cold.notes]
+    (tmp_path / "src/other.ts").unlink()
+    again, uncached = scan([str(tmp_path)], select=["CL008"], cache_dir=cache), scan([str(tmp_path)], select=["CL008"])
+    assert (again.findings, again.notes) == (uncached.findings, uncached.notes) == (cold.findings, cold.notes)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_includes_select_the_same_files_in_a_commit_as_on_disk(tmp_path: Path) -> None:
+    """--new-since discovers the base commit's files with the same rules (crashlint.discover)."""
+    from crashlint.discover import discover_tree
+    from crashlint.sourcetree import GitTree
+
+    _write(tmp_path, {"src/a.ts": FETCH, ".yarn/releases/yarn.cjs": "x();\n", ".yarn/plugins/p.cjs": "x();\n",
+                      ".pnp.cjs": "x();\n", "packages/w/.yarn/releases/y.cjs": "x();\n", "vendor/acme/c.ts": FETCH,
+                      "vendor/other/d.ts": FETCH, "node_modules/pkg/i.js": "x();\n", "lib/e.min.js": "x();\n"})
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1", "HOME": os.devnull}
+    for args in (["init", "-q"], ["add", "-A", "-f"], ["-c", "commit.gpgsign=false", "commit", "-qm", "all"]):
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+    for include in ([], [".yarn/releases/**", "**/.yarn/releases/*.cjs", ".pnp.cjs"], ["vendor/acme/**", "*.min.js"],
+                    ["node_modules/pkg/", ".yarn"]):
+        on_disk = discover([str(tmp_path)], include=include)
+        in_git = discover_tree(GitTree.at(on_disk.root, "HEAD"), [""], include=include)
+        assert [(f.rel_path, f.forced) for f in in_git.files] == [(f.rel_path, f.forced) for f in on_disk.files], include
+    assert [f.rel_path for f in on_disk.files] == [".yarn/plugins/p.cjs", ".yarn/releases/yarn.cjs", "node_modules/pkg/i.js",
+                                                   "packages/w/.yarn/releases/y.cjs", "src/a.ts"]  # `.yarn`: at any depth

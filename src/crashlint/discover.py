@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -29,18 +30,44 @@ class Includes:
     def __init__(self, patterns: list[str] | None) -> None:
         self.patterns = [p.strip() for p in patterns or [] if p.strip()]
         self.spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        # each pattern as path components, for `folder`; one without a slash matches at any depth
+        self.parts = []
+        for pattern in self.patterns:
+            if pattern.startswith(("!", "#")):
+                continue
+            body = pattern.rstrip("/")
+            parts = body.lstrip("/").split("/")
+            self.parts.append(parts if "/" in body else ["**", *parts])
 
     def file(self, rel_path: str) -> bool:
         return bool(self.patterns) and self.spec.match_file(rel_path)
 
-    def folder(self, rel_dir: str) -> bool:
-        """Whether an include pattern may name something inside this (default-excluded) folder."""
+    def folder(self, rel_dir: str, named: bool = False) -> bool:
+        """Whether a pattern may name something inside this folder, so the walk enters it although
+        it is skipped by default. `named`: the folder is one of DEFAULT_EXCLUDED_DIRS, entered only
+        for a pattern that names it (`.yarn/releases/*.cjs`, `**/vendor/acme/**`, `node_modules`),
+        not one that merely could reach into it (`**/*.cjs` does not open every node_modules)."""
         if not self.patterns:
             return False
         rel_dir = rel_dir.strip("/")
-        return self.spec.match_file(rel_dir + "/") or any(
-            p.lstrip("/").startswith(rel_dir + "/") or p.lstrip("/") == rel_dir for p in self.patterns
-        )
+        if self.spec.match_file(rel_dir + "/"):
+            return True
+        folders = rel_dir.split("/")
+        return any(_leads_into(parts, folders, named) for parts in self.parts)
+
+
+def _leads_into(parts: list[str], folders: list[str], named: bool) -> bool:
+    """Whether glob components `parts` can match these folders and then something inside them;
+    when `named`, the last folder must be matched by a component of its own, not by `**`."""
+    if not folders:
+        return bool(parts)
+    if not parts:
+        return False
+    if parts[0] == "**":
+        if _leads_into(parts[1:], folders, named):
+            return True
+        return not (named and len(folders) == 1) and _leads_into(parts, folders[1:], named)
+    return fnmatch.fnmatchcase(folders[0], parts[0]) and _leads_into(parts[1:], folders[1:], named)
 
 
 class UsageError(Exception):
@@ -177,7 +204,7 @@ def discover(
                 if child.is_symlink():
                     continue
                 if name in DEFAULT_EXCLUDED_DIRS or dirpath in include_only:
-                    if not includes.folder(real_rel(str(child))):
+                    if not includes.folder(real_rel(str(child)), named=name in DEFAULT_EXCLUDED_DIRS):
                         continue
                     include_only.add(str(child))  # entered for --include: only what it names
                 if respect_gitignore and _ignored(child, True, specs):
@@ -261,7 +288,7 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         if folder in dir_verdict:
             return dir_verdict[folder]
         parent = posixpath.dirname(folder)
-        verdict = keep_dir(start, parent) and (posixpath.basename(folder) not in DEFAULT_EXCLUDED_DIRS or includes.folder(folder))
+        verdict = keep_dir(start, parent) and (posixpath.basename(folder) not in DEFAULT_EXCLUDED_DIRS or includes.folder(folder, named=True))
         if verdict and respect_gitignore:
             verdict = not ignored(posixpath.join(prefix, folder) if prefix else folder, True)
         if verdict:
