@@ -238,7 +238,7 @@ def test_one_summary_note_and_each_file_with_verbose(tmp_path: Path) -> None:
     assert notes == ["3 generated or vendored files not analysed (--verbose lists them; --include analyses them)"]
 
 
-def test_include_and_a_file_named_on_the_command_line_are_analysed(tmp_path: Path) -> None:
+def test_include_and_a_file_named_on_the_command_line_are_analysed(tmp_path: Path, monkeypatch) -> None:
     _write(tmp_path, {"bundles/main.js": _bundle("fetch('u');\n")})
     cache = str(tmp_path / "cache")
     assert not scan([str(tmp_path)], select=["CL008"], cache_dir=cache).findings
@@ -249,6 +249,11 @@ def test_include_and_a_file_named_on_the_command_line_are_analysed(tmp_path: Pat
     assert not scan([str(tmp_path)], select=["CL008"], cache_dir=cache).findings
     code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--include", "bundles/", "--format", "json")
     assert code == 1 and [Path(f["path"]).as_posix()[-15:] for f in json.loads(out)] == ["bundles/main.js"]
+    # a buffer an editor sends for a file is that file, named
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("scan", "-", "--stdin-filename", "bundles/main.js", "--select", "CL008", "--format", "json",
+                           stdin=_bundle("fetch('v');\n").encode())
+    assert code == 1 and [f["path"] for f in json.loads(out)] == ["bundles/main.js"]
     (tmp_path / "crashlint.toml").write_text('include = ["bundles/**"]\n')
     code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "json")
     assert code == 1 and [Path(f["path"]).as_posix()[-15:] for f in json.loads(out)] == ["bundles/main.js"]

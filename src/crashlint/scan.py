@@ -302,9 +302,10 @@ def _add_stdin_file(found: Discovery, rel: str, name: str) -> None:
     grammar = grammar_for(posixpath.basename(rel))
     if grammar is None:
         raise UsageError(f"--stdin-filename {name}: not a TypeScript, JavaScript or Python file name")
-    if not any(f.rel_path == rel for f in found.files):
-        found.files.append(SourceFile(os.path.join(found.root, rel), rel, grammar))
-        found.files.sort(key=lambda f: f.rel_path)
+    # named by the user, like a file on the command line: analysed even if it looks generated
+    found.files = [f for f in found.files if f.rel_path != rel]
+    found.files.append(SourceFile(os.path.join(found.root, rel), rel, grammar, forced=True))
+    found.files.sort(key=lambda f: f.rel_path)
 
 
 def process_model(
