@@ -242,7 +242,7 @@ def test_include_and_a_file_named_on_the_command_line_are_analysed(tmp_path: Pat
     _write(tmp_path, {"bundles/main.js": _bundle("fetch('u');\n")})
     cache = str(tmp_path / "cache")
     assert not scan([str(tmp_path)], select=["CL008"], cache_dir=cache).findings
-    # a file given by name is analysed whatever it looks like (as ruff and ESLint do) …
+    # a file given by name is analysed whatever it looks like (as ruff does) …
     assert scan([str(tmp_path / "bundles/main.js")], select=["CL008"]).findings
     # … and --include analyses it from a folder scan; the cache tells the two apart
     assert scan([str(tmp_path)], select=["CL008"], include=["bundles/*.js"], cache_dir=cache).findings

@@ -181,7 +181,7 @@ def discover(
 
     for start in as_paths:
         if start.is_file():
-            add(start, forced=True)  # an explicit file is scanned even if ignored or generated, as ruff and ESLint do
+            add(start, forced=True)  # an explicit file is scanned even if ignored or generated, as ruff does
             continue
         start = start.resolve()
         base_specs = _ancestor_ignores(start) if respect_gitignore else []
