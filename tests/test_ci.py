@@ -402,9 +402,9 @@ def test_new_since_reads_the_base_from_git_objects_and_caches_it(tmp_path, monke
 
 @needs_git
 def test_new_since_a_manifest_change_and_a_subfolder_root(tmp_path, monkeypatch) -> None:
-    handler = ("import express from 'express';\nconst app = express();\n"
+    handler = ("import express from 'express';\nimport { db } from './db';\nconst app = express();\n"
                "app.get('/u', async (req, res) => { res.json(await load()); });\n"
-               "async function load() { return 1; }\napp.use((err, req, res, next) => res.sendStatus(500));\n"
+               "async function load() { return db.query(); }\napp.use((err, req, res, next) => res.sendStatus(500));\n"
                "app.get('/health', (req, res) => res.send('ok'));\n")
     repo = _repo(tmp_path / "mono", {"services/api/package.json": '{"dependencies": {"express": "^5.1.0"}}\n',
                                      "services/api/app.ts": handler, "README.md": "x\n"})

@@ -12,8 +12,13 @@ Rule data (see rules/CL003_unhandled-async-rejection.toml), each table optional:
     [tasks]       callees = ["asyncio.create_task", …], loop_factories, loop_methods; dropped tasks
     [problems]    one jinja2 text per case: express, express_unknown, listener, timer, executor,
                   then, task ({{ subject }}, {{ line }}, {{ where }})
+    [settled]     what cannot reject: never_reject = ["Promise.allSettled"], combinators =
+                  ["Promise.all", …] (of calls that cannot reject), executors = ["Promise"]
+                  (`new Promise((resolve) => …)`: no reject parameter, not async)
 
-A function counts when it is async and has an `await` outside a `try` body that has a `catch`.
+A function counts when it is async and has an `await` outside a `try` body that has a `catch` that
+can reject: an await of something [settled] names, or of a project function that cannot reject
+(async with no such await itself, or returning only such calls), cannot.
 Handlers passed by name are followed to their definition in any file.
 """
 
@@ -49,6 +54,12 @@ class _Checker:
         self.project = ctx.project
         self.findings: dict[tuple, Finding] = {}
         self._handlers: list[str] | None = None  # files registering a process-level rejection handler that goes on
+        self.settled = rule.data.get("settled", {})
+        self._never_reject = set(self.settled.get("never_reject", ()))
+        self._combinators = set(self.settled.get("combinators", ()))
+        self._executors = set(self.settled.get("executors", ()))
+        self._calls_settle: dict[tuple[str, int], bool] = {}
+        self._rejecting: dict[tuple[str, int], int] = {}
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -70,8 +81,86 @@ class _Checker:
                 found += self.functions_of(path, call, element)
         return found
 
-    def rejects(self, function: Function) -> bool:
-        return function.is_async and function.unguarded_await > 0
+    def rejects(self, path: str, function: Function) -> bool:
+        return function.is_async and self.rejecting_await(path, function) > 0
+
+    def rejecting_await(self, path: str, function: Function) -> int:
+        """The line of the first unguarded await that can reject, 0 if none can."""
+        if not function.unguarded_await:
+            return 0
+        if not function.unguarded_awaits:  # no detail recorded (Python): any unguarded await may
+            return function.unguarded_await
+        key = (path, function.scope)
+        if key not in self._rejecting:
+            self._rejecting[key] = function.unguarded_await  # while it is worked out (recursion): it may
+            self._rejecting[key] = next(
+                (line for line, index in function.unguarded_awaits if index < 0 or not self.cannot_reject(path, index)), 0
+            )
+        return self._rejecting[key]
+
+    def cannot_reject(self, path: str, index: int) -> bool:
+        """Whether the promise a call returns can never reject: `Promise.allSettled(…)`,
+        `new Promise((resolve) => setTimeout(resolve, ms))`, `Promise.all` of such calls, or a
+        project function whose every await is guarded or of such a call (a `tryCatch` helper).
+        A synchronous throw is not counted, as everywhere in this rule."""
+        key = (path, index)
+        if key not in self._calls_settle:
+            self._calls_settle[key] = False  # while it is worked out (recursion): it may reject
+            self._calls_settle[key] = self._settles(path, index)
+        return self._calls_settle[key]
+
+    def _settles(self, path: str, index: int) -> bool:
+        facts = self.project.files[path]
+        call = facts.calls[index]
+        if not call.callee:
+            return False
+        names = set(self.project.callee_names(path, call))
+        if names & self._never_reject:
+            return True
+        if call.is_new:
+            if not names & self._executors or not call.args or call.args[0].kind != "function":
+                return False
+            executor = facts.functions.get(call.args[0].scope)
+            return executor is not None and not executor.is_async and executor.params <= 1  # no `reject`
+        if names & self._combinators:
+            elements = call.args[0].values if call.args and call.args[0].kind == "array" else ()
+            return bool(elements) and all(
+                e.kind in ("call", "new") and e.call >= 0 and self.cannot_reject(path, e.call) for e in elements
+            )
+        targets = self.project.resolve(path, call.scopes, call.callee)
+        if not targets or any(t.kind != "function" for t in targets):
+            return False
+        return all(self._function_settles(t.path, t.scope) for t in targets)
+
+    def _function_settles(self, path: str, scope: int) -> bool:
+        """A function whose promise cannot reject: no await that can reject (async), and every
+        promise it returns cannot reject either (an async function adopts what `return promise`
+        does, a try around the return notwithstanding). A plain function must return such a call
+        (`const sleep = (ms) => new Promise((r) => setTimeout(r, ms))`)."""
+        facts = self.project.files[path]
+        function = facts.functions.get(scope)
+        if function is None or function.throws or (function.is_async and self.rejecting_await(path, function)):
+            return False  # an unguarded `throw` (a rethrow in a catch) rejects an async function
+        returned = [i for i, c in enumerate(facts.calls) if c.returned and not c.awaited and c.scopes[0] == scope]
+        if not function.is_async and not returned:
+            return False  # a plain function must be seen to return a promise that cannot reject
+        if not all(self.cannot_reject(path, i) for i in returned):
+            return False
+        chain = self.project.scope_chain(path, scope)
+        for returned_scope, name in facts.returns:
+            if returned_scope != scope:
+                continue
+            decls = self.project.lookup(path, chain, name[0]) if len(name) == 1 else []
+            if not decls:
+                return False  # something crashlint cannot see: it may be a promise that rejects
+            for decl in decls:
+                if decl.value.kind in ("object", "array"):
+                    continue  # a literal: a value, not a promise
+                held = facts.calls[decl.value.call] if decl.value.kind == "call" else None
+                if held is not None and (held.awaited or self.cannot_reject(path, decl.value.call)):
+                    continue  # `const data = await …; return data`
+                return False  # a promise, or something crashlint cannot see: it may reject
+        return True
 
     def report(self, key: tuple, path: str, line: int, subject: str, problem: str, related: list[Related], context: dict) -> None:
         if context.get("case") in self.rule.data.get("process_handler", {}).get("covers", ()) and self.logged_by_process(path):
@@ -127,7 +216,7 @@ class _Checker:
         return self.rule.applies_to(facts.language, self.ctx.role(path))
 
     def function_finding(self, path: str, call: Call, fn_path: str, function: Function, case: str, subject: str, **values) -> None:
-        line = function.unguarded_await
+        line = self.rejecting_await(fn_path, function)
         registered = Related(
             Location(path, call.span[0], call.span[1], call.span[0], call.span[1]), f"registered here: `{call.text}`"
         )
@@ -168,7 +257,7 @@ class _Checker:
                 route = call.args[0].text if call.args[0].kind == "string" else ""
                 for arg in call.args:
                     for fn_path, function in self.functions_of(path, call, arg):
-                        if self.rejects(function):
+                        if self.rejects(fn_path, function):
                             name = function.name or (arg.path[-1] if arg.kind == "ref" else "")
                             owner = call.callee[-2] if len(call.callee) > 1 else "route"
                             label = f"{owner}.{call.method}({route!r})" if route else f"{owner}.{call.method}(…)"
@@ -215,7 +304,7 @@ class _Checker:
                     continue
                 event = call.args[0].text if call.args[0].kind == "string" else "…"
                 for fn_path, function in self.functions_of(path, call, call.args[1]):
-                    if self.rejects(function):
+                    if self.rejects(fn_path, function):
                         subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
                         self.function_finding(path, call, fn_path, function, "listener", subject)
 
@@ -245,7 +334,7 @@ class _Checker:
                 if not names & set(self.project.callee_names(path, call)):
                     continue
                 for fn_path, function in self.functions_of(path, call, call.args[0]):
-                    if self.rejects(function):
+                    if self.rejects(fn_path, function):
                         self.function_finding(path, call, fn_path, function, "timer", f"async {call.callee[-1]} callback")
 
     def executor(self, spec: dict) -> None:
@@ -257,7 +346,7 @@ class _Checker:
                 if not call.is_new or not call.args or not names & set(self.project.callee_names(path, call)):
                     continue
                 for fn_path, function in self.functions_of(path, call, call.args[0]):
-                    if self.rejects(function):
+                    if self.rejects(fn_path, function):
                         self.function_finding(path, call, fn_path, function, "executor", "async Promise executor")
 
     def then(self, spec: dict) -> None:
@@ -267,6 +356,8 @@ class _Checker:
                 continue
             for call in facts.calls:
                 if call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star:
+                    if self._then_settles(path, call):
+                        continue  # `Promise.allSettled(ps).then((results) => log(results))`
                     self.report(
                         (path, "then", call.span),
                         path,
@@ -276,6 +367,22 @@ class _Checker:
                         [],
                         {"case": "then", "label": self.rule.data.get("labels", {}).get("then", "then")},
                     )
+
+    def _then_settles(self, path: str, call: Call) -> bool:
+        """A `.then(f)` on a promise that cannot reject, whose callback cannot reject either."""
+        if call.receiver_call >= 0:
+            promises = [(path, call.receiver_call)]
+        else:
+            targets = self.project.resolve(path, call.scopes, call.callee[:-1]) if len(call.callee) > 1 else []
+            if not targets or any(t.kind != "call" for t in targets):
+                return False
+            promises = [(t.path, t.index) for t in targets]
+        if not all(self.cannot_reject(p, i) for p, i in promises):
+            return False
+        if not call.args:
+            return True
+        callbacks = self.functions_of(path, call, call.args[0])
+        return bool(callbacks) and not any(self.rejects(p, f) for p, f in callbacks)
 
     def tasks(self, spec: dict) -> None:
         callees = set(spec["callees"])

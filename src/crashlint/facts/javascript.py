@@ -8,6 +8,7 @@ re-walks the tree: they look at the captured node and its direct fields only.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from sys import intern
 from functools import cache
 
@@ -93,6 +94,7 @@ def query_source(grammar: str) -> str:
             "(new_expression) @call",
             "(return_statement) @return",
             "(await_expression) @await",
+            "(throw_statement) @throw",
             # calls whose value is consumed by an await / yield
             "(await_expression [(call_expression) (new_expression)] @awaited)",
             "(yield_expression [(call_expression) (new_expression)] @awaited)",
@@ -818,6 +820,15 @@ class _Extractor:
             self.declare(scopes[0], "this." + label, Value("function", scope=sid), node.start_point[0] + 1)
         self.facts.functions[sid] = Function(sid, label, is_async, index, span(node))
 
+    def _record_unguarded(self) -> None:
+        """Each function's unguarded awaits with the call each one awaits (known once every call of
+        the file is indexed: the await comes before its call in the sweep)."""
+        by_function: dict[int, list[tuple[int, int]]] = {}
+        for scope, line, key in self._unguarded:
+            by_function.setdefault(scope, []).append((line, self.call_index.get(key, -1) if key is not None else -1))
+        for scope, awaits in by_function.items():
+            self.facts.functions[scope] = replace(self.facts.functions[scope], unguarded_awaits=tuple(awaits))
+
     def on_for(self, node: tree_sitter.Node, scopes) -> None:
         left = node.child_by_field_name("left")
         right_node = unwrap(node.child_by_field_name("right"))
@@ -864,6 +875,7 @@ class _Extractor:
                 self.facts.imports.append(module)
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
         self._pending_args: list[tuple[Call, list]] = []
+        self._unguarded: list[tuple[int, int, tuple | None]] = []  # (function scope, line, awaited call's key)
         self._pending_chain: list[tuple] = []
         self._expression_bodies: list[tuple] = []
         self._iterations: list[tuple] = []
@@ -874,8 +886,16 @@ class _Extractor:
         for name, node, scopes, statement, guarded in ordered:
             if name == "call":
                 self.on_call(node, scopes, statement)
+            elif name == "throw":
+                function = self.facts.functions.get(scopes[0])
+                if not guarded and function is not None and not function.throws:
+                    self.facts.functions[scopes[0]] = replace(function, throws=True)
             elif name == "await":
                 record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
+                if not guarded and scopes[0] in self.facts.functions:
+                    operand = unwrap(node.named_children[0]) if node.named_child_count else None
+                    key = node_key(operand) if operand is not None and operand.type in ("call_expression", "new_expression") else None
+                    self._unguarded.append((scopes[0], node.start_point[0] + 1, key))
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":
@@ -887,6 +907,7 @@ class _Extractor:
                     if ident is not None and ident.type == "identifier":
                         self._declared_names.add((scopes[0], text(ident)))
         self._declared_names.update((d.scope, d.name) for d in self.facts.decls)
+        self._record_unguarded()
         # Pass 2: everything that refers to calls by node.
         handlers = {
             "import": self.on_import,

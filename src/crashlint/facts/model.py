@@ -102,6 +102,11 @@ class Function:
     span: Span
     unguarded_await: int = 0  # line of the first `await` not inside a try body with a catch; 0 if none
     awaits: int = 0  # number of awaits in the function's own body
+    # every await no try/catch guards: (line, index in FileFacts.calls of the call it awaits, or -1
+    # when it awaits something else), so a rule can tell an await that cannot reject
+    # (`await Promise.allSettled(…)`) from one that can (JavaScript)
+    unguarded_awaits: tuple[tuple[int, int], ...] = ()
+    throws: bool = False  # a `throw` no try/catch in the function's own body guards (a rethrow in a catch)
 
 
 @dataclass(frozen=True, slots=True)
