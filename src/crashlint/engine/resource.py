@@ -11,6 +11,10 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     options_from = 0              (JS) first argument that may hold the options object
     unless_argument = {position = 0, pattern = "^sqlite"}   not a subject when that literal matches
     long_lived_only = true        only constructions at module level or returned by a factory
+    unless_only_used_by = {methods = ["generate_presigned_url"], passed_to = ["pkg.getSignedUrl"]}
+                                  not a subject when every use of the client is one of these methods
+                                  or passing it to one of these functions (an S3 client that only
+                                  presigns URLs never sends a request)
     [[resources.needs]]           what the client needs; each missing need is one problem
     id, label, problem            (problem is jinja2: {{ subject }}, {{ library }}, {{ line }})
     and one of:
@@ -47,6 +51,7 @@ from crashlint.dependencies import lowest_version
 from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Related
+from crashlint.project import Target
 from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
@@ -220,6 +225,48 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
     return _option_satisfied(ctx, facts, call, need, options())
 
 
+def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
+    """Whether the client made by call `index` is used, and only by `spec`'s methods
+    (`s3.generate_presigned_url(…)`) or functions it is passed to (`getSignedUrl(s3, command)`).
+    Every other call on it, or argument it is, anywhere in the project, is another use."""
+    target = Target("call", path=path, index=index)
+    call = ctx.project.files[path].calls[index]
+    if call.chain:
+        return False  # `new S3Client().send(…)`
+    allowed: set[tuple[str, int]] = set()
+    for method in spec.get("methods", ()):
+        for other, use in ctx.calls_named(method):
+            if use.method == method and target in ctx.project.receiver_targets(other, use):
+                allowed.add((other, id(use)))
+    for name in spec.get("passed_to", ()):
+        for other, use in ctx.calls_named(name.rsplit(".", 1)[-1]):
+            if name in ctx.project.callee_names(other, use) and _passes(ctx, other, use, target):
+                allowed.add((other, id(use)))
+    if not allowed:
+        return False
+    for other, facts in ctx.project.files.items():
+        for use in facts.calls:
+            if (other, id(use)) in allowed:
+                continue
+            if len(use.callee) > 1 and target in ctx.project.resolve(other, use.scopes, use.callee[:-1]):
+                return False  # `s3.send(new PutObjectCommand(…))`
+            if _passes(ctx, other, use, target):
+                return False  # `new Upload({ client: s3 })`, `register(s3)`: it may send there
+    return True
+
+
+def _passes(ctx: RuleContext, path: str, call: Call, target: Target) -> bool:
+    """Whether `call` passes the client `target` as an argument (or an option value)."""
+    args = list(call.args) + [value for _, value in call.keywords]
+    args += [value for arg in call.args if arg.kind == "object" for value in arg.values]
+    for arg in args:
+        if arg.kind in ("new", "call") and arg.call >= 0 and path == target.path and arg.call == target.index:
+            return True
+        if arg.kind == "ref" and target in ctx.project.resolve(path, call.scopes, arg.path):
+            return True
+    return False
+
+
 def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: int, resource: dict) -> Finding | None:
     call = facts.calls[index]
     skip = resource.get("unless_argument")  # e.g. create_engine("sqlite://…") has no network pool
@@ -229,6 +276,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             return None
     if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned:
         return None  # made and used inside one function: a one-off (migration check, backup, script)
+    if "unless_only_used_by" in resource and _only_used_by(ctx, facts.path, index, resource["unless_only_used_by"]):
+        return None
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
     if not uses and ctx.escapes_unresolved(facts, call):
