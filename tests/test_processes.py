@@ -174,3 +174,27 @@ def test_processes_command_explains_why_a_file_is_or_is_not_analysed(tmp_path: P
     assert "not analysed" in lines[0] and "analysed (server)" in lines[1]
     code, _, err = run_cli("processes", str(tmp_path), "--why", "/elsewhere.ts")
     assert code == 2 and "not under the scanned folder" in err
+
+
+def test_setup_servers_browser_libraries_and_migrations_are_not_the_service(tmp_path: Path) -> None:
+    """A setup wizard served until the database is configured, an editor plugin that imports
+    prosemirror-view (reached from the server through a shared module), a migration helper."""
+    _write(tmp_path, {
+        "package.json": '{"name": "kuma", "scripts": {"start": "node server/server.js"}, "dependencies": {"express": "^4.19.0"}}',
+        "server/server.js": 'const express = require("express");\nconst { SetupDatabase } = require("./setup-database");\n'
+                            'require("../shared/editor");\nconst app = express();\napp.get("/x", (q, r) => r.end());\n'
+                            'new SetupDatabase().start().then(() => app.listen(3000));\n',
+        "server/setup-database.js": 'const express = require("express");\nclass SetupDatabase {\n  async start() {\n'
+                                    '    const app = express();\n    app.get("/a", (q, r) => r.end());\n    app.get("/b", (q, r) => r.end());\n'
+                                    '    app.get("/c", (q, r) => r.end());\n    return new Promise((resolve) => app.listen(3001, resolve));\n  }\n}\n'
+                                    'module.exports = { SetupDatabase };\n',
+        "shared/editor.js": 'require("./upload-plugin");\n',
+        "shared/upload-plugin.js": 'const { EditorView } = require("prosemirror-view");\nasync function paste(src) {\n  return fetch(src);\n}\nmodule.exports = { paste };\n',
+        "db/code-migrations/001.js": 'fetch("https://example.com/backfill");\n',
+    })
+    model = _model(tmp_path)
+    assert model.roles["server/setup-database.js"] == "tooling"
+    assert model.roles["shared/upload-plugin.js"] == "browser"
+    assert model.roles["db/code-migrations/001.js"] == "tooling"
+    found = _found(tmp_path, select=["CL005", "CL008", "CL010", "CL012"])
+    assert not {path for _, path in found} & {"server/setup-database.js", "shared/upload-plugin.js", "db/code-migrations/001.js"}

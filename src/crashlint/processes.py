@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
 from crashlint.project import Project
-from crashlint.roles import TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_server_code
+from crashlint.roles import TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code
 from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
@@ -80,6 +80,9 @@ NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|dem
 WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
 BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
 BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playwright-core", "@playwright", "jsdom", "happy-dom", "cheerio", "selenium-webdriver"})
+# A server in a module or function named like this runs until setup or a migration is done, then
+# the service starts (uptime-kuma's setup-database.js, wiki.js's setup.js): not the service.
+TEMPORARY_SERVER = re.compile(r"(?i)^(setup|setupdatabase|setup-database|setup_database|installer|install|wizard)\b|migrat")
 PY_SERVER_COMMANDS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi"})
 PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust"})
 
@@ -187,6 +190,7 @@ class _Finder:
         self._path_roles: dict[str, str] = {}
         self._calls_by_name: dict[str, list] | None = None
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
+        self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -372,7 +376,8 @@ class _Finder:
             manifest = self.project._package_manifest(path)
             # `document.…` inside `page.evaluate(…)` runs in the browser a server drives, not here
             dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
-            role = file_role(path, facts.language, facts.ui or dom, manifest, imports_server_code(facts.imports), facts.cli)
+            role = file_role(path, facts.language, facts.ui or dom, manifest, imports_server_code(facts.imports), facts.cli,
+                             facts.language != "python" and imports_browser_code(facts.imports))
             self._path_roles[path] = role
         return role
 
@@ -576,6 +581,10 @@ class _Finder:
         package = project.package_root(path)
         for call in facts.calls:
             if call.method == "listen":
+                names = [posixpath.basename(path)] + [facts.functions[s].name for s in call.scopes if s in facts.functions]
+                if any(TEMPORARY_SERVER.search(name) for name in names):
+                    self.setup_files.add(path)  # a setup wizard or migration page served before the service
+                    continue
                 for target in project.receiver_targets(path, call):
                     if target.kind != "call":
                         continue
@@ -801,6 +810,8 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             roles[path], reasons[path] = "browser", "declared browser code ([tool.crashlint] browser)"
         elif _matches(path, declared.tooling):
             roles[path], reasons[path] = "tooling", "declared tooling ([tool.crashlint] tooling)"
+        elif path in finder.setup_files:
+            roles[path], reasons[path] = "tooling", "serves a setup wizard or a migration page until the service starts"
         elif is_test_file(path, facts, tree):
             roles[path], reasons[path] = "test", "a test, test helper or fixture (by its path, or `ruleid:` annotations)"
         elif path in loaders and finder.path_role(path) == "browser":

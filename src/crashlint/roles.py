@@ -53,6 +53,11 @@ SERVER_FRAMEWORKS = frozenset(
 )
 
 
+# Libraries that only run in a browser: a module importing one is browser code whatever its folder.
+BROWSER_IMPORT = re.compile(
+    r"^(react-dom(/client)?|prosemirror-view|@tiptap/react|@tiptap/vue-\d|vue|vue-router|svelte|@angular/core|"
+    r"solid-js/web|@mui/material|@chakra-ui/react|styled-components|@emotion/react|react-router-dom)$"
+)
 SERVER_IMPORT = re.compile(
     r"^(server-only|next/server|fs|fs/promises|child_process|net|tls|cluster|worker_threads)$|^node:|(^|/)server(/|$)"
 )
@@ -68,8 +73,14 @@ def imports_server_code(modules: list[str]) -> bool:
     return any(SERVER_IMPORT.search(m) for m in modules)
 
 
+def imports_browser_code(modules: list[str]) -> bool:
+    """A file that imports a browser-only library (react-dom, prosemirror-view, vue, …) runs in a browser."""
+    return any(BROWSER_IMPORT.match(m) for m in modules)
+
+
 def file_role(
-    path: str, language: str, ui: bool, manifest: Manifest | None, server_imports: bool = False, cli: bool = False
+    path: str, language: str, ui: bool, manifest: Manifest | None, server_imports: bool = False, cli: bool = False,
+    browser_imports: bool = False,
 ) -> str:
     """The role of one file; `ui` says the file renders JSX or declares "use client", `cli` that it
     reads `process.argv` (a command-line script)."""
@@ -78,7 +89,7 @@ def file_role(
     lowered = [p.lower() for p in parts]
     if TEST_FILE.search(name) or any(p in TEST_DIRS for p in lowered):
         return "test"
-    if any(p in TOOLING_DIRS for p in lowered) or BACKUP_FILE.search(name) or "management/commands" in directory:
+    if any(p in TOOLING_DIRS or "migration" in p for p in lowered) or BACKUP_FILE.search(name) or "management/commands" in directory:
         return "tooling"  # (Django management commands are one-off command-line runs)
     if language != "python" and CONFIG_FILE.search(name):
         return "tooling"  # a bundler's, test runner's or linter's configuration
@@ -87,6 +98,8 @@ def file_role(
     if cli:
         return "tooling"
     if ui and not ROUTE_HANDLER.search(name):  # a Next.js route.tsx (an OG image) runs on the server
+        return "browser"
+    if browser_imports and not server_imports:  # `import { EditorView } from "prosemirror-view"`
         return "browser"
     if any(p in BROWSER_DIRS for p in lowered) and not SERVER_MARKERS.search(path):
         return "browser"
