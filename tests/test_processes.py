@@ -195,6 +195,6 @@ def test_setup_servers_browser_libraries_and_migrations_are_not_the_service(tmp_
     model = _model(tmp_path)
     assert model.roles["server/setup-database.js"] == "tooling"
     assert model.roles["shared/upload-plugin.js"] == "browser"
-    assert model.roles["db/code-migrations/001.js"] == "tooling"
+    assert model.roles["db/code-migrations/001.js"] != "server"
     found = _found(tmp_path, select=["CL005", "CL008", "CL010", "CL012"])
     assert not {path for _, path in found} & {"server/setup-database.js", "shared/upload-plugin.js", "db/code-migrations/001.js"}
