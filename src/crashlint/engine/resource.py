@@ -280,8 +280,9 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         return None
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
-    if not uses and ctx.escapes_unresolved(facts, call):
-        return None  # precision first: its callers may well attach what it needs
+    # returned by a function: to callers crashlint cannot see ("unseen": they may well attach what
+    # it needs), or to a library that calls the function ("library": a DI container's factory)
+    flow = ctx.returned_to(facts, call)
     cached: list[Options] = []
 
     def options() -> Options:
@@ -294,11 +295,17 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     missing: list[str] = []
     needs_missing: list[dict] = []
     for need in resource["needs"]:
-        if "bound" not in need and not (call.used or call.returned) and ("listener" in need or "close" in need):
+        attached = "listener" in need or "close" in need  # what code elsewhere may add to the client
+        if attached and flow == "unseen":
+            continue  # precision first: its callers may well attach what it needs
+        if "bound" not in need and not (call.used or call.returned) and attached:
             satisfied = any(u for u in uses)  # chained (`new X().on(…)`) is the only way to reach it
             satisfied = satisfied and _need_satisfied(ctx, rule, facts, call, need, uses, options)
         else:
             satisfied = _need_satisfied(ctx, rule, facts, call, need, uses, options)
+        if not satisfied and attached and flow == "library":
+            # injected where crashlint cannot follow it: a use on something unresolved in the package may be on it
+            satisfied = _need_satisfied(ctx, rule, facts, call, need, ctx.unresolved_uses(facts.path), options)
         if not satisfied:
             missing.append(need["id"])
             needs_missing.append(need)
