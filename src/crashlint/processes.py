@@ -346,8 +346,6 @@ class _Finder:
         hosted = hosted or all(e in self.hosted_entries for e in entries)
         if all(is_test_path(e) for e in entries) and kind != "test":
             return  # a mock server a test package starts
-        if kind in LONG_LIVED and all(in_tooling_folder(e) for e in entries):
-            kind, started = "cli", False  # `start: node scripts/dev.js`: a tool, whatever the script's name
         if kind in LONG_LIVED and not started and not fallback and all(
             any(e in p.entries for p in self.processes if p.kind == "cli") for e in entries
         ):
@@ -442,6 +440,9 @@ class _Finder:
                 kind = "worker" if WORKER_WORDS.search(name) else how
                 label = re.sub(r"[:_-](prod|production)$", "", name)
                 label = self.package_name(package) if START_SCRIPT.match(label) else label  # `collab:prod` → collab
+                if in_tooling_folder(entry):  # `start: node scripts/dev.js`: a tool, whatever the script's name
+                    self.add(label, "cli", [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}")
+                    continue
                 self.add(label, kind, [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
         for where, name, command in manifest.launches:
             for entry, how in self.command_entries(package, command, scripts, posixpath.dirname(where)):
@@ -501,7 +502,7 @@ class _Finder:
                 found += [(e, "server") for e in self.next_server_files(package)]
                 continue
             if head in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS or head.startswith("python"):
-                found += self.python_command(package, head, words[1:])
+                found += self.python_command(package, head, words[1:], cwd)
                 continue
             if head in JS_RUNNERS or head.endswith((".js", ".ts", ".mjs", ".cjs")):
                 for word in words if head not in JS_RUNNERS else words[1:]:
@@ -515,16 +516,18 @@ class _Finder:
                         break  # the script, not found among the sources (a build step's output elsewhere)
         return found
 
-    def python_command(self, package: str, head: str, args: list[str]) -> list[tuple[str, str]]:
+    def python_command(self, package: str, head: str, args: list[str], cwd: str | None = None) -> list[tuple[str, str]]:
         modules = self.project.python_modules
         found: list[tuple[str, str]] = []
         if head.startswith("python"):
+            if len(args) >= 2 and args[0] == "-m" and args[1] in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS:
+                return self.python_command(package, args[1], args[2:], cwd)  # python -m gunicorn app:app
             if len(args) >= 2 and args[0] == "-m":
                 target = modules.get(args[1]) or modules.get(args[1] + ".__main__")
                 if target:
                     found.append((target, "server"))
             elif args and args[0].endswith(".py"):
-                target = self.source_for(package, args[0])
+                target = self.source_for(package, args[0], cwd)
                 if target:
                     found.append((target, "server" if posixpath.basename(target) != "manage.py" else self.manage_kind(args[1:])))
             return found
@@ -549,6 +552,8 @@ class _Finder:
     def source_for(self, package: str, token: str, cwd: str | None = None) -> str | None:
         """A command's file argument as a project source file: `dist/main.js` → `src/main.ts`."""
         token = token.strip("'\"").removeprefix("./")
+        if token.startswith("/"):  # a path inside the image (`/opt/app/worker.py`): the file beside the Dockerfile
+            return self.source_for(package, posixpath.basename(token), cwd) if cwd is not None else None
         bases = [d for d in dict.fromkeys([package, cwd or package, ""]) if d is not None]
         for base in bases:
             path = posixpath.normpath(posixpath.join(base, token))
