@@ -70,6 +70,9 @@ class Finding:
     line_text: str = ""
     # The node the finding is about (a call), as a tree-sitter span with byte columns: where a fix edits.
     anchor: tuple[int, int, int, int] = (0, 0, 0, 0)
+    # What a fix edits there, as the scan's parse of the file recorded it (set by the pipeline, read by
+    # crashlint.fix): JS/TS (file CRC-32, file length, single quotes, double quotes, the call's site)
+    edit_site: tuple = ()
     fix: Fix | None = None
     # The long-lived process whose code it is (crashlint.processes): (name, kind, entry file, how),
     # `how` "" when a start command or the code names the process, "path" when no entry point was

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -72,6 +73,7 @@ def parse_source(rel_path: str, grammar: str, source: bytes, forced: bool = Fals
     notes: list[Note] = []
     if is_binary(source):
         return Parsed(None, [Note(rel_path, "binary file skipped", level="note")])
+    content = (zlib.crc32(source), len(source))
     if source.startswith(b"\xef\xbb\xbf"):
         source = source[3:]
     reason = None if forced else generated_reason(grammar, source)
@@ -84,7 +86,7 @@ def parse_source(rel_path: str, grammar: str, source: bytes, forced: bool = Fals
     tree = parser(grammar).parse(source)
     if not forced and wrapper_bundle(grammar, source, tree.root_node):
         return generated(rel_path, "a bundle: one function wrapper spans the file")
-    facts = FileFacts(path=rel_path, language=LANGUAGE_OF_GRAMMAR[grammar])
+    facts = FileFacts(path=rel_path, language=LANGUAGE_OF_GRAMMAR[grammar], content=content)
     head = source[:200].lstrip()
     facts.ui = head.startswith((b'"use client"', b"'use client'"))
     facts.cli = grammar != "python" and b"process.argv" in source

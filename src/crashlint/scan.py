@@ -22,6 +22,7 @@ from crashlint.cache import results as result_cache
 from crashlint.cache.facts import load_facts
 from crashlint.findings import SEVERITY_RANK, Finding, Note
 from crashlint.parse import GENERATED_NOTE
+from crashlint.fix import record_edit_sites
 from crashlint.fix.spec import autofixes
 from crashlint.prefilter import prefilter as run_prefilter
 from crashlint.processes import Declared, ProcessModel, find_processes
@@ -225,6 +226,7 @@ def analyse(
         run.findings, project, config, baseline=baseline, report_unused=report_unused, only_paths=only_paths
     )
     result.findings = sorted(filtered.findings, key=Finding.sort_key)
+    record_edit_sites(result.findings, project.files)  # fixes are planned on the parse the facts came from
     result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
     result.notes.extend(filtered.notes)
     result.notes.extend(run.notes)

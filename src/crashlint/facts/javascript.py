@@ -14,7 +14,7 @@ from functools import cache
 
 import tree_sitter
 
-from crashlint.facts import model
+from crashlint.facts import edit_sites, model
 from crashlint.facts.common import (
     _SOURCE,
     SHORT_LIMIT,
@@ -116,6 +116,7 @@ def query_source(grammar: str) -> str:
             "(call_expression function: (import) arguments: (arguments . (string) @dynamic_import))",  # import("./x")
             "(call_expression function: (import) arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)] @computed_import))",
             "(call_expression function: (identifier) @require_fn arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)]) (#eq? @require_fn \"require\"))",
+            "(string) @quote",  # the file's quotes, for the fixes (facts.edit_sites)
         ]
     )
 
@@ -582,6 +583,7 @@ class _Extractor:
         self.call_index[key] = len(self.facts.calls)
         self.facts.calls.append(call)
         self._pending_args.append((call, args))
+        self._sites.append((call, node, args_node, key))
         if method in ITERATION_METHODS and args and unwrap(args[0]).type in FUNCTION_VALUES:
             if len(callee) > 1:
                 self._iterations.append((unwrap(args[0]), callee[:-1]))
@@ -604,6 +606,22 @@ class _Extractor:
                 synthetic = f"<require:{module}>"
                 self.declare(MODULE_SCOPE, synthetic, Value("import", module=module, name="default"), node.start_point[0] + 1)
                 call.callee = (synthetic,)
+
+    def _binding(self, node: tree_sitter.Node) -> tuple[tuple, tuple] | None:
+        """(call key, statement site) when `node`, a declarator or an assignment, binds a call's value."""
+        if node.type == "variable_declarator":
+            ident = node.child_by_field_name("name")
+            if ident is None or ident.type != "identifier":
+                return None
+            call, name = edit_sites.bound_call(node.child_by_field_name("value")), text(ident)
+        else:
+            left = node.child_by_field_name("left")
+            call = edit_sites.bound_call(node.child_by_field_name("right"))
+            name = _SOURCE[0][left.start_byte : left.end_byte].decode("utf-8", "replace") if left is not None else ""
+        if call is None or not name:
+            return None
+        site = edit_sites.statement_site(node, name)
+        return (node_key(call), site) if site else None
 
     def on_declarator(self, node: tree_sitter.Node, scopes) -> None:
         name = node.child_by_field_name("name")
@@ -869,6 +887,11 @@ class _Extractor:
         computed = captures.pop("computed_import", []) + captures.pop("require_fn", [])
         if computed:  # `require(file)` over a directory listing, `import(path)`: a plugin loader
             self.facts.dynamic_loads = min(node.start_point[0] + 1 for node in computed)
+        quotes = captures.pop("quote", ())
+        if quotes:
+            firsts = [_SOURCE[0][q.start_byte] for q in quotes]
+            self.facts.quotes = (firsts.count(39), firsts.count(34))  # ' and "
+        self._sites: list[tuple] = []
         for node in captures.pop("dynamic_import", ()):
             module = string_value(node)
             if module is not None:
@@ -921,6 +944,15 @@ class _Extractor:
         }
         for name, node, scopes in later:
             handlers[name](node, scopes)
+        bindings = {}  # call → the statement that binds its value (where a fix adds a statement after it)
+        for name, node, scopes in later:
+            if name == "declarator" or name == "assign":
+                found = self._binding(node)
+                if found is not None:
+                    bindings[found[0]] = found[1]
+        source = _SOURCE[0]
+        for call, node, args_node, key in self._sites:
+            call.site = edit_sites.call_site(node, args_node, source, bindings.get(key, ()))
         for body, sid in self._expression_bodies:
             for option in alternatives(body):
                 self.returned(option, sid)

@@ -83,6 +83,7 @@ class Call:
     awaited: bool = False  # `await <call>` / `yield`: its value is consumed
     used: bool = True  # False when the call is a bare expression statement
     text: str = ""  # the call's source, truncated, for messages
+    site: bytes = b""  # what a fix edits at this call (crashlint.facts.edit_sites; JS/TS only)
 
     def keyword(self, name: str) -> Arg | None:
         for k, v in self.keywords:
@@ -158,3 +159,8 @@ class FileFacts:
     main_guard: tuple[int, int] = (0, 0)  # Python `if __name__ == "__main__":` block (first, last line)
     # decorated functions: (function scope, decorator's dotted callee), e.g. (scope, ("click", "command"))
     decorators: list[tuple[int, Path]] = field(default_factory=list)
+    # JS/TS: string literals in single and double quotes (a fix writes the file's own quotes)
+    quotes: tuple[int, int] = (0, 0)
+    # CRC-32 and length of the file's bytes as read: a fix planned from these facts, after the parse,
+    # checks that the file it edits is still the one parsed
+    content: tuple[int, int] = (0, 0)

@@ -1,8 +1,9 @@
 """Automatic fixes (`crashlint scan --fix / --diff / --unsafe-fixes`).
 
 The words and code of every fix live in the rule files (`[[autofix]]`, see `fix/spec.py`); this
-package only knows how to edit: byte ranges on the tree-sitter tree for TypeScript/JavaScript
-(`fix/javascript.py`) and libcst codemods for Python (`fix/python.py`).
+package only knows how to edit: byte ranges for TypeScript/JavaScript (`fix/javascript.py`),
+planned from the call sites the scan recorded while it parsed each file (`record_edit_sites`: no
+file is parsed again), and libcst codemods for Python (`fix/python.py`).
 
 `attach_fixes` gives each finding its `Fix` (edits against the file as scanned);
 `plan_changes` merges the chosen fixes of each file, as ruff does: identical edits once, two
@@ -15,8 +16,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import zlib
 from dataclasses import dataclass, field
 
+from crashlint.facts.model import FileFacts
 from crashlint.findings import Edit, Finding, Fix, Note
 from crashlint.fix import javascript
 from crashlint.fix.spec import Autofix, autofixes
@@ -99,26 +102,44 @@ def _context(finding: Finding) -> dict:
     return {**finding.context, "subject": finding.subject, "path": finding.location.path, "line": finding.location.start_line}
 
 
-def _javascript_fix(source: bytes, tree, finding: Finding, entries: list[Autofix], style, values: dict) -> list[Edit] | None:
-    call = javascript.find_call(tree, finding.anchor)
-    if call is None:
-        return None
+def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts]) -> None:
+    """Give each JS/TS finding anchored at a call what a fix edits there, from the facts of its file
+    (the tree is gone): the call's site, the file's quotes and the fingerprint of the bytes parsed."""
+    calls_by_span: dict[str, dict] = {}
+    for finding in findings:
+        if finding.language == "python" or finding.anchor == (0, 0, 0, 0):
+            continue
+        facts = files.get(finding.location.path)
+        if facts is None:
+            continue
+        calls = calls_by_span.get(facts.path)
+        if calls is None:  # only files that have findings are indexed
+            calls = calls_by_span[facts.path] = {}
+            for call in facts.calls:
+                calls.setdefault(call.span, call)
+        call = calls.get(finding.anchor)
+        if call is not None and call.site:
+            finding.edit_site = (*facts.content, *facts.quotes, call.site)
+
+
+def _javascript_fix(source: bytes, finding: Finding, entries: list[Autofix], style, values: dict) -> list[Edit] | None:
+    site = javascript.Site.decode(finding.edit_site[4])
     values.update(q=style.quote, semi=style.semicolon)
     edits: list[Edit] = []
     options = {k: render(v, **values) for e in entries if e.action == "options" for k, v in e.body.items()}
     if options:
         index = int(finding.context.get("options_at", "0") or 0)
-        found = javascript.add_options(source, call, index, list(options.items()), style)
+        found = javascript.add_options(source, site, index, list(options.items()), style)
         if found is None:
             return None
         edits += found
     statements = [render(e.body, **values) for e in entries if e.action == "statement_after"]
     statements = [s.strip("\n") for s in statements if s.strip()]
     if statements:
-        statement = javascript.creating_statement(call, finding.subject, source)
-        if statement is None:
+        found = javascript.statement_after(source, site, finding.subject, "\n".join(statements), style)
+        if found is None:
             return None
-        edits += javascript.statement_after(source, statement, "\n".join(statements), style)
+        edits += found
     return edits or None
 
 
@@ -165,21 +186,27 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
         if not outside and finding.anchor != (0, 0, 0, 0) and any(e.matches(finding) for e in by_rule.get(finding.rule_id, ())):
             by_path.setdefault(finding.location.path, []).append(finding)
     for path, group in sorted(by_path.items()):
+        python_file = group[0].language == "python"
+        if not python_file:
+            # JS/TS: planned from the sites recorded when the file was parsed for this scan
+            group = [f for f in group if f.edit_site]
+            if not group:
+                continue
         raw = _read(root, path)
         if raw is None:
             continue
+        if not python_file and (zlib.crc32(raw), len(raw)) != group[0].edit_site[:2]:
+            continue  # changed since it was parsed: its sites no longer say where things are
         digest = hashlib.sha256(raw).hexdigest()
         bom = len(BOM) if raw.startswith(BOM) else 0
         source = raw[bom:]
-        grammar = grammar_for(path)
         try:
-            if group[0].language == "python":
+            if python_file:
                 from crashlint.fix import python
 
                 module = python.Module(source.decode("utf-8"))
             else:
-                tree = parser(grammar).parse(source)
-                style = javascript.style_of(source, tree, grammar)
+                style = javascript.style_of(source, group[0].edit_site[2:4])
         except Exception:  # noqa: BLE001 - a file libcst cannot parse (Python 2, a syntax error) gets no fixes
             continue
         for finding in group:
@@ -191,7 +218,7 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
                 if finding.language == "python":
                     edits = _python_fix(module, finding, entries, (overrides or {}).get(finding.rule_id, {}), values)
                 else:
-                    edits = _javascript_fix(source, tree, finding, entries, style, values)
+                    edits = _javascript_fix(source, finding, entries, style, values)
             except Exception as exc:  # noqa: BLE001 - one fix failing must not stop the scan
                 notes.append(Note(path, f"no fix offered for {finding.rule_id}: {type(exc).__name__}: {exc}", finding.location.start_line))
                 continue

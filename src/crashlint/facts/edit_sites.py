@@ -1,0 +1,159 @@
+"""What a TypeScript/JavaScript fix edits at a call, read from the tree while it is parsed for facts.
+
+A fix adds properties to a call's options object, or inserts a statement after the one that binds
+the call's value (`crashlint.fix.javascript`). Both need a few byte offsets of the call's tree: its
+argument list, the object literals among its arguments, the statement that binds it. Recording them
+here, with the facts, lets the fix planner compute every edit from the file's bytes alone: a file
+is parsed once per scan, fixes included, and a warm scan whose facts came from the cache parses
+nothing (issue 13).
+
+A call's site is one marshal'd tuple (`Call.site`, opaque to everything but the fix planner):
+
+    (start, open, open_row, count, last, first_carries, objects, statement)
+
+    start          the call's first byte
+    open           the `(` of its argument list; -1 when it has none (`new Redis`, a tagged template)
+    open_row       that parenthesis' row (0-based)
+    count          its arguments, comments aside (spreads included)
+    last           (start, end, end row, end of the comma after it, or its end) of the last argument
+    first_carries  the first argument may itself carry options (`fetch(request)`, `got({ url })`)
+    objects        ((index, start, end, one line, keys, has spread, last member), …): the object
+                   literals among the arguments; last member: (start, end, end of the comma after
+                   it or -1), or () for `{}`
+    statement      (name, start, end) of the statement whose whole value is the call and that binds
+                   `name`, at a statement-list level, or (): where a statement can go after it
+"""
+
+from __future__ import annotations
+
+import marshal
+import re
+
+import tree_sitter
+
+# What `unwrap_await` looks through (facts.javascript.TRANSPARENT and await).
+WRAPPERS = frozenset(
+    {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression", "type_assertion",
+     "await_expression"}
+)
+CALLS = ("call_expression", "new_expression")
+STATEMENT_LISTS = ("program", "statement_block", "switch_case", "switch_default")
+# a first argument named like this may be a `Request` or an options object, not a URL
+OPTIONS_NAME = re.compile(r"(?i)(^|_|[a-z])(req|request|options|opts|config|cfg|init|params|settings)$")
+SITE_FORMAT = 1  # the tuple's layout (part of the facts' layout: facts.codec hashes the field names)
+
+
+def _unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
+    """facts.javascript.unwrap_await: the expression inside parentheses, `as`, `!`, `await`."""
+    while node is not None and node.type in WRAPPERS:
+        node = node.named_children[0] if node.named_child_count else None
+    return node
+
+
+def _after(children: list[tree_sitter.Node], at: int) -> int:
+    """The end of the comma after children[at] (comments skipped), or -1 when none follows."""
+    for sibling in children[at + 1 :]:
+        kind = sibling.type
+        if kind == ",":
+            return sibling.end_byte
+        if kind != "comment":
+            return -1
+    return -1
+
+
+def _key(member: tree_sitter.Node, source: bytes) -> str:
+    key = member.child_by_field_name("key") if member.type == "pair" else member
+    text = source[key.start_byte : key.end_byte].decode("utf-8", "replace") if key is not None else ""
+    return text.strip("'\"")
+
+
+def _may_carry_options(arg: tree_sitter.Node | None, source: bytes) -> bool:
+    """Whether the first argument may itself carry the option (`fetch(new Request(u, {signal}))`,
+    `got({ url, timeout })`, `fetch(req)`, `got(options)`), so that a new options argument after it
+    would silently replace the user's value."""
+    arg = _unwrap(arg)
+    if arg is None:
+        return False
+    kind = arg.type
+    if kind in ("object", "new_expression", "spread_element"):
+        return True
+    if kind in ("identifier", "member_expression"):
+        name = source[arg.start_byte : arg.end_byte].decode("utf-8", "replace").rsplit(".", 1)[-1]
+        return bool(OPTIONS_NAME.search(name))
+    return False
+
+
+def _object(index: int, target: tree_sitter.Node, source: bytes) -> tuple:
+    children = target.children
+    keys, spread, last, last_at = [], False, None, -1
+    for at, child in enumerate(children):
+        if not child.is_named:
+            continue
+        kind = child.type
+        if kind == "comment":
+            continue
+        if kind == "pair" or kind == "shorthand_property_identifier":
+            keys.append(_key(child, source))
+        elif kind == "spread_element":
+            spread = True
+        last, last_at = child, at
+    member = () if last is None else (last.start_byte, last.end_byte, _after(children, last_at))
+    one_line = target.start_point[0] == target.end_point[0]
+    return (index, target.start_byte, target.end_byte, one_line, tuple(keys), spread, member)
+
+
+def call_site(call: tree_sitter.Node, arguments: tree_sitter.Node | None, source: bytes, statement: tuple = ()) -> bytes:
+    """The site of `call` (its `arguments` field node given), with the statement that binds it."""
+    if arguments is None or arguments.type != "arguments":
+        return marshal.dumps((call.start_byte, -1, 0, 0, (), False, (), statement))
+    children = arguments.children
+    args = [at for at, child in enumerate(children) if child.is_named and child.type != "comment"]
+    last: tuple = ()
+    objects = []
+    first_carries = False
+    if args:
+        node = children[args[-1]]
+        after = _after(children, args[-1])
+        last = (node.start_byte, node.end_byte, node.end_point[0], node.end_byte if after < 0 else after)
+        first_carries = _may_carry_options(children[args[0]], source)
+        for index, at in enumerate(args):
+            target = _unwrap(children[at])
+            if target is not None and target.type == "object":
+                objects.append(_object(index, target, source))
+    return marshal.dumps((call.start_byte, arguments.start_byte, arguments.start_point[0], len(args), last,
+                          first_carries, tuple(objects), statement))
+
+
+def bound_call(value: tree_sitter.Node | None) -> tree_sitter.Node | None:
+    """The call that is the whole of `value` (through parentheses, `as`, `!`, `await`), if any."""
+    while value is not None and value.type in WRAPPERS:
+        # `<T>x`: the expression is the last child of a type assertion, after its type argument
+        inner = [c for c in value.named_children if c.type != "comment"]
+        value = (inner[-1] if value.type == "type_assertion" else inner[0]) if inner else None
+    return value if value is not None and value.type in CALLS else None
+
+
+def statement_site(holder: tree_sitter.Node, name: str) -> tuple:
+    """(name, start, end) of the statement that `holder` — the variable_declarator or the
+    assignment_expression whose value is the call — makes, when it sits in a statement list (not a
+    class field or a `for (…;;)` header); `end` is where a statement after it goes: before a `;`
+    put on a line of its own (it guards the next line)."""
+    statement = holder.parent  # lexical_declaration / variable_declaration, or expression_statement
+    if statement is None:
+        return ()
+    if holder.type == "assignment_expression" and statement.type != "expression_statement":
+        return ()
+    if statement.type not in ("lexical_declaration", "variable_declaration", "expression_statement"):
+        return ()
+    parent = statement.parent
+    if parent is not None and parent.type == "export_statement":
+        statement, parent = parent, parent.parent
+    if parent is None or parent.type not in STATEMENT_LISTS:
+        return ()
+    end = statement.end_byte
+    count = statement.child_count
+    if count > 1:
+        last, before = statement.children[-1], statement.children[-2]
+        if last.type == ";" and last.start_point[0] > before.end_point[0]:
+            end = before.end_byte  # `const r = new Redis()⏎;[a, b].forEach(…)`
+    return (name, statement.start_byte, end)
