@@ -5,6 +5,8 @@
     python benchmarks/bench.py PATH --semgrep         # and semgrep running benchmarks/semgrep/ on the same files
     python benchmarks/bench.py --corpora DIR          # every repository of benchmarks/corpora.md, one row each
     python benchmarks/bench.py --list                 # name, repository, commit of each corpus (to fetch them)
+    python benchmarks/bench.py --findings [N]         # what a finding costs: N files with and without 2N findings
+    python benchmarks/bench.py --startup              # a one-file scan's start-up, and what it imports
 
 Figures are wall-clock on a shared machine: compare ratios, not seconds; CPU is user+sys of this
 process and its children.
@@ -651,6 +653,11 @@ def main() -> int:
     corpora.add_argument("--parse-runs", type=int, default=1, help="parse-only: best of this many passes (default: %(default)s)")
     corpora.add_argument("--markdown", metavar="FILE", help="write the table as Markdown to FILE")
     corpora.add_argument("--save", metavar="DIR", help="keep each cold report and its stderr (NAME.json, NAME.err) and results.json")
+    cost = ap.add_argument_group("cost of a finding and start-up (benchmarks/findings_cost.py)")
+    cost.add_argument("--findings", type=int, nargs="?", const=3000, metavar="N",
+                      help="N synthetic TypeScript files (default 3000) with and without 2 findings each: cold and warm time, cost per finding")
+    cost.add_argument("--startup", action="store_true", help="time a one-file scan and --version, and list the heavy modules it imports")
+    cost.add_argument("--runs", type=int, default=5, help="--findings, --startup: medians of this many runs (default: %(default)s)")
     ap.add_argument("--parse-only", metavar="ROOT", help=argparse.SUPPRESS)
     ap.add_argument("--exclude", action="append", default=[], help=argparse.SUPPRESS)
     ap.add_argument("--files-out", help=argparse.SUPPRESS)
@@ -664,6 +671,15 @@ def main() -> int:
     if args.corpora:
         args.jobs = args.jobs or 2
         return run_corpora(args)
+    if args.findings or args.startup:
+        import findings_cost  # benchmarks/ is on sys.path when this file runs as a script
+
+        met = True
+        if args.findings:
+            met = findings_cost.print_findings_cost(findings_cost.findings_cost(args.findings, args.runs, args.jobs or 2)) and met
+        if args.startup:
+            met = findings_cost.print_startup(findings_cost.startup(max(args.runs, 7))) and met
+        return 0 if met else 1
 
     from crashlint.cache.facts import default_jobs
     from crashlint.discover import discover

@@ -136,10 +136,10 @@ def _javascript_fix(source: bytes, finding: Finding, entries: list[Autofix], sty
     statements = [render(e.body, **values) for e in entries if e.action == "statement_after"]
     statements = [s.strip("\n") for s in statements if s.strip()]
     if statements:
-        found = javascript.statement_after(source, site, finding.subject, "\n".join(statements), style)
-        if found is None:
+        statement = javascript.creating_statement(site, finding.subject)
+        if statement is None:
             return None
-        edits += found
+        edits += javascript.statement_after(source, statement, "\n".join(statements), style)
     return edits or None
 
 

@@ -66,18 +66,20 @@ def style_of(source: bytes, quotes: tuple[int, int]) -> Style:
 
 
 def _indent_unit(text: str) -> str:
+    """The most common indentation step among "\t", two and four spaces (two by default)."""
     steps: Counter[str] = Counter()
     previous = 0
     for line in text.splitlines():
-        if not line.strip():
-            continue
         stripped = line.lstrip(" \t")
-        indent = line[: len(line) - len(stripped)]
-        if indent.startswith("\t"):
+        if not stripped or stripped.isspace():
+            continue  # a blank line says nothing
+        if line[0] == "\t":
             steps["\t"] += 1
-        elif len(indent) > previous:
-            steps[" " * (len(indent) - previous)] += 1
-        previous = len(indent) if not indent.startswith("\t") else previous
+            continue
+        width = len(line) - len(stripped)
+        if width > previous:
+            steps[" " * (width - previous)] += 1
+        previous = width
     common = [unit for unit, _ in steps.most_common() if unit in ("\t", "  ", "    ")]
     return common[0] if common else "  "
 
@@ -168,20 +170,33 @@ def _merge_into_object(source: bytes, start: int, end: int, one_line: bool, memb
     return [Edit(last_end, last_end, ","), Edit(end_of_line, end_of_line, block[:-1])]
 
 
-def statement_after(source: bytes, site: Site, subject: str, text: str, style: Style) -> list[Edit] | None:
-    """Insert `text` (2-space indented lines) on the lines after the statement whose whole value is
-    the call and that binds `subject`, at its indentation; None when there is no such statement (a
-    class field, a `for (const x = …;;)` header, a call nested in another expression)."""
+@dataclass(frozen=True)
+class Statement:
+    """The statement a fix inserts after: its first byte, and its end for an insertion (before a
+    `;` put on a line of its own: `const r = new Redis()⏎;[a, b].forEach(…)`, it guards the next line)."""
+
+    start_byte: int
+    end_byte: int
+
+
+def creating_statement(site: Site, subject: str) -> Statement | None:
+    """The statement whose whole value is the call and that binds `subject`, at a statement-list
+    level; None for a class field, a `for (const x = …;;)` header, a call inside another expression."""
     if not site.statement or site.statement[0] != subject:
         return None
-    _, start, end = site.statement
-    indent = _indent_at(source, start)
+    return Statement(site.statement[1], site.statement[2])
+
+
+def statement_after(source: bytes, statement: Statement, text: str, style: Style) -> list[Edit]:
+    """Insert `text` (2-space indented lines) on the lines after `statement`, at its indentation."""
+    indent = _indent_at(source, statement.start_byte)
     lines = text.strip("\n").split("\n")
     out = []
     for line in lines:
         body = line.lstrip(" ")
         depth = (len(line) - len(body)) // 2
         out.append(indent + style.indent_unit * depth + body if body else "")
+    end = statement.end_byte
     where = _line_end(source, end) if _rest_is_blank(source, end) else end
     following = source[where:].lstrip()
     block = style.newline.join(out)

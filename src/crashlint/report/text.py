@@ -131,9 +131,9 @@ def _print(out: list[Text], color: bool) -> str:
     if not out:
         return ""
     if not color:
-        lines = [line.plain.translate(_STRIPPED) for line in out]
-        if not any("\t" in line for line in lines):
-            return "".join(line + "\n" for line in lines)
+        plain = ("\n".join([line.plain for line in out]) + "\n").translate(_STRIPPED)
+        if "\t" not in plain:
+            return plain
     # color, or a tab to expand to rich's cell-width tab stops: rich renders the whole report at once
     from rich.console import Console
     from rich.text import Text as RichText
