@@ -246,7 +246,7 @@ def scan(
     from crashlint.discover import scan_root
     from crashlint.cache.facts import default_jobs
     from crashlint.filters import baseline_text, read_baseline
-    from crashlint.fix import attach_fixes, plan_changes, unified_diff, write_changes
+    from crashlint.fix import plan_changes, unified_diff, write_changes
 
     quiet = quiet or silent
     name = output_format.value
@@ -298,13 +298,12 @@ def scan(
                 prefilter=True if prefilter else None,
                 new_since=new_since,
                 stdin=stdin,
+                fixes=(config.fix, unsafe_fixes) if fix or diff or show_fixes or name in FIXES_SHOWN else None,
             )
 
         with _progress(sys.stderr, quiet) as progress:
             result = run(progress)
-        fix_notes: list = []
-        if fix or diff or show_fixes or name in FIXES_SHOWN:
-            fix_notes = attach_fixes(result.findings, result.rules, result.root, config.fix, unsafe_fixes)
+        fix_notes: list = list(result.fix_notes)  # the scan plans the fixes (and caches them with its result)
         if diff:
             changes, notes = plan_changes(result.findings, result.root, unsafe_fixes)
             prefix = os.path.relpath(result.root)
@@ -343,7 +342,7 @@ def scan(
                 fixed.extend(change.fixes)
                 fixed_by_file.setdefault(change.path, []).extend(change.fixes)
             result = run()  # the fixed files, analysed again: what remains is what the report shows
-            fix_notes += attach_fixes(result.findings, result.rules, result.root, config.fix, unsafe_fixes)
+            fix_notes += result.fix_notes
         if fix:
             from crashlint.findings import Note
 

@@ -24,3 +24,7 @@ class ScanResult:
     baselined: int = 0  # hidden by the baseline
     known: int = 0  # new-findings mode: findings that were there at the base commit (not shown)
     new_since: str | None = None  # new-findings mode: the git ref compared against
+    # the options the findings' fixes were planned with ((fix overrides, unsafe); None: not planned),
+    # and what planning them noted: stored with the result, a warm scan plans nothing
+    fixes_for: tuple | None = None
+    fix_notes: list[Note] = field(default_factory=list)

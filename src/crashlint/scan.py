@@ -22,7 +22,7 @@ from crashlint.cache import results as result_cache
 from crashlint.cache.facts import load_facts
 from crashlint.findings import SEVERITY_RANK, Finding, Note
 from crashlint.parse import GENERATED_NOTE
-from crashlint.fix import record_edit_sites
+from crashlint.fix import attach_fixes, record_edit_sites
 from crashlint.fix.spec import autofixes
 from crashlint.prefilter import prefilter as run_prefilter
 from crashlint.processes import Declared, ProcessModel, find_processes
@@ -92,8 +92,12 @@ def scan(
     prefilter: bool | None = None,
     new_since: str | None = None,
     stdin: tuple[str, bytes] | None = None,
+    fixes: tuple[dict, bool] | None = None,
 ) -> ScanResult:
     """Run the pipeline.
+
+    `fixes`: (the configuration's fix overrides, unsafe): plan each finding's fix (`finding.fix`,
+    notes in `result.fix_notes`), on the sites the parse recorded; stored with the cached result.
 
     `in_project`: the paths are files (pre-commit passes the changed ones); analyse the whole project
     around them, from the working directory, and report only on them.
@@ -133,7 +137,7 @@ def scan(
         cache_folder.prepare(cache_dir)  # ignored by git, tagged for backup tools
     options = dict(rules=rules, config=config, report_unused=report_unused_suppressions, only_paths=only_paths,
                    cache_dir=cache_dir, jobs=jobs, prefilter=prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER"))
-    result = analyse(found, tree, baseline=baseline, progress=progress, **options)
+    result = analyse(found, tree, baseline=baseline, progress=progress, fixes=fixes, **options)
     if only_paths is not None:  # --in-project, stdin: notes on the files given (and internal errors)
         result.notes = [note for note in result.notes if note.path in only_paths or note.level == "error"]
     if new_since is None:
@@ -174,6 +178,7 @@ def analyse(
     prefilter: bool,
     root: str = "",
     discovery_key: object = None,
+    fixes: tuple[dict, bool] | None = None,
 ) -> ScanResult:
     """Facts → project model → rules → filters over discovered files, read from `tree` (default:
     the disk under the scan root). `found` may be a function that discovers them, with the scan
@@ -192,6 +197,9 @@ def analyse(
     found = run_cache.found if run_cache is not None else found() if callable(found) else found
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
     if run_cache is not None and not tried and run_cache.restore(result):
+        if result.fixes_for != fixes:  # planned with other options, or not at all: plan them again
+            _plan_fixes(result, fixes)
+            run_cache.store(result)
         return result  # nothing that can change a finding changed since the last run
     to_parse, stubs = found.files, []
     # off by default: with every rule on it skips 0-12% of a real project's files and costs more
@@ -227,6 +235,7 @@ def analyse(
     )
     result.findings = sorted(filtered.findings, key=Finding.sort_key)
     record_edit_sites(result.findings, project.files)  # fixes are planned on the parse the facts came from
+    _plan_fixes(result, fixes)
     result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
     result.notes.extend(filtered.notes)
     result.notes.extend(run.notes)
@@ -239,6 +248,14 @@ def analyse(
     if run_cache is not None:
         run_cache.store(result)
     return result
+
+
+def _plan_fixes(result: ScanResult, fixes: tuple[dict, bool] | None) -> None:
+    """Each finding's fix planned with `fixes` (overrides, unsafe), or none when None."""
+    for finding in result.findings:
+        finding.fix = None
+    result.fix_notes = attach_fixes(result.findings, result.rules, result.root, *fixes) if fixes is not None else []
+    result.fixes_for = fixes
 
 
 _NUMBER = re.compile(r"\d+")
