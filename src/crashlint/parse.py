@@ -11,7 +11,6 @@ from itertools import islice
 
 import tree_sitter
 
-from crashlint.facts import javascript, python
 from crashlint.facts.common import set_source
 from crashlint.facts.model import FileFacts
 from crashlint.findings import Note
@@ -20,12 +19,20 @@ from crashlint.grammar_gaps import without_gaps
 from crashlint.languages import LANGUAGE_OF_GRAMMAR, parser
 from crashlint.suppressions import parse_suppressions
 
-EXTRACTORS = {
-    "typescript": javascript.extract,
-    "tsx": javascript.extract,
-    "javascript": javascript.extract,
-    "python": python.extract,
-}
+class _Extractors(dict):
+    """grammar → the extractor of its language, imported the first time a file of it is parsed
+    (a TypeScript-only scan never imports the Python extractor: start-up)."""
+
+    def __missing__(self, grammar: str):
+        if grammar == "python":
+            from crashlint.facts import python as module
+        else:
+            from crashlint.facts import javascript as module
+        self[grammar] = module.extract
+        return module.extract
+
+
+EXTRACTORS: dict = _Extractors()
 MAX_ERROR_LINES = 5  # parse-error lines named in a note
 
 

@@ -24,7 +24,6 @@ from crashlint.findings import SEVERITY_RANK, Finding, Note
 from crashlint.parse import GENERATED_NOTE
 from crashlint.fix import attach_fixes, record_edit_sites
 from crashlint.fix.spec import autofixes
-from crashlint.prefilter import prefilter as run_prefilter
 from crashlint.processes import Declared, ProcessModel, find_processes
 from crashlint.project import Project
 from crashlint.result import ScanResult
@@ -205,6 +204,8 @@ def analyse(
     # off by default: with every rule on it skips 0-12% of a real project's files and costs more
     # than it saves (README, Speed); `--prefilter` / CRASHLINT_PREFILTER=1 turn it on
     if prefilter:
+        from crashlint.prefilter import prefilter as run_prefilter  # off by default: imported when on
+
         filtered = run_prefilter(found.files, rules, found.root, tree)  # src/crashlint/prefilter.py
         to_parse, stubs = filtered.keep, filtered.stubs
     result.files_skipped = len(stubs)

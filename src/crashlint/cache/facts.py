@@ -21,7 +21,6 @@ import shutil
 import sys
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -313,6 +312,8 @@ def load_facts(
             report(done, total)
         size = max(8, len(missing) // (jobs * 8))
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+        from concurrent.futures import ProcessPoolExecutor  # only when there is a pool to run
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             work = [[(sources[i], contents.get(sources[i].rel_path)) for i in chunk] for chunk in chunks]
             for indexes, outcomes in zip(chunks, pool.map(_parse_chunk, work)):
