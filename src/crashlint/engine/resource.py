@@ -32,7 +32,10 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     optional for option needs:
       option_keys = [...]         the option's value (an object, or `new X({…})`) sets one of these
       url_argument = 0            a string URL argument whose query may set the option
-      or_options = ["connection_pool"]   another option that carries this one
+      or_options = ["connection_pool"]   another option that carries this one: when it is given, the
+                                  client's own value is ignored; the carrier's value counts when it is
+                                  one of `carriers = ["redis.*ConnectionPool"]` (globs; its keywords or
+                                  URL must set the option), and anything else is taken to set it
       unless_version = {package = "redis", at_least = "8.0"}   the library's newer default covers it
       satisfied_by_call = [...], satisfied_by_assignment = [...]  a project-wide default
 
@@ -45,6 +48,7 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from crashlint.dependencies import lowest_version
@@ -169,10 +173,37 @@ def _option_value_sets(ctx: RuleContext, facts: FileFacts, call: Call, value: Ar
     return value.kind != "none"  # an expression we cannot see into: assume it does
 
 
+def _carrier_sets(ctx: RuleContext, facts: FileFacts, call: Call, value: Arg, keys: list[str], carriers: list[str]) -> bool:
+    """Whether the value of an option that carries the others (`connection_pool=pool`) sets one of
+    `keys`: read only when it is one of the `carriers` constructions (`redis.ConnectionPool(…)`),
+    directly or through a name; anything else (a helper's result, a parameter) may set them."""
+    if value.kind in ("new", "call") and value.call >= 0:
+        made = [(facts.path, facts.calls[value.call])]
+    elif value.kind == "ref":
+        targets = ctx.project.resolve(facts.path, call.scopes, value.path)
+        if not targets or any(t.kind != "call" for t in targets):
+            return True
+        made = [(t.path, ctx.project.files[t.path].calls[t.index]) for t in targets]
+    else:
+        return value.kind != "none"
+    for path, inner in made:
+        if not any(fnmatch.fnmatchcase(name, pattern) for name in ctx.project.callee_names(path, inner) for pattern in carriers):
+            return True
+        options = ctx.options(ctx.project.files[path], inner)
+        if options.unknown or any(options.has(k) and not options.is_none(k) for k in keys):
+            return True
+        if any(a.kind == "string" and f"{k}=" in a.text for a in inner.args for k in keys):
+            return True  # from_url("redis://…?socket_timeout=5")
+    return False
+
+
 def _option_satisfied(ctx: RuleContext, facts: FileFacts, call: Call, need: dict, options: Options) -> bool:
     wanted = need["option"] if isinstance(need["option"], list) else [need["option"]]
-    if any(options.has(alt) for alt in need.get("or_options", ())):
-        return True
+    carriers = [options.values[alt] for alt in need.get("or_options", ()) if options.has(alt)]
+    if carriers:  # `connection_pool=pool`: the client's own timeouts are ignored; the pool's count
+        if any(_carrier_sets(ctx, facts, call, value, wanted, need.get("carriers", ["*"])) for value in carriers):
+            return True
+        return _defaults_cover(ctx, facts, need)
     present = [key for key in wanted if options.has(key) and not options.is_none(key)]
     if present:
         keys = need.get("option_keys")
@@ -186,11 +217,14 @@ def _option_satisfied(ctx: RuleContext, facts: FileFacts, call: Call, need: dict
             return True
         if url.kind != "string" and facts.language != "python" and need.get("url_unknown_ok"):
             return True
+    return _defaults_cover(ctx, facts, need)
+
+
+def _defaults_cover(ctx: RuleContext, facts: FileFacts, need: dict) -> bool:
+    """The library's newer default, or a default the project sets once for everyone."""
     if "unless_version" in need and _version_covers(ctx, facts.path, need["unless_version"]):
         return True
-    if ctx.project_sets(need.get("satisfied_by_assignment", []), need.get("satisfied_by_call", [])):
-        return True
-    return False
+    return ctx.project_sets(need.get("satisfied_by_assignment", []), need.get("satisfied_by_call", []))
 
 
 def _version_covers(ctx: RuleContext, path: str, condition: dict) -> bool:
