@@ -614,13 +614,28 @@ def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="A rule id 
     typer.echo(found.docs_markdown(), nl=False)
 
 
+class Terminated(BaseException):
+    """SIGTERM (what `timeout`, CI runners and editors send): unwinds the scan like an interrupt, so
+    its worker processes are stopped and no cache file is left half-written."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main() -> None:
     """Console entry point: any unexpected error is one line and exit code 2, never a traceback."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app(prog_name="crashlint")  # standalone: usage errors exit 2, typer.Exit carries our codes
+    except Terminated:
+        typer.echo("crashlint: terminated", err=True)
+        sys.exit(128 + signal.SIGTERM)  # 143, as a process the signal killed
     except KeyboardInterrupt:
         typer.echo("crashlint: interrupted", err=True)
-        sys.exit(2)
+        sys.exit(128 + signal.SIGINT)  # 130
     except Exception as exc:  # noqa: BLE001 - the promise is: no traceback, exit 2
         if os.environ.get("CRASHLINT_DEBUG"):
             raise

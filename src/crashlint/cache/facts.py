@@ -312,11 +312,10 @@ def load_facts(
             report(done, total)
         size = max(8, len(missing) // (jobs * 8))
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
-        from concurrent.futures import ProcessPoolExecutor  # only when there is a pool to run
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = _worker_pool(jobs)
+        try:
             work = [[(sources[i], contents.get(sources[i].rel_path)) for i in chunk] for chunk in chunks]
-            for indexes, outcomes in zip(chunks, pool.map(_parse_chunk, work)):
+            for indexes, outcomes in zip(chunks, pool.imap(_parse_chunk, work)):
                 with no_gc():
                     for i, (digest, outcome) in zip(indexes, outcomes):
                         parsed = codec.decode(outcome) if isinstance(outcome, bytes) else outcome
@@ -326,9 +325,52 @@ def load_facts(
                         _note_digest(digests, i, digest)
                 done += len(indexes)
                 report(done, total)
+            pool.close()
+        except BaseException:  # an interrupt, SIGTERM (crashlint.cli), an error: the workers go with the scan
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
     if cache_dir is not None and (tree is None or tree.identity is None):
         _save(cache_dir, root, fingerprint, sources, digests, blobs, entries, bool(missing))
     return results  # type: ignore[return-value]
+
+
+def _worker_pool(jobs: int):
+    """Worker processes that die with their scan: terminated when the scan stops for any reason,
+    and, should the scan be killed outright (SIGKILL), ended by the kernel (Linux's
+    PR_SET_PDEATHSIG) or by a watchdog that sees the parent gone."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else None)
+    return context.Pool(jobs, initializer=_worker_start, initargs=(os.getpid(),))
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _worker_start(parent: int) -> None:
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the scan decides what an interrupt does (it ends us)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the watchdog below does it
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the signal was armed
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="crashlint-parent-watch").start()
 
 
 def _note_digest(digests: list[bytes | None] | None, i: int, digest: bytes | None) -> None:
