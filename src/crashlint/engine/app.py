@@ -11,7 +11,11 @@ Rule data:
     [health_route]      pattern (regex over string arguments and object keys of calls in the
                         package), libraries (health-check packages that provide the route),
                         health_file (a healthcheck script in the package), min_routes
-    [shutdown_close]    listen_methods, close_methods, libraries; uses the rule's [shutdown] table
+    [shutdown_close]    listen_methods, close_methods; wrappers = [{callee, argument, option}]: calls
+                        whose result stands for the server they are given (`stoppable(server)`,
+                        `createHttpTerminator({ server })`), so closing the result closes the server;
+                        uses the rule's [shutdown] table, whose library registrations may close the
+                        server themselves (`closes`)
     [worker_loops]      (beside shutdown_close) `while True:` loops that sleep or poll (sleep_callees,
                         poll_methods) in a project where no SIGTERM handler is registered, unless
                         the nearest manifest declares a process manager (unless_dependencies)
@@ -51,6 +55,29 @@ def validate(rule: Rule) -> None:
 
 def methods(rule: Rule) -> set[str]:
     return set(rule.data.get("shutdown_close", {}).get("close_methods", ()))
+
+
+def _unwrapped(ctx: RuleContext, targets: list[Target], wrappers: list[dict]) -> list[Target]:
+    """`stoppable(server)` stands for `server`, `createHttpTerminator({ server })` too."""
+    found = list(targets)
+    for target in targets:
+        if target.kind != "call" or not wrappers:
+            continue
+        call = ctx.project.files[target.path].calls[target.index]
+        names = set(ctx.project.callee_names(target.path, call))
+        for wrapper in wrappers:
+            if wrapper["callee"] not in names or len(call.args) <= wrapper.get("argument", 0):
+                continue
+            arg = call.args[wrapper.get("argument", 0)]
+            if "option" in wrapper:
+                arg = arg.value_of(wrapper["option"]) if arg.kind == "object" else None
+            if arg is None:
+                continue
+            if arg.kind in ("call", "new") and arg.call >= 0:
+                found.append(Target("call", path=target.path, index=arg.call))
+            elif arg.kind == "ref":
+                found += ctx.project.resolve(target.path, call.scopes, arg.path)
+    return found
 
 
 def _package_files(ctx: RuleContext, package: str) -> list[FileFacts]:
@@ -221,7 +248,7 @@ def _has_health_path(ctx: RuleContext, files: list[FileFacts], pattern: re.Patte
 
 def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     spec = rule.data["shutdown_close"]
-    libraries = set(spec.get("libraries", ()))
+    wrappers = list(spec.get("wrappers", ()))
     close_methods = set(spec["close_methods"])
     app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps}
     findings = []
@@ -231,19 +258,17 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         for index, call in enumerate(facts.calls):
             if call.method not in spec["listen_methods"]:
                 continue
-            owners = [t for t in ctx.project.receiver_targets(path, call) if t in app_targets]
+            owners = [t for t in _unwrapped(ctx, ctx.project.receiver_targets(path, call), wrappers) if t in app_targets]
             if not owners:
                 continue
             package = ctx.project.package_root(path)
             files = _package_files(ctx, package)
-            if any(libraries & set(f.imports) for f in files):
-                continue
             entry = app_targets[owners[0]][1]
             if entry.get("routes_by_method", True) and _route_count(files) < int(spec.get("min_routes", 0)):
                 continue  # a one-page docs or redirect server
             servers = set(owners) | {Target("call", path=path, index=index)}
             # every process that runs this listen() must close the server from its own handlers
-            failing = [v for v in ctx.shutdown_views(rule.data["shutdown"], path) if not _closes_server(ctx, v, close_methods, servers)]
+            failing = [v for v in ctx.shutdown_views(rule.data["shutdown"], path) if not _closes_server(ctx, v, close_methods, servers, wrappers)]
             if not failing:
                 continue
             paths = failing[0]
@@ -268,11 +293,13 @@ def _owner_call(ctx: RuleContext, target: Target) -> tuple[FileFacts, Call]:
     return facts, facts.calls[target.index]
 
 
-def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: set[Target]) -> bool:
+def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: set[Target], wrappers: list[dict]) -> bool:
+    if paths.closes(servers):
+        return True  # a graceful-shutdown library given this server, or a NestJS app with shutdown hooks
     for path, call in (pc for method in sorted(close_methods) for pc in ctx.calls_named(method)):
         if call.method not in close_methods or len(call.callee) < 2 or not paths.contains(path, call.scopes):
             continue
-        targets = ctx.project.resolve(path, call.scopes, call.callee[:-1])
+        targets = _unwrapped(ctx, ctx.project.resolve(path, call.scopes, call.callee[:-1]), wrappers)
         # a close on something crashlint cannot see (`this.server?.close()`) is given the benefit of the doubt
         if any(t in servers or t.kind in ("unknown", "param") for t in targets):
             return True

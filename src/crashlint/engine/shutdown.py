@@ -6,14 +6,27 @@ A rule's `[shutdown]` table says how handlers are registered, e.g.
     registrations = [{ callee = "process.on", handler = 1 }, { method = "add_signal_handler", handler = 1,
                      includes_caller = true }]
     signals = ["SIGTERM", "SIGINT"]
-    lifecycle = ["onModuleDestroy"]     methods a framework calls on shutdown (roots of the path)
+    lifecycle = ["onModuleDestroy"]     methods a framework calls on shutdown (roots of the path), once
+                                        a registration with `lifecycle = true` is made, or a shutdown
+                                        path closes an app of `lifecycle_apps` (`app.close()`)
 
-A handler is a function passed at position `handler` (inline, by name, or through an import); the
-shutdown path is every function it calls, transitively, wherever it is defined; a method called on
-an object crashlint cannot resolve (an injected service) reaches every project method of that name. With
-`includes_caller`, the function that registers the handler is on the path too (the asyncio idiom of
-waiting on an event the handler sets, then closing). A call is on the
-path when any scope enclosing it is (so closures inside those functions count too).
+A handler is a function passed at position `handler` (inline, by name, or through an import; a list:
+any of them); the shutdown path is every function it calls, transitively, wherever it is defined; a
+method called on an object crashlint cannot resolve (an injected service) reaches every project
+method of that name. With `includes_caller`, the function that registers the handler is on the path
+too (the asyncio idiom of waiting on an event the handler sets, then closing). A call is on the path
+when any scope enclosing it is (so closures inside those functions count too).
+
+Libraries that register the handlers themselves are registrations too:
+
+    { callee = "http-graceful-shutdown", closes = 0, options = 1, handler_keys = ["onShutdown"],
+      signals_key = "signals" }
+        closes        the argument (or "receiver") the library closes on SIGTERM: a server it is given
+        options       the argument holding an options object; handler_keys: its function-valued keys
+                      that run on shutdown; signals_key: a string of signals that replaces the default
+    { method = "registerShutdownHandler", handler = 0, receivers = ["lightship.createLightship"] }
+        receivers     a method registration counts only on an object these calls make
+    { method = "enableShutdownHooks", closes = "receiver", lifecycle = true }
 """
 
 from __future__ import annotations
@@ -38,6 +51,12 @@ class ShutdownPaths:
     flag_files: set[str] = field(default_factory=set)
     # every root: (the file it is registered or defined in, its location or None for a hook, what it reaches)
     roots: list[tuple[str, Location | None, frozenset[tuple[str, int]]]] = field(default_factory=list)
+    # what a library closes on SIGTERM itself (the server given to http-graceful-shutdown, terminus,
+    # a NestJS app with shutdown hooks), by the file registering it
+    closed: list[tuple[str, frozenset[Target]]] = field(default_factory=list)
+
+    def closes(self, targets: set[Target]) -> bool:
+        return any(closed & targets for _, closed in self.closed)
 
     def contains(self, path: str, scopes: tuple[int, ...]) -> bool:
         return any((path, scope) in self.reachable for scope in scopes)
@@ -52,20 +71,38 @@ class ShutdownPaths:
             if where in files:
                 view.roots.append((where, location, reached))
                 view.reachable |= reached
-                if location is not None:
+                if location is not None and location not in view.handlers:
                     view.handlers.append(location)
+        view.closed = [(where, closed) for where, closed in self.closed if where in files]
         return view
 
 
-def _registration(project: Project, path: str, call: Call, spec: dict) -> tuple[int, bool] | None:
-    """(handler position, whether the registering function is on the path too) when `call`
-    registers a signal handler, else None."""
+@dataclass(frozen=True)
+class Registration:
+    """What one call registers for SIGTERM/SIGINT (see the module docstring)."""
+
+    handlers: tuple[int, ...]  # argument positions of handler functions
+    includes_caller: bool = False
+    closes: int | str | None = None  # argument position, or "receiver"
+    options: int | None = None  # argument position of an options object
+    handler_keys: tuple[str, ...] = ()
+    lifecycle: bool = False
+
+
+def _registration(project: Project, path: str, call: Call, spec: dict) -> Registration | None:
+    """What `call` registers as a signal handler, else None."""
     signals = set(spec.get("signals", ("SIGTERM", "SIGINT")))
     for registration in spec["registrations"]:
         if "method" in registration:
             if call.method != registration["method"]:
                 continue
-        elif not call.callee or call.callee[-1] != registration["callee"].rsplit(".", 1)[-1]:
+            receivers = set(registration.get("receivers", ()))
+            if receivers and not any(
+                t.kind == "call" and receivers & set(project.callee_names(t.path, project.files[t.path].calls[t.index]))
+                for t in project.receiver_targets(path, call)
+            ):
+                continue  # `registerShutdownHandler` of something other than lightship
+        elif not call.callee or not _callee_matches(call, registration["callee"]):
             continue
         elif registration["callee"] not in project.callee_names(path, call):
             continue
@@ -77,8 +114,82 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> tuple[
             # signal.SIGHUP is not ours; a loop variable that happens to be called `signal` may be
             if first.kind == "ref" and len(first.path) > 1 and first.path[-1] not in signals and first.path[0] in ("signal", "Signals"):
                 return None
-        return int(registration.get("handler", 1)), bool(registration.get("includes_caller"))
+        options = registration.get("options")
+        chosen = registration.get("signals_key")
+        if chosen and options is not None and len(call.args) > options and call.args[options].kind == "object":
+            value = call.args[options].value_of(chosen)  # gracefulShutdown(server, { signals: "SIGUSR2" })
+            if value is not None and value.kind == "string" and not signals & set(value.text.split()):
+                return None
+        handler = registration.get("handler", () if "options" in registration or "closes" in registration else 1)
+        return Registration(
+            handlers=tuple(handler) if isinstance(handler, list) else (handler,) if isinstance(handler, int) else (),
+            includes_caller=bool(registration.get("includes_caller")),
+            closes=registration.get("closes"),
+            options=options,
+            handler_keys=tuple(registration.get("handler_keys", ())),
+            lifecycle=bool(registration.get("lifecycle")),
+        )
     return None
+
+
+def _callee_matches(call: Call, callee: str) -> bool:
+    """A cheap test before resolving: the call's last name is the callee's (`createTerminus`), or the
+    callee is a module called as a function (`gracefulShutdown(…)` for `http-graceful-shutdown`)."""
+    last = callee.rsplit(".", 1)[-1]
+    return call.callee[-1] == last or "." not in callee or last == "default"
+
+
+def _handler_functions(project: Project, path: str, call: Call, registration: Registration) -> list[tuple[str, int]]:
+    """The functions a registration runs on shutdown: handler arguments and handler options."""
+    start: list[tuple[str, int]] = []
+    for position in registration.handlers:
+        start += _functions_of(project, path, call, position)
+    options = registration.options
+    if options is not None and len(call.args) > options:
+        arg = call.args[options]
+        values = [arg.value_of(key) for key in registration.handler_keys] if arg.kind == "object" else []
+        for value in values:
+            if value is not None and value.kind == "function":
+                start.append((path, value.scope))
+            elif value is not None and value.kind == "ref":
+                start += [(t.path, t.scope) for t in project.resolve(path, call.scopes, value.path) if t.kind == "function"]
+    return start
+
+
+def _closed_by(project: Project, path: str, call: Call, registration: Registration) -> frozenset[Target]:
+    """What a library closes on SIGTERM: the server it is given, or the app it is called on."""
+    if registration.closes == "receiver":
+        return frozenset(project.receiver_targets(path, call))
+    if isinstance(registration.closes, int) and len(call.args) > registration.closes:
+        arg = call.args[registration.closes]
+        if arg.kind in ("call", "new") and arg.call >= 0:
+            return frozenset(project.call_targets(path, arg.call)) | {Target("call", path=path, index=arg.call)}
+        if arg.kind == "ref":
+            targets = project.resolve(path, call.scopes, arg.path)
+            # `installShutdown(server)` calling `createTerminus(server, …)`: what its callers pass
+            return frozenset(targets + [t for p in targets if p.kind == "param" for t in _passed_to(project, p)])
+    return frozenset()
+
+
+def _passed_to(project: Project, param: Target) -> list[Target]:
+    """What the project's calls of a function pass for one of its parameters (one level)."""
+    function = project.files[param.path].functions.get(param.scope)
+    if function is None or not function.name:
+        return []
+    found: list[Target] = []
+    for path, facts in project.files.items():
+        for call in facts.calls:
+            if not call.callee or call.callee[-1] != function.name or len(call.args) <= param.index:
+                continue
+            if not any(t.kind == "function" and (t.path, t.scope) == (param.path, param.scope)
+                       for t in project.resolve(path, call.scopes, call.callee)):
+                continue
+            arg = call.args[param.index]
+            if arg.kind == "ref":
+                found += project.resolve(path, call.scopes, arg.path)
+            elif arg.kind in ("call", "new") and arg.call >= 0:
+                found += [Target("call", path=path, index=arg.call), *project.call_targets(path, arg.call)]
+    return found
 
 
 def _functions_of(project: Project, path: str, call: Call, arg_index: int) -> list[tuple[str, int]]:
@@ -111,35 +222,69 @@ def methods_named(project: Project) -> dict[str, list[tuple[str, int]]]:
 def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     result = ShutdownPaths()
     roots: list[tuple[str, Location | None, list[tuple[str, int]]]] = []
+    enabling: list[tuple[str, Location]] = []  # calls that make the framework run its shutdown hooks
     for path, facts in project.files.items():
         for call in facts.calls:
             registration = _registration(project, path, call, spec)
             if registration is None:
                 continue
-            position, includes_caller = registration
             location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
             result.handlers.append(location)
-            start = _functions_of(project, path, call, position)
-            if includes_caller and call.scopes[0] != 0:
+            start = _handler_functions(project, path, call, registration)
+            if registration.includes_caller and call.scopes[0] != 0:
                 # asyncio: `loop.add_signal_handler(SIGTERM, stop.set); await stop.wait(); await w.close()`
                 start.append((path, call.scopes[0]))
             roots.append((path, location, start))
-    lifecycle = set(spec.get("lifecycle", ()))
-    if lifecycle:  # framework shutdown hooks (NestJS onModuleDestroy, …) run on SIGTERM too
-        for path, facts in project.files.items():
-            for function in facts.functions.values():
-                if function.name in lifecycle:
-                    roots.append((path, None, [(path, function.scope)]))
+            closed = _closed_by(project, path, call, registration)
+            if closed:
+                result.closed.append((path, closed))
+            if registration.lifecycle:  # NestJS app.enableShutdownHooks()
+                enabling.append((path, location))
     walk = _CallGraph(project)
     for where, location, start in roots:
         reached = walk.reach(start)
         result.roots.append((where, location, reached))
         result.reachable |= reached
+    # a handler that closes the framework's app (`await app.close()`) runs its shutdown hooks too
+    enabling += _app_closes(project, spec, result.roots)
+    lifecycle = set(spec.get("lifecycle", ()))
+    if lifecycle and enabling:
+        # framework shutdown hooks (NestJS onModuleDestroy, …) run on SIGTERM only once enabled: they
+        # count for the processes that load the file enabling them
+        hooks = [(path, function.scope) for path, facts in project.files.items()
+                 for function in facts.functions.values() if function.name in lifecycle]
+        reached = walk.reach(hooks)
+        for where, location in dict.fromkeys(enabling):
+            result.roots.append((where, None, reached))
+            result.reachable |= reached
     for path, facts in project.files.items():
         for scopes, _name in facts.flag_sets:
             if result.contains(path, scopes):
                 result.flag_files.add(path)
     return result
+
+
+def _app_closes(project: Project, spec: dict, roots) -> list[tuple[str, Location]]:
+    """`close()` on an app of `lifecycle_apps` (`NestFactory.create(…)`) from a shutdown path: where
+    each root doing so is registered."""
+    apps = spec.get("lifecycle_apps")
+    if not apps:
+        return []
+    wanted = set(apps["constructors"])
+    found = []
+    for path, facts in project.files.items():
+        for call in facts.calls:
+            if call.method not in apps["close"] or len(call.callee) < 2:
+                continue
+            roots_reaching = [(where, location) for where, location, reached in roots
+                              if location is not None and any((path, s) in reached for s in call.scopes)]
+            if not roots_reaching:
+                continue
+            for target in project.resolve(path, call.scopes, call.callee[:-1]):
+                if target.kind == "call" and wanted & set(project.callee_names(target.path, project.files[target.path].calls[target.index])):
+                    found += roots_reaching
+                    break
+    return found
 
 
 class _CallGraph:
