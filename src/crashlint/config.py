@@ -29,7 +29,11 @@ KEYS = {
     "processes": dict,  # {api = {entry = "src/index.ts", kind = "server"}}: processes crashlint cannot find
     "browser": list,  # globs of browser code (never reported)
     "tooling": list,  # globs of scripts and command-line tools (never reported)
+    # [{ module = "cross-spawn", names = ["spawn"] }]: functions whose result is an event emitter that
+    # crashes the process on an unheard 'error' (CL011), as Bun's no-unhandled-emitter-errors `factories`
+    "emitter-factories": list,
 }
+FACTORY_KEYS = ("module", "names")
 PROCESS_KINDS = ("server", "worker", "cli")
 FIX_KEYS = ("constant", "value")  # a fix's module constant: its name ("" = inline the value), its value
 
@@ -48,6 +52,8 @@ class Config:
     fix: dict[str, dict[str, str]] = field(default_factory=dict)
     # name → (kind, entry files); paths and globs relative to the configuration file's folder
     processes: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # (module: a package name, or a path starting with "." relative to the configuration file's folder, names)
+    emitter_factories: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     browser: list[str] = field(default_factory=list)
     tooling: list[str] = field(default_factory=list)
 
@@ -180,6 +186,19 @@ def _validated(path: Path | str, table: dict, rule_keys: set[str]) -> Config:
         if not all(isinstance(v, str) for v in values):
             raise UsageError(f"{path}: '{key}' must be a list of paths or globs")
         setattr(config, key, list(values))
+    for number, entry in enumerate(table.get("emitter-factories", []), start=1):
+        where = f"{path}: emitter-factories[{number}]"
+        if not isinstance(entry, dict):
+            raise UsageError(f"{where} must be a table: {{ module = \"…\", names = [\"…\"] }}")
+        unknown = set(entry) - set(FACTORY_KEYS)
+        if unknown:
+            raise UsageError(f"{where}: unknown key '{sorted(unknown)[0]}' (known: {', '.join(FACTORY_KEYS)})")
+        module, names = entry.get("module"), entry.get("names")
+        if not isinstance(module, str) or not module.strip():
+            raise UsageError(f"{where} needs module = \"a package name or ./a/path\"")
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            raise UsageError(f"{where} needs names = [\"…\"], the functions the module exports")
+        config.emitter_factories.append((module.strip(), tuple(n.strip() for n in names)))
     return config
 
 

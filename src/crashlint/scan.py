@@ -15,7 +15,7 @@ from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery, SourceFile, UsageError, discover, discover_tree
 from crashlint.engine import KINDS
-from crashlint.engine.run import run_rules
+from crashlint.engine.run import configure, run_rules
 from crashlint.filters import apply_filters
 from crashlint.cache import folder as cache_folder
 from crashlint.cache import results as result_cache
@@ -200,6 +200,7 @@ def analyse(
             _plan_fixes(result, fixes)
             run_cache.store(result)
         return result  # nothing that can change a finding changed since the last run
+    rules = configure(rules, rule_settings(config, found.root))  # e.g. [tool.crashlint] emitter-factories
     to_parse, stubs = found.files, []
     # off by default: with every rule on it skips 0-12% of a real project's files and costs more
     # than it saves (README, Speed); `--prefilter` / CRASHLINT_PREFILTER=1 turn it on
@@ -357,6 +358,18 @@ def declared_processes(config: Config, root: str) -> Declared:
         browser=tuple(rel(g) for g in config.browser),
         tooling=tuple(rel(g) for g in config.tooling),
     )
+
+
+def rule_settings(config: Config, root: str) -> dict:
+    """What `[tool.crashlint]` configures in the rules: `emitter-factories`, a project path (one
+    starting with ".") made relative to the scan root as "./path"."""
+    base = os.path.dirname(config.path) if config.path else root
+    factories = []
+    for module, names in config.emitter_factories:
+        if module.startswith("."):
+            module = "./" + Path(os.path.relpath(os.path.join(base, module), root)).as_posix()
+        factories.append((module, names))
+    return {"emitter-factories": factories}
 
 
 def _env_on(name: str) -> bool:

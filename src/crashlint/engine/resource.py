@@ -11,6 +11,10 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     options_from = 0              (JS) first argument that may hold the options object
     unless_argument = {position = 0, pattern = "^sqlite"}   not a subject when that literal matches
     long_lived_only = true        only constructions at module level or returned by a factory
+    escapes = true                not a subject when it is returned or handed to another function
+                                  (`pipeline(stream, …)`, `once(child, "exit")`, `source.pipe(file)`):
+                                  that function's to handle, as Bun's no-unhandled-emitter-errors has it
+    configured_by = "emitter-factories"   constructors from a [tool.crashlint] key (run.configure)
     unless_only_used_by = {methods = ["generate_presigned_url"], passed_to = ["pkg.getSignedUrl"]}
                                   not a subject when every use of the client is one of these methods
                                   or passing it to one of these functions (an S3 client that only
@@ -49,13 +53,15 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
 from __future__ import annotations
 
 import fnmatch
+import posixpath
 import re
+from dataclasses import replace
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Related
-from crashlint.project import Target
+from crashlint.project import JS_EXTENSIONS, Target
 from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
@@ -87,6 +93,49 @@ def validate(rule: Rule) -> None:
                 )
 
 
+def configure(rule: Rule, settings: dict[str, list[tuple[str, tuple[str, ...]]]]) -> Rule:
+    """Fill the resources a `[tool.crashlint]` key configures (`configured_by`): a package's functions
+    become constructors (`cross-spawn.spawn`; `default`: the module itself), a project file's become
+    `project_functions` ((path relative to the scan root, name)). Unconfigured, they are left out.
+    Their names join the rule's prefilter literals, so a project using them keeps the rule."""
+    resources = rule.data.get("resources", [])
+    if not any("configured_by" in r for r in resources):
+        return rule
+    kept, literals = [], []
+    for resource in resources:
+        entries = settings.get(resource.get("configured_by", ""), []) if "configured_by" in resource else None
+        if entries is None:
+            kept.append(resource)
+            continue
+        if not entries:
+            continue
+        constructors = [m if n == "default" else f"{m}.{n}" for m, names in entries if not m.startswith(".") for n in names]
+        functions = [(m[2:] if m.startswith("./") else m, n) for m, names in entries if m.startswith(".") for n in names]
+        kept.append({**resource, "constructors": constructors, "project_functions": functions})
+        literals += [m for m, _ in entries if not m.startswith(".")] + [n for _, names in entries for n in names if n != "default"]
+    prefilter = dict(rule.data.get("prefilter") or {})
+    for key in ("requires", "exported"):
+        if prefilter.get(key):
+            prefilter[key] = list(prefilter[key]) + literals
+    return replace(rule, data={**rule.data, "resources": kept, "prefilter": prefilter})
+
+
+def _project_function(ctx: RuleContext, facts: FileFacts, call: Call, functions: dict[tuple[str, str], dict]) -> dict | None:
+    """A call of a project function named in `emitter-factories` (`./src/lib/proc` + `runTool`)."""
+    for target in ctx.project.resolve(facts.path, call.scopes, call.callee):
+        if target.kind != "function":
+            continue
+        stem = posixpath.splitext(target.path)[0]
+        modules = {stem, posixpath.dirname(target.path)} if posixpath.basename(stem) == "index" else {stem}
+        function = ctx.project.files[target.path].functions.get(target.scope)
+        names = set(ctx._function_names(target.path).get(target.scope, ())) | ({function.name} if function and function.name else set())
+        for module in modules:
+            for name in sorted(names):
+                if (module, name) in functions:
+                    return functions[(module, name)]
+    return None
+
+
 def methods(rule: Rule) -> set[str]:
     names: set[str] = set()
     for resource in rule.data["resources"]:
@@ -102,6 +151,10 @@ def methods(rule: Rule) -> set[str]:
 
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     constructors = ConstructorIndex(rule.data["resources"])
+    functions = {  # project factories named in [tool.crashlint] (module path without extension, name)
+        (posixpath.splitext(path)[0] if posixpath.splitext(path)[1] in JS_EXTENSIONS else path, name): resource
+        for resource in rule.data["resources"] for path, name in resource.get("project_functions", ())
+    }
     findings: list[Finding] = []
     for path, facts in ctx.files():
         if not rule.applies_to(facts.language, ctx.role(path)):
@@ -112,6 +165,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             resource = constructors.match(facts.language, ctx.callee_names(facts, call))
             if resource is None and call.method in constructors.instance_methods:
                 resource = _instance_method(ctx, constructors, facts, call)
+            if resource is None and functions and facts.language in ("typescript", "javascript"):
+                resource = _project_function(ctx, facts, call, functions)
             if resource is None:
                 continue
             finding = _check_construction(rule, ctx, facts, index, resource)
@@ -289,6 +344,14 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
     return True
 
 
+def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:
+    """Returned, or handed to another call in its file (directly or through its variable)."""
+    if call.returned:
+        return True
+    target = Target("call", path=facts.path, index=index)
+    return any(_passes(ctx, facts.path, other, target) for i, other in enumerate(facts.calls) if i != index)
+
+
 def _passes(ctx: RuleContext, path: str, call: Call, target: Target) -> bool:
     """Whether `call` passes the client `target` as an argument (or an option value)."""
     args = list(call.args) + [value for _, value in call.keywords]
@@ -312,8 +375,19 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         return None  # made and used inside one function: a one-off (migration check, backup, script)
     if "unless_only_used_by" in resource and _only_used_by(ctx, facts.path, index, resource["unless_only_used_by"]):
         return None
+    if resource.get("escapes") and _escapes(ctx, facts, index, call):
+        return None
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
+    if "configured_by" in resource and call.bound_to and not call.bound_to.startswith("<"):
+        # a project factory: the uses index files its callers' uses under what it returns, shared by
+        # every caller; read this caller's own variable instead (`const proc = runTool(); proc.on(…)`)
+        name = tuple(call.bound_to.split("."))
+        uses = uses + [
+            Use(other.method, other.args[0].text if other.args and other.args[0].kind == "string" else "", facts.path, other.span[0], other.scopes)
+            for other in facts.calls
+            if other.callee[:-1] == name and other.method and (name[0] in ("this", "self") or call.scopes[0] in other.scopes)
+        ]
     # returned by a function: to callers crashlint cannot see ("unseen": they may well attach what
     # it needs), or to a library that calls the function ("library": a DI container's factory)
     flow = ctx.returned_to(facts, call)

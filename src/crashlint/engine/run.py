@@ -23,6 +23,12 @@ class RuleRun:
     tracebacks: list[str] = field(default_factory=list)  # for --verbose and bug reports
 
 
+def configure(rules: list[Rule], settings: dict) -> list[Rule]:
+    """The rules with what `[tool.crashlint]` configures in them (a kind's `configure`, if it has one:
+    CL011's emitter factories)."""
+    return [KINDS[rule.kind].configure(rule, settings) if hasattr(KINDS[rule.kind], "configure") else rule for rule in rules]
+
+
 def run_rules(rules: list[Rule], project: Project, sources: SourceCache, processes: ProcessModel | None = None) -> RuleRun:
     methods: set[str] = set()
     for rule in rules:

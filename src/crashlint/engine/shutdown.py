@@ -54,6 +54,13 @@ class ShutdownPaths:
     # what a library closes on SIGTERM itself (the server given to http-graceful-shutdown, terminus,
     # a NestJS app with shutdown hooks), by the file registering it
     closed: list[tuple[str, frozenset[Target]]] = field(default_factory=list)
+    # framework hooks (NestJS onModuleDestroy, …) whose providers crashlint cannot place in an app:
+    # in a process that creates no framework app itself, or in a shared package outside the app's own
+    # (which app registers a provider is dependency injection, out of sight), they count when some
+    # process enables them
+    hooks_elsewhere: list[tuple[str, frozenset[tuple[str, int]]]] = field(default_factory=list)
+    app_files: frozenset[str] = frozenset()  # files creating a framework app (NestFactory.create)
+    package_of: dict[str, str] = field(default_factory=dict)  # of hook and app files
 
     def closes(self, targets: set[Target]) -> bool:
         return any(closed & targets for _, closed in self.closed)
@@ -74,6 +81,10 @@ class ShutdownPaths:
                 if location is not None and location not in view.handlers:
                     view.handlers.append(location)
         view.closed = [(where, closed) for where, closed in self.closed if where in files]
+        app_packages = {self.package_of[f] for f in files & self.app_files}
+        for where, reached in self.hooks_elsewhere:
+            if where in files and self.package_of[where] not in app_packages:
+                view.reachable |= reached
         return view
 
 
@@ -257,11 +268,24 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
         for where, location in dict.fromkeys(enabling):
             result.roots.append((where, None, reached))
             result.reachable |= reached
+        for path, scope in hooks:
+            result.hooks_elsewhere.append((path, walk.reach([(path, scope)])))
+        result.app_files = _app_files(project, spec)
+        result.package_of = {f: project.package_root(f) for f in {p for p, _ in hooks} | result.app_files}
     for path, facts in project.files.items():
         for scopes, _name in facts.flag_sets:
             if result.contains(path, scopes):
                 result.flag_files.add(path)
     return result
+
+
+def _app_files(project: Project, spec: dict) -> frozenset[str]:
+    wanted = set((spec.get("lifecycle_apps") or {}).get("constructors", ()))
+    last = {name.rsplit(".", 1)[-1] for name in wanted}
+    return frozenset(
+        path for path, facts in project.files.items()
+        if any(c.callee and c.callee[-1] in last and wanted & set(project.callee_names(path, c)) for c in facts.calls)
+    )
 
 
 def _app_closes(project: Project, spec: dict, roots) -> list[tuple[str, Location]]:
