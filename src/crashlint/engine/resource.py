@@ -33,6 +33,9 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
       bound = true                the client is kept (a variable, an argument, a collection)
     only_with = "error-listener"  a bullet only on a finding another need makes (CL004: a worker's
                                   missing 'failed' listener is reported with a missing 'error' one)
+    heard_through = "connection"  (listener needs) also satisfied when that option holds a client
+                                  (through names and factories) with the listener itself: the object
+                                  forwards the client's events (CL004: a BullMQ Queue's shared ioredis)
     optional for option needs:
       option_keys = [...]         the option's value (an object, or `new X({…})`) sets one of these
       url_argument = 0            a string URL argument whose query may set the option
@@ -297,10 +300,12 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
             return True  # e.g. a WebSocketServer with `noServer: true` has no server of its own
         events = set(need["listener"])
         methods = LISTENER_METHODS + EVENT_TARGET_METHODS if need.get("event_target") else LISTENER_METHODS
-        return any(
+        if any(
             u.first_arg in events and (u.method in methods or (need.get("event_target") and u.method == "on" + u.first_arg))
             for u in uses
-        )
+        ):
+            return True
+        return "heard_through" in need and _heard_through(ctx, facts, call, need["heard_through"], events, options())
     if "close" in need:
         closers = set(need["close"])
         closes = [u for u in uses if u.method in closers]
@@ -312,6 +317,28 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
     if "bound" in need:
         return call.used or call.returned
     return _option_satisfied(ctx, facts, call, need, options())
+
+
+def _heard_through(ctx: RuleContext, facts: FileFacts, call: Call, option: str, events: set[str], options: Options) -> bool:
+    """Whether the events come from a client given in `option` that has the listener itself
+    (`new Queue(name, { connection: redis })` where `redis.on("error", …)`): the object only forwards
+    that client's events, which its own listener already hears. The client is followed through names
+    and project factories (`connection: getRedis()`); every construction it may be must have one."""
+    if not options.has(option):
+        return False
+    value = options.values[option]
+    if value.kind in ("new", "call") and value.call >= 0:
+        targets = ctx.project.call_targets(facts.path, value.call)
+    elif value.kind == "ref":
+        targets = ctx.project.resolve(facts.path, call.scopes, value.path)
+    else:
+        return False  # connection options: the object makes its own client, which nobody else hears
+    made = [t for t in targets if t.kind == "call"]
+    if not made or len(made) != len(targets):
+        return False
+    return all(
+        any(u.first_arg in events and u.method in LISTENER_METHODS for u in ctx.uses_of(t.path, t.index)) for t in made
+    )
 
 
 def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
