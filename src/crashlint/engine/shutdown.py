@@ -170,7 +170,9 @@ def _handler_functions(project: Project, path: str, call: Call, registration: Re
 def _closed_by(project: Project, path: str, call: Call, registration: Registration) -> frozenset[Target]:
     """What a library closes on SIGTERM: the server it is given, or the app it is called on."""
     if registration.closes == "receiver":
-        return frozenset(project.receiver_targets(path, call))
+        targets = project.receiver_targets(path, call)
+        # `setupApp(app)` calling `app.enableShutdownHooks()`: the app its callers pass
+        return frozenset(targets + [t for p in targets if p.kind == "param" for t in _passed_to(project, p)])
     if isinstance(registration.closes, int) and len(call.args) > registration.closes:
         arg = call.args[registration.closes]
         if arg.kind in ("call", "new") and arg.call >= 0:
