@@ -1,0 +1,45 @@
+"""redis-py's "never closed" is a bullet of a finding the missing timeouts make, never a finding of
+its own (an open pool neither keeps a Python process alive nor blocks its exit). The close flow that
+decides the bullet — through a wrapper's close(), a list element, a dict a function returns — is
+checked here on the wrapper fixture with its socket_timeout removed, so every client is a finding
+and only the bullet differs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from helpers import run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "CL001"
+
+
+def _never_closed(tmp_path: Path, source: Path) -> set[tuple[str, int]]:
+    """The (file, line) of findings with a "never closed" bullet, on a copy of `source` (a file or a
+    project folder) whose clients have no socket_timeout (so that every client is a finding)."""
+    target = tmp_path / "project"
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        target.mkdir()
+        shutil.copy(source, target / source.name)
+    for path in target.rglob("*.py"):
+        text = path.read_text()
+        path.write_text(text.replace("socket_timeout=5, ", ""))
+    code, out, err = run_cli("scan", str(target), "--select", "CL001", "--format", "json", "--no-cache")
+    assert code == 1, err
+    findings = json.loads(out)
+    assert findings and all("no socket_timeout" in f["message"] for f in findings)
+    return {(Path(f["path"]).name, f["start_line"]) for f in findings if "never closed" in f["message"]}
+
+
+def test_close_flow_through_wrappers_lists_and_returned_dicts(tmp_path: Path) -> None:
+    # Counter(...) never closes its client; the "locks" entry of make_clients() is never closed;
+    # Cache.close(), pool[0].close() and clients["sessions"].close() count
+    assert _never_closed(tmp_path, FIXTURES / "redis_py_wrappers.py") == {("redis_py_wrappers.py", 33), ("redis_py_wrappers.py", 72)}
+
+
+def test_close_flow_across_a_package(tmp_path: Path) -> None:
+    # app/main.py closes `cache` (imported from app.clients), never `sessions`
+    assert _never_closed(tmp_path, FIXTURES / "projects" / "py-package") == {("clients.py", 8)}
