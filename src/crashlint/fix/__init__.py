@@ -234,6 +234,10 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
                 regions=regions,
                 digest=digest,
             )
+    if unsafe:  # one shutdown per process, merged into the fixes above (it changes how a process exits)
+        from crashlint.fix.shutdown import attach_shutdown_fixes
+
+        attach_shutdown_fixes(findings, rules, root)
     return notes
 
 

@@ -1,0 +1,464 @@
+"""One graceful shutdown per process (TypeScript/JavaScript), as one fix.
+
+Separate fixes that each register a SIGTERM handler calling `process.exit` race: the second exits
+before the first has closed the workers. So the shutdown paths of CL002 (workers, queues), CL001
+(Redis clients never closed), CL012 (the server) and the databases of CL009, with CL005's process
+handlers, are planned together for each process: one `shutdown` function in the process's entry
+file (or, when no finding is there, in the workers' file), registered on SIGTERM and SIGINT. An
+existing SIGTERM/SIGINT handler is extended instead, never duplicated.
+
+The files involved are parsed again here (only those, only when a shutdown fix is planned): the
+edits need declarations and statements that the recorded call sites do not carry. Every edit is an
+insertion. The words and code come from CL002's `[process_shutdown]` table.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from crashlint.findings import Edit, Finding, Fix
+from crashlint.fix import javascript
+from crashlint.languages import grammar_for, parser
+from crashlint.templating import render
+
+RULES = ("CL001", "CL002", "CL005", "CL009", "CL012")
+SIGNALS = ("SIGTERM", "SIGINT")
+ROUTE_METHODS = {"use", "get", "post", "put", "patch", "delete", "all", "options", "head", "route"}
+# Servers whose app object closes itself (and its HTTP server): Fastify's and Nest's close()
+SELF_CLOSING_APPS = ("fastify", "nest", "nestjs")
+
+
+@dataclass
+class Resource:
+    name: str  # the variable that holds it, in its file
+    path: str  # the file that declares it
+    kind: str  # server, worker, queue, redis, database
+    close: str  # the statement that closes it (without terminator)
+
+
+@dataclass
+class SourceFile:
+    path: str
+    source: bytes
+    tree: object
+    ts: bool
+    edits: list[Edit] = field(default_factory=list)
+
+    def text(self, node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @property
+    def names(self) -> set[str]:
+        return set(re.findall(r"[A-Za-z_$][\w$]*", self.source.decode("utf-8", "replace")))
+
+
+def _parse(root: str, path: str) -> SourceFile | None:
+    grammar = grammar_for(path)
+    if grammar is None or grammar == "python":
+        return None
+    try:
+        with open(posixpath.join(root, path), "rb") as handle:
+            source = handle.read()
+    except OSError:
+        return None
+    if source.startswith(b"\xef\xbb\xbf"):
+        return None  # byte offsets below are of the file without one: leave such files alone
+    return SourceFile(path, source, parser(grammar).parse(source), ts=grammar in ("typescript", "tsx"))
+
+
+def _fresh(file: SourceFile, wanted: str) -> str:
+    names = file.names
+    name, n = wanted, 2
+    while name in names:
+        name, n = f"{wanted}{n}", n + 1
+    return name
+
+
+def _top_declaration(file: SourceFile, name: str):
+    """(statement, exported) of a module-level `const/let/var name = …`, or None."""
+    for child in file.tree.root_node.named_children:
+        exported = child.type == "export_statement"
+        decl = child.child_by_field_name("declaration") if exported else child
+        if decl is None or decl.type not in ("lexical_declaration", "variable_declaration"):
+            continue
+        for declarator in decl.named_children:
+            target = declarator.child_by_field_name("name") if declarator.type == "variable_declarator" else None
+            if target is not None and target.type == "identifier" and file.text(target) == name:
+                return (decl if not exported else child), exported
+    return None
+
+
+def _is_esm(file: SourceFile) -> bool:
+    return any(c.type in ("import_statement", "export_statement") for c in file.tree.root_node.named_children)
+
+
+def _call_at(file: SourceFile, anchor: tuple[int, int, int, int]):
+    """The call or `new` expression spanning the finding's anchor (1-based rows, 1-based byte columns)."""
+    start = (anchor[0] - 1, anchor[1] - 1)
+    end = (anchor[2] - 1, anchor[3] - 1)
+    node = file.tree.root_node.descendant_for_point_range(start, end)
+    while node is not None and node.type not in ("call_expression", "new_expression"):
+        node = node.parent
+    return node
+
+
+def _signal_handlers(file: SourceFile) -> list:
+    """The functions registered by `process.on/once("SIGTERM"|"SIGINT", fn)` in the file."""
+    found = []
+
+    def visit(node) -> None:
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if (callee is not None and callee.type == "member_expression" and args is not None
+                    and file.text(callee) in ("process.on", "process.once", "process.addListener")):
+                values = args.named_children
+                if len(values) >= 2 and values[0].type == "string" and file.text(values[0])[1:-1] in SIGNALS:
+                    handler = _function_of(file, values[1])
+                    if handler is not None and handler not in found:
+                        found.append(handler)
+        for child in node.named_children:
+            visit(child)
+
+    visit(file.tree.root_node)
+    return found
+
+
+def _function_of(file: SourceFile, node):
+    if node.type in ("arrow_function", "function_expression", "function"):
+        return node
+    if node.type != "identifier":
+        return None
+    name = file.text(node)
+    for child in file.tree.root_node.named_children:
+        decl = child.child_by_field_name("declaration") if child.type == "export_statement" else child
+        if decl is None:
+            continue
+        if decl.type == "function_declaration" and file.text(decl.child_by_field_name("name")) == name:
+            return decl
+        if decl.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in decl.named_children:
+                value = declarator.child_by_field_name("value")
+                target = declarator.child_by_field_name("name")
+                if target is not None and file.text(target) == name and value is not None:
+                    if value.type in ("arrow_function", "function_expression", "function"):
+                        return value
+    return None
+
+
+def _is_async(file: SourceFile, function) -> bool:
+    return any(c.type == "async" for c in function.children)
+
+
+def _last_import_end(file: SourceFile) -> int:
+    end = 0
+    for child in file.tree.root_node.named_children:
+        if child.type == "import_statement":
+            end = child.end_byte
+    return end
+
+
+def _imported_default(file: SourceFile, module: str) -> str | None:
+    for child in file.tree.root_node.named_children:
+        if child.type != "import_statement":
+            continue
+        source = child.child_by_field_name("source")
+        if source is None or file.text(source)[1:-1] != module:
+            continue
+        clause = next((c for c in child.named_children if c.type == "import_clause"), None)
+        if clause is not None and clause.named_children and clause.named_children[0].type == "identifier":
+            return file.text(clause.named_children[0])
+    return None
+
+
+def _module_specifier(home: str, target: str) -> str:
+    spec = posixpath.relpath(posixpath.splitext(target)[0], posixpath.dirname(home) or ".")
+    return spec if spec.startswith(".") else "./" + spec
+
+
+def _insert_lines(file: SourceFile, at: int, text: str, style: javascript.Style) -> None:
+    """Lines after the line holding byte `at` (0: at the top of the file)."""
+    if at == 0:
+        file.edits.append(Edit(0, 0, text.replace("\n", style.newline) + style.newline))
+        return
+    where = javascript._line_end(file.source, at)
+    file.edits.append(Edit(where, where, style.newline + text.replace("\n", style.newline)))
+
+
+def _last_route_statement(file: SourceFile, app: str, before: int):
+    """The last top-level `app.use(…)` / `app.get(…)` … statement before byte `before`."""
+    last = None
+    for child in file.tree.root_node.named_children:
+        if child.start_byte >= before or child.type != "expression_statement":
+            continue
+        call = child.named_children[0] if child.named_children else None
+        if call is None or call.type != "call_expression":
+            continue
+        callee = call.child_by_field_name("function")
+        while callee is not None and callee.type == "call_expression":  # app.route("/").get(…)
+            callee = callee.child_by_field_name("function")
+        if callee is None or callee.type != "member_expression":
+            continue
+        obj, prop = callee.child_by_field_name("object"), callee.child_by_field_name("property")
+        base = obj
+        while base is not None and base.type in ("call_expression", "member_expression"):
+            base = base.child_by_field_name("function") if base.type == "call_expression" else base.child_by_field_name("object")
+        if base is not None and file.text(base) == app and prop is not None and file.text(prop) in ROUTE_METHODS:
+            last = child
+    return last
+
+
+def _render_steps(resources: list[Resource]) -> list[dict]:
+    comments = {
+        "server": "stop accepting new requests",
+        "worker": "let the workers finish their running jobs",
+        "queue": "then the queues",
+        "redis": "then the Redis clients",
+        "database": "then the databases",
+    }
+    steps = []
+    for kind in comments:
+        lines = [r.close for r in resources if r.kind == kind]
+        if kind == "worker" and len(lines) > 1:
+            names = ", ".join(f"{r.name}.close()" for r in resources if r.kind == kind)
+            lines = [f"await Promise.all([{names}])"]
+        if lines:
+            steps.append({"comment": comments[kind], "lines": lines, "kind": kind})
+    return steps
+
+
+def _process_key(finding: Finding) -> str:
+    return finding.process[2] if finding.process else finding.location.path
+
+
+def attach_shutdown_fixes(findings: list[Finding], rules, root: str) -> None:
+    """Plan one shutdown per JS/TS process and give its edits to the findings it resolves."""
+    table = next((r.data.get("process_shutdown") for r in rules if r.id == "CL002"), None)
+    if not table:
+        return
+    by_process: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.rule_id in RULES and finding.language in ("typescript", "javascript") \
+                and not finding.location.path.startswith(("/", "../")):
+            by_process.setdefault(_process_key(finding), []).append(finding)
+    for key, group in sorted(by_process.items()):
+        try:
+            _plan_process(key, group, table, root)
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue  # a shape this planner does not know: no shutdown fix rather than a wrong one
+
+
+def _needs_shutdown(finding: Finding) -> bool:
+    missing = finding.context.get("missing", "").split()
+    if finding.rule_id == "CL001":
+        return "close" in missing
+    if finding.rule_id in ("CL002", "CL012"):
+        return True
+    return False
+
+
+def _plan_process(key: str, group: list[Finding], table: dict, root: str) -> None:
+    if not any(_needs_shutdown(f) for f in group):
+        return
+    paths = sorted({f.location.path for f in group})
+    home_path = next((p for p in paths if key == p or key.endswith("/" + p)), None)
+    if home_path is None:
+        home_path = next((f.location.path for f in group if f.rule_id == "CL002"), None) or \
+            next(f.location.path for f in group if _needs_shutdown(f))
+    files: dict[str, SourceFile] = {}
+
+    def file_of(path: str) -> SourceFile | None:
+        if path not in files:
+            parsed = _parse(root, path)
+            if parsed is None:
+                return None
+            files[path] = parsed
+        return files[path]
+
+    home = file_of(home_path)
+    if home is None:
+        return
+    style = javascript.style_of(home.source, (home.source.count(b"'"), home.source.count(b'"')))
+    semi = style.semicolon
+    resources: list[Resource] = []
+    resolved: dict[int, tuple[str, ...]] = {}  # id(finding) -> the needs this plan resolves
+
+    def bind(path: str, name: str, kind: str, close: str) -> bool:
+        file = file_of(path)
+        if file is None:
+            return False
+        if path != home_path:
+            found = _top_declaration(file, name)
+            if found is None or not _is_esm(file) or not _is_esm(home):
+                return False  # not a module-level binding another module can import
+            statement, exported = found
+            if not exported:
+                file.edits.append(Edit(statement.start_byte, statement.start_byte, "export "))
+        resources.append(Resource(name, path, kind, close))
+        return True
+
+    # servers first (stop accepting), from CL012
+    for finding in (f for f in group if f.rule_id == "CL012" and f.location.path == home_path):
+        app = finding.context.get("app") or finding.subject
+        library = finding.context.get("library", "").lower()
+        if any(s in library for s in SELF_CLOSING_APPS):
+            resources.append(Resource(app, home_path, "server", f"await {app}.close()"))
+            resolved[id(finding)] = ()
+            continue
+        server = finding.context.get("server", "")
+        if not server:
+            call = _call_at(home, finding.anchor)
+            statement = call.parent if call is not None else None
+            if statement is None or statement.type != "expression_statement" or statement.parent.type != "program":
+                continue
+            server = _fresh(home, "server")
+            home.edits.append(Edit(call.start_byte, call.start_byte, f"const {server} = "))
+        resources.append(Resource(server, home_path, "server",
+                                  f"await new Promise{'<void>' if home.ts else ''}((resolve) => {server}.close(() => resolve()))"))
+        resolved[id(finding)] = ()
+    # workers, then queues (CL002)
+    for finding in (f for f in group if f.rule_id == "CL002"):
+        names = [(n, "worker") for n in finding.context.get("workers", "").split()] + \
+                [(n, "queue") for n in finding.context.get("queues", "").split()]
+        if not names:  # one resource alone: its library says which
+            library = finding.context.get("library", "")
+            names = [(finding.subject, "queue" if library in ("Queue", "QueueEvents", "FlowProducer") else "worker")]
+        ok = bool(names)
+        for name, kind in names:
+            if not re.fullmatch(r"[A-Za-z_$][\w$]*", name) or not bind(finding.location.path, name, kind, f"await {name}.close()"):
+                ok = False
+        if ok:
+            resolved[id(finding)] = ("close",)
+    # Redis clients never closed (CL001)
+    for finding in (f for f in group if f.rule_id == "CL001" and "close" in f.context.get("missing", "").split()):
+        name = finding.subject
+        if re.fullmatch(r"[A-Za-z_$][\w$]*", name) and bind(finding.location.path, name, "redis", f"await {name}.quit()"):
+            resolved[id(finding)] = ("close",)
+    # databases the process connects (CL009's mongoose.connect, pools, Prisma)
+    for finding in (f for f in group if f.rule_id == "CL009"):
+        callee = finding.context.get("callee", "")
+        if callee == "mongoose.connect":
+            name = _imported_default(home, "mongoose")
+            if name is None:
+                name = _fresh(home, "mongoose")
+                home.edits.append(Edit(_line_start_after_imports(home), _line_start_after_imports(home),
+                                       f"import {name} from {style.quote}mongoose{style.quote}{semi}{style.newline}"))
+            resources.append(Resource(name, home_path, "database", f"await {name}.disconnect()"))
+        elif re.fullmatch(r"[A-Za-z_$][\w$]*", finding.subject) and callee in ("Pool", "pg.Pool", "mysql.createPool"):
+            bind(finding.location.path, finding.subject, "database", f"await {finding.subject}.end()")
+    if not resources:
+        return
+    # imports of what other modules hold, after the home file's imports
+    imports: dict[str, list[str]] = {}
+    for resource in resources:
+        if resource.path != home_path:
+            imports.setdefault(resource.path, []).append(resource.name)
+    if imports:
+        lines = [f"import {{ {', '.join(dict.fromkeys(names))} }} from {style.quote}{_module_specifier(home_path, path)}{style.quote}{semi}"
+                 for path, names in sorted(imports.items())]
+        _insert_lines(home, _last_import_end(home), "\n".join(lines), style)
+
+    steps = _render_steps(resources)
+    closes = ", ".join(f"`{r.name}`" for r in resources)
+    handlers = _signal_handlers(home)
+    cl005 = next((f for f in group if f.rule_id == "CL005" and f.location.path == home_path), None)
+    if handlers:
+        if not _extend(home, handlers[0], steps, style):
+            return
+        name = None
+    else:
+        name = _fresh(home, "shutdown")
+        values = dict(ts=home.ts, q=style.quote, semi=semi, name=name, flag=_fresh(home, "shuttingDown"),
+                      steps=steps, deadline_ms=table.get("deadline_ms", "25_000"))
+        block = _dedent_blank(render(table["handler"], **values))
+        if cl005 is not None and {"unhandledRejection", "uncaughtException"} <= set(cl005.context.get("missing", "").split()):
+            block += "\n\n" + _dedent_blank(render(table["process_handlers"], **values))
+            resolved[id(cl005)] = ("unhandledRejection", "uncaughtException")
+        end = len(home.source.rstrip())
+        home.edits.append(Edit(end, end, style.newline * 2 + block.replace("\n", style.newline)))
+    if cl005 is not None and "error-middleware" in cl005.context.get("missing", "").split():
+        app = cl005.subject
+        listen = next((f for f in group if f.rule_id == "CL012" and f.location.path == home_path), None)
+        before = _call_at(home, listen.anchor).start_byte if listen is not None else len(home.source)
+        last = _last_route_statement(home, app, before)
+        if last is not None:
+            express = _imported_default(home, "express")
+            types = (f"{express}.Request", f"{express}.Response", f"{express}.NextFunction") if express else ("any",) * 3
+            text = _dedent_blank(render(table["error_middleware"], ts=home.ts, q=style.quote, semi=semi, app=app, types=types))
+            _insert_lines(home, last.end_byte, "\n" + text, style)
+            resolved[id(cl005)] = resolved.get(id(cl005), ()) + ("error-middleware",)
+
+    title = render(table["title"], closes=closes)
+    for finding in group:
+        if id(finding) not in resolved:
+            continue
+        file = files.get(finding.location.path)
+        own = list(file.edits) if file is not None else []
+        previous = finding.fix
+        if previous is not None:
+            own = list(previous.edits) + own
+        if not own:
+            continue
+        finding.fix = Fix(
+            title=title if previous is None else f"{previous.title}; {title}",
+            safe=False,
+            edits=tuple(own),
+            resolves=tuple(dict.fromkeys((*(previous.resolves if previous else ()), *resolved[id(finding)]))),
+            regions=tuple((*_position(file.source, e.start), *_position(file.source, e.end)) for e in own),
+            digest=_digest(file.source),
+        )
+
+
+def _line_start_after_imports(file: SourceFile) -> int:
+    end = _last_import_end(file)
+    if end == 0:
+        return 0
+    line_end = file.source.find(b"\n", end)
+    return len(file.source) if line_end < 0 else line_end + 1
+
+
+def _dedent_blank(text: str) -> str:
+    """A rendered template without its leading/trailing blank lines and with Jinja's empty lines gone."""
+    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
+
+
+def _extend(file: SourceFile, function, steps: list[dict], style: javascript.Style) -> bool:
+    """Add the closes to an existing async SIGTERM/SIGINT handler: accepting stops and workers close
+    at its start, Redis clients and databases before its first `process.exit` (or at its end)."""
+    if not _is_async(file, function):
+        return False  # `await` would not compile there
+    body = function.child_by_field_name("body")
+    if body is None or body.type != "statement_block" or not body.named_children:
+        return False
+    semi = style.semicolon
+    early = [line for s in steps if s["kind"] in ("server", "worker", "queue") for line in s["lines"]]
+    late = [line for s in steps if s["kind"] in ("redis", "database") for line in s["lines"]]
+    statements = body.named_children
+    indent = javascript._indent_at(file.source, statements[0].start_byte)
+    if early:
+        first = statements[0]
+        at = first.start_byte
+        text = "".join(f"{line}{semi}{style.newline}{indent}" for line in early)
+        file.edits.append(Edit(at, at, text))
+    if late:
+        exit_statement = next((s for s in statements if file.text(s).startswith("process.exit")), None)
+        if exit_statement is not None:
+            at = exit_statement.start_byte
+            file.edits.append(Edit(at, at, "".join(f"{line}{semi}{style.newline}{indent}" for line in late)))
+        else:
+            at = statements[-1].end_byte
+            file.edits.append(Edit(at, at, "".join(f"{style.newline}{indent}{line}{semi}" for line in late)))
+    return True
+
+
+def _position(source: bytes, offset: int) -> tuple[int, int]:
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    return source.count(b"\n", 0, offset) + 1, len(source[line_start:offset].decode("utf-8", "replace")) + 1
+
+
+def _digest(source: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(source).hexdigest()

@@ -1,0 +1,189 @@
+"""The one graceful shutdown, proven on a running service (issue 16, item 3).
+
+A copy of the shipped example service gets `crashlint scan --fix --unsafe-fixes`, its npm
+dependencies from the registry, a type check (`tsc --noEmit`) and a start against a real
+redis-server on a free port. A `send-webhook` job (the example's own `other-queue` worker) calls a
+local HTTP server that holds its answer for a few seconds; SIGTERM arrives while it waits. Asserted:
+the process exits 0 before the shutdown deadline, the job completed (not active, not stalled), and
+Redis saw the service's client QUIT (MONITOR) with none of its connections left (CLIENT LIST).
+
+What is changed in the copy before the fix, and why (nothing else is):
+- the Redis host and port written in `src/utils/bullmqJobs.ts` point at the local redis-server
+  (the example names a hosted Redis; this machine reaches no network but the package registries);
+- MongoDB: there is no MongoDB server here (no Debian package), so the copy does not call
+  `connectDB()` (which exits 1 without one). The fix's `mongoose.disconnect()` still runs, on a
+  mongoose that never connected; closing a real MongoDB connection is not proven by this test.
+Skipped, with the reason, when node, npm or redis-server is missing (`.ci/run` installs them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLE, run_cli
+
+pytestmark = pytest.mark.slow
+
+DEADLINE_S = 25  # the fix's deadline (CL002 [process_shutdown] deadline_ms)
+HOLD_S = 3.0  # how long the webhook keeps the job running after SIGTERM
+
+
+def _missing_tools() -> list[str]:
+    return [tool for tool in ("node", "npm", "redis-server", "redis-cli") if shutil.which(tool) is None]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(predicate, timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _redis_cli(port: int, *args: str) -> str:
+    return subprocess.run(["redis-cli", "-p", str(port), *args], capture_output=True, text=True, timeout=10).stdout
+
+
+class _Webhook(BaseHTTPRequestHandler):
+    received = threading.Event()
+    answered = threading.Event()
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        type(self).received.set()
+        time.sleep(HOLD_S)  # the job is running while the service gets SIGTERM
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"{}")
+        type(self).answered.set()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+NODE_ENQUEUE = """
+const { Queue } = require("bullmq");
+const q = new Queue("other-queue", { connection: { host: "127.0.0.1", port: Number(process.argv[1]) } });
+q.add("send-webhook", { url: process.argv[2], payload: { hello: "world" } })
+  .then((job) => { console.log(job.id); return q.close(); });
+"""
+
+NODE_STATE = """
+const { Queue } = require("bullmq");
+const q = new Queue("other-queue", { connection: { host: "127.0.0.1", port: Number(process.argv[1]) } });
+q.getJob(process.argv[2]).then(async (job) => {
+  console.log(JSON.stringify({ state: await job.getState(), stalled: job.stalledCounter ?? 0, attempts: job.attemptsMade }));
+  await q.close();
+});
+"""
+
+
+@pytest.fixture
+def redis(tmp_path: Path):
+    port = _free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(lambda: _redis_cli(port, "PING").strip() == "PONG", 10, "redis-server")
+        yield port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_sigterm_mid_job_drains_and_exits_zero(tmp_path: Path, redis: int) -> None:
+    missing = _missing_tools()
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (.ci/run installs them from Debian's packages)")
+    service = tmp_path / "seed-service"
+    shutil.copytree(EXAMPLE, service)
+    jobs = service / "src" / "utils" / "bullmqJobs.ts"
+    text = jobs.read_text()
+    assert '"redis-15783.crce179.ap-south-1-1.ec2.cloud.redislabs.com"' in text and "port: 15783," in text
+    jobs.write_text(text.replace('"redis-15783.crce179.ap-south-1-1.ec2.cloud.redislabs.com"', '"127.0.0.1"')
+                    .replace("port: 15783,", f"port: {redis},"))
+    index = service / "src" / "index.ts"
+    assert "\nconnectDB();\n" in index.read_text()
+    index.write_text(index.read_text().replace("\nconnectDB();\n", "\n// connectDB(): no MongoDB server in this test\n"))
+
+    code, out, err = run_cli("scan", str(service), "--fix", "--unsafe-fixes", "--no-cache")
+    assert code == 1, err
+    fixed = index.read_text()
+    assert fixed.count('process.on("SIGTERM"') == 1 and "await otherWorker.close()" not in fixed  # one Promise.all
+    assert "otherWorker.close()" in fixed and "connection.quit()" in fixed
+
+    npm = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=service, capture_output=True, text=True,
+                         timeout=600)
+    assert npm.returncode == 0, npm.stderr[-2000:]
+    check = subprocess.run(["npx", "tsc", "--noEmit", "-p", "."], cwd=service, capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stdout[-3000:]  # the fixed code type-checks
+    build = subprocess.run(["npx", "tsc", "-p", "."], cwd=service, capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stdout[-3000:]
+
+    webhook = ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
+    threading.Thread(target=webhook.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{webhook.server_address[1]}/hook"
+    monitor = subprocess.Popen(["redis-cli", "-p", str(redis), "MONITOR"], stdout=subprocess.PIPE, text=True)
+    log = open(tmp_path / "service.log", "w+")
+    app_port = _free_port()
+    env = {**os.environ, "PORT": str(app_port), "NODE_ENV": "test"}
+    proc = subprocess.Popen(["node", "dist/index.js"], cwd=service, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: "BullMQ workers started" in (tmp_path / "service.log").read_text(), 30, "the service to start")
+        enqueue = subprocess.run(["node", "-e", NODE_ENQUEUE, str(redis), url], cwd=service, capture_output=True,
+                                 text=True, timeout=30)
+        job_id = enqueue.stdout.strip()
+        assert job_id, enqueue.stderr
+        _wait_for(_Webhook.received.is_set, 30, "the job to call the webhook")
+        clients_before = _redis_cli(redis, "CLIENT", "LIST").count("\n")
+
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(DEADLINE_S + 5)
+        elapsed = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        webhook.shutdown()
+    output = (tmp_path / "service.log").read_text()
+    assert code == 0, output
+    assert elapsed < DEADLINE_S, elapsed
+    assert _Webhook.answered.is_set()
+    assert elapsed >= HOLD_S - 0.5, elapsed  # it waited for the running job instead of cutting it off
+    assert f"[other] job {job_id} (send-webhook) started" in output
+
+    state = subprocess.run(["node", "-e", NODE_STATE, str(redis), job_id], cwd=service, capture_output=True, text=True,
+                           timeout=30)
+    job = json.loads(state.stdout)
+    assert job["state"] == "completed" and job["stalled"] == 0 and job["attempts"] == 1, job
+
+    monitor.send_signal(signal.SIGINT)
+    seen = monitor.communicate(timeout=10)[0]
+    assert '"QUIT"' in seen or '"quit"' in seen, seen[-2000:]
+    clients_after = [line for line in _redis_cli(redis, "CLIENT", "LIST").splitlines() if "cmd=monitor" not in line]
+    assert clients_before > len(clients_after), (clients_before, clients_after)
+    assert len(clients_after) == 1, clients_after  # only the CLIENT LIST connection itself
+    print(f"shutdown after SIGTERM: {elapsed:.2f} s (job held {HOLD_S} s); exit {code}; "
+          f"Redis clients {clients_before} -> {len(clients_after)}")
