@@ -325,6 +325,14 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str) -> Non
         if not names:  # one resource alone: its library says which
             library = finding.context.get("library", "")
             names = [(finding.subject, "queue" if library in ("Queue", "QueueEvents", "FlowProducer") else "worker")]
+        if "bound" in finding.context.get("missing", "").split() and len(names) == 1:
+            bound = _give_variable(file_of(finding.location.path), finding, home_path, _is_esm(home))
+            if bound is None:
+                continue
+            names = [(bound, names[0][1])]
+            resources.append(Resource(bound, finding.location.path, names[0][1], f"await {bound}.close()"))
+            resolved[id(finding)] = ("bound", "close")
+            continue
         ok = bool(names)
         for name, kind in names:
             if not re.fullmatch(r"[A-Za-z_$][\w$]*", name) or not bind(finding.location.path, name, kind, f"await {name}.close()"):
@@ -409,6 +417,29 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str) -> Non
             regions=tuple((*_position(file.source, e.start), *_position(file.source, e.end)) for e in own),
             digest=_digest(file.source),
         )
+
+
+def _give_variable(file: SourceFile | None, finding: Finding, home_path: str, home_esm: bool) -> str | None:
+    """`new Worker("audit-log", …)` as a statement of its own → `const auditLogWorker = new Worker(…)`
+    (exported when the shutdown lives in another module): nothing can close what nobody holds."""
+    if file is None:
+        return None
+    call = _call_at(file, finding.anchor)
+    statement = call.parent if call is not None else None
+    if statement is None or statement.type != "expression_statement" or statement.parent.type != "program":
+        return None
+    args = call.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    words = re.findall(r"[A-Za-z0-9]+", file.text(first)[1:-1]) if first is not None and first.type == "string" else []
+    kind = finding.context.get("library", "Worker")
+    stem = (words[0].lower() + "".join(w.capitalize() for w in words[1:])) if words else ""
+    wanted = stem + kind if stem and not stem[0].isdigit() else kind[0].lower() + kind[1:]
+    name = _fresh(file, wanted)
+    exported = file.path != home_path
+    if exported and not (_is_esm(file) and home_esm):
+        return None
+    file.edits.append(Edit(call.start_byte, call.start_byte, f"{'export ' if exported else ''}const {name} = "))
+    return name
 
 
 def _line_start_after_imports(file: SourceFile) -> int:
