@@ -236,6 +236,10 @@ def _process_key(finding: Finding) -> str:
 def attach_shutdown_fixes(findings: list[Finding], rules, root: str) -> None:
     """Plan one shutdown per JS/TS process and give its edits to the findings it resolves."""
     table = next((r.data.get("process_shutdown") for r in rules if r.id == "CL002"), None)
+    if table is None:  # CL002 not selected: its template still writes the shutdown of what is
+        from crashlint.rulepack import load_rules
+
+        table = next((r.data.get("process_shutdown") for r in load_rules() if r.id == "CL002"), None)
     if not table:
         return
     by_process: dict[str, list[Finding]] = {}
@@ -248,6 +252,15 @@ def attach_shutdown_fixes(findings: list[Finding], rules, root: str) -> None:
             _plan_process(key, group, table, root)
         except (OSError, ValueError, AttributeError, TypeError):
             continue  # a shape this planner does not know: no shutdown fix rather than a wrong one
+    python_processes: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.language == "python" and not finding.location.path.startswith(("/", "../")):
+            python_processes.setdefault(_process_key(finding), []).append(finding)
+    for key, group in sorted(python_processes.items()):
+        try:
+            _plan_python_lifespan(key, group, table, root)
+        except (OSError, ValueError, AttributeError, TypeError, UnicodeDecodeError):
+            continue
 
 
 def _needs_shutdown(finding: Finding) -> bool:
@@ -493,3 +506,156 @@ def _digest(source: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(source).hexdigest()
+
+
+# Python: the clients a FastAPI process holds, closed in its lifespan.
+PY_CLOSES = {
+    # callee (as the finding's context names it) -> (closing call, awaited)
+    "redis.Redis": ("close", False), "Redis": ("close", False), "redis.from_url": ("close", False),
+    "redis.StrictRedis": ("close", False), "StrictRedis": ("close", False),
+    "redis.asyncio.Redis": ("aclose", True), "aioredis.from_url": ("aclose", True), "redis.asyncio.from_url": ("aclose", True),
+    "MongoClient": ("close", False), "pymongo.MongoClient": ("close", False),
+    "AsyncIOMotorClient": ("close", False), "motor.motor_asyncio.AsyncIOMotorClient": ("close", False),
+    "create_engine": ("dispose", False), "sqlalchemy.create_engine": ("dispose", False),
+    "create_async_engine": ("dispose", True),
+}
+
+
+def _py_parse(root: str, path: str) -> SourceFile | None:
+    try:
+        with open(posixpath.join(root, path), "rb") as handle:
+            source = handle.read()
+    except OSError:
+        return None
+    if source.startswith(b"\xef\xbb\xbf"):
+        return None
+    return SourceFile(path, source, parser("python").parse(source), ts=False)
+
+
+def _py_fastapi_app(file: SourceFile):
+    """(statement, call, name) of a module-level `app = FastAPI(…)`."""
+    for child in file.tree.root_node.named_children:
+        if child.type != "expression_statement" or not child.named_children:
+            continue
+        assignment = child.named_children[0]
+        if assignment.type != "assignment":
+            continue
+        left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+        if left is None or right is None or left.type != "identifier" or right.type != "call":
+            continue
+        function = right.child_by_field_name("function")
+        if function is not None and file.text(function) in ("FastAPI", "fastapi.FastAPI"):
+            return child, right, file.text(left)
+    return None
+
+
+def _py_imports(file: SourceFile, name: str) -> bool:
+    """Whether the module binds `name` by an import."""
+    for child in file.tree.root_node.named_children:
+        if child.type in ("import_from_statement", "import_statement") and re.search(rf"\b{re.escape(name)}\b", file.text(child)):
+            return True
+    return False
+
+
+def _py_module(path: str) -> str | None:
+    if not path.endswith(".py"):
+        return None
+    parts = path[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
+
+
+def _plan_python_lifespan(key: str, group: list[Finding], table: dict, root: str) -> None:
+    template = table.get("python_lifespan")
+    if not template:
+        return
+    unclosed = [f for f in group if f.rule_id == "CL001" and "close" in f.context.get("missing", "").split()]
+    if not unclosed:
+        return
+    home_path = next((f.location.path for f in group if key == f.location.path or key.endswith("/" + f.location.path)), None)
+    if home_path is None:
+        return  # no finding in the app's file to carry the edit
+    home = _py_parse(root, home_path)
+    if home is None:
+        return
+    found = _py_fastapi_app(home)
+    if found is None:
+        return  # not a FastAPI app module (a standalone worker loop is left alone: see the README)
+    statement, call, app_name = found
+    args = call.child_by_field_name("arguments")
+    if args is None or "lifespan" in home.text(args) or re.search(rb"\.on_event\(|add_event_handler\(", home.source):
+        return  # it has a lifespan or shutdown events already: extending those is not planned here
+    names = home.names
+    closes: list[str] = []
+    imports: list[str] = []
+    resolved: list[Finding] = []
+    databases = [f for f in group if f.rule_id == "CL009"]
+    for finding in [*unclosed, *databases]:
+        name = finding.subject
+        close = PY_CLOSES.get(finding.context.get("callee", ""))
+        if close is None or not name.isidentifier():
+            continue
+        if finding.location.path != home_path:
+            module = _py_module(finding.location.path)
+            if module is None:
+                continue
+            if not _py_imports(home, name):
+                if name in names:
+                    continue  # the name means something else here
+                imports.append(f"from {module} import {name}")
+        method, awaited = close
+        closes.append(f"{'await ' if awaited else ''}{name}.{method}()")
+        if finding.rule_id == "CL001":
+            resolved.append(finding)
+    if not resolved:
+        return
+    newline = "\r\n" if b"\r\n" in home.source else "\n"
+    if not _py_imports(home, "asynccontextmanager"):
+        imports.insert(0, "from contextlib import asynccontextmanager")
+    lifespan = "lifespan" if "lifespan" not in names else _fresh(home, "lifespan")
+    app_class = home.text(call.child_by_field_name("function"))
+    block = _dedent_blank(render(template, name=lifespan, app_class=app_class, closes=closes))
+    edits: list[Edit] = []
+    if imports:
+        last = 0
+        for child in home.tree.root_node.named_children:
+            if child.type in ("import_statement", "import_from_statement", "future_import_statement"):
+                last = child.end_byte
+        at = home.source.find(b"\n", last)
+        at = len(home.source) if at < 0 else at
+        edits.append(Edit(at, at, "".join(newline + line for line in imports)))
+    edits.append(Edit(statement.start_byte, statement.start_byte, ("\n" + block + "\n\n\n").replace("\n", newline)))
+    closing = args.end_byte - 1  # the `)`
+    inside = home.source[args.start_byte + 1 : closing].rstrip()
+    values = args.named_children
+    if values and values[-1].start_point[0] != args.start_point[0]:
+        # one argument per line: ours on a line of its own, in the call's trailing-comma style
+        last = values[-1]
+        indent = javascript._indent_at(home.source, last.start_byte)
+        if inside.endswith(b","):
+            at = javascript._line_end(home.source, last.end_byte)
+            edits.append(Edit(at, at, f"{newline}{indent}lifespan={lifespan},"))
+        else:
+            edits.append(Edit(last.end_byte, last.end_byte, f",{newline}{indent}lifespan={lifespan}"))
+    else:
+        separator = "" if not inside else (" " if inside.endswith(b",") else ", ")
+        edits.append(Edit(closing, closing, f"{separator}lifespan={lifespan}"))
+    title = render(table["title"], closes=", ".join(f"`{c}`" for c in closes))
+    carrier = next((f for f in group if f.location.path == home_path and f.rule_id == "CL010"), None) or \
+        next(f for f in group if f.location.path == home_path)
+    previous = carrier.fix
+    own = [*(previous.edits if previous else ()), *edits]
+    carrier.fix = Fix(
+        title=title if previous is None else f"{previous.title}; {title}",
+        safe=False,
+        edits=tuple(own),
+        # what the carrier itself still needs is left as it was: the lifespan resolves the CL001 closes
+        resolves=previous.resolves if previous and previous.resolves else ("lifespan",),
+        regions=tuple((*_position(home.source, e.start), *_position(home.source, e.end)) for e in own),
+        digest=_digest(home.source),
+    )
+    for finding in resolved:
+        if finding.fix is not None and finding.fix.resolves:
+            finding.fix = Fix(finding.fix.title, False, finding.fix.edits, (*finding.fix.resolves, "close"),
+                              finding.fix.regions, finding.fix.digest)
