@@ -19,6 +19,7 @@ Skipped, with the reason, when node, npm or redis-server is missing (`.ci/run` i
 from __future__ import annotations
 
 import json
+import sys
 import os
 import shutil
 import signal
@@ -187,3 +188,110 @@ def test_sigterm_mid_job_drains_and_exits_zero(tmp_path: Path, redis: int) -> No
     assert len(clients_after) == 1, clients_after  # only the CLIENT LIST connection itself
     print(f"shutdown after SIGTERM: {elapsed:.2f} s (job held {HOLD_S} s); exit {code}; "
           f"Redis clients {clients_before} -> {len(clients_after)}")
+
+
+# ---- the Python example ---------------------------------------------------------------------
+# Its dependencies (requirements.txt) go into a virtual environment of the test's own, from PyPI.
+# MongoDB: no server here; pymongo's MongoClient connects lazily, so the app starts without one and
+# the lifespan's `mongo.close()` closes a client that never connected (not proven on a server).
+# S3 and the payments API are never called: the one request made fails at the payments API, which
+# points at a closed local port.
+
+PY_EXAMPLE = EXAMPLE.parent / "python-service"
+
+
+@pytest.fixture(scope="module")
+def python_service(tmp_path_factory) -> Path:
+    if shutil.which("redis-server") is None or shutil.which("redis-cli") is None:
+        pytest.skip("redis-server not installed (.ci/run installs it from Debian's packages)")
+    base = tmp_path_factory.mktemp("python-service")
+    service = base / "python-service"
+    shutil.copytree(PY_EXAMPLE, service)
+    code, out, err = run_cli("scan", str(service), "--fix", "--unsafe-fixes", "--no-cache")
+    assert code in (0, 1), err
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", "requirements.txt"],
+                         cwd=service, capture_output=True, text=True, timeout=600)
+    assert pip.returncode == 0, pip.stderr[-2000:]
+    return service
+
+
+def _client_count(port: int) -> int:
+    return sum(1 for line in _redis_cli(port, "CLIENT", "LIST").splitlines() if line.strip())
+
+
+def test_python_worker_loop_finishes_its_job_on_sigterm(python_service: Path, redis: int) -> None:
+    """`python -m app.worker` (rq's Worker.work loop): SIGTERM while a job runs stops the loop after
+    that job. The example needs no fix here (rq's warm shutdown is the stop flag the loop checks);
+    the job is `time.sleep(3)`, since the example's own job needs MongoDB and S3."""
+    python = str(python_service.parent / "venv" / "bin" / "python")
+    env = {**os.environ, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis)}
+    enqueue = ("import sys, redis, rq; q = rq.Queue('receipts', connection=redis.Redis(port=int(sys.argv[1]))); "
+               "print(q.enqueue('time.sleep', 3).id)")
+    log = open(python_service.parent / "worker.log", "w+")
+    proc = subprocess.Popen([python, "-m", "app.worker"], cwd=python_service, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: _client_count(redis) > 1, 30, "the worker to connect")
+        job_id = subprocess.run([python, "-c", enqueue, str(redis)], capture_output=True, text=True, timeout=30,
+                                check=True).stdout.strip()
+        _wait_for(lambda: "time.sleep(3)" in (python_service.parent / "worker.log").read_text(), 30, "the job to start")
+        time.sleep(0.5)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(30)
+        elapsed = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    output = (python_service.parent / "worker.log").read_text()
+    assert code == 0, output
+    assert elapsed >= 2.0, (elapsed, output)  # it waited for the running job
+    status = subprocess.run([python, "-c", "import sys, redis, rq; print(rq.job.Job.fetch(sys.argv[2], "
+                             "connection=redis.Redis(port=int(sys.argv[1]))).get_status().value)", str(redis), job_id],
+                            capture_output=True, text=True, timeout=30)
+    assert status.stdout.strip() == "finished", status.stdout + status.stderr
+    assert _client_count(redis) == 1  # only the CLIENT LIST connection itself: the worker's are gone
+    print(f"rq worker: exit {code} {elapsed:.2f} s after SIGTERM, job finished")
+
+
+def test_fastapi_lifespan_closes_its_clients_on_sigterm(python_service: Path, redis: int) -> None:
+    """The fixed app (uvicorn app.main:app) closes `cache` and `mongo` in its lifespan on SIGTERM."""
+    main = (python_service / "app" / "main.py").read_text()
+    assert "lifespan=lifespan" in main and "cache.close()" in main and "mongo.close()" in main
+    python = str(python_service.parent / "venv" / "bin" / "python")
+    port = _free_port()
+    env = {**os.environ, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis),
+           "PAYMENTS_API_URL": f"http://127.0.0.1:{_free_port()}", "MONGO_URL": f"mongodb://127.0.0.1:{_free_port()}"}
+    log = open(python_service.parent / "uvicorn.log", "w+")
+    proc = subprocess.Popen([python, "-m", "uvicorn", "app.main:app", "--port", str(port)], cwd=python_service, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: "Application startup complete" in (python_service.parent / "uvicorn.log").read_text(), 60,
+                  "uvicorn to start")
+        body = json.dumps({"customer_id": "c1", "email": "a@b.c", "items": [{"sku": "x", "quantity": 1, "unit_price_cents": 1}]})
+        import urllib.request
+
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/orders", data=body.encode(),
+                                         headers={"Content-Type": "application/json"})
+        try:
+            urllib.request.urlopen(request, timeout=30)
+        except Exception:  # noqa: BLE001 - the payments API is a closed port: a 500 is expected
+            pass
+        assert _redis_cli(redis, "KEYS", "ratelimit:*").strip(), "the rate limit never reached Redis"
+        connected = _client_count(redis)
+        assert connected >= 2
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    output = (python_service.parent / "uvicorn.log").read_text()
+    # uvicorn raises the captured signal again once its graceful shutdown is done (uvicorn/server.py,
+    # capture_signals: signal.raise_signal), so a clean stop on SIGTERM ends with status -SIGTERM
+    assert code in (0, -signal.SIGTERM) and "Application shutdown complete" in output, (code, output)
+    shutdown = output.split("Waiting for application shutdown")[-1]
+    assert "Traceback" not in shutdown and "rror" not in shutdown, shutdown  # the lifespan's closes ran cleanly
+    # (the process's exit would drop its sockets anyway: this shows the app's clean stop, not close() itself)
+    assert _client_count(redis) == 1, _redis_cli(redis, "CLIENT", "LIST")
+    print(f"uvicorn: exit {code}; Redis clients {connected} -> 1")
