@@ -200,7 +200,7 @@ def test_sarif_fixes_validate_and_reproduce_the_fix(sarif_validator, tmp_path: P
 def test_text_marks_fixable_findings() -> None:
     code, out, err = run_cli("scan", str(EXAMPLE))
     assert "CL008 [*] [medium]" in out and "CL003 [*]" not in out
-    assert "[*] 12 fixable with `crashlint scan --fix` (1 more with `--fix --unsafe-fixes`)." in out
+    assert "[*] 12 fixable with `crashlint scan --fix` (4 more with `--fix --unsafe-fixes`)." in out
 
 
 def test_configured_constant_and_literal(tmp_path: Path) -> None:

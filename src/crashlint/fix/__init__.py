@@ -234,10 +234,11 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
                 regions=regions,
                 digest=digest,
             )
-    if unsafe:  # one shutdown per process, merged into the fixes above (it changes how a process exits)
-        from crashlint.fix.shutdown import attach_shutdown_fixes
+    # one shutdown per process (unsafe: it changes how a process exits); without `unsafe` it is offered
+    # only to findings with no safe fix of their own, so that `--fix` still applies those
+    from crashlint.fix.shutdown import attach_shutdown_fixes
 
-        attach_shutdown_fixes(findings, rules, root)
+    attach_shutdown_fixes(findings, rules, root, unsafe)
     return notes
 
 

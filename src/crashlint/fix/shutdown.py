@@ -233,7 +233,7 @@ def _process_key(finding: Finding) -> str:
     return finding.process[2] if finding.process else finding.location.path
 
 
-def attach_shutdown_fixes(findings: list[Finding], rules, root: str) -> None:
+def attach_shutdown_fixes(findings: list[Finding], rules, root: str, unsafe: bool = True) -> None:
     """Plan one shutdown per JS/TS process and give its edits to the findings it resolves."""
     table = next((r.data.get("process_shutdown") for r in rules if r.id == "CL002"), None)
     if table is None:  # CL002 not selected: its template still writes the shutdown of what is
@@ -249,7 +249,7 @@ def attach_shutdown_fixes(findings: list[Finding], rules, root: str) -> None:
             by_process.setdefault(_process_key(finding), []).append(finding)
     for key, group in sorted(by_process.items()):
         try:
-            _plan_process(key, group, table, root)
+            _plan_process(key, group, table, root, unsafe)
         except (OSError, ValueError, AttributeError, TypeError):
             continue  # a shape this planner does not know: no shutdown fix rather than a wrong one
     python_processes: dict[str, list[Finding]] = {}
@@ -258,7 +258,7 @@ def attach_shutdown_fixes(findings: list[Finding], rules, root: str) -> None:
             python_processes.setdefault(_process_key(finding), []).append(finding)
     for key, group in sorted(python_processes.items()):
         try:
-            _plan_python_lifespan(key, group, table, root)
+            _plan_python_lifespan(key, group, table, root, unsafe)
         except (OSError, ValueError, AttributeError, TypeError, UnicodeDecodeError):
             continue
 
@@ -272,7 +272,7 @@ def _needs_shutdown(finding: Finding) -> bool:
     return False
 
 
-def _plan_process(key: str, group: list[Finding], table: dict, root: str) -> None:
+def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe: bool) -> None:
     if not any(_needs_shutdown(f) for f in group):
         return
     paths = sorted({f.location.path for f in group})
@@ -418,6 +418,8 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str) -> Non
         file = files.get(finding.location.path)
         own = list(file.edits) if file is not None else []
         previous = finding.fix
+        if previous is not None and previous.safe and not unsafe:
+            continue  # `--fix` applies its safe fix; the shutdown comes with --unsafe-fixes
         if previous is not None:
             own = list(previous.edits) + own
         if not own:
@@ -566,7 +568,7 @@ def _py_module(path: str) -> str | None:
     return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
 
 
-def _plan_python_lifespan(key: str, group: list[Finding], table: dict, root: str) -> None:
+def _plan_python_lifespan(key: str, group: list[Finding], table: dict, root: str, unsafe: bool) -> None:
     template = table.get("python_lifespan")
     if not template:
         return
@@ -642,8 +644,10 @@ def _plan_python_lifespan(key: str, group: list[Finding], table: dict, root: str
         separator = "" if not inside else (" " if inside.endswith(b",") else ", ")
         edits.append(Edit(closing, closing, f"{separator}lifespan={lifespan}"))
     title = render(table["title"], closes=", ".join(f"`{c}`" for c in closes))
-    carrier = next((f for f in group if f.location.path == home_path and f.rule_id == "CL010"), None) or \
-        next(f for f in group if f.location.path == home_path)
+    carriers = [f for f in group if f.location.path == home_path and (unsafe or f.fix is None or not f.fix.safe)]
+    if not carriers:
+        return
+    carrier = next((f for f in carriers if f.rule_id == "CL010"), carriers[0])
     previous = carrier.fix
     own = [*(previous.edits if previous else ()), *edits]
     carrier.fix = Fix(
@@ -656,6 +660,6 @@ def _plan_python_lifespan(key: str, group: list[Finding], table: dict, root: str
         digest=_digest(home.source),
     )
     for finding in resolved:
-        if finding.fix is not None and finding.fix.resolves:
+        if finding.fix is not None and finding.fix.resolves and (unsafe or not finding.fix.safe):
             finding.fix = Fix(finding.fix.title, False, finding.fix.edits, (*finding.fix.resolves, "close"),
                               finding.fix.regions, finding.fix.digest)
