@@ -261,6 +261,16 @@ def attach_shutdown_fixes(findings: list[Finding], rules, root: str, unsafe: boo
             _plan_python_lifespan(key, group, table, root, unsafe)
         except (OSError, ValueError, AttributeError, TypeError, UnicodeDecodeError):
             continue
+    loops: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.rule_id == "CL012" and finding.language == "python" and finding.context.get("loop") == "yes" \
+                and not finding.location.path.startswith(("/", "../")) and finding.fix is None:
+            loops.setdefault(finding.location.path, []).append(finding)
+    for path, group in sorted(loops.items()):
+        try:
+            _plan_python_loops(path, group, table, root)
+        except (OSError, ValueError, AttributeError, TypeError, UnicodeDecodeError):
+            continue
 
 
 def _needs_shutdown(finding: Finding) -> bool:
@@ -663,3 +673,66 @@ def _plan_python_lifespan(key: str, group: list[Finding], table: dict, root: str
         if finding.fix is not None and finding.fix.resolves and (unsafe or not finding.fix.safe):
             finding.fix = Fix(finding.fix.title, False, finding.fix.edits, (*finding.fix.resolves, "close"),
                               finding.fix.regions, finding.fix.digest)
+
+
+def _plan_python_loops(path: str, group: list[Finding], table: dict, root: str) -> None:
+    """A stop flag set by SIGTERM/SIGINT, checked at the top of each reported `while` loop."""
+    flag_template, check_template = table.get("python_loop_flag"), table.get("python_loop_check")
+    if not flag_template or not check_template:
+        return
+    file = _py_parse(root, path)
+    if file is None:
+        return
+    newline = "\r\n" if b"\r\n" in file.source else "\n"
+    flag, handler = _fresh(file, "_stopping"), _fresh(file, "_request_stop")
+    checks: list[tuple[Finding, Edit]] = []
+    for finding in group:
+        loop = _py_while_at(file, finding.location.start_line)
+        body = loop.child_by_field_name("body") if loop is not None else None
+        if body is None or not body.named_children or body.start_point[0] == loop.start_point[0]:
+            continue  # `while True: work()` on one line: no room for a check
+        first = body.named_children[0]
+        indent = javascript._indent_at(file.source, first.start_byte)
+        unit = indent[len(javascript._indent_at(file.source, loop.start_byte)):] or "    "
+        lines = _dedent_blank(render(check_template, flag=flag)).split("\n")
+        text = "".join((indent if i else "") + line.replace("    ", unit) + newline for i, line in enumerate(lines))
+        checks.append((finding, Edit(first.start_byte, first.start_byte, text + indent)))
+    if not checks:
+        return
+    block = _dedent_blank(render(flag_template, flag=flag, handler=handler))
+    last_import = 0
+    for child in file.tree.root_node.named_children:
+        if child.type in ("import_statement", "import_from_statement", "future_import_statement"):
+            last_import = child.end_byte
+    if last_import == 0:
+        return  # no import to stand after (a docstring-only head): not planned
+    at = file.source.find(b"\n", last_import)
+    at = len(file.source) if at < 0 else at
+    head = "" if re.search(rb"^import signal\b", file.source, re.M) else newline + "import signal"
+    module = Edit(at, at, head + (newline * 3 + block).replace("\n", newline))
+    edits = [module, *(edit for _, edit in checks)]
+    for finding, _ in checks:
+        finding.fix = Fix(
+            title=f"Stop the worker loop between items on SIGTERM/SIGINT (`{flag}`)",
+            safe=False,
+            edits=tuple(edits),
+            regions=tuple((*_position(file.source, e.start), *_position(file.source, e.end)) for e in edits),
+            digest=_digest(file.source),
+        )
+
+
+def _py_while_at(file: SourceFile, line: int):
+    found = None
+
+    def visit(node) -> None:
+        nonlocal found
+        if found is not None or node.start_point[0] > line - 1 or node.end_point[0] < line - 1:
+            return
+        if node.type == "while_statement" and node.start_point[0] == line - 1:
+            found = node
+            return
+        for child in node.named_children:
+            visit(child)
+
+    visit(file.tree.root_node)
+    return found
