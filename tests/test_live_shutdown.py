@@ -295,3 +295,57 @@ def test_fastapi_lifespan_closes_its_clients_on_sigterm(python_service: Path, re
     # (the process's exit would drop its sockets anyway: this shows the app's clean stop, not close() itself)
     assert _client_count(redis) == 1, _redis_cli(redis, "CLIENT", "LIST")
     print(f"uvicorn: exit {code}; Redis clients {connected} -> 1")
+
+
+LOOP_WORKER = '''import time
+
+import redis
+
+r = redis.Redis(port=int(__import__("os").environ["REDIS_PORT"]), socket_timeout=30, socket_connect_timeout=5)
+
+
+def main():
+    print("ready", flush=True)
+    while True:
+        item = r.brpop("jobs", timeout=1)
+        if item is None:
+            continue
+        print("started", item[1].decode(), flush=True)
+        time.sleep(2)  # the item's work
+        r.lpush("done", item[1])
+        print("finished", item[1].decode(), flush=True)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def test_python_standalone_loop_fixed_stops_between_items(python_service: Path, redis: int, tmp_path: Path) -> None:
+    """A standalone `while True:` worker (CL012) after `--fix --unsafe-fixes`: SIGTERM mid-item lets
+    the item finish, then the loop returns and the process exits 0. Before the fix SIGTERM kills it
+    mid-item (status -15, the item lost)."""
+    python = str(python_service.parent / "venv" / "bin" / "python")
+    worker = tmp_path / "loop_worker.py"
+    worker.write_text(LOOP_WORKER)
+    code, out, err = run_cli("scan", str(worker), "--select", "CL012", "--fix", "--unsafe-fixes", "--no-cache")
+    assert "if _stopping:" in worker.read_text(), (out, err)
+    results = {}
+    for label, source in (("fixed", worker.read_text()), ("unfixed", LOOP_WORKER)):
+        worker.write_text(source)
+        _redis_cli(redis, "DEL", "jobs", "done")
+        proc = subprocess.Popen([python, str(worker)], env={**os.environ, "REDIS_PORT": str(redis)},
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert proc.stdout.readline().strip() == "ready"
+            _redis_cli(redis, "LPUSH", "jobs", "item-1")
+            assert proc.stdout.readline().startswith("started item-1")
+            proc.send_signal(signal.SIGTERM)
+            status = proc.wait(30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        results[label] = (status, _redis_cli(redis, "LRANGE", "done", "0", "-1").split())
+    assert results["fixed"] == (0, ["item-1"]), results
+    assert results["unfixed"][0] == -signal.SIGTERM and results["unfixed"][1] == [], results
+    print(f"standalone loop: fixed {results['fixed']}, unfixed {results['unfixed']}")
