@@ -51,7 +51,15 @@ class SourceFile:
 
     @property
     def names(self) -> set[str]:
-        return set(re.findall(r"[A-Za-z_$][\w$]*", self.source.decode("utf-8", "replace")))
+        """The identifiers the code uses (not the words of its comments or strings)."""
+        found: set[str] = set()
+        stack = [self.tree.root_node]
+        while stack:
+            node = stack.pop()
+            if node.type.endswith("identifier"):
+                found.add(self.text(node))
+            stack.extend(node.children)
+        return found
 
 
 def _parse(root: str, path: str) -> SourceFile | None:
@@ -88,6 +96,28 @@ def _top_declaration(file: SourceFile, name: str):
             if target is not None and target.type == "identifier" and file.text(target) == name:
                 return (decl if not exported else child), exported
     return None
+
+
+def _imports_name(file: SourceFile, name: str) -> bool:
+    return any(c.type == "import_statement" and re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", file.text(c))
+               for c in file.tree.root_node.named_children)
+
+
+def _home_imports(home: SourceFile, target: str) -> bool:
+    """Whether the home module already imports `target` (a project path) by a relative specifier."""
+    stem = posixpath.splitext(target)[0]
+    for child in home.tree.root_node.named_children:
+        source = child.child_by_field_name("source") if child.type == "import_statement" else None
+        if source is None:
+            continue
+        spec = home.text(source)[1:-1]
+        if not spec.startswith("."):
+            continue
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(home.path), spec))
+        resolved = posixpath.splitext(resolved)[0] if resolved.endswith((".js", ".ts", ".mjs", ".cjs")) else resolved
+        if resolved == stem or resolved + "/index" == stem:  # `./jobs` is jobs.ts or jobs/index.ts
+            return True
+    return False
 
 
 def _is_esm(file: SourceFile) -> bool:
@@ -288,8 +318,9 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
     paths = sorted({f.location.path for f in group})
     home_path = next((p for p in paths if key == p or key.endswith("/" + p)), None)
     if home_path is None:
-        home_path = next((f.location.path for f in group if f.rule_id == "CL002"), None) or \
-            next(f.location.path for f in group if _needs_shutdown(f))
+        # no finding in the process's entry file to carry the edit: a process-wide handler placed in
+        # some other module (a controller that happens to hold a client) would be the wrong place
+        return
     files: dict[str, SourceFile] = {}
 
     def file_of(path: str) -> SourceFile | None:
@@ -312,13 +343,24 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
         file = file_of(path)
         if file is None:
             return False
+        if any(r.path == path and r.name == name for r in resources):
+            return True  # two findings about one client: closed once
+        found = _top_declaration(file, name)
+        if found is None:
+            if path == home_path and _imports_name(file, name):
+                resources.append(Resource(name, path, kind, close))  # imported: module-level too
+                return True
+            return False  # a local of some function: the shutdown function cannot reach it
         if path != home_path:
-            found = _top_declaration(file, name)
-            if found is None or not _is_esm(file) or not _is_esm(home):
-                return False  # not a module-level binding another module can import
+            if not _is_esm(file) or not _is_esm(home):
+                return False  # CommonJS: exports are not planned here
+            if not _home_imports(home, path):
+                return False  # importing it would create its clients in a process that never loaded them
             statement, exported = found
             if not exported:
                 file.edits.append(Edit(statement.start_byte, statement.start_byte, "export "))
+            if any(r.name == name and r.path != path for r in resources) or (name in home.names and not _imports_name(home, name)):
+                return False  # the name means something else in the entry file
         resources.append(Resource(name, path, kind, close))
         return True
 
@@ -356,9 +398,12 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
             resources.append(Resource(bound, finding.location.path, names[0][1], f"await {bound}.close()"))
             resolved[id(finding)] = ("bound", "close")
             continue
+        created = {r.message.split("`")[1]: r.location.path for r in finding.related
+                   if r.message.startswith("`") and r.message.endswith("created here")}
         ok = bool(names)
         for name, kind in names:
-            if not re.fullmatch(r"[A-Za-z_$][\w$]*", name) or not bind(finding.location.path, name, kind, f"await {name}.close()"):
+            where = created.get(name, finding.location.path)
+            if not re.fullmatch(r"[A-Za-z_$][\w$]*", name) or not bind(where, name, kind, f"await {name}.close()"):
                 ok = False
         if ok:
             resolved[id(finding)] = ("close",)
@@ -384,7 +429,7 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
     # imports of what other modules hold, after the home file's imports
     imports: dict[str, list[str]] = {}
     for resource in resources:
-        if resource.path != home_path:
+        if resource.path != home_path and not _imports_name(home, resource.name):
             imports.setdefault(resource.path, []).append(resource.name)
     if imports:
         lines = [f"import {{ {', '.join(dict.fromkeys(names))} }} from {style.quote}{_module_specifier(home_path, path)}{style.quote}{semi}"
