@@ -1,7 +1,8 @@
 """Autofix (issue 8): fixture pairs and the safety net every fix must pass.
 
 Each `tests/fixtures/<RULE>/<name>.fixed.<ext>` is `<name>.<ext>` after
-`crashlint scan --select <RULE> --fix --unsafe-fixes` (`pytest --update-golden` rewrites them;
+`crashlint scan --select <RULE> --fix --unsafe-fixes`, beside `<name>.package.json` as its project's
+package.json when there is one (a fix may depend on what the project declares; `pytest --update-golden` rewrites them;
 review the diff). For every pair: the fixed file parses with no ERROR/MISSING node, a re-scan no
 longer reports what was fixed, a second `--fix` changes nothing, and every edit is an insertion or
 lies inside the finding's own call.
@@ -73,6 +74,9 @@ def test_fixture_pair(fixed: Path, tmp_path: Path, request: pytest.FixtureReques
     source = _source_of(fixed)
     rule = fixed.parent.name
     shutil.copy(source, tmp_path / source.name)
+    manifest = source.with_name(source.name.split(".")[0] + ".package.json")
+    if manifest.exists():
+        shutil.copy(manifest, tmp_path / "package.json")
     before = _findings(tmp_path, source.name, rule)
     fixable = [f for f in before.findings if f.fix is not None]
     assert fixable, f"{source.name}: no fix offered"
@@ -164,10 +168,13 @@ def test_seed_service_fixed_reports_only_what_has_no_fix(tmp_path: Path) -> None
     assert code == 1
     remaining = json.loads(out)
     # the shutdown paths of CL001/CL002/CL012 and CL005 go into one shutdown function (fix/shutdown.py)
-    assert "Fixed 16 findings in 3 files; 10 remaining." in err
-    assert len(before.findings) == 26 and len(remaining) == 10
+    assert "Fixed 17 findings in 4 files; 9 remaining." in err
+    assert len(before.findings) == 26 and len(remaining) == 9
     assert all(f["fix"] is None for f in remaining)
-    assert {f["rule"] for f in remaining} == {"CL003", "CL006", "CL007"}
+    assert {f["rule"] for f in remaining} == {"CL003", "CL007"}
+    # CL006: @aws-sdk/client-s3 ^3.730.0 and no handler package declared: the options object
+    r2 = (target / "src" / "controllers" / "cloudflare.controller.ts").read_text()
+    assert "requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 }," in r2
     index = (target / "src" / "index.ts").read_text()
     assert index.count('process.on("SIGTERM"') == 1 and index.count('process.on("SIGINT"') == 1
     assert index.count("process.exit(") == 2  # the deadline's exit 1 and the end of the one shutdown
@@ -200,7 +207,7 @@ def test_sarif_fixes_validate_and_reproduce_the_fix(sarif_validator, tmp_path: P
 def test_text_marks_fixable_findings() -> None:
     code, out, err = run_cli("scan", str(EXAMPLE))
     assert "CL008 [*] [medium]" in out and "CL003 [*]" not in out
-    assert "[*] 12 fixable with `crashlint scan --fix` (4 more with `--fix --unsafe-fixes`)." in out
+    assert "[*] 12 fixable with `crashlint scan --fix` (5 more with `--fix --unsafe-fixes`)." in out
 
 
 def test_configured_constant_and_literal(tmp_path: Path) -> None:
@@ -523,3 +530,25 @@ def test_many_python_findings_in_one_module_are_fixed_quickly(tmp_path: Path) ->
     result = _findings(tmp_path, "a.py", "CL008")
     assert len([f for f in result.findings if f.fix]) == 150
     assert time.process_time() - start < 10  # a whole-module libcst visit per finding took ~15 s here
+
+
+@pytest.mark.parametrize("declared", ["^3.400.0", "latest", None])
+def test_aws_v3_fix_needs_a_client_that_takes_handler_options(tmp_path: Path, declared: str | None) -> None:
+    """CL006 on SDK v3 with no handler package declared: the options object only where the client's
+    declared version is known to be 3.521.0 or later (NodeHttpHandler.create); otherwise no fix."""
+    source = FIXTURES / "CL006" / "fix_sdk_v3_options.ts"
+    shutil.copy(source, tmp_path / source.name)
+    if declared is not None:
+        (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@aws-sdk/client-s3": declared}}))
+    result = _findings(tmp_path, source.name, "CL006")
+    assert [f.subject for f in result.findings] == ["bucket"]
+    assert result.findings[0].fix is None
+
+
+def test_aws_v3_fix_is_unsafe(tmp_path: Path) -> None:
+    source = FIXTURES / "CL006" / "fix_sdk_v3_smithy.ts"
+    shutil.copy(source, tmp_path / source.name)
+    shutil.copy(FIXTURES / "CL006" / "fix_sdk_v3_smithy.package.json", tmp_path / "package.json")
+    code, out, err = _fix(tmp_path, source.name, "CL006")
+    assert (tmp_path / source.name).read_bytes() == source.read_bytes()
+    assert "3 fixable with `crashlint scan --fix --unsafe-fixes`" in out

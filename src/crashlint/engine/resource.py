@@ -468,12 +468,23 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         context={
             "missing": " ".join(missing),
             "callee": ".".join(call.callee),
+            "module": _module_of(ctx, facts, call, resource),
             "group_key": resource.get("group_key", "subjects"),
             "options_at": str(resource.get("options_from", 0)),
             "nargs": str(len(call.args)),  # positional arguments: a fix's keyword must not repeat one
             **_option_names(resource, options()),
         },
     )
+
+
+def _module_of(ctx: RuleContext, facts: FileFacts, call: Call, resource: dict) -> str:
+    """The package the constructor comes from (`@aws-sdk/client-s3` for `new S3Client(…)`), for a
+    fix that depends on its declared version; "" when the constructor is not an import's."""
+    for name in ctx.callee_names(facts, call):
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in resource.get("constructors", ())):
+            module, _, _ = name.rpartition(".")
+            return module
+    return ""
 
 
 def _option_names(resource: dict, options: Options) -> dict[str, str]:

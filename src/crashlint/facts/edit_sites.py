@@ -157,3 +157,41 @@ def statement_site(holder: tree_sitter.Node, name: str) -> tuple:
         if last.type == ";" and last.start_point[0] > before.end_point[0]:
             end = before.end_byte  # `const r = new Redis()⏎;[a, b].forEach(…)`
     return (name, statement.start_byte, end)
+
+
+def _requires(declaration: tree_sitter.Node) -> bool:
+    """`const x = require("m")`, `const { a } = require("m").b`: a CommonJS import."""
+    declarators = [c for c in declaration.named_children if c.type == "variable_declarator"]
+    for declarator in declarators:
+        value = _unwrap(declarator.child_by_field_name("value"))
+        while value is not None and value.type == "member_expression":
+            value = _unwrap(value.child_by_field_name("object"))
+        if value is None or value.type != "call_expression":
+            return False
+        callee = value.child_by_field_name("function")
+        if callee is None or callee.type != "identifier" or callee.text != b"require":
+            return False
+    return bool(declarators)
+
+
+def import_site(root: tree_sitter.Node, source: bytes) -> tuple[int, bool]:
+    """(byte after which a fix adds an import, whether the file is an ES module): after the last
+    top-level `import …` or `const … = require(…)`, else after a shebang and the directive prologue
+    (`"use strict"` must stay first), else 0, the top of the file."""
+    after, esm, prologue = 0, False, True
+    for child in root.named_children:
+        kind = child.type
+        if kind == "comment":
+            continue
+        if kind == "hash_bang_line" or (prologue and kind == "expression_statement" and child.named_child_count == 1
+                                         and child.named_children[0].type == "string"):
+            after = max(after, child.end_byte)
+            continue
+        prologue = False
+        if kind == "import_statement":
+            after, esm = child.end_byte, True
+        elif kind == "export_statement":
+            esm = True
+        elif kind in ("lexical_declaration", "variable_declaration") and _requires(child):
+            after = child.end_byte
+    return (after, esm)

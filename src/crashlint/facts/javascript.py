@@ -892,6 +892,7 @@ class _Extractor:
             firsts = [_SOURCE[0][q.start_byte] for q in quotes]
             self.facts.quotes = (firsts.count(39), firsts.count(34))  # ' and "
         self._sites: list[tuple] = []
+        self.facts.import_site = edit_sites.import_site(root, _SOURCE[0])
         for node in captures.pop("dynamic_import", ()):
             module = string_value(node)
             if module is not None:

@@ -164,3 +164,6 @@ class FileFacts:
     # CRC-32 and length of the file's bytes as read: a fix planned from these facts, after the parse,
     # checks that the file it edits is still the one parsed
     content: tuple[int, int] = (0, 0)
+    # JS/TS: where a fix adds an import (crashlint.facts.edit_sites.import_site): (byte after which
+    # it goes, ESM or not); () for Python
+    import_site: tuple[int, bool] | tuple = ()

@@ -119,13 +119,107 @@ def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts]) -> N
                 calls.setdefault(call.span, call)
         call = calls.get(finding.anchor)
         if call is not None and call.site:
-            finding.edit_site = (*facts.content, *facts.quotes, call.site)
+            finding.edit_site = (*facts.content, *facts.quotes, call.site, *_import_facts(facts))
+
+
+def _import_facts(facts: FileFacts) -> tuple:
+    """What a fix that adds an import needs: where it goes (facts.edit_sites.import_site), the
+    file's module-level imports ((local, module, imported name), …) and every name it declares."""
+    imports = tuple(
+        (d.name, d.value.module, d.value.name or "")
+        for d in facts.decls
+        if d.scope == 0 and d.value.kind == "import" and not d.name.startswith("<")
+    )
+    return (facts.import_site or (0, False), imports, tuple(sorted({d.name for d in facts.decls})))
+
+
+class _Dependencies:
+    """The version specs the manifests nearest a file declare (read only when an entry asks)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.manifests: dict = {}
+        self.read: set[str] = set()
+
+    def declared(self, path: str, package: str) -> str | None:
+        from crashlint.dependencies import normalize, read_manifests
+
+        directory = os.path.dirname(path)
+        if directory not in self.read:
+            self.manifests.update(read_manifests(self.root, {directory}))
+            self.read.add(directory)
+        wanted = normalize(package)
+        while True:
+            manifest = self.manifests.get(directory)
+            if manifest is not None and wanted in manifest.dependencies:
+                return manifest.dependencies[wanted]
+            if not directory:
+                return None
+            directory = os.path.dirname(directory)
+
+    def allow(self, entry: Autofix, path: str, values: dict) -> bool:
+        """Whether the project declares what `entry` needs (`dependency`) and none of what rules it
+        out (`unless_dependency`)."""
+        from crashlint.dependencies import lowest_version
+
+        if entry.dependency:
+            declared = self.declared(path, render(entry.dependency["package"], **values))
+            if declared is None:
+                return False
+            lowest = lowest_version(declared)
+            for key, wanted in entry.dependency.items():
+                if key in ("at_least", "below"):
+                    bound = lowest_version(wanted)
+                    if lowest is None or bound is None or (lowest < bound if key == "at_least" else lowest >= bound):
+                        return False
+        return not any(self.declared(path, package) is not None for package in entry.unless_dependency)
+
+
+def _javascript_imports(source: bytes, finding: Finding, items: list[dict], style) -> tuple[dict[str, str], list[Edit]]:
+    """The local name of each import an entry needs (the file's own import of it, or a new one
+    under a name the file does not use), and the edit adding the new ones after the file's imports."""
+    (after, esm), existing, taken = finding.edit_site[5:8]
+    esm = esm or finding.language == "typescript"
+    names: dict[str, str] = {}
+    wanted: dict[str, list[tuple[str, str]]] = {}
+    used = set(taken)
+    for item in items:
+        module, name = item["module"], item["name"]
+        local = next((lo for lo, mod, imported in existing if mod == module and imported == name), None)
+        if local is None:
+            local, n = name, 2
+            while local in used:
+                local, n = f"{name}{n}", n + 1
+            used.add(local)
+            if (name, local) not in wanted.setdefault(module, []):
+                wanted[module].append((name, local))
+        names[name] = local
+    lines = []
+    q, semi = style.quote, style.semicolon
+    for module, pairs in wanted.items():
+        if esm:
+            parts = ", ".join(name if name == local else f"{name} as {local}" for name, local in pairs)
+            lines.append(f"import {{ {parts} }} from {q}{module}{q}{semi}")
+        else:
+            parts = ", ".join(name if name == local else f"{name}: {local}" for name, local in pairs)
+            lines.append(f"const {{ {parts} }} = require({q}{module}{q}){semi}")
+    if not lines:
+        return names, []
+    text = style.newline.join(lines)
+    if after == 0:
+        return names, [Edit(0, 0, text + style.newline, -1)]
+    where = javascript._line_end(source, after)
+    return names, [Edit(where, where, style.newline + text, -1)]
 
 
 def _javascript_fix(source: bytes, finding: Finding, entries: list[Autofix], style, values: dict) -> list[Edit] | None:
     site = javascript.Site.decode(finding.edit_site[4])
     values.update(q=style.quote, semi=style.semicolon)
     edits: list[Edit] = []
+    items = [dict(item) for e in entries for item in e.imports]
+    if items:
+        values["imported"], edits = _javascript_imports(source, finding, items, style)
+    added = len(edits)
     options = {k: render(v, **values) for e in entries if e.action == "options" for k, v in e.body.items()}
     if options:
         index = int(finding.context.get("options_at", "0") or 0)
@@ -140,7 +234,7 @@ def _javascript_fix(source: bytes, finding: Finding, entries: list[Autofix], sty
         if statement is None:
             return None
         edits += javascript.statement_after(source, statement, "\n".join(statements), style)
-    return edits or None
+    return edits if len(edits) > added else None  # imports alone fix nothing
 
 
 def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix], overrides: dict, values: dict) -> list[Edit] | None:
@@ -181,6 +275,7 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
     by_rule = {rule.id: autofixes(rule) for rule in rules}
     notes: list[Note] = []
     by_path: dict[str, list[Finding]] = {}
+    dependencies = _Dependencies(root)
     for finding in findings:
         outside = finding.location.path.startswith(("/", "../"))  # a link to a file elsewhere: not ours to edit
         if not outside and finding.anchor != (0, 0, 0, 0) and any(e.matches(finding) for e in by_rule.get(finding.rule_id, ())):
@@ -210,10 +305,12 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
         except Exception:  # noqa: BLE001 - a file libcst cannot parse (Python 2, a syntax error) gets no fixes
             continue
         for finding in group:
-            entries = [e for e in by_rule[finding.rule_id] if e.matches(finding)]
+            values = _context(finding)
+            entries = [e for e in by_rule[finding.rule_id] if e.matches(finding) and dependencies.allow(e, path, values)]
+            if not entries:
+                continue
             if not unsafe and any(e.safe for e in entries):
                 entries = [e for e in entries if e.safe]
-            values = _context(finding)
             try:
                 if finding.language == "python":
                     edits = _python_fix(module, finding, entries, (overrides or {}).get(finding.rule_id, {}), values)

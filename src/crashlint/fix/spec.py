@@ -12,6 +12,14 @@
                                                                  one that creates the subject
       keywords = { timeout = "{{ constants.HTTP_TIMEOUT }}" }   (Python) keyword arguments
       replace_statement = '''task = {{ call }}…'''              (Python) the call's bare statement
+    optional:
+      dependency = { package = "@smithy/node-http-handler", at_least = "2.0" }   only where the
+                                   manifest nearest the file declares it (at that lowest version);
+                                   `package` is a template (`{{ callee.rsplit(".", 1)[0] }}`)
+      unless_dependency = ["@smithy/node-http-handler"]       not where the nearest manifest declares one
+      imports = [{ module = "@smithy/node-http-handler", name = "NodeHttpHandler" }]   (JS, Python)
+                                   `imported.<name>` is its local name (an existing import's, or a
+                                   fresh one); JS adds `import { … } from …` (or a `require`)
     optional, Python:
       imports = [{ module = "botocore.config", name = "Config" }, { module = "asyncio" }]
       constants = { HTTP_TIMEOUT = { value = "10", comment = "seconds" } }   defined once per module
@@ -32,7 +40,8 @@ from crashlint.findings import Finding
 from crashlint.rulepack import Rule, RulePackError
 
 ACTIONS = ("options", "statement_after", "keywords", "replace_statement")
-KEYS = {"languages", "when", "safe", "title", "resolves", "imports", "constants", "module_statements", *ACTIONS}
+KEYS = {"languages", "when", "safe", "title", "resolves", "imports", "constants", "module_statements", "dependency",
+        "unless_dependency", *ACTIONS}
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,8 @@ class Autofix:
     imports: tuple[dict, ...] = ()
     constants: dict[str, dict] = field(default_factory=dict)
     module_statements: tuple[str, ...] = ()
+    dependency: dict[str, str] = field(default_factory=dict)  # {package (a template), at_least}
+    unless_dependency: tuple[str, ...] = ()
 
     def matches(self, finding: Finding) -> bool:
         if finding.language not in self.languages:
@@ -112,10 +123,17 @@ def autofixes(rule: Rule) -> tuple[Autofix, ...]:
         for item in imports:
             if not isinstance(item, dict) or not isinstance(item.get("module"), str):
                 raise RulePackError(f"{where}: each import needs a `module` (and maybe a `name`)")
+            if "python" not in languages and not isinstance(item.get("name"), str):
+                raise RulePackError(f"{where}: a JavaScript import needs a `name`")
+        dependency = entry.get("dependency", {})
+        if not isinstance(dependency, dict) or (dependency and not isinstance(dependency.get("package"), str)) \
+                or not all(isinstance(v, str) for v in dependency.values()):
+            raise RulePackError(f"{where}: `dependency` is {{ package = \"…\", at_least = \"…\" }}")
         found.append(Autofix(
             rule_id=rule.id, languages=languages, when=when, safe=entry["safe"], title=entry["title"],
             action=action, body=body, resolves=_strings(entry.get("resolves", ()), where),
             imports=imports, constants=constants,
             module_statements=_strings(entry.get("module_statements", ()), where),
+            dependency=dependency, unless_dependency=_strings(entry.get("unless_dependency", ()), where),
         ))
     return tuple(found)
