@@ -11,6 +11,10 @@ NEXT_APP = Manifest("web/package.json", runtime=frozenset({"next", "react", "rea
 API = Manifest("api/package.json", runtime=frozenset({"express", "react"}))
 CLI = Manifest("cli/package.json", runtime=frozenset({"axios", "commander"}), has_bin=True)
 SDK = Manifest("sdk/package.json", runtime=frozenset({"axios"}))
+# a private package that builds a page's scripts and stylesheets (no browser library imported)
+ASSETS = Manifest("ui/package.json", dependencies={"gulp": "^4", "gulp-sass": "^5", "bower": "^1"}, private=True)
+ASSETS_PUBLISHED = Manifest("ui/package.json", dependencies={"esbuild": "^0.20", "sass": "^1"})
+WORKER = Manifest("worker/package.json", dependencies={"bullmq": "^5", "esbuild": "^0.20"}, private=True)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +40,10 @@ SDK = Manifest("sdk/package.json", runtime=frozenset({"axios"}))
         ("sdk/src/index.ts", "typescript", False, SDK, False, False, "server"),
         ("app/static/js/main.js", "javascript", False, None, False, False, "browser"),
         ("app/views.py", "python", False, None, False, False, "server"),
+        ("ui/src/plugins/movies/movies.component.js", "javascript", False, ASSETS, False, False, "browser"),
+        ("ui/src/server/server.service.js", "javascript", False, ASSETS, False, False, "server"),  # marked by path
+        ("ui/src/index.ts", "typescript", False, ASSETS_PUBLISHED, False, False, "server"),  # not private
+        ("worker/src/index.ts", "typescript", False, WORKER, False, False, "server"),  # no page tooling
     ],
 )
 def test_file_role(path, language, ui, manifest, server_imports, cli, role) -> None:

@@ -36,6 +36,7 @@ class Manifest:
     console_scripts: tuple[tuple[str, str], ...] = ()  # pyproject [project.scripts]: (name, "module:function")
     # (where, name, command): Procfile lines, Dockerfile CMD/ENTRYPOINT, docker-compose `command:`
     launches: tuple[tuple[str, str, str], ...] = ()
+    private: bool = False  # package.json "private": never published (an app, or a front end's assets)
 
 
 def normalize(name: str) -> str:
@@ -82,6 +83,7 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     path = None
     package_name = ""
     has_bin = False
+    private = False
     runtime: frozenset[str] = frozenset()
     start = _Start()
     package_json = posixpath.join(directory, "package.json")
@@ -96,6 +98,7 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                 if isinstance(data.get("name"), str):
                     package_name = data["name"]
                 has_bin = bool(data.get("bin"))
+                private = data.get("private") is True
                 runtime = frozenset(
                     normalize(k)
                     for key in ("dependencies", "peerDependencies")
@@ -151,6 +154,7 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     return Manifest(
         path, deps, package_name, ts_base, ts_paths, has_bin, runtime,
         start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
+        private,
     )
 
 

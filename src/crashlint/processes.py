@@ -13,7 +13,7 @@ How a process is recognised, strongest signal first (each process keeps the evid
   "__main__":` module that loops;
 - CLIs and tools: package.json `bin` and the other scripts, `__main__` modules that do not loop,
   click / typer commands, Django management commands; tests by their paths; browser code by JSX,
-  `"use client"` and browser globals;
+  `"use client"`, browser globals and private packages that build page assets (sass, bower, …);
 - `[tool.crashlint] processes`, `browser` and `tooling` (crashlint.config) declare or correct them.
 
 Reachability: a process loads its entry files and, transitively, every project file they import

@@ -47,6 +47,13 @@ FRONTEND_DEPENDENCIES = frozenset(
     {"react", "react-dom", "react-native", "vue", "nuxt", "svelte", "@sveltejs/kit", "@angular/core", "solid-js",
      "preact", "next", "@remix-run/react", "astro", "gatsby", "expo", "vite"}
 )
+# Stylesheet and page tooling: a private package that builds with these (and runs no server framework)
+# holds a web front end's scripts, bundled for pages (Flexget's AngularJS UI with gulp and bower,
+# netbox's project-static with esbuild and sass), whether or not they import a browser library.
+PAGE_ASSET_TOOLS = frozenset(
+    {"sass", "node-sass", "gulp-sass", "esbuild-sass-plugin", "sass-loader", "less", "stylus", "bower", "browser-sync",
+     "karma"}
+)
 # Frameworks that make a package a server even when it also ships a command (package.json "bin").
 SERVER_FRAMEWORKS = frozenset(
     {"express", "fastify", "koa", "@nestjs/core", "@hapi/hapi", "hapi", "hono", "restify", "socket.io"}
@@ -111,4 +118,7 @@ def file_role(
             return "server"  # an API server that also renders React (emails, SSR) is still a server
         if FRONTEND_DEPENDENCIES & deps and not SERVER_MARKERS.search(path) and not server_imports:
             return "browser"  # a front-end package (Next.js included): server code is marked by path or imports
+        if (manifest.private and PAGE_ASSET_TOOLS & manifest.dependencies.keys() and not manifest.has_bin
+                and not SERVER_MARKERS.search(path) and not server_imports):
+            return "browser"  # a private package that builds a web page's scripts and stylesheets
     return "server"
