@@ -3,7 +3,8 @@
 A copy of the shipped example service gets `crashlint scan --fix --unsafe-fixes`, its npm
 dependencies from the registry, a type check (`tsc --noEmit`) and a start against a real
 redis-server on a free port. A `send-webhook` job (the example's own `other-queue` worker) calls a
-local HTTP server that holds its answer for a few seconds; SIGTERM arrives while it waits. Asserted:
+local HTTP server that holds its answer for a few seconds; SIGTERM arrives while it waits, SIGINT half
+a second later. Asserted:
 the process exits 0 before the shutdown deadline, the job completed (not active, not stalled), and
 Redis saw the service's client QUIT (MONITOR) with none of its connections left (CLIENT LIST).
 
@@ -162,6 +163,8 @@ def test_sigterm_mid_job_drains_and_exits_zero(tmp_path: Path, redis: int) -> No
 
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)  # a second signal while closing (an impatient operator) changes nothing
         code = proc.wait(DEADLINE_S + 5)
         elapsed = time.monotonic() - started
     finally:

@@ -50,6 +50,9 @@ class Fix:
     # columns in characters; start == end for an insertion)
     regions: tuple[tuple[int, int, int, int], ...] = ()
     digest: str = ""  # sha256 of the file the edits were computed on: a file changed since is left alone
+    # edits the fix needs in other files, each (path, sha256 of that file, edits): one process's
+    # shutdown goes into its entry file and exports what other modules hold (crashlint.fix.shutdown)
+    elsewhere: tuple[tuple[str, str, tuple[Edit, ...]], ...] = ()
 
 
 @dataclass

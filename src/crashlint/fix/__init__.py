@@ -13,6 +13,7 @@ pass. A result that would not parse as cleanly as the original is never written 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import os
@@ -343,7 +344,7 @@ def _merge(fixes: list[Finding]) -> tuple[list[Edit], list[Finding]]:
     """Non-conflicting edits of `fixes`, in order; the findings whose whole fix was taken."""
     taken: list[Edit] = []
     applied: list[Finding] = []
-    for finding in sorted(fixes, key=lambda f: (min(e.start for e in f.fix.edits), f.sort_key())):
+    for finding in sorted(fixes, key=lambda f: (min((e.start for e in f.fix.edits), default=0), f.sort_key())):
         new = [e for e in finding.fix.edits if e not in taken]
         if any(_overlaps(e, t) for e in new for t in taken):
             continue
@@ -374,9 +375,17 @@ def _apply(source: bytes, edits: list[Edit]) -> bytes:
 def plan_changes(findings: list[Finding], root: str, unsafe: bool) -> tuple[list[FileChange], list[Note]]:
     """The new content of each file with the chosen fixes applied, checked to parse as cleanly."""
     chosen: dict[str, list[Finding]] = {}
+    stand_ins: set[int] = set()  # a fix's edits in another file, as a finding there: never counted
     for finding in findings:
         if finding.fix is not None and (finding.fix.safe or unsafe):
             chosen.setdefault(finding.location.path, []).append(finding)
+            for path, digest, edits in finding.fix.elsewhere:
+                other = dataclasses.replace(
+                    finding, location=dataclasses.replace(finding.location, path=path),
+                    fix=dataclasses.replace(finding.fix, edits=edits, digest=digest, elsewhere=()),
+                )
+                stand_ins.add(id(other))
+                chosen.setdefault(path, []).append(other)
     changes, notes = [], []
     for path, group in sorted(chosen.items()):
         before = _read(root, path)
@@ -392,7 +401,7 @@ def plan_changes(findings: list[Finding], root: str, unsafe: bool) -> tuple[list
         if _error_count(after, path) > _error_count(before, path):
             notes.append(Note(path, "fixes not applied: the result would not parse cleanly (please report this)"))
             continue
-        changes.append(FileChange(path, before, after, applied))
+        changes.append(FileChange(path, before, after, [f for f in applied if id(f) not in stand_ins]))
     return changes, notes
 
 

@@ -316,10 +316,10 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
     if not any(_needs_shutdown(f) for f in group):
         return
     paths = sorted({f.location.path for f in group})
-    home_path = next((p for p in paths if key == p or key.endswith("/" + p)), None)
+    home_path = next((p for p in paths if key == p or key.endswith("/" + p)), None) or _entry_path(key, root)
     if home_path is None:
-        # no finding in the process's entry file to carry the edit: a process-wide handler placed in
-        # some other module (a controller that happens to hold a client) would be the wrong place
+        # the entry file is not known: a process-wide handler placed in some other module (a
+        # controller that happens to hold a client) would be the wrong place
         return
     files: dict[str, SourceFile] = {}
 
@@ -441,7 +441,7 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
     handlers = _signal_handlers(home)
     cl005 = next((f for f in group if f.rule_id == "CL005" and f.location.path == home_path), None)
     if handlers:
-        if not _extend(home, handlers[0], steps, style):
+        if not _extend(home, handlers[0], steps, style, table):
             return
         name = None
     else:
@@ -472,14 +472,22 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
             continue
         file = files.get(finding.location.path)
         own = list(file.edits) if file is not None else []
+        # the edits in the other files (the entry's handler, another module's exports) go with it
+        elsewhere = tuple((f.path, _digest(f.source), tuple(f.edits)) for p, f in sorted(files.items())
+                          if p != finding.location.path and f.edits)
         previous = finding.fix
         if previous is not None and previous.safe and not unsafe:
             continue  # `--fix` applies its safe fix; the shutdown comes with --unsafe-fixes
         if previous is not None:
             own = list(previous.edits) + own
-        if not own:
+        if not own and not elsewhere:
             continue
+        if file is None:
+            file = file_of(finding.location.path)
+            if file is None:
+                continue
         finding.fix = Fix(
+            elsewhere=elsewhere,
             title=title if previous is None else f"{previous.title}; {title}",
             safe=False,
             edits=tuple(own),
@@ -512,6 +520,18 @@ def _give_variable(file: SourceFile | None, finding: Finding, home_path: str, ho
     return name
 
 
+def _entry_path(key: str, root: str) -> str | None:
+    """The process's entry file as a path under the scan root (the process model names it from the
+    working directory when the root is elsewhere)."""
+    import os
+
+    for candidate in (key, os.path.relpath(os.path.abspath(key), root)):
+        candidate = candidate.replace(os.sep, "/")
+        if not candidate.startswith("../") and os.path.isfile(os.path.join(root, candidate)):
+            return candidate
+    return None
+
+
 def _line_start_after_imports(file: SourceFile) -> int:
     end = _last_import_end(file)
     if end == 0:
@@ -525,7 +545,7 @@ def _dedent_blank(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
 
 
-def _extend(file: SourceFile, function, steps: list[dict], style: javascript.Style) -> bool:
+def _extend(file: SourceFile, function, steps: list[dict], style: javascript.Style, table: dict) -> bool:
     """Add the closes to an existing async SIGTERM/SIGINT handler: accepting stops and workers close
     at its start, Redis clients and databases before its first `process.exit` (or at its end)."""
     if not _is_async(file, function):
@@ -538,19 +558,22 @@ def _extend(file: SourceFile, function, steps: list[dict], style: javascript.Sty
     late = [line for s in steps if s["kind"] in ("redis", "database") for line in s["lines"]]
     statements = body.named_children
     indent = javascript._indent_at(file.source, statements[0].start_byte)
+
+    def block(lines: list[str]) -> list[str]:
+        text = _dedent_blank(render(table["extend_block"], lines=lines, q=style.quote, semi=semi))
+        return [line.replace("  ", style.indent_unit) if line.startswith("  ") else line for line in text.split("\n")]
+
     if early:
-        first = statements[0]
-        at = first.start_byte
-        text = "".join(f"{line}{semi}{style.newline}{indent}" for line in early)
-        file.edits.append(Edit(at, at, text))
+        at = statements[0].start_byte
+        file.edits.append(Edit(at, at, "".join(f"{line}{style.newline}{indent}" for line in block(early))))
     if late:
         exit_statement = next((s for s in statements if file.text(s).startswith("process.exit")), None)
         if exit_statement is not None:
             at = exit_statement.start_byte
-            file.edits.append(Edit(at, at, "".join(f"{line}{semi}{style.newline}{indent}" for line in late)))
+            file.edits.append(Edit(at, at, "".join(f"{line}{style.newline}{indent}" for line in block(late))))
         else:
             at = statements[-1].end_byte
-            file.edits.append(Edit(at, at, "".join(f"{style.newline}{indent}{line}{semi}" for line in late)))
+            file.edits.append(Edit(at, at, "".join(f"{style.newline}{indent}{line}" for line in block(late))))
     return True
 
 

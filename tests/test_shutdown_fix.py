@@ -1,0 +1,81 @@
+"""One graceful shutdown per process (issue 16, item 1), across the files of a project: the entry's
+existing SIGTERM handler is extended (never a second one), the workers and clients another module
+holds are exported there and imported, and a re-scan finds nothing of what was fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crashlint.scan import scan
+from helpers import run_cli
+
+INDEX = """import express from "express";
+import "./jobs";
+
+const app = express();
+
+app.get("/", (req, res) => {
+  res.send("ok");
+});
+
+app.listen(3000);
+
+process.on("SIGTERM", async () => {
+  console.log("bye");
+  process.exit(0);
+});
+"""
+
+JOBS = """import IORedis from "ioredis";
+import { Worker } from "bullmq";
+
+const connection = new IORedis({ maxRetriesPerRequest: null });
+connection.on("error", (err) => console.error(err));
+
+const mailer = new Worker("mail", async () => {}, { connection });
+mailer.on("error", (err) => console.error(err));
+mailer.on("failed", (job, err) => console.error(err));
+"""
+
+PACKAGE = '{"name": "svc", "scripts": {"start": "node dist/index.js"}, "dependencies": {"express": "^4.19.2", "bullmq": "^5.0.0", "ioredis": "^5.4.1"}}'
+
+
+def _project(tmp_path: Path, index: str = INDEX) -> Path:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "package.json").write_text(PACKAGE)
+    (tmp_path / "src" / "index.ts").write_text(index)
+    (tmp_path / "src" / "jobs.ts").write_text(JOBS)
+    return tmp_path
+
+
+def test_existing_handler_in_the_entry_is_extended_across_files(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    before = {(f.rule_id, f.subject) for f in scan([str(root)], cache_dir=None).findings}
+    assert before == {("CL001", "connection"), ("CL002", "mailer")}
+    code, out, err = run_cli("scan", str(root), "--fix", "--unsafe-fixes", "--no-cache")
+    assert "Fixed 2 findings in 2 files; 0 remaining." in err, err
+    index = (root / "src" / "index.ts").read_text()
+    assert index.count("process.on(") == 1  # extended, not duplicated
+    assert 'import { mailer, connection } from "./jobs";' in index
+    body = index.split('process.on("SIGTERM"')[1]
+    assert body.index("await mailer.close()") < body.index("await connection.quit()") < body.index("process.exit(0)")
+    jobs = (root / "src" / "jobs.ts").read_text()
+    assert "export const connection = new IORedis" in jobs and "export const mailer = new Worker" in jobs
+    assert scan([str(root)], cache_dir=None).findings == []
+    # idempotent
+    code, out, err = run_cli("scan", str(root), "--fix", "--unsafe-fixes", "--no-cache")
+    assert (root / "src" / "index.ts").read_text() == index and "Fixed 0 findings" in err
+
+
+def test_no_second_handler_and_no_fix_without_unsafe(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    code, out, err = run_cli("scan", str(root), "--fix", "--no-cache")
+    assert (root / "src" / "index.ts").read_text() == INDEX  # the shutdown is an unsafe fix
+    assert (root / "src" / "jobs.ts").read_text() == JOBS
+
+
+def test_a_module_the_entry_does_not_import_is_not_imported(tmp_path: Path) -> None:
+    root = _project(tmp_path, INDEX.replace('import "./jobs";\n', ""))
+    run_cli("scan", str(root), "--fix", "--unsafe-fixes", "--no-cache")
+    assert "./jobs" not in (root / "src" / "index.ts").read_text()
+    assert "export const" not in (root / "src" / "jobs.ts").read_text()
