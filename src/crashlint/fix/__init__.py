@@ -180,7 +180,9 @@ def _javascript_imports(source: bytes, finding: Finding, items: list[dict], styl
     """The local name of each import an entry needs (the file's own import of it, or a new one
     under a name the file does not use), and the edit adding the new ones after the file's imports."""
     (after, esm), existing, taken = finding.edit_site[5:8]
-    esm = esm or finding.language == "typescript"
+    # a TypeScript file or an .mjs file is a module even before its first import (`require` is not
+    # defined in an ES module)
+    esm = esm or finding.language == "typescript" or finding.location.path.endswith((".mjs", ".mts"))
     names: dict[str, str] = {}
     wanted: dict[str, list[tuple[str, str]]] = {}
     used = set(taken)
