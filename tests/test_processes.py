@@ -198,3 +198,21 @@ def test_setup_servers_browser_libraries_and_migrations_are_not_the_service(tmp_
     assert model.roles["db/code-migrations/001.js"] != "server"
     found = _found(tmp_path, select=["CL005", "CL008", "CL010", "CL012"])
     assert not {path for _, path in found} & {"server/setup-database.js", "shared/upload-plugin.js", "db/code-migrations/001.js"}
+
+
+def test_a_dockerfile_healthcheck_probe_is_a_short_lived_tool(tmp_path: Path) -> None:
+    # healthchecks.io's docker/fetchstatus.py: Docker runs it (`./fetchstatus.py`, a #! script) and
+    # kills it after HEALTHCHECK's --timeout; it is no module of the Django server beside it
+    _write(tmp_path, {
+        "requirements.txt": "django\nrequests\n",
+        "hc/__init__.py": "",
+        "hc/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+        "hc/views.py": "import requests\n\n\ndef ping(request):\n    return requests.get('https://hooks.example').text\n",
+        "docker/Dockerfile": "FROM python:3.12\nHEALTHCHECK --interval=60s --retries=1 CMD ./fetchstatus.py\nCMD uwsgi /opt/app/uwsgi.ini\n",
+        "docker/fetchstatus.py": "#!/usr/bin/env python\nfrom urllib.request import urlopen\n\nwith urlopen('http://localhost:8000/status/') as response:\n    assert response.status == 200\n",
+    })
+    model = _model(tmp_path)
+    assert {p.kind for p in model.processes if p.entry == "docker/fetchstatus.py"} == {"cli"}
+    assert any(p.kind == "server" and "hc/views.py" in p.entries for p in model.processes)
+    assert not any(p.kind == "server" and "docker/fetchstatus.py" in p.entries for p in model.processes)
+    assert _found(tmp_path, select=["CL008"]) == {("CL008", "hc/views.py")}

@@ -160,6 +160,8 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
 
 LAUNCH_FILE = re.compile(r"(docker-)?compose([.-][\w.-]+)?\.ya?ml")
 DOCKER_COMMAND = re.compile(r"^\s*(CMD|ENTRYPOINT)\s+(.+)$", re.I)
+# `HEALTHCHECK --interval=60s CMD ./probe.py`: a probe Docker runs, and kills after its --timeout
+DOCKER_HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?:--\S+\s+)*CMD\s+(.+)$", re.I)
 COMPOSE_SERVICE = re.compile(r"^  ([A-Za-z0-9_.-]+):\s*$")
 COMPOSE_COMMAND = re.compile(r"^\s+(command|entrypoint):\s*(.*)$")
 COMPOSE_ITEM = re.compile(r"^\s+-\s+(.*)$")
@@ -208,6 +210,9 @@ class _Start:
                 match = DOCKER_COMMAND.match(line)
                 if match:
                     self.launches.append((where, match.group(1).upper(), _command_text(match.group(2))))
+                probe = DOCKER_HEALTHCHECK.match(line)
+                if probe:
+                    self.launches.append((where, "HEALTHCHECK", _command_text(probe.group(1))))
         else:
             service = ""
             lines = text.splitlines()

@@ -191,6 +191,7 @@ class _Finder:
         self._calls_by_name: dict[str, list] | None = None
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
+        self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -448,6 +449,10 @@ class _Finder:
             for entry, how in self.command_entries(package, command, scripts, posixpath.dirname(where)):
                 # a Procfile's `worker:`, a compose service `queue`, or `node dist/queue-worker.js`
                 kind = "worker" if how != "cli" and (WORKER_WORDS.search(name) or WORKER_WORDS.search(posixpath.basename(entry))) else how
+                if name == "HEALTHCHECK":  # Docker runs the probe and kills it after its --timeout
+                    self.probes.add(entry)
+                    self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", [entry], package, f"{where}: HEALTHCHECK probe: {command}")
+                    continue
                 if name == "one-shot":  # a step an entrypoint runs before it execs the program
                     self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", [entry], package, f"{where}: runs once: {command}")
                     continue
@@ -503,6 +508,9 @@ class _Finder:
                 continue
             if head in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS or head.startswith("python"):
                 found += self.python_command(package, head, words[1:], cwd)
+                continue
+            if head.endswith(".py"):  # an executable script (`./fetchstatus.py`, with a #! line)
+                found += self.python_command(package, "python", words, cwd)
                 continue
             if head in JS_RUNNERS or head.endswith((".js", ".ts", ".mjs", ".cjs")):
                 for word in words if head not in JS_RUNNERS else words[1:]:
@@ -699,7 +707,7 @@ class _Finder:
                 p for p, f in self.files.items()
                 if f.language == "python" and p.startswith(prefix) and not is_test_path(p)
                 and not re.search(r"(^|/)(migrations|management/commands|scripts?|bin)/", p)
-                and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py")
+                and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py") and p not in self.probes
             ]
             self.add(self.package_name(package), "server", [path] + members, package,
                      f"{path}: a Django project ({len(members)} modules of its package load through settings)", hosted=True)
