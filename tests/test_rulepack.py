@@ -77,14 +77,15 @@ def test_fix_templates_exist_for_every_language() -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_fix_templates_render_for_a_minimal_finding(rule) -> None:
-    """A finding carries at least these names; templates must not need more (StrictUndefined)."""
+    """A finding carries at least these names, and the report passes `ts` (TypeScript, not plain
+    JavaScript: type annotations only there); templates must not need more (StrictUndefined)."""
     from crashlint.templating import render
 
     item = {"subject": "client", "library": "x", "missing": [], "path": "a.ts", "line": 1, "call": "f(x)",
             "callee": "x.y", "nargs": "1", "case": "express", "client": "redis", "increment": "", "app": "app",
             "server": ""}
     for language in rule.languages:
-        render(rule.fix_template(language), findings=[item])
+        render(rule.fix_template(language), findings=[item], ts=language == "typescript")
 
 
 def _pack_strings(value, where: str):

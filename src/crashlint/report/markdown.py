@@ -9,11 +9,13 @@ from crashlint.fences import fence_for, fenced
 from crashlint.findings import SEVERITY_RANK, Finding
 from crashlint.report.common import CODE_FENCE_LANGUAGE, ReportInput
 from crashlint.rulepack import Rule
+from crashlint.report.snippets import statement_snippet
 from crashlint.templating import compiled, render
 
 BADGE = {"critical": ("🔴", "CRITICAL"), "high": ("🟠", "HIGH"), "medium": ("🟡", "MEDIUM"), "low": ("🔵", "LOW")}
 MAX_SNIPPETS = 3  # snippets quoted in a grouped section; every location is still listed
-MAX_SNIPPET_LINES = 12  # a long statement (a 50-line worker) is quoted by its head
+MAX_SNIPPET_LINES = 12  # a longer statement (a 50-line worker) has its function bodies elided
+MAX_GROUPED_LINES = 8  # each subject of a grouped section (CL002's workers)
 
 TEMPLATE = """\
 # Server Crash Analysis Report
@@ -95,22 +97,21 @@ def _line_range(f: Finding) -> str:
 
 
 def _snippet(data: ReportInput, f: Finding) -> str:
+    """The statement the finding is about, as code that parses on its own (issue 16): the whole
+    statement around the subject (a class member is quoted in its class, a statement head with its
+    arguments), its long function bodies that do not hold the subject elided to `// …`."""
     loc = f.location
-    if f.context.get("grouped"):  # a set of subjects: quote the line that creates each one
-        lines = [data.sources.line(loc.path, loc.start_line).strip()]
-        lines += [data.sources.line(r.location.path, r.location.start_line).strip() for r in f.related]
-        return fenced("\n".join(lines), CODE_FENCE_LANGUAGE.get(f.language, ""))
-    end = min(loc.end_line, loc.start_line + MAX_SNIPPET_LINES - 1)
-    code = data.sources.snippet(loc.path, loc.start_line, end)
-    lines = code.split("\n")
-    indent = min((len(l) - len(l.lstrip()) for l in lines[1:] if l.strip()), default=0)
-    first_indent = len(lines[0]) - len(lines[0].lstrip())
-    # Dedent a statement quoted from inside a function, as the seed does.
-    cut = min(indent, first_indent) if len(lines) > 1 else first_indent
-    code = "\n".join(l[cut:] if l[:cut].strip() == "" else l for l in lines)
-    if end < loc.end_line:
-        code += "\n// …" if f.language != "python" else "\n# …"
-    return fenced(code, CODE_FENCE_LANGUAGE.get(f.language, ""))
+    info = _fence_info(f)
+    if f.context.get("grouped"):  # a set of subjects: each one's statement, bodies elided
+        places = [(loc.path, loc.start_line)] + [(r.location.path, r.location.start_line) for r in f.related]
+        return fenced("\n\n".join(statement_snippet(data.sources, path, line, MAX_GROUPED_LINES) for path, line in places), info)
+    return fenced(statement_snippet(data.sources, loc.path, loc.start_line, MAX_SNIPPET_LINES, loc.end_line), info)
+
+
+def _fence_info(f: Finding) -> str:
+    if f.location.path.endswith(".tsx"):
+        return "tsx"
+    return CODE_FENCE_LANGUAGE.get(f.language, "")
 
 
 def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
@@ -181,7 +182,8 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
             if not chosen or template is None:
                 continue
             try:
-                code = render(template, findings=[_fix_item(f, data.path(f.location.path)) for f in chosen])
+                code = render(template, findings=[_fix_item(f, data.path(f.location.path)) for f in chosen],
+                              ts=language == "typescript")
             except Exception as exc:  # noqa: BLE001 - a bug in the rule pack (a jinja2 error) must not break the report
                 comment = "#" if language == "python" else "//"
                 code = f"{comment} (the fix template of {rule_id} failed: {exc})"
