@@ -81,7 +81,11 @@ def test_paths_are_relative_to_the_working_directory_in_every_format(tmp_path, m
     _, out, _ = run_cli("scan", "src")
     assert "src/config/db.ts:2:" in out and "\nconfig/db.ts" not in out
     _, out, _ = run_cli("scan", "src", "--format", "markdown")
-    assert "**Location:** `src/config/db.ts`" in out
+    assert "**Location:** [`src/config/db.ts`](src/config/db.ts#L" in out
+    # written elsewhere with -o: links to the code are relative to the report's folder
+    run_cli("scan", "src", "--format", "markdown", "-o", "reports/CRASH_REPORT.md")
+    written = (api / "reports" / "CRASH_REPORT.md").read_text(encoding="utf-8")
+    assert "**Location:** [`src/config/db.ts`](../src/config/db.ts#L" in written
     _, out, _ = run_cli("scan", "src", "--format", "gitlab")
     assert {i["location"]["path"] for i in json.loads(out)} == {"src/config/db.ts", "src/worker.ts"}
     monkeypatch.setenv("CI_PROJECT_DIR", str(tmp_path))  # GitLab: from the project's root

@@ -137,7 +137,7 @@ def main_options(
 
 
 MAX_FIX_PASSES = 10  # fixes that overlapped one taken in a pass are applied in the next (as ruff)
-FIXES_SHOWN = ("text", "json", "json-report", "sarif")  # the formats that show fixes: only they pay for computing them
+FIXES_SHOWN = ("text", "json", "json-report", "sarif", "markdown")  # the formats that show fixes: only they pay for computing them
 
 
 def _fully_fixed(finding) -> bool:
@@ -365,7 +365,8 @@ def scan(
         suppressed=result.suppressed,
         root=result.root,
         options=ReportOptions(sarif_category=sarif_category, security_severity=security_severity,
-                              help_uri_base=help_uri_base, show_fixes=show_fixes, quiet=quiet),
+                              help_uri_base=help_uri_base, show_fixes=show_fixes, quiet=quiet,
+                              output_dir=str(output.resolve().parent) if output is not None else ""),
         baselined=result.baselined,
         new_since=result.new_since,
         known=result.known,

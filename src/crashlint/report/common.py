@@ -26,6 +26,7 @@ class ReportOptions:
     help_uri_base: str | None = None  # SARIF helpUri: a URL prefix, or a template with {id} / {slug} / {file}
     show_fixes: bool = False  # text: a `help:` line under each finding that has an automatic fix
     quiet: bool = False  # text: the findings only, no summary or hints
+    output_dir: str = ""  # markdown: the folder the report is written to (links to code are relative to it)
 
 
 @dataclass

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from collections import OrderedDict
+from datetime import datetime, timezone
+from urllib.parse import quote
 from dataclasses import dataclass
 
 from crashlint.fences import fence_for, fenced
@@ -19,17 +24,27 @@ MAX_GROUPED_LINES = 8  # each subject of a grouped section (CL002's workers)
 
 TEMPLATE = """\
 # Server Crash Analysis Report
+
+{{ header }}
 {% if not sections %}
 
 No crash patterns found: {{ files }} file{{ "" if files == 1 else "s" }} scanned with {{ rule_ids }}.
 {% else %}
 
+{% if fixable %}
+{{ fixable }}
+
+{% endif %}
 ## Critical Issues Found
 {% for s in sections %}
 
 ### {{ s.emoji }} **{{ s.label }} - {{ s.number }}: {{ s.title }}**
 
 **Location:** {{ s.path }} ({{ s.lines }}){{ s.process }}
+{% if s.fix %}
+
+**Automatic fix:** {{ s.fix }}
+{% endif %}
 {% for snippet in s.snippets %}
 
 {{ snippet }}
@@ -83,6 +98,7 @@ class Section:
     problems: list[str]
     impact: str
     process: str = ""  # ", in server process `api` (`src/index.ts`)", or ""
+    fix: str = ""  # "[*] <title>: `crashlint scan --fix`", or ""
 
 
 def code_span(value: str) -> str:
@@ -129,7 +145,8 @@ def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
         else:
             lines = "Lines " + ", ".join(_line_range(f) for f in members)
             problems = [
-                f"Line {f.location.start_line}: {problem}" for f in members for problem in f.problems
+                f"[Line {f.location.start_line}]({_link(data, f.location.path, f.location.start_line)}): {problem}"
+                for f in members for problem in f.problems
             ]
         sections.append(
             Section(
@@ -137,16 +154,67 @@ def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
                 emoji=emoji,
                 label=label,
                 title=rule.title,
-                path=code_span(data.path(path)),
+                path=f"[{code_span(data.path(path))}]({_link(data, path, members[0].location.start_line, members[0].location.end_line if len(members) == 1 else 0)})",
                 lines=lines,
                 snippets=[_snippet(data, f) for f in members[:MAX_SNIPPETS]],
                 more=max(0, len(members) - MAX_SNIPPETS),
                 problems=problems,
                 impact=rule.impact,
                 process=_process(data, members[0]),
+                fix=_fix_line(members),
             )
         )
     return sections
+
+
+def _link(data: ReportInput, path: str, line: int, end: int = 0) -> str:
+    """A link to the code, relative to the folder the report is written to (GitHub's line anchors)."""
+    base = data.options.output_dir or os.getcwd()
+    absolute = data.absolute(path)
+    target = os.path.relpath(absolute, base) if os.path.isabs(absolute) else path
+    anchor = f"#L{line}" + (f"-L{end}" if end and end != line else "")
+    return quote(target.replace(os.sep, "/"), safe="/._-~") + anchor
+
+
+def _fix_line(members: list[Finding]) -> str:
+    fixes = [f.fix for f in members if f.fix is not None]
+    if not fixes:
+        return ""
+    titles = list(dict.fromkeys(fix.title for fix in fixes))
+    title = titles[0] if len(titles) == 1 else f"{len(fixes)} fixes"
+    if all(fix.safe for fix in fixes):
+        return f"[*] {title}: `crashlint scan --fix`"
+    return f"{title} (unsafe): `crashlint scan --fix --unsafe-fixes`"
+
+
+def _fixable(data: ReportInput) -> str:
+    safe = sum(1 for f in data.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in data.findings if f.fix is not None and not f.fix.safe)
+    if not safe and not unsafe:
+        return ""
+    text = f"[*] {safe} of {len(data.findings)} findings fixable with `crashlint scan --fix`" if safe else \
+        f"{unsafe} of {len(data.findings)} findings fixable with `crashlint scan --fix --unsafe-fixes`"
+    if safe and unsafe:
+        text += f"; {unsafe} more with `crashlint scan --fix --unsafe-fixes`"
+    return text + " (`--diff` shows the change first)."
+
+
+def _header(data: ReportInput) -> str:
+    commit = _commit(data.root or os.getcwd())
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")  # reproducible builds' convention: a fixed date
+    when = datetime.fromtimestamp(int(epoch) if epoch.isdigit() else time.time(), timezone.utc).strftime("%Y-%m-%d")
+    files = f"{data.files_scanned} file{'' if data.files_scanned == 1 else 's'} scanned"
+    return f"crashlint {data.version} · commit {code_span(commit) if commit else '(not a git checkout)'} · {when} · {files}"
+
+
+def _commit(folder: str) -> str:
+    """The short git HEAD of the checkout holding `folder` ("" when none, or git is missing)."""
+    try:
+        done = subprocess.run(["git", "-C", folder, "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                              text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def _process(data: ReportInput, f: Finding) -> str:
@@ -190,7 +258,8 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
             if code:
                 blocks.append(fenced(code, CODE_FENCE_LANGUAGE[language]))
         if blocks:
-            fixes.append({"title": rule.fix_title, "immediate": members[0].severity in ("critical", "high"), "blocks": blocks})
+            # IMMEDIATE: what stops a crash or a hang now, as the rule pack says (the seed's fixes 1-3)
+            fixes.append({"title": rule.fix_title, "immediate": bool(rule.data.get("report", {}).get("immediate")), "blocks": blocks})
     return fixes
 
 
@@ -221,6 +290,8 @@ def render_markdown(data: ReportInput, color: bool = False) -> str:
     sections = _sections(data, rules)
     return compiled(TEMPLATE).render(
         sections=sections,
+        header=_header(data),
+        fixable=_fixable(data),
         fixes=_fixes(data, rules) if sections else [],
         summary=_summary(data, rules) if sections else "",
         files=data.files_scanned,
