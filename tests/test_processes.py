@@ -216,3 +216,21 @@ def test_a_dockerfile_healthcheck_probe_is_a_short_lived_tool(tmp_path: Path) ->
     assert any(p.kind == "server" and "hc/views.py" in p.entries for p in model.processes)
     assert not any(p.kind == "server" and "docker/fetchstatus.py" in p.entries for p in model.processes)
     assert _found(tmp_path, select=["CL008"]) == {("CL008", "hc/views.py")}
+
+
+def test_markdown_report_of_a_monorepo_has_a_table_of_its_services(tmp_path: Path) -> None:
+    """Issue 16, item 4: a summary table at the top (process × severity × fixable) and a summary
+    that speaks of the services, not of 'this service'."""
+    service = 'import express from "express";\nconst app = express();\napp.get("/", async (req: any, res: any) => {\n  res.json(await (await fetch("https://x.example", { signal: AbortSignal.timeout(5000) })).json());\n});\napp.listen(3000);\nfetch("https://psp.example");\n'
+    _write(tmp_path, {
+        "services/billing/package.json": '{"name": "billing", "scripts": {"start": "node dist/index.js"}}',
+        "services/billing/src/index.ts": service,
+        "services/mailer/package.json": '{"name": "mailer", "scripts": {"start": "node dist/index.js"}}',
+        "services/mailer/src/index.ts": service,
+    })
+    code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "markdown")
+    assert "| process | kind | entry | 🔴 critical | 🟠 high | 🟡 medium | [*] fixable | unsafe fixes |" in out
+    rows = [line for line in out.splitlines() if line.startswith("| `")]
+    assert [row.split(" | ")[0] for row in rows] == ["| `billing`", "| `mailer`"]
+    assert all(row.endswith("| 0 | 0 | 1 | 1 | 0 |") for row in rows)
+    assert "These 2 services (`billing`, `mailer`) are at risk" in out and "This service" not in out

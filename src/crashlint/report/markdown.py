@@ -35,6 +35,10 @@ No crash patterns found: {{ files }} file{{ "" if files == 1 else "s" }} scanned
 {{ fixable }}
 
 {% endif %}
+{% if services %}
+{{ services }}
+
+{% endif %}
 ## Critical Issues Found
 {% for s in sections %}
 
@@ -172,7 +176,7 @@ def _link(data: ReportInput, path: str, line: int, end: int = 0) -> str:
     base = data.options.output_dir or os.getcwd()
     absolute = data.absolute(path)
     target = os.path.relpath(absolute, base) if os.path.isabs(absolute) else path
-    anchor = f"#L{line}" + (f"-L{end}" if end and end != line else "")
+    anchor = (f"#L{line}" if line else "") + (f"-L{end}" if end and end != line else "")
     return quote(target.replace(os.sep, "/"), safe="/._-~") + anchor
 
 
@@ -197,6 +201,27 @@ def _fixable(data: ReportInput) -> str:
     if safe and unsafe:
         text += f"; {unsafe} more with `crashlint scan --fix --unsafe-fixes`"
     return text + " (`--diff` shows the change first)."
+
+
+def _services(data: ReportInput) -> str:
+    """With more than one process: a table of them (process × severity × fixable), worst first."""
+    rows: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in data.findings:
+        key = (f.process[0], f.process[1], f.process[2]) if f.process else ("(no process)", "", "")
+        rows.setdefault(key, []).append(f)
+    if len(rows) < 2:
+        return ""
+    order = sorted(rows.items(), key=lambda kv: (min(SEVERITY_RANK[f.severity] for f in kv[1]), -len(kv[1]), kv[0]))
+    lines = ["| process | kind | entry | 🔴 critical | 🟠 high | 🟡 medium | [*] fixable | unsafe fixes |",
+             "|---|---|---|---:|---:|---:|---:|---:|"]
+    for (name, kind, entry), members in order:
+        count = {sev: sum(1 for f in members if f.severity == sev) for sev in ("critical", "high", "medium")}
+        safe = sum(1 for f in members if f.fix is not None and f.fix.safe)
+        unsafe = sum(1 for f in members if f.fix is not None and not f.fix.safe)
+        where = f"[{code_span(data.path(entry))}]({_link(data, entry, 0)})" if entry else ""
+        lines.append(f"| {code_span(name)} | {kind} | {where} | {count['critical']} | {count['high']} | "
+                     f"{count['medium']} | {safe} | {unsafe} |")
+    return "\n".join(lines)
 
 
 def _header(data: ReportInput) -> str:
@@ -275,9 +300,15 @@ def _summary(data: ReportInput, rules: dict[str, Rule]) -> str:
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
     files = len({f.location.path for f in data.findings})
-    text = f"This service is at risk of crashing or hanging because of {join([f'**{w}**' for w in worst])}."
+    processes = sorted({f.process[0] for f in data.findings if f.process})
+    if len(processes) > 1:
+        names = ", ".join(code_span(p) for p in processes[:8]) + (f" and {len(processes) - 8} more" if len(processes) > 8 else "")
+        subject = f"These {len(processes)} services ({names}) are"
+    else:
+        subject = "This service is"
+    text = f"{subject} at risk of crashing or hanging because of {join([f'**{w}**' for w in worst])}."
     if rest:
-        text += f" Combined with {join(rest)}, the server becomes unstable under load and over time."
+        text += f" Combined with {join(rest)}, {'they become' if len(processes) > 1 else 'the server becomes'} unstable under load and over time."
     text += (
         f" crashlint found {len(data.findings)} issue{'s' if len(data.findings) != 1 else ''} in {files} "
         f"file{'s' if files != 1 else ''}; applying the fixes above in order removes these crash paths."
@@ -292,6 +323,7 @@ def render_markdown(data: ReportInput, color: bool = False) -> str:
         sections=sections,
         header=_header(data),
         fixable=_fixable(data),
+        services=_services(data),
         fixes=_fixes(data, rules) if sections else [],
         summary=_summary(data, rules) if sections else "",
         files=data.files_scanned,
