@@ -94,3 +94,19 @@ def test_the_checker_catches_a_truncated_first_line() -> None:
     assert parse_errors("typescript", 'await r2.send(')
     assert not parse_errors("typescript", 'const worker = new Worker("q", async (job) => {\n  // …\n});')
     assert fenced_blocks("a\n````ts\n```\nx\n````\n") == [("ts", "```\nx")]
+
+
+@pytest.mark.parametrize(("rule_id", "item"), [
+    ("CL006", {"subject": "this.client", "callee": "client-cloudwatch.CloudWatchClient", "library": "aws-sdk-v3"}),
+    ("CL008", {"subject": "axios.create()", "library": "axios instance", "call": "axios.create()", "nargs": "0"}),
+    ("CL008", {"subject": "this.http", "library": "axios instance", "call": "axios.create({…})", "nargs": "1"}),
+])
+def test_fix_templates_write_code_for_subjects_that_are_not_variables(rule_id: str, item: dict) -> None:
+    """Found on novu: `export const this.client = …` and `axios.create() = axios.create(…)`."""
+    from crashlint.rulepack import load_rules
+    from crashlint.templating import render
+
+    rule = next(r for r in load_rules() if r.id == rule_id)
+    base = {"missing": [], "path": "a.ts", "line": 1, "case": "", "client": "", "increment": "", "app": "app", "server": ""}
+    code = render(rule.fix_template("typescript"), findings=[{**base, **item}], ts=True)
+    assert not parse_errors("typescript", code), code
