@@ -170,18 +170,21 @@ def _handler_functions(project: Project, path: str, call: Call, registration: Re
 def _closed_by(project: Project, path: str, call: Call, registration: Registration) -> frozenset[Target]:
     """What a library closes on SIGTERM: the server it is given, or the app it is called on."""
     if registration.closes == "receiver":
-        targets = project.receiver_targets(path, call)
         # `setupApp(app)` calling `app.enableShutdownHooks()`: the app its callers pass
-        return frozenset(targets + [t for p in targets if p.kind == "param" for t in _passed_to(project, p)])
+        return _with_passed(project, project.receiver_targets(path, call))
     if isinstance(registration.closes, int) and len(call.args) > registration.closes:
         arg = call.args[registration.closes]
         if arg.kind in ("call", "new") and arg.call >= 0:
             return frozenset(project.call_targets(path, arg.call)) | {Target("call", path=path, index=arg.call)}
         if arg.kind == "ref":
-            targets = project.resolve(path, call.scopes, arg.path)
             # `installShutdown(server)` calling `createTerminus(server, …)`: what its callers pass
-            return frozenset(targets + [t for p in targets if p.kind == "param" for t in _passed_to(project, p)])
+            return _with_passed(project, project.resolve(path, call.scopes, arg.path))
     return frozenset()
+
+
+def _with_passed(project: Project, targets: list[Target]) -> frozenset[Target]:
+    """The targets, and for each parameter among them what the function's callers pass for it."""
+    return frozenset(targets + [t for p in targets if p.kind == "param" for t in _passed_to(project, p)])
 
 
 def _passed_to(project: Project, param: Target) -> list[Target]:
