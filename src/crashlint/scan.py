@@ -14,6 +14,7 @@ from pathlib import Path
 from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery, SourceFile, UsageError, discover, discover_tree
+from crashlint.facts.model import FileFacts
 from crashlint.engine import KINDS
 from crashlint.engine.run import configure, run_rules
 from crashlint.filters import apply_filters
@@ -219,16 +220,38 @@ def analyse(
         if parsed.facts is not None:
             facts.append(parsed.facts)
     result.files_scanned = len(found.files)
+    judge(result, facts, tree, rules=rules, config=config, baseline=baseline, report_unused=report_unused,
+          only_paths=only_paths, fixes=fixes)
+    if run_cache is not None:
+        run_cache.store(result)
+    return result
+
+
+def judge(
+    result: ScanResult,
+    facts: list[FileFacts],
+    tree: SourceTree | None,
+    *,
+    rules: list[Rule],
+    config: Config,
+    baseline: Counter | None,
+    report_unused: bool,
+    only_paths: set[str] | None,
+    fixes: tuple[dict, bool] | None,
+) -> None:
+    """The pipeline after the facts: project model → processes → rules → filters → fixes, into
+    `result` (its root, its notes so far). `rules` are configured (crashlint.engine.run.configure).
+    The language server (crashlint.lsp) calls it on the facts it keeps in memory."""
     # The facts are about a million long-lived objects without cycles: every full collection
     # would walk them all again (a quarter of the model's build and of the rules phase on a large
     # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
     # objects made meanwhile are collected as usual.
     gc.freeze()
     try:
-        manifests = read_manifests(found.root, {posixpath.dirname(f.path) for f in facts}, tree)
-        project = Project(found.root, facts, manifests)
-        processes = find_processes(project, declared_processes(config, found.root), tree)
-        result.sources = SourceCache(found.root, tree)
+        manifests = read_manifests(result.root, {posixpath.dirname(f.path) for f in facts}, tree)
+        project = Project(result.root, facts, manifests)
+        processes = find_processes(project, declared_processes(config, result.root), tree)
+        result.sources = SourceCache(result.root, tree)
         run = run_rules(rules, project, result.sources, processes)
     finally:
         gc.unfreeze()
@@ -237,7 +260,7 @@ def analyse(
     )
     result.findings = sorted(filtered.findings, key=Finding.sort_key)
     record_edit_sites(result.findings, project.files)  # fixes are planned on the parse the facts came from
-    _plan_fixes(result, fixes)
+    _plan_fixes(result, fixes, tree)
     result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
     result.notes.extend(filtered.notes)
     result.notes.extend(run.notes)
@@ -247,16 +270,22 @@ def analyse(
                                      f"(--verbose lists {'them' if skipped != 1 else 'it'}; --include analyses {'them' if skipped != 1 else 'it'})", level="note"))
     result.tracebacks.extend(run.tracebacks)
     result.notes.sort()
-    if run_cache is not None:
-        run_cache.store(result)
-    return result
 
 
-def _plan_fixes(result: ScanResult, fixes: tuple[dict, bool] | None) -> None:
-    """Each finding's fix planned with `fixes` (overrides, unsafe), or none when None."""
+def _plan_fixes(result: ScanResult, fixes: tuple[dict, bool] | None, tree: SourceTree | None = None) -> None:
+    """Each finding's fix planned with `fixes` (overrides, unsafe), or none when None, on the files
+    as `tree` holds them (default: the disk)."""
     for finding in result.findings:
         finding.fix = None
-    result.fix_notes = attach_fixes(result.findings, result.rules, result.root, *fixes) if fixes is not None else []
+
+    def read(path: str) -> bytes | None:
+        try:
+            return tree.read(path)  # type: ignore[union-attr]
+        except OSError:
+            return None
+
+    result.fix_notes = attach_fixes(result.findings, result.rules, result.root, *fixes,
+                                    read=read if tree is not None else None) if fixes is not None else []
     result.fixes_for = fixes
 
 

@@ -18,6 +18,7 @@ import difflib
 import hashlib
 import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crashlint.facts.model import FileFacts
@@ -272,9 +273,10 @@ def _python_fix_of(module: python.Module, finding: Finding, entries: list[Autofi
 
 
 def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, overrides: dict[str, dict] | None = None,
-                 unsafe: bool = False) -> list[Note]:
+                 unsafe: bool = False, read: Callable[[str], bytes | None] | None = None) -> list[Note]:
     """Give every finding its fix, when its rule has one that fits the code: its safe entries, or
-    with `unsafe` (or when it has no safe one) all of them. Returns notes (never fatal)."""
+    with `unsafe` (or when it has no safe one) all of them. Returns notes (never fatal).
+    `read(path)`: a file's bytes as scanned (the language server's buffers), default the disk's."""
     by_rule = {rule.id: autofixes(rule) for rule in rules}
     notes: list[Note] = []
     by_path: dict[str, list[Finding]] = {}
@@ -290,7 +292,7 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
             group = [f for f in group if f.edit_site]
             if not group:
                 continue
-        raw = _read(root, path)
+        raw = read(path) if read is not None else _read(root, path)
         if raw is None:
             continue
         if not python_file and (zlib.crc32(raw), len(raw)) != group[0].edit_site[:2]:
