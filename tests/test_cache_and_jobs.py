@@ -254,6 +254,31 @@ def test_codec_round_trips_every_fixture() -> None:
             assert all(type(d.value) is type(e.value) for d, e in zip(decoded.facts.decls, parsed.facts.decls))
 
 
+def test_codec_stores_equal_values_of_a_file_once(tmp_path: Path) -> None:
+    """Issue 13 (peak memory): equal Args, scope chains, callees and statement spans of one file
+    decode to one object each, the encoding is smaller for it, and nothing else changes."""
+    from crashlint.parse import parse_source
+
+    body = "".join(f"  await fetch(url, {{ method: 'POST', headers: {{ a: 'b' }} }}); log.info('x', {{ id }});\n" for _ in range(50))
+    source = f"export async function send(url: string, id: number) {{\n{body}}}\n".encode()
+    parsed = parse_source("a.ts", "typescript", source)
+    blob = codec.encode(parsed)
+    decoded = codec.decode(blob)
+    assert decoded == parsed
+    calls = decoded.facts.calls
+    fetches = [c for c in calls if c.callee == ("fetch",)]
+    assert len(fetches) == 50
+    assert len({id(c.args[1]) for c in fetches}) == 1  # one options object for the fifty equal ones
+    assert len({id(c.scopes) for c in calls}) == 1 and len({id(c.callee) for c in fetches}) == 1
+    assert len({id(c) for c in calls}) == len(calls)  # calls are told apart by identity: never shared
+    # the same facts encoded without sharing (every value a copy) take more room
+    import marshal
+
+    copied = marshal.loads(marshal.dumps(marshal.loads(blob), 2))  # version 2 writes no back-references
+    assert len(marshal.dumps(copied, 2)) > 1.5 * len(blob)
+    assert codec.decode(marshal.dumps(copied, codec.MARSHAL_VERSION)) == parsed
+
+
 def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path) -> None:
     from helpers import run_cli
 

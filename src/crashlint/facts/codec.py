@@ -6,6 +6,15 @@ The fact dataclasses stay the in-memory model. Encoders and decoders are generat
 fields; frozen slotted classes are rebuilt through their slot descriptors, which is about twice as
 fast as their `__init__` (that calls `object.__setattr__` per field). `FORMAT` changes whenever a
 field is added, removed or renamed, so a cache written by another layout is never read.
+
+Equal values within a file are stored once (issue 13, peak memory): the encoder hands marshal one
+object for every equal `Arg` and for every equal value of the fields in `SHARED` (a call's scopes,
+callee, statement span, text…), so marshal writes a back-reference instead of a copy, `marshal.loads`
+returns one object for all of them, and the decoder builds one `Arg` per encoded one (memoized by
+identity while a file is decoded). On langfuse a third of the Args and most scope chains, callees
+and statement spans repeat within their file; the parent holds the facts of every file for the
+project model, so this is what its peak memory is made of. Only frozen (immutable) values are
+shared: `Call` objects, which the rules tell apart by identity, never are.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from crashlint.findings import Note
 from crashlint.parse import Parsed
 from crashlint.suppressions import Suppression
 
-CODEC_VERSION = 1
+CODEC_VERSION = 2  # 2: equal values within a file shared (back-references)
 MARSHAL_VERSION = 4
 
 # How each field that holds fact objects is encoded; other fields are plain data, stored as they are.
@@ -44,6 +53,16 @@ NESTED: dict[type, dict[str, tuple[str, type]]] = {
         "members": ("triples", Arg),  # (scopes, path, Arg)
     },
 }
+# Plain fields (tuples of str or int, and str) whose equal values within a file are encoded as one
+# object. Never a field that may hold a bool beside ints: 1 == True would merge them.
+SHARED: dict[type, tuple[str, ...]] = {
+    Arg: ("keys", "path", "text"),
+    Value: ("module", "path"),
+    Decl: ("name",),
+    Call: ("callee", "method", "stmt_span", "scopes", "text"),
+    Assignment: ("target", "scopes"),
+}
+SHARED_RECORDS = (Arg,)  # frozen classes whose equal instances within a file decode to one object
 ORDER = [Arg, Value, Decl, Call, Function, Export, Assignment, Suppression, Note, FileFacts]
 
 
@@ -70,24 +89,38 @@ def _expression(kind: str, target: type, value: str, direction: str) -> str:
     }[kind]
 
 
+_shared: dict = {}  # encoding: one object per equal value of the file being encoded
+_decoded: dict = {}  # decoding: id of an encoded shared record → the object decoded from it
+
+
 def _generate() -> dict[str, object]:
     """`enc_<Class>(obj) -> tuple` and `dec_<Class>(tuple) -> obj` for every class in ORDER."""
-    namespace: dict[str, object] = {"new": object.__new__}
+    namespace: dict[str, object] = {"new": object.__new__, "share": _shared.setdefault, "decoded": _decoded}
     lines: list[str] = []
     for cls in ORDER:
         name = cls.__name__
         fields = [f.name for f in dataclasses.fields(cls)]
         nested = NESTED[cls]
+        shared = SHARED.get(cls, ())
         namespace[f"cls_{name}"] = cls
-        items = [_expression(*nested[f], f"o.{f}", "enc") if f in nested else f"o.{f}" for f in fields]
-        lines.append(f"def enc_{name}(o):\n    return ({', '.join(items)},)\n")
+        items = [_expression(*nested[f], f"o.{f}", "enc") if f in nested else f"share(o.{f}, o.{f})" if f in shared else f"o.{f}"
+                 for f in fields]
+        record = f"({', '.join(items)},)"
+        if cls in SHARED_RECORDS:
+            lines.append(f"def enc_{name}(o):\n    t = {record}\n    return share(t, t)\n")
+        else:
+            lines.append(f"def enc_{name}(o):\n    return {record}\n")
         values = [_expression(*nested[f], f"t[{i}]", "dec") if f in nested else f"t[{i}]" for i, f in enumerate(fields)]
         params = dataclasses.fields(cls)
         if cls.__dataclass_params__.frozen and hasattr(cls, "__slots__"):  # type: ignore[attr-defined]
             for i, f in enumerate(params):
                 namespace[f"set_{name}_{i}"] = cls.__dict__[f.name].__set__
             body = "".join(f"    set_{name}_{i}(o, {v})\n" for i, v in enumerate(values))
-            lines.append(f"def dec_{name}(t):\n    o = new(cls_{name})\n{body}    return o\n")
+            if cls in SHARED_RECORDS:
+                lines.append(f"def dec_{name}(t):\n    o = decoded.get(id(t))\n    if o is not None:\n        return o\n"
+                             f"    o = decoded[id(t)] = new(cls_{name})\n{body}    return o\n")
+            else:
+                lines.append(f"def dec_{name}(t):\n    o = new(cls_{name})\n{body}    return o\n")
         elif not nested:
             lines.append(f"def dec_{name}(t):\n    return cls_{name}(*t)\n")
         else:
@@ -105,16 +138,22 @@ _decode_note = _CODE["dec_Note"]
 
 def encode(parsed: Parsed) -> bytes:
     """`Parsed` → bytes. Raises ValueError if a field holds something marshal cannot store."""
-    facts = None if parsed.facts is None else _encode_facts(parsed.facts)  # type: ignore[operator]
-    notes = [_encode_note(n) for n in parsed.notes]  # type: ignore[operator]
-    return marshal.dumps((facts, notes, parsed.traceback), MARSHAL_VERSION)
+    try:
+        facts = None if parsed.facts is None else _encode_facts(parsed.facts)  # type: ignore[operator]
+        notes = [_encode_note(n) for n in parsed.notes]  # type: ignore[operator]
+        return marshal.dumps((facts, notes, parsed.traceback), MARSHAL_VERSION)
+    finally:
+        _shared.clear()
 
 
 def decode(data: bytes) -> Parsed:
     """bytes → `Parsed`. Raises (EOFError, ValueError, TypeError, IndexError, …) on data it did not write."""
     facts, notes, traceback = marshal.loads(data)
-    return Parsed(
-        None if facts is None else _decode_facts(facts),  # type: ignore[operator]
-        [_decode_note(n) for n in notes],  # type: ignore[operator]
-        traceback,
-    )
+    try:
+        return Parsed(
+            None if facts is None else _decode_facts(facts),  # type: ignore[operator]
+            [_decode_note(n) for n in notes],  # type: ignore[operator]
+            traceback,
+        )
+    finally:
+        _decoded.clear()  # the ids are only those of this file's encoded objects, alive until here
