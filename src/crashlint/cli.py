@@ -602,6 +602,17 @@ def processes(
 
 
 @app.command(cls=GroupedCommand)
+def server(
+    no_cache: Annotated[bool, typer.Option("--no-cache", "-n", help="Parse every file of the workspace again, and write no cache.")] = False,
+) -> None:
+    """Run the language server (LSP over stdin/stdout) that editors start: findings as diagnostics
+    while the code is written, fixes and suppressions as quick fixes, the rule's text on hover."""
+    from crashlint.lsp.server import serve
+
+    serve(cache=not no_cache)
+
+
+@app.command(cls=GroupedCommand)
 def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="A rule id (CL001) or slug.")]) -> None:
     """Show a rule's documentation."""
     from crashlint.scan import find_rule

@@ -1,0 +1,237 @@
+"""One workspace folder as the language server holds it: the facts of every file, kept in memory,
+the editor's unsaved buffers over the disk, and the pipeline of `crashlint scan` run on them.
+
+Costs (n files, k changed since the last analysis):
+- `load()`: a warm `crashlint scan`'s discovery and facts (the same facts cache, `.crashlint_cache`).
+- `set_buffer` / `drop_buffer` / `disk_changed`: one parse of the one file (O(size of the file)).
+- `analyse()`: the project model, the process model and the rules over the facts held — what a warm
+  scan does after its facts, without reading or decoding any file but the k changed ones.
+- `plan_fixes()`: once per analysis, the first time a code action asks (fix planning re-reads the
+  files that have findings; a keystroke does not pay for it).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crashlint.cache import folder as cache_folder
+from crashlint.cache.facts import load_facts
+from crashlint.config import Config, find_config, load_config
+from crashlint.discover import DEFAULT_EXCLUDED_DIRS, SourceFile, UsageError, discover
+from crashlint.engine.run import configure
+from crashlint.findings import Finding, Note
+from crashlint.languages import grammar_for
+from crashlint.parse import Parsed, parse_source
+from crashlint.result import ScanResult
+from crashlint.rulepack import Rule
+from crashlint.scan import _plan_fixes, judge, rule_pack, rule_settings, select_rules
+from crashlint.sourcetree import DiskTree, OverlayTree
+
+# Files whose change changes the analysis of other files: configuration (rules, excludes, processes)
+# and manifests (dependencies decide libraries, start commands decide processes).
+CONFIG_NAMES = frozenset({"pyproject.toml", "crashlint.toml", ".crashlint.toml"})
+MANIFEST_NAMES = frozenset({"package.json", "tsconfig.json", "jsconfig.json", "requirements.txt", "setup.cfg",
+                            "setup.py", "Pipfile", "Procfile", "Dockerfile", ".gitignore", "docker-compose.yml",
+                            "docker-compose.yaml", "compose.yml", "compose.yaml"})
+
+
+@dataclass
+class Analysis:
+    """What one analysis found: the result of the pipeline, with its findings by file."""
+
+    result: ScanResult
+    by_path: dict[str, list[Finding]] = field(default_factory=dict)
+    fixes_planned: bool = False
+
+
+class Workspace:
+    def __init__(self, root: str, *, cache: bool = True, jobs: int = 1) -> None:
+        self.root = str(Path(root).resolve())
+        self.cache_dir = os.path.join(self.root, ".crashlint_cache") if cache else None
+        self.jobs = jobs
+        self.buffers: dict[str, bytes] = {}  # open documents, by path relative to the root
+        self.parsed: dict[str, Parsed] = {}  # every analysed file's facts and notes, by relative path
+        self.files: dict[str, SourceFile] = {}  # what discovery found on disk
+        self.config = Config()
+        self.rules: list[Rule] = []
+        self.config_error: str | None = None  # a broken configuration: reported once, defaults used
+        self.analysis: Analysis | None = None
+        self.loaded = False
+
+    # -- paths -------------------------------------------------------------------------------------
+
+    def relative(self, path: str) -> str | None:
+        """`path` (absolute) relative to the root, POSIX; None when it lies outside."""
+        rel = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        return None if rel == ".." or rel.startswith("../") else rel
+
+    def absolute(self, rel: str) -> str:
+        return os.path.normpath(os.path.join(self.root, rel))
+
+    def wanted(self, rel: str) -> bool:
+        """Whether a file is analysed: discovery found it, or it is a new file (not on disk yet) of an
+        analysed language outside the folders discovery never enters."""
+        if rel in self.files:
+            return True
+        if grammar_for(posixpath.basename(rel)) is None or os.path.exists(self.absolute(rel)):
+            return False
+        return not any(part in DEFAULT_EXCLUDED_DIRS for part in rel.split("/")[:-1])
+
+    # -- inputs ------------------------------------------------------------------------------------
+
+    def load_config(self) -> None:
+        """The configuration and the rules it selects; a broken file keeps the defaults and says why."""
+        keys = {key for rule in rule_pack() for key in (rule.id, rule.slug)}
+        try:
+            self.config = load_config(Path(self.root), keys)
+            self.config_error = None
+        except (UsageError, OSError, ValueError) as exc:
+            self.config = Config()
+            self.config_error = str(exc)
+        try:
+            selected = select_rules(self.config.select or None, self.config.ignore)
+        except UsageError as exc:
+            selected = list(rule_pack())
+            self.config_error = str(exc)
+        self.rules = configure(selected, rule_settings(self.config, self.root))
+
+    def config_path(self) -> str | None:
+        found = find_config(Path(self.root))
+        return str(found[0]) if found else None
+
+    def load(self, progress=None) -> None:
+        """Configuration, discovery and every file's facts (from the facts cache where unchanged)."""
+        self.load_config()
+        config = self.config
+        found = discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
+                         include=config.include)
+        self.files = {f.rel_path: f for f in found.files}
+        sources = list(found.files)
+        for rel in self.buffers:  # new files the editor holds that are not on disk yet
+            if rel not in self.files and self.wanted(rel):
+                sources.append(SourceFile(self.absolute(rel), rel, grammar_for(posixpath.basename(rel)) or ""))
+        tree = OverlayTree(DiskTree(self.root), self.buffers) if self.buffers else None
+        if self.cache_dir is not None:
+            cache_folder.prepare(self.cache_dir)
+        parsed = load_facts(sources, self.cache_dir, self.jobs, progress, root=self.root, tree=tree)
+        self.parsed = {source.rel_path: p for source, p in zip(sources, parsed)}
+        self.discovery_notes = list(found.notes)
+        self.analysis = None
+        self.loaded = True
+
+    def _parse(self, rel: str, data: bytes) -> None:
+        grammar = grammar_for(posixpath.basename(rel))
+        if grammar is None:
+            return
+        source = self.files.get(rel)
+        self.parsed[rel] = parse_source(rel, grammar, data, forced=source.forced if source else False)
+
+    def set_buffer(self, rel: str, data: bytes) -> bool:
+        """The editor's text of a file; True when it is analysed (and so the analysis is stale)."""
+        if self.buffers.get(rel) == data and rel in self.parsed:
+            return False
+        self.buffers[rel] = data
+        if not self.loaded or not self.wanted(rel):
+            return False
+        self._parse(rel, data)
+        return True
+
+    def drop_buffer(self, rel: str) -> bool:
+        """The editor closed a file: the disk's text counts again."""
+        if self.buffers.pop(rel, None) is None:
+            return False
+        return self.disk_changed(rel)
+
+    def disk_changed(self, rel: str) -> bool:
+        """A file changed, appeared or went away on disk (watched files). True when the analysis is
+        stale. A new or deleted source file needs discovery again (gitignore, excludes)."""
+        if not self.loaded or rel in self.buffers:
+            return False
+        name = posixpath.basename(rel)
+        if name in CONFIG_NAMES or name in MANIFEST_NAMES:
+            return True  # manifests are read by each analysis; configuration: `reload()`
+        if grammar_for(name) is None:
+            return False
+        path = self.absolute(rel)
+        if not os.path.isfile(path):
+            self.files.pop(rel, None)
+            return self.parsed.pop(rel, None) is not None
+        if rel not in self.files:
+            self.rediscover()
+            if rel not in self.files:
+                return False
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return False
+        self._parse(rel, data)
+        return True
+
+    def rediscover(self) -> None:
+        """Discovery again (a file created, the configuration changed): files that appeared are
+        parsed, files no longer found forgotten; the facts of the others are kept."""
+        config = self.config
+        found = discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
+                         include=config.include)
+        self.files = {f.rel_path: f for f in found.files}
+        self.discovery_notes = list(found.notes)
+        for rel in list(self.parsed):
+            if rel not in self.files and not (rel in self.buffers and self.wanted(rel)):
+                del self.parsed[rel]
+        new = [f for rel, f in self.files.items() if rel not in self.parsed and rel not in self.buffers]
+        for source, parsed in zip(new, load_facts(new, None, 1, root=self.root)):
+            self.parsed[source.rel_path] = parsed
+        for rel, data in self.buffers.items():
+            if rel not in self.parsed and self.wanted(rel):
+                self._parse(rel, data)
+
+    def reload(self) -> None:
+        """The configuration changed: rules, excludes and processes are read again."""
+        self.load_config()
+        self.rediscover()
+
+    # -- analysis ----------------------------------------------------------------------------------
+
+    def tree(self):
+        return OverlayTree(DiskTree(self.root), self.buffers) if self.buffers else None
+
+    def analyse(self) -> Analysis:
+        """The pipeline of `crashlint scan` (crashlint.scan.judge) on the facts held."""
+        notes: list[Note] = list(self.discovery_notes)
+        facts = []
+        for parsed in self.parsed.values():
+            notes.extend(parsed.notes)
+            if parsed.facts is not None:
+                facts.append(parsed.facts)
+        result = ScanResult(root=self.root, rules=self.rules, notes=notes)
+        result.files_scanned = len(self.parsed)
+        judge(result, facts, self.tree(), rules=self.rules, config=self.config, baseline=None,
+              report_unused=False, only_paths=None, fixes=None)
+        by_path: dict[str, list[Finding]] = {}
+        for finding in result.findings:
+            by_path.setdefault(finding.location.path, []).append(finding)
+        self.analysis = Analysis(result, by_path)
+        return self.analysis
+
+    def plan_fixes(self) -> Analysis | None:
+        """Every finding's fix (safe and unsafe: the editor offers both, the safe one preferred), on
+        the files as the editor holds them; once per analysis."""
+        analysis = self.analysis
+        if analysis is not None and not analysis.fixes_planned:
+            _plan_fixes(analysis.result, (self.config.fix, True), self.tree())
+            analysis.fixes_planned = True
+        return analysis
+
+    def read(self, rel: str) -> bytes | None:
+        """A file as the analysis read it: the editor's buffer, else the disk."""
+        if rel in self.buffers:
+            return self.buffers[rel]
+        try:
+            with open(self.absolute(rel), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
