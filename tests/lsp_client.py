@@ -43,6 +43,7 @@ class Client:
         @client.feature(types.PROGRESS)
         def progress(ls, params) -> None:
             self.progress.append(params.value)
+            self.events.set()
 
         @client.feature(types.CLIENT_REGISTER_CAPABILITY)
         def register(ls, params) -> None:
@@ -95,7 +96,7 @@ class Client:
                 raise TimeoutError(f"no such diagnostics within {timeout} s: {self.summary()}")
             self.events.clear()
             try:
-                await asyncio.wait_for(self.events.wait(), remaining)
+                await asyncio.wait_for(self.events.wait(), min(remaining, 1.0))
             except asyncio.TimeoutError:
                 pass
 

@@ -222,3 +222,27 @@ def test_malformed_input_leaves_the_server_alive(project: Path) -> None:
         if server.poll() is None:
             server.kill()
         server.wait()
+
+
+def test_first_diagnostics_come_from_the_scans_cache(project: Path) -> None:
+    """After a `crashlint scan` of the folder, the server publishes that scan's cached result at
+    once, then loads the facts; an edit is analysed on them as usual."""
+    from crashlint.lsp.server import PUBLISHED_CACHED
+
+    scan = subprocess.run([sys.executable, "-m", "crashlint", "scan", str(project), "-q"], capture_output=True)
+    assert scan.returncode == 1, scan.stderr
+
+    async def session():
+        client = Client(project, cache=True)
+        await client.start()
+        await client.wait_for(lambda: any(isinstance(p, dict) and p.get("kind") == "end" for p in client.progress))
+        messages = [p.get("message") for p in client.progress if isinstance(p, dict)]
+        assert PUBLISHED_CACHED in messages and messages.index(PUBLISHED_CACHED) < len(messages) - 1
+        assert "CL008" in client.codes("src/api.ts")
+        uri = client.open("src/api.ts", API)
+        client.replace("src/api.ts", API.replace("`);", "`, { signal: AbortSignal.timeout(5000) });"), 2)
+        await client.wait_for(lambda: client.versions.get(uri) == 2)
+        assert client.codes("src/api.ts") == []
+        await client.stop()
+
+    run(session())

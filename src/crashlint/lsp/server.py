@@ -30,6 +30,7 @@ from crashlint.report.sarif import help_uri
 from crashlint.scan import find_rule
 
 EXPLAIN = "crashlint.explain"
+PUBLISHED_CACHED = "findings of the last scan published; loading the project"
 DEBOUNCE = 0.05  # seconds of quiet after an edit before it is analysed
 LANGUAGE_IDS = frozenset({"typescript", "typescriptreact", "javascript", "javascriptreact", "python"})
 
@@ -216,18 +217,35 @@ class CrashlintServer(LanguageServer):
                 loop.call_soon_threadsafe(progress.report, token, types.WorkDoneProgressReport(
                     message=f"{done}/{total} files", percentage=int(100 * done / total)))
 
-        def work():
-            results = []
+        def take_buffers() -> None:
             for workspace in list(self.workspaces.values()):
                 for uri, document in list(self.workspace.text_documents.items()):
                     path = path_of(uri)
                     rel = workspace.relative(path) if path else None
                     if rel is not None:
                         workspace.buffers[rel] = document.source.encode("utf-8", "surrogatepass")
-                workspace.load(report)
-                results.append(workspace.analyse())
-            return results
 
+        def quick():
+            # the result a warm scan would print, from the scan's result cache: published at once
+            take_buffers()
+            for workspace in list(self.workspaces.values()):
+                workspace.analysis = workspace.cached()
+
+        def work():
+            take_buffers()
+            for workspace in list(self.workspaces.values()):
+                workspace.load(report)
+                workspace.analyse()
+
+        try:
+            await loop.run_in_executor(self.worker, quick)
+        except Exception:  # noqa: BLE001 - an unreadable cache: the full analysis follows
+            log.exception("reading the cached result failed")
+        cached = [w for w in self.workspaces.values() if w.analysis is not None]
+        for workspace in cached:
+            self.publish(workspace)
+        if progress and cached and len(cached) == len(self.workspaces):
+            progress.report(token, types.WorkDoneProgressReport(message=PUBLISHED_CACHED))
         try:
             await loop.run_in_executor(self.worker, work)
         except Exception as exc:  # noqa: BLE001

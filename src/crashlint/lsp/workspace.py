@@ -2,6 +2,8 @@
 the editor's unsaved buffers over the disk, and the pipeline of `crashlint scan` run on them.
 
 Costs (n files, k changed since the last analysis):
+- `cached()`: a warm `crashlint scan` whose result is cached (discovery, hashing every file, one
+  read of the result cache): the first diagnostics, before the facts are loaded.
 - `load()`: a warm `crashlint scan`'s discovery and facts (the same facts cache, `.crashlint_cache`).
 - `set_buffer` / `drop_buffer` / `disk_changed`: one parse of the one file (O(size of the file)).
 - `analyse()`: the project model, the process model and the rules over the facts held — what a warm
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crashlint.cache import folder as cache_folder
+from crashlint.cache import results as result_cache
 from crashlint.cache.facts import load_facts
 from crashlint.config import Config, find_config, load_config
 from crashlint.discover import DEFAULT_EXCLUDED_DIRS, SourceFile, UsageError, discover
@@ -56,7 +59,8 @@ class Workspace:
         self.parsed: dict[str, Parsed] = {}  # every analysed file's facts and notes, by relative path
         self.files: dict[str, SourceFile] = {}  # what discovery found on disk
         self.config = Config()
-        self.rules: list[Rule] = []
+        self.selected: list[Rule] = []  # the rules the configuration selects
+        self.rules: list[Rule] = []  # … with what it configures in them
         self.config_error: str | None = None  # a broken configuration: reported once, defaults used
         self.analysis: Analysis | None = None
         self.loaded = False
@@ -92,11 +96,11 @@ class Workspace:
             self.config = Config()
             self.config_error = str(exc)
         try:
-            selected = select_rules(self.config.select or None, self.config.ignore)
+            self.selected = select_rules(self.config.select or None, self.config.ignore)
         except UsageError as exc:
-            selected = list(rule_pack())
+            self.selected = list(rule_pack())
             self.config_error = str(exc)
-        self.rules = configure(selected, rule_settings(self.config, self.root))
+        self.rules = configure(self.selected, rule_settings(self.config, self.root))
 
     def config_path(self) -> str | None:
         found = find_config(Path(self.root))
@@ -121,6 +125,30 @@ class Workspace:
         self.discovery_notes = list(found.notes)
         self.analysis = None
         self.loaded = True
+
+    def cached(self) -> Analysis | None:
+        """What a warm `crashlint scan` of the folder would report, when the scan's result cache
+        holds it for the files as they are on disk (and no open buffer differs from the disk): the
+        first diagnostics, published while the facts load. None otherwise."""
+        if self.cache_dir is None:
+            return None
+        self.load_config()
+        config = self.config
+        found = discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
+                         include=config.include)
+        for rel, data in self.buffers.items():
+            try:
+                with open(self.absolute(rel), "rb") as handle:
+                    if handle.read() != data:
+                        return None
+            except OSError:
+                return None
+        run_cache = result_cache.open_run(self.cache_dir, found, rules=self.selected, config=config, baseline=None,
+                                          report_unused=False, only_paths=None, options={"prefilter": False})
+        result = ScanResult(root=found.root, rules=self.selected, notes=list(found.notes))
+        if run_cache is None or not run_cache.restore(result):
+            return None
+        return Analysis(result, _by_path(result.findings))
 
     def _parse(self, rel: str, data: bytes) -> None:
         grammar = grammar_for(posixpath.basename(rel))
@@ -211,10 +239,7 @@ class Workspace:
         result.files_scanned = len(self.parsed)
         judge(result, facts, self.tree(), rules=self.rules, config=self.config, baseline=None,
               report_unused=False, only_paths=None, fixes=None)
-        by_path: dict[str, list[Finding]] = {}
-        for finding in result.findings:
-            by_path.setdefault(finding.location.path, []).append(finding)
-        self.analysis = Analysis(result, by_path)
+        self.analysis = Analysis(result, _by_path(result.findings))
         return self.analysis
 
     def plan_fixes(self) -> Analysis | None:
@@ -235,3 +260,10 @@ class Workspace:
                 return handle.read()
         except OSError:
             return None
+
+
+def _by_path(findings: list[Finding]) -> dict[str, list[Finding]]:
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.location.path, []).append(finding)
+    return by_path
