@@ -15,8 +15,9 @@ from pygls.lsp.client import LanguageClient
 class Client:
     """Starts `python -m crashlint server`, records what it publishes, and waits for it."""
 
-    def __init__(self, root: Path, *, cache: bool = False, debounce_ms: int = 20) -> None:
+    def __init__(self, root: Path, *, cache: bool = False, debounce_ms: int = 20, folders: bool = True) -> None:
         self.root = root
+        self.folders = folders  # False: initialize with no workspace folder and no root, as a bare editor
         self.cache = cache
         self.debounce_ms = debounce_ms
         self.client = LanguageClient("crashlint-tests", "1")
@@ -70,8 +71,8 @@ class Client:
         await self.client.start_io(*args)
         result = await self.client.initialize_async(types.InitializeParams(
             process_id=None,
-            root_uri=self.root.resolve().as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=self.root.resolve().as_uri(), name=self.root.name)],
+            root_uri=self.root.resolve().as_uri() if self.folders else None,
+            workspace_folders=[types.WorkspaceFolder(uri=self.root.resolve().as_uri(), name=self.root.name)] if self.folders else None,
             initialization_options={"debounce": self.debounce_ms},
             capabilities=types.ClientCapabilities(
                 window=types.WindowClientCapabilities(work_done_progress=True,

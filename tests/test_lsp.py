@@ -246,3 +246,20 @@ def test_first_diagnostics_come_from_the_scans_cache(project: Path) -> None:
         await client.stop()
 
     run(session())
+
+
+def test_a_file_opened_without_a_workspace_folder_brings_its_project(project: Path) -> None:
+    """An editor that names no folder (a bare `nvim file.ts`): the file's project is the folder
+    above it with a manifest or .git, analysed as a whole (the listener in another file counts)."""
+    (project / "package.json").write_text('{"name": "svc", "dependencies": {"ioredis": "^5", "express": "^4"}}\n')
+
+    async def session():
+        client = Client(project, folders=False)
+        await client.start()
+        client.open("src/api.ts")
+        await client.wait_for(lambda: "CL008" in client.codes("src/api.ts"))
+        redis = client.uri("src/lib/redis.ts")
+        assert client.codes("src/lib/redis.ts") == [] and redis not in client.diagnostics
+        await client.stop()
+
+    run(session())

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -35,6 +36,24 @@ DEBOUNCE = 0.05  # seconds of quiet after an edit before it is analysed
 LANGUAGE_IDS = frozenset({"typescript", "typescriptreact", "javascript", "javascriptreact", "python"})
 
 log = logging.getLogger("crashlint.server")
+
+
+PROJECT_MARKERS = ("package.json", "pyproject.toml", "crashlint.toml", ".crashlint.toml", "setup.py", "setup.cfg", ".git")
+
+
+def project_folder(path: str) -> str | None:
+    """The nearest folder above `path` with a project marker; the file's own folder when none."""
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        return None
+    current = folder
+    while True:
+        if any(os.path.exists(os.path.join(current, marker)) for marker in PROJECT_MARKERS):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return folder
+        current = parent
 
 
 def path_of(uri: str) -> str | None:
@@ -130,6 +149,13 @@ class CrashlintServer(LanguageServer):
             for root in set(dirty) | reload:
                 workspace = self.workspaces.get(root)
                 if workspace is None:
+                    continue
+                if not workspace.loaded:  # a folder opened by a file outside the workspace folders
+                    for rel, data in dirty.get(root, {}).items():
+                        if data is not None:
+                            workspace.buffers[rel] = data
+                    workspace.load()
+                    results[root] = workspace.analyse()
                     continue
                 stale = root in reload
                 if stale:
@@ -378,6 +404,13 @@ def build(cache: bool = True) -> CrashlintServer:
     def buffer_changed(ls: CrashlintServer, uri: str) -> None:
         path = path_of(uri)
         place = ls.workspace_of(path) if path else None
+        if place is None and path is not None:
+            # a file outside every workspace folder (or a client that sends none): its project is
+            # the folder above it that holds a manifest, configuration or .git, as ruff does
+            folder = project_folder(path)
+            if folder is not None:
+                ls.add_folder(Path(folder).as_uri())
+                place = ls.workspace_of(path)
         if place is None:
             return
         document = ls.workspace.get_text_document(uri)
