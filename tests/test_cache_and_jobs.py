@@ -356,3 +356,40 @@ def test_the_code_fingerprint_covers_the_whole_package() -> None:
     files = {Path(f).as_posix() for f in store.code_files()}
     for module in ("crashlint/scan.py", "crashlint/findings.py", "crashlint/engine/resource.py", "crashlint/cache/facts.py"):
         assert any(f.endswith(module) for f in files), module
+
+
+def test_the_facts_pack_is_written_as_files_are_parsed(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13 (peak memory): each encoded file goes to the pack being written as it arrives, not
+    into a list the parent holds until the end; the pack appears whole at the end, and a scan
+    killed meanwhile leaves a temporary file the next scan removes."""
+    (tmp_path / "src").mkdir()
+    folder = _many_files(tmp_path / "src", 80)
+    cache = tmp_path / "cache"
+    sizes: list[int] = []
+    complete: list[bool] = []
+    real_add = store.PackWriter.add
+
+    def add(self, rel_path, digest, blob):
+        real_add(self, rel_path, digest, blob)
+        self.handle.flush()
+        sizes.append(self.temporary.stat().st_size)  # on disk already
+        complete.append(self.path.exists())
+
+    monkeypatch.setattr(store.PackWriter, "add", add)
+    orphan = store.pack_path(str(cache), str(folder)).with_name(store.pack_path(str(cache), str(folder)).name + ".999999999.tmp")
+    cache.mkdir()
+    orphan.write_bytes(b"left by a scan killed while it parsed")
+    cold = scan([str(folder)], cache_dir=str(cache), jobs=2)
+    assert len(sizes) == 80 and sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    assert not any(complete)  # the pack itself appears only when complete
+    assert not orphan.exists() and not list(cache.glob("*.tmp"))
+    pack = store.read_pack(store.pack_path(str(cache), str(folder)), store.code_fingerprint())
+    assert sorted(pack) == sorted(f"m{i:03}.ts" for i in range(80))
+    (folder / "m000.ts").write_text("export const nothing = 1;\n")  # one file changed: the rest comes from the old pack
+    (folder / "m001.ts").unlink()
+    sizes.clear()
+    warm = scan([str(folder)], cache_dir=str(cache), jobs=1, fixes=({}, False))
+    assert len(sizes) == 79 and len(warm.findings) == len(cold.findings) - 2
+    pack = store.read_pack(store.pack_path(str(cache), str(folder)), store.code_fingerprint())
+    assert len(pack) == 79 and "m001.ts" not in pack
+    assert [f.fingerprint for f in warm.findings] == [f.fingerprint for f in scan([str(folder)], jobs=1).findings]

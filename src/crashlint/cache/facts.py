@@ -3,10 +3,13 @@ in worker processes when there are many files. Output is identical to a serial r
 collected in discovery order, whatever order the workers finish in.
 
 The cache is one file per scan root in the cache folder (`facts-<root hash>.bin`): a header
-(magic, format, CRC-32 of the payload), a marshal'd index `relative path → (content digest, start,
-end)` and the encoded `Parsed` of each file (see crashlint.facts.codec). One read and one decode
-per scan instead of a pickle per file; workers hand the parent the same encoded bytes, so nothing
-is encoded twice, and unchanged entries are written back from the buffer they were read into.
+(magic, format, CRC-32 of the rest), the encoded `Parsed` of each file (see crashlint.facts.codec)
+one after another, then a marshal'd index `relative path → (content digest, start, end)` and its
+size. One read and one decode per scan instead of a pickle per file; workers hand the parent the
+same encoded bytes, so nothing is encoded twice, and unchanged entries are written back from the
+buffer they were read into. Each encoded file goes to the file being written as soon as it arrives
+(`PackWriter`; the index comes last for that): the parent never holds the encoded pack beside the
+decoded facts (issue 13, peak memory: 69 MB on langfuse, which the allocator did not give back).
 A file is only rewritten when something changed. Anything unreadable is ignored: the scan parses.
 """
 
@@ -32,7 +35,8 @@ from crashlint.parse import Parsed, parse_source
 from crashlint.sourcetree import SourceTree
 
 PARALLEL_MIN_FILES = 64  # below this, starting processes costs more than it saves
-CACHE_FORMAT = 3  # 1: one pickle per file in xx/<sha256>; 2: one marshal pack per scan root; 3: indexed pack
+CACHE_FORMAT = 4  # 1: one pickle per file in xx/<sha256>; 2: one marshal pack per scan root; 3: indexed pack;
+# 4: the index after the entries (written as they come)
 MAGIC = b"CRASHLINT-FACTS\n"
 LEGACY_ENTRY_DIR = re.compile(r"[0-9a-f]{2}")  # format 1 folders, removed when a pack is written
 
@@ -151,7 +155,7 @@ def write_blob(path: Path, magic: bytes, fingerprint: str, payload: object) -> b
 
 
 def read_pack(path: Path, fingerprint: str) -> dict:
-    """`relative path → (digest, encoded Parsed)` from a pack written by `write_pack`; {} if unusable.
+    """`relative path → (digest, encoded Parsed)` from a pack written by `PackWriter`; {} if unusable.
     The encoded entries are views into the one buffer read: no second copy of the cache."""
     head = MAGIC + fingerprint.encode() + b"\n"
     try:
@@ -164,40 +168,109 @@ def read_pack(path: Path, fingerprint: str) -> dict:
     view = memoryview(data)[len(head) :]
     if zlib.crc32(view[4:]) != int.from_bytes(view[:4], "little"):
         return {}
-    size = int.from_bytes(view[4:12], "little")
+    size = int.from_bytes(view[-8:], "little")
+    if size > len(view) - 12:
+        return {}
     try:
-        index = marshal.loads(view[12 : 12 + size])
-        region = view[12 + size :]
+        index = marshal.loads(view[len(view) - 8 - size : len(view) - 8])
+        region = view[4 : len(view) - 8 - size]
         return {rel: (digest, region[start:end]) for rel, (digest, start, end) in index.items()}
     except (EOFError, ValueError, TypeError, AttributeError):
         return {}
 
 
+class PackWriter:
+    """Writes a pack entry by entry, as the entries come: header, CRC-32 (filled in at the end),
+    the entries, the marshal'd index `path → (digest, start, end)` and its size. The file appears
+    (atomically) only on `commit`; a writer that fails (a read-only checkout) or is discarded
+    leaves nothing behind, and the scan goes on uncached."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.head = MAGIC + fingerprint.encode() + b"\n"
+        self.temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        self.handle = None
+        self.failed = False
+        self.index: dict[str, tuple[bytes, int, int]] = {}
+        self.offset = 0
+        self.crc = 0
+
+    def _start(self) -> None:
+        if self.handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_orphans(self.path)
+            self.handle = open(self.temporary, "wb")  # noqa: SIM115 - closed by commit or discard
+            self.handle.write(self.head + bytes(4))  # the CRC-32, written by commit
+
+    def add(self, rel_path: str, digest: bytes, blob: bytes | memoryview) -> None:
+        if self.failed:
+            return
+        try:
+            self._start()
+            self.handle.write(blob)  # type: ignore[union-attr]
+        except (OSError, ValueError):
+            self.discard()
+            return
+        self.crc = zlib.crc32(blob, self.crc)
+        self.index[rel_path] = (digest, self.offset, self.offset + len(blob))
+        self.offset += len(blob)
+
+    def commit(self) -> bool:
+        """Write the index and put the file in place; False if it could not be written."""
+        if self.failed:
+            return False
+        try:
+            self._start()  # no entry at all: an empty pack
+            encoded = marshal.dumps(self.index, codec.MARSHAL_VERSION)
+            tail = encoded + len(encoded).to_bytes(8, "little")
+            self.handle.write(tail)  # type: ignore[union-attr]
+            self.handle.seek(len(self.head))
+            self.handle.write(zlib.crc32(tail, self.crc).to_bytes(4, "little"))
+            self.handle.close()
+            self.handle = None
+            os.replace(self.temporary, self.path)
+            return True
+        except (OSError, ValueError):
+            self.discard()
+            return False
+
+    def discard(self) -> None:
+        self.failed = True
+        if self.handle is not None:
+            try:
+                self.handle.close()
+            except OSError:
+                pass
+            self.handle = None
+        try:
+            os.unlink(self.temporary)
+        except OSError:
+            pass
+
+
+def _remove_orphans(path: Path) -> None:
+    """Temporary packs of scans killed while they parsed (the file is written all along the parse)."""
+    for temporary in path.parent.glob(f"{path.name}.*.tmp"):
+        pid = temporary.name[len(path.name) + 1 : -len(".tmp")]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            try:
+                temporary.unlink()
+            except OSError:
+                pass
+        except OSError:
+            pass  # alive, or not ours to ask about
+
+
 def write_pack(path: Path, fingerprint: str, entries: dict) -> bool:
-    """Header, CRC-32, index size, marshal'd index `path → (digest, start, end)`, then the entries
-    one after another, written piece by piece (no copy of the whole pack in memory)."""
-    index: dict[str, tuple[bytes, int, int]] = {}
-    offset = 0
-    for rel, (digest, blob) in entries.items():
-        index[rel] = (digest, offset, offset + len(blob))
-        offset += len(blob)
-    try:
-        encoded = marshal.dumps(index, codec.MARSHAL_VERSION)
-        size = len(encoded).to_bytes(8, "little")
-        crc = zlib.crc32(encoded, zlib.crc32(size))
-        for _, blob in entries.values():
-            crc = zlib.crc32(blob, crc)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            handle.write(MAGIC + fingerprint.encode() + b"\n")
-            handle.write(crc.to_bytes(4, "little") + size + encoded)
-            for _, blob in entries.values():
-                handle.write(blob)
-        os.replace(temporary, path)
-        return True
-    except (OSError, ValueError):
-        return False
+    """A pack of `entries` (`relative path → (digest, encoded Parsed)`) at once."""
+    writer = PackWriter(path, fingerprint)
+    for rel_path, (digest, blob) in entries.items():
+        writer.add(rel_path, digest, blob)
+    return writer.commit()
 
 
 @contextmanager
@@ -267,8 +340,9 @@ def load_facts(
     report = progress or (lambda done, total: None)
     total = len(sources)
     results: list[Parsed | None] = [None] * total
-    blobs: list[bytes | memoryview | None] = [None] * total
+    reused: dict[int, bytes | memoryview] = {}  # entries of the old pack for unchanged files
     entries: dict = {}
+    writer: PackWriter | None = None
     fingerprint = ""
     contents: dict[str, bytes | OSError] = {}
     if tree is not None and not tree.on_disk:
@@ -281,6 +355,8 @@ def load_facts(
                 if contents else read_digests(sources)
             )
         entries = read_pack(pack_path(cache_dir, root), fingerprint)
+        if tree is None or tree.identity is None:  # an immutable tree writes nothing: the pack describes the disk
+            writer = PackWriter(pack_path(cache_dir, root), fingerprint)
     missing: list[int] = []
     with no_gc():
         for i, source in enumerate(sources):
@@ -288,20 +364,44 @@ def load_facts(
             if digests is not None and digests[i] is not None and entry is not None and entry[0] == digests[i]:
                 try:
                     results[i] = codec.decode(entry[1])
-                    blobs[i] = entry[1]
+                    reused[i] = entry[1]
                     continue
                 except Exception:  # noqa: BLE001 - a corrupt entry: parse the file again
                     pass
             missing.append(i)
+    try:
+        _parse_missing(sources, missing, results, contents, digests, writer, jobs, report)
+    except BaseException:  # an interrupt, SIGTERM, an error: no half-written pack is left behind
+        if writer is not None:
+            writer.discard()
+        raise
+    if writer is not None:
+        _save(writer, cache_dir, root, sources, digests, reused, entries, bool(missing))  # type: ignore[arg-type]
+    return results  # type: ignore[return-value]
+
+
+def _parse_missing(
+    sources: list[SourceFile],
+    missing: list[int],
+    results: list[Parsed | None],
+    contents: dict[str, bytes | OSError],
+    digests: list[bytes | None] | None,
+    writer: PackWriter | None,
+    jobs: int,
+    report: Callable[[int, int], None],
+) -> None:
+    """Parse the files at `missing` into `results`, in worker processes when there are many;
+    each encoded result goes to `writer` as it comes (and is not kept)."""
+    total = len(sources)
     if jobs <= 1 or len(missing) < PARALLEL_MIN_FILES:
         for i in range(total):
             if results[i] is None:
                 digest, parsed = _parse_one(sources[i], False, contents.get(sources[i].rel_path))
                 assert isinstance(parsed, Parsed)
                 results[i] = parsed
-                if cache_dir is not None and digest is not None and parsed.traceback is None:
+                if writer is not None and digest is not None and parsed.traceback is None:
                     try:
-                        blobs[i] = codec.encode(parsed)
+                        writer.add(sources[i].rel_path, digest, codec.encode(parsed))
                     except (ValueError, TypeError):
                         pass  # not cacheable
                 _note_digest(digests, i, digest)
@@ -320,8 +420,8 @@ def load_facts(
                     for i, (digest, outcome) in zip(indexes, outcomes):
                         parsed = codec.decode(outcome) if isinstance(outcome, bytes) else outcome
                         results[i] = parsed
-                        if isinstance(outcome, bytes) and digest is not None and parsed.traceback is None:
-                            blobs[i] = outcome
+                        if writer is not None and isinstance(outcome, bytes) and digest is not None and parsed.traceback is None:
+                            writer.add(sources[i].rel_path, digest, outcome)
                         _note_digest(digests, i, digest)
                 done += len(indexes)
                 report(done, total)
@@ -331,9 +431,6 @@ def load_facts(
             raise
         finally:
             pool.join()
-    if cache_dir is not None and (tree is None or tree.identity is None):
-        _save(cache_dir, root, fingerprint, sources, digests, blobs, entries, bool(missing))
-    return results  # type: ignore[return-value]
 
 
 def _worker_pool(jobs: int):
@@ -379,30 +476,31 @@ def _note_digest(digests: list[bytes | None] | None, i: int, digest: bytes | Non
 
 
 def _save(
+    writer: PackWriter,
     cache_dir: str,
     root: str | None,
-    fingerprint: str,
     sources: list[SourceFile],
-    digests: list[bytes | None] | None,
-    blobs: list[bytes | None],
+    digests: list[bytes | None],
+    reused: dict[int, bytes | memoryview],
     old: dict,
     parsed_any: bool,
 ) -> None:
-    """Write the pack when it would differ: files parsed, or entries of vanished files to drop.
-    Entries of files outside this scan (another subset of the same root) are kept while they exist."""
-    fresh: dict[str, tuple[bytes, bytes | memoryview]] = {}
-    for i, source in enumerate(sources):
-        blob = blobs[i]
-        if blob is not None and digests is not None and digests[i] is not None:
-            fresh[source.rel_path] = (digests[i], blob)  # type: ignore[assignment]
+    """Finish the pack (the parsed files are in it already) when it would differ from the old one:
+    files parsed, or entries of vanished files to drop. The entries of unchanged files come from
+    the old pack, and so do those of files outside this scan (another subset of the same root)
+    while they exist."""
+    kept = [(sources[i].rel_path, digests[i], blob) for i, blob in reused.items()]
+    names = set(writer.index) | {rel_path for rel_path, _, _ in kept}
     for rel_path, entry in old.items():
-        if rel_path in fresh:
-            continue
-        if root is not None and os.path.isfile(os.path.join(root, rel_path)):
-            fresh[rel_path] = entry
-    if not parsed_any and fresh.keys() == old.keys():
+        if rel_path not in names and root is not None and os.path.isfile(os.path.join(root, rel_path)):
+            kept.append((rel_path, *entry))
+            names.add(rel_path)
+    if not parsed_any and names == old.keys():
+        writer.discard()
         return  # nothing new: the file on disk already says all this
-    if write_pack(pack_path(cache_dir, root), fingerprint, fresh):
+    for rel_path, digest, blob in kept:
+        writer.add(rel_path, digest, blob)  # type: ignore[arg-type]
+    if writer.commit():
         _remove_legacy_entries(cache_dir)
 
 
