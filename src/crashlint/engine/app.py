@@ -227,7 +227,7 @@ def _has_health_path(ctx: RuleContext, files: list[FileFacts], pattern: re.Patte
     call, or a path key of an options object (terminus' `healthChecks: {"/healthz": …}`)."""
     for facts in files:
         for call in facts.calls:
-            if clients and set(ctx.project.callee_names(facts.path, call) + _receiver_names(ctx, facts, call)) & clients:
+            if clients and {*ctx.project.callee_names(facts.path, call), *_receiver_names(ctx, facts, call)} & clients:
                 continue  # an outbound call (`httpx.get(f"{base}/health")`) is not a route
             routing = (call.method or (call.callee[-1] if call.callee else "")) in route_calls
             for arg in call.args:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -62,7 +63,7 @@ class ConstructorIndex:
                 for language in resource["languages"]:
                     self.instance_methods.setdefault(method, []).append((language, set(spec["instances"]), resource))
 
-    def match(self, language: str, names: list[str]) -> dict | None:
+    def match(self, language: str, names: Sequence[str]) -> dict | None:
         for name in names:
             if (language, name) in self.exact:
                 return self.exact[(language, name)]
@@ -464,7 +465,7 @@ class RuleContext:
                     if entry is not None:
                         yield facts, i, entry
 
-    def callee_names(self, facts: FileFacts, call: Call) -> list[str]:
+    def callee_names(self, facts: FileFacts, call: Call) -> tuple[str, ...]:
         return self.project.callee_names(facts.path, call)
 
     def subject_name(self, facts: FileFacts, call: Call) -> str:

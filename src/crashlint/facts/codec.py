@@ -8,8 +8,8 @@ fast as their `__init__` (that calls `object.__setattr__` per field). `FORMAT` c
 field is added, removed or renamed, so a cache written by another layout is never read.
 
 Equal values within a file are stored once (issue 13, peak memory): the encoder hands marshal one
-object for every equal `Arg` and for every equal value of the fields in `SHARED` (a call's scopes,
-callee, statement span, text…), so marshal writes a back-reference instead of a copy, `marshal.loads`
+object for every equal `Arg`, for every equal value of the fields in `SHARED` (a call's scopes,
+callee, statement span, text…) and for every equal int of the fields in `SHARED_INTS` (spans), so marshal writes a back-reference instead of a copy, `marshal.loads`
 returns one object for all of them, and the decoder builds one `Arg` per encoded one (memoized by
 identity while a file is decoded). On langfuse a third of the Args and most scope chains, callees
 and statement spans repeat within their file; the parent holds the facts of every file for the
@@ -62,6 +62,13 @@ SHARED: dict[type, tuple[str, ...]] = {
     Call: ("callee", "method", "stmt_span", "scopes", "text"),
     Assignment: ("target", "scopes"),
 }
+# Fields of ints (spans, scope ids, lines) whose ints are shared too: a line or column above 256,
+# and a scope id (a byte offset), is an object of its own each time marshal reads it.
+SHARED_INTS: dict[type, tuple[str, ...]] = {
+    Call: ("span", "stmt_span"),
+    Function: ("span", "scope"),
+    Decl: ("scope", "line"),
+}
 SHARED_RECORDS = (Arg,)  # frozen classes whose equal instances within a file decode to one object
 ORDER = [Arg, Value, Decl, Call, Function, Export, Assignment, Suppression, Note, FileFacts]
 
@@ -96,15 +103,19 @@ _decoded: dict = {}  # decoding: id of an encoded shared record → the object d
 def _generate() -> dict[str, object]:
     """`enc_<Class>(obj) -> tuple` and `dec_<Class>(tuple) -> obj` for every class in ORDER."""
     namespace: dict[str, object] = {"new": object.__new__, "share": _shared.setdefault, "decoded": _decoded}
-    lines: list[str] = []
+    lines: list[str] = [
+        "def share_ints(v):\n"
+        "    if v.__class__ is int:\n        return share(v, v)\n"
+        "    t = tuple([share(i, i) for i in v])\n    return share(t, t)\n"
+    ]
     for cls in ORDER:
         name = cls.__name__
         fields = [f.name for f in dataclasses.fields(cls)]
         nested = NESTED[cls]
-        shared = SHARED.get(cls, ())
+        shared, ints = SHARED.get(cls, ()), SHARED_INTS.get(cls, ())
         namespace[f"cls_{name}"] = cls
-        items = [_expression(*nested[f], f"o.{f}", "enc") if f in nested else f"share(o.{f}, o.{f})" if f in shared else f"o.{f}"
-                 for f in fields]
+        items = [_expression(*nested[f], f"o.{f}", "enc") if f in nested else f"share(o.{f}, o.{f})" if f in shared
+                 else f"share_ints(o.{f})" if f in ints else f"o.{f}" for f in fields]
         record = f"({', '.join(items)},)"
         if cls in SHARED_RECORDS:
             lines.append(f"def enc_{name}(o):\n    t = {record}\n    return share(t, t)\n")
