@@ -149,6 +149,7 @@ def _fully_fixed(finding) -> bool:
 def _fix_counts(fixed: list, verb: str, files: int) -> str:
     """`Fixed 12 findings (and part of 1 more) in 3 files`: a finding whose fix resolves only some of
     its problems (CL001's listener, but not its close) is counted as partly fixed, not twice."""
+    fixed = list({id(f): f for f in fixed}.values())  # a fix with edits in several files counts once
     whole = sum(1 for f in fixed if _fully_fixed(f))
     partly = len(fixed) - whole
     more = f" (and part of {partly} more)" if partly else ""

@@ -166,7 +166,11 @@ class _Checker:
         if context.get("case") in self.rule.data.get("process_handler", {}).get("covers", ()) and self.logged_by_process(path):
             return  # the process logs unhandled rejections and goes on: no crash, and nothing waits on this one
         if key in self.findings:
-            self.findings[key].related += [r for r in related if r not in self.findings[key].related]
+            found = self.findings[key]
+            found.related += [r for r in related if r not in found.related]
+            if "registrations" in context:  # every place an Express handler is registered: its fix wraps each
+                known = found.context.get("registrations", "").split("\n")
+                found.context["registrations"] = "\n".join(dict.fromkeys([*known, context["registrations"]]))
             return
         facts = self.project.files[path]
         text = self.ctx.sources.line(path, line)
@@ -215,7 +219,8 @@ class _Checker:
         facts = self.project.files[path]
         return self.rule.applies_to(facts.language, self.ctx.role(path))
 
-    def function_finding(self, path: str, call: Call, fn_path: str, function: Function, case: str, subject: str, **values) -> None:
+    def function_finding(self, path: str, call: Call, fn_path: str, function: Function, case: str, subject: str,
+                         registration: dict | None = None, **values) -> None:
         line = self.rejecting_await(fn_path, function)
         registered = Related(
             Location(path, call.span[0], call.span[1], call.span[0], call.span[1]), f"registered here: `{call.text}`"
@@ -228,7 +233,7 @@ class _Checker:
             subject,
             self.problem(case, subject=subject, line=line, where=where, **values),
             [registered] if (path, call.span[0]) != (fn_path, line) else [],
-            {"case": case, "label": self.rule.data.get("labels", {}).get(case, case)},
+            {"case": case, "label": self.rule.data.get("labels", {}).get(case, case), **(registration or {})},
         )
 
     # ---- cases ----------------------------------------------------------------------------
@@ -255,14 +260,18 @@ class _Checker:
                 if version_case is None:
                     continue
                 route = call.args[0].text if call.args[0].kind == "string" else ""
-                for arg in call.args:
+                for index, arg in enumerate(call.args):
+                    # where the fix wraps the handler (crashlint.fix.express): the call, and the argument
+                    # (an array of handlers: none, "-")
+                    place = f"{call.span[0]}\t{call.span[1]}\t{index if arg.kind != 'array' else '-'}\t{path}"
                     for fn_path, function in self.functions_of(path, call, arg):
                         if self.rejects(fn_path, function):
                             name = function.name or (arg.path[-1] if arg.kind == "ref" else "")
                             owner = call.callee[-2] if len(call.callee) > 1 else "route"
                             label = f"{owner}.{call.method}({route!r})" if route else f"{owner}.{call.method}(…)"
                             subject = f"{name} ({label})" if name else f"async handler of {label}"
-                            self.function_finding(path, call, fn_path, function, version_case, subject)
+                            self.function_finding(path, call, fn_path, function, version_case, subject,
+                                                  registration={"registrations": place})
 
     def _is_express(self, path: str, call: Call, apps: set[str]) -> bool:
         if len(call.callee) < 2 and call.receiver_call >= 0:  # app.route("/x").get(handler)

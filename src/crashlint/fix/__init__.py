@@ -338,7 +338,11 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
             )
     # one shutdown per process (unsafe: it changes how a process exits); without `unsafe` it is offered
     # only to findings with no safe fix of their own, so that `--fix` still applies those
+    from crashlint.fix.express import attach_express_fixes
     from crashlint.fix.shutdown import attach_shutdown_fixes
+
+    # CL003's Express handlers: wrapped where they are registered, often in another file (unsafe)
+    attach_express_fixes(findings, rules, root, dependencies.declared)
 
     attach_shutdown_fixes(findings, rules, root, unsafe)
     return notes
@@ -380,6 +384,7 @@ def plan_changes(findings: list[Finding], root: str, unsafe: bool) -> tuple[list
     """The new content of each file with the chosen fixes applied, checked to parse as cleanly."""
     chosen: dict[str, list[Finding]] = {}
     stand_ins: set[int] = set()  # a fix's edits in another file, as a finding there: never counted
+    counted_as: dict[int, Finding] = {}  # …unless it has no edits in its own file: then counted there
     for finding in findings:
         if finding.fix is not None and (finding.fix.safe or unsafe):
             chosen.setdefault(finding.location.path, []).append(finding)
@@ -388,7 +393,10 @@ def plan_changes(findings: list[Finding], root: str, unsafe: bool) -> tuple[list
                     finding, location=dataclasses.replace(finding.location, path=path),
                     fix=dataclasses.replace(finding.fix, edits=edits, digest=digest, elsewhere=()),
                 )
-                stand_ins.add(id(other))
+                if finding.fix.edits:  # counted with its own file's change
+                    stand_ins.add(id(other))
+                else:  # all its edits are elsewhere (an Express handler wrapped where registered)
+                    counted_as[id(other)] = finding
                 chosen.setdefault(path, []).append(other)
     changes, notes = [], []
     for path, group in sorted(chosen.items()):
@@ -405,7 +413,8 @@ def plan_changes(findings: list[Finding], root: str, unsafe: bool) -> tuple[list
         if _error_count(after, path) > _error_count(before, path):
             notes.append(Note(path, "fixes not applied: the result would not parse cleanly (please report this)"))
             continue
-        changes.append(FileChange(path, before, after, [f for f in applied if id(f) not in stand_ins]))
+        counted = list({id(c): c for c in (counted_as.get(id(f), f) for f in applied if id(f) not in stand_ins)}.values())
+        changes.append(FileChange(path, before, after, counted))
     return changes, notes
 
 

@@ -170,16 +170,41 @@ def _result(f: Finding, rule_index: int, places: _Places, data: ReportInput, occ
 def _fix(f: Finding, places: _Places) -> dict:
     """The finding's automatic fix as SARIF `fixes`: one artifact change, its edits as replacements
     (an empty deleted region is an insertion)."""
-    replacements = []
-    for edit, (sl, sc, el, ec) in zip(f.fix.edits, f.fix.regions):
-        replacement: dict = {"deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec}}
-        if edit.text:
-            replacement["insertedContent"] = {"text": edit.text}
-        replacements.append(replacement)
+    changes = [(f.location.path, list(zip(f.fix.edits, f.fix.regions)))]
+    # the edits it makes in other files (a shutdown in the entry file, an Express handler wrapped
+    # where it is registered): their regions computed from those files, as the edits were
+    for path, _digest, edits in f.fix.elsewhere:
+        source = _read(places.data.absolute(path) if places.data.root else path)
+        if source is not None:
+            changes.append((path, [(e, (*_position(source, e.start), *_position(source, e.end))) for e in edits]))
+    artifact_changes = []
+    for path, pairs in changes:
+        replacements = []
+        for edit, (sl, sc, el, ec) in pairs:
+            replacement: dict = {"deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec}}
+            if edit.text:
+                replacement["insertedContent"] = {"text": edit.text}
+            replacements.append(replacement)
+        if replacements:  # SARIF: an artifact change has at least one replacement
+            artifact_changes.append({"artifactLocation": places.artifact(path), "replacements": replacements})
     return {
         "description": {"text": f.fix.title + ("" if f.fix.safe else " (unsafe: --unsafe-fixes)")},
-        "artifactChanges": [{"artifactLocation": places.artifact(f.location.path), "replacements": replacements}],
+        "artifactChanges": artifact_changes,
     }
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _position(source: bytes, offset: int) -> tuple[int, int]:
+    """Byte offset → (line, column in code points), both 1-based (the run's columnKind)."""
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    return source.count(b"\n", 0, offset) + 1, len(source[line_start:offset].decode("utf-8", "replace")) + 1
 
 
 def render_sarif(data: ReportInput, color: bool = False) -> str:
