@@ -263,3 +263,34 @@ def test_a_file_opened_without_a_workspace_folder_brings_its_project(project: Pa
         await client.stop()
 
     run(session())
+
+
+def test_the_process_shutdown_quick_fix_edits_every_file_it_needs(tmp_path: Path) -> None:
+    """CL002 on the worker module and CL012 on the entry file share one fix: one shutdown for the
+    process, edits in both files; applied through the editor's buffers, both findings go."""
+    root = tmp_path / "seed"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "seed-service", root)
+
+    async def session():
+        client = Client(root)
+        await client.start()
+        await client.wait_for(lambda: "CL002" in client.codes("src/utils/bullmqJobs.ts")
+                              and "CL012" in client.codes("src/index.ts"))
+        uri = client.uri("src/utils/bullmqJobs.ts")
+        (diag,) = [d for d in client.diagnostics[uri] if d.code == "CL002"]
+        actions = await client.client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag])))
+        (shutdown,) = [a for a in actions if isinstance(a, types.CodeAction) and a.edit and "shutdown" in a.title]
+        assert "unsafe" in shutdown.title and not shutdown.is_preferred
+        assert set(shutdown.edit.changes) == {uri, client.uri("src/index.ts")}
+        for changed, edits in shutdown.edit.changes.items():
+            rel = Path(changed.removeprefix("file://")).relative_to(root.resolve()).as_posix()
+            text = (root / rel).read_text()
+            client.open(rel, text)
+            client.replace(rel, apply_edits(text, list(edits)), 2)
+        await client.wait_for(lambda: "CL002" not in client.codes("src/utils/bullmqJobs.ts")
+                              and "CL012" not in client.codes("src/index.ts"))
+        await client.stop()
+
+    run(session())

@@ -299,7 +299,8 @@ class CrashlintServer(LanguageServer):
         if place is None or uri not in self.findings:
             return []
         workspace, rel = place
-        wanted = {d.data.get("fingerprint") for d in params.context.diagnostics if isinstance(d.data, dict)}
+        wanted = {d.data.get("fingerprint") for d in params.context.diagnostics
+                  if d.source == "crashlint" and isinstance(d.data, dict)}
         start, end = params.range.start, params.range.end
 
         def touches(diag: types.Diagnostic) -> bool:
@@ -307,7 +308,9 @@ class CrashlintServer(LanguageServer):
             return (r.start.line, r.start.character) <= (end.line, end.character) and \
                    (start.line, start.character) <= (r.end.line, r.end.character)
 
-        pairs = [(f, d) for f, d in self.findings[uri] if f.fingerprint in wanted or touches(d)]
+        # the diagnostics the client names (those under the cursor); with none of ours, the range's
+        pairs = [(f, d) for f, d in self.findings[uri] if f.fingerprint in wanted] if wanted else \
+            [(f, d) for f, d in self.findings[uri] if touches(d)]
         if not pairs:
             return []
         only = params.context.only
