@@ -279,6 +279,24 @@ def test_codec_stores_equal_values_of_a_file_once(tmp_path: Path) -> None:
     assert codec.decode(marshal.dumps(copied, codec.MARSHAL_VERSION)) == parsed
 
 
+def test_a_scan_decodes_equal_leaf_values_of_different_files_once(tmp_path: Path) -> None:
+    """Within `shared_across_files` (a scan's load of the facts), an argument or a declared value
+    that another file holds too is the same object; outside it, each file decodes its own."""
+    from crashlint.parse import parse_source
+
+    blobs = [codec.encode(parse_source(f"f{i}.ts", "typescript", b"import x from 'y';\nexport const a = x;\nfetch(a, 'GET');\n"))
+             for i in range(2)]
+    with codec.shared_across_files():
+        first, second = (codec.decode(blob).facts for blob in blobs)
+    assert first.calls[0].args[1] is second.calls[0].args[1]  # the string 'GET'
+    assert first.decls[0].value is second.decls[0].value  # the import of y
+    assert first.calls[0] is not second.calls[0]
+    apart = [codec.decode(blob).facts for blob in blobs]
+    assert apart[0].calls[0].args[1] == apart[1].calls[0].args[1]
+    assert apart[0].calls[0].args[1] is not apart[1].calls[0].args[1]
+    assert apart[0] == first and apart[1] == second
+
+
 def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path) -> None:
     from helpers import run_cli
 

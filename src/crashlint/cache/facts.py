@@ -357,6 +357,27 @@ def load_facts(
         entries = read_pack(pack_path(cache_dir, root), fingerprint)
         if tree is None or tree.identity is None:  # an immutable tree writes nothing: the pack describes the disk
             writer = PackWriter(pack_path(cache_dir, root), fingerprint)
+    with codec.shared_across_files():  # equal leaf values of all files decoded once (issue 13)
+        missing = _decode_cached(sources, digests, entries, results, reused)
+        try:
+            _parse_missing(sources, missing, results, contents, digests, writer, jobs, report)
+        except BaseException:  # an interrupt, SIGTERM, an error: no half-written pack is left behind
+            if writer is not None:
+                writer.discard()
+            raise
+    if writer is not None:
+        _save(writer, cache_dir, root, sources, digests, reused, entries, bool(missing))  # type: ignore[arg-type]
+    return results  # type: ignore[return-value]
+
+
+def _decode_cached(
+    sources: list[SourceFile],
+    digests: list[bytes | None] | None,
+    entries: dict,
+    results: list[Parsed | None],
+    reused: dict[int, bytes | memoryview],
+) -> list[int]:
+    """Decode the pack's entries of unchanged files into `results`; the indexes of the others."""
     missing: list[int] = []
     with no_gc():
         for i, source in enumerate(sources):
@@ -369,15 +390,7 @@ def load_facts(
                 except Exception:  # noqa: BLE001 - a corrupt entry: parse the file again
                     pass
             missing.append(i)
-    try:
-        _parse_missing(sources, missing, results, contents, digests, writer, jobs, report)
-    except BaseException:  # an interrupt, SIGTERM, an error: no half-written pack is left behind
-        if writer is not None:
-            writer.discard()
-        raise
-    if writer is not None:
-        _save(writer, cache_dir, root, sources, digests, reused, entries, bool(missing))  # type: ignore[arg-type]
-    return results  # type: ignore[return-value]
+    return missing
 
 
 def _parse_missing(

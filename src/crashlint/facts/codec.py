@@ -23,6 +23,8 @@ import dataclasses
 import hashlib
 import marshal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from crashlint.facts.model import Arg, Assignment, Call, Decl, Export, FileFacts, Function, Value
 from crashlint.findings import Note
@@ -69,7 +71,11 @@ SHARED_INTS: dict[type, tuple[str, ...]] = {
     Function: ("span", "scope"),
     Decl: ("scope", "line"),
 }
-SHARED_RECORDS = (Arg,)  # frozen classes whose equal instances within a file decode to one object
+SHARED_RECORDS = (Arg, Value)  # frozen classes whose equal instances within a file decode to one object
+# Shared records that, when this field is empty, are also shared across the files decoded within
+# `shared_across_files` (a scan's facts): a leaf is cheap to hash, and a third of them repeat
+# another file's (`ref req`, the string "error", a callback)
+ACROSS_FILES: dict[type, str] = {Arg: "values", Value: "arg"}
 ORDER = [Arg, Value, Decl, Call, Function, Export, Assignment, Suppression, Note, FileFacts]
 
 
@@ -102,7 +108,8 @@ _decoded: dict = {}  # decoding: id of an encoded shared record → the object d
 
 def _generate() -> dict[str, object]:
     """`enc_<Class>(obj) -> tuple` and `dec_<Class>(tuple) -> obj` for every class in ORDER."""
-    namespace: dict[str, object] = {"new": object.__new__, "share": _shared.setdefault, "decoded": _decoded}
+    namespace: dict[str, object] = {"new": object.__new__, "share": _shared.setdefault, "decoded": _decoded,
+                                    "across": None}
     lines: list[str] = [
         "def share_ints(v):\n"
         "    if v.__class__ is int:\n        return share(v, v)\n"
@@ -128,8 +135,11 @@ def _generate() -> dict[str, object]:
                 namespace[f"set_{name}_{i}"] = cls.__dict__[f.name].__set__
             body = "".join(f"    set_{name}_{i}(o, {v})\n" for i, v in enumerate(values))
             if cls in SHARED_RECORDS:
+                leaf = f"t[{fields.index(ACROSS_FILES[cls])}]" if cls in ACROSS_FILES else "True"
                 lines.append(f"def dec_{name}(t):\n    o = decoded.get(id(t))\n    if o is not None:\n        return o\n"
-                             f"    o = decoded[id(t)] = new(cls_{name})\n{body}    return o\n")
+                             f"    o = new(cls_{name})\n{body}"
+                             f"    if across is not None and not {leaf}:\n        o = across(o, o)\n"
+                             f"    decoded[id(t)] = o\n    return o\n")
             else:
                 lines.append(f"def dec_{name}(t):\n    o = new(cls_{name})\n{body}    return o\n")
         elif not nested:
@@ -145,6 +155,19 @@ _encode_facts = _CODE["enc_FileFacts"]
 _decode_facts = _CODE["dec_FileFacts"]
 _encode_note = _CODE["enc_Note"]
 _decode_note = _CODE["dec_Note"]
+
+
+@contextmanager
+def shared_across_files() -> Iterator[None]:
+    """While open, equal leaf records (`ACROSS_FILES`) decoded from any file are one object: the
+    parent holds the facts of every file of the scan (issue 13, peak memory). The table goes
+    when it closes."""
+    table: dict = {}
+    _CODE["across"] = table.setdefault
+    try:
+        yield
+    finally:
+        _CODE["across"] = None
 
 
 def encode(parsed: Parsed) -> bytes:
