@@ -304,7 +304,7 @@ def test_diff_counts_a_partly_fixed_finding_once(tmp_path) -> None:
     # fix is unsafe), and CL009 part of its options: partly fixed, and they remain
     assert "Would fix 10 findings (and part of 2 more) in 2 files; 16 would remain." in err
     code, _, err = run_cli("scan", str(target), "--diff", "--unsafe-fixes")
-    assert "Would fix 25 findings in 6 files; 1 would remain." in err
+    assert "Would fix 26 findings in 7 files; 0 would remain." in err
 
 
 def test_a_finding_outside_the_root_says_why_it_is_not_fixed(tmp_path, monkeypatch) -> None:

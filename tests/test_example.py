@@ -39,7 +39,7 @@ def test_markdown_report_matches_golden(request: pytest.FixtureRequest) -> None:
 def test_markdown_report_has_the_seed_structure() -> None:
     report = render([str(EXAMPLE)], "markdown", fixes=({}, False))
     assert report.startswith("# Server Crash Analysis Report\n\ncrashlint ")
-    assert "\n\n[*] 12 of 26 findings fixable with `crashlint scan --fix`; 13 more with `crashlint scan --fix --unsafe-fixes`" in report
+    assert "\n\n[*] 12 of 26 findings fixable with `crashlint scan --fix`; 14 more with `crashlint scan --fix --unsafe-fixes`" in report
     assert "\n\n## Critical Issues Found\n\n### 🔴" in report
     assert "**Automatic fix:** [*] Log `connection` errors with an 'error' listener: `crashlint scan --fix`" in report
     headings = re.findall(r"^### (🔴|🟠|🟡) \*\*(CRITICAL|HIGH|MEDIUM) - (\d+): (.+)\*\*$", report, re.M)

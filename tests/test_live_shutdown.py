@@ -131,7 +131,7 @@ def test_sigterm_mid_job_drains_and_exits_zero(tmp_path: Path, redis: int) -> No
     index.write_text(index.read_text().replace("\nconnectDB();\n", "\n// connectDB(): no MongoDB server in this test\n"))
 
     code, out, err = run_cli("scan", str(service), "--fix", "--unsafe-fixes", "--no-cache")
-    assert code == 1, err
+    assert code == 0, err  # every finding of the example has a fix
     fixed = index.read_text()
     assert fixed.count('process.on("SIGTERM"') == 1 and "await otherWorker.close()" not in fixed  # one Promise.all
     assert "otherWorker.close()" in fixed and "connection.quit()" in fixed

@@ -123,6 +123,13 @@ def _check_flow(rule, ctx: RuleContext, facts: FileFacts, key: str, calls: list[
     location = ctx.location(facts.path, (first_read.stmt_span[0], first_read.stmt_span[1], end[2], end[3]))
     return Finding.of_rule(
         rule, facts.language, location, key, render(rule.message, **values), problems,
-        context={**values, "increment": later_increment.method if later_increment else ""},
+        context={**values, "increment": later_increment.method if later_increment else "",
+                 # where the fix (crashlint.fix.redis_expiry) edits: the racy write and the increment
+                 "write_at": _at(racy_write), "increment_at": _at(later_increment) if later_increment else ""},
         line_text=ctx.sources.line(facts.path, first_read.span[0]).strip(),
     )
+
+
+def _at(call: Call) -> str:
+    """A call's span as the fix reads it back: start row, column, end row, column (1-based)."""
+    return "\t".join(str(n) for n in call.span)

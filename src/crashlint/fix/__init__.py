@@ -343,6 +343,10 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
 
     # CL003's Express handlers: wrapped where they are registered, often in another file (unsafe)
     attach_express_fixes(findings, rules, root, dependencies.declared)
+    # CL007: the counter's key created with its TTL in the increment's transaction (unsafe)
+    from crashlint.fix.redis_expiry import attach_redis_expiry_fixes
+
+    attach_redis_expiry_fixes(findings, rules, root)
 
     attach_shutdown_fixes(findings, rules, root, unsafe)
     return notes
