@@ -297,6 +297,24 @@ def test_a_scan_decodes_equal_leaf_values_of_different_files_once(tmp_path: Path
     assert apart[0] == first and apart[1] == second
 
 
+def test_a_files_call_sites_are_one_compressed_blob() -> None:
+    """Issue 13 (peak memory): what a fix edits at each call is kept per file, compressed, and read
+    back by call index for the calls that have findings."""
+    import marshal
+
+    from crashlint.facts import edit_sites
+    from crashlint.parse import parse_source
+
+    body = "".join(f"  await fetch(url + '/{i}', {{ method: 'POST' }});\n" for i in range(40))
+    facts = parse_source("a.ts", "typescript", f"export async function send(url: string) {{\n{body}}}\n".encode()).facts
+    sites = edit_sites.unpack(facts.sites)
+    fetches = [i for i, call in enumerate(facts.calls) if call.callee == ("fetch",)]
+    assert len(fetches) == 40 and set(fetches) <= set(sites)
+    assert marshal.loads(sites[fetches[0]])[3] == 2  # two arguments
+    assert len(facts.sites) * 3 < sum(len(site) for site in sites.values())
+    assert edit_sites.unpack(parse_source("a.py", "python", b"import requests\nrequests.get(u)\n").facts.sites) == {}
+
+
 def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path) -> None:
     from helpers import run_cli
 

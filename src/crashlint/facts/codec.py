@@ -26,12 +26,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from crashlint.facts import edit_sites
 from crashlint.facts.model import Arg, Assignment, Call, Decl, Export, FileFacts, Function, Value
 from crashlint.findings import Note
 from crashlint.parse import Parsed
 from crashlint.suppressions import Suppression
 
-CODEC_VERSION = 2  # 2: equal values within a file shared (back-references)
+CODEC_VERSION = 3  # 2: equal values within a file shared (back-references); 3: a file's call sites in one blob
 MARSHAL_VERSION = 4
 
 # How each field that holds fact objects is encoded; other fields are plain data, stored as they are.
@@ -80,7 +81,7 @@ ORDER = [Arg, Value, Decl, Call, Function, Export, Assignment, Suppression, Note
 
 
 def _signature() -> str:
-    parts = [f"codec {CODEC_VERSION} marshal {MARSHAL_VERSION} python {sys.version_info[:2]}"]
+    parts = [f"codec {CODEC_VERSION} marshal {MARSHAL_VERSION} python {sys.version_info[:2]} sites {edit_sites.SITE_FORMAT}"]
     for cls in ORDER:
         parts.append(cls.__name__ + ":" + ",".join(f.name for f in dataclasses.fields(cls)))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -952,8 +952,10 @@ class _Extractor:
                 if found is not None:
                     bindings[found[0]] = found[1]
         source = _SOURCE[0]
-        for call, node, args_node, key in self._sites:
-            call.site = edit_sites.call_site(node, args_node, source, bindings.get(key, ()))
+        self.facts.sites = edit_sites.pack(
+            {self.call_index[key]: edit_sites.call_site(node, args_node, source, bindings.get(key, ()))
+             for _, node, args_node, key in self._sites}
+        )
         for body, sid in self._expression_bodies:
             for option in alternatives(body):
                 self.returned(option, sid)

@@ -83,7 +83,6 @@ class Call:
     awaited: bool = False  # `await <call>` / `yield`: its value is consumed
     used: bool = True  # False when the call is a bare expression statement
     text: str = ""  # the call's source, truncated, for messages
-    site: bytes = b""  # what a fix edits at this call (crashlint.facts.edit_sites; JS/TS only)
 
     def keyword(self, name: str) -> Arg | None:
         for k, v in self.keywords:
@@ -167,3 +166,7 @@ class FileFacts:
     # JS/TS: where a fix adds an import (crashlint.facts.edit_sites.import_site): (byte after which
     # it goes, ESM or not); () for Python
     import_site: tuple[int, bool] | tuple = ()
+    # JS/TS: what a fix edits at each call, by index in `calls` (crashlint.facts.edit_sites.pack),
+    # compressed: the fix planner reads the sites of the few calls that have findings, while the
+    # scan holds the facts of every file in memory (issue 13, peak memory)
+    sites: bytes = b""

@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from crashlint.facts import edit_sites
 from crashlint.facts.model import FileFacts
 from crashlint.findings import Edit, Finding, Fix, Note
 from crashlint.fix import javascript
@@ -107,21 +108,23 @@ def _context(finding: Finding) -> dict:
 def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts]) -> None:
     """Give each JS/TS finding anchored at a call what a fix edits there, from the facts of its file
     (the tree is gone): the call's site, the file's quotes and the fingerprint of the bytes parsed."""
-    calls_by_span: dict[str, dict] = {}
+    by_file: dict[str, tuple[dict, dict]] = {}  # path → (call span → call index, call index → site)
     for finding in findings:
         if finding.language == "python" or finding.anchor == (0, 0, 0, 0):
             continue
         facts = files.get(finding.location.path)
         if facts is None:
             continue
-        calls = calls_by_span.get(facts.path)
-        if calls is None:  # only files that have findings are indexed
-            calls = calls_by_span[facts.path] = {}
-            for call in facts.calls:
-                calls.setdefault(call.span, call)
-        call = calls.get(finding.anchor)
-        if call is not None and call.site:
-            finding.edit_site = (*facts.content, *facts.quotes, call.site, *_import_facts(facts))
+        indexed = by_file.get(facts.path)
+        if indexed is None:  # only files that have findings are indexed, and their sites unpacked
+            spans: dict = {}
+            for index, call in enumerate(facts.calls):
+                spans.setdefault(call.span, index)
+            indexed = by_file[facts.path] = (spans, edit_sites.unpack(facts.sites))
+        index = indexed[0].get(finding.anchor)
+        site = indexed[1].get(index) if index is not None else None
+        if site:
+            finding.edit_site = (*facts.content, *facts.quotes, site, *_import_facts(facts))
 
 
 def _import_facts(facts: FileFacts) -> tuple:
