@@ -85,3 +85,17 @@ def test_a_handler_in_an_array_gets_no_fix(tmp_path: Path) -> None:
     code, out, err = run_cli("scan", str(root), "--select", "CL003", "--fix", "--unsafe-fixes")
     assert len(findings) == 1 and "Fixed 0 findings" in err, err
     assert (root / "src" / "routes" / "users.ts").read_text() == USERS  # all registrations or none
+
+
+def test_an_error_middleware_is_never_wrapped(tmp_path: Path) -> None:
+    """Express tells an error middleware by its four parameters; a three-parameter wrapper would
+    turn it into an ordinary handler."""
+    root = _project(tmp_path)
+    (root / "src" / "routes" / "admin.js").write_text(ADMIN.replace(
+        "module.exports = admin;",
+        "admin.use(async (err, req, res, next) => {\n  await audit(err);\n  res.status(500).end();\n});\n\nmodule.exports = admin;"))
+    findings = [f for f in scan([str(root)], cache_dir=None).findings if f.rule_id == "CL003"]
+    code, out, err = run_cli("scan", str(root), "--select", "CL003", "--fix", "--unsafe-fixes")
+    admin = (root / "src" / "routes" / "admin.js").read_text()
+    assert len(findings) == 2 and "Fixed 1 finding" in err, err
+    assert "admin.use(async (err, req, res, next) => {" in admin and "asyncHandler(getUser)" in admin

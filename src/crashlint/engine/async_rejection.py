@@ -261,10 +261,12 @@ class _Checker:
                     continue
                 route = call.args[0].text if call.args[0].kind == "string" else ""
                 for index, arg in enumerate(call.args):
-                    # where the fix wraps the handler (crashlint.fix.express): the call, and the argument
-                    # (an array of handlers: none, "-")
-                    place = f"{call.span[0]}\t{call.span[1]}\t{index if arg.kind != 'array' else '-'}\t{path}"
                     for fn_path, function in self.functions_of(path, call, arg):
+                        # where the fix wraps the handler (crashlint.fix.express): the call, and the argument;
+                        # "-" for none: in an array of handlers, or an error middleware (Express knows it
+                        # by its four parameters, which a wrapper would hide)
+                        wrappable = arg.kind != "array" and function.params <= 3
+                        place = f"{call.span[0]}\t{call.span[1]}\t{index if wrappable else '-'}\t{path}"
                         if self.rejects(fn_path, function):
                             name = function.name or (arg.path[-1] if arg.kind == "ref" else "")
                             owner = call.callee[-2] if len(call.callee) > 1 else "route"
