@@ -60,7 +60,8 @@ def test_markdown_report_has_the_seed_structure() -> None:
     assert "**Location:** [`src/middleware/uploadLimit.ts`](src/middleware/uploadLimit.ts#L18-L28) (Lines 18-28)" in report  # get … set … incrby
     assert "**Location:** [`src/config/db.config.ts`](src/config/db.config.ts#L12) (Line 12)" in report
     assert "**Location:** [`src/controllers/cloudflare.controller.ts`](src/controllers/cloudflare.controller.ts#L15-L26) (Lines 15-26)" in report
-    assert "const workers = [workerExtraction, worker, imageWorker, otherWorker];" in report
+    # one shutdown for the process (issue 16): the workers closed together, then the queue and Redis
+    assert "await Promise.all([workerExtraction.close(), worker.close(), imageWorker.close(), otherWorker.close()]);" in report
     assert "await myQueue.close();" in report and "await connection.quit();" in report
     assert "```typescript\nexport const connection = new IORedis({\n" in report
     assert report.count("**Problems:**") == len(headings) == report.count("**Impact:**")

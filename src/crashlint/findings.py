@@ -53,6 +53,11 @@ class Fix:
     # edits the fix needs in other files, each (path, sha256 of that file, edits): one process's
     # shutdown goes into its entry file and exports what other modules hold (crashlint.fix.shutdown)
     elsewhere: tuple[tuple[str, str, tuple[Edit, ...]], ...] = ()
+    # a process's one graceful shutdown (crashlint.fix.shutdown), the same for every finding it
+    # resolves, so that a report shows it once per process: its title and every file's edits of it
+    # (path, edits), the entry file first; "" and () for every other fix
+    plan_title: str = ""
+    plan: tuple[tuple[str, tuple[Edit, ...]], ...] = ()
 
 
 @dataclass

@@ -467,6 +467,7 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
             resolved[id(cl005)] = resolved.get(id(cl005), ()) + ("error-middleware",)
 
     title = render(table["title"], closes=closes)
+    plan = tuple((p, tuple(f.edits)) for p, f in sorted(files.items(), key=lambda kv: (kv[0] != home_path, kv[0])) if f.edits)
     for finding in group:
         if id(finding) not in resolved:
             continue
@@ -494,6 +495,8 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
             resolves=tuple(dict.fromkeys((*(previous.resolves if previous else ()), *resolved[id(finding)]))),
             regions=tuple((*_position(file.source, e.start), *_position(file.source, e.end)) for e in own),
             digest=_digest(file.source),
+            plan_title=title,
+            plan=plan,
         )
 
 

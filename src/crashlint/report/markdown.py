@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+import textwrap
 import time
 from collections import OrderedDict
 from datetime import datetime, timezone
@@ -261,22 +263,124 @@ def _fix_item(f: Finding, path: str) -> dict:
     }
 
 
+# needs a process's one graceful shutdown resolves (crashlint.fix.shutdown): a finding's template
+# is rendered without them when its process has that shutdown, so that no second handler is offered
+PLAN_NEEDS = frozenset({"close", "bound", "unhandledRejection", "uncaughtException", "error-middleware"})
+CLOSE_CALL = r"\.(?:quit|disconnect|close|end)\("
+
+
+def _process_key(f: Finding) -> str:
+    return f.process[2] if f.process else f.location.path
+
+
+def _plans(data: ReportInput) -> OrderedDict[str, tuple[str, tuple]]:
+    """Each process's one graceful shutdown (title, plan), by process key, in finding order."""
+    plans: OrderedDict[str, tuple[str, tuple]] = OrderedDict()
+    for f in data.findings:
+        if f.fix is not None and f.fix.plan:
+            plans.setdefault(_process_key(f), (f.fix.plan_title, f.fix.plan))
+    return plans
+
+
+def _plan_text(plan: tuple) -> str:
+    return "\n".join(e.text for _, edits in plan for e in edits)
+
+
+def _covered(f: Finding, plans: dict[str, tuple[str, tuple]]) -> tuple[bool, list[str]]:
+    """(skip the finding in its rule's template, the needs left for the template) given the shutdowns."""
+    missing = f.context.get("missing", "").split()
+    plan = plans.get(_process_key(f))
+    if plan is None:
+        return False, missing
+    if f.fix is not None and f.fix.plan:
+        if not f.fix.resolves:
+            return True, missing  # the whole finding (a server closed on SIGTERM)
+        left = [m for m in missing if not (m in PLAN_NEEDS and m in f.fix.resolves)]
+        return not left or f.rule_id == "CL002", left
+    if "close" in missing and re.search(r"(?<![\w$.])" + re.escape(f.subject) + CLOSE_CALL, _plan_text(plan[1])):
+        missing = [m for m in missing if m != "close"]  # a client the shutdown closes
+        return not missing, missing
+    return False, missing
+
+
+def _plan_code(data: ReportInput, plan: tuple, comment: str) -> str:
+    """The shutdown's edits as one block: each insertion under a comment naming where it goes; an
+    insertion into a line (`export `, `const server = `) as a comment showing that line after it."""
+    parts: list[str] = []
+    for path, edits in plan:
+        try:
+            source = data.sources.tree.read(path)  # the file as scanned: the edits' offsets are in it
+        except OSError:
+            source = b""
+        shown = data.path(path)
+        for e in sorted(edits, key=lambda e: (e.start, e.order)):
+            line = source[: e.start].count(b"\n") + 1
+            head = source[source.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8", "replace")
+            stop = source.find(b"\n", e.end)
+            rest = source[e.end : stop if stop >= 0 else len(source)].decode("utf-8", "replace").rstrip("\r")
+            text = e.text.replace("\r\n", "\n")
+            if rest.strip() and "\n" not in text.strip():  # a few words into an existing line
+                after = (head + text + rest).strip()
+                after = after if len(after) <= 100 else after[:99] + "…"
+                parts.append(f"{comment} {shown}:{line}: {after}")
+                continue
+            where = ""
+            if rest.strip():  # statements put into an existing handler, before one of its lines
+                before = rest.strip() if len(rest.strip()) <= 60 else rest.strip()[:59] + "…"
+                where = f", in the existing handler, before `{before}`"
+                text = (head if not head.strip() else "") + text
+            body = textwrap.dedent(text.strip("\n")).rstrip()
+            parts.append(f"\n{comment} {shown}:{line}{where}\n{body}\n")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(parts)).strip("\n")
+
+
+def _plan_language(data: ReportInput, plan: tuple) -> str:
+    home = plan[0][0]
+    if home.endswith(".tsx"):
+        return "tsx"
+    if home.endswith(".py"):
+        return "python"
+    return "typescript" if home.endswith((".ts", ".mts", ".cts")) else "javascript"
+
+
 def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
+    """One fix per rule, covering all its findings; a process's one graceful shutdown once, where the
+    first rule it resolves stands, and none of the handlers the rules' own templates would add."""
+    plans = _plans(data)
+    names = {_process_key(f): f.process[0] for f in data.findings if f.process}
     by_rule: OrderedDict[str, list[Finding]] = OrderedDict()
     for f in sorted(data.findings, key=lambda f: (SEVERITY_RANK[f.severity], f.rule_id)):
         by_rule.setdefault(f.rule_id, []).append(f)
     fixes = []
+    shown: set[str] = set()
     for rule_id, members in by_rule.items():
         rule = rules[rule_id]
+        immediate = bool(rule.data.get("report", {}).get("immediate"))
+        for f in members:  # the shutdowns of the processes this rule's findings are in
+            key = _process_key(f)
+            if f.fix is not None and f.fix.plan and key not in shown:
+                shown.add(key)
+                title, plan = plans[key]
+                language = _plan_language(data, plan)
+                code = _plan_code(data, plan, "#" if language == "python" else "//")
+                where = f" (process {code_span(names[key])})" if len(plans) > 1 and key in names else ""
+                fixes.append({"title": title + where, "immediate": immediate, "blocks": [fenced(code, language)]})
         blocks = []
         for language in ("typescript", "javascript", "python"):
-            chosen = [f for f in members if f.language == language]
             template = rule.fix_template(language)
-            if not chosen or template is None:
+            if template is None:
+                continue
+            items = []
+            for f in members:
+                if f.language != language:
+                    continue
+                skip, missing = _covered(f, plans)
+                if not skip:
+                    items.append({**_fix_item(f, data.path(f.location.path)), "missing": missing})
+            if not items:
                 continue
             try:
-                code = render(template, findings=[_fix_item(f, data.path(f.location.path)) for f in chosen],
-                              ts=language == "typescript")
+                code = render(template, findings=items, ts=language == "typescript")
             except Exception as exc:  # noqa: BLE001 - a bug in the rule pack (a jinja2 error) must not break the report
                 comment = "#" if language == "python" else "//"
                 code = f"{comment} (the fix template of {rule_id} failed: {exc})"
@@ -284,7 +388,7 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
                 blocks.append(fenced(code, CODE_FENCE_LANGUAGE[language]))
         if blocks:
             # IMMEDIATE: what stops a crash or a hang now, as the rule pack says (the seed's fixes 1-3)
-            fixes.append({"title": rule.fix_title, "immediate": bool(rule.data.get("report", {}).get("immediate")), "blocks": blocks})
+            fixes.append({"title": rule.fix_title, "immediate": immediate, "blocks": blocks})
     return fixes
 
 
