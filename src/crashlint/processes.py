@@ -188,7 +188,6 @@ class _Finder:
         self._python_packages: dict[str, list[str]] = {}
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
         self._path_roles: dict[str, str] = {}
-        self._calls_by_name: dict[str, list] | None = None
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
         self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
@@ -297,18 +296,12 @@ class _Finder:
 
     def callers_of(self, path: str, scope: int) -> list[tuple[str, object]]:
         """Calls anywhere in the project that resolve to the function `scope` of `path`."""
-        if self._calls_by_name is None:
-            self._calls_by_name = {}
-            for file, facts in self.files.items():
-                for c in facts.calls:
-                    if c.callee:
-                        self._calls_by_name.setdefault(c.callee[-1], []).append((file, c))
         names = {d.name.rsplit(".", 1)[-1] for d in self.files[path].decls if d.value.kind in ("function", "class") and d.value.scope == scope}
         function = self.files[path].functions.get(scope)
         if function is not None and function.name:
             names.add(function.name)
         return [
-            (file, c) for name in sorted(names) for file, c in self._calls_by_name.get(name, ())
+            (file, c) for name in sorted(names) for file, c in self.project.calls_named(name)
             if not is_test_path(file) and any(t.kind in ("function", "class") and t.path == path and t.scope == scope
                                               for t in self.project.resolve(file, c.scopes, c.callee))
         ]

@@ -84,7 +84,6 @@ class RuleContext:
         self.current_path: str | None = None  # the file being analysed: named if a rule breaks on it
         self.skipped: set[str] = set()  # files a rule broke on, left out when it is run again
         self._callers: dict[tuple[str, int], bool] = {}
-        self._calls_by_name: dict[str, list[tuple[str, Call]]] | None = None
         self._project_sets: dict[tuple, bool] = {}
         self._names_of_functions: dict[str, dict[int, set[str]]] = {}
         self._unresolved: list = []
@@ -247,15 +246,8 @@ class RuleContext:
         return False
 
     def calls_named(self, name: str) -> list[tuple[str, Call]]:
-        """Every call whose callee's last segment is `name`, in file order: one index for the whole
-        project, built once (O(calls)), instead of a walk over every call per question."""
-        if self._calls_by_name is None:
-            self._calls_by_name = {}
-            for path, facts in self.project.files.items():
-                for call in facts.calls:
-                    if call.callee:
-                        self._calls_by_name.setdefault(call.callee[-1], []).append((path, call))
-        return self._calls_by_name.get(name, [])
+        """Every call whose callee's last segment is `name`, in file order (Project.calls_named)."""
+        return self.project.calls_named(name)
 
     def has_callers(self, path: str, scope: int) -> bool:
         """Whether any call in the project resolves to the function `scope` of `path`."""

@@ -62,7 +62,7 @@ SHARED: dict[type, tuple[str, ...]] = {
     Arg: ("keys", "path", "text"),
     Value: ("module", "path"),
     Decl: ("name",),
-    Call: ("callee", "method", "stmt_span", "scopes", "text"),
+    Call: ("callee", "method", "stmt_span", "scopes", "text", "chain"),
     Assignment: ("target", "scopes"),
 }
 # Fields of ints (spans, scope ids, lines) whose ints are shared too: a line or column above 256,
