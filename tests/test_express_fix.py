@@ -99,3 +99,19 @@ def test_an_error_middleware_is_never_wrapped(tmp_path: Path) -> None:
     admin = (root / "src" / "routes" / "admin.js").read_text()
     assert len(findings) == 2 and "Fixed 1 finding" in err, err
     assert "admin.use(async (err, req, res, next) => {" in admin and "asyncHandler(getUser)" in admin
+
+
+def test_json_and_sarif_carry_the_edits_in_the_routers(tmp_path: Path) -> None:
+    import json
+
+    root = _project(tmp_path)
+    code, out, err = run_cli("scan", str(root), "--select", "CL003", "--unsafe-fixes", "--format", "json")
+    fix = json.loads(out)[0]["fix"]
+    assert fix["applicability"] == "unsafe" and fix["edits"] == []  # nothing in the controller
+    others = {Path(o["path"]).name: o["edits"] for o in fix["other_files"]}
+    assert set(others) == {"users.ts", "admin.js"}
+    wraps = [e for e in others["users.ts"] if e["content"] in ("asyncHandler(", ")")]
+    assert [(e["start_line"], e["start_column"]) for e in wraps] == [(6, 20), (6, 27)]  # around `getUser`, in the file as scanned
+    code, out, err = run_cli("scan", str(root), "--select", "CL003", "--unsafe-fixes", "--format", "sarif")
+    changes = json.loads(out)["runs"][0]["results"][0]["fixes"][0]["artifactChanges"]
+    assert sorted(Path(c["artifactLocation"]["uri"]).name for c in changes) == ["admin.js", "users.ts"]

@@ -80,7 +80,10 @@ class Rule:
             parts += [f"Crashes ({example.language}):", "", f"{fence}{example.language}", example.bad.rstrip(), fence, ""]
             parts += [f"Fine ({example.language}):", "", f"{fence}{example.language}", example.good.rstrip(), fence, ""]
         parts += [f"## {DOC_HEADINGS['fix']}", "", self.fix_text.strip(), ""]
-        automatic = self.data.get("autofix") or []
+        automatic = list(self.data.get("autofix") or [])
+        # fixes planned by a module of their own (crashlint.fix.express, crashlint.fix.redis_expiry),
+        # described by a table of the rule's: its title, languages and safety
+        automatic += [self.data[name] for name in PLANNED_FIXES if isinstance(self.data.get(name), dict)]
         if automatic:
             parts += ["`crashlint scan --fix` applies the safe fixes, `--unsafe-fixes` the others:", ""]
             for entry in automatic:
@@ -90,10 +93,14 @@ class Rule:
                 )
                 title = re.sub(r"\{\{\s*(?:constants|imported)\.(\w+)\s*\}\}", r"\1", entry["title"])
                 title = re.sub(r"\{\{\s*(\w+)\s*\}\}", r"<\1>", title)
-                parts.append(f"- {title} ({', '.join(entry['languages'])}{'; ' + when if when else ''}; {'safe' if entry['safe'] else 'unsafe'})")
+                parts.append(f"- {title} ({', '.join(entry.get('languages', self.languages))}{'; ' + when if when else ''}; {'safe' if entry['safe'] else 'unsafe'})")
             parts.append("")
         parts += ["## References", ""] + [f"- {ref}" for ref in self.references]
         return "\n".join(parts) + "\n"
+
+
+# rule tables that describe a fix planned by its own module rather than an [[autofix]] entry
+PLANNED_FIXES = ("express_fix", "atomic_fix")
 
 
 def _require(data: dict, key: str, kind: type, where: str):

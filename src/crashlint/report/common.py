@@ -122,3 +122,19 @@ def _char_col(text: str, byte_col: int) -> int:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def read_bytes(path: str) -> bytes | None:
+    """A file's bytes, or None when it cannot be read (a report never fails on it)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def code_point_position(source: bytes, offset: int) -> tuple[int, int]:
+    """Byte offset → (line, column in code points), both 1-based: where a fix's edit in another
+    file starts or ends, as reports give positions."""
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    return source.count(b"\n", 0, offset) + 1, len(source[line_start:offset].decode("utf-8", "replace")) + 1

@@ -2,6 +2,9 @@
 `--format json-report`: a versioned document that also carries what was not analysed (the notes:
 syntax errors, unreadable files) and the counts, so a script can tell "clean" from "not read".
 
+A finding's `fix` (null when it has none): title, applicability (safe|unsafe), its edits in the
+finding's file, and `other_files` ([{"path", "edits"}]: the edits the same fix makes elsewhere).
+
 json-report, version 1:
     {"version": 1, "tool": {"name": "crashlint", "version": …},
      "findings": [<the objects of --format json>],
@@ -17,7 +20,7 @@ import json
 from collections import Counter
 
 from crashlint.findings import SEVERITIES, Finding
-from crashlint.report.common import ReportInput
+from crashlint.report.common import ReportInput, code_point_position, read_bytes
 
 REPORT_VERSION = 1
 
@@ -57,8 +60,24 @@ def finding_object(f: Finding, data: ReportInput | None = None) -> dict:
                 {"start_line": sl, "start_column": sc, "end_line": el, "end_column": ec, "content": edit.text}
                 for edit, (sl, sc, el, ec) in zip(f.fix.edits, f.fix.regions)
             ],
+            # its edits in other files (a process's shutdown in its entry file, an Express handler
+            # wrapped in the router that registers it), positioned in those files as scanned
+            "other_files": [
+                {"path": path(other), "edits": _edits_in(data, other, edits)} for other, _digest, edits in f.fix.elsewhere
+            ],
         },
     }
+
+
+def _edits_in(data: ReportInput | None, rel: str, edits) -> list[dict]:
+    source = read_bytes(data.absolute(rel) if data is not None and data.root else rel)
+    if source is None:
+        return []
+    found = []
+    for edit in edits:
+        (sl, sc), (el, ec) = code_point_position(source, edit.start), code_point_position(source, edit.end)
+        found.append({"start_line": sl, "start_column": sc, "end_line": el, "end_column": ec, "content": edit.text})
+    return found
 
 
 def render_json(data: ReportInput, color: bool = False) -> str:

@@ -22,7 +22,8 @@ from urllib.parse import quote
 
 from crashlint import RULES_URL, __url__
 from crashlint.findings import Finding, Location
-from crashlint.report.common import LEVEL, ReportInput, head_location, places_base, relative_inside
+from crashlint.report.common import (LEVEL, ReportInput, code_point_position, head_location, places_base, read_bytes,
+                                     relative_inside)
 from crashlint.rulepack import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -174,9 +175,9 @@ def _fix(f: Finding, places: _Places) -> dict:
     # the edits it makes in other files (a shutdown in the entry file, an Express handler wrapped
     # where it is registered): their regions computed from those files, as the edits were
     for path, _digest, edits in f.fix.elsewhere:
-        source = _read(places.data.absolute(path) if places.data.root else path)
+        source = read_bytes(places.data.absolute(path) if places.data.root else path)
         if source is not None:
-            changes.append((path, [(e, (*_position(source, e.start), *_position(source, e.end))) for e in edits]))
+            changes.append((path, [(e, (*code_point_position(source, e.start), *code_point_position(source, e.end))) for e in edits]))
     artifact_changes = []
     for path, pairs in changes:
         replacements = []
@@ -191,20 +192,6 @@ def _fix(f: Finding, places: _Places) -> dict:
         "description": {"text": f.fix.title + ("" if f.fix.safe else " (unsafe: --unsafe-fixes)")},
         "artifactChanges": artifact_changes,
     }
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
-def _position(source: bytes, offset: int) -> tuple[int, int]:
-    """Byte offset → (line, column in code points), both 1-based (the run's columnKind)."""
-    line_start = source.rfind(b"\n", 0, offset) + 1
-    return source.count(b"\n", 0, offset) + 1, len(source[line_start:offset].decode("utf-8", "replace")) + 1
 
 
 def render_sarif(data: ReportInput, color: bool = False) -> str:
