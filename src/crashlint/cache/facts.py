@@ -249,7 +249,10 @@ class PackWriter:
 
 
 def _remove_orphans(path: Path) -> None:
-    """Temporary packs of scans killed while they parsed (the file is written all along the parse)."""
+    """Temporary packs of scans killed while they parsed (the file is written all along the parse).
+    POSIX only: on Windows `os.kill(pid, 0)` would end the process instead of asking about it."""
+    if os.name != "posix":
+        return
     for temporary in path.parent.glob(f"{path.name}.*.tmp"):
         pid = temporary.name[len(path.name) + 1 : -len(".tmp")]
         if not pid.isdigit() or int(pid) == os.getpid():
