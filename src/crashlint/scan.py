@@ -8,6 +8,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery, SourceFile, UsageError, discover, discover_tree
 from crashlint.facts.model import FileFacts
 from crashlint.engine import KINDS
-from crashlint.engine.run import configure, run_rules
+from crashlint.engine.run import RuleRun, configure, run_rules
 from crashlint.filters import apply_filters
 from crashlint.cache import folder as cache_folder
 from crashlint.cache import results as result_cache
@@ -227,6 +228,37 @@ def analyse(
     return result
 
 
+@dataclass
+class RulesPhase:
+    """What `judge` computes from the facts before the filters: the project model, its rules' raw
+    findings (not yet filtered, sorted or given edit sites; `finish` copies nothing, the language
+    server copies them before reuse) and the source lines the rules read."""
+
+    project: Project
+    run: RuleRun
+    sources: SourceCache
+    manifests: dict
+
+
+def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, rules: list[Rule], config: Config,
+                sources: SourceCache | None = None) -> RulesPhase:
+    """Project model → processes → rules over `facts`: the whole project, O(the project's facts)."""
+    # The facts are about a million long-lived objects without cycles: every full collection
+    # would walk them all again (a quarter of the model's build and of the rules phase on a large
+    # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
+    # objects made meanwhile are collected as usual.
+    gc.freeze()
+    try:
+        manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree)
+        project = Project(root, facts, manifests)
+        processes = find_processes(project, declared_processes(config, root), tree)
+        sources = sources if sources is not None else SourceCache(root, tree)
+        run = run_rules(rules, project, sources, processes)
+    finally:
+        gc.unfreeze()
+    return RulesPhase(project, run, sources, manifests)
+
+
 def judge(
     result: ScanResult,
     facts: list[FileFacts],
@@ -241,25 +273,34 @@ def judge(
 ) -> None:
     """The pipeline after the facts: project model → processes → rules → filters → fixes, into
     `result` (its root, its notes so far). `rules` are configured (crashlint.engine.run.configure).
-    The language server (crashlint.lsp) calls it on the facts it keeps in memory."""
-    # The facts are about a million long-lived objects without cycles: every full collection
-    # would walk them all again (a quarter of the model's build and of the rules phase on a large
-    # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
-    # objects made meanwhile are collected as usual.
-    gc.freeze()
-    try:
-        manifests = read_manifests(result.root, {posixpath.dirname(f.path) for f in facts}, tree)
-        project = Project(result.root, facts, manifests)
-        processes = find_processes(project, declared_processes(config, result.root), tree)
-        result.sources = SourceCache(result.root, tree)
-        run = run_rules(rules, project, result.sources, processes)
-    finally:
-        gc.unfreeze()
+    The language server (crashlint.lsp) runs the two halves itself, to reuse the first."""
+    phase = rules_phase(result.root, facts, tree, rules=rules, config=config)
+    finish(result, phase, phase.run.findings, phase.project.files, tree, config=config, baseline=baseline,
+           report_unused=report_unused, only_paths=only_paths, fixes=fixes)
+
+
+def finish(
+    result: ScanResult,
+    phase: RulesPhase,
+    findings: list[Finding],
+    files: dict[str, FileFacts],
+    tree: SourceTree | None,
+    *,
+    config: Config,
+    baseline: Counter | None,
+    report_unused: bool,
+    only_paths: set[str] | None,
+    fixes: tuple[dict, bool] | None,
+) -> None:
+    """The pipeline after the rules: filters → edit sites (from `files`, the facts of the files as
+    they are now) → fixes, into `result`. O(findings); `findings` are changed in place."""
+    result.sources = phase.sources
+    run = phase.run
     filtered = apply_filters(
-        run.findings, project, config, baseline=baseline, report_unused=report_unused, only_paths=only_paths
+        findings, phase.project, config, baseline=baseline, report_unused=report_unused, only_paths=only_paths
     )
     result.findings = sorted(filtered.findings, key=Finding.sort_key)
-    record_edit_sites(result.findings, project.files)  # fixes are planned on the parse the facts came from
+    record_edit_sites(result.findings, files)  # fixes are planned on the parse the facts came from
     _plan_fixes(result, fixes, tree)
     result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
     result.notes.extend(filtered.notes)

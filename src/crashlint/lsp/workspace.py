@@ -7,13 +7,20 @@ Costs (n files, k changed since the last analysis):
 - `load()`: a warm `crashlint scan`'s discovery and facts (the same facts cache, `.crashlint_cache`).
 - `set_buffer` / `drop_buffer` / `disk_changed`: one parse of the one file (O(size of the file)).
 - `analyse()`: the project model, the process model and the rules over the facts held — what a warm
-  scan does after its facts, without reading or decoding any file but the k changed ones.
+  scan does after its facts, without reading or decoding any file but the k changed ones. When
+  every changed file's facts equal (`same_facts`) those the rules last ran on, and none of the
+  source lines the rules read changed, the rules' findings are reused: O(k × size of a changed
+  file + findings) — a keystroke in a comment, in whitespace, or one that leaves the facts as they
+  were. Anything else that can change a finding (a manifest or configuration, a file appearing or
+  going, a buffer of a file that is not analysed) drops the reusable result.
 - `plan_fixes()`: once per analysis, the first time a code action asks (fix planning re-reads the
   files that have findings; a keystroke does not pay for it).
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -30,7 +37,9 @@ from crashlint.languages import grammar_for
 from crashlint.parse import Parsed, parse_source
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule
-from crashlint.scan import _plan_fixes, judge, rule_pack, rule_settings, select_rules
+from crashlint.facts.model import FileFacts
+from crashlint.scan import RulesPhase, _plan_fixes, finish, rule_pack, rule_settings, rules_phase, select_rules
+from crashlint.source import WHOLE_FILE, SourceCache, TrackedSourceCache
 from crashlint.sourcetree import DiskTree, OverlayTree
 
 # Files whose change changes the analysis of other files: configuration (rules, excludes, processes)
@@ -64,6 +73,11 @@ class Workspace:
         self.config_error: str | None = None  # a broken configuration: reported once, defaults used
         self.analysis: Analysis | None = None
         self.loaded = False
+        # the last rules phase, reusable while its inputs stay the same (see `analyse`): the facts it
+        # ran on by path, and its findings as the rules made them (each analysis filters a copy)
+        self.phase: RulesPhase | None = None
+        self.phase_files: dict[str, FileFacts] = {}
+        self.phase_findings: list[Finding] = []
 
     # -- paths -------------------------------------------------------------------------------------
 
@@ -88,6 +102,7 @@ class Workspace:
 
     def load_config(self) -> None:
         """The configuration and the rules it selects; a broken file keeps the defaults and says why."""
+        self.phase = None
         keys = {key for rule in rule_pack() for key in (rule.id, rule.slug)}
         try:
             self.config = load_config(Path(self.root), keys)
@@ -125,6 +140,7 @@ class Workspace:
         self.discovery_notes = list(found.notes)
         self.analysis = None
         self.loaded = True
+        self.phase = None
 
     def cached(self) -> Analysis | None:
         """What a warm `crashlint scan` of the folder would report, when the scan's result cache
@@ -163,6 +179,7 @@ class Workspace:
             return False
         self.buffers[rel] = data
         if not self.loaded or not self.wanted(rel):
+            self.phase = None  # a manifest, a file next to a test (`x.yaml`): read by the analysis
             return False
         self._parse(rel, data)
         return True
@@ -179,6 +196,8 @@ class Workspace:
         if not self.loaded or rel in self.buffers:
             return False
         name = posixpath.basename(rel)
+        if grammar_for(name) is None:
+            self.phase = None  # manifests, and whatever else the analysis reads through its tree
         if name in CONFIG_NAMES or name in MANIFEST_NAMES:
             return True  # manifests are read by each analysis; configuration: `reload()`
         if grammar_for(name) is None:
@@ -202,6 +221,7 @@ class Workspace:
     def rediscover(self) -> None:
         """Discovery again (a file created, the configuration changed): files that appeared are
         parsed, files no longer found forgotten; the facts of the others are kept."""
+        self.phase = None
         config = self.config
         found = discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
                          include=config.include)
@@ -228,19 +248,51 @@ class Workspace:
         return OverlayTree(DiskTree(self.root), self.buffers) if self.buffers else None
 
     def analyse(self) -> Analysis:
-        """The pipeline of `crashlint scan` (crashlint.scan.judge) on the facts held."""
+        """The pipeline of `crashlint scan` (crashlint.scan.judge) on the facts held: the rules
+        phase again, or the last one's findings when `reusable` says nothing they depend on changed;
+        then the filters on a copy of them (O(findings))."""
         notes: list[Note] = list(self.discovery_notes)
-        facts = []
+        files: dict[str, FileFacts] = {}
         for parsed in self.parsed.values():
             notes.extend(parsed.notes)
             if parsed.facts is not None:
-                facts.append(parsed.facts)
+                files[parsed.facts.path] = parsed.facts
+        tree = self.tree()
+        phase = self.reusable(files)
+        if phase is None:
+            phase = rules_phase(self.root, list(files.values()), tree, rules=self.rules, config=self.config,
+                                sources=TrackedSourceCache(self.root, tree))
+            self.phase, self.phase_files = phase, dict(files)
+            self.phase_findings = copy.deepcopy(phase.run.findings)
         result = ScanResult(root=self.root, rules=self.rules, notes=notes)
         result.files_scanned = len(self.parsed)
-        judge(result, facts, self.tree(), rules=self.rules, config=self.config, baseline=None,
-              report_unused=False, only_paths=None, fixes=None)
+        finish(result, phase, copy.deepcopy(self.phase_findings), files, tree, config=self.config, baseline=None,
+               report_unused=False, only_paths=None, fixes=None)
+        result.sources = SourceCache(self.root, tree)  # the text as it is now, for reports
         self.analysis = Analysis(result, _by_path(result.findings))
         return self.analysis
+
+    def reusable(self, files: dict[str, FileFacts]) -> RulesPhase | None:
+        """The last rules phase, when its findings are those a new one would make: the same files,
+        each changed one with facts equal to those the rules read (`same_facts`) and the same text
+        on every line the rules read of it; None otherwise. O(changed files × their size)."""
+        phase = self.phase
+        if phase is None or files.keys() != self.phase_files.keys():
+            return None
+        changed = [path for path, facts in files.items() if facts is not self.phase_files[path]]
+        if not changed:
+            return phase
+        now = SourceCache(self.root, self.tree())
+        asked = phase.sources.asked if isinstance(phase.sources, TrackedSourceCache) else None
+        for path in changed:
+            if asked is None or not same_facts(self.phase_files[path], files[path]):
+                return None
+            lines = asked.get(path)
+            if lines and not _same_lines(phase.sources, now, path, lines):
+                return None
+        for path in changed:  # equal for the rules: later edits compare with these
+            self.phase_files[path] = files[path]
+        return phase
 
     def plan_fixes(self) -> Analysis | None:
         """Every finding's fix (safe and unsafe: the editor offers both, the safe one preferred), on
@@ -267,3 +319,24 @@ def _by_path(findings: list[Finding]) -> dict[str, list[Finding]]:
     for finding in findings:
         by_path.setdefault(finding.location.path, []).append(finding)
     return by_path
+
+
+# FileFacts fields only fixes read (the bytes' checksum, the quotes, where an import goes, each call's
+# edit site: byte offsets, which any edit before them moves): `finish` records them on the findings
+# from the facts as they are now, after the rules
+_NOT_READ_BY_RULES = frozenset({"content", "quotes", "import_site", "sites"})
+_COMPARED = tuple(f.name for f in dataclasses.fields(FileFacts) if f.name not in _NOT_READ_BY_RULES)
+
+
+def same_facts(before: FileFacts, after: FileFacts) -> bool:
+    """Whether the rules phase reads the same from both: every field equal but the checksum
+    (O(size of the facts))."""
+    return all(getattr(before, name) == getattr(after, name) for name in _COMPARED)
+
+
+def _same_lines(before: SourceCache, after: SourceCache, path: str, lines: set[int]) -> bool:
+    """Whether `path` reads the same in both on `lines` (WHOLE_FILE among them: on every line)."""
+    if WHOLE_FILE in lines:
+        return SourceCache.lines(before, path) == after.lines(path)
+    old, new = SourceCache.lines(before, path), after.lines(path)
+    return all((old[n - 1] if 0 < n <= len(old) else "") == (new[n - 1] if 0 < n <= len(new) else "") for n in lines)
