@@ -110,9 +110,12 @@ def query_source(grammar: str) -> str:
         ]
         + (["(jsx_opening_element) @jsx", "(jsx_self_closing_element) @jsx"] if grammar != "typescript" else [])
         + [
-            # browser globals: code that reads them runs in a browser (processes.py)
+            # browser globals: code that reads them runs in a browser (processes.py), whatever its
+            # folder; `angular` is the global AngularJS 1 defines when a page loads angular.js
+            # (`angular.module(…)`, docs.angularjs.org/api/ng/function/angular.module), there is no
+            # server build of it
             "(member_expression object: (identifier) @dom"
-            " (#any-of? @dom \"window\" \"document\" \"localStorage\" \"sessionStorage\" \"navigator\"))",
+            " (#any-of? @dom \"window\" \"document\" \"localStorage\" \"sessionStorage\" \"navigator\" \"angular\"))",
             "(call_expression function: (import) arguments: (arguments . (string) @dynamic_import))",  # import("./x")
             "(call_expression function: (import) arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)] @computed_import))",
             "(call_expression function: (identifier) @require_fn arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)]) (#eq? @require_fn \"require\"))",
