@@ -10,6 +10,9 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   an instance (`session.client("s3")`)
     options_from = 0              (JS) first argument that may hold the options object
     unless_argument = {position = 0, pattern = "^sqlite"}   not a subject when that literal matches
+    unless_guarded_by = ["(?i)process\\.env\\.\\w*MOCK"]   not a subject when an enclosing `if`
+                                  test matches one of these (a test-only mode)
+    unless_at_start = true        not a subject when made by the module's top-level code (once, at start)
     long_lived_only = true        only constructions at module level or returned by a factory
     escapes = true                not a subject when it is returned or handed to another function
                                   (`pipeline(stream, …)`, `once(child, "exit")`, `source.pipe(file)`):
@@ -61,6 +64,7 @@ import re
 from dataclasses import replace
 
 from crashlint.dependencies import lowest_version
+from crashlint.engine.guards import guarded_by
 from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Related
@@ -398,6 +402,10 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         arg = call.args[skip["position"]]
         if arg.kind == "string" and re.search(skip["pattern"], arg.text):
             return None
+    if resource.get("unless_guarded_by") and guarded_by(ctx, facts.path, call, resource["unless_guarded_by"]):
+        return None  # runs only under a test or mock switch, or in a process that does no such work
+    if resource.get("unless_at_start") and call.scopes[0] == 0:
+        return None  # module top-level code: runs once as the process starts
     if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned:
         return None  # made and used inside one function: a one-off (migration check, backup, script)
     if "unless_only_used_by" in resource and _only_used_by(ctx, facts.path, index, resource["unless_only_used_by"]):
