@@ -28,6 +28,7 @@ import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
+from crashlint.engine.wrappers import wrapper_of
 from crashlint.templating import render
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding
@@ -213,6 +214,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                 if instance is not None and "adapters" in spec and _adapter_sets(ctx, instance, spec["adapters"]):
                     continue  # a mounted adapter whose send() sets a default timeout
                 if _satisfied(ctx, spec, facts, index, call, first):
+                    if "wrapper_problem" in spec and facts.language != "python":
+                        findings += _wrapper_callers(rule, ctx, spec, facts, call, first)
                     continue
                 if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
                     first += 1  # `axios(url, config)`: where the options are, or would go (the fix)
@@ -231,3 +234,45 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, first: int) -> list[Finding]:
+    """A library call whose options a project function passes on from its caller (a fetch wrapper):
+    each caller that gives none of the options is a finding, at the caller."""
+    position = first + 1 if len(call.args) > first and _is_url(call.args[first]) else first
+    options = ctx.options(facts, call, position)
+    if any(options.has(key) for key in spec["options"]) or not options.unknown:
+        return []  # satisfied by an option the call sets itself, or by something else
+    wrapper = wrapper_of(ctx, facts, call, position, list(spec["options"]))
+    if wrapper is None or not wrapper.name:
+        return []
+    project = ctx.project
+    found: list[Finding] = []
+    for path, caller in project.calls_named(wrapper.name):
+        if ctx.role(path) not in rule.roles or not caller.callee:
+            continue
+        targets = project.resolve(path, caller.scopes, caller.callee)
+        if not any(t.kind == "function" and t.path == facts.path and t.scope == wrapper.scope for t in targets):
+            continue
+        if len(caller.args) > wrapper.param:
+            given = caller.args[wrapper.param]
+            if given.kind != "object" or given.has_spread or any(key in given.keys for key in spec["options"]):
+                continue  # options crashlint cannot see into, or that set one
+        caller_facts = project.files[path]
+        subject = caller.text
+        values = {"subject": subject, "library": spec["library"], "wrapper": wrapper.name,
+                  "where": f"{facts.path}:{call.span[0]}"}
+        found.append(
+            ctx.finding(
+                rule,
+                caller_facts,
+                caller,
+                subject=subject,
+                library=spec["library"],
+                problems=[render(spec["wrapper_problem"], **values)],
+                labels=[spec["label"]],
+                context={"call": caller.text, "nargs": str(len(caller.args)), "options_at": str(wrapper.param),
+                         "wrapper": wrapper.name},
+            )
+        )
+    return found

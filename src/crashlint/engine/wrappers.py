@@ -1,0 +1,130 @@
+"""Project wrappers that pass their caller's options on to an HTTP client (CL008).
+
+`export async function safeFetch(url, options = {}) { const { retries, ...rest } = options;
+return fetch(url, { ...rest, headers }) }`: the library call's options are whatever the caller
+passes, so the call inside the wrapper is not a finding, and each caller that passes none of the
+options is one. Read from the wrapper file's tree, only for a library call whose options are
+unknown: facts do not record which parameter a spread or a reference comes from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import tree_sitter
+
+from crashlint.engine.context import RuleContext
+from crashlint.facts.model import Call, FileFacts
+from crashlint.languages import grammar_for, parser
+
+FUNCTION_NODES = ("function_declaration", "function_expression", "arrow_function", "method_definition",
+                  "generator_function_declaration", "function")
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    scope: int  # the wrapper function's scope id (FileFacts.functions)
+    name: str
+    param: int  # the position of the parameter the options come from
+
+
+def _identifier(node: tree_sitter.Node | None) -> str | None:
+    return node.text.decode() if node is not None and node.type in ("identifier", "shorthand_property_identifier_pattern") else None
+
+
+def _param_names(params: tree_sitter.Node) -> list[str | None]:
+    """Each formal parameter's name, None for a pattern (`{ a, b }`)."""
+    names: list[str | None] = []
+    for child in params.named_children:
+        node = child
+        if node.type in ("required_parameter", "optional_parameter"):
+            node = node.child_by_field_name("pattern")
+        if node is not None and node.type == "assignment_pattern":  # `options = {}`
+            node = node.child_by_field_name("left")
+        names.append(_identifier(node))
+    return names
+
+
+def _derived(body: tree_sitter.Node, name: str) -> set[str]:
+    """Names that hold a parameter or the rest of it: `const rest = options`, `const { a, ...rest } =
+    options || {}` (one step, in the function's own body)."""
+    found = {name}
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_NODES:
+            continue  # a nested function's declarations are its own
+        if node.type == "variable_declarator":
+            value = node.child_by_field_name("value")
+            while value is not None and value.type in ("binary_expression", "parenthesized_expression"):
+                value = value.child_by_field_name("left") if value.type == "binary_expression" else value.named_children[0]
+            target = node.child_by_field_name("name")
+            if _identifier(value) in found and target is not None:
+                if target.type == "identifier":
+                    found.add(target.text.decode())
+                elif target.type == "object_pattern":
+                    for part in target.named_children:
+                        if part.type == "rest_pattern" and part.named_children:
+                            found.add(part.named_children[0].text.decode())
+        stack.extend(node.named_children)
+    return found
+
+
+def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, words: list[str]) -> Wrapper | None:
+    """The function around `call` when the options at argument `position` are one of its parameters
+    (or the rest of one) and the function itself never names any of `words` (a wrapper that sets a
+    timeout of its own, or only when asked, is not a pass-through)."""
+    scope = call.scopes[0]
+    function = facts.functions.get(scope)
+    grammar = grammar_for(facts.path)
+    if function is None or grammar is None or scope == 0:
+        return None
+    source = "\n".join(ctx.sources.lines(facts.path)).encode("utf-8")
+    root = parser(grammar).parse(source).root_node
+    node = root.named_descendant_for_point_range((call.span[0] - 1, call.span[1] - 1), (call.span[2] - 1, call.span[3] - 1))
+    while node is not None and node.type != "call_expression":
+        node = node.parent
+    if node is None:
+        return None
+    fn = node.parent
+    while fn is not None and fn.type not in FUNCTION_NODES:
+        fn = fn.parent
+    if fn is None or fn.start_point[0] + 1 != function.span[0]:
+        return None
+    body = fn.child_by_field_name("body")
+    params = fn.child_by_field_name("parameters")
+    arguments = node.child_by_field_name("arguments")
+    if body is None or params is None or arguments is None or len(arguments.named_children) <= position:
+        return None
+    text = fn.text.decode("utf-8", "replace")
+    if any(re.search(rf"\b{re.escape(word)}\b", text) for word in words):
+        return None
+    options = _unwrapped(arguments.named_children[position])
+    sources = [options] if options.type == "identifier" else [
+        _unwrapped(part.named_children[0]) for part in options.named_children
+        if options.type == "object" and part.type == "spread_element" and part.named_children
+    ]
+    for index, name in enumerate(_param_names(params)):
+        if name is None:
+            continue
+        names = _derived(body, name)
+        if any(_identifier(s) in names for s in sources):
+            return Wrapper(scope, function.name or _bound_name(fn), index)
+    return None
+
+
+def _bound_name(fn: tree_sitter.Node) -> str:
+    """`const safeFetch = async (url, options) => …`: the name an anonymous function is bound to."""
+    parent = fn.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return _identifier(parent.child_by_field_name("name")) or ""
+    return ""
+
+
+def _unwrapped(node: tree_sitter.Node) -> tree_sitter.Node:
+    """`init as RequestInit`, `init!`, `(init)`: the expression a type assertion or parentheses hold."""
+    while node.type in ("as_expression", "non_null_expression", "satisfies_expression", "parenthesized_expression",
+                        "type_assertion") and node.named_children:
+        node = node.named_children[0]
+    return node
