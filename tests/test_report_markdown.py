@@ -104,3 +104,162 @@ def test_one_shutdown_handler_per_process_in_a_monorepo(tmp_path: Path) -> None:
                           (billing, ("invoiceWorker.close()", "invoices.close()", "redis.quit()"))):
         assert len(SIGTERM.findall(block)) == 1
         assert all(c in block for c in closes)
+
+
+def _diagrams(report: str) -> list[str]:
+    return re.findall(r"^```mermaid\n(.*?)\n```$", report, re.S | re.M)
+
+
+# the subset of Mermaid the report writes (crashlint.report.mermaid), checked strictly: quoted labels
+# hold only plain characters, entity codes and <br/>; ids are generated; linkStyle numbers real edges
+LABEL = r'"(?:[A-Za-z0-9 _.,:/@$\'=+*()-]|#\d+;|<br/>)*"'
+NODE = rf"[a-z][a-z0-9]*(?:\[{LABEL}\]|\(\[{LABEL}\]\))?"
+LINE = re.compile(
+    rf"^  (?:{NODE}|[a-z][a-z0-9]* --> {NODE}|[a-z][a-z0-9]* -->\|{LABEL}\| [a-z][a-z0-9]*"
+    r"|linkStyle \d+(?:,\d+)* stroke:#[0-9a-f]{6},stroke-width:2px|classDef bad stroke:#[0-9a-f]{6},stroke-width:2px"
+    r"|class r\d+(?:,r\d+)* bad)$"
+)
+
+
+def _check_subset(diagram: str) -> None:
+    lines = diagram.split("\n")
+    assert lines[0] == "flowchart LR"
+    defined: set[str] = set()
+    edges = 0
+    for line in lines[1:]:
+        assert LINE.match(line), line
+        ids = re.findall(r"(?:^  |--> |\| )([a-z][a-z0-9]*)(?=[\[(]|$| -->)", line)
+        if "-->" in line:
+            edges += 1
+            source, target = ids[0], ids[-1]
+            assert source in defined, line
+            defined.add(target)
+        elif not line.startswith(("  linkStyle", "  classDef", "  class ")):
+            defined.add(ids[0])
+    for numbers in re.findall(r"linkStyle ([\d,]+)", diagram):
+        assert all(int(n) < edges for n in numbers.split(","))
+
+
+# names that would end a label or a statement if written as they are
+HOSTILE = {
+    "package.json": '{ "name": "we\\"ird|svc", "main": "src/a b#[1](x).ts", "dependencies": { "ioredis": "^5.4.0", "bullmq": "^5.12.0" } }\n',
+    "src/a b#[1](x).ts": """\
+import IORedis from "ioredis";
+import { Worker } from "bullmq";
+
+export const rédis$ = new IORedis("redis://r:6379");
+export const ünd = new Worker("q", async () => {}, { connection: rédis$ });
+""",
+}
+
+
+def test_each_process_has_a_diagram_of_what_it_holds_and_closes() -> None:
+    report = render([str(EXAMPLE)], "markdown", fixes=({}, False))
+    assert report.index("## What the Service Holds and What It Closes") < report.index("## Critical Issues Found")
+    (diagram,) = _diagrams(report)
+    _check_subset(diagram)
+    fix = re.search(r"^### Fix (\d+): One graceful shutdown", report, re.M).group(1)
+    for name in ("connection", "workerExtraction", "worker", "imageWorker", "otherWorker", "myQueue", "app", "mongoose"):
+        node = re.search(rf'^  p --> (r\d+)\[".*<br/>{name}<br/>', diagram, re.M)
+        assert node, name
+        assert f'  {node.group(1)} -->|"not closed: Fix {fix} closes it"| stop' in diagram
+    assert '-->|"no \'error\' listener"| errors' in diagram
+    # red edges: the 6 missing listeners and the 8 missing closes; green: none on this example
+    red = re.search(r"linkStyle ([\d,]+) stroke:#cf222e", diagram).group(1).split(",")
+    assert len(red) == 14 and "stroke:#2da44e" not in diagram
+
+
+def test_a_closed_client_has_a_green_edge(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "package.json": '{ "name": "svc", "main": "index.js", "dependencies": { "ioredis": "^5.4.0" } }\n',
+        "index.js": 'const IORedis = require("ioredis");\nconst redis = new IORedis();\n'
+                    'process.on("SIGTERM", async () => { await redis.quit(); process.exit(0); });\n',
+    })
+    (diagram,) = _diagrams(render([str(tmp_path)], "markdown"))
+    _check_subset(diagram)
+    assert '-->|"closed"| stop' in diagram and '-->|"no \'error\' listener"| errors' in diagram
+    green = re.search(r"linkStyle ([\d,]+) stroke:#2da44e", diagram).group(1).split(",")
+    red = re.search(r"linkStyle ([\d,]+) stroke:#cf222e", diagram).group(1).split(",")
+    assert len(green) == 1 and len(red) == 1
+
+
+def test_diagram_labels_are_escaped(tmp_path: Path) -> None:
+    from crashlint.report.mermaid import label
+
+    assert label('a"b]|<x>#;`{}') == "a#34;b#93;#124;#60;x#62;#35;#59;#96;#123;#125;"
+    _write(tmp_path, HOSTILE)
+    (diagram,) = _diagrams(render([str(tmp_path)], "markdown"))
+    _check_subset(diagram)
+    assert "r#233;dis$" in diagram and "a b#35;#91;1#93;(x).ts" in diagram
+
+
+def test_monorepo_sections_are_grouped_by_process(tmp_path: Path) -> None:
+    _write(tmp_path, MONOREPO)
+    report = render([str(tmp_path)], "markdown", fixes=({}, False))
+    parts = re.split(r"^## Critical Issues Found in `(\w+)` \(server process, entry \[[^\n]*\)\n", report, flags=re.M)
+    assert [parts[1], parts[3]] == ["billing", "api"]  # worst first, as the table above
+    numbers = []
+    for name, body in ((parts[1], parts[2]), (parts[3], parts[4])):
+        body = body.split("\n## Recommended Fixes")[0]
+        locations = re.findall(r"^\*\*Location:\*\* \[`([^`]+)`\]", body, re.M)
+        assert locations and all(path.startswith(f"services/{name}/") for path in locations)
+        badges = re.findall(r"^### (?:🔴|🟠|🟡) \*\*(CRITICAL|HIGH|MEDIUM) - (\d+):", body, re.M)
+        ranks = [("CRITICAL", "HIGH", "MEDIUM").index(b[0]) for b in badges]
+        assert ranks == sorted(ranks)  # severity order within a process
+        numbers += [int(b[1]) for b in badges]
+        (diagram,) = _diagrams(body)  # each process its own picture
+        _check_subset(diagram)
+        assert f'p["{name}: server process<br/>services/{name}/src/' in diagram
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert "## What the Service Holds" not in report
+
+
+@pytest.mark.slow
+def test_diagrams_parse_with_mermaid(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Mermaid's own parser (mermaid 11, in jsdom: it needs a DOM) on every diagram of the example,
+    the Python example, the monorepo and the hostile names. Needs node, npm and the npm registry."""
+    import json
+    import shutil
+    import subprocess
+
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("node and npm are needed to run Mermaid's parser (.ci/run installs them)")
+    tools = tmp_path_factory.mktemp("mermaid")
+    npm = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "mermaid@11", "jsdom@26"],
+                         cwd=tools, capture_output=True, text=True, timeout=600)
+    if npm.returncode != 0:
+        pytest.skip(f"could not install mermaid and jsdom from the npm registry: {npm.stderr.strip()[-300:]}")
+    (tools / "parse.mjs").write_text(PARSE_JS, encoding="utf-8")
+    monorepo, hostile = tmp_path / "monorepo", tmp_path / "hostile"
+    _write(monorepo, MONOREPO)
+    _write(hostile, HOSTILE)
+    diagrams = [d for p in (EXAMPLE, EXAMPLE.parent / "python-service", monorepo, hostile)
+                for d in _diagrams(render([str(p)], "markdown", fixes=({}, True)))]
+    assert len(diagrams) == 5
+    done = subprocess.run(["node", "parse.mjs"], cwd=tools, input=json.dumps(diagrams), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(done.stdout)
+    assert results == [{"ok": True, "type": "flowchart-v2"}] * len(diagrams), results
+    # the parser is strict: a label that is not closed fails
+    bad = subprocess.run(["node", "parse.mjs"], cwd=tools, input=json.dumps(['flowchart LR\n  a["x] --> b']),
+                         capture_output=True, text=True, timeout=120)
+    assert json.loads(bad.stdout)[0]["ok"] is False
+
+
+PARSE_JS = """\
+import { JSDOM } from "jsdom";
+import { readFileSync } from "node:fs";
+const dom = new JSDOM("<!DOCTYPE html><body></body>", { pretendToBeVisual: true });
+globalThis.window = dom.window;
+globalThis.document = dom.window.document;
+for (const k of ["DOMParser", "Element", "HTMLElement", "Node", "SVGElement"]) if (!(k in globalThis)) globalThis[k] = dom.window[k];
+const { default: mermaid } = await import("mermaid");
+mermaid.initialize({ startOnLoad: false });
+const out = [];
+for (const d of JSON.parse(readFileSync(0, "utf8"))) {
+  try { const r = await mermaid.parse(d); out.push({ ok: true, type: r.diagramType }); }
+  catch (e) { out.push({ ok: false, error: String(e.message || e).slice(0, 400) }); }
+}
+console.log(JSON.stringify(out));
+"""

@@ -739,6 +739,8 @@ def _plan_python_lifespan(key: str, group: list[Finding], table: dict, root: str
         resolves=previous.resolves if previous and previous.resolves else ("lifespan",),
         regions=tuple((*_position(home.source, e.start), *_position(home.source, e.end)) for e in own),
         digest=_digest(home.source),
+        plan_title=title,
+        plan=((home_path, tuple(edits)),),
     )
     for finding in resolved:
         if finding.fix is not None and finding.fix.resolves and (unsafe or not finding.fix.safe):

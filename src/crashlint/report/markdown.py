@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from crashlint.fences import fence_for, fenced
 from crashlint.findings import SEVERITY_RANK, Finding
+from crashlint.report import mermaid
 from crashlint.report.common import CODE_FENCE_LANGUAGE, ReportInput
 from crashlint.rulepack import Rule
 from crashlint.report.snippets import statement_snippet
@@ -41,8 +42,24 @@ No crash patterns found: {{ files }} file{{ "" if files == 1 else "s" }} scanned
 {{ services }}
 
 {% endif %}
-## Critical Issues Found
-{% for s in sections %}
+{% if diagram %}
+## What the Service Holds and What It Closes
+
+{{ diagram }}
+
+{% endif %}
+{% for group in groups %}
+{% if not loop.first %}
+
+{% endif %}
+## Critical Issues Found{{ group.heading }}
+{% if group.diagram %}
+
+What `{{ group.name }}` holds and what it closes on SIGTERM:
+
+{{ group.diagram }}
+{% endif %}
+{% for s in group.sections %}
 
 ### {{ s.emoji }} **{{ s.label }} - {{ s.number }}: {{ s.title }}**
 
@@ -69,6 +86,7 @@ No crash patterns found: {{ files }} file{{ "" if files == 1 else "s" }} scanned
 **Impact:** {{ s.impact }}
 
 ---
+{% endfor %}
 {% endfor %}
 
 ## Recommended Fixes (Priority Order)
@@ -136,12 +154,55 @@ def _fence_info(f: Finding) -> str:
     return CODE_FENCE_LANGUAGE.get(f.language, "")
 
 
-def _sections(data: ReportInput, rules: dict[str, Rule]) -> list[Section]:
+@dataclass
+class Group:
+    """The sections of one process (a monorepo's report), or of the whole report (one process)."""
+
+    heading: str  # " in `api` (server process, entry …)", or "" for a report of one process
+    name: str
+    sections: list[Section]
+    diagram: str = ""
+
+
+def _process_of(f: Finding) -> tuple[str, str, str]:
+    return (f.process[0], f.process[1], f.process[2]) if f.process else ("(no process)", "", "")
+
+
+def _by_process(data: ReportInput) -> list[tuple[tuple[str, str, str], list[Finding]]]:
+    """The findings of each process, worst process first (most severe finding, then most findings)."""
+    rows: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in data.findings:
+        rows.setdefault(_process_of(f), []).append(f)
+    return sorted(rows.items(), key=lambda kv: (min(SEVERITY_RANK[f.severity] for f in kv[1]), -len(kv[1]), kv[0]))
+
+
+def _groups(data: ReportInput, rules: dict[str, Rule], numbers: dict[str, int]) -> list[Group]:
+    """One group of sections per process when the findings belong to more than one (a monorepo),
+    each under its own heading with its diagram; else one group, the seed's flat list."""
+    processes = _by_process(data)
+    if len(processes) < 2:
+        return [Group("", processes[0][0][0] if processes else "", _sections(data, data.findings, rules, 1))]
+    groups = []
+    number = 1
+    for (name, kind, entry), members in processes:
+        if entry:
+            where = f"[{code_span(data.path(entry))}]({_link(data, entry, 0)})"
+            heading = f" in {code_span(name)} ({kind} process, entry {where})" if kind else f" in {code_span(name)} (entry {where})"
+        else:
+            heading = " in files no process was found for"
+        sections = _sections(data, members, rules, number)
+        number += len(sections)
+        diagram = _diagram(data, [f for f in members if f.process], numbers) if entry else ""
+        groups.append(Group(heading, name, sections, diagram))
+    return groups
+
+
+def _sections(data: ReportInput, findings: list[Finding], rules: dict[str, Rule], first: int) -> list[Section]:
     groups: OrderedDict[tuple[str, str], list[Finding]] = OrderedDict()
-    for f in data.findings:  # already in severity order
+    for f in findings:  # already in severity order
         groups.setdefault((f.rule_id, f.location.path), []).append(f)
     sections = []
-    for number, ((rule_id, path), members) in enumerate(groups.items(), start=1):
+    for number, ((rule_id, path), members) in enumerate(groups.items(), start=first):
         rule = rules[rule_id]
         emoji, label = BADGE[members[0].severity]
         if len(members) == 1:
@@ -207,13 +268,9 @@ def _fixable(data: ReportInput) -> str:
 
 def _services(data: ReportInput) -> str:
     """With more than one process: a table of them (process × severity × fixable), worst first."""
-    rows: dict[tuple[str, str, str], list[Finding]] = {}
-    for f in data.findings:
-        key = (f.process[0], f.process[1], f.process[2]) if f.process else ("(no process)", "", "")
-        rows.setdefault(key, []).append(f)
-    if len(rows) < 2:
+    order = _by_process(data)
+    if len(order) < 2:
         return ""
-    order = sorted(rows.items(), key=lambda kv: (min(SEVERITY_RANK[f.severity] for f in kv[1]), -len(kv[1]), kv[0]))
     lines = ["| process | kind | entry | 🔴 critical | 🟠 high | 🟡 medium | [*] fixable | unsafe fixes |",
              "|---|---|---|---:|---:|---:|---:|---:|"]
     for (name, kind, entry), members in order:
@@ -293,10 +350,10 @@ def _covered(f: Finding, plans: dict[str, tuple[str, tuple]]) -> tuple[bool, lis
     if plan is None:
         return False, missing
     if f.fix is not None and f.fix.plan:
-        if not f.fix.resolves:
-            return True, missing  # the whole finding (a server closed on SIGTERM)
+        if not f.fix.resolves or f.rule_id == "CL002":
+            return True, missing  # the whole finding: a server or workers closed on SIGTERM
         left = [m for m in missing if not (m in PLAN_NEEDS and m in f.fix.resolves)]
-        return not left or f.rule_id == "CL002", left
+        return bool(missing) and not left, left  # (a finding that only carries the edits keeps its own fix)
     if "close" in missing and re.search(r"(?<![\w$.])" + re.escape(f.subject) + CLOSE_CALL, _plan_text(plan[1])):
         missing = [m for m in missing if m != "close"]  # a client the shutdown closes
         return not missing, missing
@@ -325,9 +382,9 @@ def _plan_code(data: ReportInput, plan: tuple, comment: str) -> str:
                 parts.append(f"{comment} {shown}:{line}: {after}")
                 continue
             where = ""
-            if rest.strip():  # statements put into an existing handler, before one of its lines
+            if rest.strip():  # statements put before a line (into an existing handler, when indented)
                 before = rest.strip() if len(rest.strip()) <= 60 else rest.strip()[:59] + "…"
-                where = f", in the existing handler, before `{before}`"
+                where = f"{', in the existing handler' if head.strip() == '' and head else ''}, before `{before}`"
                 text = (head if not head.strip() else "") + text
             body = textwrap.dedent(text.strip("\n")).rstrip()
             parts.append(f"\n{comment} {shown}:{line}{where}\n{body}\n")
@@ -344,8 +401,8 @@ def _plan_language(data: ReportInput, plan: tuple) -> str:
 
 
 def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
-    """One fix per rule, covering all its findings; a process's one graceful shutdown once, where the
-    first rule it resolves stands, and none of the handlers the rules' own templates would add."""
+    """One fix per rule, covering all its findings; a process's one graceful shutdown once, after the
+    first rule whose findings it closes, and none of the handlers the rules' own templates would add."""
     plans = _plans(data)
     names = {_process_key(f): f.process[0] for f in data.findings if f.process}
     by_rule: OrderedDict[str, list[Finding]] = OrderedDict()
@@ -356,15 +413,6 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
     for rule_id, members in by_rule.items():
         rule = rules[rule_id]
         immediate = bool(rule.data.get("report", {}).get("immediate"))
-        for f in members:  # the shutdowns of the processes this rule's findings are in
-            key = _process_key(f)
-            if f.fix is not None and f.fix.plan and key not in shown:
-                shown.add(key)
-                title, plan = plans[key]
-                language = _plan_language(data, plan)
-                code = _plan_code(data, plan, "#" if language == "python" else "//")
-                where = f" (process {code_span(names[key])})" if len(plans) > 1 and key in names else ""
-                fixes.append({"title": title + where, "immediate": immediate, "blocks": [fenced(code, language)]})
         blocks = []
         for language in ("typescript", "javascript", "python"):
             template = rule.fix_template(language)
@@ -389,7 +437,31 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
         if blocks:
             # IMMEDIATE: what stops a crash or a hang now, as the rule pack says (the seed's fixes 1-3)
             fixes.append({"title": rule.fix_title, "immediate": immediate, "blocks": blocks})
+        for f in members:  # then the shutdowns of the processes whose closes this rule's findings need
+            key = _process_key(f)
+            touched = (f.fix is not None and bool(f.fix.plan)) or _covered(f, plans)[1] != f.context.get("missing", "").split()
+            if touched and key in plans and key not in shown:
+                shown.add(key)
+                title, plan = plans[key]
+                language = _plan_language(data, plan)
+                code = _plan_code(data, plan, "#" if language == "python" else "//")
+                where = f" (process {code_span(names[key])})" if len(plans) > 1 and key in names else ""
+                fixes.append({"title": title + where, "immediate": immediate, "blocks": [fenced(code, language)],
+                              "process": key})
     return fixes
+
+
+def _diagram(data: ReportInput, findings: list[Finding], numbers: dict[str, int]) -> str:
+    """A Mermaid picture of what one process holds and what it closes on SIGTERM ("" when the
+    findings name nothing it holds)."""
+    if not findings:
+        return ""
+    key = _process_key(findings[0])
+    process = _process_of(findings[0]) if findings[0].process else ("service", "", "")
+    plan = _plans(data).get(key)
+    items = mermaid.held(findings, _plan_text(plan[1]) if plan else "")
+    code = mermaid.flowchart(process, items, numbers.get(key, 0), data.path)
+    return fenced(code, "mermaid") if code else ""
 
 
 def _summary(data: ReportInput, rules: dict[str, Rule]) -> str:
@@ -422,14 +494,19 @@ def _summary(data: ReportInput, rules: dict[str, Rule]) -> str:
 
 def render_markdown(data: ReportInput, color: bool = False) -> str:
     rules = {r.id: r for r in data.rules}
-    sections = _sections(data, rules)
+    fixes = _fixes(data, rules) if data.findings else []
+    numbers = {f["process"]: n for n, f in enumerate(fixes, start=1) if f.get("process")}  # the shutdown fixes
+    groups = _groups(data, rules, numbers) if data.findings else []
+    single = len(groups) == 1
     return compiled(TEMPLATE).render(
-        sections=sections,
+        sections=[s for g in groups for s in g.sections],
+        groups=groups,
+        diagram=_diagram(data, data.findings, numbers) if single else "",
         header=_header(data),
         fixable=_fixable(data),
         services=_services(data),
-        fixes=_fixes(data, rules) if sections else [],
-        summary=_summary(data, rules) if sections else "",
+        fixes=fixes,
+        summary=_summary(data, rules) if data.findings else "",
         files=data.files_scanned,
         rule_ids=", ".join(r.id for r in data.rules) or "no rules",
     ).rstrip("\n") + "\n"
