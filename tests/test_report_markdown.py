@@ -263,3 +263,41 @@ for (const d of JSON.parse(readFileSync(0, "utf8"))) {
 }
 console.log(JSON.stringify(out));
 """
+
+
+# a worker in a CommonJS module the entry requires, a server started by another: the shutdown fix
+# plans nothing here (it edits ES modules only), so the rules' templates write the advice
+JOBS_JS = """\
+const { Worker } = require("bullmq");
+const connection = { host: "redis", port: 6379 };
+const mailWorker = new Worker("mail", async (job) => { console.log(job.id); }, { connection });
+mailWorker.on("error", (err) => console.error(err));
+mailWorker.on("failed", (job, err) => console.error(err));
+module.exports = { mailWorker };
+"""
+ROUTES = '\napp.get("/a", (req, res) => res.send("a"));\napp.get("/b", (req, res) => res.send("b"));\napp.get("/c", (req, res) => res.send("c"));\n'
+
+
+@pytest.mark.parametrize("planned", [False, True])
+def test_templates_join_the_process_handler_instead_of_adding_one(tmp_path: Path, planned: bool) -> None:
+    files = {"package.json": '{ "name": "svc", "main": "index.js", "dependencies": { "express": "^4.19.0", "bullmq": "^5.12.0" } }\n',
+             "jobs.js": JOBS_JS}
+    if planned:  # the entry starts the server: its shutdown is planned, the worker is not in it
+        files["index.js"] = 'const express = require("express");\nrequire("./jobs");\nconst app = express();' + ROUTES + "app.listen(3000);\n"
+    else:  # the server is started in another module: nothing is planned
+        files["server.js"] = ('const express = require("express");\nconst app = express();\n'
+                              'app.use((err, req, res, next) => res.status(500).end());\napp.get("/health", (req, res) => res.send("ok"));'
+                              + ROUTES + "app.listen(3000);\n")
+        files["index.js"] = 'require("./jobs");\nrequire("./server");\nprocess.on("unhandledRejection", (r) => console.error(r));\n' \
+                            'process.on("uncaughtException", (e) => console.error(e));\n'
+    _write(tmp_path, files)
+    fixes = _fixes_part(render([str(tmp_path)], "markdown", fixes=({}, False)))
+    assert len(SIGTERM.findall(fixes)) == 1, fixes
+    if planned:
+        shutdown = re.search(r"^### Fix (\d+): One graceful shutdown", fixes, re.M).group(1)
+        assert f"// jobs.js:3: close these in the shutdown handler of Fix {shutdown}, before it exits\nawait mailWorker.close();" in fixes
+    else:
+        assert "await mailWorker.close();" in fixes  # in CL002's handler
+        handler = re.search(r"^### Fix (\d+): Graceful Shutdown Handler", fixes, re.M).group(1)
+        assert re.search(rf"^// server\.js:\d+: stop accepting first, in the shutdown handler of Fix {handler}\n"
+                         r"await new Promise\(\(resolve\) => server\.close\(resolve\)\);$", fixes, re.M)

@@ -324,6 +324,10 @@ def _fix_item(f: Finding, path: str) -> dict:
 # is rendered without them when its process has that shutdown, so that no second handler is offered
 PLAN_NEEDS = frozenset({"close", "bound", "unhandledRejection", "uncaughtException", "error-middleware"})
 CLOSE_CALL = r"\.(?:quit|disconnect|close|end)\("
+# rules whose fix template registers a SIGTERM handler (CL002's gracefulShutdown, CL012's server
+# close): a finding whose process has a handler already (its one graceful shutdown, or an earlier
+# finding's) joins it instead (the template's `joins`: "Fix N")
+HANDLER_RULES = ("CL002", "CL012")
 
 
 def _process_key(f: Finding) -> str:
@@ -410,6 +414,9 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
         by_rule.setdefault(f.rule_id, []).append(f)
     fixes = []
     shown: set[str] = set()
+    # process key -> the fix holding its SIGTERM handler: its one graceful shutdown, or the first
+    # handler a rule's template writes for it
+    handlers: dict[str, str] = {key: f"\0{key}\0" for key in plans}  # "Fix N" once the shutdown's N is known
     for rule_id, members in by_rule.items():
         rule = rules[rule_id]
         immediate = bool(rule.data.get("report", {}).get("immediate"))
@@ -423,8 +430,16 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
                 if f.language != language:
                     continue
                 skip, missing = _covered(f, plans)
-                if not skip:
-                    items.append({**_fix_item(f, data.path(f.location.path)), "missing": missing})
+                if skip:
+                    continue
+                item = {**_fix_item(f, data.path(f.location.path)), "missing": missing, "joins": ""}
+                if rule_id in HANDLER_RULES:
+                    key = _process_key(f)
+                    if key in handlers:
+                        item["joins"] = handlers[key]
+                    else:
+                        handlers[key] = f"Fix {len(fixes) + 1}"  # this rule's fix, appended next
+                items.append(item)
             if not items:
                 continue
             try:
@@ -448,6 +463,11 @@ def _fixes(data: ReportInput, rules: dict[str, Rule]) -> list[dict]:
                 where = f" (process {code_span(names[key])})" if len(plans) > 1 and key in names else ""
                 fixes.append({"title": title + where, "immediate": immediate, "blocks": [fenced(code, language)],
                               "process": key})
+    for number, fix in enumerate(fixes, start=1):
+        if fix.get("process") is not None:
+            mark = f"\0{fix['process']}\0"
+            for other in fixes:
+                other["blocks"] = [b.replace(mark, f"Fix {number}") for b in other["blocks"]]
     return fixes
 
 
