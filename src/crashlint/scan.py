@@ -241,8 +241,10 @@ class RulesPhase:
 
 
 def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, rules: list[Rule], config: Config,
-                sources: SourceCache | None = None) -> RulesPhase:
-    """Project model → processes → rules over `facts`: the whole project, O(the project's facts)."""
+                sources: SourceCache | None = None, focus: set[str] | None = None) -> RulesPhase:
+    """Project model → processes → rules over `facts`: the whole project, O(the project's facts).
+    `focus`: the only files findings are wanted on (--in-project, stdin); the per-file rules look
+    only at them."""
     # The facts are about a million long-lived objects without cycles: every full collection
     # would walk them all again (a quarter of the model's build and of the rules phase on a large
     # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
@@ -253,7 +255,7 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
         project = Project(root, facts, manifests)
         processes = find_processes(project, declared_processes(config, root), tree)
         sources = sources if sources is not None else SourceCache(root, tree)
-        run = run_rules(rules, project, sources, processes)
+        run = run_rules(rules, project, sources, processes, focus)
     finally:
         gc.unfreeze()
     return RulesPhase(project, run, sources, manifests)
@@ -274,7 +276,7 @@ def judge(
     """The pipeline after the facts: project model → processes → rules → filters → fixes, into
     `result` (its root, its notes so far). `rules` are configured (crashlint.engine.run.configure).
     The language server (crashlint.lsp) runs the two halves itself, to reuse the first."""
-    phase = rules_phase(result.root, facts, tree, rules=rules, config=config)
+    phase = rules_phase(result.root, facts, tree, rules=rules, config=config, focus=only_paths)
     finish(result, phase, phase.run.findings, phase.project.files, tree, config=config, baseline=baseline,
            report_unused=report_unused, only_paths=only_paths, fixes=fixes)
 

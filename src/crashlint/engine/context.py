@@ -75,8 +75,12 @@ class ConstructorIndex:
 
 
 class RuleContext:
-    def __init__(self, project: Project, sources: SourceCache, methods: frozenset[str], processes: ProcessModel | None = None) -> None:
+    def __init__(self, project: Project, sources: SourceCache, methods: frozenset[str], processes: ProcessModel | None = None,
+                 focus: frozenset[str] | None = None) -> None:
         self.project = project
+        # the files findings are wanted on (--in-project, stdin); None: every file. A rule whose
+        # finding sits in the file it looks at may look at these alone (`subject_files`).
+        self.focus = focus
         self.processes = processes or find_processes(project)
         self.sources = sources
         self.methods = methods  # method names any enabled rule asks about
@@ -106,6 +110,18 @@ class RuleContext:
             self.current_path = path
             yield path, facts
         self.current_path = None
+
+    def subject_files(self):
+        """The files whose constructions a per-file rule reports on: the `focus` files when the
+        scan reports only on them (each such rule's finding is located in the file it looks at, and
+        the filters drop every other file's findings first), else every file. The project-wide
+        indexes (uses, shutdown paths) still see every file."""
+        if self.focus is None:
+            yield from self.files()
+            return
+        for path, facts in self.files():
+            if path in self.focus:
+                yield path, facts
 
     # ---- uses ---------------------------------------------------------------------------
 

@@ -163,7 +163,10 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         for resource in rule.data["resources"] for path, name in resource.get("project_functions", ())
     }
     findings: list[Finding] = []
-    for path, facts in ctx.files():
+    # a finding is located at its construction; grouped rules and `requires_group` read the other
+    # files' findings of a package, so they look at every file
+    local = not rule.data.get("group") and not any("requires_group" in r for r in rule.data["resources"])
+    for path, facts in ctx.subject_files() if local else ctx.files():
         if not rule.applies_to(facts.language, ctx.role(path)):
             continue
         for index, call in enumerate(facts.calls):

@@ -29,11 +29,14 @@ def configure(rules: list[Rule], settings: dict) -> list[Rule]:
     return [KINDS[rule.kind].configure(rule, settings) if hasattr(KINDS[rule.kind], "configure") else rule for rule in rules]
 
 
-def run_rules(rules: list[Rule], project: Project, sources: SourceCache, processes: ProcessModel | None = None) -> RuleRun:
+def run_rules(rules: list[Rule], project: Project, sources: SourceCache, processes: ProcessModel | None = None,
+              focus: set[str] | None = None) -> RuleRun:
+    """`focus`: the files the findings are wanted on (the others' are dropped by the filters); the
+    per-file rules look only at them."""
     methods: set[str] = set()
     for rule in rules:
         methods |= KINDS[rule.kind].methods(rule)
-    ctx = RuleContext(project, sources, frozenset(methods), processes)
+    ctx = RuleContext(project, sources, frozenset(methods), processes, None if focus is None else frozenset(focus))
     run = RuleRun()
     for rule in rules:
         for _ in range(MAX_RETRIES):
