@@ -4,12 +4,38 @@ end-to-end tests and the benchmark (benchmarks/lsp.py)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "CL001" / "projects" / "ts-cross-file"
+API = """export async function getUser(id: string) {
+  const res = await fetch(`https://users.example.com/${id}`);
+  return res.json();
+}
+"""
+SERVER_TAIL = """import { getUser } from "./api";
+import express from "express";
+const app = express();
+app.get("/u/:id", async (req, res, next) => { try { res.json(await getUser(req.params.id)); } catch (e) { next(e); } });
+app.listen(3000);
+"""
+
+
+def service_project(tmp_path: Path) -> Path:
+    """A service over three files: a Redis client (src/lib/redis.ts), its 'error' listener in
+    another file (src/events/redisEvents.ts), and an API call with no timeout (src/api.ts, `API`)."""
+    root = tmp_path / "svc"
+    shutil.copytree(FIXTURE, root)
+    (root / "src" / "api.ts").write_text(API)
+    with (root / "src" / "server.ts").open("a") as handle:
+        handle.write(SERVER_TAIL)
+    return root
 
 
 class Client:

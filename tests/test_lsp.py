@@ -13,33 +13,11 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from lsp_client import Client, apply_edits
-
-FIXTURE = Path(__file__).parent / "fixtures" / "CL001" / "projects" / "ts-cross-file"
-
-API = """export async function getUser(id: string) {
-  const res = await fetch(`https://users.example.com/${id}`);
-  return res.json();
-}
-"""
-SERVER_TAIL = """import { getUser } from "./api";
-import express from "express";
-const app = express();
-app.get("/u/:id", async (req, res, next) => { try { res.json(await getUser(req.params.id)); } catch (e) { next(e); } });
-app.listen(3000);
-"""
-
+from lsp_client import API, Client, apply_edits, service_project
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A service over three files: a Redis client, its 'error' listener in another file, and an API
-    call with no timeout."""
-    root = tmp_path / "svc"
-    shutil.copytree(FIXTURE, root)
-    (root / "src" / "api.ts").write_text(API)
-    with (root / "src" / "server.ts").open("a") as handle:
-        handle.write(SERVER_TAIL)
-    return root
+    return service_project(tmp_path)
 
 
 def run(coroutine):

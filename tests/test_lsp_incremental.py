@@ -13,20 +13,8 @@ import pytest
 
 from crashlint.lsp.workspace import Workspace
 from crashlint.scan import scan
+from lsp_client import service_project
 
-FIXTURE = Path(__file__).parent / "fixtures" / "CL001" / "projects" / "ts-cross-file"
-
-API = """export async function getUser(id: string) {
-  const res = await fetch(`https://users.example.com/${id}`);
-  return res.json();
-}
-"""
-SERVER_TAIL = """import { getUser } from "./api";
-import express from "express";
-const app = express();
-app.get("/u/:id", async (req, res, next) => { try { res.json(await getUser(req.params.id)); } catch (e) { next(e); } });
-app.listen(3000);
-"""
 EVENTS = "src/events/redisEvents.ts"
 SERVER = "src/server.ts"
 API_FILE = "src/api.ts"
@@ -85,11 +73,7 @@ def _key(findings) -> list[tuple]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_edits_match_a_fresh_scan(tmp_path: Path, seed: int) -> None:
-    root = tmp_path / "svc"
-    shutil.copytree(FIXTURE, root)
-    (root / API_FILE).write_text(API)
-    with (root / SERVER).open("a") as handle:
-        handle.write(SERVER_TAIL)
+    root = service_project(tmp_path)
     workspace = Workspace(str(root), cache=False)
     workspace.load()
     workspace.analyse()

@@ -29,7 +29,7 @@ from pathlib import Path
 from crashlint.cache import folder as cache_folder
 from crashlint.cache import results as result_cache
 from crashlint.cache.facts import load_facts
-from crashlint.config import Config, find_config, load_config
+from crashlint.config import Config, load_config
 from crashlint.discover import DEFAULT_EXCLUDED_DIRS, SourceFile, UsageError, discover
 from crashlint.engine.run import configure
 from crashlint.findings import Finding, Note
@@ -117,25 +117,24 @@ class Workspace:
             self.config_error = str(exc)
         self.rules = configure(self.selected, rule_settings(self.config, self.root))
 
-    def config_path(self) -> str | None:
-        found = find_config(Path(self.root))
-        return str(found[0]) if found else None
+    def _discover(self):
+        """Discovery of the folder under the configuration's gitignore, excludes and includes."""
+        config = self.config
+        return discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
+                        include=config.include)
 
     def load(self, progress=None) -> None:
         """Configuration, discovery and every file's facts (from the facts cache where unchanged)."""
         self.load_config()
-        config = self.config
-        found = discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
-                         include=config.include)
+        found = self._discover()
         self.files = {f.rel_path: f for f in found.files}
         sources = list(found.files)
         for rel in self.buffers:  # new files the editor holds that are not on disk yet
             if rel not in self.files and self.wanted(rel):
                 sources.append(SourceFile(self.absolute(rel), rel, grammar_for(posixpath.basename(rel)) or ""))
-        tree = OverlayTree(DiskTree(self.root), self.buffers) if self.buffers else None
         if self.cache_dir is not None:
             cache_folder.prepare(self.cache_dir)
-        parsed = load_facts(sources, self.cache_dir, self.jobs, progress, root=self.root, tree=tree)
+        parsed = load_facts(sources, self.cache_dir, self.jobs, progress, root=self.root, tree=self.tree())
         self.parsed = {source.rel_path: p for source, p in zip(sources, parsed)}
         self.discovery_notes = list(found.notes)
         self.analysis = None
@@ -149,9 +148,7 @@ class Workspace:
         if self.cache_dir is None:
             return None
         self.load_config()
-        config = self.config
-        found = discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
-                         include=config.include)
+        found = self._discover()
         for rel, data in self.buffers.items():
             try:
                 with open(self.absolute(rel), "rb") as handle:
@@ -159,7 +156,7 @@ class Workspace:
                         return None
             except OSError:
                 return None
-        run_cache = result_cache.open_run(self.cache_dir, found, rules=self.selected, config=config, baseline=None,
+        run_cache = result_cache.open_run(self.cache_dir, found, rules=self.selected, config=self.config, baseline=None,
                                           report_unused=False, only_paths=None, options={"prefilter": False})
         result = ScanResult(root=found.root, rules=self.selected, notes=list(found.notes))
         if run_cache is None or not run_cache.restore(result):
@@ -222,9 +219,7 @@ class Workspace:
         """Discovery again (a file created, the configuration changed): files that appeared are
         parsed, files no longer found forgotten; the facts of the others are kept."""
         self.phase = None
-        config = self.config
-        found = discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
-                         include=config.include)
+        found = self._discover()
         self.files = {f.rel_path: f for f in found.files}
         self.discovery_notes = list(found.notes)
         for rel in list(self.parsed):
