@@ -1,6 +1,6 @@
 """`crashlint server` driven by a real LSP client (pygls's, over stdio), as an editor drives it.
 
-    python benchmarks/lsp.py WORKSPACE [--edits 30] [--file src/x.ts] [--runs 3]
+    python benchmarks/lsp.py WORKSPACE [--edits 30] [--edit comment|code] [--file src/x.ts] [--runs 3]
 
 WORKSPACE must be writable (the server keeps its facts cache in WORKSPACE/.crashlint_cache, as a
 scan does). Measured, side by side in one run:
@@ -11,9 +11,14 @@ scan does). Measured, side by side in one run:
   the scan's cached result at once when it holds one for the files as they are, and then loads
   the facts it needs for edits (the median of --runs server starts);
 - loaded: from `initialized` to the end of the first-analysis progress (facts in memory, analysed);
-- keystroke: a document is opened, then --edits changes of one character each (typed into a
-  comment at its end) are sent one at a time; each is timed from `didChange` to the
-  `publishDiagnostics` of that document for that version. Median and 90th percentile.
+- keystroke: a document is opened, then --edits changes are sent one at a time; each is timed
+  from `didChange` to the `publishDiagnostics` of that document for that version. Median and 90th
+  percentile. `--edit comment` (the default): one character each, typed into a comment at the
+  file's end (no fact changes). `--edit code`: the document is opened with a call added at its end
+  (`fetch(URL)` in TS/JS, `requests.get(URL)` in Python), and each edit adds a timeout to that call
+  or takes it away again (`, { signal: AbortSignal.timeout(5000) }`, `, timeout=5`): the file's
+  facts change every time, and so does the finding on that call (CL008) where the file runs in a
+  long-lived process.
 """
 
 from __future__ import annotations
@@ -71,6 +76,33 @@ async def first_analysis(root: Path) -> tuple[float, float, Client]:
     return first, time.perf_counter() - start, client
 
 
+async def code_edits(client: Client, rel: str, edits: int) -> tuple[list[float], set[int]]:
+    """--edit code: a timeout added to a call and taken away again, one edit at a time; the timings,
+    and the numbers of diagnostics the document had after each edit."""
+    text = (client.root / rel).read_text(encoding="utf-8").rstrip("\n")
+    if rel.endswith(".py"):
+        text += '\nimport requests\nrequests.get("https://example.com/crashlint-bench")'
+        option = ", timeout=5"
+    else:
+        text += '\nfetch("https://example.com/crashlint-bench");'
+        option = ", { signal: AbortSignal.timeout(5000) }"
+    uri = client.open(rel, text, version=1)
+    await client.wait_for(lambda: client.versions.get(uri) == 1, timeout=120)
+    line = text.count("\n")
+    column = text.rsplit("\n", 1)[-1].rindex(")")
+    timings, counts = [], {len(client.diagnostics.get(uri, []))}
+    for version in range(2, edits + 2):
+        sent = time.perf_counter()
+        if version % 2 == 0:
+            client.insert(rel, line, column, option, version)
+        else:
+            client.delete(rel, line, column, column + len(option), version)
+        await client.wait_for(lambda: client.versions.get(uri) == version, timeout=120)
+        timings.append(client.arrivals[uri] - sent)
+        counts.add(len(client.diagnostics.get(uri, [])))
+    return timings, counts
+
+
 async def keystrokes(client: Client, rel: str, edits: int) -> list[float]:
     text = (client.root / rel).read_text(encoding="utf-8")
     comment = "#" if rel.endswith(".py") else "//"
@@ -89,19 +121,26 @@ async def keystrokes(client: Client, rel: str, edits: int) -> list[float]:
     return timings
 
 
-async def session(root: Path, rel: str, edits: int) -> tuple[float, float, list[float]]:
+async def session(root: Path, rel: str, edits: int, kind: str) -> tuple[float, float, list[float], set[int]]:
     seconds, loaded, client = await first_analysis(root)
+    timings: list[float] = []
+    counts: set[int] = set()
     try:
-        timings = await keystrokes(client, rel, edits) if edits else []
+        if edits and kind == "code":
+            timings, counts = await code_edits(client, rel, edits)
+        elif edits:
+            timings = await keystrokes(client, rel, edits)
     finally:
         await client.stop()
-    return seconds, loaded, timings
+    return seconds, loaded, timings, counts
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--edits", type=int, default=30)
+    parser.add_argument("--edit", choices=("comment", "code"), default="comment",
+                        help="what each edit changes: a comment (no fact), or a call's timeout (code)")
     parser.add_argument("--file", help="the file to type into (relative to the workspace)")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
@@ -109,9 +148,11 @@ def main() -> None:
     rel = args.file or pick_file(root)
     warm_scan(root)  # fills the cache the server and the scans share
     scans, firsts, loads, typing = [], [], [], []
+    seen: set[int] = set()
     for run in range(args.runs):  # interleaved: a noisy machine slows both alike
         scans.append(warm_scan(root))
-        seconds, loaded, timings = asyncio.run(session(root, rel, args.edits if run == 0 else 0))
+        seconds, loaded, timings, counts = asyncio.run(session(root, rel, args.edits if run == 0 else 0, args.edit))
+        seen |= counts
         firsts.append(seconds)
         loads.append(loaded)
         typing += timings
@@ -122,8 +163,11 @@ def main() -> None:
     print(f"loaded:          median {statistics.median(loads):.2f} s of {len(loads)} (facts in memory, analysed)")
     if typing:
         ordered = sorted(typing)
-        print(f"keystroke → diagnostics: median {1000 * statistics.median(ordered):.0f} ms, "
+        print(f"{args.edit} edit → diagnostics: median {1000 * statistics.median(ordered):.0f} ms, "
               f"p90 {1000 * ordered[int(0.9 * (len(ordered) - 1))]:.0f} ms, of {len(ordered)} edits")
+    if args.edit == "code" and typing:
+        print(f"diagnostics on the edited file: {', '.join(map(str, sorted(seen)))} "
+              f"({'they change with the edits' if len(seen) > 1 else 'the same after every edit'})")
 
 
 if __name__ == "__main__":

@@ -154,6 +154,13 @@ class Client:
             text_document=types.VersionedTextDocumentIdentifier(uri=self.uri(rel), version=version),
             content_changes=[types.TextDocumentContentChangePartial(range=types.Range(at, at), text=text)]))
 
+    def delete(self, rel: str, line: int, start: int, end: int, version: int) -> None:
+        """An incremental change: the characters from `start` to `end` of `line` deleted."""
+        span = types.Range(types.Position(line=line, character=start), types.Position(line=line, character=end))
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=self.uri(rel), version=version),
+            content_changes=[types.TextDocumentContentChangePartial(range=span, text="")]))
+
     async def stop(self) -> None:
         try:
             await asyncio.wait_for(self.client.shutdown_async(None), 20)
