@@ -408,7 +408,7 @@ def test_the_facts_pack_is_written_as_files_are_parsed(tmp_path: Path, monkeypat
     def add(self, rel_path, digest, blob):
         real_add(self, rel_path, digest, blob)
         self.handle.flush()
-        sizes.append(self.temporary.stat().st_size)  # on disk already
+        sizes.append((self.path if isinstance(self, store.AppendWriter) else self.temporary).stat().st_size)  # on disk already
         complete.append(self.path.exists())
 
     monkeypatch.setattr(store.PackWriter, "add", add)
@@ -425,7 +425,97 @@ def test_the_facts_pack_is_written_as_files_are_parsed(tmp_path: Path, monkeypat
     (folder / "m001.ts").unlink()
     sizes.clear()
     warm = scan([str(folder)], cache_dir=str(cache), jobs=1, fixes=({}, False))
-    assert len(sizes) == 79 and len(warm.findings) == len(cold.findings) - 2
+    assert len(warm.findings) == len(cold.findings) - 2
     pack = store.read_pack(store.pack_path(str(cache), str(folder)), store.code_fingerprint())
     assert len(pack) == 79 and "m001.ts" not in pack
     assert [f.fingerprint for f in warm.findings] == [f.fingerprint for f in scan([str(folder)], jobs=1).findings]
+
+
+def _pack(cache: Path, folder: Path) -> Path:
+    return store.pack_path(str(cache), str(folder))
+
+
+def test_one_changed_file_is_appended_to_the_pack_not_the_pack_rewritten(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, the commit path: a warm scan after one edit writes that file's entry and a new
+    index after the committed data (the file keeps its inode and its bytes up to there), and reads
+    back the same facts as a whole new pack would hold."""
+    (tmp_path / "src").mkdir()
+    folder = _many_files(tmp_path / "src", 80)
+    cache = tmp_path / "cache"
+    scan([str(folder)], cache_dir=str(cache))
+    path = _pack(cache, folder)
+    before, inode = path.read_bytes(), path.stat().st_ino
+    written: list[str] = []
+    real_add = store.PackWriter.add
+    monkeypatch.setattr(store.PackWriter, "add", lambda self, rel, digest, blob: (written.append(rel), real_add(self, rel, digest, blob)))
+    (folder / "m005.ts").write_text("export const nothing = 1;\n")
+    warm = scan([str(folder)], cache_dir=str(cache))
+    after = path.read_bytes()
+    assert written == ["m005.ts"] and path.stat().st_ino == inode
+    header = len(store.MAGIC + store.code_fingerprint().encode() + b"\n") + store.RECORD
+    assert after[header : len(before)] == before[header:]  # nothing committed before was touched
+    assert len(after) - len(before) < len(before) // 4
+    assert len(warm.findings) == 79
+    contents = store.open_pack(path, store.code_fingerprint())
+    assert contents is not None and contents.dead > 0 and sorted(contents.entries) == sorted(f"m{i:03}.ts" for i in range(80))
+    fresh = tmp_path / "fresh"
+    scan([str(folder)], cache_dir=str(fresh))
+    again = store.read_pack(_pack(fresh, folder), store.code_fingerprint())
+    assert {rel: (d, bytes(b)) for rel, (d, b) in contents.entries.items()} == {rel: (d, bytes(b)) for rel, (d, b) in again.items()}
+
+
+def test_a_scan_killed_while_it_appends_leaves_the_pack_readable(tmp_path: Path, monkeypatch) -> None:
+    """The commit record is the last thing written: an append that never commits (killed after its
+    entries, or halfway through the index) leaves the pack reading as before; the next scan cuts the
+    stray bytes off and appends its own."""
+    (tmp_path / "src").mkdir()
+    folder = _many_files(tmp_path / "src", 10)
+    cache = tmp_path / "cache"
+    scan([str(folder)], cache_dir=str(cache))
+    path = _pack(cache, folder)
+    old = store.read_pack(path, store.code_fingerprint())
+
+    class Killed(BaseException):
+        pass
+
+    def killed(self) -> None:
+        self.handle.write(b"half an index")
+        self.handle.flush()
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(store.PackWriter, "_finish", killed)
+        patch.setattr(store.AppendWriter, "discard", lambda self: None)  # a killed scan cleans nothing up
+        (folder / "m003.ts").write_text("export const nothing = 1;\n")
+        try:
+            scan([str(folder)], cache_dir=str(cache))
+        except Killed:
+            pass
+    assert path.stat().st_size > 0
+    now = store.read_pack(path, store.code_fingerprint())
+    assert {rel: bytes(b) for rel, (_, b) in now.items()} == {rel: bytes(b) for rel, (_, b) in old.items()}
+    warm = scan([str(folder)], cache_dir=str(cache))
+    assert len(warm.findings) == 9 and [f.fingerprint for f in warm.findings] == [f.fingerprint for f in scan([str(folder)]).findings]
+    assert b"half an index" not in path.read_bytes()
+    assert store.read_pack(path, store.code_fingerprint())["m003.ts"][0] != old["m003.ts"][0]
+
+
+def test_a_pack_mostly_dead_is_compacted(tmp_path: Path, monkeypatch) -> None:
+    """Replaced entries and old indexes are dead bytes; once they pass the threshold the next scan
+    writes the pack whole (a new file), with only the live entries."""
+    (tmp_path / "src").mkdir()
+    folder = _many_files(tmp_path / "src", 10)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(store, "COMPACT_MIN_BYTES", 0)
+    scan([str(folder)], cache_dir=str(cache))
+    path = _pack(cache, folder)
+    sizes = [path.stat().st_size]
+    for i in range(6):
+        (folder / "m000.ts").write_text(f"export const nothing{i} = {i};\n")
+        scan([str(folder)], cache_dir=str(cache))
+        sizes.append(path.stat().st_size)
+        contents = store.open_pack(path, store.code_fingerprint())
+        assert contents is not None and len(contents.entries) == 10
+        assert contents.dead <= store.COMPACT_FRACTION * contents.end or i == 5 or sizes[-1] > sizes[-2]
+    assert any(later < earlier for earlier, later in zip(sizes, sizes[1:]))  # a compaction happened
+    assert [f.fingerprint for f in scan([str(folder)], cache_dir=str(cache)).findings] == [f.fingerprint for f in scan([str(folder)]).findings]
