@@ -52,3 +52,85 @@ def test_in_project_keeps_grouped_findings_of_other_files(tmp_path, monkeypatch)
     for rel in ("a.ts", "b.ts", "queue.ts"):
         alone = scan([rel], in_project=True, cache_dir=None)
         assert _key(alone) == [k for k in _key(whole) if k[1].path == rel], rel
+
+
+def _files(found) -> list[tuple]:
+    return [(f.abs_path, f.rel_path, f.grammar, f.forced) for f in found.files]
+
+
+def test_discovery_is_reused_while_its_folders_are_unchanged(tmp_path, monkeypatch) -> None:
+    """The discovery cache trusts folder mtimes and .gitignore stats, as git's untracked cache
+    does: every change that can add or remove a file from the scan is seen, and an unchanged tree
+    is not walked again."""
+    import os
+    import time
+
+    import crashlint.cache.discovery as cached
+    from crashlint.discover import discover
+
+    project = tmp_path / "p"
+    (project / "src" / "deep").mkdir(parents=True)
+    (project / "src" / "a.ts").write_text("export const a = 1;\n")
+    (project / "src" / "deep" / "b.ts").write_text("export const b = 1;\n")
+    (project / "gen").mkdir()
+    (project / "gen" / "g.ts").write_text("export const g = 1;\n")
+    (project / ".gitignore").write_text("gen/\n")
+    cache = str(tmp_path / "cache")
+    monkeypatch.setattr(cached, "RACY_SECONDS", 0.0)
+    walks: list[int] = []
+    real = cached.discover
+    monkeypatch.setattr(cached, "discover", lambda *a, **k: (walks.append(1), real(*a, **k))[1])
+    options = dict(respect_gitignore=True, exclude=[], include=[])
+    tick = [time.time_ns() - 60 * 10**9]
+
+    def settle() -> None:
+        # every folder and file an older mtime, so that the next change is a change of mtime
+        tick[0] += 10**9
+        for folder, dirs, names in os.walk(project):
+            for name in [*dirs, *names, "."]:
+                os.utime(os.path.join(folder, name), ns=(tick[0], tick[0]))
+
+    def check(expect_walk: bool) -> None:
+        walks.clear()
+        found = cached.cached_discover(cache, [str(project)], **options)
+        assert _files(found) == _files(discover([str(project)], **options))
+        assert bool(walks) == expect_walk
+
+    settle()
+    check(True)
+    check(False)
+    (project / "src" / "deep" / "c.ts").write_text("export const c = 1;\n")  # a file added deep down
+    check(True)
+    settle()
+    check(True)
+    check(False)
+    (project / "src" / "a.ts").write_text("export const a = 2;\n")  # an edit: the list stays
+    check(False)
+    (project / ".gitignore").write_text("gen/\nsrc/deep/\n")  # edited in place
+    check(True)
+    settle()
+    check(True)
+    (project / "src" / "deep" / "b.ts").unlink()  # in an ignored folder: not watched, nothing to see
+    check(False)
+    (project / "src" / "d.ts").write_text("export const d = 1;\n")
+    check(True)
+    settle()
+    check(True)
+    (project / "gen" / ".gitignore").write_text("x\n")  # a folder ignored: nothing to watch there
+    (project / ".gitignore").write_text("src/deep/\n")  # now gen/ is walked
+    check(True)
+    assert any(f.rel_path == "gen/g.ts" for f in cached.cached_discover(cache, [str(project)], **options).files)
+
+
+def test_a_tree_changed_just_now_is_not_saved(tmp_path, monkeypatch) -> None:
+    import crashlint.cache.discovery as cached
+
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.ts").write_text("export const a = 1;\n")
+    cache = str(tmp_path / "cache")
+    walks: list[int] = []
+    real = cached.discover
+    monkeypatch.setattr(cached, "discover", lambda *a, **k: (walks.append(1), real(*a, **k))[1])
+    for _ in range(2):
+        cached.cached_discover(cache, [str(tmp_path / "p")], respect_gitignore=True, exclude=[], include=[])
+    assert len(walks) == 2  # the folder's mtime is within RACY_SECONDS of the walk: never trusted

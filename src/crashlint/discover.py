@@ -106,7 +106,9 @@ def _is_generated_name(name: str) -> bool:
     return lower.endswith(GENERATED_SUFFIXES) or name in GENERATED_NAMES
 
 
-def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _gitignore(directory: Path, watched: list | None = None) -> pathspec.PathSpec | None:
+    if watched is not None:
+        watched.append(str(directory / ".gitignore"))  # created, edited or removed
     try:
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -114,11 +116,13 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _ancestor_ignores(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+def _ancestor_ignores(root: Path, watched: list | None = None) -> list[tuple[Path, pathspec.PathSpec]]:
     """`.gitignore` files above the scan root, up to the repository top, still apply inside it."""
     specs: list[tuple[Path, pathspec.PathSpec]] = []
     for parent in root.parents:
-        spec = _gitignore(parent)
+        if watched is not None:
+            watched.append(str(parent / ".git"))  # the repository's top, should one appear or go
+        spec = _gitignore(parent, watched)
         if spec is not None:
             specs.append((parent, spec))
         if (parent / ".git").exists():
@@ -140,8 +144,13 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec
 
 
 def discover(
-    paths: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None, include: list[str] | None = None
+    paths: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None, include: list[str] | None = None,
+    watched: list[str] | None = None,
 ) -> Discovery:
+    """The files under `paths`. `watched`, when given, receives every folder and file whose change
+    could change the answer (the folders walked, each .gitignore looked for, a linked file's target
+    as None: the answer cannot be trusted without walking again) — what crashlint.cache.discovery
+    checks before it reuses one."""
     if not paths:
         paths = ["."]
     as_paths = [Path(p) for p in paths]
@@ -184,7 +193,7 @@ def discover(
             add(start, forced=True)  # an explicit file is scanned even if ignored or generated, as ruff does
             continue
         start = start.resolve()
-        base_specs = _ancestor_ignores(start) if respect_gitignore else []
+        base_specs = _ancestor_ignores(start, watched) if respect_gitignore else []
 
         def on_error(err: OSError) -> None:
             result.notes.append(Note(rel_of(Path(err.filename or start)), f"cannot read folder: {err.strerror}"))
@@ -194,8 +203,10 @@ def discover(
         for dirpath, dirnames, filenames in os.walk(start, onerror=on_error):
             here = Path(dirpath)
             specs = specs_by_dir.pop(dirpath, base_specs)
+            if watched is not None:
+                watched.append(dirpath)  # a file or folder added, removed or renamed here changes it
             if respect_gitignore:
-                own = _gitignore(here)
+                own = _gitignore(here, watched)
                 if own is not None:
                     specs = specs + [(here, own)]
             kept = []
@@ -224,6 +235,8 @@ def discover(
                     continue
                 as_text = os.path.join(dirpath, name)
                 if os.path.islink(as_text):
+                    if watched is not None:
+                        watched.append(None)  # type: ignore[arg-type]  # where it points may change unseen
                     if not user_excludes.match_file(rel_of(child)):
                         add(child)
                     continue

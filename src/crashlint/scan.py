@@ -21,6 +21,7 @@ from crashlint.engine.run import RuleRun, configure, run_rules
 from crashlint.filters import apply_filters
 from crashlint.cache import folder as cache_folder
 from crashlint.cache import results as result_cache
+from crashlint.cache.discovery import cached_discover
 from crashlint.cache.facts import load_facts
 from crashlint.findings import SEVERITY_RANK, Finding, Note
 from crashlint.parse import GENERATED_NOTE
@@ -131,11 +132,12 @@ def scan(
     exclude = (exclude or []) + config.exclude
     include = (include or []) + config.include
     respect_gitignore = respect_gitignore and config.respect_gitignore
-    found = discover(paths, respect_gitignore=respect_gitignore, exclude=exclude, include=include)
-    if stdin is not None:
-        _add_stdin_file(found, rel, stdin[0])
     if cache_dir is not None:
         cache_folder.prepare(cache_dir)  # ignored by git, tagged for backup tools
+    # reused while the folders walked are unchanged (src/crashlint/cache/discovery.py)
+    found = cached_discover(cache_dir, paths, respect_gitignore=respect_gitignore, exclude=exclude, include=include)
+    if stdin is not None:
+        _add_stdin_file(found, rel, stdin[0])
     options = dict(rules=rules, config=config, report_unused=report_unused_suppressions, only_paths=only_paths,
                    cache_dir=cache_dir, jobs=jobs, prefilter=prefilter if prefilter is not None else _env_on("CRASHLINT_PREFILTER"))
     result = analyse(found, tree, baseline=baseline, progress=progress, fixes=fixes, **options)
