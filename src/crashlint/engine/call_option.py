@@ -28,6 +28,7 @@ import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
+from crashlint.engine.task_limits import task_limits
 from crashlint.engine.wrappers import wrapper_of
 from crashlint.templating import render
 from crashlint.facts.model import Arg, Call, FileFacts
@@ -217,6 +218,9 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     if "wrapper_problem" in spec and facts.language != "python":
                         findings += _wrapper_callers(rule, ctx, spec, facts, call, first)
                     continue
+                if "task_limits" in rule.data and facts.language == "python":
+                    if task_limits(ctx, rule.data["task_limits"]).bounded(path, call.span[0]):
+                        continue  # only a time-limited Celery task or an RQ job reaches it: the limit ends it
                 if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
                     first += 1  # `axios(url, config)`: where the options are, or would go (the fix)
                 named = call.bound_to and not call.bound_to.startswith("<")

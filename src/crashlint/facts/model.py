@@ -158,6 +158,13 @@ class FileFacts:
     main_guard: tuple[int, int] = (0, 0)  # Python `if __name__ == "__main__":` block (first, last line)
     # decorated functions: (function scope, decorator's dotted callee), e.g. (scope, ("click", "command"))
     decorators: list[tuple[int, Path]] = field(default_factory=list)
+    # decorators that are calls (`@shared_task(soft_time_limit=60)`): (function scope, index in `calls`)
+    decorator_calls: list[tuple[int, int]] = field(default_factory=list)
+    # Python `Type[X]` / `type[X]` annotations: (scope, name, X as written) — a parameter's or a
+    # variable's (scope: the function it is in; name: the variable), or a function's return type
+    # (scope: the function; name: "return"), so a rule can tell which methods of X's subclasses a
+    # function runs through a class object it holds
+    type_hints: list[tuple[int, str, Path]] = field(default_factory=list)
     # JS/TS: string literals in single and double quotes (a fix writes the file's own quotes)
     quotes: tuple[int, int] = (0, 0)
     # CRC-32 and length of the file's bytes as read: a fix planned from these facts, after the parse,

@@ -19,7 +19,7 @@ from crashlint.facts.common import (
     sweep,
     text,
 )
-from crashlint.facts.model import ELEMENT, RETURNED_OBJECT, Assignment, Call, FileFacts, Function, Path
+from crashlint.facts.model import ELEMENT, MODULE_SCOPE, RETURNED_OBJECT, Assignment, Call, FileFacts, Function, Path
 from crashlint.languages import ts_language
 
 # the frozen fact classes, built without a setattr call per field (same objects)
@@ -47,6 +47,7 @@ QUERY = """
 (while_statement condition: [(identifier) (attribute) (not_operator)] @flag_condition) @flag_loop
 (module (if_statement condition: (comparison_operator) @main_condition) @main_guard)
 (decorated_definition) @decorated
+(type) @type_hint
 [(break_statement) (raise_statement) (yield)] @exit
 (try_statement body: (block) @guard (except_clause))
 (try_statement (except_clause) (finally_clause) @guard)
@@ -462,6 +463,8 @@ class _Extractor:
             words = text(condition)
             if "__name__" in words and "__main__" in words:  # if __name__ == "__main__":
                 self.facts.main_guard = (guard.start_point[0] + 1, guard.end_point[0] + 1)
+        decorator_calls: list[tuple[int, tree_sitter.Node]] = []
+        type_hints = captures.pop("type_hint", ())
         for node in captures.pop("decorated", ()):
             definition = node.child_by_field_name("definition")
             if definition is None or definition.type != "function_definition":
@@ -471,6 +474,7 @@ class _Extractor:
                     continue
                 expression = decorator.named_children[0]
                 if expression.type == "call":
+                    decorator_calls.append((scope_id(definition), expression))
                     expression = expression.child_by_field_name("function")
                 path = dotted_name(expression) if expression is not None else ""
                 if path:
@@ -527,6 +531,68 @@ class _Extractor:
             index = self.call_index.get(node_key(inner), -1)
             if index >= 0:
                 self.facts.calls[index].chain += ((method, ""),)
+        for sid, call_node in decorator_calls:
+            index = self.call_index.get(node_key(call_node), -1)
+            if index >= 0:
+                self.facts.decorator_calls.append((sid, index))
+        for node in type_hints:
+            named = type_hint_class(node)
+            if named:
+                self.facts.type_hints.append((enclosing_scope(node), hinted_name(node), named))
+
+
+def type_hint_class(node: tree_sitter.Node) -> Path:
+    """`Type[X]`, `typing.Type[X]`, `type[X]` → X's dotted name; () for any other annotation."""
+    inner = node.named_children[0] if node.named_children else None
+    if inner is None:
+        return ()
+    if inner.type == "generic_type" and len(inner.named_children) == 2:
+        head, parameter = inner.named_children
+        argument = parameter.named_children[0] if parameter.named_children else None
+        if argument is not None and argument.type == "type" and argument.named_children:
+            argument = argument.named_children[0]
+    elif inner.type == "subscript":
+        head, argument = inner.child_by_field_name("value"), inner.child_by_field_name("subscript")
+    else:
+        return ()
+    if head is None or argument is None or dotted_name(head).rsplit(".", 1)[-1] not in ("Type", "type"):
+        return ()
+    if argument.type == "string":  # a forward reference: Type["Plugin"]
+        path = string_value(argument) or ""
+    elif argument.type in ("identifier", "attribute"):
+        path = dotted_name(argument)
+    else:
+        return ()
+    return tuple(path.split(".")) if path and all(part.isidentifier() for part in path.split(".")) else ()
+
+
+def hinted_name(node: tree_sitter.Node) -> str:
+    """What a `type` annotation is on: a parameter's or a variable's name, "return" for a function's
+    return type, "" otherwise."""
+    parent = node.parent
+    if parent is None:
+        return ""
+    if parent.type == "function_definition":
+        return "return"
+    if parent.type in ("typed_parameter", "typed_default_parameter"):
+        name = parent.child_by_field_name("name") or (parent.named_children[0] if parent.named_children else None)
+        return text(name) if name is not None and name.type == "identifier" else ""
+    if parent.type == "assignment":
+        left = parent.child_by_field_name("left")
+        return text(left) if left is not None and left.type == "identifier" else ""
+    return ""
+
+
+def enclosing_scope(node: tree_sitter.Node) -> int:
+    """The scope id of the innermost function or class around `node` (MODULE_SCOPE at top level)."""
+    parent = node.parent
+    if parent is not None and parent.type == "function_definition":  # a return type: its function
+        return scope_id(parent)
+    while parent is not None:
+        if parent.type in ("function_definition", "class_definition", "lambda"):
+            return scope_id(parent)
+        parent = parent.parent
+    return MODULE_SCOPE
 
 
 def extract(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:
