@@ -398,12 +398,27 @@ def _passes(ctx: RuleContext, path: str, call: Call, target: Target) -> bool:
     return False
 
 
+STRING_START = re.compile(r"^[rRbBfFuU]{0,2}(\"\"\"|'''|\"|')")
+
+
+def _leading_literal(arg: Arg) -> str | None:
+    """The text a value starts with when it starts with a string literal: a plain string, an f-string
+    (`f"sqlite:///{path}"`), a formatted or concatenated one (`'sqlite:///{0}'.format(p)`,
+    `"sqlite:///" + p`); None for anything else."""
+    if arg.kind not in ("string", "call", "other"):
+        return None
+    opening = STRING_START.match(arg.text)
+    if opening:
+        return arg.text[opening.end():]
+    return arg.text if arg.kind == "string" else None
+
+
 def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: int, resource: dict) -> Finding | None:
     call = facts.calls[index]
     skip = resource.get("unless_argument")  # e.g. create_engine("sqlite://…") has no network pool
     if skip and len(call.args) > skip["position"]:
-        arg = call.args[skip["position"]]
-        if arg.kind == "string" and re.search(skip["pattern"], arg.text):
+        leading = _leading_literal(call.args[skip["position"]])
+        if leading is not None and re.search(skip["pattern"], leading):
             return None
     if resource.get("unless_guarded_by") and guarded_by(ctx, facts.path, call, resource["unless_guarded_by"]):
         return None  # runs only under a test or mock switch, or in a process that does no such work
