@@ -29,6 +29,7 @@ class TaskLimits:
     def __init__(self, ctx: RuleContext, data: dict) -> None:
         self.ctx = ctx
         self._memo: dict[tuple[str, int], str | None] = {}
+        self._none_memo: dict[str, bool | None] = {}
         self._callers_memo: dict[tuple[str, int], list[tuple[str, Call]]] = {}
         self.data = data
         self.project = ctx.project
@@ -45,6 +46,12 @@ class TaskLimits:
     def _declared_none(self, name: str) -> bool | None:
         """Whether the module-level settings named `name` are all None (True), none of them (False),
         or nothing declares it (None)."""
+        if name in self._none_memo:
+            return self._none_memo[name]
+        self._none_memo[name] = self._find_declared_none(name)
+        return self._none_memo[name]
+
+    def _find_declared_none(self, name: str) -> bool | None:
         found = None
         for path, facts in self.project.files.items():
             if facts.language != "python":
