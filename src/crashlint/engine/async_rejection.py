@@ -399,6 +399,7 @@ class _Checker:
         callees = set(spec["callees"])
         factories = set(spec.get("loop_factories", ()))
         loop_methods = set(spec.get("loop_methods", ()))
+        waived = re.compile(spec["waived_by"]) if spec.get("waived_by") else None
         lasts = {n.rsplit(".", 1)[-1] for n in callees} | loop_methods
         for path, facts in self.ctx.files():
             if not self.applies(path) or facts.language != "python":
@@ -409,6 +410,8 @@ class _Checker:
                     continue
                 if call.used and not self._unused_local(facts, call):
                     continue
+                if waived is not None and any(waived.search(self.ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
+                    continue  # the author waived the same check of another linter on this call: deliberate
                 dropped = bool(callees & set(self.project.callee_names(path, call)))
                 if not dropped and call.method in loop_methods:
                     for target in self.project.receiver_targets(path, call):
