@@ -297,6 +297,39 @@ def test_a_scan_decodes_equal_leaf_values_of_different_files_once(tmp_path: Path
     assert apart[0] == first and apart[1] == second
 
 
+def test_a_serial_scan_shares_equal_values_as_the_codec_does() -> None:
+    """Issue 13 (peak memory, `-j 1`): the facts a serial scan extracts itself are given, in place,
+    the sharing a worker's encoded output gets when decoded — equal Args, scope chains, callees,
+    spans of a file one object each, equal leaf values across the files of a scan too — and stay
+    equal to what was extracted, on every fixture."""
+    import copy
+
+    from crashlint.languages import grammar_for
+    from crashlint.parse import parse_source
+
+    fixtures = sorted(p for p in (Path(__file__).parent / "fixtures").rglob("*") if p.suffix in (".ts", ".js", ".py", ".tsx"))
+    for path in fixtures:
+        parsed = parse_file(str(path), path.name, grammar_for(path.name))
+        before = copy.deepcopy(parsed)
+        assert codec.share(parsed) is parsed
+        assert parsed == before, path
+        assert codec.decode(codec.encode(parsed)) == before, path
+
+    body = "".join(f"  await fetch(url, {{ method: 'POST', headers: {{ a: 'b' }} }}); log.info('x', {{ id }});\n" for _ in range(50))
+    source = f"export async function send(url: string, id: number) {{\n{body}}}\n".encode()
+    with codec.shared_across_files():
+        facts = [codec.share(parse_source(f"f{i}.ts", "typescript", source)).facts for i in range(2)]
+    calls = facts[0].calls
+    fetches = [c for c in calls if c.callee == ("fetch",)]
+    assert len(fetches) == 50
+    assert len({id(c.args[1]) for c in fetches}) == 1  # one options object for the fifty equal ones
+    assert len({id(c.scopes) for c in calls}) == 1 and len({id(c.callee) for c in fetches}) == 1
+    assert len({id(c) for c in calls}) == len(calls)  # calls are told apart by identity: never shared
+    assert facts[0].calls[0].args[0] is facts[1].calls[0].args[0]  # a leaf (`url`) across files
+    assert facts[0].calls[0].args[1] is not facts[1].calls[0].args[1]  # an object literal: per file
+    assert facts[0].calls[0] is not facts[1].calls[0]
+
+
 def test_a_files_call_sites_are_one_compressed_blob() -> None:
     """Issue 13 (peak memory): what a fix edits at each call is kept per file, compressed, and read
     back by call index for the calls that have findings."""

@@ -551,12 +551,13 @@ def _parse_missing(
             if results[i] is None:
                 digest, parsed = _parse_one(sources[i], False, contents.get(sources[i].rel_path))
                 assert isinstance(parsed, Parsed)
-                results[i] = parsed
                 if writer is not None and digest is not None and parsed.traceback is None:
                     try:
                         writer.add(sources[i].rel_path, digest, codec.encode(parsed))
                     except (ValueError, TypeError):
                         pass  # not cacheable
+                # equal values shared as the workers' decoded output shares them (issue 13, peak memory)
+                results[i] = codec.share(parsed)
                 _note_digest(digests, i, digest)
             report(i + 1, total)
     else:
