@@ -96,3 +96,81 @@ def test_random_edits_match_a_fresh_scan(tmp_path: Path, seed: int) -> None:
         assert _key(analysis.result.findings) == _key(expected.findings), (seed, file, texts[file])
     assert reused, "no edit reused the rules' findings"
     assert reused < 14, "every edit reused the rules' findings"
+
+
+# Projects whose findings hang on other files (listeners, shutdown handlers, factories, barrels,
+# re-exports, injected clients, pushed workers): random edits that change their code, each analysis
+# (the project model brought up to date by `Project.update`) compared with a fresh scan.
+FIXTURES = Path(__file__).parent / "fixtures"
+CODE_EDIT_PROJECTS = ["CL001/projects/ts-cross-file", "CL002/projects/ts-pushed-workers", "CL005/projects/factory-handler",
+                      "CL004/projects/ts-queue-shared-client"]
+SLOW_CODE_EDIT_PROJECTS = ["CL001/projects/js-commonjs", "CL001/projects/py-package", "CL002/projects/ts-class-service",
+                           "CL002/projects/ts-nest-lifecycle", "CL002/projects/monorepo-queues", "CL003/projects/events-cross-file",
+                           "CL004/projects/js-map-registry", "CL007/projects/ts-shared-client", "CL008/projects/fetch-wrappers",
+                           "CL001/projects/ts-di-providers", "CL002/projects/ts-static-registry"]
+
+
+def _code_edit(texts: dict[str, str], rng: random.Random, removed: dict[str, list[str]]) -> str:
+    """One random edit of a source file's code: a line deleted, one deleted before put back, a line
+    duplicated, a line of another file copied in, the whole file emptied or given back."""
+    sources = sorted(rel for rel in texts if rel.endswith((".ts", ".js", ".py", ".tsx", ".mjs", ".cjs")))
+    file = rng.choice(sources)
+    lines = texts[file].split("\n")
+    kind = rng.choice(["delete", "delete", "restore", "restore", "duplicate", "copy", "empty"])
+    if kind == "delete" and any(line.strip() for line in lines):
+        n = rng.choice([i for i, line in enumerate(lines) if line.strip()])
+        removed.setdefault(file, []).append(lines.pop(n))
+    elif kind == "restore" and removed.get(file):
+        lines.insert(rng.randrange(len(lines) + 1), removed[file].pop(rng.randrange(len(removed[file]))))
+    elif kind == "duplicate" and lines:
+        n = rng.randrange(len(lines))
+        lines.insert(n, lines[n])
+    elif kind == "copy":
+        other = rng.choice(sources)
+        candidates = [line for line in texts[other].split("\n") if line.strip() and not line.startswith((" ", "\t", "}"))]
+        if candidates:
+            lines.insert(rng.randrange(len(lines) + 1), rng.choice(candidates))
+    elif kind == "empty":
+        removed.setdefault(file, []).extend(line for line in lines if line.strip())
+        lines = [""]
+    texts[file] = "\n".join(lines)
+    return file
+
+
+def _code_edits_match(tmp_path: Path, project: str, seed: int, steps: int = 12) -> None:
+    name = project.split("/")[-1]
+    root = tmp_path / "ws" / name
+    shutil.copytree(FIXTURES / project, root)
+    workspace = Workspace(str(root), cache=False)
+    workspace.load()
+    workspace.analyse()
+    texts = _contents(root)
+    rng = random.Random(seed)
+    removed: dict[str, list[str]] = {}
+    updated = 0
+    for _ in range(steps):
+        model = workspace.project
+        file = _code_edit(texts, rng, removed)
+        workspace.set_buffer(file, texts[file].encode())
+        analysis = workspace.analyse()
+        updated += model is not None and workspace.project is model
+        fresh = tmp_path / "fresh" / name
+        shutil.rmtree(fresh, ignore_errors=True)
+        for rel, text in texts.items():
+            (fresh / rel).parent.mkdir(parents=True, exist_ok=True)
+            (fresh / rel).write_text(text)
+        expected = scan([str(fresh)])
+        assert _key(analysis.result.findings) == _key(expected.findings), (project, seed, file, texts[file])
+    assert updated, "the project model was never brought up to date: every edit built a new one"
+
+
+@pytest.mark.parametrize("project", CODE_EDIT_PROJECTS)
+def test_code_edits_match_a_fresh_scan(tmp_path: Path, project: str) -> None:
+    _code_edits_match(tmp_path, project, seed=7)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 12])
+@pytest.mark.parametrize("project", CODE_EDIT_PROJECTS + SLOW_CODE_EDIT_PROJECTS)
+def test_many_code_edits_match_a_fresh_scan(tmp_path: Path, project: str, seed: int) -> None:
+    _code_edits_match(tmp_path, project, seed, steps=20)

@@ -36,6 +36,7 @@ import re
 import shlex
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
@@ -195,32 +196,41 @@ class _Finder:
     # ---- the import graph ---------------------------------------------------------------------
 
     def build_graph(self) -> None:
+        """Each file's imports (memoized per file in the project model: an edit re-resolves only the
+        files it reaches), then the graph and its reverse, O(edges)."""
         project = self.project
         for path, facts in self.files.items():
-            targets: dict[str, None] = {}
-            specs = list(facts.imports) + [e.module for e in facts.exports if e.module]
-            for spec in specs:
-                target = project.resolve_module(path, spec)
-                if target is not None:
-                    targets[target] = None
-            if facts.language == "python":
-                for decl in facts.decls:  # `from pkg import module`: the submodule is loaded too
-                    value = decl.value
-                    if value.kind == "import" and value.name:
-                        base = value.module if value.module.endswith(".") else value.module + "."
-                        sub = project.resolve_module(path, base + value.name) if value.module else None
-                        if sub is not None:
-                            targets[sub] = None
-                for target in list(targets):  # a module's packages run their __init__.py first
-                    for package in self._packages_of(target):
-                        targets[package] = None
-            else:
-                for target in self.spawned(path, facts):  # fork(path.join(__dirname, "worker.js"))
-                    targets[target] = None
-            targets.pop(path, None)
-            self.graph[path] = list(targets)
-            for target in targets:
+            targets = project.per_file(path, "loads", lambda: self._loads(path, facts))
+            self.graph[path] = targets  # type: ignore[assignment]
+            for target in targets:  # type: ignore[union-attr]
                 self.importers.setdefault(target, []).append(path)
+
+    def _loads(self, path: str, facts: FileFacts) -> list[str]:
+        """The project files `path` loads: what it imports, re-exports and spawns, and in Python the
+        submodules it imports and their packages' `__init__.py`."""
+        project = self.project
+        targets: dict[str, None] = {}
+        specs = list(facts.imports) + [e.module for e in facts.exports if e.module]
+        for spec in specs:
+            target = project.resolve_module(path, spec)
+            if target is not None:
+                targets[target] = None
+        if facts.language == "python":
+            for decl in facts.decls:  # `from pkg import module`: the submodule is loaded too
+                value = decl.value
+                if value.kind == "import" and value.name:
+                    base = value.module if value.module.endswith(".") else value.module + "."
+                    sub = project.resolve_module(path, base + value.name) if value.module else None
+                    if sub is not None:
+                        targets[sub] = None
+            for target in list(targets):  # a module's packages run their __init__.py first
+                for package in self._packages_of(target):
+                    targets[package] = None
+        else:
+            for target in self.spawned(path, facts):  # fork(path.join(__dirname, "worker.js"))
+                targets[target] = None
+        targets.pop(path, None)
+        return list(targets)
 
     def spawned(self, path: str, facts: FileFacts) -> list[str]:
         """Project files code names by path to run them: `fork("./worker.js")`,
@@ -364,14 +374,17 @@ class _Finder:
         """What the path heuristics (crashlint.roles) make of a file: server, test, browser, tooling."""
         role = self._path_roles.get(path)
         if role is None:
-            facts = self.files[path]
-            manifest = self.project._package_manifest(path)
-            # `document.…` inside `page.evaluate(…)` runs in the browser a server drives, not here
-            dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
-            role = file_role(path, facts.language, facts.ui or dom, manifest, imports_server_code(facts.imports), facts.cli,
-                             facts.language != "python" and imports_browser_code(facts.imports))
-            self._path_roles[path] = role
-        return role
+            role = self._path_roles[path] = self.project.per_file(path, "path-role", lambda: self._path_role(path))  # type: ignore[assignment]
+        return role  # type: ignore[return-value]
+
+    def _path_role(self, path: str) -> str:
+        """(memoized per file in the project model: it reads the file's facts and its manifest)"""
+        facts = self.files[path]
+        manifest = self.project._package_manifest(path)
+        # `document.…` inside `page.evaluate(…)` runs in the browser a server drives, not here
+        dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
+        return file_role(path, facts.language, facts.ui or dom, manifest, imports_server_code(facts.imports), facts.cli,
+                         facts.language != "python" and imports_browser_code(facts.imports))
 
     def package_name(self, package: str) -> str:
         manifest = self.project.manifests.get(package)
@@ -585,21 +598,14 @@ class _Finder:
     def javascript_signals(self, path: str, facts: FileFacts) -> None:
         project = self.project
         package = project.package_root(path)
-        for call in facts.calls:
-            if call.method == "listen":
-                names = [posixpath.basename(path)] + [facts.functions[s].name for s in call.scopes if s in facts.functions]
-                if any(TEMPORARY_SERVER.search(name) for name in names):
-                    self.setup_files.add(path)  # a setup wizard or migration page served before the service
-                    continue
-                for target in project.receiver_targets(path, call):
-                    if target.kind != "call":
-                        continue
-                    owner = project.files[target.path].calls[target.index]
-                    if set(project.callee_names(target.path, owner)) & JS_SERVERS:
-                        self.add(self.package_name(package), "server", self.entries_for(path, call), package,
-                                 f"{path}:{call.span[0]}: `{call.text}` starts a server")
-                        break
-            elif call.is_new and call.callee and set(project.callee_names(path, call)) & JS_WORKERS:
+        for sign, index in project.per_file(path, "js-signs", lambda: _js_signs(project, path, facts)):  # type: ignore[union-attr]
+            call = facts.calls[index]
+            if sign == "setup":
+                self.setup_files.add(path)  # a setup wizard or migration page served before the service
+            elif sign == "server":
+                self.add(self.package_name(package), "server", self.entries_for(path, call), package,
+                         f"{path}:{call.span[0]}: `{call.text}` starts a server")
+            else:
                 self.add(self.package_name(package) + ":worker", "worker", self.entries_for(path, call), package,
                          f"{path}:{call.span[0]}: `{call.text}` consumes a queue")
 
@@ -746,7 +752,32 @@ def in_tooling_folder(path: str) -> bool:
                for part in path.split("/")[:-1])
 
 
+def _js_signs(project: Project, path: str, facts: FileFacts) -> list[tuple[str, int]]:
+    """The calls of a JS/TS file that say what process it starts, in order: ("server", i) a
+    `listen()` on a server of JS_SERVERS, ("worker", i) a queue worker made, ("setup", i) a listen
+    of a setup wizard or migration page (TEMPORARY_SERVER). Memoized per file (`Project.per_file`)."""
+    found: list[tuple[str, int]] = []
+    for i, call in enumerate(facts.calls):
+        if call.method == "listen":
+            names = [posixpath.basename(path)] + [facts.functions[s].name for s in call.scopes if s in facts.functions]
+            if any(TEMPORARY_SERVER.search(name) for name in names):
+                found.append(("setup", i))
+                continue
+            for target in project.receiver_targets(path, call):
+                if target.kind != "call":
+                    continue
+                owner = project.files[target.path].calls[target.index]
+                if set(project.callee_names(target.path, owner)) & JS_SERVERS:
+                    found.append(("server", i))
+                    break
+        elif call.is_new and call.callee and set(project.callee_names(path, call)) & JS_WORKERS:
+            found.append(("worker", i))
+    return found
+
+
+@lru_cache(maxsize=65536)
 def is_test_path(path: str) -> bool:
+    """(memoized: the process model asks it of every importer of every file, again after each edit)"""
     directory, name = posixpath.split(path)
     return bool(TEST_FILE.search(name)) or any(p.lower() in TEST_DIRS for p in directory.split("/") if p)
 

@@ -27,6 +27,16 @@ the use site, r: the targets a query returns):
 - `collection_members(target)`: one pass over the pushes and member stores of the project, then O(1).
 - `package_root` / `dependency` / the nearest manifest: memoized per folder.
 
+Across edits (the language server): `update(changed facts)` keeps every memo that cannot have
+changed and drops the others, so the next analysis derives again only what an edit touched. A memo
+about a file depends on that file and on the files its resolution reached, which it reaches only
+through `resolve_module` (the table of those answers is the dependency graph): an edit drops the
+memos of the changed files and of every file that reaches them, O(memos + the graph). Memos whose
+answer depends on the order of the questions (one that met a cycle guard, or read such a memo) or
+on the whole project (`collection_members`) are dropped on every edit; and a Project that ever cut
+a query short (MAX_DEPTH, QUERY_BUDGET) is never updated (the cut depends on what was cached when
+it was asked, so a kept memo could differ from a fresh scan's): the caller builds a new one.
+
 Every derived query is bounded twice: a depth limit (MAX_DEPTH, to keep the Python stack small)
 and a work budget (QUERY_BUDGET: how many uncached derivations one top-level query may start).
 Where a query is cut short, the part not followed is an unknown target (rules read "unknown" as
@@ -72,8 +82,11 @@ def _up(directory: str) -> str:
     return "" if parent == directory else parent
 
 class Project:
-    def __init__(self, root: str, files: list[FileFacts], manifests: dict[str, Manifest] | None = None) -> None:
+    def __init__(self, root: str, files: list[FileFacts], manifests: dict[str, Manifest] | None = None, *,
+                 incremental: bool = False) -> None:
+        """`incremental`: keep what `update` needs (the language server); a scan does without."""
         self.root = root
+        self.incremental = incremental
         self.files: dict[str, FileFacts] = {f.path: f for f in sorted(files, key=lambda f: f.path)}
         decls: dict[tuple[str, int, str], list[Decl]] = defaultdict(list)
         for facts in self.files.values():
@@ -105,6 +118,113 @@ class Project:
         self._folders: dict[tuple[str, str], object] = {}
         self._nesting = 0  # derivations under way: 0 between top-level queries
         self._started = 0  # uncached derivations started by the current top-level query
+        # for `update` (see the module docstring): whether a query was ever cut short; the memos
+        # whose answer depends on the order of the questions or on every file, as (table id, key);
+        # whether the derivation under way read one of those (it is then one of them itself)
+        self.cut = False
+        self._height: dict[tuple[int, object], int] = {}  # how much deeper than itself each memo derived
+        self._checked: set[tuple[int, object]] = set()  # memos derived or checked since the last update
+        self._reach = 0  # the deepest derivation of the one under way
+        self._in_progress: set[tuple[int, object]] = set()
+        self._volatile: set[tuple[int, object]] = set()
+        self._dirty = False
+        self._volatile_calls: set[int] = set()  # `callee_names` memos that are order-dependent
+        self._volatile_per_file: set[tuple[str, object]] = set()
+        # per-file answers of the layers above (`per_file`): path → what → answer
+        self._per_file: dict[str, dict[object, object]] = {}
+
+    # ---- across edits ---------------------------------------------------------------------
+
+    def update(self, changed: list[FileFacts]) -> set[str] | None:
+        """The model of the project after an edit: `changed` (new facts of files the model holds,
+        the set of files and the manifests the same) replaces their facts, and every memo that may
+        have changed is dropped (module docstring). The files whose memos were dropped (the changed
+        ones and every file whose resolution reached them); None, with nothing changed, when this
+        model cannot be updated (a query was cut short, or a file is new): build a new one.
+        O(changed facts + memos + module graph)."""
+        if not self.incremental or self.cut or any(f.path not in self.files for f in changed):
+            return None
+        changed = [f for f in changed if f is not self.files[f.path]]
+        if not changed:
+            return set()
+        paths = {f.path for f in changed}
+        importers: dict[str, set[str]] = {}
+        for (source, _spec), target in self._modules.items():
+            if target is not None and target != source:
+                importers.setdefault(target, set()).add(source)
+        touched = set(paths)
+        work = list(paths)
+        while work:
+            for source in importers.get(work.pop(), ()):
+                if source not in touched:
+                    touched.add(source)
+                    work.append(source)
+        names = {c.callee[-1] for f in changed for c in (*self.files[f.path].calls, *f.calls) if c.callee}
+        for facts in changed:
+            old = self.files[facts.path]
+            for decl in old.decls:
+                self.decls.pop((old.path, decl.scope, decl.name), None)
+            grouped: dict[tuple[str, int, str], list[Decl]] = defaultdict(list)
+            for decl in facts.decls:
+                grouped[(facts.path, decl.scope, decl.name)].append(decl)
+            self.decls.update((key, tuple(found)) for key, found in grouped.items())
+            self.files[facts.path] = facts
+            for table in (self._chains, self._returns_index):
+                for key in [k for k in table if (k[0] if isinstance(k, tuple) else k) == facts.path]:
+                    del table[key]
+            for call in old.calls:
+                self._callee_names.pop(id(call), None)
+        for path in touched - paths:
+            for call in self.files[path].calls:
+                self._callee_names.pop(id(call), None)
+        for call_id in self._volatile_calls:
+            self._callee_names.pop(call_id, None)
+        volatile: dict[int, set] = {}
+        for table_id, key in self._volatile:
+            volatile.setdefault(table_id, set()).add(key)
+        for table in (self._declared, self._call_values, self._returns, self._exports, self._stars):
+            dropped = volatile.get(id(table), set())
+            for key in [k for k in table if (k[0] if isinstance(k, tuple) else k) in touched or k in dropped]:
+                del table[key]
+                self._height.pop((id(table), key), None)
+        for path in touched:
+            self._per_file.pop(path, None)
+        for path, what in self._volatile_per_file:
+            self._per_file.get(path, {}).pop(what, None)
+        self._volatile.clear()
+        self._checked.clear()
+        self._volatile_calls.clear()
+        self._volatile_per_file.clear()
+        self._members = None
+        if self._calls_by_name is not None:  # the changed files' calls out, their new calls in, in file order
+            order = {path: i for i, path in enumerate(self.files)}
+            for name in names:
+                kept = [entry for entry in self._calls_by_name.get(name, ()) if entry[0] not in paths]
+                kept += [(f.path, c) for f in changed for c in f.calls if c.callee and c.callee[-1] == name]
+                kept.sort(key=lambda entry: order[entry[0]])  # stable: a file's calls keep their order
+                if kept:
+                    self._calls_by_name[name] = kept
+                else:
+                    self._calls_by_name.pop(name, None)
+        return touched
+
+    def per_file(self, path: str, what: object, compute: Callable[[], object]) -> object:
+        """An answer of a layer above about one file (`what` names the question, with whatever else
+        it depends on), memoized until `update` drops it: `compute` must read only that file's facts
+        and what this model resolves from it."""
+        answers = self._per_file.setdefault(path, {})
+        if what in answers:
+            return answers[what]
+        outer, outer_reach = self._dirty, self._reach
+        self._dirty, self._reach = False, 0
+        try:
+            answers[what] = value = compute()
+        finally:
+            if self._dirty or self._reach > MAX_DEPTH:
+                self._volatile_per_file.add((path, what))
+            self._dirty = outer or self._dirty
+            self._reach = max(outer_reach, self._reach)
+        return value
 
     # ---- modules --------------------------------------------------------------------------
 
@@ -229,19 +349,53 @@ class Project:
     def _derive(self, table: dict, key, depth: int, compute: Callable[[], list[Target]]) -> list[Target]:
         """A memoized derived query, with the cycle guard, the depth limit and the work budget."""
         found = table.get(key)
-        if found is not None:
+        if found is not None and not self.incremental:
             return found
+        if found is not None:
+            mark = (id(table), key)
+            if mark in self._in_progress:
+                self._dirty = True  # a cycle closed here: the answers under way depend on the order
+                return found
+            if mark in self._volatile:
+                self._dirty = True
+            height = self._height.get(mark, 0)
+            if mark in self._checked or depth + height <= MAX_DEPTH:
+                self._checked.add(mark)
+                self._reach = max(self._reach, depth + height)
+                return found
+            # kept from before an edit and asked deeper now: a fresh derivation would be cut short
+            del table[key]
         if self._nesting == 0:
             self._started = 0  # a new top-level query: a fresh budget
         if depth > MAX_DEPTH or self._started >= QUERY_BUDGET:
+            self.cut = self.cut or self._started >= QUERY_BUDGET
+            self._reach = max(self._reach, depth)
             return [UNKNOWN]
         self._started += 1
         table[key] = [UNKNOWN]  # cycle guard: a query that reaches itself sees "unknown"
+        if not self.incremental:
+            self._nesting += 1
+            try:
+                table[key] = result = compute()
+            finally:
+                self._nesting -= 1
+            return result
+        mark = (id(table), key)
+        self._in_progress.add(mark)
+        outer_dirty, outer_reach = self._dirty, self._reach
+        self._dirty, self._reach = False, depth
         self._nesting += 1
         try:
             table[key] = result = compute()
         finally:
             self._nesting -= 1
+            self._in_progress.discard(mark)
+            self._height[mark] = self._reach - depth
+            self._checked.add(mark)
+            if self._dirty:
+                self._volatile.add(mark)
+            self._dirty = outer_dirty or self._dirty
+            self._reach = max(outer_reach, self._reach)
         return result
 
     def scope_chain(self, path: str, scope: int) -> tuple[int, ...]:
@@ -351,6 +505,7 @@ class Project:
                 elem_chain = self.scope_chain(collection.path, collection.scope)
                 members = [(collection.path, elem_chain, e) for e in collection.arg.values]
             members += self.collection_members(collection)
+            self._dirty = True  # pushes anywhere in the project: dropped on every `update`
             for where, scopes, element in members:
                 if element.kind == "ref":
                     results += self.resolve(where, scopes, element.path + rest, depth + 1)
@@ -406,7 +561,7 @@ class Project:
         if facts.language == "python":
             if self.decls.get((path, MODULE_SCOPE, name)):
                 return self.resolve(path, (MODULE_SCOPE,), (name,) + rest, depth + 1)
-            sub = self._resolve_python_module(path, self._python_module_name(path) + "." + name)
+            sub = self.resolve_module(path, self._python_module_name(path) + "." + name)
             if sub is not None:  # `from pkg import submodule`
                 return [Target("module", path=sub)] if not rest else self.resolve_export(sub, rest[0], rest[1:], depth + 1)
             return [UNKNOWN]
@@ -445,8 +600,26 @@ class Project:
         whatever the number of names asked of it; a loop between barrels ends where it closes."""
         table = self._stars.get(path)
         if table is not None:
+            if self.incremental:
+                mark = (id(self._stars), path)
+                if mark in self._in_progress or mark in self._volatile:
+                    self._dirty = True
             return table
         self._stars[path] = {}  # cycle guard
+        mark = (id(self._stars), path)
+        self._in_progress.add(mark)
+        outer, self._dirty = self._dirty, False
+        try:
+            table = self._star_table(path)
+        finally:
+            self._in_progress.discard(mark)
+            if self._dirty:
+                self._volatile.add(mark)
+            self._dirty = outer or self._dirty
+        self._stars[path] = table
+        return table
+
+    def _star_table(self, path: str) -> dict[str, tuple[str, ...]]:
         found: dict[str, list[str]] = {}
         for export in self.files[path].exports:
             if export.name != "*" or export.module is None:
@@ -461,8 +634,7 @@ class Project:
             below.update(name for name in self._star_exports(source) if name != "*")
             for name in sorted(below):
                 found.setdefault(name, []).append(source)
-        table = self._stars[path] = {name: tuple(sources) for name, sources in found.items()}
-        return table
+        return {name: tuple(sources) for name, sources in found.items()}
 
     def _python_module_name(self, path: str) -> str:
         if self._module_names is None:  # the first dotted name of each file, as the index lists them
@@ -609,8 +781,14 @@ class Project:
         call of the project, most of them empty (one shared `()`, not a list each: issue 13)."""
         names = self._callee_names.get(id(call))
         if names is None:
+            outer, outer_reach = self._dirty, self._reach
+            self._dirty, self._reach = False, 0
             names = tuple([t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]) if call.callee else ()
             self._callee_names[id(call)] = names
+            if self._dirty or self._reach > MAX_DEPTH:
+                self._volatile_calls.add(id(call))
+            self._dirty = outer or self._dirty
+            self._reach = max(outer_reach, self._reach)
         return names
 
     def _in_folder(self, kind: str, directory: str, compute: Callable[[str], object]):

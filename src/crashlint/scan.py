@@ -243,18 +243,23 @@ class RulesPhase:
 
 
 def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, rules: list[Rule], config: Config,
-                sources: SourceCache | None = None, focus: set[str] | None = None) -> RulesPhase:
+                sources: SourceCache | None = None, focus: set[str] | None = None,
+                project: Project | None = None, incremental: bool = False) -> RulesPhase:
     """Project model → processes → rules over `facts`: the whole project, O(the project's facts).
     `focus`: the only files findings are wanted on (--in-project, stdin); the per-file rules look
-    only at them."""
+    only at them. `project`: a model of exactly these facts and the same manifests, kept from an
+    earlier phase and brought up to date (`Project.update`), whose memos the rules reuse;
+    `incremental`: a new model is built to be updated so (the language server)."""
     # The facts are about a million long-lived objects without cycles: every full collection
     # would walk them all again (a quarter of the model's build and of the rules phase on a large
     # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
     # objects made meanwhile are collected as usual.
     gc.freeze()
     try:
-        manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree)
-        project = Project(root, facts, manifests)
+        if project is None:
+            manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree)
+            project = Project(root, facts, manifests, incremental=incremental)
+        manifests = project.manifests
         processes = find_processes(project, declared_processes(config, root), tree)
         sources = sources if sources is not None else SourceCache(root, tree)
         run = run_rules(rules, project, sources, processes, focus)

@@ -81,7 +81,7 @@ def _unwrapped(ctx: RuleContext, targets: list[Target], wrappers: list[dict]) ->
 
 
 def _package_files(ctx: RuleContext, package: str) -> list[FileFacts]:
-    return [f for p, f in ctx.project.files.items() if ctx.project.package_root(p) == package]
+    return ctx.package_files(package)
 
 
 def _finding(rule: Rule, ctx: RuleContext, facts: FileFacts, call: Call, subject: str, problems: list[str], related: list[Related], library: str, extra: dict | None = None) -> Finding:
@@ -359,7 +359,7 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     index = ConstructorIndex(rule.data["apps"])
     languages = {lang for entry in rule.data["apps"] for lang in entry["languages"]} & set(rule.languages)
-    apps = list(ctx.constructions(index, languages, rule.roles))
+    apps = list(ctx.constructions(index, languages, rule.roles, rule.id))
     if "error_middleware" in rule.data:
         return _check_error_middleware(rule, ctx, apps)
     if "health_route" in rule.data:

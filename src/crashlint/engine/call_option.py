@@ -33,7 +33,7 @@ from crashlint.engine.wrappers import wrapper_of
 from crashlint.templating import render
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding
-from crashlint.project import Target
+from crashlint.project import Project, Target
 from crashlint.rulepack import Rule, RulePackError
 
 
@@ -169,7 +169,7 @@ def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call:
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     project = ctx.project
-    for spec in rule.data["calls"]:
+    for position, spec in enumerate(rule.data["calls"]):
         languages = set(spec["languages"]) & set(rule.languages)
         if not any(f.language in languages for f in project.files.values()):
             continue
@@ -182,32 +182,13 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         assigned = _instance_assignments(ctx, spec.get("satisfied_by_instance_assignment", []))
         methods = set(spec.get("methods", ()))
         last_names = {name.rsplit(".", 1)[-1] for name in callees}
+        what = ("call-option", rule.id, position)
         for path, facts in ctx.files():
             if facts.language not in languages or ctx.role(path) not in rule.roles:
                 continue
-            for index, call in enumerate(facts.calls):
-                if not call.callee and call.receiver_call < 0:
-                    continue
-                first = None
-                instance = None
-                if callees and call.callee and (call.callee[-1] in last_names or len(call.callee) == 1):
-                    for name in project.callee_names(path, call):
-                        if name in callees:
-                            first = callees[name]
-                            break
-                if first is None and instances and call.method in methods:
-                    # `session.get(…)`, and `requests.Session().get(…)` on a call's result
-                    for target in project.receiver_targets(path, call):
-                        if target.kind == "call":
-                            owner = project.files[target.path].calls[target.index]
-                            names = project.callee_names(target.path, owner)
-                        elif target.kind == "instance":  # a project subclass of requests.Session
-                            names = project.instance_names(target)
-                        else:
-                            continue
-                        if set(names) & instances:
-                            first, instance = 0, target
-                            break
+            found = project.per_file(path, what, lambda: _calls_of(project, path, facts, callees, last_names, instances, methods))
+            for index, first, instance in found:  # type: ignore[union-attr]
+                call = facts.calls[index]
                 if first is None or Target("call", path=path, index=index) in assigned:
                     continue
                 if instance is not None and "overrides" in spec and _overrides_set(ctx, instance, spec["overrides"]):
@@ -238,6 +219,39 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, int], last_names: set[str],
+              instances: set[str], methods: set[str]) -> list[tuple[int, int, Target | None]]:
+    """The calls of one file a spec is about: (call index, where its options start, the instance
+    it is a method of or None), in order. Memoized per file and spec (`Project.per_file`)."""
+    found: list[tuple[int, int, Target | None]] = []
+    for index, call in enumerate(facts.calls):
+        if not call.callee and call.receiver_call < 0:
+            continue
+        first = None
+        instance = None
+        if callees and call.callee and (call.callee[-1] in last_names or len(call.callee) == 1):
+            for name in project.callee_names(path, call):
+                if name in callees:
+                    first = callees[name]
+                    break
+        if first is None and instances and call.method in methods:
+            # `session.get(…)`, and `requests.Session().get(…)` on a call's result
+            for target in project.receiver_targets(path, call):
+                if target.kind == "call":
+                    owner = project.files[target.path].calls[target.index]
+                    names = project.callee_names(target.path, owner)
+                elif target.kind == "instance":  # a project subclass of requests.Session
+                    names = project.instance_names(target)
+                else:
+                    continue
+                if set(names) & instances:
+                    first, instance = 0, target
+                    break
+        if first is not None:
+            found.append((index, first, instance))
+    return found
 
 
 def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, first: int) -> list[Finding]:

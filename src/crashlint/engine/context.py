@@ -74,6 +74,70 @@ class ConstructorIndex:
         return None
 
 
+def _function_calls(project: Project, path: str, facts: FileFacts) -> list[tuple[Call, Target, int]]:
+    """The calls of one file that may pass a value to a project function or class constructor:
+    (call, the function, where its parameters start counting the arguments), in the file's order."""
+    found: list[tuple[Call, Target, int]] = []
+    for call in facts.calls:
+        if not call.callee or not any(a.kind in ("ref", "new", "call") for a in call.args):
+            continue
+        for fn in project.resolve(path, call.scopes, call.callee):
+            offset = 0
+            if fn.kind == "class":
+                fn, offset = project.constructor_of(fn)
+            if fn.kind == "function":
+                found.append((call, fn, offset))
+    return found
+
+
+def _holders_of(project: Project, path: str, facts: FileFacts) -> tuple[list, list, list, list]:
+    """One file's part of `RuleContext._function_holders`, in its order: (function scope, key) of
+    inline functions stored under an object key, (name, scopes, key) of names stored under one,
+    (function scope, call) of inline functions passed as an argument, (name, call, argument path)
+    of names passed as one. O(the file's literals and arguments)."""
+    stored: list[tuple[int, str]] = []
+    stored_refs: list[tuple[str, tuple[int, ...], str]] = []
+    passed: list[tuple[int, Call]] = []
+    passed_refs: list[tuple[str, Call, tuple[str, ...]]] = []
+
+    def walk(scopes: tuple[int, ...], arg: Arg) -> None:
+        pending = [arg]
+        while pending:
+            literal = pending.pop()
+            keys = literal.keys  # an array's elements have no keys
+            for position, value in enumerate(literal.values):
+                kind = value.kind
+                if kind == "object" or kind == "array":
+                    pending.append(value)
+                elif not keys:
+                    continue
+                elif kind == "function":
+                    stored.append((value.scope, keys[position]))
+                elif kind == "ref" and len(value.path) == 1:
+                    stored_refs.append((value.path[0], scopes, keys[position]))
+
+    def hand(call: Call, arg: Arg) -> None:
+        kind = arg.kind
+        if kind == "function":
+            passed.append((arg.scope, call))
+        elif kind == "ref":
+            if len(arg.path) == 1:
+                passed_refs.append((arg.path[0], call, arg.path))
+        elif kind == "object" or kind == "array":
+            walk(call.scopes, arg)
+
+    for decl in facts.decls:
+        value = decl.value
+        if (value.kind == "object" or value.kind == "array") and value.arg is not None:
+            walk(project.scope_chain(path, decl.scope), value.arg)
+    for call in facts.calls:
+        for arg in call.args:
+            hand(call, arg)
+        for _, arg in call.keywords:
+            hand(call, arg)
+    return stored, stored_refs, passed, passed_refs
+
+
 class RuleContext:
     def __init__(self, project: Project, sources: SourceCache, methods: frozenset[str], processes: ProcessModel | None = None,
                  focus: frozenset[str] | None = None) -> None:
@@ -95,6 +159,7 @@ class RuleContext:
         self._holders: tuple[dict, dict, dict, dict] | None = None
         self._returned_to: dict[tuple[str, int], str] = {}
         self._touched_names: dict[str, set[tuple[str, ...]]] = {}
+        self._by_package: dict[str, list[FileFacts]] | None = None
 
     # ---- files ----------------------------------------------------------------------------
 
@@ -110,6 +175,15 @@ class RuleContext:
             self.current_path = path
             yield path, facts
         self.current_path = None
+
+    def package_files(self, package: str) -> list[FileFacts]:
+        """The files of a package (those whose nearest manifest is `package`'s), in order: one pass
+        over the project for every package, the first time one is asked."""
+        if self._by_package is None:
+            self._by_package = {}
+            for path, facts in self.project.files.items():
+                self._by_package.setdefault(self.project.package_root(path), []).append(facts)
+        return self._by_package.get(package, [])
 
     def subject_files(self):
         """The files whose constructions a per-file rule reports on: the `focus` files when the
@@ -132,39 +206,25 @@ class RuleContext:
         Built once per scan for all rules. Also counts methods chained on a construction
         (`createClient().on("error", h)`) and, one level deep, uses inside a project function
         applied to the argument a caller passes (`attachHandlers(redis)`).
+
+        Each file's part (its uses by target, and its calls of project functions) is memoized per
+        file in the project model (`Project.per_file`): after an edit, the files it does not reach
+        cost a lookup each, and the index is their parts merged, O(uses + calls of functions that
+        take a use's parameter).
         """
         project = self.project
         index: dict[Target, list[Use]] = {}
         param_uses: dict[Target, list[Use]] = {}
-        self._unresolved = unresolved = []  # (use, its parameters) on what crashlint cannot resolve
+        unresolved: list = []  # (use, its parameters) on what crashlint cannot resolve
         self._unresolved_by_package = None
+        what = ("uses", self.methods)
         for path, facts in self.files():
-            for i, call in enumerate(facts.calls):
-                for method, first in call.chain:
-                    if method in self.methods:
-                        index.setdefault(Target("call", path=path, index=i), []).append(
-                            Use(method, first, path, call.span[0], call.scopes)
-                        )
-                # A bound method passed as a callback counts too: atexit.register(cache.close)
-                receivers = [
-                    (arg.path[:-1], Use(arg.path[-1], "", path, call.span[0], call.scopes))
-                    for arg in call.args
-                    if arg.kind == "ref" and len(arg.path) > 1 and arg.path[-1] in self.methods
-                ]
-                if len(call.callee) > 1 and call.callee[-1] in self.methods:
-                    first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
-                    receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0], call.scopes)))
-                # util.promisify(client.quit.bind(client)): the bound method is called later
-                if len(call.callee) > 2 and call.callee[-1] == "bind" and call.callee[-2] in self.methods:
-                    receivers.append((call.callee[:-2], Use(call.callee[-2], "", path, call.span[0], call.scopes)))
-                for receiver, use in receivers:
-                    self._index_use(path, call.scopes, receiver, use, index, param_uses)
-            # `ws.onerror = (err) => …`: an event handler property (ws's WebSocket, EventTarget)
-            for assignment in facts.assignments:
-                name = assignment.target[-1]
-                if len(assignment.target) > 1 and name in self.methods and name.startswith("on") and assignment.value.kind != "none":
-                    use = Use(name, name[2:], path, assignment.line, assignment.scopes)
-                    self._index_use(path, assignment.scopes, assignment.target[:-1], use, index, param_uses)
+            on_calls, on_params, on_unknown = project.per_file(path, what, lambda: self._file_uses(path, facts))  # type: ignore[misc]
+            for target, use in on_calls:
+                index.setdefault(target, []).append(use)
+            for target, use in on_params:
+                param_uses.setdefault(target, []).append(use)
+            unresolved.extend(on_unknown)
         mapped: set[Target] = set()
         if param_uses:
             # the caller's argument: `attachHandlers(redis)`, and a class's constructor
@@ -172,43 +232,71 @@ class RuleContext:
             # it as `this.child` for a method to close)
             functions = {(t.path, t.scope) for t in param_uses}
             for path, facts in self.files():
-                for call in facts.calls:
-                    if not call.callee or not any(a.kind in ("ref", "new", "call") for a in call.args):
+                called = project.per_file(path, "function-calls", lambda: _function_calls(project, path, facts))
+                for call, fn, offset in called:  # type: ignore[union-attr]
+                    if (fn.path, fn.scope) not in functions:
                         continue
-                    for fn in project.resolve(path, call.scopes, call.callee):
-                        offset = 0
-                        if fn.kind == "class":
-                            fn, offset = project.constructor_of(fn)
-                        if fn.kind != "function" or (fn.path, fn.scope) not in functions:
+                    for position, arg in enumerate(call.args):
+                        uses = param_uses.get(Target("param", path=fn.path, scope=fn.scope, index=position + offset))
+                        if not uses:
                             continue
-                        for position, arg in enumerate(call.args):
-                            uses = param_uses.get(Target("param", path=fn.path, scope=fn.scope, index=position + offset))
-                            if not uses:
-                                continue
-                            if arg.kind == "ref":
-                                targets = project.resolve(path, call.scopes, arg.path)
-                            elif arg.kind in ("new", "call") and arg.call >= 0:
-                                targets = project.call_targets(path, arg.call)
-                            else:
-                                continue
-                            for target in targets:
-                                if target.kind == "call":
-                                    index.setdefault(target, []).extend(uses)
-                                    mapped.add(Target("param", path=fn.path, scope=fn.scope, index=position + offset))
+                        if arg.kind == "ref":
+                            targets = project.resolve(path, call.scopes, arg.path)
+                        elif arg.kind in ("new", "call") and arg.call >= 0:
+                            targets = project.call_targets(path, arg.call)
+                        else:
+                            continue
+                        for target in targets:
+                            if target.kind == "call":
+                                index.setdefault(target, []).extend(uses)
+                                mapped.add(Target("param", path=fn.path, scope=fn.scope, index=position + offset))
         # on a parameter no caller was found for (an injected service's client), or on names crashlint
         # cannot resolve: they may be on any client (see returned_to)
         self._unresolved = [use for use, params in unresolved if not any(p in mapped for p in params)]
         return index
 
-    def _index_use(self, path: str, scopes: tuple[int, ...], receiver, use: Use, index: dict, param_uses: dict) -> None:
-        targets = self.project.resolve(path, scopes, receiver)
-        for target in targets:
-            if target.kind == "call":
-                index.setdefault(target, []).append(use)
-            elif target.kind == "param":
-                param_uses.setdefault(target, []).append(use)
-        if targets and all(t.kind in ("unknown", "param") for t in targets):
-            self._unresolved.append((use, [t for t in targets if t.kind == "param"]))
+    def _file_uses(self, path: str, facts: FileFacts) -> tuple[list, list, list]:
+        """One file's part of the uses index: (target of a call, use), (parameter, use), and the
+        uses on what crashlint cannot resolve with their parameters, in the file's order."""
+        on_calls: list[tuple[Target, Use]] = []
+        on_params: list[tuple[Target, Use]] = []
+        on_unknown: list[tuple[Use, list[Target]]] = []
+
+        def index_use(scopes: tuple[int, ...], receiver, use: Use) -> None:
+            targets = self.project.resolve(path, scopes, receiver)
+            for target in targets:
+                if target.kind == "call":
+                    on_calls.append((target, use))
+                elif target.kind == "param":
+                    on_params.append((target, use))
+            if targets and all(t.kind in ("unknown", "param") for t in targets):
+                on_unknown.append((use, [t for t in targets if t.kind == "param"]))
+
+        for i, call in enumerate(facts.calls):
+            for method, first in call.chain:
+                if method in self.methods:
+                    on_calls.append((Target("call", path=path, index=i), Use(method, first, path, call.span[0], call.scopes)))
+            # A bound method passed as a callback counts too: atexit.register(cache.close)
+            receivers = [
+                (arg.path[:-1], Use(arg.path[-1], "", path, call.span[0], call.scopes))
+                for arg in call.args
+                if arg.kind == "ref" and len(arg.path) > 1 and arg.path[-1] in self.methods
+            ]
+            if len(call.callee) > 1 and call.callee[-1] in self.methods:
+                first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
+                receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0], call.scopes)))
+            # util.promisify(client.quit.bind(client)): the bound method is called later
+            if len(call.callee) > 2 and call.callee[-1] == "bind" and call.callee[-2] in self.methods:
+                receivers.append((call.callee[:-2], Use(call.callee[-2], "", path, call.span[0], call.scopes)))
+            for receiver, use in receivers:
+                index_use(call.scopes, receiver, use)
+        # `ws.onerror = (err) => …`: an event handler property (ws's WebSocket, EventTarget)
+        for assignment in facts.assignments:
+            name = assignment.target[-1]
+            if len(assignment.target) > 1 and name in self.methods and name.startswith("on") and assignment.value.kind != "none":
+                use = Use(name, name[2:], path, assignment.line, assignment.scopes)
+                index_use(assignment.scopes, assignment.target[:-1], use)
+        return on_calls, on_params, on_unknown
 
     def unresolved_uses(self, path: str) -> list[Use]:
         """Uses, in the package of `path`, on something crashlint cannot resolve: a parameter no
@@ -349,43 +437,19 @@ class RuleContext:
             stored_refs: dict[str, list[tuple[str, tuple[int, ...], str]]] = {}
             passed: dict[tuple[str, int], list[tuple[str, Call]]] = {}
             passed_refs: dict[str, list[tuple[str, Call, tuple[str, ...]]]] = {}
-
-            def walk(path: str, scopes: tuple[int, ...], arg: Arg) -> None:
-                pending = [arg]
-                while pending:
-                    literal = pending.pop()
-                    keys = literal.keys  # an array's elements have no keys
-                    for position, value in enumerate(literal.values):
-                        kind = value.kind
-                        if kind == "object" or kind == "array":
-                            pending.append(value)
-                        elif not keys:
-                            continue
-                        elif kind == "function":
-                            stored.setdefault((path, value.scope), set()).add(keys[position])
-                        elif kind == "ref" and len(value.path) == 1:
-                            stored_refs.setdefault(value.path[0], []).append((path, scopes, keys[position]))
-
-            def hand(path: str, call: Call, arg: Arg) -> None:
-                kind = arg.kind
-                if kind == "function":
-                    passed.setdefault((path, arg.scope), []).append((path, call))
-                elif kind == "ref":
-                    if len(arg.path) == 1:
-                        passed_refs.setdefault(arg.path[0], []).append((path, call, arg.path))
-                elif kind == "object" or kind == "array":
-                    walk(path, call.scopes, arg)
-
-            for path, facts in self.project.files.items():
-                for decl in facts.decls:
-                    value = decl.value
-                    if (value.kind == "object" or value.kind == "array") and value.arg is not None:
-                        walk(path, self.project.scope_chain(path, decl.scope), value.arg)
-                for call in facts.calls:
-                    for arg in call.args:
-                        hand(path, call, arg)
-                    for _, arg in call.keywords:
-                        hand(path, call, arg)
+            project = self.project
+            for path, facts in project.files.items():
+                # each file's part is memoized per file (`Project.per_file`): after an edit, the
+                # pass re-reads only the files the edit reached, and merges the others' parts
+                part = project.per_file(path, "function-holders", lambda: _holders_of(project, path, facts))
+                for scope, key in part[0]:  # type: ignore[index]
+                    stored.setdefault((path, scope), set()).add(key)
+                for name, scopes, key in part[1]:  # type: ignore[index]
+                    stored_refs.setdefault(name, []).append((path, scopes, key))
+                for scope, call in part[2]:  # type: ignore[index]
+                    passed.setdefault((path, scope), []).append((path, call))
+                for name, call, arg_path in part[3]:  # type: ignore[index]
+                    passed_refs.setdefault(name, []).append((path, call, arg_path))
             self._holders = (stored, stored_refs, passed, passed_refs)
         return self._holders
 
@@ -462,16 +526,25 @@ class RuleContext:
 
     # ---- names and locations --------------------------------------------------------------
 
-    def constructions(self, index: ConstructorIndex, languages: set[str], roles: tuple[str, ...]):
-        """Every call that constructs one of `index`'s entries: (facts, call index, entry)."""
+    def constructions(self, index: ConstructorIndex, languages: set[str], roles: tuple[str, ...], key: str):
+        """Every call that constructs one of `index`'s entries: (facts, call index, entry). Each
+        file's are memoized per file under `key` (the rule the index is of: `Project.per_file`)."""
+        project = self.project
+
+        def made(facts: FileFacts) -> list[tuple[int, dict]]:
+            found = []
+            for i, call in enumerate(facts.calls):
+                if call.callee:
+                    entry = index.match(facts.language, project.callee_names(facts.path, call))
+                    if entry is not None:
+                        found.append((i, entry))
+            return found
+
         for path, facts in self.files():
             if facts.language not in languages or self.role(path) not in roles:
                 continue
-            for i, call in enumerate(facts.calls):
-                if call.callee:
-                    entry = index.match(facts.language, self.callee_names(facts, call))
-                    if entry is not None:
-                        yield facts, i, entry
+            for i, entry in project.per_file(path, ("constructions", key), lambda: made(facts)):  # type: ignore[union-attr]
+                yield facts, i, entry
 
     def callee_names(self, facts: FileFacts, call: Call) -> tuple[str, ...]:
         return self.project.callee_names(facts.path, call)

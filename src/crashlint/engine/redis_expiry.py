@@ -66,7 +66,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     interesting = read | write | increment
     index = ConstructorIndex(rule.data["clients"])
     languages = set(rule.languages)
-    clients = {Target("call", path=f.path, index=i): entry for f, i, entry in ctx.constructions(index, languages, rule.roles)}
+    clients = {Target("call", path=f.path, index=i): entry for f, i, entry in ctx.constructions(index, languages, rule.roles, rule.id)}
     if not clients:
         return []
     findings: list[Finding] = []

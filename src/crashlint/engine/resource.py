@@ -68,7 +68,7 @@ from crashlint.engine.guards import guarded_by
 from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Related
-from crashlint.project import JS_EXTENSIONS, Target
+from crashlint.project import JS_EXTENSIONS, Project, Target
 from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
@@ -169,16 +169,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     for path, facts in ctx.subject_files() if local else ctx.files():
         if not rule.applies_to(facts.language, ctx.role(path)):
             continue
-        for index, call in enumerate(facts.calls):
-            if not call.callee:
-                continue
-            resource = constructors.match(facts.language, ctx.callee_names(facts, call))
-            if resource is None and call.method in constructors.instance_methods:
-                resource = _instance_method(ctx, constructors, facts, call)
-            if resource is None and functions and facts.language in ("typescript", "javascript"):
-                resource = _project_function(ctx, facts, call, functions)
-            if resource is None:
-                continue
+        made = ctx.project.per_file(path, ("resources", rule.id), lambda: _resources_made(ctx, constructors, functions, facts))
+        for index, resource in made:  # type: ignore[union-attr]
             finding = _check_construction(rule, ctx, facts, index, resource)
             if finding is not None:
                 findings.append(finding)
@@ -196,6 +188,23 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             by_package.setdefault(ctx.project.package_root(finding.location.path), []).append(finding)
         return [_grouped(rule, ctx, group) if len(group) > 1 else group[0] for group in by_package.values()]
     return findings
+
+
+def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions: dict, facts: FileFacts) -> list[tuple[int, dict]]:
+    """The calls of one file that make a resource of the rule, with the resource, in order: O(the
+    file's calls), memoized per file and rule (`Project.per_file`)."""
+    made: list[tuple[int, dict]] = []
+    for index, call in enumerate(facts.calls):
+        if not call.callee:
+            continue
+        resource = constructors.match(facts.language, ctx.callee_names(facts, call))
+        if resource is None and call.method in constructors.instance_methods:
+            resource = _instance_method(ctx, constructors, facts, call)
+        if resource is None and functions and facts.language in ("typescript", "javascript"):
+            resource = _project_function(ctx, facts, call, functions)
+        if resource is not None:
+            made.append((index, resource))
+    return made
 
 
 def _instance_method(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:
@@ -367,15 +376,35 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
                 allowed.add((other, id(use)))
     if not allowed:
         return False
-    for other, facts in ctx.project.files.items():
-        for use in facts.calls:
-            if (other, id(use)) in allowed:
-                continue
-            if len(use.callee) > 1 and target in ctx.project.resolve(other, use.scopes, use.callee[:-1]):
-                return False  # `s3.send(new PutObjectCommand(…))`
-            if _passes(ctx, other, use, target):
-                return False  # `new Upload({ client: s3 })`, `register(s3)`: it may send there
+    project = ctx.project
+    for other, facts in project.files.items():
+        # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there
+        mentions = project.per_file(other, "mentions", lambda: _mentions(project, other, facts))
+        for i in mentions.get(target, ()):  # type: ignore[union-attr]
+            if (other, id(facts.calls[i])) not in allowed:
+                return False
     return True
+
+
+def _mentions(project: Project, path: str, facts: FileFacts) -> dict[Target, list[int]]:
+    """One file's calls by what they are called on (`x.send()`) or are given (`_passes`): O(the
+    file's calls), memoized per file (`Project.per_file`), so that `_only_used_by` asks each file
+    one lookup per client instead of walking every call of the project."""
+    found: dict[Target, list[int]] = {}
+    for i, call in enumerate(facts.calls):
+        targets: set[Target] = set()
+        if len(call.callee) > 1:
+            targets.update(project.resolve(path, call.scopes, call.callee[:-1]))
+        args = list(call.args) + [value for _, value in call.keywords]
+        args += [value for arg in call.args if arg.kind == "object" for value in arg.values]
+        for arg in args:
+            if arg.kind in ("new", "call") and arg.call >= 0:
+                targets.add(Target("call", path=path, index=arg.call))
+            elif arg.kind == "ref":
+                targets.update(project.resolve(path, call.scopes, arg.path))
+        for target in targets:
+            found.setdefault(target, []).append(i)
+    return found
 
 
 def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:

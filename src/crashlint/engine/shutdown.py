@@ -235,15 +235,25 @@ def methods_named(project: Project) -> dict[str, list[tuple[str, int]]]:
     return index
 
 
+def _registrations(project: Project, path: str, spec: dict) -> list[tuple[int, Registration]]:
+    """The calls of one file that register a handler, with what each registers: O(the file's calls),
+    memoized per file in the project model (`Project.per_file`) until an edit reaches the file."""
+    calls = project.files[path].calls
+    return [(i, found) for i, call in enumerate(calls) if (found := _registration(project, path, call, spec)) is not None]
+
+
 def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
+    """Every registration's handlers and what they reach. The registrations are found per file
+    (memoized per file: an edit re-reads only the files it reaches, the others cost a lookup each);
+    the walk from them is O(the functions they reach)."""
     result = ShutdownPaths()
     roots: list[tuple[str, Location | None, list[tuple[str, int]]]] = []
     enabling: list[tuple[str, Location]] = []  # calls that make the framework run its shutdown hooks
+    what = ("shutdown-registrations", repr(sorted(spec.items())))
     for path, facts in project.files.items():
-        for call in facts.calls:
-            registration = _registration(project, path, call, spec)
-            if registration is None:
-                continue
+        found = project.per_file(path, what, lambda: _registrations(project, path, spec))
+        for index, registration in found:  # type: ignore[union-attr]
+            call = facts.calls[index]
             location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
             result.handlers.append(location)
             start = _handler_functions(project, path, call, registration)

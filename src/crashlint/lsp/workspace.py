@@ -35,6 +35,7 @@ from crashlint.engine.run import configure
 from crashlint.findings import Finding, Note
 from crashlint.languages import grammar_for
 from crashlint.parse import Parsed, parse_source
+from crashlint.project import Project
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule
 from crashlint.facts.model import FileFacts
@@ -78,6 +79,15 @@ class Workspace:
         self.phase: RulesPhase | None = None
         self.phase_files: dict[str, FileFacts] = {}
         self.phase_findings: list[Finding] = []
+        # the project model of the last rules phase, brought up to date by the next one when only
+        # source files' facts changed (`Project.update`): its memos are what an edit did not touch
+        self.project: Project | None = None
+
+    def forget(self) -> None:
+        """Something every file's analysis may read changed (configuration, a manifest, the set of
+        files): no rules phase or project model is reused."""
+        self.phase = None
+        self.project = None
 
     # -- paths -------------------------------------------------------------------------------------
 
@@ -102,7 +112,7 @@ class Workspace:
 
     def load_config(self) -> None:
         """The configuration and the rules it selects; a broken file keeps the defaults and says why."""
-        self.phase = None
+        self.forget()
         keys = {key for rule in rule_pack() for key in (rule.id, rule.slug)}
         try:
             self.config = load_config(Path(self.root), keys)
@@ -139,7 +149,7 @@ class Workspace:
         self.discovery_notes = list(found.notes)
         self.analysis = None
         self.loaded = True
-        self.phase = None
+        self.forget()
 
     def cached(self) -> Analysis | None:
         """What a warm `crashlint scan` of the folder would report, when the scan's result cache
@@ -176,7 +186,7 @@ class Workspace:
             return False
         self.buffers[rel] = data
         if not self.loaded or not self.wanted(rel):
-            self.phase = None  # a manifest, a file next to a test (`x.yaml`): read by the analysis
+            self.forget()  # a manifest, a file next to a test (`x.yaml`): read by the analysis
             return False
         self._parse(rel, data)
         return True
@@ -194,7 +204,7 @@ class Workspace:
             return False
         name = posixpath.basename(rel)
         if grammar_for(name) is None:
-            self.phase = None  # manifests, and whatever else the analysis reads through its tree
+            self.forget()  # manifests, and whatever else the analysis reads through its tree
         if name in CONFIG_NAMES or name in MANIFEST_NAMES:
             return True  # manifests are read by each analysis; configuration: `reload()`
         if grammar_for(name) is None:
@@ -218,7 +228,7 @@ class Workspace:
     def rediscover(self) -> None:
         """Discovery again (a file created, the configuration changed): files that appeared are
         parsed, files no longer found forgotten; the facts of the others are kept."""
-        self.phase = None
+        self.forget()
         found = self._discover()
         self.files = {f.rel_path: f for f in found.files}
         self.discovery_notes = list(found.notes)
@@ -255,8 +265,13 @@ class Workspace:
         tree = self.tree()
         phase = self.reusable(files)
         if phase is None:
+            project = self.project
+            if project is not None and (project.files.keys() != files.keys()
+                                        or project.update([f for p, f in files.items() if f is not project.files[p]]) is None):
+                project = None
             phase = rules_phase(self.root, list(files.values()), tree, rules=self.rules, config=self.config,
-                                sources=TrackedSourceCache(self.root, tree))
+                                sources=TrackedSourceCache(self.root, tree), project=project, incremental=True)
+            self.project = phase.project
             self.phase, self.phase_files = phase, dict(files)
             self.phase_findings = copy.deepcopy(phase.run.findings)
         result = ScanResult(root=self.root, rules=self.rules, notes=notes)
