@@ -133,11 +133,10 @@ class TaskLimits:
         for path, facts in self.project.files.items():
             if facts.language != "python" or is_test_path(path):
                 continue
-            calls_of = dict(facts.decorator_calls)
+            # `@shared_task(soft_time_limit=60)`: the decorator's call, by function and callee
+            decorator_calls = {(scope, facts.calls[i].callee): facts.calls[i] for scope, i in facts.decorator_calls}
             for scope, decorator in facts.decorators:
-                call = facts.calls[calls_of[scope]] if scope in calls_of else None
-                if call is not None and call.callee != decorator:
-                    call = next((facts.calls[i] for s, i in facts.decorator_calls if s == scope and facts.calls[i].callee == decorator), None)
+                call = decorator_calls.get((scope, decorator))
                 name = facts.functions[scope].name if scope in facts.functions else "?"
                 if self._is_celery_decorator(path, decorator):
                     own = [(k, v) for k, v in (call.keywords if call else ()) if k in celery["task_options"]]
