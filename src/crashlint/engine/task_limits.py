@@ -66,12 +66,12 @@ class TaskLimits:
 
     def _is_limit(self, arg: Arg) -> bool:
         """A finite limit: a number, an expression (`int(os.getenv(…, 1800))`), or a setting that
-        is declared and never None; not None, not -1 (RQ: no limit), not a setting nothing declares."""
+        is declared and never None; not None, 0 or -1 (no limit), not a setting nothing declares."""
         if arg.kind == "none":
             return False
         if arg.kind == "ref":
             return self._declared_none(arg.path[-1]) is False
-        return arg.text.strip() not in ("-1", "float('inf')", 'float("inf")')
+        return arg.text.strip() not in ("0", "-1", "float('inf')", 'float("inf")')  # -1: none (RQ); 0 is not read as a limit either (conservative)
 
     def _find_app_limit(self) -> str:
         """A Celery app-wide limit: `app.conf.update(task_time_limit=…)`, `app.conf.task_time_limit = …`,
