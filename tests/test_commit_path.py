@@ -134,3 +134,34 @@ def test_a_tree_changed_just_now_is_not_saved(tmp_path, monkeypatch) -> None:
     for _ in range(2):
         cached.cached_discover(cache, [str(tmp_path / "p")], respect_gitignore=True, exclude=[], include=[])
     assert len(walks) == 2  # the folder's mtime is within RACY_SECONDS of the walk: never trusted
+
+
+def test_files_whose_stat_is_unchanged_are_not_read_again(tmp_path, monkeypatch) -> None:
+    """Stat before hash: a warm scan reads no unchanged file (neither to key the result cache nor
+    to check afterwards that nothing changed meanwhile); an edit that keeps the size and puts the
+    mtime back still changes the ctime, and is seen."""
+    import os
+
+    import crashlint.cache.stats as stats
+
+    monkeypatch.setattr(stats, "RACY_SECONDS", 0.0)
+    (tmp_path / "p").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / "p" / f"{name}.ts").write_text(f"export const {name} = () => fetch('https://x');\n")
+    cache = str(tmp_path / "cache")
+    project = str(tmp_path / "p")
+    first = scan([project], cache_dir=cache)
+    hashed: list[str] = []
+    real = stats._hash
+    monkeypatch.setattr(stats, "_hash", lambda source: (hashed.append(source.rel_path), real(source))[1])
+    assert [f.fingerprint for f in scan([project], cache_dir=cache).findings] == [f.fingerprint for f in first.findings]
+    assert hashed == []
+    target = tmp_path / "p" / "b.ts"
+    before = target.stat()
+    target.write_text("export const b = () => 1 + fetch('https://x');\n"[: before.st_size - 1] + "\n")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    edited = scan([project], cache_dir=cache)
+    assert "b.ts" in hashed and "a.ts" not in hashed
+    assert [f.fingerprint for f in edited.findings] == [f.fingerprint for f in scan([project]).findings]
+    assert [f.fingerprint for f in edited.findings] != [f.fingerprint for f in first.findings]

@@ -254,7 +254,14 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
     # would walk them all again (a quarter of the model's build and of the rules phase on a large
     # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
     # objects made meanwhile are collected as usual.
+    # The model's indexes and the rules' memos are long-lived too: a full collection only every
+    # hundred young ones (Python's default is ten) instead of three or four of them, each walking
+    # every object the phase made so far (0.15-0.25 s of a warm scan of novu); one at the end,
+    # while the facts are still frozen, so that no full collection is due as they are unfrozen
+    # (one then would walk them all: 0.37 s).
     gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], 100))
     try:
         if project is None:
             manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree)
@@ -264,6 +271,8 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
         sources = sources if sources is not None else SourceCache(root, tree)
         run = run_rules(rules, project, sources, processes, focus)
     finally:
+        gc.collect()
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
     return RulesPhase(project, run, sources, manifests)
 

@@ -6,7 +6,8 @@ discovered file with its content digest (in discovery order), crashlint's code, 
 pack (`cache.facts.code_fingerprint`), the selected rules, the effective configuration, the
 manifests the project reads (package.json, pyproject.toml, requirements*.txt, tsconfig/jsconfig of
 every folder holding a discovered file and its ancestors), the baseline's contents and every scan
-option that changes the results. Formatters read source lines lazily from disk (SourceCache): the
+option that changes the results (files on disk are hashed only when their stat changed:
+src/crashlint/cache/stats.py). Formatters read source lines lazily from disk (SourceCache): the
 files are the ones hashed, so they read the same lines.
 
 One file per scan root beside the facts (`result-<root hash>.bin`), holding the last key and its
@@ -25,6 +26,7 @@ from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery
 from crashlint.cache.facts import code_fingerprint, pack_path, read_blob, read_digests, write_blob
+from crashlint.cache.stats import FileStats
 from crashlint.findings import Edit, Finding, Fix, Location, Note, Related
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule
@@ -92,7 +94,7 @@ class RunCache:
 
     def __init__(
         self, cache_dir: str, found: Discovery | Callable[[], Discovery], key: str, digests: list[bytes | None] | None,
-        tree: SourceTree | None = None, root: str = "",
+        tree: SourceTree | None = None, root: str = "", stats: FileStats | None = None,
     ) -> None:
         self.cache_dir = cache_dir
         self._found = found
@@ -103,6 +105,7 @@ class RunCache:
         immutable = tree is not None and tree.identity is not None
         self.path = pack_path(cache_dir, (root or self.found.root) + ("\0tree" if immutable else ""), "result")
         self.parsed_digests: list[tuple[list, list]] = []
+        self.stats = stats  # the files' stats when they are read from disk (src/crashlint/cache/stats.py)
 
     @property
     def found(self) -> Discovery:
@@ -161,7 +164,10 @@ class RunCache:
         # facts came from the cache were not read again: a file edited during the run (and put back
         # later) would replay a result built from other bytes. Hashing every file again is cheap.
         immutable = self.tree is not None and self.tree.identity is not None
-        if not immutable and read_digests(self.found.files, self.tree) != [self.digests.get(s.rel_path) for s in self.found.files]:
+        if self.stats is not None:
+            if not self.stats.unchanged(self.found.files):  # a stat each; a file whose stat changed is hashed
+                return
+        elif not immutable and read_digests(self.found.files, self.tree) != [self.digests.get(s.rel_path) for s in self.found.files]:
             return
         discovered = Counter(self.found.notes)
         notes = []
@@ -203,6 +209,7 @@ def open_run(
     try:
         result_fields = tuple(f.name for f in dataclasses.fields(ScanResult))
         digests: list[bytes | None] | None = None
+        stats: FileStats | None = None
         immutable = tree is not None and tree.identity is not None
         if immutable and discovery_key is not None:
             files: object = discovery_key
@@ -214,7 +221,11 @@ def open_run(
             manifests: object = None
         else:
             assert isinstance(found, Discovery)
-            digests = read_digests(found.files, tree)
+            if tree is None:  # the disk: files whose stat is unchanged are not read again
+                stats = FileStats(cache_dir, found.root)
+                digests = stats.digests(found.files)
+            else:
+                digests = read_digests(found.files, tree)
             contents = tuple(d.hex() if d is not None else None for d in digests)
             manifests = read_manifests(found.root, {posixpath.dirname(f.rel_path) for f in found.files}, tree)
         parts = (
@@ -236,4 +247,4 @@ def open_run(
         key = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
     except Exception:  # noqa: BLE001 - no key, no cache: the scan runs as usual
         return None
-    return RunCache(cache_dir, found, key, digests, tree, root)
+    return RunCache(cache_dir, found, key, digests, tree, root, stats)
