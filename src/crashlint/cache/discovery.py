@@ -5,9 +5,10 @@ last scan's list of files instead of walking the tree and matching every path ag
 As git's untracked cache does, it trusts folder stats: adding, removing or renaming an entry
 changes its folder's mtime, so the list is still right while every folder the walk entered keeps
 its mtime and every .gitignore looked for keeps its size and mtime or is still absent (in the
-folders walked and above the root up to the repository's top, whose `.git` must stay where it was). Checking costs one stat per folder
-(about 1,100 on novu, a few milliseconds). A stat taken less than `RACY_SECONDS` before it was
-saved is not trusted (a folder changed again within its clock's resolution would look unchanged),
+folders walked and above the root up to the repository's top, whose `.git` must stay where it
+was). Checking costs one stat per path (on novu 1,388 folders and as many .gitignore paths, about
+10 ms). A stat taken less than `RACY_SECONDS` before it was saved is not trusted (a folder
+changed again within its clock's resolution would look unchanged),
 so such a discovery is not saved; a walk that met a linked file is never saved either (its target
 can change unseen). The key holds the scan's paths, the working directory and the options.
 
