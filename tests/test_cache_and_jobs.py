@@ -495,6 +495,11 @@ def test_one_changed_file_is_appended_to_the_pack_not_the_pack_rewritten(tmp_pat
     scan([str(folder)], cache_dir=str(fresh))
     again = store.read_pack(_pack(fresh, folder), store.code_fingerprint())
     assert {rel: (d, bytes(b)) for rel, (d, b) in contents.entries.items()} == {rel: (d, bytes(b)) for rel, (d, b) in again.items()}
+    orphan = path.with_name(path.name + ".999999999.tmp")  # a whole pack whose scan was killed
+    orphan.write_bytes(b"left by a scan killed while it wrote")
+    (folder / "m006.ts").write_text("export const nothing = 2;\n")
+    scan([str(folder)], cache_dir=str(cache))
+    assert not orphan.exists() and path.stat().st_ino == inode
 
 
 def test_a_scan_killed_while_it_appends_leaves_the_pack_readable(tmp_path: Path, monkeypatch) -> None:

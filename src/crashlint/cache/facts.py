@@ -318,6 +318,7 @@ class AppendWriter(PackWriter):
             return
         import fcntl
 
+        _remove_orphans(self.path)  # a whole pack being written when its scan was killed
         self.handle = open(self.path, "r+b")  # noqa: SIM115 - closed by commit or discard
         try:
             fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
