@@ -348,16 +348,21 @@ def test_a_files_call_sites_are_one_compressed_blob() -> None:
     assert edit_sites.unpack(parse_source("a.py", "python", b"import requests\nrequests.get(u)\n").facts.sites) == {}
 
 
-def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path) -> None:
+def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path, monkeypatch) -> None:
+    import crashlint.cache.discovery as discovery
+    import crashlint.cache.stats as stats
     from helpers import run_cli
 
+    monkeypatch.setattr(discovery, "RACY_SECONDS", 0.0)  # files made just now are saved too
+    monkeypatch.setattr(stats, "RACY_SECONDS", 0.0)
     project, cache = tmp_path / "p", tmp_path / "cache"
     project.mkdir()
     (project / "a.ts").write_text("export const f = (u: string) => fetch(u);\n")
     (cache).mkdir()
     (cache / "mine.txt").write_text("not crashlint's")
     run_cli("scan", str(project), "--cache-dir", str(cache))
-    assert list(cache.glob("facts-*.bin"))
+    for kind in ("facts", "result", "discovery", "stats"):
+        assert list(cache.glob(f"{kind}-*.bin")), kind
     code, out, err = run_cli("clean", "--cache-dir", str(cache))
     assert code == 0 and not list(cache.glob("*.bin")) and (cache / "mine.txt").exists()
 
