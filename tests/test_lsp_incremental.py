@@ -161,6 +161,7 @@ def _code_edits_match(tmp_path: Path, project: str, seed: int, steps: int = 12) 
             (fresh / rel).write_text(text)
         expected = scan([str(fresh)])
         assert _key(analysis.result.findings) == _key(expected.findings), (project, seed, file, texts[file])
+        assert not [n for n in analysis.result.notes + expected.notes if n.level == "error"]  # no rule broke
     assert updated, "the project model was never brought up to date: every edit built a new one"
 
 

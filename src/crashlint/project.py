@@ -72,6 +72,16 @@ class Target:
 
 
 UNKNOWN = Target("unknown")
+MEMBERS = "\0members"  # the dependency of a memo on `collection_members` (a name no file has)
+
+
+def _added(facts: FileFacts) -> list[tuple[tuple[int, ...], Path, Arg]]:
+    """What a file adds to collections: pushes (`workers.push(w)`, `.add`, `.append`) and member
+    stores (`registry[name] = w`), as (scopes, the collection's name, the element)."""
+    added = [(c.scopes, c.callee[:-1], a) for c in facts.calls
+             if c.method in ("push", "unshift", "add", "append") and len(c.callee) > 1 for a in c.args]
+    return added + list(facts.members)
+_NO_DEPS: frozenset[str] = frozenset()
 
 
 
@@ -111,6 +121,7 @@ class Project:
         self._modules: dict[tuple[str, str], str | None] = {}
         self._exports: dict[tuple, list[Target]] = {}
         self._members: dict[Target, list] | None = None
+        self._building = False  # `build_members` under way
         self._stars: dict[str, dict[str, tuple[str, ...]]] = {}
         self._callee_names: dict[int, tuple[str, ...]] = {}
         self._calls_by_name: dict[str, list[tuple[str, Call]]] | None = None  # by id() of a Call of self.files (alive as long as self)
@@ -129,7 +140,13 @@ class Project:
         self._volatile: set[tuple[int, object]] = set()
         self._dirty = False
         self._volatile_calls: set[int] = set()  # `callee_names` memos that are order-dependent
-        self._volatile_per_file: set[tuple[str, object]] = set()
+        # the files each memo's derivation read, by (table id, key); (0, id(call)) for
+        # `callee_names`, (1, (path, what)) for `per_file`; and those of the derivation under way
+        self._deps: dict[tuple[int, object], frozenset[str]] = {}
+        self._reads: set[str] | None = None
+        # the memos whose derivation read each file (a mark stays listed after it is dropped: harmless)
+        self._readers: dict[str, set[tuple[int, object]]] = defaultdict(set)
+        self._innermost: object = None  # the memo whose derivation is under way, innermost
         # per-file answers of the layers above (`per_file`): path → what → answer
         self._per_file: dict[str, dict[object, object]] = {}
 
@@ -138,28 +155,18 @@ class Project:
     def update(self, changed: list[FileFacts]) -> set[str] | None:
         """The model of the project after an edit: `changed` (new facts of files the model holds,
         the set of files and the manifests the same) replaces their facts, and every memo that may
-        have changed is dropped (module docstring). The files whose memos were dropped (the changed
-        ones and every file whose resolution reached them); None, with nothing changed, when this
-        model cannot be updated (a query was cut short, or a file is new): build a new one.
-        O(changed facts + memos + module graph)."""
+        have changed is dropped (module docstring): those about a changed file, those whose
+        derivation read one (`_deps`), and the order-dependent ones. The changed files; None, with
+        nothing changed, when this model cannot be updated (a query was cut short by the budget,
+        or a file is new): build a new one. O(changed facts + memos)."""
         if not self.incremental or self.cut or any(f.path not in self.files for f in changed):
             return None
         changed = [f for f in changed if f is not self.files[f.path]]
         if not changed:
             return set()
         paths = {f.path for f in changed}
-        importers: dict[str, set[str]] = {}
-        for (source, _spec), target in self._modules.items():
-            if target is not None and target != source:
-                importers.setdefault(target, set()).add(source)
-        touched = set(paths)
-        work = list(paths)
-        while work:
-            for source in importers.get(work.pop(), ()):
-                if source not in touched:
-                    touched.add(source)
-                    work.append(source)
         names = {c.callee[-1] for f in changed for c in (*self.files[f.path].calls, *f.calls) if c.callee}
+        deps = self._deps
         for facts in changed:
             old = self.files[facts.path]
             for decl in old.decls:
@@ -172,30 +179,22 @@ class Project:
             for table in (self._chains, self._returns_index):
                 for key in [k for k in table if (k[0] if isinstance(k, tuple) else k) == facts.path]:
                     del table[key]
-            for call in old.calls:
+            for call in old.calls:  # ids of objects about to be freed: never looked up again
                 self._callee_names.pop(id(call), None)
-        for path in touched - paths:
-            for call in self.files[path].calls:
-                self._callee_names.pop(id(call), None)
-        for call_id in self._volatile_calls:
-            self._callee_names.pop(call_id, None)
-        volatile: dict[int, set] = {}
-        for table_id, key in self._volatile:
-            volatile.setdefault(table_id, set()).add(key)
-        for table in (self._declared, self._call_values, self._returns, self._exports, self._stars):
-            dropped = volatile.get(id(table), set())
-            for key in [k for k in table if (k[0] if isinstance(k, tuple) else k) in touched or k in dropped]:
-                del table[key]
-                self._height.pop((id(table), key), None)
-        for path in touched:
+                deps.pop((0, id(call)), None)
+        stale = {mark for path in paths for mark in self._readers.pop(path, ())} | self._volatile
+        stale.update((0, call_id) for call_id in self._volatile_calls)
+        self._drop(stale)
+        for path in paths:
             self._per_file.pop(path, None)
-        for path, what in self._volatile_per_file:
-            self._per_file.get(path, {}).pop(what, None)
         self._volatile.clear()
         self._checked.clear()
         self._volatile_calls.clear()
-        self._volatile_per_file.clear()
-        self._members = None
+        if self._members is not None:  # built again first, as a fresh scan does; what read it is
+            before = self._members  # kept when it is the same
+            self.build_members(again=True)
+            if self._members != before:
+                self._drop(self._readers.pop(MEMBERS, set()))
         if self._calls_by_name is not None:  # the changed files' calls out, their new calls in, in file order
             order = {path: i for i, path in enumerate(self.files)}
             for name in names:
@@ -206,24 +205,50 @@ class Project:
                     self._calls_by_name[name] = kept
                 else:
                     self._calls_by_name.pop(name, None)
-        return touched
+        return paths
+
+    def _depend(self, mark: tuple[int, object]) -> frozenset[str]:
+        """Record what the derivation of `mark` read (`_reads`), and it among each file's readers."""
+        read = self._deps[mark] = frozenset(self._reads)  # type: ignore[arg-type]
+        for path in read:
+            self._readers[path].add(mark)
+        return read
+
+    def _drop(self, marks: set[tuple[int, object]]) -> None:
+        """Forget the memos `marks` name (see `_deps`)."""
+        tables = {id(table): table for table in (self._declared, self._call_values, self._returns, self._exports, self._stars)}
+        for mark in marks:
+            self._deps.pop(mark, None)
+            self._height.pop(mark, None)
+            table_id, key = mark
+            if table_id == 0:
+                self._callee_names.pop(key, None)
+            elif table_id == 1:
+                self._per_file.get(key[0], {}).pop(key[1], None)  # type: ignore[index]
+            elif table_id in tables:
+                tables[table_id].pop(key, None)
 
     def per_file(self, path: str, what: object, compute: Callable[[], object]) -> object:
         """An answer of a layer above about one file (`what` names the question, with whatever else
         it depends on), memoized until `update` drops it: `compute` must read only that file's facts
         and what this model resolves from it."""
         answers = self._per_file.setdefault(path, {})
+        mark = (1, (path, what))
         if what in answers:
+            if self._reads is not None:
+                self._reads |= self._deps.get(mark, _NO_DEPS)
             return answers[what]
-        outer, outer_reach = self._dirty, self._reach
-        self._dirty, self._reach = False, 0
+        outer, outer_reach, outer_reads = self._dirty, self._reach, self._reads
+        self._dirty, self._reach, self._reads = False, 0, {path}
         try:
             answers[what] = value = compute()
         finally:
+            read = self._depend(mark)
             if self._dirty or self._reach > MAX_DEPTH:
-                self._volatile_per_file.add((path, what))
+                self._volatile.add(mark)
             self._dirty = outer or self._dirty
             self._reach = max(outer_reach, self._reach)
+            self._reads = outer_reads if outer_reads is None else outer_reads | read
         return value
 
     # ---- modules --------------------------------------------------------------------------
@@ -254,7 +279,10 @@ class Project:
         key = (from_path, spec)
         if key not in self._modules:
             self._modules[key] = self._resolve_module(from_path, spec)
-        return self._modules[key]
+        found = self._modules[key]
+        if found is not None and self._reads is not None:
+            self._reads.add(found)  # what is derived from here on may read that file
+        return found
 
     def _resolve_module(self, from_path: str, spec: str) -> str | None:
         facts = self.files.get(from_path)
@@ -354,7 +382,10 @@ class Project:
         if found is not None:
             mark = (id(table), key)
             if mark in self._in_progress:
-                self._dirty = True  # a cycle closed here: the answers under way depend on the order
+                # a cycle closed here: the answers under way depend on where it was entered, unless
+                # it is the derivation under way reaching itself (no other memo in between)
+                if mark != self._innermost:
+                    self._dirty = True
                 return found
             if mark in self._volatile:
                 self._dirty = True
@@ -362,6 +393,8 @@ class Project:
             if mark in self._checked or depth + height <= MAX_DEPTH:
                 self._checked.add(mark)
                 self._reach = max(self._reach, depth + height)
+                if self._reads is not None:
+                    self._reads |= self._deps.get(mark, _NO_DEPS)
                 return found
             # kept from before an edit and asked deeper now: a fresh derivation would be cut short
             del table[key]
@@ -382,20 +415,23 @@ class Project:
             return result
         mark = (id(table), key)
         self._in_progress.add(mark)
-        outer_dirty, outer_reach = self._dirty, self._reach
-        self._dirty, self._reach = False, depth
+        outer_dirty, outer_reach, outer_reads, outer_innermost = self._dirty, self._reach, self._reads, self._innermost
+        self._dirty, self._reach, self._reads, self._innermost = False, depth, {key[0]}, mark  # every key starts with its file
         self._nesting += 1
         try:
             table[key] = result = compute()
         finally:
             self._nesting -= 1
             self._in_progress.discard(mark)
+            self._innermost = outer_innermost
             self._height[mark] = self._reach - depth
             self._checked.add(mark)
+            read = self._depend(mark)
             if self._dirty:
                 self._volatile.add(mark)
             self._dirty = outer_dirty or self._dirty
             self._reach = max(outer_reach, self._reach)
+            self._reads = outer_reads if outer_reads is None else outer_reads | read
         return result
 
     def scope_chain(self, path: str, scope: int) -> tuple[int, ...]:
@@ -505,7 +541,6 @@ class Project:
                 elem_chain = self.scope_chain(collection.path, collection.scope)
                 members = [(collection.path, elem_chain, e) for e in collection.arg.values]
             members += self.collection_members(collection)
-            self._dirty = True  # pushes anywhere in the project: dropped on every `update`
             for where, scopes, element in members:
                 if element.kind == "ref":
                     results += self.resolve(where, scopes, element.path + rest, depth + 1)
@@ -604,18 +639,26 @@ class Project:
                 mark = (id(self._stars), path)
                 if mark in self._in_progress or mark in self._volatile:
                     self._dirty = True
+                if self._reads is not None:
+                    self._reads |= self._deps.get(mark, _NO_DEPS)
             return table
         self._stars[path] = {}  # cycle guard
+        if not self.incremental:
+            table = self._stars[path] = self._star_table(path)
+            return table
         mark = (id(self._stars), path)
         self._in_progress.add(mark)
-        outer, self._dirty = self._dirty, False
+        outer, outer_reads = self._dirty, self._reads
+        self._dirty, self._reads = False, {path}
         try:
-            table = self._star_table(path)
+            table = self._star_table(path)  # the files it reads come through resolve_module
         finally:
             self._in_progress.discard(mark)
+            read = self._depend(mark)
             if self._dirty:
                 self._volatile.add(mark)
             self._dirty = outer or self._dirty
+            self._reads = outer_reads if outer_reads is None else outer_reads | read
         self._stars[path] = table
         return table
 
@@ -678,18 +721,35 @@ class Project:
                 return Target("function", path=cls.path, scope=decl.value.scope), int(python)
         return UNKNOWN, 0
 
+    def build_members(self, again: bool = False) -> None:
+        """The index of `collection_members`, built at once: the rules phase builds it first, before
+        any other question (so its answers do not depend on the question that first needs it), and
+        `update` builds it again first after an edit. O(pushes and member stores of the project)."""
+        if self._members is not None and not again:
+            return
+        outer, outer_reach, outer_reads = self._dirty, self._reach, self._reads
+        self._reads = set() if self.incremental else None
+        self._building = True
+        try:
+            self._members = {}
+            for path, facts in self.files.items():
+                for scopes, owner, arg in _added(facts):
+                    for target in self.resolve(path, scopes, owner):
+                        if target.kind in ("array", "object", "call"):
+                            self._members.setdefault(target, []).append((path, scopes, arg))
+        finally:
+            self._building = False
+            self._dirty, self._reach, self._reads = outer, outer_reach, outer_reads
+
     def collection_members(self, collection: Target) -> list[tuple[str, tuple[int, ...], Arg]]:
         """Elements added later: `workers.push(w)`, `queues.add(q)`, `workers.append(w)`,
         `registry[name] = w`, `registry.set(name, w)`."""
         if self._members is None:
-            self._members = {}
-            for path, facts in self.files.items():
-                added = [(c.scopes, c.callee[:-1], a) for c in facts.calls
-                         if c.method in ("push", "unshift", "add", "append") and len(c.callee) > 1 for a in c.args]
-                for scopes, owner, arg in added + facts.members:
-                    for target in self.resolve(path, scopes, owner):
-                        if target.kind in ("array", "object", "call"):
-                            self._members.setdefault(target, []).append((path, scopes, arg))
+            self.build_members()
+        if self._building:
+            self._dirty = True  # the index half built: what reads it depends on where the build is
+        elif self._reads is not None:
+            self._reads.add(MEMBERS)  # a memo that reads it is dropped when an edit changes it
         return self._members.get(collection, [])
 
     def function_returns(self, path: str, scope: int, depth: int = 0) -> list[Target]:
@@ -767,6 +827,7 @@ class Project:
         """Every call whose callee's last segment is `name`, in file order: one index for the whole
         project, built once (O(calls)), instead of a walk over every call per question. The rules
         and the process model share it (a tuple per call: 11 MB on langfuse)."""
+        self._dirty = True  # every file's calls: a memo that reads it is dropped on each `update`
         if self._calls_by_name is None:
             self._calls_by_name = {}
             for path, facts in self.files.items():
@@ -781,14 +842,24 @@ class Project:
         call of the project, most of them empty (one shared `()`, not a list each: issue 13)."""
         names = self._callee_names.get(id(call))
         if names is None:
-            outer, outer_reach = self._dirty, self._reach
-            self._dirty, self._reach = False, 0
-            names = tuple([t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]) if call.callee else ()
-            self._callee_names[id(call)] = names
-            if self._dirty or self._reach > MAX_DEPTH:
-                self._volatile_calls.add(id(call))
-            self._dirty = outer or self._dirty
-            self._reach = max(outer_reach, self._reach)
+            if not self.incremental:
+                names = self._callee_names[id(call)] = (
+                    tuple([t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]) if call.callee else ())
+                return names
+            outer, outer_reach, outer_reads = self._dirty, self._reach, self._reads
+            self._dirty, self._reach, self._reads = False, 0, {path}
+            try:
+                names = tuple([t.name for t in self.resolve(path, call.scopes, call.callee) if t.kind == "external"]) if call.callee else ()
+                self._callee_names[id(call)] = names
+            finally:
+                read = self._depend((0, id(call)))
+                if self._dirty or self._reach > MAX_DEPTH:
+                    self._volatile_calls.add(id(call))
+                self._dirty = outer or self._dirty
+                self._reach = max(outer_reach, self._reach)
+                self._reads = outer_reads if outer_reads is None else outer_reads | read
+        elif self._reads is not None:
+            self._reads |= self._deps.get((0, id(call)), _NO_DEPS)
         return names
 
     def _in_folder(self, kind: str, directory: str, compute: Callable[[str], object]):

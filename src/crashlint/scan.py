@@ -267,6 +267,7 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
             manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree)
             project = Project(root, facts, manifests, incremental=incremental)
         manifests = project.manifests
+        project.build_members()  # first: what follows reads it whole (Project.build_members)
         processes = find_processes(project, declared_processes(config, root), tree)
         sources = sources if sources is not None else SourceCache(root, tree)
         run = run_rules(rules, project, sources, processes, focus)

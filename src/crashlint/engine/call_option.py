@@ -115,12 +115,21 @@ def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
     """Instances given a default after creation (`api.defaults.timeout = 5000`)."""
     found: set[Target] = set()
     wanted = [tuple(s.split(".")) for s in suffixes]
-    for path, facts in ctx.files():
+    if not wanted:
+        return found
+    project = ctx.project
+
+    def assigned(path: str, facts: FileFacts) -> list[Target]:
+        made: list[Target] = []
         for assignment in facts.assignments:
             for suffix in wanted:
                 if len(assignment.target) > len(suffix) and assignment.target[-len(suffix):] == suffix:
                     prefix = assignment.target[: -len(suffix)]
-                    found.update(t for t in ctx.project.resolve(path, assignment.scopes, prefix) if t.kind == "call")
+                    made += [t for t in project.resolve(path, assignment.scopes, prefix) if t.kind == "call"]
+        return made
+
+    for path, facts in ctx.files():  # each file's part memoized per file (`Project.per_file`)
+        found.update(project.per_file(path, ("instance-assignments", tuple(wanted)), lambda: assigned(path, facts)))  # type: ignore[arg-type]
     return found
 
 
