@@ -110,3 +110,29 @@ def test_fix_templates_write_code_for_subjects_that_are_not_variables(rule_id: s
     base = {"missing": [], "path": "a.ts", "line": 1, "case": "", "client": "", "increment": "", "app": "app", "server": ""}
     code = render(rule.fix_template("typescript"), findings=[{**base, **item}], ts=True)
     assert not parse_errors("typescript", code), code
+
+
+@pytest.mark.parametrize("language", ["typescript", "python"])
+def test_redis_fix_template_names_a_client_that_has_no_name(language: str) -> None:
+    """`Queue(connection=Redis())`: the template wrote `Redis() = Redis(…)` and `Redis().close()`,
+    which tree-sitter's Python grammar accepts but Python does not (CPython: "cannot assign to
+    function call"); an unnamed client is given a name first, and that name is closed."""
+    import ast
+
+    from crashlint.rulepack import load_rules
+    from crashlint.templating import render
+
+    rule = next(r for r in load_rules() if r.id == "CL001")
+    subject = "new Redis()" if language == "typescript" else "Redis()"
+    findings = [{"subject": subject, "callee": "Redis", "library": "redis", "path": "a", "line": 1,
+                 "missing": ["error-listener", "socket-timeout", "socket-connect-timeout", "close"]},
+                {"subject": "cache", "callee": "Redis", "library": "redis", "path": "a", "line": 2,
+                 "missing": ["error-listener", "socket-timeout", "close"]}]
+    code = render(rule.fix_template(language), findings=findings, ts=language == "typescript")
+    assert not parse_errors(language, code), code
+    if language == "python":
+        ast.parse(code)  # CPython's own grammar: no assignment to a call
+        assert "redis_client1 = Redis(" in code and "redis_client1.close()" in code and "cache.close()" in code
+    else:
+        assert "const redisClient1 = new Redis();" in code and "await redisClient1.quit();" in code
+        assert "new Redis().on(" not in code and "await cache.quit();" in code

@@ -79,3 +79,16 @@ def test_a_module_the_entry_does_not_import_is_not_imported(tmp_path: Path) -> N
     run_cli("scan", str(root), "--fix", "--unsafe-fixes", "--no-cache")
     assert "./jobs" not in (root / "src" / "index.ts").read_text()
     assert "export const" not in (root / "src" / "jobs.ts").read_text()
+
+
+def test_a_default_export_is_not_closed_by_a_name_the_file_gives_something_else(tmp_path: Path) -> None:
+    """`export default new Redis()` in app.ts is named after its file; app.ts's `app` is the
+    Express app: the shutdown fix must not write `await app.quit()` (before: it did)."""
+    (tmp_path / "package.json").write_text(PACKAGE)
+    (tmp_path / "app.ts").write_text(
+        'import Redis from "ioredis";\nimport express from "express";\nexport default new Redis();\n'
+        'const app = express();\napp.get("/", (req, res) => res.send("ok"));\napp.listen(3000);\n')
+    findings = scan([str(tmp_path)], cache_dir=None).findings
+    assert [(f.rule_id, f.subject) for f in findings if f.rule_id == "CL001"] == [("CL001", "client")]
+    code, out, err = run_cli("scan", str(tmp_path), "--diff", "--unsafe-fixes", "--no-cache")
+    assert "app.quit()" not in out

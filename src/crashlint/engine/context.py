@@ -556,8 +556,12 @@ class RuleContext:
         if name and name.startswith("<exports>."):
             return name.split(".", 1)[1]
         if name == "<default>":
+            # importers usually name a default export after its file; not when the file itself
+            # declares that name for something else (`app.ts`: `const app = express()`)
             stem = posixpath.splitext(posixpath.basename(facts.path))[0]
-            return stem if stem.isidentifier() and stem != "index" else "client"
+            if stem.isidentifier() and stem != "index" and not any(d.name == stem for d in facts.decls):
+                return stem
+            return "client" if not any(d.name == "client" for d in facts.decls) else call.text
         return call.text
 
     def location(self, path: str, span: tuple[int, int, int, int]) -> Location:

@@ -339,14 +339,22 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
     resources: list[Resource] = []
     resolved: dict[int, tuple[str, ...]] = {}  # id(finding) -> the needs this plan resolves
 
-    def bind(path: str, name: str, kind: str, close: str) -> bool:
+    def bind(path: str, name: str, kind: str, close: str, at_line: int | None = None) -> bool:
+        """`at_line`: the line of the construction the name must hold. A finding's subject may be
+        no binding of its construction (`export default new Redis()` is named after its file, and
+        the file may declare that name for something else): then there is nothing to close by name."""
         file = file_of(path)
         if file is None:
             return False
         if any(r.path == path and r.name == name for r in resources):
             return True  # two findings about one client: closed once
         found = _top_declaration(file, name)
+        if found is not None and at_line is not None and not (
+                found[0].start_point[0] + 1 <= at_line <= found[0].end_point[0] + 1):
+            return False
         if found is None:
+            if at_line is not None:
+                return False
             if path == home_path and _imports_name(file, name):
                 resources.append(Resource(name, path, kind, close))  # imported: module-level too
                 return True
@@ -410,7 +418,8 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
     # Redis clients never closed (CL001)
     for finding in (f for f in group if f.rule_id == "CL001" and "close" in f.context.get("missing", "").split()):
         name = finding.subject
-        if re.fullmatch(r"[A-Za-z_$][\w$]*", name) and bind(finding.location.path, name, "redis", f"await {name}.quit()"):
+        if re.fullmatch(r"[A-Za-z_$][\w$]*", name) and bind(finding.location.path, name, "redis", f"await {name}.quit()",
+                                                                   finding.location.start_line):
             resolved[id(finding)] = ("close",)
     # databases the process connects (CL009's mongoose.connect, pools, Prisma)
     for finding in (f for f in group if f.rule_id == "CL009"):
@@ -423,7 +432,8 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
                                        f"import {name} from {style.quote}mongoose{style.quote}{semi}{style.newline}"))
             resources.append(Resource(name, home_path, "database", f"await {name}.disconnect()"))
         elif re.fullmatch(r"[A-Za-z_$][\w$]*", finding.subject) and callee in ("Pool", "pg.Pool", "mysql.createPool"):
-            bind(finding.location.path, finding.subject, "database", f"await {finding.subject}.end()")
+            bind(finding.location.path, finding.subject, "database", f"await {finding.subject}.end()",
+                 finding.location.start_line)
     if not resources:
         return
     # imports of what other modules hold, after the home file's imports
