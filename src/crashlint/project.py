@@ -27,15 +27,23 @@ the use site, r: the targets a query returns):
 - `collection_members(target)`: one pass over the pushes and member stores of the project, then O(1).
 - `package_root` / `dependency` / the nearest manifest: memoized per folder.
 
-Across edits (the language server): `update(changed facts)` keeps every memo that cannot have
-changed and drops the others, so the next analysis derives again only what an edit touched. A memo
-about a file depends on that file and on the files its resolution reached, which it reaches only
-through `resolve_module` (the table of those answers is the dependency graph): an edit drops the
-memos of the changed files and of every file that reaches them, O(memos + the graph). Memos whose
-answer depends on the order of the questions (one that met a cycle guard, or read such a memo) or
-on the whole project (`collection_members`) are dropped on every edit; and a Project that ever cut
-a query short (MAX_DEPTH, QUERY_BUDGET) is never updated (the cut depends on what was cached when
-it was asked, so a kept memo could differ from a fresh scan's): the caller builds a new one.
+Across edits (the language server, `Project(incremental=True)`): `update(changed facts)` keeps
+every memo that cannot have changed and drops the others, so the next analysis derives again only
+what an edit touched (the inputs-and-derived-queries model of rust-analyzer's salsa, at the
+granularity of files). Each memo records the files its derivation read (its own, those of the memos
+it read, those `resolve_module` handed it: a memo reaches another file's facts only through one of
+these); an edit drops the memos that read a changed file, O(what is dropped). Kept memos equal a
+fresh scan's because the questions come in the same order and:
+- a memo whose answer depends on the order of the questions (a cycle closed through another memo,
+  or a read of such a memo) is dropped on every edit, and derived again where a fresh scan would;
+- `collection_members` reads every file's pushes: its index is built first in the rules phase and
+  again first after an edit (`build_members`), and what read it is dropped only when it changed;
+- a memo kept from before the edit and asked deeper than it was first derived is derived again if
+  a fresh derivation there would hit MAX_DEPTH (each memo records how much deeper it went);
+- a model that ever ran out of QUERY_BUDGET is never updated (what the budget cuts depends on
+  what was cached): the caller builds a new one.
+Costs of the bookkeeping (incremental models only): a set union per memo read, a frozenset per
+memo derived; `update` is O(the changed files' facts + the memos it drops + the pushes).
 
 Every derived query is bounded twice: a depth limit (MAX_DEPTH, to keep the Python stack small)
 and a work budget (QUERY_BUDGET: how many uncached derivations one top-level query may start).
@@ -158,7 +166,8 @@ class Project:
         have changed is dropped (module docstring): those about a changed file, those whose
         derivation read one (`_deps`), and the order-dependent ones. The changed files; None, with
         nothing changed, when this model cannot be updated (a query was cut short by the budget,
-        or a file is new): build a new one. O(changed facts + memos)."""
+        or a file is new): build a new one. O(the changed files' facts + the memos it drops, through
+        `_readers` + the pushes and member stores of the project, for `build_members`)."""
         if not self.incremental or self.cut or any(f.path not in self.files for f in changed):
             return None
         changed = [f for f in changed if f is not self.files[f.path]]
@@ -231,7 +240,8 @@ class Project:
     def per_file(self, path: str, what: object, compute: Callable[[], object]) -> object:
         """An answer of a layer above about one file (`what` names the question, with whatever else
         it depends on), memoized until `update` drops it: `compute` must read only that file's facts
-        and what this model resolves from it."""
+        and what this model resolves from it. O(1) when memoized (a dictionary lookup and, in an
+        incremental model, a set union of the files it read), else the cost of `compute`."""
         answers = self._per_file.setdefault(path, {})
         mark = (1, (path, what))
         if what in answers:
