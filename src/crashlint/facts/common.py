@@ -7,6 +7,7 @@ import re
 from sys import intern
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from functools import cache
 
 import tree_sitter
 
@@ -110,6 +111,20 @@ def short_text(node: tree_sitter.Node) -> str:
     return first if first == source else first + " …"
 
 
+@cache
+def kind_names(language: tree_sitter.Language) -> list[str | None]:
+    """`node.type` by `node.kind_id` for the grammar's nodes: a list index instead of a new string
+    per `.type` read (the extractors read a node's type about a million times on a large project).
+    kind_id is the public symbol, whose name is the node's type; ERROR and its repeat are the two
+    built-in ids at the top of the 16-bit range."""
+    names: list[str | None] = [None] * 65536
+    for kind in range(language.node_kind_count):
+        names[kind] = language.node_kind_for_id(kind)
+    names[65535] = "ERROR"
+    names[65534] = language.node_kind_for_id(65534)
+    return names
+
+
 def node_key(node: tree_sitter.Node) -> tuple[int, int, int]:
     return (node.start_byte, node.end_byte, node.kind_id)
 
@@ -137,11 +152,11 @@ def sweep(
     containers = scope_set | statement_set | stop_set | guard_set
     # (start, -end, not a container, name, position in the input, node): the position breaks ties
     # exactly as a stable sort on the first four would, and keeps nodes from being compared
-    pairs = [(name, node) for name, nodes in captures.items() for node in nodes]
-    items = [
-        (node.start_byte, -node.end_byte, 0 if name in stop_set else 1 if name in containers else 2, name, i, node)
-        for i, (name, node) in enumerate(pairs)
-    ]
+    items: list[tuple] = []
+    for name, nodes in captures.items():
+        rank = 0 if name in stop_set else 1 if name in containers else 2
+        first = len(items)
+        items += [(node.start_byte, -node.end_byte, rank, name, first + i, node) for i, node in enumerate(nodes)]
     # containers sort before other captures at the same position so they enclose them, and a stop
     # (a Python block) before the one statement it holds when both have the same span, so that the
     # statement, not the block, is what encloses that statement's calls

@@ -55,10 +55,10 @@ def _unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     return node
 
 
-def _after(children: list[tree_sitter.Node], at: int) -> int:
+def _after(children: list[tree_sitter.Node], at: int, kinds: list) -> int:
     """The end of the comma after children[at] (comments skipped), or -1 when none follows."""
     for sibling in children[at + 1 :]:
-        kind = sibling.type
+        kind = kinds[sibling.kind_id]
         if kind == ",":
             return sibling.end_byte
         if kind != "comment":
@@ -72,14 +72,23 @@ def _key(member: tree_sitter.Node, source: bytes) -> str:
     return text.strip("'\"")
 
 
-def _may_carry_options(arg: tree_sitter.Node | None, source: bytes) -> bool:
+def _unwrap_kind(node: tree_sitter.Node | None, kinds: list) -> tuple[tree_sitter.Node | None, str]:
+    """_unwrap's node and its type, read through `kinds` (facts.common.kind_names)."""
+    while node is not None:
+        kind = kinds[node.kind_id]
+        if kind not in WRAPPERS:
+            return node, kind
+        node = node.named_children[0] if node.named_child_count else None
+    return None, ""
+
+
+def _may_carry_options(arg: tree_sitter.Node | None, source: bytes, kinds: list) -> bool:
     """Whether the first argument may itself carry the option (`fetch(new Request(u, {signal}))`,
     `got({ url, timeout })`, `fetch(req)`, `got(options)`), so that a new options argument after it
     would silently replace the user's value."""
-    arg = _unwrap(arg)
+    arg, kind = _unwrap_kind(arg, kinds)
     if arg is None:
         return False
-    kind = arg.type
     if kind in ("object", "new_expression", "spread_element"):
         return True
     if kind in ("identifier", "member_expression"):
@@ -88,13 +97,13 @@ def _may_carry_options(arg: tree_sitter.Node | None, source: bytes) -> bool:
     return False
 
 
-def _object(index: int, target: tree_sitter.Node, source: bytes) -> tuple:
+def _object(index: int, target: tree_sitter.Node, source: bytes, kinds: list) -> tuple:
     children = target.children
     keys, spread, last, last_at = [], False, None, -1
     for at, child in enumerate(children):
         if not child.is_named:
             continue
-        kind = child.type
+        kind = kinds[child.kind_id]
         if kind == "comment":
             continue
         if kind == "pair" or kind == "shorthand_property_identifier":
@@ -102,29 +111,31 @@ def _object(index: int, target: tree_sitter.Node, source: bytes) -> tuple:
         elif kind == "spread_element":
             spread = True
         last, last_at = child, at
-    member = () if last is None else (last.start_byte, last.end_byte, _after(children, last_at))
+    member = () if last is None else (last.start_byte, last.end_byte, _after(children, last_at, kinds))
     one_line = target.start_point[0] == target.end_point[0]
     return (index, target.start_byte, target.end_byte, one_line, tuple(keys), spread, member)
 
 
-def call_site(call: tree_sitter.Node, arguments: tree_sitter.Node | None, source: bytes, statement: tuple = ()) -> bytes:
-    """The site of `call` (its `arguments` field node given), with the statement that binds it."""
-    if arguments is None or arguments.type != "arguments":
+def call_site(call: tree_sitter.Node, arguments: tree_sitter.Node | None, source: bytes, statement: tuple,
+              kinds: list) -> bytes:
+    """The site of `call` (its `arguments` field node given), with the statement that binds it; read
+    while its file is extracted (`kinds`: the grammar's facts.common.kind_names)."""
+    if arguments is None or kinds[arguments.kind_id] != "arguments":
         return marshal.dumps((call.start_byte, -1, 0, 0, (), False, (), statement))
     children = arguments.children
-    args = [at for at, child in enumerate(children) if child.is_named and child.type != "comment"]
+    args = [at for at, child in enumerate(children) if child.is_named and kinds[child.kind_id] != "comment"]
     last: tuple = ()
     objects = []
     first_carries = False
     if args:
         node = children[args[-1]]
-        after = _after(children, args[-1])
+        after = _after(children, args[-1], kinds)
         last = (node.start_byte, node.end_byte, node.end_point[0], node.end_byte if after < 0 else after)
-        first_carries = _may_carry_options(children[args[0]], source)
+        first_carries = _may_carry_options(children[args[0]], source, kinds)
         for index, at in enumerate(args):
-            target = _unwrap(children[at])
-            if target is not None and target.type == "object":
-                objects.append(_object(index, target, source))
+            target, kind = _unwrap_kind(children[at], kinds)
+            if kind == "object":
+                objects.append(_object(index, target, source, kinds))
     return marshal.dumps((call.start_byte, arguments.start_byte, arguments.start_point[0], len(args), last,
                           first_carries, tuple(objects), statement))
 

@@ -19,6 +19,7 @@ from crashlint.facts.common import (
     _SOURCE,
     SHORT_LIMIT,
     constructor,
+    kind_names,
     node_key,
     record_await,
     scope_id,
@@ -129,16 +130,20 @@ def _query(grammar: str) -> tree_sitter.Query:
     return tree_sitter.Query(ts_language(grammar), query_source(grammar))
 
 
+# node types by kind id for the grammar being extracted (`_TYPE[node.kind_id]` is `node.type`
+# without making a string): set by `extract`, one file at a time per process like the source
+_TYPE: list[str | None] = kind_names(ts_language("typescript"))
+
+
 def unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
-    while node is not None and node.type in TRANSPARENT:
+    while node is not None and _TYPE[node.kind_id] in TRANSPARENT:
         node = node.named_children[0] if node.named_child_count else None
     return node
 
 
 def unwrap_await(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
-    node = unwrap(node)
-    while node is not None and node.type == "await_expression":
-        node = unwrap(node.named_children[0] if node.named_child_count else None)
+    while node is not None and _TYPE[node.kind_id] in _UNWRAPPED:
+        node = node.named_children[0] if node.named_child_count else None
     return node
 
 
@@ -148,7 +153,7 @@ _UNWRAPPED = TRANSPARENT | {"await_expression"}
 def unwrap_await_kind(node: tree_sitter.Node | None) -> tuple[tree_sitter.Node | None, str]:
     """unwrap_await's node and its type (read once)."""
     while node is not None:
-        kind = node.type
+        kind = _TYPE[node.kind_id]
         if kind not in _UNWRAPPED:
             return node, kind
         node = node.named_children[0] if node.named_child_count else None
@@ -172,7 +177,7 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: b
     if node is None:
         return ()
     if kind is None:
-        kind = node.type
+        kind = _TYPE[node.kind_id]
     if kind == "identifier":
         return (intern(text(node)),)  # names repeat across a project: one string each (peak RSS)
     if kind == "member_expression":
@@ -184,7 +189,7 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: b
     parts: list[str] = []
     node = unwrap(node)
     while node is not None:
-        kind = node.type
+        kind = _TYPE[node.kind_id]
         if kind == "member_expression":
             prop = node.child_by_field_name("property")
             if prop is None or prop.type not in ("property_identifier", "private_property_identifier"):
@@ -210,7 +215,7 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
     node = unwrap(node)
     if node is None:
         return None
-    return _string_value(node, node.type)
+    return _string_value(node, _TYPE[node.kind_id])
 
 
 def _string_value(node: tree_sitter.Node, kind: str) -> str | None:
@@ -239,14 +244,20 @@ def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]
     results: list[tree_sitter.Node | None] = []
     pending = [node]
     while pending:
-        current = unwrap_await(pending.pop())
+        current, kind = unwrap_await_kind(pending.pop())
         if current is None:
             results.append(None)
-        elif current.type == "ternary_expression":
+        elif kind == "ternary_expression":
             pending += [current.child_by_field_name("alternative"), current.child_by_field_name("consequence")]
-        elif current.type == "binary_expression" and current.child_by_field_name("operator") is not None and current.child_by_field_name("operator").type in ("||", "??", "&&"):
-            right = current.child_by_field_name("right")
-            pending += [right] if current.child_by_field_name("operator").type == "&&" else [right, current.child_by_field_name("left")]
+        elif kind == "binary_expression":
+            operator = current.child_by_field_name("operator")
+            operator_kind = operator.type if operator is not None else ""
+            if operator_kind == "&&":
+                pending.append(current.child_by_field_name("right"))
+            elif operator_kind == "||" or operator_kind == "??":
+                pending += [current.child_by_field_name("right"), current.child_by_field_name("left")]
+            else:
+                results.append(current)
         else:
             results.append(current)
     return results
@@ -347,13 +358,13 @@ class _Extractor:
             values: list[Arg] = []
             spread = False
             for child in node.named_children:
-                ck = child.type
+                ck = _TYPE[child.kind_id]
                 if ck == "pair":
                     key = child.child_by_field_name("key")
                     if key is None:
                         name = ""
                     else:
-                        key_kind = key.type
+                        key_kind = _TYPE[key.kind_id]
                         name = _string_value(key, key_kind) if key_kind == "string" else text(key)
                     keys.append(name)
                     values.append(self.arg(child.child_by_field_name("value"), depth + 1))
@@ -367,7 +378,7 @@ class _Extractor:
                     # `...(cond ? { endpoint } : {})`: literal objects whose keys are all known
                     inner = child.named_children[0] if child.named_child_count else None
                     options = alternatives(inner) if inner is not None else [None]
-                    if all(o is not None and o.type == "object" for o in options) and depth < 3:
+                    if all(o is not None and _TYPE[o.kind_id] == "object" for o in options) and depth < 3:
                         for option in options:
                             merged = self.arg(option, depth + 1)
                             keys += merged.keys
@@ -396,7 +407,7 @@ class _Extractor:
         if kind in FUNCTION_VALUES:
             return Arg("function", scope=scope_id(node))
         if kind == "array" and depth < 3:
-            return Arg("array", values=tuple([self.arg(c, depth + 1) for c in node.named_children if c.type != "comment"]))
+            return Arg("array", values=tuple([self.arg(c, depth + 1) for c in node.named_children if _TYPE[c.kind_id] != "comment"]))
         if kind == "spread_element":
             return Arg("spread")
         return Arg("other", text=short_text(node))
@@ -440,10 +451,9 @@ class _Extractor:
         return node
 
     def value(self, node: tree_sitter.Node | None, bind_name: str | None = None) -> Value:
-        node = unwrap_await(node)
+        node, kind = unwrap_await_kind(node)
         if node is None:
             return Value("other")
-        kind = node.type
         if kind in ("call_expression", "new_expression"):
             module = require_source(node)
             if module is not None:
@@ -538,18 +548,18 @@ class _Extractor:
     # ---- handlers ---------------------------------------------------------------------------
 
     def on_call(self, node: tree_sitter.Node, scopes: tuple[int, ...], statement=None) -> None:
-        is_new = node.type == "new_expression"
+        is_new = _TYPE[node.kind_id] == "new_expression"
         fn = node.child_by_field_name("constructor" if is_new else "function")
-        fn_kind = fn.type if fn is not None else ""
+        fn_kind = _TYPE[fn.kind_id] if fn is not None else ""
         callee = dotted(fn, fn_kind)
         if not callee and fn_kind == "member_expression" and b"[" in _SOURCE[0][fn.start_byte : fn.end_byte]:
             callee = dotted(fn, fn_kind, subscripts=True)  # `this._clients[0].on(…)`: on an element
         args_node = node.child_by_field_name("arguments")
         args: list[tree_sitter.Node] = []
         star = False
-        if args_node is not None and args_node.named_child_count and args_node.type == "arguments":
+        if args_node is not None and args_node.named_child_count and _TYPE[args_node.kind_id] == "arguments":
             for child in args_node.named_children:
-                child_kind = child.type
+                child_kind = _TYPE[child.kind_id]
                 if child_kind == "spread_element":
                     star = True
                 elif child_kind != "comment":
@@ -956,7 +966,7 @@ class _Extractor:
                     bindings[found[0]] = found[1]
         source = _SOURCE[0]
         self.facts.sites = edit_sites.pack(
-            {self.call_index[key]: edit_sites.call_site(node, args_node, source, bindings.get(key, ()))
+            {self.call_index[key]: edit_sites.call_site(node, args_node, source, bindings.get(key, ()), _TYPE)
              for _, node, args_node, key in self._sites}
         )
         for body, sid in self._expression_bodies:
@@ -996,4 +1006,6 @@ class _Extractor:
 
 
 def extract(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:
+    global _TYPE
+    _TYPE = kind_names(ts_language(grammar))
     _Extractor(facts, grammar).run(root, grammar)

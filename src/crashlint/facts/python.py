@@ -10,7 +10,9 @@ import tree_sitter
 from crashlint.facts import model
 from crashlint.facts.common import (
     _SOURCE,
+    SHORT_LIMIT,
     constructor,
+    kind_names,
     node_key,
     record_await,
     scope_id,
@@ -64,8 +66,12 @@ def _query() -> tree_sitter.Query:
     return tree_sitter.Query(ts_language("python"), QUERY)
 
 
+# node types by kind id (`_TYPE[node.kind_id]` is `node.type` without making a string)
+_TYPE: list[str | None] = kind_names(ts_language("python"))
+
+
 def unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
-    while node is not None and node.type in UNWRAPPED:
+    while node is not None and _TYPE[node.kind_id] in UNWRAPPED:
         node = node.named_children[0] if node.named_child_count else None
     return node
 
@@ -81,7 +87,7 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: b
     if node is None:
         return ()
     if kind is None:
-        kind = node.type
+        kind = _TYPE[node.kind_id]
     if kind == "identifier":
         return (text(node),)
     if kind == "attribute":
@@ -93,13 +99,14 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: b
     parts: list[str] = []
     node = unwrap(node)
     while node is not None:
-        if node.type == "attribute":
+        kind = _TYPE[node.kind_id]
+        if kind == "attribute":
             parts.append(text(node.child_by_field_name("attribute")))
             node = unwrap(node.child_by_field_name("object"))
-        elif node.type == "identifier":
+        elif kind == "identifier":
             parts.append(text(node))
             break
-        elif node.type == "subscript" and subscripts:
+        elif kind == "subscript" and subscripts:
             keys = node.children_by_field_name("subscript")
             key = string_value(keys[0]) if len(keys) == 1 else None
             parts.append(key if key is not None and key.isidentifier() else ELEMENT)
@@ -125,11 +132,16 @@ def dotted_name(node: tree_sitter.Node | None) -> str:
 
 def string_value(node: tree_sitter.Node | None) -> str | None:
     node = unwrap(node)
-    if node is None or node.type != "string":
+    if node is None or _TYPE[node.kind_id] != "string":
         return None
-    if any(c.type == "interpolation" for c in node.named_children):
-        return None
-    return "".join(text(c) for c in node.named_children if c.type == "string_content")
+    parts = []
+    for child in node.named_children:
+        kind = _TYPE[child.kind_id]
+        if kind == "string_content":
+            parts.append(text(child))
+        elif kind == "interpolation":
+            return None
+    return "".join(parts)
 
 
 # first bytes of what may follow the expression of an expression statement: `foo(), bar()`, a comment
@@ -161,18 +173,23 @@ class _Extractor:
         node = unwrap(node)
         if node is None:
             return Arg("other")
-        kind = node.type
+        kind = _TYPE[node.kind_id]
+        if kind == "identifier":
+            name = text(node)
+            # an identifier is one line with no trailing space: its short text is itself
+            return Arg("ref", path=(name,), text=name if len(name) <= SHORT_LIMIT else short_text(node))
         if kind == "dictionary" and depth < 3:
             keys, values, spread = [], [], False
             for child in node.named_children:
-                if child.type == "pair":
+                ck = _TYPE[child.kind_id]
+                if ck == "pair":
                     key = string_value(child.child_by_field_name("key"))
                     if key is None:
                         spread = True  # computed key: unknown contents
                         continue
                     keys.append(key)
                     values.append(self.arg(child.child_by_field_name("value"), depth + 1))
-                elif child.type == "dictionary_splat":
+                elif ck == "dictionary_splat":
                     spread = True
             return Arg("object", keys=tuple(keys), values=tuple(values), has_spread=spread)
         if kind in ("string", "concatenated_string"):
@@ -185,19 +202,21 @@ class _Extractor:
             return Arg("ref", path=path, text=short_text(node)) if path else Arg("other", text=short_text(node))
         if kind == "call":
             index = self.call_index.get(node_key(node), -1)
-            callee = self.facts.calls[index].callee if index >= 0 else ()
-            return Arg("call", path=callee, call=index, text=short_text(node))
+            if index >= 0:  # the call's own text is this node's short text
+                call = self.facts.calls[index]
+                return Arg("call", path=call.callee, call=index, text=call.text)
+            return Arg("call", path=(), call=index, text=short_text(node))
         if kind == "lambda":
             return Arg("function", scope=scope_id(node))
         if kind in ("list", "tuple", "set") and depth < 3:
-            return Arg("array", values=tuple(self.arg(c, depth + 1) for c in node.named_children if c.type != "comment"))
+            return Arg("array", values=tuple([self.arg(c, depth + 1) for c in node.named_children if _TYPE[c.kind_id] != "comment"]))
         return Arg("other", text=short_text(node))
 
     def value(self, node: tree_sitter.Node | None, bind_name: str | None = None) -> Value:
         node = unwrap(node)
         if node is None:
             return Value("other")
-        kind = node.type
+        kind = _TYPE[node.kind_id]
         if kind == "call":
             index = self.call_index.get(node_key(node), -1)
             if index < 0:
@@ -264,7 +283,7 @@ class _Extractor:
 
     def on_call(self, node: tree_sitter.Node, scopes, statement=None) -> None:
         fn = node.child_by_field_name("function")
-        fn_kind = fn.type if fn is not None else ""
+        fn_kind = _TYPE[fn.kind_id] if fn is not None else ""
         callee = dotted(fn, fn_kind)
         if not callee and fn_kind == "attribute" and b"[" in _SOURCE[0][fn.start_byte : fn.end_byte]:
             callee = dotted(fn, fn_kind, subscripts=True)  # `self.clients[0].close()`: on an element
@@ -300,13 +319,13 @@ class _Extractor:
                 self._receivers.append((call, inner))
 
     def fill_args(self, call: Call, args_node) -> None:
-        if args_node is None or args_node.type != "argument_list":
+        if args_node is None or _TYPE[args_node.kind_id] != "argument_list":
             return
         positional: list[Arg] = []
         keywords: list[tuple[str, Arg]] = []
         star = False
         for child in args_node.named_children:
-            kind = child.type
+            kind = _TYPE[child.kind_id]
             if kind == "keyword_argument":
                 keywords.append((text(child.child_by_field_name("name")), self.arg(child.child_by_field_name("value"))))
             elif kind == "dictionary_splat":
