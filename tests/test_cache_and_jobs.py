@@ -297,37 +297,30 @@ def test_a_scan_decodes_equal_leaf_values_of_different_files_once(tmp_path: Path
     assert apart[0] == first and apart[1] == second
 
 
-def test_a_serial_scan_shares_equal_values_as_the_codec_does() -> None:
-    """Issue 13 (peak memory, `-j 1`): the facts a serial scan extracts itself are given, in place,
-    the sharing a worker's encoded output gets when decoded — equal Args, scope chains, callees,
-    spans of a file one object each, equal leaf values across the files of a scan too — and stay
-    equal to what was extracted, on every fixture."""
-    import copy
-
-    from crashlint.languages import grammar_for
+def test_a_serial_scan_keeps_facts_that_share_equal_values(tmp_path: Path) -> None:
+    """Issue 13 (peak memory, `-j 1`): a serial scan keeps what a worker's output decodes to, not
+    the extractor's own objects — equal Args, scope chains and callees of a file one object each,
+    a leaf value one object across files — and the facts are those extracted."""
+    from crashlint.cache.facts import load_facts
+    from crashlint.discover import discover
     from crashlint.parse import parse_source
 
-    fixtures = sorted(p for p in (Path(__file__).parent / "fixtures").rglob("*") if p.suffix in (".ts", ".js", ".py", ".tsx"))
-    for path in fixtures:
-        parsed = parse_file(str(path), path.name, grammar_for(path.name))
-        before = copy.deepcopy(parsed)
-        assert codec.share(parsed) is parsed
-        assert parsed == before, path
-        assert codec.decode(codec.encode(parsed)) == before, path
-
     body = "".join(f"  await fetch(url, {{ method: 'POST', headers: {{ a: 'b' }} }}); log.info('x', {{ id }});\n" for _ in range(50))
-    source = f"export async function send(url: string, id: number) {{\n{body}}}\n".encode()
-    with codec.shared_across_files():
-        facts = [codec.share(parse_source(f"f{i}.ts", "typescript", source)).facts for i in range(2)]
-    calls = facts[0].calls
-    fetches = [c for c in calls if c.callee == ("fetch",)]
-    assert len(fetches) == 50
-    assert len({id(c.args[1]) for c in fetches}) == 1  # one options object for the fifty equal ones
-    assert len({id(c.scopes) for c in calls}) == 1 and len({id(c.callee) for c in fetches}) == 1
-    assert len({id(c) for c in calls}) == len(calls)  # calls are told apart by identity: never shared
-    assert facts[0].calls[0].args[0] is facts[1].calls[0].args[0]  # a leaf (`url`) across files
-    assert facts[0].calls[0].args[1] is not facts[1].calls[0].args[1]  # an object literal: per file
-    assert facts[0].calls[0] is not facts[1].calls[0]
+    source = f"export async function send(url: string, id: number) {{\n{body}}}\n"
+    for i in range(2):
+        (tmp_path / f"f{i}.ts").write_text(source)
+    found = discover([str(tmp_path)])
+    for cache_dir in (None, str(tmp_path / "cache")):
+        facts = [parsed.facts for parsed in load_facts(found.files, cache_dir, 1, root=found.root)]
+        assert facts[0] == parse_source("f0.ts", "typescript", source.encode()).facts
+        calls = facts[0].calls
+        fetches = [c for c in calls if c.callee == ("fetch",)]
+        assert len(fetches) == 50
+        assert len({id(c.args[1]) for c in fetches}) == 1  # one options object for the fifty equal ones
+        assert len({id(c.scopes) for c in calls}) == 1 and len({id(c.callee) for c in fetches}) == 1
+        assert len({id(c) for c in calls}) == len(calls)  # calls are told apart by identity: never shared
+        assert facts[0].calls[0].args[0] is facts[1].calls[0].args[0]  # a leaf (`url`) across files
+        assert facts[0].calls[0] is not facts[1].calls[0]
 
 
 def test_a_files_call_sites_are_one_compressed_blob() -> None:

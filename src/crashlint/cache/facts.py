@@ -552,13 +552,19 @@ def _parse_missing(
             if results[i] is None:
                 digest, parsed = _parse_one(sources[i], False, contents.get(sources[i].rel_path))
                 assert isinstance(parsed, Parsed)
-                if writer is not None and digest is not None and parsed.traceback is None:
-                    try:
-                        writer.add(sources[i].rel_path, digest, codec.encode(parsed))
-                    except (ValueError, TypeError):
-                        pass  # not cacheable
-                # equal values shared as the workers' decoded output shares them (issue 13, peak memory)
-                results[i] = codec.share(parsed)
+                try:
+                    blob = codec.encode(parsed)
+                except (ValueError, TypeError):
+                    blob = None  # not cacheable: kept as extracted
+                if writer is not None and blob is not None and digest is not None and parsed.traceback is None:
+                    writer.add(sources[i].rel_path, digest, blob)
+                if blob is not None:
+                    # what is kept is the decoded copy, as from a worker: equal values shared and
+                    # out of the collector's sight (issue 13, peak memory at -j 1; the extractor's
+                    # own objects share nothing). It costs less than the collections it saves.
+                    with no_gc():
+                        parsed = codec.decode(blob)
+                results[i] = parsed
                 _note_digest(digests, i, digest)
             report(i + 1, total)
     else:

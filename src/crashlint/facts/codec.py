@@ -16,9 +16,8 @@ and statement spans repeat within their file; the parent holds the facts of ever
 project model, so this is what its peak memory is made of. Only frozen (immutable) values are
 shared: `Call` objects, which the rules tell apart by identity, never are.
 
-A serial scan (`-j 1`, or too few files for workers) keeps the facts its own extractors made, which
-never pass through this encoding: `share` gives them the same sharing in place, from the same
-tables, at about two thirds of the cost of a decode (langfuse at `-j 1`: 434 → ~355 MB peak).
+A serial scan (`-j 1`, or too few files for workers) keeps the decoded copy of each file it parses
+too, not the extractor's objects, which share nothing (langfuse at `-j 1`: 423 → ~350 MB peak).
 """
 
 from __future__ import annotations
@@ -109,7 +108,6 @@ def _expression(kind: str, target: type, value: str, direction: str) -> str:
 
 _shared: dict = {}  # encoding: one object per equal value of the file being encoded
 _decoded: dict = {}  # decoding: id of an encoded shared record → the object decoded from it
-_records: dict = {}  # sharing: the fields of a record of the file being shared → the one object
 
 
 def _generate() -> dict[str, object]:
@@ -163,84 +161,18 @@ _encode_note = _CODE["enc_Note"]
 _decode_note = _CODE["dec_Note"]
 
 
-def _generate_sharing() -> dict[str, object]:
-    """`shr_<Class>(o) -> o'` for every class in ORDER with fields to share: the facts a serial
-    scan extracted itself, given the sharing their encoding would give them (`share`), in place
-    and without the encode/decode round trip. An equal `SHARED_RECORDS` instance already met in the
-    file (or, for a leaf, in the scan within `shared_across_files`) is returned instead of `o`."""
-    namespace: dict[str, object] = {"share": _shared.setdefault, "record": _records.setdefault, "across": None}
-    lines: list[str] = [
-        "def share_ints(v):\n"
-        "    if v.__class__ is int:\n        return share(v, v)\n"
-        "    t = tuple([share(i, i) for i in v])\n    return share(t, t)\n"
-    ]
-    for cls in ORDER:
-        name = cls.__name__
-        nested = NESTED[cls]
-        shared, ints = SHARED.get(cls, ()), SHARED_INTS.get(cls, ())
-        frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
-        body = []
-        for i, f in enumerate(dataclasses.fields(cls)):
-            if f.name in nested:
-                value = _expression(*nested[f.name], f"o.{f.name}", "shr")
-            elif f.name in shared:
-                value = f"share(o.{f.name}, o.{f.name})"
-            elif f.name in ints:
-                value = f"share_ints(o.{f.name})"
-            else:
-                continue
-            if frozen:
-                namespace[f"set_{name}_{i}"] = cls.__dict__[f.name].__set__
-                body.append(f"    set_{name}_{i}(o, {value})\n")
-            else:
-                body.append(f"    o.{f.name} = {value}\n")
-        if cls in SHARED_RECORDS:
-            # keyed by its fields, nested records by identity (they are shared first): no
-            # recursive hashing, and no other kind of value can have the same key
-            parts = [f"cls_{name}"] + [
-                (f"tuple(map(id, o.{f.name}))" if nested[f.name][0] == "tuple" else f"id(o.{f.name})")
-                if f.name in nested else f"o.{f.name}" for f in dataclasses.fields(cls)
-            ]
-            namespace[f"cls_{name}"] = cls
-            tail = f"    o = record(({', '.join(parts)},), o)\n"
-            if cls in ACROSS_FILES:
-                tail += f"    if across is not None and not o.{ACROSS_FILES[cls]}:\n        o = across(o, o)\n"
-            body.append(tail)
-        lines.append(f"def shr_{name}(o):\n{''.join(body)}    return o\n")
-    exec(compile("\n".join(lines), f"<crashlint sharing {FORMAT}>", "exec"), namespace)  # noqa: S102 - our own source
-    return namespace
-
-
-_SHARING = _generate_sharing()
-_share_facts = _SHARING["shr_FileFacts"]
-
-
 @contextmanager
 def shared_across_files() -> Iterator[None]:
     """While open, equal leaf records (`ACROSS_FILES`) decoded from any file are one object: the
     parent holds the facts of every file of the scan (issue 13, peak memory). The table goes
     when it closes."""
     table: dict = {}
-    _CODE["across"] = _SHARING["across"] = table.setdefault
+    _CODE["across"] = table.setdefault
     try:
         yield
     finally:
-        _CODE["across"] = _SHARING["across"] = None
+        _CODE["across"] = None
 
-
-def share(parsed: Parsed) -> Parsed:
-    """`parsed`, its facts holding one object for every equal value as if they had been encoded
-    and decoded (issue 13, peak memory): what a serial scan keeps of the files it parses itself,
-    at a fraction of the cost of the round trip. The facts are changed in place."""
-    if parsed.facts is not None:
-        try:
-            _share_facts(parsed.facts)  # type: ignore[operator]
-        except TypeError:
-            pass  # an unhashable value (never written by the extractors): left as it is, equal anyway
-        finally:
-            _shared.clear()
-            _records.clear()
-    return parsed
 
 
 def encode(parsed: Parsed) -> bytes:
