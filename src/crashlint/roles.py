@@ -39,9 +39,10 @@ TOOLING_DIRS = frozenset(
 )
 BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets", "themes", "www", "webapp"})
 # Path parts that mark server code even inside a package that is mostly front end (Next.js API
-# routes, server actions, workers).
+# routes, server actions, workers). `server-only/` is the folder form of the `server-only` package
+# (SERVER_IMPORT below): a library package that also holds React hooks keeps its server half there.
 SERVER_MARKERS = re.compile(
-    r"(^|/)(pages/api|app/api|server|servers|backend|back-end)(/|$)|\.server\.[jt]sx?$|(^|/)(route|middleware)\.[jt]sx?$"
+    r"(^|/)(pages/api|app/api|server|servers|server-only|backend|back-end)(/|$)|\.server\.[jt]sx?$|(^|/)(route|middleware)\.[jt]sx?$"
 )
 FRONTEND_DEPENDENCIES = frozenset(
     {"react", "react-dom", "react-native", "vue", "nuxt", "svelte", "@sveltejs/kit", "@angular/core", "solid-js",
