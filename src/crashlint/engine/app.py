@@ -16,6 +16,9 @@ Rule data:
                         `createHttpTerminator({ server })`), so closing the result closes the server;
                         uses the rule's [shutdown] table, whose library registrations may close the
                         server themselves (`closes`)
+    [private_listen]    (CL010, CL012) listen_methods: a server listening only on port 0 (a port the
+                        OS picks, which the process hands to its own helpers) is not a service
+                        anything outside the process finds: no probe route, no clients to drain
     [worker_loops]      (beside shutdown_close) `while True:` loops that sleep or poll (sleep_callees,
                         poll_methods) in a project where no SIGTERM handler is registered, unless
                         the nearest manifest declares a process manager (unless_dependencies)
@@ -179,6 +182,40 @@ def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]
     return findings
 
 
+# ---- private servers (CL010, CL012) -----------------------------------------------------------
+
+
+def _private_listen(call: Call) -> bool:
+    """`server.listen(0, …)`, `listen({ port: 0 })`: a port the OS picks, which only the process
+    itself knows (a loopback host alone is not enough: a proxy beside the process may forward to it)."""
+    def zero(arg) -> bool:
+        return arg is not None and arg.kind == "other" and arg.text.strip() == "0"
+
+    if not call.args:
+        return False
+    first = call.args[0]
+    return zero(first.value_of("port")) if first.kind == "object" else zero(first)
+
+
+def _listens(ctx: RuleContext, target: Target, listen_methods: set[str]) -> list[tuple[str, Call]]:
+    """The listen calls whose receiver is the app or server made by call `target`."""
+    found = []
+    for method in sorted(listen_methods):
+        for path, call in ctx.calls_named(method):
+            if call.method == method and target in ctx.project.receiver_targets(path, call):
+                found.append((path, call))
+    return found
+
+
+def _only_private(ctx: RuleContext, rule: Rule, target: Target) -> bool:
+    """Whether every listen call of the app made at `target` is on port 0 (see [private_listen])."""
+    spec = rule.data.get("private_listen")
+    if not spec:
+        return False
+    listens = _listens(ctx, target, set(spec["listen_methods"]))
+    return bool(listens) and all(_private_listen(call) for _, call in listens)
+
+
 # ---- CL010: health route ---------------------------------------------------------------------
 
 
@@ -203,6 +240,9 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         if any(re.search(spec.get("health_file", r"$^"), posixpath.basename(f.path)) for f in files):
             continue  # a healthcheck script (Docker HEALTHCHECK, probes) already polls an endpoint
         if _has_health_path(ctx, files, pattern, set(spec.get("route_calls", ())), set(spec.get("client_calls", ()))):
+            continue
+        if _only_private(ctx, rule, Target("call", path=facts.path, index=index)):
+            done.discard(package)  # an ephemeral-port helper server: the service's own app may still need one
             continue
         call = facts.calls[index]
         subject = ctx.subject_name(facts, call)
@@ -266,6 +306,8 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             entry = app_targets[owners[0]][1]
             if entry.get("routes_by_method", True) and _route_count(files) < int(spec.get("min_routes", 0)):
                 continue  # a one-page docs or redirect server
+            if "private_listen" in rule.data and _private_listen(call):
+                continue  # an ephemeral-port helper: nothing outside the process knows where to send requests
             servers = set(owners) | {Target("call", path=path, index=index)}
             # every process that runs this listen() must close the server from its own handlers
             failing = [v for v in ctx.shutdown_views(rule.data["shutdown"], path) if not _closes_server(ctx, v, close_methods, servers, wrappers)]
