@@ -163,7 +163,9 @@ class _Checker:
         return True
 
     def report(self, key: tuple, path: str, line: int, subject: str, problem: str, related: list[Related], context: dict) -> None:
-        if context.get("case") in self.rule.data.get("process_handler", {}).get("covers", ()) and self.logged_by_process(path):
+        covers = self.rule.data.get("process_handler", {}).get("covers", ())
+        cover = context.pop("cover", context.get("case"))  # what the process handler may cover (then_detached)
+        if cover in covers and self.logged_by_process(path):
             return  # the process logs unhandled rejections and goes on: no crash, and nothing waits on this one
         if key in self.findings:
             found = self.findings[key]
@@ -369,6 +371,10 @@ class _Checker:
                 if call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star:
                     if self._then_settles(path, call):
                         continue  # `Promise.allSettled(ps).then((results) => log(results))`
+                    # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
+                    # executor's `resolve`) leaves nobody waiting when it rejects: under a process
+                    # `unhandledRejection` listener that logs, it is a listener-like case
+                    cover = "then" if self._then_calls_back(path, call) else "then_detached"
                     self.report(
                         (path, "then", call.span),
                         path,
@@ -376,8 +382,27 @@ class _Checker:
                         call.text,
                         self.problem("then", subject=call.text, line=call.span[0]),
                         [],
-                        {"case": "then", "label": self.rule.data.get("labels", {}).get("then", "then")},
+                        {"case": "then", "cover": cover, "label": self.rule.data.get("labels", {}).get("then", "then")},
                     )
+
+    def _then_calls_back(self, path: str, call: Call) -> bool:
+        """Whether a `.then(f)` callback calls a parameter of a function around it (a callback the
+        caller waits on: `callback(null, info)`, an executor's `resolve`), or something crashlint
+        cannot see the callback of."""
+        if not call.args:
+            return False
+        callbacks = self.functions_of(path, call, call.args[0])
+        if not callbacks:
+            return True
+        for fn_path, function in callbacks:
+            facts = self.project.files[fn_path]
+            for inner in facts.calls:
+                if function.scope not in inner.scopes or not inner.callee:
+                    continue
+                targets = self.project.resolve(fn_path, inner.scopes, inner.callee[:1])
+                if any(t.kind == "param" and t.scope != function.scope for t in targets):
+                    return True
+        return False
 
     def _then_settles(self, path: str, call: Call) -> bool:
         """A `.then(f)` on a promise that cannot reject, whose callback cannot reject either."""
