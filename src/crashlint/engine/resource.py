@@ -36,6 +36,10 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
       bound = true                the client is kept (a variable, an argument, a collection)
     only_with = "error-listener"  a bullet only on a finding another need makes (CL004: a worker's
                                   missing 'failed' listener is reported with a missing 'error' one)
+    listened_by = [{callee = "@prisma/adapter-pg.PrismaPg", package = "@prisma/adapter-pg", at_least = "7.0.0"}]
+                                  (listener needs) also satisfied when the value is passed to one of
+                                  these calls, a library that attaches the listener itself (from
+                                  that version of `package` on)
     heard_through = "connection"  (listener needs) also satisfied when that option holds a client
                                   (through names and factories) with the listener itself: the object
                                   forwards the client's events (CL004: a BullMQ Queue's shared ioredis)
@@ -321,6 +325,8 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
             for u in uses
         ):
             return True
+        if need.get("listened_by") and _listened_by(ctx, facts, call, need["listened_by"]):
+            return True
         return "heard_through" in need and _heard_through(ctx, facts, call, need["heard_through"], events, options())
     if "close" in need:
         closers = set(need["close"])
@@ -333,6 +339,24 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
     if "bound" in need:
         return call.used or call.returned
     return _option_satisfied(ctx, facts, call, need, options())
+
+
+def _listened_by(ctx: RuleContext, facts: FileFacts, call: Call, specs: list[dict]) -> bool:
+    """Whether the value made by `call` is passed to a library call that attaches the listener to
+    it (`new PrismaPg(pool)`), in a version of that library that does."""
+    index = next((i for i, c in enumerate(facts.calls) if c is call), -1)
+    if index < 0:
+        return False
+    target = Target("call", path=facts.path, index=index)
+    for spec in specs:
+        name = spec["callee"]
+        for other, use in ctx.calls_named(name.rsplit(".", 1)[-1]):
+            if name not in ctx.project.callee_names(other, use) or not _passes(ctx, other, use, target):
+                continue
+            if "package" in spec and not _version_covers(ctx, other, {"package": spec["package"], "at_least": spec["at_least"]}):
+                continue
+            return True
+    return False
 
 
 def _heard_through(ctx: RuleContext, facts: FileFacts, call: Call, option: str, events: set[str], options: Options) -> bool:
