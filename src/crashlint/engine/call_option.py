@@ -29,7 +29,7 @@ import re
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.engine.task_limits import task_limits
-from crashlint.engine.wrappers import wrapper_of
+from crashlint.engine.wrappers import conditional_wrapper_of, wrapper_of
 from crashlint.templating import render
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding
@@ -268,11 +268,22 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
     each caller that gives none of the options is a finding, at the caller."""
     position = first + 1 if len(call.args) > first and _is_url(call.args[first]) else first
     options = ctx.options(facts, call, position)
-    if any(options.has(key) for key in spec["options"]) or not options.unknown:
-        return []  # satisfied by an option the call sets itself, or by something else
-    wrapper = wrapper_of(ctx, facts, call, position, list(spec["options"]))
-    if wrapper is None or not wrapper.name:
-        return []
+    asked: list[str] = list(spec["options"])  # what a caller passes to be bounded
+    problem = spec["wrapper_problem"]
+    if any(options.has(key) for key in spec["options"]):
+        # the call sets the option itself; from a value its caller must ask for (`timeout` taken
+        # out of the caller's options with no default, and no timeout of the wrapper's own)?
+        found = conditional_wrapper_of(ctx, facts, call, position, list(spec["options"])) if "conditional_wrapper_problem" in spec else None
+        if found is None or not found[0].name:
+            return []
+        wrapper, asked = found
+        problem = spec["conditional_wrapper_problem"]
+    elif not options.unknown:
+        return []  # satisfied by something else
+    else:
+        wrapper = wrapper_of(ctx, facts, call, position, list(spec["options"]))
+        if wrapper is None or not wrapper.name:
+            return []
     project = ctx.project
     found: list[Finding] = []
     for path, caller in project.calls_named(wrapper.name):
@@ -283,12 +294,12 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
             continue
         if len(caller.args) > wrapper.param:
             given = caller.args[wrapper.param]
-            if given.kind != "object" or given.has_spread or any(key in given.keys for key in spec["options"]):
+            if given.kind != "object" or given.has_spread or any(key in given.keys for key in asked):
                 continue  # options crashlint cannot see into, or that set one
         caller_facts = project.files[path]
         subject = caller.text
         values = {"subject": subject, "library": spec["library"], "wrapper": wrapper.name,
-                  "where": f"{facts.path}:{call.span[0]}"}
+                  "where": f"{facts.path}:{call.span[0]}", "asked": asked}
         found.append(
             ctx.finding(
                 rule,
@@ -296,7 +307,7 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
                 caller,
                 subject=subject,
                 library=spec["library"],
-                problems=[render(spec["wrapper_problem"], **values)],
+                problems=[render(problem, **values)],
                 labels=[spec["label"]],
                 context={"call": caller.text, "nargs": str(len(caller.args)), "options_at": str(wrapper.param),
                          "wrapper": wrapper.name},

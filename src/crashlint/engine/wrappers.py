@@ -128,3 +128,89 @@ def _unwrapped(node: tree_sitter.Node) -> tree_sitter.Node:
                         "type_assertion") and node.named_children:
         node = node.named_children[0]
     return node
+
+
+# A timeout the wrapper sets of its own: a number literal given to a timer or an abort signal, or as
+# the fallback of the option (`timeout ?? 10_000`, `timeout = 10_000` in the pattern is seen apart).
+OWN_TIMEOUT = re.compile(
+    r"AbortSignal\.timeout\(\s*\d|setTimeout\([^;]*,\s*\d[\d_]*\s*\)|\b(timeout|signal)\w*\s*(\?\?|\|\|)\s*\d|\btimeout\w*\s*:\s*\d"
+)
+
+
+def _pattern_keys(pattern: tree_sitter.Node) -> tuple[set[str], set[str], str | None]:
+    """An object pattern's keys without a default, keys with one, and its `...rest` name."""
+    bare: set[str] = set()
+    defaulted: set[str] = set()
+    rest = None
+    for part in pattern.named_children:
+        if part.type == "shorthand_property_identifier_pattern":
+            bare.add(part.text.decode())
+        elif part.type == "object_assignment_pattern":
+            left = part.child_by_field_name("left")
+            if left is not None:
+                defaulted.add(left.text.decode())
+        elif part.type == "pair_pattern":
+            key = part.child_by_field_name("key")
+            value = part.child_by_field_name("value")
+            if key is not None:
+                (defaulted if value is not None and value.type == "assignment_pattern" else bare).add(key.text.decode())
+        elif part.type == "rest_pattern" and part.named_children:
+            rest = part.named_children[0].text.decode()
+    return bare, defaulted, rest
+
+
+def conditional_wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, words: list[str]) -> tuple[Wrapper, list[str]] | None:
+    """The function around `call` when it bounds the library call only if its caller asks: it takes
+    one of `words` (`timeout`) out of an options parameter with no default (`const { timeout,
+    ...rest } = init || {}`), and sets no timeout of its own (no number literal given to a timer,
+    `AbortSignal.timeout`, or as the option's fallback). Returns the wrapper and the option names a
+    caller may pass to be bounded."""
+    scope = call.scopes[0]
+    function = facts.functions.get(scope)
+    grammar = grammar_for(facts.path)
+    if function is None or grammar is None or scope == 0:
+        return None
+    source = "\n".join(ctx.sources.lines(facts.path)).encode("utf-8")
+    root = parser(grammar).parse(source).root_node
+    node = root.named_descendant_for_point_range((call.span[0] - 1, call.span[1] - 1), (call.span[2] - 1, call.span[3] - 1))
+    while node is not None and node.type not in ("call_expression", "new_expression"):
+        node = node.parent
+    fn = node.parent if node is not None else None
+    while fn is not None and fn.type not in FUNCTION_NODES:
+        fn = fn.parent
+    if fn is None or fn.start_point[0] + 1 != function.span[0]:
+        return None
+    body = fn.child_by_field_name("body")
+    params = fn.child_by_field_name("parameters")
+    if body is None or params is None:
+        return None
+    if OWN_TIMEOUT.search(fn.text.decode("utf-8", "replace")):
+        return None
+    patterns: list[tuple[int, tree_sitter.Node]] = []  # (parameter index, object pattern)
+    for index, child in enumerate(params.named_children):
+        node = child.child_by_field_name("pattern") if child.type in ("required_parameter", "optional_parameter") else child
+        if node is not None and node.type == "assignment_pattern":
+            node = node.child_by_field_name("left")
+        if node is not None and node.type == "object_pattern":
+            patterns.append((index, node))
+    names = _param_names(params)
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_NODES:
+            continue
+        if node.type == "variable_declarator":
+            value = node.child_by_field_name("value")
+            while value is not None and value.type in ("binary_expression", "parenthesized_expression"):
+                value = value.child_by_field_name("left") if value.type == "binary_expression" else value.named_children[0]
+            target = node.child_by_field_name("name")
+            source_name = _identifier(value)
+            if target is not None and target.type == "object_pattern" and source_name in names:
+                patterns.append((names.index(source_name), target))
+        stack.extend(node.named_children)
+    for index, pattern in patterns:
+        bare, defaulted, _ = _pattern_keys(pattern)
+        asked = sorted(k for k in bare if k in words)
+        if asked and not (defaulted & set(words)):
+            return Wrapper(scope, function.name or _bound_name(fn), index), sorted(set(asked) | set(words))
+    return None

@@ -332,6 +332,27 @@ def read_in(value: model.Value, declared: int, read: int) -> model.Value:
     return Value("ref", path=value.path, scope=read)
 
 
+
+def pattern_identifiers(pattern: tree_sitter.Node) -> list[str]:
+    """The names an array or object destructuring pattern declares (`[a, { b, c: d }, ...e]`)."""
+    names: list[str] = []
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if node.type in ("identifier", "shorthand_property_identifier_pattern"):
+            names.append(text(node))
+        elif node.type == "pair_pattern":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+        elif node.type in ("assignment_pattern", "object_assignment_pattern"):
+            left = node.child_by_field_name("left")
+            if left is not None:
+                stack.append(left)
+        else:
+            stack.extend(node.named_children)
+    return names
+
 class _Extractor:
     def __init__(self, facts: FileFacts, grammar: str) -> None:
         self.facts = facts
@@ -878,7 +899,10 @@ class _Extractor:
         `document.pageContent`, a `window` parameter)."""
         name = text(node)
         declared = self._declared_names
-        if not self.facts.dom and not any((scope, name) in declared or (scope, name) in self._names_so_far for scope in scopes):
+        if not self.facts.dom and not any(
+            (scope, name) in declared or (scope, name) in self._names_so_far or (scope, name) in self._pattern_names
+            for scope in scopes
+        ):
             self.facts.dom = True
 
     def on_class(self, node: tree_sitter.Node, scopes) -> None:
@@ -919,6 +943,7 @@ class _Extractor:
         self._receivers: list[tuple[Call, tree_sitter.Node]] = []
         # Pass 1: scopes, calls and the names each scope declares (so assignments find them).
         self._declared_names: set[tuple[int, str]] = set()
+        self._pattern_names: set[tuple[int, str]] = set()  # names a destructuring declares (browser globals only)
         later = []
         for name, node, scopes, statement, guarded in ordered:
             if name == "call":
@@ -943,6 +968,9 @@ class _Extractor:
                     ident = node.child_by_field_name("name")
                     if ident is not None and ident.type == "identifier":
                         self._declared_names.add((scopes[0], text(ident)))
+                    elif ident is not None and ident.type in ("array_pattern", "object_pattern"):
+                        # `const [document, team] = await Promise.all(…)`: a local `document`
+                        self._pattern_names.update((scopes[0], n) for n in pattern_identifiers(ident))
         self._declared_names.update((d.scope, d.name) for d in self.facts.decls)
         self._record_unguarded()
         # Pass 2: everything that refers to calls by node.
