@@ -414,16 +414,36 @@ class _Finder:
         code, tooling, browser code or a test."""
         entries = {e for p in self.processes for e in p.entries}
         by_package: dict[tuple[str, str], list[str]] = {}
+        browser_libraries: dict[str, bool] = {}
         for path in self.files:
             package = self.project.package_root(path)
             if package in self.started or path in entries or self.importers_of(path):
                 continue
             role = self.path_role(path)
+            if role == "server":
+                if package not in browser_libraries:
+                    browser_libraries[package] = self.browser_library(package)
+                if browser_libraries[package]:
+                    role = "browser"
             by_package.setdefault((package, role), []).append(path)
         kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test"}
         for (package, role), paths in sorted(by_package.items()):
             label = self.package_name(package) + ("" if role == "server" else f" ({role})")
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
+
+    def browser_library(self, package: str) -> bool:
+        """A published library package (not private, with a `main`) with no start command, whose own
+        modules include browser code (DOM globals, JSX, a browser-only import) and none imports a
+        server-only module (`fs`, `node:…`, `child_process`): a client SDK that pages bundle (novu's
+        @novu/headless keeps its session in localStorage), not a program of its own. Its entry
+        modules are browser code, and so is what only they load."""
+        manifest = self.project.manifests.get(package)
+        if manifest is None or manifest.private or not manifest.main or manifest.has_bin:
+            return False
+        own = [f for p, f in self.files.items() if f.language != "python" and self.project.package_root(p) == package]
+        if any(imports_server_code(f.imports) for f in own):
+            return False
+        return any((f.ui or f.dom or imports_browser_code(f.imports)) and not is_test_path(f.path) for f in own)
 
     def dynamic_load(self, path: str) -> int:
         """The line where `path` loads a module by a computed path, 0 if it does not: JS `require(x)` /
