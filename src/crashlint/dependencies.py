@@ -274,7 +274,9 @@ TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 def _read_tsconfig(tree: SourceTree, directory: str) -> tuple[str | None, dict[str, list[str]]]:
     """baseUrl and paths of a tsconfig.json or jsconfig.json (JSON with comments), made relative to
     the scan root."""
-    for name in ("tsconfig.json", "jsconfig.json"):  # jsconfig.json: the same paths for JavaScript projects
+    # jsconfig.json: the same paths for JavaScript projects; tsconfig.base.json: an Nx workspace's
+    # root config (its apps' tsconfig.json extend it), where the workspace's path aliases live
+    for name in ("tsconfig.json", "jsconfig.json", "tsconfig.base.json"):
         if tree.is_file(posixpath.join(directory, name)):
             break
     try:

@@ -29,7 +29,7 @@ import re
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.engine.task_limits import task_limits
-from crashlint.engine.wrappers import conditional_wrapper_of, wrapper_of
+from crashlint.engine.wrappers import conditional_wrapper_of, receiver_type, wrapper_of
 from crashlint.templating import render
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding
@@ -263,6 +263,21 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
     return found
 
 
+def _injected(ctx: RuleContext, facts: FileFacts, method: int, path: str, caller: Call) -> bool:
+    """Whether `caller` (`this.fetchService.fetch(…)`, `fetchService.fetch(…)`) calls the method
+    `method` of `facts` through a receiver whose declared type is that method's class: the instance a
+    dependency injector (NestJS) passes to a constructor or a factory, which no assignment shows."""
+    owner = facts.scope_parents.get(method)
+    function = facts.functions.get(method)
+    if owner is None or function is None or len(caller.callee) < 2 or caller.callee[-1] != function.name:
+        return False
+    type_name = receiver_type(ctx, ctx.project.files[path], caller)
+    if not type_name:
+        return False
+    return any(t.kind == "class" and t.path == facts.path and t.scope == owner
+               for t in ctx.project.resolve(path, caller.scopes, (type_name,)))
+
+
 def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, first: int) -> list[Finding]:
     """A library call whose options a project function passes on from its caller (a fetch wrapper):
     each caller that gives none of the options is a finding, at the caller."""
@@ -290,7 +305,8 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
         if ctx.role(path) not in rule.roles or not caller.callee:
             continue
         targets = project.resolve(path, caller.scopes, caller.callee)
-        if not any(t.kind == "function" and t.path == facts.path and t.scope == wrapper.scope for t in targets):
+        if not any(t.kind == "function" and t.path == facts.path and t.scope == wrapper.scope for t in targets) \
+                and not _injected(ctx, facts, wrapper.scope, path, caller):
             continue
         if len(caller.args) > wrapper.param:
             given = caller.args[wrapper.param]

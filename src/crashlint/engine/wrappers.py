@@ -214,3 +214,67 @@ def conditional_wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, posit
         if asked and not (defaulted & set(words)):
             return Wrapper(scope, function.name or _bound_name(fn), index), sorted(set(asked) | set(words))
     return None
+
+
+def _type_name(annotation: tree_sitter.Node | None) -> str | None:
+    """`: FetchService` → "FetchService" (a plain named type only)."""
+    if annotation is None:
+        return None
+    for child in annotation.named_children:
+        if child.type == "type_identifier":
+            return child.text.decode()
+    return None
+
+
+def _parameter_type(params: tree_sitter.Node | None, name: str, property_only: bool) -> str | None:
+    """The declared type of parameter `name` in a parameter list; `property_only`: only a parameter
+    property (`private readonly fetchService: FetchService` in a constructor)."""
+    if params is None:
+        return None
+    for child in params.named_children:
+        if child.type not in ("required_parameter", "optional_parameter"):
+            continue
+        if property_only and not any(c.type in ("accessibility_modifier", "readonly") or c.text in (b"readonly",) for c in child.children):
+            continue
+        pattern = child.child_by_field_name("pattern")
+        if _identifier(pattern) == name:
+            return _type_name(child.child_by_field_name("type"))
+    return None
+
+
+def receiver_type(ctx: RuleContext, facts: FileFacts, call: Call) -> str | None:
+    """The declared class of a method call's receiver, from the TypeScript annotations a dependency
+    injector reads: `this.fetchService.fetch(…)` with a constructor parameter property
+    `private readonly fetchService: FetchService`, or `fetchService.fetch(…)` with a parameter
+    `fetchService: FetchService` of an enclosing function (a NestJS `useFactory`). None otherwise."""
+    callee = call.callee
+    if facts.language != "typescript" or len(callee) not in (2, 3) or (len(callee) == 3 and callee[0] != "this"):
+        return None
+    grammar = grammar_for(facts.path)
+    if grammar is None:
+        return None
+    source = "\n".join(ctx.sources.lines(facts.path)).encode("utf-8")
+    root = parser(grammar).parse(source).root_node
+    node = root.named_descendant_for_point_range((call.span[0] - 1, call.span[1] - 1), (call.span[2] - 1, call.span[3] - 1))
+    name = callee[1] if len(callee) == 3 else callee[0]
+    while node is not None:
+        if len(callee) == 2 and node.type in FUNCTION_NODES:
+            found = _parameter_type(node.child_by_field_name("parameters"), name, False)
+            if found:
+                return found
+        if len(callee) == 3 and node.type in ("class_declaration", "abstract_class_declaration", "class"):
+            body = node.child_by_field_name("body")
+            for member in body.named_children if body is not None else ():
+                if member.type == "method_definition" and _identifier(member.child_by_field_name("name")) == "constructor" or (
+                        member.type == "method_definition" and member.child_by_field_name("name") is not None
+                        and member.child_by_field_name("name").text == b"constructor"):
+                    found = _parameter_type(member.child_by_field_name("parameters"), name, True)
+                    if found:
+                        return found
+                if member.type == "public_field_definition":  # `private readonly api: ApiClient;`
+                    field_name = member.child_by_field_name("name")
+                    if field_name is not None and field_name.text.decode() == name:
+                        return _type_name(member.child_by_field_name("type"))
+            return None
+        node = node.parent
+    return None
