@@ -43,6 +43,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     heard_through = "connection"  (listener needs) also satisfied when that option holds a client
                                   (through names and factories) with the listener itself: the object
                                   forwards the client's events (CL004: a BullMQ Queue's shared ioredis)
+      heard_through_siblings = ["bullmq.Worker"]   or when one of these, given the same client in
+                                  that option, has the listener (it hears the same client's events)
     optional for option needs:
       option_keys = [...]         the option's value (an object, or `new X({…})`) sets one of these
       url_argument = 0            a string URL argument whose query may set the option
@@ -327,7 +329,8 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
             return True
         if need.get("listened_by") and _listened_by(ctx, facts, call, need["listened_by"]):
             return True
-        return "heard_through" in need and _heard_through(ctx, facts, call, need["heard_through"], events, options())
+        return "heard_through" in need and _heard_through(ctx, facts, call, need["heard_through"], events, options(),
+                                                          list(need.get("heard_through_siblings", ())))
     if "close" in need:
         closers = set(need["close"])
         closes = [u for u in uses if u.method in closers]
@@ -359,7 +362,8 @@ def _listened_by(ctx: RuleContext, facts: FileFacts, call: Call, specs: list[dic
     return False
 
 
-def _heard_through(ctx: RuleContext, facts: FileFacts, call: Call, option: str, events: set[str], options: Options) -> bool:
+def _heard_through(ctx: RuleContext, facts: FileFacts, call: Call, option: str, events: set[str], options: Options,
+                   siblings: list[str] = ()) -> bool:
     """Whether the events come from a client given in `option` that has the listener itself
     (`new Queue(name, { connection: redis })` where `redis.on("error", …)`): the object only forwards
     that client's events, which its own listener already hears. The client is followed through names
@@ -376,9 +380,35 @@ def _heard_through(ctx: RuleContext, facts: FileFacts, call: Call, option: str, 
     made = [t for t in targets if t.kind == "call"]
     if not made or len(made) != len(targets):
         return False
-    return all(
-        any(u.first_arg in events and u.method in LISTENER_METHODS for u in ctx.uses_of(t.path, t.index)) for t in made
-    )
+    own = all(any(u.first_arg in events and u.method in LISTENER_METHODS for u in ctx.uses_of(t.path, t.index)) for t in made)
+    return own or _heard_by_sibling(ctx, facts, call, option, events, set(made), siblings)
+
+
+def _heard_by_sibling(ctx: RuleContext, facts: FileFacts, call: Call, option: str, events: set[str], made: set[Target], siblings: list[str]) -> bool:
+    """Whether another of `siblings` (a BullMQ Worker) is given the very same client in `option` and
+    has the listener: the client's errors are forwarded to every object built on it, so that
+    listener hears them (`new Queue(q, { connection })` beside `new Worker(q, fn, { connection })`
+    with `worker.on("error", …)`)."""
+    for name in siblings:
+        for path, other in ctx.calls_named(name.rsplit(".", 1)[-1]):
+            if other is call or name not in ctx.project.callee_names(path, other):
+                continue
+            other_facts = ctx.project.files[path]
+            value = ctx.options(other_facts, other, 1).values.get(option)
+            if value is None:
+                continue
+            if value.kind in ("new", "call") and value.call >= 0:
+                theirs = ctx.project.call_targets(path, value.call)
+            elif value.kind == "ref":
+                theirs = ctx.project.resolve(path, other.scopes, value.path)
+            else:
+                continue
+            if not made & set(theirs):
+                continue
+            index = next((i for i, c in enumerate(other_facts.calls) if c is other), -1)
+            if index >= 0 and any(u.first_arg in events and u.method in LISTENER_METHODS for u in ctx.uses_of(path, index)):
+                return True
+    return False
 
 
 def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
