@@ -34,6 +34,9 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   (the rule's [shutdown] table, see engine/shutdown.py)
       option = "socket_timeout"   the construction passes this option (a list: any of them), not None
       bound = true                the client is kept (a variable, an argument, a collection)
+    unless_shutdown_ends_process = true   (close needs) satisfied in a process whose SIGTERM path is a
+                                  library's that ends the process after its hooks (the rule's
+                                  [shutdown] registrations with `closes`)
     only_with = "error-listener"  a bullet only on a finding another need makes (CL004: a worker's
                                   missing 'failed' listener is reported with a missing 'error' one)
     listened_by = [{callee = "@prisma/adapter-pg.PrismaPg", package = "@prisma/adapter-pg", at_least = "7.0.0"}]
@@ -334,6 +337,12 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
     if "close" in need:
         closers = set(need["close"])
         closes = [u for u in uses if u.method in closers]
+        if need.get("unless_shutdown_ends_process") and not closes:
+            # every process that loads the file stops through a library that ends it after its hooks
+            # (NestJS enableShutdownHooks re-raises the signal): an open socket cannot keep it alive
+            views = [v for v in ctx.shutdown_views(rule.data["shutdown"], facts.path)]
+            if views and all(v.closed for v in views) and ctx.processes.processes_of(facts.path):
+                return True
         if need.get("from_shutdown"):  # closed by the SIGTERM path of every process that loads it
             return facts.path in ctx.shutdown(rule.data["shutdown"]).flag_files or all(
                 any(view.contains(u.path, u.scopes) for u in closes) for view in ctx.shutdown_views(rule.data["shutdown"], facts.path)
