@@ -42,7 +42,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     listened_by = [{callee = "@prisma/adapter-pg.PrismaPg", package = "@prisma/adapter-pg", at_least = "7.0.0"}]
                                   (listener needs) also satisfied when the value is passed to one of
                                   these calls, a library that attaches the listener itself (from
-                                  that version of `package` on)
+                                  that version of `package` on; with `heard_by = ["error"]`, only when
+                                  the object that call makes, which forwards the events, listens)
     heard_through = "connection"  (listener needs) also satisfied when that option holds a client
                                   (through names and factories) with the listener itself: the object
                                   forwards the client's events (CL004: a BullMQ Queue's shared ioredis)
@@ -367,6 +368,11 @@ def _listened_by(ctx: RuleContext, facts: FileFacts, call: Call, specs: list[dic
                 continue
             if "package" in spec and not _version_covers(ctx, other, {"package": spec["package"], "at_least": spec["at_least"]}):
                 continue
+            if spec.get("heard_by"):  # the library forwards the events: the object it makes must listen
+                made = next((i for i, c in enumerate(ctx.project.files[other].calls) if c is use), -1)
+                if made < 0 or not any(u.first_arg in spec["heard_by"] and u.method in LISTENER_METHODS
+                                       for u in ctx.uses_of(other, made)):
+                    continue
             return True
     return False
 
