@@ -200,7 +200,7 @@ class _Finder:
         files it reaches), then the graph and its reverse, O(edges)."""
         project = self.project
         for path, facts in self.files.items():
-            targets = project.per_file(path, "loads", lambda: self._loads(path, facts))
+            targets = project.per_file(path, "loads", lambda: self._loads(path, facts), keep=False)
             self.graph[path] = targets  # type: ignore[assignment]
             for target in targets:  # type: ignore[union-attr]
                 self.importers.setdefault(target, []).append(path)
@@ -374,7 +374,7 @@ class _Finder:
         """What the path heuristics (crashlint.roles) make of a file: server, test, browser, tooling."""
         role = self._path_roles.get(path)
         if role is None:
-            role = self._path_roles[path] = self.project.per_file(path, "path-role", lambda: self._path_role(path))  # type: ignore[assignment]
+            role = self._path_roles[path] = self.project.per_file(path, "path-role", lambda: self._path_role(path), keep=False)  # type: ignore[assignment]
         return role  # type: ignore[return-value]
 
     def _path_role(self, path: str) -> str:
@@ -618,7 +618,7 @@ class _Finder:
     def javascript_signals(self, path: str, facts: FileFacts) -> None:
         project = self.project
         package = project.package_root(path)
-        for sign, index in project.per_file(path, "js-signs", lambda: _js_signs(project, path, facts)):  # type: ignore[union-attr]
+        for sign, index in project.per_file(path, "js-signs", lambda: _js_signs(project, path, facts), keep=False):  # type: ignore[union-attr]
             call = facts.calls[index]
             if sign == "setup":
                 self.setup_files.add(path)  # a setup wizard or migration page served before the service

@@ -237,11 +237,21 @@ class Project:
             elif table_id in tables:
                 tables[table_id].pop(key, None)
 
-    def per_file(self, path: str, what: object, compute: Callable[[], object]) -> object:
+    def per_file(self, path: str, what: object, compute: Callable[[], object], *, keep: bool = True) -> object:
         """An answer of a layer above about one file (`what` names the question, with whatever else
         it depends on), memoized until `update` drops it: `compute` must read only that file's facts
         and what this model resolves from it. O(1) when memoized (a dictionary lookup and, in an
-        incremental model, a set union of the files it read), else the cost of `compute`."""
+        incremental model, a set union of the files it read), else the cost of `compute`.
+        `keep=False`: a scan (no incremental model) does not keep the answer — the per-file parts
+        of a pass that merges them into an index it holds itself, asked once per scan (peak
+        memory, issue 13 item 4: keeping them cost langfuse about 20 MB)."""
+        if not self.incremental:  # a scan: no record of what each answer read (memory: issue 13)
+            if not keep:  # a part the caller folds into an index of its own, asked once per scan
+                return compute()
+            answers = self._per_file.setdefault(path, {})
+            if what not in answers:
+                answers[what] = compute()
+            return answers[what]
         answers = self._per_file.setdefault(path, {})
         mark = (1, (path, what))
         if what in answers:

@@ -219,7 +219,7 @@ class RuleContext:
         self._unresolved_by_package = None
         what = ("uses", self.methods)
         for path, facts in self.files():
-            on_calls, on_params, on_unknown = project.per_file(path, what, lambda: self._file_uses(path, facts))  # type: ignore[misc]
+            on_calls, on_params, on_unknown = project.per_file(path, what, lambda: self._file_uses(path, facts), keep=False)  # type: ignore[misc]
             for target, use in on_calls:
                 index.setdefault(target, []).append(use)
             for target, use in on_params:
@@ -232,7 +232,7 @@ class RuleContext:
             # it as `this.child` for a method to close)
             functions = {(t.path, t.scope) for t in param_uses}
             for path, facts in self.files():
-                called = project.per_file(path, "function-calls", lambda: _function_calls(project, path, facts))
+                called = project.per_file(path, "function-calls", lambda: _function_calls(project, path, facts), keep=False)
                 for call, fn, offset in called:  # type: ignore[union-attr]
                     if (fn.path, fn.scope) not in functions:
                         continue
@@ -441,7 +441,7 @@ class RuleContext:
             for path, facts in project.files.items():
                 # each file's part is memoized per file (`Project.per_file`): after an edit, the
                 # pass re-reads only the files the edit reached, and merges the others' parts
-                part = project.per_file(path, "function-holders", lambda: _holders_of(project, path, facts))
+                part = project.per_file(path, "function-holders", lambda: _holders_of(project, path, facts), keep=False)
                 for scope, key in part[0]:  # type: ignore[index]
                     stored.setdefault((path, scope), set()).add(key)
                 for name, scopes, key in part[1]:  # type: ignore[index]

@@ -447,8 +447,10 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
         return False
     project = ctx.project
     for other, facts in project.files.items():
-        # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there
-        mentions = project.per_file(other, "mentions", lambda: _mentions(project, other, facts))
+        # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there.
+        # Not kept by a scan (keep=False): every file's mentions cost langfuse about 20 MB of peak
+        # memory; a scan asks this of its few S3-like clients, one walk each (as before per_file)
+        mentions = project.per_file(other, "mentions", lambda: _mentions(project, other, facts), keep=False)
         for i in mentions.get(target, ()):  # type: ignore[union-attr]
             if (other, id(facts.calls[i])) not in allowed:
                 return False

@@ -251,7 +251,7 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     enabling: list[tuple[str, Location]] = []  # calls that make the framework run its shutdown hooks
     what = ("shutdown-registrations", repr(sorted(spec.items())))
     for path, facts in project.files.items():
-        found = project.per_file(path, what, lambda: _registrations(project, path, spec))
+        found = project.per_file(path, what, lambda: _registrations(project, path, spec), keep=False)
         for index, registration in found:  # type: ignore[union-attr]
             call = facts.calls[index]
             location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
