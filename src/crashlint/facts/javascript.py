@@ -930,7 +930,9 @@ class _Extractor:
             self.facts.quotes = (firsts.count(39), firsts.count(34))  # ' and "
         self._sites: list[tuple] = []
         self.facts.import_site = edit_sites.import_site(root, _SOURCE[0])
-        for node in captures.pop("dynamic_import", ()):
+        # sorted: tree-sitter's capture order for this pattern changed between processes (seen on
+        # novu), and the facts must not depend on which process extracted them
+        for node in sorted(captures.pop("dynamic_import", ()), key=lambda n: n.start_byte):
             module = string_value(node)
             if module is not None:
                 self.facts.imports.append(module)

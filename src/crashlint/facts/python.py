@@ -478,13 +478,17 @@ class _Extractor:
         captures = tree_sitter.QueryCursor(_query()).captures(root)
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
         captures.pop("flag_condition", None)  # only there to match loops on a name; read from the loop
-        for guard, condition in zip(captures.pop("main_guard", ()), captures.pop("main_condition", ())):
+        # tree-sitter's capture lists are not in document order for every pattern, and their order
+        # changed between processes (seen on novu): sorted by position, the facts are the same
+        # whichever process extracts them (-j 1 / -j 2 / the cache)
+        by_position = lambda nodes: sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))  # noqa: E731
+        for guard, condition in zip(by_position(captures.pop("main_guard", ())), by_position(captures.pop("main_condition", ()))):
             words = text(condition)
             if "__name__" in words and "__main__" in words:  # if __name__ == "__main__":
                 self.facts.main_guard = (guard.start_point[0] + 1, guard.end_point[0] + 1)
         decorator_calls: list[tuple[int, tree_sitter.Node]] = []
         type_hints = captures.pop("type_hint", ())
-        for node in captures.pop("decorated", ()):
+        for node in by_position(captures.pop("decorated", ())):
             definition = node.child_by_field_name("definition")
             if definition is None or definition.type != "function_definition":
                 continue
