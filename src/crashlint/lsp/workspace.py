@@ -36,9 +36,10 @@ from pathlib import Path
 
 from crashlint.cache import folder as cache_folder
 from crashlint.cache import results as result_cache
+from crashlint.cache.discovery import cached_discover
 from crashlint.cache.facts import load_facts
 from crashlint.config import Config, load_config
-from crashlint.discover import DEFAULT_EXCLUDED_DIRS, SourceFile, UsageError, discover
+from crashlint.discover import DEFAULT_EXCLUDED_DIRS, SourceFile, UsageError
 from crashlint.engine.run import configure
 from crashlint.findings import Finding, Note
 from crashlint.languages import grammar_for
@@ -138,8 +139,11 @@ class Workspace:
     def _discover(self):
         """Discovery of the folder under the configuration's gitignore, excludes and includes."""
         config = self.config
-        return discover([self.root], respect_gitignore=config.respect_gitignore, exclude=config.exclude,
-                        include=config.include)
+        if self.cache_dir is not None:
+            cache_folder.prepare(self.cache_dir)
+        # reused while the folders walked are unchanged, as a scan reuses it (cache/discovery.py)
+        return cached_discover(self.cache_dir, [self.root], respect_gitignore=config.respect_gitignore,
+                               exclude=config.exclude, include=config.include)
 
     def load(self, progress=None) -> None:
         """Configuration, discovery and every file's facts (from the facts cache where unchanged)."""
