@@ -6,10 +6,13 @@ import fnmatch
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+
+import tree_sitter
 
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Location, Related
+from crashlint.languages import grammar_for, parser
 from crashlint.processes import ProcessModel, find_processes
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule
@@ -546,6 +549,19 @@ class RuleContext:
             for i, entry in project.per_file(path, ("constructions", key), lambda: made(facts)):  # type: ignore[union-attr]
                 yield facts, i, entry
 
+    def node_of(self, path: str, call: Call) -> tree_sitter.Node | None:
+        """The smallest named node of `path`'s tree around `call`'s span, for the few questions facts
+        do not answer (a wrapper's parameters, the `if` tests around a call). The file is parsed
+        again from the scanned text; the last trees are kept (`_tree`), so the questions asked of
+        one call or one file parse it once."""
+        grammar = grammar_for(path)
+        if grammar is None:
+            return None
+        root = _tree(grammar, "\n".join(self.sources.lines(path)).encode("utf-8")).root_node
+        start = (call.span[0] - 1, max(call.span[1] - 1, 0))
+        end = (call.span[2] - 1, max(call.span[3] - 1, 0))
+        return root.named_descendant_for_point_range(start, end)
+
     def callee_names(self, facts: FileFacts, call: Call) -> tuple[str, ...]:
         return self.project.callee_names(facts.path, call)
 
@@ -595,3 +611,9 @@ class RuleContext:
             self.sources.line(facts.path, call.span[0]).strip(),
             call.span,
         )
+
+
+@lru_cache(maxsize=8)
+def _tree(grammar: str, source: bytes) -> tree_sitter.Tree:
+    """A file's tree, by its text: the rules that read trees ask of the same file in a row."""
+    return parser(grammar).parse(source)

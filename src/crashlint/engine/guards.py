@@ -11,21 +11,15 @@ import re
 
 from crashlint.engine.context import RuleContext
 from crashlint.facts.model import Call
-from crashlint.languages import grammar_for, parser
 
 IF_NODES = ("if_statement", "if_clause")  # JavaScript/TypeScript; Python's is if_statement too
 
 
 def branch_tests(ctx: RuleContext, path: str, call: Call) -> list[str]:
     """The source of every `if (…)` test whose consequence encloses `call`, innermost first."""
-    grammar = grammar_for(path)
-    if grammar is None or call.span[0] <= 0:
+    if call.span[0] <= 0:
         return []
-    source = "\n".join(ctx.sources.lines(path)).encode("utf-8")
-    root = parser(grammar).parse(source).root_node
-    start = (call.span[0] - 1, max(call.span[1] - 1, 0))
-    end = (call.span[2] - 1, max(call.span[3] - 1, 0))
-    node = root.named_descendant_for_point_range(start, end)
+    node = ctx.node_of(path, call)
     tests: list[str] = []
     while node is not None and node.parent is not None:
         parent = node.parent

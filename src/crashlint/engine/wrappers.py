@@ -16,7 +16,6 @@ import tree_sitter
 
 from crashlint.engine.context import RuleContext
 from crashlint.facts.model import Call, FileFacts
-from crashlint.languages import grammar_for, parser
 
 FUNCTION_NODES = ("function_declaration", "function_expression", "arrow_function", "method_definition",
                   "generator_function_declaration", "function")
@@ -77,12 +76,9 @@ def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, wo
     timeout of its own, or only when asked, is not a pass-through)."""
     scope = call.scopes[0]
     function = facts.functions.get(scope)
-    grammar = grammar_for(facts.path)
-    if function is None or grammar is None or scope == 0:
+    if function is None or scope == 0:
         return None
-    source = "\n".join(ctx.sources.lines(facts.path)).encode("utf-8")
-    root = parser(grammar).parse(source).root_node
-    node = root.named_descendant_for_point_range((call.span[0] - 1, call.span[1] - 1), (call.span[2] - 1, call.span[3] - 1))
+    node = ctx.node_of(facts.path, call)
     while node is not None and node.type != "call_expression":
         node = node.parent
     if node is None:
@@ -167,12 +163,9 @@ def conditional_wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, posit
     caller may pass to be bounded."""
     scope = call.scopes[0]
     function = facts.functions.get(scope)
-    grammar = grammar_for(facts.path)
-    if function is None or grammar is None or scope == 0:
+    if function is None or scope == 0:
         return None
-    source = "\n".join(ctx.sources.lines(facts.path)).encode("utf-8")
-    root = parser(grammar).parse(source).root_node
-    node = root.named_descendant_for_point_range((call.span[0] - 1, call.span[1] - 1), (call.span[2] - 1, call.span[3] - 1))
+    node = ctx.node_of(facts.path, call)
     while node is not None and node.type not in ("call_expression", "new_expression"):
         node = node.parent
     fn = node.parent if node is not None else None
@@ -250,12 +243,7 @@ def receiver_type(ctx: RuleContext, facts: FileFacts, call: Call) -> str | None:
     callee = call.callee
     if facts.language != "typescript" or len(callee) not in (2, 3) or (len(callee) == 3 and callee[0] != "this"):
         return None
-    grammar = grammar_for(facts.path)
-    if grammar is None:
-        return None
-    source = "\n".join(ctx.sources.lines(facts.path)).encode("utf-8")
-    root = parser(grammar).parse(source).root_node
-    node = root.named_descendant_for_point_range((call.span[0] - 1, call.span[1] - 1), (call.span[2] - 1, call.span[3] - 1))
+    node = ctx.node_of(facts.path, call)
     name = callee[1] if len(callee) == 3 else callee[0]
     while node is not None:
         if len(callee) == 2 and node.type in FUNCTION_NODES:
