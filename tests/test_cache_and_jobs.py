@@ -195,7 +195,7 @@ def test_options_config_baseline_and_manifests_invalidate_the_result(tmp_path, r
     unused = scan([str(folder)], cache_dir=cache, report_unused_suppressions=True)
     assert len(unused.notes) > len(base.notes) and len(rules_counter) == 7
     package = folder / "package.json"
-    package.write_text(package.read_text().replace('"name"', '"description": "changed",\n  "name"', 1))
+    package.write_text(package.read_text().replace('"dependencies": {', '"dependencies": {\n    "left-pad": "^1.3.0",', 1))
     scan([str(folder)], cache_dir=cache)
     assert len(rules_counter) == 8, "a manifest the project reads is part of the key"
     same = scan([str(folder)], cache_dir=cache)
@@ -218,7 +218,7 @@ def test_corrupt_or_foreign_cache_files_are_ignored(tmp_path, rules_counter) -> 
     cache = tmp_path / "cache"
     cold = scan([str(folder)], cache_dir=str(cache))
     files = sorted(cache.glob("*.bin"))
-    assert [f.name.split("-")[0] for f in files] == ["facts", "result"]
+    assert [f.name.split("-")[0] for f in files] == ["facts", "phase", "result"]
     for damage in (lambda b: b[: len(b) // 2], lambda b: b[:-1] + bytes([b[-1] ^ 1]), lambda b: b"garbage", lambda b: b""):
         for entry in files:
             entry.write_bytes(damage(entry.read_bytes()))
@@ -354,7 +354,7 @@ def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path, monkeypatch) -> 
     (cache).mkdir()
     (cache / "mine.txt").write_text("not crashlint's")
     run_cli("scan", str(project), "--cache-dir", str(cache))
-    for kind in ("facts", "result", "discovery", "stats"):
+    for kind in ("facts", "result", "phase", "discovery", "stats"):
         assert list(cache.glob(f"{kind}-*.bin")), kind
     code, out, err = run_cli("clean", "--cache-dir", str(cache))
     assert code == 0 and not list(cache.glob("*.bin")) and (cache / "mine.txt").exists()

@@ -165,3 +165,110 @@ def test_files_whose_stat_is_unchanged_are_not_read_again(tmp_path, monkeypatch)
     assert "b.ts" in hashed and "a.ts" not in hashed
     assert [f.fingerprint for f in edited.findings] == [f.fingerprint for f in scan([project]).findings]
     assert [f.fingerprint for f in edited.findings] != [f.fingerprint for f in first.findings]
+
+
+# ---- a warm commit scan after an edit equals a cold one (the rules phase kept: cache/phase.py) ----
+
+FIXTURES = ROOT / "tests" / "fixtures"
+CROSS = FIXTURES / "CL001" / "projects" / "ts-cross-file"
+WRAPPERS = FIXTURES / "CL008" / "projects" / "fetch-wrappers"
+FORGOT = FIXTURES / "CL002" / "projects" / "ts-forgot-one"
+
+# (project, the file edited, (old text, new text): "" appends, the files scanned --in-project,
+# whether the kept rules phase may be reused: the rules read nothing the edit changed)
+EDITS = {
+    "listener-removed-elsewhere": (CROSS, "src/events/redisEvents.ts", ('conn.on("error", (err) => console.error("redis", err));\n', ""),
+                                   ["src/lib/redis.ts"], False),
+    "sigterm-handler-removed": (CROSS, "src/server.ts", ('process.on("SIGTERM"', 'process.on("SIGUSR2"'), ["src/lib/redis.ts", "src/server.ts"], False),
+    "import-removed": (CROSS, "src/server.ts", ('import "./events/redisEvents";\n', ""), ["src/lib/redis.ts"], False),
+    "import-added": (FORGOT, "src/main.ts", ('import "./workers";\n', 'import "./workers";\nimport "./payments";\n'), ["src/workers.ts"], False),
+    "close-added": (FORGOT, "src/shutdown.ts", ("workers.refundWorker.close()]", "workers.refundWorker.close(), workers.ledgerWorker.close()]"),
+                    ["src/workers.ts"], False),
+    "timeout-added": (WRAPPERS, "src/index.ts", ("const page = await safeFetch(url);", "const page = await safeFetch(url, { timeout: 1000 });"),
+                      ["src/index.ts"], False),
+    "timeout-removed": (WRAPPERS, "src/index.ts", ("safeFetch(url, { timeout: 5000 })", "safeFetch(url, {})"), ["src/index.ts"], False),
+    "wrapper-default-timeout-removed": (WRAPPERS, "src/lib/safeFetch.ts", ("const { timeout = 10_000, ...rest }", "const { timeout, ...rest }"),
+                                       ["src/index.ts"], False),
+    "comment-appended": (CROSS, "src/server.ts", ("", "// shut down in order\n"), ["src/lib/redis.ts", "src/server.ts"], True),
+    "comment-appended-to-the-reported-file": (WRAPPERS, "src/index.ts", ("", "// reviewed\n"), ["src/index.ts"], True),
+    "comment-on-a-finding-line": (WRAPPERS, "src/index.ts", ("const page = await safeFetch(url);", "const page = await safeFetch(url); // why"),
+                                  ["src/index.ts"], False),
+    "suppression-added": (WRAPPERS, "src/index.ts", ("const meta = await getJson(url);", "const meta = await getJson(url); // crashlint-disable-line CL008"),
+                          ["src/index.ts"], False),
+    "comment-line-inserted": (WRAPPERS, "src/index.ts", ("const app = express();\n", "// the app\nconst app = express();\n"), ["src/index.ts"], False),
+}
+
+
+def _everything(result) -> list:
+    """What a report can show of a result: every field of every finding, hidden one and note."""
+    import dataclasses
+
+    return [repr(dataclasses.asdict(f)) for f in result.findings] + [
+        repr((dataclasses.asdict(f), reason)) for f, reason in result.suppressed] + [repr(n) for n in result.notes] + [result.files_scanned]
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+@pytest.mark.parametrize("before", ["whole", "in-project"])
+def test_a_warm_commit_scan_after_an_edit_equals_a_cold_one(name: str, before: str, tmp_path, monkeypatch) -> None:
+    import shutil
+
+    import crashlint.scan as pipeline
+
+    source, edited, (old, new), reported, reusable = EDITS[name]
+    project = tmp_path / "p"
+    shutil.copytree(source, project)
+    monkeypatch.chdir(project)
+    cache = str(tmp_path / "cache")
+    fixes = ({}, True)
+    # warm: the last scan was of the whole project, or of the same files before the edit
+    scan([str(project)], cache_dir=cache, fixes=fixes) if before == "whole" else scan(reported, in_project=True, cache_dir=cache, fixes=fixes)
+    path = project / edited
+    text = path.read_text()
+    assert old in text, name
+    path.write_text(text + new if old == "" else text.replace(old, new, 1))
+    runs: list[int] = []
+    real = pipeline.rules_phase
+    monkeypatch.setattr(pipeline, "rules_phase", lambda *a, **k: (runs.append(1), real(*a, **k))[1])
+    warm = scan(reported, in_project=True, cache_dir=cache, fixes=fixes)
+    assert runs == ([] if reusable else [1]), "the kept rules phase was " + ("not " if reusable else "") + "reused"
+    cold = scan(reported, in_project=True, cache_dir=None, fixes=fixes)
+    assert _everything(warm) == _everything(cold)
+    whole = scan([str(project)], cache_dir=None, fixes=fixes)
+    assert _key(warm) == [k for k in _key(whole) if k[1].path in reported]
+    # and once more, warm and unchanged (the whole result cache), and after putting it back
+    assert _everything(scan(reported, in_project=True, cache_dir=cache, fixes=fixes)) == _everything(cold)
+    path.write_text(text)
+    assert _everything(scan(reported, in_project=True, cache_dir=cache, fixes=fixes)) == _everything(
+        scan(reported, in_project=True, cache_dir=None, fixes=fixes))
+
+
+def test_a_manifest_change_runs_the_rules_again(tmp_path, monkeypatch) -> None:
+    """The kept rules phase is keyed by the manifests and the configuration: an express major
+    version, a dependency, a start command change what the rules find anywhere."""
+    import shutil
+
+    import crashlint.scan as pipeline
+
+    project = tmp_path / "p"
+    shutil.copytree(WRAPPERS, project)
+    monkeypatch.chdir(project)
+    cache = str(tmp_path / "cache")
+    scan([str(project)], cache_dir=cache)
+    manifest = project / "package.json"
+    manifest.write_text(manifest.read_text().replace('"node-fetch": "^2.7.0"', '"node-fetch": "^3.3.0"'))
+    (project / "src" / "index.ts").write_text((project / "src" / "index.ts").read_text() + "// x\n")
+    runs: list[int] = []
+    real = pipeline.rules_phase
+    monkeypatch.setattr(pipeline, "rules_phase", lambda *a, **k: (runs.append(1), real(*a, **k))[1])
+    warm = scan(["src/index.ts"], in_project=True, cache_dir=cache)
+    assert runs == [1]
+    assert _everything(warm) == _everything(scan(["src/index.ts"], in_project=True, cache_dir=None))
+    (project / "crashlint.toml").write_text('ignore = ["CL003"]\n')
+    (project / "src" / "index.ts").write_text((project / "src" / "index.ts").read_text() + "// y\n")
+    from crashlint.config import load_config
+
+    config = load_config(project, {key for rule in pipeline.rule_pack() for key in (rule.id, rule.slug)})
+    runs.clear()
+    warm = scan(["src/index.ts"], in_project=True, cache_dir=cache, config=config)
+    assert runs == [1]
+    assert _everything(warm) == _everything(scan(["src/index.ts"], in_project=True, cache_dir=None, config=config))

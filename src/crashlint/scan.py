@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import os
 import posixpath
@@ -15,11 +16,12 @@ from pathlib import Path
 from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery, SourceFile, UsageError, discover, discover_tree
-from crashlint.facts.model import FileFacts
+from crashlint.facts.model import FileFacts, same_facts
 from crashlint.engine import KINDS
 from crashlint.engine.run import RuleRun, configure, run_rules
 from crashlint.filters import apply_filters
 from crashlint.cache import folder as cache_folder
+from crashlint.cache import phase as phase_cache
 from crashlint.cache import results as result_cache
 from crashlint.cache.discovery import cached_discover
 from crashlint.cache.facts import load_facts
@@ -32,7 +34,7 @@ from crashlint.project import Project
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule, RulePackError, load_rules
 from crashlint.languages import grammar_for
-from crashlint.source import SourceCache
+from crashlint.source import WHOLE_FILE, SourceCache, TrackedSourceCache
 from crashlint.sourcetree import DiskTree, GitError, GitTree, OverlayTree, SourceTree
 
 
@@ -205,6 +207,15 @@ def analyse(
             run_cache.store(result)
         return result  # nothing that can change a finding changed since the last run
     rules = configure(rules, rule_settings(config, found.root))  # e.g. [tool.crashlint] emitter-factories
+    # the last rules phase of this root, kept for the commit path (src/crashlint/cache/phase.py):
+    # files read from the disk, every file parsed (the prefilter's stubs have no facts to compare)
+    keep_phase = run_cache is not None and run_cache.phase_key is not None and tree is None and not prefilter
+    if keep_phase:
+        assert run_cache is not None and run_cache.phase_key is not None
+        record = phase_cache.load(run_cache.cache_dir, found.root, run_cache.phase_key)
+        if record is not None and _reuse_phase(result, record, run_cache, found, config=config, baseline=baseline,
+                                               report_unused=report_unused, only_paths=only_paths, fixes=fixes):
+            return result
     to_parse, stubs = found.files, []
     # off by default: with every rule on it skips 0-12% of a real project's files and costs more
     # than it saves (README, Speed); `--prefilter` / CRASHLINT_PREFILTER=1 turn it on
@@ -216,23 +227,100 @@ def analyse(
     result.files_skipped = len(stubs)
     facts = list(stubs)  # empty facts: their paths still resolve
     facts_args = run_cache.facts_args(to_parse) if run_cache else {"root": found.root, "tree": tree}
-    for parsed in load_facts(to_parse, cache_dir, jobs, progress, **facts_args):
+    parse_notes: dict[str, list[Note]] = {}
+    for source, parsed in zip(to_parse, load_facts(to_parse, cache_dir, jobs, progress, **facts_args)):
         result.notes.extend(parsed.notes)
+        if parsed.notes:
+            parse_notes[source.rel_path] = list(parsed.notes)
         if parsed.traceback:
             result.tracebacks.append(parsed.traceback)
         if parsed.facts is not None:
             facts.append(parsed.facts)
     result.files_scanned = len(found.files)
-    judge(result, facts, tree, rules=rules, config=config, baseline=baseline, report_unused=report_unused,
-          only_paths=only_paths, fixes=fixes)
-    if run_cache is not None:
-        run_cache.store(result)
+    sources = TrackedSourceCache(found.root) if keep_phase else None  # the lines the rules read
+    phase = rules_phase(result.root, facts, tree, rules=rules, config=config, focus=only_paths, sources=sources)
+    record = None
+    if keep_phase and not phase.run.tracebacks:  # before `finish`, which changes the findings
+        assert run_cache is not None and isinstance(sources, TrackedSourceCache)
+        record = phase_cache.PhaseRecord(
+            run_cache.phase_key, None if only_paths is None else tuple(sorted(only_paths)),  # type: ignore[arg-type]
+            {source.rel_path: digest for source, digest in zip(to_parse, facts_args["digests"])},
+            {path: _read_lines(sources, path, numbers) for path, numbers in sources.asked.items()},
+            parse_notes, copy.deepcopy(phase.run.findings), list(phase.run.notes))
+    finish(result, phase, phase.run.findings, phase.project.files, tree, config=config, baseline=baseline,
+           report_unused=report_unused, only_paths=only_paths, fixes=fixes)
+    if run_cache is not None and run_cache.store(result) and record is not None:
+        phase_cache.save(run_cache.cache_dir, found.root, record)
     return result
+
+
+def _read_lines(sources: SourceCache, path: str, numbers: set[int]) -> tuple[tuple[int, ...], bytes]:
+    """The lines of `path` the rules read, and a digest of their text (none when they read it whole)."""
+    if WHOLE_FILE in numbers:
+        return (WHOLE_FILE,), b""
+    ordered = tuple(sorted(numbers))
+    return ordered, phase_cache.lines_digest(SourceCache.lines(sources, path), ordered)
+
+
+def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache: result_cache.RunCache,
+                 found: Discovery, *, config: Config, baseline: Counter | None, report_unused: bool,
+                 only_paths: set[str] | None, fixes: tuple[dict, bool] | None) -> bool:
+    """Fill `result` from the rules' findings of the last rules phase (`record`, same key) when no
+    file changed since in a way the rules can see (src/crashlint/cache/phase.py); False, with
+    `result` untouched, otherwise. O(the changed files + the files reported on)."""
+    if not record.covers(only_paths) or (report_unused and only_paths is None):
+        return False
+    digests = run_cache.digests
+    changed = [source for source in found.files if digests.get(source.rel_path) != record.digests.get(source.rel_path, b"")]
+    if len(changed) > phase_cache.MAX_CHANGED:
+        return False
+    # what the rules read of each changed file: its facts from the pack, under the recorded digest
+    # (read before this scan parses the file again and replaces the entry)
+    before = phase_cache.facts_from_pack(run_cache.cache_dir, found.root,
+                                         {source.rel_path: record.digests.get(source.rel_path) for source in changed})
+    if before is None:
+        return False
+    # the facts the filters (suppressions) and fixes read: the files reported on
+    wanted = set(only_paths) if only_paths is not None else {f.location.path for f in record.findings}
+    changed_paths = {source.rel_path for source in changed}
+    needed = [source for source in found.files if source.rel_path in wanted or source.rel_path in changed_paths]
+    args = run_cache.facts_args(needed)
+    loaded = {source.rel_path: parsed for source, parsed in zip(needed, load_facts(needed, run_cache.cache_dir, 1, **args))}
+    now = SourceCache(found.root)
+    for path in changed_paths:
+        parsed = loaded[path]
+        if parsed.traceback or parsed.facts is None or not same_facts(before[path], parsed.facts):
+            return False
+        numbers, digest = record.lines.get(path, ((), b""))
+        if numbers and (WHOLE_FILE in numbers or phase_cache.lines_digest(now.lines(path), numbers) != digest):
+            return False
+    # the rules would find what they found: reuse it
+    notes = dict(record.notes)
+    for path in changed_paths:
+        notes.pop(path, None)
+        if loaded[path].notes:
+            notes[path] = list(loaded[path].notes)
+    for path in sorted(notes):
+        result.notes.extend(notes[path])
+    result.files_scanned = len(found.files)
+    files = {parsed.facts.path: parsed.facts for parsed in loaded.values() if parsed.facts is not None}
+    findings = copy.deepcopy(record.findings)  # `finish` changes them; the record keeps its own
+    phase = RulesPhase(Project(found.root, list(files.values())), RuleRun(findings, list(record.rule_notes)),
+                       SourceCache(found.root), {})
+    finish(result, phase, findings, files, None, config=config, baseline=baseline, report_unused=report_unused,
+           only_paths=only_paths, fixes=fixes)
+    if run_cache.store(result):  # the record now describes these contents (the rules read them alike)
+        for source, digest in zip(needed, args["digests"]):
+            if source.rel_path in changed_paths:
+                record.digests[source.rel_path] = digest
+        record.notes = notes
+        phase_cache.save(run_cache.cache_dir, found.root, record)
+    return True
 
 
 @dataclass
 class RulesPhase:
-    """What `judge` computes from the facts before the filters: the project model, its rules' raw
+    """What the pipeline computes from the facts before the filters: the project model, its rules' raw
     findings (not yet filtered, sorted or given edit sites; `finish` copies nothing, the language
     server copies them before reuse) and the source lines the rules read."""
 
@@ -276,26 +364,6 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
         gc.set_threshold(*thresholds)
         gc.unfreeze()
     return RulesPhase(project, run, sources, manifests)
-
-
-def judge(
-    result: ScanResult,
-    facts: list[FileFacts],
-    tree: SourceTree | None,
-    *,
-    rules: list[Rule],
-    config: Config,
-    baseline: Counter | None,
-    report_unused: bool,
-    only_paths: set[str] | None,
-    fixes: tuple[dict, bool] | None,
-) -> None:
-    """The pipeline after the facts: project model → processes → rules → filters → fixes, into
-    `result` (its root, its notes so far). `rules` are configured (crashlint.engine.run.configure).
-    The language server (crashlint.lsp) runs the two halves itself, to reuse the first."""
-    phase = rules_phase(result.root, facts, tree, rules=rules, config=config, focus=only_paths)
-    finish(result, phase, phase.run.findings, phase.project.files, tree, config=config, baseline=baseline,
-           report_unused=report_unused, only_paths=only_paths, fixes=fixes)
 
 
 def finish(

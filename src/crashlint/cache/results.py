@@ -94,9 +94,12 @@ class RunCache:
 
     def __init__(
         self, cache_dir: str, found: Discovery | Callable[[], Discovery], key: str, digests: list[bytes | None] | None,
-        tree: SourceTree | None = None, root: str = "", stats: FileStats | None = None,
+        tree: SourceTree | None = None, root: str = "", stats: FileStats | None = None, phase_key: str | None = None,
     ) -> None:
         self.cache_dir = cache_dir
+        # what the rules phase reads besides the files' contents (crashlint.cache.phase); None for a
+        # tree that is not the disk
+        self.phase_key = phase_key
         self._found = found
         self.key = key
         self.tree = tree
@@ -152,23 +155,23 @@ class RunCache:
         self.parsed_digests.append((sources, digests))
         return {"root": self.found.root, "digests": digests, "tree": self.tree}
 
-    def store(self, result) -> None:
+    def store(self, result) -> bool:
         """Save `result` under the key, unless a rule or file failed (internal errors are re-run)
-        or a file changed while it was scanned."""
+        or a file changed while it was scanned; whether it was saved."""
         if result.tracebacks:
-            return
+            return False
         for sources, digests in self.parsed_digests:
             if any(self.digests.get(source.rel_path) != digest for source, digest in zip(sources, digests)):
-                return  # the key describes other contents than those analysed
+                return False  # the key describes other contents than those analysed
         # The rules also read source lines from disk (fingerprints, some decisions), and files whose
         # facts came from the cache were not read again: a file edited during the run (and put back
         # later) would replay a result built from other bytes. Hashing every file again is cheap.
         immutable = self.tree is not None and self.tree.identity is not None
         if self.stats is not None:
             if not self.stats.unchanged(self.found.files):  # a stat each; a file whose stat changed is hashed
-                return
+                return False
         elif not immutable and read_digests(self.found.files, self.tree) != [self.digests.get(s.rel_path) for s in self.found.files]:
-            return
+            return False
         discovered = Counter(self.found.notes)
         notes = []
         for note in result.notes:
@@ -181,8 +184,8 @@ class RunCache:
         try:
             payload = (self.key, _encode(stored))
         except (ValueError, TypeError):
-            return
-        write_blob(self.path, MAGIC, code_fingerprint(), payload)
+            return False
+        return write_blob(self.path, MAGIC, code_fingerprint(), payload)
 
 
 def open_run(
@@ -245,6 +248,10 @@ def open_run(
             tuple((name, tuple(f.name for f in dataclasses.fields(cls))) for name, cls in CLASSES.items()),
         )
         key = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        # the rules phase's inputs but the files' contents (compared file by file: crashlint.cache.phase)
+        # and what only the filters read (baseline, suppressions' report, the files reported on)
+        phase_parts = ("phase", parts[1], parts[2], parts[3], parts[5], parts[6], parts[10], parts[12])
+        phase_key = hashlib.sha256(repr(phase_parts).encode("utf-8", "surrogatepass")).hexdigest() if tree is None else None
     except Exception:  # noqa: BLE001 - no key, no cache: the scan runs as usual
         return None
-    return RunCache(cache_dir, found, key, digests, tree, root, stats)
+    return RunCache(cache_dir, found, key, digests, tree, root, stats, phase_key)

@@ -7,7 +7,7 @@ written (`("this", "redis")`, `("redis", "asyncio", "Redis")`); the project mode
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 Span = tuple[int, int, int, int]  # start_line, start_col, end_line, end_col (all 1-based)
 Path = tuple[str, ...]
@@ -177,3 +177,17 @@ class FileFacts:
     # compressed: the fix planner reads the sites of the few calls that have findings, while the
     # scan holds the facts of every file in memory (issue 13, peak memory)
     sites: bytes = b""
+
+
+# FileFacts fields only fixes read (the bytes' checksum, the quotes, where an import goes, each call's
+# edit site: byte offsets, which any edit before them moves): the pipeline records them on the
+# findings from the facts as they are now, after the rules
+NOT_READ_BY_RULES = frozenset({"content", "quotes", "import_site", "sites"})
+_COMPARED = tuple(f.name for f in fields(FileFacts) if f.name not in NOT_READ_BY_RULES)
+
+
+def same_facts(before: FileFacts, after: FileFacts) -> bool:
+    """Whether the rules phase reads the same from both: every field equal but those only fixes
+    read (O(size of the facts)). The language server and the scan's phase cache reuse the rules'
+    findings across an edit that leaves them so (and changes no source line the rules read)."""
+    return all(getattr(before, name) == getattr(after, name) for name in _COMPARED)

@@ -28,7 +28,6 @@ Costs (n files, k changed since the last analysis):
 from __future__ import annotations
 
 import copy
-import dataclasses
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from crashlint.parse import Parsed, parse_source
 from crashlint.project import Project
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule
-from crashlint.facts.model import FileFacts
+from crashlint.facts.model import FileFacts, same_facts
 from crashlint.scan import RulesPhase, _plan_fixes, finish, rule_pack, rule_settings, rules_phase, select_rules
 from crashlint.source import WHOLE_FILE, SourceCache, TrackedSourceCache
 from crashlint.sourcetree import DiskTree, OverlayTree
@@ -265,7 +264,7 @@ class Workspace:
         return OverlayTree(DiskTree(self.root), self.buffers) if self.buffers else None
 
     def analyse(self) -> Analysis:
-        """The pipeline of `crashlint scan` (crashlint.scan.judge) on the facts held: the rules
+        """The pipeline of `crashlint scan` (crashlint.scan.analyse) on the facts held: the rules
         phase again, or the last one's findings when `reusable` says nothing they depend on changed;
         then the filters on a copy of them (O(findings))."""
         notes: list[Note] = list(self.discovery_notes)
@@ -341,19 +340,6 @@ def _by_path(findings: list[Finding]) -> dict[str, list[Finding]]:
     for finding in findings:
         by_path.setdefault(finding.location.path, []).append(finding)
     return by_path
-
-
-# FileFacts fields only fixes read (the bytes' checksum, the quotes, where an import goes, each call's
-# edit site: byte offsets, which any edit before them moves): `finish` records them on the findings
-# from the facts as they are now, after the rules
-_NOT_READ_BY_RULES = frozenset({"content", "quotes", "import_site", "sites"})
-_COMPARED = tuple(f.name for f in dataclasses.fields(FileFacts) if f.name not in _NOT_READ_BY_RULES)
-
-
-def same_facts(before: FileFacts, after: FileFacts) -> bool:
-    """Whether the rules phase reads the same from both: every field equal but the checksum
-    (O(size of the facts))."""
-    return all(getattr(before, name) == getattr(after, name) for name in _COMPARED)
 
 
 def _same_lines(before: SourceCache, after: SourceCache, path: str, lines: set[int]) -> bool:

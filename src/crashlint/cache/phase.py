@@ -1,0 +1,108 @@
+"""The last rules phase of a scan root, kept for the commit path (issue 13 item 7): a scan whose
+files changed only where the rules do not look reuses the rules' findings instead of decoding
+every file's facts, building the project model and the process model and running the rules.
+
+One file per scan root beside the facts (`phase-<root hash>.bin`) holding a `PhaseRecord`: the
+key of everything the rules phase reads besides the files' contents (crashlint's code and rule
+pack, the selected rules, the configuration, the manifests, the list of files: `RunCache.phase_key`),
+the content digest of every file the rules ran on, the source lines the rules read of each file
+(their numbers and a digest of their text), each file's parse notes, and the rules' findings as
+they made them (before the filters, edit sites and fixes, which every scan applies again).
+
+A later scan with the same key reuses them when every file whose digest differs (at most
+MAX_CHANGED) has facts the rules read the same from (`facts.model.same_facts`: a comment, a blank
+line or a string the rules never read, edited) and the same text on every line the rules read of
+it. The facts the rules ran on come from the facts pack, whose entry for the file still holds them
+until this scan parses it again. Anything else is a miss: the whole rules phase runs, as it must,
+for an edit that changes code (the rules read every file's calls through project-wide indexes, so
+no finding of theirs can be shown independent of one file's change), for a manifest, configuration
+or rule-pack change (another key) and for a file added or removed (another list of files).
+Reading or writing the file never fails a scan: anything unexpected is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from crashlint.cache.facts import code_fingerprint, open_pack, pack_path, read_blob, write_blob
+from crashlint.cache.results import _decode, _encode
+from crashlint.facts import codec
+from crashlint.facts.model import FileFacts
+from crashlint.findings import Finding, Note
+
+PHASE_FORMAT = 1
+MAGIC = b"CRASHLINT-PHASE\n"
+MAX_CHANGED = 32  # changed files compared one by one; more than this: run the rules
+WHOLE_FILE = -1  # crashlint.source.WHOLE_FILE: every line of the file was read
+
+
+@dataclass
+class PhaseRecord:
+    key: str  # RunCache.phase_key
+    focus: tuple[str, ...] | None  # the files the per-file rules looked at (--in-project), None: all
+    digests: dict[str, bytes | None]  # each file's content digest, as the rules read it
+    lines: dict[str, tuple[tuple[int, ...], bytes]]  # lines the rules read, and a digest of their text
+    notes: dict[str, list[Note]]  # each file's parse notes (files with none are left out)
+    findings: list[Finding]  # the rules' findings, before the filters
+    rule_notes: list[Note]
+
+    def covers(self, focus: set[str] | None) -> bool:
+        """Whether the findings hold every finding a run with `focus` makes: the per-file rules
+        of the recorded run looked at every file, or at these ones among others."""
+        return self.focus is None or (focus is not None and focus <= set(self.focus))
+
+
+def lines_digest(lines: list[str], numbers: tuple[int, ...]) -> bytes:
+    """A digest of the text of `lines` (1-based numbers; a line past the end reads "")."""
+    digest = hashlib.sha256()
+    for number in numbers:
+        digest.update((lines[number - 1] if 0 < number <= len(lines) else "").encode("utf-8", "surrogatepass"))
+        digest.update(b"\0\n")
+    return digest.digest()
+
+
+def load(cache_dir: str, root: str, key: str) -> PhaseRecord | None:
+    """The record of `root` written under `key`, or None."""
+    try:
+        payload = read_blob(pack_path(cache_dir, root, "phase"), MAGIC, code_fingerprint())
+        if not isinstance(payload, tuple) or len(payload) != 8 or payload[0] != PHASE_FORMAT or payload[1] != key:
+            return None
+        _, key, focus, digests, lines, notes, findings, rule_notes = payload
+        record = PhaseRecord(key, None if focus is None else tuple(focus), dict(digests), dict(lines),
+                             _decode(notes), _decode(findings), _decode(rule_notes))  # type: ignore[arg-type]
+        if not all(isinstance(f, Finding) for f in record.findings):
+            return None
+        return record
+    except Exception:  # noqa: BLE001 - a record we cannot read is a miss, never an error
+        return None
+
+
+def save(cache_dir: str, root: str, record: PhaseRecord) -> None:
+    try:
+        payload = (PHASE_FORMAT, record.key, record.focus, record.digests, record.lines, _encode(record.notes),
+                   _encode(record.findings), _encode(record.rule_notes))
+    except (ValueError, TypeError):
+        return
+    write_blob(pack_path(cache_dir, root, "phase"), MAGIC, code_fingerprint(), payload)
+
+
+def facts_from_pack(cache_dir: str, root: str, wanted: dict[str, bytes | None]) -> dict[str, FileFacts] | None:
+    """The facts the pack holds for each path of `wanted` under exactly that content digest; None
+    when one of them is not there (parsed again since, or never cached)."""
+    contents = open_pack(pack_path(cache_dir, root), code_fingerprint())
+    if contents is None:
+        return None
+    found: dict[str, FileFacts] = {}
+    for path, digest in wanted.items():
+        entry = contents.entries.get(path)
+        if digest is None or entry is None or entry[0] != digest:
+            return None
+        try:
+            facts = codec.decode(entry[1]).facts
+        except Exception:  # noqa: BLE001 - a corrupt entry: no reuse
+            return None
+        if facts is None:
+            return None
+        found[path] = facts
+    return found
