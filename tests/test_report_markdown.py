@@ -301,3 +301,22 @@ def test_templates_join_the_process_handler_instead_of_adding_one(tmp_path: Path
         handler = re.search(r"^### Fix (\d+): Graceful Shutdown Handler", fixes, re.M).group(1)
         assert re.search(rf"^// server\.js:\d+: stop accepting first, in the shutdown handler of Fix {handler}\n"
                          r"await new Promise\(\(resolve\) => server\.close\(resolve\)\);$", fixes, re.M)
+
+
+def test_a_quoted_call_holding_backticks_stays_one_code_span(tmp_path: Path) -> None:
+    """A subject quoted from the code (a template literal, cut at 72 characters) is fenced by more
+    backticks than it holds: one backtick each side would end the span at the literal's first one."""
+    from crashlint.report.markdown import code_span
+
+    assert code_span("a`b") == "``a`b``" and code_span("``x") == "``` ``x ```" and code_span("x") == "`x`"
+    _write(tmp_path, {
+        "package.json": '{ "name": "x", "scripts": { "start": "node index.js" }, "dependencies": { "express": "^4.19.0" } }\n',
+        "index.js": 'const app = require("express")();\n'
+                    'app.get("/", async (req, res) => {\n'
+                    '  try { res.json(await (await fetch(`https://api.example.com/v1/a/very/long/path/${req.query.id}/details?include=all`)).json()); }\n'
+                    '  catch (e) { res.sendStatus(500); }\n'
+                    '});\napp.listen(3000);\n',
+    })
+    report = render([str(tmp_path)], "markdown")
+    (line,) = [line for line in report.splitlines() if line.startswith("- ") and "passes no `signal`" in line]
+    assert line.startswith("- ``fetch(`https://api.example.com/") and "…`` passes no" in line, line

@@ -126,9 +126,19 @@ class Section:
 
 
 def code_span(value: str) -> str:
-    fence = "`" * max(1, len(fence_for(value)) - 2)
+    """`value` as an inline code span: fenced by one more backtick than its longest run (CommonMark §6.1)."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""
     return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _code_spans(f: Finding, text: str) -> str:
+    """`text` with each span `value` of a name the finding quotes from the code re-fenced when the value
+    holds a backtick (a template literal: `fetch(`https://…`)`), where a one-backtick span would end early."""
+    for value in {f.subject, *f.context.values()}:
+        if isinstance(value, str) and "`" in value:
+            text = text.replace(f"`{value}`", code_span(value))
+    return text
 
 
 def _line_range(f: Finding) -> str:
@@ -208,11 +218,11 @@ def _sections(data: ReportInput, findings: list[Finding], rules: dict[str, Rule]
         if len(members) == 1:
             f = members[0]
             lines = ("Line " if f.location.start_line == f.location.end_line else "Lines ") + _line_range(f)
-            problems = list(f.problems)
+            problems = [_code_spans(f, problem) for problem in f.problems]
         else:
             lines = "Lines " + ", ".join(_line_range(f) for f in members)
             problems = [
-                f"[Line {f.location.start_line}]({_link(data, f.location.path, f.location.start_line)}): {problem}"
+                f"[Line {f.location.start_line}]({_link(data, f.location.path, f.location.start_line)}): {_code_spans(f, problem)}"
                 for f in members for problem in f.problems
             ]
         sections.append(
