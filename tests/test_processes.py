@@ -234,3 +234,23 @@ def test_markdown_report_of_a_monorepo_has_a_table_of_its_services(tmp_path: Pat
     assert [row.split(" | ")[0] for row in rows] == ["| `billing`", "| `mailer`"]
     assert all(row.endswith("| 0 | 0 | 1 | 1 | 0 |") for row in rows)
     assert "These 2 services (`billing`, `mailer`) are at risk" in out and "This service" not in out
+
+
+def test_scanning_a_source_folder_reads_the_manifest_beside_it(tmp_path: Path, monkeypatch) -> None:
+    """`crashlint scan src/` (the usage the SPEC shows): the package.json above `src/` gives the
+    process its start command and the Express version, as a scan of the whole package does; a folder
+    with no project file up to the working directory is its own root, as before."""
+    _write(tmp_path, {
+        "package.json": '{"name": "api", "scripts": {"start": "node src/index.js"}, "dependencies": {"express": "^4.19.0"}}',
+        "src/index.js": 'const app = require("express")();\napp.get("/", async (req, res) => { res.json(await load()); });\napp.listen(3000);\n',
+        "other/lib/index.js": 'const app = require("express")();\napp.listen(3000);\n',
+    })
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("processes", "src")
+    assert code == 0 and "scripts.start: node src/index.js" in out and "server   api" in out, out
+    (finding,) = [f for f in scan(["src"]).findings if f.rule_id == "CL003"]
+    assert "Express 4 does not catch" in finding.problems[0] and finding.location.path == "src/index.js"
+    (tmp_path / "package.json").unlink()
+    monkeypatch.chdir(tmp_path / "other")
+    code, out, _ = run_cli("processes", "lib")
+    assert code == 0 and "evidence: index.js:2:" in out, out  # no marker up to the working directory: `lib` is the root

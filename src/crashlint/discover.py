@@ -89,10 +89,27 @@ class Discovery:
     notes: list[Note] = field(default_factory=list)
 
 
+# What makes a folder the top of a project: a manifest the project model reads, a configuration file,
+# a repository's top
+PROJECT_MARKERS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "requirements.txt",
+                   ".crashlint.toml", "crashlint.toml", ".git")
+
+
 def scan_root(paths: list[Path]) -> Path:
-    """One folder: that folder. Otherwise the working directory, or the paths' common ancestor."""
+    """One folder: the nearest folder at or above it that holds a project marker, looked for up to the
+    working directory or the repository's top (whichever comes first), else that folder — so that
+    `crashlint scan src/` reads the package.json, pyproject.toml or requirements beside `src/` (the
+    dependencies and start command the processes are known by), as ruff and ESLint look upwards for
+    their project's files. Otherwise the working directory, or the paths' common ancestor."""
     if len(paths) == 1 and paths[0].is_dir():
-        return paths[0].resolve()
+        folder = paths[0].resolve()
+        cwd = Path.cwd().resolve()
+        for candidate in [folder, *folder.parents]:
+            if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
+                return candidate
+            if candidate == cwd or (candidate / ".git").exists():
+                break
+        return folder
     resolved = [p.resolve() for p in paths]
     cwd = Path.cwd().resolve()
     if all(cwd == r or cwd in r.parents for r in resolved):
