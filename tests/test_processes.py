@@ -254,3 +254,26 @@ def test_scanning_a_source_folder_reads_the_manifest_beside_it(tmp_path: Path, m
     monkeypatch.chdir(tmp_path / "other")
     code, out, _ = run_cli("processes", "lib")
     assert code == 0 and "evidence: index.js:2:" in out, out  # no marker up to the working directory: `lib` is the root
+
+
+def test_the_root_is_looked_for_up_to_the_repository_top(tmp_path: Path, monkeypatch) -> None:
+    """Run from inside `src/` of a repository, `crashlint scan .` still finds the package above it;
+    a package.json above the repository's top is not the project's."""
+    _write(tmp_path, {
+        "package.json": '{"name": "home"}',
+        "repo/.git/HEAD": "ref: refs/heads/main\n",
+        "repo/package.json": '{"name": "api", "scripts": {"start": "node src/index.js"}}',
+        "repo/src/index.js": 'require("http").createServer(() => {}).listen(3000);\n',
+        "repo/tools/x/index.js": 'require("http").createServer(() => {}).listen(3000);\n',
+    })
+    from crashlint.discover import scan_root
+
+    monkeypatch.chdir(tmp_path / "repo" / "src")
+    assert scan_root([Path(".")]) == (tmp_path / "repo").resolve()
+    (tmp_path / "repo" / "package.json").unlink()
+    assert scan_root([Path(".")]) == (tmp_path / "repo").resolve()  # the repository's top: .git is a marker
+    (tmp_path / "repo" / ".git" / "HEAD").unlink()
+    (tmp_path / "repo" / ".git").rmdir()
+    assert scan_root([Path(".")]) == (tmp_path / "repo" / "src").resolve()  # no repository: not above the working directory
+    monkeypatch.chdir(tmp_path)
+    assert scan_root([Path("repo/tools/x")]) == tmp_path.resolve()

@@ -97,18 +97,21 @@ PROJECT_MARKERS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg", "P
 
 def scan_root(paths: list[Path]) -> Path:
     """One folder: the nearest folder at or above it that holds a project marker, looked for up to the
-    working directory or the repository's top (whichever comes first), else that folder — so that
+    repository's top (outside a repository, up to the working directory when it holds the folder),
+    else that folder — so that
     `crashlint scan src/` reads the package.json, pyproject.toml or requirements beside `src/` (the
     dependencies and start command the processes are known by), as ruff and ESLint look upwards for
     their project's files. Otherwise the working directory, or the paths' common ancestor."""
     if len(paths) == 1 and paths[0].is_dir():
         folder = paths[0].resolve()
-        cwd = Path.cwd().resolve()
-        for candidate in [folder, *folder.parents]:
+        chain = [folder, *folder.parents]
+        top = next((candidate for candidate in chain if (candidate / ".git").exists()), None)
+        if top is None:  # outside a repository: no higher than the working directory (not a stray ~/package.json)
+            cwd = Path.cwd().resolve()
+            top = cwd if cwd in chain else folder
+        for candidate in chain[: chain.index(top) + 1]:
             if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
                 return candidate
-            if candidate == cwd or (candidate / ".git").exists():
-                break
         return folder
     resolved = [p.resolve() for p in paths]
     cwd = Path.cwd().resolve()
