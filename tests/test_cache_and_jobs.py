@@ -555,3 +555,18 @@ def test_a_pack_mostly_dead_is_compacted(tmp_path: Path, monkeypatch) -> None:
         assert contents.dead <= store.COMPACT_FRACTION * contents.end or i == 5 or sizes[-1] > sizes[-2]
     assert any(later < earlier for earlier, later in zip(sizes, sizes[1:]))  # a compaction happened
     assert [f.fingerprint for f in scan([str(folder)], cache_dir=str(cache)).findings] == [f.fingerprint for f in scan([str(folder)]).findings]
+
+
+def test_a_scan_reads_each_manifest_once(tmp_path: Path, monkeypatch) -> None:
+    """The result cache's key and the project model read the same package.json files: once each."""
+    import crashlint.dependencies as dependencies
+
+    (tmp_path / "proj" / "src").mkdir(parents=True)
+    (tmp_path / "proj" / "package.json").write_text('{"name": "x", "dependencies": {"ioredis": "5"}}')
+    (tmp_path / "proj" / "src" / "a.ts").write_text('import Redis from "ioredis";\nexport const r = new Redis();\n')
+    reads: list[str] = []
+    real = dependencies._read_folder
+    monkeypatch.setattr(dependencies, "_read_folder", lambda tree, d: reads.append(d) or real(tree, d))
+    result = scan([str(tmp_path / "proj")], cache_dir=str(tmp_path / "cache"))
+    assert any(f.rule_id == "CL001" for f in result.findings)
+    assert sorted(reads) == ["", "src"]

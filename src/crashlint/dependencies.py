@@ -58,10 +58,14 @@ def lowest_version(spec: str) -> tuple[int, int, int] | None:
     return None
 
 
-def read_manifests(root: str, rel_dirs: set[str], tree: SourceTree | None = None) -> dict[str, Manifest]:
+def read_manifests(root: str, rel_dirs: set[str], tree: SourceTree | None = None,
+                   read: dict[str, Manifest | None] | None = None) -> dict[str, Manifest]:
     """Manifests in every folder holding a scanned file and in their ancestors up to the root, read
-    from `tree` (default: the disk under `root`)."""
+    from `tree` (default: the disk under `root`). `read`: what each folder held when read earlier in
+    this scan (None: no manifest), taken from it and added to it — the result cache's key and the
+    project model read the same manifests once."""
     tree = tree or DiskTree(root)
+    read = {} if read is None else read
     wanted: set[str] = set()
     for directory in rel_dirs:
         while True:
@@ -72,7 +76,9 @@ def read_manifests(root: str, rel_dirs: set[str], tree: SourceTree | None = None
             directory = parent
     found: dict[str, Manifest] = {}
     for directory in sorted(wanted):
-        manifest = _read_folder(tree, directory)
+        if directory not in read:
+            read[directory] = _read_folder(tree, directory)
+        manifest = read[directory]
         if manifest is not None:
             found[directory] = manifest
     return found

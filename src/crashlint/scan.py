@@ -238,7 +238,8 @@ def analyse(
             facts.append(parsed.facts)
     result.files_scanned = len(found.files)
     sources = TrackedSourceCache(found.root) if keep_phase else None  # the lines the rules read
-    phase = rules_phase(result.root, facts, tree, rules=rules, config=config, focus=only_paths, sources=sources)
+    phase = rules_phase(result.root, facts, tree, rules=rules, config=config, focus=only_paths, sources=sources,
+                        manifests_read=run_cache.manifests_read if run_cache else None)
     record = None
     if keep_phase and not phase.run.tracebacks:  # before `finish`, which changes the findings
         assert run_cache is not None and isinstance(sources, TrackedSourceCache)
@@ -332,12 +333,13 @@ class RulesPhase:
 
 def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, rules: list[Rule], config: Config,
                 sources: SourceCache | None = None, focus: set[str] | None = None,
-                project: Project | None = None, incremental: bool = False) -> RulesPhase:
+                project: Project | None = None, incremental: bool = False, manifests_read: dict | None = None) -> RulesPhase:
     """Project model → processes → rules over `facts`: the whole project, O(the project's facts).
     `focus`: the only files findings are wanted on (--in-project, stdin); the per-file rules look
     only at them. `project`: a model of exactly these facts and the same manifests, kept from an
     earlier phase and brought up to date (`Project.update`), whose memos the rules reuse;
-    `incremental`: a new model is built to be updated so (the language server)."""
+    `incremental`: a new model is built to be updated so (the language server). `manifests_read`:
+    the manifests the result cache's key read (dependencies.read_manifests), not read again."""
     # The facts are about a million long-lived objects without cycles: every full collection
     # would walk them all again (a quarter of the model's build and of the rules phase on a large
     # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
@@ -352,7 +354,7 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
     gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], 100))
     try:
         if project is None:
-            manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree)
+            manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree, manifests_read)
             project = Project(root, facts, manifests, incremental=incremental)
         manifests = project.manifests
         project.build_members()  # first: what follows reads it whole (Project.build_members)

@@ -109,6 +109,7 @@ class RunCache:
         self.path = pack_path(cache_dir, (root or self.found.root) + ("\0tree" if immutable else ""), "result")
         self.parsed_digests: list[tuple[list, list]] = []
         self.stats = stats  # the files' stats when they are read from disk (src/crashlint/cache/stats.py)
+        self.manifests_read: dict = {}  # each folder's manifest as the key read it (dependencies.read_manifests)
 
     @property
     def found(self) -> Discovery:
@@ -213,6 +214,7 @@ def open_run(
         result_fields = tuple(f.name for f in dataclasses.fields(ScanResult))
         digests: list[bytes | None] | None = None
         stats: FileStats | None = None
+        manifests_read: dict = {}  # kept for the project model: the manifests are read once per scan
         immutable = tree is not None and tree.identity is not None
         if immutable and discovery_key is not None:
             files: object = discovery_key
@@ -230,7 +232,7 @@ def open_run(
             else:
                 digests = read_digests(found.files, tree)
             contents = tuple(d.hex() if d is not None else None for d in digests)
-            manifests = read_manifests(found.root, {posixpath.dirname(f.rel_path) for f in found.files}, tree)
+            manifests = read_manifests(found.root, {posixpath.dirname(f.rel_path) for f in found.files}, tree, manifests_read)
         parts = (
             RESULT_FORMAT,
             code_fingerprint(),
@@ -254,4 +256,6 @@ def open_run(
         phase_key = hashlib.sha256(repr(phase_parts).encode("utf-8", "surrogatepass")).hexdigest() if tree is None else None
     except Exception:  # noqa: BLE001 - no key, no cache: the scan runs as usual
         return None
-    return RunCache(cache_dir, found, key, digests, tree, root, stats, phase_key)
+    run_cache = RunCache(cache_dir, found, key, digests, tree, root, stats, phase_key)
+    run_cache.manifests_read = manifests_read
+    return run_cache
