@@ -256,9 +256,10 @@ def test_scanning_a_source_folder_reads_the_manifest_beside_it(tmp_path: Path, m
     assert code == 0 and "evidence: index.js:2:" in out, out  # no marker up to the working directory: `lib` is the root
 
 
-def test_the_root_is_looked_for_up_to_the_repository_top(tmp_path: Path, monkeypatch) -> None:
-    """Run from inside `src/` of a repository, `crashlint scan .` still finds the package above it;
-    a package.json above the repository's top is not the project's."""
+def test_the_root_is_looked_for_up_to_the_working_directory_or_the_repository_top(tmp_path: Path, monkeypatch) -> None:
+    """From the repository's top, `crashlint scan repo/src` finds the package above `src/`; from
+    elsewhere, it looks no higher than the repository's top (a package.json above it is not the
+    project's); from inside `src/`, `src/` is the root (the working directory bounds the search)."""
     _write(tmp_path, {
         "package.json": '{"name": "home"}',
         "repo/.git/HEAD": "ref: refs/heads/main\n",
@@ -268,12 +269,18 @@ def test_the_root_is_looked_for_up_to_the_repository_top(tmp_path: Path, monkeyp
     })
     from crashlint.discover import scan_root
 
+    repo = (tmp_path / "repo").resolve()
+    monkeypatch.chdir(tmp_path / "repo" / "tools")
+    assert scan_root([repo / "src"]) == repo  # the working directory does not hold it: up to the repository's top
     monkeypatch.chdir(tmp_path / "repo" / "src")
-    assert scan_root([Path(".")]) == (tmp_path / "repo").resolve()
+    assert scan_root([Path(".")]) == repo / "src"
+    monkeypatch.chdir(tmp_path)
+    assert scan_root([Path("repo/tools/x")]) == repo
     (tmp_path / "repo" / "package.json").unlink()
-    assert scan_root([Path(".")]) == (tmp_path / "repo").resolve()  # the repository's top: .git is a marker
+    monkeypatch.chdir(tmp_path / "repo" / "tools")
+    assert scan_root([repo / "src"]) == repo  # .git is a marker too
     (tmp_path / "repo" / ".git" / "HEAD").unlink()
     (tmp_path / "repo" / ".git").rmdir()
-    assert scan_root([Path(".")]) == (tmp_path / "repo" / "src").resolve()  # no repository: not above the working directory
+    assert scan_root([repo / "src"]) == repo / "src"  # no repository, not under the working directory: itself
     monkeypatch.chdir(tmp_path)
-    assert scan_root([Path("repo/tools/x")]) == tmp_path.resolve()
+    assert scan_root([Path("repo/tools/x")]) == tmp_path.resolve()  # under the working directory: up to it

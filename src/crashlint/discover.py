@@ -97,18 +97,18 @@ PROJECT_MARKERS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg", "P
 
 def scan_root(paths: list[Path]) -> Path:
     """One folder: the nearest folder at or above it that holds a project marker, looked for up to the
-    repository's top (outside a repository, up to the working directory when it holds the folder),
-    else that folder — so that
+    working directory when it holds the folder, else up to the repository's top, else that folder — so that
     `crashlint scan src/` reads the package.json, pyproject.toml or requirements beside `src/` (the
     dependencies and start command the processes are known by), as ruff and ESLint look upwards for
     their project's files. Otherwise the working directory, or the paths' common ancestor."""
     if len(paths) == 1 and paths[0].is_dir():
         folder = paths[0].resolve()
         chain = [folder, *folder.parents]
-        top = next((candidate for candidate in chain if (candidate / ".git").exists()), None)
-        if top is None:  # outside a repository: no higher than the working directory (not a stray ~/package.json)
-            cwd = Path.cwd().resolve()
-            top = cwd if cwd in chain else folder
+        cwd = Path.cwd().resolve()
+        # never above the working directory when it holds the folder (a project's fixture projects
+        # are their own roots when scanned from their folder), else never above the repository's top
+        # (not a stray ~/package.json), else the folder alone
+        top = cwd if cwd in chain else next((c for c in chain if (c / ".git").exists()), folder)
         for candidate in chain[: chain.index(top) + 1]:
             if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
                 return candidate
