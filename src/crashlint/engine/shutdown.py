@@ -237,9 +237,33 @@ def methods_named(project: Project) -> dict[str, list[tuple[str, int]]]:
 
 def _registrations(project: Project, path: str, spec: dict) -> list[tuple[int, Registration]]:
     """The calls of one file that register a handler, with what each registers: O(the file's calls),
-    memoized per file in the project model (`Project.per_file`) until an edit reaches the file."""
-    calls = project.files[path].calls
-    return [(i, found) for i, call in enumerate(calls) if (found := _registration(project, path, call, spec)) is not None]
+    memoized per file in the project model (`Project.per_file`) until an edit reaches the file.
+    Most calls are none: a call whose method and last name no registration names, and whose
+    callee's names hold none of the modules called as functions, is passed over before
+    `_registration` walks the registrations one by one (what it asks of the model is the same: the
+    callee's names, which it would ask at the first such module)."""
+    methods, lasts, modules = _vocabulary(spec)
+    found: list[tuple[int, Registration]] = []
+    for i, call in enumerate(project.files[path].calls):
+        callee = call.callee
+        if call.method not in methods and not (callee and callee[-1] in lasts):
+            if not callee or not modules or modules.isdisjoint(project.callee_names(path, call)):
+                continue
+        registration = _registration(project, path, call, spec)
+        if registration is not None:
+            found.append((i, registration))
+    return found
+
+
+def _vocabulary(spec: dict) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """What a call must show to be one of `spec`'s registrations: a method name, the last name of
+    a dotted callee (`process.on`), or one of the modules called as functions
+    (`http-graceful-shutdown`, a default export) among its callee's names (`_callee_matches`)."""
+    methods = frozenset(r["method"] for r in spec["registrations"] if "method" in r)
+    callees = [r["callee"] for r in spec["registrations"] if "method" not in r]
+    lasts = frozenset(c.rsplit(".", 1)[-1] for c in callees if "." in c and c.rsplit(".", 1)[-1] != "default")
+    modules = frozenset(c for c in callees if "." not in c or c.rsplit(".", 1)[-1] == "default")
+    return methods, lasts, modules
 
 
 def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
