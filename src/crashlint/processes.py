@@ -192,6 +192,7 @@ class _Finder:
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
         self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
+        self._by_package: dict[str, list[FileFacts]] | None = None  # files by their nearest manifest's folder
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -440,7 +441,11 @@ class _Finder:
         manifest = self.project.manifests.get(package)
         if manifest is None or manifest.private or not manifest.main or manifest.has_bin:
             return False
-        own = [f for p, f in self.files.items() if f.language != "python" and self.project.package_root(p) == package]
+        if self._by_package is None:  # one pass over the project for every package asked (not one each)
+            self._by_package = {}
+            for p, f in self.files.items():
+                self._by_package.setdefault(self.project.package_root(p), []).append(f)
+        own = [f for f in self._by_package.get(package, ()) if f.language != "python"]
         if any(imports_server_code(f.imports) for f in own):
             return False
         return any((f.ui or f.dom or imports_browser_code(f.imports)) and not is_test_path(f.path) for f in own)
