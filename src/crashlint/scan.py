@@ -24,9 +24,9 @@ from crashlint.cache import folder as cache_folder
 from crashlint.cache import phase as phase_cache
 from crashlint.cache import results as result_cache
 from crashlint.cache.discovery import cached_discover
-from crashlint.cache.facts import load_facts
+from crashlint.cache.facts import load_facts, parse_one
 from crashlint.findings import SEVERITY_RANK, Finding, Note
-from crashlint.parse import GENERATED_NOTE
+from crashlint.parse import GENERATED_NOTE, Parsed
 from crashlint.fix import attach_fixes, record_edit_sites
 from crashlint.fix.spec import autofixes
 from crashlint.processes import Declared, ProcessModel, find_processes
@@ -210,10 +210,11 @@ def analyse(
     # the last rules phase of this root, kept for the commit path (src/crashlint/cache/phase.py):
     # files read from the disk, every file parsed (the prefilter's stubs have no facts to compare)
     keep_phase = run_cache is not None and run_cache.phase_key is not None and tree is None and not prefilter
+    ready: dict[str, tuple[bytes | None, Parsed]] = {}  # files the reuse check parsed: not parsed twice
     if keep_phase:
         assert run_cache is not None and run_cache.phase_key is not None
         record = phase_cache.load(run_cache.cache_dir, found.root, run_cache.phase_key)
-        if record is not None and _reuse_phase(result, record, run_cache, found, config=config, baseline=baseline,
+        if record is not None and _reuse_phase(result, record, run_cache, found, ready, config=config, baseline=baseline,
                                                report_unused=report_unused, only_paths=only_paths, fixes=fixes):
             return result
     to_parse, stubs = found.files, []
@@ -228,7 +229,7 @@ def analyse(
     facts = list(stubs)  # empty facts: their paths still resolve
     facts_args = run_cache.facts_args(to_parse) if run_cache else {"root": found.root, "tree": tree}
     parse_notes: dict[str, list[Note]] = {}
-    for source, parsed in zip(to_parse, load_facts(to_parse, cache_dir, jobs, progress, **facts_args)):
+    for source, parsed in zip(to_parse, load_facts(to_parse, cache_dir, jobs, progress, ready=ready, **facts_args)):
         result.notes.extend(parsed.notes)
         if parsed.notes:
             parse_notes[source.rel_path] = list(parsed.notes)
@@ -264,11 +265,12 @@ def _read_lines(sources: SourceCache, path: str, numbers: set[int]) -> tuple[tup
 
 
 def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache: result_cache.RunCache,
-                 found: Discovery, *, config: Config, baseline: Counter | None, report_unused: bool,
+                 found: Discovery, ready: dict[str, tuple[bytes | None, Parsed]], *, config: Config, baseline: Counter | None, report_unused: bool,
                  only_paths: set[str] | None, fixes: tuple[dict, bool] | None) -> bool:
     """Fill `result` from the rules' findings of the last rules phase (`record`, same key) when no
     file changed since in a way the rules can see (src/crashlint/cache/phase.py); False, with
-    `result` untouched, otherwise. O(the changed files + the files reported on)."""
+    `result` untouched, otherwise (the changed files it parsed left in `ready`). O(the changed files
+    + the files reported on)."""
     if not record.covers(only_paths) or (report_unused and only_paths is None):
         return False
     digests = run_cache.digests
@@ -281,20 +283,28 @@ def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache:
                                          {source.rel_path: record.digests.get(source.rel_path) for source in changed})
     if before is None:
         return False
-    # the facts the filters (suppressions) and fixes read: the files reported on
+    # each changed file as it is now, parsed here: most code edits end the reuse here, before
+    # anything is written or decoded
+    now = SourceCache(found.root)
+    for source in changed:
+        digest, parsed = ready[source.rel_path] = parse_one(source)
+        path = source.rel_path
+        if digest is None or digest != digests.get(path) or parsed.traceback or parsed.facts is None \
+                or not same_facts(before[path], parsed.facts):
+            return False
+        numbers, lines = record.lines.get(path, ((), b""))
+        if numbers and (WHOLE_FILE in numbers or phase_cache.lines_digest(now.lines(path), numbers) != lines):
+            return False
+    # the facts the filters (suppressions) and fixes read, of the files reported on, and the changed
+    # files' entries written to the pack (the record names their new digests)
     wanted = set(only_paths) if only_paths is not None else {f.location.path for f in record.findings}
     changed_paths = {source.rel_path for source in changed}
     needed = [source for source in found.files if source.rel_path in wanted or source.rel_path in changed_paths]
     args = run_cache.facts_args(needed)
-    loaded = {source.rel_path: parsed for source, parsed in zip(needed, load_facts(needed, run_cache.cache_dir, 1, **args))}
-    now = SourceCache(found.root)
-    for path in changed_paths:
-        parsed = loaded[path]
-        if parsed.traceback or parsed.facts is None or not same_facts(before[path], parsed.facts):
-            return False
-        numbers, digest = record.lines.get(path, ((), b""))
-        if numbers and (WHOLE_FILE in numbers or phase_cache.lines_digest(now.lines(path), numbers) != digest):
-            return False
+    loaded = {source.rel_path: parsed for source, parsed in zip(needed, load_facts(needed, run_cache.cache_dir, 1, ready=ready, **args))}
+    parsed_now = {source.rel_path: digest for source, digest in zip(needed, args["digests"])}
+    if any(parsed_now[path] != digests.get(path) or loaded[path].facts is None for path in changed_paths):
+        return False  # changed again meanwhile
     # the rules would find what they found: reuse it
     notes = dict(record.notes)
     for path in changed_paths:
@@ -311,9 +321,8 @@ def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache:
     finish(result, phase, findings, files, None, config=config, baseline=baseline, report_unused=report_unused,
            only_paths=only_paths, fixes=fixes)
     if run_cache.store(result):  # the record now describes these contents (the rules read them alike)
-        for source, digest in zip(needed, args["digests"]):
-            if source.rel_path in changed_paths:
-                record.digests[source.rel_path] = digest
+        for path in changed_paths:
+            record.digests[path] = parsed_now[path]
         record.notes = notes
         phase_cache.save(run_cache.cache_dir, found.root, record)
     return True

@@ -455,6 +455,13 @@ def _parse_one(source: SourceFile, encode: bool, data: bytes | OSError | None = 
     return content_digest(data, source.forced), parsed
 
 
+def parse_one(source: SourceFile) -> tuple[bytes | None, Parsed]:
+    """(content digest or None when unreadable, Parsed) of one file on disk, parsed now and not cached."""
+    digest, parsed = _parse_one(source, False)
+    assert isinstance(parsed, Parsed)
+    return digest, parsed
+
+
 def _parse_chunk(items: list[tuple[SourceFile, bytes | OSError | None]]) -> list[tuple[bytes | None, bytes | Parsed]]:
     return [_parse_one(source, True, data) for source, data in items]
 
@@ -468,6 +475,7 @@ def load_facts(
     root: str | None = None,
     digests: list[bytes | None] | None = None,
     tree: SourceTree | None = None,
+    ready: dict[str, tuple[bytes | None, Parsed]] | None = None,
 ) -> list[Parsed]:
     """Parsed results in the order of `sources`; `progress(done, total)` after each file or chunk.
 
@@ -476,7 +484,8 @@ def load_facts(
     outside this scan survive it while they exist. `tree`: where the files are read from when not
     from the disk (a git commit's tree, buffers): the parent reads them, workers parse the bytes;
     entries are looked up by content digest like any other, and an immutable tree writes nothing
-    (the pack describes the disk)."""
+    (the pack describes the disk). `ready`: files already parsed in this scan (`parse_one`), by
+    relative path: used, and cached, instead of parsing them again."""
     report = progress or (lambda done, total: None)
     total = len(sources)
     results: list[Parsed | None] = [None] * total
@@ -500,6 +509,9 @@ def load_facts(
             writer = pack_writer(pack_path(cache_dir, root), fingerprint, old)
     with codec.shared_across_files():  # equal leaf values of all files decoded once (issue 13)
         missing = _decode_cached(sources, digests, entries, results, reused)
+        parsed_any = bool(missing)  # whether the pack gets new entries
+        if ready:
+            missing = _use_ready(sources, missing, ready, results, digests, writer)
         try:
             _parse_missing(sources, missing, results, contents, digests, writer, jobs, report)
         except BaseException:  # an interrupt, SIGTERM, an error: no half-written pack is left behind
@@ -507,7 +519,7 @@ def load_facts(
                 writer.discard()
             raise
     if writer is not None:
-        _save(writer, cache_dir, root, sources, digests, reused, entries, bool(missing))  # type: ignore[arg-type]
+        _save(writer, cache_dir, root, sources, digests, reused, entries, parsed_any)  # type: ignore[arg-type]
     return results  # type: ignore[return-value]
 
 
@@ -532,6 +544,31 @@ def _decode_cached(
                     pass
             missing.append(i)
     return missing
+
+
+def _use_ready(sources: list[SourceFile], missing: list[int], ready: dict[str, tuple[bytes | None, Parsed]],
+               results: list[Parsed | None], digests: list[bytes | None] | None, writer: PackWriter | None) -> list[int]:
+    """Fill `results` at `missing` with the files parsed already (and write them to the pack, as a
+    parse here would); the indexes still to parse."""
+    left = []
+    for i in missing:
+        found = ready.get(sources[i].rel_path)
+        if found is None:
+            left.append(i)
+            continue
+        digest, parsed = found
+        try:
+            blob = codec.encode(parsed)
+        except (ValueError, TypeError):
+            blob = None
+        if writer is not None and blob is not None and digest is not None and parsed.traceback is None:
+            writer.add(sources[i].rel_path, digest, blob)
+        if blob is not None:
+            with no_gc():
+                parsed = codec.decode(blob)  # the decoded copy, as `_parse_missing` keeps
+        results[i] = parsed
+        _note_digest(digests, i, digest)
+    return left
 
 
 def _parse_missing(
