@@ -284,3 +284,68 @@ def test_the_root_is_looked_for_up_to_the_working_directory_or_the_repository_to
     assert scan_root([repo / "src"]) == repo / "src"  # no repository, not under the working directory: itself
     monkeypatch.chdir(tmp_path)
     assert scan_root([Path("repo/tools/x")]) == tmp_path.resolve()  # under the working directory: up to it
+
+
+def test_a_launcher_with_no_extension_starts_the_compiled_sources(tmp_path: Path) -> None:
+    """`start: node bin/boat-server`, a `#!/usr/bin/env node` script that requires `../dist` (the
+    compiled src/index.ts), and an import of `./dist/controller.js` where tsconfig's rootDir is
+    lib/: both reach the sources, and a listen() in a file the started server loads is its own."""
+    _write(tmp_path, {
+        "package.json": '{"name": "boat", "bin": {"boat": "./bin/boat-server"}, "scripts": {"start": "node bin/boat-server"}, "dependencies": {"express": "^4.22.0"}}',
+        "bin/boat-server": "#!/usr/bin/env node\nconst Server = require('../dist')\nnew Server().start()\n",
+        "src/index.ts": 'import express from "express";\nimport { redirect } from "./redirect";\n'
+                        'export = class Server { start() { redirect(); express().listen(3000); } }\n',
+        "src/redirect.ts": 'import http from "http";\nexport function redirect() { http.createServer((q, r) => r.end()).listen(80); }\n',
+        "bridge/package.json": '{"name": "bridge", "scripts": {"start": "node index.js"}}',
+        "bridge/tsconfig.json": '{ "compilerOptions": { "outDir": "dist", "rootDir": "lib", }, }',
+        "bridge/index.js": 'async function start() {\n  const { Controller } = await import("./dist/controller.js");\n  new Controller();\n}\nstart();\n',
+        "bridge/lib/controller.ts": 'export class Controller {}\n',
+    })
+    model = _model(tmp_path)
+    servers = {p.name: p for p in model.processes if p.long_lived}
+    assert servers["boat"].entries == ["src/index.ts"] and servers["boat"].started
+    assert any("src/redirect.ts:2: `" in e for e in servers["boat"].evidence)  # its own listen, no second process
+    assert set(servers) == {"boat", "bridge"}
+    assert model.roles["bridge/lib/controller.ts"] == "server"
+
+
+def test_a_folder_skipped_by_name_that_gitignore_takes_back_is_scanned(tmp_path: Path) -> None:
+    """node-red keeps its packages in packages/node_modules/, which its .gitignore re-includes
+    (`node_modules` then `!packages/node_modules`): hand-written code; other node_modules stay out."""
+    _write(tmp_path, {
+        ".gitignore": "node_modules\n!packages/node_modules\n",
+        "package.json": '{"name": "red", "scripts": {"start": "node packages/node_modules/red/red.js"}, "dependencies": {"express": "^4.22.0"}}',
+        "packages/node_modules/red/package.json": '{"name": "red", "main": "lib/red.js"}',
+        "packages/node_modules/red/red.js": 'const express = require("express");\nconst { check } = require("@red/runtime");\n'
+                                            'express().get("/", async (q, r) => r.json(await check())).listen(1880);\n',
+        "packages/node_modules/@red/runtime/package.json": '{"name": "@red/runtime", "main": "./lib/index.js"}',
+        "packages/node_modules/@red/runtime/lib/index.js": 'exports.check = () => fetch("https://registry.example/updates");\n',
+        "node_modules/left-pad/index.js": 'module.exports = () => fetch("https://example.com");\n',
+    })
+    found = _found(tmp_path, select=["CL008"])
+    assert found == {("CL008", "packages/node_modules/@red/runtime/lib/index.js")}
+    from crashlint.discover import discover_tree
+    from crashlint.sourcetree import DiskTree
+    tree_files = {f.rel_path for f in discover_tree(DiskTree(str(tmp_path)), [""]).files} if hasattr(DiskTree(str(tmp_path)), "entries") else None
+    if tree_files is not None:
+        assert "packages/node_modules/@red/runtime/lib/index.js" in tree_files and "node_modules/left-pad/index.js" not in tree_files
+
+
+def test_a_page_bundle_package_and_development_only_modules(tmp_path: Path) -> None:
+    """An admin UI package with React in devDependencies and `build: vite build` (no main, no start)
+    is page code; a module the server imports only under `if (options.dev)` is development tooling."""
+    _write(tmp_path, {
+        "package.json": '{"name": "hub", "scripts": {"start": "node server/index.js"}, "dependencies": {"express": "^4.22.0"}}',
+        "server/index.js": 'const express = require("express");\nasync function main(options) {\n  const app = express();\n'
+                           '  if (options.dev) {\n    (await import("./dev-server.js")).default(app);\n  }\n'
+                           '  if (!options.dev) {\n    (await import("./static.js")).default(app);\n  }\n  app.listen(3000);\n}\n'
+                           'main({ dev: process.env.NODE_ENV === "development" });\n',
+        "server/dev-server.js": 'exports.default = (app) => app.get("/", async (q, r) => r.send(await (await fetch("http://localhost:5173")).text()));\n',
+        "server/static.js": 'exports.default = (app) => app.get("/v", async (q, r) => r.send(await (await fetch("https://cdn.example/v")).text()));\n',
+        "admin-ui/package.json": '{"name": "@hub/admin-ui", "scripts": {"build": "vite build", "dev": "vite"}, "dependencies": {"zustand": "^5.0.0"}, "devDependencies": {"react": "^19.0.0", "vite": "^7.0.0"}}',
+        "admin-ui/src/store.ts": 'export async function load() {\n  const res = await fetch("/api/presets");\n  return res.json();\n}\n',
+    })
+    model = _model(tmp_path)
+    assert model.roles["server/dev-server.js"] == "tooling" and model.roles["server/static.js"] == "server"
+    assert model.roles["admin-ui/src/store.ts"] == "browser"
+    assert _found(tmp_path, select=["CL008"]) == {("CL008", "server/static.js")}

@@ -37,6 +37,16 @@ class Manifest:
     # (where, name, command): Procfile lines, Dockerfile CMD/ENTRYPOINT, docker-compose `command:`
     launches: tuple[tuple[str, str, str], ...] = ()
     private: bool = False  # package.json "private": never published (an app, or a front end's assets)
+    # tsconfig `compilerOptions.rootDir` when it sets `outDir` too (root-relative): where the sources
+    # of its build output are (`outDir: "dist", rootDir: "lib"`: `./dist/controller.js` is lib/controller.ts)
+    ts_root_dir: str | None = None
+    # launcher scripts with no extension (`bin/signalk-server`, `#!/usr/bin/env node`) that package.json
+    # names: (script, the relative modules it requires), so a start command through one reaches the code
+    launchers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # browser entries: the module scripts of the page a Vite config in this folder builds
+    # (`root: path.resolve(__dirname, "client")`, client/index.html's `<script type="module" src="js/vue.ts">`)
+    page_scripts: tuple[str, ...] = ()
+    page_roots: tuple[str, ...] = ()  # the folders of those pages (Vite's `root`): code bundled for them
 
 
 def normalize(name: str) -> str:
@@ -153,6 +163,10 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     ts_base, ts_paths = _read_tsconfig(tree, directory)
     if ts_paths or ts_base is not None:
         path = path or posixpath.join(directory, "tsconfig.json")
+    ts_root_dir = _read_root_dir(tree, directory)
+    launchers = tuple(_read_launchers(tree, directory, start)) if path and path.endswith("package.json") else ()
+    pages = _read_page_scripts(tree, directory, names)
+    page_scripts, page_roots = tuple(s for s, _ in pages), tuple(dict.fromkeys(r for _, r in pages))
     if start.launches and not path:
         path = start.launches[0][0]
     if not path:
@@ -160,8 +174,83 @@ def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     return Manifest(
         path, deps, package_name, ts_base, ts_paths, has_bin, runtime,
         start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
-        private,
+        private, ts_root_dir, launchers, page_scripts, page_roots,
     )
+
+
+def _read_root_dir(tree: SourceTree, directory: str) -> str | None:
+    """tsconfig.json's `rootDir`, when it also sets `outDir` (read from the file itself, not its
+    `extends`), made relative to the scan root."""
+    try:
+        raw = tree.read(posixpath.join(directory, "tsconfig.json")).decode("utf-8")
+        data = json.loads(TRAILING_COMMA.sub(r"\1", JSON_COMMENT.sub(lambda m: m.group(1) or "", raw)))
+    except (OSError, ValueError):
+        return None
+    options = data.get("compilerOptions") if isinstance(data, dict) else None
+    if not isinstance(options, dict) or not isinstance(options.get("rootDir"), str) or not isinstance(options.get("outDir"), str):
+        return None
+    root = options["rootDir"].replace("${configDir}", ".")
+    joined = posixpath.normpath(posixpath.join(directory, root))
+    return "" if joined == "." else joined
+
+
+NODE_SHEBANG = re.compile(rb"^#![^\n]*\bnode\b")
+REQUIRED = re.compile(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+)['"](\.{1,2}/[^'"]*|\.{1,2})['"]""")
+
+
+def _read_launchers(tree: SourceTree, directory: str, start: "_Start") -> list[tuple[str, tuple[str, ...]]]:
+    """Scripts with no extension that package.json runs (its `bin`, a word of a script such as
+    `node bin/signalk-server`) and that are Node programs (a `#!…node` line): the relative modules
+    each requires. crashlint parses files by their extension, so these are read here."""
+    words = list(start.bins)
+    for _, command in start.scripts:
+        words += [posixpath.normpath(posixpath.join(directory, w)) for w in command.split() if "/" in w and not w.startswith(("-", "/"))]
+    found = []
+    for script in dict.fromkeys(words):
+        if posixpath.splitext(script)[1] or not tree.is_file(script):
+            continue
+        try:
+            head = tree.read(script)[:65536]
+        except OSError:
+            continue
+        if NODE_SHEBANG.match(head):
+            specs = tuple(dict.fromkeys(REQUIRED.findall(head.decode("utf-8", "replace"))))
+            if specs:
+                found.append((script, specs))
+    return found
+
+
+VITE_CONFIG = re.compile(r"^vite\.config\.[cm]?[jt]s$")
+VITE_ROOT = re.compile(r"""\broot\s*:\s*(?:(?:path\.)?(?:resolve|join)\(\s*__dirname\s*,\s*)?['"]([^'"]+)['"]""")
+MODULE_SCRIPT = re.compile(r"""<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']|<script\b[^>]*\bsrc=["']([^"']+)["'][^>]*\btype=["']module["']""")
+
+
+def _read_page_scripts(tree: SourceTree, directory: str, names: list[str]) -> list[tuple[str, str]]:
+    """The module scripts of the page a Vite config in `directory` builds: its `root` folder's
+    index.html (the folder itself by default), `<script type="module" src="…">`, root-relative.
+    Vite bundles these and what they import for the browser (vite.dev/guide/#index-html-and-project-root).
+    Each with its page's folder."""
+    found: list[tuple[str, str]] = []
+    for name in names:
+        if not VITE_CONFIG.match(name):
+            continue
+        try:
+            config = tree.read(posixpath.join(directory, name)).decode("utf-8", "replace")
+        except OSError:
+            continue
+        root_match = VITE_ROOT.search(config)
+        root = posixpath.normpath(posixpath.join(directory, root_match.group(1))) if root_match else directory
+        root = "" if root == "." else root
+        try:
+            page = tree.read(posixpath.join(root, "index.html")).decode("utf-8", "replace")
+        except OSError:
+            continue
+        for match in MODULE_SCRIPT.finditer(page):
+            src = (match.group(1) or match.group(2)).split("?")[0]
+            if "://" in src:
+                continue
+            found.append((posixpath.normpath(posixpath.join(root, src.lstrip("/"))), root))
+    return found
 
 
 LAUNCH_FILE = re.compile(r"(docker-)?compose([.-][\w.-]+)?\.ya?ml")

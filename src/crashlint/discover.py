@@ -152,6 +152,28 @@ def _ancestor_ignores(root: Path, watched: list | None = None) -> list[tuple[Pat
     return list(reversed(specs))
 
 
+# default-excluded folders a .gitignore may take back: hand-written code kept in a folder of that name
+REINCLUDABLE_DIRS = frozenset({"node_modules", "vendor", "dist", "build"})
+
+
+def _negated(rel: str, spec: pathspec.PathSpec) -> bool:
+    """Whether one of the spec's `!pattern` lines names this folder itself (`!packages/node_modules`):
+    a project that commits its own code under a folder crashlint skips by name says so there
+    (node-red keeps its packages in packages/node_modules/)."""
+    return any(p.include is False and p.match_file(rel) is not None for p in spec.patterns)
+
+
+def _reincluded(path: Path, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    for base, spec in specs:
+        try:
+            rel = path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        if _negated(rel, spec):
+            return True
+    return False
+
+
 def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
     for base, spec in specs:
         try:
@@ -234,7 +256,9 @@ def discover(
                 child = here / name
                 if child.is_symlink():
                     continue
-                if name in DEFAULT_EXCLUDED_DIRS or dirpath in include_only:
+                reincluded = (name in REINCLUDABLE_DIRS and dirpath not in include_only and respect_gitignore
+                              and _reincluded(child, specs))
+                if (name in DEFAULT_EXCLUDED_DIRS or dirpath in include_only) and not reincluded:
                     if not includes.folder(real_rel(str(child)), named=name in DEFAULT_EXCLUDED_DIRS):
                         continue
                     include_only.add(str(child))  # entered for --include: only what it names
@@ -311,6 +335,19 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
                 return True
         return False
 
+    def negated(full: str) -> bool:
+        """A `!pattern` of a .gitignore above names the folder `full` (see _negated)."""
+        folder = posixpath.dirname(full)
+        bases = [""]
+        while folder:
+            bases.append(folder)
+            folder = posixpath.dirname(folder)
+        for base in set(bases):
+            spec = ignores.get(base)
+            if spec is not None and (not base or full.startswith(base + "/")) and _negated(full[len(base) + 1:] if base else full, spec):
+                return True
+        return False
+
     seen: set[str] = set()
     dir_verdict: dict[str, bool] = {}
 
@@ -321,7 +358,11 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         if folder in dir_verdict:
             return dir_verdict[folder]
         parent = posixpath.dirname(folder)
-        verdict = keep_dir(start, parent) and (posixpath.basename(folder) not in DEFAULT_EXCLUDED_DIRS or includes.folder(folder, named=True))
+        name = posixpath.basename(folder)
+        verdict = keep_dir(start, parent) and (
+            name not in DEFAULT_EXCLUDED_DIRS or includes.folder(folder, named=True)
+            or name in REINCLUDABLE_DIRS and respect_gitignore and negated(posixpath.join(prefix, folder) if prefix else folder)
+        )
         if verdict and respect_gitignore:
             verdict = not ignored(posixpath.join(prefix, folder) if prefix else folder, True)
         if verdict:

@@ -102,6 +102,7 @@ class Process:
     # run by a host that handles SIGTERM itself (gunicorn, uvicorn, Celery, a WSGI/ASGI server for an
     # app object), as opposed to a standalone `__main__` program whose loop must stop on its own
     hosted: bool = False
+    started: bool = False  # named by how the project starts it (a start script, a Dockerfile, a declaration)
 
     @property
     def entry(self) -> str:
@@ -188,6 +189,9 @@ class _Finder:
         self.processes: list[Process] = []
         self._python_packages: dict[str, list[str]] = {}
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
+        self._started_closures: dict[tuple[str, ...], frozenset[str]] = {}
+        self._page_roots: tuple[str, ...] | None = None
+        self.dev_loaded: dict[str, list[str]] = {}  # file → the files that import it only under a development switch
         self._path_roles: dict[str, str] = {}
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
@@ -205,13 +209,18 @@ class _Finder:
             self.graph[path] = targets  # type: ignore[assignment]
             for target in targets:  # type: ignore[union-attr]
                 self.importers.setdefault(target, []).append(path)
+            for spec in facts.dev_imports:  # `if (options.dev) await import("./dev-server")`
+                target = project.resolve_module(path, spec)
+                if target is not None and target not in targets:  # type: ignore[operator]
+                    self.dev_loaded.setdefault(target, []).append(path)
 
     def _loads(self, path: str, facts: FileFacts) -> list[str]:
         """The project files `path` loads: what it imports, re-exports and spawns, and in Python the
         submodules it imports and their packages' `__init__.py`."""
         project = self.project
         targets: dict[str, None] = {}
-        specs = list(facts.imports) + [e.module for e in facts.exports if e.module]
+        dev = set(facts.dev_imports)
+        specs = [s for s in facts.imports if s not in dev] + [e.module for e in facts.exports if e.module]
         for spec in specs:
             target = project.resolve_module(path, spec)
             if target is not None:
@@ -243,6 +252,8 @@ class _Finder:
             for arg in call.args:
                 parts: list[str] = []
                 if arg.kind == "string" and arg.text.startswith("."):
+                    if arg.text in facts.dev_imports:
+                        continue  # `if (options.dev) await import("./dev-server.js")`: development only
                     parts = [arg.text]
                 elif arg.kind == "call" and arg.call >= 0 and facts.calls[arg.call].callee[-1:] in (("join",), ("resolve",)):
                     inner = facts.calls[arg.call].args
@@ -272,6 +283,17 @@ class _Finder:
                 directory = posixpath.dirname(directory)
             self._python_packages[path] = found
         return found
+
+    def started_host(self, path: str) -> Process | None:
+        """The started server or worker (named by a start command) whose imports load `path`."""
+        for process in self.processes:
+            if process.started and process.long_lived:
+                key = tuple(process.entries)
+                if key not in self._started_closures:
+                    self._started_closures[key] = self.closure(process.entries)
+                if path in self._started_closures[key]:
+                    return process
+        return None
 
     def closure(self, entries: list[str]) -> frozenset[str]:
         seen: set[str] = set()
@@ -366,10 +388,11 @@ class _Finder:
                     process.evidence.append(evidence)
                 process.fallback = process.fallback and fallback
                 process.hosted = process.hosted or hosted
+                process.started = process.started or started
                 if kind == "server" and process.kind == "worker":  # a server that also consumes queues
                     process.kind, process.name = "server", name
                 return
-        self.processes.append(Process(name, kind, entries, package, [evidence], fallback=fallback, hosted=hosted))
+        self.processes.append(Process(name, kind, entries, package, [evidence], fallback=fallback, hosted=hosted, started=started))
 
     def path_role(self, path: str) -> str:
         """What the path heuristics (crashlint.roles) make of a file: server, test, browser, tooling."""
@@ -418,7 +441,7 @@ class _Finder:
         browser_libraries: dict[str, bool] = {}
         for path in self.files:
             package = self.project.package_root(path)
-            if package in self.started or path in entries or self.importers_of(path):
+            if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded:
                 continue
             role = self.path_role(path)
             if role == "server":
@@ -461,6 +484,34 @@ class _Finder:
                 return call.span[0]
         return 0
 
+    def in_page_root(self, path: str) -> bool:
+        """Whether `path` is under the folder of a page a bundler builds (Vite's `root`, where its
+        index.html is): page code, which Vite bundles, though some of it is imported only by `.vue`
+        or `.svelte` files crashlint does not parse."""
+        roots = self._page_roots
+        if roots is None:
+            roots = self._page_roots = tuple(r + "/" for m in self.project.manifests.values() for r in m.page_roots if r)
+        return path.startswith(roots) if roots else False
+
+    def dynamic_reach(self, process: Process) -> list[str] | None:
+        """The folders (root-relative, with a trailing `/`) the computed loads of `process`'s files
+        can name, or None when one of them may name any module (`require(file)`). A load whose path
+        starts with a literal folder (`import(`./plugins/irc-events/${name}`)`) reaches only that
+        folder, so a browser client beside the server in one package is not pulled in."""
+        folders: list[str] = []
+        for path in sorted(process.files):
+            facts = self.files[path]
+            if not self.dynamic_load(path):
+                continue
+            if facts.language == "python" or not facts.dynamic_dirs or "*" in facts.dynamic_dirs:
+                return None
+            for folder in facts.dynamic_dirs:
+                joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), folder))
+                if joined.startswith(".."):
+                    return None
+                folders.append("" if joined == "." else joined + "/")
+        return folders
+
     def importers_of(self, path: str) -> list[str]:
         return [i for i in self.importers.get(path, ()) if not is_test_path(i)]
     # ---- start commands --------------------------------------------------------------------------
@@ -495,6 +546,9 @@ class _Finder:
             for entry, how in self.command_entries(package, command, scripts):
                 if how == "cli" or not self.is_long_lived_entry(entry):
                     self.add(name, "cli", [entry], package, f"{manifest.path}: scripts.{name}: {command}")
+        for entry in manifest.page_scripts:  # Vite's index.html: bundled for the browser
+            self.add(self.package_name(package) + " (page)", "browser", [entry], package,
+                     f"{entry}: a module script of the page Vite builds (index.html)")
         for target in manifest.bins:
             found = self.source_for(package, target)
             if found:
@@ -603,12 +657,33 @@ class _Finder:
             found = self.project._js_file(path) or self.project._js_file(posixpath.splitext(path)[0])
             if found:
                 return found
+            launched = self.launched_source(package, path)
+            if launched:
+                return launched
             rel = posixpath.relpath(path, base) if base else path
             first, _, rest = rel.partition("/")
-            if first in BUILD_DIRS and rest:  # compiled output: its source under src/ or beside
+            if first in BUILD_DIRS and rest:  # compiled output: its source under src/ (or rootDir) or beside
+                found = self.project.built_source(path)
+                if found:
+                    return found
                 stem = posixpath.splitext(rest)[0]
                 for candidate in (posixpath.join(base, "src", stem), posixpath.join(base, stem)):
                     found = self.project._js_file(posixpath.normpath(candidate))
+                    if found:
+                        return found
+        return None
+
+    def launched_source(self, package: str, script: str) -> str | None:
+        """The project module a Node launcher with no extension starts (`node bin/signalk-server`,
+        whose `require('../dist')` is the compiled src/index.ts): the first of its relative requires
+        that resolves, through the build folder's sources if need be."""
+        for manifest in (self.project.manifests.get(package), self.project.manifests.get("")):
+            for launcher, specs in (manifest.launchers if manifest is not None else ()):
+                if launcher != script:
+                    continue
+                for spec in specs:
+                    target = posixpath.normpath(posixpath.join(posixpath.dirname(launcher), spec))
+                    found = self.project._js_file(target) or self.project.built_source(target)
                     if found:
                         return found
         return None
@@ -628,8 +703,13 @@ class _Finder:
             if sign == "setup":
                 self.setup_files.add(path)  # a setup wizard or migration page served before the service
             elif sign == "server":
-                self.add(self.package_name(package), "server", self.entries_for(path, call), package,
-                         f"{path}:{call.span[0]}: `{call.text}` starts a server")
+                evidence = f"{path}:{call.span[0]}: `{call.text}` starts a server"
+                host = self.started_host(path)
+                if host is not None:  # the server a start command runs loads this file: its own listen
+                    if evidence not in host.evidence:
+                        host.evidence.append(evidence)
+                    continue
+                self.add(self.package_name(package), "server", self.entries_for(path, call), package, evidence)
             else:
                 self.add(self.package_name(package) + ":worker", "worker", self.entries_for(path, call), package,
                          f"{path}:{call.span[0]}: `{call.text}` consumes a queue")
@@ -818,7 +898,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     # Long-lived processes first (their order names findings), then CLIs; within a kind, by entry.
     processes.sort(key=lambda p: (KINDS.index(p.kind) if p.kind in KINDS else len(KINDS), p.package, p.entry, p.name))
     for process in processes:
-        if process.long_lived or process.kind == "cli":
+        if process.long_lived or process.kind == "cli" or process.kind == "browser" and not process.fallback:
             process.files = finder.closure(process.entries)
     # A long-lived process that loads modules by computed paths (`require(file)` over a glob, a
     # plugin manager) may load any module of its package: those nothing else accounts for are its.
@@ -829,9 +909,16 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         if loader is None:
             continue
         prefix = process.package + "/" if process.package else ""
-        claimed = {f for p in processes for f in p.files}
+        # a server that only code found (a `listen()` in a module of this package, no start command
+        # names it) may be one the computed loads start: it does not keep its files from this one
+        claimed = {f for p in processes if not (p is not process and p.long_lived and not p.started and not p.fallback
+                                                 and p.package == process.package) for f in p.files}
+        reach = finder.dynamic_reach(process)
         extra = [f for f in finder.files if f.startswith(prefix) and f not in claimed and f not in process.files
-                 and not is_test_path(f) and finder.path_role(f) == "server" and finder.files[f].language == finder.files[loader].language]
+                 and not is_test_path(f) and finder.path_role(f) == "server"
+                 and (finder.files[f].language == "python") == (finder.files[loader].language == "python")
+                 and (reach is None or any(f.startswith(folder) for folder in reach)) and not finder.in_page_root(f)
+                 and f not in finder.dev_loaded]
         if extra:
             process.files = process.files | finder.closure(extra)
             process.evidence.append(f"{loader}:{finder.dynamic_load(loader)}: loads modules by computed paths, "
@@ -883,6 +970,9 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         elif path in loaders:
             names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
             roles[path], reasons[path] = "server", f"loaded by {names}"
+        elif path in finder.dev_loaded and path not in others:
+            where = finder.dev_loaded[path][0]
+            roles[path], reasons[path] = "tooling", f"loaded only in development (a dev-switch `if` in {where})"
         elif path in others:
             other = others[path]
             roles[path], reasons[path] = kinds[other.kind], f"loaded only by `{other.name}` ({other.kind})"

@@ -93,6 +93,10 @@ _NO_DEPS: frozenset[str] = frozenset()
 
 
 
+# folders compiled output goes to: an import of one names a build the project does not hold
+BUILD_FOLDERS = frozenset({"dist", "build", "out", "lib", ".output"})
+
+
 def _up(directory: str) -> str:
     """The parent folder, "" above the top: a file outside the scan root has an absolute path, and
     `dirname("/")` is "/" again (a walk up to "" would never end)."""
@@ -311,8 +315,27 @@ class Project:
         if facts.language == "python":
             return self._resolve_python_module(from_path, spec)
         if spec.startswith("."):
-            return self._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(from_path), spec)))
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), spec))
+            return self._js_file(target) or self.built_source(target)
         return self._resolve_js_alias(from_path, spec)
+
+    def built_source(self, target: str) -> str | None:
+        """The source of a compiled module a path names (`./dist/controller.js`, `require('../dist')`)
+        when the build output is not in the project: under the folder's tsconfig `rootDir` (set with
+        its `outDir`), else `src/`, else beside the build folder (`dist/x.js` → `x.ts`)."""
+        parts = target.split("/")
+        at = next((i for i, part in enumerate(parts) if part in BUILD_FOLDERS), None)
+        if at is None:
+            return None
+        base, rest = "/".join(parts[:at]), "/".join(parts[at + 1 :])
+        manifest = self.manifests.get(base)
+        roots = [manifest.ts_root_dir] if manifest is not None and manifest.ts_root_dir is not None else []
+        for root in dict.fromkeys([*roots, posixpath.join(base, "src") if base else "src", base]):
+            candidate = posixpath.join(root, rest) if rest else (root or "index")
+            found = self._js_file(candidate) if candidate else None
+            if found and found != target:
+                return found
+        return None
 
     def _resolve_js_alias(self, from_path: str, spec: str) -> str | None:
         """A tsconfig `paths` alias (`@/lib/redis`) or a workspace package (`@acme/shared/src/x`).
@@ -359,10 +382,21 @@ class Project:
             if spec == name or spec.startswith(name + "/"):
                 rest = spec[len(name) + 1 :]
                 base = posixpath.join(package_dir, rest) if rest else package_dir
-                found = self._js_file(base) or (None if rest else self._js_file(posixpath.join(package_dir, "src")))
+                found = self._js_file(base) or (None if rest else self._package_main(package_dir))
                 if found:
                     return found
         return None
+
+    def _package_main(self, package_dir: str) -> str | None:
+        """The module a bare import of a workspace package loads: its package.json `main` (or the
+        source of that build output), else `src/index`."""
+        manifest = self.manifests.get(package_dir)
+        main = manifest.main if manifest is not None else ""
+        if main:
+            found = self._js_file(main) or self._js_file(posixpath.splitext(main)[0]) or self.built_source(main)
+            if found:
+                return found
+        return self._js_file(posixpath.join(package_dir, "src"))
 
     def _js_file(self, base: str) -> str | None:
         base = posixpath.normpath(base)

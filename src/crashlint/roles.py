@@ -76,6 +76,28 @@ FRONTEND_DEPENDENCIES = frozenset(normalize(n) for n in FRONTEND_DEPENDENCIES)
 SERVER_FRAMEWORKS = frozenset(normalize(n) for n in SERVER_FRAMEWORKS)
 
 
+# A `build` script that bundles the package for a page (not a server-side build: `vite build --ssr`)
+PAGE_BUILD = re.compile(r"(^|&&\s*|;\s*|\s)(vite build|vite-plus build|webpack|parcel build|ng build|react-scripts build|vue-cli-service build|craco build|rsbuild build)\b")
+# frameworks whose `vite build` also builds server code (routes, loaders, endpoints)
+SSR_FRAMEWORKS = frozenset(normalize(n) for n in (
+    "@sveltejs/kit", "@remix-run/dev", "@remix-run/node", "@react-router/dev", "@react-router/node", "nuxt", "astro",
+    "@analogjs/platform", "@solidjs/start", "vike", "vite-plugin-ssr", "@tanstack/react-start", "@tanstack/start", "waku",
+))
+
+
+def page_bundle(manifest: Manifest) -> bool:
+    """A package that is only a page's scripts: no `main`, `bin` or start command, a front-end
+    framework among its dependencies (dev ones too: a bundled app keeps React in devDependencies,
+    signalk's admin UI), no server framework at run time, and a `build` script that bundles it for
+    the browser (`vite build`, `webpack`, `ng build`, …) with no SSR framework."""
+    scripts = dict(manifest.scripts)
+    build = scripts.get("build", "")
+    return (not manifest.main and not manifest.has_bin and "start" not in scripts
+            and bool(FRONTEND_DEPENDENCIES & manifest.dependencies.keys()) and not (SERVER_FRAMEWORKS & manifest.runtime)
+            and not (SSR_FRAMEWORKS & manifest.dependencies.keys())
+            and bool(PAGE_BUILD.search(build)) and "--ssr" not in build)
+
+
 def imports_server_code(modules: list[str]) -> bool:
     """A file that imports server-only modules (`next/server`, `node:fs`, `…/server/…`) runs on a server."""
     return any(SERVER_IMPORT.search(m) for m in modules)
@@ -119,6 +141,8 @@ def file_role(
             return "server"  # an API server that also renders React (emails, SSR) is still a server
         if FRONTEND_DEPENDENCIES & deps and not SERVER_MARKERS.search(path) and not server_imports:
             return "browser"  # a front-end package (Next.js included): server code is marked by path or imports
+        if page_bundle(manifest) and not SERVER_MARKERS.search(path) and not server_imports:
+            return "browser"  # its build bundles it for a page (React in devDependencies, `vite build`)
         if (manifest.private and PAGE_ASSET_TOOLS & manifest.dependencies.keys() and not manifest.has_bin
                 and not SERVER_MARKERS.search(path) and not server_imports):
             return "browser"  # a private package that builds a web page's scripts and stylesheets

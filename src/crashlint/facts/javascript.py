@@ -7,6 +7,7 @@ re-walks the tree: they look at the captured node and its direct fields only.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import replace
 from sys import intern
@@ -123,6 +124,55 @@ def query_source(grammar: str) -> str:
             "(string) @quote",  # the file's quotes, for the fixes (facts.edit_sites)
         ]
     )
+
+
+# An `if` test that holds only in development: `options.dev`, `isDev`, `isDevelopment`, `devMode`,
+# `NODE_ENV === "development"` (not negated: `!isDev` holds in production)
+DEV_SWITCH = re.compile(
+    r"^\(?\s*(?:[\w.]*\.)?(?:dev|isDev|is_dev|isDevelopment|devMode|developmentMode|isDevMode)\s*\)?$"
+    r"|NODE_ENV\s*===?\s*['\"](?:development|dev)['\"]|['\"](?:development|dev)['\"]\s*===?\s*[\w.]*NODE_ENV"
+)
+
+
+def _under_dev_switch(node: tree_sitter.Node) -> bool:
+    """Whether `node` runs only in the consequence of an `if` whose test is a development switch."""
+    while node.parent is not None:
+        parent = node.parent
+        if parent.type == "if_statement":
+            condition = parent.child_by_field_name("condition")
+            consequence = parent.child_by_field_name("consequence")
+            if condition is not None and consequence is not None and consequence.id == node.id:
+                test = text(condition).strip()
+                test = test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
+                if "||" not in test and (DEV_SWITCH.search(test) and not test.startswith("!")):
+                    return True
+        node = parent
+    return False
+
+
+def _static_folder(node: tree_sitter.Node) -> str:
+    """The folder a computed module path starts with, relative to the file (`./plugins/irc-events`
+    for `import(`./plugins/irc-events/${name}`)` or `require("./routes/" + name)`), or "*" when the
+    path is computed from its start (`require(file)`, `import(path.join(dir, name))`)."""
+    if node.type == "identifier" and node.parent is not None and node.parent.type == "call_expression":
+        arguments = node.parent.child_by_field_name("arguments")  # the `require` name was captured
+        node = arguments.named_children[0] if arguments is not None and arguments.named_children else node
+    while node.type == "binary_expression" and node.child_by_field_name("left") is not None:
+        node = node.child_by_field_name("left")  # "./routes/" + name + ".js"
+    if node.type == "template_string":
+        head = ""
+        for child in node.children:
+            if child.type == "string_fragment":
+                head += text(child)
+            elif child.type == "template_substitution":
+                break
+    elif node.type == "string":
+        head = text(node)[1:-1]
+    else:
+        return "*"
+    if not head.startswith(("./", "../")) or "/" not in head.lstrip("./"):
+        return "*" if not head.startswith(("./", "../")) else posixpath.dirname(head) or "."
+    return posixpath.dirname(head)
 
 
 @cache
@@ -924,6 +974,7 @@ class _Extractor:
         computed = captures.pop("computed_import", []) + captures.pop("require_fn", [])
         if computed:  # `require(file)` over a directory listing, `import(path)`: a plugin loader
             self.facts.dynamic_loads = min(node.start_point[0] + 1 for node in computed)
+            self.facts.dynamic_dirs = tuple(sorted({_static_folder(node) for node in computed}))
         quotes = captures.pop("quote", ())
         if quotes:
             firsts = [_SOURCE[0][q.start_byte] for q in quotes]
@@ -932,10 +983,17 @@ class _Extractor:
         self.facts.import_site = edit_sites.import_site(root, _SOURCE[0])
         # sorted: tree-sitter's capture order for this pattern changed between processes (seen on
         # novu), and the facts must not depend on which process extracted them
+        dev: set[str] = set()
+        everywhere: set[str] = set()
         for node in sorted(captures.pop("dynamic_import", ()), key=lambda n: n.start_byte):
             module = string_value(node)
             if module is not None:
                 self.facts.imports.append(module)
+                if _under_dev_switch(node):
+                    dev.add(module)
+                else:
+                    everywhere.add(module)
+        self.facts.dev_imports = tuple(sorted(dev - everywhere))
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
         self._pending_args: list[tuple[Call, list]] = []
         self._unguarded: list[tuple[int, int, tuple | None]] = []  # (function scope, line, awaited call's key)

@@ -154,6 +154,13 @@ class FileFacts:
     members: list[tuple[tuple[int, ...], Path, Arg]] = field(default_factory=list)
     lint_fixture: bool = False  # annotated for a linter's tests (`# ruleid:`): an example, not code that runs
     dynamic_loads: int = 0  # line of a `require(path)` / `import(path)` / `importlib.import_module(x)` of a computed path
+    # JS/TS: the folder each computed load names before its first computed part, relative to the file
+    # (`import(`./plugins/irc-events/${name}`)` → "./plugins/irc-events"); "*" for a path computed
+    # from its start (`require(file)`), which may name any module
+    dynamic_dirs: tuple[str, ...] = ()
+    # JS/TS: modules imported only by an `import("./x")` in the consequence of an `if` that tests a
+    # development switch (`if (options.dev)`, `if (process.env.NODE_ENV === "development")`)
+    dev_imports: tuple[str, ...] = ()
     dom: bool = False  # uses browser globals (`document.…`, `window.…`, `localStorage.…`): browser code
     main_guard: tuple[int, int] = (0, 0)  # Python `if __name__ == "__main__":` block (first, last line)
     # decorated functions: (function scope, decorator's dotted callee), e.g. (scope, ("click", "command"))
