@@ -28,6 +28,7 @@ import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
+from crashlint.engine.process_handlers import ProcessHandlers
 from crashlint.facts.model import Arg, Call, FileFacts, Function
 from crashlint.findings import Finding, Location, Related
 from crashlint.rulepack import Rule, RulePackError
@@ -53,7 +54,7 @@ class _Checker:
         self.ctx = ctx
         self.project = ctx.project
         self.findings: dict[tuple, Finding] = {}
-        self._handlers: list[str] | None = None  # files registering a process-level rejection handler that goes on
+        self._handlers: ProcessHandlers | None = None  # files registering a process-level rejection handler that goes on
         self.settled = rule.data.get("settled", {})
         self._never_reject = set(self.settled.get("never_reject", ()))
         self._combinators = set(self.settled.get("combinators", ()))
@@ -188,31 +189,9 @@ class _Checker:
         """Whether every process that runs `path` registers a `process.on("unhandledRejection", …)`
         handler that does not exit: Node then calls it instead of crashing (Node ≥ 15 crashes only
         when no such listener exists). Where no process was recognised: one anywhere in the project."""
-        spec = self.rule.data["process_handler"]
         if self._handlers is None:
-            self._handlers = []
-            callees, events, exits = set(spec["callees"]), set(spec["events"]), set(spec["exits"])
-            for file, facts in self.project.files.items():
-                for call in facts.calls:
-                    if call.method in ("on", "once", "addListener", "prependListener") and len(call.args) >= 2 \
-                            and call.args[0].kind == "string" and call.args[0].text in events \
-                            and set(self.project.callee_names(file, call)) & callees \
-                            and not self._exits(file, call, call.args[1], exits):
-                        self._handlers.append(file)
-        processes = [p for p in self.ctx.processes.processes_of(path) if not p.fallback]
-        if not processes:
-            return bool(self._handlers)
-        return all(any(h in p.files for h in self._handlers) for p in processes)
-
-    def _exits(self, path: str, call: Call, handler: Arg, exits: set[str]) -> bool:
-        """Whether the handler calls `process.exit` (or rethrows by calling a function that does, as
-        far as one level of calls shows): then the process ends, as with no handler."""
-        for fn_path, function in self.functions_of(path, call, handler):
-            facts = self.project.files[fn_path]
-            for inner in facts.calls:
-                if function.scope in inner.scopes and set(self.project.callee_names(fn_path, inner)) & exits:
-                    return True
-        return False
+            self._handlers = ProcessHandlers(self.ctx, self.rule.data["process_handler"])
+        return self._handlers.cover(path)
 
     def problem(self, name: str, **values) -> str:
         return render(self.rule.data["problems"][name], **values)
@@ -387,21 +366,28 @@ class _Checker:
 
     def _then_calls_back(self, path: str, call: Call) -> bool:
         """Whether a `.then(f)` callback calls a parameter of a function around it (a callback the
-        caller waits on: `callback(null, info)`, an executor's `resolve`), or something crashlint
-        cannot see the callback of."""
+        caller waits on: `callback(null, info)`, an executor's `resolve`), answers a response it
+        was handed (`res.json(…)`: the client waits), or something crashlint cannot see the
+        callback of."""
         if not call.args:
             return False
         callbacks = self.functions_of(path, call, call.args[0])
         if not callbacks:
             return True
+        answers = set(self.rule.data["process_handler"].get("answers", ()))
+        handed = set(self.rule.data["process_handler"].get("handed_on", ()))
         for fn_path, function in callbacks:
             facts = self.project.files[fn_path]
             for inner in facts.calls:
                 if function.scope not in inner.scopes or not inner.callee:
                     continue
-                targets = self.project.resolve(fn_path, inner.scopes, inner.callee[:1])
-                if any(t.kind == "param" and t.scope != function.scope for t in targets):
-                    return True
+                names = [inner.callee[:1]] if len(inner.callee) == 1 or inner.method in answers else []
+                # `sendZip(res, …)`: what was handed in is handed on, to answer it
+                names += [a.path[:1] for a in inner.args if a.kind == "ref" and len(a.path) == 1 and a.path[0] in handed]
+                for name in names:  # not `theApp.setPluginStatus(…)`: a method of an object handed in
+                    targets = self.project.resolve(fn_path, inner.scopes, name)
+                    if any(t.kind == "param" and t.scope != function.scope for t in targets):
+                        return True
         return False
 
     def _then_settles(self, path: str, call: Call) -> bool:

@@ -74,8 +74,9 @@ import re
 from dataclasses import replace
 
 from crashlint.dependencies import lowest_version
-from crashlint.engine.guards import guarded_by
 from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
+from crashlint.engine.guards import guarded_by
+from crashlint.engine.process_handlers import ProcessHandlers
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Related
 from crashlint.project import JS_EXTENSIONS, Project, Target
@@ -173,6 +174,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         for resource in rule.data["resources"] for path, name in resource.get("project_functions", ())
     }
     findings: list[Finding] = []
+    handlers: ProcessHandlers | None = None
     # a finding is located at its construction; grouped rules and `requires_group` read the other
     # files' findings of a package, so they look at every file
     local = not rule.data.get("group") and not any("requires_group" in r for r in rule.data["resources"])
@@ -180,6 +182,13 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         if not rule.applies_to(facts.language, ctx.role(path)):
             continue
         made = ctx.project.per_file(path, ("resources", rule.id), lambda: _resources_made(ctx, constructors, functions, facts))
+        if made and "process_handler" in rule.data:
+            # an emitter's unheard 'error' is thrown; a process whose uncaughtException listener
+            # logs and goes on does not exit on it
+            if handlers is None:
+                handlers = ProcessHandlers(ctx, rule.data["process_handler"])
+            if handlers.cover(path):
+                continue
         for index, resource in made:  # type: ignore[union-attr]
             finding = _check_construction(rule, ctx, facts, index, resource)
             if finding is not None:
