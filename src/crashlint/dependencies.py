@@ -374,12 +374,28 @@ def _read_tsconfig(tree: SourceTree, directory: str) -> tuple[str | None, dict[s
     for name in ("tsconfig.json", "jsconfig.json", "tsconfig.base.json"):
         if tree.is_file(posixpath.join(directory, name)):
             break
-    try:
-        raw = tree.read(posixpath.join(directory, name)).decode("utf-8")
-        data = json.loads(TRAILING_COMMA.sub(r"\1", JSON_COMMENT.sub(lambda m: m.group(1) or "", raw)))
-    except (OSError, ValueError):
-        return None, {}
-    options = data.get("compilerOptions") if isinstance(data, dict) else None
+    config = posixpath.join(directory, name)
+    # `"extends": "../../tsconfig.base.json"` (an Nx library, a root tsconfig.json beside the base):
+    # with no paths or baseUrl of its own, a config has those of the file it extends, whose baseUrl
+    # and paths are relative to that file's folder (typescriptlang.org/tsconfig#extends)
+    for _ in range(4):
+        try:
+            raw = tree.read(config).decode("utf-8")
+            data = json.loads(TRAILING_COMMA.sub(r"\1", JSON_COMMENT.sub(lambda m: m.group(1) or "", raw)))
+        except (OSError, ValueError):
+            return None, {}
+        options = data.get("compilerOptions") if isinstance(data, dict) else None
+        if isinstance(options, dict) and ("paths" in options or "baseUrl" in options):
+            break
+        parent = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(parent, str) or not parent.startswith("."):
+            break
+        config = posixpath.normpath(posixpath.join(posixpath.dirname(config), parent))
+        if not config.endswith(".json"):
+            config += ".json"
+        if config.startswith(".."):
+            break
+    directory = posixpath.dirname(config)
     if not isinstance(options, dict):
         return None, {}
     base_url = options.get("baseUrl")

@@ -578,6 +578,15 @@ class _Finder:
                 continue
             words = words[start:]
             head = posixpath.basename(words[0])
+            if head in ("yarn", "pnpm") and len(words) > 3 and words[1] in ("workspace", "--filter", "-F") and depth < 3:
+                # `yarn workspace api node ./dist/scripts/startServer.js` (a Dockerfile's CMD): the
+                # rest runs in that workspace package's folder, with its scripts
+                folder = next((d for n, d in self.project.workspace_packages if n == words[2] or posixpath.basename(d) == words[2]), None)
+                if folder is not None:
+                    manifest = self.project.manifests.get(folder)
+                    inner = dict(manifest.scripts) if manifest is not None else {}
+                    found += self.command_entries(folder, shlex.join(words[3:]), inner, folder, depth + 1)
+                    continue
             if head in ("npm", "yarn", "pnpm", "bun") and depth < 3:
                 rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
                 if rest and rest[0] in scripts:
@@ -660,6 +669,9 @@ class _Finder:
             launched = self.launched_source(package, path)
             if launched:
                 return launched
+            built = self.project.built_source(path)  # `./packages/lite/dist/scripts/startLite.js`
+            if built and posixpath.splitext(built)[0] != posixpath.splitext(path)[0]:
+                return built
             rel = posixpath.relpath(path, base) if base else path
             first, _, rest = rel.partition("/")
             if first in BUILD_DIRS and rest:  # compiled output: its source under src/ (or rootDir) or beside

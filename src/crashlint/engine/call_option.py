@@ -278,6 +278,25 @@ def _injected(ctx: RuleContext, facts: FileFacts, method: int, path: str, caller
                for t in ctx.project.resolve(path, caller.scopes, (type_name,)))
 
 
+def _inherited(ctx: RuleContext, facts: FileFacts, method: int, path: str, caller: Call) -> bool:
+    """Whether `caller` is `this.fetch(…)` in a class whose `fetch` is the method `method` of
+    `facts`: its own, or one of its project base classes' that it does not override (postiz-app's
+    providers extend `SocialAbstract`, whose `fetch(url, options)` passes the options on)."""
+    function = facts.functions.get(method)
+    if function is None or len(caller.callee) != 2 or caller.callee[0] != "this" or caller.callee[1] != function.name:
+        return False
+    if method in caller.scopes:
+        return False  # the wrapper calling itself again (a retry) with the options it was given
+    project = ctx.project
+    for scope in caller.scopes:
+        if scope == 0:
+            continue
+        methods = project.class_methods(Target("instance", path=path, scope=scope), {function.name})
+        if methods:  # the innermost class that has such a method: its own first, then its bases'
+            return methods[0] == (facts.path, method)
+    return False
+
+
 def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, first: int) -> list[Finding]:
     """A library call whose options a project function passes on from its caller (a fetch wrapper):
     each caller that gives none of the options is a finding, at the caller."""
@@ -306,7 +325,8 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
             continue
         targets = project.resolve(path, caller.scopes, caller.callee)
         if not any(t.kind == "function" and t.path == facts.path and t.scope == wrapper.scope for t in targets) \
-                and not _injected(ctx, facts, wrapper.scope, path, caller):
+                and not _injected(ctx, facts, wrapper.scope, path, caller) \
+                and not _inherited(ctx, facts, wrapper.scope, path, caller):
             continue
         if len(caller.args) > wrapper.param:
             given = caller.args[wrapper.param]

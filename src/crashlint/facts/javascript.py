@@ -622,6 +622,12 @@ class _Extractor:
         is_new = _TYPE[node.kind_id] == "new_expression"
         fn = node.child_by_field_name("constructor" if is_new else "function")
         fn_kind = _TYPE[fn.kind_id] if fn is not None else ""
+        # tree-sitter-typescript 0.23 parses `await NestFactory.create<App>(AppModule)` as a call of
+        # `await NestFactory.create` with type arguments: the await is the call's
+        awaited_generic = fn_kind == "await_expression" and node.child_by_field_name("type_arguments") is not None
+        if awaited_generic and fn.named_child_count:
+            fn = fn.named_children[0]
+            fn_kind = _TYPE[fn.kind_id]
         callee = dotted(fn, fn_kind)
         if not callee and fn_kind == "member_expression" and b"[" in _SOURCE[0][fn.start_byte : fn.end_byte]:
             callee = dotted(fn, fn_kind, subscripts=True)  # `this._clients[0].on(…)`: on an element
@@ -660,7 +666,7 @@ class _Extractor:
             stmt_span=stmt_span,
             scopes=scopes,
             has_star=star,
-            awaited=key in self._awaited,
+            awaited=key in self._awaited or awaited_generic,
             used=not _is_statement_expression(node, start, end, statement),
             text=short_text(node),
         )
@@ -964,6 +970,16 @@ class _Extractor:
         name = node.child_by_field_name("name")
         if name is not None and node.type != "class":
             self.declare(scopes[0], text(name), Value("class", scope=scope_id(node)), node.start_point[0] + 1)
+        # `class XProvider extends SocialAbstract`: the base whose methods `this.fetch(…)` may call
+        for heritage in (c for c in node.children if c.type == "class_heritage"):
+            for part in heritage.named_children:
+                base = part.child_by_field_name("value") if part.type == "extends_clause" else part
+                if base is None and part.type == "extends_clause" and part.named_children:
+                    base = part.named_children[0]
+                path = dotted(base) if base is not None and part.type != "implements_clause" else ()
+                if path:
+                    self.facts.class_bases[scope_id(node)] = (tuple(scopes), (path,))
+                    break
 
     def run(self, root: tree_sitter.Node, grammar: str) -> None:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
