@@ -17,6 +17,8 @@ A file is parsed when it holds a literal of a rule that is left in (a *seed*), o
 minified, not UTF-8: parsing words the note). Beyond the seeds, the criterion follows what the
 project model and the rule kinds read across files (src/crashlint/project.py, engine/):
 
+- every file that imports a parsed file, directly or through other files, is parsed (the process
+  model follows imports from a start command's file to the code a rule reads);
 - names cross files only through imports, so a file that imports a file with an `exported`
   literal, directly or through other files, is parsed (a client re-exported by a barrel, a factory
   called elsewhere, a listener attached in another module, `axios` re-exported under another name),
@@ -261,6 +263,16 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: Sou
                 break
             _close_forward(more, parsed, imports)
 
+    # the files that import a parsed file, transitively, are parsed too (not what they import): the
+    # process model follows imports from a start command's file to the code a rule reads (an entry
+    # `index.js` with nothing but `require("./dist/server/index.js")`), so a stub there would cut the
+    # path and leave the code in no process
+    work = list(parsed)
+    while work:
+        for importer in importers.get(work.pop(), ()):
+            if importer not in parsed:
+                parsed.add(importer)
+                work.append(importer)
     order = [s for s in sources if s.rel_path in parsed]
     skipped = [stubs[s.rel_path] for s in sources if s.rel_path not in parsed]
     return Prefiltered(order, skipped, len(seeds))
