@@ -24,7 +24,7 @@ from crashlint.cache import folder as cache_folder
 from crashlint.cache import phase as phase_cache
 from crashlint.cache import results as result_cache
 from crashlint.cache.discovery import cached_discover
-from crashlint.cache.facts import load_facts, parse_one
+from crashlint.cache.facts import PackContents, load_facts, parse_one
 from crashlint.findings import SEVERITY_RANK, Finding, Note
 from crashlint.parse import GENERATED_NOTE, Parsed
 from crashlint.fix import attach_fixes, record_edit_sites
@@ -211,12 +211,15 @@ def analyse(
     # files read from the disk, every file parsed (the prefilter's stubs have no facts to compare)
     keep_phase = run_cache is not None and run_cache.phase_key is not None and tree is None and not prefilter
     ready: dict[str, tuple[bytes | None, Parsed]] = {}  # files the reuse check parsed: not parsed twice
+    pack = None  # the facts pack, when the reuse check read it (unchanged when the check fails)
     if keep_phase:
         assert run_cache is not None and run_cache.phase_key is not None
         record = phase_cache.load(run_cache.cache_dir, found.root, run_cache.phase_key)
-        if record is not None and _reuse_phase(result, record, run_cache, found, ready, config=config, baseline=baseline,
-                                               report_unused=report_unused, only_paths=only_paths, fixes=fixes):
-            return result
+        if record is not None:
+            pack = phase_cache.open_facts(run_cache.cache_dir, found.root)  # read once for both uses
+            if _reuse_phase(result, record, run_cache, found, ready, pack, config=config, baseline=baseline,
+                            report_unused=report_unused, only_paths=only_paths, fixes=fixes):
+                return result
     to_parse, stubs = found.files, []
     # off by default: with every rule on it skips 0-12% of a real project's files and costs more
     # than it saves (README, Speed); `--prefilter` / CRASHLINT_PREFILTER=1 turn it on
@@ -229,7 +232,7 @@ def analyse(
     facts = list(stubs)  # empty facts: their paths still resolve
     facts_args = run_cache.facts_args(to_parse) if run_cache else {"root": found.root, "tree": tree}
     parse_notes: dict[str, list[Note]] = {}
-    for source, parsed in zip(to_parse, load_facts(to_parse, cache_dir, jobs, progress, ready=ready, **facts_args)):
+    for source, parsed in zip(to_parse, load_facts(to_parse, cache_dir, jobs, progress, ready=ready, pack=pack, **facts_args)):
         result.notes.extend(parsed.notes)
         if parsed.notes:
             parse_notes[source.rel_path] = list(parsed.notes)
@@ -265,7 +268,7 @@ def _read_lines(sources: SourceCache, path: str, numbers: set[int]) -> tuple[tup
 
 
 def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache: result_cache.RunCache,
-                 found: Discovery, ready: dict[str, tuple[bytes | None, Parsed]], *, config: Config, baseline: Counter | None, report_unused: bool,
+                 found: Discovery, ready: dict[str, tuple[bytes | None, Parsed]], pack: PackContents | None, *, config: Config, baseline: Counter | None, report_unused: bool,
                  only_paths: set[str] | None, fixes: tuple[dict, bool] | None) -> bool:
     """Fill `result` from the rules' findings of the last rules phase (`record`, same key) when no
     file changed since in a way the rules can see (src/crashlint/cache/phase.py); False, with
@@ -279,8 +282,7 @@ def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache:
         return False
     # what the rules read of each changed file: its facts from the pack, under the recorded digest
     # (read before this scan parses the file again and replaces the entry)
-    before = phase_cache.facts_from_pack(run_cache.cache_dir, found.root,
-                                         {source.rel_path: record.digests.get(source.rel_path) for source in changed})
+    before = phase_cache.facts_from_pack(pack, {source.rel_path: record.digests.get(source.rel_path) for source in changed})
     if before is None:
         return False
     # each changed file as it is now, parsed here: most code edits end the reuse here, before
@@ -301,7 +303,7 @@ def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache:
     changed_paths = {source.rel_path for source in changed}
     needed = [source for source in found.files if source.rel_path in wanted or source.rel_path in changed_paths]
     args = run_cache.facts_args(needed)
-    loaded = {source.rel_path: parsed for source, parsed in zip(needed, load_facts(needed, run_cache.cache_dir, 1, ready=ready, **args))}
+    loaded = {source.rel_path: parsed for source, parsed in zip(needed, load_facts(needed, run_cache.cache_dir, 1, ready=ready, pack=pack, **args))}
     parsed_now = {source.rel_path: digest for source, digest in zip(needed, args["digests"])}
     if any(parsed_now[path] != digests.get(path) or loaded[path].facts is None for path in changed_paths):
         return False  # changed again meanwhile

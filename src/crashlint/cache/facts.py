@@ -476,6 +476,7 @@ def load_facts(
     digests: list[bytes | None] | None = None,
     tree: SourceTree | None = None,
     ready: dict[str, tuple[bytes | None, Parsed]] | None = None,
+    pack: PackContents | None = None,
 ) -> list[Parsed]:
     """Parsed results in the order of `sources`; `progress(done, total)` after each file or chunk.
 
@@ -485,7 +486,8 @@ def load_facts(
     from the disk (a git commit's tree, buffers): the parent reads them, workers parse the bytes;
     entries are looked up by content digest like any other, and an immutable tree writes nothing
     (the pack describes the disk). `ready`: files already parsed in this scan (`parse_one`), by
-    relative path: used, and cached, instead of parsing them again."""
+    relative path: used, and cached, instead of parsing them again. `pack`: the pack of `root` as
+    this scan read it already (`open_pack`), not read again."""
     report = progress or (lambda done, total: None)
     total = len(sources)
     results: list[Parsed | None] = [None] * total
@@ -503,7 +505,7 @@ def load_facts(
                 [None if isinstance(contents[s.rel_path], OSError) else content_digest(contents[s.rel_path], s.forced) for s in sources]  # type: ignore[arg-type]
                 if contents else read_digests(sources)
             )
-        old = open_pack(pack_path(cache_dir, root), fingerprint)
+        old = pack if pack is not None else open_pack(pack_path(cache_dir, root), fingerprint)
         entries = old.entries if old is not None else {}
         if tree is None or tree.identity is None:  # an immutable tree writes nothing: the pack describes the disk
             writer = pack_writer(pack_path(cache_dir, root), fingerprint, old)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from crashlint.cache.facts import code_fingerprint, open_pack, pack_path, read_blob, write_blob
+from crashlint.cache.facts import PackContents, code_fingerprint, open_pack, pack_path, read_blob, write_blob
 from crashlint.cache.results import _decode, _encode
 from crashlint.facts import codec
 from crashlint.facts.model import FileFacts
@@ -87,10 +87,14 @@ def save(cache_dir: str, root: str, record: PhaseRecord) -> None:
     write_blob(pack_path(cache_dir, root, "phase"), MAGIC, code_fingerprint(), payload)
 
 
-def facts_from_pack(cache_dir: str, root: str, wanted: dict[str, bytes | None]) -> dict[str, FileFacts] | None:
+def open_facts(cache_dir: str, root: str) -> PackContents | None:
+    """The facts pack of `root` as it is now (read once: the scan goes on with it, crashlint.cache.facts)."""
+    return open_pack(pack_path(cache_dir, root), code_fingerprint())
+
+
+def facts_from_pack(contents: PackContents | None, wanted: dict[str, bytes | None]) -> dict[str, FileFacts] | None:
     """The facts the pack holds for each path of `wanted` under exactly that content digest; None
     when one of them is not there (parsed again since, or never cached)."""
-    contents = open_pack(pack_path(cache_dir, root), code_fingerprint())
     if contents is None:
         return None
     found: dict[str, FileFacts] = {}
