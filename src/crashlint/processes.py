@@ -184,8 +184,8 @@ class _Finder:
         self.project = project
         self.declared = declared
         self.files = project.files
-        self.graph: dict[str, list[str]] = {}
-        self.importers: dict[str, list[str]] = {}
+        self.graph: dict[str, list[str]] = {}  # file → the files it loads (those that load any)
+        self.importers: dict[str, list[tuple[str, None]]] = {}  # file → (a file that loads it, None), in file order
         self.processes: list[Process] = []
         self._python_packages: dict[str, list[str]] = {}
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
@@ -196,22 +196,28 @@ class _Finder:
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
         self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
-        self._by_package: dict[str, list[FileFacts]] | None = None  # files by their nearest manifest's folder
 
     # ---- the import graph ---------------------------------------------------------------------
 
     def build_graph(self) -> None:
         """Each file's imports (memoized per file in the project model: an edit re-resolves only the
-        files it reaches), then the graph and its reverse, O(edges)."""
+        files it reaches), then the graph and its reverse, O(edges); kept across edits, patched for
+        the files an edit reached (`Project.index`)."""
         project = self.project
-        for path, facts in self.files.items():
-            targets = project.per_file(path, "loads", lambda: self._loads(path, facts), keep=False)
-            self.graph[path] = targets  # type: ignore[assignment]
+        self.graph = project.parts("loads", self._loads, keep=False)  # type: ignore[assignment]
+        if project.incremental:
+            self.importers = project.index("loads", self._loads, lambda path, targets: [(t, None) for t in targets])  # type: ignore[assignment]
+        else:
+            for path, targets in self.graph.items():
+                for target in targets:
+                    self.importers.setdefault(target, []).append((path, None))
+        # `if (options.dev) await import("./dev-server")`: each file's modules imported only so
+        dev = project.parts("dev-loads", lambda path, facts: [t for spec in facts.dev_imports if (t := project.resolve_module(path, spec)) is not None],
+                            lambda path, facts: bool(facts.dev_imports), keep=False)
+        for path, targets in dev.items():
+            loads = self.graph.get(path, ())
             for target in targets:  # type: ignore[union-attr]
-                self.importers.setdefault(target, []).append(path)
-            for spec in facts.dev_imports:  # `if (options.dev) await import("./dev-server")`
-                target = project.resolve_module(path, spec)
-                if target is not None and target not in targets:  # type: ignore[operator]
+                if target not in loads:
                     self.dev_loaded.setdefault(target, []).append(path)
 
     def _loads(self, path: str, facts: FileFacts) -> list[str]:
@@ -296,6 +302,11 @@ class _Finder:
         return None
 
     def closure(self, entries: list[str]) -> frozenset[str]:
+        """The files a program starting at `entries` loads: memoized until an edit changes what a
+        file loads (`Project.of_pass`)."""
+        return self.project.of_pass("loads", ("closure", tuple(entries)), lambda: self._closure(entries))  # type: ignore[return-value]
+
+    def _closure(self, entries: list[str]) -> frozenset[str]:
         seen: set[str] = set()
         queue = deque(e for e in entries if e in self.files)
         seen.update(queue)
@@ -354,7 +365,7 @@ class _Finder:
         queue = deque([path])
         while queue:
             current = queue.popleft()
-            importers = [i for i in self.importers.get(current, ()) if not is_test_path(i)]
+            importers = [i for i, _ in self.importers.get(current, ()) if not is_test_path(i)]
             if not importers:
                 roots.append(current)
             for importer in importers:
@@ -464,11 +475,7 @@ class _Finder:
         manifest = self.project.manifests.get(package)
         if manifest is None or manifest.private or not manifest.main or manifest.has_bin:
             return False
-        if self._by_package is None:  # one pass over the project for every package asked (not one each)
-            self._by_package = {}
-            for p, f in self.files.items():
-                self._by_package.setdefault(self.project.package_root(p), []).append(f)
-        own = [f for f in self._by_package.get(package, ()) if f.language != "python"]
+        own = [f for f in map(self.files.__getitem__, self.project.package_paths(package)) if f.language != "python"]
         if any(imports_server_code(f.imports) for f in own):
             return False
         return any((f.ui or f.dom or imports_browser_code(f.imports)) and not is_test_path(f.path) for f in own)
@@ -513,7 +520,7 @@ class _Finder:
         return folders
 
     def importers_of(self, path: str) -> list[str]:
-        return [i for i in self.importers.get(path, ()) if not is_test_path(i)]
+        return [i for i, _ in self.importers.get(path, ()) if not is_test_path(i)]
     # ---- start commands --------------------------------------------------------------------------
 
     def from_manifest(self, package: str, manifest: Manifest) -> None:
@@ -564,7 +571,23 @@ class _Finder:
         return any(path in p.entries and p.long_lived for p in self.processes)
 
     def command_entries(self, package: str, command: str, scripts: dict[str, str], cwd: str | None = None, depth: int = 0) -> list[tuple[str, str]]:
-        """The project files a shell command starts, each with the kind it suggests."""
+        """The project files a shell command starts, each with the kind it suggests. It reads only
+        the files' names, the Python module index and the manifests: memoized in the project model
+        (`Project.constant`), with the entries it marks hosted."""
+        key = ("command-entries", package, command, tuple(sorted(scripts.items())), cwd, depth)
+
+        def compute() -> tuple[list[tuple[str, str]], frozenset[str]]:
+            outer, self.hosted_entries = self.hosted_entries, set()
+            try:
+                return self._command_entries(package, command, scripts, cwd, depth), frozenset(self.hosted_entries)
+            finally:
+                self.hosted_entries = outer | self.hosted_entries
+
+        found, hosted = self.project.constant(key, compute)  # type: ignore[misc]
+        self.hosted_entries |= hosted
+        return list(found)
+
+    def _command_entries(self, package: str, command: str, scripts: dict[str, str], cwd: str | None, depth: int) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
         for part in re.split(r"&&|\|\||;|\|", command):
             try:

@@ -42,6 +42,13 @@ fresh scan's because the questions come in the same order and:
   a fresh derivation there would hit MAX_DEPTH (each memo records how much deeper it went);
 - a model that ever ran out of QUERY_BUDGET is never updated (what the budget cuts depends on
   what was cached): the caller builds a new one.
+The passes of the layers above over every file (a rule's calls of interest, the uses index, the
+import graph) are kept across edits too (`parts`): each file's answer is a `per_file` memo, and a
+pass asks again only the files whose memo `update` dropped or whose role changed (`refresh`), in
+file order, as the whole pass would: O(those files + the non-empty answers) per analysis instead of
+a lookup per file. An index merged from a pass (`index`) is patched for those files, and an answer
+derived from a pass alone (`of_pass`: a process's closure over the import graph) is kept until one
+of its answers changes.
 Costs of the bookkeeping (incremental models only): a set union per memo read, a frozenset per
 memo derived; `update` is O(the changed files' facts + the memos it drops + the pushes).
 
@@ -80,6 +87,19 @@ class Target:
 
 
 UNKNOWN = Target("unknown")
+
+
+@dataclass
+class _Pass:
+    """A pass over every file kept across edits (`Project.parts`)."""
+
+    entries: dict[str, object]  # the non-empty answers, by path, in file order
+    stale: set[str]  # the files to ask again
+    # `Project.index`: the answers merged by key, and how an answer gives its (key, item) pairs
+    merged: dict | None = None
+    keys: Callable[[str, object], object] | None = None
+    # `Project.of_pass`: answers derived from the pass's answers alone, until one of them changes
+    memos: dict | None = None
 MEMBERS = "\0members"  # the dependency of a memo on `collection_members` (a name no file has)
 
 
@@ -95,6 +115,15 @@ _NO_DEPS: frozenset[str] = frozenset()
 
 # folders compiled output goes to: an import of one names a build the project does not hold
 BUILD_FOLDERS = frozenset({"dist", "build", "out", "lib", ".output"})
+
+
+def _merge(entries: dict[str, object], keys: Callable[[str, object], object]) -> dict[object, list[tuple[str, object]]]:
+    """Every file's (key, item) pairs by key, as (file, item) lists in file order (`Project.index`)."""
+    merged: dict[object, list[tuple[str, object]]] = {}
+    for path, part in entries.items():
+        for key, item in keys(path, part):  # type: ignore[attr-defined]
+            merged.setdefault(key, []).append((path, item))
+    return merged
 
 
 def _up(directory: str) -> str:
@@ -117,6 +146,7 @@ class Project:
         # tuples, not the lists they were gathered in: a sixth of the index's memory (issue 13)
         self.decls: dict[tuple[str, int, str], tuple[Decl, ...]] = {key: tuple(found) for key, found in decls.items()}
         del decls
+        self.languages = frozenset(f.language for f in self.files.values())  # a file's language is its name's
         self.python_modules = self._index_python_modules()
         self.manifests = manifests or {}
         # workspace packages of a monorepo, longest name first so `@a/b-c` wins over `@a/b`
@@ -133,12 +163,16 @@ class Project:
         self._modules: dict[tuple[str, str], str | None] = {}
         self._exports: dict[tuple, list[Target]] = {}
         self._members: dict[Target, list] | None = None
+        self._added: dict[str, list] | None = None  # `_added` of each file that adds something, in file order
         self._building = False  # `build_members` under way
         self._stars: dict[str, dict[str, tuple[str, ...]]] = {}
         self._callee_names: dict[int, tuple[str, ...]] = {}
         self._calls_by_name: dict[str, list[tuple[str, Call]]] | None = None  # by id() of a Call of self.files (alive as long as self)
         self._module_names: dict[str, str] | None = None
         self._folders: dict[tuple[str, str], object] = {}
+        self._roots: dict[str, str] = {}  # `package_root` by file
+        self._constants: dict[object, object] = {}  # `constant`
+        self._packages: dict[str, list[str]] | None = None  # `package_paths`
         self._nesting = 0  # derivations under way: 0 between top-level queries
         self._started = 0  # uncached derivations started by the current top-level query
         # for `update` (see the module docstring): whether a query was ever cut short; the memos
@@ -161,6 +195,11 @@ class Project:
         self._innermost: object = None  # the memo whose derivation is under way, innermost
         # per-file answers of the layers above (`per_file`): path → what → answer
         self._per_file: dict[str, dict[object, object]] = {}
+        # the passes over every file of the layers above (`parts`), kept across edits: what →
+        # the non-empty answers in file order, and the files whose answer must be asked again
+        self._passes: dict[object, _Pass] = {}
+        self._order: dict[str, int] | None = None  # each file's position in `files`
+        self._refreshed: dict[str, dict[str, object]] = {}  # `refresh`: what the layers above reported
 
     # ---- across edits ---------------------------------------------------------------------
 
@@ -200,9 +239,19 @@ class Project:
         self._drop(stale)
         for path in paths:
             self._per_file.pop(path, None)
+        for kept in self._passes.values():
+            kept.stale |= paths
         self._volatile.clear()
         self._checked.clear()
         self._volatile_calls.clear()
+        if self._added is not None:  # the changed files' additions, in file order
+            for facts in changed:
+                self._added.pop(facts.path, None)
+                if added := _added(facts):
+                    self._added[facts.path] = added
+            if self._order is None:
+                self._order = {path: i for i, path in enumerate(self.files)}
+            self._added = dict(sorted(self._added.items(), key=lambda item: self._order[item[0]]))  # type: ignore[index]
         if self._members is not None:  # built again first, as a fresh scan does; what read it is
             before = self._members  # kept when it is the same
             self.build_members(again=True)
@@ -238,6 +287,9 @@ class Project:
                 self._callee_names.pop(key, None)
             elif table_id == 1:
                 self._per_file.get(key[0], {}).pop(key[1], None)  # type: ignore[index]
+                kept = self._passes.get(key[1])  # type: ignore[index]
+                if kept is not None:
+                    kept.stale.add(key[0])  # type: ignore[index]
             elif table_id in tables:
                 tables[table_id].pop(key, None)
 
@@ -274,6 +326,129 @@ class Project:
             self._reach = max(outer_reach, self._reach)
             self._reads = outer_reads if outer_reads is None else outer_reads | read
         return value
+
+    def parts(self, what: object, compute: Callable[[str, FileFacts], object],
+              select: Callable[[str, FileFacts], bool] | None = None, *, keep: bool = True,
+              nonempty: Callable[[object], bool] = bool) -> dict[str, object]:
+        """A pass of a layer above over every file: `per_file(path, what, compute)` of each file
+        `select` admits, the non-empty answers by path, in file order (the caller must not change
+        it). `what` names the question and the selection; `select` may read only the file's facts
+        and what the caller reports through `refresh`.
+
+        A scan, or a pass asked inside a derivation (whose reads must be recorded): one pass over
+        the files, O(files). An incremental model keeps the result across edits and asks again only
+        the files whose answer `update` dropped (a changed file, one whose answer read a changed
+        file, an order-dependent answer) or that `refresh` names, in file order, as the full pass
+        would: O(those files + the non-empty answers) instead of O(files) lookups."""
+        if not self.incremental or self._reads is not None:
+            found: dict[str, object] = {}
+            for path, facts in self.files.items():
+                if select is None or select(path, facts):
+                    part = self.per_file(path, what, lambda: compute(path, facts), keep=keep)
+                    if nonempty(part):
+                        found[path] = part
+            return found
+        kept = self._passes.get(what)
+        if kept is None:
+            kept = _Pass({}, set(self.files))
+            self._passes[what] = kept
+        if kept.stale:
+            if self._order is None:
+                self._order = {path: i for i, path in enumerate(self.files)}
+            stale, kept.stale = sorted(kept.stale, key=self._order.__getitem__), set()
+            entries = kept.entries
+            fresh, added = not entries, False
+            changes: list[tuple[str, object, object]] = []  # (file, answer before, answer now)
+            try:
+                for path in stale:
+                    facts = self.files[path]
+                    part = self.per_file(path, what, lambda: compute(path, facts)) if select is None or select(path, facts) else None
+                    old = entries.get(path)
+                    if part is not None and nonempty(part):
+                        added = added or path not in entries
+                        entries[path] = part
+                    else:
+                        part = entries.pop(path, None) and None
+                    if part is not old:
+                        changes.append((path, old, part))
+                        if kept.memos and part != old:
+                            kept.memos = None
+            except BaseException:
+                del self._passes[what]  # half asked: the next pass asks every file
+                raise
+            if added and not fresh:  # a file's answer became non-empty: back in file order
+                kept.entries = dict(sorted(entries.items(), key=lambda item: self._order[item[0]]))  # type: ignore[index]
+            if kept.merged is not None and changes:
+                self._patch(kept, changes)
+        return kept.entries
+
+    def of_pass(self, what: object, key: object, compute: Callable[[], object]) -> object:
+        """An answer derived from the answers of the pass `what` alone (and the set of files, the
+        manifests): memoized until an edit changes one of those answers; computed each time
+        otherwise (a scan, or inside a derivation)."""
+        kept = self._passes.get(what)
+        if not self.incremental or self._reads is not None or kept is None or kept.stale:
+            return compute()
+        if kept.memos is None:
+            kept.memos = {}
+        if key not in kept.memos:
+            kept.memos[key] = compute()
+        return kept.memos[key]
+
+    def index(self, what: object, compute: Callable[[str, FileFacts], object],
+              keys: Callable[[str, object], object], select: Callable[[str, FileFacts], bool] | None = None,
+              *, nonempty: Callable[[object], bool] = bool) -> dict[object, list[tuple[str, object]]]:
+        """A project-wide index made of a pass (`parts`): each file's answer gives (key, item)
+        pairs (`keys(path, answer)`), merged by key as (file, item) lists in file order (the caller
+        must not change it). A scan builds it in one pass over the files; an incremental model keeps
+        it across edits and patches in the files whose answer changed: O(their items + the lists
+        they are in) instead of O(every file's items)."""
+        if not self.incremental or self._reads is not None:
+            return _merge(self.parts(what, compute, select, keep=False, nonempty=nonempty), keys)
+        entries = self.parts(what, compute, select, nonempty=nonempty)
+        kept = self._passes[what]
+        if kept.merged is None:
+            kept.merged, kept.keys = _merge(entries, keys), keys
+        return kept.merged
+
+    def _patch(self, kept: _Pass, changes: list[tuple[str, object, object]]) -> None:
+        """`kept.merged` without the old answers of the changed files, with their new ones."""
+        merged, keys, order = kept.merged, kept.keys, self._order
+        assert merged is not None and keys is not None and order is not None
+        gone: dict[object, set[str]] = {}  # key → the changed files whose old items it lists
+        for path, old, _new in changes:
+            if old is not None:
+                for key, _item in keys(path, old):  # type: ignore[attr-defined]
+                    gone.setdefault(key, set()).add(path)
+        for key, paths in gone.items():
+            if key in merged:
+                merged[key] = [entry for entry in merged[key] if entry[0] not in paths]
+        touched: set[object] = set(gone)
+        for path, _old, new in changes:
+            if new is not None:
+                for key, item in keys(path, new):  # type: ignore[attr-defined]
+                    merged.setdefault(key, []).append((path, item))
+                    touched.add(key)
+        for key in touched:
+            found = merged.get(key)
+            if not found:
+                merged.pop(key, None)
+            elif len(found) > 1:
+                found.sort(key=lambda entry: order[entry[0]])  # stable: a file's items keep their order
+
+    def refresh(self, label: str, values: dict[str, object]) -> None:
+        """What the layers above know of each file beyond its facts and read in a `parts`
+        selection (the role the process model gives it): the files whose value differs from the
+        one reported under `label` before are asked again by every kept pass. O(files)."""
+        if not self.incremental:
+            return
+        before = self._refreshed.get(label)
+        self._refreshed[label] = dict(values)
+        if before is None or before == values:
+            return
+        changed = {path for path in before.keys() | values.keys() if before.get(path) != values.get(path)}
+        for kept in self._passes.values():
+            kept.stale |= changed
 
     # ---- modules --------------------------------------------------------------------------
 
@@ -786,8 +961,10 @@ class Project:
         self._building = True
         try:
             self._members = {}
-            for path, facts in self.files.items():
-                for scopes, owner, arg in _added(facts):
+            if self._added is None:  # the files that add to collections, with what they add
+                self._added = {path: added for path, facts in self.files.items() if (added := _added(facts))}
+            for path, added in self._added.items():
+                for scopes, owner, arg in added:
                     for target in self.resolve(path, scopes, owner):
                         if target.kind in ("array", "object", "call"):
                             self._members.setdefault(target, []).append((path, scopes, arg))
@@ -936,8 +1113,30 @@ class Project:
         return self._in_folder("package", _up(directory), self._package_manifest_of)
 
     def package_root(self, path: str) -> str:
-        """The folder of the nearest manifest: a service in a monorepo is checked on its own."""
-        return self._in_folder("root", posixpath.dirname(path), self._package_root_of)
+        """The folder of the nearest manifest: a service in a monorepo is checked on its own.
+        Memoized per file too (every pass asks it of every file; the manifests never change in a
+        model)."""
+        root = self._roots.get(path)
+        if root is None:
+            root = self._roots[path] = self._in_folder("root", posixpath.dirname(path), self._package_root_of)
+        return root
+
+    def constant(self, key: object, compute: Callable[[], object]) -> object:
+        """An answer of a layer above that reads only the set of files, their names and the
+        manifests, never a file's facts (a start command's entry files): memoized for the model's
+        life (`update` changes none of those)."""
+        if key not in self._constants:
+            self._constants[key] = compute()
+        return self._constants[key]
+
+    def package_paths(self, package: str) -> list[str]:
+        """The files whose `package_root` is `package`, in file order: one pass over the project,
+        the first time one is asked (the files and the manifests never change in a model)."""
+        if self._packages is None:
+            self._packages = {}
+            for path in self.files:
+                self._packages.setdefault(self.package_root(path), []).append(path)
+        return self._packages.get(package, [])
 
     def _package_root_of(self, directory: str) -> str:
         if not directory or directory in self.manifests:

@@ -292,12 +292,14 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     close_methods = set(spec["close_methods"])
     app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps}
     findings = []
-    for path, facts in ctx.files():
-        if not rule.applies_to(facts.language, ctx.role(path)):
-            continue
-        for index, call in enumerate(facts.calls):
-            if call.method not in spec["listen_methods"]:
-                continue
+    listen_methods = set(spec["listen_methods"])
+    listens = ctx.parts(("listen-calls", rule.id), lambda path, facts: [i for i, c in enumerate(facts.calls) if c.method in listen_methods],
+                        lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), keep=False)
+    for path, indices in listens.items():
+        facts = ctx.project.files[path]
+        ctx.current_path = path
+        for index in indices:  # type: ignore[union-attr]
+            call = facts.calls[index]
             owners = [t for t in _unwrapped(ctx, ctx.project.receiver_targets(path, call), wrappers) if t in app_targets]
             if not owners:
                 continue
@@ -327,6 +329,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
                 _finding(rule, ctx, facts, call, subject, [text], related, app_targets[owners[0]][1]["library"],
                          {"server": server_name, "app": subject, "has_handler": "yes" if paths.handlers else ""})
             )
+    ctx.current_path = None
     return findings
 
 
@@ -358,9 +361,11 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
     polls = set(spec.get("poll_methods", ()))
     findings = []
     managed = set(spec.get("unless_dependencies", ()))
-    for path, facts in ctx.files():
-        if not facts.forever_loops or not rule.applies_to(facts.language, ctx.role(path)):
-            continue
+    looping = ctx.parts(("forever-loops", rule.id), lambda path, facts: bool(facts.forever_loops),
+                        lambda path, facts: bool(facts.forever_loops) and rule.applies_to(facts.language, ctx.role(path)), keep=False)
+    for path in looping:
+        facts = ctx.project.files[path]
+        ctx.current_path = path
         processes = [p for p in ctx.processes.processes_of(path) if not p.fallback]
         if processes:
             unhandled = [p for p in processes if not p.hosted and not ctx.shutdown(rule.data["shutdown"]).for_processes(p.files).handlers]
@@ -395,6 +400,7 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
                 render(spec["message"], **values), [problem],
                 context={"subject": subject, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
             ))
+    ctx.current_path = None
     return findings
 
 

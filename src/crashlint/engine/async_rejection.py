@@ -64,6 +64,25 @@ class _Checker:
 
     # ---- helpers --------------------------------------------------------------------------
 
+    def candidates(self, case: str, wanted, *, python: bool | None = False, by_role: bool = True):
+        """The calls of each file a case looks at, in order: `wanted(call)` reads only the call (no
+        derived question: each case asks those in the order it did over every call). Files this
+        rule applies to (`by_role`), of Python or not; one pass kept across edits (`ctx.parts`).
+        Yields (path, facts, call), naming the file being analysed."""
+        ctx = self.ctx
+
+        def select(path: str, facts: FileFacts) -> bool:
+            return (python is None or (facts.language == "python") == python) and (not by_role or self.applies(path))
+
+        found = ctx.parts(("async-rejection", self.rule.id, case), lambda path, facts: [c for c in facts.calls if wanted(c)], select, keep=False)
+        files = self.project.files
+        for path, calls in found.items():
+            ctx.current_path = path
+            facts = files[path]
+            for call in calls:  # type: ignore[union-attr]
+                yield path, facts, call
+        ctx.current_path = None
+
     def functions_of(self, path: str, call: Call, arg: Arg) -> list[tuple[str, Function]]:
         """The project functions an argument denotes: inline, by name, across files, in arrays."""
         found: list[tuple[str, Function]] = []
@@ -223,38 +242,32 @@ class _Checker:
         apps = set(spec["apps"])
         route_methods = set(spec["route_methods"])
         patched = set(spec.get("patched_by", ()))
-        packages_patched = {
-            self.project.package_root(p) for p, f in self.project.files.items() if patched & set(f.imports)
-        }
-        for path, facts in self.ctx.files():
-            if not self.applies(path) or facts.language == "python":
+        importing = self.ctx.parts(("imports-any", tuple(sorted(patched))), lambda path, facts: bool(patched & set(facts.imports)), keep=False)
+        packages_patched = {self.project.package_root(p) for p in importing}
+        routes = self.candidates("express", lambda call: call.method in route_methods and len(call.args) >= 1)
+        for path, facts, call in routes:
+            if self.project.package_root(path) in packages_patched:
                 continue
-            package = self.project.package_root(path)
-            if package in packages_patched:
+            if not self._is_express(path, call, apps):
                 continue
-            for call in facts.calls:
-                if call.method not in route_methods or len(call.args) < 1:
-                    continue
-                if not self._is_express(path, call, apps):
-                    continue
-                version_case = self._express_case(path, spec)
-                if version_case is None:
-                    continue
-                route = call.args[0].text if call.args[0].kind == "string" else ""
-                for index, arg in enumerate(call.args):
-                    for fn_path, function in self.functions_of(path, call, arg):
-                        # where the fix wraps the handler (crashlint.fix.express): the call, and the argument;
-                        # "-" for none: in an array of handlers, or an error middleware (Express knows it
-                        # by its four parameters, which a wrapper would hide)
-                        wrappable = arg.kind != "array" and function.params <= 3
-                        place = f"{call.span[0]}\t{call.span[1]}\t{index if wrappable else '-'}\t{path}"
-                        if self.rejects(fn_path, function):
-                            name = function.name or (arg.path[-1] if arg.kind == "ref" else "")
-                            owner = call.callee[-2] if len(call.callee) > 1 else "route"
-                            label = f"{owner}.{call.method}({route!r})" if route else f"{owner}.{call.method}(…)"
-                            subject = f"{name} ({label})" if name else f"async handler of {label}"
-                            self.function_finding(path, call, fn_path, function, version_case, subject,
-                                                  registration={"registrations": place})
+            version_case = self._express_case(path, spec)
+            if version_case is None:
+                continue
+            route = call.args[0].text if call.args[0].kind == "string" else ""
+            for index, arg in enumerate(call.args):
+                for fn_path, function in self.functions_of(path, call, arg):
+                    # where the fix wraps the handler (crashlint.fix.express): the call, and the argument;
+                    # "-" for none: in an array of handlers, or an error middleware (Express knows it
+                    # by its four parameters, which a wrapper would hide)
+                    wrappable = arg.kind != "array" and function.params <= 3
+                    place = f"{call.span[0]}\t{call.span[1]}\t{index if wrappable else '-'}\t{path}"
+                    if self.rejects(fn_path, function):
+                        name = function.name or (arg.path[-1] if arg.kind == "ref" else "")
+                        owner = call.callee[-2] if len(call.callee) > 1 else "route"
+                        label = f"{owner}.{call.method}({route!r})" if route else f"{owner}.{call.method}(…)"
+                        subject = f"{name} ({label})" if name else f"async handler of {label}"
+                        self.function_finding(path, call, fn_path, function, version_case, subject,
+                                              registration={"registrations": place})
 
     def _is_express(self, path: str, call: Call, apps: set[str]) -> bool:
         if len(call.callee) < 2 and call.receiver_call >= 0:  # app.route("/x").get(handler)
@@ -287,18 +300,15 @@ class _Checker:
         listen = set(spec["methods"])
         if self.ctx.project_sets(spec.get("unless_assignment", []), []):
             return  # EventEmitter.captureRejections = true
-        for path, facts in self.ctx.files():
-            if not self.applies(path) or facts.language == "python":
-                continue
-            for call in facts.calls:
-                # `emitter.on(…)`, or a listener on a chained call: `parse(stream).on("data", …)`
-                if call.method not in listen or len(call.args) < 2 or (len(call.callee) < 2 and call.receiver_call < 0):
-                    continue
-                event = call.args[0].text if call.args[0].kind == "string" else "…"
-                for fn_path, function in self.functions_of(path, call, call.args[1]):
-                    if self.rejects(fn_path, function):
-                        subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
-                        self.function_finding(path, call, fn_path, function, "listener", subject)
+        # `emitter.on(…)`, or a listener on a chained call: `parse(stream).on("data", …)`
+        found = self.candidates("listeners", lambda call: call.method in listen and len(call.args) >= 2
+                                and (len(call.callee) >= 2 or call.receiver_call >= 0))
+        for path, facts, call in found:
+            event = call.args[0].text if call.args[0].kind == "string" else "…"
+            for fn_path, function in self.functions_of(path, call, call.args[1]):
+                if self.rejects(fn_path, function):
+                    subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
+                    self.function_finding(path, call, fn_path, function, "listener", subject)
 
     @staticmethod
     def _receiver_text(facts: FileFacts, call: Call) -> str:
@@ -317,52 +327,41 @@ class _Checker:
     def timers(self, spec: dict) -> None:
         names = set(spec["callees"])
         lasts = {n.rsplit(".", 1)[-1] for n in names}
-        for path, facts in self.ctx.files():
-            if not self.applies(path) or facts.language == "python":
+        for path, facts, call in self.candidates("timers", lambda call: bool(call.callee) and call.callee[-1] in lasts and bool(call.args)):
+            if not names & set(self.project.callee_names(path, call)):
                 continue
-            for call in facts.calls:
-                if not call.callee or call.callee[-1] not in lasts or not call.args:
-                    continue
-                if not names & set(self.project.callee_names(path, call)):
-                    continue
-                for fn_path, function in self.functions_of(path, call, call.args[0]):
-                    if self.rejects(fn_path, function):
-                        self.function_finding(path, call, fn_path, function, "timer", f"async {call.callee[-1]} callback")
+            for fn_path, function in self.functions_of(path, call, call.args[0]):
+                if self.rejects(fn_path, function):
+                    self.function_finding(path, call, fn_path, function, "timer", f"async {call.callee[-1]} callback")
 
     def executor(self, spec: dict) -> None:
         names = set(spec["callees"])
-        for path, facts in self.ctx.files():
-            if not self.applies(path) or facts.language == "python":
+        for path, facts, call in self.candidates("executor", lambda call: call.is_new and bool(call.args)):
+            if not names & set(self.project.callee_names(path, call)):
                 continue
-            for call in facts.calls:
-                if not call.is_new or not call.args or not names & set(self.project.callee_names(path, call)):
-                    continue
-                for fn_path, function in self.functions_of(path, call, call.args[0]):
-                    if self.rejects(fn_path, function):
-                        self.function_finding(path, call, fn_path, function, "executor", "async Promise executor")
+            for fn_path, function in self.functions_of(path, call, call.args[0]):
+                if self.rejects(fn_path, function):
+                    self.function_finding(path, call, fn_path, function, "executor", "async Promise executor")
 
     def then(self, spec: dict) -> None:
         then_methods = set(spec["methods"])
-        for path, facts in self.ctx.files():
-            if not self.applies(path) or facts.language == "python":
-                continue
-            for call in facts.calls:
-                if call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star:
-                    if self._then_settles(path, call):
-                        continue  # `Promise.allSettled(ps).then((results) => log(results))`
-                    # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
-                    # executor's `resolve`) leaves nobody waiting when it rejects: under a process
-                    # `unhandledRejection` listener that logs, it is a listener-like case
-                    cover = "then" if self._then_calls_back(path, call) else "then_detached"
-                    self.report(
-                        (path, "then", call.span),
-                        path,
-                        call.span[0],
-                        call.text,
-                        self.problem("then", subject=call.text, line=call.span[0]),
-                        [],
-                        {"case": "then", "cover": cover, "label": self.rule.data.get("labels", {}).get("then", "then")},
-                    )
+        found = self.candidates("then", lambda call: call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star)
+        for path, facts, call in found:
+                if self._then_settles(path, call):
+                    continue  # `Promise.allSettled(ps).then((results) => log(results))`
+                # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
+                # executor's `resolve`) leaves nobody waiting when it rejects: under a process
+                # `unhandledRejection` listener that logs, it is a listener-like case
+                cover = "then" if self._then_calls_back(path, call) else "then_detached"
+                self.report(
+                    (path, "then", call.span),
+                    path,
+                    call.span[0],
+                    call.text,
+                    self.problem("then", subject=call.text, line=call.span[0]),
+                    [],
+                    {"case": "then", "cover": cover, "label": self.rule.data.get("labels", {}).get("then", "then")},
+                )
 
     def _then_calls_back(self, path: str, call: Call) -> bool:
         """Whether a `.then(f)` callback calls a parameter of a function around it (a callback the
@@ -412,34 +411,29 @@ class _Checker:
         loop_methods = set(spec.get("loop_methods", ()))
         waived = re.compile(spec["waived_by"]) if spec.get("waived_by") else None
         lasts = {n.rsplit(".", 1)[-1] for n in callees} | loop_methods
-        for path, facts in self.ctx.files():
-            if not self.applies(path) or facts.language != "python":
+        found = self.candidates("tasks", lambda call: not call.awaited and (call.callee[-1] if call.callee else call.method) in lasts, python=True)
+        for path, facts, call in found:
+            if call.used and not self._unused_local(facts, call):
                 continue
-            for call in facts.calls:
-                name = call.callee[-1] if call.callee else call.method
-                if call.awaited or name not in lasts:
-                    continue
-                if call.used and not self._unused_local(facts, call):
-                    continue
-                if waived is not None and any(waived.search(self.ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
-                    continue  # the author waived the same check of another linter on this call: deliberate
-                dropped = bool(callees & set(self.project.callee_names(path, call)))
-                if not dropped and call.method in loop_methods:
-                    for target in self.project.receiver_targets(path, call):
-                        if target.kind == "call":
-                            owner = self.project.files[target.path].calls[target.index]
-                            dropped |= bool(factories & set(self.project.callee_names(target.path, owner)))
-                if dropped:
-                    self.report(
-                        (path, "task", call.span),
-                        path,
-                        call.span[0],
-                        call.text,
-                        self.problem("task", subject=call.text, line=call.span[0]),
-                        [],
-                        {"case": "task", "label": self.rule.data.get("labels", {}).get("task", "task")},
-                    )
-                    self.findings[(path, "task", call.span)].anchor = call.span  # the fix wraps this call
+            if waived is not None and any(waived.search(self.ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
+                continue  # the author waived the same check of another linter on this call: deliberate
+            dropped = bool(callees & set(self.project.callee_names(path, call)))
+            if not dropped and call.method in loop_methods:
+                for target in self.project.receiver_targets(path, call):
+                    if target.kind == "call":
+                        owner = self.project.files[target.path].calls[target.index]
+                        dropped |= bool(factories & set(self.project.callee_names(target.path, owner)))
+            if dropped:
+                self.report(
+                    (path, "task", call.span),
+                    path,
+                    call.span[0],
+                    call.text,
+                    self.problem("task", subject=call.text, line=call.span[0]),
+                    [],
+                    {"case": "task", "label": self.rule.data.get("labels", {}).get("task", "task")},
+                )
+                self.findings[(path, "task", call.span)].anchor = call.span  # the fix wraps this call
 
 
     def _unused_local(self, facts: FileFacts, call: Call) -> bool:

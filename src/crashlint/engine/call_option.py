@@ -128,8 +128,9 @@ def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
                     made += [t for t in project.resolve(path, assignment.scopes, prefix) if t.kind == "call"]
         return made
 
-    for path, facts in ctx.files():  # each file's part memoized per file (`Project.per_file`)
-        found.update(project.per_file(path, ("instance-assignments", tuple(wanted)), lambda: assigned(path, facts)))  # type: ignore[arg-type]
+    # each file's part memoized per file, the pass kept across edits (`Project.parts`)
+    for made in ctx.parts(("instance-assignments", tuple(wanted)), assigned).values():
+        found.update(made)  # type: ignore[arg-type]
     return found
 
 
@@ -180,7 +181,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     project = ctx.project
     for position, spec in enumerate(rule.data["calls"]):
         languages = set(spec["languages"]) & set(rule.languages)
-        if not any(f.language in languages for f in project.files.values()):
+        if not languages & project.languages:
             continue
         if ctx.project_sets(spec.get("satisfied_by_assignment", []), spec.get("satisfied_by_call", [])):
             continue
@@ -192,10 +193,11 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         methods = set(spec.get("methods", ()))
         last_names = {name.rsplit(".", 1)[-1] for name in callees}
         what = ("call-option", rule.id, position)
-        for path, facts in ctx.files():
-            if facts.language not in languages or ctx.role(path) not in rule.roles:
-                continue
-            found = project.per_file(path, what, lambda: _calls_of(project, path, facts, callees, last_names, instances, methods))
+        calls_by_file = ctx.parts(what, lambda path, facts: _calls_of(project, path, facts, callees, last_names, instances, methods),
+                                  lambda path, facts: facts.language in languages and ctx.role(path) in rule.roles)
+        for path, found in calls_by_file.items():
+            facts = project.files[path]
+            ctx.current_path = path
             for index, first, instance in found:  # type: ignore[union-attr]
                 call = facts.calls[index]
                 if first is None or Target("call", path=path, index=index) in assigned:
@@ -227,6 +229,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                         context={"call": call.text, "nargs": str(len(call.args)), "options_at": str(first)},
                     )
                 )
+        ctx.current_path = None
     return findings
 
 

@@ -141,6 +141,13 @@ def _holders_of(project: Project, path: str, facts: FileFacts) -> tuple[list, li
     return stored, stored_refs, passed, passed_refs
 
 
+def _holder_keys(path: str, part) -> list[tuple[tuple, object]]:
+    """A file's part of `RuleContext._function_holders` as (key, item) pairs."""
+    stored, stored_refs, passed, passed_refs = part
+    return ([((0, path, scope), key) for scope, key in stored] + [((1, name), (scopes, key)) for name, scopes, key in stored_refs]
+            + [((2, path, scope), call) for scope, call in passed] + [((3, name), (call, arg)) for name, call, arg in passed_refs])
+
+
 class RuleContext:
     def __init__(self, project: Project, sources: SourceCache, methods: frozenset[str], processes: ProcessModel | None = None,
                  focus: frozenset[str] | None = None) -> None:
@@ -149,6 +156,8 @@ class RuleContext:
         # finding sits in the file it looks at may look at these alone (`subject_files`).
         self.focus = focus
         self.processes = processes or find_processes(project)
+        # the rules' passes select files by role: a file whose role changed is asked again
+        project.refresh("roles", self.processes.roles)
         self.sources = sources
         self.methods = methods  # method names any enabled rule asks about
         self._shutdown: dict[str, object] = {}
@@ -159,7 +168,7 @@ class RuleContext:
         self._names_of_functions: dict[str, dict[int, set[str]]] = {}
         self._unresolved: list = []
         self._unresolved_by_package: dict[str, list[Use]] | None = None
-        self._holders: tuple[dict, dict, dict, dict] | None = None
+        self._holders: dict[object, list[tuple[str, object]]] | None = None
         self._returned_to: dict[tuple[str, int], str] = {}
         self._touched_names: dict[str, set[tuple[str, ...]]] = {}
         self._by_package: dict[str, list[FileFacts]] | None = None
@@ -179,14 +188,61 @@ class RuleContext:
             yield path, facts
         self.current_path = None
 
+    def parts(self, what: object, compute, select=None, *, keep: bool = True, nonempty=bool, focus: bool = False) -> dict[str, object]:
+        """One pass of a rule over the project's files (`Project.parts`): `compute(path, facts)` of
+        every file `select(path, facts)` admits (it may read the file's facts and its role), the
+        non-empty answers by path, in file order; kept across edits by the language server's model.
+        `focus`: only the `focus` files (see `subject_files`). While a rule runs again without the
+        files it broke on, or on focus files, the pass is made afresh (not kept)."""
+        project = self.project
+
+        def asked(path: str, facts: FileFacts) -> object:
+            self.current_path = path
+            return compute(path, facts)
+
+        if self.skipped or (focus and self.focus is not None):
+            found: dict[str, object] = {}
+            for path, facts in self.subject_files() if focus else self.files():
+                if select is None or select(path, facts):
+                    part = project.per_file(path, what, lambda: compute(path, facts), keep=keep)
+                    if nonempty(part):
+                        found[path] = part
+            return found
+        try:
+            return project.parts(what, asked, select, keep=keep, nonempty=nonempty)
+        finally:
+            self.current_path = None
+
+    def index(self, what: object, compute, keys, select=None, *, nonempty=bool) -> dict[object, list[tuple[str, object]]]:
+        """A project-wide index made of one pass (`Project.index`): each file's (key, item) pairs,
+        merged by key as (file, item) lists in file order; kept and patched across edits. While a
+        rule runs again without the files it broke on, it is made afresh."""
+        if self.skipped:
+            merged: dict[object, list[tuple[str, object]]] = {}
+            for path, part in self.parts(what, compute, select, keep=False, nonempty=nonempty).items():
+                for key, item in keys(path, part):
+                    merged.setdefault(key, []).append((path, item))
+            return merged
+
+        def asked(path: str, facts: FileFacts) -> object:
+            self.current_path = path
+            return compute(path, facts)
+
+        try:
+            return self.project.index(what, asked, keys, select, nonempty=nonempty)
+        finally:
+            self.current_path = None
+
     def package_files(self, package: str) -> list[FileFacts]:
         """The files of a package (those whose nearest manifest is `package`'s), in order: one pass
-        over the project for every package, the first time one is asked."""
+        over the project for every package, the first time one is asked (`Project.package_paths`)."""
         if self._by_package is None:
             self._by_package = {}
-            for path, facts in self.project.files.items():
-                self._by_package.setdefault(self.project.package_root(path), []).append(facts)
-        return self._by_package.get(package, [])
+        found = self._by_package.get(package)
+        if found is None:
+            files = self.project.files
+            found = self._by_package[package] = [files[path] for path in self.project.package_paths(package)]
+        return found
 
     def subject_files(self):
         """The files whose constructions a per-file rule reports on: the `focus` files when the
@@ -221,8 +277,8 @@ class RuleContext:
         unresolved: list = []  # (use, its parameters) on what crashlint cannot resolve
         self._unresolved_by_package = None
         what = ("uses", self.methods)
-        for path, facts in self.files():
-            on_calls, on_params, on_unknown = project.per_file(path, what, lambda: self._file_uses(path, facts), keep=False)  # type: ignore[misc]
+        for path, part in self.parts(what, self._file_uses, keep=False, nonempty=any).items():
+            on_calls, on_params, on_unknown = part  # type: ignore[misc]
             for target, use in on_calls:
                 index.setdefault(target, []).append(use)
             for target, use in on_params:
@@ -234,8 +290,8 @@ class RuleContext:
             # (`new ProcessWrapper(child)` whose constructor attaches `child.on("error", …)`, or keeps
             # it as `this.child` for a method to close)
             functions = {(t.path, t.scope) for t in param_uses}
-            for path, facts in self.files():
-                called = project.per_file(path, "function-calls", lambda: _function_calls(project, path, facts), keep=False)
+            called_by_file = self.parts("function-calls", lambda path, facts: _function_calls(project, path, facts), keep=False)
+            for path, called in called_by_file.items():
                 for call, fn, offset in called:  # type: ignore[union-attr]
                     if (fn.path, fn.scope) not in functions:
                         continue
@@ -407,11 +463,11 @@ class RuleContext:
 
     def _callers_unseen(self, path: str, scope: int) -> str:
         project = self.project
-        stored, stored_refs, passed, passed_refs = self._function_holders()
+        holders = self._function_holders()
         me = Target("function", path=path, scope=scope)
-        names = set(stored.get((path, scope), ()))
+        names = {key for _, key in holders.get((0, path, scope), ())}
         for name in self._function_names(path).get(scope, ()):
-            for where, scopes, key in stored_refs.get(name, ()):
+            for where, (scopes, key) in holders.get((1, name), ()):  # type: ignore[misc]
                 if me in project.resolve(where, scopes, (name,)):
                     names.add(key)
         verdict = "library"
@@ -422,38 +478,26 @@ class RuleContext:
                     return "here"  # `providers.cache.getClient()`: a caller after all
                 if not any(t.kind in ("function", "class") for t in targets):
                     verdict = "unseen"
-        handed = list(passed.get((path, scope), ()))
+        handed = list(holders.get((2, path, scope), ()))
         for name in self._function_names(path).get(scope, ()):
-            handed += [(other, call) for other, call, arg in passed_refs.get(name, ()) if me in project.resolve(other, call.scopes, arg)]
+            handed += [(other, call) for other, (call, arg) in holders.get((3, name), ())  # type: ignore[misc]
+                       if me in project.resolve(other, call.scopes, arg)]
         for other, call in handed:
             if call.callee and any(t.kind == "function" for t in project.resolve(other, call.scopes, call.callee)):
                 verdict = "unseen"  # a project function given the factory may call it
         return verdict
 
-    def _function_holders(self) -> tuple[dict, dict, dict, dict]:
-        """Where functions are kept or handed over: inline functions stored under an object key,
-        names stored under one, inline functions passed as an argument, names passed as one. One
-        pass over the project's literals and arguments (O(declarations + calls)), made the first
-        time a returned client's callers are not found (novu, 4,900 files: 0.13 s CPU)."""
+    def _function_holders(self) -> dict[object, list[tuple[str, object]]]:
+        """Where functions are kept or handed over, by key: (0, file, scope) → the object keys an
+        inline function is stored under, (1, name) → (scopes, key) where a name is stored under one,
+        (2, file, scope) → the calls an inline function is passed to, (3, name) → (call, argument
+        path) where a name is passed; each as (file, item) in file order. One pass over the project's
+        literals and arguments (O(declarations + calls)), made the first time a returned client's
+        callers are not found (novu, 4,900 files: 0.13 s CPU); kept across edits and patched for the
+        files an edit reached (`Project.index`)."""
         if self._holders is None:
-            stored: dict[tuple[str, int], set[str]] = {}
-            stored_refs: dict[str, list[tuple[str, tuple[int, ...], str]]] = {}
-            passed: dict[tuple[str, int], list[tuple[str, Call]]] = {}
-            passed_refs: dict[str, list[tuple[str, Call, tuple[str, ...]]]] = {}
             project = self.project
-            for path, facts in project.files.items():
-                # each file's part is memoized per file (`Project.per_file`): after an edit, the
-                # pass re-reads only the files the edit reached, and merges the others' parts
-                part = project.per_file(path, "function-holders", lambda: _holders_of(project, path, facts), keep=False)
-                for scope, key in part[0]:  # type: ignore[index]
-                    stored.setdefault((path, scope), set()).add(key)
-                for name, scopes, key in part[1]:  # type: ignore[index]
-                    stored_refs.setdefault(name, []).append((path, scopes, key))
-                for scope, call in part[2]:  # type: ignore[index]
-                    passed.setdefault((path, scope), []).append((path, call))
-                for name, call, arg_path in part[3]:  # type: ignore[index]
-                    passed_refs.setdefault(name, []).append((path, call, arg_path))
-            self._holders = (stored, stored_refs, passed, passed_refs)
+            self._holders = self.index("function-holders", lambda path, facts: _holders_of(project, path, facts), _holder_keys, nonempty=any)
         return self._holders
 
     def uses_of(self, path: str, index: int) -> list[Use]:
@@ -543,10 +587,11 @@ class RuleContext:
                         found.append((i, entry))
             return found
 
-        for path, facts in self.files():
-            if facts.language not in languages or self.role(path) not in roles:
-                continue
-            for i, entry in project.per_file(path, ("constructions", key), lambda: made(facts)):  # type: ignore[union-attr]
+        found = self.parts(("constructions", key, tuple(sorted(languages)), roles), lambda path, facts: made(facts),
+                           lambda path, facts: facts.language in languages and self.role(path) in roles)
+        for path, part in found.items():
+            facts = project.files[path]
+            for i, entry in part:  # type: ignore[union-attr]
                 yield facts, i, entry
 
     def node_of(self, path: str, call: Call) -> tree_sitter.Node | None:

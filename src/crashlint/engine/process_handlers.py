@@ -16,19 +16,21 @@ from crashlint.facts.model import Arg, Call, Function
 
 class ProcessHandlers:
     """The files that register a listener `spec` names (`callees`, `events`) that does not call one
-    of its `exits`; one index per rule run, O(calls of the project)."""
+    of its `exits`; one index per rule run, O(the listener calls of the project)."""
 
     def __init__(self, ctx: RuleContext, spec: dict) -> None:
         self.ctx = ctx
         self.project = ctx.project
         callees, events, exits = set(spec["callees"]), set(spec["events"]), set(spec["exits"])
         self.files: set[str] = set()
-        for file, facts in self.project.files.items():
-            for call in facts.calls:
-                if call.method in ("on", "once", "addListener", "prependListener") and len(call.args) >= 2 \
-                        and call.args[0].kind == "string" and call.args[0].text in events \
-                        and set(self.project.callee_names(file, call)) & callees \
-                        and not self._exits(file, call, call.args[1], exits):
+        # each file's listener calls for those events, picked by the call alone (one pass kept across
+        # edits: `Project.parts`), then asked in the order a walk over every call asks them
+        registering = self.project.parts(("process-listener-calls", tuple(sorted(events))), lambda file, facts: [
+            call for call in facts.calls if call.method in ("on", "once", "addListener", "prependListener")
+            and len(call.args) >= 2 and call.args[0].kind == "string" and call.args[0].text in events], keep=False)
+        for file, calls in registering.items():
+            for call in calls:  # type: ignore[union-attr]
+                if set(self.project.callee_names(file, call)) & callees and not self._exits(file, call, call.args[1], exits):
                     self.files.add(file)
 
     def cover(self, path: str) -> bool:

@@ -70,13 +70,14 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     if not clients:
         return []
     findings: list[Finding] = []
-    for path, facts in ctx.files():
-        if not rule.applies_to(facts.language, ctx.role(path)):
-            continue
+    # the calls of each file that may use a key (no derived question: one pass kept across edits)
+    candidates = ctx.parts(("redis-key-calls", rule.id), lambda path, facts: [c for c in facts.calls if c.method in interesting and len(c.callee) >= 2],
+                           lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), keep=False)
+    for path, calls in candidates.items():
+        facts = ctx.project.files[path]
+        ctx.current_path = path
         flows: dict[tuple, list[tuple[Call, Target]]] = {}
-        for call in facts.calls:
-            if call.method not in interesting or len(call.callee) < 2:
-                continue
+        for call in calls:  # type: ignore[union-attr]
             key = _key(call)
             if key is None:
                 continue
@@ -89,6 +90,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             finding = _check_flow(rule, ctx, facts, key, [c for c, _ in calls], read, write, increment, expiry, atomic)
             if finding is not None:
                 findings.append(finding)
+    ctx.current_path = None
     return findings
 
 

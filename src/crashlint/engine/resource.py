@@ -178,11 +178,12 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     # a finding is located at its construction; grouped rules and `requires_group` read the other
     # files' findings of a package, so they look at every file
     local = not rule.data.get("group") and not any("requires_group" in r for r in rule.data["resources"])
-    for path, facts in ctx.subject_files() if local else ctx.files():
-        if not rule.applies_to(facts.language, ctx.role(path)):
-            continue
-        made = ctx.project.per_file(path, ("resources", rule.id), lambda: _resources_made(ctx, constructors, functions, facts))
-        if made and "process_handler" in rule.data:
+    made_by_file = ctx.parts(("resources", rule.id), lambda path, facts: _resources_made(ctx, constructors, functions, facts),
+                             lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), focus=local)
+    for path, made in made_by_file.items():
+        facts = ctx.project.files[path]
+        ctx.current_path = path
+        if "process_handler" in rule.data:
             # an emitter's unheard 'error' is thrown; a process whose uncaughtException listener
             # logs and goes on does not exit on it
             if handlers is None:
@@ -193,6 +194,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             finding = _check_construction(rule, ctx, facts, index, resource)
             if finding is not None:
                 findings.append(finding)
+    ctx.current_path = None
     # e.g. unclosed queues are worth a bullet only in a service whose workers are not shut down either
     requires = {r.get("group_key", "subjects"): r["requires_group"] for r in rule.data["resources"] if "requires_group" in r}
     reported = {(ctx.project.package_root(f.location.path), f.context.get("group_key")) for f in findings}

@@ -273,9 +273,10 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     result = ShutdownPaths()
     roots: list[tuple[str, Location | None, list[tuple[str, int]]]] = []
     enabling: list[tuple[str, Location]] = []  # calls that make the framework run its shutdown hooks
-    what = ("shutdown-registrations", repr(sorted(spec.items())))
-    for path, facts in project.files.items():
-        found = project.per_file(path, what, lambda: _registrations(project, path, spec), keep=False)
+    key = repr(sorted(spec.items()))
+    registered = project.parts(("shutdown-registrations", key), lambda path, facts: _registrations(project, path, spec), keep=False)
+    for path, found in registered.items():
+        facts = project.files[path]
         for index, registration in found:  # type: ignore[union-attr]
             call = facts.calls[index]
             location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
@@ -301,30 +302,28 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     if lifecycle and enabling:
         # framework shutdown hooks (NestJS onModuleDestroy, …) run on SIGTERM only once enabled: they
         # count for the processes that load the file enabling them
-        hooks = [(path, function.scope) for path, facts in project.files.items()
-                 for function in facts.functions.values() if function.name in lifecycle]
+        named = project.parts(("lifecycle-hooks", key), lambda path, facts: [f.scope for f in facts.functions.values() if f.name in lifecycle], keep=False)
+        hooks = [(path, scope) for path, scopes in named.items() for scope in scopes]  # type: ignore[union-attr]
         reached = walk.reach(hooks)
         for where, location in dict.fromkeys(enabling):
             result.roots.append((where, None, reached))
             result.reachable |= reached
         for path, scope in hooks:
             result.hooks_elsewhere.append((path, walk.reach([(path, scope)])))
-        result.app_files = _app_files(project, spec)
+        result.app_files = _app_files(project, spec, key)
         result.package_of = {f: project.package_root(f) for f in {p for p, _ in hooks} | result.app_files}
-    for path, facts in project.files.items():
-        for scopes, _name in facts.flag_sets:
+    for path, flags in project.parts("flag-sets", lambda path, facts: facts.flag_sets, keep=False).items():
+        for scopes, _name in flags:  # type: ignore[union-attr]
             if result.contains(path, scopes):
                 result.flag_files.add(path)
     return result
 
 
-def _app_files(project: Project, spec: dict) -> frozenset[str]:
+def _app_files(project: Project, spec: dict, key: str) -> frozenset[str]:
     wanted = set((spec.get("lifecycle_apps") or {}).get("constructors", ()))
     last = {name.rsplit(".", 1)[-1] for name in wanted}
-    return frozenset(
-        path for path, facts in project.files.items()
-        if any(c.callee and c.callee[-1] in last and wanted & set(project.callee_names(path, c)) for c in facts.calls)
-    )
+    return frozenset(project.parts(("app-files", key), lambda path, facts: any(
+        c.callee and c.callee[-1] in last and wanted & set(project.callee_names(path, c)) for c in facts.calls), keep=False))
 
 
 def _app_closes(project: Project, spec: dict, roots) -> list[tuple[str, Location]]:
@@ -335,10 +334,10 @@ def _app_closes(project: Project, spec: dict, roots) -> list[tuple[str, Location
         return []
     wanted = set(apps["constructors"])
     found = []
-    for path, facts in project.files.items():
-        for call in facts.calls:
-            if call.method not in apps["close"] or len(call.callee) < 2:
-                continue
+    closes = project.parts(("app-close-calls", repr(sorted(apps.items()))),
+                           lambda path, facts: [c for c in facts.calls if c.method in apps["close"] and len(c.callee) >= 2], keep=False)
+    for path, calls in closes.items():
+        for call in calls:  # type: ignore[union-attr]
             roots_reaching = [(where, location) for where, location, reached in roots
                               if location is not None and any((path, s) in reached for s in call.scopes)]
             if not roots_reaching:
