@@ -103,7 +103,7 @@ def test_random_edits_match_a_fresh_scan(tmp_path: Path, seed: int) -> None:
 # (the project model brought up to date by `Project.update`) compared with a fresh scan.
 FIXTURES = Path(__file__).parent / "fixtures"
 CODE_EDIT_PROJECTS = ["CL001/projects/ts-cross-file", "CL002/projects/ts-pushed-workers", "CL005/projects/factory-handler",
-                      "CL004/projects/ts-queue-shared-client"]
+                      "CL004/projects/ts-queue-shared-client", "CL006/projects/presign-across-files"]
 SLOW_CODE_EDIT_PROJECTS = ["CL001/projects/js-commonjs", "CL001/projects/py-package", "CL002/projects/ts-class-service",
                            "CL002/projects/ts-nest-lifecycle", "CL002/projects/monorepo-queues", "CL003/projects/events-cross-file",
                            "CL004/projects/js-map-registry", "CL007/projects/ts-shared-client", "CL008/projects/fetch-wrappers",

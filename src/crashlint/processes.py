@@ -433,13 +433,19 @@ class _Finder:
             self.add(name, kind, list(entries), package, "declared in [tool.crashlint] processes", started=True)
         for package, manifest in sorted(self.project.manifests.items()):
             self.from_manifest(package, manifest)
-        for path, facts in self.files.items():
-            if is_test_path(path):
-                continue
+        # every file but tests, in order: Python files' signals, and the JS/TS files that show one
+        # (`_js_signs`, one pass kept across edits: `Project.parts`)
+        project = self.project
+        python = project.parts("python-files", lambda path, facts: True,
+                               lambda path, facts: facts.language == "python" and not is_test_path(path), keep=False)
+        signs = project.parts("js-signs", lambda path, facts: _js_signs(project, path, facts),
+                              lambda path, facts: facts.language != "python" and not is_test_path(path), keep=False)
+        for path in sorted(python.keys() | signs.keys(), key=project.position):
+            facts = self.files[path]
             if facts.language == "python":
                 self.python_signals(path, facts)
             else:
-                self.javascript_signals(path, facts)
+                self.javascript_signals(path, facts, signs[path])  # type: ignore[arg-type]
         self.django()
         self.roots()
 
@@ -730,10 +736,10 @@ class _Finder:
 
     # ---- what the code does ----------------------------------------------------------------------
 
-    def javascript_signals(self, path: str, facts: FileFacts) -> None:
+    def javascript_signals(self, path: str, facts: FileFacts, signs: list[tuple[str, int]]) -> None:
         project = self.project
         package = project.package_root(path)
-        for sign, index in project.per_file(path, "js-signs", lambda: _js_signs(project, path, facts), keep=False):  # type: ignore[union-attr]
+        for sign, index in signs:
             call = facts.calls[index]
             if sign == "setup":
                 self.setup_files.add(path)  # a setup wizard or migration page served before the service

@@ -457,13 +457,13 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
     if not allowed:
         return False
     project = ctx.project
-    for other, facts in project.files.items():
-        # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there.
-        # Not kept by a scan (keep=False): every file's mentions cost langfuse about 20 MB of peak
-        # memory; a scan asks this of its few S3-like clients, one walk each (as before per_file)
-        mentions = project.per_file(other, "mentions", lambda: _mentions(project, other, facts), keep=False)
+    # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there.
+    # Not kept by a scan (keep=False): every file's mentions cost langfuse about 20 MB of peak
+    # memory; a scan asks this of its few S3-like clients, one walk each (as before per_file)
+    for other, mentions in project.each_part("mentions", lambda other, facts: _mentions(project, other, facts), keep=False):
+        calls = project.files[other].calls
         for i in mentions.get(target, ()):  # type: ignore[union-attr]
-            if (other, id(facts.calls[i])) not in allowed:
+            if (other, id(calls[i])) not in allowed:
                 return False
     return True
 
