@@ -101,6 +101,16 @@ class _Pass:
     # `Project.of_pass`: answers derived from the pass's answers alone, until one of them changes
     memos: dict | None = None
 MEMBERS = "\0members"  # the dependency of a memo on `collection_members` (a name no file has)
+FUNCTIONS = "\0functions:"  # … on the functions of one name (`reads_functions_named`)
+
+
+def _function_scopes(facts: FileFacts) -> dict[str, list[int]]:
+    """A file's named functions: name → their scopes, in order."""
+    found: dict[str, list[int]] = {}
+    for function in facts.functions.values():
+        if function.name:
+            found.setdefault(function.name, []).append(function.scope)
+    return found
 
 
 def _added(facts: FileFacts) -> list[tuple[tuple[int, ...], Path, Arg]]:
@@ -219,6 +229,11 @@ class Project:
         paths = {f.path for f in changed}
         names = {c.callee[-1] for f in changed for c in (*self.files[f.path].calls, *f.calls) if c.callee}
         deps = self._deps
+        # the function names whose functions changed (`reads_functions_named`)
+        renamed: set[str] = set()
+        for facts in changed:
+            before, after = _function_scopes(self.files[facts.path]), _function_scopes(facts)
+            renamed.update(FUNCTIONS + name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
         for facts in changed:
             old = self.files[facts.path]
             for decl in old.decls:
@@ -234,7 +249,7 @@ class Project:
             for call in old.calls:  # ids of objects about to be freed: never looked up again
                 self._callee_names.pop(id(call), None)
                 deps.pop((0, id(call)), None)
-        stale = {mark for path in paths for mark in self._readers.pop(path, ())} | self._volatile
+        stale = {mark for path in paths | renamed for mark in self._readers.pop(path, ())} | self._volatile
         stale.update((0, call_id) for call_id in self._volatile_calls)
         self._drop(stale)
         for path in paths:
@@ -1108,6 +1123,12 @@ class Project:
                 if resolved.kind == "class":
                     found += self.class_methods(Target("instance", path=resolved.path, scope=resolved.scope), names, depth + 1)
         return found
+
+    def reads_functions_named(self, name: str) -> None:
+        """The derivation under way reads which functions of the project are named `name` (an index a
+        layer above holds): an incremental model drops it when an edit changes those functions."""
+        if self._reads is not None:
+            self._reads.add(FUNCTIONS + name)
 
     def calls_named(self, name: str) -> list[tuple[str, Call]]:
         """Every call whose callee's last segment is `name`, in file order: one index for the whole

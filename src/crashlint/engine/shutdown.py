@@ -226,13 +226,10 @@ CONCRETE = frozenset({"call", "function", "instance", "class", "object", "array"
 
 
 def methods_named(project: Project) -> dict[str, list[tuple[str, int]]]:
-    """Project functions by name, for calls whose receiver crashlint cannot resolve."""
-    index: dict[str, list[tuple[str, int]]] = {}
-    for path, facts in project.files.items():
-        for function in facts.functions.values():
-            if function.name:
-                index.setdefault(function.name, []).append((path, function.scope))
-    return index
+    """Project functions by name, for calls whose receiver crashlint cannot resolve: name → (file,
+    scope), in file order (one pass, kept and patched across edits: `Project.index`)."""
+    return project.index("function-names", lambda path, facts: [(f.name, f.scope) for f in facts.functions.values() if f.name],
+                         lambda path, named: named)  # type: ignore[return-value]
 
 
 def _registrations(project: Project, path: str, spec: dict) -> list[tuple[int, Registration]]:
@@ -355,7 +352,7 @@ class _CallGraph:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.named: dict[str, list[tuple[str, int]]] | None = None
+        self.named = methods_named(project)  # asked here, outside any derivation (it reads every file)
         self.by_scope: dict[tuple[str, int], list[Call]] = {}  # calls under every scope enclosing them
         self.indexed: set[str] = set()
         self.edges: dict[tuple[str, int], list[tuple[str, int]]] = {}
@@ -372,11 +369,18 @@ class _CallGraph:
         return frozenset(seen)
 
     def successors(self, item: tuple[str, int]) -> list[tuple[str, int]]:
+        """The functions `item` calls or hands a callback to: memoized per function in the project
+        model (`Project.per_file`), so the language server resolves them again only after an edit
+        that reaches them."""
         found = self.edges.get(item)
-        if found is not None:
-            return found
+        if found is None:
+            path, scope = item
+            found = self.edges[item] = self.project.per_file(path, ("call-edges", scope), lambda: self._successors(path, scope))  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def _successors(self, path: str, scope: int) -> list[tuple[str, int]]:
         project = self.project
-        path, scope = item
+        item = (path, scope)
         if path not in self.indexed:
             self.indexed.add(path)
             for call in project.files[path].calls:
@@ -390,11 +394,9 @@ class _CallGraph:
             found += [(t.path, t.scope) for t in targets if t.kind == "function"]
             if len(call.callee) > 1 and not any(t.kind in CONCRETE for t in targets):
                 # `this.service.gracefulShutdown()` on an injected object: every method of that name
-                if self.named is None:
-                    self.named = methods_named(project)
+                project.reads_functions_named(call.callee[-1])
                 found += self.named.get(call.callee[-1], ())
             for i, arg in enumerate(call.args):  # callbacks handed to helpers run on the path too
                 if arg.kind == "ref":
                     found += _functions_of(project, path, call, i)
-        self.edges[item] = found
         return found
