@@ -349,3 +349,22 @@ def test_a_page_bundle_package_and_development_only_modules(tmp_path: Path) -> N
     assert model.roles["server/dev-server.js"] == "tooling" and model.roles["server/static.js"] == "server"
     assert model.roles["admin-ui/src/store.ts"] == "browser"
     assert _found(tmp_path, select=["CL008"]) == {("CL008", "server/static.js")}
+
+
+def test_vendored_python_packages_are_not_the_projects_code(tmp_path: Path) -> None:
+    """A folder that is no package and holds packages named like the manifest's dependencies
+    (Tautulli's lib/ on sys.path) is vendored: not analysed, and `import requests` names the
+    library. A project's own non-package source folder (src/) is not vendored."""
+    _write(tmp_path, {
+        "requirements.txt": "requests==2.31\nurllib3==2.0\ncertifi==2024.2.2\nflask==3.0\n",
+        "app.py": "import requests\nfrom flask import Flask\nfrom shop.prices import prices\napp = Flask(__name__)\n"
+                  "@app.route('/p')\ndef p():\n    return requests.get('https://x.example').text + prices()\n",
+        "lib/requests/__init__.py": "def get(url, **kw):\n    import urllib.request\n    return urllib.request.urlopen(url)\n",
+        "lib/urllib3/__init__.py": "", "lib/certifi/__init__.py": "",
+        "src/shop/__init__.py": "", "src/shop/prices.py": "import requests\ndef prices():\n    return requests.get('https://r.example').text\n",
+        "src/requests_cache_helpers.py": "", "src/flask_extras.py": "",
+    })
+    model = _model(tmp_path)
+    assert model.roles["lib/requests/__init__.py"] == "vendored"
+    assert model.roles["src/shop/prices.py"] == "server"
+    assert _found(tmp_path, select=["CL008"]) == {("CL008", "app.py"), ("CL008", "src/shop/prices.py")}

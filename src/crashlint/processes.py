@@ -442,6 +442,8 @@ class _Finder:
                               lambda path, facts: facts.language != "python" and not is_test_path(path), keep=False)
         for path in sorted(python.keys() | signs.keys(), key=project.position):
             facts = self.files[path]
+            if self.project.is_vendored(path):
+                continue
             if facts.language == "python":
                 self.python_signals(path, facts)
             else:
@@ -458,7 +460,7 @@ class _Finder:
         browser_libraries: dict[str, bool] = {}
         for path in self.files:
             package = self.project.package_root(path)
-            if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded:
+            if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded or self.project.is_vendored(path):
                 continue
             role = self.path_role(path)
             if role == "server":
@@ -850,7 +852,7 @@ class _Finder:
             prefix = package + "/" if package else ""
             members = [
                 p for p, f in self.files.items()
-                if f.language == "python" and p.startswith(prefix) and not is_test_path(p)
+                if f.language == "python" and p.startswith(prefix) and not is_test_path(p) and not self.project.is_vendored(p)
                 and not re.search(r"(^|/)(migrations|management/commands|scripts?|bin)/", p)
                 and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py") and p not in self.probes
             ]
@@ -1000,6 +1002,8 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             roles[path], reasons[path] = "browser", "declared browser code ([tool.crashlint] browser)"
         elif _matches(path, declared.tooling):
             roles[path], reasons[path] = "tooling", "declared tooling ([tool.crashlint] tooling)"
+        elif project.is_vendored(path):
+            roles[path], reasons[path] = "vendored", "vendored third-party code (a folder of packages its manifest names as dependencies)"
         elif path in finder.setup_files:
             roles[path], reasons[path] = "tooling", "serves a setup wizard or a migration page until the service starts"
         elif is_test_file(path, facts, tree):

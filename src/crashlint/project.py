@@ -157,8 +157,9 @@ class Project:
         self.decls: dict[tuple[str, int, str], tuple[Decl, ...]] = {key: tuple(found) for key, found in decls.items()}
         del decls
         self.languages = frozenset(f.language for f in self.files.values())  # a file's language is its name's
-        self.python_modules = self._index_python_modules()
         self.manifests = manifests or {}
+        self.vendored_dirs = self._vendored_python_dirs()
+        self.python_modules = self._index_python_modules()
         # workspace packages of a monorepo, longest name first so `@a/b-c` wins over `@a/b`
         self.workspace_packages = sorted(
             ((m.package_name, d) for d, m in self.manifests.items() if m.package_name),
@@ -522,9 +523,54 @@ class Project:
 
     # ---- modules --------------------------------------------------------------------------
 
-    def _index_python_modules(self) -> dict[str, str]:
-        """Dotted module name → file, from package structure (`__init__.py` chains)."""
+    def _vendored_python_dirs(self) -> frozenset[str]:
+        """Folders of third-party Python packages copied into the repository and put on `sys.path`
+        (Tautulli's `lib/` holds requests, cherrypy, urllib3, … and `Tautulli.py` inserts it first):
+        a folder that is no package itself and of whose top-level modules and packages at least
+        three, and a quarter, are named like dependencies the nearest manifest above it declares
+        (requirements*.txt, pyproject). A project's own source folder holds its own packages, which
+        its manifest does not list as dependencies. Their code is not the project's (nobody fixes it
+        there), and `import requests` means the library, not a project module."""
+        children: dict[str, set[str]] = defaultdict(set)
         paths = {p for p, f in self.files.items() if f.language == "python"}
+        for path in paths:
+            directory, name = posixpath.split(path)
+            if name == "__init__.py" and directory:  # a package: a child of the folder above
+                parent, package = posixpath.split(directory)
+                children[parent].add(package)
+            elif name != "__init__.py":
+                children[directory].add(name[:-3])
+        found = set()
+        for directory, names in children.items():
+            if not directory or posixpath.join(directory, "__init__.py") in paths or len(names) < 3:
+                continue
+            manifest = self._declaring_manifest(_up(directory))
+            if manifest is None:
+                continue
+            declared = {normalize(n) for n in manifest.dependencies}
+            matched = sum(1 for n in names if normalize(n) in declared)
+            if matched >= 3 and matched * 4 >= len(names):
+                found.add(directory)
+        return frozenset(found)
+
+    def _declaring_manifest(self, directory: str) -> Manifest | None:
+        """The nearest manifest at or above `directory` that declares dependencies."""
+        while True:
+            manifest = self.manifests.get(directory)
+            if manifest is not None and manifest.dependencies:
+                return manifest
+            if not directory:
+                return None
+            directory = _up(directory)
+
+    def is_vendored(self, path: str) -> bool:
+        """Whether `path` is in a folder of vendored third-party packages (`_vendored_python_dirs`)."""
+        return any(path.startswith(d + "/") for d in self.vendored_dirs)
+
+    def _index_python_modules(self) -> dict[str, str]:
+        """Dotted module name → file, from package structure (`__init__.py` chains); vendored
+        third-party packages are left out: importing them names the library."""
+        paths = {p for p, f in self.files.items() if f.language == "python" and not self.is_vendored(p)}
         index: dict[str, str] = {}
         for path in sorted(paths, key=lambda p: (p.count("/"), p)):
             directory, filename = posixpath.split(path)
