@@ -241,6 +241,8 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # a healthcheck script (Docker HEALTHCHECK, probes) already polls an endpoint
         if _has_health_path(ctx, files, pattern, set(spec.get("route_calls", ())), set(spec.get("client_calls", ()))):
             continue
+        if _probed_by_healthcheck(ctx, package, spec.get("probe_command")):
+            continue
         if _only_private(ctx, rule, Target("call", path=facts.path, index=index)):
             done.discard(package)  # an ephemeral-port helper server: the service's own app may still need one
             continue
@@ -251,6 +253,16 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         related = _related_files(route_files, facts.path, "routes read here")
         findings.append(_finding(rule, ctx, facts, call, subject, [text], related, entry["library"]))
     return findings
+
+
+def _probed_by_healthcheck(ctx: RuleContext, package: str, probe: str | None) -> bool:
+    """Whether the package's image probes the service over HTTP: a Dockerfile `HEALTHCHECK` whose
+    command requests a URL (`curl -f http://localhost/`). Docker marks the container unhealthy
+    when it fails, so the orchestrator already tells a hung instance apart, by the route it chose."""
+    manifest = ctx.project.manifests.get(package)
+    if not probe or manifest is None:
+        return False
+    return any(name == "HEALTHCHECK" and re.search(probe, command) for _, name, command in manifest.launches)
 
 
 def _receiver_names(ctx: RuleContext, facts: FileFacts, call: Call) -> list[str]:
