@@ -55,6 +55,11 @@ PAGE_ASSET_TOOLS = frozenset(
     {"sass", "node-sass", "gulp-sass", "esbuild-sass-plugin", "sass-loader", "less", "stylus", "bower", "browser-sync",
      "karma"}
 )
+# Desktop and editor applications that load a package as their own code: an Electron app's main
+# process (electron's `app`, `BrowserWindow`), an Obsidian or VS Code plugin. What such a package
+# runs, runs on the user's machine inside that application, not in a service (khoj's desktop app
+# and Obsidian plugin beside its server).
+DESKTOP_HOSTS = frozenset({"electron", "obsidian", "vscode", "@types/vscode", "@raycast/api", "@tauri-apps/api"})
 # Frameworks that make a package a server even when it also ships a command (package.json "bin").
 SERVER_FRAMEWORKS = frozenset(
     {"express", "fastify", "koa", "@nestjs/core", "@hapi/hapi", "hapi", "hono", "restify", "socket.io"}
@@ -73,6 +78,7 @@ SERVER_IMPORT = re.compile(
 
 # manifests hold normalized names (`socket.io` → `socket-io`)
 FRONTEND_DEPENDENCIES = frozenset(normalize(n) for n in FRONTEND_DEPENDENCIES)
+DESKTOP_HOSTS = frozenset(normalize(n) for n in DESKTOP_HOSTS)
 SERVER_FRAMEWORKS = frozenset(normalize(n) for n in SERVER_FRAMEWORKS)
 
 
@@ -137,6 +143,8 @@ def file_role(
         deps = manifest.runtime
         if manifest.has_bin and not (SERVER_FRAMEWORKS & deps):
             return "tooling"  # a command-line package (package.json "bin"), not a server
+        if DESKTOP_HOSTS & manifest.dependencies.keys() and not SERVER_FRAMEWORKS & deps and not SERVER_MARKERS.search(path):
+            return "browser"  # a desktop app or editor plugin: client code on the user's machine
         if SERVER_FRAMEWORKS & deps:
             return "server"  # an API server that also renders React (emails, SSR) is still a server
         if FRONTEND_DEPENDENCIES & deps and not SERVER_MARKERS.search(path) and not server_imports:
