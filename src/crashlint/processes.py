@@ -841,7 +841,9 @@ class _Finder:
     def django(self) -> None:
         """A Django project: the server loads its apps through settings (strings the import graph
         cannot follow), so every module of the package but tests, migrations, management commands
-        and scripts counts as loaded by it."""
+        and scripts counts as loaded by it. A module with its own `if __name__ == "__main__":` that
+        no module imports is a script run by hand (jumpserver's `utils/create_assets_user/…`), not an
+        app module settings name."""
         for path, facts in self.files.items():
             if facts.language != "python" or posixpath.basename(path) not in ("wsgi.py", "asgi.py"):
                 continue
@@ -855,6 +857,7 @@ class _Finder:
                 if f.language == "python" and p.startswith(prefix) and not is_test_path(p) and not self.project.is_vendored(p)
                 and not re.search(r"(^|/)(migrations|management/commands|scripts?|bin)/", p)
                 and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py") and p not in self.probes
+                and not (f.main_guard[0] and not self.importers_of(p))  # a script of its own (`python utils/x.py`)
             ]
             self.add(self.package_name(package), "server", [path] + members, package,
                      f"{path}: a Django project ({len(members)} modules of its package load through settings)", hosted=True)

@@ -715,7 +715,29 @@ class Project:
                 if candidate in self.files:
                     return candidate
             return None
-        return self.python_modules.get(spec)
+        found = self.python_modules.get(spec)
+        if found is None and "." in spec:
+            found = self._python_module_beside(from_path, spec)
+        return found
+
+    def _python_module_beside(self, from_path: str, spec: str) -> str | None:
+        """`from ops.celery.utils import x` in `apps/ops/management/commands/check.py`, where the
+        package `ops` is `apps/ops/` and `apps/` is on `sys.path` only when the program runs
+        (Django's `manage.py` beside it, a script's own folder): the nearest folder above the
+        importing file that holds the spec's first package, and the module under it."""
+        first, _, rest = spec.partition(".")
+        directory = posixpath.dirname(from_path)
+        while True:
+            base = posixpath.join(directory, first) if directory else first
+            if posixpath.join(base, "__init__.py") in self.files:
+                stem = posixpath.join(base, *rest.split("."))
+                for candidate in (stem + ".py", posixpath.join(stem, "__init__.py")):
+                    if candidate in self.files and not self.is_vendored(candidate):
+                        return candidate
+                return None
+            if not directory:
+                return None
+            directory = _up(directory)
 
     # ---- names ----------------------------------------------------------------------------
 
