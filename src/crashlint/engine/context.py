@@ -538,18 +538,35 @@ class RuleContext:
         (`kwargs["timeout"] = 5`, `kwargs.update(…)`) or a `*args` may carry anything."""
         found: dict[str, Arg] = {}
         for kind, value in splats:
-            if kind == "*" or value.kind != "ref":
+            if kind == "*" or value.kind not in ("ref", "call") or value.kind == "call" and value.call < 0:
                 return False
-            targets = self.project.resolve(facts.path, call.scopes, value.path)
+            if value.kind == "call":  # `**make_hooks()`: the dict literal a project helper returns
+                targets = self.project.call_targets(facts.path, value.call)
+                if not targets or not all(self._returned_untouched(t) for t in targets):
+                    return False
+            else:
+                targets = self.project.resolve(facts.path, call.scopes, value.path)
+                if value.path in self._touched(facts):
+                    return False  # filled in later: what it holds is not only the literal
             if not targets or not all(t.kind == "object" and t.arg is not None and not t.arg.has_spread for t in targets):
                 return False
-            if value.path in self._touched(facts):
-                return False  # filled in later: what it holds is not only the literal
             for target in targets:
                 found.update(zip(target.arg.keys, target.arg.values))
         for name, value in found.items():
             result.values.setdefault(name, value)
         return True
+
+    def _returned_untouched(self, target: Target) -> bool:
+        """A dict a helper returns, built as a literal in that function and never changed there
+        (`d = {…}; d["timeout"] = 5; return d` is changed: its keys are not only the literal's)."""
+        facts = self.project.files.get(target.path)
+        if target.kind != "object" or facts is None or facts.language != "python":
+            return False
+        inside = target.scope
+        if any(inside in scopes for scopes, _, _ in facts.members):
+            return False
+        return not any(inside in c.scopes and len(c.callee) > 1 and c.callee[-1] in ("update", "setdefault", "__setitem__")
+                       for c in facts.calls)
 
     def _merge(self, facts: FileFacts, call: Call, arg: Arg, result: Options) -> None:
         if arg.kind == "object":
