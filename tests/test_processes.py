@@ -368,3 +368,16 @@ def test_vendored_python_packages_are_not_the_projects_code(tmp_path: Path) -> N
     assert model.roles["lib/requests/__init__.py"] == "vendored"
     assert model.roles["src/shop/prices.py"] == "server"
     assert _found(tmp_path, select=["CL008"]) == {("CL008", "app.py"), ("CL008", "src/shop/prices.py")}
+
+
+def test_a_celery_pool_that_drops_time_limits_is_named_in_the_finding(monkeypatch) -> None:
+    """`celery worker -P threads` never applies a task's time limit (Celery's thread pool drops the
+    timeouts): the call stays a finding and says why the limit does not end it."""
+    fixture = Path(__file__).parent / "fixtures" / "CL008" / "projects"
+    monkeypatch.chdir(fixture)
+    findings = scan(["celery-threads-pool"], select=["CL008"]).findings
+    texts = {f.location.start_line: " ".join(f.problems) for f in findings}
+    assert "Celery task `fetch_feed`" in texts[10] and "the `threads` pool (Procfile)" in texts[10]
+    assert "does not enforce time limits" in texts[17] and "task_soft_time_limit" in texts[17]
+    gevent = {f.location.start_line: " ".join(f.problems) for f in scan(["celery-gevent-pool"], select=["CL008"]).findings}
+    assert list(gevent) == [17] and "does not enforce a soft time limit" in gevent[17]

@@ -210,13 +210,18 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     if "wrapper_problem" in spec and facts.language != "python":
                         findings += _wrapper_callers(rule, ctx, spec, facts, call, first)
                     continue
-                if "task_limits" in rule.data and facts.language == "python":
-                    if task_limits(ctx, rule.data["task_limits"]).bounded(path, call.span[0]):
-                        continue  # only a time-limited Celery task or an RQ job reaches it: the limit ends it
-                if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
-                    first += 1  # `axios(url, config)`: where the options are, or would go (the fix)
                 named = call.bound_to and not call.bound_to.startswith("<")
                 subject = call.bound_to if named and spec.get("instance_subject") else call.text
+                problems = [render(spec["problem"], subject=subject, library=spec["library"])]
+                if "task_limits" in rule.data and facts.language == "python":
+                    limits = task_limits(ctx, rule.data["task_limits"])
+                    if limits.bounded(path, call.span[0]):
+                        continue  # only a time-limited Celery task or an RQ job reaches it: the limit ends it
+                    ignored = limits.ignored_limit(path, call.span[0])
+                    if ignored:
+                        problems.append(ignored)  # `-P threads`: the task's limit does not end the call
+                if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
+                    first += 1  # `axios(url, config)`: where the options are, or would go (the fix)
                 findings.append(
                     ctx.finding(
                         rule,
@@ -224,7 +229,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                         call,
                         subject=subject,
                         library=spec["library"],
-                        problems=[render(spec["problem"], subject=subject, library=spec["library"])],
+                        problems=problems,
                         labels=[spec["label"]],
                         context={"call": call.text, "nargs": str(len(call.args)), "options_at": str(first)},
                     )

@@ -14,12 +14,16 @@ method of X and of X's subclasses in the project.
 from __future__ import annotations
 
 import re
+import shlex
 
 from crashlint.engine.context import RuleContext
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.processes import is_test_path
+from crashlint.templating import render
 
 NONE_ASSIGNED = re.compile(r"=\s*None\s*(#.*)?$")
+QUOTED_CELERY = re.compile(r"""['"]celery['"]\s*,""")  # a command built as a list: ["celery", "-A", …]
+QUOTED_WORD = re.compile(r"""['"]([^'"\s]+)['"]""")
 MAX_DEPTH = 8  # call levels followed upwards before giving up (unbounded)
 
 
@@ -33,9 +37,13 @@ class TaskLimits:
         self._callers_memo: dict[tuple[str, int], list[tuple[str, Call]]] = {}
         self.data = data
         self.project = ctx.project
+        self._app_keys: set[str] = set()
         self._app_limit = self._find_app_limit()
         self.rq_unlimited = self._rq_unlimited()
+        self._pools: list[tuple[str, str]] | None = None  # (pool, where) of each Celery worker command
         self.tasks: dict[tuple[str, int], str] = {}  # limited task or job function → how it is limited
+        # limited Celery tasks whose limit the workers' pool does not enforce → why, for the finding
+        self.ignored: dict[tuple[str, int], str] = {}
         self._find_tasks()
         self.attributed: dict[tuple[str, int], str] = {}
         self.unbounded: set[tuple[str, int]] = set()  # methods a function that is no limited task runs through a Type[X]
@@ -79,6 +87,7 @@ class TaskLimits:
         celery = self.data["celery"]
         options = set(celery["app_options"])
         namespaced = False
+        found = ""
         for path, facts in self.project.files.items():
             if facts.language != "python":
                 continue
@@ -86,19 +95,78 @@ class TaskLimits:
                 if call.callee[-2:] == ("conf", "update"):
                     for key, value in call.keywords:
                         if key in options and self._is_limit(value):
-                            return f"the app's `{key}` ({path}:{call.span[0]})"
+                            found = found or f"the app's `{key}` ({path}:{call.span[0]})"
+                            self._app_keys.add(key)
                 if call.callee and call.callee[-1] == celery["namespace_call"]:
                     value = call.keyword("namespace")
                     if value is not None and value.kind == "string" and value.text == celery["namespace"]:
                         namespaced = True
             for assignment in facts.assignments:
                 if assignment.target[-2:-1] == ("conf",) and assignment.target[-1] in options and self._is_limit(assignment.value):
-                    return f"the app's `{assignment.target[-1]}` ({path}:{assignment.line})"
+                    found = found or f"the app's `{assignment.target[-1]}` ({path}:{assignment.line})"
+                    self._app_keys.add(assignment.target[-1])
         if namespaced:
             for name in celery["django_settings"]:
                 if self._declared_none(name) is False:
-                    return f"the Django setting `{name}`"
-        return ""
+                    found = found or f"the Django setting `{name}`"
+                    self._app_keys.add(name)
+        return found
+
+    # ---- worker pools -------------------------------------------------------------------
+
+    def worker_pools(self) -> list[tuple[str, str]]:
+        """The pool of each Celery worker command the project runs: (pool, where), `prefork` when
+        the command names none. Read from start commands (Procfile, Dockerfile, compose, entry
+        scripts) and from Python sources that build the command as a list of strings
+        (`["celery", "-A", "ops", "worker", "-P", "threads", …]`)."""
+        if self._pools is None:
+            self._pools = []
+            for manifest in self.project.manifests.values():
+                for where, _name, command in manifest.launches:
+                    self._add_pool(self._words(command), where)
+            for path, facts in self.project.files.items():
+                if facts.language != "python" or is_test_path(path) or self.project.is_vendored(path):
+                    continue
+                lines = self.ctx.sources.lines(path)
+                for number, line in enumerate(lines, start=1):
+                    if QUOTED_CELERY.search(line):
+                        text = " ".join(lines[number - 1 : number + 20])
+                        self._add_pool(QUOTED_WORD.findall(text[QUOTED_CELERY.search(text).start():]), f"{path}:{number}")
+        return self._pools
+
+    @staticmethod
+    def _words(command: str) -> list[str]:
+        try:
+            return shlex.split(command)
+        except ValueError:
+            return command.split()
+
+    def _add_pool(self, words: list[str], where: str) -> None:
+        words = [w.strip("'\"") for w in words]
+        if "celery" not in [w.rsplit("/", 1)[-1] for w in words]:
+            return
+        start = next(i for i, w in enumerate(words) if w.rsplit("/", 1)[-1] == "celery")
+        words = words[start:]
+        if "worker" not in words:
+            return
+        pool = "prefork"
+        for i, word in enumerate(words):
+            if word in ("-P", "--pool") and i + 1 < len(words):
+                pool = words[i + 1]
+            elif word.startswith("--pool="):
+                pool = word.split("=", 1)[1]
+        pool = re.sub(r"^\$\{\w+:-([\w.]+)\}$", r"\1", pool)  # ${CELERY_POOL:-threads}
+        self._pools.append((pool, where))  # type: ignore[union-attr]
+
+    def _unenforced(self, keys: set[str]) -> tuple[str, str] | None:
+        """A worker pool that enforces none of the limits `keys` set: (pool, where), or None."""
+        celery = self.data["celery"]
+        kinds = {celery["limit_kinds"].get(k, "hard") for k in keys}
+        for pool, where in self.worker_pools():
+            enforced = celery["pools"].get(pool)
+            if enforced is not None and not kinds & set(enforced):
+                return pool, where
+        return None
 
     def _rq_unlimited(self) -> bool:
         """A queue made with `default_timeout=-1` lifts RQ's 180 s default for every job on it."""
@@ -140,11 +208,21 @@ class TaskLimits:
                 name = facts.functions[scope].name if scope in facts.functions else "?"
                 if self._is_celery_decorator(path, decorator):
                     own = [(k, v) for k, v in (call.keywords if call else ()) if k in celery["task_options"]]
+                    where = f"{path}:{facts.functions[scope].span[0]}"
                     if any(self._is_limit(v) for _k, v in own):
+                        keys = {k for k, v in own if self._is_limit(v)}
                         key, _value = next((k, v) for k, v in own if self._is_limit(v))
-                        self.tasks[(path, scope)] = f"Celery task `{name}` ({path}:{facts.functions[scope].span[0]}, `{key}`)"
+                        how = f"Celery task `{name}` ({where}, `{key}`)"
                     elif self._app_limit and not own:
-                        self.tasks[(path, scope)] = f"Celery task `{name}` ({path}:{facts.functions[scope].span[0]}), under {self._app_limit}"
+                        keys = set(self._app_keys)
+                        how = f"Celery task `{name}` ({where}), under {self._app_limit}"
+                    else:
+                        continue
+                    unenforced = self._unenforced(keys)
+                    if unenforced is None:
+                        self.tasks[(path, scope)] = how
+                    else:  # `celery worker -P threads`: the pool never applies the limit
+                        self.ignored[(path, scope)] = render(celery["pool_problem"], task=how, pool=unenforced[0], where=unenforced[1])
                     continue
                 names = {t.name for t in self.project.resolve(path, (0,), decorator) if t.kind == "external"}
                 if names & set(rq["decorators"]) and not self.rq_unlimited:
@@ -347,6 +425,25 @@ class TaskLimits:
             result = result or outer
         self._memo[key] = result
         return result
+
+    def ignored_limit(self, path: str, line: int) -> str:
+        """Why a time limit of a task that reaches the call at `line` does not end it (the workers'
+        pool enforces none), "" when no such task reaches it."""
+        if not self.ignored:
+            return ""
+        facts = self.project.files[path]
+        work, seen = [(path, self._entry_function(facts, path, line), 0)], set()
+        while work:
+            file, scope, depth = work.pop()
+            if (file, scope) in seen or scope == 0 or depth > MAX_DEPTH:
+                continue
+            seen.add((file, scope))
+            if (file, scope) in self.ignored:
+                return self.ignored[(file, scope)]
+            for caller_path, call in self._callers(file, scope):
+                caller_facts = self.project.files[caller_path]
+                work.append((caller_path, self._entry_function(caller_facts, caller_path, call.span[0]), depth + 1))
+        return ""
 
     def bounded(self, path: str, line: int) -> str:
         """The limit that ends a call at `line` of `path` ("" when it is not bounded by one)."""
