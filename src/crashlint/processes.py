@@ -239,6 +239,8 @@ class _Finder:
                     sub = project.resolve_module(path, base + value.name) if value.module else None
                     if sub is not None:
                         targets[sub] = None
+            for target in self.python_spawned(path, facts):  # subprocess.Popen(["/letsencrypt.py"])
+                targets[target] = None
             for target in list(targets):  # a module's packages run their __init__.py first
                 for package in self._packages_of(target):
                     targets[package] = None
@@ -272,6 +274,26 @@ class _Finder:
                 target = self.project._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(path), *parts)))
                 if target is not None and target != path:
                     found.append(target)
+        return found
+
+    def python_spawned(self, path: str, facts: FileFacts) -> list[str]:
+        """Project scripts a Python module starts as child processes it does not wait for:
+        `subprocess.Popen(["/letsencrypt.py"])`, `Popen([sys.executable, "worker.py"])` (Mailu's nginx
+        start script runs its certificate loop so). The child runs beside the program that starts
+        it, as long as it: it is loaded by the same process. `subprocess.run` / `call` wait for the
+        child, a step that ends (a config generator), and are not followed."""
+        found = []
+        package = self.project.package_root(path)
+        for call in facts.calls:
+            if not call.args or call.args[0].kind != "array" or call.callee[-1:] != ("Popen",):
+                continue
+            if "subprocess.Popen" not in self.project.callee_names(path, call):
+                continue
+            words = call.args[0].values[:2]
+            script = next((w.text for w in words if w.kind == "string" and w.text.endswith(".py")), None)
+            target = self.source_for(package, script, posixpath.dirname(path)) if script else None
+            if target is not None and target != path:
+                found.append(target)
         return found
 
     def _packages_of(self, path: str) -> list[str]:
