@@ -20,9 +20,8 @@ Costs (n files, k changed since the last analysis):
   appearing or going, a buffer of a file that is not analysed) drops the reusable result and the
   model: a full analysis.
   On novu (4,910 files; README, "In your editor"): a comment edit about 0.1 s from didChange to
-  diagnostics; `analyse` after an edit that changes code about 0.2 s of CPU against 0.65 s before
-  the passes were kept (in process, side by side at load about 5); through the server see the
-  README.
+  diagnostics; an edit that changes code about 0.19 s through the server against 0.51 s before the
+  passes were kept (benchmarks/lsp.py --edit code, side by side at load 1.3-2.9).
 - `plan_fixes()`: once per analysis, the first time a code action asks (fix planning re-reads the
   files that have findings; a keystroke does not pay for it).
 """
