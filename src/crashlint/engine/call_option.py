@@ -29,7 +29,7 @@ import re
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.engine.task_limits import task_limits
-from crashlint.engine.wrappers import conditional_wrapper_of, receiver_type, wrapper_of
+from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, receiver_type, wrapper_of
 from crashlint.templating import render
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding
@@ -307,7 +307,9 @@ def _inherited(ctx: RuleContext, facts: FileFacts, method: int, path: str, calle
 
 def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, first: int) -> list[Finding]:
     """A library call whose options a project function passes on from its caller (a fetch wrapper):
-    each caller that gives none of the options is a finding, at the caller."""
+    each caller that gives none of the options is a finding, at the caller. A caller that hands on
+    an options parameter of its own (`exports.get = (url, config) => call(url, "GET", config)`) is a
+    wrapper too: its callers are looked at in turn (up to three levels)."""
     position = first + 1 if len(call.args) > first and _is_url(call.args[first]) else first
     options = ctx.options(facts, call, position)
     asked: list[str] = list(spec["options"])  # what a caller passes to be bounded
@@ -315,7 +317,8 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
     if any(options.has(key) for key in spec["options"]):
         # the call sets the option itself; from a value its caller must ask for (`timeout` taken
         # out of the caller's options with no default, and no timeout of the wrapper's own)?
-        found = conditional_wrapper_of(ctx, facts, call, position, list(spec["options"])) if "conditional_wrapper_problem" in spec else None
+        words = list(spec.get("asked_options", spec["options"]))
+        found = conditional_wrapper_of(ctx, facts, call, position, words) if "conditional_wrapper_problem" in spec else None
         if found is None or not found[0].name:
             return []
         wrapper, asked = found
@@ -328,33 +331,62 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
             return []
     project = ctx.project
     found: list[Finding] = []
-    for path, caller in project.calls_named(wrapper.name):
-        if ctx.role(path) not in rule.roles or not caller.callee:
+    where = f"{facts.path}:{call.span[0]}"
+    pending: list[tuple[FileFacts, Wrapper, int]] = [(facts, wrapper, 0)]
+    seen: set[tuple[str, int]] = set()
+    while pending:
+        holder, current, depth = pending.pop(0)
+        if (holder.path, current.scope) in seen:
             continue
-        targets = project.resolve(path, caller.scopes, caller.callee)
-        if not any(t.kind == "function" and t.path == facts.path and t.scope == wrapper.scope for t in targets) \
-                and not _injected(ctx, facts, wrapper.scope, path, caller) \
-                and not _inherited(ctx, facts, wrapper.scope, path, caller):
-            continue
-        if len(caller.args) > wrapper.param:
-            given = caller.args[wrapper.param]
-            if given.kind != "object" or given.has_spread or any(key in given.keys for key in asked):
-                continue  # options crashlint cannot see into, or that set one
-        caller_facts = project.files[path]
-        subject = caller.text
-        values = {"subject": subject, "library": spec["library"], "wrapper": wrapper.name,
-                  "where": f"{facts.path}:{call.span[0]}", "asked": asked}
-        found.append(
-            ctx.finding(
-                rule,
-                caller_facts,
-                caller,
-                subject=subject,
-                library=spec["library"],
-                problems=[render(problem, **values)],
-                labels=[spec["label"]],
-                context={"call": caller.text, "nargs": str(len(caller.args)), "options_at": str(wrapper.param),
-                         "wrapper": wrapper.name},
+        seen.add((holder.path, current.scope))
+        for path, caller in project.calls_named(current.name):
+            if ctx.role(path) not in rule.roles or not caller.callee:
+                continue
+            targets = project.resolve(path, caller.scopes, caller.callee)
+            if not any(t.kind == "function" and t.path == holder.path and t.scope == current.scope for t in targets) \
+                    and not _injected(ctx, holder, current.scope, path, caller) \
+                    and not _inherited(ctx, holder, current.scope, path, caller):
+                continue
+            caller_facts = project.files[path]
+            if len(caller.args) > current.param:
+                given = caller.args[current.param]
+                if given.kind == "ref" and len(given.path) == 1 and depth < 2:
+                    outer = _handed_on(ctx, caller_facts, caller, given.path[0])
+                    if outer is not None:  # its own options parameter, handed on: a wrapper too
+                        pending.append((caller_facts, outer, depth + 1))
+                        continue
+                if given.kind != "object" or given.has_spread or any(key in given.keys for key in asked):
+                    continue  # options crashlint cannot see into, or that set one
+            subject = caller.text
+            values = {"subject": subject, "library": spec["library"], "wrapper": wrapper.name,
+                      "where": where, "asked": asked}
+            found.append(
+                ctx.finding(
+                    rule,
+                    caller_facts,
+                    caller,
+                    subject=subject,
+                    library=spec["library"],
+                    problems=[render(problem, **values)],
+                    labels=[spec["label"]],
+                    context={"call": caller.text, "nargs": str(len(caller.args)), "options_at": str(current.param),
+                             "wrapper": wrapper.name},
+                )
             )
-        )
     return found
+
+
+def _handed_on(ctx: RuleContext, facts: FileFacts, caller: Call, name: str) -> Wrapper | None:
+    """The function around `caller` as a wrapper whose options are its parameter `name`, when the
+    caller hands that parameter on unchanged (a caller of the function that passes nothing there
+    leaves the options unset); None when `name` is anything else."""
+    scope = caller.scopes[0]
+    function = facts.functions.get(scope)
+    if function is None or scope == 0:
+        return None
+    targets = ctx.project.resolve(facts.path, caller.scopes, (name,))
+    params = [t for t in targets if t.kind == "param" and t.path == facts.path and t.scope == scope]
+    if len(params) != 1 or len(targets) != 1:
+        return None
+    function_name = function.name or bound_name(ctx, facts, caller)
+    return Wrapper(scope, function_name, params[0].index) if function_name else None

@@ -111,11 +111,29 @@ def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, wo
 
 
 def _bound_name(fn: tree_sitter.Node) -> str:
-    """`const safeFetch = async (url, options) => …`: the name an anonymous function is bound to."""
+    """`const safeFetch = async (url, options) => …`: the name an anonymous function is bound to;
+    `exports.get = async (url, config) => …`: the property it is assigned to."""
     parent = fn.parent
     if parent is not None and parent.type == "variable_declarator":
         return _identifier(parent.child_by_field_name("name")) or ""
+    if parent is not None and parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        if left is not None and left.type == "member_expression":
+            prop = left.child_by_field_name("property")
+            return prop.text.decode() if prop is not None and prop.type == "property_identifier" else ""
     return ""
+
+
+def bound_name(ctx: RuleContext, facts: FileFacts, call: Call) -> str:
+    """The name the function around `call` is bound to when it has none of its own."""
+    node = ctx.node_of(facts.path, call)
+    fn = node.parent if node is not None else None
+    while fn is not None and fn.type not in FUNCTION_NODES:
+        fn = fn.parent
+    function = facts.functions.get(call.scopes[0])
+    if fn is None or function is None or fn.start_point[0] + 1 != function.span[0]:
+        return ""
+    return _bound_name(fn)
 
 
 def _unwrapped(node: tree_sitter.Node) -> tree_sitter.Node:
