@@ -70,24 +70,32 @@ def _derived(body: tree_sitter.Node, name: str) -> set[str]:
     return found
 
 
-def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, words: list[str]) -> Wrapper | None:
-    """The function around `call` when the options at argument `position` are one of its parameters
-    (or the rest of one) and the function itself never names any of `words` (a wrapper that sets a
-    timeout of its own, or only when asked, is not a pass-through)."""
+def _call_and_function(ctx: RuleContext, facts: FileFacts, call: Call, kinds: tuple[str, ...]):
+    """(the call's node of one of `kinds`, the tree node of the function it is in, that function's
+    facts), or None when the call is at module level or the tree's function is not the facts' one."""
     scope = call.scopes[0]
     function = facts.functions.get(scope)
     if function is None or scope == 0:
         return None
     node = ctx.node_of(facts.path, call)
-    while node is not None and node.type != "call_expression":
+    while node is not None and node.type not in kinds:
         node = node.parent
-    if node is None:
-        return None
-    fn = node.parent
+    fn = node.parent if node is not None else None
     while fn is not None and fn.type not in FUNCTION_NODES:
         fn = fn.parent
     if fn is None or fn.start_point[0] + 1 != function.span[0]:
         return None
+    return node, fn, function
+
+
+def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, words: list[str]) -> Wrapper | None:
+    """The function around `call` when the options at argument `position` are one of its parameters
+    (or the rest of one) and the function itself never names any of `words` (a wrapper that sets a
+    timeout of its own, or only when asked, is not a pass-through)."""
+    found = _call_and_function(ctx, facts, call, ("call_expression",))
+    if found is None:
+        return None
+    node, fn, function = found
     body = fn.child_by_field_name("body")
     params = fn.child_by_field_name("parameters")
     arguments = node.child_by_field_name("arguments")
@@ -106,7 +114,7 @@ def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, wo
             continue
         names = _derived(body, name)
         if any(_identifier(s) in names for s in sources):
-            return Wrapper(scope, function.name or _bound_name(fn), index)
+            return Wrapper(call.scopes[0], function.name or _bound_name(fn), index)
     return None
 
 
@@ -179,18 +187,10 @@ def conditional_wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, posit
     ...rest } = init || {}`), and sets no timeout of its own (no number literal given to a timer,
     `AbortSignal.timeout`, or as the option's fallback). Returns the wrapper and the option names a
     caller may pass to be bounded."""
-    scope = call.scopes[0]
-    function = facts.functions.get(scope)
-    if function is None or scope == 0:
+    found = _call_and_function(ctx, facts, call, ("call_expression", "new_expression"))
+    if found is None:
         return None
-    node = ctx.node_of(facts.path, call)
-    while node is not None and node.type not in ("call_expression", "new_expression"):
-        node = node.parent
-    fn = node.parent if node is not None else None
-    while fn is not None and fn.type not in FUNCTION_NODES:
-        fn = fn.parent
-    if fn is None or fn.start_point[0] + 1 != function.span[0]:
-        return None
+    _, fn, function = found
     body = fn.child_by_field_name("body")
     params = fn.child_by_field_name("parameters")
     if body is None or params is None:
@@ -223,7 +223,7 @@ def conditional_wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, posit
         bare, defaulted, _ = _pattern_keys(pattern)
         asked = sorted(k for k in bare if k in words)
         if asked and not (defaulted & set(words)):
-            return Wrapper(scope, function.name or _bound_name(fn), index), sorted(set(asked) | set(words))
+            return Wrapper(call.scopes[0], function.name or _bound_name(fn), index), sorted(set(asked) | set(words))
     return None
 
 
