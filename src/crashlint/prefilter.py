@@ -235,13 +235,8 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: Sou
         for target in targets:
             importers.setdefault(target, set()).add(path)
 
-    relevant = seeds | anchors  # and every file that imports an anchor, transitively
-    work = list(anchors)
-    while work:
-        for importer in importers.get(work.pop(), ()):
-            if importer not in relevant:
-                relevant.add(importer)
-                work.append(importer)
+    relevant = seeds | anchors
+    _close_backward(anchors, relevant, importers)  # and every file that imports an anchor, transitively
     parsed: set[str] = set()
     _close_forward(relevant, parsed, imports)
 
@@ -267,15 +262,20 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: Sou
     # process model follows imports from a start command's file to the code a rule reads (an entry
     # `index.js` with nothing but `require("./dist/server/index.js")`), so a stub there would cut the
     # path and leave the code in no process
-    work = list(parsed)
-    while work:
-        for importer in importers.get(work.pop(), ()):
-            if importer not in parsed:
-                parsed.add(importer)
-                work.append(importer)
+    _close_backward(set(parsed), parsed, importers)
     order = [s for s in sources if s.rel_path in parsed]
     skipped = [stubs[s.rel_path] for s in sources if s.rel_path not in parsed]
     return Prefiltered(order, skipped, len(seeds))
+
+
+def _close_backward(start: set[str], into: set[str], importers: dict[str, set[str]]) -> None:
+    """Add to `into` every file that imports one of `start`, transitively."""
+    work = list(start)
+    while work:
+        for importer in importers.get(work.pop(), ()):
+            if importer not in into:
+                into.add(importer)
+                work.append(importer)
 
 
 def _close_forward(start: Iterable[str], parsed: set[str], imports: dict[str, set[str]]) -> None:
