@@ -570,3 +570,18 @@ def test_a_scan_reads_each_manifest_once(tmp_path: Path, monkeypatch) -> None:
     result = scan([str(tmp_path / "proj")], cache_dir=str(tmp_path / "cache"))
     assert any(f.rule_id == "CL001" for f in result.findings)
     assert sorted(reads) == ["", "src"]
+
+
+def test_a_rule_yaml_added_beside_an_annotated_file_invalidates_the_result(tmp_path, monkeypatch) -> None:
+    """A `# ruleid:` file is a linter's test case only while its rule's YAML sits beside it
+    (crashlint.processes.is_test_file): adding or removing that YAML, which is no source file,
+    must change a cached scan's answer as it changes a fresh one's."""
+    (tmp_path / "app.ts").write_text("// ruleid: CL001\n" + REDIS_TS)
+    monkeypatch.chdir(tmp_path)
+    cache = str(tmp_path / "cache")
+    assert scan(["."], cache_dir=cache).findings, "an annotated file with no rule beside it is code"
+    (tmp_path / "app.yaml").write_text("rules: []\n")
+    assert scan(["."]).findings == [], "with its rule beside it, a test case (no cache)"
+    assert scan(["."], cache_dir=cache).findings == []
+    (tmp_path / "app.yaml").unlink()
+    assert scan(["."], cache_dir=cache).findings

@@ -87,6 +87,10 @@ class Discovery:
     root: str
     files: list[SourceFile] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    # `x.yaml` / `x.yml` beside a discovered `x.py` or `x.ts`: a linter rule beside its test case, which
+    # makes the case a test (crashlint.processes.is_test_file), so the result cache's key holds them.
+    # Filled by `discover` (the disk); a commit's tree is keyed by its identity instead.
+    beside: list[str] = field(default_factory=list)
 
 
 # What makes a folder the top of a project: a manifest the project model reads, a configuration file,
@@ -269,6 +273,11 @@ def discover(
                 kept.append(name)
                 specs_by_dir[str(child)] = specs
             dirnames[:] = kept
+            stems = {}  # a YAML file's stem → its name, for `Discovery.beside`
+            for name in filenames:
+                stem, ext = os.path.splitext(name)
+                if ext in (".yaml", ".yml"):
+                    stems.setdefault(stem, []).append(name)
             for name in sorted(filenames):
                 if grammar_for(name) is None:
                     continue
@@ -289,7 +298,10 @@ def discover(
                     continue
                 seen.add(as_text)
                 result.files.append(SourceFile(as_text, rel, grammar_for(name), includes.file(rel)))  # type: ignore[arg-type]
+                for yaml_name in sorted(stems.get(os.path.splitext(name)[0], ())):
+                    result.beside.append(posixpath.join(posixpath.dirname(rel), yaml_name))
     result.files.sort(key=lambda f: f.rel_path)
+    result.beside = sorted(set(result.beside))
     return result
 
 

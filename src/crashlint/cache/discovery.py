@@ -49,8 +49,8 @@ def cached_discover(
     stored = read_blob(path, MAGIC, code_fingerprint())
     try:
         if isinstance(stored, tuple) and stored[0] == key and all(_stat(name) == stat for name, stat in stored[1]):
-            root, files = stored[2], stored[3]
-            return Discovery(root=root, files=[SourceFile(*entry) for entry in files])
+            root, files, beside = stored[2], stored[3], stored[4]
+            return Discovery(root=root, files=[SourceFile(*entry) for entry in files], beside=list(beside))
     except (TypeError, ValueError, IndexError):
         pass
     watched: list[str] = []
@@ -63,5 +63,5 @@ def cached_discover(
     if any(stat is not None and stat[0] > racy for _, stat in stats):
         return found  # changed just now: its stat cannot vouch for what comes next
     files = [(f.abs_path, f.rel_path, f.grammar, f.forced) for f in found.files]
-    write_blob(path, MAGIC, code_fingerprint(), (key, stats, found.root, files))
+    write_blob(path, MAGIC, code_fingerprint(), (key, stats, found.root, files, found.beside))
     return found

@@ -2,7 +2,8 @@
 run's results instead of building the project model and running the rules.
 
 The key covers everything a finding, a note or a hidden finding can depend on: the scan root, every
-discovered file with its content digest (in discovery order), crashlint's code, version and rule
+discovered file with its content digest (in discovery order) and the linter rules' YAML files beside
+them (crashlint.discover.Discovery.beside), crashlint's code, version and rule
 pack (`cache.facts.code_fingerprint`), the selected rules, the effective configuration, the
 manifests the project reads (package.json, pyproject.toml, requirements*.txt, tsconfig/jsconfig of
 every folder holding a discovered file and its ancestors), the baseline's contents and every scan
@@ -220,7 +221,8 @@ def open_run(
             files: object = discovery_key
         else:
             found = found() if callable(found) else found
-            files = tuple((f.rel_path, f.grammar, f.abs_path, f.forced) for f in found.files)
+            files = (tuple((f.rel_path, f.grammar, f.abs_path, f.forced) for f in found.files),
+                     tuple(found.beside))  # a linter rule's YAML beside a file makes it a test case
         if immutable:
             contents: object = tree.identity  # a git tree id names every file's content and the manifests
             manifests: object = None
