@@ -274,3 +274,88 @@ def test_a_manifest_change_runs_the_rules_again(tmp_path, monkeypatch) -> None:
     warm = scan(["src/index.ts"], in_project=True, cache_dir=cache, config=config)
     assert runs == [1]
     assert _everything(warm) == _everything(scan(["src/index.ts"], in_project=True, cache_dir=None, config=config))
+
+
+# ---- many edits in a row, each committed: the warm --in-project scan equals a cold one ----------
+# Edits that change code the rules read across files (a listener, a SIGTERM handler, an import, a
+# client, a cyclic self-assignment whose memos depend on the order of the questions), and random
+# line deletions, restorations, duplicates and copies (tests/test_lsp_incremental.py's generator),
+# one after another on one project and its cache, as a developer's commits come.
+
+CHAIN_PROJECTS = ["CL001/projects/ts-cross-file", "CL002/projects/py-all-closed", "CL002/projects/ts-pushed-workers"]
+SLOW_CHAIN_PROJECTS = ["CL001/projects/py-package", "CL001/projects/js-commonjs", "CL002/projects/ts-forgot-one",
+                       "CL003/projects/events-cross-file", "CL004/projects/js-map-registry", "CL008/projects/fetch-wrappers",
+                       "CL002/projects/monorepo-queues", "CL008/projects/celery-task-limits", "CL006/projects/py-session"]
+TS_TOGGLES = [
+    'process.on("SIGTERM", () => process.exit(0));',
+    'process.on("unhandledRejection", (err) => console.error(err));',
+    'let hosts = process.env.HOSTS || ""; hosts = hosts.split(",").join(",");',
+    'let conn2 = new IORedis(); conn2 = conn2.duplicate(); conn2.on("error", () => {});',
+    'export const ping = () => fetch("https://status.example.com");',
+    'import "./index";',
+]
+PY_TOGGLES = [
+    "import signal; signal.signal(signal.SIGTERM, lambda *args: None)",
+    "import os; hosts = os.environ.get('HOSTS', ''); hosts = hosts.split(',')",
+    "import redis; conn2 = redis.Redis(); conn2 = conn2.pipeline()",
+    "import requests; ping = lambda: requests.get('https://status.example.com')",
+    "from . import main",
+]
+
+
+def _toggle(texts: dict[str, str], rng, removed: dict[str, list[str]]) -> str:
+    """A line of TS_TOGGLES / PY_TOGGLES added to a random source file (at the top or at the end), or
+    taken out again."""
+    sources = sorted(rel for rel in texts if rel.endswith(SOURCES))
+    file = rng.choice(sources)
+    toggles = PY_TOGGLES if file.endswith(".py") else TS_TOGGLES
+    lines = texts[file].split("\n")
+    present = [line for line in toggles if line in lines]
+    if present and rng.random() < 0.5:
+        lines.remove(rng.choice(present))
+    else:
+        line = rng.choice(toggles)
+        lines.insert(0 if line.startswith(("import", "from")) or rng.random() < 0.3 else len(lines), line)
+    texts[file] = "\n".join(lines)
+    return file
+
+
+def _edits_in_a_row(tmp_path: Path, monkeypatch, project: str, seed: int, steps: int) -> None:
+    import random
+    import shutil
+
+    from test_lsp_incremental import _code_edit
+
+    name = project.split("/")[-1]
+    root = tmp_path / name  # the same folder for the warm and the cold scans: its name names processes
+    shutil.copytree(FIXTURES / project, root)
+    monkeypatch.chdir(root)
+    cache = str(tmp_path / "cache")
+    texts = {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*") if p.is_file()}
+    sources = sorted(rel for rel in texts if rel.endswith(SOURCES))
+    rng = random.Random(seed)
+    removed: dict[str, list[str]] = {}
+    scan([str(root)], cache_dir=cache)
+    for step in range(steps):
+        file = _toggle(texts, rng, removed) if rng.random() < 0.6 else _code_edit(texts, rng, removed)
+        (root / file).write_text(texts[file])
+        # pre-commit passes the changed files; sometimes another one too, sometimes a whole scan runs
+        reported = sorted({file, rng.choice(sources)} if rng.random() < 0.4 else {file})
+        if rng.random() < 0.15:
+            scan([str(root)], cache_dir=cache)
+        warm = scan(reported, in_project=True, cache_dir=cache, fixes=({}, True))
+        cold = scan(reported, in_project=True, cache_dir=None, fixes=({}, True))
+        assert _everything(warm) == _everything(cold), (project, seed, step, file, texts[file])
+        assert not [n for n in cold.notes if n.level == "error"]  # no rule broke
+
+
+@pytest.mark.parametrize("project", CHAIN_PROJECTS)
+def test_commits_in_a_row_equal_cold_scans(tmp_path, monkeypatch, project: str) -> None:
+    _edits_in_a_row(tmp_path, monkeypatch, project, seed=5, steps=10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [21, 22])
+@pytest.mark.parametrize("project", CHAIN_PROJECTS + SLOW_CHAIN_PROJECTS)
+def test_many_commits_in_a_row_equal_cold_scans(tmp_path, monkeypatch, project: str, seed: int) -> None:
+    _edits_in_a_row(tmp_path, monkeypatch, project, seed, steps=25)
