@@ -242,20 +242,26 @@ def analyse(
             facts.append(parsed.facts)
     result.files_scanned = len(found.files)
     sources = TrackedSourceCache(found.root) if keep_phase else None  # the lines the rules read
-    phase = rules_phase(result.root, facts, tree, rules=rules, config=config, focus=only_paths, sources=sources,
-                        manifests_read=run_cache.manifests_read if run_cache else None)
-    record = None
-    if keep_phase and not phase.run.tracebacks:  # before `finish`, which changes the findings
-        assert run_cache is not None and isinstance(sources, TrackedSourceCache)
-        record = phase_cache.PhaseRecord(
-            run_cache.phase_key, None if only_paths is None else tuple(sorted(only_paths)),  # type: ignore[arg-type]
-            {source.rel_path: digest for source, digest in zip(to_parse, facts_args["digests"])},
-            {path: _read_lines(sources, path, numbers) for path, numbers in sources.asked.items()},
-            parse_notes, copy.deepcopy(phase.run.findings), list(phase.run.notes))
-    finish(result, phase, phase.run.findings, phase.project.files, tree, config=config, baseline=baseline,
-           report_unused=report_unused, only_paths=only_paths, fixes=fixes)
-    if run_cache is not None and run_cache.store(result) and record is not None:
-        phase_cache.save(run_cache.cache_dir, found.root, record)
+    # the facts stay out of the collector's sight until the scan is done with them (`rules_phase`,
+    # release=False): the fix planner's allocations (libcst's import and parse) would otherwise set
+    # off a full collection that walks every fact (0.6 s of a warm scan of localstack)
+    try:
+        phase = rules_phase(result.root, facts, tree, rules=rules, config=config, focus=only_paths, sources=sources,
+                            manifests_read=run_cache.manifests_read if run_cache else None, release=False)
+        record = None
+        if keep_phase and not phase.run.tracebacks:  # before `finish`, which changes the findings
+            assert run_cache is not None and isinstance(sources, TrackedSourceCache)
+            record = phase_cache.PhaseRecord(
+                run_cache.phase_key, None if only_paths is None else tuple(sorted(only_paths)),  # type: ignore[arg-type]
+                {source.rel_path: digest for source, digest in zip(to_parse, facts_args["digests"])},
+                {path: _read_lines(sources, path, numbers) for path, numbers in sources.asked.items()},
+                parse_notes, copy.deepcopy(phase.run.findings), list(phase.run.notes))
+        finish(result, phase, phase.run.findings, phase.project.files, tree, config=config, baseline=baseline,
+               report_unused=report_unused, only_paths=only_paths, fixes=fixes)
+        if run_cache is not None and run_cache.store(result) and record is not None:
+            phase_cache.save(run_cache.cache_dir, found.root, record)
+    finally:
+        gc.unfreeze()  # frozen since they were decoded (crashlint.cache.facts.no_gc); freed as this returns
     return result
 
 
@@ -344,13 +350,17 @@ class RulesPhase:
 
 def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, rules: list[Rule], config: Config,
                 sources: SourceCache | None = None, focus: set[str] | None = None,
-                project: Project | None = None, incremental: bool = False, manifests_read: dict | None = None) -> RulesPhase:
+                project: Project | None = None, incremental: bool = False, manifests_read: dict | None = None,
+                release: bool = True) -> RulesPhase:
     """Project model → processes → rules over `facts`: the whole project, O(the project's facts).
     `focus`: the only files findings are wanted on (--in-project, stdin); the per-file rules look
     only at them. `project`: a model of exactly these facts and the same manifests, kept from an
     earlier phase and brought up to date (`Project.update`), whose memos the rules reuse;
     `incremental`: a new model is built to be updated so (the language server). `manifests_read`:
-    the manifests the result cache's key read (dependencies.read_manifests), not read again."""
+    the manifests the result cache's key read (dependencies.read_manifests), not read again.
+    `release=False`: the facts, the model and everything else the phase made are left frozen
+    (gc.freeze) after it; the caller unfreezes them when it is done with them (`analyse`: after the
+    filters and the fix planner)."""
     # The facts are about a million long-lived objects without cycles: every full collection
     # would walk them all again (a quarter of the model's build and of the rules phase on a large
     # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
@@ -369,13 +379,18 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
             project = Project(root, facts, manifests, incremental=incremental)
         manifests = project.manifests
         project.build_members()  # first: what follows reads it whole (Project.build_members)
+        gc.freeze()  # the model's indexes live as long as the facts (a full collection walked them in the process model)
         processes = find_processes(project, declared_processes(config, root), tree)
         sources = sources if sources is not None else SourceCache(root, tree)
         run = run_rules(rules, project, sources, processes, focus)
     finally:
-        gc.collect()
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if release:
+            gc.collect()
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
+        else:  # the model and the rules' memos live as long as the facts: out of sight too
+            gc.freeze()
+            gc.set_threshold(*thresholds)
     return RulesPhase(project, run, sources, manifests)
 
 
