@@ -516,6 +516,8 @@ GAPS = {
     "props.ts": "export class Store {\n  public isReady: (string) => boolean;\n  onChange?: (boolean) => void;\n}\n",
     "text.tsx": "export const A = () => <h1 title=\"a&b\">Plans & Billing {x && y}</h1>;\n",
     "collapse.jsx": "export const C = ({ open }) => <Collapse in={open} unmountOnExit>x</Collapse>;\n",
+    "preact.js": "export const Field = ({ id }) => (\n  <label for={id} class=\"field\">x</label>\n);\n",
+    "router.jsx": "export const R = () => (\n  <Router>\n    <Error type=\"404\" default />\n  </Router>\n);\n",
     "mock.ts": "const actual = await importOriginal<typeof import('./env')>();\nlet e: import('fs').Dirent[];\n",
 }
 
@@ -531,6 +533,23 @@ def test_grammar_gaps_are_not_syntax_errors(name) -> None:
     [note] = parsed.notes
     assert note.verbose and note.level == "note" and note.message.startswith("parsed in part at line ")  # … valid code
     assert any(c.text.startswith("fetch(") for c in parsed.facts.calls)  # the rest is analysed
+
+
+def test_facts_of_a_file_with_grammar_gaps_come_from_its_clean_parse() -> None:
+    """tree-sitter-javascript rejects `class=` in JSX (Preact): its error recovery swallows the
+    whole statement, with the call inside. The gaps rewritten without changing the code's meaning
+    parse cleanly, and the facts are read from that tree, with the file's own text."""
+    from crashlint.parse import parse_source
+    from crashlint.languages import parser
+
+    source = (b"import { h } from 'preact';\n"
+              b"export const Card = ({ url }) => (\n  <div class=\"card\" onClick={() => fetch(url)}>x</div>\n);\n")
+    assert parser("javascript").parse(source).root_node.has_error
+    parsed = parse_source("card.js", "javascript", source)
+    [note] = parsed.notes
+    assert note.verbose and "a JSX attribute named with a reserved word" in note.message
+    assert [c.text for c in parsed.facts.calls] == ["fetch(url)"]
+    assert any(d.name == "Card" for d in parsed.facts.decls)
 
 
 def test_a_real_syntax_error_beside_a_gap_is_reported_at_its_line() -> None:

@@ -8,7 +8,9 @@ are nearly all the "syntax errors" a scan meets (70 of 71 on a 5,000-file TypeSc
 - type arguments on a tagged template: styled.div<{ h: string }>`…`, prisma.$queryRaw<T[]>`…`;
 - a function type whose parameter is named like a type: `onChange: (string) => void`;
 - `&` in JSX text or attribute strings: <h1>Plans & Billing</h1>, href="…?a=1&b=2", `a && b` as text;
-- a JSX attribute named `in`: <Collapse in={open}>;
+- a JSX attribute named with a reserved word: <Collapse in={open}>, Preact's <div class="card">,
+  <label for="name"> (tree-sitter-javascript 0.25.0, the newest on PyPI: its issue #387, and open
+  pull request #378; tsx parses them all but `extends`);
 - import types: typeof import("./x"), let e: import("fs").Dirent.
 
 Gaps not recognised stay syntax errors (call signatures in an interface separated by newlines only,
@@ -18,6 +20,13 @@ A file whose parse has errors is parsed a second time with these constructs rewr
 same length and lines that the grammar does parse; if that parse is clean, the errors were the
 grammar's: the file is analysed as usual and only `--verbose` mentions it. Errors that remain are
 real syntax errors, reported at their lines.
+
+Most rewrites keep the code's meaning (type arguments and a type's parameter name blanked, an
+attribute name's first letter upper-cased), so when they alone make the parse clean the facts are
+read from that tree, with the file's own bytes for every text (same offsets): a component full of
+`class=` attributes is analysed whole, not through the grammar's error recovery. Two do not — every
+`&` becomes `|` (so `a && b` would read as `a || b`) and every `import("…")` is blanked, dynamic
+imports included — and serve only to tell the grammar's errors from real ones.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import tree_sitter
 
@@ -35,7 +45,13 @@ _IDENTIFIER_END = re.compile(rb"[\w$\])]")
 _TYPE_NAMED_PARAMETER = re.compile(
     rb"\((\s*)(string|number|boolean|any|unknown|object|symbol|bigint|never|void)(\s*)\)(\s*=>)"
 )
-_IN_ATTRIBUTE = re.compile(rb"(?<=\s)in(?==[{\"'])")
+# ECMAScript's reserved words, which tree-sitter-javascript rejects as JSX attribute names
+_RESERVED = (b"break case catch class const continue debugger default delete do else export extends finally for "
+             b"function if import in instanceof new return super switch this throw try typeof var void while with").split()
+# `class="…"`, `for={id}`, or one with no value before the tag's end (`<Error type="404" default />`:
+# not `this` or `super`, which may stand before a `>` in code)
+_RESERVED_ATTRIBUTE = re.compile(rb"(?<=\s)(?:(" + b"|".join(_RESERVED) + rb")(?==[{\"'])|("
+                                 + b"|".join(w for w in _RESERVED if w not in (b"this", b"super")) + rb")(?=\s*/?>))")
 _IMPORT_TYPE = re.compile(rb"\bimport\(\s*(['\"])[^'\"\n]*\1\s*\)")
 MAX_TYPE_ARGUMENTS = 4000  # bytes scanned back from `>` for its `<`
 
@@ -93,37 +109,50 @@ def _ampersands(source: bytes) -> bytes:
 
 
 
-def _in_attributes(source: bytes) -> bytes:
-    return _IN_ATTRIBUTE.sub(b"iN", source)
+def _reserved_attributes(source: bytes) -> bytes:
+    # `class=` → `Class=`: an identifier of the same length, which no grammar reserves
+    return _RESERVED_ATTRIBUTE.sub(lambda m: (word := m.group(1) or m.group(2))[:1].upper() + word[1:], source)
 
 
 def _import_types(source: bytes) -> bytes:
     return _IMPORT_TYPE.sub(lambda m: b"_" * len(m.group(0)), source)
 
 
-GAPS: list[tuple[str, tuple[str, ...], Callable[[bytes], bytes]]] = [
-    ("type arguments on a tagged template", ("typescript", "tsx"), _tagged_template_type_arguments),
-    ("a function type whose parameter is named like a type", ("typescript", "tsx"), _type_named_parameters),
-    ("an import type", ("typescript", "tsx"), _import_types),
-    ("a JSX attribute named `in`", JSX, _in_attributes),
-    ("`&` in JSX text or an attribute", JSX, _ampersands),
+# (name, grammars, rewrite, faithful: the rewritten code means what the original does)
+GAPS: list[tuple[str, tuple[str, ...], Callable[[bytes], bytes], bool]] = [
+    ("type arguments on a tagged template", ("typescript", "tsx"), _tagged_template_type_arguments, True),
+    ("a function type whose parameter is named like a type", ("typescript", "tsx"), _type_named_parameters, True),
+    ("a JSX attribute named with a reserved word", JSX, _reserved_attributes, True),
+    ("an import type", ("typescript", "tsx"), _import_types, False),
+    ("`&` in JSX text or an attribute", JSX, _ampersands, False),
 ]
 
 
-def without_gaps(
-    grammar: str, source: bytes, parser: tree_sitter.Parser, error_lines: set[int]
-) -> tuple[list[str], tree_sitter.Tree] | None:
+@dataclass
+class Rewritten:
+    found: list[str]  # the gaps rewritten on or near the error lines
+    tree: tree_sitter.Tree  # the parse with the gaps rewritten
+    faithful: bool  # only rewrites that keep the meaning were needed: its facts are the file's
+
+
+def without_gaps(grammar: str, source: bytes, parser: tree_sitter.Parser, error_lines: set[int]) -> Rewritten | None:
     """The tree of `source` with the known gaps rewritten, and the names of those rewritten on or
-    near `error_lines` (0-based); None when no gap is in the source."""
+    near `error_lines` (0-based); None when no gap is in the source. The faithful rewrites come
+    first: when they alone give a clean parse, that tree is returned, marked faithful."""
     found: list[str] = []
-    changed = False
-    for name, grammars, rewrite in GAPS:
+    changed = lossy = tried = False
+    for name, grammars, rewrite, faithful in GAPS:
         if grammar not in grammars:
             continue
+        if not faithful and changed and not tried:  # every faithful rewrite is made: are they enough?
+            tried = True
+            tree = parser.parse(source)
+            if not tree.root_node.has_error:
+                return Rewritten(found, tree, True)
         rewritten = rewrite(source)
         if rewritten == source:
             continue
-        changed = True
+        changed, lossy = True, lossy or not faithful
         newlines = [m.start() for m in re.finditer(rb"\n", source)]
         touched = {bisect.bisect_left(newlines, i) for i, (a, b) in enumerate(zip(source, rewritten)) if a != b}
         if any(line + d in error_lines for line in touched for d in (-2, -1, 0, 1, 2)):
@@ -131,4 +160,4 @@ def without_gaps(
         source = rewritten
     if not changed:
         return None
-    return found, parser.parse(source)
+    return Rewritten(found, parser.parse(source), not lossy)

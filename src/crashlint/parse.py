@@ -102,7 +102,10 @@ def parse_source(rel_path: str, grammar: str, source: bytes, forced: bool = Fals
     root = tree.root_node
     if root.has_error:
         facts.parse_errors = error_lines(root)
-        notes.append(syntax_note(rel_path, grammar, source, root, facts.parse_errors))
+        note, clean = syntax_note(rel_path, grammar, source, facts.parse_errors)
+        notes.append(note)
+        if clean is not None:  # the grammar's gaps rewritten, meaning kept: that tree, the file's bytes
+            root = clean.root_node
     set_source(source)
     try:
         EXTRACTORS[grammar](root, facts, grammar)
@@ -115,20 +118,20 @@ def parse_source(rel_path: str, grammar: str, source: bytes, forced: bool = Fals
     return Parsed(facts, notes)
 
 
-def syntax_note(rel_path: str, grammar: str, source: bytes, root: tree_sitter.Node, lines: list[int]) -> Note:
+def syntax_note(rel_path: str, grammar: str, source: bytes, lines: list[int]) -> tuple[Note, tree_sitter.Tree | None]:
     """A syntax error, or — when the errors are all gaps of the grammar (crashlint.grammar_gaps:
-    valid code it cannot parse) — a note that only `--verbose` shows."""
+    valid code it cannot parse) — a note that only `--verbose` shows; with the tree to read the
+    facts from when rewriting the gaps kept the code's meaning and gave a clean parse."""
     again = without_gaps(grammar, source, parser(grammar), {line - 1 for line in lines})
     if again is not None:
-        gaps, tree = again
-        if not tree.root_node.has_error:
-            what = "; ".join(gaps) or "a construct the grammar lacks"
+        if not again.tree.root_node.has_error:
+            what = "; ".join(again.found) or "a construct the grammar lacks"
             return Note(rel_path, f"parsed in part at line {', '.join(map(str, lines))}: {what} (valid code the "
                         "tree-sitter grammar cannot parse); the rest of the file is analysed",
-                        line=lines[0] if lines else 0, level="note", verbose=True)
-        lines = error_lines(tree.root_node)  # the real errors, once the grammar's gaps are set aside
+                        line=lines[0] if lines else 0, level="note", verbose=True), again.tree if again.faithful else None
+        lines = error_lines(again.tree.root_node)  # the real errors, once the grammar's gaps are set aside
     where = ", ".join(str(n) for n in lines) or "?"
-    return Note(rel_path, f"syntax error at line {where}; the rest of the file is still analysed", line=lines[0] if lines else 0)
+    return Note(rel_path, f"syntax error at line {where}; the rest of the file is still analysed", line=lines[0] if lines else 0), None
 
 
 def parse_file(abs_path: str, rel_path: str, grammar: str) -> Parsed:
