@@ -225,6 +225,9 @@ def test_diagrams_parse_with_mermaid(tmp_path: Path, tmp_path_factory: pytest.Te
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("node and npm are needed to run Mermaid's parser (.ci/run installs them)")
     tools = tmp_path_factory.mktemp("mermaid")
+    # a package of its own: without one npm installs into the nearest folder above that has a
+    # package.json or node_modules (a stray /tmp/package.json took the install there)
+    (tools / "package.json").write_text('{"private": true}\n', encoding="utf-8")
     npm = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "mermaid@11", "jsdom@26"],
                          cwd=tools, capture_output=True, text=True, timeout=600)
     if npm.returncode != 0:
