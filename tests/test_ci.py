@@ -517,6 +517,8 @@ GAPS = {
     "text.tsx": "export const A = () => <h1 title=\"a&b\">Plans & Billing {x && y}</h1>;\n",
     "collapse.jsx": "export const C = ({ open }) => <Collapse in={open} unmountOnExit>x</Collapse>;\n",
     "preact.js": "export const Field = ({ id }) => (\n  <label for={id} class=\"field\">x</label>\n);\n",
+    "json.mjs": "import data from '../components.json' assert { type: 'json' };\nexport const { aliases } = data;\n",
+    "reexport.ts": "export { default as schema } from './schema.json' with { type: 'json' };\nexport type * from './account';\n",
     "router.jsx": "export const R = () => (\n  <Router>\n    <Error type=\"404\" default />\n  </Router>\n);\n",
     "mock.ts": "const actual = await importOriginal<typeof import('./env')>();\nlet e: import('fs').Dirent[];\n",
 }
@@ -550,6 +552,15 @@ def test_facts_of_a_file_with_grammar_gaps_come_from_its_clean_parse() -> None:
     assert note.verbose and "a JSX attribute named with a reserved word" in note.message
     assert [c.text for c in parsed.facts.calls] == ["fetch(url)"]
     assert any(d.name == "Card" for d in parsed.facts.decls)
+
+
+def test_a_type_only_star_export_loads_nothing_and_import_attributes_keep_the_import() -> None:
+    from crashlint.parse import parse_source
+
+    parsed = parse_source("index.ts", "typescript", GAPS["reexport.ts"].encode())
+    assert parsed.notes[0].verbose and [(e.name, e.module) for e in parsed.facts.exports] == [("schema", "./schema.json")]
+    parsed = parse_source("x.mjs", "javascript", GAPS["json.mjs"].encode())
+    assert parsed.notes[0].verbose and parsed.facts.imports == ["../components.json"]
 
 
 def test_a_real_syntax_error_beside_a_gap_is_reported_at_its_line() -> None:

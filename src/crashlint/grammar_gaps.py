@@ -11,7 +11,10 @@ are nearly all the "syntax errors" a scan meets (70 of 71 on a 5,000-file TypeSc
 - a JSX attribute named with a reserved word: <Collapse in={open}>, Preact's <div class="card">,
   <label for="name"> (tree-sitter-javascript 0.25.0, the newest on PyPI: its issue #387, and open
   pull request #378; tsx parses them all but `extends`);
-- import types: typeof import("./x"), let e: import("fs").Dirent.
+- import types: typeof import("./x"), let e: import("fs").Dirent;
+- import attributes: `import data from "./a.json" assert { type: "json" }` (the older keyword, in
+  tree-sitter-javascript), `export { default } from "./a.json" with { type: "json" }` (every grammar);
+  TypeScript 5's type-only star export: `export type * from "./types"`.
 
 Gaps not recognised stay syntax errors (call signatures in an interface separated by newlines only,
 when the next one starts with `<`, is one).
@@ -52,6 +55,9 @@ _RESERVED = (b"break case catch class const continue debugger default delete do 
 # not `this` or `super`, which may stand before a `>` in code)
 _RESERVED_ATTRIBUTE = re.compile(rb"(?<=\s)(?:(" + b"|".join(_RESERVED) + rb")(?==[{\"'])|("
                                  + b"|".join(w for w in _RESERVED if w not in (b"this", b"super")) + rb")(?=\s*/?>))")
+# `'./a.json' assert { type: 'json' }`: an import's or an export's attributes, after its source
+_IMPORT_ATTRIBUTES = re.compile(rb"""(?<=['"])[ \t]*(?:assert|with)[ \t\r\n]*\{[^{}]*\}""")
+_TYPE_STAR_EXPORT = re.compile(rb"""(?m)^[ \t]*export[ \t]+type[ \t]+\*(?:[ \t]+as[ \t]+[\w$]+)?[ \t]+from[ \t]*(['"])[^'"\n]*\1[ \t]*;?""")
 _IMPORT_TYPE = re.compile(rb"\bimport\(\s*(['\"])[^'\"\n]*\1\s*\)")
 MAX_TYPE_ARGUMENTS = 4000  # bytes scanned back from `>` for its `<`
 
@@ -114,6 +120,16 @@ def _reserved_attributes(source: bytes) -> bytes:
     return _RESERVED_ATTRIBUTE.sub(lambda m: (word := m.group(1) or m.group(2))[:1].upper() + word[1:], source)
 
 
+def _import_attributes(source: bytes) -> bytes:
+    """Import attributes blanked (they say how to load a module, not which), and type-only star
+    exports blanked whole: they load nothing when the program runs."""
+    data = bytearray(source)
+    for pattern in (_IMPORT_ATTRIBUTES, _TYPE_STAR_EXPORT):
+        for match in pattern.finditer(source):
+            _blank(data, match.start(), match.end())
+    return bytes(data)
+
+
 def _import_types(source: bytes) -> bytes:
     return _IMPORT_TYPE.sub(lambda m: b"_" * len(m.group(0)), source)
 
@@ -123,6 +139,7 @@ GAPS: list[tuple[str, tuple[str, ...], Callable[[bytes], bytes], bool]] = [
     ("type arguments on a tagged template", ("typescript", "tsx"), _tagged_template_type_arguments, True),
     ("a function type whose parameter is named like a type", ("typescript", "tsx"), _type_named_parameters, True),
     ("a JSX attribute named with a reserved word", JSX, _reserved_attributes, True),
+    ("import attributes or a type-only `export *`", JS_FAMILY, _import_attributes, True),
     ("an import type", ("typescript", "tsx"), _import_types, False),
     ("`&` in JSX text or an attribute", JSX, _ampersands, False),
 ]
