@@ -137,12 +137,15 @@ class ProcessModel:
     def runs_long(self, path: str, line: int) -> bool:
         """Whether the code at `line` of `path` runs in a long-lived process: its file is loaded by
         one, and the innermost enclosing function that anything calls is called from long-lived
-        code (a helper only a CLI command, a test or the browser calls is not)."""
+        code (a helper only a CLI command, a test or the browser calls is not). A click / typer
+        command that no start command names runs in its CLI, not in the process that imports its
+        module; a module's own `if __name__ == "__main__":` block runs only when the module is the
+        program, not when a long-lived process imports it."""
         if not self.long_lived(path):
             return False
-        return self._function_runs_long(path, self._called_function(path, line), 0)
+        return self._line_runs_long(path, line, 0)
 
-    def _called_function(self, path: str, line: int) -> int:
+    def _line_runs_long(self, path: str, line: int, depth: int) -> bool:
         facts = self._finder.files[path]
         enclosing = sorted(
             (f for f in facts.functions.values() if f.span[0] <= line <= f.span[2]),
@@ -150,8 +153,13 @@ class ProcessModel:
         )
         for function in enclosing:  # innermost first: callbacks have no callers by name
             if self._finder.callers_of(path, function.scope):
-                return function.scope
-        return 0
+                return self._function_runs_long(path, function.scope, depth)
+            if self._finder.cli_command_unstarted(path, function.scope):
+                return False  # `robotoff import-images`: the CLI runs it, no service does
+        first, last = facts.main_guard
+        if first and first <= line <= last:  # `python brands.py`: only this module as the program runs it
+            return any(path in p.entries and p.long_lived for p in self.processes)
+        return True
 
     def _function_runs_long(self, path: str, scope: int, depth: int) -> bool:
         if scope == 0 or depth > 3:
@@ -160,7 +168,7 @@ class ProcessModel:
         if key not in self._runs_long:
             self._runs_long[key] = True  # a cycle of callers: give it the benefit of the doubt
             self._runs_long[key] = any(
-                self.long_lived(file) and self._function_runs_long(file, self._called_function(file, call.span[0]), depth + 1)
+                self.long_lived(file) and self._line_runs_long(file, call.span[0], depth + 1)
                 for file, call in self._finder.callers_of(path, scope)
             )
         return self._runs_long[key]
@@ -196,6 +204,10 @@ class _Finder:
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
         self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
+        # the subcommands start commands of long-lived processes name (`python -m robotoff
+        # run-scheduler`): the click / typer commands of those names run in the service
+        self.started_commands: set[str] = set()
+        self._cli_commands: dict[tuple[str, int], tuple[str, ...]] = {}  # a function → its command names, () if none
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -577,6 +589,8 @@ class _Finder:
                     continue
                 label = name if name not in ("CMD", "ENTRYPOINT") else self.package_name(package)
                 self.add(label, kind, [entry], package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
+                if kind in LONG_LIVED:
+                    self.started_commands.update(python_subcommands(command))
         for name, command in manifest.scripts:
             if is_start_script(name) or is_worker_script(name) or name.startswith(NOT_PROGRAMS):
                 continue  # dev servers, tests and builds are not production processes
@@ -678,7 +692,8 @@ class _Finder:
             if len(args) >= 2 and args[0] == "-m" and args[1] in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS:
                 return self.python_command(package, args[1], args[2:], cwd)  # python -m gunicorn app:app
             if len(args) >= 2 and args[0] == "-m":
-                target = modules.get(args[1]) or modules.get(args[1] + ".__main__")
+                # `python -m pkg` runs pkg/__main__.py (after pkg/__init__.py): the program is __main__
+                target = modules.get(args[1] + ".__main__") or modules.get(args[1])
                 if target:
                     found.append((target, "server"))
             elif args and args[0].endswith(".py"):
@@ -811,6 +826,35 @@ class _Finder:
         elif any(self._decorator_names(path, d[1]) & PY_CLI or d[1][-1] in ("command", "group") and len(d[1]) > 1 and self._is_cli_head(path, d[1]) for d in facts.decorators):
             self.add(module, "cli", [path], package, f"{path}: defines command-line commands")
 
+    def cli_command_unstarted(self, path: str, scope: int) -> bool:
+        """Whether the function `scope` of `path` is a click / typer command (`@app.command()`,
+        `@cli.command("import-images")`, `@click.command()`) that no start command of a server or
+        worker names: the CLI runs it when a user types it, not the service that imports its module."""
+        facts = self.files[path]
+        if facts.language != "python" or not facts.decorators:
+            return False
+        key = (path, scope)
+        names = self._cli_commands.get(key)
+        if names is None:
+            names = self._cli_commands[key] = self._cli_command_names(path, scope)
+        return bool(names) and not set(names) & self.started_commands
+
+    def _cli_command_names(self, path: str, scope: int) -> tuple[str, ...]:
+        facts = self.files[path]
+        heads = [d for s, d in facts.decorators if s == scope and (
+            self._decorator_names(path, d) & PY_CLI or len(d) > 1 and d[-1] in ("command", "callback") and self._is_cli_head(path, d))]
+        if not heads:
+            return ()
+        function = facts.functions.get(scope)
+        names = {function.name, function.name.replace("_", "-")} if function is not None and function.name else set()
+        for s, index in facts.decorator_calls:  # `@app.command("run-worker")` / `name="run-worker"`
+            call = facts.calls[index]
+            if s == scope and call.callee in heads:
+                given = call.args[0] if call.args and call.args[0].kind == "string" else call.keyword("name")
+                if given is not None and given.kind == "string":
+                    names.add(given.text)
+        return tuple(sorted(names))
+
     def _decorator_names(self, path: str, decorator: tuple[str, ...]) -> set[str]:
         return {t.name for t in self.project.resolve(path, (0,), decorator) if t.kind == "external"}
 
@@ -883,6 +927,31 @@ class _Finder:
             ]
             self.add(self.package_name(package), "server", [path] + members, package,
                      f"{path}: a Django project ({len(members)} modules of its package load through settings)", hosted=True)
+
+
+def python_subcommands(command: str) -> list[str]:
+    """The first word after the module or script a Python start command runs: `python -m robotoff
+    run-scheduler` → run-scheduler, `python app.py serve --port 80` → serve (`manage.py` commands
+    are Django's, read apart)."""
+    found: list[str] = []
+    for part in re.split(r"&&|\|\||;|\|", command):
+        try:
+            words = shlex.split(part)
+        except ValueError:
+            words = part.split()
+        for i, word in enumerate(words):
+            base = posixpath.basename(word)
+            if base.startswith("python") and i + 2 < len(words) and words[i + 1] == "-m":
+                rest = words[i + 3:]
+            elif base.endswith(".py") and base != "manage.py":
+                rest = words[i + 1:]
+            else:
+                continue
+            command_word = next((w for w in rest if not w.startswith("-")), None)
+            if command_word and re.fullmatch(r"[A-Za-z][\w-]*", command_word):
+                found.append(command_word)
+            break
+    return found
 
 
 def _is_program(word: str) -> bool:
