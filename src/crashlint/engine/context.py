@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -546,8 +547,13 @@ class RuleContext:
                     return False
             else:
                 targets = self.project.resolve(facts.path, call.scopes, value.path)
-                if value.path in self._touched(facts):
-                    return False  # filled in later: what it holds is not only the literal
+                if value.path in self._touched(facts) or self._merged_into(facts, call, value.path):
+                    # filled in later (`kw["verify"] = False`, `kw.update({"data": d})`): the keys
+                    # are the literal's and those the changes name, when each change names its keys
+                    added = self._keys_added(facts, value.path, targets)
+                    if added is None:
+                        return False
+                    found.update(added)
             if not targets or not all(t.kind == "object" and t.arg is not None and not t.arg.has_spread for t in targets):
                 return False
             for target in targets:
@@ -555,6 +561,65 @@ class RuleContext:
         for name, value in found.items():
             result.values.setdefault(name, value)
         return True
+
+    # methods of a dict that read it or take keys out: a timeout they do not add
+    DICT_READS = frozenset({"get", "items", "keys", "values", "copy", "pop", "__contains__"})
+
+    def _merged_into(self, facts: FileFacts, call: Call, name: tuple[str, ...]) -> bool:
+        """`kw |= other` in the function around `call` (no call and no subscript shows it)."""
+        function = facts.functions.get(call.scopes[0])
+        if len(name) != 1 or facts.language != "python" or function is None:
+            return False
+        merged = re.compile(r"(?<![\w.])" + re.escape(name[0]) + r"\s*\|=")
+        return any(merged.search(self.sources.line(facts.path, n)) for n in range(function.span[0], function.span[2] + 1))
+
+    def _keys_added(self, facts: FileFacts, name: tuple[str, ...], targets: list[Target]) -> dict[str, Arg] | None:
+        """The keys the changes to a local dict literal add in the function that makes it: a
+        subscript assignment with a string key, `update({...})` / `update(k=…)` with literal keys,
+        `setdefault("k", v)`; None when one change may add any key (a computed key, an update from
+        another mapping, `|=`, a method crashlint does not know). A dict of a module's top level,
+        which any function may change, is not followed."""
+        if len(name) != 1 or facts.language != "python" or not targets:
+            return None
+        scopes = {t.scope for t in targets}
+        if len(scopes) != 1 or not all(t.kind == "object" for t in targets):
+            return None
+        scope = scopes.pop()
+        function = facts.functions.get(scope)
+        if not scope or function is None:
+            return None
+        added: dict[str, Arg] = {}
+        for c in facts.calls:  # a name in another function is another local: only this one's count
+            if len(c.callee) != 2 or c.callee[0] != name[0]:
+                continue
+            if scope not in c.scopes:
+                continue
+            method = c.callee[1]
+            if method in self.DICT_READS:
+                continue
+            if method == "update" and not c.has_star:
+                if len(c.args) > 1 or c.args and (c.args[0].kind != "object" or c.args[0].has_spread):
+                    return None
+                if c.args:
+                    added.update(zip(c.args[0].keys, c.args[0].values))
+                added.update(c.keywords)
+            elif method == "setdefault" and c.args and c.args[0].kind == "string":
+                added[c.args[0].text] = c.args[1] if len(c.args) > 1 else Arg("none")
+            else:
+                return None
+        # subscript assignments, read in the function's lines: every one must name a string key
+        word = re.escape(name[0])
+        any_store = re.compile(rf"(?<![\w.]){word}\s*(\[[^\]]*\]\s*(?<![=!<>])=(?!=)|\|=)")
+        literal = re.compile(r"(?<![\w.])" + word + r"""\s*\[\s*(['"])([^'"]+)\1\s*\]\s*=(?!=)""")
+        values = iter(v for scopes_of, owner, v in facts.members if owner == name and scope in scopes_of)
+        for line in range(function.span[0], function.span[2] + 1):
+            text = self.sources.line(facts.path, line)
+            for match in any_store.finditer(text):
+                key = literal.match(text, match.start())
+                if key is None:
+                    return None
+                added[key.group(2)] = next(values, Arg("other"))
+        return added
 
     def _returned_untouched(self, target: Target) -> bool:
         """A dict a helper returns, built as a literal in that function and never changed there
