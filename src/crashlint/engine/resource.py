@@ -37,6 +37,9 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     unless_shutdown_ends_process = true   (close needs) satisfied in a process whose SIGTERM path is a
                                   library's that ends the process after its hooks (the rule's
                                   [shutdown] registrations with `closes`)
+    long_lived_only = true        (a need) checked only on a client that outlives the function making
+                                  it: not one made into a local it neither returns, stores nor
+                                  hands on (a pool size means nothing to a probe's one connection)
     only_with = "error-listener"  a bullet only on a finding another need makes (CL004: a worker's
                                   missing 'failed' listener is reported with a missing 'error' one)
     listened_by = [{callee = "@prisma/adapter-pg.PrismaPg", package = "@prisma/adapter-pg", at_least = "7.0.0"}]
@@ -497,6 +500,23 @@ def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool
     return any(_passes(ctx, facts.path, other, target) for i, other in enumerate(facts.calls) if i != index)
 
 
+def _one_off(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:
+    """Made inside a function into a local variable (or none) that the function neither returns,
+    stores elsewhere nor hands to another call: it lives only as long as that call (a health probe's
+    `client = MongoClient(uri); client.server_info()`)."""
+    scope = call.scopes[0]
+    if scope == 0 or call.returned or _escapes(ctx, facts, index, call):
+        return False
+    name = call.bound_to
+    if name is None:
+        return not call.used
+    if name.startswith("<") or "." in name:
+        return False  # `self.client = MongoClient(…)`: kept on the instance
+    if (scope, (name,)) in facts.returns:
+        return False
+    return not any(a.value.kind == "ref" and a.value.path == (name,) and scope in a.scopes for a in facts.assignments)
+
+
 def _passes(ctx: RuleContext, path: str, call: Call, target: Target) -> bool:
     """Whether `call` passes the client `target` as an argument (or an option value)."""
     args = list(call.args) + [value for _, value in call.keywords]
@@ -566,7 +586,13 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     labels: list[str] = []
     missing: list[str] = []
     needs_missing: list[dict] = []
+    one_off: list[bool] = []
     for need in resource["needs"]:
+        if need.get("long_lived_only"):
+            if not one_off:
+                one_off.append(_one_off(ctx, facts, index, call))
+            if one_off[0]:
+                continue  # a pool size matters to a client that lives on, not to one a function makes and drops
         attached = "listener" in need or "close" in need  # what code elsewhere may add to the client
         if attached and flow == "unseen":
             continue  # precision first: its callers may well attach what it needs
