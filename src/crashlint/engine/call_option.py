@@ -33,6 +33,7 @@ from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_o
 from crashlint.templating import render
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding
+from crashlint.processes import is_test_path
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule, RulePackError
 
@@ -200,6 +201,11 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             ctx.current_path = path
             for index, first, instance in found:  # type: ignore[union-attr]
                 call = facts.calls[index]
+                if first == -1 and instance is not None:  # a method called on a parameter
+                    instance = _param_instance(project, instance, instances, 0)
+                    if instance is None:
+                        continue
+                    first = 0
                 if first is None or Target("call", path=path, index=index) in assigned:
                     continue
                 if instance is not None and "overrides" in spec and _overrides_set(ctx, instance, spec["overrides"]):
@@ -255,7 +261,11 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
                     break
         if first is None and instances and call.method in methods:
             # `session.get(…)`, and `requests.Session().get(…)` on a call's result
-            for target in project.receiver_targets(path, call):
+            receivers = project.receiver_targets(path, call)
+            if facts.language == "python" and receivers and all(t.kind == "param" for t in receivers):
+                found.append((index, -1, receivers[0]))  # `def fetch(url, session): session.get(url)`: its callers say
+                continue
+            for target in receivers:
                 if target.kind == "call":
                     owner = project.files[target.path].calls[target.index]
                     names = project.callee_names(target.path, owner)
@@ -269,6 +279,50 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
         if first is not None:
             found.append((index, first, instance))
     return found
+
+
+def _param_instance(project: Project, param: Target, instances: set[str], depth: int) -> Target | None:
+    """The instance of one of `instances` that a caller of the function passes as the parameter
+    `param` (`get_asset(url, session=http_session)` with `http_session = requests.Session()`),
+    followed through callers that hand on a parameter of their own (three levels); None when no
+    caller outside tests passes one."""
+    facts = project.files[param.path]
+    function = facts.functions.get(param.scope)
+    if function is None or not function.name or depth > 3:
+        return None
+    params = {d.value.index: d.name for d in facts.decls if d.value.kind == "param" and d.value.scope == param.scope}
+    name = params.get(param.index)
+    if name is None:
+        return None
+    shift = 1 if params.get(0) in ("self", "cls") else 0  # `obj.method(a)`: `a` is the second parameter
+    for caller_path, caller in project.calls_named(function.name):
+        if is_test_path(caller_path) or not any(
+            t.kind == "function" and t.path == param.path and t.scope == param.scope
+            for t in project.resolve(caller_path, caller.scopes, caller.callee)
+        ):
+            continue
+        position = param.index - shift
+        arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
+        if arg is None:
+            continue
+        if arg.kind == "ref":
+            values = project.resolve(caller_path, caller.scopes, arg.path)
+        elif arg.kind == "call" and arg.call >= 0:
+            values = [Target("call", path=caller_path, index=arg.call)]
+        else:
+            continue
+        for value in values:
+            if value.kind == "call":
+                owner = project.files[value.path].calls[value.index]
+                if set(project.callee_names(value.path, owner)) & instances:
+                    return value
+            elif value.kind == "instance" and set(project.instance_names(value)) & instances:
+                return value
+            elif value.kind == "param":
+                found = _param_instance(project, value, instances, depth + 1)
+                if found is not None:
+                    return found
+    return None
 
 
 def _injected(ctx: RuleContext, facts: FileFacts, method: int, path: str, caller: Call) -> bool:
