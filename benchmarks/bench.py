@@ -7,6 +7,8 @@
     python benchmarks/bench.py --list                 # name, repository, commit of each corpus (to fetch them)
     python benchmarks/bench.py --findings [N]         # what a finding costs: N files with and without 2N findings
     python benchmarks/bench.py --startup              # a one-file scan's start-up, and what it imports
+    python benchmarks/bench.py --corpora DIR --pairs OLD_CMD --only novu,polar --rounds 5 [--semgrep]
+                                                      # two crashlint versions side by side, interleaved
 
 Figures are wall-clock on a shared machine: compare ratios, not seconds; CPU is user+sys of this
 process and its children.
@@ -29,6 +31,13 @@ per repository, named as in corpora.md (how to fetch them: corpora.md). For each
 
 `--save DIR` keeps each cold report (NAME.json), its stderr (NAME.err) and the measurements
 (results.json) for benchmarks/oracle.py; `--markdown FILE` writes the table for the README.
+
+`--pairs OLD_CMD` (with `--corpora DIR`): the crashlint command OLD_CMD (another version's
+executable) against `--crashlint` (default: this checkout), cold scans only, measured as above, in
+`--rounds` rounds per repository whose order alternates (old, new, then new, old, ...), so that the
+load of a shared machine falls on both alike; with `--semgrep`, semgrep once per round between them.
+It prints each version's median wall and CPU, new ÷ old, the ratio to the parse-only time (wall) and
+semgrep's median ÷ each version's median, and says whether the two reports are byte-identical.
 
 `--semgrep` is optional and semgrep is not a dependency of crashlint: install it in a separate
 venv (`python3 -m venv /tmp/semgrepenv && /tmp/semgrepenv/bin/pip install semgrep`) and pass
@@ -583,6 +592,72 @@ def describe_setup(args: argparse.Namespace, command: list[str]) -> str:
             f"Python {platform.python_version()}; -j {args.jobs}, timeout {args.timeout:g} s{extra}")
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def run_pairs(args: argparse.Namespace, corpora: list[Corpus], base: Path) -> int:
+    """--pairs: OLD_CMD against the crashlint command, cold, interleaved rounds (see the docstring)."""
+    commands = {"old": shlex.split(args.pairs),
+                "new": shlex.split(args.crashlint) if args.crashlint else [sys.executable, "-m", "crashlint"]}
+    for argv in commands.values():  # the scans run in each repository's folder: a relative executable is made absolute
+        if os.sep in argv[0] and Path(argv[0]).exists():
+            argv[0] = str(Path(argv[0]).absolute())
+    print(describe_setup(args, commands["new"]), flush=True)
+    print(f"old: {args.pairs}; rounds {args.rounds}, alternating order", flush=True)
+    semgrep = semgrep_executable(args.semgrep_bin) if args.semgrep else None
+    work = Path(tempfile.mkdtemp(prefix="crashlint-pairs-"))
+    problems = 0
+    try:
+        for corpus in corpora:
+            folder = (base / corpus.name).resolve()
+            out = work / corpus.name
+            out.mkdir(parents=True, exist_ok=True)
+            listing = out / "files.txt"
+            helper = [args.python or interpreter_of(commands["new"]), str(Path(__file__).resolve()), "--parse-only", ".",
+                      "--parse-runs", str(args.parse_runs), "--files-out", str(listing)]
+            run = measure(helper, folder, out / "parse.out", out / "parse.err", timeout=args.timeout)
+            parse_only = json.loads((out / "parse.out").read_text().strip().splitlines()[-1])["seconds"] if run.returncode == 0 else None
+            runs: dict[str, list[Run]] = {"old": [], "new": [], "semgrep": []}
+            for number in range(args.rounds):
+                order = ("old", "new") if number % 2 == 0 else ("new", "old")
+                for which in order:
+                    cache = out / f"cache-{which}"
+                    shutil.rmtree(cache, ignore_errors=True)
+                    scan = commands[which] + ["scan", ".", "--format", "json", "-j", str(args.jobs), "--cache-dir", str(cache)] + args.scan_arg
+                    done = measure(scan, folder, out / f"{which}.json", out / f"{which}.err", timeout=args.timeout,
+                                   memory_limit_mb=args.memory_limit)
+                    shutil.rmtree(cache, ignore_errors=True)
+                    if not done.finished or done.returncode not in (0, 1):
+                        print(f"{corpus.name}: {which} scan failed ({done.killed or done.returncode})", flush=True)
+                        problems += 1
+                    runs[which].append(done)
+                if semgrep and listing.exists():
+                    argv, _ = semgrep_command(semgrep, args.semgrep_config, args.jobs, out / "semgrep.json",
+                                              listing.read_text().splitlines())
+                    runs["semgrep"].append(measure(argv, folder, out / "semgrep.out", out / "semgrep.err", timeout=args.timeout,
+                                                   env=dict(os.environ, **SEMGREP_ENV)))
+                print(f"{corpus.name} round {number + 1}: " + "  ".join(
+                    f"{k} {v[-1].wall:.2f}/{v[-1].cpu:.2f}" for k, v in runs.items() if v) + "  (wall/CPU s)", flush=True)
+            same = (out / "old.json").read_bytes() == (out / "new.json").read_bytes()
+            problems += not same
+            medians = {k: (_median([r.wall for r in v]), _median([r.cpu for r in v])) for k, v in runs.items() if v}
+            (ow, oc), (nw, nc) = medians["old"], medians["new"]
+            print(f"{corpus.name}: parse only {seconds(parse_only)}; medians of {args.rounds} (wall / CPU): "
+                  f"old {ow:.2f} / {oc:.2f} s, new {nw:.2f} / {nc:.2f} s, new ÷ old {nw / ow:.2f} / {nc / oc:.2f}"
+                  + (f"; cold ÷ parse old {ow / parse_only:.1f}×, new {nw / parse_only:.1f}×" if parse_only else "")
+                  + f"; reports {'identical' if same else 'DIFFER'}", flush=True)
+            if "semgrep" in medians:
+                sw, sc = medians["semgrep"]
+                print(f"{corpus.name}: semgrep {sw:.2f} / {sc:.2f} s; semgrep ÷ old {sw / ow:.1f}× / {sc / oc:.1f}×, "
+                      f"semgrep ÷ new {sw / nw:.1f}× / {sc / nc:.1f}× (wall / CPU)", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if problems else 0
+
+
 def run_corpora(args: argparse.Namespace) -> int:
     corpora = read_corpora(args.corpora_list)
     if args.only:
@@ -596,6 +671,8 @@ def run_corpora(args: argparse.Namespace) -> int:
     if not base.is_dir():
         print(f"bench: {base} is not a folder", file=sys.stderr)
         return 2
+    if args.pairs:
+        return run_pairs(args, corpora, base)
     command = shlex.split(args.crashlint) if args.crashlint else [sys.executable, "-m", "crashlint"]
     print(describe_setup(args, command), flush=True)
     work = Path(tempfile.mkdtemp(prefix="crashlint-corpora-"))
@@ -651,6 +728,8 @@ def main() -> int:
     corpora.add_argument("--memory-limit", type=float, default=6000, metavar="MB",
                          help="kill a scan whose processes hold more than this (default: %(default)s; 0: no limit)")
     corpora.add_argument("--parse-runs", type=int, default=1, help="parse-only: best of this many passes (default: %(default)s)")
+    corpora.add_argument("--pairs", metavar="OLD_CMD", help="time OLD_CMD against --crashlint side by side, cold, interleaved")
+    corpora.add_argument("--rounds", type=int, default=5, help="--pairs: rounds per repository (default: %(default)s)")
     corpora.add_argument("--markdown", metavar="FILE", help="write the table as Markdown to FILE")
     corpora.add_argument("--save", metavar="DIR", help="keep each cold report and its stderr (NAME.json, NAME.err) and results.json")
     cost = ap.add_argument_group("cost of a finding and start-up (benchmarks/findings_cost.py)")
