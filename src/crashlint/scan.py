@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import gc
 import os
 import posixpath
@@ -255,7 +254,7 @@ def analyse(
                 run_cache.phase_key, None if only_paths is None else tuple(sorted(only_paths)),  # type: ignore[arg-type]
                 {source.rel_path: digest for source, digest in zip(to_parse, facts_args["digests"])},
                 {path: _read_lines(sources, path, numbers) for path, numbers in sources.asked.items()},
-                parse_notes, copy.deepcopy(phase.run.findings), list(phase.run.notes))
+                parse_notes, [], list(phase.run.notes), stored=phase_cache.stored_form(phase.run.findings))
         finish(result, phase, phase.run.findings, phase.project.files, tree, config=config, baseline=baseline,
                report_unused=report_unused, only_paths=only_paths, fixes=fixes)
         if run_cache is not None and run_cache.store(result) and record is not None:
@@ -323,7 +322,7 @@ def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache:
         result.notes.extend(notes[path])
     result.files_scanned = len(found.files)
     files = {parsed.facts.path: parsed.facts for parsed in loaded.values() if parsed.facts is not None}
-    findings = copy.deepcopy(record.findings)  # `finish` changes them; the record keeps its own
+    findings = record.fresh_findings()  # `finish` changes them; the record keeps its own
     phase = RulesPhase(Project(found.root, list(files.values())), RuleRun(findings, list(record.rule_notes)),
                        SourceCache(found.root), {})
     finish(result, phase, findings, files, None, config=config, baseline=baseline, report_unused=report_unused,

@@ -46,6 +46,14 @@ class PhaseRecord:
     notes: dict[str, list[Note]]  # each file's parse notes (files with none are left out)
     findings: list[Finding]  # the rules' findings, before the filters
     rule_notes: list[Note]
+    # the same findings as they are saved (`_encode`: tuples of plain values), made before `finish`
+    # changes the findings in place: a snapshot in the one pass the save needs anyway, and the
+    # source of a fresh copy for each reuse (a deep copy of 6,000 findings cost 0.1 ms each)
+    stored: object = None
+
+    def fresh_findings(self) -> list[Finding]:
+        """A copy of the findings that the caller may change."""
+        return _decode(self.stored) if self.stored is not None else _decode(_encode(self.findings))  # type: ignore[return-value]
 
     def covers(self, focus: set[str] | None) -> bool:
         """Whether the findings hold every finding a run with `focus` makes: the per-file rules
@@ -62,6 +70,11 @@ def lines_digest(lines: list[str], numbers: tuple[int, ...]) -> bytes:
     return digest.digest()
 
 
+def stored_form(findings: list[Finding]) -> object:
+    """`findings` as a record stores them (PhaseRecord.stored)."""
+    return _encode(findings)
+
+
 def load(cache_dir: str, root: str, key: str) -> PhaseRecord | None:
     """The record of `root` written under `key`, or None."""
     try:
@@ -70,7 +83,7 @@ def load(cache_dir: str, root: str, key: str) -> PhaseRecord | None:
             return None
         _, key, focus, digests, lines, notes, findings, rule_notes = payload
         record = PhaseRecord(key, None if focus is None else tuple(focus), dict(digests), dict(lines),
-                             _decode(notes), _decode(findings), _decode(rule_notes))  # type: ignore[arg-type]
+                             _decode(notes), _decode(findings), _decode(rule_notes), stored=findings)  # type: ignore[arg-type]
         if not all(isinstance(f, Finding) for f in record.findings):
             return None
         return record
@@ -81,7 +94,7 @@ def load(cache_dir: str, root: str, key: str) -> PhaseRecord | None:
 def save(cache_dir: str, root: str, record: PhaseRecord) -> None:
     try:
         payload = (PHASE_FORMAT, record.key, record.focus, record.digests, record.lines, _encode(record.notes),
-                   _encode(record.findings), _encode(record.rule_notes))
+                   record.stored if record.stored is not None else _encode(record.findings), _encode(record.rule_notes))
     except (ValueError, TypeError):
         return
     write_blob(pack_path(cache_dir, root, "phase"), MAGIC, code_fingerprint(), payload)
