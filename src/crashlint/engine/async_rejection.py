@@ -59,6 +59,8 @@ class _Checker:
         self._never_reject = set(self.settled.get("never_reject", ()))
         self._combinators = set(self.settled.get("combinators", ()))
         self._executors = set(self.settled.get("executors", ()))
+        self._sync_methods = set(self.settled.get("sync_methods", ()))
+        self._async_emitters: bool | None = None  # whether the project imports an emitter whose emit() is async
         self._calls_settle: dict[tuple[str, int], bool] = {}
         self._rejecting: dict[tuple[str, int], int] = {}
 
@@ -132,6 +134,12 @@ class _Checker:
     def _settles(self, path: str, index: int) -> bool:
         facts = self.project.files[path]
         call = facts.calls[index]
+        if call.method in self._sync_methods and not call.is_new and not self._imports_async_emitter():
+            return True  # `await socket.emit(…)`: EventEmitter's emit returns a boolean, not a promise
+        if call.method == "catch" and not call.is_new and len(call.args) == 1:
+            # `promise.catch(f)` resolves unless `f` throws or returns a promise that rejects
+            callbacks = self.functions_of(path, call, call.args[0])
+            return bool(callbacks) and not any(f.throws or self.rejects(p, f) for p, f in callbacks)
         if not call.callee:
             return False
         names = set(self.project.callee_names(path, call))
@@ -152,6 +160,32 @@ class _Checker:
             return False
         return all(self._function_settles(t.path, t.scope) for t in targets)
 
+    def _plain_value(self, path: str, index: int) -> bool:
+        """Whether a call returns a plain value, not a promise: it resolves only to project functions
+        that are not async and return no call (`return log.debug(…)` as an early exit)."""
+        facts = self.project.files[path]
+        call = facts.calls[index]
+        if not call.callee or call.is_new:
+            return False
+        targets = self.project.resolve(path, call.scopes, call.callee)
+        if not targets or any(t.kind != "function" for t in targets):
+            return False
+        for target in targets:
+            function = self.project.files[target.path].functions.get(target.scope)
+            if function is None or function.is_async:
+                return False
+            if any(c.returned and c.scopes[0] == target.scope for c in self.project.files[target.path].calls):
+                return False
+        return True
+
+    def _imports_async_emitter(self) -> bool:
+        """Whether any module of the project imports a library whose `emit()` returns a promise that
+        rejects when a listener throws (emittery): then `await x.emit(…)` may reject."""
+        if self._async_emitters is None:
+            modules = set(self.settled.get("async_emitters", ()))
+            self._async_emitters = any(m in modules for f in self.project.files.values() for m in f.imports)
+        return self._async_emitters
+
     def _function_settles(self, path: str, scope: int) -> bool:
         """A function whose promise cannot reject: no await that can reject (async), and every
         promise it returns cannot reject either (an async function adopts what `return promise`
@@ -164,7 +198,7 @@ class _Checker:
         returned = [i for i, c in enumerate(facts.calls) if c.returned and not c.awaited and c.scopes[0] == scope]
         if not function.is_async and not returned:
             return False  # a plain function must be seen to return a promise that cannot reject
-        if not all(self.cannot_reject(path, i) for i in returned):
+        if not all(self.cannot_reject(path, i) or function.is_async and self._plain_value(path, i) for i in returned):
             return False
         chain = self.project.scope_chain(path, scope)
         for returned_scope, name in facts.returns:
