@@ -497,6 +497,8 @@ class _Finder:
             if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded or self.project.is_vendored(path):
                 continue
             role = self.path_role(path)
+            if role != "test" and self.importers.get(path):
+                role = "test"  # a helper only tests import (`acceptance/support/s3.ts`): test code, by its importers
             if role == "server":
                 if package not in browser_libraries:
                     browser_libraries[package] = self.browser_library(package)
