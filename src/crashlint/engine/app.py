@@ -324,7 +324,12 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
                 continue  # an ephemeral-port helper: nothing outside the process knows where to send requests
             servers = set(owners) | {Target("call", path=path, index=index)}
             # every process that runs this listen() must close the server from its own handlers
-            failing = [v for v in ctx.shutdown_views(rule.data["shutdown"], path) if not _closes_server(ctx, v, close_methods, servers, wrappers)]
+            # `listen({ port, signal })`: Node's net.Server and Fastify close the server when that
+            # AbortSignal aborts; a process whose SIGTERM/SIGINT handler runs is taken to abort it
+            by_signal = any(call.args and call.args[0].kind == "object" and call.args[0].value_of(key) is not None
+                            for key in spec.get("signal_options", ()))
+            failing = [v for v in ctx.shutdown_views(rule.data["shutdown"], path)
+                       if not (by_signal and v.handlers) and not _closes_server(ctx, v, close_methods, servers, wrappers)]
             if not failing:
                 continue
             paths = failing[0]
