@@ -80,7 +80,7 @@ from crashlint.dependencies import lowest_version
 from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
 from crashlint.engine.guards import guarded_by
 from crashlint.engine.process_handlers import ProcessHandlers
-from crashlint.facts.model import Arg, Call, FileFacts
+from crashlint.facts.model import RETURNED_OBJECT, Arg, Call, FileFacts
 from crashlint.findings import Finding, Related
 from crashlint.project import JS_EXTENSIONS, Project, Target
 from crashlint.rulepack import Rule, RulePackError
@@ -504,7 +504,19 @@ def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool
     if call.returned:
         return True
     target = Target("call", path=facts.path, index=index)
-    return any(_passes(ctx, facts.path, other, target) for i, other in enumerate(facts.calls) if i != index)
+    if any(_passes(ctx, facts.path, other, target) for i, other in enumerate(facts.calls) if i != index):
+        return True
+    project = ctx.project
+    # `for await (const chunk of stream)`: the async iterator listens for 'error' and rejects the loop
+    for scope, name in facts.iterated:
+        if target in project.resolve(facts.path, project.scope_chain(facts.path, scope), name):
+            return True
+    # `return { metadata, body: stream }`: handed to the caller inside the object it returns
+    for decl in (d for scope in call.scopes for d in project.decls.get((facts.path, scope, RETURNED_OBJECT), ())):
+        values = decl.value.arg.values if decl.value.arg is not None else ()
+        if any(v.kind == "ref" and target in project.resolve(facts.path, call.scopes, v.path) for v in values):
+            return True
+    return False
 
 
 def _one_off(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:

@@ -942,6 +942,8 @@ class _Extractor:
         right_node = unwrap(node.child_by_field_name("right"))
         right = collection_path(right_node)
         is_of = any(c.type == "of" for c in node.children)
+        if is_of and right and any(c.type == "await" for c in node.children):
+            self.facts.iterated.append((scopes[0], right))  # `for await (const chunk of stream)`
         if left is None or left.type != "identifier" or not is_of:
             return
         if right:

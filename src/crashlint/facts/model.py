@@ -150,6 +150,8 @@ class FileFacts:
     loop_exits: list[tuple[int, int]] = field(default_factory=list)  # (scope, line) of break/return/raise/yield
     # boolean flags assigned (`isShuttingDown = true`): where, and which name
     flag_sets: list[tuple[tuple[int, ...], str]] = field(default_factory=list)
+    # JS/TS: names a `for await (… of name)` loop iterates: (scope of the loop, the name)
+    iterated: list[tuple[int, Path]] = field(default_factory=list)
     # members put into a collection after it is made: `registry[name] = w`, `workers.set(name, w)`
     members: list[tuple[tuple[int, ...], Path, Arg]] = field(default_factory=list)
     lint_fixture: bool = False  # annotated for a linter's tests (`# ruleid:`): an example, not code that runs
