@@ -72,8 +72,12 @@ BROWSER_IMPORT = re.compile(
     r"solid-js/web|@mui/material|@chakra-ui/react|styled-components|@emotion/react|react-router-dom)$"
 )
 SERVER_IMPORT = re.compile(
-    r"^(server-only|next/server|fs|fs/promises|child_process|net|tls|cluster|worker_threads)$|^node:|(^|/)server(/|$)"
+    r"^(server-only|next/server|fs|fs/promises|child_process|net|tls|cluster|worker_threads|ioredis)$|^node:|(^|/)server(/|$)"
 )
+# Nuxt apps (nuxt in dependencies or devDependencies: `nuxt build` bundles its own server): code
+# outside Nitro's `server/` folder and `*.server.*` plugins is the app's universal code, bundled for
+# the browser (Nuxt docs, "Directory structure": server/ is "the backend" of the app)
+NUXT_APPS = frozenset({"nuxt", "nuxt3"})
 
 
 # manifests hold normalized names (`socket.io` → `socket-io`)
@@ -147,6 +151,8 @@ def file_role(
             return "browser"  # a desktop app or editor plugin: client code on the user's machine
         if SERVER_FRAMEWORKS & deps:
             return "server"  # an API server that also renders React (emails, SSR) is still a server
+        if NUXT_APPS & manifest.dependencies.keys() and not SERVER_MARKERS.search(path) and not server_imports:
+            return "browser"  # a Nuxt app's universal code (Nuxt sits in devDependencies)
         if FRONTEND_DEPENDENCIES & deps and not SERVER_MARKERS.search(path) and not server_imports:
             return "browser"  # a front-end package (Next.js included): server code is marked by path or imports
         if page_bundle(manifest) and not SERVER_MARKERS.search(path) and not server_imports:
