@@ -497,8 +497,8 @@ class _Finder:
             if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded or self.project.is_vendored(path):
                 continue
             role = self.path_role(path)
-            if role != "test" and self.importers.get(path):
-                role = "test"  # a helper only tests import (`acceptance/support/s3.ts`): test code, by its importers
+            if role != "test" and self.importers.get(path) and not self.has_own_test(path):
+                role = "test"  # a helper only other modules' tests import (`acceptance/support/s3.ts`): test code
             if role == "server":
                 if package not in browser_libraries:
                     browser_libraries[package] = self.browser_library(package)
@@ -509,6 +509,17 @@ class _Finder:
         for (package, role), paths in sorted(by_package.items()):
             label = self.package_name(package) + ("" if role == "server" else f" ({role})")
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
+
+    def has_own_test(self, path: str) -> bool:
+        """Whether a test named after the module imports it (`server.test.ts` or `test_server.py` for
+        `server`): the module is product code under test, not a helper of the tests."""
+        stem = posixpath.splitext(posixpath.basename(path))[0]
+        for importer, _ in self.importers.get(path, ()):
+            name = posixpath.basename(importer)
+            base = name.split(".", 1)[0]
+            if base == stem or base in (f"test_{stem}", f"{stem}_test"):
+                return True
+        return False
 
     def browser_library(self, package: str) -> bool:
         """A published library package (not private, with a `main`) with no start command, whose own
