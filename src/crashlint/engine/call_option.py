@@ -20,6 +20,11 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
     adapters = { method = "mount", position = 1, methods = ["send"], mentions = "timeout" }
                                     the instance is given an adapter (`session.mount(prefix, a)`)
                                     whose class overrides one of `methods` mentioning the word
+
+    [raced] combinators = ["Promise.race"], timers = ["setTimeout", …]: (JS) a call raced against a
+                                    timer (`Promise.race([fetch(…), timeout(20_000)])`, where the other
+                                    element is a `new Promise` or a project function that starts a
+                                    timer) has its caller bounded by that timer
 """
 
 from __future__ import annotations
@@ -177,6 +182,50 @@ def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call:
     return False
 
 
+def _chain_has(facts: FileFacts, index: int, wanted: int) -> bool:
+    """Whether the call at `index` is `wanted` or a call chained on it (`fetch(…).catch(…)`)."""
+    seen = 0
+    while index >= 0 and seen < 64:
+        if index == wanted:
+            return True
+        index = facts.calls[index].receiver_call
+        seen += 1
+    return False
+
+
+def _starts_timer(ctx: RuleContext, path: str, scope: int, timers: set[str]) -> bool:
+    """Whether a function (or what it nests) calls one of `timers`: `setTimeout(() => reject(…), ms)`."""
+    facts = ctx.project.files[path]
+    return any(scope in c.scopes and timers & set(ctx.project.callee_names(path, c)) for c in facts.calls)
+
+
+def _raced_with_timer(ctx: RuleContext, facts: FileFacts, index: int, spec: dict) -> bool:
+    """Whether the call is an element (or the head of a chain that is one) of a `Promise.race([…])`
+    whose other element is a timer: a `new Promise` whose executor starts one, a project function
+    that starts one, or a timer promise itself (`timers/promises.setTimeout`)."""
+    combinators, timers = set(spec.get("combinators", ())), set(spec.get("timers", ()))
+    project = ctx.project
+    for race in facts.calls:
+        if not race.args or race.args[0].kind != "array" or not combinators & set(project.callee_names(facts.path, race)):
+            continue
+        elements = [e for e in race.args[0].values if e.kind in ("call", "new") and e.call >= 0]
+        if not any(_chain_has(facts, e.call, index) for e in elements):
+            continue
+        for element in elements:
+            if _chain_has(facts, element.call, index):
+                continue
+            other = facts.calls[element.call]
+            if timers & set(project.callee_names(facts.path, other)):
+                return True
+            if other.is_new and other.args and other.args[0].kind == "function" and _starts_timer(ctx, facts.path, other.args[0].scope, timers):
+                return True
+            if not other.is_new and other.callee:
+                targets = project.resolve(facts.path, other.scopes, other.callee)
+                if targets and all(t.kind == "function" and _starts_timer(ctx, t.path, t.scope, timers) for t in targets):
+                    return True
+    return False
+
+
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     project = ctx.project
@@ -216,6 +265,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     if "wrapper_problem" in spec and facts.language != "python":
                         findings += _wrapper_callers(rule, ctx, spec, facts, call, first)
                     continue
+                if "raced" in rule.data and facts.language != "python" and _raced_with_timer(ctx, facts, index, rule.data["raced"]):
+                    continue  # `Promise.race([fetch(…), timeoutAt(20_000)])`: the caller waits no longer than the timer
                 named = call.bound_to and not call.bound_to.startswith("<")
                 subject = call.bound_to if named and spec.get("instance_subject") else call.text
                 problems = [render(spec["problem"], subject=subject, library=spec["library"])]
