@@ -235,6 +235,9 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # a one-page docs or redirect server (node:http servers route by hand, not counted)
         if any(libraries & set(f.imports) for f in files):
             continue
+        if not entry.get("routes_by_method", True) and set(spec.get("exporter_imports", ())) & set(facts.imports):
+            done.discard(package)  # a hand-routed server beside Prometheus' client: a metrics exporter, not the service's API
+            continue
         if any(ctx.project.dependency(facts.path, lib) for lib in libraries):
             continue
         if any(re.search(spec.get("health_file", r"$^"), posixpath.basename(f.path)) for f in files):
