@@ -325,6 +325,9 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
                 continue  # a one-page docs or redirect server
             if "private_listen" in rule.data and _private_listen(call):
                 continue  # an ephemeral-port helper: nothing outside the process knows where to send requests
+            owner_facts = ctx.project.files[owners[0].path]
+            if not entry.get("routes_by_method", True) and set(spec.get("exporter_imports", ())) & set(owner_facts.imports):
+                continue  # a metrics exporter's port: a scrape cut off at shutdown is taken again at the next interval
             servers = set(owners) | {Target("call", path=path, index=index)}
             # every process that runs this listen() must close the server from its own handlers
             # `listen({ port, signal })`: Node's net.Server and Fastify close the server when that
