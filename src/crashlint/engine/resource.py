@@ -362,7 +362,7 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
             return facts.path in ctx.shutdown(rule.data["shutdown"]).flag_files or all(
                 any(view.contains(u.path, u.scopes) for u in closes) for view in ctx.shutdown_views(rule.data["shutdown"], facts.path)
             )
-        return call.context_managed or bool(closes)
+        return call.context_managed or bool(closes) or _closed_in_base(ctx, facts, call, closers)
     if "bound" in need:
         return call.used or call.returned
     return _option_satisfied(ctx, facts, call, need, options())
@@ -497,6 +497,37 @@ def _mentions(project: Project, path: str, facts: FileFacts) -> dict[Target, lis
         for target in targets:
             found.setdefault(target, []).append(i)
     return found
+
+
+def _closed_in_base(ctx: RuleContext, facts: FileFacts, call: Call, closers: set[str]) -> bool:
+    """`this.client = createClient(…)` in a subclass's constructor, closed by a method of a project
+    base class (`async disconnect() { await this.client.disconnect() }`): the field is the same
+    object's, whichever class's method reads it."""
+    field = call.bound_to
+    if not field or not field.startswith(("this.", "self.")) or field.count(".") != 1:
+        return False
+    project = ctx.project
+    owner = next((scope for scope in call.scopes if scope in facts.class_bases), None)
+    if owner is None:
+        return False
+    head, name = field.split(".")
+    pending, seen = [(facts.path, owner)], set()
+    while pending and len(seen) < 16:
+        path, scope = pending.pop()
+        if (path, scope) in seen:
+            continue
+        seen.add((path, scope))
+        scopes, bases = project.files[path].class_bases.get(scope, ((), ()))
+        for base in bases:
+            for target in project.resolve(path, scopes, base):
+                if target.kind != "class":
+                    continue
+                base_facts = project.files[target.path]
+                if any(len(c.callee) == 3 and c.callee[:2] == (head, name) and c.callee[2] in closers and target.scope in c.scopes
+                       for c in base_facts.calls):
+                    return True
+                pending.append((target.path, target.scope))
+    return False
 
 
 def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:
