@@ -511,12 +511,17 @@ class _Finder:
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
 
     def has_own_test(self, path: str) -> bool:
-        """Whether a test named after the module imports it (`server.test.ts` or `test_server.py` for
-        `server`): the module is product code under test, not a helper of the tests."""
-        stem = posixpath.splitext(posixpath.basename(path))[0]
+        """Whether a test named after the module, beside it (or in a `__tests__` folder beside it),
+        imports it (`server.test.ts` or `test_server.py` for `server.ts`): the module is product code
+        under test, not a helper of the tests (`acceptance/specs/s3.test.ts` tests the S3 API, not
+        `acceptance/support/s3.ts`)."""
+        folder, name = posixpath.split(path)
+        stem = posixpath.splitext(name)[0]
         for importer, _ in self.importers.get(path, ()):
-            name = posixpath.basename(importer)
-            base = name.split(".", 1)[0]
+            where, other = posixpath.split(importer)
+            base = other.split(".", 1)[0]
+            if where not in (folder, posixpath.join(folder, "__tests__")):
+                continue
             if base == stem or base in (f"test_{stem}", f"{stem}_test"):
                 return True
         return False
