@@ -156,9 +156,41 @@ class _Checker:
                 e.kind in ("call", "new") and e.call >= 0 and self.cannot_reject(path, e.call) for e in elements
             )
         targets = self.project.resolve(path, call.scopes, call.callee)
+        if targets and all(t.kind == "param" for t in targets):
+            return all(self._param_settles(t) for t in targets)  # `await cb()` of a callback handed in
         if not targets or any(t.kind != "function" for t in targets):
             return False
         return all(self._function_settles(t.path, t.scope) for t in targets)
+
+    def _param_settles(self, param) -> bool:
+        """Whether every callback the project's calls pass for a parameter is a plain function that
+        neither throws nor returns anything (`() => { logger.info(…) }`): calling it cannot reject.
+        Only when every call of the function is seen and passes one."""
+        project = self.project
+        function = project.files[param.path].functions.get(param.scope)
+        if function is None or not function.name:
+            return False
+        seen = 0
+        for path, caller in project.calls_named(function.name):
+            if not any(t.kind == "function" and (t.path, t.scope) == (param.path, param.scope)
+                       for t in project.resolve(path, caller.scopes, caller.callee)):
+                continue
+            if len(caller.args) <= param.index:
+                return False
+            facts = project.files[path]
+            arg = caller.args[param.index]
+            callbacks = self.functions_of(path, caller, arg)
+            if not callbacks:
+                return False
+            for fn_path, fn in callbacks:
+                if fn.is_async or fn.throws:
+                    return False
+                if any(c.returned and c.scopes[0] == fn.scope for c in project.files[fn_path].calls):
+                    return False  # it may hand back a promise
+                if any(scope == fn.scope for scope, _ in project.files[fn_path].returns):
+                    return False
+            seen += 1
+        return seen > 0
 
     def _plain_value(self, path: str, index: int) -> bool:
         """Whether a call returns a plain value, not a promise: it resolves only to project functions
