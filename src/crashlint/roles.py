@@ -21,7 +21,7 @@ TEST_DIRS = frozenset(
      "__snapshots__", ".semgrep", "test_utils", "testutil", "test-helpers", "test_helpers"}
 )
 TEST_FILE = re.compile(
-    r"(^(testutils?|test_?helpers?|fixtures?|conftest)\.(py|[cm]?[jt]sx?)$)|(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)"
+    r"(^(testutils?|test_?helpers?|fixtures?|conftest)\.(py|[cm]?[jt]sx?)$)|(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)|(^run_?tests\.py$)"
 )
 ROUTE_HANDLER = re.compile(r"^(route|middleware)\.[jt]sx?$")
 # Build and tool configuration run by bundlers, test runners and linters, never by the service.
