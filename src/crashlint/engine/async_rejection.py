@@ -60,6 +60,8 @@ class _Checker:
         self._combinators = set(self.settled.get("combinators", ()))
         self._executors = set(self.settled.get("executors", ()))
         self._sync_methods = set(self.settled.get("sync_methods", ()))
+        self._collect_only = self.settled.get("rejects_only_through_option", {})  # {callee: option key}
+        self._option_passed: dict[str, bool] = {}
         self._async_emitters: bool | None = None  # whether the project imports an emitter whose emit() is async
         self._calls_settle: dict[tuple[str, int], bool] = {}
         self._rejecting: dict[tuple[str, int], int] = {}
@@ -145,6 +147,9 @@ class _Checker:
         names = set(self.project.callee_names(path, call))
         if names & self._never_reject:
             return True
+        for name in names & self._collect_only.keys():
+            if not self._passes_option(name.split(".")[0], self._collect_only[name]):
+                return True  # prom-client's register.metrics(): only a project's `collect` callback can reject it
         if call.is_new:
             if not names & self._executors or not call.args or call.args[0].kind != "function":
                 return False
@@ -209,6 +214,16 @@ class _Checker:
             if any(c.returned and c.scopes[0] == target.scope for c in self.project.files[target.path].calls):
                 return False
         return True
+
+    def _passes_option(self, module: str, key: str) -> bool:
+        """Whether any call in a module that imports `module` passes an object with `key`
+        (`new Gauge({ name, help, collect() {…} })`)."""
+        found = self._option_passed.get(module + "/" + key)
+        if found is None:
+            found = any(key in arg.keys for f in self.project.files.values() if module in f.imports
+                        for c in f.calls for arg in c.args if arg.kind == "object")
+            self._option_passed[module + "/" + key] = found
+        return found
 
     def _imports_async_emitter(self) -> bool:
         """Whether any module of the project imports a library whose `emit()` returns a promise that
