@@ -511,20 +511,17 @@ class _Finder:
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
 
     def has_own_test(self, path: str) -> bool:
-        """Whether a test named after the module, beside it (or in a `__tests__` folder beside it),
-        imports it (`server.test.ts` or `test_server.py` for `server.ts`): the module is product code
-        under test, not a helper of the tests (`acceptance/specs/s3.test.ts` tests the S3 API, not
-        `acceptance/support/s3.ts`)."""
-        folder, name = posixpath.split(path)
-        stem = posixpath.splitext(name)[0]
-        for importer, _ in self.importers.get(path, ()):
-            where, other = posixpath.split(importer)
-            base = other.split(".", 1)[0]
-            if where not in (folder, posixpath.join(folder, "__tests__")):
-                continue
-            if base == stem or base in (f"test_{stem}", f"{stem}_test"):
-                return True
-        return False
+        """Whether the tests that import the module are all its own, named after it (`server.test.ts`
+        or `tests/query_runner/test_athena.py` for `athena.py`): product code under test (loaded at
+        run time by a name, as Redash's query runners are), not a helper shared by the tests
+        (`acceptance/support/s3.ts`, which `s3.test.ts`, `s3-wire.test.ts` and `admin.test.ts` use)."""
+        stem = posixpath.splitext(posixpath.basename(path))[0]
+        importers = self.importers.get(path, ())
+        for importer, _ in importers:
+            base = posixpath.basename(importer).split(".", 1)[0]
+            if base != stem and base not in (f"test_{stem}", f"{stem}_test"):
+                return False
+        return bool(importers)
 
     def browser_library(self, package: str) -> bool:
         """A published library package (not private, with a `main`) with no start command, whose own
