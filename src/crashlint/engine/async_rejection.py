@@ -148,7 +148,7 @@ class _Checker:
         if names & self._never_reject:
             return True
         for name in names & self._collect_only.keys():
-            if not self._passes_option(name.split(".")[0], self._collect_only[name]):
+            if not self._passes_option(self.project.package_root(path), name.split(".")[0], self._collect_only[name]):
                 return True  # prom-client's register.metrics(): only a project's `collect` callback can reject it
         if call.is_new:
             if not names & self._executors or not call.args or call.args[0].kind != "function":
@@ -215,14 +215,16 @@ class _Checker:
                 return False
         return True
 
-    def _passes_option(self, module: str, key: str) -> bool:
-        """Whether any call in a module that imports `module` passes an object with `key`
-        (`new Gauge({ name, help, collect() {…} })`)."""
-        found = self._option_passed.get(module + "/" + key)
+    def _passes_option(self, package: str, module: str, key: str) -> bool:
+        """Whether any call in a module of `package` that imports `module` passes an object with
+        `key` (`new Gauge({ name, help, collect() {…} })`): each package's process has its own registry."""
+        memo = f"{package}\0{module}\0{key}"
+        found = self._option_passed.get(memo)
         if found is None:
-            found = any(key in arg.keys for f in self.project.files.values() if module in f.imports
+            found = any(key in arg.keys for f in self.project.files.values()
+                        if module in f.imports and self.project.package_root(f.path) == package
                         for c in f.calls for arg in c.args if arg.kind == "object")
-            self._option_passed[module + "/" + key] = found
+            self._option_passed[memo] = found
         return found
 
     def _imports_async_emitter(self) -> bool:
