@@ -46,14 +46,15 @@ class PhaseRecord:
     notes: dict[str, list[Note]]  # each file's parse notes (files with none are left out)
     findings: list[Finding]  # the rules' findings, before the filters
     rule_notes: list[Note]
-    # the same findings as they are saved (`_encode`: tuples of plain values), made before `finish`
-    # changes the findings in place: a snapshot in the one pass the save needs anyway, and the
-    # source of a fresh copy for each reuse (a deep copy of 6,000 findings cost 0.1 ms each)
-    stored: object = None
+    # the same findings as they are saved (`stored_form`: tuples of plain values), made before
+    # `finish` changes the findings in place: a snapshot in the one pass the save needs anyway, and
+    # the source of a fresh copy for each reuse (a deep copy of 6,000 findings cost 0.1 ms each).
+    # A new record holds only this (its `findings` are []); a loaded one both.
+    stored: object
 
     def fresh_findings(self) -> list[Finding]:
         """A copy of the findings that the caller may change."""
-        return _decode(self.stored) if self.stored is not None else _decode(_encode(self.findings))  # type: ignore[return-value]
+        return _decode(self.stored)  # type: ignore[return-value]
 
     def covers(self, focus: set[str] | None) -> bool:
         """Whether the findings hold every finding a run with `focus` makes: the per-file rules
@@ -94,7 +95,7 @@ def load(cache_dir: str, root: str, key: str) -> PhaseRecord | None:
 def save(cache_dir: str, root: str, record: PhaseRecord) -> None:
     try:
         payload = (PHASE_FORMAT, record.key, record.focus, record.digests, record.lines, _encode(record.notes),
-                   record.stored if record.stored is not None else _encode(record.findings), _encode(record.rule_notes))
+                   record.stored, _encode(record.rule_notes))
     except (ValueError, TypeError):
         return
     write_blob(pack_path(cache_dir, root, "phase"), MAGIC, code_fingerprint(), payload)

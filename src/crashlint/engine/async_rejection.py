@@ -430,21 +430,21 @@ class _Checker:
         then_methods = set(spec["methods"])
         found = self.candidates("then", lambda call: call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star)
         for path, facts, call in found:
-                if self._then_settles(path, call):
-                    continue  # `Promise.allSettled(ps).then((results) => log(results))`
-                # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
-                # executor's `resolve`) leaves nobody waiting when it rejects: under a process
-                # `unhandledRejection` listener that logs, it is a listener-like case
-                cover = "then" if self._then_calls_back(path, call) else "then_detached"
-                self.report(
-                    (path, "then", call.span),
-                    path,
-                    call.span[0],
-                    call.text,
-                    self.problem("then", subject=call.text, line=call.span[0]),
-                    [],
-                    {"case": "then", "cover": cover, "label": self.rule.data.get("labels", {}).get("then", "then")},
-                )
+            if self._then_settles(path, call):
+                continue  # `Promise.allSettled(ps).then((results) => log(results))`
+            # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
+            # executor's `resolve`) leaves nobody waiting when it rejects: under a process
+            # `unhandledRejection` listener that logs, it is a listener-like case
+            cover = "then" if self._then_calls_back(path, call) else "then_detached"
+            self.report(
+                (path, "then", call.span),
+                path,
+                call.span[0],
+                call.text,
+                self.problem("then", subject=call.text, line=call.span[0]),
+                [],
+                {"case": "then", "cover": cover, "label": self.rule.data.get("labels", {}).get("then", "then")},
+            )
 
     def _then_calls_back(self, path: str, call: Call) -> bool:
         """Whether a `.then(f)` callback calls a parameter of a function around it (a callback the
