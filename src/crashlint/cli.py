@@ -28,12 +28,24 @@ class GroupedCommand(typer.core.TyperCommand):
     """Plain help (no boxes: usage errors stay one line) with options grouped under headings, as
     ruff's `--help` has them, and an epilog of examples printed as written."""
 
+    @staticmethod
+    def _argument_label(param) -> str:
+        # one spelling in the usage line and the Arguments section, whatever typer's version does with
+        # a metavar (0.29 appends "..." to a variadic one, 0.28 does not)
+        name = param.metavar or param.name.upper()
+        if param.nargs == -1:
+            return f"[{name}]..."
+        return name if param.required else f"[{name}]"
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            pieces += [self._argument_label(param)] if param.param_type_name == "argument" else param.get_usage_pieces(ctx)
+        return pieces
+
     def format_options(self, ctx, formatter) -> None:  # click's Context and HelpFormatter (typer vendors click)
         # an argument's record is its metavar and help (typer would add a type such as <list[Path]>)
-        arguments = [
-            (f"[{p.metavar}]..." if p.nargs == -1 else p.metavar or p.name.upper(), p.help or "")
-            for p in self.get_params(ctx) if p.param_type_name == "argument"
-        ]
+        arguments = [(self._argument_label(p), p.help or "") for p in self.get_params(ctx) if p.param_type_name == "argument"]
         if arguments:
             with formatter.section("Arguments"):
                 formatter.write_dl(arguments)
@@ -519,7 +531,7 @@ PROCESS_EXAMPLES = """Examples:
 
 @app.command(cls=GroupedCommand, epilog=PROCESS_EXAMPLES)
 def processes(
-    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH...", show_default=False,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", show_default=False,
         help="The project's folder (default: the current directory).")] = None,
     files: Annotated[bool, typer.Option("--files", help="List the files each process loads.")] = False,
     why: Annotated[Optional[list[str]], typer.Option("--why", metavar="FILE",
