@@ -497,6 +497,8 @@ class _Finder:
             if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded or self.project.is_vendored(path):
                 continue
             role = self.path_role(path)
+            if role == "server" and self.python_command_module(path):
+                role = "tooling"  # `socorro-cmd signature` runs socorro/signature/cmd_signature.py's main()
             if role != "test" and self.importers.get(path) and not self.has_own_test(path):
                 role = "test"  # a helper only other modules' tests import (`acceptance/support/s3.ts`): test code
             if role == "server":
@@ -877,11 +879,26 @@ class _Finder:
         imports = set(self.files[path].imports)
         return bool(imports & {"click", "typer", "asyncclick", "cloup"})
 
-    def main_kind(self, path: str, facts: FileFacts, in_guard: list) -> str:
-        """What a `__main__` block starts: a server, a worker (it loops forever, consumes a queue,
-        waits on SIGTERM), or a command that ends."""
+    def python_command_module(self, path: str) -> bool:
+        """A Python module nothing imports and with no `__main__` block, whose functions build a
+        command line (`argparse.ArgumentParser`, a click / typer command) and neither serve nor loop:
+        a command a dispatcher or a console script runs by its import path (socorro's `socorro-cmd`
+        maps `signature` to `socorro.signature.cmd_signature.main`), not a server module."""
+        facts = self.files[path]
+        if facts.language != "python" or facts.main_guard[0]:
+            return False
+        builds = any(set(self.project.callee_names(path, c)) & PY_CLI for c in facts.calls) or any(
+            self._decorator_names(path, d[1]) & PY_CLI for d in facts.decorators)
+        if not builds:
+            return False
+        top = [(path, scope) for scope in facts.functions if facts.scope_parents.get(scope, 0) == 0]
+        return self.main_kind(path, facts, [], top) == "cli"
+
+    def main_kind(self, path: str, facts: FileFacts, in_guard: list, starts: list[tuple[str, int]] | None = None) -> str:
+        """What a `__main__` block starts (or, given `starts`, what those functions run): a server, a
+        worker (it loops forever, consumes a queue, waits on SIGTERM), or a command that ends."""
         project = self.project
-        functions: list[tuple[str, int]] = [(path, 0)]  # the module's own top level runs first
+        functions: list[tuple[str, int]] = [(path, 0)] + (starts or [])  # the module's own top level runs first
         for call in in_guard:
             if call.callee:
                 functions += [(t.path, t.scope) for t in project.resolve(path, call.scopes, call.callee) if t.kind == "function"]
@@ -905,6 +922,8 @@ class _Finder:
                 for scopes, first, last in target.forever_loops
             ):
                 return "worker"  # a `while True:` nothing in it can end (a retry loop that breaks is not)
+            if not scope and file == path and self.guard_loops_forever(facts):
+                return "worker"  # `if __name__ == "__main__": while True: run_jobs()` (simplelogin's job runner)
             for call in target.calls:
                 if call.scopes[0] != scope or (scope == 0 and file == path and call in in_guard and not call.callee):
                     continue
@@ -918,6 +937,24 @@ class _Finder:
                 if call.callee and scope:
                     work += [(t.path, t.scope) for t in project.resolve(file, call.scopes, call.callee) if t.kind == "function"]
         return found
+
+    @staticmethod
+    def guard_loops_forever(facts: FileFacts) -> bool:
+        """Whether the `if __name__ == "__main__":` block itself holds a `while True:` nothing in it
+        can end (no break, return, raise) and that reads no `input()`: the program runs until it is
+        stopped, a worker (an interactive prompt that loops until the user quits is a command)."""
+        guard_first, guard_last = facts.main_guard
+        if not guard_first:
+            return False
+        for scopes, first, last in facts.forever_loops:
+            if scopes[0] != 0 or not guard_first <= first <= guard_last:
+                continue
+            if any(s == 0 and first < line <= last for s, line in facts.loop_exits):
+                continue
+            if any(c.callee == ("input",) and first <= c.span[0] <= last for c in facts.calls):
+                continue
+            return True
+        return False
 
     def django(self) -> None:
         """A Django project: the server loads its apps through settings (strings the import graph
@@ -1078,7 +1115,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
     # is part of that server: one process, with both pieces of evidence.
     for process in list(processes):
-        if not process.long_lived:
+        if not process.long_lived or main_loop_program(finder, process):
             continue
         host = next((p for p in processes if p is not process and p.long_lived and (not p.fallback or not process.fallback)
                      and set(process.entries) <= p.files and process.files <= p.files), None)
@@ -1136,6 +1173,14 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             role = finder.path_role(path)
             roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"
     return ProcessModel(processes, loaders, roles, reasons, fallback, finder)
+
+
+def main_loop_program(finder: _Finder, process: Process) -> bool:
+    """A Python program whose `if __name__ == "__main__":` block loops (simplelogin's job_runner.py):
+    a module that imports it (monitoring.py, for one query) does not run that block, so it is a
+    program of its own, not part of its importer."""
+    return process.kind == "worker" and any(e.endswith("runs a loop") for e in process.evidence) and all(
+        finder.files[e].language == "python" and finder.files[e].main_guard[0] for e in process.entries)
 
 
 def _unique_names(processes: list[Process]) -> None:

@@ -374,6 +374,29 @@ def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: se
     return False
 
 
+def _wait_below(ctx: RuleContext, path: str, call: Call, sleeps: set[str], polls: set[str], depth: int,
+                seen: set[tuple[str, int]]) -> str:
+    """The sleep or poll a project function `call` runs in its own body (or, `depth` > 1, in the
+    functions that body calls), as `execute() → time.sleep(10)`; "" if none. A loop whose every
+    iteration calls a function that waits (simplelogin's `while True: execute()`, pgsync's
+    `while True: await self._async_poll_redis()`) is a worker loop as much as one that sleeps itself."""
+    for target in ctx.project.resolve(path, call.scopes, call.callee):
+        if target.kind != "function" or (target.path, target.scope) in seen:
+            continue
+        seen.add((target.path, target.scope))
+        facts = ctx.project.files[target.path]
+        body = [c for c in facts.calls if c.scopes[0] == target.scope]
+        for inner in body:
+            if inner.method in polls or sleeps & set(ctx.project.callee_names(target.path, inner)):
+                return f"{call.text} → {inner.text}"
+        if depth > 1:
+            for inner in body:
+                found = _wait_below(ctx, target.path, inner, sleeps, polls, depth - 1, seen) if inner.callee else ""
+                if found:
+                    return f"{call.text} → {found.split(' → ', 1)[-1]}"
+    return ""
+
+
 def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
     """Python loops that run as long as the process (`while True:`, `while running:` that nothing in
     the loop clears) and sleep or poll, in a process that handles no SIGTERM. Judged per process: a
@@ -405,15 +428,17 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
             if any(scope == scopes[0] and first < line <= last for scope, line in facts.loop_exits):
                 continue  # it can end (break, return, raise) or is a generator a consumer drives (yield)
             inside = [c for c in facts.calls if first <= c.span[0] <= last and c.scopes[0] == scopes[0]]
-            waits = [c for c in inside if c.method in polls or sleeps & set(ctx.project.callee_names(path, c))]
+            waits = [c.text for c in inside if c.method in polls or sleeps & set(ctx.project.callee_names(path, c))]
+            if not waits:  # the wait one or two calls down: `while True: execute()`, `await self._poll_once()`
+                waits = [w for c in inside if c.callee for w in [_wait_below(ctx, path, c, sleeps, polls, 2, set())] if w]
             if not waits:
                 continue  # a loop that neither sleeps nor polls is not a long-running worker
             text = ctx.sources.line(path, first)
             start = len(text) - len(text.lstrip()) + 1
             location = Location(path, first, start, first, len(text.rstrip()) + 1)
             header = text.strip().rstrip(":")
-            subject = f"{header} loop ({waits[0].text})"
-            values = dict(subject=subject, wait=waits[0].text)
+            subject = f"{header} loop ({waits[0]})"
+            values = dict(subject=subject, wait=waits[0])
             if process is not None:
                 problem = render(rule.data["problems"]["worker_loop_process"], process=process.name, entry=process.entry, **values)
             else:
