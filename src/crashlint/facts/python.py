@@ -117,10 +117,19 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: b
 
 
 def flag_name(loop: tree_sitter.Node) -> str:
-    """The name a `while running:` / `while not self.stopped:` loop tests, "" for anything else."""
+    """The name a `while running:` / `while not self.stopped:` loop tests (`self._stop.set()` for
+    `while not self._stop.is_set():`, a threading.Event the loop runs until someone sets), "" for
+    anything else."""
     condition = loop.child_by_field_name("condition")
     if condition is not None and condition.type == "not_operator":
         condition = condition.child_by_field_name("argument")
+    if condition is not None and condition.type == "call":  # `while not self._stop.is_set():` (threading.Event)
+        function = condition.child_by_field_name("function")
+        arguments = condition.child_by_field_name("arguments")
+        if (function is not None and function.type == "attribute" and text(function).endswith(".is_set")
+                and arguments is not None and not arguments.named_children):
+            return text(function)[: -len(".is_set")] + ".set()"
+        return ""
     if condition is None or condition.type not in ("identifier", "attribute"):
         return ""
     return text(condition)
@@ -542,7 +551,11 @@ class _Extractor:
         # `while running:` that nothing inside sets: it ends only when something else (a signal
         # handler) clears the flag, so it runs as long as the process does — a forever loop
         for scopes, first, last, flag in self._flag_loops:
-            if flag and not any(first < line <= last and name == flag for line, name in self._assigned):
+            if flag.endswith(".set()"):  # an Event the loop tests: does the loop itself set it?
+                setter = tuple(flag[: -len("()")].split("."))
+                if not any(first < c.span[0] <= last and c.callee == setter for c in self.facts.calls):
+                    self.facts.forever_loops.append((scopes, first, last))
+            elif flag and not any(first < line <= last and name == flag for line, name in self._assigned):
                 self.facts.forever_loops.append((scopes, first, last))
         for body, sid in self._lambda_bodies:
             self.returned(unwrap(body), sid)
