@@ -40,7 +40,7 @@ from functools import lru_cache
 
 from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
-from crashlint.project import Project
+from crashlint.project import Project, Target
 from crashlint.roles import TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code
 from crashlint.sourcetree import DiskTree, SourceTree
 
@@ -910,7 +910,17 @@ class _Finder:
         seen: set[tuple[str, int]] = set()
         work = list(reversed(functions))
         found = "cli"
-        while work and len(seen) < 200:  # the functions the block runs, breadth first, a few hundred at most
+        # Objects the program makes and methods it calls on what crashlint cannot resolve (a
+        # parameter, `self.__source.run(…)`): a constructed project class's method of that name may
+        # be the one that runs (simplelogin's event listener builds a PostgresEventSource and hands
+        # it to a Runner whose run() calls `self.__source.run(…)`).
+        made: list[Target] = []
+        unresolved: set[str] = set()
+        while len(seen) < 200:  # the functions the block runs, breadth first, a few hundred at most
+            if not work:
+                work = [m for c in made for m in self.methods_named(c, unresolved) if m not in seen]
+                if not work:
+                    break
             item = work.pop()
             if item in seen:
                 continue
@@ -935,8 +945,16 @@ class _Finder:
                 if names & PY_CLI:
                     found = "cli"
                 if call.callee and scope:
-                    work += [(t.path, t.scope) for t in project.resolve(file, call.scopes, call.callee) if t.kind == "function"]
+                    targets = project.resolve(file, call.scopes, call.callee)
+                    work += [(t.path, t.scope) for t in targets if t.kind == "function"]
+                    made += [t for t in targets if t.kind == "class" and t not in made]
+                    if call.method and not any(t.kind in ("function", "class") for t in targets):
+                        unresolved.add(call.method)
         return found
+
+    def methods_named(self, cls: Target, names: set[str]) -> list[tuple[str, int]]:
+        """The methods of a project class (its own, and its project bases') among `names`."""
+        return self.project.class_methods(Target("instance", path=cls.path, scope=cls.scope), names) if names else []
 
     @staticmethod
     def guard_loops_forever(facts: FileFacts) -> bool:
