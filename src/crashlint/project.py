@@ -1069,6 +1069,19 @@ class Project:
                     returned.append(Target("instance", path=target.path, scope=target.scope))
             if returned:
                 return returned
+        elif call.method and call.receiver_call >= 0 and depth <= MAX_DEPTH:
+            # `new AppLoader().load()`, `makeStore().open()`: the method of what the receiver call makes
+            returned = []
+            for receiver in self.call_targets(path, call.receiver_call, depth + 1):
+                members: list[Target] = []
+                if receiver.kind == "instance":
+                    members = self.member_of_instance(receiver, (call.method,), depth + 1)
+                elif receiver.kind == "object":
+                    members = self.member_of_object(receiver, (call.method,), depth + 1)
+                returned += [r for m in members if m.kind == "function" and not call.is_new
+                             for r in self.function_returns(m.path, m.scope, depth + 1)]
+            if returned:
+                return returned
         return [Target("call", path=path, index=index)]
 
     def member_of_instance(self, instance: Target, rest: Path, depth: int) -> list[Target]:

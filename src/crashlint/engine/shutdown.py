@@ -217,6 +217,8 @@ def _functions_of(project: Project, path: str, call: Call, arg_index: int) -> li
     found: list[Target] = []
     if arg.kind == "ref":
         found = project.resolve(path, call.scopes, arg.path)
+    elif arg.kind == "call" and len(arg.path) > 1 and arg.path[-1] == "bind":
+        found = project.resolve(path, call.scopes, arg.path[:-1])  # process.on("SIGTERM", this.stop.bind(this))
     elif arg.kind in ("call", "new") and arg.path:  # process.on("SIGTERM", makeHandler(server))
         found = project.resolve(path, call.scopes, arg.path)
     return [(t.path, t.scope) for t in found if t.kind == "function"]
@@ -346,6 +348,11 @@ def _app_closes(project: Project, spec: dict, roots) -> list[tuple[str, Location
     return found
 
 
+# Function.prototype's callers: `f.call(this, …)`, `f.apply(this, args)` run `f` now; `f.bind(this)`
+# makes a function that runs it, and on a shutdown path is made to be called (`….bind(instance)()`)
+INVOKERS = frozenset({"call", "apply", "bind"})
+
+
 class _CallGraph:
     """The functions each function calls, worked out once per function (memoized), so that every
     root's walk reuses what the others resolved."""
@@ -388,14 +395,18 @@ class _CallGraph:
                     self.by_scope.setdefault((path, enclosing), []).append(call)
         found = []
         for call in self.by_scope.get(item, []):
-            if not call.callee:
+            callee = call.callee
+            if not callee:
                 continue
-            targets = project.resolve(path, call.scopes, call.callee)
+            if len(callee) > 1 and callee[-1] in INVOKERS:
+                # `hooks.onShutdown.call(instance)`, `….bind(instance)()`: the function named runs
+                callee = callee[:-1]
+            targets = project.resolve(path, call.scopes, callee)
             found += [(t.path, t.scope) for t in targets if t.kind == "function"]
-            if len(call.callee) > 1 and not any(t.kind in CONCRETE for t in targets):
+            if len(callee) > 1 and not any(t.kind in CONCRETE for t in targets):
                 # `this.service.gracefulShutdown()` on an injected object: every method of that name
-                project.reads_functions_named(call.callee[-1])
-                found += self.named.get(call.callee[-1], ())
+                project.reads_functions_named(callee[-1])
+                found += self.named.get(callee[-1], ())
             for i, arg in enumerate(call.args):  # callbacks handed to helpers run on the path too
                 if arg.kind == "ref":
                     found += _functions_of(project, path, call, i)
