@@ -39,6 +39,12 @@ WORKER = Manifest("worker/package.json", dependencies={"bullmq": "^5", "esbuild"
         ("api/src/emails/welcome.ts", "typescript", False, API, False, False, "server"),
         ("sdk/src/index.ts", "typescript", False, SDK, False, False, "server"),
         ("app/static/js/main.js", "javascript", False, None, False, False, "browser"),
+        # ASP.NET Core's web root, and service worker scripts, are the browser's
+        ("admin/Client/wwwroot/app.js", "javascript", False, None, False, False, "browser"),
+        ("admin/Client/wwwroot/service-worker.published.js", "javascript", False, None, False, False, "browser"),
+        ("src/sw.ts", "typescript", False, API, False, False, "browser"),
+        ("src/service-worker.js", "javascript", False, None, False, False, "browser"),
+        ("src/swarm.ts", "typescript", False, None, False, False, "server"),
         ("app/views.py", "python", False, None, False, False, "server"),
         ("ui/src/plugins/movies/movies.component.js", "javascript", False, ASSETS, False, False, "browser"),
         ("ui/src/server/server.service.js", "javascript", False, ASSETS, False, False, "server"),  # marked by path

@@ -37,7 +37,11 @@ TOOLING_DIRS = frozenset(
      "docs", "doc", "dev", "seed", "seeds", "seeders", "cookbook", "playground", "demo", "demos",
      "terraform", "infra", "deploy", "deployment", "migrations", "alembic", "docker"}
 )
-BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets", "themes", "www", "webapp"})
+# `wwwroot` is ASP.NET Core's web root: the files it serves as they are (a Blazor client's scripts)
+BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets", "themes", "www", "wwwroot", "webapp"})
+# A service worker script (Workbox's `sw.js`, create-react-app's and Blazor's `service-worker.js`)
+# runs in the browser, registered by a page with `navigator.serviceWorker.register(…)`
+SERVICE_WORKER = re.compile(r"^(service-?worker|sw)(\.[\w-]+)?\.[cm]?[jt]s$", re.IGNORECASE)
 # Path parts that mark server code even inside a package that is mostly front end (Next.js API
 # routes, server actions, workers). `server-only/` is the folder form of the `server-only` package
 # (SERVER_IMPORT below): a library package that also holds React hooks keeps its server half there.
@@ -142,6 +146,8 @@ def file_role(
     if browser_imports and not server_imports:  # `import { EditorView } from "prosemirror-view"`
         return "browser"
     if any(p in BROWSER_DIRS for p in lowered) and not SERVER_MARKERS.search(path):
+        return "browser"
+    if SERVICE_WORKER.match(name):
         return "browser"
     if manifest is not None:
         deps = manifest.runtime

@@ -17,6 +17,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     escapes = true                not a subject when it is returned or handed to another function
                                   (`pipeline(stream, …)`, `once(child, "exit")`, `source.pipe(file)`):
                                   that function's to handle, as Bun's no-unhandled-emitter-errors has it
+    kept_by = ["pipe"]            (with escapes) methods that are handed the object but leave its
+                                  errors to it (`source.pipe(dest)` re-emits dest's 'error' on dest)
     configured_by = "emitter-factories"   constructors from a [tool.crashlint] key (run.configure)
     unless_only_used_by = {methods = ["generate_presigned_url"], passed_to = ["pkg.getSignedUrl"]}
                                   not a subject when every use of the client is one of these methods
@@ -530,12 +532,21 @@ def _closed_in_base(ctx: RuleContext, facts: FileFacts, call: Call, closers: set
     return False
 
 
-def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:
-    """Returned, or handed to another call in its file (directly or through its variable)."""
+LISTEN_METHODS = ("on", "once", "addListener", "prependListener", "prependOnceListener")
+
+
+def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call, kept_by: tuple[str, ...] = ()) -> bool:
+    """Returned, or handed to another call in its file (directly or through its variable). A call of
+    one of the `kept_by` methods (`source.pipe(dest)`) does not take the object over: it still needs
+    its own listener, unless one is chained on what that call returns (`pipe()` returns `dest`)."""
     if call.returned:
         return True
     target = Target("call", path=facts.path, index=index)
-    if any(_passes(ctx, facts.path, other, target) for i, other in enumerate(facts.calls) if i != index):
+    for i, other in enumerate(facts.calls):
+        if i == index or not _passes(ctx, facts.path, other, target):
+            continue
+        if other.method in kept_by and not any(m in LISTEN_METHODS and event == "error" for m, event in other.chain):
+            continue
         return True
     project = ctx.project
     # `for await (const chunk of stream)`: the async iterator listens for 'error' and rejects the loop
@@ -607,7 +618,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         return None  # module top-level code: runs once as the process starts
     if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned:
         return None  # made and used inside one function: a one-off (migration check, backup, script)
-    if resource.get("escapes") and _escapes(ctx, facts, index, call):
+    if resource.get("escapes") and _escapes(ctx, facts, index, call, tuple(resource.get("kept_by", ()))):
         return None
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
