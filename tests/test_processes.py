@@ -381,3 +381,44 @@ def test_a_celery_pool_that_drops_time_limits_is_named_in_the_finding(monkeypatc
     assert "does not enforce time limits" in texts[17] and "task_soft_time_limit" in texts[17]
     gevent = {f.location.start_line: " ".join(f.problems) for f in scan(["celery-gevent-pool"], select=["CL008"]).findings}
     assert list(gevent) == [17] and "does not enforce a soft time limit" in gevent[17]
+
+
+def test_next_start_is_one_process_for_all_its_route_files(tmp_path: Path) -> None:
+    """`next start` serves every API route and route handler of its app, and runs
+    `instrumentation.ts` as it starts: one process, named after the package, not one per route."""
+    _write(tmp_path, {
+        "apps/web/package.json": '{"name": "web", "scripts": {"start": "next start"}, "dependencies": {"next": "^14", "bullmq": "^5"}}',
+        "apps/web/src/app/api/health/route.ts": 'export async function GET() { return Response.json({ ok: true }); }\n',
+        "apps/web/src/app/api/hook/route.ts": 'export async function POST(req: Request) {\n  await fetch("https://hooks.example/x");\n  return new Response("ok");\n}\n',
+        "apps/web/src/pages/api/users.ts": 'export default async function handler(req: any, res: any) {\n  const r = await fetch("https://users.example/api");\n  res.json(await r.json());\n}\n',
+        "apps/web/src/instrumentation.ts": 'export async function register() {\n  await import("./server/jobs");\n}\n',
+        "apps/web/src/server/jobs.ts": 'import { Worker } from "bullmq";\nexport const worker = new Worker("q", async () => {}, { connection: {} });\n',
+    })
+    model = _model(tmp_path)
+    servers = [p for p in model.processes if p.long_lived]
+    assert [p.name for p in servers] == ["web"]
+    assert "apps/web/src/instrumentation.ts" in servers[0].entries
+    assert "apps/web/src/server/jobs.ts" in servers[0].files
+    found = scan([str(tmp_path)], select=["CL008"]).findings
+    assert {f.process[0] for f in found} == {"web"} and len(found) == 2
+
+
+def test_a_custom_next_server_serves_the_route_files(tmp_path: Path) -> None:
+    """A Fastify server that makes a Next.js server (`next({ dev })`) serves the app's API routes in
+    its own process: their findings name it, and they are no process of their own judged by path."""
+    _write(tmp_path, {
+        "package.json": '{"name": "drop", "scripts": {"start": "node dist"}, "dependencies": {"next": "^14", "fastify": "^4", "react": "^18"}}',
+        "src/server/index.ts": 'import fastify from "fastify";\nimport nextPlugin from "./plugins/next";\nconst server = fastify();\n'
+                               'server.register(nextPlugin, { dev: false });\nserver.listen({ port: 3000 });\n',
+        "src/server/plugins/next.ts": 'import next from "next";\nexport default async function nextPlugin(fastify: any, options: any) {\n'
+                                      '  const app = next(options);\n  await app.prepare();\n}\n',
+        "src/pages/api/version.ts": 'export default async function handler(req: any, res: any) {\n  const r = await fetch("https://releases.example/latest");\n  res.json(await r.json());\n}\n',
+        "src/pages/index.tsx": 'export default function Home() { return <main>hi</main>; }\n',
+    })
+    model = _model(tmp_path)
+    servers = [p for p in model.processes if p.long_lived]
+    assert len(servers) == 1 and servers[0].entry == "src/server/index.ts" and not servers[0].fallback
+    assert "src/pages/api/version.ts" in servers[0].files
+    assert any("a custom Next.js server" in e for e in servers[0].evidence)
+    found = scan([str(tmp_path)], select=["CL008"]).findings
+    assert [(f.location.path, f.process[2]) for f in found] == [("src/pages/api/version.ts", "src/server/index.ts")]

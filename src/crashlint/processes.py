@@ -582,19 +582,29 @@ class _Finder:
         return [i for i, _ in self.importers.get(path, ()) if not is_test_path(i)]
     # ---- start commands --------------------------------------------------------------------------
 
+    def _programs(self, package: str, found: list[tuple[str, str]]) -> list[tuple[list[str], str]]:
+        """A start command's entries, one program each, except that the route files `next start`
+        serves are one program: a Next.js server loads every route and API file of its app."""
+        routes = set(self.next_server_files(package))
+        served = [entry for entry, how in found if entry in routes and how == "server"]
+        programs = [([entry], how) for entry, how in found if entry not in served]
+        return programs + ([(served, "server")] if served else [])
+
     def from_manifest(self, package: str, manifest: Manifest) -> None:
         scripts = dict(manifest.scripts)
         for name in (n for n, _ in manifest.scripts if is_start_script(n) or is_worker_script(n)):
-            for entry, how in self.command_entries(package, scripts[name], scripts):
+            for entries, how in self._programs(package, self.command_entries(package, scripts[name], scripts)):
+                entry = entries[0]
                 kind = "worker" if WORKER_WORDS.search(name) else how
                 label = re.sub(r"[:_-](prod|production)$", "", name)
                 label = self.package_name(package) if START_SCRIPT.match(label) else label  # `collab:prod` → collab
                 if in_tooling_folder(entry):  # `start: node scripts/dev.js`: a tool, whatever the script's name
-                    self.add(label, "cli", [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}")
+                    self.add(label, "cli", entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]}")
                     continue
-                self.add(label, kind, [entry], package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
+                self.add(label, kind, entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
         for where, name, command in manifest.launches:
-            for entry, how in self.command_entries(package, command, scripts, posixpath.dirname(where)):
+            for entries, how in self._programs(package, self.command_entries(package, command, scripts, posixpath.dirname(where))):
+                entry = entries[0]
                 # a Procfile's `worker:`, a compose service `queue`, or `node dist/queue-worker.js`
                 kind = "worker" if how != "cli" and (WORKER_WORDS.search(name) or WORKER_WORDS.search(posixpath.basename(entry))) else how
                 if name == "HEALTHCHECK":  # Docker runs the probe and kills it after its --timeout
@@ -605,7 +615,7 @@ class _Finder:
                     self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", [entry], package, f"{where}: runs once: {command}")
                     continue
                 label = name if name not in ("CMD", "ENTRYPOINT") else self.package_name(package)
-                self.add(label, kind, [entry], package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
+                self.add(label, kind, entries, package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
                 if kind in LONG_LIVED:
                     self.started_commands.update(python_subcommands(command))
         for name, command in manifest.scripts:
@@ -785,8 +795,22 @@ class _Finder:
                         return found
         return None
 
+    def next_host(self, process: Process) -> tuple[str, int] | None:
+        """Where a process's code makes a Next.js server (`next(…)` of the `next` package), if it does."""
+        for path in sorted(process.files):
+            facts = self.files[path]
+            if "next" not in facts.imports:
+                continue
+            for call in facts.calls:
+                if call.callee and "next" in self.project.callee_names(path, call):
+                    return path, call.span[0]
+        return None
+
     def next_server_files(self, package: str) -> list[str]:
-        marker = re.compile(r"(^|/)(pages/api|app/api)/|(^|/)app/.*/route\.[jt]s$|(^|/)middleware\.[jt]s$|\.server\.[jt]sx?$")
+        # `instrumentation.ts` at the app's root or in src/: Next.js calls its `register()` once as
+        # each server instance starts (nextjs.org/docs/app/guides/instrumentation)
+        marker = re.compile(r"(^|/)(pages/api|app/api)/|(^|/)app/.*/route\.[jt]s$|(^|/)middleware\.[jt]s$|\.server\.[jt]sx?$"
+                            r"|^(src/)?instrumentation\.[jt]s$")
         prefix = package + "/" if package else ""
         return [p for p in self.files if p.startswith(prefix) and marker.search(p[len(prefix):])]
 
@@ -1130,6 +1154,25 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             process.files = process.files | finder.closure(extra)
             process.evidence.append(f"{loader}:{finder.dynamic_load(loader)}: loads modules by computed paths, "
                                     f"so the {len(extra)} module(s) of its package nothing else loads count as its own")
+    # A custom Next.js server (`const app = next({ dev }); await app.prepare()` inside Express or
+    # Fastify) serves the app's API routes and route handlers in its own process: Next loads them
+    # from its build (nextjs.org/docs/pages/guides/custom-server)
+    for process in processes:
+        if not process.long_lived or process.fallback:
+            continue
+        host = finder.next_host(process)
+        if host is None:
+            continue
+        routes = [f for f in finder.next_server_files(process.package) if f not in process.files and not is_test_path(f)]
+        if routes:
+            process.files = process.files | finder.closure(routes)
+            process.evidence.append(f"{host[0]}:{host[1]}: a custom Next.js server: it serves the app's {len(routes)} route file(s)")
+            for guessed in [p for p in processes if p.fallback and p.package == process.package and p.long_lived]:
+                left = [e for e in guessed.entries if e not in process.files]  # what its paths alone still say
+                if not left:
+                    processes.remove(guessed)
+                elif len(left) < len(guessed.entries):
+                    guessed.entries, guessed.files = left, finder.closure(left)
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
     # is part of that server: one process, with both pieces of evidence.
     for process in list(processes):
