@@ -422,3 +422,27 @@ def test_a_custom_next_server_serves_the_route_files(tmp_path: Path) -> None:
     assert any("a custom Next.js server" in e for e in servers[0].evidence)
     found = scan([str(tmp_path)], select=["CL008"]).findings
     assert [(f.location.path, f.process[2]) for f in found] == [("src/pages/api/version.ts", "src/server/index.ts")]
+
+
+def test_an_unimported_module_of_a_vite_page_is_browser_code(tmp_path: Path) -> None:
+    """An Nx monorepo: one root package.json (NestJS and React), `apps/client` a Vite page (its
+    vite.config.ts and index.html). A module of the page that nothing imports (dead code, or one a
+    route loads lazily) is page code, not a server judged by its path."""
+    _write(tmp_path, {
+        "package.json": '{"name": "resume", "dependencies": {"@nestjs/core": "^10", "react": "^18", "axios": "^1"}}',
+        "apps/server/src/main.ts": 'import { NestFactory } from "@nestjs/core";\nasync function bootstrap() {\n'
+                                   '  const app = await NestFactory.create({});\n  await app.listen(3000);\n}\nbootstrap();\n',
+        "tsconfig.base.json": '{"compilerOptions": {"baseUrl": ".", "paths": {"@resume/utils": ["libs/utils/src/index.ts"]}}}',
+        "apps/client/tsconfig.json": '{"extends": "../../tsconfig.base.json", "compilerOptions": {"jsx": "react-jsx"}}',
+        "apps/client/vite.config.ts": 'export default { server: { port: 5173 } };\n',
+        "apps/client/index.html": '<html><body><script type="module" src="/src/main.tsx"></script></body></html>\n',
+        "apps/client/src/main.tsx": 'import { App } from "./app";\nexport const root = <App />;\n',
+        "apps/client/src/app.tsx": 'export function App() { return <main />; }\n',
+        "apps/client/src/services/preview.ts": 'import { client } from "../libs/http";\nexport const preview = (id: string) => client.get(`/preview/${id}`);\n',
+        "apps/client/src/libs/http.ts": 'import axios from "axios";\nexport const client = axios.create({ baseURL: "/api" });\n'
+                                        'export const refresh = () => axios.post("/api/auth/refresh");\n',
+    })
+    model = _model(tmp_path)
+    assert model.roles["apps/client/src/libs/http.ts"] == "browser"
+    assert not [p for p in model.processes if p.long_lived and p.fallback]
+    assert not _found(tmp_path, select=["CL008"])

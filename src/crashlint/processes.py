@@ -41,7 +41,7 @@ from functools import lru_cache
 from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
 from crashlint.project import Project, Target
-from crashlint.roles import TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code
+from crashlint.roles import SERVER_MARKERS, TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code
 from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
@@ -506,6 +506,8 @@ class _Finder:
                     browser_libraries[package] = self.browser_library(package)
                 if browser_libraries[package]:
                     role = "browser"
+                elif self.in_page_root(path) and not SERVER_MARKERS.search(path):
+                    role = "browser"  # under the folder of a page Vite builds: page code the page does not (yet) import
             by_package.setdefault((package, role), []).append(path)
         kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test"}
         for (package, role), paths in sorted(by_package.items()):
