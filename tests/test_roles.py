@@ -23,6 +23,9 @@ WORKER = Manifest("worker/package.json", dependencies={"bullmq": "^5", "esbuild"
         ("src/app.ts", "typescript", False, None, False, False, "server"),
         ("src/app.test.ts", "typescript", False, None, False, False, "test"),
         ("src/__tests__/app.ts", "typescript", False, None, False, False, "test"),
+        ("mvis/test-embed/index.js", "javascript", False, None, False, False, "test"),  # a folder named for testing
+        ("src/tests_integration/server.ts", "typescript", False, None, False, False, "test"),
+        ("src/testimonials/server.ts", "typescript", False, None, False, False, "server"),
         ("apps/api/e2e/users.e2e.ts", "typescript", False, None, False, False, "test"),
         ("tests/test_views.py", "python", False, None, False, False, "test"),
         ("app/conftest.py", "python", False, None, False, False, "test"),

@@ -41,7 +41,7 @@ from functools import lru_cache
 from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
 from crashlint.project import Project, Target
-from crashlint.roles import SERVER_MARKERS, TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code
+from crashlint.roles import SERVER_MARKERS, TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
 from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
@@ -1117,7 +1117,7 @@ def _js_signs(project: Project, path: str, facts: FileFacts) -> list[tuple[str, 
 def is_test_path(path: str) -> bool:
     """(memoized: the process model asks it of every importer of every file, again after each edit)"""
     directory, name = posixpath.split(path)
-    return bool(TEST_FILE.search(name)) or any(p.lower() in TEST_DIRS for p in directory.split("/") if p)
+    return bool(TEST_FILE.search(name)) or any(is_test_dir(p.lower()) for p in directory.split("/") if p)
 
 
 def find_processes(project: Project, declared: Declared | None = None, tree: SourceTree | None = None) -> ProcessModel:

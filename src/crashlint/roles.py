@@ -20,6 +20,15 @@ TEST_DIRS = frozenset(
      "integration-tests", "integration_tests", "__fixtures__", "fixtures", "testdata", "test-data", "test_data",
      "__snapshots__", ".semgrep", "test_utils", "testutil", "test-helpers", "test_helpers"}
 )
+# `test-embed/`, `tests_integration/`, `test-app/`: a folder named for testing, with a suffix
+TEST_DIR_PREFIX = re.compile(r"^tests?[-_]\w")
+
+
+def is_test_dir(part: str) -> bool:
+    """Whether a (lower-cased) folder name marks test code."""
+    return part in TEST_DIRS or bool(TEST_DIR_PREFIX.match(part))
+
+
 TEST_FILE = re.compile(
     r"(^(testutils?|test_?helpers?|fixtures?|conftest)\.(py|[cm]?[jt]sx?)$)|(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)|(^run_?tests\.py$)"
 )
@@ -131,7 +140,7 @@ def file_role(
     directory, name = posixpath.split(path)
     parts = directory.split("/") if directory else []
     lowered = [p.lower() for p in parts]
-    if TEST_FILE.search(name) or any(p in TEST_DIRS for p in lowered):
+    if TEST_FILE.search(name) or any(is_test_dir(p) for p in lowered):
         return "test"
     if any(p in TOOLING_DIRS or "migration" in p for p in lowered) or BACKUP_FILE.search(name) or "management/commands" in directory:
         return "tooling"  # (Django management commands are one-off command-line runs)
