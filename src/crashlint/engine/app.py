@@ -308,14 +308,17 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps}
     findings = []
     listen_methods = set(spec["listen_methods"])
-    listens = ctx.parts(("listen-calls", rule.id), lambda path, facts: [i for i, c in enumerate(facts.calls) if c.method in listen_methods],
+    listens = ctx.parts(("listen-calls", rule.id),
+                        lambda path, facts: [i for i, c in enumerate(facts.calls) if c.method in listen_methods or _promisified_listen(c, listen_methods)],
                         lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), keep=False)
     for path, indices in listens.items():
         facts = ctx.project.files[path]
         ctx.current_path = path
         for index in indices:  # type: ignore[union-attr]
             call = facts.calls[index]
-            owners = [t for t in _unwrapped(ctx, ctx.project.receiver_targets(path, call), wrappers) if t in app_targets]
+            promisified = _promisified_listen(call, listen_methods)
+            receivers = ctx.project.resolve(path, call.scopes, promisified) if promisified else ctx.project.receiver_targets(path, call)
+            owners = [t for t in _unwrapped(ctx, receivers, wrappers) if t in app_targets]
             if not owners:
                 continue
             package = ctx.project.package_root(path)
@@ -339,7 +342,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             if not failing:
                 continue
             paths = failing[0]
-            subject = ".".join(call.callee[:-1]) or ctx.subject_name(*_owner_call(ctx, owners[0]))
+            subject = ".".join(promisified or call.callee[:-1]) or ctx.subject_name(*_owner_call(ctx, owners[0]))
             server_name = call.bound_to if call.bound_to and not call.bound_to.startswith("<") else ""
             if paths.handlers:
                 where = ", ".join(f"{h.path}:{h.start_line}" for h in paths.handlers[:3])
@@ -354,6 +357,19 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             )
     ctx.current_path = None
     return findings
+
+
+def _promisified_listen(call: Call, listen_methods: set[str]) -> tuple[str, ...]:
+    """The server of a listen made promise-returning, for `await listenAsync(…)`: the receiver of
+    `server.listen.bind(server)` (handed to `bluebird.promisify` / `util.promisify`) or of
+    `promisify(server.listen)`; () for any other call."""
+    if call.method == "bind" and len(call.callee) >= 3 and call.callee[-2] in listen_methods:
+        return call.callee[:-2]
+    if call.callee and call.callee[-1] == "promisify" and call.args:
+        first = call.args[0]
+        if first.kind == "ref" and len(first.path) >= 2 and first.path[-1] in listen_methods:
+            return tuple(first.path[:-1])
+    return ()
 
 
 def _owner_call(ctx: RuleContext, target: Target) -> tuple[FileFacts, Call]:
