@@ -24,7 +24,8 @@ WORKER = Manifest("worker/package.json", dependencies={"bullmq": "^5", "esbuild"
         ("src/app.test.ts", "typescript", False, None, False, False, "test"),
         ("src/__tests__/app.ts", "typescript", False, None, False, False, "test"),
         ("mvis/test-embed/index.js", "javascript", False, None, False, False, "test"),  # a folder named for testing
-        ("src/tests_integration/server.ts", "typescript", False, None, False, False, "test"),
+        ("src/tests-integration/server.ts", "typescript", False, None, False, False, "test"),
+        ("src/test_harness/server.ts", "typescript", False, None, False, False, "server"),
         ("src/testimonials/server.ts", "typescript", False, None, False, False, "server"),
         ("apps/api/e2e/users.e2e.ts", "typescript", False, None, False, False, "test"),
         ("tests/test_views.py", "python", False, None, False, False, "test"),

@@ -20,8 +20,8 @@ TEST_DIRS = frozenset(
      "integration-tests", "integration_tests", "__fixtures__", "fixtures", "testdata", "test-data", "test_data",
      "__snapshots__", ".semgrep", "test_utils", "testutil", "test-helpers", "test_helpers"}
 )
-# `test-embed/`, `tests_integration/`, `test-app/`: a folder named for testing, with a suffix
-TEST_DIR_PREFIX = re.compile(r"^tests?[-_]\w")
+# `test-embed/`, `tests-integration/`, `test-app/`: a folder named for testing, with a suffix
+TEST_DIR_PREFIX = re.compile(r"^tests?-\w")
 
 
 def is_test_dir(part: str) -> bool:
