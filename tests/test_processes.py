@@ -446,3 +446,23 @@ def test_an_unimported_module_of_a_vite_page_is_browser_code(tmp_path: Path) -> 
     assert model.roles["apps/client/src/libs/http.ts"] == "browser"
     assert not [p for p in model.processes if p.long_lived and p.fallback]
     assert not _found(tmp_path, select=["CL008"])
+
+
+def test_a_worker_thread_started_from_the_build_is_part_of_its_server(tmp_path: Path) -> None:
+    """`new Worker("./dist/worker/upload.js")` resolves against the working directory (Node's
+    worker_threads docs), the package's: the thread runs the built src/worker/upload.ts inside the
+    server's process, so its findings name that process, not one judged by path."""
+    _write(tmp_path, {
+        "package.json": '{"name": "drop", "scripts": {"start": "node dist/index.js"}, "dependencies": {"fastify": "^4"}}',
+        "src/index.ts": 'import fastify from "fastify";\nimport { Worker } from "worker_threads";\nconst server = fastify();\n'
+                        'server.post("/upload", async () => {\n  new Worker("./dist/worker/upload.js", { workerData: {} }).on("error", console.error);\n'
+                        '  return { ok: true };\n});\nserver.listen({ port: 3000 });\n',
+        "src/worker/upload.ts": 'import { createWriteStream } from "fs";\nconst out = createWriteStream("/tmp/upload");\nout.write("x");\n',
+        "src/static/readme.ts": 'export const readme = "./docs/readme.js";\n',
+    })
+    model = _model(tmp_path)
+    servers = [p for p in model.processes if p.long_lived]
+    assert [(p.entry, p.fallback) for p in servers] == [("src/index.ts", False)]
+    assert "src/worker/upload.ts" in servers[0].files
+    found = scan([str(tmp_path)], select=["CL011"]).findings
+    assert [(f.location.path, f.process[2]) for f in found] == [("src/worker/upload.ts", "src/index.ts")]

@@ -284,6 +284,10 @@ class _Finder:
                 if not parts or not re.search(r"\.(c|m)?(j|t)s$", parts[-1]):
                     continue
                 target = self.project._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(path), *parts)))
+                if target is None and len(parts) == 1 and parts[0].startswith("./") and call.callee[-1:] in (("Worker",), ("fork",)):
+                    # `new Worker("./dist/worker/upload.js")`: worker_threads resolves a relative path
+                    # against the working directory (the package's, as npm starts it), here its build
+                    target = self.source_for(self.project.package_root(path), parts[0])
                 if target is not None and target != path:
                     found.append(target)
         return found
