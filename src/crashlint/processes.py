@@ -41,7 +41,7 @@ from functools import lru_cache
 from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
 from crashlint.project import Project, Target
-from crashlint.roles import SERVER_MARKERS, TEST_DIRS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
+from crashlint.roles import SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
 from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
