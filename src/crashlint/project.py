@@ -144,8 +144,10 @@ def _up(directory: str) -> str:
 
 class Project:
     def __init__(self, root: str, files: list[FileFacts], manifests: dict[str, Manifest] | None = None, *,
-                 incremental: bool = False) -> None:
-        """`incremental`: keep what `update` needs (the language server); a scan does without."""
+                 incremental: bool = False, modules: dict[tuple[str, str], str | None] | None = None) -> None:
+        """`incremental`: keep what `update` needs (the language server); a scan does without.
+        `modules`: `module_answers` of an earlier model of the same files and manifests (kept by
+        the cache: crashlint.cache.phase), taken as they are."""
         self.root = root
         self.incremental = incremental
         self.files: dict[str, FileFacts] = {f.path: f for f in sorted(files, key=lambda f: f.path)}
@@ -171,7 +173,7 @@ class Project:
         self._call_values: dict[tuple[str, int], list[Target]] = {}
         self._returns: dict[tuple[str, int], list[Target]] = {}
         self._returns_index: dict[str, dict[int, tuple[list[int], list[Path]]]] = {}
-        self._modules: dict[tuple[str, str], str | None] = {}
+        self._modules: dict[tuple[str, str], str | None] = dict(modules) if modules else {}
         self._exports: dict[tuple, list[Target]] = {}
         self._members: dict[Target, list] | None = None
         self._added: dict[str, list] | None = None  # `_added` of each file that adds something, in file order
@@ -598,6 +600,13 @@ class Project:
         if found is not None and self._reads is not None:
             self._reads.add(found)  # what is derived from here on may read that file
         return found
+
+    def module_answers(self) -> dict[tuple[str, str], str | None]:
+        """Every `resolve_module` answer so far, by (importing file, specifier): they read only the
+        set of files, their names and the manifests (never a file's facts, nor another memo), so
+        they hold for any model of the same files and manifests, whatever the files' contents and
+        the order of the questions."""
+        return self._modules
 
     def _resolve_module(self, from_path: str, spec: str) -> str | None:
         facts = self.files.get(from_path)

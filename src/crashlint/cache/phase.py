@@ -18,6 +18,11 @@ for an edit that changes code (the rules read every file's calls through project
 no finding of theirs can be shown independent of one file's change), for a manifest, configuration
 or rule-pack change (another key) and for a file added or removed (another list of files).
 Reading or writing the file never fails a scan: anything unexpected is a miss.
+
+Beside it (`model-<root hash>.bin`), under the same key, the project model's answers that read
+nothing but the key's inputs (`Project.module_answers`: where each import of each file leads, a
+function of the list of files and the manifests alone), so that a scan whose rules phase runs again
+after a code edit resolves only the imports it has not seen (issue 13 item 7).
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from crashlint.findings import Finding, Note
 
 PHASE_FORMAT = 1
 MAGIC = b"CRASHLINT-PHASE\n"
+MODEL_FORMAT = 1
+MODEL_MAGIC = b"CRASHLINT-MODEL\n"
 MAX_CHANGED = 32  # changed files compared one by one; more than this: run the rules
 WHOLE_FILE = -1  # crashlint.source.WHOLE_FILE: every line of the file was read
 
@@ -124,3 +131,19 @@ def facts_from_pack(contents: PackContents | None, wanted: dict[str, bytes | Non
             return None
         found[path] = facts
     return found
+
+
+def load_model(cache_dir: str, root: str, key: str) -> dict | None:
+    """The model answers of `root` saved under `key` (`Project.module_answers`), or None."""
+    try:
+        payload = read_blob(pack_path(cache_dir, root, "model"), MODEL_MAGIC, code_fingerprint())
+        if not isinstance(payload, tuple) or len(payload) != 3 or payload[0] != MODEL_FORMAT or payload[1] != key \
+                or not isinstance(payload[2], dict):
+            return None
+        return payload[2]
+    except Exception:  # noqa: BLE001 - answers we cannot read are a miss, never an error
+        return None
+
+
+def save_model(cache_dir: str, root: str, key: str, answers: dict) -> None:
+    write_blob(pack_path(cache_dir, root, "model"), MODEL_MAGIC, code_fingerprint(), (MODEL_FORMAT, key, answers))
