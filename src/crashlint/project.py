@@ -120,6 +120,7 @@ def _added(facts: FileFacts) -> list[tuple[tuple[int, ...], Path, Arg]]:
              if c.method in ("push", "unshift", "add", "append") and len(c.callee) > 1 for a in c.args]
     return added + list(facts.members)
 _NO_DEPS: frozenset[str] = frozenset()
+_UNASKED = object()  # `parts`: no answer memoized yet (None is an answer)
 
 
 
@@ -151,13 +152,24 @@ class Project:
         self.root = root
         self.incremental = incremental
         self.files: dict[str, FileFacts] = {f.path: f for f in sorted(files, key=lambda f: f.path)}
-        decls: dict[tuple[str, int, str], list[Decl]] = defaultdict(list)
-        for facts in self.files.values():
+        # tuples, not lists: a sixth of the index's memory (issue 13). Most names are declared once
+        # in their scope: their tuple is made at once, the others' gathered in a list first
+        decls: dict[tuple[str, int, str], tuple[Decl, ...]] = {}
+        several: list[tuple[str, int, str]] = []
+        for path, facts in self.files.items():
             for decl in facts.decls:
-                decls[(facts.path, decl.scope, decl.name)].append(decl)
-        # tuples, not the lists they were gathered in: a sixth of the index's memory (issue 13)
-        self.decls: dict[tuple[str, int, str], tuple[Decl, ...]] = {key: tuple(found) for key, found in decls.items()}
-        del decls
+                key = (path, decl.scope, decl.name)
+                found = decls.get(key)
+                if found is None:
+                    decls[key] = (decl,)
+                elif found.__class__ is tuple:
+                    decls[key] = [*found, decl]  # type: ignore[assignment]
+                    several.append(key)
+                else:
+                    found.append(decl)  # type: ignore[attr-defined]
+        for key in several:
+            decls[key] = tuple(decls[key])
+        self.decls = decls
         self.languages = frozenset(f.language for f in self.files.values())  # a file's language is its name's
         self.manifests = manifests or {}
         self.vendored_dirs = self._vendored_python_dirs()
@@ -358,8 +370,26 @@ class Project:
         the files whose answer `update` dropped (a changed file, one whose answer read a changed
         file, an order-dependent answer) or that `refresh` names, in file order, as the full pass
         would: O(those files + the non-empty answers) instead of O(files) lookups."""
-        if not self.incremental or self._reads is not None:
+        if not self.incremental:  # a scan: `per_file` inlined (a pass asks it of every file)
             found: dict[str, object] = {}
+            answers_of = self._per_file
+            for path, facts in self.files.items():
+                if select is not None and not select(path, facts):
+                    continue
+                if keep:
+                    answers = answers_of.get(path)
+                    if answers is None:
+                        answers = answers_of[path] = {}
+                    part = answers.get(what, _UNASKED)
+                    if part is _UNASKED:
+                        part = answers[what] = compute(path, facts)
+                else:
+                    part = compute(path, facts)
+                if nonempty(part):
+                    found[path] = part
+            return found
+        if self._reads is not None:
+            found = {}
             for path, facts in self.files.items():
                 if select is None or select(path, facts):
                     part = self.per_file(path, what, lambda: compute(path, facts), keep=keep)

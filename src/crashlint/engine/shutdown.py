@@ -234,14 +234,15 @@ def methods_named(project: Project) -> dict[str, list[tuple[str, int]]]:
                          lambda path, named: named)  # type: ignore[return-value]
 
 
-def _registrations(project: Project, path: str, spec: dict) -> list[tuple[int, Registration]]:
+def _registrations(project: Project, path: str, spec: dict,
+                   vocabulary: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None) -> list[tuple[int, Registration]]:
     """The calls of one file that register a handler, with what each registers: O(the file's calls),
     memoized per file in the project model (`Project.per_file`) until an edit reaches the file.
     Most calls are none: a call whose method and last name no registration names, and whose
     callee's names hold none of the modules called as functions, is passed over before
     `_registration` walks the registrations one by one (what it asks of the model is the same: the
     callee's names, which it would ask at the first such module)."""
-    methods, lasts, modules = _vocabulary(spec)
+    methods, lasts, modules = vocabulary or _vocabulary(spec)  # the caller's, made once for every file
     found: list[tuple[int, Registration]] = []
     for i, call in enumerate(project.files[path].calls):
         callee = call.callee
@@ -273,7 +274,8 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     roots: list[tuple[str, Location | None, list[tuple[str, int]]]] = []
     enabling: list[tuple[str, Location]] = []  # calls that make the framework run its shutdown hooks
     key = repr(sorted(spec.items()))
-    registered = project.parts(("shutdown-registrations", key), lambda path, facts: _registrations(project, path, spec), keep=False)
+    vocabulary = _vocabulary(spec)
+    registered = project.parts(("shutdown-registrations", key), lambda path, facts: _registrations(project, path, spec, vocabulary), keep=False)
     for path, found in registered.items():
         facts = project.files[path]
         for index, registration in found:  # type: ignore[union-attr]
