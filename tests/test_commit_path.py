@@ -362,34 +362,42 @@ def test_many_commits_in_a_row_equal_cold_scans(tmp_path, monkeypatch, project: 
 
 
 def test_import_answers_are_kept_for_the_files_and_manifests_they_were_made_of(tmp_path, monkeypatch) -> None:
-    """Where each import of each file leads reads only the list of files and the manifests: it is
-    kept beside the rules phase, under its key (crashlint.cache.phase.load_model). A code edit
-    resolves only the imports the kept answers lack; a file added (an import that led nowhere may
-    lead to it now) starts afresh; the findings are a cold scan's either way."""
+    """Where each import of each file leads, and which files a start command runs, read only the
+    list of files and the manifests: they are kept beside the rules phase, under its key
+    (crashlint.cache.phase.load_model). A code edit resolves only the imports the kept answers
+    lack; a file added (an import that led nowhere may lead to it now) starts afresh; the findings
+    are a cold scan's either way."""
     import shutil
 
+    from crashlint.processes import _Finder
     from crashlint.project import Project
 
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "CL001/projects/ts-cross-file", root)
+    (root / "package.json").write_text('{"name": "svc", "scripts": {"start": "ts-node src/server.ts"}, "dependencies": {"ioredis": "^5.3.0"}}')
     monkeypatch.chdir(root)
     cache = str(tmp_path / "cache")
     resolved: list[tuple[str, str]] = []
+    commands: list[str] = []
     real = Project._resolve_module
     monkeypatch.setattr(Project, "_resolve_module", lambda self, path, spec: (resolved.append((path, spec)), real(self, path, spec))[1])
+    real_commands = _Finder._command_entries
+    monkeypatch.setattr(_Finder, "_command_entries", lambda self, package, command, *a: (commands.append(command), real_commands(self, package, command, *a))[1])
     scan([str(root)], cache_dir=cache)
-    assert ("src/server.ts", "./lib/index") in resolved
+    assert ("src/server.ts", "./lib/index") in resolved and "ts-node src/server.ts" in commands
     server = root / "src" / "server.ts"
     # a code edit: the rules phase runs again, and only the new import is resolved
     server.write_text('import { later } from "./later";\n' + server.read_text() + "export const edited1 = 1;\n")
     resolved.clear()
+    commands.clear()
     warm = scan(["src/server.ts"], in_project=True, cache_dir=cache)
-    assert resolved == [("src/server.ts", "./later")]
+    assert resolved == [("src/server.ts", "./later")] and commands == []
     assert _everything(warm) == _everything(scan(["src/server.ts"], in_project=True, cache_dir=None))
     # the file it names appears: another list of files, every import resolved again
     (root / "src" / "later.ts").write_text('import Redis from "ioredis";\nexport const later = new Redis();\n')
     server.write_text(server.read_text() + "later.on('error', () => {});\n")
     resolved.clear()
+    commands.clear()
     warm = scan(["src/server.ts"], in_project=True, cache_dir=cache)
-    assert ("src/server.ts", "./later") in resolved and ("src/server.ts", "./lib/index") in resolved
+    assert ("src/server.ts", "./later") in resolved and ("src/server.ts", "./lib/index") in resolved and commands
     assert _everything(warm) == _everything(scan(["src/server.ts"], in_project=True, cache_dir=None))

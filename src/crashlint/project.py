@@ -145,10 +145,10 @@ def _up(directory: str) -> str:
 
 class Project:
     def __init__(self, root: str, files: list[FileFacts], manifests: dict[str, Manifest] | None = None, *,
-                 incremental: bool = False, modules: dict[tuple[str, str], str | None] | None = None) -> None:
+                 incremental: bool = False, kept: dict[str, dict] | None = None) -> None:
         """`incremental`: keep what `update` needs (the language server); a scan does without.
-        `modules`: `module_answers` of an earlier model of the same files and manifests (kept by
-        the cache: crashlint.cache.phase), taken as they are."""
+        `kept`: `kept_answers` of an earlier model of the same files and manifests (kept by the
+        cache: crashlint.cache.phase), taken as they are."""
         self.root = root
         self.incremental = incremental
         self.files: dict[str, FileFacts] = {f.path: f for f in sorted(files, key=lambda f: f.path)}
@@ -185,7 +185,8 @@ class Project:
         self._call_values: dict[tuple[str, int], list[Target]] = {}
         self._returns: dict[tuple[str, int], list[Target]] = {}
         self._returns_index: dict[str, dict[int, tuple[list[int], list[Path]]]] = {}
-        self._modules: dict[tuple[str, str], str | None] = dict(modules) if modules else {}
+        kept = kept or {}
+        self._modules: dict[tuple[str, str], str | None] = dict(kept.get("modules") or {})
         self._exports: dict[tuple, list[Target]] = {}
         self._members: dict[Target, list] | None = None
         self._added: dict[str, list] | None = None  # `_added` of each file that adds something, in file order
@@ -196,7 +197,7 @@ class Project:
         self._module_names: dict[str, str] | None = None
         self._folders: dict[tuple[str, str], object] = {}
         self._roots: dict[str, str] = {}  # `package_root` by file
-        self._constants: dict[object, object] = {}  # `constant`
+        self._constants: dict[object, object] = dict(kept.get("constants") or {})  # `constant`
         self._packages: dict[str, list[str]] | None = None  # `package_paths`
         self._nesting = 0  # derivations under way: 0 between top-level queries
         self._started = 0  # uncached derivations started by the current top-level query
@@ -631,12 +632,13 @@ class Project:
             self._reads.add(found)  # what is derived from here on may read that file
         return found
 
-    def module_answers(self) -> dict[tuple[str, str], str | None]:
-        """Every `resolve_module` answer so far, by (importing file, specifier): they read only the
-        set of files, their names and the manifests (never a file's facts, nor another memo), so
-        they hold for any model of the same files and manifests, whatever the files' contents and
-        the order of the questions."""
-        return self._modules
+    def kept_answers(self) -> dict[str, dict]:
+        """The answers that read only the set of files, their names and the manifests (never a
+        file's facts, nor a memo that does), so they hold for any model of the same files and
+        manifests, whatever the files' contents and the order of the questions: every
+        `resolve_module` answer so far, by (importing file, specifier), and the `constant` ones.
+        What `Project(kept=…)` takes back."""
+        return {"modules": self._modules, "constants": self._constants}
 
     def _resolve_module(self, from_path: str, spec: str) -> str | None:
         facts = self.files.get(from_path)

@@ -241,16 +241,16 @@ def analyse(
             facts.append(parsed.facts)
     result.files_scanned = len(found.files)
     sources = TrackedSourceCache(found.root) if keep_phase else None  # the lines the rules read
-    # where each file's imports lead, kept under the same key as the rules phase: a code edit
-    # resolves again only the imports the model has not seen (crashlint.cache.phase)
-    modules = phase_cache.load_model(run_cache.cache_dir, found.root, run_cache.phase_key) if keep_phase else None  # type: ignore[union-attr, arg-type]
+    # where each file's imports lead and the start commands' entries, kept under the same key as
+    # the rules phase: a code edit works out again only what the model has not seen (crashlint.cache.phase)
+    kept = phase_cache.load_model(run_cache.cache_dir, found.root, run_cache.phase_key) if keep_phase else None  # type: ignore[union-attr, arg-type]
     # the facts stay out of the collector's sight until the scan is done with them (`rules_phase`,
     # release=False): the fix planner's allocations (libcst's import and parse) would otherwise set
     # off a full collection that walks every fact (0.6 s of a warm scan of localstack)
     try:
         phase = rules_phase(result.root, facts, tree, rules=rules, config=config, focus=only_paths, sources=sources,
                             manifests_read=run_cache.manifests_read if run_cache else None, release=False,
-                            modules=modules)
+                            kept=kept)
         record = None
         if keep_phase and not phase.run.tracebacks:  # before `finish`, which changes the findings
             assert run_cache is not None and isinstance(sources, TrackedSourceCache)
@@ -263,8 +263,8 @@ def analyse(
                report_unused=report_unused, only_paths=only_paths, fixes=fixes)
         if run_cache is not None and run_cache.store(result) and record is not None:
             phase_cache.save(run_cache.cache_dir, found.root, record)
-            answers = phase.project.module_answers()
-            if modules is None or len(answers) != len(modules):  # new answers: the changed files' new imports
+            answers = phase.project.kept_answers()
+            if kept is None or any(len(answers[name]) != len(kept.get(name) or ()) for name in answers):  # new ones: a new import
                 phase_cache.save_model(run_cache.cache_dir, found.root, record.key, answers)
     finally:
         gc.unfreeze()  # frozen since they were decoded (crashlint.cache.facts.no_gc); freed as this returns
@@ -357,7 +357,7 @@ class RulesPhase:
 def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, rules: list[Rule], config: Config,
                 sources: SourceCache | None = None, focus: set[str] | None = None,
                 project: Project | None = None, incremental: bool = False, manifests_read: dict | None = None,
-                release: bool = True, modules: dict | None = None) -> RulesPhase:
+                release: bool = True, kept: dict | None = None) -> RulesPhase:
     """Project model → processes → rules over `facts`: the whole project, O(the project's facts).
     `focus`: the only files findings are wanted on (--in-project, stdin); the per-file rules look
     only at them. `project`: a model of exactly these facts and the same manifests, kept from an
@@ -366,8 +366,8 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
     the manifests the result cache's key read (dependencies.read_manifests), not read again.
     `release=False`: the facts, the model and everything else the phase made are left frozen
     (gc.freeze) after it; the caller unfreezes them when it is done with them (`analyse`: after the
-    filters and the fix planner). `modules`: import answers of an earlier model of the same files
-    and manifests (`Project.module_answers`), for a new model."""
+    filters and the fix planner). `kept`: the answers of an earlier model of the same files and
+    manifests that read nothing else (`Project.kept_answers`), for a new model."""
     # The facts are about a million long-lived objects without cycles: every full collection
     # would walk them all again (a quarter of the model's build and of the rules phase on a large
     # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
@@ -383,7 +383,7 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
     try:
         if project is None:
             manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree, manifests_read)
-            project = Project(root, facts, manifests, incremental=incremental, modules=modules)
+            project = Project(root, facts, manifests, incremental=incremental, kept=kept)
         manifests = project.manifests
         project.build_members()  # first: what follows reads it whole (Project.build_members)
         gc.freeze()  # the model's indexes live as long as the facts (a full collection walked them in the process model)

@@ -20,14 +20,15 @@ or rule-pack change (another key) and for a file added or removed (another list 
 Reading or writing the file never fails a scan: anything unexpected is a miss.
 
 Beside it (`model-<root hash>.bin`), under the same key, the project model's answers that read
-nothing but the key's inputs (`Project.module_answers`: where each import of each file leads, a
-function of the list of files and the manifests alone), so that a scan whose rules phase runs again
-after a code edit resolves only the imports it has not seen (issue 13 item 7).
+nothing but the key's inputs (`Project.kept_answers`: where each import of each file leads, the
+files each start command runs, functions of the list of files and the manifests alone), so that a
+scan whose rules phase runs again after a code edit works out only what they lack (issue 13 item 7).
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 from dataclasses import dataclass
 
 from crashlint.cache.facts import PackContents, code_fingerprint, open_pack, pack_path, read_blob, write_blob
@@ -133,17 +134,33 @@ def facts_from_pack(contents: PackContents | None, wanted: dict[str, bytes | Non
     return found
 
 
-def load_model(cache_dir: str, root: str, key: str) -> dict | None:
-    """The model answers of `root` saved under `key` (`Project.module_answers`), or None."""
+def load_model(cache_dir: str, root: str, key: str) -> dict[str, dict] | None:
+    """The model answers of `root` saved under `key` (`Project.kept_answers`), or None."""
     try:
         payload = read_blob(pack_path(cache_dir, root, "model"), MODEL_MAGIC, code_fingerprint())
         if not isinstance(payload, tuple) or len(payload) != 3 or payload[0] != MODEL_FORMAT or payload[1] != key \
-                or not isinstance(payload[2], dict):
+                or not isinstance(payload[2], dict) or not all(isinstance(v, dict) for v in payload[2].values()):
             return None
         return payload[2]
     except Exception:  # noqa: BLE001 - answers we cannot read are a miss, never an error
         return None
 
 
-def save_model(cache_dir: str, root: str, key: str, answers: dict) -> None:
-    write_blob(pack_path(cache_dir, root, "model"), MODEL_MAGIC, code_fingerprint(), (MODEL_FORMAT, key, answers))
+def save_model(cache_dir: str, root: str, key: str, answers: dict[str, dict]) -> None:
+    """Save `answers`, leaving out any that marshal cannot store (they are worked out again)."""
+    storable = {}
+    for name, table in answers.items():
+        try:
+            marshal.dumps(table)
+            storable[name] = table
+        except ValueError:
+            storable[name] = {k: v for k, v in table.items() if _storable(k, v)}
+    write_blob(pack_path(cache_dir, root, "model"), MODEL_MAGIC, code_fingerprint(), (MODEL_FORMAT, key, storable))
+
+
+def _storable(*values: object) -> bool:
+    try:
+        marshal.dumps(values)
+        return True
+    except ValueError:
+        return False
