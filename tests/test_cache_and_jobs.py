@@ -213,12 +213,15 @@ def test_in_project_paths_are_part_of_the_key(tmp_path, monkeypatch, rules_count
     assert len(rules_counter) == 2
 
 
-def test_corrupt_or_foreign_cache_files_are_ignored(tmp_path, rules_counter) -> None:
+def test_corrupt_or_foreign_cache_files_are_ignored(tmp_path, rules_counter, monkeypatch) -> None:
+    import crashlint.cache.manifests as kept
+
+    monkeypatch.setattr(kept, "RACY_SECONDS", 0.0)  # manifests made just now are saved too
     folder = _project(tmp_path)
     cache = tmp_path / "cache"
     cold = scan([str(folder)], cache_dir=str(cache))
     files = sorted(cache.glob("*.bin"))
-    assert [f.name.split("-")[0] for f in files] == ["facts", "model", "phase", "result"]
+    assert [f.name.split("-")[0] for f in files] == ["facts", "manifests", "model", "phase", "result"]
     for damage in (lambda b: b[: len(b) // 2], lambda b: b[:-1] + bytes([b[-1] ^ 1]), lambda b: b"garbage", lambda b: b""):
         for entry in files:
             entry.write_bytes(damage(entry.read_bytes()))
@@ -346,15 +349,18 @@ def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path, monkeypatch) -> 
     import crashlint.cache.stats as stats
     from helpers import run_cli
 
+    import crashlint.cache.manifests as manifests
+
     monkeypatch.setattr(discovery, "RACY_SECONDS", 0.0)  # files made just now are saved too
     monkeypatch.setattr(stats, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(manifests, "RACY_SECONDS", 0.0)
     project, cache = tmp_path / "p", tmp_path / "cache"
     project.mkdir()
     (project / "a.ts").write_text("export const f = (u: string) => fetch(u);\n")
     (cache).mkdir()
     (cache / "mine.txt").write_text("not crashlint's")
     run_cli("scan", str(project), "--cache-dir", str(cache))
-    for kind in ("facts", "result", "phase", "model", "discovery", "stats"):
+    for kind in ("facts", "result", "phase", "model", "manifests", "discovery", "stats"):
         assert list(cache.glob(f"{kind}-*.bin")), kind
     code, out, err = run_cli("clean", "--cache-dir", str(cache))
     assert code == 0 and not list(cache.glob("*.bin")) and (cache / "mine.txt").exists()
@@ -558,18 +564,46 @@ def test_a_pack_mostly_dead_is_compacted(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_a_scan_reads_each_manifest_once(tmp_path: Path, monkeypatch) -> None:
-    """The result cache's key and the project model read the same package.json files: once each."""
+    """The result cache's key and the project model read the same package.json files: once each.
+    With a cache, a later scan reads again only the folders where something their reading looked
+    at changed (crashlint.cache.manifests): a manifest edited, one added, a tsconfig its extends
+    names; a source file's edit reads none. Each scan equals an uncached one."""
+    import os
+
+    import crashlint.cache.manifests as kept
     import crashlint.dependencies as dependencies
 
-    (tmp_path / "proj" / "src").mkdir(parents=True)
-    (tmp_path / "proj" / "package.json").write_text('{"name": "x", "dependencies": {"ioredis": "5"}}')
-    (tmp_path / "proj" / "src" / "a.ts").write_text('import Redis from "ioredis";\nexport const r = new Redis();\n')
+    monkeypatch.setattr(kept, "RACY_SECONDS", 0.0)  # files made just now are trusted too
+    proj = tmp_path / "proj"
+    (proj / "src").mkdir(parents=True)
+    (proj / "package.json").write_text('{"name": "x", "dependencies": {"ioredis": "5"}}')
+    (proj / "src" / "a.ts").write_text('import Redis from "ioredis";\nexport const r = new Redis();\n')
     reads: list[str] = []
-    real = dependencies._read_folder
-    monkeypatch.setattr(dependencies, "_read_folder", lambda tree, d: reads.append(d) or real(tree, d))
-    result = scan([str(tmp_path / "proj")], cache_dir=str(tmp_path / "cache"))
-    assert any(f.rule_id == "CL001" for f in result.findings)
-    assert sorted(reads) == ["", "src"]
+    real = dependencies.read_folder
+    monkeypatch.setattr(dependencies, "read_folder", lambda tree, d: reads.append(d) or real(tree, d))
+    monkeypatch.setattr(kept, "read_folder", dependencies.read_folder)
+    cache = str(tmp_path / "cache")
+
+    def again(expected: list[str]) -> None:
+        reads.clear()
+        result = scan([str(proj)], cache_dir=cache)
+        assert sorted(reads) == expected
+        assert result.findings == scan([str(proj)]).findings
+
+    again(["", "src"])
+    assert any(f.rule_id == "CL001" for f in scan([str(proj)], cache_dir=cache).findings)
+    (proj / "src" / "a.ts").write_text((proj / "src" / "a.ts").read_text() + "r.on('error', () => {});\n")
+    again([])
+    (proj / "package.json").write_text('{"name": "x", "dependencies": {"ioredis": "5", "express": "4"}}')
+    os.utime(proj / "package.json", ns=(1, 1))  # same size and mtime as nothing else: the ctime and inode still tell
+    again([""])
+    (proj / "src" / "package.json").write_text('{"name": "inner"}')
+    again(["src"])
+    (proj / "tsconfig.base.json").write_text('{"compilerOptions": {"baseUrl": "."}}')
+    (proj / "src" / "tsconfig.json").write_text('{"extends": "../tsconfig.base.json"}')
+    again(["", "src"])
+    (proj / "tsconfig.base.json").write_text('{"compilerOptions": {"baseUrl": "src"}}')
+    again(["", "src"])  # src's tsconfig extends it
 
 
 def test_a_rule_yaml_added_beside_an_annotated_file_invalidates_the_result(tmp_path, monkeypatch) -> None:

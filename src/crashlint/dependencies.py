@@ -76,6 +76,18 @@ def read_manifests(root: str, rel_dirs: set[str], tree: SourceTree | None = None
     project model read the same manifests once."""
     tree = tree or DiskTree(root)
     read = {} if read is None else read
+    found: dict[str, Manifest] = {}
+    for directory in sorted(wanted_folders(rel_dirs)):
+        if directory not in read:
+            read[directory] = read_folder(tree, directory)
+        manifest = read[directory]
+        if manifest is not None:
+            found[directory] = manifest
+    return found
+
+
+def wanted_folders(rel_dirs: set[str]) -> set[str]:
+    """The folders whose manifests `read_manifests` reads: those given and their ancestors."""
     wanted: set[str] = set()
     for directory in rel_dirs:
         while True:
@@ -84,17 +96,12 @@ def read_manifests(root: str, rel_dirs: set[str], tree: SourceTree | None = None
             if not directory or parent == directory:  # "" (the root), or "/" for a file outside it
                 break
             directory = parent
-    found: dict[str, Manifest] = {}
-    for directory in sorted(wanted):
-        if directory not in read:
-            read[directory] = _read_folder(tree, directory)
-        manifest = read[directory]
-        if manifest is not None:
-            found[directory] = manifest
-    return found
+    return wanted
 
 
-def _read_folder(tree: SourceTree, directory: str) -> Manifest | None:
+def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
+    """The manifest of one folder, or None. It reads `tree` through `read`, `is_file` and
+    `list_dir` only (crashlint.cache.manifests records them)."""
     deps: dict[str, str] = {}
     path = None
     package_name = ""

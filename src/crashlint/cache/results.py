@@ -27,6 +27,7 @@ from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery
 from crashlint.cache.facts import code_fingerprint, pack_path, read_blob, read_digests, write_blob
+from crashlint.cache.manifests import cached_manifests
 from crashlint.cache.stats import FileStats
 from crashlint.findings import Edit, Finding, Fix, Location, Note, Related
 from crashlint.result import ScanResult
@@ -234,7 +235,10 @@ def open_run(
             else:
                 digests = read_digests(found.files, tree)
             contents = tuple(d.hex() if d is not None else None for d in digests)
-            manifests = read_manifests(found.root, {posixpath.dirname(f.rel_path) for f in found.files}, tree, manifests_read)
+            folders = {posixpath.dirname(f.rel_path) for f in found.files}
+            # the disk: a folder is read again only where something its reading looked at changed
+            manifests = cached_manifests(cache_dir, found.root, folders, manifests_read) if tree is None \
+                else read_manifests(found.root, folders, tree, manifests_read)
         parts = (
             RESULT_FORMAT,
             code_fingerprint(),
