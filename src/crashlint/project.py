@@ -104,12 +104,25 @@ MEMBERS = "\0members"  # the dependency of a memo on `collection_members` (a nam
 FUNCTIONS = "\0functions:"  # … on the functions of one name (`reads_functions_named`)
 
 
+def function_names(facts: FileFacts) -> list[tuple[str, int]]:
+    """A file's named functions, (name, scope), and the functions of its object literals under
+    `holder.key` (`this.__hooks = { onShutdown: async () => … }` → `__hooks.onShutdown`): a call
+    `module.__hooks.onShutdown()` on an object crashlint cannot resolve is matched by its last two
+    names, never by the key alone, which would make every `{ close: … }` of the project a method."""
+    named = [(f.name, f.scope) for f in facts.functions.values() if f.name]
+    for decl in facts.decls:
+        value = decl.value
+        if value.kind == "object" and value.arg is not None:
+            holder = decl.name.rsplit(".", 1)[-1]
+            named += [(f"{holder}.{key}", v.scope) for key, v in zip(value.arg.keys, value.arg.values) if v.kind == "function"]
+    return named
+
+
 def _function_scopes(facts: FileFacts) -> dict[str, list[int]]:
-    """A file's named functions: name → their scopes, in order."""
+    """A file's named functions (`function_names`): name → their scopes, in order."""
     found: dict[str, list[int]] = {}
-    for function in facts.functions.values():
-        if function.name:
-            found.setdefault(function.name, []).append(function.scope)
+    for name, scope in function_names(facts):
+        found.setdefault(name, []).append(scope)
     return found
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from crashlint.facts.model import Call
 from crashlint.findings import Location
-from crashlint.project import Project, Target
+from crashlint.project import Project, Target, function_names
 
 
 @dataclass
@@ -230,8 +230,7 @@ CONCRETE = frozenset({"call", "function", "instance", "class", "object", "array"
 def methods_named(project: Project) -> dict[str, list[tuple[str, int]]]:
     """Project functions by name, for calls whose receiver crashlint cannot resolve: name → (file,
     scope), in file order (one pass, kept and patched across edits: `Project.index`)."""
-    return project.index("function-names", lambda path, facts: [(f.name, f.scope) for f in facts.functions.values() if f.name],
-                         lambda path, named: named)  # type: ignore[return-value]
+    return project.index("function-names", lambda path, facts: function_names(facts), lambda path, named: named)  # type: ignore[return-value]
 
 
 def _registrations(project: Project, path: str, spec: dict,
@@ -409,6 +408,9 @@ class _CallGraph:
                 # `this.service.gracefulShutdown()` on an injected object: every method of that name
                 project.reads_functions_named(callee[-1])
                 found += self.named.get(callee[-1], ())
+                qualified = f"{callee[-2]}.{callee[-1]}"  # `instance.__hooks.onShutdown()`: `function_names`
+                project.reads_functions_named(qualified)
+                found += self.named.get(qualified, ())
             for i, arg in enumerate(call.args):  # callbacks handed to helpers run on the path too
                 if arg.kind == "ref":
                     found += _functions_of(project, path, call, i)
