@@ -77,3 +77,20 @@ def test_a_template_renders_as_jinja2_renders_it(template, values) -> None:
             render(template, **values)
         return
     assert render(template, **values) == expected
+
+
+def test_a_one_file_scan_imports_none_of_the_heavy_modules(tmp_path) -> None:
+    """Issue 13, start-up: a plain scan of one TypeScript file loads no fix planner (libcst), no
+    templates (jinja2), no rich, no formatter it does not print with, and not pydantic (typer 0.29
+    coerces every parameter through it: pyproject holds typer below 0.29)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    try:
+        from findings_cost import HEAVY, imported_modules
+    finally:
+        sys.path.pop(0)
+    (tmp_path / "x.ts").write_text("const a = 1;\n")
+    assert "pydantic" in HEAVY
+    assert imported_modules([sys.executable, "-m", "crashlint"], tmp_path) == []
