@@ -57,7 +57,9 @@ def test_the_text_report_prints_as_rich_printed_it_line_by_line(lines, color) ->
 # template texts: plain text, names jinja2 substitutes, and everything that must go through jinja2
 PIECES = st.sampled_from(["a", " ", "\n", "\r\n", "{", "}", "{{ subject }}", "{{subject}}", "{{  library  }}", "{{ missing }}",
                           "{{ none }}", "{{ subject | upper }}", "{% if subject %}x{% endif %}", "{# c #}", "{{- subject -}}",
-                          "{{ count }}", "{{ labels }}", "`", "'", "\t"])
+                          "{{ count }}", "{{ labels }}", "`", "'", "\t", "{{ labels | join(', ') }}", '{{labels|join(" / ")}}',
+                          "{{ subject | join('') }}", "{{ count | join(',') }}", "{{ missing | join(', ') }}",
+                          "{{ labels | join('{') }}", "{{ labels | join(', ', 'x') }}", "{{ labels | join }}"])
 VALUES = st.fixed_dictionaries({"subject": st.text(max_size=5), "library": st.sampled_from(["ioredis", "", " x "]),
                                 "count": st.integers(-3, 3), "labels": st.lists(st.text(max_size=3), max_size=2)})
 
@@ -65,14 +67,15 @@ VALUES = st.fixed_dictionaries({"subject": st.text(max_size=5), "library": st.sa
 @settings(max_examples=500, deadline=None)
 @given(st.lists(PIECES, max_size=8).map("".join), VALUES)
 def test_a_template_renders_as_jinja2_renders_it(template, values) -> None:
-    """render() fills in `{{ name }}` templates without jinja2: the same text, the same errors."""
+    """render() fills in `{{ name }}` and `{{ name | join(sep) }}` templates without jinja2: the same
+    text, the same errors."""
     import jinja2
 
     from crashlint.templating import _environment, render
 
     try:
         expected = _environment().from_string(template).render(**values).strip()
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, TypeError) as exc:  # TypeError: a join of a value that is not iterable
         with pytest.raises(type(exc)):
             render(template, **values)
         return

@@ -162,6 +162,7 @@ class RuleContext:
         self.sources = sources
         self.methods = methods  # method names any enabled rule asks about
         self._shutdown: dict[str, object] = {}
+        self._shutdown_views: dict[tuple, list] = {}
         self.current_path: str | None = None  # the file being analysed: named if a rule breaks on it
         self.skipped: set[str] = set()  # files a rule broke on, left out when it is run again
         self._callers: dict[tuple[str, int], bool] = {}
@@ -385,7 +386,16 @@ class RuleContext:
         processes = [p for p in self.processes.processes_of(path) if not p.fallback]
         if not processes:
             return [paths]
-        return [paths.for_processes(p.files) for p in processes]
+        # one view per process, made once: a view costs O(the process's files), and every
+        # finding of a file in a large process asks for it (issue 13, cost per finding)
+        views = []
+        for process in processes:
+            key = (id(paths), id(process))
+            view = self._shutdown_views.get(key)
+            if view is None:
+                view = self._shutdown_views[key] = paths.for_processes(process.files)
+            views.append(view)
+        return views
 
     def project_sets(self, assignments: list[str], calls: list[str]) -> bool:
         """Whether the project sets a default once for everyone: an assignment to one of

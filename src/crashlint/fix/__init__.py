@@ -108,7 +108,7 @@ def _context(finding: Finding) -> dict:
 def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts]) -> None:
     """Give each JS/TS finding anchored at a call what a fix edits there, from the facts of its file
     (the tree is gone): the call's site, the file's quotes and the fingerprint of the bytes parsed."""
-    by_file: dict[str, tuple[dict, dict]] = {}  # path → (call span → call index, call index → site)
+    by_file: dict[str, tuple[dict, dict, tuple]] = {}  # path → (call span → call index, call index → site, imports)
     for finding in findings:
         if finding.language == "python" or finding.anchor == (0, 0, 0, 0):
             continue
@@ -120,11 +120,13 @@ def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts]) -> N
             spans: dict = {}
             for index, call in enumerate(facts.calls):
                 spans.setdefault(call.span, index)
-            indexed = by_file[facts.path] = (spans, edit_sites.unpack(facts.sites))
+            indexed = by_file[facts.path] = (spans, edit_sites.unpack(facts.sites), ())
         index = indexed[0].get(finding.anchor)
         site = indexed[1].get(index) if index is not None else None
         if site:
-            finding.edit_site = (*facts.content, *facts.quotes, site, *_import_facts(facts))
+            if not indexed[2]:  # once per file, not per finding
+                indexed = by_file[facts.path] = (*indexed[:2], _import_facts(facts))
+            finding.edit_site = (*facts.content, *facts.quotes, site, *indexed[2])
 
 
 def _import_facts(facts: FileFacts) -> tuple:
