@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState
+from libcst._position import CodeRange
+from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState
 
 from crashlint.templating import render
 
@@ -32,28 +34,124 @@ class PythonFix:
     module_statements: list[str] = field(default_factory=list)
 
 
+class Positions:
+    """libcst's PositionProvider positions of a module's nodes, computed one top-level statement at
+    a time, when a node of it is first asked for. The provider prints the whole module while it
+    tracks every node's position (about ten times the cost of printing it, and most of the fix
+    planner's time on a Python project: issue 13); a fix asks about the statement holding its call
+    and a few top-level statements. Each statement is printed by the provider's own codegen state,
+    started at the line and column where the module's printing reaches it (found by printing the
+    module plainly once), so every position is the one the provider gives."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._computed: dict[cst.CSTNode, CodeRange] = {}  # the provider's table (its codegen state writes it)
+        self._starts: list[tuple[int, int]] | None = None  # where each top-level statement's printing starts
+        self.offsets: list[int] = []  # the same in characters of the module's code, and where the last one ends
+        self._index = {id(statement): i for i, statement in enumerate(module.body)}
+        self._done: set[int] = set()
+
+    def _layout(self) -> list[tuple[int, int]]:
+        if self._starts is None:
+            state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline)
+            line, column, counted, offset = 1, 0, 0, 0
+            starts = []
+
+            def advance() -> None:  # the provider's state, token by token (`_update_position`)
+                nonlocal line, column, counted, offset
+                for token in state.tokens[counted:]:
+                    offset += len(token)
+                    if "\n" in token or "\r" in token:
+                        segments = NEWLINE_RE.split(token)
+                        line += len(segments) - 1
+                        column = len(segments[-1])
+                    else:
+                        column += len(token)
+                counted = len(state.tokens)
+
+            for header in self.module.header:
+                header._codegen(state)
+            for statement in self.module.body:
+                advance()
+                starts.append((line, column))
+                self.offsets.append(offset)
+                statement._codegen(state)
+            advance()
+            self.offsets.append(offset)
+            self._starts = starts
+        return self._starts
+
+    def _compute(self, i: int) -> None:
+        if i in self._done:
+            return
+        self._done.add(i)
+        line, column = self._layout()[i]
+        state = PositionProvidingCodegenState(default_indent=self.module.default_indent,
+                                              default_newline=self.module.default_newline, provider=self,  # type: ignore[arg-type]
+                                              line=line, column=column)
+        self.module.body[i]._codegen(state)
+
+    def _compute_all(self) -> None:
+        for i in range(len(self.module.body)):
+            self._compute(i)
+
+    def statement_at(self, line: int) -> int | None:
+        """The index of the top-level statement whose printing covers `line`."""
+        starts = self._layout()
+        found = None
+        for i, (start, _) in enumerate(starts):
+            if start > line:
+                break
+            found = i
+        return found
+
+    def nodes(self, line: int | None) -> list[tuple[cst.CSTNode, CodeRange]]:
+        """(node, position) of every node computed once the top-level statement covering `line`
+        is (every statement when `line` is None or none covers it), in the provider's order."""
+        i = None if line is None else self.statement_at(line)
+        if i is None:
+            self._compute_all()
+        else:
+            self._compute(i)
+        return list(self._computed.items())
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        found = self._computed.get(node)
+        if found is None:
+            i = self._index.get(id(node))
+            if i is not None and self.module.body[i] is node:
+                self._compute(i)
+            else:
+                self._compute_all()
+            found = self._computed[node]
+        return found
+
+
 class Module:
     """One parsed module, shared by every fix in the file (each fix starts from the original)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.wrapper = MetadataWrapper(cst.parse_module(text))
-        self.module = self.wrapper.module
-        self.positions = self.wrapper.resolve(PositionProvider)
+        # the parsed tree itself (libcst's MetadataWrapper would copy it first, for positions keyed
+        # by node identity that it computes for the whole module: see Positions)
+        self.module = cst.parse_module(text)
+        self.positions = Positions(self.module)
         self.lines = text.split("\n")
         self.line_starts = [0]
         for line in self.lines:
             self.line_starts.append(self.line_starts[-1] + len(line) + 1)
-        self._calls: dict[tuple[int, int, int, int], cst.Call] | None = None
+        self._calls: dict[tuple[int, int, int, int], cst.Call] = {}
 
     def call_at(self, anchor: tuple[int, int, int, int]) -> cst.Call:
-        if self._calls is None:  # every fix in the file looks its call up: index them once
-            self._calls = {}
-            for node, where in self.positions.items():
-                if isinstance(node, cst.Call):
-                    key = (where.start.line, where.start.column, where.end.line, where.end.column)
-                    self._calls.setdefault(key, node)
         key = (anchor[0], self._char_col(anchor[0], anchor[1]), anchor[2], self._char_col(anchor[2], anchor[3]))
+        # the calls of the statement holding the anchor's line; of every statement when it is not
+        # there (a line break libcst counts and tree-sitter does not), as when all were indexed
+        for everywhere in (False, True):
+            if key in self._calls:
+                break
+            for node, where in self.positions.nodes(None if everywhere else anchor[0]):
+                if isinstance(node, cst.Call):
+                    self._calls.setdefault((where.start.line, where.start.column, where.end.line, where.end.column), node)
         if key not in self._calls:
             raise NoFix("call not found")
         return self._calls[key]
@@ -83,6 +181,27 @@ class Module:
 
     def code_for(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def rewritten(self, call: cst.Call, rewrite: cst.CSTTransformer) -> str | None:
+        """The module's code with `rewrite` applied, visiting and printing only the top-level
+        statement holding `call` (as a module of that one statement, so that the rewrite sees it
+        at the top level as it would in the whole module) and keeping the rest of the text as it
+        is; None when that statement's text is not exactly what it prints (the module's last
+        statement without a final line break)."""
+        where = self.positions[call]
+        i = self.positions.statement_at(where.start.line)
+        if i is None:
+            return None
+        statement = self.module.body[i]
+        around = self.positions[statement]
+        if (around.start.line, around.start.column) > (where.start.line, where.start.column) or (
+                (around.end.line, around.end.column) < (where.end.line, where.end.column)):
+            return None
+        start, end = self.positions.offsets[i], self.positions.offsets[i + 1]
+        if self.text[start:end] != self.code_for(statement):
+            return None
+        alone = self.module.with_changes(header=(), body=(statement,), footer=(), has_trailing_newline=True)
+        return self.text[:start] + alone.visit(rewrite).code + self.text[end:]
 
     def fresh(self, base: str) -> str:
         """`base`, or `base_2`, … : a name the module never mentions, so a new binding shadows nothing."""
@@ -331,6 +450,8 @@ def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> 
         end = module.offset(where.end.line, where.end.column)
         if module.text[start:end] == module.code_for(call):
             code = module.text[:start] + module.code_for(rewrite.leave_Call(call, call)) + module.text[end:]
+    if code is None:
+        code = module.rewritten(call, rewrite)  # the statement holding the call: not the whole module
     if code is None:
         code = module.module.visit(rewrite).code
     if not rewrite.done:
