@@ -1,0 +1,103 @@
+"""The Python fix planner's positions (fix.python.Positions) are libcst's PositionProvider's, computed
+one top-level statement at a time, and a statement fix spliced into the text is the whole module's
+rewrite (issue 13: the fix planner, which runs on every scan, printed and tracked whole modules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from crashlint.fix import python as fix_python
+
+FIXTURES = sorted(Path(__file__).parent.glob("fixtures/**/*.py"))
+# what the layout must count as libcst does: \r and \r\n line breaks, no final line break, a header
+# and a footer of comments, tabs, a form feed, statements sharing a line, nested blocks
+EDGES = [
+    "",
+    "\n",
+    "# c\n\nx = 1",
+    "x = 1\r\ny = f(a)\r\n",
+    "x = 1\ry = f(\r a)\r",
+    "#!/usr/bin/env python\n# hdr\n\nimport os\n\n\ndef f():\n\treturn g(1,\n\t\t2)\n# tail\n",
+    "if a:\n    b()\nelse:\n    c()\n# end",
+    "x = 1; y = f()  # c\n\x0c\nclass A:\n    def m(self):\n        return self.x()\n",
+    'r = redis.Redis()\n\n\n@app.get("/")\nasync def h():\n    s = (\n        requests.get(u)\n    )\n    return s\n',
+]
+
+
+def _sources() -> list[tuple[str, str]]:
+    found = [(f"edge {i}", text) for i, text in enumerate(EDGES)]
+    for path in FIXTURES:
+        try:
+            found.append((str(path), path.read_text(encoding="utf-8")))
+        except UnicodeDecodeError:
+            continue
+    return found
+
+
+def _descendants(nodes) -> set[int]:
+    seen: set[int] = set()
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            seen.add(id(node))
+            return True
+
+    for node in nodes:
+        node.visit(Collect())
+    return seen
+
+
+@pytest.mark.parametrize(("name", "text"), _sources(), ids=[name for name, _ in _sources()])
+def test_positions_are_the_providers(name: str, text: str) -> None:
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        pytest.skip("not Python 3 libcst parses")
+    provider = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    outside = _descendants([*module.header, *module.footer]) | {id(module)}
+    expected = [(node, where) for node, where in provider.items() if id(node) not in outside]
+    # asked statement by statement from the last, and by node: the same positions
+    positions = fix_python.Positions(module)
+    for statement in reversed(module.body):
+        assert positions[statement] == provider[statement]
+    assert sorted(map(id, dict(positions.nodes(None)))) == sorted(id(node) for node, _ in expected)
+    assert all(positions[node] == where for node, where in expected)
+    # asked all at once: the provider's order too
+    assert fix_python.Positions(module).nodes(None) == expected
+    # the layout's offsets are where each statement's text starts in the module's code
+    code = module.code
+    for i, statement in enumerate(module.body):
+        start, end = positions.offsets[i], positions.offsets[i + 1]
+        if i + 1 < len(module.body) or module.has_trailing_newline:
+            assert code[start:end] == module.code_for_node(statement)
+
+
+def test_a_statement_fix_spliced_is_the_whole_modules_rewrite() -> None:
+    """The rewrite of the one top-level statement holding the call, spliced into the text, is the
+    rewrite of the whole module: at the top level, in a function, in a class's method."""
+    text = (
+        "import redis\n\n# a comment\nr = redis.Redis()\n\n\nclass C:\n    def m(self):\n"
+        "        self.c = redis.Redis()  # keep\n        return 1\n\n\ndef f():\n    x = redis.Redis(\n        host='h',\n    )\n"
+    )
+    module = fix_python.Module(text)
+    spliced = 0
+    for node, where in fix_python.Positions(module.module).nodes(None):
+        if not isinstance(node, cst.Call):
+            continue
+        anchor = (where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+        fix = fix_python.PythonFix(statement_after="log(x)")
+        call = module.call_at(anchor)
+        whole = fix_python._Rewrite(call, fix)
+        try:
+            expected = module.module.visit(whole).code
+        except fix_python.NoFix:
+            continue
+        alone = fix_python._Rewrite(call, fix)
+        assert module.rewritten(call, alone) == expected
+        assert alone.done == whole.done
+        spliced += 1
+    assert spliced == 3
