@@ -24,6 +24,8 @@ EDGES = [
     "#!/usr/bin/env python\n# hdr\n\nimport os\n\n\ndef f():\n\treturn g(1,\n\t\t2)\n# tail\n",
     "if a:\n    b()\nelse:\n    c()\n# end",
     "x = 1; y = f()  # c\n\x0c\nclass A:\n    def m(self):\n        return self.x()\n",
+    "if a():\n    b()\nelif c(d()):\n    if e:\n        pass\n    elif f():\n        g()\nelse:\n    h()\n",
+    "class A:\n\tdef m(self):\n\t\tif x:\n\t\t\treturn y(1)\n\t\ttry:\n\t\t\tz()\n\t\texcept E:\n\t\t\tw()\n",
     'r = redis.Redis()\n\n\n@app.get("/")\nasync def h():\n    s = (\n        requests.get(u)\n    )\n    return s\n',
 ]
 
@@ -68,6 +70,14 @@ def test_positions_are_the_providers(name: str, text: str) -> None:
     assert all(positions[node] == where for node, where in expected)
     # asked all at once: the provider's order too
     assert fix_python.Positions(module).nodes(None) == expected
+    # a call's positions alone: those of the innermost statement of a block whose printing holds it
+    calls = [(node, where) for node, where in expected if isinstance(node, cst.Call)]
+    for node, where in calls[:: max(1, len(calls) // 20)]:
+        alone = fix_python.Positions(module)
+        key = (where.start.line, where.start.column, where.end.line, where.end.column)
+        computed = dict(alone.nodes(where.start.line, key)) or dict(alone.nodes(where.start.line))
+        assert computed[node] == where
+        assert all(provider[other] == found for other, found in computed.items())
     # the layout's offsets are where each statement's text starts in the module's code
     code = module.code
     for i, statement in enumerate(module.body):

@@ -34,6 +34,48 @@ class PythonFix:
     module_statements: list[str] = field(default_factory=list)
 
 
+class _Tracking(CodegenState):
+    """A plain printer that follows the line and column as the position provider's state does,
+    and notes where each statement's printing starts and ends, and the indentation it holds."""
+
+    __slots__ = ("line", "column", "found", "_open", "_listed")
+
+    def begin(self, line: int, column: int, found: list) -> None:
+        self.line, self.column, self.found, self._open, self._listed = line, column, found, {}, set()
+
+    def add_indent_tokens(self) -> None:
+        self.tokens.extend(self.indent_tokens)
+        for token in self.indent_tokens:
+            self._advance(token)
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        self._advance(value)
+
+    def _advance(self, value: str) -> None:  # PositionProvidingCodegenState._update_position
+        if "\n" in value or "\r" in value:
+            segments = NEWLINE_RE.split(value)
+            self.line += len(segments) - 1
+            self.column = len(segments[-1])
+        else:
+            self.column += len(value)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        # only the statements of a block's list, which their block prints as they are printed
+        # alone (an `elif` is an If printed as the `orelse` of another, with a keyword argument)
+        if isinstance(node, cst.IndentedBlock):
+            self._listed.update(id(statement) for statement in node.body)
+        elif isinstance(node, cst.BaseStatement) and id(node) in self._listed:
+            entry = [node, (self.line, self.column), None, tuple(self.indent_tokens)]
+            self.found.append(entry)
+            self._open[id(node)] = entry
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        entry = self._open.pop(id(node), None)
+        if entry is not None:
+            entry[2] = (self.line, self.column)
+
+
 class Positions:
     """libcst's PositionProvider positions of a module's nodes, computed one top-level statement at
     a time, when a node of it is first asked for. The provider prints the whole module while it
@@ -50,6 +92,8 @@ class Positions:
         self.offsets: list[int] = []  # the same in characters of the module's code, and where the last one ends
         self._index = {id(statement): i for i, statement in enumerate(module.body)}
         self._done: set[int] = set()
+        self._inner: dict[int, list] = {}  # top-level statement → _inner_layout
+        self._inner_done: set[int] = set()  # ids of nested statements computed alone
 
     def _layout(self) -> list[tuple[int, int]]:
         if self._starts is None:
@@ -78,8 +122,39 @@ class Positions:
                 statement._codegen(state)
             advance()
             self.offsets.append(offset)
+            self._end = (line, column)
             self._starts = starts
         return self._starts
+
+    def _inner_layout(self, i: int) -> list[tuple[cst.CSTNode, tuple[int, int], tuple[int, int], tuple[str, ...]]]:
+        """Every statement nested in top-level statement `i`, in printing order: (statement, where
+        its printing starts and ends, the indentation the printer holds when it starts), from
+        printing statement `i` plainly once."""
+        found = self._inner.get(i)
+        if found is None:
+            line, column = self._layout()[i]
+            found = []
+            state = _Tracking(default_indent=self.module.default_indent, default_newline=self.module.default_newline)
+            state.begin(line, column, found)
+            self.module.body[i]._codegen(state)
+            self._inner[i] = found
+        return found
+
+    def _compute_inner(self, i: int, start: tuple[int, int], end: tuple[int, int]) -> None:
+        """The positions of the innermost statement nested in top-level statement `i` whose printing
+        holds `start`..`end`, printed from where the whole module's printing reaches it."""
+        innermost = None
+        for entry in self._inner_layout(i):
+            if entry[1] <= start and end <= entry[2]:
+                innermost = entry  # printing order: a statement nested in it comes after it
+        if innermost is None or id(innermost[0]) in self._inner_done:
+            return
+        self._inner_done.add(id(innermost[0]))
+        statement, (line, column), _, indent = innermost
+        state = PositionProvidingCodegenState(default_indent=self.module.default_indent,
+                                              default_newline=self.module.default_newline, provider=self,  # type: ignore[arg-type]
+                                              line=line, column=column, indent_tokens=list(indent))
+        statement._codegen(state)
 
     def _compute(self, i: int) -> None:
         if i in self._done:
@@ -105,12 +180,22 @@ class Positions:
             found = i
         return found
 
-    def nodes(self, line: int | None) -> list[tuple[cst.CSTNode, CodeRange]]:
+    def printed(self, i: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Where the printing of top-level statement `i` starts and ends (its leading comments and
+        blank lines, its final line break included)."""
+        starts = self._layout()
+        return starts[i], starts[i + 1] if i + 1 < len(starts) else self._end
+
+    def nodes(self, line: int | None, span: tuple[int, int, int, int] | None = None) -> list[tuple[cst.CSTNode, CodeRange]]:
         """(node, position) of every node computed once the top-level statement covering `line`
-        is (every statement when `line` is None or none covers it), in the provider's order."""
+        is (every statement when `line` is None or none covers it), in the provider's order. With
+        `span` (line, column, end line, end column), only the innermost statement nested in it
+        whose printing holds `span` (the statement of a call, in a method of a large class)."""
         i = None if line is None else self.statement_at(line)
         if i is None:
             self._compute_all()
+        elif span is not None:
+            self._compute_inner(i, span[:2], span[2:])
         else:
             self._compute(i)
         return list(self._computed.items())
@@ -144,12 +229,13 @@ class Module:
 
     def call_at(self, anchor: tuple[int, int, int, int]) -> cst.Call:
         key = (anchor[0], self._char_col(anchor[0], anchor[1]), anchor[2], self._char_col(anchor[2], anchor[3]))
-        # the calls of the statement holding the anchor's line; of every statement when it is not
-        # there (a line break libcst counts and tree-sitter does not), as when all were indexed
-        for everywhere in (False, True):
+        # the calls of the innermost statement holding the anchor; of the top-level statement
+        # holding its line; of every statement when it is not there (a line break libcst counts
+        # and tree-sitter does not), as when all were indexed
+        for line, span in ((anchor[0], key), (anchor[0], None), (None, None)):
             if key in self._calls:
                 break
-            for node, where in self.positions.nodes(None if everywhere else anchor[0]):
+            for node, where in self.positions.nodes(line, span):
                 if isinstance(node, cst.Call):
                     self._calls.setdefault((where.start.line, where.start.column, where.end.line, where.end.column), node)
         if key not in self._calls:
@@ -193,9 +279,8 @@ class Module:
         if i is None:
             return None
         statement = self.module.body[i]
-        around = self.positions[statement]
-        if (around.start.line, around.start.column) > (where.start.line, where.start.column) or (
-                (around.end.line, around.end.column) < (where.end.line, where.end.column)):
+        first, last = self.positions.printed(i)
+        if first > (where.start.line, where.start.column) or last < (where.end.line, where.end.column):
             return None
         start, end = self.positions.offsets[i], self.positions.offsets[i + 1]
         if self.text[start:end] != self.code_for(statement):
