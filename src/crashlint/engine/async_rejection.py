@@ -416,6 +416,25 @@ class _Checker:
             for fn_path, function in self.functions_of(path, call, call.args[0]):
                 if self.rejects(fn_path, function):
                     self.function_finding(path, call, fn_path, function, "timer", f"async {call.callee[-1]} callback")
+                elif not function.is_async:
+                    # `setInterval(() => this.poll())`: a plain arrow that returns an async function's
+                    # promise hands it to the timer, which ignores it as it ignores an async callback's
+                    for returned_path, returned in self._returned_functions(fn_path, function):
+                        if self.rejects(returned_path, returned):
+                            self.function_finding(path, call, returned_path, returned, "timer",
+                                                  f"{returned.name or 'async function'}() from a {call.callee[-1]} callback")
+
+    def _returned_functions(self, path: str, function: Function) -> list[tuple[str, Function]]:
+        """The project functions whose calls `function` returns (`() => this.poll()`)."""
+        found: list[tuple[str, Function]] = []
+        for call in self.project.files[path].calls:
+            if call.returned and call.callee and not call.is_new and call.scopes[0] == function.scope:
+                for target in self.project.resolve(path, call.scopes, call.callee):
+                    if target.kind == "function":
+                        callee = self.project.files[target.path].functions.get(target.scope)
+                        if callee is not None:
+                            found.append((target.path, callee))
+        return found
 
     def executor(self, spec: dict) -> None:
         names = set(spec["callees"])
