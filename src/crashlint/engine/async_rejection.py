@@ -319,6 +319,19 @@ class _Checker:
             {"case": case, "label": self.rule.data.get("labels", {}).get(case, case), **(registration or {})},
         )
 
+    def call_finding(self, path: str, call: Call, case: str, cover: str | None = None) -> None:
+        """A finding on a call itself (a `.then` chain, a dropped task), titled by its text."""
+        covered = {"cover": cover} if cover is not None else {}
+        self.report(
+            (path, case, call.span),
+            path,
+            call.span[0],
+            call.text,
+            self.problem(case, subject=call.text, line=call.span[0]),
+            [],
+            {"case": case, **covered, "label": self.rule.data.get("labels", {}).get(case, case)},
+        )
+
     # ---- cases ----------------------------------------------------------------------------
 
     def express(self, spec: dict) -> None:
@@ -426,15 +439,9 @@ class _Checker:
 
     def _returned_functions(self, path: str, function: Function) -> list[tuple[str, Function]]:
         """The project functions whose calls `function` returns (`() => this.poll()`)."""
-        found: list[tuple[str, Function]] = []
-        for call in self.project.files[path].calls:
-            if call.returned and call.callee and not call.is_new and call.scopes[0] == function.scope:
-                for target in self.project.resolve(path, call.scopes, call.callee):
-                    if target.kind == "function":
-                        callee = self.project.files[target.path].functions.get(target.scope)
-                        if callee is not None:
-                            found.append((target.path, callee))
-        return found
+        return [found for call in self.project.files[path].calls
+                if call.returned and call.callee and not call.is_new and call.scopes[0] == function.scope
+                for found in self.functions_of(path, call, Arg("ref", path=call.callee))]
 
     def executor(self, spec: dict) -> None:
         names = set(spec["callees"])
@@ -454,16 +461,7 @@ class _Checker:
             # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
             # executor's `resolve`) leaves nobody waiting when it rejects: under a process
             # `unhandledRejection` listener that logs, it is a listener-like case
-            cover = "then" if self._then_calls_back(path, call) else "then_detached"
-            self.report(
-                (path, "then", call.span),
-                path,
-                call.span[0],
-                call.text,
-                self.problem("then", subject=call.text, line=call.span[0]),
-                [],
-                {"case": "then", "cover": cover, "label": self.rule.data.get("labels", {}).get("then", "then")},
-            )
+            self.call_finding(path, call, "then", cover="then" if self._then_calls_back(path, call) else "then_detached")
 
     def _then_calls_back(self, path: str, call: Call) -> bool:
         """Whether a `.then(f)` callback calls a parameter of a function around it (a callback the
@@ -526,15 +524,7 @@ class _Checker:
                         owner = self.project.files[target.path].calls[target.index]
                         dropped |= bool(factories & set(self.project.callee_names(target.path, owner)))
             if dropped:
-                self.report(
-                    (path, "task", call.span),
-                    path,
-                    call.span[0],
-                    call.text,
-                    self.problem("task", subject=call.text, line=call.span[0]),
-                    [],
-                    {"case": "task", "label": self.rule.data.get("labels", {}).get("task", "task")},
-                )
+                self.call_finding(path, call, "task")
                 self.findings[(path, "task", call.span)].anchor = call.span  # the fix wraps this call
 
 
