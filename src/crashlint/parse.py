@@ -6,13 +6,12 @@ import os
 import traceback
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 
 import tree_sitter
 
 from crashlint.facts.common import set_source
-from crashlint.facts.model import FileFacts
+from crashlint.facts.model import FileFacts, Parsed  # noqa: F401  (Parsed: re-exported; it lives with the facts)
 from crashlint.findings import Note
 from crashlint.generated import generated_reason, wrapper_bundle
 from crashlint.grammar_gaps import without_gaps
@@ -34,13 +33,6 @@ class _Extractors(dict):
 
 EXTRACTORS: dict = _Extractors()
 MAX_ERROR_LINES = 5  # parse-error lines named in a note
-
-
-@dataclass
-class Parsed:
-    facts: FileFacts | None
-    notes: list[Note] = field(default_factory=list)
-    traceback: str | None = None  # an internal error, for --verbose
 
 
 def error_nodes(root: tree_sitter.Node) -> Iterator[tree_sitter.Node]:

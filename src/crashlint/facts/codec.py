@@ -30,9 +30,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from crashlint.facts import edit_sites
-from crashlint.facts.model import Arg, Assignment, Call, Decl, Export, FileFacts, Function, Value
+from crashlint.facts.model import Arg, Assignment, Call, Decl, Export, FileFacts, Function, Parsed, Value
 from crashlint.findings import Note
-from crashlint.parse import Parsed
 from crashlint.suppressions import Suppression
 
 CODEC_VERSION = 3  # 2: equal values within a file shared (back-references); 3: a file's call sites in one blob

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from crashlint.findings import Note
+
 Span = tuple[int, int, int, int]  # start_line, start_col, end_line, end_col (all 1-based)
 Path = tuple[str, ...]
 
@@ -200,3 +202,15 @@ def same_facts(before: FileFacts, after: FileFacts) -> bool:
     read (O(size of the facts)). The language server and the scan's phase cache reuse the rules'
     findings across an edit that leaves them so (and changes no source line the rules read)."""
     return all(getattr(before, name) == getattr(after, name) for name in _COMPARED)
+
+
+@dataclass
+class Parsed:
+    """One file's parse result: its facts (None when it was not analysed), the notes about it
+    (syntax errors, generated or unreadable), and an internal error's traceback for --verbose.
+    Defined here, beside the facts, so that the codec (`facts.codec`) and the parser
+    (`crashlint.parse`, above this layer) share it without an import back up."""
+
+    facts: FileFacts | None
+    notes: list[Note] = field(default_factory=list)
+    traceback: str | None = None
