@@ -43,3 +43,15 @@ def test_close_flow_through_wrappers_lists_and_returned_dicts(tmp_path: Path) ->
 def test_close_flow_across_a_package(tmp_path: Path) -> None:
     # app/main.py closes `cache` (imported from app.clients), never `sessions`
     assert _never_closed(tmp_path, FIXTURES / "projects" / "py-package") == {("clients.py", 8)}
+
+
+def test_the_forever_loops_of_one_process_are_one_finding_with_a_bullet_each(monkeypatch) -> None:
+    project = Path(__file__).parent / "fixtures" / "CL012" / "projects" / "python-one-process-many-loops"
+    monkeypatch.chdir(project)  # paths under tests/ would be judged test code
+    code, out, err = run_cli("scan", ".", "--select", "CL012", "--format", "json", "--no-cache")
+    assert code == 1, err
+    [finding] = json.loads(out)
+    assert Path(finding["path"]).name == "daemon.py" and finding["process"]["name"] == "daemon"
+    also = [p for p in finding["problems"] if "also loops forever in this process" in p]
+    assert len(also) == 2
+    assert any("sync/refresher.py:10" in p for p in also) and any("sync/poller.py:10" in p for p in also)

@@ -417,15 +417,21 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
     """Python loops that run as long as the process (`while True:`, `while running:` that nothing in
     the loop clears) and sleep or poll, in a process that handles no SIGTERM. Judged per process: a
     standalone `__main__` worker needs its own handler; a process gunicorn, uvicorn or Celery hosts
-    has theirs. Where no process was recognised, the project's handlers and manifest decide."""
+    has theirs. Where no process was recognised, the project's handlers and manifest decide.
+
+    One finding per process: its loops share the one missing handler (and the one fix), so the first
+    loop (in its entry file if one loops there, else by path and line) is reported and the others are
+    bullets of it (a daemon of six forever loops was six findings saying the same thing). Loops in
+    files no recognised process loads stay one finding each: nothing says they share a process."""
     spec = rule.data["worker_loops"]
     sleeps = set(spec.get("sleep_callees", ()))
     polls = set(spec.get("poll_methods", ()))
     findings = []
+    by_process: dict[int, Finding] = {}  # id(process) → its finding, which later loops become bullets of
     managed = set(spec.get("unless_dependencies", ()))
     looping = ctx.parts(("forever-loops", rule.id), lambda path, facts: bool(facts.forever_loops),
                         lambda path, facts: bool(facts.forever_loops) and rule.applies_to(facts.language, ctx.role(path)), keep=False)
-    for path in looping:
+    for path in sorted(looping, key=lambda path: (not _is_entry_of_its_process(ctx, path), path)):
         facts = ctx.project.files[path]
         ctx.current_path = path
         processes = [p for p in ctx.processes.processes_of(path) if not p.fallback]
@@ -433,14 +439,15 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
             unhandled = [p for p in processes if not p.hosted and not ctx.shutdown(rule.data["shutdown"]).for_processes(p.files).handlers]
             if not unhandled:
                 continue  # every process that runs it is hosted, or registers a SIGTERM handler
-            process = unhandled[0]
+            # a loop in a process's entry file (its `__main__` block) runs in that process
+            process = next((p for p in unhandled if path in p.entries), unhandled[0])
         else:
             if ctx.shutdown(rule.data["shutdown"]).handlers:
                 continue  # the project handles SIGTERM somewhere: its loops can stop
             if any(ctx.project.dependency(path, name) for name in managed):
                 continue  # gunicorn, uvicorn, Celery, … handle SIGTERM for the loops they host
             process = None
-        for scopes, first, last in facts.forever_loops:
+        for scopes, first, last in sorted(facts.forever_loops, key=lambda loop: loop[1]):
             if any(scope == scopes[0] and first < line <= last for scope, line in facts.loop_exits):
                 continue  # it can end (break, return, raise) or is a generator a consumer drives (yield)
             inside = [c for c in facts.calls if first <= c.span[0] <= last and c.scopes[0] == scopes[0]]
@@ -455,17 +462,30 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
             header = text.strip().rstrip(":")
             subject = f"{header} loop ({waits[0]})"
             values = dict(subject=subject, wait=waits[0])
+            if process is not None and id(process) in by_process:
+                where = f"{path}:{first}"
+                by_process[id(process)].problems.append(render(rule.data["problems"]["worker_loop_also"], where=where, **values))
+                continue
             if process is not None:
                 problem = render(rule.data["problems"]["worker_loop_process"], process=process.name, entry=process.entry, **values)
             else:
                 problem = render(rule.data["problems"]["worker_loop"], **values)
-            findings.append(Finding.of_rule(
+            finding = Finding.of_rule(
                 rule, facts.language, location, subject,
                 render(spec["message"], **values), [problem],
                 context={"subject": subject, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
-            ))
+            )
+            findings.append(finding)
+            if process is not None:
+                by_process[id(process)] = finding
     ctx.current_path = None
     return findings
+
+
+def _is_entry_of_its_process(ctx: RuleContext, path: str) -> bool:
+    """Whether `path` is the entry file of a (recognised) process that loads it: its loops are reported
+    first, the others of the process being bullets of that finding."""
+    return any(path in p.entries for p in ctx.processes.processes_of(path) if not p.fallback)
 
 
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
