@@ -33,7 +33,9 @@ class Manifest:
     main: str = ""  # package.json "main"
     scripts: tuple[tuple[str, str], ...] = ()  # package.json "scripts": (name, command)
     bins: tuple[str, ...] = ()  # package.json "bin" targets, relative to the scan root
-    console_scripts: tuple[tuple[str, str], ...] = ()  # pyproject [project.scripts]: (name, "module:function")
+    # pyproject [project.scripts] / poetry scripts, setup.py / setup.cfg console and GUI scripts:
+    # (name, "module:function", the file that declares it)
+    console_scripts: tuple[tuple[str, str, str], ...] = ()
     # (where, name, command): Procfile lines, Dockerfile CMD/ENTRYPOINT, docker-compose `command:`
     launches: tuple[tuple[str, str, str], ...] = ()
     private: bool = False  # package.json "private": never published (an app, or a front end's assets)
@@ -141,11 +143,21 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             poetry = ((data.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
             for name, spec in poetry.items():
                 deps.setdefault(normalize(name), spec if isinstance(spec, str) else str(spec.get("version", "")))
-            start.read_pyproject(data)
+            start.read_pyproject(data, pyproject)
             path = path or posixpath.join(directory, "pyproject.toml")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
             pass
     names = sorted(tree.list_dir(directory))
+    for name in ("setup.py", "setup.cfg"):  # setuptools' console scripts (`entry_points={"console_scripts": […]}`)
+        if name in names:
+            try:
+                scripts = _setup_console_scripts(tree.read(posixpath.join(directory, name)).decode("utf-8", "replace"), name)
+            except OSError:
+                continue
+            known = {n for n, _, _ in start.console_scripts}
+            start.console_scripts += [(n, t, posixpath.join(directory, name)) for n, t in scripts if n not in known]
+            if scripts:
+                path = path or posixpath.join(directory, name)
     for name in (n for n in names if n.startswith("requirements") and n.endswith(".txt")):
         try:
             for line in tree.read(posixpath.join(directory, name)).decode("utf-8", "replace").splitlines():
@@ -201,6 +213,41 @@ def _read_root_dir(tree: SourceTree, directory: str) -> str | None:
     return "" if joined == "." else joined
 
 
+# `'deluged = deluge.core.daemon_entry:start_daemon'`: one console script of setup.py / setup.cfg
+ENTRY_POINT = re.compile(r"""^\s*([A-Za-z0-9][\w.-]*)\s*=\s*([A-Za-z_][\w.]*\s*:\s*[A-Za-z_][\w.]*)\s*(\[[^\]]*\])?\s*$""")
+SETUP_SCRIPTS = re.compile(r"""\b(?:console|gui)_scripts\b['"]?\s*\]?\s*(?:=|:|\.extend\(|\.append\(|\+=)\s*\(?\s*\[([^\]]*)\]""")
+STRING = re.compile(r"""(?:'([^'\n]*)'|"([^"\n]*)")""")
+
+
+def _setup_console_scripts(text: str, name: str) -> list[tuple[str, str]]:
+    """The console and GUI scripts a setup.py (`entry_points={'console_scripts': ['deluged =
+    deluge.core.daemon_entry:start_daemon']}`, or a list assigned to such a key) or a setup.cfg
+    (`[options.entry_points]` `console_scripts =` lines) declares: (name, "module:function")."""
+    lines: list[str] = []
+    if name == "setup.cfg":
+        section, key = "", ""
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("["):
+                section, key = stripped, ""
+            elif section == "[options.entry_points]" and not line[:1].isspace() and "=" in stripped:
+                key, _, rest = stripped.partition("=")
+                key = key.strip()
+                if key in ("console_scripts", "gui_scripts") and rest.strip():
+                    lines.append(rest)
+            elif section == "[options.entry_points]" and key in ("console_scripts", "gui_scripts") and stripped:
+                lines.append(stripped)
+    else:
+        for match in SETUP_SCRIPTS.finditer(text):
+            lines += [a or b for a, b in STRING.findall(match.group(1))]
+    found = []
+    for line in lines:
+        entry = ENTRY_POINT.match(line)
+        if entry:
+            found.append((entry.group(1), re.sub(r"\s+", "", entry.group(2))))
+    return found
+
+
 NODE_SHEBANG = re.compile(rb"^#![^\n]*\bnode\b")
 REQUIRED = re.compile(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+)['"](\.{1,2}/[^'"]*|\.{1,2})['"]""")
 
@@ -221,9 +268,33 @@ def _read_launchers(tree: SourceTree, directory: str, start: "_Start") -> list[t
         except OSError:
             continue
         if NODE_SHEBANG.match(head):
-            specs = tuple(dict.fromkeys(REQUIRED.findall(head.decode("utf-8", "replace"))))
+            text = head.decode("utf-8", "replace")
+            specs = tuple(dict.fromkeys(REQUIRED.findall(text) + _joined_modules(text, directory, script)))
             if specs:
                 found.append((script, specs))
+    return found
+
+
+# `path.join(base, 'haraka.js')`, `path.resolve(__dirname, '../lib/server.js')`: a module a launcher
+# names by a joined path (Haraka's bin/haraka requires its package's main so)
+JOINED = re.compile(r"""\bpath\.(?:join|resolve)\(([^()]*)\)""")
+JOINED_MODULE = re.compile(r"""['"]([\w./-]+\.[cm]?js)['"]""")
+
+
+def _joined_modules(text: str, directory: str, script: str) -> list[str]:
+    """The `.js` modules a launcher names inside `path.join(…)` / `path.resolve(…)`, relative to the
+    launcher's folder: after `__dirname` as written, after any other base (a variable holding the
+    package folder, `path.join(__dirname, '..')`) from the package's folder."""
+    found = []
+    for match in JOINED.finditer(text):
+        inside = match.group(1)
+        for name in JOINED_MODULE.findall(inside):
+            if inside.lstrip().startswith("__dirname"):
+                spec = name if name.startswith(".") else "./" + name
+            else:
+                spec = posixpath.relpath(posixpath.normpath(posixpath.join(directory, name)), posixpath.dirname(script) or ".")
+                spec = spec if spec.startswith(".") else "./" + spec
+            found.append(spec)
     return found
 
 
@@ -276,7 +347,7 @@ class _Start:
     main: str = ""
     scripts: list[tuple[str, str]] = field(default_factory=list)
     bins: list[str] = field(default_factory=list)
-    console_scripts: list[tuple[str, str]] = field(default_factory=list)
+    console_scripts: list[tuple[str, str, str]] = field(default_factory=list)
     launches: list[tuple[str, str, str]] = field(default_factory=list)
 
     def read_package(self, directory: str, data: dict) -> None:
@@ -289,12 +360,12 @@ class _Start:
         targets = [bins] if isinstance(bins, str) else list(bins.values()) if isinstance(bins, dict) else []
         self.bins = [posixpath.normpath(posixpath.join(directory, t)) for t in targets if isinstance(t, str)]
 
-    def read_pyproject(self, data: dict) -> None:
+    def read_pyproject(self, data: dict, where: str) -> None:
         scripts = (data.get("project") or {}).get("scripts") or {}
         poetry = ((data.get("tool") or {}).get("poetry") or {}).get("scripts") or {}
         for name, target in [*scripts.items(), *poetry.items()]:
             if isinstance(target, str):
-                self.console_scripts.append((str(name), target))
+                self.console_scripts.append((str(name), target, where))
 
     def read_launch_file(self, where: str, raw: bytes) -> None:
         """Procfile `web: gunicorn app:app`, Dockerfile `CMD ["node", "dist/main.js"]`, compose

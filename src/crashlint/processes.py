@@ -6,12 +6,19 @@ code that a long-lived process (a server or a worker) loads.
 
 How a process is recognised, strongest signal first (each process keeps the evidence):
 - how it is started: package.json `scripts.start` (and `start:prod`, `serve`, …), a Procfile line, a
-  Dockerfile `CMD` / `ENTRYPOINT`, a docker-compose `command:`, pyproject `[project.scripts]`;
+  Dockerfile `CMD` / `ENTRYPOINT`, a docker-compose `command:`, console scripts (pyproject
+  `[project.scripts]` and poetry scripts, setup.py / setup.cfg `console_scripts` and `gui_scripts`),
+  each judged by what its function runs (`main_kind`: serves, loops, or runs a command and ends);
+  a package.json `bin` that starts a server as it runs, or that runs the package's `main` whose top
+  level does (Haraka's `bin/haraka` → `haraka.js`: `listen()`, `createServer`, `cluster.fork`);
 - what its code does: `listen()` on an Express / Fastify / Koa / Nest / node:http server, a BullMQ
   `Worker`, `uvicorn.run`, an ASGI/WSGI app object (FastAPI, Flask, Starlette, …) that gunicorn or
   uvicorn hosts, a Django project, a Celery app and its tasks, a standalone `if __name__ ==
   "__main__":` module that loops;
-- CLIs and tools: package.json `bin` and the other scripts, `__main__` modules that do not loop,
+- a library's exported start function (`bootstrap(config)` of a published package) whose server
+  only scripts of the project call: the program starts in that function, not in those scripts;
+- CLIs and tools: package.json `bin` and the other scripts (build, codegen, load tests: what they
+  alone run is theirs, not a server's), `__main__` modules that do not loop,
   click / typer commands, Django management commands; tests by their paths; browser code by JSX,
   `"use client"`, browser globals and private packages that build page assets (sass, bower, …);
 - `[tool.crashlint] processes`, `browser` and `tooling` (crashlint.config) declare or correct them.
@@ -25,11 +32,14 @@ only a CLI command or the browser calls) is not long-lived either (`function_run
 
 Costs: the import graph is one resolution per import (memoized by the project model); each
 long-lived process is one breadth-first walk over it, O(files it loads); the caller check is one
-index of calls by name, then memoized per function.
+index of calls by name, then memoized per function. A `bin` that runs its package's `main` adds one
+walk from the bin (stopping at the first file that serves); a console script one `main_kind` walk
+(at most 200 functions); a library's start function one caller lookup, memoized as above.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import posixpath
 import re
@@ -51,11 +61,15 @@ KINDS = ("server", "worker", "cli", "test", "browser")
 # model resolves them: the module, then the attribute path).
 JS_SERVERS = frozenset({
     "express", "fastify", "koa", "http.createServer", "https.createServer", "http2.createServer",
-    "http2.createSecureServer", "net.createServer", "@nestjs/core.NestFactory.create",
+    "http2.createSecureServer", "net.createServer", "tls.createServer", "@nestjs/core.NestFactory.create",
     "@nestjs/core.NestFactory.createMicroservice", "@hapi/hapi.server", "@hapi/hapi.Server", "hapi.server",
     "restify.createServer", "polka", "@hono/node-server.serve", "micro", "ws.WebSocketServer", "ws.Server",
-    "socket.io.Server", "socket.io",
+    "socket.io.Server", "socket.io", "@tinyhttp/app.App",
 })
+# What a program's code calls that starts a server or its worker processes as it loads (a package's
+# `bin` that runs its `main`, Haraka's SMTP server: `net.createServer`, `tls.createServer`, `cluster.fork`)
+JS_SERVES = frozenset({"cluster.fork", "http.createServer", "https.createServer", "http2.createServer", "http2.createSecureServer",
+                       "net.createServer", "tls.createServer"})
 JS_WORKERS = frozenset({"bullmq.Worker", "bull", "bee-queue", "agenda", "pg-boss", "kafkajs.Kafka.consumer"})
 PY_SERVER_CALLS = frozenset({
     "uvicorn.run", "hypercorn.asyncio.serve", "aiohttp.web.run_app", "waitress.serve", "gunicorn.app.base.BaseApplication",
@@ -70,11 +84,16 @@ PY_WORKER_APPS = frozenset({"celery.Celery", "rq.Worker", "dramatiq.Worker", "hu
 PY_TASK_DECORATORS = frozenset({"celery.shared_task", "dramatiq.actor", "huey.task", "huey.periodic_task"})
 # What a `__main__` program does that makes it long-running: a queue worker, a SIGTERM handler,
 # an event loop run forever.
-PY_WORKER_SIGNS = frozenset({"bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending", "apscheduler.schedulers.blocking.BlockingScheduler"})
+# What a program's own functions call that serves, though a module that makes it may be imported by
+# others too (Twisted's reactor: deluge's RPC server, which its console client imports)
+PY_PROGRAM_SERVES = frozenset({"twisted.internet.reactor.listenTCP", "twisted.internet.reactor.listenSSL"})
+PY_WORKER_SIGNS = frozenset({"twisted.internet.reactor.run", "bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending", "apscheduler.schedulers.blocking.BlockingScheduler"})
 PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forever", "start_consuming", "work"})
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
 # Commands that start a long-lived program, by their first word (after `npx`, `exec`, env settings).
 JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun", "deno", "pm2", "pm2-runtime", "forever", "babel-node", "esno"})
+# node's flags that take the next word as their value (`node -r ts-node/register index.ts`)
+NODE_VALUE_FLAGS = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader", "--env-file", "--watch-path"})
 START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-][\w:-]*)?$")
 # words that make a start-like script a developer's: `start:dev`, `start-pr-test`, `start-frontend-dev`
 NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|demo|frontend|client|storybook|docs|mock|e2e")
@@ -162,8 +181,8 @@ class ProcessModel:
         return True
 
     def _function_runs_long(self, path: str, scope: int, depth: int) -> bool:
-        if scope == 0 or depth > 3:
-            return True
+        if scope == 0 or depth > 3 or (path, scope) in self._finder.start_functions:
+            return True  # (a library's `bootstrap()`: the program starts there, whoever calls it)
         key = (path, scope)
         if key not in self._runs_long:
             self._runs_long[key] = True  # a cycle of callers: give it the benefit of the doubt
@@ -208,6 +227,14 @@ class _Finder:
         # run-scheduler`): the click / typer commands of those names run in the service
         self.started_commands: set[str] = set()
         self._cli_commands: dict[tuple[str, int], tuple[str, ...]] = {}  # a function → its command names, () if none
+        # file → (script name, package, evidence) for the files package.json scripts that are not
+        # start commands run (`build`, `codegen`, `load-test:1k`, `dev:server`): what runs them
+        self.script_runs: dict[str, tuple[str, str, str]] = {}
+        # exported functions of a library package that start its server or worker (vendure's
+        # `bootstrap(config)`), called only by scripts here: (file, scope); long-lived themselves
+        self.start_functions: set[tuple[str, int]] = set()
+        self.js_signs: dict[str, list[tuple[str, int]]] = {}
+        self.bin_servers: set[str] = set()  # packages whose package.json `bin` starts their server (Haraka)
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -454,6 +481,8 @@ class _Finder:
         """(memoized per file in the project model: it reads the file's facts and its manifest)"""
         facts = self.files[path]
         manifest = self.project._package_manifest(path)
+        if manifest is not None and manifest.has_bin and self.project.package_root(path) in self.bin_servers:
+            manifest = dataclasses.replace(manifest, has_bin=False)  # its `bin` runs its server: not a command-line package
         # `document.…` inside `page.evaluate(…)` runs in the browser a server drives, not here
         dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
         return file_role(path, facts.language, facts.ui or dom, manifest, imports_server_code(facts.imports), facts.cli,
@@ -466,11 +495,6 @@ class _Finder:
         return posixpath.basename(package) or posixpath.basename(self.project.root.rstrip("/")) or "app"
 
     def find(self) -> None:
-        for name, kind, entries in self.declared.processes:
-            package = self.project.package_root(entries[0]) if entries else ""
-            self.add(name, kind, list(entries), package, "declared in [tool.crashlint] processes", started=True)
-        for package, manifest in sorted(self.project.manifests.items()):
-            self.from_manifest(package, manifest)
         # every file but tests, in order: Python files' signals, and the JS/TS files that show one
         # (`_js_signs`, one pass kept across edits: `Project.parts`)
         project = self.project
@@ -478,6 +502,12 @@ class _Finder:
                                lambda path, facts: facts.language == "python" and not is_test_path(path), keep=False)
         signs = project.parts("js-signs", lambda path, facts: _js_signs(project, path, facts),
                               lambda path, facts: facts.language != "python" and not is_test_path(path), keep=False)
+        self.js_signs = signs  # type: ignore[assignment]
+        for name, kind, entries in self.declared.processes:
+            package = self.project.package_root(entries[0]) if entries else ""
+            self.add(name, kind, list(entries), package, "declared in [tool.crashlint] processes", started=True)
+        for package, manifest in sorted(self.project.manifests.items()):
+            self.from_manifest(package, manifest)
         for path in sorted(python.keys() | signs.keys(), key=project.position):
             facts = self.files[path]
             if self.project.is_vendored(path):
@@ -487,7 +517,21 @@ class _Finder:
             else:
                 self.javascript_signals(path, facts, signs[path])  # type: ignore[arg-type]
         self.django()
+        self.scripted()
         self.roots()
+
+    def scripted(self) -> None:
+        """The files package.json's build, codegen, test and other tool scripts run (`build: node -r
+        ts-node/register build.ts`) that no process has taken as its entry: programs of those
+        scripts, which end, not modules to judge by their paths. Scripts of a development mode
+        (`dev:server`, `start:dev`, `watch`) are left to the path heuristics: a project may run them
+        as its service."""
+        entries = {e for p in self.processes for e in p.entries}
+        for entry, (name, package, evidence) in self.script_runs.items():
+            if entry in entries or DEV_SCRIPT.search(name):
+                continue
+            kind = "test" if name.startswith(("test", "e2e")) else "cli"
+            self.add(name, kind, [entry], package, evidence)
 
     def roots(self) -> None:
         """Packages with no start command: every module nothing imports may be a program of its own
@@ -503,6 +547,8 @@ class _Finder:
             role = self.path_role(path)
             if role == "server" and self.python_command_module(path):
                 role = "tooling"  # `socorro-cmd signature` runs socorro/signature/cmd_signature.py's main()
+            if role == "server" and self.script_beside_typescript(package, path):
+                role = "tooling"  # `node src/write.mjs`, run by hand: the package's build compiles its .ts only
             if role != "test" and self.importers.get(path) and not self.has_own_test(path):
                 role = "test"  # a helper only other modules' tests import (`acceptance/support/s3.ts`): test code
             if role == "server":
@@ -517,6 +563,23 @@ class _Finder:
         for (package, role), paths in sorted(by_package.items()):
             label = self.package_name(package) + ("" if role == "server" else f" ({role})")
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
+
+    def script_beside_typescript(self, package: str, path: str) -> bool:
+        """An `.mjs` / `.cjs` module nothing imports in a TypeScript package whose `main` is its build
+        output (`lib/index.js`, compiled from .ts by tsc): not part of what the package ships (tsc
+        emits and copies no `.mjs` of its own), a script someone runs with node (vendure's
+        stellate-plugin `src/write.mjs`). Memoized per package for the TypeScript test."""
+        if not path.endswith((".mjs", ".cjs")):
+            return False
+        manifest = self.project.manifests.get(package)
+        if manifest is None or not manifest.main:
+            return False
+        main = posixpath.relpath(manifest.main, package) if package else manifest.main
+        if main.removeprefix("./").split("/", 1)[0] not in BUILD_DIRS:
+            return False
+        key = ("typescript-package", package)
+        return bool(self.project.constant(key, lambda: any(p.endswith((".ts", ".tsx")) and not p.endswith(".d.ts")
+                                                           for p in self.project.package_paths(package))))
 
     def has_own_test(self, path: str) -> bool:
         """Whether the tests that import the module are all its own, named after it (`server.test.ts`
@@ -625,24 +688,103 @@ class _Finder:
                 if kind in LONG_LIVED:
                     self.started_commands.update(python_subcommands(command))
         for name, command in manifest.scripts:
-            if is_start_script(name) or is_worker_script(name) or name.startswith(NOT_PROGRAMS):
-                continue  # dev servers, tests and builds are not production processes
+            if is_start_script(name) or is_worker_script(name):
+                continue
+            tool = name.startswith(NOT_PROGRAMS)
+            hosted = set(self.hosted_entries)
             for entry, how in self.command_entries(package, command, scripts):
+                self.script_runs.setdefault(entry, (name, package, f"{manifest.path}: scripts.{name}: {command}"))
+                if tool:
+                    continue  # dev servers, tests and builds are not production processes
                 if how == "cli" or not self.is_long_lived_entry(entry):
                     self.add(name, "cli", [entry], package, f"{manifest.path}: scripts.{name}: {command}")
+            if tool:
+                self.hosted_entries = hosted  # `dev: uvicorn app:app --reload` hosts nothing in production
         for entry in manifest.page_scripts:  # Vite's index.html: bundled for the browser
             self.add(self.package_name(package) + " (page)", "browser", [entry], package,
                      f"{entry}: a module script of the page Vite builds (index.html)")
         for target in manifest.bins:
             found = self.source_for(package, target)
             if found:
-                self.add(posixpath.basename(target).split(".")[0] or "bin", "cli", [found], package, f"{manifest.path}: bin: {target}")
-        for name, target in manifest.console_scripts:
-            module = target.split(":", 1)[0].strip()
+                name = posixpath.basename(target).split(".")[0] or "bin"
+                if name in ("bin", "cli", "index", "main", "run", "start", "server"):  # `lib/bin.js`: the package's command
+                    name = self.package_name(package)
+                serves = self.bin_serves(package, manifest, found)
+                if serves:
+                    self.bin_servers.add(package)
+                    self.add(name, "server", [found], package, f"{manifest.path}: bin: {target} {serves}", started=True)
+                else:
+                    self.add(name, "cli", [found], package, f"{manifest.path}: bin: {target}")
+        for name, target, where in manifest.console_scripts:
+            module, _, function = (part.strip() for part in target.partition(":"))
             found = self.project.python_modules.get(module)
             if found:
-                kind = "server" if name in ("serve", "server", "web", "api") else "cli"
-                self.add(name, kind, [found], package, f"{manifest.path}: [project.scripts] {name} = {target}", started=kind == "server")
+                kind = self.console_script_kind(found, function)
+                if kind == "cli" and name in ("serve", "server", "web", "api"):
+                    kind = "server"
+                what = {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind]
+                self.add(name, kind, [found], package, f"{where}: console script {name} = {target} ({function or module} {what})",
+                         started=kind in LONG_LIVED)
+
+    def console_script_kind(self, path: str, function: str) -> str:
+        """What a console script's function (`deluged = deluge.core.daemon_entry:start_daemon`) runs,
+        as `main_kind` judges a `__main__` block: a server (it serves: `reactor.listenTCP`,
+        `uvicorn.run`), a worker (a loop nothing ends, a reactor or event loop run forever, a SIGTERM
+        handler) or a command that ends (argparse, click). Costs one walk of at most 200 functions."""
+        facts = self.files[path]
+        head = function.split(".", 1)[0]
+        scope = next((s for s, f in facts.functions.items() if f.name == head and facts.scope_parents.get(s, 0) == 0), None)
+        if scope is None:
+            return "cli"
+        return self.main_kind(path, facts, [], [(path, scope)])
+
+    def bin_serves(self, package: str, manifest: Manifest, entry: str) -> str | None:
+        """Why the program a package.json `bin` runs is the package's server, or None: the bin is (or
+        its launcher loads, as Haraka's `bin/haraka` loads `haraka.js`) the package's `main`, a
+        program whose top level calls into its own modules, and what it loads makes a server or
+        its workers (`listen()` on one, `net`/`tls`/`http.createServer`, `cluster.fork`). A CLI
+        whose subcommand serves (`novu dev`) calls that from a command's callback, not from the
+        top level of the package's main. Costs one walk of the import graph from the bin."""
+        facts = self.files[entry]
+        for kind, index in self.js_signs.get(entry, ()):
+            call = facts.calls[index]
+            if kind in ("server", "worker") and self.runs_at_load(entry, call):
+                return f"starts a server as it runs ({entry}:{call.span[0]}: `{call.text}`)"
+        if not manifest.main:
+            return None
+        main = self.source_for(package, manifest.main)
+        if main is None or self.files[main].language == "python" or (entry != main and main not in self.graph.get(entry, ())):
+            return None
+        if not self.calls_its_modules(main):
+            return None
+        for path in sorted(self.closure([entry]), key=self.project.position):
+            facts = self.files[path]
+            if is_test_path(path) or facts.language == "python":
+                continue
+            sign = next((facts.calls[i] for kind, i in self.js_signs.get(path, ()) if kind in ("server", "worker")), None)
+            if sign is None:
+                sign = next((c for c in facts.calls if c.callee and c.callee[-1] in ("fork", "createServer")
+                             and set(self.project.callee_names(path, c)) & JS_SERVES), None)
+            if sign is not None:
+                how = "runs" if entry == main or entry not in self.files else "loads"
+                return f"{how} main {posixpath.relpath(main, package or '.')}, which starts a server as it loads ({path}:{sign.span[0]}: `{sign.text}`)"
+        return None
+
+    def runs_at_load(self, path: str, call) -> bool:
+        """Whether `call` runs when the module is run: at its top level, or in one of its functions
+        that its top level calls (`main()`), not in a callback (a CLI command's `.action(…)`)."""
+        outer = next((s for s in reversed(call.scopes) if s != 0), 0)
+        if outer == 0:
+            return True
+        return any(file == path and len(caller.scopes) == 1 for file, caller in self.callers_of(path, outer))  # type: ignore[attr-defined]
+
+    def calls_its_modules(self, path: str) -> bool:
+        """Whether a module's top level calls a function of a project module it imports (Haraka's
+        `server.createServer()`): a program that runs as it loads, not a library's index."""
+        facts = self.files[path]
+        imported = {d.name for d in facts.decls if d.scope == 0 and d.value.kind == "import"
+                    and self.project.resolve_module(path, d.value.module) is not None}
+        return any(len(c.scopes) == 1 and c.callee and (c.callee[0] in imported and len(c.callee) > 1) for c in facts.calls)
 
     def is_long_lived_entry(self, path: str) -> bool:
         return any(path in p.entries and p.long_lived for p in self.processes)
@@ -707,7 +849,14 @@ class _Finder:
                 found += self.python_command(package, "python", words, cwd)
                 continue
             if head in JS_RUNNERS or head.endswith((".js", ".ts", ".mjs", ".cjs")):
+                skip = False
                 for word in words if head not in JS_RUNNERS else words[1:]:
+                    if skip:  # the module of `-r ts-node/register`, `--import tsx`: preloaded, not the program
+                        skip = False
+                        continue
+                    if word in NODE_VALUE_FLAGS:
+                        skip = True
+                        continue
                     if word.startswith("-") or "=" in word:
                         continue
                     entry = self.source_for(package, word, cwd)  # `node server` runs server/index.js
@@ -836,10 +985,56 @@ class _Finder:
                     if evidence not in host.evidence:
                         host.evidence.append(evidence)
                     continue
-                self.add(self.package_name(package), "server", self.entries_for(path, call), package, evidence)
+                entries, start = self.program_entries(path, call)
+                name = self.package_name(package) + (f":{start}" if start else "")
+                self.add(name, "server", entries, package, evidence + self.start_evidence(path, start))
             else:
-                self.add(self.package_name(package) + ":worker", "worker", self.entries_for(path, call), package,
-                         f"{path}:{call.span[0]}: `{call.text}` consumes a queue")
+                entries, start = self.program_entries(path, call)
+                name = self.package_name(package) + (f":{start}" if start else ":worker")
+                self.add(name, "worker", entries, package, f"{path}:{call.span[0]}: `{call.text}` consumes a queue" + self.start_evidence(path, start))
+
+    def starts_in_function(self, process: Process) -> bool:
+        """Whether `process` starts in a library's exported start function (`program_entries`): a
+        program of its own, whatever else loads the function's module."""
+        return any(path in process.entries for path, _ in self.start_functions)
+
+    def start_evidence(self, path: str, start: str | None) -> str:
+        if not start:
+            return ""
+        manifest = self.project.manifests.get(self.project.package_root(path))
+        by = manifest.package_name if manifest is not None else "its package"
+        return f", in `{start}()`, which {by} exports for programs to call (only scripts call it here)"
+
+    def program_entries(self, path: str, call) -> tuple[list[str], str | None]:
+        """Where the program whose code makes `call` (a `listen()`, a queue worker) starts, and the
+        name of the function it starts in when that is a library's exported start function.
+        The roots `entries_for` finds, less those a package.json script that is not a start command
+        runs (`build`, `codegen`, `load-test:1k`, `dev:server`) or that sit in a tools folder
+        (`scripts/`, `load-testing/`): a load test that boots the server to measure it is not the
+        server. When only such scripts call it, and the call sits in a function its (published,
+        not private) package exports and scripts outside that package call (vendure's `bootstrap(config)`
+        in @vendure/core, called by the dev server's index and by codegen and load-test scripts), the program
+        starts in that function: its module is the entry, not the scripts."""
+        roots = self.entries_for(path, call)
+        scripted = [r for r in roots if r != path and (r in self.script_runs or in_tooling_folder(r))]
+        if not scripted:
+            return roots, None
+        program = [r for r in roots if r not in scripted]
+        if program:
+            return program, None
+        outer = next((s for s in reversed(call.scopes) if s != 0), 0)
+        facts = self.files[path]
+        function = facts.functions.get(outer)
+        package = self.project.package_root(path)
+        manifest = self.project.manifests.get(package)
+        if (function is None or not function.name or manifest is None or manifest.private or not manifest.package_name
+                or not any(e.name == function.name or e.local == function.name for e in facts.exports)):
+            return roots, None
+        prefix = package + "/" if package else ""
+        if not all(not r.startswith(prefix) or in_tooling_folder(r[len(prefix):]) for r in roots):
+            return roots, None
+        self.start_functions.add((path, outer))
+        return [path], function.name
 
     def python_signals(self, path: str, facts: FileFacts) -> None:
         project = self.project
@@ -968,7 +1163,7 @@ class _Finder:
                 if call.scopes[0] != scope or (scope == 0 and file == path and call in in_guard and not call.callee):
                     continue
                 names = set(project.callee_names(file, call))
-                if names & PY_SERVER_CALLS:
+                if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES):
                     return "server"
                 if names & PY_WORKER_SIGNS or call.method in PY_WORKER_METHODS:
                     return "worker"
@@ -977,6 +1172,10 @@ class _Finder:
                 if call.callee and scope:
                     targets = project.resolve(file, call.scopes, call.callee)
                     work += [(t.path, t.scope) for t in targets if t.kind == "function"]
+                    # `run_profiled(run_daemon, options)`: a function handed to a runner runs too
+                    for arg in call.args:
+                        if arg.kind == "ref" and arg.path:
+                            work += [(t.path, t.scope) for t in project.resolve(file, call.scopes, arg.path) if t.kind == "function"]
                     made += [t for t in targets if t.kind == "class" and t not in made]
                     if call.method and not any(t.kind in ("function", "class") for t in targets):
                         unresolved.add(call.method)
@@ -1060,6 +1259,10 @@ def _is_program(word: str) -> bool:
         or word in ("npm", "yarn", "pnpm", "nest", "next") or word.startswith("python")
         or bool(re.search(r"\.(c|m)?(j|t)s$|\.py$", word))
     )
+
+
+# a package.json script of a development mode: `dev`, `dev:server`, `start:dev`, `watch`, `serve:local`
+DEV_SCRIPT = re.compile(r"^(dev|watch|debug|serve|start)|[:_-](dev|develop|watch|debug|local)\b")
 
 
 def is_start_script(name: str) -> bool:
@@ -1182,7 +1385,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
     # is part of that server: one process, with both pieces of evidence.
     for process in list(processes):
-        if not process.long_lived or main_loop_program(finder, process):
+        if not process.long_lived or main_loop_program(finder, process) or finder.starts_in_function(process):
             continue
         host = next((p for p in processes if p is not process and p.long_lived and (not p.fallback or not process.fallback)
                      and set(process.entries) <= p.files and process.files <= p.files), None)

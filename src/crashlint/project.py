@@ -1048,6 +1048,12 @@ class Project:
                 return found
         if name == "default" and rest:  # CommonJS interop: require("./m").x is the named export x
             return self.resolve_export(path, rest[0], rest[1:], depth + 1)
+        # `const logger = exports; logger.dump_and_exit = function …` (Haraka's modules): a member
+        # set on a module-level alias of `exports` / `module.exports` is that export
+        for decl in facts.decls:
+            if (decl.scope == MODULE_SCOPE and decl.value.kind == "ref" and decl.value.path in (("exports",), ("module", "exports"))
+                    and self.decls.get((path, MODULE_SCOPE, decl.name + "." + name))):
+                return self.resolve(path, (MODULE_SCOPE,), (decl.name + "." + name,) + rest, depth + 1)
         return [UNKNOWN]
 
     def _star_exports(self, path: str) -> dict[str, tuple[str, ...]]:

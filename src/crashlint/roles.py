@@ -44,7 +44,9 @@ BACKUP_FILE = re.compile(r"\.(backup|bak|old|orig)\.[cm]?[jt]sx?$|\.(backup|bak|
 TOOLING_DIRS = frozenset(
     {"scripts", "script", "examples", "example", ".github", "tools", "benchmarks", "benchmark", "bench",
      "docs", "doc", "dev", "seed", "seeds", "seeders", "cookbook", "playground", "demo", "demos",
-     "terraform", "infra", "deploy", "deployment", "migrations", "alembic", "docker"}
+     "terraform", "infra", "deploy", "deployment", "migrations", "alembic", "docker",
+     # load tests that boot the server to measure it, code generators run at build time
+     "load-testing", "load-test", "load-tests", "loadtest", "loadtests", "loadtesting", "codegen"}
 )
 # `wwwroot` is ASP.NET Core's web root: the files it serves as they are (a Blazor client's scripts)
 BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets", "themes", "www", "wwwroot", "webapp"})

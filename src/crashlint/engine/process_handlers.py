@@ -42,12 +42,26 @@ class ProcessHandlers:
         return all(any(h in p.files for h in self.files) for p in processes)
 
     def _exits(self, path: str, call: Call, handler: Arg, exits: set[str]) -> bool:
-        """Whether the listener calls `process.exit` (or a function that does, one level down)."""
+        """Whether the listener calls `process.exit` (or a project function that does, one level
+        down: Haraka's `logger.dump_and_exit(1)`, whose callback exits once the logs are written)."""
         for fn_path, function in functions_of(self.project, path, call, handler):
             facts = self.project.files[fn_path]
             for inner in facts.calls:
-                if function.scope in inner.scopes and set(self.project.callee_names(fn_path, inner)) & exits:
+                if function.scope not in inner.scopes:
+                    continue
+                if set(self.project.callee_names(fn_path, inner)) & exits:
                     return True
+                if inner.callee and self._calls_exit(fn_path, inner, exits):
+                    return True
+        return False
+
+    def _calls_exit(self, path: str, call: Call, exits: set[str]) -> bool:
+        for target in self.project.resolve(path, call.scopes, call.callee):
+            if target.kind != "function":
+                continue
+            facts = self.project.files[target.path]
+            if any(target.scope in c.scopes and set(self.project.callee_names(target.path, c)) & exits for c in facts.calls):
+                return True
         return False
 
 
