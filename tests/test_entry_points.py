@@ -200,3 +200,21 @@ def test_setup_cfg_and_pyproject_console_scripts_are_read() -> None:
     py = "setup(entry_points={'console_scripts': ['elastalert-create-index=elastalert.create_index:main',\n 'elastalert=elastalert.elastalert:main']})"
     assert _setup_console_scripts(py, "setup.py") == [("elastalert-create-index", "elastalert.create_index:main"),
                                                      ("elastalert", "elastalert.elastalert:main")]
+
+
+def test_a_function_only_a_development_switch_calls_is_not_server_code(tmp_path: Path) -> None:
+    """vendure's ui-devkit: `compileUiExtensions(options)` runs `runWatchMode` only `if (devMode)`
+    (a watch server for development) and `runCompileMode` otherwise. A server loads the module; the
+    compile mode's child process is its code, the watch mode's is not."""
+    _write(tmp_path, {
+        "package.json": '{"name": "shop", "scripts": {"start": "node dist/main.js"}}',
+        "src/main.ts": 'import http from "http";\nimport { compileUi } from "./compile";\n'
+                       'compileUi({ devMode: process.env.UI_DEV === "1" });\nhttp.createServer((q, r) => r.end()).listen(3000);\n',
+        "src/compile.ts": 'import { spawn } from "child_process";\n'
+                          'export function compileUi(options: { devMode: boolean }) {\n  const { devMode } = options;\n'
+                          '  if (devMode) {\n    return runWatchMode();\n  } else {\n    return runCompileMode();\n  }\n}\n'
+                          'function runCompileMode() {\n  const build = spawn("ng", ["build"]);\n  build.on("close", () => console.log("built"));\n}\n'
+                          'function runWatchMode() {\n  const watch = spawn("ng", ["serve"]);\n  watch.on("close", () => console.log("stopped"));\n}\n',
+    })
+    found = _found(tmp_path, select=["CL011"])
+    assert found == {("CL011", "src/compile.ts", 11)}, found

@@ -28,7 +28,8 @@ Reachability: a process loads its entry files and, transitively, every project f
 A file is **long-lived** when a server or worker loads it. In a package where no process is found,
 the path heuristics of `roles.file_role` decide, and the model says so (`fallback` packages).
 Within a long-lived file, a function whose every caller is code no long-lived process runs (a helper
-only a CLI command or the browser calls) is not long-lived either (`function_runs_long`).
+only a CLI command or the browser calls), or a call under a development switch (`if (devMode)`,
+`FileFacts.dev_calls`), is not long-lived either (`function_runs_long`).
 
 Costs: the import graph is one resolution per import (memoized by the project model); each
 long-lived process is one breadth-first walk over it, O(files it loads); the caller check is one
@@ -187,7 +188,7 @@ class ProcessModel:
         if key not in self._runs_long:
             self._runs_long[key] = True  # a cycle of callers: give it the benefit of the doubt
             self._runs_long[key] = any(
-                self.long_lived(file) and self._line_runs_long(file, call.span[0], depth + 1)
+                self.long_lived(file) and not self._finder.dev_only(file, call) and self._line_runs_long(file, call.span[0], depth + 1)
                 for file, call in self._finder.callers_of(path, scope)
             )
         return self._runs_long[key]
@@ -235,6 +236,7 @@ class _Finder:
         self.start_functions: set[tuple[str, int]] = set()
         self.js_signs: dict[str, list[tuple[str, int]]] = {}
         self.bin_servers: set[str] = set()  # packages whose package.json `bin` starts their server (Haraka)
+        self._dev_calls: dict[str, frozenset[int]] = {}
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -992,6 +994,18 @@ class _Finder:
                 entries, start = self.program_entries(path, call)
                 name = self.package_name(package) + (f":{start}" if start else ":worker")
                 self.add(name, "worker", entries, package, f"{path}:{call.span[0]}: `{call.text}` consumes a queue" + self.start_evidence(path, start))
+
+    def dev_only(self, path: str, call) -> bool:
+        """Whether `call` runs only under a development switch (`if (devMode) { return
+        runWatchMode(…) }`, `FileFacts.dev_calls`): a function only such calls reach is not
+        production code. One set per file with such calls, memoized."""
+        facts = self.files[path]
+        if not facts.dev_calls:
+            return False
+        found = self._dev_calls.get(path)
+        if found is None:
+            found = self._dev_calls[path] = frozenset(id(facts.calls[i]) for i in facts.dev_calls)
+        return id(call) in found
 
     def starts_in_function(self, process: Process) -> bool:
         """Whether `process` starts in a library's exported start function (`program_entries`): a

@@ -119,6 +119,7 @@ def query_source(grammar: str) -> str:
             "(member_expression object: (identifier) @dom"
             " (#any-of? @dom \"window\" \"document\" \"localStorage\" \"sessionStorage\" \"navigator\" \"angular\"))",
             "(call_expression function: (import) arguments: (arguments . (string) @dynamic_import))",  # import("./x")
+            "(if_statement consequence: (_) @if_body)",  # code that runs only under a development switch
             "(call_expression function: (import) arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)] @computed_import))",
             "(call_expression function: (identifier) @require_fn arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)]) (#eq? @require_fn \"require\"))",
             "(string) @quote",  # the file's quotes, for the fixes (facts.edit_sites)
@@ -148,6 +149,17 @@ def _under_dev_switch(node: tree_sitter.Node) -> bool:
                     return True
         node = parent
     return False
+
+
+def _is_dev_switch(body: tree_sitter.Node) -> bool:
+    """Whether `body`, the consequence of an `if`, runs only when its test is a development switch."""
+    parent = body.parent
+    condition = parent.child_by_field_name("condition") if parent is not None else None
+    if condition is None:
+        return False
+    test = text(condition).strip()
+    test = test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
+    return "||" not in test and bool(DEV_SWITCH.search(test)) and not test.startswith("!")
 
 
 def _static_folder(node: tree_sitter.Node) -> str:
@@ -1012,6 +1024,8 @@ class _Extractor:
                 else:
                     everywhere.add(module)
         self.facts.dev_imports = tuple(sorted(dev - everywhere))
+        # `if (devMode) { return runWatchMode(…) }`: the spans of code that runs only in development
+        dev_bodies = [(n.start_point, n.end_point) for n in captures.pop("if_body", ()) if _is_dev_switch(n)]
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
         self._pending_args: list[tuple[Call, list]] = []
         self._unguarded: list[tuple[int, int, tuple | None]] = []  # (function scope, line, awaited call's key)
@@ -1109,6 +1123,11 @@ class _Extractor:
             if index >= 0:
                 first = string_value(args[0]) if args else None
                 self.facts.calls[index].chain += ((method, first or ""),)
+        if dev_bodies:  # the calls inside them, by index (`FileFacts.dev_calls`); none in most files
+            self.facts.dev_calls = tuple(
+                i for i, call in enumerate(self.facts.calls)
+                if any(start <= (call.span[0] - 1, call.span[1] - 1) and (call.span[2] - 1, call.span[3] - 1) <= end for start, end in dev_bodies)
+            )
 
 
 def extract(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:

@@ -165,6 +165,9 @@ class FileFacts:
     # JS/TS: modules imported only by an `import("./x")` in the consequence of an `if` that tests a
     # development switch (`if (options.dev)`, `if (process.env.NODE_ENV === "development")`)
     dev_imports: tuple[str, ...] = ()
+    # indices (in `calls`) of the calls that run only under a development switch (`if (devMode) {
+    # return runWatchMode(…) }`): a function only such calls reach runs in development only
+    dev_calls: tuple[int, ...] = ()
     dom: bool = False  # uses browser globals (`document.…`, `window.…`, `localStorage.…`): browser code
     main_guard: tuple[int, int] = (0, 0)  # Python `if __name__ == "__main__":` block (first, last line)
     # decorated functions: (function scope, decorator's dotted callee), e.g. (scope, ("click", "command"))
