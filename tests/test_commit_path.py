@@ -54,6 +54,53 @@ def test_in_project_keeps_grouped_findings_of_other_files(tmp_path, monkeypatch)
         assert _key(alone) == [k for k in _key(whole) if k[1].path == rel], rel
 
 
+# services of one monorepo, each a package of its own (its manifest): findings of the rules whose
+# --in-project scan looks only at the packages of the files given (CL002's groups, CL005, CL010)
+# or at their listens and key calls (CL012, CL007), beside per-file ones
+MONOREPO = {
+    "queues": "CL002/projects/monorepo-queues",
+    "forgot": "CL002/projects/ts-forgot-one",
+    "api": "CL005/projects/monorepo",
+    "health": "CL010/projects/monorepo",
+    "server": "CL012/projects/no-handler",
+    "crossfile": "CL012/projects/shutdown-cross-file",
+    "loop": "CL012/projects/python-main-guard-loop",
+    "redis": "CL007/projects/ts-shared-client",
+    "clients": "CL001/projects/ts-cross-file",
+}
+
+
+def test_in_project_equals_the_whole_scan_in_a_monorepo(tmp_path, monkeypatch) -> None:
+    """The rules that look only at the packages of the files given, or at their listens and key
+    calls, report on each file what the whole scan reports on it; and a file with no listen, no
+    construction and no key call in a package of no grouped finding builds no shutdown paths."""
+    import shutil
+
+    import crashlint.engine.context as context
+
+    for name, fixture in MONOREPO.items():
+        shutil.copytree(ROOT / "tests" / "fixtures" / fixture, tmp_path / "services" / name)
+    (tmp_path / "services" / "quiet").mkdir()
+    (tmp_path / "services" / "quiet" / "package.json").write_text('{"name": "quiet", "scripts": {"start": "node main.js"}}')
+    (tmp_path / "services" / "quiet" / "main.js").write_text("const x = require('./util');\nconsole.log(x.twice(2));\n")
+    (tmp_path / "services" / "quiet" / "util.js").write_text("exports.twice = (n) => n * 2;\n")
+    monkeypatch.chdir(tmp_path)
+    whole = scan([str(tmp_path)], cache_dir=None)
+    assert {"CL001", "CL002", "CL005", "CL007", "CL010", "CL012"} <= {f.rule_id for f in whole.findings}, _key(whole)
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.suffix in SOURCES and p.is_file())
+    for rel in files:
+        alone = scan([rel], in_project=True, cache_dir=None)
+        assert _key(alone) == [k for k in _key(whole) if k[1].path == rel], rel
+    built: list[int] = []
+    real = context.RuleContext.shutdown
+    monkeypatch.setattr(context.RuleContext, "shutdown", lambda self, spec: (built.append(1), real(self, spec))[1])
+    assert scan(["services/quiet/main.js"], in_project=True, cache_dir=None).findings == []
+    assert built == []
+    listening = next(f.location.path for f in whole.findings if f.rule_id == "CL012")
+    assert scan([listening], in_project=True, cache_dir=None).findings
+    assert built  # a listen: its shutdown paths
+
+
 def _files(found) -> list[tuple]:
     return [(f.abs_path, f.rel_path, f.grammar, f.forced) for f in found.files]
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 
 from crashlint.engine.context import ConstructorIndex, RuleContext
 from crashlint.facts.model import Call, FileFacts
@@ -301,16 +302,22 @@ def _has_health_path(ctx: RuleContext, files: list[FileFacts], pattern: re.Patte
 # ---- CL012: server closed on shutdown --------------------------------------------------------
 
 
-def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
+def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]) -> list[Finding]:
+    """`apps()`: the rule's app constructions of every file, asked only when a listen is looked at
+    (every scan of the whole project; an --in-project scan whose files hold one)."""
     spec = rule.data["shutdown_close"]
     wrappers = list(spec.get("wrappers", ()))
     close_methods = set(spec["close_methods"])
-    app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps}
     findings = []
     listen_methods = set(spec["listen_methods"])
+    # the listens read no more than their file's calls: asked first, the questions of the model
+    # come in the same order as before (the apps' first)
     listens = ctx.parts(("listen-calls", rule.id),
                         lambda path, facts: [i for i, c in enumerate(facts.calls) if c.method in listen_methods or _promisified_listen(c, listen_methods)],
-                        lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), keep=False)
+                        lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), keep=False, focus=True)
+    if not listens and ctx.focus is not None:
+        return findings
+    app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps()}
     for path, indices in listens.items():
         facts = ctx.project.files[path]
         ctx.current_path = path
@@ -491,11 +498,17 @@ def _is_entry_of_its_process(ctx: RuleContext, path: str) -> bool:
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     index = ConstructorIndex(rule.data["apps"])
     languages = {lang for entry in rule.data["apps"] for lang in entry["languages"]} & set(rule.languages)
-    apps = list(ctx.constructions(index, languages, rule.roles, rule.id))
+
+
+    def apps(focus: bool | str = False) -> list:
+        return list(ctx.constructions(index, languages, rule.roles, rule.id, focus=focus))
+
+    # --in-project: a finding of CL005 / CL010 lies at an app of its package (CL010: the first of
+    # it), one of CL012 at a listen of the focus files, whose app may be made in any file
     if "error_middleware" in rule.data:
-        return _check_error_middleware(rule, ctx, apps)
+        return _check_error_middleware(rule, ctx, apps("package"))
     if "health_route" in rule.data:
-        return _check_health_route(rule, ctx, apps)
+        return _check_health_route(rule, ctx, apps("package"))
     findings = _check_shutdown_close(rule, ctx, apps)
     if "worker_loops" in rule.data:
         findings += _check_worker_loops(rule, ctx)

@@ -190,12 +190,14 @@ class RuleContext:
             yield path, facts
         self.current_path = None
 
-    def parts(self, what: object, compute, select=None, *, keep: bool = True, nonempty=bool, focus: bool = False) -> dict[str, object]:
+    def parts(self, what: object, compute, select=None, *, keep: bool = True, nonempty=bool,
+              focus: bool | str = False) -> dict[str, object]:
         """One pass of a rule over the project's files (`Project.parts`): `compute(path, facts)` of
         every file `select(path, facts)` admits (it may read the file's facts and its role), the
         non-empty answers by path, in file order; kept across edits by the language server's model.
-        `focus`: only the `focus` files (see `subject_files`). While a rule runs again without the
-        files it broke on, or on focus files, the pass is made afresh (not kept)."""
+        `focus`: only the `focus` files (see `subject_files`); "package": only the files of their
+        packages (`package_subject_files`). While a rule runs again without the files it broke on,
+        or on focus files, the pass is made afresh (not kept)."""
         project = self.project
 
         def asked(path: str, facts: FileFacts) -> object:
@@ -204,7 +206,8 @@ class RuleContext:
 
         if self.skipped or (focus and self.focus is not None):
             found: dict[str, object] = {}
-            for path, facts in self.subject_files() if focus else self.files():
+            files = self.files() if not focus else self.package_subject_files() if focus == "package" else self.subject_files()
+            for path, facts in files:
                 if select is None or select(path, facts):
                     part = project.per_file(path, what, lambda: compute(path, facts), keep=keep)
                     if nonempty(part):
@@ -256,6 +259,19 @@ class RuleContext:
             return
         for path, facts in self.files():
             if path in self.focus:
+                yield path, facts
+
+    def package_subject_files(self):
+        """The files whose constructions a per-package rule reports on (a grouped rule: one
+        finding per package, located at one of its package's constructions): every file of the
+        packages (`Project.package_root`) of the `focus` files, else every file. O(files)."""
+        if self.focus is None:
+            yield from self.files()
+            return
+        root = self.project.package_root
+        packages = {root(path) for path in self.focus}
+        for path, facts in self.files():
+            if root(path) in packages:
                 yield path, facts
 
     # ---- uses ---------------------------------------------------------------------------
@@ -665,9 +681,11 @@ class RuleContext:
 
     # ---- names and locations --------------------------------------------------------------
 
-    def constructions(self, index: ConstructorIndex, languages: set[str], roles: tuple[str, ...], key: str):
+    def constructions(self, index: ConstructorIndex, languages: set[str], roles: tuple[str, ...], key: str,
+                      focus: bool | str = False):
         """Every call that constructs one of `index`'s entries: (facts, call index, entry). Each
-        file's are memoized per file under `key` (the rule the index is of: `Project.per_file`)."""
+        file's are memoized per file under `key` (the rule the index is of: `Project.per_file`).
+        `focus`: those of the focus files only, or of their packages ("package"; see `parts`)."""
         project = self.project
 
         def made(facts: FileFacts) -> list[tuple[int, dict]]:
@@ -680,7 +698,7 @@ class RuleContext:
             return found
 
         found = self.parts(("constructions", key, tuple(sorted(languages)), roles), lambda path, facts: made(facts),
-                           lambda path, facts: facts.language in languages and self.role(path) in roles)
+                           lambda path, facts: facts.language in languages and self.role(path) in roles, focus=focus)
         for path, part in found.items():
             facts = project.files[path]
             for i, entry in part:  # type: ignore[union-attr]

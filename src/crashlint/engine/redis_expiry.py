@@ -66,13 +66,16 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     interesting = read | write | increment
     index = ConstructorIndex(rule.data["clients"])
     languages = set(rule.languages)
+    # the calls of each file that may use a key (no derived question: asked first, the model's
+    # questions come in the same order); a finding lies at them: --in-project, the focus files'
+    candidates = ctx.parts(("redis-key-calls", rule.id), lambda path, facts: [c for c in facts.calls if c.method in interesting and len(c.callee) >= 2],
+                           lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), keep=False, focus=True)
+    if not candidates and ctx.focus is not None:
+        return []
     clients = {Target("call", path=f.path, index=i): entry for f, i, entry in ctx.constructions(index, languages, rule.roles, rule.id)}
     if not clients:
         return []
     findings: list[Finding] = []
-    # the calls of each file that may use a key (no derived question: one pass kept across edits)
-    candidates = ctx.parts(("redis-key-calls", rule.id), lambda path, facts: [c for c in facts.calls if c.method in interesting and len(c.callee) >= 2],
-                           lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), keep=False)
     for path, calls in candidates.items():
         facts = ctx.project.files[path]
         ctx.current_path = path

@@ -181,10 +181,12 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     handlers: ProcessHandlers | None = None
     # a finding is located at its construction; grouped rules and `requires_group` read the other
-    # files' findings of a package, so they look at every file
+    # files' findings of a package, so they look at every file of the focus files' packages (a
+    # grouped finding lies at one of its package's constructions: `_grouped`)
     local = not rule.data.get("group") and not any("requires_group" in r for r in rule.data["resources"])
     made_by_file = ctx.parts(("resources", rule.id), lambda path, facts: _resources_made(ctx, constructors, functions, facts),
-                             lambda path, facts: rule.applies_to(facts.language, ctx.role(path)), focus=local)
+                             lambda path, facts: rule.applies_to(facts.language, ctx.role(path)),
+                             focus=True if local else "package")
     for path, made in made_by_file.items():
         facts = ctx.project.files[path]
         ctx.current_path = path
