@@ -438,6 +438,12 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
     managed = set(spec.get("unless_dependencies", ()))
     looping = ctx.parts(("forever-loops", rule.id), lambda path, facts: bool(facts.forever_loops),
                         lambda path, facts: bool(facts.forever_loops) and rule.applies_to(facts.language, ctx.role(path)), keep=False)
+    if ctx.focus is not None:
+        # --in-project: a finding lies at the first loop of its process, or at a loop no process
+        # loads; those of the files given need the loops of their processes' files alone
+        # (a subset: their order among themselves is the same)
+        near = set(ctx.focus).union(*(p.files for f in ctx.focus for p in ctx.processes.processes_of(f) if not p.fallback))
+        looping = {path: part for path, part in looping.items() if path in near}
     for path in sorted(looping, key=lambda path: (not _is_entry_of_its_process(ctx, path), path)):
         facts = ctx.project.files[path]
         ctx.current_path = path
