@@ -198,6 +198,26 @@ def test_gitignore_and_default_excludes(tmp_path) -> None:
     assert sorted(f.location.path for f in everything.findings) == ["b.gen.ts", "generated/a.ts", "src/app.ts"]
 
 
+GITIGNORE_LINES = ["# comment", "", "generated/", "*.gen.ts", "!keep.gen.ts", "/top.ts", "docs/**/*.md", "a/**/b",
+                   "build", "!build/keep/", "\\#literal", "*.log", "!important.log", "[abc]x.ts", "**/deep/", "trailing\\ "]
+IGNORE_PATHS = st.lists(st.sampled_from(["generated", "keep.gen.ts", "x.gen.ts", "top.ts", "docs", "a", "b", "build", "keep",
+                                         "#literal", "y.log", "important.log", "ax.ts", "dx.ts", "deep", "trailing ", "src", "c"]),
+                        min_size=1, max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(GITIGNORE_LINES), max_size=8), IGNORE_PATHS, st.booleans())
+def test_ignore_spec_answers_as_pathspec(lines, parts, is_dir) -> None:
+    """discover.IgnoreSpec asks one joined regular expression first: its answers are pathspec's."""
+    import pathspec
+
+    from crashlint.discover import IgnoreSpec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    path = "/".join(parts) + ("/" if is_dir else "")
+    assert IgnoreSpec(spec).match_file(path) == spec.match_file(path)
+
+
 def test_internal_errors_are_one_line(monkeypatch, tmp_path) -> None:
     (tmp_path / "a.ts").write_bytes(REDIS)
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
+from pathspec.util import normalize_file
 
 from crashlint.findings import Note
 from crashlint.languages import grammar_for
@@ -130,19 +133,68 @@ def _is_generated_name(name: str) -> bool:
     return lower.endswith(GENERATED_SUFFIXES) or name in GENERATED_NAMES
 
 
-def _gitignore(directory: Path, watched: list | None = None) -> pathspec.PathSpec | None:
+class IgnoreSpec:
+    """A .gitignore's `pathspec.GitIgnoreSpec` that first asks one regular expression, the
+    alternation of all its patterns', whether any pattern matches the path at all: most paths match
+    none, and pathspec tries each pattern in turn in Python (a 114-line .gitignore: 114 searches per
+    path, 0.3 s of a cold scan's discovery on novu). A path some pattern matches gets pathspec's
+    own answer (the last match decides, negations included), so the answer is pathspec's.
+    O(1) regular-expression search per path that no pattern matches."""
+
+    __slots__ = ("spec", "patterns", "_any")
+
+    def __init__(self, spec: pathspec.PathSpec) -> None:
+        self.spec = spec
+        self.patterns = spec.patterns
+        self._any = _any_pattern(spec.patterns)
+
+    def match_file(self, path: str) -> bool:
+        if self._any is not None and self._any(normalize_file(path)) is None:
+            return False
+        return self.spec.match_file(path)
+
+
+_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+_NEVER = re.compile(r"(?!)")
+
+
+def _any_pattern(patterns: list) -> Callable[[str], re.Match | None] | None:
+    """The search of one regular expression that matches a path when any of `patterns` does (their
+    named groups made plain: names may repeat; anchored at the start, as gitignore patterns are, a
+    match there only); `_NEVER`'s when none can match; None when they cannot be joined (bytes,
+    flags, a back-reference): then every path goes to pathspec."""
+    sources = []
+    for pattern in patterns:
+        regex = getattr(pattern, "regex", None)
+        if getattr(pattern, "include", None) is None or regex is None:
+            continue  # a comment or blank line: matches nothing
+        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str) or regex.flags != re.UNICODE \
+                or "(?P=" in regex.pattern:
+            return None
+        sources.append(_GROUP.sub("(?:", regex.pattern))
+    if not sources:
+        return _NEVER.match
+    try:
+        joined = re.compile("|".join(f"(?:{source})" for source in sources))
+    except re.error:
+        return None
+    # `^` (not multi-line) matches at the start only: a search for such patterns is a match there
+    return joined.match if all(source.startswith("^") for source in sources) else joined.search
+
+
+def _gitignore(directory: Path, watched: list | None = None) -> IgnoreSpec | None:
     if watched is not None:
         watched.append(str(directory / ".gitignore"))  # created, edited or removed
     try:
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    return IgnoreSpec(pathspec.GitIgnoreSpec.from_lines(lines))
 
 
-def _ancestor_ignores(root: Path, watched: list | None = None) -> list[tuple[Path, pathspec.PathSpec]]:
+def _ancestor_ignores(root: Path, watched: list | None = None) -> list[tuple[Path, IgnoreSpec]]:
     """`.gitignore` files above the scan root, up to the repository top, still apply inside it."""
-    specs: list[tuple[Path, pathspec.PathSpec]] = []
+    specs: list[tuple[Path, IgnoreSpec]] = []
     for parent in root.parents:
         if watched is not None:
             watched.append(str(parent / ".git"))  # the repository's top, should one appear or go
@@ -160,14 +212,14 @@ def _ancestor_ignores(root: Path, watched: list | None = None) -> list[tuple[Pat
 REINCLUDABLE_DIRS = frozenset({"node_modules", "vendor", "dist", "build"})
 
 
-def _negated(rel: str, spec: pathspec.PathSpec) -> bool:
+def _negated(rel: str, spec: IgnoreSpec) -> bool:
     """Whether one of the spec's `!pattern` lines names this folder itself (`!packages/node_modules`):
     a project that commits its own code under a folder crashlint skips by name says so there
     (node-red keeps its packages in packages/node_modules/)."""
     return any(p.include is False and p.match_file(rel) is not None for p in spec.patterns)
 
 
-def _reincluded(path: Path, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+def _reincluded(path: Path, specs: list[tuple[Path, IgnoreSpec]]) -> bool:
     for base, spec in specs:
         try:
             rel = path.relative_to(base).as_posix()
@@ -178,12 +230,13 @@ def _reincluded(path: Path, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool
     return False
 
 
-def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, IgnoreSpec]]) -> bool:
+    text = str(path)
     for base, spec in specs:
-        try:
-            rel = path.relative_to(base).as_posix()
-        except ValueError:
+        prefix = os.path.join(str(base), "")
+        if not text.startswith(prefix):  # not below it (a path is never its own .gitignore's folder)
             continue
+        rel = text[len(prefix):].replace(os.sep, "/")
         if spec.match_file(rel + "/" if is_dir else rel):
             return True
     return False
@@ -205,7 +258,7 @@ def discover(
             raise UsageError(f"path does not exist: {p}")
     root = scan_root(as_paths)
     result = Discovery(root=str(root))
-    user_excludes = pathspec.GitIgnoreSpec.from_lines(exclude or [])
+    user_excludes = IgnoreSpec(pathspec.GitIgnoreSpec.from_lines(exclude or []))
     includes = Includes(include)
     seen: set[str] = set()
 
@@ -244,7 +297,7 @@ def discover(
         def on_error(err: OSError) -> None:
             result.notes.append(Note(rel_of(Path(err.filename or start)), f"cannot read folder: {err.strerror}"))
 
-        specs_by_dir: dict[str, list[tuple[Path, pathspec.PathSpec]]] = {}
+        specs_by_dir: dict[str, list[tuple[Path, IgnoreSpec]]] = {}
         include_only: set[str] = set()  # default-excluded folders walked only for what --include names
         for dirpath, dirnames, filenames in os.walk(start, onerror=on_error):
             here = Path(dirpath)
@@ -316,13 +369,13 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
     includes = Includes(include)
     prefix = tree.prefix
     # .gitignore files of the commit, by folder relative to the repository's top: above the root too
-    ignores: dict[str, pathspec.PathSpec] = {}
+    ignores: dict[str, IgnoreSpec] = {}
     if respect_gitignore:
         above = [posixpath.dirname(prefix)] if prefix else []
         while above and above[-1]:
             above.append(posixpath.dirname(above[-1]))
         for folder, data in tree.read_above([posixpath.join(f, ".gitignore") if f else ".gitignore" for f in above]):
-            ignores[posixpath.dirname(folder)] = pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", "replace").splitlines())
+            ignores[posixpath.dirname(folder)] = IgnoreSpec(pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", "replace").splitlines()))
         for rel_path in tree.entries:
             if posixpath.basename(rel_path) == ".gitignore":
                 try:
@@ -330,7 +383,7 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
                 except OSError:
                     continue
                 ignores[posixpath.dirname(posixpath.join(prefix, rel_path)) if prefix else posixpath.dirname(rel_path)] = \
-                    pathspec.GitIgnoreSpec.from_lines(lines)
+                    IgnoreSpec(pathspec.GitIgnoreSpec.from_lines(lines))
 
     def ignored(full: str, is_dir: bool) -> bool:
         folder = posixpath.dirname(full)
