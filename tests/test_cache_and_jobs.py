@@ -257,6 +257,33 @@ def test_codec_round_trips_every_fixture() -> None:
             assert all(type(d.value) is type(e.value) for d, e in zip(decoded.facts.decls, parsed.facts.decls))
 
 
+def test_codec_builds_frozen_records_through_twins() -> None:
+    """The decoder fills a twin of each frozen slotted class and makes it one of that class: the
+    objects are exactly the class's (type, equality, hash, frozen), and a class whose layout a twin
+    cannot take (a `__weakref__` slot) gets none, so the slot descriptors are used instead."""
+    import dataclasses
+
+    from crashlint.facts.model import Arg, Decl, Value
+
+    for cls in (Arg, Value, Decl):
+        assert codec._CODE[f"twin_{cls.__name__}"] is not None
+    value = Value("import", module="ioredis", name="default", arg=Arg("object", keys=("a",), values=(Arg("string", text="x"),)))
+    decl = Decl(7, "redis", value, 3)
+    again = codec._CODE["dec_Decl"](codec._CODE["enc_Decl"](decl))
+    codec._shared.clear()
+    codec._decoded.clear()
+    assert type(again) is Decl and type(again.value) is Value and type(again.value.arg) is Arg
+    assert again == decl and hash(again) == hash(decl)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        again.name = "other"  # type: ignore[misc]
+
+    @dataclasses.dataclass(frozen=True, slots=True, weakref_slot=True)
+    class Weak:
+        x: int
+
+    assert codec._twin(Weak) is None
+
+
 def test_codec_stores_equal_values_of_a_file_once(tmp_path: Path) -> None:
     """Issue 13 (peak memory): equal Args, scope chains, callees and statement spans of one file
     decode to one object each, the encoding is smaller for it, and nothing else changes."""

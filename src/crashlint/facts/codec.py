@@ -105,6 +105,24 @@ def _expression(kind: str, target: type, value: str, direction: str) -> str:
     }[kind]
 
 
+def _twin(cls: type) -> type | None:
+    """A plain class with the same slots as the slotted dataclass `cls`, or None if Python will not
+    let an instance of it become one of `cls`. The decoder fills a twin's slots with plain
+    attribute stores (which the interpreter specialises for slots), then sets its `__class__`:
+    about half the time of a call to each slot's descriptor (what a frozen class needs, its
+    `__setattr__` refusing), or of the class's `__init__` (a call with every field as an argument).
+    The object is then exactly one made by `cls`: the same layout, the same values."""
+    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": tuple(cls.__slots__)})  # type: ignore[attr-defined]
+    try:
+        probe = object.__new__(twin)
+        for f in dataclasses.fields(cls):
+            setattr(probe, f.name, None)
+        probe.__class__ = cls
+    except TypeError:  # an incompatible layout (a base with slots of its own, a __weakref__ slot)
+        return None
+    return twin
+
+
 _shared: dict = {}  # encoding: one object per equal value of the file being encoded
 _decoded: dict = {}  # decoding: id of an encoded shared record → the object decoded from it
 
@@ -133,18 +151,27 @@ def _generate() -> dict[str, object]:
             lines.append(f"def enc_{name}(o):\n    return {record}\n")
         values = [_expression(*nested[f], f"t[{i}]", "dec") if f in nested else f"t[{i}]" for i, f in enumerate(fields)]
         params = dataclasses.fields(cls)
-        if cls.__dataclass_params__.frozen and hasattr(cls, "__slots__"):  # type: ignore[attr-defined]
-            for i, f in enumerate(params):
-                namespace[f"set_{name}_{i}"] = cls.__dict__[f.name].__set__
-            body = "".join(f"    set_{name}_{i}(o, {v})\n" for i, v in enumerate(values))
+        if hasattr(cls, "__slots__") and "__dict__" not in cls.__dict__:
+            twin = _twin(cls) if cls.__dataclass_params__.frozen else None  # type: ignore[attr-defined]
+            if not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+                # plain stores into its slots (specialised by the interpreter), not a call of __init__
+                body = f"    o = new(cls_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values))
+            elif twin is not None:  # filled in as a twin of the class's layout, then made one of it
+                namespace[f"twin_{name}"] = twin
+                body = f"    o = new(twin_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) \
+                    + f"    o.__class__ = cls_{name}\n"
+            else:  # through the slot descriptors: a frozen class's own `__setattr__` refuses
+                for i, f in enumerate(params):
+                    namespace[f"set_{name}_{i}"] = cls.__dict__[f.name].__set__
+                body = f"    o = new(cls_{name})\n" + "".join(f"    set_{name}_{i}(o, {v})\n" for i, v in enumerate(values))
             if cls in SHARED_RECORDS:
                 leaf = f"t[{fields.index(ACROSS_FILES[cls])}]" if cls in ACROSS_FILES else "True"
                 lines.append(f"def dec_{name}(t):\n    o = decoded.get(id(t))\n    if o is not None:\n        return o\n"
-                             f"    o = new(cls_{name})\n{body}"
+                             f"{body}"
                              f"    if across is not None and not {leaf}:\n        o = across(o, o)\n"
                              f"    decoded[id(t)] = o\n    return o\n")
             else:
-                lines.append(f"def dec_{name}(t):\n    o = new(cls_{name})\n{body}    return o\n")
+                lines.append(f"def dec_{name}(t):\n{body}    return o\n")
         elif not nested:
             lines.append(f"def dec_{name}(t):\n    return cls_{name}(*t)\n")
         else:
