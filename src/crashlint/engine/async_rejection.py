@@ -35,6 +35,7 @@ from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
 CASES = ("express", "listeners", "timers", "executor", "then", "tasks")
+FALSY = frozenset({"false", "0", '""', "''", "null"})
 
 
 def validate(rule: Rule) -> None:
@@ -143,6 +144,10 @@ class _Checker:
             callbacks = self.functions_of(path, call, call.args[0])
             return bool(callbacks) and not any(f.throws or self.rejects(p, f) for p, f in callbacks)
         if not call.callee:
+            if call.method and call.receiver_call >= 0 and not call.is_new:
+                # `await new DiscordAgent(url).send(…)`: the method of the instance the receiver makes
+                instances = self.project.call_targets(path, call.receiver_call)
+                return bool(instances) and all(t.kind == "instance" for t in instances) and self._methods_settle(instances, call.method, (path, call))
             return False
         names = set(self.project.callee_names(path, call))
         if names & self._never_reject:
@@ -165,7 +170,77 @@ class _Checker:
             return all(self._param_settles(t) for t in targets)  # `await cb()` of a callback handed in
         if not targets or any(t.kind != "function" for t in targets):
             return False
-        return all(self._function_settles(t.path, t.scope) for t in targets)
+        if all(self._function_settles(t.path, t.scope) for t in targets):
+            return True
+        # `await sendTest(new DiscordAgent(…))` where `sendTest = (agent) => agent.send(…)`: the
+        # helper's awaits of its parameter's methods are those of the instance this call passes
+        return bool(call.args) and not call.has_star and all(self._function_settles(t.path, t.scope, (path, call)) for t in targets)
+
+    def _instances(self, path: str, call: Call, arg: Arg) -> list:
+        """The project class instances an argument denotes (`new X(…)`, or a name holding one); []
+        when any value it may hold is something else."""
+        if arg.kind == "new" and arg.call >= 0:
+            targets = self.project.call_targets(path, arg.call)
+        elif arg.kind == "ref":
+            targets = self.project.resolve(path, call.scopes, arg.path)
+        else:
+            return []
+        return targets if targets and all(t.kind == "instance" for t in targets) else []
+
+    def _methods_settle(self, instances: list, method: str, site: tuple[str, Call]) -> bool:
+        """Whether `method` of each instance (its class's own or a project base's) cannot reject
+        when called at `site`."""
+        for instance in instances:
+            found = self.project.class_methods(instance, {method})
+            if not found or not all(self._function_settles(p, s, site) for p, s in found[:1]):
+                return False  # the first found is the one that runs: the class's own, else its base's
+        return True
+
+    def _dead_at(self, path: str, function: Function, index: int, site: tuple[str, Call]) -> bool:
+        """Whether the await of call `index` in `function` is in the body of an `if (param.key)`
+        that the call `site` makes false: it passes an object literal with `key: false` (or null,
+        undefined, 0, "") for that parameter (`agent.send(type, { notifyAdmin: false, … })` and
+        `if (payload.notifyAdmin) { … await … }`). The `if` tests are read from the file's tree."""
+        site_path, site_call = site
+        if site_call.has_star:
+            return False
+        node = self.ctx.node_of(path, self.project.files[path].calls[index])
+        params = {d.name: d.value.index for d in self.project.files[path].decls
+                  if d.value.kind == "param" and d.value.scope == function.scope and d.scope == function.scope}
+        first_line = function.span[0]
+        while node is not None and node.parent is not None and node.start_point[0] + 1 >= first_line:
+            parent = node.parent
+            if parent.type == "if_statement" and parent.child_by_field_name("consequence") == node:
+                test = parent.child_by_field_name("condition")
+                while test is not None and test.type == "parenthesized_expression" and test.named_child_count == 1:
+                    test = test.named_children[0]
+                if test is not None and test.type == "member_expression":
+                    holder, key = test.child_by_field_name("object"), test.child_by_field_name("property")
+                    if holder is not None and key is not None and holder.type == "identifier":
+                        position = params.get(holder.text.decode("utf-8", "replace"))
+                        if position is not None and position < len(site_call.args):
+                            given = site_call.args[position]
+                            value = given.value_of(key.text.decode("utf-8", "replace")) if given.kind == "object" else None
+                            if value is not None and (value.kind == "none" or value.kind == "other" and value.text in FALSY):
+                                return True
+            node = parent
+        return False
+
+    def _bound_settles(self, path: str, function: Function, index: int, site: tuple[str, Call]) -> bool:
+        """An await in `function` of `param.method(…)`, where the call `site` passes that parameter
+        an instance of a project class whose `method` cannot reject."""
+        call = self.project.files[path].calls[index]
+        if len(call.callee) != 2 or call.is_new:
+            return False
+        params = self.project.resolve(path, call.scopes, call.callee[:1])
+        if not params or any(t.kind != "param" or t.path != path or t.scope != function.scope for t in params):
+            return False
+        site_path, site_call = site
+        position = params[0].index
+        if position >= len(site_call.args):
+            return False
+        instances = self._instances(site_path, site_call, site_call.args[position])
+        return bool(instances) and self._methods_settle(instances, call.callee[1], (path, call))
 
     def _param_settles(self, param) -> bool:
         """Whether every callback the project's calls pass for a parameter is a plain function that
@@ -235,19 +310,29 @@ class _Checker:
             self._async_emitters = any(m in modules for f in self.project.files.values() for m in f.imports)
         return self._async_emitters
 
-    def _function_settles(self, path: str, scope: int) -> bool:
+    def _function_settles(self, path: str, scope: int, site: tuple[str, Call] | None = None) -> bool:
         """A function whose promise cannot reject: no await that can reject (async), and every
         promise it returns cannot reject either (an async function adopts what `return promise`
         does, a try around the return notwithstanding). A plain function must return such a call
-        (`const sleep = (ms) => new Promise((r) => setTimeout(r, ms))`)."""
+        (`const sleep = (ms) => new Promise((r) => setTimeout(r, ms))`). With `site`, a call of the
+        function: an await or a return of `param.method(…)` counts with the instance that call
+        passes for the parameter (`_bound_settles`); without, as anything else."""
         facts = self.project.files[path]
         function = facts.functions.get(scope)
-        if function is None or function.throws or (function.is_async and self.rejecting_await(path, function)):
+        if function is None or function.throws:
             return False  # an unguarded `throw` (a rethrow in a catch) rejects an async function
+        if function.is_async and self.rejecting_await(path, function):
+            if site is None or not function.unguarded_awaits or any(
+                index < 0 or not (self.cannot_reject(path, index) or self._bound_settles(path, function, index, site)
+                                  or self._dead_at(path, function, index, site))
+                for _, index in function.unguarded_awaits
+            ):
+                return False
         returned = [i for i, c in enumerate(facts.calls) if c.returned and not c.awaited and c.scopes[0] == scope]
         if not function.is_async and not returned:
             return False  # a plain function must be seen to return a promise that cannot reject
-        if not all(self.cannot_reject(path, i) or function.is_async and self._plain_value(path, i) for i in returned):
+        if not all(self.cannot_reject(path, i) or function.is_async and self._plain_value(path, i)
+                   or site is not None and self._bound_settles(path, function, i, site) for i in returned):
             return False
         chain = self.project.scope_chain(path, scope)
         for returned_scope, name in facts.returns:
