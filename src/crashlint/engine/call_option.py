@@ -155,18 +155,30 @@ def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call:
         head = call.args[0]
         if head.kind in ("new", "call") and head.path and head.path[-1] in spec.get("unless_first_argument", ()):
             return True
-    options = ctx.options(facts, call, first)
     wanted = list(spec["options"])
     for condition in spec.get("version_options", ()):  # node-fetch 3 dropped its `timeout` option
         if not _version_below(ctx, facts.path, condition):
             wanted = [key for key in wanted if key not in condition["options"]]
-    present = [key for key in wanted if options.has(key)]
     positional_none = False
     positional = spec.get("positional")
     if positional is not None and len(call.args) > positional:
         if call.args[positional].kind != "none":
             return True
         positional_none = True
+    # a conditional config (`cond ? { timeout } : undefined`): every arm must set it
+    if all(_options_set(spec, options, wanted, positional_none) for options in ctx.option_sets(facts, call, first)):
+        return True
+    if spec.get("none_only"):
+        return False
+    uses = spec.get("satisfied_by_use")
+    if uses and any(u.method in uses for u in ctx.uses_of(facts.path, index)):
+        return True
+    return False
+
+
+def _options_set(spec: dict, options, wanted: list[str], positional_none: bool) -> bool:
+    """Whether one set of options a call may pass satisfies the spec."""
+    present = [key for key in wanted if options.has(key)]
     if spec.get("none_only"):
         nones = [key for key in present if options.is_none(key)]
         if len(nones) < len(present):
@@ -174,12 +186,17 @@ def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call:
         return not (nones or positional_none)
     if any(not options.is_none(key) for key in present):
         return True
-    if not present and options.unknown:
-        return True
-    uses = spec.get("satisfied_by_use")
-    if uses and any(u.method in uses for u in ctx.uses_of(facts.path, index)):
-        return True
-    return False
+    return not present and options.unknown
+
+
+def _one_arm(ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, first: int) -> bool:
+    """Whether some arm of a conditional config sets the option and another does not."""
+    if facts.language == "python":
+        return False
+    if len(call.args) > first and _is_url(call.args[first]):
+        first += 1
+    sets = ctx.option_sets(facts, call, first)
+    return len(sets) > 1 and any(_options_set(spec, o, list(spec["options"]), False) for o in sets)
 
 
 def _chain_has(facts: FileFacts, index: int, wanted: int) -> bool:
@@ -270,6 +287,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                 named = call.bound_to and not call.bound_to.startswith("<")
                 subject = call.bound_to if named and spec.get("instance_subject") else call.text
                 problems = [render(spec["problem"], subject=subject, library=spec["library"])]
+                if "one_arm_problem" in rule.data and _one_arm(ctx, spec, facts, call, first):
+                    problems.append(render(rule.data["one_arm_problem"], subject=subject, library=spec["library"]))
                 if "task_limits" in rule.data and facts.language == "python":
                     limits = task_limits(ctx, rule.data["task_limits"])
                     if limits.bounded(path, call.span[0]):

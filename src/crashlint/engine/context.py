@@ -676,8 +676,51 @@ class RuleContext:
                         result.values[assignment.target[-1]] = assignment.value
             elif facts.language != "python":
                 result.unknown = True  # an options object we cannot see: assume it may set anything
-        elif arg.kind in ("call", "new", "spread", "other") and facts.language != "python":
+        elif arg.kind in ("call", "new", "spread", "either", "other") and facts.language != "python":
             result.unknown = True
+
+    def option_sets(self, facts: FileFacts, call: Call, first_position: int = 0) -> list[Options]:
+        """The options `call` may pass, one set per combination of conditional arms (JS): a config
+        `cond ? { timeout } : undefined`, a name declared as one, a literal with conditional
+        spreads (`{ headers, ...(cond ? { timeout } : {}) }`) each give a set per arm. A rule asks
+        each set for an option that must be present whichever arm runs. One set, `options`, when
+        nothing is conditional (and always for Python)."""
+        if facts.language == "python":
+            return [self.options(facts, call, first_position)]
+        combos: list[list[Arg]] = [[]]
+        for arg in call.args[first_position:]:
+            each = self._arms_of(facts, call, arg)
+            if len(combos) * len(each) > 16:
+                return [self.options(facts, call, first_position)]
+            combos = [c + [a] for c in combos for a in each]
+        if len(combos) == 1:
+            return [self.options(facts, call, first_position)]
+        sets = []
+        for combo in combos:
+            result = Options(unknown=call.has_star)
+            for name, value in call.keywords:
+                result.values[name] = value
+            for arg in combo:
+                self._merge(facts, call, arg, result)
+            sets.append(result)
+        return sets
+
+    def _arms_of(self, facts: FileFacts, call: Call, arg: Arg) -> list[Arg]:
+        """The values an argument may be: each arm of a conditional (a name declared once as one
+        included), each object a literal with conditional spreads may be; else the argument."""
+        if arg.kind == "ref" and len(arg.path) == 1:
+            # `const config = cond ? { timeout } : undefined`: one declaration per arm, on one line
+            decls = self.project.lookup(facts.path, call.scopes, arg.path[0])
+            if len(decls) > 1 and all(d.line == decls[0].line and d.scope == decls[0].scope for d in decls) \
+                    and all(d.value.kind == "none" or d.value.kind == "object" and d.value.arg is not None for d in decls) \
+                    and not any(a.target[:1] == arg.path for a in facts.assignments):
+                values = [d.value.arg if d.value.kind == "object" else Arg("none") for d in decls]
+                return [b for a in values for b in (a.branches or (a,))]  # type: ignore[union-attr]
+        if arg.kind == "either":
+            return [b for a in arg.values for b in (a.branches or (a,))]
+        if arg.kind == "object" and arg.branches:
+            return list(arg.branches)
+        return [arg]
 
     # ---- names and locations --------------------------------------------------------------
 

@@ -39,7 +39,7 @@ MARSHAL_VERSION = 4
 
 # How each field that holds fact objects is encoded; other fields are plain data, stored as they are.
 NESTED: dict[type, dict[str, tuple[str, type]]] = {
-    Arg: {"values": ("tuple", Arg)},
+    Arg: {"values": ("tuple", Arg), "branches": ("tuple", Arg)},
     Value: {"arg": ("optional", Arg)},
     Decl: {"value": ("one", Value)},
     Call: {"args": ("tuple", Arg), "keywords": ("pairs", Arg)},

@@ -325,6 +325,39 @@ def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]
     return results
 
 
+MAX_ARMS = 8  # the arms of a conditional value (or the objects a literal with conditional spreads may be) kept
+
+
+def arms(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None] | None:
+    """The values a conditional expression may take, each arm in full: both arms of `c ? a : b`,
+    both sides of `a || b` / `a ?? b`, and for `c && a` the arm `a` and None (a falsy `c`, which
+    sets no option: `...(c && { timeout })` spreads nothing). None when `node` is not conditional
+    or has more than MAX_ARMS arms."""
+    node, kind = unwrap_await_kind(node)
+    if node is None or kind not in ("ternary_expression", "binary_expression"):
+        return None
+    results: list[tree_sitter.Node | None] = []
+    pending = [node]
+    while pending:
+        if len(results) + len(pending) > MAX_ARMS:
+            return None
+        current, kind = unwrap_await_kind(pending.pop())
+        operator = current.child_by_field_name("operator") if current is not None and kind == "binary_expression" else None
+        operator_kind = operator.type if operator is not None else ""
+        if current is None:
+            results.append(None)
+        elif kind == "ternary_expression":
+            pending += [current.child_by_field_name("alternative"), current.child_by_field_name("consequence")]
+        elif operator_kind == "&&":
+            pending.append(current.child_by_field_name("right"))
+            results.append(None)
+        elif operator_kind in ("||", "??"):
+            pending += [current.child_by_field_name("right"), current.child_by_field_name("left")]
+        else:
+            results.append(current)
+    return results if len(results) > 1 else None
+
+
 def collection_path(node: tree_sitter.Node | None) -> Path:
     """What a loop iterates: `workers`, `Object.values(registry)`, `registry.values()`."""
     node = unwrap_await(node)
@@ -440,6 +473,9 @@ class _Extractor:
             keys: list[str] = []
             values: list[Arg] = []
             spread = False
+            # each object the literal may be, as (keys, values): one until a conditional spread
+            branches: list[tuple[tuple[str, ...], tuple[Arg, ...]]] | None = [((), ())]
+            conditional = False
             for child in node.named_children:
                 ck = _TYPE[child.kind_id]
                 if ck == "pair":
@@ -467,9 +503,32 @@ class _Extractor:
                             keys += merged.keys
                             values += merged.values
                             spread = spread or merged.has_spread
+                        # and each object it may be: `&&` may spread nothing
+                        conditional = conditional or len(options) > 1 or arms(inner) is not None
+                        each = arms(inner) or options
+                        if branches is not None and all(o is None or _TYPE[o.kind_id] == "object" for o in each) \
+                                and len(branches) * len(each) <= MAX_ARMS:
+                            made = [self.arg(o, depth + 1) if o is not None else Arg("object") for o in each]
+                            branches = [(bk + m.keys, bv + m.values) for bk, bv in branches for m in made]
+                        else:
+                            branches = None
                     else:
                         spread = True
-            return Arg("object", keys=tuple(keys), values=tuple(values), has_spread=spread)
+                    continue
+                else:
+                    continue
+                if branches is not None:  # a plain key: in every object the literal may be
+                    branches = [(bk + (keys[-1],), bv + (values[-1],)) for bk, bv in branches]
+            made_branches: tuple[Arg, ...] = ()
+            if conditional and branches is not None and len(branches) > 1:
+                made_branches = tuple(Arg("object", keys=bk, values=bv, has_spread=spread) for bk, bv in branches)
+            return Arg("object", keys=tuple(keys), values=tuple(values), has_spread=spread, branches=made_branches)
+        if kind in ("ternary_expression", "binary_expression") and depth < 3:
+            # `cond ? { headers } : undefined`: each arm, when one of them is an object literal
+            each = arms(node)
+            if each is not None and any(o is not None and _TYPE[o.kind_id] == "object" for o in each):
+                return Arg("either", values=tuple(self.arg(o, depth + 1) if o is not None else Arg("none") for o in each),
+                           text=short_text(node))
         if kind == "string" or kind == "template_string":
             value = _string_value(node, kind)
             # a template keeps its whole source: options in a URL (`?maxPoolSize=20`) must stay visible
@@ -578,6 +637,8 @@ class _Extractor:
             return Value("function", scope=scope_id(node))
         if kind == "class":
             return Value("class", scope=scope_id(node))
+        if kind in ("null", "undefined") or kind == "identifier" and node.text == b"undefined":
+            return Value("none")  # `const config = cond ? { timeout } : undefined`: one arm sets nothing
         return Value("other")
 
     # ---- declarations ---------------------------------------------------------------------

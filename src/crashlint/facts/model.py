@@ -23,7 +23,9 @@ RETURNED_OBJECT = "<return>"  # declared in a function's scope: an object litera
 class Arg:
     """A summary of one argument (or option value) that rules can check without the tree."""
 
-    kind: str  # object | array | string | none | ref | new | call | function | spread | other
+    kind: str  # object | array | string | none | ref | new | call | function | spread | either | other
+    # either: a conditional value (`cond ? { timeout } : undefined`, `a ?? b`) of which at least one
+    # arm is an object literal; `values` are its arms
     keys: tuple[str, ...] = ()  # object literal keys (JS objects, Python dict literals)
     values: tuple["Arg", ...] = ()  # the value of each key, same order as keys; array elements
     has_spread: bool = False  # `...rest` in an object literal / `**kw` in a dict literal
@@ -31,6 +33,9 @@ class Arg:
     text: str = ""  # string literal value, or a short source excerpt
     call: int = -1  # for new/call arguments: the index of that Call in FileFacts.calls
     scope: int = 0  # for function arguments: the function's scope id
+    # kind=object with conditional spreads (`{ headers, ...(cond ? { timeout } : {}) }`): each object
+    # it may be, in full (keys/values above are their union); () otherwise
+    branches: tuple["Arg", ...] = ()
 
     def value_of(self, key: str) -> "Arg | None":
         for k, v in zip(self.keys, self.values):
@@ -43,7 +48,7 @@ class Arg:
 class Value:
     """What a declared name holds, as far as one file can tell."""
 
-    kind: str  # call | import | ref | object | array | element | function | class | param | other
+    kind: str  # call | import | ref | object | array | element | function | class | param | none | other
     call: int = -1  # kind=call: index into FileFacts.calls
     module: str = ""  # kind=import: the module specifier as written ("./utils/redis", "ioredis")
     name: str | None = None  # kind=import: imported name; "default"; None = the module object
