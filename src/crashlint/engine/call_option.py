@@ -10,7 +10,8 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
     none_only = true                flag only an explicit None (the library has a default)
     unless_first_argument = ["Request"]   e.g. fetch(new Request(…)) may carry its own signal
     satisfied_by_assignment = ["axios.defaults.timeout"]   a project-wide default, assigned anywhere
-    satisfied_by_call = ["socket.setdefaulttimeout"]       a project-wide default, set by a call
+    satisfied_by_call = ["socket.setdefaulttimeout"]       a default set by a call, per process: every long-lived
+                                    process that loads the file must load a file that calls it
     satisfied_by_use = ["setTimeout"]                      a method called on the call's result
     version_options = [{ package = "node-fetch", below = "3.0", options = ["timeout"] }]
                                     options that count only while the declared version is below
@@ -250,8 +251,9 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         languages = set(spec["languages"]) & set(rule.languages)
         if not languages & project.languages:
             continue
-        if ctx.project_sets(spec.get("satisfied_by_assignment", []), spec.get("satisfied_by_call", [])):
+        if ctx.project_sets(spec.get("satisfied_by_assignment", []), []):
             continue
+        default_calls = list(spec.get("satisfied_by_call", ()))  # per process: `socket.setdefaulttimeout`
         callees: dict[str, int] = spec.get("callees", {})
         if isinstance(callees, list):
             callees = {name: 0 for name in callees}
@@ -274,6 +276,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     first = 0
                 if first is None or Target("call", path=path, index=index) in assigned:
                     continue
+                if default_calls and ctx.sets_default_for(path, default_calls):
+                    continue  # every process that loads the file sets the default itself
                 if instance is not None and "overrides" in spec and _overrides_set(ctx, instance, spec["overrides"]):
                     continue  # a Session subclass whose request() sets a default timeout
                 if instance is not None and "adapters" in spec and _adapter_sets(ctx, instance, spec["adapters"]):

@@ -167,6 +167,7 @@ class RuleContext:
         self.skipped: set[str] = set()  # files a rule broke on, left out when it is run again
         self._callers: dict[tuple[str, int], bool] = {}
         self._project_sets: dict[tuple, bool] = {}
+        self._default_sites: dict[tuple, frozenset[str]] = {}
         self._names_of_functions: dict[str, dict[int, set[str]]] = {}
         self._unresolved: list = []
         self._unresolved_by_package: dict[str, list[Use]] | None = None
@@ -434,6 +435,25 @@ class RuleContext:
                 if set(project.callee_names(path, call)) & wanted_calls:
                     return True
         return False
+
+    def sets_default_for(self, path: str, calls: list[str]) -> bool:
+        """Whether a call of one of `calls` (`socket.setdefaulttimeout`), a default of the process
+        that runs it, is made by every process that loads `path`: a file that calls it is loaded by
+        each of them. A file no process loads is judged as before, by any call in the project."""
+        key = tuple(calls)
+        sites = self._default_sites.get(key)
+        if sites is None:
+            wanted = set(calls)
+            sites = self._default_sites[key] = frozenset(
+                other for last in sorted({name.rsplit(".", 1)[-1] for name in wanted})
+                for other, call in self.calls_named(last) if set(self.project.callee_names(other, call)) & wanted
+            )
+        if not sites:
+            return False
+        processes = self.processes.processes_of(path)
+        if not processes:
+            return True
+        return all(p.files & sites or p.entries and set(p.entries) & sites for p in processes)
 
     def calls_named(self, name: str) -> list[tuple[str, Call]]:
         """Every call whose callee's last segment is `name`, in file order (Project.calls_named)."""

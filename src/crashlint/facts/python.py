@@ -157,6 +157,30 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
 _MAY_END_STATEMENT = frozenset([b"", b" ", b"\t", b"\r", b"\n", b"\x0c", b",", b"#", b"\\"])
 
 
+GETATTR = "<getattr>"  # the last segment of `getattr(x, name)(…)`'s callee when `name` is computed
+
+
+def getattr_callee(node: tree_sitter.Node) -> Path:
+    """`getattr(requests, "post")(…)`: the function the inner call names, `requests.post`; with a
+    name computed at run time (`getattr(requests, method)(url, …)`), `requests.<getattr>`: some
+    member of the object, which a rule may list (CL008: any of requests' HTTP functions, which all
+    take `timeout=`). () for any other call."""
+    fn = node.child_by_field_name("function")
+    args = node.child_by_field_name("arguments")
+    if fn is None or fn.type != "identifier" or fn.text != b"getattr" or args is None:
+        return ()
+    named = [c for c in args.named_children if c.type != "comment"]
+    if len(named) < 2 or named[0].type not in ("identifier", "attribute"):
+        return ()
+    owner = dotted(named[0])
+    if not owner:
+        return ()
+    name = string_value(named[1]) if named[1].type == "string" else None
+    if name is not None:
+        return owner + (name,) if name.isidentifier() else ()
+    return owner + (GETATTR,)
+
+
 def _is_statement_expression(node: tree_sitter.Node, end: int, statement) -> bool:
     """Whether a call is an expression of an expression statement (`foo()`): its value is dropped.
     The sweep's statement is that statement if so, or None (a block of one statement has the same
@@ -296,9 +320,13 @@ class _Extractor:
         callee = dotted(fn, fn_kind)
         if not callee and fn_kind == "attribute" and b"[" in _SOURCE[0][fn.start_byte : fn.end_byte]:
             callee = dotted(fn, fn_kind, subscripts=True)  # `self.clients[0].close()`: on an element
+        if fn_kind == "call":
+            callee = getattr_callee(fn)
         method = ""
         if fn_kind == "attribute":  # a plain path's last name is the attribute
             method = callee[-1] if callee else text(fn.child_by_field_name("attribute"))
+        elif fn_kind == "call" and callee:  # `getattr(session, "get")(…)`: a method of `session`
+            method = callee[-1]
         if statement is None:
             stmt_span = span(node)
         else:  # the calls of one statement share its span
