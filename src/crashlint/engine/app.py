@@ -33,6 +33,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
+from crashlint.facts.model import plain_name
 from crashlint.engine.context import ConstructorIndex, RuleContext
 from crashlint.facts.model import Call, FileFacts
 from crashlint.findings import Finding, Location, Related
@@ -350,7 +351,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
                 continue
             paths = failing[0]
             subject = ".".join(promisified or call.callee[:-1]) or ctx.subject_name(*_owner_call(ctx, owners[0]))
-            server_name = call.bound_to if call.bound_to and not call.bound_to.startswith("<") else ""
+            server_name = plain_name(call.bound_to) if call.bound_to and not call.bound_to.startswith("<") else ""
             if paths.handlers:
                 where = ", ".join(f"{h.path}:{h.start_line}" for h in paths.handlers[:3])
                 text = render(rule.data["problems"]["handler_does_not_close"], subject=subject, where=where)

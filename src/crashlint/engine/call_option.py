@@ -37,6 +37,7 @@ from crashlint.engine.context import RuleContext
 from crashlint.engine.task_limits import task_limits
 from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, receiver_type, wrapper_of
 from crashlint.templating import render
+from crashlint.facts.model import plain_name
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding
 from crashlint.processes import is_test_path
@@ -289,7 +290,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                 if "raced" in rule.data and facts.language != "python" and _raced_with_timer(ctx, facts, index, rule.data["raced"]):
                     continue  # `Promise.race([fetch(…), timeoutAt(20_000)])`: the caller waits no longer than the timer
                 named = call.bound_to and not call.bound_to.startswith("<")
-                subject = call.bound_to if named and spec.get("instance_subject") else call.text
+                subject = plain_name(call.bound_to) if named and spec.get("instance_subject") else call.text
                 problems = [render(spec["problem"], subject=subject, library=spec["library"])]
                 if "one_arm_problem" in rule.data and _one_arm(ctx, spec, facts, call, first):
                     problems.append(render(rule.data["one_arm_problem"], subject=subject, library=spec["library"]))

@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 
 import tree_sitter
 
+from crashlint.facts.model import plain_name
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Location, Related
 from crashlint.languages import grammar_for, parser
@@ -786,7 +787,7 @@ class RuleContext:
     def subject_name(self, facts: FileFacts, call: Call) -> str:
         name = call.bound_to
         if name and not name.startswith("<"):
-            return name
+            return plain_name(name)  # `stream@398`, a block's own `stream`: as written
         if name and name.startswith("<exports>."):
             return name.split(".", 1)[1]
         if name == "<default>":

@@ -30,6 +30,7 @@ from crashlint.facts.common import (
     text,
 )
 from crashlint.facts.model import (
+    BLOCK_MARK,
     ELEMENT,
     MODULE_SCOPE,
     RETURNED_OBJECT,
@@ -456,6 +457,10 @@ class _Extractor:
         self.class_scopes: set[int] = set()
         self.class_names: dict[int, str] = {}
         self._names_so_far: set[tuple[int, str]] = set()  # every name declared yet, pass 2 included
+        # `const`/`let` declared in a nested block: (function scope, block (start byte, first line,
+        # last line), first and end index of its decls); and the lines of the facts that have none
+        self._block_decls: list[tuple[int, tuple[int, int, int], int, int]] = []
+        self._fact_lines: dict[tuple[str, int], int] = {}
 
     # ---- values and arguments -------------------------------------------------------------
 
@@ -789,7 +794,11 @@ class _Extractor:
     def on_declarator(self, node: tree_sitter.Node, scopes) -> None:
         name = node.child_by_field_name("name")
         if name is not None:
+            first = len(self.facts.decls)
             self.declare_pattern(name, node.child_by_field_name("value"), scopes, node.start_point[0] + 1)
+            block = _nested_block(node)
+            if block is not None and len(self.facts.decls) > first:
+                self._block_decls.append((scopes[0], block, first, len(self.facts.decls)))
 
     def on_field(self, node: tree_sitter.Node, scopes) -> None:
         name = node.child_by_field_name("name")
@@ -813,6 +822,7 @@ class _Extractor:
             owner = dotted(left.child_by_field_name("object"))
             if owner:
                 self.facts.members.append((scopes, owner, self.arg(right)))
+                self._fact_lines["members", len(self.facts.members) - 1] = line
             return
         if left.type == "identifier":
             name = text(left)
@@ -965,6 +975,7 @@ class _Extractor:
         path = dotted(value)
         if path:
             self.facts.returns.append((function_scope, path))
+            self._fact_lines["returns", len(self.facts.returns) - 1] = value.start_point[0] + 1
 
     def on_function(self, node: tree_sitter.Node, scopes) -> None:
         sid = scope_id(node)
@@ -1017,6 +1028,7 @@ class _Extractor:
         is_of = any(c.type == "of" for c in node.children)
         if is_of and right and any(c.type == "await" for c in node.children):
             self.facts.iterated.append((scopes[0], right))  # `for await (const chunk of stream)`
+            self._fact_lines["iterated", len(self.facts.iterated) - 1] = node.start_point[0] + 1
         if left is None or left.type != "identifier" or not is_of:
             return
         if right:
@@ -1174,6 +1186,7 @@ class _Extractor:
         for call, args in self._pending_args:  # registry.set(name, worker): a Map member
             if call.method == "set" and len(call.callee) > 1 and len(call.args) == 2 and call.args[1].kind in ("ref", "new", "call"):
                 self.facts.members.append((call.scopes, call.callee[:-1], call.args[1]))
+                self._fact_lines["members", len(self.facts.members) - 1] = call.span[0]
         for call, args in self._pending_args:  # bare `require("m");` and `const { a } = require("m")`
             if call.callee == ("require",) and args and string_value(args[0]) is not None:
                 self.facts.imports.append(string_value(args[0]))
@@ -1189,6 +1202,145 @@ class _Extractor:
                 i for i, call in enumerate(self.facts.calls)
                 if any(start <= (call.span[0] - 1, call.span[1] - 1) and (call.span[2] - 1, call.span[3] - 1) <= end for start, end in dev_bodies)
             )
+        if self._block_decls:
+            _BlockScopes(self.facts, self._block_decls, self._fact_lines).apply()
+
+
+_FUNCTION_BODIES = frozenset({"arrow_function", "function_expression", "function", "generator_function",
+                              "function_declaration", "generator_function_declaration", "method_definition"})
+
+
+def _nested_block(declarator: tree_sitter.Node) -> tuple[int, int, int] | None:
+    """The block a `const`/`let` declarator is scoped to when that is not a function's body nor the
+    module: (start byte, first line, last line); None otherwise (`var`, a top-level declaration)."""
+    declaration = declarator.parent
+    if declaration is None or declaration.type != "lexical_declaration":
+        return None
+    block = declaration.parent
+    if block is None or block.type not in ("statement_block", "switch_body", "switch_case", "switch_default"):
+        return None
+    if block.type == "statement_block" and block.parent is not None and block.parent.type in _FUNCTION_BODIES:
+        return None
+    if block.type in ("switch_case", "switch_default"):
+        block = block.parent
+    return block.start_byte, block.start_point[0] + 1, block.end_point[0] + 1
+
+
+class _BlockScopes:
+    """`const` and `let` are block scoped: two blocks of one function may each declare a `stream`
+    (`if (…) { const stream = createReadStream(p); stream.pipe(res) } else { const stream = …;
+    send(stream) }`), and a block may shadow the function's own name. Facts declare names per
+    function, so such a block's declarations are renamed `stream@<block>` and so is every
+    reference to the name inside the block (calls, arguments, values, assignments, returns,
+    members, iterations) that is not shadowed by a nested function's own declaration of it. Only
+    names declared more than once in a function are renamed; lines locate a reference (a block
+    sharing a line with another reference of the name is taken as containing it)."""
+
+    def __init__(self, facts: FileFacts, blocks, lines: dict[tuple[str, int], int]) -> None:
+        self.facts = facts
+        self.lines = lines
+        declared: dict[tuple[int, str], int] = {}
+        for d in facts.decls:
+            declared[d.scope, d.name] = declared.get((d.scope, d.name), 0) + 1
+        self.declared = declared
+        # (function scope, name) → [(block first line, last line, mangled name)], innermost last
+        self.blocks: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
+        for scope, (start, first, last), lo, hi in blocks:
+            for d in facts.decls[lo:hi]:
+                if declared.get((scope, d.name), 0) > 1 and BLOCK_MARK not in d.name and not d.name.startswith("<"):
+                    entry = (first, last, f"{d.name}{BLOCK_MARK}{start}")
+                    found = self.blocks.setdefault((scope, d.name), [])
+                    if entry not in found:
+                        found.append(entry)
+        for found in self.blocks.values():
+            found.sort(key=lambda e: (e[0], -e[1]))
+
+    def rename(self, scopes: tuple[int, ...], name: str, line: int) -> str:
+        """The name a reference on `line`, read in `scopes`, denotes."""
+        for scope in scopes:
+            found = self.blocks.get((scope, name))
+            if found:
+                inner = [e for e in found if e[0] <= line <= e[1]]
+                return inner[-1][2] if inner else name
+            if self.declared.get((scope, name)):
+                return name  # declared by a nearer function: not the block's
+        return name
+
+    def path(self, scopes: tuple[int, ...], path: tuple[str, ...], line: int) -> tuple[str, ...]:
+        if not path:
+            return path
+        head = self.rename(scopes, path[0], line)
+        return path if head == path[0] else (head,) + path[1:]
+
+    def arg(self, scopes: tuple[int, ...], arg: Arg, line: int) -> Arg:
+        changed = {}
+        if arg.kind == "ref" and arg.path:
+            path = self.path(scopes, arg.path, line)
+            if path != arg.path:
+                changed["path"] = path
+        if arg.values:
+            values = tuple(self.arg(scopes, v, line) for v in arg.values)
+            if values != arg.values:
+                changed["values"] = values
+        if arg.branches:
+            branches = tuple(self.arg(scopes, v, line) for v in arg.branches)
+            if branches != arg.branches:
+                changed["branches"] = branches
+        return replace(arg, **changed) if changed else arg
+
+    def chain(self, scope: int) -> tuple[int, ...]:
+        parents = self.facts.scope_parents
+        steps = [scope]
+        while scope != MODULE_SCOPE and len(steps) < 256:
+            scope = parents.get(scope, MODULE_SCOPE)
+            steps.append(scope)
+        return tuple(steps)
+
+    def apply(self) -> None:
+        if not self.blocks:
+            return
+        facts = self.facts
+        names = {name for _, name in self.blocks}
+        for call in facts.calls:
+            line = call.span[0]
+            if call.callee and call.callee[0] in names:
+                call.callee = self.path(call.scopes, call.callee, line)
+            if call.args:
+                call.args = tuple(self.arg(call.scopes, a, line) for a in call.args)
+            if call.bound_to in names:
+                call.bound_to = self.rename(call.scopes, call.bound_to, line)
+        for i, d in enumerate(facts.decls):
+            chain = self.chain(d.scope)
+            name = self.rename(chain, d.name, d.line) if d.name in names else d.name
+            value = d.value
+            if value.kind in ("ref", "element") and value.path:
+                value_scopes = self.chain(value.scope) if value.scope else chain
+                path = self.path(value_scopes, value.path, d.line)
+                if path != value.path:
+                    value = replace(value, path=path)
+            if value.arg is not None:
+                made = self.arg(chain, value.arg, d.line)
+                if made is not value.arg:
+                    value = replace(value, arg=made)
+            if name != d.name or value is not d.value:
+                facts.decls[i] = Decl(d.scope, name, value, d.line)
+        for i, a in enumerate(facts.assignments):
+            target = self.path(a.scopes, a.target, a.line)
+            value = self.arg(a.scopes, a.value, a.line)
+            if target != a.target or value is not a.value:
+                facts.assignments[i] = Assignment(target, a.scopes, value, a.line)
+        for i, (scope, path) in enumerate(facts.returns):
+            line = self.lines.get(("returns", i))
+            if line is not None:
+                facts.returns[i] = (scope, self.path(self.chain(scope), path, line))
+        for i, (scope, path) in enumerate(facts.iterated):
+            line = self.lines.get(("iterated", i))
+            if line is not None:
+                facts.iterated[i] = (scope, self.path(self.chain(scope), path, line))
+        for i, (scopes, owner, arg) in enumerate(facts.members):
+            line = self.lines.get(("members", i))
+            if line is not None:
+                facts.members[i] = (scopes, self.path(scopes, owner, line), self.arg(scopes, arg, line))
 
 
 def extract(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:

@@ -17,6 +17,12 @@ Path = tuple[str, ...]
 MODULE_SCOPE = 0  # scope id of the file's top level; other scopes are node start bytes + 1
 ELEMENT = "[]"  # a path segment: any element of a collection (`clients[0].on` → ("clients", "[]", "on"))
 RETURNED_OBJECT = "<return>"  # declared in a function's scope: an object literal it returns (`return { child }`)
+BLOCK_MARK = "@"  # `stream@1234`: a block's own `const stream` (JS; 1234: the block's first byte)
+
+
+def plain_name(name: str) -> str:
+    """A declared name as written: without the mark of a block's own declaration."""
+    return name.split(BLOCK_MARK, 1)[0] if BLOCK_MARK in name else name
 
 
 @dataclass(frozen=True, slots=True)
