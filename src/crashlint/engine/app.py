@@ -161,16 +161,37 @@ def _missing_process_events(ctx: RuleContext, files: list[FileFacts], spec: dict
     return [e for e in events if e not in seen]
 
 
+def _mounted(ctx: RuleContext, files: list[FileFacts], methods) -> set[tuple[str, int]]:
+    """The calls whose value a package hands to `.use(…)` (`app.use("/api", api)`,
+    `router.use("/hls", this.hlsRouter.router)`): an app made there is mounted in another."""
+    found: set[tuple[str, int]] = set()
+    for facts in files:
+        for call in facts.calls:
+            if call.method not in methods or len(call.callee) < 2:
+                continue
+            for arg in call.args:
+                if arg.kind in ("call", "new") and arg.call >= 0:
+                    found.add((facts.path, arg.call))
+                elif arg.kind == "ref":
+                    found.update((t.path, t.index) for t in ctx.project.resolve(facts.path, call.scopes, arg.path) if t.kind == "call")
+    return found
+
+
 def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     findings = []
     problems = rule.data["problems"]
     min_routes = int(rule.data["error_middleware"].get("min_routes", 0))
+    mounted: dict[str, set[tuple[str, int]]] = {}
     for facts, index, entry in apps:
         call = facts.calls[index]
         package = ctx.project.package_root(facts.path)
         files = _package_files(ctx, package)
         if _route_count(files) < min_routes:
             continue  # a one-route health or docs server needs no error middleware of its own
+        if package not in mounted:
+            mounted[package] = _mounted(ctx, files, rule.data["error_middleware"]["methods"])
+        if (facts.path, index) in mounted[package]:
+            continue  # an app mounted in another (`app.use(path, api)`): its errors go to the parent's `next`
         found, read = _has_error_middleware(ctx, files, rule.data["error_middleware"])
         if found:
             continue
