@@ -22,6 +22,7 @@ Libraries that register the handlers themselves are registrations too:
     { callee = "http-graceful-shutdown", closes = 0, options = 1, handler_keys = ["onShutdown"],
       signals_key = "signals" }
         closes        the argument (or "receiver") the library closes on SIGTERM: a server it is given
+        closes_key    the option of that argument that holds it (`setupGracefulShutdown({ app })`)
         options       the argument holding an options object; handler_keys: its function-valued keys
                       that run on shutdown; signals_key: a string of signals that replaces the default
     { method = "registerShutdownHandler", handler = 0, receivers = ["lightship.createLightship"] }
@@ -95,6 +96,7 @@ class Registration:
     handlers: tuple[int, ...]  # argument positions of handler functions
     includes_caller: bool = False
     closes: int | str | None = None  # argument position, or "receiver"
+    closes_key: str | None = None  # the option of that (object) argument that holds it (`{ app }`)
     options: int | None = None  # argument position of an options object
     handler_keys: tuple[str, ...] = ()
     lifecycle: bool = False
@@ -136,6 +138,7 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
             handlers=tuple(handler) if isinstance(handler, list) else (handler,) if isinstance(handler, int) else (),
             includes_caller=bool(registration.get("includes_caller")),
             closes=registration.get("closes"),
+            closes_key=registration.get("closes_key"),
             options=options,
             handler_keys=tuple(registration.get("handler_keys", ())),
             lifecycle=bool(registration.get("lifecycle")),
@@ -174,6 +177,10 @@ def _closed_by(project: Project, path: str, call: Call, registration: Registrati
         return _with_passed(project, project.receiver_targets(path, call))
     if isinstance(registration.closes, int) and len(call.args) > registration.closes:
         arg = call.args[registration.closes]
+        if registration.closes_key is not None:  # `setupGracefulShutdown({ app })`
+            arg = arg.value_of(registration.closes_key) if arg.kind == "object" else None
+            if arg is None:
+                return frozenset()
         if arg.kind in ("call", "new") and arg.call >= 0:
             return frozenset(project.call_targets(path, arg.call)) | {Target("call", path=path, index=arg.call)}
         if arg.kind == "ref":
