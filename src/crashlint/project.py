@@ -1001,6 +1001,9 @@ class Project:
             return self.call_targets(target.path, member.call, depth + 1)
         if member.kind == "object" and len(rest) > 1:  # `{ clients: { cache } }`
             return self.member_of_object(Target("object", path=target.path, scope=target.scope, arg=member), rest[1:], depth + 1)
+        if member.kind == "function" and len(rest) == 1 and member.scope in self.files[target.path].functions:
+            # `const Settings = { isMultiUser: async function () {…} }`: `Settings.isMultiUser` is that function
+            return [Target("function", path=target.path, scope=member.scope)]
         return []
 
     def _resolve_import(self, path: str, value: Value, rest: Path, depth: int) -> list[Target]:
