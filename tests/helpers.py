@@ -16,6 +16,15 @@ EXAMPLE = ROOT / "examples" / "seed-service"
 EXAMPLE_FIXED = ROOT / "examples" / "seed-service-fixed"
 
 
+def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write a small project: {relative path: text (UTF-8) or bytes}; returns `root`."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
+
+
 def run_cli(*args: str, stdin: bytes = b"") -> tuple[int, str, str]:
     from crashlint.cli import main
 

@@ -15,14 +15,7 @@ from pathlib import Path
 
 from crashlint.dependencies import _setup_console_scripts
 from crashlint.scan import process_model, scan
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from helpers import write_project as _write
 
 
 def _model(root: Path):

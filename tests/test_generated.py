@@ -19,17 +19,9 @@ from crashlint.discover import discover
 from crashlint.generated import CONTENT_MIN_BYTES, _minified_bytes, generated_reason
 from crashlint.parse import parse_source
 from crashlint.scan import scan
-from helpers import run_cli
+from helpers import run_cli, write_project as _write
 
 FETCH = "export async function load(url: string) {\n  return fetch(url);\n}\n"
-
-
-def _write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text if isinstance(text, bytes) else text.encode())
-    return root
 
 
 def _paths(result) -> set[str]:

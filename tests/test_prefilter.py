@@ -11,17 +11,9 @@ import pytest
 
 from crashlint.rulepack import RulePackError, load_rule, load_rules, rules_dir
 from crashlint.scan import scan
-from helpers import EXAMPLE, EXAMPLE_FIXED, ROOT, run_cli
+from helpers import EXAMPLE, EXAMPLE_FIXED, ROOT, run_cli, write_project as _write
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def _key(result) -> list:

@@ -11,15 +11,7 @@ from pathlib import Path
 
 from crashlint.config import Config
 from crashlint.scan import process_model, scan
-from helpers import run_cli
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from helpers import run_cli, write_project as _write
 
 
 def _model(root: Path, config: Config | None = None):

@@ -33,9 +33,8 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from crashlint.facts.model import plain_name
 from crashlint.engine.context import ConstructorIndex, RuleContext
-from crashlint.facts.model import Call, FileFacts
+from crashlint.facts.model import Call, FileFacts, plain_name
 from crashlint.findings import Finding, Location, Related
 from crashlint.project import Target
 from crashlint.rulepack import Rule, RulePackError
@@ -526,7 +525,6 @@ def _is_entry_of_its_process(ctx: RuleContext, path: str) -> bool:
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     index = ConstructorIndex(rule.data["apps"])
     languages = {lang for entry in rule.data["apps"] for lang in entry["languages"]} & set(rule.languages)
-
 
     def apps(focus: bool | str = False) -> list:
         return list(ctx.constructions(index, languages, rule.roles, rule.id, focus=focus))
