@@ -64,16 +64,39 @@ def _encode(value: object) -> object:
     return value
 
 
+_TAGS = {"\0" + name: cls for name, cls in CLASSES.items()}
+_new = object.__new__
+_SLOTTED = frozenset(cls for cls in CLASSES.values() if "__slots__" in cls.__dict__)  # no __dict__ to fill
+
+
 def _decode(value: object) -> object:
-    # leaves are returned as they are, not visited one call each (half the time, on 6,000 findings)
+    """The inverse of `_encode`. A container of leaves only is marshal's own fresh object, returned
+    as it is (a fix's names, a finding's problems); leaves are never visited one call each; a frozen
+    dataclass without slots is filled through its __dict__ (no __init__ and its object.__setattr__
+    per field). Half the time of the plain recursion on 6,000 findings."""
     kind = type(value)
     if kind is tuple:
-        if value and type(value[0]) is str and value[0][:1] == "\0":
-            return CLASSES[value[0][1:]](*[v if type(v) in _LEAVES else _decode(v) for v in value[1:]])
+        if not value:
+            return value
+        first = value[0]
+        if type(first) is str and first[:1] == "\0":
+            cls = _TAGS[first]
+            values = [v if type(v) in _LEAVES else _decode(v) for v in value[1:]]
+            if cls in _SLOTTED:
+                return cls(*values)
+            obj = _new(cls)
+            obj.__dict__.update(zip(_FIELDS[cls], values))
+            return obj
+        if set(map(type, value)) <= _LEAVES:
+            return value
         return tuple([v if type(v) in _LEAVES else _decode(v) for v in value])
     if kind is list:
+        if set(map(type, value)) <= _LEAVES:
+            return value
         return [v if type(v) in _LEAVES else _decode(v) for v in value]
     if kind is dict:
+        if set(map(type, value.values())) <= _LEAVES:
+            return value
         return {k: v if type(v) in _LEAVES else _decode(v) for k, v in value.items()}
     return value
 

@@ -131,13 +131,14 @@ def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts]) -> N
 
 def _import_facts(facts: FileFacts) -> tuple:
     """What a fix that adds an import needs: where it goes (facts.edit_sites.import_site), the
-    file's module-level imports ((local, module, imported name), …) and every name it declares."""
+    file's module-level imports ((local, module, imported name), …) and every name it declares, one
+    string joined by newlines (a finding carries it into the result cache: one string, not hundreds)."""
     imports = tuple(
         (d.name, d.value.module, d.value.name or "")
         for d in facts.decls
         if d.scope == 0 and d.value.kind == "import" and not d.name.startswith("<")
     )
-    return (facts.import_site or (0, False), imports, tuple(sorted({d.name for d in facts.decls})))
+    return (facts.import_site or (0, False), imports, "\n".join(sorted({d.name for d in facts.decls})))
 
 
 class _Dependencies:
@@ -191,7 +192,7 @@ def _javascript_imports(source: bytes, finding: Finding, items: list[dict], styl
     esm = esm or finding.language == "typescript" or finding.location.path.endswith((".mjs", ".mts"))
     names: dict[str, str] = {}
     wanted: dict[str, list[tuple[str, str]]] = {}
-    used = set(taken)
+    used = set(taken.split("\n")) if taken else set()
     for item in items:
         module, name = item["module"], item["name"]
         local = next((lo for lo, mod, imported in existing if mod == module and imported == name), None)
