@@ -68,7 +68,7 @@ def test_cli_cache_dir_and_clean(tmp_path) -> None:
 def test_progress_is_reported_per_file_and_the_bar_only_on_a_terminal(tmp_path) -> None:
     import io
 
-    from crashlint.cli import _progress
+    from crashlint.scan_command import _progress
 
     folder = _many_files(tmp_path, 5)
     seen: list[tuple[int, int]] = []
@@ -646,3 +646,12 @@ def test_a_rule_yaml_added_beside_an_annotated_file_invalidates_the_result(tmp_p
     assert scan(["."], cache_dir=cache).findings == []
     (tmp_path / "app.yaml").unlink()
     assert scan(["."], cache_dir=cache).findings
+
+
+def test_the_cache_files_use_the_codecs_marshal_version() -> None:
+    """`cache.blob` frames every cache file without importing the facts' codec (a re-scan answered
+    by the result cache does not load it); both must write the same marshal version."""
+    from crashlint.cache import blob
+    from crashlint.facts import codec
+
+    assert blob.MARSHAL_VERSION == codec.MARSHAL_VERSION

@@ -6,9 +6,6 @@ Every key is validated; an unknown key, rule or value is a one-line error (exit 
 
 from __future__ import annotations
 
-import ast
-import keyword
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +57,8 @@ class Config:
 
 def find_config(start: Path) -> tuple[Path, dict] | None:
     """The nearest configuration file at or above `start`, with its crashlint table."""
+    import tomllib  # here and below: only a scan that reads a configuration imports it
+
     for folder in [start, *start.parents]:
         for name in FILES:
             candidate = folder / name
@@ -96,6 +95,8 @@ def load_config(
         raise UsageError(f"{where}: [tool.crashlint] must be a table")
     table = dict(table)
     for override in overrides or []:
+        import tomllib
+
         try:
             table.update(tomllib.loads(override))
         except tomllib.TOMLDecodeError as exc:
@@ -107,6 +108,8 @@ def load_config(
 
 def read_config_file(path: Path) -> tuple[Path, dict]:
     """`--config FILE`: a crashlint.toml (top-level keys) or a pyproject.toml ([tool.crashlint])."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -161,11 +164,11 @@ def _validated(path: Path | str, table: dict, rule_keys: set[str]) -> Config:
         for key, value in values.items():
             if key not in FIX_KEYS or not isinstance(value, str):
                 raise UsageError(f"{path}: fix.{rule}.{key}: expected one of {', '.join(FIX_KEYS)}, as a string")
-            if key == "constant" and value and (not value.isidentifier() or keyword.iskeyword(value)):
+            if key == "constant" and value and (not value.isidentifier() or _is_keyword(value)):
                 raise UsageError(f"{path}: fix.{rule}.constant: '{value}' is not a Python name")
             if key == "value":
                 try:
-                    ast.parse(value, mode="eval")
+                    _parse_expression(value)
                 except SyntaxError:
                     raise UsageError(f"{path}: fix.{rule}.value: '{value}' is not a Python expression") from None
         config.fix[rule.upper()] = dict(values)
@@ -205,3 +208,15 @@ def _validated(path: Path | str, table: dict, rule_keys: set[str]) -> Config:
 def _known_rule(value: str, rule_keys: set[str]) -> bool:
     value = value.strip()
     return value.upper() == "ALL" or value in rule_keys or any(k.upper().startswith(value.upper()) for k in rule_keys if k.startswith("CL"))
+
+
+def _is_keyword(name: str) -> bool:
+    import keyword
+
+    return keyword.iskeyword(name)
+
+
+def _parse_expression(text: str) -> None:
+    import ast  # imported when a configuration holds an expression, not by every scan
+
+    ast.parse(text, mode="eval")

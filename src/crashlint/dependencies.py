@@ -9,13 +9,30 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import tomllib
 from dataclasses import dataclass, field
 
 from crashlint.sourcetree import DiskTree, SourceTree
 
-REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#]*)")
-VERSION = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+class _Pattern:
+    """A regular expression compiled when first used: a scan the result cache answers reads the
+    manifests it stored and never matches these (issue 13: their compilation was a fifth of a warm
+    scan's imports)."""
+
+    __slots__ = ("_arguments", "_compiled")
+
+    def __init__(self, *arguments) -> None:
+        self._arguments = arguments
+        self._compiled: re.Pattern | None = None
+
+    def __getattr__(self, name: str):  # match, search, finditer, sub, findall, fullmatch
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(*self._arguments)
+        return getattr(compiled, name)
+
+REQUIREMENT = _Pattern(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#]*)")
+VERSION = _Pattern(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 
 
 @dataclass
@@ -136,6 +153,8 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             pass
     pyproject = posixpath.join(directory, "pyproject.toml")
     if tree.is_file(pyproject):
+        import tomllib
+
         try:
             data = tomllib.loads(tree.read(pyproject).decode("utf-8"))
             for line in (data.get("project") or {}).get("dependencies") or []:
@@ -214,9 +233,9 @@ def _read_root_dir(tree: SourceTree, directory: str) -> str | None:
 
 
 # `'deluged = deluge.core.daemon_entry:start_daemon'`: one console script of setup.py / setup.cfg
-ENTRY_POINT = re.compile(r"""^\s*([A-Za-z0-9][\w.-]*)\s*=\s*([A-Za-z_][\w.]*\s*:\s*[A-Za-z_][\w.]*)\s*(\[[^\]]*\])?\s*$""")
-SETUP_SCRIPTS = re.compile(r"""\b(?:console|gui)_scripts\b['"]?\s*\]?\s*(?:=|:|\.extend\(|\.append\(|\+=)\s*\(?\s*\[([^\]]*)\]""")
-STRING = re.compile(r"""(?:'([^'\n]*)'|"([^"\n]*)")""")
+ENTRY_POINT = _Pattern(r"""^\s*([A-Za-z0-9][\w.-]*)\s*=\s*([A-Za-z_][\w.]*\s*:\s*[A-Za-z_][\w.]*)\s*(\[[^\]]*\])?\s*$""")
+SETUP_SCRIPTS = _Pattern(r"""\b(?:console|gui)_scripts\b['"]?\s*\]?\s*(?:=|:|\.extend\(|\.append\(|\+=)\s*\(?\s*\[([^\]]*)\]""")
+STRING = _Pattern(r"""(?:'([^'\n]*)'|"([^"\n]*)")""")
 
 
 def _setup_console_scripts(text: str, name: str) -> list[tuple[str, str]]:
@@ -248,8 +267,8 @@ def _setup_console_scripts(text: str, name: str) -> list[tuple[str, str]]:
     return found
 
 
-NODE_SHEBANG = re.compile(rb"^#![^\n]*\bnode\b")
-REQUIRED = re.compile(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+)['"](\.{1,2}/[^'"]*|\.{1,2})['"]""")
+NODE_SHEBANG = _Pattern(rb"^#![^\n]*\bnode\b")
+REQUIRED = _Pattern(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+)['"](\.{1,2}/[^'"]*|\.{1,2})['"]""")
 
 
 def _read_launchers(tree: SourceTree, directory: str, start: "_Start") -> list[tuple[str, tuple[str, ...]]]:
@@ -277,8 +296,8 @@ def _read_launchers(tree: SourceTree, directory: str, start: "_Start") -> list[t
 
 # `path.join(base, 'haraka.js')`, `path.resolve(__dirname, '../lib/server.js')`: a module a launcher
 # names by a joined path (Haraka's bin/haraka requires its package's main so)
-JOINED = re.compile(r"""\bpath\.(?:join|resolve)\(([^()]*)\)""")
-JOINED_MODULE = re.compile(r"""['"]([\w./-]+\.[cm]?js)['"]""")
+JOINED = _Pattern(r"""\bpath\.(?:join|resolve)\(([^()]*)\)""")
+JOINED_MODULE = _Pattern(r"""['"]([\w./-]+\.[cm]?js)['"]""")
 
 
 def _joined_modules(text: str, directory: str, script: str) -> list[str]:
@@ -298,9 +317,9 @@ def _joined_modules(text: str, directory: str, script: str) -> list[str]:
     return found
 
 
-VITE_CONFIG = re.compile(r"^vite\.config\.[cm]?[jt]s$")
-VITE_ROOT = re.compile(r"""\broot\s*:\s*(?:(?:path\.)?(?:resolve|join)\(\s*__dirname\s*,\s*)?['"]([^'"]+)['"]""")
-MODULE_SCRIPT = re.compile(r"""<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']|<script\b[^>]*\bsrc=["']([^"']+)["'][^>]*\btype=["']module["']""")
+VITE_CONFIG = _Pattern(r"^vite\.config\.[cm]?[jt]s$")
+VITE_ROOT = _Pattern(r"""\broot\s*:\s*(?:(?:path\.)?(?:resolve|join)\(\s*__dirname\s*,\s*)?['"]([^'"]+)['"]""")
+MODULE_SCRIPT = _Pattern(r"""<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']|<script\b[^>]*\bsrc=["']([^"']+)["'][^>]*\btype=["']module["']""")
 
 
 def _read_page_scripts(tree: SourceTree, directory: str, names: list[str]) -> list[tuple[str, str]]:
@@ -331,13 +350,13 @@ def _read_page_scripts(tree: SourceTree, directory: str, names: list[str]) -> li
     return found
 
 
-LAUNCH_FILE = re.compile(r"(docker-)?compose([.-][\w.-]+)?\.ya?ml")
-DOCKER_COMMAND = re.compile(r"^\s*(CMD|ENTRYPOINT)\s+(.+)$", re.I)
+LAUNCH_FILE = _Pattern(r"(docker-)?compose([.-][\w.-]+)?\.ya?ml")
+DOCKER_COMMAND = _Pattern(r"^\s*(CMD|ENTRYPOINT)\s+(.+)$", re.I)
 # `HEALTHCHECK --interval=60s CMD ./probe.py`: a probe Docker runs, and kills after its --timeout
-DOCKER_HEALTHCHECK = re.compile(r"^\s*HEALTHCHECK\s+(?:--\S+\s+)*CMD\s+(.+)$", re.I)
-COMPOSE_SERVICE = re.compile(r"^  ([A-Za-z0-9_.-]+):\s*$")
-COMPOSE_COMMAND = re.compile(r"^\s+(command|entrypoint):\s*(.*)$")
-COMPOSE_ITEM = re.compile(r"^\s+-\s+(.*)$")
+DOCKER_HEALTHCHECK = _Pattern(r"^\s*HEALTHCHECK\s+(?:--\S+\s+)*CMD\s+(.+)$", re.I)
+COMPOSE_SERVICE = _Pattern(r"^  ([A-Za-z0-9_.-]+):\s*$")
+COMPOSE_COMMAND = _Pattern(r"^\s+(command|entrypoint):\s*(.*)$")
+COMPOSE_ITEM = _Pattern(r"^\s+-\s+(.*)$")
 
 
 @dataclass
@@ -424,7 +443,7 @@ class _Start:
             self.launches.append((where, name if is_exec or not execs else "one-shot", command))
 
 
-SHELL_COMMAND = re.compile(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
+SHELL_COMMAND = _Pattern(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
 
 
 def _command_text(value: str) -> str:
@@ -440,8 +459,8 @@ def _command_text(value: str) -> str:
     return value.strip("'\"")
 
 
-JSON_COMMENT = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
-TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+JSON_COMMENT = _Pattern(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
+TRAILING_COMMA = _Pattern(r",(\s*[}\]])")
 
 
 def _read_tsconfig(tree: SourceTree, directory: str) -> tuple[str | None, dict[str, list[str]]]:

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pathspec
-from pathspec.util import normalize_file
+from typing import TYPE_CHECKING
 
 from crashlint.findings import Note
 from crashlint.languages import grammar_for
+
+if TYPE_CHECKING:
+    import pathspec
 
 # SPEC §6: never scanned unless passed explicitly.
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -32,7 +34,7 @@ class Includes:
 
     def __init__(self, patterns: list[str] | None) -> None:
         self.patterns = [p.strip() for p in patterns or [] if p.strip()]
-        self.spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        self.spec = _gitignore_spec(self.patterns)
         # each pattern as path components, for `folder`; one without a slash matches at any depth
         self.parts = []
         for pattern in self.patterns:
@@ -133,6 +135,14 @@ def _is_generated_name(name: str) -> bool:
     return lower.endswith(GENERATED_SUFFIXES) or name in GENERATED_NAMES
 
 
+def _gitignore_spec(lines):
+    """pathspec's GitIgnoreSpec of `lines` (pathspec is imported when a scan first walks a tree:
+    a scan whose list of files is cached needs none of it)."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 class IgnoreSpec:
     """A .gitignore's `pathspec.GitIgnoreSpec` that first asks one regular expression, the
     alternation of all its patterns', whether any pattern matches the path at all: most paths match
@@ -141,15 +151,18 @@ class IgnoreSpec:
     own answer (the last match decides, negations included), so the answer is pathspec's.
     O(1) regular-expression search per path that no pattern matches."""
 
-    __slots__ = ("spec", "patterns", "_any")
+    __slots__ = ("spec", "patterns", "_any", "_normalize")
 
     def __init__(self, spec: pathspec.PathSpec) -> None:
+        from pathspec.util import normalize_file
+
         self.spec = spec
         self.patterns = spec.patterns
         self._any = _any_pattern(spec.patterns)
+        self._normalize = normalize_file
 
     def match_file(self, path: str) -> bool:
-        if self._any is not None and self._any(normalize_file(path)) is None:
+        if self._any is not None and self._any(self._normalize(path)) is None:
             return False
         return self.spec.match_file(path)
 
@@ -189,7 +202,7 @@ def _gitignore(directory: Path, watched: list | None = None) -> IgnoreSpec | Non
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return IgnoreSpec(pathspec.GitIgnoreSpec.from_lines(lines))
+    return IgnoreSpec(_gitignore_spec(lines))
 
 
 def _ancestor_ignores(root: Path, watched: list | None = None) -> list[tuple[Path, IgnoreSpec]]:
@@ -258,7 +271,7 @@ def discover(
             raise UsageError(f"path does not exist: {p}")
     root = scan_root(as_paths)
     result = Discovery(root=str(root))
-    user_excludes = IgnoreSpec(pathspec.GitIgnoreSpec.from_lines(exclude or []))
+    user_excludes = IgnoreSpec(_gitignore_spec(exclude or []))
     includes = Includes(include)
     seen: set[str] = set()
 
@@ -365,7 +378,7 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
     and ignored folders, generated names, other languages and user excludes are skipped; a link is
     followed inside the tree; an explicit file is kept even if ignored."""
     result = Discovery(root=tree.root)
-    user_excludes = pathspec.GitIgnoreSpec.from_lines(exclude or [])
+    user_excludes = _gitignore_spec(exclude or [])
     includes = Includes(include)
     prefix = tree.prefix
     # .gitignore files of the commit, by folder relative to the repository's top: above the root too
@@ -375,7 +388,7 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         while above and above[-1]:
             above.append(posixpath.dirname(above[-1]))
         for folder, data in tree.read_above([posixpath.join(f, ".gitignore") if f else ".gitignore" for f in above]):
-            ignores[posixpath.dirname(folder)] = IgnoreSpec(pathspec.GitIgnoreSpec.from_lines(data.decode("utf-8", "replace").splitlines()))
+            ignores[posixpath.dirname(folder)] = IgnoreSpec(_gitignore_spec(data.decode("utf-8", "replace").splitlines()))
         for rel_path in tree.entries:
             if posixpath.basename(rel_path) == ".gitignore":
                 try:
@@ -383,7 +396,7 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
                 except OSError:
                     continue
                 ignores[posixpath.dirname(posixpath.join(prefix, rel_path)) if prefix else posixpath.dirname(rel_path)] = \
-                    IgnoreSpec(pathspec.GitIgnoreSpec.from_lines(lines))
+                    IgnoreSpec(_gitignore_spec(lines))
 
     def ignored(full: str, is_dir: bool) -> bool:
         folder = posixpath.dirname(full)

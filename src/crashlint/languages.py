@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import tree_sitter
-import tree_sitter_javascript
-import tree_sitter_python
-import tree_sitter_typescript
+if TYPE_CHECKING:
+    import tree_sitter
 
 # grammar name per extension; the report's language (code-fence tag, rule applicability) below
 GRAMMAR_BY_EXTENSION = {
@@ -42,6 +41,12 @@ def grammar_for(path: str) -> str | None:
 
 @cache
 def ts_language(grammar: str) -> tree_sitter.Language:
+    # the bindings are imported when a file is first parsed: a cached result needs none of them
+    import tree_sitter
+    import tree_sitter_javascript
+    import tree_sitter_python
+    import tree_sitter_typescript
+
     if grammar == "typescript":
         return tree_sitter.Language(tree_sitter_typescript.language_typescript())
     if grammar == "tsx":
@@ -55,4 +60,6 @@ def ts_language(grammar: str) -> tree_sitter.Language:
 
 @cache
 def parser(grammar: str) -> tree_sitter.Parser:
+    import tree_sitter
+
     return tree_sitter.Parser(ts_language(grammar))

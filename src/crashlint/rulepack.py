@@ -8,17 +8,13 @@ the same text feeds `crashlint explain`, SARIF `help` and the Markdown report.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from crashlint.fences import fence_for
 from crashlint.findings import SEVERITIES
-from crashlint.languages import LANGUAGES
-from crashlint.roles import ROLES
 
 DOC_SECTIONS = ("what", "why", "fix")
 DOC_HEADINGS = {"what": "What it does", "why": "Why it crashes servers", "fix": "How to fix it"}
@@ -125,6 +121,11 @@ def _check_prefilter(spec: Any, where: str) -> None:
 
 
 def load_rule(path: Path | Any, text: str) -> Rule:
+    import tomllib
+
+    from crashlint.languages import LANGUAGES
+    from crashlint.roles import ROLES  # the pack as the last scan validated it needs neither (crashlint.cache.rules)
+
     where = getattr(path, "name", str(path))
     try:
         data = tomllib.loads(text)
@@ -187,12 +188,17 @@ def load_rule(path: Path | Any, text: str) -> Rule:
 
 def rules_dir() -> Any:
     """The packaged rule pack, or `rules/` of a source checkout (editable installs)."""
-    packaged = resources.files("crashlint") / "rules"
-    if packaged.is_dir():
-        return packaged
+    beside = Path(__file__).resolve().parent / "rules"  # what importlib.resources gives a package on disk
+    if beside.is_dir():
+        return beside
     checkout = Path(__file__).resolve().parents[2] / "rules"
     if checkout.is_dir():
         return checkout
+    from importlib import resources  # a package that is not a folder (a zip)
+
+    packaged = resources.files("crashlint") / "rules"
+    if packaged.is_dir():
+        return packaged
     raise RulePackError("the rule pack (rules/) is missing from this installation")
 
 

@@ -9,39 +9,61 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from crashlint.config import Config
-from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery, SourceFile, UsageError, discover, discover_tree
-from crashlint.facts.model import FileFacts, same_facts
-from crashlint.engine import KINDS
-from crashlint.engine.run import RuleRun, configure, run_rules
-from crashlint.filters import apply_filters
 from crashlint.cache import folder as cache_folder
-from crashlint.cache import phase as phase_cache
 from crashlint.cache import results as result_cache
 from crashlint.cache.discovery import cached_discover
-from crashlint.cache.facts import PackContents, load_facts, parse_one
 from crashlint.findings import SEVERITY_RANK, Finding, Note
-from crashlint.parse import GENERATED_NOTE, Parsed
-from crashlint.fix import attach_fixes, record_edit_sites
-from crashlint.fix.spec import autofixes
-from crashlint.processes import Declared, ProcessModel, find_processes
-from crashlint.project import Project
 from crashlint.result import ScanResult
 from crashlint.rulepack import Rule, RulePackError, load_rules
-from crashlint.languages import grammar_for
-from crashlint.source import WHOLE_FILE, SourceCache, TrackedSourceCache
 from crashlint.sourcetree import DiskTree, GitError, GitTree, OverlayTree, SourceTree
 
+# A re-scan answered by the result cache (`analyse`: nothing changed) needs none of the pipeline
+# below the cache: the facts' model and codec, the parser, the project and process models, the
+# engine, the filters and the fix planner are imported where a scan first runs them (issue 13:
+# a warm scan of a small project was mostly these imports)
+if TYPE_CHECKING:
+    from crashlint.cache import phase as phase_cache
+    from crashlint.cache.facts import PackContents
+    from crashlint.engine.run import RuleRun
+    from crashlint.facts.model import FileFacts
+    from crashlint.parse import Parsed
+    from crashlint.processes import Declared, ProcessModel
+    from crashlint.project import Project
+    from crashlint.source import SourceCache
 
-@cache
-def rule_pack() -> tuple[Rule, ...]:
+
+_PACK: list[tuple[Rule, ...]] = []  # the validated pack, once per process
+
+
+def rule_pack(cache_dir: str | None = None) -> tuple[Rule, ...]:
     """The rule pack with each rule's kind data and `[[autofix]]` entries validated: this is the
     layer that knows rules, kinds and fixes, so the check lives here (a malformed entry is a broken
-    pack, found when the pack loads, before any file is read)."""
+    pack, found when the pack loads, before any file is read). `cache_dir`: the pack is read from
+    there as the last scan validated it, or kept there once validated (crashlint.cache.rules)."""
+    if not _PACK:
+        rules = None
+        if cache_dir is not None:
+            from crashlint.cache import rules as rules_cache
+
+            rules = rules_cache.load(cache_dir)
+        if rules is None:
+            rules = _validated_pack()
+            if cache_dir is not None:
+                rules_cache.save(cache_dir, rules)
+        _PACK.append(rules)
+    return _PACK[0]
+
+
+def _validated_pack() -> tuple[Rule, ...]:
+    from crashlint.engine import KINDS
+    from crashlint.fix.spec import autofixes
+
     rules = load_rules()
     for rule in rules:
         if rule.kind not in KINDS:
@@ -59,9 +81,9 @@ def find_rule(key: str) -> Rule | None:
     return None
 
 
-def select_rules(select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
+def select_rules(select: list[str] | None, ignore: list[str] | None, cache_dir: str | None = None) -> list[Rule]:
     """Rules by id, slug or id prefix (`CL00`), as ruff's --select/--ignore."""
-    rules = list(rule_pack())
+    rules = list(rule_pack(cache_dir))
 
     def matches(rule: Rule, key: str) -> bool:
         key = key.strip()
@@ -111,7 +133,7 @@ def scan(
     that path, with the project of the working directory around it, and reported alone."""
     config = config or Config()
     # as ruff: the command line's --select replaces the file's selection (its ignores included)
-    rules = select_rules(select or config.select or None, (ignore or []) + ([] if select else config.ignore))
+    rules = select_rules(select or config.select or None, (ignore or []) + ([] if select else config.ignore), cache_dir)
     only_paths = None  # findings and notes only on these files
     notes_for = None  # notes only on these files (new-findings mode: findings anywhere)
     tree: SourceTree | None = None
@@ -205,6 +227,11 @@ def analyse(
             _plan_fixes(result, fixes)
             run_cache.store(result)
         return result  # nothing that can change a finding changed since the last run
+    from crashlint.cache import phase as phase_cache
+    from crashlint.cache.facts import load_facts
+    from crashlint.engine.run import configure
+    from crashlint.source import TrackedSourceCache
+
     rules = configure(rules, rule_settings(config, found.root))  # e.g. [tool.crashlint] emitter-factories
     # the last rules phase of this root, kept for the commit path (src/crashlint/cache/phase.py):
     # files read from the disk, every file parsed (the prefilter's stubs have no facts to compare)
@@ -273,6 +300,9 @@ def analyse(
 
 def _read_lines(sources: SourceCache, path: str, numbers: set[int]) -> tuple[tuple[int, ...], bytes]:
     """The lines of `path` the rules read, and a digest of their text (none when they read it whole)."""
+    from crashlint.cache import phase as phase_cache
+    from crashlint.source import WHOLE_FILE, SourceCache
+
     if WHOLE_FILE in numbers:
         return (WHOLE_FILE,), b""
     ordered = tuple(sorted(numbers))
@@ -286,6 +316,13 @@ def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache:
     file changed since in a way the rules can see (src/crashlint/cache/phase.py); False, with
     `result` untouched, otherwise (the changed files it parsed left in `ready`). O(the changed files
     + the files reported on)."""
+    from crashlint.cache import phase as phase_cache
+    from crashlint.cache.facts import load_facts, parse_one
+    from crashlint.engine.run import RuleRun
+    from crashlint.facts.model import same_facts
+    from crashlint.project import Project
+    from crashlint.source import WHOLE_FILE, SourceCache
+
     if not record.covers(only_paths) or (report_unused and only_paths is None):
         return False
     digests = run_cache.digests
@@ -342,6 +379,13 @@ def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache:
     return True
 
 
+def run_rules(*args, **kwargs):
+    """`crashlint.engine.run.run_rules` (imported when the rules run: a cached result needs no engine)."""
+    from crashlint.engine.run import run_rules as run
+
+    return run(*args, **kwargs)
+
+
 @dataclass
 class RulesPhase:
     """What the pipeline computes from the facts before the filters: the project model, its rules' raw
@@ -372,6 +416,11 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
     # would walk them all again (a quarter of the model's build and of the rules phase on a large
     # monorepo). Keep them out of the collector's sight while the model is built and the rules run;
     # objects made meanwhile are collected as usual.
+    from crashlint.dependencies import read_manifests
+    from crashlint.processes import find_processes
+    from crashlint.project import Project
+    from crashlint.source import SourceCache
+
     # The model's indexes and the rules' memos are long-lived too: a full collection only every
     # hundred young ones (Python's default is ten) instead of three or four of them, each walking
     # every object the phase made so far (0.15-0.25 s of a warm scan of novu); one at the end,
@@ -416,6 +465,10 @@ def finish(
 ) -> None:
     """The pipeline after the rules: filters → edit sites (from `files`, the facts of the files as
     they are now) → fixes, into `result`. O(findings); `findings` are changed in place."""
+    from crashlint.filters import apply_filters
+    from crashlint.fix import record_edit_sites
+    from crashlint.parse import GENERATED_NOTE
+
     result.sources = phase.sources
     run = phase.run
     filtered = apply_filters(
@@ -438,6 +491,8 @@ def finish(
 def _plan_fixes(result: ScanResult, fixes: tuple[dict, bool] | None, tree: SourceTree | None = None) -> None:
     """Each finding's fix planned with `fixes` (overrides, unsafe), or none when None, on the files
     as `tree` holds them (default: the disk)."""
+    from crashlint.fix import attach_fixes
+
     for finding in result.findings:
         finding.fix = None
 
@@ -512,6 +567,8 @@ def _stdin_place(name: str) -> tuple[str, str]:
 
 
 def _add_stdin_file(found: Discovery, rel: str, name: str) -> None:
+    from crashlint.languages import grammar_for
+
     grammar = grammar_for(posixpath.basename(rel))
     if grammar is None:
         raise UsageError(f"--stdin-filename {name}: not a TypeScript, JavaScript or Python file name")
@@ -526,6 +583,11 @@ def process_model(
     respect_gitignore: bool = True, cache_dir: str | None = None, jobs: int = 1,
 ) -> tuple[Project, ProcessModel, Discovery]:
     """The project model and its processes, without the rules (`crashlint processes`)."""
+    from crashlint.cache.facts import load_facts
+    from crashlint.dependencies import read_manifests
+    from crashlint.processes import find_processes
+    from crashlint.project import Project
+
     config = config or Config()
     found = discover(paths, respect_gitignore=respect_gitignore and config.respect_gitignore,
                      exclude=(exclude or []) + config.exclude, include=config.include)
@@ -540,6 +602,8 @@ def process_model(
 def declared_processes(config: Config, root: str) -> Declared:
     """`[tool.crashlint]` processes, browser and tooling, with their paths (relative to the
     configuration file's folder) made relative to the scan root."""
+    from crashlint.processes import Declared
+
     base = os.path.dirname(config.path) if config.path else root
 
     def rel(path: str) -> str:

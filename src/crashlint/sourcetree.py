@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 class SourceTree:
@@ -104,6 +106,9 @@ class TreeEntry:
 
 
 def git(cwd: str, *args: str, input: bytes | None = None) -> bytes:
+    import shutil
+    import subprocess  # only new-findings mode runs git: a scan of the disk does not import it
+
     if shutil.which("git") is None:
         raise GitError("git is not installed (new-findings mode reads the base commit from git)")
     run = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True)
@@ -246,6 +251,8 @@ class GitTree(SourceTree):
     def _blob(self, oid: str) -> bytes:
         with self._lock:
             if self._process is None or self._process.poll() is not None:
+                import subprocess
+
                 self._process = subprocess.Popen(
                     ["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE
                 )
@@ -257,6 +264,8 @@ class GitTree(SourceTree):
     def _batch(self, oids: list[str]) -> Iterable[bytes]:
         if not oids:
             return []
+        import subprocess
+
         process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert process.stdin is not None and process.stdout is not None
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import time
 
-from crashlint.cache.facts import code_fingerprint, pack_path, read_blob, write_blob
+from crashlint.cache.blob import code_fingerprint, pack_path, read_blob, write_blob
 from crashlint.discover import Discovery, SourceFile, discover
 
 MAGIC = b"CRASHLINT-DISCOVERY\n"

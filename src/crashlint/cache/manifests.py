@@ -25,7 +25,7 @@ import os
 import posixpath
 import time
 
-from crashlint.cache.facts import code_fingerprint, pack_path, read_blob, write_blob
+from crashlint.cache.blob import code_fingerprint, pack_path, read_blob, write_blob
 from crashlint.dependencies import Manifest, read_folder, read_manifests, wanted_folders
 from crashlint.sourcetree import DiskTree, SourceTree
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from crashlint.config import Config
 from crashlint.dependencies import read_manifests
 from crashlint.discover import Discovery
-from crashlint.cache.facts import code_fingerprint, pack_path, read_blob, read_digests, write_blob
+from crashlint.cache.blob import code_fingerprint, pack_path, read_blob, read_digests, write_blob
 from crashlint.cache.manifests import cached_manifests
 from crashlint.cache.stats import FileStats
 from crashlint.findings import Edit, Finding, Fix, Location, Note, Related

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import time
 
-from crashlint.cache.facts import code_fingerprint, content_digest, pack_path, read_blob, write_blob
+from crashlint.cache.blob import code_fingerprint, content_digest, pack_path, read_blob, write_blob
 from crashlint.discover import SourceFile
 
 MAGIC = b"CRASHLINT-STATS\n"
