@@ -466,7 +466,6 @@ def finish(
     """The pipeline after the rules: filters → edit sites (from `files`, the facts of the files as
     they are now) → fixes, into `result`. O(findings); `findings` are changed in place."""
     from crashlint.filters import apply_filters
-    from crashlint.fix import record_edit_sites
     from crashlint.parse import GENERATED_NOTE
 
     result.sources = phase.sources
@@ -475,7 +474,10 @@ def finish(
         findings, phase.project, config, baseline=baseline, report_unused=report_unused, only_paths=only_paths
     )
     result.findings = sorted(filtered.findings, key=Finding.sort_key)
-    record_edit_sites(result.findings, files)  # fixes are planned on the parse the facts came from
+    if result.findings:  # the fix planner is imported when there is something to fix
+        from crashlint.fix import record_edit_sites
+
+        record_edit_sites(result.findings, files)  # fixes are planned on the parse the facts came from
     _plan_fixes(result, fixes, tree)
     result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
     result.notes.extend(filtered.notes)
@@ -491,8 +493,6 @@ def finish(
 def _plan_fixes(result: ScanResult, fixes: tuple[dict, bool] | None, tree: SourceTree | None = None) -> None:
     """Each finding's fix planned with `fixes` (overrides, unsafe), or none when None, on the files
     as `tree` holds them (default: the disk)."""
-    from crashlint.fix import attach_fixes
-
     for finding in result.findings:
         finding.fix = None
 
@@ -502,8 +502,12 @@ def _plan_fixes(result: ScanResult, fixes: tuple[dict, bool] | None, tree: Sourc
         except OSError:
             return None
 
-    result.fix_notes = attach_fixes(result.findings, result.rules, result.root, *fixes,
-                                    read=read if tree is not None else None) if fixes is not None else []
+    result.fix_notes = []
+    if fixes is not None and result.findings:  # no finding, no fix and no note: the planner is not imported
+        from crashlint.fix import attach_fixes
+
+        result.fix_notes = attach_fixes(result.findings, result.rules, result.root, *fixes,
+                                        read=read if tree is not None else None)
     result.fixes_for = fixes
 
 
