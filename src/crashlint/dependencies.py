@@ -190,6 +190,18 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                 start.read_launch_file(posixpath.join(directory, name), tree.read(posixpath.join(directory, name)))
             except OSError:
                 continue
+    if path and "docker" in names and not tree.is_file(posixpath.join(directory, "docker", "package.json")):
+        # `docker/Dockerfile` beside the package (dockge): its HEALTHCHECK probes this package's
+        # server; only the probe is read (its CMD may build another image of the repository)
+        folder = posixpath.join(directory, "docker")
+        for name in sorted(tree.list_dir(folder)):
+            if name.startswith("Dockerfile") or name.endswith(".Dockerfile"):
+                try:
+                    probes = _Start()
+                    probes.read_launch_file(posixpath.join(folder, "Dockerfile"), tree.read(posixpath.join(folder, name)))
+                except OSError:
+                    continue
+                start.launches += [(posixpath.join(folder, name), n, c) for _, n, c in probes.launches if n == "HEALTHCHECK"]
     for where, name, command in list(start.launches):  # ENTRYPOINT "/app/docker-entrypoint.sh": read the script
         for word in command.split():
             script = posixpath.normpath(posixpath.join(directory, posixpath.basename(word))) if word.endswith(".sh") else ""
@@ -398,7 +410,9 @@ class _Start:
                 if sep and kind.strip() and not kind.startswith("#"):
                     self.launches.append((where, kind.strip(), command.strip()))
         elif name.startswith("Dockerfile"):
-            for line in text.splitlines():
+            # continuation lines joined: `HEALTHCHECK --interval=30s \` / `CMD [ "wget", … ]` is one
+            # instruction, whose CMD is the probe's, not the image's
+            for line in text.replace("\\\r\n", " ").replace("\\\n", " ").splitlines():
                 match = DOCKER_COMMAND.match(line)
                 if match:
                     self.launches.append((where, match.group(1).upper(), _command_text(match.group(2))))

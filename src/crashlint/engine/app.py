@@ -266,7 +266,7 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # a healthcheck script (Docker HEALTHCHECK, probes) already polls an endpoint
         if _has_health_path(ctx, files, pattern, set(spec.get("route_calls", ())), set(spec.get("client_calls", ()))):
             continue
-        if _probed_by_healthcheck(ctx, package, spec.get("probe_command")):
+        if _probed_by_healthcheck(ctx, package, spec.get("probe_command"), spec.get("health_file")):
             continue
         if _only_private(ctx, rule, Target("call", path=facts.path, index=index)):
             done.discard(package)  # an ephemeral-port helper server: the service's own app may still need one
@@ -280,14 +280,24 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     return findings
 
 
-def _probed_by_healthcheck(ctx: RuleContext, package: str, probe: str | None) -> bool:
+def _probed_by_healthcheck(ctx: RuleContext, package: str, probe: str | None, health_file: str | None = None) -> bool:
     """Whether the package's image probes the service over HTTP: a Dockerfile `HEALTHCHECK` whose
-    command requests a URL (`curl -f http://localhost/`). Docker marks the container unhealthy
+    command requests a URL (`curl -f http://localhost/`), or runs the project's own healthcheck
+    program (`CMD extra/healthcheck`, a binary built from `healthcheck.go`: whose endpoint crashlint
+    cannot read, like a healthcheck script in the package). Docker marks the container unhealthy
     when it fails, so the orchestrator already tells a hung instance apart, by the route it chose."""
     manifest = ctx.project.manifests.get(package)
     if not probe or manifest is None:
         return False
-    return any(name == "HEALTHCHECK" and re.search(probe, command) for _, name, command in manifest.launches)
+    for _, name, command in manifest.launches:
+        if name != "HEALTHCHECK":
+            continue
+        if re.search(probe, command):
+            return True
+        program = command.split()[0] if command.split() else ""
+        if health_file and re.search(health_file, posixpath.basename(program)):
+            return True
+    return False
 
 
 def _receiver_names(ctx: RuleContext, facts: FileFacts, call: Call) -> list[str]:

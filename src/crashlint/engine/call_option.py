@@ -168,7 +168,10 @@ def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call:
             return True
         positional_none = True
     # a conditional config (`cond ? { timeout } : undefined`): every arm must set it
-    if all(_options_set(spec, options, wanted, positional_none) for options in ctx.option_sets(facts, call, first)):
+    dispatchers = spec.get("dispatchers")
+    if all(_options_set(spec, options, wanted, positional_none)
+           or dispatchers and bounded_dispatcher(ctx, facts.path, call.scopes, options.values.get(dispatchers["option"]), dispatchers)
+           for options in ctx.option_sets(facts, call, first)):
         return True
     if spec.get("none_only"):
         return False
@@ -176,6 +179,67 @@ def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call:
     if uses and any(u.method in uses for u in ctx.uses_of(facts.path, index)):
         return True
     return False
+
+
+def bounded_dispatcher(ctx: RuleContext, path: str, scopes: tuple[int, ...], value: Arg | None, spec: dict) -> str:
+    """Where (`path:line`) the dispatcher a call is given was made, when it is one of `spec`'s
+    constructors (undici's `Agent`, `Pool`, …) given a finite `headersTimeout` or `bodyTimeout`:
+    `fetch(url, { dispatcher: new Agent({ headersTimeout: 60_000 }) })`, or a name (a module
+    constant, a class field) that holds one. "" otherwise (no dispatcher, one crashlint cannot
+    see, or one that keeps undici's defaults)."""
+    if value is None:
+        return ""
+    project = ctx.project
+    made: list[tuple[str, Call]] = []
+    if value.kind in ("new", "call") and value.call >= 0:
+        made.append((path, project.files[path].calls[value.call]))
+    elif value.kind == "ref":
+        for target in project.resolve(path, scopes, value.path):
+            if target.kind != "call":
+                return ""
+            made.append((target.path, project.files[target.path].calls[target.index]))
+    if not made:
+        return ""
+    constructors, timeouts = set(spec["constructors"]), list(spec["timeouts"])
+    for where, construction in made:
+        if not constructors & set(project.callee_names(where, construction)):
+            return ""
+        options: dict[str, Arg] = {}
+        for arg in construction.args:
+            if arg.kind == "object":
+                options.update(zip(arg.keys, arg.values))
+            elif arg.kind == "ref":
+                for target in project.resolve(where, construction.scopes, arg.path):
+                    if target.kind == "object" and target.arg is not None:
+                        options.update(zip(target.arg.keys, target.arg.values))
+        if not any(key in options and options[key].kind != "none" and options[key].text.strip() not in ("0", "null", "undefined")
+                   for key in timeouts):
+            return ""
+    where, construction = made[0]
+    return f"{where}:{construction.span[0]}"
+
+
+def _global_dispatcher(ctx: RuleContext, path: str, spec: dict) -> str:
+    """Where a global dispatcher with wait limits of its own is installed
+    (`setGlobalDispatcher(new Agent({ headersTimeout: 600_000 }))`) for every long-lived process
+    that loads `path` (a file no process loads: anywhere in the project); "" when none is."""
+    names = set(spec["global_dispatcher"]["calls"])
+    sites: dict[str, str] = {}
+    for other, call in ctx.calls_named(sorted({n.rsplit(".", 1)[-1] for n in names})[0]):
+        if call.args and names & set(ctx.project.callee_names(other, call)):
+            made = bounded_dispatcher(ctx, other, call.scopes, call.args[0], spec)
+            if made:
+                sites.setdefault(other, made)
+    if not sites:
+        return ""
+    processes = ctx.processes.processes_of(path)
+    if not processes:
+        return next(iter(sites.values()))
+    for process in processes:
+        loaded = [site for site in sites if site in process.files or site in process.entries]
+        if not loaded:
+            return ""
+    return next(sites[site] for site in sites if any(site in p.files or site in p.entries for p in processes))
 
 
 def _options_set(spec: dict, options, wanted: list[str], positional_none: bool) -> bool:
@@ -294,6 +358,10 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                 problems = [render(spec["problem"], subject=subject, library=spec["library"])]
                 if "one_arm_problem" in rule.data and _one_arm(ctx, spec, facts, call, first):
                     problems.append(render(rule.data["one_arm_problem"], subject=subject, library=spec["library"]))
+                if spec.get("dispatchers") and "global_dispatcher" in spec["dispatchers"]:
+                    where = _global_dispatcher(ctx, path, spec["dispatchers"])
+                    if where:  # `setGlobalDispatcher(new Agent({ headersTimeout }))` in every process that loads it
+                        problems.append(render(spec["dispatchers"]["global_dispatcher"]["problem"], subject=subject, where=where))
                 if "task_limits" in rule.data and facts.language == "python":
                     limits = task_limits(ctx, rule.data["task_limits"])
                     if limits.bounded(path, call.span[0]):
@@ -489,6 +557,12 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
             subject = caller.text
             values = {"subject": subject, "library": spec["library"], "wrapper": wrapper.name,
                       "where": where, "asked": asked}
+            problems = [render(problem, **values)]
+            dispatchers = spec.get("dispatchers")
+            if dispatchers and "global_dispatcher" in dispatchers:
+                installed = _global_dispatcher(ctx, facts.path, dispatchers)  # the process of the wrapper's fetch
+                if installed:
+                    problems.append(render(dispatchers["global_dispatcher"]["problem"], subject=subject, where=installed))
             found.append(
                 ctx.finding(
                     rule,
@@ -496,7 +570,7 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
                     caller,
                     subject=subject,
                     library=spec["library"],
-                    problems=[render(problem, **values)],
+                    problems=problems,
                     labels=[spec["label"]],
                     context={"call": caller.text, "nargs": str(len(caller.args)), "options_at": str(current.param),
                              "wrapper": wrapper.name},

@@ -21,6 +21,12 @@ from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
 from crashlint.templating import render
 
+# EventEmitter methods that return the emitter (Node's events docs: "Returns a reference to the
+# EventEmitter, so that calls can be chained")
+RETURNS_EMITTER = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener", "off",
+                             "removeListener", "removeAllListeners", "setMaxListeners"})
+
+
 @dataclass(frozen=True)
 class Use:
     """A method called on a subject somewhere in the project (`connection.on("error", …)`)."""
@@ -364,6 +370,15 @@ class RuleContext:
             if len(call.callee) > 1 and call.callee[-1] in self.methods:
                 first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
                 receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0], call.scopes)))
+            if len(call.callee) > 1 and call.callee[-1] in RETURNS_EMITTER:
+                # `stream.on("data", …).on("end", …).on("error", …)`: an emitter's listener methods
+                # return the emitter, so the chained calls are on it too (up to the first that does
+                # not: `.pipe(dest).on("error")` listens on `dest`)
+                for method, first in call.chain:
+                    if method not in RETURNS_EMITTER:
+                        break
+                    if method in self.methods:
+                        receivers.append((call.callee[:-1], Use(method, first, path, call.span[0], call.scopes)))
             # util.promisify(client.quit.bind(client)): the bound method is called later
             if len(call.callee) > 2 and call.callee[-1] == "bind" and call.callee[-2] in self.methods:
                 receivers.append((call.callee[:-2], Use(call.callee[-2], "", path, call.span[0], call.scopes)))

@@ -801,7 +801,8 @@ class _Extractor:
                 self._block_decls.append((scopes[0], block, first, len(self.facts.decls)))
 
     def on_field(self, node: tree_sitter.Node, scopes) -> None:
-        name = node.child_by_field_name("name")
+        # TypeScript's public_field_definition names its field `name`, JavaScript's field_definition `property`
+        name = node.child_by_field_name("name") or node.child_by_field_name("property")
         value = node.child_by_field_name("value")
         if name is None or value is None or not scopes or scopes[0] not in self.class_scopes:
             return
@@ -1002,6 +1003,11 @@ class _Extractor:
                     c.type in ("accessibility_modifier", "readonly", "override") for c in param.children[:3]
                 ):
                     self.declare(scopes[0], "this." + text(ident), Value("param", scope=sid, index=index), param.start_point[0] + 1)
+            elif ident is not None and ident.type in ("object_pattern", "array_pattern"):
+                # `getItems({ id, ws, syncTask })`: each name is the function's own, a part of what
+                # its caller passes, not a global or a module of that name (the `ws` library)
+                for local in pattern_identifiers(ident):
+                    self.declare(sid, local, Value("other"), param.start_point[0] + 1)
             index += 1
         body = node.child_by_field_name("body")
         if node.type == "arrow_function" and body is not None and body.type != "statement_block":
