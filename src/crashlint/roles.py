@@ -110,6 +110,23 @@ SSR_FRAMEWORKS = frozenset(normalize(n) for n in (
 ))
 
 
+# A SvelteKit app built with adapter-static and no other adapter: "prerenders your entire site as a
+# collection of static files" (svelte.dev/docs/kit/adapter-static), so its `load` functions and
+# endpoints run once, at build time, and the rest in the browser; no server process runs it.
+STATIC_SITE_KIT = normalize("@sveltejs/kit")
+STATIC_SITE_ADAPTER = normalize("@sveltejs/adapter-static")
+SITE_ADAPTER_PREFIX = normalize("@sveltejs/adapter-")
+
+
+def static_site(manifest: Manifest) -> bool:
+    """A SvelteKit package whose only adapter is adapter-static, with no server framework at run
+    time, no `bin` and no `start` script."""
+    deps = manifest.dependencies.keys()
+    adapters = {d for d in deps if d.startswith(SITE_ADAPTER_PREFIX)}
+    return (STATIC_SITE_KIT in deps and adapters == {STATIC_SITE_ADAPTER} and not (SERVER_FRAMEWORKS & manifest.runtime)
+            and not manifest.has_bin and "start" not in dict(manifest.scripts))
+
+
 def page_bundle(manifest: Manifest) -> bool:
     """A package that is only a page's scripts: no `main`, `bin` or start command, a front-end
     framework among its dependencies (dev ones too: a bundled app keeps React in devDependencies,
@@ -166,6 +183,9 @@ def file_role(
             return "tooling"  # a command-line package (package.json "bin"), not a server
         if DESKTOP_HOSTS & manifest.dependencies.keys() and not SERVER_FRAMEWORKS & deps and not SERVER_MARKERS.search(path):
             return "browser"  # a desktop app or editor plugin: client code on the user's machine
+        if static_site(manifest) and not server_imports:
+            # prerendered at build (`+page.server.ts`, `+server.ts`: build-time tooling), else page code
+            return "tooling" if SERVER_MARKERS.search(path) or name.startswith("+server.") else "browser"
         if SERVER_FRAMEWORKS & deps:
             return "server"  # an API server that also renders React (emails, SSR) is still a server
         if NUXT_APPS & manifest.dependencies.keys() and not SERVER_MARKERS.search(path) and not server_imports:
