@@ -495,12 +495,11 @@ def _parse_missing(
         done = total - len(missing)
         if done:
             report(done, total)
-        size = max(8, len(missing) // (jobs * 8))
-        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+        chunks = _chunks(missing, _costs(sources, missing, contents), jobs)
         pool = _worker_pool(jobs)
         try:
-            work = [[(sources[i], contents.get(sources[i].rel_path)) for i in chunk] for chunk in chunks]
-            for indexes, outcomes in zip(chunks, pool.imap(_parse_chunk, work)):
+            work = [(chunk, [(sources[i], contents.get(sources[i].rel_path)) for i in chunk]) for chunk in chunks]
+            for indexes, outcomes in pool.imap_unordered(_parse_indexed_chunk, work):
                 with no_gc():
                     for i, (digest, outcome) in zip(indexes, outcomes):
                         parsed = codec.decode(outcome) if isinstance(outcome, bytes) else outcome
@@ -516,6 +515,57 @@ def _parse_missing(
             raise
         finally:
             pool.join()
+
+
+FILE_COST = 2048  # a file's cost beyond its bytes, in bytes: reading it, the parser's and extractor's set-up
+MIN_CHUNK_COST = 64 * 1024  # below this, a chunk's round trip to a worker is a noticeable part of it
+
+
+def _costs(sources: list[SourceFile], missing: list[int], contents: dict[str, bytes | OSError]) -> dict[int, int]:
+    """An estimate of the work of parsing each file at `missing`: its size (what parsing and
+    extracting take grows with it), plus a constant."""
+    costs = {}
+    for i in missing:
+        data = contents.get(sources[i].rel_path)
+        if isinstance(data, bytes):
+            size = len(data)
+        else:
+            try:
+                size = os.stat(sources[i].abs_path).st_size
+            except OSError:
+                size = 0
+        costs[i] = size + FILE_COST
+    return costs
+
+
+def _chunks(missing: list[int], costs: dict[int, int], jobs: int) -> list[list[int]]:
+    """The files at `missing` in chunks for `jobs` workers, largest files first and each chunk a
+    share of the work still left (guided self-scheduling): the first chunks are large (few round
+    trips), the last ones small, so the workers finish together instead of one of them parsing a
+    last large chunk alone while the other core idles (issue 13: on polar, under load, one worker
+    finished 1.5 s before the other with chunks of a sixteenth of the files in discovery order).
+    Ties keep the discovery order: the chunks are the same on every run, and each file's result
+    goes to its own place whatever order the chunks come back in."""
+    order = sorted(missing, key=lambda i: -costs[i])
+    left = sum(costs.values())
+    chunks: list[list[int]] = []
+    j = 0
+    while j < len(order):
+        target = max(left // (jobs * 4), MIN_CHUNK_COST)
+        chunk: list[int] = []
+        got = 0
+        while j < len(order) and (not chunk or got < target):
+            chunk.append(order[j])
+            got += costs[order[j]]
+            j += 1
+        left -= got
+        chunks.append(chunk)
+    return chunks
+
+
+def _parse_indexed_chunk(work: tuple[list[int], list[tuple[SourceFile, bytes | OSError | None]]]) -> tuple[list[int], list[tuple[bytes | None, bytes | Parsed]]]:
+    indexes, items = work
+    return indexes, _parse_chunk(items)
 
 
 def _worker_pool(jobs: int):
