@@ -154,6 +154,45 @@ class ProcessModel:
     def processes_of(self, path: str) -> list[Process]:
         return [self.processes[i] for i in self.loaders.get(path, ())]
 
+    def thread_only(self, path: str) -> bool:
+        """Whether `path` runs only in worker threads: every process that loads it reaches it only
+        from entries that are worker-thread modules (they talk to `worker_threads`' `parentPort`),
+        such as the task modules a task manager starts with `new Worker(task.path)`. An uncaught
+        error there ends the thread and is emitted as `'error'` on the parent's `Worker` (a rule
+        reports a `Worker` nobody listens to), not thrown in the parent process."""
+        loaders = self.processes_of(path)
+        if not loaders:
+            return False
+        finder = self._finder
+        for process in loaders:
+            if not process.entries or path in process.entries and not self._thread_module(path):
+                return False
+            others = [e for e in process.entries if not self._thread_module(e)]
+            if len(others) == len(process.entries) or others and path in finder.closure(others):
+                return False
+        return True
+
+    def _thread_module(self, path: str) -> bool:
+        facts = self._finder.files.get(path)
+        if facts is None or not ({"worker_threads", "node:worker_threads"} & set(facts.imports)):
+            return False
+        project = self._finder.project
+        return any(name.startswith(("worker_threads.parentPort.", "node:worker_threads.parentPort."))
+                   for call in facts.calls if call.callee and call.callee[0] == "parentPort"
+                   for name in project.callee_names(path, call))
+
+    def served_by(self, process: Process) -> str | None:
+        """The framework whose own server runs the process's code, when its entries are only files
+        that framework loads by their place: "next" for the route handlers, API routes, middleware
+        and `instrumentation.ts` of a Next.js app (`next start`, or such files judged by their paths).
+        A framework's server may register process-level listeners of its own (rules read which)."""
+        if not process.long_lived or not process.entries:
+            return None
+        prefix = process.package + "/" if process.package else ""
+        if all(e.startswith(prefix) and _NEXT_SERVER.search(e[len(prefix):]) for e in process.entries):
+            return "next"
+        return None
+
     def runs_long(self, path: str, line: int) -> bool:
         """Whether the code at `line` of `path` runs in a long-lived process: its file is loaded by
         one, and the innermost enclosing function that anything calls is called from long-lived

@@ -66,6 +66,7 @@ class _Checker:
         self._async_emitters: bool | None = None  # whether the project imports an emitter whose emit() is async
         self._calls_settle: dict[tuple[str, int], bool] = {}
         self._rejecting: dict[tuple[str, int], int] = {}
+        self._returned: dict[str, dict[int, list[int]]] = {}  # path → function scope → calls it returns unawaited
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -110,9 +111,12 @@ class _Checker:
         return function.is_async and self.rejecting_await(path, function) > 0
 
     def rejecting_await(self, path: str, function: Function) -> int:
-        """The line of the first unguarded await that can reject, 0 if none can."""
+        """The line of the first unguarded await that can reject, 0 if none can; in an async
+        function with none, the line of a `return handle(req, res)` (not awaited, in a `try` or not)
+        of a project async function that can reject: the function's promise adopts its rejection,
+        which no `try` around the return catches."""
         if not function.unguarded_await:
-            return 0
+            return self._rejecting_return(path, function) if function.is_async else 0
         if not function.unguarded_awaits:  # no detail recorded (Python): any unguarded await may
             return function.unguarded_await
         key = (path, function.scope)
@@ -120,8 +124,42 @@ class _Checker:
             self._rejecting[key] = function.unguarded_await  # while it is worked out (recursion): it may
             self._rejecting[key] = next(
                 (line for line, index in function.unguarded_awaits if index < 0 or not self.cannot_reject(path, index)), 0
-            )
+            ) or self._rejecting_return(path, function)
         return self._rejecting[key]
+
+    def _rejecting_return(self, path: str, function: Function) -> int:
+        """The line of the first call an async function returns without awaiting it that resolves
+        only to project functions, one of them async and able to reject; 0 if none."""
+        facts = self.project.files[path]
+        if facts.language == "python":
+            return 0
+        by_scope = self._returned.get(path)
+        if by_scope is None:
+            by_scope = self._returned[path] = {}
+            for index, call in enumerate(facts.calls):
+                if call.returned and not call.awaited and call.callee and not call.is_new:
+                    by_scope.setdefault(call.scopes[0], []).append(index)
+        key = (path, -function.scope - 1)  # memo beside `_rejecting`'s, apart from it
+        if key not in self._rejecting:
+            self._rejecting[key] = 0  # while it is worked out (recursion): a cycle adds no rejection
+            for index in by_scope.get(function.scope, ()):
+                call = facts.calls[index]
+                targets = self.project.resolve(path, call.scopes, call.callee)
+                if not targets or any(t.kind != "function" for t in targets):
+                    continue
+                for target in targets:
+                    callee = self.project.files[target.path].functions.get(target.scope)
+                    if callee is not None and (self.rejects(target.path, callee) or self._cleanup_rejects(target.path, callee)):
+                        self._rejecting[key] = call.span[0]
+                        break
+                if self._rejecting[key]:
+                    break
+        return self._rejecting[key]
+
+    def _cleanup_rejects(self, path: str, function: Function) -> bool:
+        """Whether an await only a `finally` guards can reject: the function is not reported for it,
+        but its promise rejects when that await does."""
+        return function.is_async and any(index < 0 or not self.cannot_reject(path, index) for _, index in function.cleanup_awaits)
 
     def cannot_reject(self, path: str, index: int) -> bool:
         """Whether the promise a call returns can never reject: `Promise.allSettled(…)`,
@@ -142,7 +180,7 @@ class _Checker:
         if call.method == "catch" and not call.is_new and len(call.args) == 1:
             # `promise.catch(f)` resolves unless `f` throws or returns a promise that rejects
             callbacks = self.functions_of(path, call, call.args[0])
-            return bool(callbacks) and not any(f.throws or self.rejects(p, f) for p, f in callbacks)
+            return bool(callbacks) and not any(f.throws or self.rejects(p, f) or self._cleanup_rejects(p, f) for p, f in callbacks)
         if not call.callee:
             if call.method and call.receiver_call >= 0 and not call.is_new:
                 # `await new DiscordAgent(url).send(…)`: the method of the instance the receiver makes
@@ -328,6 +366,14 @@ class _Checker:
                 for _, index in function.unguarded_awaits
             ):
                 return False
+        # `finally { await token.delete() }`: not reported in the function (a cleanup), but when it
+        # rejects, the function's promise rejects with it, whatever the `catch` returned
+        if function.is_async and any(
+            index < 0 or not (self.cannot_reject(path, index) or site is not None and (
+                self._bound_settles(path, function, index, site) or self._dead_at(path, function, index, site)))
+            for _, index in function.cleanup_awaits
+        ):
+            return False
         returned = [i for i, c in enumerate(facts.calls) if c.returned and not c.awaited and c.scopes[0] == scope]
         if not function.is_async and not returned:
             return False  # a plain function must be seen to return a promise that cannot reject
@@ -380,8 +426,22 @@ class _Checker:
             self._handlers = ProcessHandlers(self.ctx, self.rule.data["process_handler"])
         return self._handlers.cover(path)
 
-    def problem(self, name: str, **values) -> str:
-        return render(self.rule.data["problems"][name], **values)
+    def kept_alive(self, path: str) -> dict[str, str] | None:
+        """What takes the unhandled rejections of the processes that run `path` (a listener's place
+        and event, or the framework whose server registers one), None if they exit on one."""
+        if self._handlers is None:
+            self._handlers = ProcessHandlers(self.ctx, self.rule.data["process_handler"])
+        return self._handlers.how(path)
+
+    def problem(self, name: str, path: str, **values) -> str:
+        """The case's text; where the process logs rejections and goes on, the case's `_logged` text
+        (a request or a caller is left waiting: the process does not exit) when the rule has one."""
+        problems = self.rule.data["problems"]
+        if name + "_logged" in problems:
+            how = self.kept_alive(path)
+            if how is not None:
+                return render(problems[name + "_logged"], **values, **how)
+        return render(problems[name], **values)
 
     def applies(self, path: str) -> bool:
         facts = self.project.files[path]
@@ -399,7 +459,7 @@ class _Checker:
             fn_path,
             line,
             subject,
-            self.problem(case, subject=subject, line=line, where=where, **values),
+            self.problem(case, fn_path, subject=subject, line=line, where=where, **values),
             [registered] if (path, call.span[0]) != (fn_path, line) else [],
             {"case": case, "label": self.rule.data.get("labels", {}).get(case, case), **(registration or {})},
         )
@@ -412,7 +472,7 @@ class _Checker:
             path,
             call.span[0],
             call.text,
-            self.problem(case, subject=call.text, line=call.span[0]),
+            self.problem(case, path, subject=call.text, line=call.span[0]),
             [],
             {"case": case, **covered, "label": self.rule.data.get("labels", {}).get(case, case)},
         )
@@ -588,7 +648,7 @@ class _Checker:
         if not call.args:
             return True
         callbacks = self.functions_of(path, call, call.args[0])
-        return bool(callbacks) and not any(self.rejects(p, f) for p, f in callbacks)
+        return bool(callbacks) and not any(self.rejects(p, f) or self._cleanup_rejects(p, f) for p, f in callbacks)
 
     def tasks(self, spec: dict) -> None:
         callees = set(spec["callees"])

@@ -10,19 +10,32 @@ such a listener that does not end the process itself (`process.exit`).
 
 from __future__ import annotations
 
+import re
+
+from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.facts.model import Arg, Call, Function
 
 
+# `if (err.code === "EADDRINUSE") { …; process.exit(1) }`: an exit only for the error codes the test
+# names (a port taken at start-up), the listener logs every other error and goes on
+_CODE_TEST = re.compile(r"""^\(?\s*[\w$.]+\.code\s*===?\s*(['"])[\w-]+\1\s*\)?$""")
+
+
 class ProcessHandlers:
     """The files that register a listener `spec` names (`callees`, `events`) that does not call one
-    of its `exits`; one index per rule run, O(the listener calls of the project)."""
+    of its `exits`; one index per rule run, O(the listener calls of the project). `spec`'s optional
+    `frameworks` ({framework: lowest version}) names the frameworks whose own server registers
+    such listeners from that version on (`ProcessModel.served_by` tells a process they serve)."""
 
     def __init__(self, ctx: RuleContext, spec: dict) -> None:
         self.ctx = ctx
         self.project = ctx.project
         callees, events, exits = set(spec["callees"]), set(spec["events"]), set(spec["exits"])
+        self.frameworks: dict[str, str] = dict(spec.get("frameworks", {}))
         self.files: set[str] = set()
+        self.sites: dict[str, tuple[int, str]] = {}  # file → (line, event) of its first such listener
+        order = {event: i for i, event in enumerate(spec["events"])}
         # each file's listener calls for those events, picked by the call alone (one pass kept across
         # edits: `Project.parts`), then asked in the order a walk over every call asks them
         registering = self.project.parts(("process-listener-calls", tuple(sorted(events))), lambda file, facts: [
@@ -32,14 +45,55 @@ class ProcessHandlers:
             for call in calls:  # type: ignore[union-attr]
                 if set(self.project.callee_names(file, call)) & callees and not self._exits(file, call, call.args[1], exits):
                     self.files.add(file)
+                    # the event the rule names first (CL003: `unhandledRejection`) is the one its text cites
+                    known = self.sites.get(file)
+                    if known is None or order[call.args[0].text] < order[known[1]]:
+                        self.sites[file] = (call.span[0], call.args[0].text)
 
     def cover(self, path: str) -> bool:
-        """Whether every process that runs `path` loads such a listener; where no process was
-        recognised (only path heuristics), whether one exists anywhere in the project."""
-        processes = [p for p in self.ctx.processes.processes_of(path) if not p.fallback]
+        """Whether every process that runs `path` loads such a listener, or is served by a framework
+        that registers one; where no process was recognised (only path heuristics), whether one
+        exists anywhere in the project, or a framework's server judged by its paths loads `path`.
+        Or `path` runs only in worker threads (`ProcessModel.thread_only`): what is thrown there
+        ends the thread, and is emitted on the parent's `Worker`."""
+        return self.how(path) is not None or self.ctx.processes.thread_only(path)
+
+    def how(self, path: str) -> dict[str, str] | None:
+        """What keeps the processes that run `path` alive, for a rule's text: {"listener":
+        "file:line", "event": …} of a listener they load, or {"framework": name}; None if nothing does."""
+        model = self.ctx.processes
+        loaders = model.processes_of(path)
+        processes = [p for p in loaders if not p.fallback]
         if not processes:
-            return bool(self.files)
-        return all(any(h in p.files for h in self.files) for p in processes)
+            if self.files:
+                file = min(self.files)
+                return self._site(file)
+            served = next((f for f in map(self._framework, loaders) if f), None)
+            return {"framework": served, "listener": "", "event": ""} if served else None
+        found: dict[str, str] | None = None
+        for process in processes:
+            file = next((h for h in sorted(self.files) if h in process.files), None)
+            if file is not None:
+                found = found or self._site(file)
+                continue
+            served = self._framework(process)
+            if served is None:
+                return None
+            found = found or {"framework": served, "listener": "", "event": ""}
+        return found
+
+    def _site(self, file: str) -> dict[str, str]:
+        line, event = self.sites[file]
+        return {"listener": f"{file}:{line}", "event": event, "framework": ""}
+
+    def _framework(self, process) -> str | None:
+        """The framework serving `process` when its declared version registers the listeners."""
+        served = self.ctx.processes.served_by(process)
+        if served is None or served not in self.frameworks or not process.entries:
+            return None
+        declared = self.project.dependency(process.entry, served)
+        lowest = lowest_version(declared[0]) if declared is not None else None
+        return served if lowest is not None and lowest >= lowest_version(self.frameworks[served]) else None
 
     def _exits(self, path: str, call: Call, handler: Arg, exits: set[str]) -> bool:
         """Whether the listener calls `process.exit` (or a project function that does, one level
@@ -50,9 +104,25 @@ class ProcessHandlers:
                 if function.scope not in inner.scopes:
                     continue
                 if set(self.project.callee_names(fn_path, inner)) & exits:
+                    if self._only_for_codes(fn_path, function, inner):
+                        continue
                     return True
                 if inner.callee and self._calls_exit(fn_path, inner, exits):
                     return True
+        return False
+
+    def _only_for_codes(self, path: str, function: Function, call: Call) -> bool:
+        """Whether the exit `call` runs only in the body of an `if (err.code === "EADDRINUSE")`
+        inside the listener (homebridge-config-ui-x's start-up port errors): other errors are logged."""
+        node = self.ctx.node_of(path, call)
+        first = function.span[0]
+        while node is not None and node.parent is not None and node.start_point[0] + 1 >= first:
+            parent = node.parent
+            if parent.type == "if_statement" and parent.child_by_field_name("consequence") == node:
+                test = parent.child_by_field_name("condition")
+                if test is not None and _CODE_TEST.match(test.text.decode("utf-8", "replace")):
+                    return True
+            node = parent
         return False
 
     def _calls_exit(self, path: str, call: Call, exits: set[str]) -> bool:

@@ -129,16 +129,23 @@ def node_key(node: tree_sitter.Node) -> tuple[int, int, int]:
     return (node.start_byte, node.end_byte, node.kind_id)
 
 
+CLEANUP = "cleanup"  # what `sweep` yields as `guarded` for a node only a `finally` block encloses
+
+
 def sweep(
     captures: dict[str, list[tree_sitter.Node]],
     scope_names: Iterable[str],
     statement_names: Iterable[str] = (),
     stop_names: Iterable[str] = (),
     guard_names: Iterable[str] = (),
-) -> Iterator[tuple[str, tree_sitter.Node, tuple[int, ...], tree_sitter.Node | None, bool]]:
+    cleanup_names: Iterable[str] = (),
+) -> Iterator[tuple[str, tree_sitter.Node, tuple[int, ...], tree_sitter.Node | None, bool | str]]:
     """Yield (capture name, node, enclosing scopes innermost-first, enclosing statement, guarded) in
     source order; `guarded` says a guard capture (a `try` body that has a `catch`) encloses the node
-    inside its innermost scope.
+    inside its innermost scope. A `cleanup` capture (the `finally` of a `try` that has a `catch`)
+    guards too, but says so: `guarded` is then the string "cleanup" (truthy), unless a guard
+    capture also encloses the node (True): an await there is not reported in the function itself,
+    yet can still reject the function's promise for its callers.
 
     Scopes (functions, classes) and statements come from the same query's captures, so what encloses
     each fact is known without walking parents (tree-sitter's `parent` is itself a walk from the
@@ -148,7 +155,8 @@ def sweep(
     yielded, nor are guards.
     """
     scope_set, statement_set, stop_set = set(scope_names), set(statement_names), set(stop_names)
-    guard_set = set(guard_names)
+    cleanup_set = set(cleanup_names)
+    guard_set = set(guard_names) | cleanup_set
     containers = scope_set | statement_set | stop_set | guard_set
     # (start, -end, not a container, name, position in the input, node): the position breaks ties
     # exactly as a stable sort on the first four would, and keeps nodes from being compared
@@ -171,7 +179,8 @@ def sweep(
             stack.pop()
         top = stack[-1]
         if name in guard_set:
-            stack.append((-neg_end, top[1], True, top[3], top[4], top[5]))
+            guarded = (top[2] or CLEANUP) if name in cleanup_set else True
+            stack.append((-neg_end, top[1], guarded, top[3], top[4], top[5]))
             continue
         if name in statement_set:
             statement = node

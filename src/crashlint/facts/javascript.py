@@ -18,6 +18,7 @@ import tree_sitter
 from crashlint.facts import edit_sites, model
 from crashlint.facts.common import (
     _SOURCE,
+    CLEANUP,
     SHORT_LIMIT,
     constructor,
     kind_names,
@@ -105,9 +106,10 @@ def query_source(grammar: str) -> str:
             f"({FIELD_KIND[grammar]}) @field",
             "[" + " ".join(f"({k})" for k in sorted(STATEMENT_PARENTS - {FIELD_KIND_OTHER[grammar]})) + "] @statement",
             "(statement_block) @stop",
-            # an await in a try body that has a catch, or in its finally (cleanup), is guarded
+            # an await in a try body that has a catch is guarded; one in its finally (a cleanup) is
+            # not reported in its function, but can still reject the function's promise
             "(try_statement body: (_) @guard handler: (_))",
-            "(try_statement handler: (_) finalizer: (_) @guard)",
+            "(try_statement handler: (_) finalizer: (_) @cleanup)",
             "[" + " ".join(f"({k})" for k in FUNCTION_KINDS) + "] @function",
             "[" + " ".join(f"({k})" for k in classes) + "] @class",
         ]
@@ -1021,11 +1023,12 @@ class _Extractor:
     def _record_unguarded(self) -> None:
         """Each function's unguarded awaits with the call each one awaits (known once every call of
         the file is indexed: the await comes before its call in the sweep)."""
-        by_function: dict[int, list[tuple[int, int]]] = {}
-        for scope, line, key in self._unguarded:
-            by_function.setdefault(scope, []).append((line, self.call_index.get(key, -1) if key is not None else -1))
-        for scope, awaits in by_function.items():
-            self.facts.functions[scope] = replace(self.facts.functions[scope], unguarded_awaits=tuple(awaits))
+        for field, found in (("unguarded_awaits", self._unguarded), ("cleanup_awaits", self._cleanup)):
+            by_function: dict[int, list[tuple[int, int]]] = {}
+            for scope, line, key in found:
+                by_function.setdefault(scope, []).append((line, self.call_index.get(key, -1) if key is not None else -1))
+            for scope, awaits in by_function.items():
+                self.facts.functions[scope] = replace(self.facts.functions[scope], **{field: tuple(awaits)})
 
     def on_for(self, node: tree_sitter.Node, scopes) -> None:
         left = node.child_by_field_name("left")
@@ -1105,9 +1108,10 @@ class _Extractor:
         self.facts.dev_imports = tuple(sorted(dev - everywhere))
         # `if (devMode) { return runWatchMode(…) }`: the spans of code that runs only in development
         dev_bodies = [(n.start_point, n.end_point) for n in captures.pop("if_body", ()) if _is_dev_switch(n)]
-        ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
+        ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",), ("cleanup",)))
         self._pending_args: list[tuple[Call, list]] = []
         self._unguarded: list[tuple[int, int, tuple | None]] = []  # (function scope, line, awaited call's key)
+        self._cleanup: list[tuple[int, int, tuple | None]] = []  # the same, of the awaits only a `finally` guards
         self._pending_chain: list[tuple] = []
         self._expression_bodies: list[tuple] = []
         self._iterations: list[tuple] = []
@@ -1125,10 +1129,10 @@ class _Extractor:
                     self.facts.functions[scopes[0]] = replace(function, throws=True)
             elif name == "await":
                 record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
-                if not guarded and scopes[0] in self.facts.functions:
+                if (not guarded or guarded == CLEANUP) and scopes[0] in self.facts.functions:
                     operand = unwrap(node.named_children[0]) if node.named_child_count else None
                     key = node_key(operand) if operand is not None and operand.type in ("call_expression", "new_expression") else None
-                    self._unguarded.append((scopes[0], node.start_point[0] + 1, key))
+                    (self._cleanup if guarded else self._unguarded).append((scopes[0], node.start_point[0] + 1, key))
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":

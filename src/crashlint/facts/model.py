@@ -120,6 +120,10 @@ class Function:
     # (`await Promise.allSettled(…)`) from one that can (JavaScript)
     unguarded_awaits: tuple[tuple[int, int], ...] = ()
     throws: bool = False  # a `throw` no try/catch in the function's own body guards (a rethrow in a catch)
+    # the awaits only a `finally` block guards (that of a `try` with a `catch`), in the same form as
+    # `unguarded_awaits`: a cleanup's await is not reported in the function itself, but when it
+    # rejects, so does the function's promise (`finally { await token.delete() }`) (JavaScript)
+    cleanup_awaits: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,44 @@
+"""CL003's text under a process-level listener that logs and goes on (issue 14, reviewer 6 item 2):
+the findings that stay (Express handlers, chains that call back) say the process goes on and what
+is left waiting, and name the listener; elsewhere the text still says Node.js exits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crashlint.scan import scan
+from helpers import write_project
+
+PACKAGE = '{"name": "api", "scripts": {"start": "node dist/main.js"}, "dependencies": {"express": "^4.19.0"}}'
+HANDLER = """
+import express from "express";
+
+async function users(): Promise<string[]> {
+  const response = await fetch("https://example.com/users", { signal: AbortSignal.timeout(5_000) });
+  return response.json();
+}
+
+const app = express();
+app.get("/users", async (_req, res) => {
+  res.json(await users());
+});
+app.listen(3000);
+"""
+
+
+def _problems(root: Path) -> list[str]:
+    return [p for f in scan([str(root)]).findings if f.rule_id == "CL003" for p in f.problems]
+
+
+def test_express_handler_in_a_process_that_logs_rejections(tmp_path: Path) -> None:
+    listener = 'process.on("uncaughtException", (error) => console.error("uncaught", error));\n'
+    write_project(tmp_path, {"package.json": PACKAGE, "src/main.ts": listener + HANDLER})
+    [problem] = _problems(tmp_path)
+    assert "the process's `uncaughtException` listener (src/main.ts:1) logs it and the process goes on" in problem
+    assert "left waiting" in problem and "Node.js exits" not in problem
+
+
+def test_express_handler_in_a_process_that_exits(tmp_path: Path) -> None:
+    write_project(tmp_path, {"package.json": PACKAGE, "src/main.ts": HANDLER})
+    [problem] = _problems(tmp_path)
+    assert problem.endswith("is an unhandled rejection and Node.js exits")
