@@ -1,7 +1,8 @@
-"""Declared dependency versions (package.json, requirements*.txt, pyproject.toml), nearest first.
+"""Declared dependency versions (package.json, requirements*.txt, pyproject.toml), nearest first,
+and the versions Python lock files pin (poetry.lock, uv.lock, pdm.lock, Pipfile.lock).
 
 Some library defaults changed between major versions (Express 5 forwards async errors; redis-py 8
-sets socket timeouts), so a rule may ask which version a file's project declares.
+sets socket timeouts), so a rule may ask which version a file's project declares or installs.
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ class Manifest:
     # (`root: path.resolve(__dirname, "client")`, client/index.html's `<script type="module" src="js/vue.ts">`)
     page_scripts: tuple[str, ...] = ()
     page_roots: tuple[str, ...] = ()  # the folders of those pages (Vite's `root`): code bundled for them
+    # what the Python lock files of this folder install: normalized name → exact version (the lowest
+    # when a lock holds several, as uv.lock does for forked resolutions). A project that declares no
+    # `redis` of its own still installs the one its poetry.lock pins through django-redis or Celery.
+    locked: dict[str, str] = field(default_factory=dict)
 
 
 def normalize(name: str) -> str:
@@ -210,6 +215,9 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                     start.read_shell_script(script, name, tree.read(script))
                 except OSError:
                     pass
+    locked = _read_locks(tree, directory, names)
+    if locked:
+        path = path or next(posixpath.join(directory, n) for n in LOCK_FILES if n in names)
     ts_base, ts_paths = _read_tsconfig(tree, directory)
     if ts_paths or ts_base is not None:
         path = path or posixpath.join(directory, "tsconfig.json")
@@ -224,8 +232,52 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     return Manifest(
         path, deps, package_name, ts_base, ts_paths, has_bin, runtime,
         start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
-        private, ts_root_dir, launchers, page_scripts, page_roots,
+        private, ts_root_dir, launchers, page_scripts, page_roots, locked,
     )
+
+
+# lock files whose `[[package]]` tables hold `name` and `version` (TOML), and pipenv's JSON one
+LOCK_FILES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
+
+
+def _read_locks(tree: SourceTree, directory: str, names: list[str]) -> dict[str, str]:
+    """The exact versions the Python lock files of `directory` pin: poetry.lock, uv.lock and
+    pdm.lock (`[[package]]` name / version), Pipfile.lock (its `default` section, `"version":
+    "==5.0.1"`; `develop` is not installed in production). Several versions of one package (uv's
+    forked resolutions): the lowest."""
+    import tomllib  # imported when read (issue 13: a scan the result cache answers reads no manifest)
+
+    found: dict[str, str] = {}
+
+    def add(name: object, version: object) -> None:
+        if not isinstance(name, str) or not isinstance(version, str):
+            return
+        version = version.strip().lstrip("=").strip()
+        key = normalize(name)
+        if not VERSION.match(version):
+            return
+        old = found.get(key)
+        if old is None or lowest_version(version) < lowest_version(old):  # type: ignore[operator]
+            found[key] = version
+
+    for name in LOCK_FILES:
+        if name not in names:
+            continue
+        try:
+            raw = tree.read(posixpath.join(directory, name)).decode("utf-8")
+            if name == "Pipfile.lock":
+                data = json.loads(raw)
+                section = data.get("default") if isinstance(data, dict) else None
+                for package, entry in (section or {}).items() if isinstance(section, dict) else ():
+                    if isinstance(entry, dict):
+                        add(package, entry.get("version"))
+            else:
+                for entry in tomllib.loads(raw).get("package") or []:
+                    if isinstance(entry, dict):
+                        add(entry.get("name"), entry.get("version"))
+        except (OSError, UnicodeDecodeError, ValueError, tomllib.TOMLDecodeError, AttributeError, TypeError):
+            continue
+    return found
 
 
 def _read_root_dir(tree: SourceTree, directory: str) -> str | None:

@@ -71,7 +71,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crashlint.dependencies import Manifest, normalize
+from crashlint.dependencies import Manifest, lowest_version, normalize
 from crashlint.facts.model import ELEMENT, MODULE_SCOPE, RETURNED_OBJECT, Arg, Call, Decl, FileFacts, Path, Value
 
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -1388,6 +1388,26 @@ class Project:
         """(version spec, manifest path) of `package` in the nearest manifest that declares it."""
         wanted = normalize(package)
         return self._in_folder("dep:" + wanted, posixpath.dirname(path), lambda d: self._dependency_of(d, wanted))
+
+    def installed_floor(self, path: str, package: str) -> tuple[int, int, int] | None:
+        """The lowest version of `package` the file's project can run with: the version the nearest
+        Python lock file pins (poetry.lock, uv.lock, pdm.lock, Pipfile.lock: what is installed, even
+        when the project declares the package only through another one), else the lower bound of
+        the nearest declared range (`redis>=4.2` → 4.2.0), else None (unknown)."""
+        wanted = normalize(package)
+        locked = self._in_folder("lock:" + wanted, posixpath.dirname(path), lambda d: self._locked_of(d, wanted))
+        if locked is not None:
+            return lowest_version(locked)
+        declared = self.dependency(path, package)
+        return None if declared is None else lowest_version(declared[0])
+
+    def _locked_of(self, directory: str, wanted: str) -> str | None:
+        manifest = self.manifests.get(directory)
+        if manifest is not None and wanted in manifest.locked:
+            return manifest.locked[wanted]
+        if not directory:
+            return None
+        return self._in_folder("lock:" + wanted, _up(directory), lambda d: self._locked_of(d, wanted))
 
     def _dependency_of(self, directory: str, wanted: str) -> tuple[str, str] | None:
         manifest = self.manifests.get(directory)

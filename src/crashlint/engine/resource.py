@@ -330,10 +330,7 @@ def _defaults_cover(ctx: RuleContext, facts: FileFacts, need: dict) -> bool:
 
 
 def _version_covers(ctx: RuleContext, path: str, condition: dict) -> bool:
-    declared = ctx.project.dependency(path, condition["package"])
-    if declared is None:
-        return False
-    lowest = lowest_version(declared[0])
+    lowest = ctx.project.installed_floor(path, condition["package"])
     wanted = lowest_version(condition["at_least"])
     return lowest is not None and wanted is not None and lowest >= wanted
 
