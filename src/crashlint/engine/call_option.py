@@ -34,6 +34,7 @@ import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
+from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, unbounded_callers
 from crashlint.engine.task_limits import task_limits
 from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, receiver_type, wrapper_of
 from crashlint.templating import render
@@ -339,6 +340,11 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     if instance is None:
                         continue
                     first = 0
+                if first == -2 and instance is not None:  # a parameter called as a function
+                    name = param_callee(project, instance, callees)
+                    if name is None:
+                        continue
+                    first, instance = callees[name], None
                 if first is None or Target("call", path=path, index=index) in assigned:
                     continue
                 if default_calls and ctx.sets_default_for(path, default_calls):
@@ -347,6 +353,11 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     continue  # a Session subclass whose request() sets a default timeout
                 if instance is not None and "adapters" in spec and _adapter_sets(ctx, instance, spec["adapters"]):
                     continue  # a mounted adapter whose send() sets a default timeout
+                if facts.language == "python" and "callers_decide" in spec:
+                    helper = caller_decides(ctx, facts, call, spec["callers_decide"])
+                    if helper is not None:  # `timeout=timeout` (default None), `**kwargs`: its callers say
+                        findings += _helper_callers(rule, ctx, spec, facts, call, helper)
+                        continue
                 if _satisfied(ctx, spec, facts, index, call, first):
                     if "wrapper_problem" in spec and facts.language != "python":
                         findings += _wrapper_callers(rule, ctx, spec, facts, call, first)
@@ -419,8 +430,45 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
                 if set(names) & instances:
                     first, instance = 0, target
                     break
+        if first is None and callees and facts.language == "python" and len(call.callee) == 1 and call.args:
+            # `http_method(url, …)` where http_method is a parameter: its callers may pass requests.get
+            targets = project.resolve(path, call.scopes, call.callee)
+            if len(targets) == 1 and targets[0].kind == "param":
+                found.append((index, -2, targets[0]))
+                continue
         if first is not None:
             found.append((index, first, instance))
+    return found
+
+
+def _helper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, helper: Helper) -> list[Finding]:
+    """A library call inside a project helper whose callers decide the option (a parameter that
+    defaults to None, or the caller's `**kwargs`): each caller that leaves it unset is a finding,
+    at the caller; the call inside the helper is not."""
+    option = spec["callers_decide"]
+    where = f"{facts.path}:{call.span[0]}"
+    found: list[Finding] = []
+    for path, caller, current, explicit_none in unbounded_callers(ctx, rule.roles, helper, option):
+        caller_facts = ctx.project.files[path]
+        problems = [render(spec["helper_problem"], subject=caller.text, library=spec["library"], wrapper=current.name,
+                           where=where, asked=current.keyword, explicit_none=explicit_none, kwargs=current.kwargs)]
+        if "task_limits" in rule.data:
+            limits = task_limits(ctx, rule.data["task_limits"])
+            if limits.bounded(path, caller.span[0]):
+                continue
+            ignored = limits.ignored_limit(path, caller.span[0])
+            if ignored:
+                problems.append(ignored)
+        # the autofix adds `timeout=` to the call: right for a helper that takes that keyword and
+        # passes it on, not where the caller passes None on purpose or the keyword has another name
+        library = spec["library"] if current.keyword == option and not explicit_none else spec["library"] + " helper"
+        found.append(
+            ctx.finding(
+                rule, caller_facts, caller, subject=caller.text, library=library, problems=problems,
+                labels=[spec["label"]],
+                context={"call": caller.text, "nargs": str(len(caller.args)), "options_at": "0", "wrapper": current.name},
+            )
+        )
     return found
 
 

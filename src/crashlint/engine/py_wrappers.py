@@ -1,0 +1,282 @@
+"""Python helpers whose callers decide an HTTP call's timeout (CL008).
+
+Three shapes a reviewer reads as one call with no timeout, at the caller:
+
+- `def fetch_remote(url, …, timeout=None): requests.request(…, timeout=timeout)`: the parameter's
+  default is None, so a caller that passes none (or passes `timeout=None`) has none;
+- `def http(method, url, **kwargs): return getattr(requests, method)(url, **kwargs)`: the caller's
+  keywords are passed on, and a caller that gives no `timeout=` has none (a helper that names
+  `timeout` itself, `kwargs.setdefault("timeout", 10)`, is not a pass-through);
+- `def call_api(self, endpoint, http_method, **kwargs): http_method(url, **kwargs)` with callers
+  passing `requests.get`: a parameter called as a function is the requests function its callers
+  pass (followed by `param_callee`).
+
+A caller that hands on a parameter of its own of the same kind (`fetch_json(…, timeout=None)` calling
+`fetch_remote(…, timeout=timeout)`, `api_get(self, endpoint, **kwargs)` calling
+`self.call_api(endpoint, requests.get, **kwargs)`) is such a helper too: its callers are judged in
+turn (four levels). The parameters' defaults are read from the helper's tree: facts do not keep them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import tree_sitter
+
+from crashlint.engine.context import RuleContext
+from crashlint.facts.model import Arg, Call, FileFacts
+from crashlint.processes import is_test_path
+from crashlint.project import Project, Target
+
+PY_FUNCTIONS = ("function_definition",)
+MAX_LEVELS = 4
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # plain | default | star | dstar | other
+    default: str = ""  # the default's source text
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A project function whose callers decide the option: they pass `keyword` (or the positional
+    argument `index`, parameters counted from the function's first, `self` included), or, when
+    `kwargs` is set, a `**` dict or keywords of their own that hold it."""
+
+    path: str
+    scope: int
+    name: str
+    keyword: str
+    index: int | None
+    kwargs: bool
+    line: int  # the helper's call of the library (or of the helper it hands on to)
+
+
+def _params(fn: tree_sitter.Node) -> list[Param]:
+    params = fn.child_by_field_name("parameters")
+    found: list[Param] = []
+    for child in params.named_children if params is not None else ():
+        if child.type == "identifier":
+            found.append(Param(child.text.decode(), "plain"))
+        elif child.type in ("default_parameter", "typed_default_parameter"):
+            name, value = child.child_by_field_name("name"), child.child_by_field_name("value")
+            found.append(Param(name.text.decode() if name is not None else "", "default",
+                               value.text.decode() if value is not None else ""))
+        elif child.type == "typed_parameter":
+            inner = child.named_children[0] if child.named_child_count else None
+            if inner is not None and inner.type == "dictionary_splat_pattern" and inner.named_child_count:
+                found.append(Param(inner.named_children[0].text.decode(), "dstar"))
+            elif inner is not None and inner.type == "list_splat_pattern" and inner.named_child_count:
+                found.append(Param(inner.named_children[0].text.decode(), "star"))
+            else:
+                found.append(Param(inner.text.decode() if inner is not None else "", "plain"))
+        elif child.type == "dictionary_splat_pattern" and child.named_child_count:
+            found.append(Param(child.named_children[0].text.decode(), "dstar"))
+        elif child.type == "list_splat_pattern" and child.named_child_count:
+            found.append(Param(child.named_children[0].text.decode(), "star"))
+        else:  # a bare `*` or `/`
+            found.append(Param("", "other"))
+    return found
+
+
+def _function_node(ctx: RuleContext, facts: FileFacts, call: Call) -> tuple[tree_sitter.Node, int, str] | None:
+    """The `def` the call is directly in (its tree node, scope id, name), or None at module level,
+    in a lambda, or when the tree and the facts disagree."""
+    scope = call.scopes[0]
+    function = facts.functions.get(scope)
+    if function is None or scope == 0 or not function.name:
+        return None
+    node = ctx.node_of(facts.path, call)
+    while node is not None and node.type not in PY_FUNCTIONS + ("lambda",):
+        node = node.parent
+    if node is None or node.type != "function_definition" or node.start_point[0] + 1 != function.span[0]:
+        return None
+    return node, scope, function.name
+
+
+def _mentions(fn: tree_sitter.Node, word: str) -> bool:
+    """Whether the function's body names `word` (`kwargs.setdefault("timeout", 10)`)."""
+    body = fn.child_by_field_name("body")
+    return body is not None and re.search(rf"\b{re.escape(word)}\b", body.text.decode("utf-8", "replace")) is not None
+
+
+def _defaults_itself(fn: tree_sitter.Node, name: str) -> bool:
+    """Whether the function gives the parameter a value of its own when the caller passes none:
+    assigns it (`timeout = timeout or 10`, `timeout += 1`, `(timeout := …)`) or tests it (`if timeout
+    is None`, `if not timeout`, `timeout or 10`, `… if timeout else …`). Read from the tree, nested
+    functions apart."""
+    body = fn.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in ("function_definition", "lambda", "class_definition"):
+            continue
+        if kind in ("assignment", "augmented_assignment"):
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and left.text.decode() == name:
+                return True
+        if kind == "named_expression":
+            target = node.child_by_field_name("name")
+            if target is not None and target.text.decode() == name:
+                return True
+        if kind == "identifier" and node.text.decode() == name and node.parent is not None and node.parent.type in TESTS:
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+# where a parameter is tested rather than passed on
+TESTS = ("boolean_operator", "not_operator", "comparison_operator", "conditional_expression", "if_statement",
+         "elif_clause", "while_statement")
+
+
+def _helper_for(ctx: RuleContext, facts: FileFacts, call: Call, value: Arg | None, splats: list[Arg], option: str) -> Helper | None:
+    """The function around `call` as a helper whose callers decide `option`, from what the call
+    passes: `option=<a parameter whose default is None>`, or no `option` and `**<its ** parameter>`."""
+    found = _function_node(ctx, facts, call)
+    if found is None:
+        return None
+    fn, scope, name = found
+    params = _params(fn)
+    if value is not None:
+        if value.kind != "ref" or len(value.path) != 1:
+            return None
+        for index, param in enumerate(params):
+            if param.name == value.path[0]:
+                if param.kind == "default" and param.default == "None" and not _defaults_itself(fn, param.name):
+                    return Helper(facts.path, scope, name, param.name, index, False, call.span[0])
+                return None
+        return None
+    if len(splats) != 1 or splats[0].kind != "ref" or len(splats[0].path) != 1:
+        return None
+    dstar = [p.name for p in params if p.kind == "dstar"]
+    if dstar != [splats[0].path[0]] or _mentions(fn, option):
+        return None
+    return Helper(facts.path, scope, name, option, None, True, call.span[0])
+
+
+def caller_decides(ctx: RuleContext, facts: FileFacts, call: Call, option: str) -> Helper | None:
+    """The helper around a library call whose `option` its callers decide, or None (the call sets
+    the option itself, or leaves it unset for everyone, or passes what crashlint cannot follow)."""
+    splats = [arg for key, arg in call.keywords if key == "**"]
+    if any(key == "*" for key, _ in call.keywords) and call.keyword(option) is None and not splats:
+        return None
+    return _helper_for(ctx, facts, call, call.keyword(option), splats, option)
+
+
+def _calls_it(project: Project, path: str, caller: Call, helper: Helper) -> bool:
+    """Whether `caller` calls the helper: by name or import, or `self.name(…)` in a class whose
+    method of that name (its own or a project base's) is the helper."""
+    for target in project.resolve(path, caller.scopes, caller.callee):
+        if target.kind == "function" and target.path == helper.path and target.scope == helper.scope:
+            return True
+    if len(caller.callee) != 2 or caller.callee[0] not in ("self", "cls"):
+        return False
+    facts = project.files[path]
+    for scope in caller.scopes[1:]:
+        if scope == 0 or scope in facts.functions:
+            continue
+        methods = project.class_methods(Target("instance", path=path, scope=scope), {caller.callee[1]})
+        if methods:  # the innermost class with such a method: its own first, then its bases'
+            return methods[0] == (helper.path, helper.scope)
+    return False
+
+
+def unbounded_callers(ctx: RuleContext, roles: tuple[str, ...] | list[str] | set[str], helper: Helper,
+                      option: str) -> list[tuple[str, Call, Helper, bool]]:
+    """The calls of the helper (and of the helpers that hand on to it) that leave `option` unset:
+    (path, call, the helper it calls, whether it passes None explicitly)."""
+    project = ctx.project
+    found: list[tuple[str, Call, Helper, bool]] = []
+    pending: list[tuple[Helper, int]] = [(helper, 0)]
+    seen: set[tuple[str, int]] = set()
+    reported: set[tuple[str, int]] = set()
+    while pending:
+        current, level = pending.pop(0)
+        if (current.path, current.scope) in seen:
+            continue
+        seen.add((current.path, current.scope))
+        for path, caller in project.calls_named(current.name):
+            if ctx.role(path) not in roles or is_test_path(path) or not _calls_it(project, path, caller, current):
+                continue
+            facts = project.files[path]
+            params_shift = 1 if current.index is not None and _first_is_self(ctx, current) and len(caller.callee) > 1 else 0
+            given = caller.keyword(current.keyword)
+            if given is None and current.index is not None and 0 <= current.index - params_shift < len(caller.args):
+                if not any(key == "*" for key, _ in caller.keywords):  # positions after `*args` are unknown
+                    given = caller.args[current.index - params_shift]
+            splats = [arg for key, arg in caller.keywords if key == "**"]
+            if given is not None:
+                if given.kind == "none":
+                    if (path, caller.span[0], caller.span[1]) not in reported:
+                        reported.add((path, caller.span[0], caller.span[1]))
+                        found.append((path, caller, current, True))
+                    continue
+                if given.kind == "ref" and len(given.path) == 1 and level < MAX_LEVELS:
+                    outer = _helper_for(ctx, facts, caller, given, [], option)
+                    if outer is not None:
+                        pending.append((outer, level + 1))
+                continue  # a value: bounded (or a parameter with a default of its own)
+            if splats:
+                if level < MAX_LEVELS:
+                    outer = _helper_for(ctx, facts, caller, None, splats, option)
+                    if outer is not None:
+                        pending.append((outer, level + 1))
+                continue  # a dict crashlint cannot see into, or the caller's callers decide
+            if any(key == "*" for key, _ in caller.keywords) and current.index is not None:
+                continue
+            if (path, caller.span[0], caller.span[1]) not in reported:
+                reported.add((path, caller.span[0], caller.span[1]))
+                found.append((path, caller, current, False))
+    return found
+
+
+def _first_is_self(ctx: RuleContext, helper: Helper) -> bool:
+    facts = ctx.project.files[helper.path]
+    return any(d.value.kind == "param" and d.value.scope == helper.scope and d.value.index == 0 and d.name in ("self", "cls")
+               for d in facts.decls)
+
+
+def param_callee(project: Project, param: Target, callees: dict[str, int], depth: int = 0) -> str | None:
+    """The library function (one of `callees`) that a caller of the function passes as the
+    parameter `param`, which the function calls (`call_api(endpoint, requests.get, …)` for
+    `http_method(url, …)`); followed through callers that hand on a parameter of their own (three
+    levels). None when no caller outside tests passes one."""
+    facts = project.files[param.path]
+    function = facts.functions.get(param.scope)
+    if function is None or not function.name or depth > 3:
+        return None
+    params = {d.value.index: d.name for d in facts.decls if d.value.kind == "param" and d.value.scope == param.scope}
+    name = params.get(param.index)
+    if name is None:
+        return None
+    shift = 1 if params.get(0) in ("self", "cls") else 0
+    for caller_path, caller in project.calls_named(function.name):
+        if is_test_path(caller_path) or not any(
+            t.kind == "function" and t.path == param.path and t.scope == param.scope
+            for t in project.resolve(caller_path, caller.scopes, caller.callee)
+        ) and not _self_call_of(project, caller_path, caller, param):
+            continue
+        position = param.index - (shift if len(caller.callee) > 1 else 0)
+        arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
+        if arg is None or arg.kind != "ref":
+            continue
+        for value in project.resolve(caller_path, caller.scopes, arg.path):
+            if value.kind == "external" and value.name in callees:
+                return value.name
+            if value.kind == "param":
+                found = param_callee(project, value, callees, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def _self_call_of(project: Project, path: str, caller: Call, param: Target) -> bool:
+    helper = Helper(param.path, param.scope, "", "", None, False, 0)
+    if len(caller.callee) != 2 or caller.callee[0] not in ("self", "cls"):
+        return False
+    return _calls_it(project, path, caller, helper)
