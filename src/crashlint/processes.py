@@ -90,6 +90,13 @@ PY_TASK_DECORATORS = frozenset({"celery.shared_task", "dramatiq.actor", "huey.ta
 PY_PROGRAM_SERVES = frozenset({"twisted.internet.reactor.listenTCP", "twisted.internet.reactor.listenSSL"})
 PY_WORKER_SIGNS = frozenset({"twisted.internet.reactor.run", "bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending", "apscheduler.schedulers.blocking.BlockingScheduler"})
 PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forever", "start_consuming", "work"})
+# a click group's subcommands registered at its module's top level (`cli.add_command(start)`), and
+# the names of those that start the program itself rather than run a task and end
+# how a Python program loads a module by a computed name
+PY_COMPUTED_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__import__",),
+                       ("importlib", "util", "module_from_spec"), ("module_from_spec",))
+PY_SUBCOMMAND_METHODS = frozenset({"add_command"})
+PY_START_COMMANDS = frozenset({"start", "run", "serve", "server", "daemon", "worker", "bot", "run_bot", "start_bot"})
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
 # Commands that start a long-lived program, by their first word (after `npx`, `exec`, env settings).
 JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun", "deno", "pm2", "pm2-runtime", "forever", "babel-node", "esno"})
@@ -661,12 +668,14 @@ class _Finder:
 
     def dynamic_load(self, path: str) -> int:
         """The line where `path` loads a module by a computed path, 0 if it does not: JS `require(x)` /
-        `import(x)` (a fact), Python `importlib.import_module(x)` / `__import__(x)`."""
+        `import(x)` (a fact), Python `importlib.import_module(x)` / `__import__(x)` /
+        `importlib.util.module_from_spec(spec)` (a spec `find_spec(name)` found, then executed by
+        `spec.loader.exec_module(module)`: opsdroid's loader)."""
         facts = self.files[path]
         if facts.language != "python":
             return facts.dynamic_loads
         for call in facts.calls:
-            if call.callee in (("importlib", "import_module"), ("import_module",), ("__import__",)) and call.args and call.args[0].kind != "string":
+            if call.callee in PY_COMPUTED_IMPORTS and call.args and call.args[0].kind != "string":
                 return call.span[0]
         return 0
 
@@ -1239,6 +1248,12 @@ class _Finder:
                     return "worker"
                 if names & PY_CLI:
                     found = "cli"
+                if not scope and file == path and call.method in PY_SUBCOMMAND_METHODS:
+                    # `cli.add_command(start)` at the top of a click group's module: the group's
+                    # subcommand that starts the program (`opsdroid start`) runs in its process
+                    for arg in call.args:
+                        if arg.kind == "ref" and arg.path and arg.path[-1] in PY_START_COMMANDS:
+                            work += [(t.path, t.scope) for t in project.resolve(file, call.scopes, arg.path) if t.kind == "function"]
                 if call.callee and scope:
                     targets = project.resolve(file, call.scopes, call.callee)
                     work += [(t.path, t.scope) for t in targets if t.kind == "function"]
@@ -1246,6 +1261,9 @@ class _Finder:
                     for arg in call.args:
                         if arg.kind == "ref" and arg.path:
                             work += [(t.path, t.scope) for t in project.resolve(file, call.scopes, arg.path) if t.kind == "function"]
+                    # a class it constructs runs its `__init__` (opsdroid's OpsDroid() installs its
+                    # SIGTERM handler there)
+                    work += [m for t in targets if t.kind == "class" and t not in made for m in self.methods_named(t, {"__init__"})]
                     made += [t for t in targets if t.kind == "class" and t not in made]
                     if call.method and not any(t.kind in ("function", "class") for t in targets):
                         unresolved.add(call.method)
