@@ -963,6 +963,9 @@ class Project:
             return [Target("param", path=path, scope=value.scope, index=value.index)] if not rest else [UNKNOWN]
         if kind == "array" and value.arg is not None:
             return [Target("array", path=path, scope=decl.scope, arg=value.arg)] if not rest else [UNKNOWN]
+        if kind == "element" and not value.path and value.arg is not None:  # `{"start": run, …}[name]` (Python)
+            literal = Target("object", path=path, scope=decl.scope, arg=value.arg)
+            return self.elements([literal], rest, depth) or [UNKNOWN]
         if kind == "element":  # `for (const w of workers)`, `workers.map((w) => …)`
             chain = self.scope_chain(path, decl.scope)
             return self.elements(self.resolve(path, chain, value.path, depth + 1), rest, depth) or [UNKNOWN]

@@ -259,6 +259,11 @@ class _Extractor:
             return Value("call", call=index)
         if kind in ("identifier", "attribute", "subscript"):  # `first = self.clients[0]`
             path = dotted(node) or dotted(node, kind, subscripts=True)
+            if not path and kind == "subscript":
+                # `command = {"start": command_start, …}[action]`: one of the literal's values
+                literal = unwrap(node.child_by_field_name("value"))
+                if literal is not None and _TYPE[literal.kind_id] == "dictionary":
+                    return Value("element", arg=self.arg(literal))
             return Value("ref", path=path) if path else Value("other")
         if kind == "dictionary":
             return Value("object", arg=self.arg(node))
