@@ -330,6 +330,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         what = ("call-option", rule.id, position)
         calls_by_file = ctx.parts(what, lambda path, facts: _calls_of(project, path, facts, callees, last_names, instances, methods),
                                   lambda path, facts: facts.language in languages and ctx.role(path) in rule.roles)
+        passed: dict[Target, str | None] = {}  # param_callee by parameter: asked once for all its calls
         for path, found in calls_by_file.items():
             facts = project.files[path]
             ctx.current_path = path
@@ -341,7 +342,9 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                         continue
                     first = 0
                 if first == -2 and instance is not None:  # a parameter called as a function
-                    name = param_callee(project, instance, callees)
+                    if instance not in passed:
+                        passed[instance] = param_callee(project, instance, callees)
+                    name = passed[instance]
                     if name is None:
                         continue
                     first, instance = callees[name], None
@@ -403,6 +406,7 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
     """The calls of one file a spec is about: (call index, where its options start, the instance
     it is a method of or None), in order. Memoized per file and spec (`Project.per_file`)."""
     found: list[tuple[int, int, Target | None]] = []
+    params: set[str] | None = None  # the file's parameter names: only a call of one is resolved below
     for index, call in enumerate(facts.calls):
         if not call.callee and call.receiver_call < 0:
             continue
@@ -432,6 +436,10 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
                     break
         if first is None and callees and facts.language == "python" and len(call.callee) == 1 and call.args:
             # `http_method(url, …)` where http_method is a parameter: its callers may pass requests.get
+            if params is None:  # once per file, not a resolution of every plain call
+                params = {d.name for d in facts.decls if d.value.kind == "param"}
+            if call.callee[0] not in params:
+                continue
             targets = project.resolve(path, call.scopes, call.callee)
             if len(targets) == 1 and targets[0].kind == "param":
                 found.append((index, -2, targets[0]))

@@ -256,14 +256,15 @@ def param_callee(project: Project, param: Target, callees: dict[str, int], depth
         return None
     shift = 1 if params.get(0) in ("self", "cls") else 0
     for caller_path, caller in project.calls_named(function.name):
+        # the argument first (a plain read), then whether the call is of this function (a resolution)
+        position = param.index - (shift if len(caller.callee) > 1 else 0)
+        arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
+        if arg is None or arg.kind != "ref":
+            continue
         if is_test_path(caller_path) or not any(
             t.kind == "function" and t.path == param.path and t.scope == param.scope
             for t in project.resolve(caller_path, caller.scopes, caller.callee)
         ) and not _self_call_of(project, caller_path, caller, param):
-            continue
-        position = param.index - (shift if len(caller.callee) > 1 else 0)
-        arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
-        if arg is None or arg.kind != "ref":
             continue
         for value in project.resolve(caller_path, caller.scopes, arg.path):
             if value.kind == "external" and value.name in callees:
