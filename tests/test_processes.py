@@ -458,3 +458,24 @@ def test_a_worker_thread_started_from_the_build_is_part_of_its_server(tmp_path: 
     assert "src/worker/upload.ts" in servers[0].files
     found = scan([str(tmp_path)], select=["CL011"]).findings
     assert [(f.location.path, f.process[2]) for f in found] == [("src/worker/upload.ts", "src/index.ts")]
+
+
+def test_a_computed_require_of_a_package_name_reaches_no_folder_of_the_project(tmp_path: Path) -> None:
+    """A plugin loader that requires `'../exts/yapi-plugin-' + name` (a folder of the project),
+    `'yapi-plugin-' + name` (a package: Node looks in node_modules) and `path.join(dir, … +
+    "/server.js")` (only files so named) pulls in the plugins' server modules, not the browser client
+    beside the server in the same package (reviewer 7's yapi: 57 wrong)."""
+    _write(tmp_path, {
+        "package.json": '{"name": "api", "scripts": {"start": "node server/app.js"}, "dependencies": {"koa": "^2.0.0", "axios": "^0.21.0"}}',
+        "server/app.js": 'const Koa = require("koa");\nconst path = require("path");\nconst plugins = require("../common/plugin");\n'
+                         'plugins.initPlugins(["x"]);\nconst dir = path.join(__dirname, "..", "exts");\n'
+                         'for (const name of ["hook"]) require(path.join(dir, "yapi-plugin-" + name + "/server.js"))();\n'
+                         'new Koa().listen(3000);\n',
+        "common/plugin.js": 'exports.initPlugins = function (names, type) {\n  return names.map((name) => type === "ext"\n'
+                            '    ? require("../exts/yapi-plugin-" + name)\n    : require("yapi-plugin-" + name));\n};\n',
+        "exts/yapi-plugin-hook/server.js": 'const axios = require("axios");\nmodule.exports = async () => (await axios.get("https://hooks.example/x")).data;\n',
+        "client/reducer/modules/group.js": 'import axios from "axios";\nexport function fetchGroups() {\n  return { type: "G", payload: axios.get("/api/group/list") };\n}\n',
+    })
+    found = _found(tmp_path)
+    assert ("CL008", "exts/yapi-plugin-hook/server.js") in found
+    assert ("CL008", "client/reducer/modules/group.js") not in found

@@ -688,12 +688,16 @@ class _Finder:
             roots = self._page_roots = tuple(r + "/" for m in self.project.manifests.values() for r in m.page_roots if r)
         return path.startswith(roots) if roots else False
 
-    def dynamic_reach(self, process: Process) -> list[str] | None:
-        """The folders (root-relative, with a trailing `/`) the computed loads of `process`'s files
-        can name, or None when one of them may name any module (`require(file)`). A load whose path
-        starts with a literal folder (`import(`./plugins/irc-events/${name}`)`) reaches only that
-        folder, so a browser client beside the server in one package is not pulled in."""
-        folders: list[str] = []
+    def dynamic_reach(self, process: Process) -> list[tuple[str, str]] | None:
+        """(folder, file) pairs the computed loads of `process`'s files can name — a module is in
+        reach when its path starts with the folder (root-relative, with a trailing `/`, or "") and
+        ends with the file (`/server.js`, or "") — or None when one of them may name any module
+        (`require(file)`). A load whose path starts with a literal folder
+        (`import(`./plugins/irc-events/${name}`)`) reaches only that folder, one whose path ends in
+        a literal file (`path.join(dir, name + "/server.js")`) only files so named, and a package
+        name (`require("plugin-" + name)`) none: so a browser client beside the server in one
+        package is not pulled in."""
+        folders: list[tuple[str, str]] = []
         for path in sorted(process.files):
             facts = self.files[path]
             if not self.dynamic_load(path):
@@ -701,10 +705,15 @@ class _Finder:
             if facts.language == "python" or not facts.dynamic_dirs or "*" in facts.dynamic_dirs:
                 return None
             for folder in facts.dynamic_dirs:
+                if folder == "-":
+                    continue  # a package of node_modules: no folder of the project
+                if folder.startswith("~"):  # computed from its start, ending in a named file
+                    folders.append(("", folder[1:]))
+                    continue
                 joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), folder))
                 if joined.startswith(".."):
                     return None
-                folders.append("" if joined == "." else joined + "/")
+                folders.append(("" if joined == "." else joined + "/", ""))
         return folders
 
     def importers_of(self, path: str) -> list[str]:
@@ -1445,7 +1454,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         extra = [f for f in finder.files if f.startswith(prefix) and f not in claimed and f not in process.files
                  and not is_test_path(f) and finder.path_role(f) == "server"
                  and (finder.files[f].language == "python") == (finder.files[loader].language == "python")
-                 and (reach is None or any(f.startswith(folder) for folder in reach)) and not finder.in_page_root(f)
+                 and (reach is None or any(f.startswith(folder) and ("/" + f).endswith(tail) for folder, tail in reach)) and not finder.in_page_root(f)
                  and f not in finder.dev_loaded]
         if extra:
             process.files = process.files | finder.closure(extra)

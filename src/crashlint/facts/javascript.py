@@ -167,11 +167,14 @@ def _is_dev_switch(body: tree_sitter.Node) -> bool:
 
 def _static_folder(node: tree_sitter.Node) -> str:
     """The folder a computed module path starts with, relative to the file (`./plugins/irc-events`
-    for `import(`./plugins/irc-events/${name}`)` or `require("./routes/" + name)`), or "*" when the
-    path is computed from its start (`require(file)`, `import(path.join(dir, name))`)."""
+    for `import(`./plugins/irc-events/${name}`)` or `require("./routes/" + name)`), "-" when it
+    starts with a package name (`require("yapi-plugin-" + name)`: Node resolves a bare specifier in
+    node_modules, never to a file of the project), or "*" when the path is computed from its start
+    (`require(file)`, `import(path.join(dir, name))`)."""
     if node.type == "identifier" and node.parent is not None and node.parent.type == "call_expression":
         arguments = node.parent.child_by_field_name("arguments")  # the `require` name was captured
         node = arguments.named_children[0] if arguments is not None and arguments.named_children else node
+    whole = node
     while node.type == "binary_expression" and node.child_by_field_name("left") is not None:
         node = node.child_by_field_name("left")  # "./routes/" + name + ".js"
     if node.type == "template_string":
@@ -184,10 +187,37 @@ def _static_folder(node: tree_sitter.Node) -> str:
     elif node.type == "string":
         head = text(node)[1:-1]
     else:
-        return "*"
+        return _static_file(whole)
+    if head[:1].isalnum() or head[:1] in ("@", "_"):
+        return "-"  # a bare specifier: a package of node_modules (nodejs.org/api/modules.html#all-together)
     if not head.startswith(("./", "../")) or "/" not in head.lstrip("./"):
         return "*" if not head.startswith(("./", "../")) else posixpath.dirname(head) or "."
     return posixpath.dirname(head)
+
+
+_MODULE_FILE = re.compile(r"[\w.@-]*\.(?:[cm]?js|jsx|[cm]?ts|tsx)")
+
+
+def _static_file(node: tree_sitter.Node) -> str:
+    """For a path computed from its start: "~" and the file it ends with when its last part is a
+    literal naming one (`path.join(dir, "yapi-plugin-" + name + "/server.js")`,
+    `path.resolve(root, "common/lib.js")`: only files so named can load), else "*"."""
+    if node.type == "call_expression":  # path.join(…) / path.resolve(…): its last argument
+        arguments = node.child_by_field_name("arguments")
+        callee = node.child_by_field_name("function")
+        if (arguments is None or not arguments.named_children or callee is None or callee.type != "member_expression"
+                or text(callee).rsplit(".", 1)[-1] not in ("join", "resolve")):
+            return "*"
+        node = arguments.named_children[-1]
+    while node.type == "binary_expression" and node.child_by_field_name("right") is not None:
+        node = node.child_by_field_name("right")  # dir + "/" + name + "/server.js"
+    if node.type != "string":
+        return "*"
+    tail = text(node)[1:-1].lstrip("./")
+    last = tail.rsplit("/", 1)[-1]
+    if "/" not in text(node) or not _MODULE_FILE.fullmatch(last):
+        return "*"  # `name + ".js"`: any file of that extension
+    return "~/" + tail
 
 
 @cache
