@@ -34,7 +34,7 @@ import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
-from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, unbounded_callers
+from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, param_name, unbounded_callers
 from crashlint.engine.task_limits import task_limits
 from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, receiver_type, wrapper_of
 from crashlint.templating import render
@@ -489,11 +489,10 @@ def _param_instance(project: Project, param: Target, instances: set[str], depth:
     function = facts.functions.get(param.scope)
     if function is None or not function.name or depth > 3:
         return None
-    params = {d.value.index: d.name for d in facts.decls if d.value.kind == "param" and d.value.scope == param.scope}
-    name = params.get(param.index)
-    if name is None:
+    named = param_name(facts, param)
+    if named is None:
         return None
-    shift = 1 if params.get(0) in ("self", "cls") else 0  # `obj.method(a)`: `a` is the second parameter
+    name, shift = named
     for caller_path, caller in project.calls_named(function.name):
         if is_test_path(caller_path) or not any(
             t.kind == "function" and t.path == param.path and t.scope == param.scope

@@ -241,6 +241,14 @@ def _first_is_self(ctx: RuleContext, helper: Helper) -> bool:
                for d in facts.decls)
 
 
+def param_name(facts: FileFacts, param: Target) -> tuple[str, int] | None:
+    """The name of the parameter `param` and 1 when its function's first parameter is `self`/`cls`
+    (`obj.method(a)`: `a` is the second parameter), else 0; None when it has no name."""
+    params = {d.value.index: d.name for d in facts.decls if d.value.kind == "param" and d.value.scope == param.scope}
+    name = params.get(param.index)
+    return None if name is None else (name, 1 if params.get(0) in ("self", "cls") else 0)
+
+
 def param_callee(project: Project, param: Target, callees: dict[str, int], depth: int = 0) -> str | None:
     """The library function (one of `callees`) that a caller of the function passes as the
     parameter `param`, which the function calls (`call_api(endpoint, requests.get, …)` for
@@ -250,11 +258,10 @@ def param_callee(project: Project, param: Target, callees: dict[str, int], depth
     function = facts.functions.get(param.scope)
     if function is None or not function.name or depth > 3:
         return None
-    params = {d.value.index: d.name for d in facts.decls if d.value.kind == "param" and d.value.scope == param.scope}
-    name = params.get(param.index)
-    if name is None:
+    named = param_name(facts, param)
+    if named is None:
         return None
-    shift = 1 if params.get(0) in ("self", "cls") else 0
+    name, shift = named
     for caller_path, caller in project.calls_named(function.name):
         # the argument first (a plain read), then whether the call is of this function (a resolution)
         position = param.index - (shift if len(caller.callee) > 1 else 0)
