@@ -207,14 +207,40 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                 except OSError:
                     continue
                 start.launches += [(posixpath.join(folder, name), n, c) for _, n, c in probes.launches if n == "HEALTHCHECK"]
+    # supervisord's programs (`[program:web]` / `command=gunicorn app:app`): a supervisord.conf here,
+    # or the `*.conf` files of a `supervisor/` folder beside the project (copied to conf.d)
+    confs = ["supervisord.conf"] if "supervisord.conf" in names else []
+    for folder in ("supervisor", "supervisord"):
+        if folder in names and path:
+            confs += [posixpath.join(folder, n) for n in sorted(tree.list_dir(posixpath.join(directory, folder))) if n.endswith(".conf")]
+    for conf in confs:
+        try:
+            start.read_supervisor(posixpath.join(directory, conf), tree.read(posixpath.join(directory, conf)))
+        except OSError:
+            continue
+    commands = {n for n, _, _ in start.console_scripts}
+    read_scripts: set[str] = set()
     for where, name, command in list(start.launches):  # ENTRYPOINT "/app/docker-entrypoint.sh": read the script
         for word in command.split():
-            script = posixpath.normpath(posixpath.join(directory, posixpath.basename(word))) if word.endswith(".sh") else ""
-            if script and tree.is_file(script):
-                try:
-                    start.read_shell_script(script, name, tree.read(script))
-                except OSError:
-                    pass
+            script = _image_file(tree, directory, word) if word.endswith(".sh") or "/" in word else None
+            if script is None or script in read_scripts:
+                continue
+            try:
+                raw = tree.read(script)
+            except OSError:
+                continue
+            if not word.endswith(".sh") and not SHEBANG_SHELL.match(raw[:80]):
+                continue  # `/opt/app/run` with a `#!/bin/sh` line is a start script too; a binary is not
+            read_scripts.add(script)
+            start.read_shell_script(script, name, raw, commands)
+            for conf in SUPERVISORD_CONF.findall(raw.decode("utf-8", "replace")):  # `exec supervisord -c /etc/app/supervisord.conf`
+                found = _image_file(tree, directory, conf)
+                if found and found not in read_scripts:
+                    read_scripts.add(found)
+                    try:
+                        start.read_supervisor(found, tree.read(found))
+                    except OSError:
+                        pass
     locked = _read_locks(tree, directory, names)
     if locked:
         path = path or next(posixpath.join(directory, n) for n in LOCK_FILES if n in names)
@@ -493,23 +519,75 @@ class _Start:
                     value = " ".join(items)
                 self.launches.append((where, service or match.group(1), _command_text(value)))
 
-    def read_shell_script(self, where: str, name: str, raw: bytes) -> None:
-        """A start script (`docker-entrypoint.sh`): each line that runs node, python, a WSGI/ASGI server
-        or a queue worker is a way the image starts (one per process group, typically). When the
-        script `exec`s its program, the other commands are one-shot steps before it (`python
-        ping.py` waiting for the database): they are named `one-shot`."""
+    def read_shell_script(self, where: str, name: str, raw: bytes, programs: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        """A start script (`docker-entrypoint.sh`): each line that runs node, python, a WSGI/ASGI server,
+        a queue worker or one of the project's console scripts (`programs`) is a way the image starts
+        (one per process group, typically). The shell runs a script's commands one after the other:
+        when the script `exec`s its program, the other commands are one-shot steps before it
+        (`python ping.py` waiting for the database); with no `exec`, each top-level command that
+        another command follows (not sent to the background with `&`) ends before that one starts
+        (`monkey db upgrade`, then `celery … beat`). Those are named `one-shot`. Commands inside
+        `if`/`case`/loops/functions are alternatives the script chooses at run time: kept."""
         text = raw.decode("utf-8", "replace").replace("\\\n", " ")  # continuation lines joined
         commands = []
+        depth = 0
         for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.startswith("#"):
+                continue
+            words = stripped.split()
+            head = words[1] if words[:1] == ["exec"] and len(words) > 1 else words[0] if words else ""
             match = SHELL_COMMAND.match(line)
-            if match and not line.lstrip().startswith("#"):
-                commands.append((line.lstrip().startswith("exec "), " ".join(match.group(1).split())))
-        execs = any(is_exec for is_exec, _ in commands)
-        for is_exec, command in commands:
-            self.launches.append((where, name if is_exec or not execs else "one-shot", command))
+            if not match and head in programs:  # `monkey run_api_server`: a console script of the project
+                match = SHELL_PROGRAM.match(line)
+            if match:
+                command = " ".join(match.group(1).split())
+                commands.append((stripped.startswith("exec "), depth, command.endswith("&") and not command.endswith("&&"), command))
+            depth += len(SHELL_OPEN.findall(stripped)) - len(SHELL_CLOSE.findall(stripped))
+            depth = max(depth, 0)
+        execs = any(is_exec for is_exec, _, _, _ in commands)
+        for i, (is_exec, level, background, command) in enumerate(commands):
+            if execs:
+                one_shot = not is_exec
+            else:  # a top-level foreground command a later top-level command follows
+                one_shot = level == 0 and not background and i + 1 < len(commands)
+            self.launches.append((where, "one-shot" if one_shot else name, command.rstrip("& ").strip() if background else command))
+
+    def read_supervisor(self, where: str, raw: bytes) -> None:
+        """supervisord's `[program:NAME]` sections: `command=` is a program supervisord keeps running
+        (and restarts; supervisord.org/configuration.html#program-x-section-settings), named NAME."""
+        program = ""
+        for line in raw.decode("utf-8", "replace").splitlines():
+            section = SUPERVISOR_SECTION.match(line)
+            if section:
+                program = section.group(1) if section.group(1) else ""
+                continue
+            command = SUPERVISOR_COMMAND.match(line)
+            if program and command:
+                self.launches.append((where, program, command.group(1).strip()))
 
 
 SHELL_COMMAND = _Pattern(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
+SHELL_PROGRAM = _Pattern(r"^\s*(?:exec\s+)?(\S.*)$")
+# the keywords that open and close a compound command: what is inside runs on a condition
+SHELL_OPEN = _Pattern(r"(?:^|[;&|(]\s*)(?:if|case|for|while|until)\b|\{\s*$|\(\)\s*\{")
+SHELL_CLOSE = _Pattern(r"(?:^|[;&|]\s*)(?:fi|esac|done)\b|^\}")
+SHEBANG_SHELL = _Pattern(rb"#!\s*/\S*(?:/(?:ba|da|z|k)?sh|env\s+(?:ba|da|z|k)?sh)\b")
+SUPERVISORD_CONF = _Pattern(r"\bsupervisord\b[^\n]*?\s(?:-c|--configuration)[ =](\S+)")
+SUPERVISOR_SECTION = _Pattern(r"^\s*\[(?:program:([^\]]+)|[^\]]*)\]")
+SUPERVISOR_COMMAND = _Pattern(r"^\s*command\s*=\s*(.+)$")
+
+
+def _image_file(tree: SourceTree, directory: str, word: str) -> str | None:
+    """The project file a path inside the image names: `/usr/local/src/app/docker/start.sh` is
+    `docker/start.sh` of the folder the image copies (the longest tail that exists, else the file
+    of that name beside the Dockerfile)."""
+    parts = [p for p in word.strip("'\"").split("/") if p and p not in (".", "..")]
+    for i in range(len(parts)):
+        candidate = posixpath.normpath(posixpath.join(directory, *parts[i:]))
+        if not candidate.startswith("..") and tree.is_file(candidate):
+            return candidate
+    return None
 
 
 def _command_text(value: str) -> str:

@@ -113,6 +113,12 @@ BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playw
 TEMPORARY_SERVER = re.compile(r"(?i)^(setup|setupdatabase|setup-database|setup_database|installer|install|wizard)\b|migrat")
 PY_SERVER_COMMANDS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi"})
 PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust"})
+# servers whose app argument may name only a module (`gunicorn bugsink.wsgi`)
+PY_MODULE_ONLY_SERVERS = frozenset({"gunicorn", "hypercorn"})
+# shell operators between the commands of one line: `|||` is monofy's (its processes side by side),
+# a lone `&` (not `2>&1`, `&>`) sends the command before it to the background
+COMMAND_SEPARATORS = re.compile(r"(\|\|\||&&|\|\||;|\||(?<![<>&])&(?![>&]))")
+SEQUENTIAL_SEPARATORS = frozenset({";", "&&", "||"})
 
 
 @dataclass
@@ -222,6 +228,8 @@ class ProcessModel:
                 return self._function_runs_long(path, function.scope, depth)
             if self._finder.cli_command_unstarted(path, function.scope):
                 return False  # `robotoff import-images`: the CLI runs it, no service does
+            if self._finder.test_only(path, function.scope):
+                return False  # `unload_model()`: only a test calls it
         first, last = facts.main_guard
         if first and first <= line <= last:  # `python brands.py`: only this module as the program runs it
             return any(path in p.entries and p.long_lived for p in self.processes)
@@ -293,6 +301,15 @@ class _Finder:
         self._dev_calls: dict[str, frozenset[int]] = {}
         self._next_server: dict[str, list[str]] = {}  # package → its Next.js server files (next_server_files)
         self._next_candidates: list[str] | None = None  # the files that may be one
+        # the project's console scripts by name (`consoleme` → consoleme/__main__.py, "init"): a start
+        # command that names one runs that function
+        self.console_commands: dict[str, tuple[str, str]] = {}
+        for manifest in project.manifests.values():
+            for name, target, _ in manifest.console_scripts:
+                module, _, function = (part.strip() for part in target.partition(":"))
+                found = project.python_modules.get(module)
+                if found and name not in self.console_commands:
+                    self.console_commands[name] = (found, function)
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -473,6 +490,38 @@ class _Finder:
                                               for t in self.project.resolve(file, c.scopes, c.callee))
         ]
 
+    def test_only(self, path: str, scope: int) -> bool:
+        """A plain top-level Python function (no decorator: no route, task or command) that tests
+        call and nothing else reaches: no call outside tests resolves to it, its own module names
+        it only where it defines it, and no module outside tests imports it (one that did could
+        hand it on as a value). librephotos' `unload_model()` in the server's api/image_captioning.py
+        is called by api/tests/test_im2txt.py alone."""
+        facts = self.files[path]
+        function = facts.functions.get(scope)
+        if (facts.language != "python" or function is None or not function.name or facts.scope_parents.get(scope, 0) != 0
+                or any(s == scope for s, _ in facts.decorators)):
+            return False
+        name = function.name
+        tested = [(file, c) for file, c in self.project.calls_named(name) if is_test_path(file)
+                  and any(t.kind == "function" and t.path == path and t.scope == scope for t in self.project.resolve(file, c.scopes, c.callee))]
+        if not tested:
+            return False
+        if sum(1 for d in facts.decls if d.name == name) > 1 or any(
+                c.callee and c.callee[-1] == name or any(a.kind == "ref" and a.path and a.path[-1] == name for a in c.args) for c in facts.calls):
+            return False  # redefined, called or handed on in its own module
+        for other, other_facts in self.files.items():
+            if other == path or is_test_path(other) or other_facts.language != "python":
+                continue
+            for decl in other_facts.decls:
+                if decl.value.kind != "import":
+                    continue
+                if (decl.value.name == name or decl.name == name) and self.project.resolve_module(other, decl.value.module) in (path, None):
+                    return False  # imported where it may be handed on (`schedule(unload_model)`)
+                spec = f"{decl.value.module}.{decl.value.name}" if decl.value.name else decl.value.module
+                if decl.value.name != "*" and self.project.resolve_module(other, spec) == path:
+                    return False  # the module itself (`from pkg import nsone`): `nsone.get_zones` may be reached by attribute
+        return True
+
     def root_importers(self, path: str) -> list[str]:
         """The files that load `path` and that nothing (but tests) loads: where its process starts.
         Roots that are tooling, tests or browser code by their paths (a docs generator that imports
@@ -538,6 +587,8 @@ class _Finder:
     def _path_role(self, path: str) -> str:
         """(memoized per file in the project model: it reads the file's facts and its manifest)"""
         facts = self.files[path]
+        if facts.language == "python" and deployment_code(facts):
+            return "tooling"
         manifest = self.project._package_manifest(path)
         if manifest is not None and manifest.has_bin and self.project.package_root(path) in self.bin_servers:
             manifest = dataclasses.replace(manifest, has_bin=False)  # its `bin` runs its server: not a command-line package
@@ -603,6 +654,8 @@ class _Finder:
             if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded or self.project.is_vendored(path):
                 continue
             role = self.path_role(path)
+            if role == "tooling" and self.files[path].language == "python" and deployment_code(self.files[path]):
+                role = "deployment"  # AWS CDK code, a Lambda handler
             if role == "server" and self.python_command_module(path):
                 role = "tooling"  # `socorro-cmd signature` runs socorro/signature/cmd_signature.py's main()
             if role == "server" and self.script_beside_typescript(package, path):
@@ -617,9 +670,13 @@ class _Finder:
                 elif self.in_page_root(path) and not SERVER_MARKERS.search(path):
                     role = "browser"  # under the folder of a page Vite builds: page code the page does not (yet) import
             by_package.setdefault((package, role), []).append(path)
-        kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test"}
+        kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test", "deployment": "cli"}
         for (package, role), paths in sorted(by_package.items()):
             label = self.package_name(package) + ("" if role == "server" else f" ({role})")
+            if role == "deployment":
+                self.add(label, "cli", paths, package, f"{len(paths)} module(s) nothing imports that deploy the service or run per event: "
+                         "AWS CDK app code (run by `cdk synth`/`cdk deploy`) or a Lambda handler `(event, context)`", fallback=True)
+                continue
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
 
     def script_beside_typescript(self, package: str, path: str) -> bool:
@@ -736,6 +793,10 @@ class _Finder:
                 kind = "worker" if WORKER_WORDS.search(name) else how
                 label = re.sub(r"[:_-](prod|production)$", "", name)
                 label = self.package_name(package) if START_SCRIPT.match(label) else label  # `collab:prod` → collab
+                if how == "one-shot":  # `node migrate.js && node server.js`: a step that ends before the program starts
+                    self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", entries, package,
+                             f"{manifest.path}: scripts.{name}: runs once before the program: {scripts[name]}")
+                    continue
                 if in_tooling_folder(entry):  # `start: node scripts/dev.js`: a tool, whatever the script's name
                     self.add(label, "cli", entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]}")
                     continue
@@ -751,6 +812,10 @@ class _Finder:
                     continue
                 if name == "one-shot":  # a step an entrypoint runs before it execs the program
                     self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", [entry], package, f"{where}: runs once: {command}")
+                    continue
+                if how == "one-shot":  # `CMD python fetch_config.py; consoleme`: a step that ends before the program starts
+                    self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", [entry], package,
+                             f"{where}: {name}: runs once before the program: {command}")
                     continue
                 label = name if name not in ("CMD", "ENTRYPOINT") else self.package_name(package)
                 self.add(label, kind, entries, package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
@@ -876,64 +941,91 @@ class _Finder:
         return list(found)
 
     def _command_entries(self, package: str, command: str, scripts: dict[str, str], cwd: str | None, depth: int) -> list[tuple[str, str]]:
+        """Each part of a shell command line, in order. The shell runs `a; b`, `a && b` and `a || b`
+        one after the other: a part that another part with a program of its own follows only
+        through those ends before that one starts (`python scripts/fetch_config.py; consoleme`,
+        `bugsink-manage migrate && gunicorn …`), so its entries are `one-shot` steps. Parts joined by
+        `&` (one sent to the background), a pipe, or monofy's `|||` (monofy runs each side as a
+        process of its own and keeps them all running) run side by side."""
+        pieces = COMMAND_SEPARATORS.split(command)
+        parts, separators = pieces[0::2], pieces[1::2]
+        per_part = [self._part_entries(package, part, scripts, cwd, depth) for part in parts]
         found: list[tuple[str, str]] = []
-        for part in re.split(r"&&|\|\||;|\|", command):
-            try:
-                words = shlex.split(part)
-            except ValueError:
-                words = part.split()
-            # the program is the first word that names one: `dotenv -e ../.env -- node dist/index.js`,
-            # `NODE_ENV=production exec node …`, `cross-env X=1 ts-node src/main.ts`
-            start = next((i for i, w in enumerate(words) if _is_program(posixpath.basename(w))), None)
-            if start is None:
-                continue
-            words = words[start:]
-            head = posixpath.basename(words[0])
-            if head in ("yarn", "pnpm") and len(words) > 3 and words[1] in ("workspace", "--filter", "-F") and depth < 3:
-                # `yarn workspace api node ./dist/scripts/startServer.js` (a Dockerfile's CMD): the
-                # rest runs in that workspace package's folder, with its scripts
-                folder = next((d for n, d in self.project.workspace_packages if n == words[2] or posixpath.basename(d) == words[2]), None)
-                if folder is not None:
-                    manifest = self.project.manifests.get(folder)
-                    inner = dict(manifest.scripts) if manifest is not None else {}
-                    found += self.command_entries(folder, shlex.join(words[3:]), inner, folder, depth + 1)
+        for i, entries in enumerate(per_part):
+            followed = False
+            for j in range(i, len(separators)):
+                if separators[j] not in SEQUENTIAL_SEPARATORS:
+                    break
+                if per_part[j + 1]:
+                    followed = True
+                    break
+            found += [(entry, "one-shot") for entry, _ in entries] if followed else entries
+        return found
+
+    def _part_entries(self, package: str, part: str, scripts: dict[str, str], cwd: str | None, depth: int) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        try:
+            words = shlex.split(part)
+        except ValueError:
+            words = part.split()
+        # the program is the first word that names one: `dotenv -e ../.env -- node dist/index.js`,
+        # `NODE_ENV=production exec node …`, `cross-env X=1 ts-node src/main.ts`
+        start = next((i for i, w in enumerate(words) if _is_program(posixpath.basename(w)) or w in self.console_commands), None)
+        if start is None:
+            return found
+        words = words[start:]
+        head = posixpath.basename(words[0])
+        if words[0] in self.console_commands and not _is_program(head):
+            # `consoleme`, `bugsink-runsnappea`: a console script of the project (pyproject
+            # [project.scripts], setup.py console_scripts) runs its function
+            path, function = self.console_commands[words[0]]
+            found.append((path, self.console_script_kind(path, function)))
+            return found
+        if head in ("yarn", "pnpm") and len(words) > 3 and words[1] in ("workspace", "--filter", "-F") and depth < 3:
+            # `yarn workspace api node ./dist/scripts/startServer.js` (a Dockerfile's CMD): the
+            # rest runs in that workspace package's folder, with its scripts
+            folder = next((d for n, d in self.project.workspace_packages if n == words[2] or posixpath.basename(d) == words[2]), None)
+            if folder is not None:
+                manifest = self.project.manifests.get(folder)
+                inner = dict(manifest.scripts) if manifest is not None else {}
+                found += self.command_entries(folder, shlex.join(words[3:]), inner, folder, depth + 1)
+                return found
+        if head in ("npm", "yarn", "pnpm", "bun") and depth < 3:
+            rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
+            if rest and rest[0] in scripts:
+                found += self.command_entries(package, scripts[rest[0]], scripts, cwd, depth + 1)
+                return found
+        if head == "nest" and len(words) > 1 and words[1] == "start":
+            entry = self.source_for(package, "src/main.ts")
+            if entry:
+                found.append((entry, "server"))
+            return found
+        if head == "next" and len(words) > 1 and words[1] == "start":
+            found += [(e, "server") for e in self.next_server_files(package)]
+            return found
+        if head in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS or head.startswith("python"):
+            found += self.python_command(package, head, words[1:], cwd)
+            return found
+        if head.endswith(".py"):  # an executable script (`./fetchstatus.py`, with a #! line)
+            found += self.python_command(package, "python", words, cwd)
+            return found
+        if head in JS_RUNNERS or head.endswith((".js", ".ts", ".mjs", ".cjs")):
+            skip = False
+            for word in words if head not in JS_RUNNERS else words[1:]:
+                if skip:  # the module of `-r ts-node/register`, `--import tsx`: preloaded, not the program
+                    skip = False
                     continue
-            if head in ("npm", "yarn", "pnpm", "bun") and depth < 3:
-                rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
-                if rest and rest[0] in scripts:
-                    found += self.command_entries(package, scripts[rest[0]], scripts, cwd, depth + 1)
+                if word in NODE_VALUE_FLAGS:
+                    skip = True
                     continue
-            if head == "nest" and len(words) > 1 and words[1] == "start":
-                entry = self.source_for(package, "src/main.ts")
+                if word.startswith("-") or "=" in word:
+                    continue
+                entry = self.source_for(package, word, cwd)  # `node server` runs server/index.js
                 if entry:
                     found.append((entry, "server"))
-                continue
-            if head == "next" and len(words) > 1 and words[1] == "start":
-                found += [(e, "server") for e in self.next_server_files(package)]
-                continue
-            if head in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS or head.startswith("python"):
-                found += self.python_command(package, head, words[1:], cwd)
-                continue
-            if head.endswith(".py"):  # an executable script (`./fetchstatus.py`, with a #! line)
-                found += self.python_command(package, "python", words, cwd)
-                continue
-            if head in JS_RUNNERS or head.endswith((".js", ".ts", ".mjs", ".cjs")):
-                skip = False
-                for word in words if head not in JS_RUNNERS else words[1:]:
-                    if skip:  # the module of `-r ts-node/register`, `--import tsx`: preloaded, not the program
-                        skip = False
-                        continue
-                    if word in NODE_VALUE_FLAGS:
-                        skip = True
-                        continue
-                    if word.startswith("-") or "=" in word:
-                        continue
-                    entry = self.source_for(package, word, cwd)  # `node server` runs server/index.js
-                    if entry:
-                        found.append((entry, "server"))
-                        break
-                    if re.search(r"\.(c|m)?(j|t)s$|/", word):
-                        break  # the script, not found among the sources (a build step's output elsewhere)
+                    break
+                if re.search(r"\.(c|m)?(j|t)s$|/", word):
+                    break  # the script, not found among the sources (a build step's output elsewhere)
         return found
 
     def python_command(self, package: str, head: str, args: list[str], cwd: str | None = None) -> list[tuple[str, str]]:
@@ -958,6 +1050,11 @@ class _Finder:
             word = word.strip("'\"")
             if ":" in word and not word.startswith("-") and "/" not in word:
                 module = word.split(":", 1)[0]
+            elif (head in PY_MODULE_ONLY_SERVERS and i == len(args) - 1 and not word.startswith("-")
+                  and re.fullmatch(r"[A-Za-z_][\w.]*", word) and (i == 0 or args[i - 1] not in ("-c", "--config"))):
+                # `gunicorn … bugsink.wsgi`: gunicorn's APP_MODULE with no `:name` is the module's
+                # `application` (gunicorn/util.py import_app), hypercorn's its `app`
+                module = word if word in modules else None
             elif i > 0 and args[i - 1] in ("-A", "--app") or head in ("arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust") and not word.startswith("-"):
                 module = word.rsplit(".", 1)[0] if head == "arq" else word
             if module:
@@ -1310,7 +1407,11 @@ class _Finder:
             if facts.language != "python" or posixpath.basename(path) not in ("wsgi.py", "asgi.py"):
                 continue
             names = {n for c in facts.calls for n in self.project.callee_names(path, c)}
-            if not names & {"django.core.wsgi.get_wsgi_application", "django.core.asgi.get_asgi_application"}:
+            # `get_wsgi_application()` is `django.setup(set_prefix=False)` + `WSGIHandler()`
+            # (django/core/wsgi.py): a wsgi.py that does those two itself (bugsink's, with a
+            # WSGIHandler subclass) serves the same project
+            if not names & {"django.core.wsgi.get_wsgi_application", "django.core.asgi.get_asgi_application"} and not (
+                    "django.setup" in names and any(n.startswith(("django.core.handlers.wsgi.", "django.core.handlers.asgi.")) for n in names | self._bases(path))):
                 continue
             package = self.project.package_root(path)
             prefix = package + "/" if package else ""
@@ -1323,6 +1424,11 @@ class _Finder:
             ]
             self.add(self.package_name(package), "server", [path] + members, package,
                      f"{path}: a Django project ({len(members)} modules of its package load through settings)", hosted=True)
+
+
+    def _bases(self, path: str) -> set[str]:
+        """The qualified names of the external bases of the classes `path` declares."""
+        return {n for scope in self.files[path].class_bases for n in self.project.instance_names(Target("instance", path=path, scope=scope))}
 
 
 def python_subcommands(command: str) -> list[str]:
@@ -1540,6 +1646,29 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             role = finder.path_role(path)
             roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"
     return ProcessModel(processes, loaders, roles, reasons, fallback, finder)
+
+
+# AWS CDK code (v2 `aws_cdk`, v1 `aws_cdk.core`, `constructs`): an app and its stacks run when
+# `cdk synth` / `cdk deploy` runs cdk.json's `app` command, and end (docs.aws.amazon.com/cdk/v2/guide/apps.html)
+CDK_MODULES = ("aws_cdk", "constructs")
+LAMBDA_EVENT = frozenset({"event", "_event", "evt"})
+LAMBDA_CONTEXT = frozenset({"context", "_context", "ctx", "lambda_context"})
+
+
+def deployment_code(facts: FileFacts) -> bool:
+    """A Python module that deploys the service or runs beside it per event, not in it: AWS CDK app
+    and stack code (it imports aws_cdk or constructs), or an AWS Lambda handler (a top-level
+    `def handler(event, context)`: Lambda calls it once per event and stops it at the function's
+    timeout, docs.aws.amazon.com/lambda/latest/dg/python-handler.html)."""
+    if any(m.split(".")[0] in CDK_MODULES for m in facts.imports):
+        return True
+    for function in facts.functions.values():
+        if function.params != 2 or facts.scope_parents.get(function.scope, 0) != 0 or function.is_async:
+            continue
+        names = {d.value.index: d.name for d in facts.decls if d.scope == function.scope and d.value.kind == "param"}
+        if names.get(0) in LAMBDA_EVENT and names.get(1) in LAMBDA_CONTEXT:
+            return True
+    return False
 
 
 def main_loop_program(finder: _Finder, process: Process) -> bool:

@@ -960,7 +960,13 @@ class Project:
         if kind == "function":
             return [Target("function", path=path, scope=value.scope)] if not rest else [UNKNOWN]
         if kind == "param":
-            return [Target("param", path=path, scope=value.scope, index=value.index)] if not rest else [UNKNOWN]
+            if not rest:
+                return [Target("param", path=path, scope=value.scope, index=value.index)]
+            if value.path:  # `client: GrafanaAPIClient`: a member of an instance of the class it names
+                results = [m for cls in self.resolve(path, self.scope_chain(path, decl.scope), value.path, depth + 1) if cls.kind == "class"
+                           for m in self.member_of_instance(Target("instance", path=cls.path, scope=cls.scope), rest, depth + 1)]
+                return results or [UNKNOWN]
+            return [UNKNOWN]
         if kind == "array" and value.arg is not None:
             return [Target("array", path=path, scope=decl.scope, arg=value.arg)] if not rest else [UNKNOWN]
         if kind == "element" and not value.path and value.arg is not None:  # `{"start": run, …}[name]` (Python)

@@ -29,8 +29,10 @@ def is_test_dir(part: str) -> bool:
     return part in TEST_DIRS or bool(TEST_DIR_PREFIX.match(part))
 
 
+# (`tests.py` is a Django app's test module: Django's test runner discovers `test*.py` files,
+# docs.djangoproject.com/en/stable/topics/testing/overview/#running-tests)
 TEST_FILE = re.compile(
-    r"(^(testutils?|test_?helpers?|fixtures?|conftest)\.(py|[cm]?[jt]sx?)$)|(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)|(^run_?tests\.py$)"
+    r"(^(testutils?|test_?helpers?|fixtures?|conftest)\.(py|[cm]?[jt]sx?)$)|(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)|(^run_?tests\.py$)|(^tests\.py$)"
 )
 ROUTE_HANDLER = re.compile(r"^(route|middleware)\.[jt]sx?$")
 # Build and tool configuration run by bundlers, test runners and linters, never by the service.
@@ -48,6 +50,10 @@ TOOLING_DIRS = frozenset(
      # load tests that boot the server to measure it, code generators run at build time
      "load-testing", "load-test", "load-tests", "loadtest", "loadtests", "loadtesting", "codegen"}
 )
+PY_TOOL_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "dodo.py"})
+# a folder of examples by a compound name (`example_apps`, `examples-src`, `code_examples`): code
+# shipped for users to copy, which the service does not load
+EXAMPLE_DIR = re.compile(r"^examples?[_-]|[_-]examples?$")
 # `wwwroot` is ASP.NET Core's web root: the files it serves as they are (a Blazor client's scripts)
 BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets", "themes", "www", "wwwroot", "webapp"})
 # A service worker script (Workbox's `sw.js`, create-react-app's and Blazor's `service-worker.js`)
@@ -161,8 +167,10 @@ def file_role(
     lowered = [p.lower() for p in parts]
     if TEST_FILE.search(name) or any(is_test_dir(p) for p in lowered):
         return "test"
-    if any(p in TOOLING_DIRS or "migration" in p for p in lowered) or BACKUP_FILE.search(name) or "management/commands" in directory:
+    if any(p in TOOLING_DIRS or "migration" in p or EXAMPLE_DIR.search(p) for p in lowered) or BACKUP_FILE.search(name) or "management/commands" in directory:
         return "tooling"  # (Django management commands are one-off command-line runs)
+    if language == "python" and name in PY_TOOL_FILES:
+        return "tooling"  # packaging and task-runner scripts, run by pip, nox or fabric
     if language != "python" and CONFIG_FILE.search(name):
         return "tooling"  # a bundler's, test runner's or linter's configuration
     if language == "python":

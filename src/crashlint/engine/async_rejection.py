@@ -654,6 +654,7 @@ class _Checker:
         callees = set(spec["callees"])
         factories = set(spec.get("loop_factories", ()))
         loop_methods = set(spec.get("loop_methods", ()))
+        loop_names = set(spec.get("loop_names", ()))
         waived = re.compile(spec["waived_by"]) if spec.get("waived_by") else None
         lasts = {n.rsplit(".", 1)[-1] for n in callees} | loop_methods
         found = self.candidates("tasks", lambda call: not call.awaited and (call.callee[-1] if call.callee else call.method) in lasts, python=True)
@@ -664,14 +665,57 @@ class _Checker:
                 continue  # the author waived the same check of another linter on this call: deliberate
             dropped = bool(callees & set(self.project.callee_names(path, call)))
             if not dropped and call.method in loop_methods:
-                for target in self.project.receiver_targets(path, call):
+                receivers = self.project.receiver_targets(path, call)
+                for target in receivers:
                     if target.kind == "call":
                         owner = self.project.files[target.path].calls[target.index]
                         dropped |= bool(factories & set(self.project.callee_names(target.path, owner)))
+                if not dropped and len(call.callee) >= 2 and call.callee[-2] in loop_names and (
+                        len(call.callee) > 2 or self._annotated_loop(path, call)):
+                    dropped = not any(t.kind == "instance" and self.project.class_methods(t, {call.method}) for t in receivers)
+            if dropped and self._completes_in_first_step(path, call):
+                continue
             if dropped:
                 self.call_finding(path, call, "task")
                 self.findings[(path, "task", call.span)].anchor = call.span  # the fix wraps this call
 
+
+    def _annotated_loop(self, path: str, call: Call) -> bool:
+        """`loop.create_task(…)` where `loop` is declared with an event-loop annotation (`loop:
+        asyncio.AbstractEventLoop`, `loop: BaseEventLoop`): a bare name with none is not known to
+        be an asyncio loop (ruff's RUF006 leaves it too)."""
+        name = call.callee[-2]
+        for decl in self.project.lookup(path, call.scopes, name):
+            if LOOP_ANNOTATION.search(self.ctx.sources.line(path, decl.line)):
+                return True
+        return False
+
+    def _completes_in_first_step(self, path: str, call: Call) -> bool:
+        """The task's coroutine is a call of a project `async def` (every definition the name
+        resolves to) whose body has no `await`, `async for`, `async with` or `yield`: the task runs it
+        to the end in its first step, while the loop's ready queue holds that step (Task.__init__
+        schedules it with `loop.call_soon`), so it cannot be collected mid-flight; what it raises is
+        logged by the loop's exception handler when the task is collected. Nothing hangs or is lost:
+        not reported (CL003's Python case is the task collected before it finishes)."""
+        if not call.args or call.args[0].kind != "call" or call.args[0].call < 0:
+            return False
+        facts = self.project.files[path]
+        inner = facts.calls[call.args[0].call]
+        if not inner.callee:
+            return False
+        # (an `unknown` beside the method: `self.tracer = None` before `self.tracer = Tracer()`)
+        resolved = self.project.resolve(path, inner.scopes, inner.callee)
+        targets = [t for t in resolved if t.kind == "function"]
+        if not targets or any(t.kind not in ("function", "unknown") for t in resolved):
+            return False
+        for target in targets:
+            function = self.project.files[target.path].functions.get(target.scope)
+            if function is None or not function.is_async or function.awaits:
+                return False
+            lines = range(function.span[0] + 1, function.span[2] + 1)
+            if any(SUSPENDS.search(self.ctx.sources.line(target.path, n)) for n in lines):
+                return False
+        return True
 
     def _unused_local(self, facts: FileFacts, call: Call) -> bool:
         """`task = asyncio.create_task(…)` in a function that never mentions `task` again: the
@@ -689,6 +733,11 @@ class _Checker:
         later = body[call.span[0] - function.span[0]:]
         mentions = sum(len(re.findall(rf"\b{re.escape(each)}\b", line)) for line in later for each in names)
         return mentions <= len(names)
+
+
+LOOP_ANNOTATION = re.compile(r"\b\w*loop\s*:\s*['\"]?[\w.]*(?:EventLoop|uvloop\.Loop)\b", re.I)
+# what can suspend a coroutine (or make it an async generator), read on its lines
+SUSPENDS = re.compile(r"\bawait\b|\basync\s+(?:for|with)\b|\byield\b")
 
 
 def check(rule: Rule, ctx: RuleContext) -> list[Finding]:

@@ -230,9 +230,35 @@ def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions:
             resource = _instance_method(ctx, constructors, facts, call)
         if resource is None and functions and facts.language in ("typescript", "javascript"):
             resource = _project_function(ctx, facts, call, functions)
+        if resource is None and facts.language == "python":
+            resource = _project_subclass(ctx, constructors, facts, call)
         if resource is not None:
             made.append((index, resource))
     return made
+
+
+def _project_subclass(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:
+    """`ConsoleMeRedis(host=…)` where `class ConsoleMeRedis(redis.StrictRedis)`: constructing a project
+    subclass of a client class constructs that client, with the options the call passes (Python
+    runs the base's `__init__` when the subclass defines none, or hands it `*args, **kwargs`).
+    Not when an `__init__` of the subclass (or a project base) mentions a timeout or a connection
+    pool: it may set the options itself."""
+    for target in ctx.project.resolve(facts.path, call.scopes, call.callee):
+        if target.kind != "class":
+            continue
+        instance = Target("instance", path=target.path, scope=target.scope)
+        resource = constructors.match(facts.language, ctx.project.instance_names(instance))
+        if resource is None:
+            continue
+        for path, scope in ctx.project.class_methods(instance, {"__init__"}):
+            function = ctx.project.files[path].functions.get(scope)
+            if function is None or any(SETS_ITSELF.search(ctx.sources.line(path, n)) for n in range(function.span[0], function.span[2] + 1)):
+                return None
+        return resource
+    return None
+
+
+SETS_ITSELF = re.compile(r"timeout|connection_pool|config\b", re.I)
 
 
 def _instance_method(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:
@@ -560,6 +586,31 @@ def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call, kept_by
     return False
 
 
+def _handed_to_keeper(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:
+    """Made into a local and handed to a call in the same function whose result outlives it: kept
+    on the instance (`self.bot = Plugin(database=engine)`), in a module global (`global bot`), or
+    returned. maubot's standalone main builds `plugin_db = sql.create_engine(…)` and hands it to the
+    plugin instance it keeps for the life of the process."""
+    if call.bound_to is None or call.bound_to.startswith("<") or "." in call.bound_to:
+        return False
+    target = Target("call", path=facts.path, index=index)
+    function = facts.functions.get(call.scopes[0])
+    for other in facts.calls:
+        if other is call or call.scopes[0] not in other.scopes or not _passes(ctx, facts.path, other, target):
+            continue
+        if other.returned:
+            return True
+        kept = other.bound_to
+        if not kept or kept.startswith("<"):
+            continue
+        if "." in kept and kept.split(".")[0] in ("self", "cls"):
+            return True
+        if function is not None and any(re.search(rf"^\s*global\b.*\b{re.escape(kept)}\b", ctx.sources.line(facts.path, n))
+                                        for n in range(function.span[0], function.span[2] + 1)):
+            return True
+    return False
+
+
 def _one_off(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:
     """Made inside a function into a local variable (or none) that the function neither returns,
     stores elsewhere nor hands to another call: it lives only as long as that call (a health probe's
@@ -615,7 +666,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         return None  # runs only under a test or mock switch, or in a process that does no such work
     if resource.get("unless_at_start") and call.scopes[0] == 0:
         return None  # module top-level code: runs once as the process starts
-    if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned:
+    if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned and not _handed_to_keeper(ctx, facts, index, call):
         return None  # made and used inside one function: a one-off (migration check, backup, script)
     if resource.get("escapes") and _escapes(ctx, facts, index, call, tuple(resource.get("kept_by", ()))):
         return None

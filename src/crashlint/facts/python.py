@@ -478,7 +478,8 @@ class _Extractor:
             elif param.type == "typed_parameter":
                 ident = param.named_children[0] if param.named_child_count else None
             if ident is not None and ident.type == "identifier":
-                self.declare(sid, text(ident), Value("param", scope=sid, index=index), param.start_point[0] + 1)
+                hinted = annotated_class(param.child_by_field_name("type")) if param.type.startswith("typed") else ()
+                self.declare(sid, text(ident), Value("param", scope=sid, index=index, path=hinted), param.start_point[0] + 1)
             index += 1
         if node.type == "lambda":
             self._lambda_bodies.append((node.child_by_field_name("body"), sid))
@@ -608,6 +609,37 @@ class _Extractor:
             named = type_hint_class(node)
             if named:
                 self.facts.type_hints.append((enclosing_scope(node), hinted_name(node), named))
+
+
+def annotated_class(node: tree_sitter.Node | None) -> Path:
+    """A parameter's annotation as the dotted name of the class it names: `client: GrafanaAPIClient`,
+    `ad: "AppDaemon"` (a forward reference), `session: requests.Session | None`,
+    `Optional[Redis]`; () for anything else (a generic, a union of classes, a protocol literal)."""
+    inner = node.named_children[0] if node is not None and node.named_children else None
+    if inner is None:
+        return ()
+    if inner.type == "binary_operator" and text(inner.child_by_field_name("right")) == "None":  # X | None
+        inner = inner.child_by_field_name("left")
+    elif inner.type in ("generic_type", "subscript"):  # Optional[X]
+        head = inner.named_children[0] if inner.type == "generic_type" else inner.child_by_field_name("value")
+        if head is None or dotted_name(head).rsplit(".", 1)[-1] != "Optional":
+            return ()
+        argument = inner.named_children[1] if inner.type == "generic_type" and len(inner.named_children) > 1 else inner.child_by_field_name("subscript")
+        if argument is not None and argument.type == "type_parameter" and argument.named_children:
+            argument = argument.named_children[0]
+        if argument is not None and argument.type == "type" and argument.named_children:
+            argument = argument.named_children[0]
+        inner = argument
+    if inner is None:
+        return ()
+    if inner.type == "string":
+        raw = string_value(inner) or ""
+    elif inner.type in ("identifier", "attribute"):
+        raw = dotted_name(inner)
+    else:
+        return ()
+    parts = tuple(raw.split("."))
+    return parts if raw and all(part.isidentifier() for part in parts) else ()
 
 
 def type_hint_class(node: tree_sitter.Node) -> Path:
