@@ -97,3 +97,48 @@ def test_a_one_file_scan_imports_none_of_the_heavy_modules(tmp_path) -> None:
     (tmp_path / "x.ts").write_text("const a = 1;\n")
     assert "pydantic" in HEAVY
     assert imported_modules([sys.executable, "-m", "crashlint"], tmp_path) == []
+
+
+class _Lines:
+    """A SourceCache of made-up lines: line n of any file is LINES_OF[n % len]."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines or [""]
+
+    def line(self, path: str, number: int) -> str:
+        return self.lines[number % len(self.lines)]
+
+
+TEXTS = st.text(alphabet=st.sampled_from(list("ab :|^`\t\r\x07\x1b[]") + ["💥", "日", "é", "…"]), max_size=8)
+
+
+@st.composite
+def _report_inputs(draw):
+    from crashlint.findings import Finding, Fix, Location, Note, Related
+    from crashlint.report.common import ReportInput, ReportOptions
+
+    findings = []
+    for _ in range(draw(st.integers(0, 3))):
+        start = draw(st.integers(1, 12))
+        location = Location(draw(st.sampled_from(["a.ts", "src/b.py", "/elsewhere/c.js", "../d.ts"])), start,
+                            draw(st.integers(1, 9)), start + draw(st.integers(0, 4)), draw(st.integers(1, 9)))
+        fix = draw(st.none() | st.builds(lambda title, safe: Fix(title, safe, ()), TEXTS, st.booleans()))
+        related = [Related(Location(draw(st.sampled_from(["a.ts", "e.ts"])), draw(st.integers(1, 99)), 1, 1, 1), draw(TEXTS))
+                   for _ in range(draw(st.integers(0, 4)))]
+        process = draw(st.sampled_from([(), ("api", "server", "src/main.ts", ""), ("w", "worker", "w.ts", "path")]))
+        findings.append(Finding(draw(st.sampled_from(["CL001", "CL008"])), "slug", draw(st.sampled_from(["critical", "high", "medium", "low"])),
+                                "title", "typescript", location, "subject", draw(TEXTS), draw(st.lists(TEXTS, max_size=2)),
+                                related, fix=fix, process=process))
+    notes = [Note(draw(st.sampled_from(["", "a.ts"])), draw(TEXTS), draw(st.integers(0, 3))) for _ in range(draw(st.integers(0, 2)))]
+    options = ReportOptions(show_fixes=draw(st.booleans()), quiet=draw(st.booleans()))
+    return ReportInput(findings, notes, [], draw(st.integers(0, 5)), _Lines(draw(st.lists(TEXTS, max_size=4))), "0",
+                       root=draw(st.sampled_from(["", "/work/x"])), options=options, baselined=draw(st.integers(0, 2)),
+                       new_since=draw(st.sampled_from([None, "main"])), known=draw(st.integers(0, 2)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_report_inputs())
+def test_the_plain_text_report_is_the_styled_one_without_color(data) -> None:
+    """Issue 13, cost per finding: without color the text report is made of plain strings, not of a
+    Text per line; it prints exactly what the styled lines print (rich too, when a tab is left)."""
+    assert text_report.render_text(data, False) == text_report._print(text_report._styled_lines(data, False), False)

@@ -43,16 +43,38 @@ NOT_STORED = ("root", "rules", "sources", "notes", "tracebacks")
 
 _LEAVES = frozenset({str, int, float, bool, bytes, type(None)})  # stored and read back as they are
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in CLASSES.values()}
+_SLOTTED = frozenset(cls for cls in CLASSES.values() if "__slots__" in cls.__dict__)  # no __dict__ to fill
+
+
+_ENCODE_TAGS = {cls: "\0" + cls.__name__ for cls in CLASSES.values()}
+# fields that hold marshal's own data by their declaration (strings, numbers, and tuples, lists and
+# dicts of them, never a dataclass): stored as they are, not walked (one in a cold scan per finding)
+_PLAIN = {Finding: {"problems", "context", "anchor", "edit_site", "process"}, Fix: {"resolves", "regions"}}
+_PLAIN_FLAGS = {cls: tuple(name in _PLAIN.get(cls, ()) for name in fields) for cls, fields in _FIELDS.items()}
 
 
 def _encode(value: object) -> object:
-    """Findings and notes as marshal-able data: a dataclass is a tuple tagged "\\0<class name>"."""
+    """Findings and notes as marshal-able data: a dataclass is a tuple tagged "\\0<class name>". A
+    container of leaves only is handed to marshal as it is (a finding's problems, its anchor, a
+    fix's names), and a dataclass without slots is read through its __dict__: a cold scan stores
+    every finding (issue 13, cost per finding)."""
     kind = type(value)
     if kind in _LEAVES:
         return value
     fields = _FIELDS.get(kind)
     if fields is not None:
-        return ("\0" + kind.__name__, *[_encode(getattr(value, name)) for name in fields])
+        attributes = value.__dict__ if kind not in _SLOTTED else None
+        values = [attributes[name] for name in fields] if attributes is not None else [getattr(value, name) for name in fields]
+        return (_ENCODE_TAGS[kind], *[v if plain or type(v) in _LEAVES else _encode(v) for v, plain in zip(values, _PLAIN_FLAGS[kind])])
+    if kind is tuple or kind is list:
+        if set(map(type, value)) <= _LEAVES:  # type: ignore[call-overload]
+            return value
+        encoded = [v if type(v) in _LEAVES else _encode(v) for v in value]  # type: ignore[attr-defined]
+        return tuple(encoded) if kind is tuple else encoded
+    if kind is dict:
+        if set(map(type, value.values())) <= _LEAVES:  # type: ignore[attr-defined]
+            return value
+        return {k: v if type(v) in _LEAVES else _encode(v) for k, v in value.items()}  # type: ignore[attr-defined]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         raise ValueError(f"cannot store a {kind.__name__} in the result cache")
     if isinstance(value, tuple):
@@ -66,7 +88,6 @@ def _encode(value: object) -> object:
 
 _TAGS = {"\0" + name: cls for name, cls in CLASSES.items()}
 _new = object.__new__
-_SLOTTED = frozenset(cls for cls in CLASSES.values() if "__slots__" in cls.__dict__)  # no __dict__ to fill
 
 
 def _decode(value: object) -> object:

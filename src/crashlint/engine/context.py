@@ -169,6 +169,7 @@ class RuleContext:
         self.sources = sources
         self.methods = methods  # method names any enabled rule asks about
         self._shutdown: dict[str, object] = {}
+        self._shutdown_keys: dict[int, tuple[dict, str]] = {}  # id(spec) → (spec, its key)
         self._shutdown_views: dict[tuple, list] = {}
         self.current_path: str | None = None  # the file being analysed: named if a rule breaks on it
         self.skipped: set[str] = set()  # files a rule broke on, left out when it is run again
@@ -406,7 +407,12 @@ class RuleContext:
         """Shutdown paths for a rule's `[shutdown]` vocabulary, computed once per vocabulary."""
         from crashlint.engine.shutdown import shutdown_paths
 
-        key = repr(sorted(spec.items()))
+        # the vocabulary's text once per dict (a rule's spec lives as long as the run), not per call:
+        # every finding of a rule with a `close` need asks (issue 13, cost per finding)
+        known = self._shutdown_keys.get(id(spec))
+        if known is None or known[0] is not spec:
+            known = self._shutdown_keys[id(spec)] = (spec, repr(sorted(spec.items())))
+        key = known[1]
         if key not in self._shutdown:
             self._shutdown[key] = shutdown_paths(self.project, spec)
         return self._shutdown[key]

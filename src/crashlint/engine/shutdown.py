@@ -367,7 +367,9 @@ class _CallGraph:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.named = methods_named(project)  # asked here, outside any derivation (it reads every file)
+        # every function by name, made when the first function's successors are worked out (outside
+        # any derivation: it reads every file), not for a project with no registration to walk from
+        self._named: dict[str, list[tuple[str, int]]] | None = None
         self.by_scope: dict[tuple[str, int], list[Call]] = {}  # calls under every scope enclosing them
         self.indexed: set[str] = set()
         self.edges: dict[tuple[str, int], list[tuple[str, int]]] = {}
@@ -389,6 +391,8 @@ class _CallGraph:
         that reaches them."""
         found = self.edges.get(item)
         if found is None:
+            if self._named is None:
+                self._named = methods_named(self.project)
             path, scope = item
             found = self.edges[item] = self.project.per_file(path, ("call-edges", scope), lambda: self._successors(path, scope))  # type: ignore[assignment]
         return found  # type: ignore[return-value]
@@ -414,10 +418,10 @@ class _CallGraph:
             if len(callee) > 1 and not any(t.kind in CONCRETE for t in targets):
                 # `this.service.gracefulShutdown()` on an injected object: every method of that name
                 project.reads_functions_named(callee[-1])
-                found += self.named.get(callee[-1], ())
+                found += self._named.get(callee[-1], ())  # type: ignore[union-attr]
                 qualified = f"{callee[-2]}.{callee[-1]}"  # `instance.__hooks.onShutdown()`: `function_names`
                 project.reads_functions_named(qualified)
-                found += self.named.get(qualified, ())
+                found += self._named.get(qualified, ())  # type: ignore[union-attr]
             for i, arg in enumerate(call.args):  # callbacks handed to helpers run on the path too
                 if arg.kind == "ref":
                     found += _functions_of(project, path, call, i)

@@ -287,10 +287,14 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
     notes: list[Note] = []
     by_path: dict[str, list[Finding]] = {}
     dependencies = _Dependencies(root)
+    matching: dict[int, list[Autofix]] = {}  # id(finding) → its rule's entries that match it, asked once
     for finding in findings:
         outside = finding.location.path.startswith(("/", "../"))  # a link to a file elsewhere: not ours to edit
-        if not outside and finding.anchor != (0, 0, 0, 0) and any(e.matches(finding) for e in by_rule.get(finding.rule_id, ())):
-            by_path.setdefault(finding.location.path, []).append(finding)
+        if not outside and finding.anchor != (0, 0, 0, 0):
+            matched = [e for e in by_rule.get(finding.rule_id, ()) if e.matches(finding)]
+            if matched:
+                matching[id(finding)] = matched
+                by_path.setdefault(finding.location.path, []).append(finding)
     for path, group in sorted(by_path.items()):
         python_file = group[0].language == "python"
         if not python_file:
@@ -317,7 +321,7 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
             continue
         for finding in group:
             values = _context(finding)
-            entries = [e for e in by_rule[finding.rule_id] if e.matches(finding) and dependencies.allow(e, path, values)]
+            entries = [e for e in matching[id(finding)] if dependencies.allow(e, path, values)]
             if not entries:
                 continue
             if not unsafe and any(e.safe for e in entries):
