@@ -361,7 +361,8 @@ def _version_covers(ctx: RuleContext, path: str, condition: dict) -> bool:
     return lowest is not None and wanted is not None and lowest >= wanted
 
 
-def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, need: dict, uses: list[Use], options) -> bool:
+def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, need: dict, uses: list[Use], options) -> bool:
+    call = facts.calls[index]
     if "listener" in need:
         if need.get("unless_options") and any(options().has(k) for k in need["unless_options"]):
             return True  # e.g. a WebSocketServer with `noServer: true` has no server of its own
@@ -372,7 +373,7 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
             for u in uses
         ):
             return True
-        if need.get("listened_by") and _listened_by(ctx, facts, call, need["listened_by"]):
+        if need.get("listened_by") and _listened_by(ctx, facts, index, need["listened_by"]):
             return True
         return "heard_through" in need and _heard_through(ctx, facts, call, need["heard_through"], events, options(),
                                                           list(need.get("heard_through_siblings", ())))
@@ -395,12 +396,10 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, call: Call, 
     return _option_satisfied(ctx, facts, call, need, options())
 
 
-def _listened_by(ctx: RuleContext, facts: FileFacts, call: Call, specs: list[dict]) -> bool:
-    """Whether the value made by `call` is passed to a library call that attaches the listener to
-    it (`new PrismaPg(pool)`), in a version of that library that does."""
-    index = next((i for i, c in enumerate(facts.calls) if c is call), -1)
-    if index < 0:
-        return False
+def _listened_by(ctx: RuleContext, facts: FileFacts, index: int, specs: list[dict]) -> bool:
+    """Whether the value made by the call at `index` is passed to a library call that attaches the
+    listener to it (`new PrismaPg(pool)`), in a version of that library that does. The call's index
+    is the caller's (not a walk over the file's calls for each construction: issue 13)."""
     target = Target("call", path=facts.path, index=index)
     for spec in specs:
         name = spec["callee"]
@@ -707,12 +706,12 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             continue  # precision first: its callers may well attach what it needs
         if "bound" not in need and not (call.used or call.returned) and attached:
             satisfied = any(u for u in uses)  # chained (`new X().on(…)`) is the only way to reach it
-            satisfied = satisfied and _need_satisfied(ctx, rule, facts, call, need, uses, options)
+            satisfied = satisfied and _need_satisfied(ctx, rule, facts, index, need, uses, options)
         else:
-            satisfied = _need_satisfied(ctx, rule, facts, call, need, uses, options)
+            satisfied = _need_satisfied(ctx, rule, facts, index, need, uses, options)
         if not satisfied and attached and flow == "library":
             # injected where crashlint cannot follow it: a use on something unresolved in the package may be on it
-            satisfied = _need_satisfied(ctx, rule, facts, call, need, ctx.unresolved_uses(facts.path), options)
+            satisfied = _need_satisfied(ctx, rule, facts, index, need, ctx.unresolved_uses(facts.path), options)
         if not satisfied:
             missing.append(need["id"])
             needs_missing.append(need)
