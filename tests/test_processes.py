@@ -479,3 +479,31 @@ def test_a_computed_require_of_a_package_name_reaches_no_folder_of_the_project(t
     found = _found(tmp_path)
     assert ("CL008", "exts/yapi-plugin-hook/server.js") in found
     assert ("CL008", "client/reducer/modules/group.js") not in found
+
+
+def test_a_tools_config_file_named_by_a_package_script_is_tooling(tmp_path: Path) -> None:
+    """`better-auth generate --config ./auth.cli.ts` (a package script) loads auth.cli.ts into that
+    CLI: its dummy `pg.Pool` is no server's (reviewer 7's latitude: 2 wrong, class 1)."""
+    _write(tmp_path, {
+        "package.json": '{"name": "db", "scripts": {"start": "node dist/server.js", "auth:schema": "pnpm dlx @better-auth/cli generate --config ./auth.cli.ts --yes"}, '
+                        '"dependencies": {"express": "^4.0.0", "pg": "^8.0.0"}}',
+        "src/server.ts": 'import express from "express";\nconst app = express();\napp.get("/a", (_q, r) => r.end());\napp.get("/b", (_q, r) => r.end());\napp.listen(3000);\n',
+        "auth.cli.ts": 'import { Pool } from "pg";\nexport const auth = { database: new Pool({ connectionString: "postgres://localhost/x" }) };\n',
+    })
+    model = _model(tmp_path)
+    assert model.roles["auth.cli.ts"] == "tooling"
+    assert not {f for f in _found(tmp_path, select=["CL009", "CL011"]) if f[1] == "auth.cli.ts"}
+
+
+def test_a_call_made_straight_on_a_require_is_a_caller(tmp_path: Path) -> None:
+    """`await require("./run.js")(res)` in a plugin's server hook calls what run.js exports: the
+    server runs it, though the only call found by name is the browser client's (reviewer 7's yapi:
+    the swagger importer's CL003, right, kept when the client is no longer taken into the server)."""
+    _write(tmp_path, {
+        "package.json": '{"name": "docs", "scripts": {"start": "node server/app.js"}, "dependencies": {"koa": "^2.0.0", "react": "^16.0.0"}}',
+        "server/app.js": 'const Koa = require("koa");\nconst app = new Koa();\nrequire("../exts/plugin-swagger/server.js")(app);\napp.listen(3000);\n',
+        "exts/plugin-swagger/server.js": 'module.exports = function (app) {\n  app.use(async (ctx) => {\n    ctx.body = await require("./run.js")(ctx.query.url);\n  });\n};\n',
+        "exts/plugin-swagger/run.js": 'async function run(url) {\n  const res = await fetch(url);\n  return res.json();\n}\nmodule.exports = run;\n',
+        "exts/plugin-swagger/client.js": 'import run from "./run";\nimport React from "react";\nexport default function Importer() {\n  return React.createElement("button", { onClick: () => run("/spec.json") });\n}\n',
+    })
+    assert ("CL008", "exts/plugin-swagger/run.js") in _found(tmp_path, select=["CL008"])

@@ -25,8 +25,10 @@ project model and the rule kinds read across files (src/crashlint/project.py, en
   and so is every file a parsed file imports (a stub there would resolve differently: `unknown`
   instead of a function or an object: an options object, a handler, a re-export);
 - a Python file that loads modules by computed names (`importlib.import_module(name)`,
-  `importlib.util.module_from_spec(spec)`, `__import__(name)`) is a seed: the process model makes
-  the modules of its package that nothing imports part of the process that loads it;
+  `importlib.util.module_from_spec(spec)`, `__import__(name)`), and a JS/TS file that does
+  (`require(file)`, `require("../exts/plugin-" + name)`, `` import(`./routes/${name}`) ``), is a
+  seed: the process model makes the modules of its package that nothing imports (and the computed
+  path can name) part of the process that loads it;
 - what a rule reads without resolving names (routes and `.use(…)` of a package, health paths,
   handler registrations, `.on(…)` listeners, timers) is in its local lists, so such a file is a seed;
 - shutdown paths (CL002, CL012) also reach every project function of a name called on an object
@@ -112,6 +114,9 @@ FREQUENT = {b: i for i, b in enumerate(reversed([b"await", b"async", b"'/", b'"/
 # model counts the modules of its package that nothing else loads as its process's own, so the loader,
 # and the files that import it up to the start command, must be parsed for a seed there to be reached
 PY_COMPUTED_LOADS = Literals(["import_module(", "module_from_spec(", "__import__("])
+# the same for JavaScript: `require(file)`, `import(path)`, `require("../exts/plugin-" + name)`,
+# `` import(`./routes/${name}`) `` (facts.dynamic_loads: a computed load reaches the package's modules)
+JS_COMPUTED_LOADS = re.compile(rb"""(?<![\w$.])(?:require|import)\s*\(\s*(?:[A-Za-z_$]|`[^`]*\$\{|['"][^'"\n]*['"]\s*\+)""")
 
 
 def active_rules(rules: list[Rule], contents: dict[str, bytes]) -> list[Rule]:
@@ -215,7 +220,8 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: Sou
     anchors: set[str] = set()  # seeds whose values other files import
     for path, data in contents.items():
         family = family_of[path]
-        if family in everything or patterns[family].search(data) or family == "python" and PY_COMPUTED_LOADS.search(data):
+        if (family in everything or patterns[family].search(data) or family == "python" and PY_COMPUTED_LOADS.search(data)
+                or family == "javascript" and JS_COMPUTED_LOADS.search(data)):
             seeds.add(path)
             if exported.search(data):
                 anchors.add(path)

@@ -52,7 +52,7 @@ from functools import lru_cache
 from crashlint.dependencies import Manifest
 from crashlint.facts.model import FileFacts
 from crashlint.project import Project, Target
-from crashlint.roles import SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
+from crashlint.roles import FULL_STACK, NUXT_APPS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
 from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
@@ -61,7 +61,7 @@ KINDS = ("server", "worker", "cli", "test", "browser")
 # The libraries whose objects make a process a server or a worker (qualified names as the project
 # model resolves them: the module, then the attribute path).
 JS_SERVERS = frozenset({
-    "express", "fastify", "koa", "http.createServer", "https.createServer", "http2.createServer",
+    "express", "fastify", "koa", "http.createServer", "https.createServer", "http.Server", "https.Server", "http2.createServer",
     "http2.createSecureServer", "net.createServer", "tls.createServer", "@nestjs/core.NestFactory.create",
     "@nestjs/core.NestFactory.createMicroservice", "@hapi/hapi.server", "@hapi/hapi.Server", "hapi.server",
     "restify.createServer", "polka", "@hono/node-server.serve", "micro", "ws.WebSocketServer", "ws.Server",
@@ -202,7 +202,8 @@ class ProcessModel:
         if not process.long_lived or not process.entries:
             return None
         prefix = process.package + "/" if process.package else ""
-        if all(e.startswith(prefix) and _NEXT_SERVER.search(e[len(prefix):]) for e in process.entries):
+        if all(e.startswith(prefix) and (_NEXT_SERVER.search(e[len(prefix):]) or self._finder.files[e].server_directive)
+               for e in process.entries):
             return "next"
         return None
 
@@ -238,11 +239,15 @@ class ProcessModel:
     def _function_runs_long(self, path: str, scope: int, depth: int) -> bool:
         if scope == 0 or depth > 3 or (path, scope) in self._finder.start_functions:
             return True  # (a library's `bootstrap()`: the program starts there, whoever calls it)
+        facts = self._finder.files[path]
+        if facts.server_directive and facts.scope_parents.get(scope, 0) == 0:
+            return True  # a server action ("use server" module): the server runs it when a page calls it
         key = (path, scope)
         if key not in self._runs_long:
             self._runs_long[key] = True  # a cycle of callers: give it the benefit of the doubt
             self._runs_long[key] = any(
-                self.long_lived(file) and not self._finder.dev_only(file, call) and self._line_runs_long(file, call.span[0], depth + 1)
+                (self.long_lived(file) and not self._finder.dev_only(file, call) and self._line_runs_long(file, call.span[0], depth + 1))
+                or self._finder.in_route_loader(file, call)
                 for file, call in self._finder.callers_of(path, scope)
             )
         return self._runs_long[key]
@@ -265,6 +270,36 @@ def _matches(path: str, globs: tuple[str, ...]) -> bool:
 # server instance starts (nextjs.org/docs/app/guides/instrumentation)
 _NEXT_SERVER = re.compile(r"(^|/)(pages/api|app/api)/|(^|/)app/.*/route\.[jt]s$|(^|/)middleware\.[jt]s$|\.server\.[jt]sx?$"
                           r"|^(src/)?instrumentation\.[jt]s$")
+# Interactive terminal prompts: a module that asks its user questions is a command-line tool (a
+# template's set-up script, a generator), never a server's code
+PROMPT_LIBRARIES = ("inquirer", "@inquirer/", "enquirer", "prompts", "@clack/prompts", "readline-sync", "@topcli/prompts")
+
+
+def asks_a_user(modules: list[str]) -> bool:
+    return any(m == lib or m.startswith(lib if lib.endswith("/") else lib + "/") for m in modules for lib in PROMPT_LIBRARIES)
+
+
+# Libraries that render JSX to an image or a string on the server (OG images with satori and resvg,
+# `next/og`'s ImageResponse, `react-dom/server`): a file that uses one is not page code
+SERVER_RENDERERS = frozenset({"satori", "@resvg/resvg-js", "next/og", "@vercel/og", "react-dom/server", "@react-email/render",
+                              "@react-email/components"})
+# Interactive terminal prompts: a module that asks its user questions is a command-line tool (a
+# template's set-up script, a generator), never a server's code
+PROMPT_LIBRARIES = ("inquirer", "@inquirer/", "enquirer", "prompts", "@clack/prompts", "readline-sync", "@topcli/prompts")
+
+
+def asks_a_user(modules: list[str]) -> bool:
+    return any(m == lib or m.startswith(lib if lib.endswith("/") else lib + "/") for m in modules for lib in PROMPT_LIBRARIES)
+
+
+# Libraries that render JSX to an image or a string on the server (OG images with satori and resvg,
+# `next/og`'s ImageResponse, `react-dom/server`): a file that uses one is not page code
+SERVER_RENDERERS = frozenset({"satori", "@resvg/resvg-js", "next/og", "@vercel/og", "react-dom/server", "@react-email/render",
+                              "@react-email/components"})
+# `node .output/server/index.mjs` (after `cd apps/web`, or `apps/web/.output/…` from the root):
+# the server a TanStack Start app's `vite build` writes (group 1: the app's folder)
+_START_OUTPUT = re.compile(r"^(?:\./)?((?:[\w.@-]+/)*?)\.output/server/index\.mjs$")
+TANSTACK_START = frozenset({"@tanstack/react-start", "@tanstack/solid-start", "@tanstack/start"})
 # a fixed part of every path `_NEXT_SERVER` matches: a path that holds none of them cannot match
 _NEXT_SERVER_PARTS = ("pages/api/", "app/", "middleware.", ".server.", "instrumentation.")
 
@@ -283,6 +318,7 @@ class _Finder:
         self._page_roots: tuple[str, ...] | None = None
         self.dev_loaded: dict[str, list[str]] = {}  # file → the files that import it only under a development switch
         self._path_roles: dict[str, str] = {}
+        self._page_reached: frozenset[str] | None = None  # what page code loads (_page_code_closure)
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
         self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
@@ -301,6 +337,9 @@ class _Finder:
         self._dev_calls: dict[str, frozenset[int]] = {}
         self._next_server: dict[str, list[str]] = {}  # package → its Next.js server files (next_server_files)
         self._next_candidates: list[str] | None = None  # the files that may be one
+        self._server_actions: list[str] | None = None  # files that declare "use server" (next_server_files)
+        self._route_modules: dict[str, list[str]] = {}  # package → its React Router server's modules (route_modules)
+        self._required_calls: dict[str, list[tuple[str, object]]] = {}  # file → calls of `require(file)(…)`
         # the project's console scripts by name (`consoleme` → consoleme/__main__.py, "init"): a start
         # command that names one runs that function
         self.console_commands: dict[str, tuple[str, str]] = {}
@@ -488,7 +527,19 @@ class _Finder:
             (file, c) for name in sorted(names) for file, c in self.project.calls_named(name)
             if not is_test_path(file) and any(t.kind in ("function", "class") and t.path == path and t.scope == scope
                                               for t in self.project.resolve(file, c.scopes, c.callee))
-        ]
+        ] + [(file, c) for file, c in self.required_calls(path)
+             if any(t.kind in ("function", "class") and t.path == path and t.scope == scope for t in self.project.resolve(file, c.scopes, c.callee))]
+
+    def required_calls(self, path: str) -> list[tuple[str, object]]:
+        """Calls of what `path` exports made straight on its `require` (`await require("./run.js")(res)`,
+        yapi's plugin hooks): no name to index them by. Memoized per file; O(the calls of its importers)."""
+        found = self._required_calls.get(path)
+        if found is None:
+            found = self._required_calls[path] = [
+                (file, c) for file in self.importers_of(path) for c in self.files[file].calls
+                if c.callee and len(c.callee) == 1 and c.callee[0].startswith("<require:")
+                and self.project.resolve_module(file, c.callee[0][len("<require:"):-1]) == path]
+        return found
 
     def test_only(self, path: str, scope: int) -> bool:
         """A plain top-level Python function (no decorator: no route, task or command) that tests
@@ -594,8 +645,62 @@ class _Finder:
             manifest = dataclasses.replace(manifest, has_bin=False)  # its `bin` runs its server: not a command-line package
         # `document.…` inside `page.evaluate(…)` runs in the browser a server drives, not here
         dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
-        return file_role(path, facts.language, facts.ui or dom, manifest, imports_server_code(facts.imports), facts.cli,
-                         facts.language != "python" and imports_browser_code(facts.imports))
+        # JSX rendered to an image or HTML on the server (satori, `react-dom/server`) is not a page's
+        ui = (facts.ui or dom) and not any(m in SERVER_RENDERERS for m in facts.imports)
+        return file_role(path, facts.language, ui, manifest, imports_server_code(facts.imports) or facts.server_directive,
+                         facts.cli or asks_a_user(facts.imports), facts.language != "python" and imports_browser_code(facts.imports))
+
+    def own_role(self, path: str) -> str:
+        """What the file's own signs make of it (JSX, "use client", browser globals and libraries,
+        server imports, "use server", its path), leaving out its package's dependencies."""
+        facts = self.files[path]
+        dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
+        ui = (facts.ui or dom) and not any(m in SERVER_RENDERERS for m in facts.imports)
+        return file_role(path, facts.language, ui, None, imports_server_code(facts.imports) or facts.server_directive,
+                         facts.cli or asks_a_user(facts.imports), facts.language != "python" and imports_browser_code(facts.imports))
+
+    def server_side_module(self, path: str) -> bool:
+        """A module of a full-stack app's package (Next.js, React Router, Remix, TanStack Start, …)
+        that the path heuristics call page code only because its package depends on a front-end
+        framework, while nothing of its own says so (no JSX, "use client", browser globals or
+        browser library) and no page code imports it, directly or through modules with no server
+        mark: only server code (API routes, route handlers, server actions, `*.server.ts`, jobs)
+        loads it, so it runs in the server (papermark's `lib/domains`-style helpers of its API
+        routes). A module that page code also imports stays page code: the bundler ships it to the
+        browser, and which of its functions the server calls is not decided here."""
+        facts = self.files[path]
+        if facts.language == "python" or is_test_path(path):
+            return False
+        manifest = self.project._package_manifest(path)
+        if manifest is None or not FULL_STACK & manifest.dependencies.keys() or NUXT_APPS & manifest.dependencies.keys():
+            return False
+        if self.own_role(path) != "server":
+            return False
+        if {e.name for e in facts.exports} & {"clientLoader", "clientAction"}:
+            return False  # a route module whose loaders also run in the browser
+        if self._page_reached is None:
+            self._page_reached = self._page_code_closure()
+        return path not in self._page_reached
+
+    def _page_code_closure(self) -> frozenset[str]:
+        """Every JS/TS file page code loads: from the files whose own signs make them browser code,
+        along imports, not through a module marked as server code (a `*.server.ts` module, an API
+        route, a "use server" file: the bundler does not ship it, or replaces it by calls to the
+        server). One walk over the graph, O(edges)."""
+        def marked(path: str) -> bool:
+            facts = self.files[path]
+            return bool(SERVER_MARKERS.search(path)) or facts.server_directive or imports_server_code(facts.imports)
+        seeds = [p for p, f in self.files.items() if f.language != "python" and not is_test_path(p)
+                 and (f.ui or f.dom or imports_browser_code(f.imports)) and not marked(p) and self.own_role(p) == "browser"
+                 and not any(m in SERVER_RENDERERS for m in f.imports)]
+        seen = set(seeds)
+        queue = deque(seeds)
+        while queue:
+            for target in self.graph.get(queue.popleft(), ()):
+                if target not in seen and not marked(target):
+                    seen.add(target)
+                    queue.append(target)
+        return frozenset(seen)
 
     def package_name(self, package: str) -> str:
         manifest = self.project.manifests.get(package)
@@ -767,6 +872,13 @@ class _Finder:
                 if folder.startswith("~"):  # computed from its start, ending in a named file
                     folders.append(("", folder[1:]))
                     continue
+                if folder.startswith("^"):  # a module named by its first letters: `<prefix>NAME` or `<prefix>NAME/index`
+                    prefix, _, tail = folder[1:].partition("\t")  # or `<prefix>NAME/server.js` (tail "/server.js")
+                    joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), prefix))
+                    if joined.startswith(".."):
+                        return None
+                    folders.append((joined, "/" + tail.lstrip("/") if tail else _NAMED_MODULE))
+                    continue
                 joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), folder))
                 if joined.startswith(".."):
                     return None
@@ -781,7 +893,7 @@ class _Finder:
         """A start command's entries, one program each, except that the route files `next start`
         serves are one program: a Next.js server loads every route and API file of its app."""
         routes = set(self.next_server_files(package))
-        served = [entry for entry, how in found if entry in routes and how == "server"]
+        served = [entry for entry, how in found if (entry in routes and how == "server") or how == _BUILD]
         programs = [([entry], how) for entry, how in found if entry not in served]
         return programs + ([(served, "server")] if served else [])
 
@@ -825,6 +937,11 @@ class _Finder:
             if is_start_script(name) or is_worker_script(name):
                 continue
             tool = name.startswith(NOT_PROGRAMS)
+            # `better-auth generate --config ./auth.cli.ts`: a tool's configuration, loaded by that tool
+            for token in re.findall(r"(?:^|\s)--config[= ]+(\S+)", command):
+                config = self.source_for(package, token) if re.search(r"\.[cm]?[jt]sx?['\"]?$", token) else None
+                if config is not None:
+                    self.script_runs.setdefault(config, (name, package, f"{manifest.path}: scripts.{name}: {command}"))
             hosted = set(self.hosted_entries)
             for entry, how in self.command_entries(package, command, scripts):
                 self.script_runs.setdefault(entry, (name, package, f"{manifest.path}: scripts.{name}: {command}"))
@@ -1003,6 +1120,9 @@ class _Finder:
         if head == "next" and len(words) > 1 and words[1] == "start":
             found += [(e, "server") for e in self.next_server_files(package)]
             return found
+        if head in ("react-router-serve", "remix-serve"):
+            found += [(e, _BUILD) for e in self.route_modules(package)]
+            return found
         if head in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS or head.startswith("python"):
             found += self.python_command(package, head, words[1:], cwd)
             return found
@@ -1020,6 +1140,11 @@ class _Finder:
                     continue
                 if word.startswith("-") or "=" in word:
                     continue
+                built = _START_OUTPUT.match(word)
+                if built:  # `node .output/server/index.mjs`: a TanStack Start app's server build
+                    folder = posixpath.normpath(posixpath.join(cwd if cwd is not None else package, built.group(1) or "."))
+                    found += [(e, _BUILD) for e in self.start_server_modules("" if folder == "." else folder)]
+                    break
                 entry = self.source_for(package, word, cwd)  # `node server` runs server/index.js
                 if entry:
                     found.append((entry, "server"))
@@ -1129,7 +1254,8 @@ class _Finder:
 
     def next_server_files(self, package: str) -> list[str]:
         """The files of `package` a Next.js server loads by their place (API routes, route handlers,
-        middleware, instrumentation), in file order. Memoized per package; each call after the
+        middleware, instrumentation), in file order, then its "use server" modules (server actions:
+        the server runs them when a page calls one, whatever imports them). Memoized per package; each call after the
         first costs O(its answer). The regular expression runs only on the files that hold one of
         its fixed parts (`_NEXT_SERVER_PARTS`, found once per scan): it was called for every start
         command of every package, each time over every file (1.2 s of a cold scan of novu)."""
@@ -1138,9 +1264,66 @@ class _Finder:
             if self._next_candidates is None:
                 self._next_candidates = [p for p in self.files if any(part in p for part in _NEXT_SERVER_PARTS)]
             prefix = package + "/" if package else ""
+            if self._server_actions is None:  # "use server" modules: the server runs their functions when a page calls one
+                self._server_actions = [p for p, f in self.files.items() if f.server_directive and not is_test_path(p)]
             found = self._next_server[package] = [p for p in self._next_candidates
                                                   if p.startswith(prefix) and _NEXT_SERVER.search(p[len(prefix):])]
+            found += [p for p in self._server_actions if p.startswith(prefix) and p not in found
+                      and self.project.package_root(p) == package]
         return list(found)
+
+    def route_modules(self, package: str) -> list[str]:
+        """The modules a React Router (framework mode) or Remix server build holds, which
+        `react-router-serve build/server/index.js` / `remix-serve` runs: the app folder's
+        `entry.server`, `root` and route config, and every module under `app/routes/` (loaders,
+        actions and resource routes run in that server; reactrouter.com/start/framework/routing)."""
+        if package in self._route_modules:
+            return self._route_modules[package]
+        prefix = (package + "/" if package else "") + "app/"
+        found = []
+        for path in self.files:
+            if not path.startswith(prefix) or is_test_path(path) or self.files[path].language == "python":
+                continue
+            rest = path[len(prefix):]
+            if rest.startswith("routes/") or re.match(r"(entry\.server|root|routes)\.[cm]?[jt]sx?$", rest):
+                found.append(path)
+        self._route_modules[package] = sorted(found, key=self.project.position)
+        return self._route_modules[package]
+
+    def start_server_modules(self, package: str) -> list[str]:
+        """The modules of a TanStack Start app's server build (`.output/server/index.mjs`, the
+        Nitro server `vite build` writes): its route tree under `src/routes/` (server routes,
+        loaders, server functions), `src/start.*`, `src/server.*` and `src/router.*`
+        (tanstack.com/start/latest/docs/framework/react/guide/server-entry-point)."""
+        manifest = self.project.manifests.get(package)
+        if manifest is None or not TANSTACK_START & manifest.dependencies.keys():
+            return []
+        prefix = (package + "/" if package else "") + "src/"
+        found = [p for p in self.files if p.startswith(prefix) and not is_test_path(p) and self.files[p].language != "python"
+                 and (p[len(prefix):].startswith("routes/") or re.match(r"(start|server|router)\.[cm]?[jt]sx?$", p[len(prefix):]))]
+        return sorted(found, key=self.project.position)
+
+    def in_route_loader(self, path: str, call) -> bool:
+        """Whether `call` is made inside the `loader` or `action` a route module of a React Router /
+        Remix server exports: the server runs those (the bundler strips them from the page's copy
+        of the module), whatever else the module renders."""
+        package = self.project.package_root(path)
+        if path not in self.route_modules(package) or not any(path in p.entries and p.long_lived and not p.fallback for p in self.processes):
+            return False
+        facts = self.files[path]
+        exported = {e.local or e.name for e in facts.exports if e.name in ("loader", "action")}
+        scopes = {d.value.scope for d in facts.decls if d.name in exported and d.value.kind == "function"}
+        return bool(scopes & set(call.scopes))
+
+    def resource_route(self, path: str) -> bool:
+        """A route module of a React Router / Remix server that exports a `loader` or an `action`
+        and no default component: a resource route, which only the server runs (an image, a feed,
+        a proxy), JSX or not (reactrouter.com/how-to/resource-routes)."""
+        names = {e.name for e in self.files[path].exports}
+        if "default" in names or not names & {"loader", "action"}:
+            return False
+        return path in self.route_modules(self.project.package_root(path)) and any(
+            path in p.entries and p.long_lived and not p.fallback for p in self.processes)
 
     # ---- what the code does ----------------------------------------------------------------------
 
@@ -1456,10 +1639,26 @@ def python_subcommands(command: str) -> list[str]:
     return found
 
 
+# how a start command's entry runs when it is one module of a framework's server build (the route
+# modules `react-router-serve` serves): all of them are one program (`_Finder._programs`)
+_BUILD = "server-build"
+_NAMED_MODULE = "\0"  # dynamic_reach's tail for a module named by a prefix (`require("../exts/plugin-" + name)`)
+
+
+def _in_reach(path: str, folder: str, tail: str) -> bool:
+    """Whether a computed load whose reach is (folder, tail) can name `path` (Finder.dynamic_reach)."""
+    if tail == _NAMED_MODULE:  # `exts/plugin-` reaches exts/plugin-x.js and exts/plugin-x/index.js
+        if not path.startswith(folder):
+            return False
+        rest = path[len(folder):].split("/")
+        return len(rest) == 1 or (len(rest) == 2 and rest[1].startswith("index."))
+    return path.startswith(folder) and ("/" + path).endswith(tail)
+
+
 def _is_program(word: str) -> bool:
     return (
         word in JS_RUNNERS or word in PY_SERVER_COMMANDS or word in PY_WORKER_COMMANDS
-        or word in ("npm", "yarn", "pnpm", "nest", "next") or word.startswith("python")
+        or word in ("npm", "yarn", "pnpm", "nest", "next", "react-router-serve", "remix-serve") or word.startswith("python")
         or bool(re.search(r"\.(c|m)?(j|t)s$|\.py$", word))
     )
 
@@ -1560,7 +1759,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         extra = [f for f in finder.files if f.startswith(prefix) and f not in claimed and f not in process.files
                  and not is_test_path(f) and finder.path_role(f) == "server"
                  and (finder.files[f].language == "python") == (finder.files[loader].language == "python")
-                 and (reach is None or any(f.startswith(folder) and ("/" + f).endswith(tail) for folder, tail in reach)) and not finder.in_page_root(f)
+                 and (reach is None or any(_in_reach(f, folder, tail) for folder, tail in reach)) and not finder.in_page_root(f)
                  and f not in finder.dev_loaded]
         if extra:
             process.files = process.files | finder.closure(extra)
@@ -1627,6 +1826,13 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             roles[path], reasons[path] = "tooling", "serves a setup wizard or a migration page until the service starts"
         elif is_test_file(path, facts, tree):
             roles[path], reasons[path] = "test", "a test, test helper or fixture (by its path, or `ruleid:` annotations)"
+        elif path in loaders and finder.path_role(path) == "browser" and finder.resource_route(path):
+            names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
+            roles[path], reasons[path] = "server", f"loaded by {names}: a resource route (a `loader` or `action` and no component), which only the server runs"
+        elif path in loaders and finder.path_role(path) == "browser" and finder.server_side_module(path):
+            names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
+            roles[path], reasons[path] = "server", (f"loaded by {names}: a module of a full-stack app that only server code "
+                                                    "imports (no JSX, \"use client\" or browser globals of its own)")
         elif path in loaders and finder.path_role(path) == "browser":
             # a component or hook a server's imports reach through a barrel (a Next.js app's):
             # its code runs in the browser

@@ -48,7 +48,9 @@ TOOLING_DIRS = frozenset(
      "docs", "doc", "dev", "seed", "seeds", "seeders", "cookbook", "playground", "demo", "demos",
      "terraform", "infra", "deploy", "deployment", "migrations", "alembic", "docker",
      # load tests that boot the server to measure it, code generators run at build time
-     "load-testing", "load-test", "load-tests", "loadtest", "loadtests", "loadtesting", "codegen"}
+     "load-testing", "load-test", "load-tests", "loadtest", "loadtests", "loadtesting", "codegen",
+     # a Remix / React Router template's set-up script, run once by `create-remix` / `create-react-router --template`
+     "remix.init"}
 )
 PY_TOOL_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "dodo.py"})
 # a folder of examples by a compound name (`example_apps`, `examples-src`, `code_examples`): code
@@ -114,6 +116,12 @@ SSR_FRAMEWORKS = frozenset(normalize(n) for n in (
     "@sveltejs/kit", "@remix-run/dev", "@remix-run/node", "@react-router/dev", "@react-router/node", "nuxt", "astro",
     "@analogjs/platform", "@solidjs/start", "vike", "vite-plugin-ssr", "@tanstack/react-start", "@tanstack/start", "waku",
 ))
+
+
+# Full-stack frameworks whose server runs the package's own modules (Next.js API routes, route
+# handlers and server actions; React Router / Remix loaders and actions; TanStack Start server
+# functions): a module only their server code imports is server code, though the package is a page's
+FULL_STACK = frozenset(normalize(n) for n in ("next",)) | SSR_FRAMEWORKS
 
 
 # A SvelteKit app built with adapter-static and no other adapter: "prerenders your entire site as a

@@ -367,7 +367,8 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             if "private_listen" in rule.data and _private_listen(call):
                 continue  # an ephemeral-port helper: nothing outside the process knows where to send requests
             owner_facts = ctx.project.files[owners[0].path]
-            if not entry.get("routes_by_method", True) and set(spec.get("exporter_imports", ())) & set(owner_facts.imports):
+            if not entry.get("routes_by_method", True) and _imports_exporter(ctx, owner_facts, set(spec.get("exporter_imports", ())),
+                                                                                _owner_call(ctx, owners[0])[1]):
                 continue  # a metrics exporter's port: a scrape cut off at shutdown is taken again at the next interval
             servers = set(owners) | {Target("call", path=path, index=index)}
             # every process that runs this listen() must close the server from its own handlers
@@ -395,6 +396,24 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             )
     ctx.current_path = None
     return findings
+
+
+def _imports_exporter(ctx: RuleContext, facts: FileFacts, exporters: set[str], made: Call) -> bool:
+    """Whether the file imports a metrics exporter (`prom-client`), itself, or — for a server whose
+    request handler is written in the call (`createServer(async (req, res) => …)`), not an app
+    handed to it — through a module of the project it imports (`import { registry } from
+    "./promClient"`, which makes the registry)."""
+    if not exporters:
+        return False
+    if exporters & set(facts.imports):
+        return True
+    if not made.args or made.args[-1].kind != "function":
+        return False  # `http.createServer(app)`: an app's server, whatever else its file imports
+    for spec in facts.imports:
+        target = ctx.project.resolve_module(facts.path, spec) if spec.startswith((".", "/", "@/", "#", "~")) else None
+        if target is not None and target in ctx.project.files and exporters & set(ctx.project.files[target].imports):
+            return True
+    return False
 
 
 def _promisified_listen(call: Call, listen_methods: set[str]) -> tuple[str, ...]:

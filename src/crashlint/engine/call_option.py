@@ -146,6 +146,26 @@ def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
 URL_NAME = re.compile(r"(?i)(url|uri|href|endpoint|link|path|host|address)$")
 
 
+def _module_asset(facts: FileFacts, arg: Arg) -> bool:
+    """`new URL("./Inter-Bold.ttf", import.meta.url)` (or a module-level name holding one): a URL
+    of a file beside the module, which bundlers ship with it (Next.js's and Vite's asset URLs) and
+    Node reads as a `file:` URL. A URL of a peer (`new URL("https://…", import.meta.url)`) is not."""
+    if arg.kind == "ref" and len(arg.path) == 1:
+        decl = next((d for d in facts.decls if d.name == arg.path[0] and d.scope == 0 and d.value.kind == "call"), None)
+        if decl is None or not 0 <= decl.value.call < len(facts.calls):
+            return False
+        made = facts.calls[decl.value.call]
+        if made.callee != ("URL",):
+            return False
+        args = made.args
+    elif arg.kind == "new" and arg.path == ("URL",) and 0 <= arg.call < len(facts.calls):
+        args = facts.calls[arg.call].args
+    else:
+        return False
+    return (len(args) == 2 and args[0].kind == "string" and "://" not in args[0].text and not args[0].text.startswith("//")
+            and args[1].text == "import.meta.url")
+
+
 def _is_url(arg: Arg) -> bool:
     """`axios(url)`, `http.get(target.href, cb)`: a URL where a config object could also stand."""
     return arg.kind == "string" or (arg.kind == "ref" and bool(URL_NAME.search(arg.path[-1])))
@@ -361,6 +381,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     if helper is not None:  # `timeout=timeout` (default None), `**kwargs`: its callers say
                         findings += _helper_callers(rule, ctx, spec, facts, call, helper)
                         continue
+                if facts.language != "python" and call.args and _module_asset(facts, call.args[0]):
+                    continue  # `fetch(new URL("./font.ttf", import.meta.url))`: a file shipped with the module, no peer to wait on
                 if _satisfied(ctx, spec, facts, index, call, first):
                     if "wrapper_problem" in spec and facts.language != "python":
                         findings += _wrapper_callers(rule, ctx, spec, facts, call, first)

@@ -368,6 +368,8 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
             return True  # e.g. a WebSocketServer with `noServer: true` has no server of its own
         events = set(need["listener"])
         methods = LISTENER_METHODS + EVENT_TARGET_METHODS if need.get("event_target") else LISTENER_METHODS
+        if need.get("lasting"):  # a listener for the client's whole life: `once` hears one event, then is gone
+            methods = tuple(m for m in methods if "nce" not in m)
         if any(
             u.first_arg in events and (u.method in methods or (need.get("event_target") and u.method == "on" + u.first_arg))
             for u in uses

@@ -190,9 +190,49 @@ def _static_folder(node: tree_sitter.Node) -> str:
         return _static_file(whole)
     if head[:1].isalnum() or head[:1] in ("@", "_"):
         return "-"  # a bare specifier: a package of node_modules (nodejs.org/api/modules.html#all-together)
-    if not head.startswith(("./", "../")) or "/" not in head.lstrip("./"):
-        return "*" if not head.startswith(("./", "../")) else posixpath.dirname(head) or "."
+    if not head.startswith(("./", "../")):
+        return "*"
+    if not head.endswith("/") and posixpath.basename(head):
+        later = _later_folder(whole, node)
+        if not later:
+            # `require("../exts/yapi-plugin-" + name)`: a module whose name starts so, `<prefix>NAME.js`
+            # or the folder's `<prefix>NAME/index.js`; "^" and the path as written
+            return "^" + head
+        last = later.rsplit("/", 1)[-1]
+        if _MODULE_FILE.fullmatch(last):
+            # `require("../exts/plugin-" + name + "/server.js")`: only files so named, in folders so named
+            return "^" + head + "\t" + later
+    if "/" not in head.lstrip("./"):
+        return posixpath.dirname(head) or "."
     return posixpath.dirname(head)
+
+
+def _later_folder(whole: tree_sitter.Node, first: tree_sitter.Node) -> str:
+    """The last literal part after the first of a computed module path when one after it holds a
+    `/` (`"./x-" + name + "/client.js"` → "/client.js": the path goes on into the folder the
+    computed part names), else ""."""
+    parts: list[str] = []
+    if whole.type == "template_string":
+        after = False
+        for child in whole.children:
+            if child.type == "template_substitution":
+                after = True
+            elif after and child.type == "string_fragment":
+                parts.append(text(child))
+    else:
+        node = whole
+        while node.type == "binary_expression":
+            right = node.child_by_field_name("right")
+            if right is not None and right.type == "string":
+                parts.insert(0, text(right)[1:-1])
+            elif right is not None and right.type == "template_string":
+                parts.insert(0, "/")  # a template part: computed, but it may hold a folder
+            node = node.child_by_field_name("left")
+            if node is None or node.id == first.id:
+                break
+    if not any("/" in part for part in parts):
+        return ""
+    return parts[-1] if parts and parts[-1] and "/" in parts[-1] and parts[-1] != "/" else "/"
 
 
 _MODULE_FILE = re.compile(r"[\w.@-]*\.(?:[cm]?js|jsx|[cm]?ts|tsx)")

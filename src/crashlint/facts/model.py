@@ -184,6 +184,9 @@ class FileFacts:
     # return runWatchMode(…) }`): a function only such calls reach runs in development only
     dev_calls: tuple[int, ...] = ()
     dom: bool = False  # uses browser globals (`document.…`, `window.…`, `localStorage.…`): browser code
+    # declares "use server" at its top: a module of React server functions (Next.js server actions),
+    # which run in the server even when a client component imports them (react.dev/reference/rsc/use-server)
+    server_directive: bool = False
     main_guard: tuple[int, int] = (0, 0)  # Python `if __name__ == "__main__":` block (first, last line)
     # decorated functions: (function scope, decorator's dotted callee), e.g. (scope, ("click", "command"))
     decorators: list[tuple[int, Path]] = field(default_factory=list)
