@@ -138,7 +138,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         try:
             data = json.loads(tree.read(package_json).decode("utf-8"))
             if isinstance(data, dict):
-                for key in ("peerDependencies", "devDependencies", "dependencies"):
+                for key in ("optionalDependencies", "peerDependencies", "devDependencies", "dependencies"):
                     section = data.get(key)
                     if isinstance(section, dict):
                         deps.update({normalize(k): str(v) for k, v in section.items()})

@@ -266,6 +266,12 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # a healthcheck script (Docker HEALTHCHECK, probes) already polls an endpoint
         if _has_health_path(ctx, files, pattern, set(spec.get("route_calls", ())), set(spec.get("client_calls", ()))):
             continue
+        if any(pattern.search(path) for f in files for path in f.compared_paths):
+            continue  # a hand-written router: `if (req.url === "/health")`, `case "/healthz":`
+        if any(pattern.search(route) for f in files if (route := _route_file_url(f.path, spec.get("route_files", ""))) is not None):
+            continue  # a Next.js route handler: app/api/(server)/health/route.ts answers /api/health
+        if _desktop_only(ctx, facts.path, spec.get("desktop_runtimes", ())):
+            continue
         if _probed_by_healthcheck(ctx, package, spec.get("probe_command"), spec.get("health_file")):
             continue
         if _only_private(ctx, rule, Target("call", path=facts.path, index=index)):
@@ -278,6 +284,28 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         related = _related_files(route_files, facts.path, "routes read here")
         findings.append(_finding(rule, ctx, facts, call, subject, [text], related, entry["library"]))
     return findings
+
+
+def _route_file_url(path: str, route_files: str) -> str | None:
+    """The URL a file-system route answers (Next.js app router: `app/api/(server)/health/route.ts` is
+    `/api/health`: a folder in parentheses is a route group, left out of the URL), or None when
+    `path` is not such a file (`route_files`: the pattern of its file name)."""
+    if not route_files or not re.fullmatch(route_files, posixpath.basename(path)):
+        return None
+    parts = posixpath.dirname(path).split("/")
+    if "app" not in parts:
+        return None
+    below = parts[len(parts) - 1 - parts[::-1].index("app") + 1:]
+    return "/" + "/".join(p for p in below if not (p.startswith("(") and p.endswith(")")))
+
+
+def _desktop_only(ctx: RuleContext, path: str, runtimes) -> bool:
+    """Whether the server belongs to a desktop app (its package declares Electron) of a repository
+    that deploys nothing: no Dockerfile, docker-compose service or Procfile anywhere in it
+    (`Manifest.launches`), so no load balancer or orchestrator exists to probe a health route."""
+    if not runtimes or not any(ctx.project.dependency(path, runtime) for runtime in runtimes):
+        return False
+    return not any(manifest.launches for manifest in ctx.project.manifests.values())
 
 
 def _probed_by_healthcheck(ctx: RuleContext, package: str, probe: str | None, health_file: str | None = None) -> bool:

@@ -29,8 +29,9 @@ import re
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.engine.process_handlers import ProcessHandlers
-from crashlint.facts.model import Arg, Call, FileFacts, Function
+from crashlint.facts.model import MODULE_SCOPE, Arg, Call, FileFacts, Function
 from crashlint.findings import Finding, Location, Related
+from crashlint.project import UNKNOWN
 from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
@@ -67,6 +68,7 @@ class _Checker:
         self._calls_settle: dict[tuple[str, int], bool] = {}
         self._rejecting: dict[tuple[str, int], int] = {}
         self._returned: dict[str, dict[int, list[int]]] = {}  # path → function scope → calls it returns unawaited
+        self._set_members: dict[str, list] | None = None  # `mod.name = f` at a module's top level, by name
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -204,15 +206,147 @@ class _Checker:
                 e.kind in ("call", "new") and e.call >= 0 and self.cannot_reject(path, e.call) for e in elements
             )
         targets = self.project.resolve(path, call.scopes, call.callee)
+        if targets == [UNKNOWN] and len(call.callee) == 2:
+            targets = self._set_on_module(path, call) or targets
         if targets and all(t.kind == "param" for t in targets):
             return all(self._param_settles(t) for t in targets)  # `await cb()` of a callback handed in
         if not targets or any(t.kind != "function" for t in targets):
             return False
         if all(self._function_settles(t.path, t.scope) for t in targets):
             return True
+        dispatched = [self._dispatch_settles(path, call, t) for t in targets]
+        if all(d is not None for d in dispatched):
+            return all(dispatched)  # `emitHook("project_add", …)`: only the listeners bound to that name
         # `await sendTest(new DiscordAgent(…))` where `sendTest = (agent) => agent.send(…)`: the
         # helper's awaits of its parameter's methods are those of the instance this call passes
         return bool(call.args) and not call.has_star and all(self._function_settles(t.path, t.scope, (path, call)) for t in targets)
+
+    # ---- hook registries: `bindHook(name, listener)` stores, `emitHook(name, …)` runs them ----------
+
+    _DISPATCH_RESULTS = frozenset({("Promise", "all"), ("Promise", "resolve"), ("Promise", "allSettled")})
+    _STORES = frozenset({"push", "unshift", "set", "add"})
+
+    def _set_on_module(self, path: str, call: Call) -> list:
+        """`yapi.emitHook(…)` where `yapi` is a project module and `emitHook` is no export of it
+        but set on it by another module's top-level code (`const yapi = require("./yapi.js");
+        yapi.emitHook = emitHook`, a plugin registry's): the functions so set, or []."""
+        module = self._imported_file(path, call.scopes, call.callee[0])
+        if module is None:
+            return []
+        if self._set_members is None:
+            self._set_members = {}
+            for other, facts in self.project.files.items():
+                for decl in facts.decls:
+                    if decl.scope == MODULE_SCOPE and decl.name.count(".") == 1 and decl.value.kind == "ref":
+                        self._set_members.setdefault(decl.name.split(".")[1], []).append((other, decl))
+        found = []
+        for other, decl in self._set_members.get(call.callee[1], ()):
+            root = decl.name.split(".")[0]
+            if self._imported_file(other, (MODULE_SCOPE,), root) != module:
+                continue
+            found += self.project.resolve(other, (MODULE_SCOPE,), decl.value.path)
+        return found if found and all(t.kind == "function" for t in found) else []
+
+    def _imported_file(self, path: str, scopes: tuple[int, ...], name: str) -> str | None:
+        """The project module a name is bound to by `require("./m")` / `import m from "./m"` in the
+        nearest of `scopes` that declares it, or None."""
+        facts = self.project.files[path]
+        for scope in scopes:
+            decls = [d for d in facts.decls if d.scope == scope and d.name == name]
+            if decls:
+                value = decls[0].value
+                if len(decls) > 1 or value.kind != "import" or value.name not in (None, "default"):
+                    return None
+                return self.project.resolve_module(path, value.module)
+        return None
+
+    def _dispatch_settles(self, path: str, call: Call, target) -> bool | None:
+        """For a call of a hook registry's dispatch function, whether its promise cannot reject; None
+        when `target` is no such function. A registry is a module-level collection that a function
+        of its module fills with the listener it is handed (`bindHook(name, listener)`:
+        `hooks[name].listener.push(listener)`), and that the dispatch function's promise is made of
+        (`emitHook(name, …)` returns `Promise.all` of `Promise.resolve(listener.apply(…))` of
+        `hooks[name]`'s listeners). Called with a literal name, it runs only the listeners bound to
+        that name (or to a name crashlint cannot read): with none, it is `Promise.all([])`, which
+        cannot reject; with some, it rejects only if one of them can. Bindings in code that no
+        process of the registry's module runs are another registry's (a plugin's client.js)."""
+        registry = self._registry_of(target.path, target.scope)
+        if registry is None:
+            return None
+        binders = self._binders(target.path, registry)
+        if not binders:
+            return None
+        if not call.args or call.args[0].kind != "string":
+            return False  # a computed hook name: any listener may run
+        name = call.args[0].text
+        running = {id(p) for p in self.ctx.processes.processes_of(target.path)}
+        for binder in sorted(binders):
+            for other, bound in self.ctx.calls_named(binder):
+                if len(bound.args) < 2 or self.ctx.role(other) == "browser":
+                    continue
+                if running and not running & {id(p) for p in self.ctx.processes.processes_of(other)}:
+                    continue  # bound in code no process of the registry's runs (a page, a script)
+                if bound.args[0].kind == "string" and bound.args[0].text != name:
+                    continue
+                listeners = self.functions_of(other, bound, bound.args[1])
+                if not listeners or not all(self._listener_settles(p, f) for p, f in listeners):
+                    return False
+        return True
+
+    def _listener_settles(self, path: str, function: Function) -> bool:
+        """A listener whose value, under `Promise.resolve(…)`, cannot reject: an async function with
+        no rejecting await or throw, or a plain one that returns no promise that can reject (a sync
+        throw escapes the dispatch synchronously: not counted, as everywhere in this rule)."""
+        if function.is_async:
+            return not (function.throws or self.rejects(path, function) or self._cleanup_rejects(path, function))
+        facts = self.project.files[path]
+        if any(scope == function.scope for scope, _ in facts.returns):
+            return False  # `return promise`: a name crashlint does not follow here
+        return all(self.cannot_reject(path, i) for i, c in enumerate(facts.calls)
+                   if c.returned and not c.awaited and c.scopes[0] == function.scope)
+
+    def _registry_of(self, path: str, scope: int) -> str | None:
+        """The module-level name whose members the function `scope` runs and returns as its promise
+        (`Promise.all(promiseAll)` / `Promise.resolve(hooks[name].listener.apply(…))`), or None."""
+        facts = self.project.files[path]
+        function = facts.functions.get(scope)
+        if function is None or function.is_async or function.params < 1:
+            return None
+        if any(s == scope for s, _ in facts.returns):
+            return None
+        returned = [c for c in facts.calls if c.returned and c.scopes[0] == scope]
+        if not returned or any(c.callee not in self._DISPATCH_RESULTS for c in returned):
+            return None
+        module = {d.name: d for d in facts.decls if d.scope == MODULE_SCOPE}
+        local = {d.name: d for d in facts.decls if d.scope == scope}
+        roots: set[str] = set()
+        for c in facts.calls:
+            if c.scopes[0] != scope or c.method not in ("apply", "call") or len(c.callee) < 2:
+                continue
+            root = c.callee[0]
+            if root in local and local[root].value.kind == "ref" and local[root].value.path:
+                root = local[root].value.path[0]  # `listenerList = hooks[name].listener`
+            if root in module and module[root].value.kind in ("object", "array", "call", "new") and root not in local:
+                roots.add(root)
+        return roots.pop() if len(roots) == 1 else None
+
+    def _binders(self, path: str, registry: str) -> set[str]:
+        """The names of the functions of the module that store a parameter other than their first
+        (the listener; the first is the name) into `registry`: `hooks[name].listener.push(listener)`,
+        `hooks[name].listener = listener`, `handlers.get(name).add(fn)`."""
+        facts = self.project.files[path]
+        params = {(d.scope, d.name) for d in facts.decls if d.value.kind == "param" and d.value.index >= 1}
+        scopes: set[int] = set()
+        for c in facts.calls:
+            if c.callee[:1] == (registry,) and c.method in self._STORES and c.scopes[0] in facts.functions:
+                if any(a.kind == "ref" and len(a.path) == 1 and (c.scopes[0], a.path[0]) in params for a in c.args):
+                    scopes.add(c.scopes[0])
+        for a in facts.assignments:
+            if a.target[:1] == (registry,) and len(a.target) > 1 and a.value.kind == "ref" and len(a.value.path) == 1 \
+                    and (a.scopes[0], a.value.path[0]) in params:
+                scopes.add(a.scopes[0])
+        names = self.ctx._function_names(path)
+        return {name for scope in scopes for name in names.get(scope, ())}
 
     def _instances(self, path: str, call: Call, arg: Arg) -> list:
         """The project class instances an argument denotes (`new X(…)`, or a name holding one); []
@@ -600,9 +734,12 @@ class _Checker:
     def then(self, spec: dict) -> None:
         then_methods = set(spec["methods"])
         found = self.candidates("then", lambda call: call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star)
+        startup = set(spec.get("startup_connections", ()))
         for path, facts, call in found:
             if self._then_settles(path, call):
                 continue  # `Promise.allSettled(ps).then((results) => log(results))`
+            if startup and self._on_first_connection(path, call, startup):
+                continue  # `db.connect().then(createIndexes)`: rejects only when the server cannot start
             # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
             # executor's `resolve`) leaves nobody waiting when it rejects: under a process
             # `unhandledRejection` listener that logs, it is a listener-like case
@@ -633,6 +770,73 @@ class _Checker:
                     if any(t.kind == "param" and t.scope != function.scope for t in targets):
                         return True
         return False
+
+    def _on_first_connection(self, path: str, call: Call, connects: set[str]) -> bool:
+        """A `.then(f)` on the promise of a database's first connection, made once by start-up code
+        (`mongoose.connect(uri)` at module level, or a project function that returns it, called at
+        module level: yapi's `yapi.connect = dbModule.connect()`), whose callback cannot reject. Such
+        a chain rejects only when the initial connection fails, and the server cannot work at all:
+        mongoose does not retry a failed initial connection (mongoosejs.com/docs/connections.html,
+        "Error Handling"), and exiting lets the platform restart it, as it does a failed start."""
+        if call.receiver_call >= 0:
+            promises = [(path, call.receiver_call)]
+        else:
+            targets = self.project.resolve(path, call.scopes, call.callee[:-1]) if len(call.callee) > 1 else []
+            if not targets or any(t.kind != "call" for t in targets):
+                return False
+            promises = [(t.path, t.index) for t in targets]
+        for promise_path, index in promises:
+            if not self._made_at_start(promise_path, index, 0):
+                return False  # made per request, per job: not the start-up connection
+            if not self._connection_promise(promise_path, index, connects, 0):
+                return False
+        callbacks = self.functions_of(path, call, call.args[0]) if call.args else []
+        if call.args and not callbacks:
+            return False
+        return not any(f.throws or self.rejects(p, f) or self._cleanup_rejects(p, f) for p, f in callbacks)
+
+    def _made_at_start(self, path: str, index: int, depth: int) -> bool:
+        """Whether call `index` runs once, at start-up: in a module's top-level code, or in a
+        function that only top-level code calls (`const connection = connect()`)."""
+        call = self.project.files[path].calls[index]
+        if call.scopes == (MODULE_SCOPE,):
+            return True
+        if depth > 2 or len(call.scopes) != 2:
+            return False  # nested functions, methods, callbacks: run who knows when
+        scope = call.scopes[0]
+        names = self.ctx._function_names(path).get(scope, set())
+        callers = [(other, c) for name in sorted(names) for other, c in self.ctx.calls_named(name)
+                   if any(t.kind == "function" and t.path == path and t.scope == scope
+                          for t in self.project.resolve(other, c.scopes, c.callee))]
+        return bool(callers) and all(
+            self._made_at_start(other, next(i for i, x in enumerate(self.project.files[other].calls) if x is c), depth + 1)
+            for other, c in callers)
+
+    def _connection_promise(self, path: str, index: int, connects: set[str], depth: int) -> bool:
+        """Whether call `index` is a connect of `connects`, or a call of a project function that
+        returns one (`let db = mongoose.connect(…); db.then(log, log); return db`)."""
+        call = self.project.files[path].calls[index]
+        if set(self.project.callee_names(path, call)) & connects:
+            return True
+        if depth > 2 or not call.callee:
+            return False
+        targets = self.project.resolve(path, call.scopes, call.callee)
+        if not targets or any(t.kind != "function" for t in targets):
+            return False
+        for target in targets:
+            facts = self.project.files[target.path]
+            returned = [i for i, c in enumerate(facts.calls) if c.returned and c.scopes[0] == target.scope]
+            chain = self.project.scope_chain(target.path, target.scope)
+            for scope, name in facts.returns:
+                if scope != target.scope:
+                    continue
+                decls = self.project.lookup(target.path, chain, name[0]) if len(name) == 1 else []
+                if not decls or any(d.value.kind != "call" for d in decls):
+                    return False
+                returned += [d.value.call for d in decls]
+            if not returned or not all(self._connection_promise(target.path, i, connects, depth + 1) for i in returned):
+                return False
+        return True
 
     def _then_settles(self, path: str, call: Call) -> bool:
         """A `.then(f)` on a promise that cannot reject, whose callback cannot reject either."""

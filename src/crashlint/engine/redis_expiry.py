@@ -19,7 +19,7 @@ compute, write the same value), whose race is harmless, and it is not reported.
 from __future__ import annotations
 
 from crashlint.engine.context import ConstructorIndex, RuleContext
-from crashlint.facts.model import Call, FileFacts
+from crashlint.facts.model import Call, FileFacts, plain_name
 from crashlint.findings import Finding
 from crashlint.project import Target
 from crashlint.rulepack import Rule, RulePackError
@@ -116,6 +116,8 @@ def _check_flow(rule, ctx: RuleContext, facts: FileFacts, key: str, calls: list[
     values = {"subject": key, "client": client, "read": first_read.method, "write": racy_write.method}
     later_increment = next((c for c in calls if c.method in increment and c.span > first_read.span), None)
     if first_read.method in set(rule.data["commands"].get("existence", ())):
+        if _only_when_present(facts, first_read, racy_write):
+            return None  # `if (!(await r.exists(k))) throw …; … r.set(k, v, "EX", t)`: updates a key that exists
         # exists … set EX: "only if missing", done in two steps (dedupe, locks, one-time codes)
         problems = [render(rule.data["problems"]["exists_race"], **values)]
     elif later_increment is None:
@@ -133,6 +135,26 @@ def _check_flow(rule, ctx: RuleContext, facts: FileFacts, key: str, calls: list[
                  "write_at": _at(racy_write), "increment_at": _at(later_increment) if later_increment else ""},
         line_text=ctx.sources.line(facts.path, first_read.span[0]).strip(),
     )
+
+
+def _only_when_present(facts: FileFacts, check: Call, write: Call) -> bool:
+    """Whether `write` runs only when `check` (an `exists`) found the key: inside an `if` that runs
+    when it did (`if (await r.exists(k)) { … set … }`), or after one that leaves the function when it
+    did not (`if (!(await r.exists(k))) throw …`, `if (exists === 0) return`). Such a write updates a
+    key that is already there; it is not "set only if missing", and `SET … NX` would make it fail."""
+    index = next((i for i, c in enumerate(facts.calls) if c is check), -1)
+    if index < 0:
+        return False
+    bound = {plain_name(d.name) for d in facts.decls if d.value.kind == "call" and d.value.call == index and d.scope in check.scopes}
+    for tested, name, scopes, truthy, span, exits in facts.gates:
+        if not (tested == index or (tested < 0 and name in bound and check.scopes[0] in scopes)):
+            continue
+        start, end = (span[0], span[1]), (span[2], span[3])
+        if truthy and start <= (write.span[0], write.span[1]) and (write.span[2], write.span[3]) <= end:
+            return True
+        if not truthy and exits and (write.span[0], write.span[1]) > end:
+            return True
+    return False
 
 
 def _at(call: Call) -> str:

@@ -53,7 +53,12 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   (through names and factories) with the listener itself: the object
                                   forwards the client's events (CL004: a BullMQ Queue's shared ioredis)
       heard_through_siblings = ["bullmq.Worker"]   or when one of these, given the same client in
-                                  that option, has the listener (it hears the same client's events)
+                                  that option, has the listener (it hears the same client's events;
+                                  a factory's `return new Redis(…)` is one client per call, the same
+                                  only when both are given one name)
+      unless_only_used_by = {passed_to = [...], methods = [...]}   (listener needs) also satisfied
+                                  when the client is used only so (CL001: a client made to be a
+                                  BullMQ `connection`, whose RedisConnection listens on it)
     optional for option needs:
       option_keys = [...]         the option's value (an object, or `new X({…})`) sets one of these
       url_argument = 0            a string URL argument whose query may set the option
@@ -377,8 +382,14 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
             return True
         if need.get("listened_by") and _listened_by(ctx, facts, index, need["listened_by"]):
             return True
-        return "heard_through" in need and _heard_through(ctx, facts, call, need["heard_through"], events, options(),
-                                                          list(need.get("heard_through_siblings", ())))
+        if "heard_through" in need and _heard_through(ctx, facts, call, need["heard_through"], events, options(),
+                                                      list(need.get("heard_through_siblings", ()))):
+            return True
+        # last: it may walk every call of the project. A client made only to be handed to a library
+        # that listens on it itself (BullMQ's RedisConnection) has its errors taken by that library
+        if "unless_only_used_by" in need:
+            return _only_used_by(ctx, facts.path, index, need["unless_only_used_by"])
+        return False
     if "close" in need:
         closers = set(need["close"])
         closes = [u for u in uses if u.method in closers]
@@ -460,12 +471,31 @@ def _heard_by_sibling(ctx: RuleContext, facts: FileFacts, call: Call, option: st
                 theirs = ctx.project.resolve(path, other.scopes, value.path)
             else:
                 continue
-            if not made & set(theirs):
+            shared = made & set(theirs)
+            # a factory that returns a new client per call (`return new Redis(…)`) gives each caller
+            # its own instance: the same construction site is the same client only through one name
+            if shared and all(ctx.project.files[t.path].calls[t.index].returned for t in shared):
+                mine = ctx.options(facts, call, 1).values.get(option)
+                if not (mine is not None and mine.kind == value.kind == "ref" and path == facts.path
+                        and _same_binding(facts, call.scopes, other.scopes, mine.path, value.path)):
+                    continue
+            if not shared:
                 continue
             index = next((i for i, c in enumerate(other_facts.calls) if c is other), -1)
             if index >= 0 and any(u.first_arg in events and u.method in LISTENER_METHODS for u in ctx.uses_of(path, index)):
                 return True
     return False
+
+
+def _same_binding(facts: FileFacts, mine: tuple[int, ...], theirs: tuple[int, ...], a: tuple, b: tuple) -> bool:
+    """Whether two names in one file denote one declaration (`connection` given to a Queue and to a
+    Worker in the same function), not two locals each bound to its own factory call."""
+    if a != b or not a:
+        return False
+    names = {(d.scope, d.name) for d in facts.decls}
+    def declaring(scopes: tuple[int, ...]) -> int | None:
+        return next((s for s in scopes if (s, a[0]) in names), None)
+    return declaring(mine) == declaring(theirs)
 
 
 def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
@@ -481,12 +511,14 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
         for other, use in ctx.calls_named(method):
             if use.method == method and target in ctx.project.receiver_targets(other, use):
                 allowed.add((other, id(use)))
+    passed = False
     for name in spec.get("passed_to", ()):
         for other, use in ctx.calls_named(name.rsplit(".", 1)[-1]):
             if name in ctx.project.callee_names(other, use) and _passes(ctx, other, use, target):
                 allowed.add((other, id(use)))
-    if not allowed:
-        return False
+                passed = True
+    if not allowed or (spec.get("must_pass") and not passed):
+        return False  # must_pass: the methods (closing, listening) alone are not the use that matters
     project = ctx.project
     # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there.
     # Not kept by a scan (keep=False): every file's mentions cost langfuse about 20 MB of peak
@@ -634,8 +666,12 @@ def _passes(ctx: RuleContext, path: str, call: Call, target: Target) -> bool:
     args = list(call.args) + [value for _, value in call.keywords]
     args += [value for arg in call.args if arg.kind == "object" for value in arg.values]
     for arg in args:
-        if arg.kind in ("new", "call") and arg.call >= 0 and path == target.path and arg.call == target.index:
-            return True
+        if arg.kind in ("new", "call") and arg.call >= 0:
+            if path == target.path and arg.call == target.index:
+                return True
+            # `new Worker(q, fn, { connection: createConnection(config) })`: what a factory returns
+            if arg.kind == "call" and target in ctx.project.call_targets(path, arg.call):
+                return True
         if arg.kind == "ref" and target in ctx.project.resolve(path, call.scopes, arg.path):
             return True
     return False

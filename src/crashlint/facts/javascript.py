@@ -123,6 +123,11 @@ def query_source(grammar: str) -> str:
             " (#any-of? @dom \"window\" \"document\" \"localStorage\" \"sessionStorage\" \"navigator\" \"angular\"))",
             "(call_expression function: (import) arguments: (arguments . (string) @dynamic_import))",  # import("./x")
             "(if_statement consequence: (_) @if_body)",  # code that runs only under a development switch
+            "(if_statement condition: (_) @if_test)",  # a test on one call's result (FileFacts.gates)
+            # a path compared by hand with a request's URL (FileFacts.compared_paths)
+            "(binary_expression right: (string) @path_cmp (#match? @path_cmp \"^.[/]\"))",
+            "(binary_expression left: (string) @path_cmp (#match? @path_cmp \"^.[/]\"))",
+            "(switch_case value: (string) @path_case (#match? @path_case \"^.[/]\"))",
             "(call_expression function: (import) arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)] @computed_import))",
             "(call_expression function: (identifier) @require_fn arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)]) (#eq? @require_fn \"require\"))",
             "(string) @quote",  # the file's quotes, for the fixes (facts.edit_sites)
@@ -258,6 +263,10 @@ def _static_file(node: tree_sitter.Node) -> str:
     if "/" not in text(node) or not _MODULE_FILE.fullmatch(last):
         return "*"  # `name + ".js"`: any file of that extension
     return "~/" + tail
+
+
+# what a hand-written router compares a path with: a request's URL or a path taken from it
+_URL_SUBJECT = re.compile(r"(?i)(url|path|route|endpoint)")
 
 
 @cache
@@ -440,7 +449,7 @@ def collection_path(node: tree_sitter.Node | None) -> Path:
     fn = node.child_by_field_name("function")
     args = node.child_by_field_name("arguments")
     if dotted(fn) in (("Object", "values"), ("Array", "from")) and args is not None and args.named_child_count == 1:
-        return dotted(args.named_children[0])
+        return collection_path(args.named_children[0])  # `Array.from(registry.values())` too
     if fn is not None and fn.type == "member_expression" and text(fn.child_by_field_name("property")) == "values":
         return dotted(fn.child_by_field_name("object"))
     return ()
@@ -1127,6 +1136,81 @@ class _Extractor:
         ):
             self.facts.dom = True
 
+    def on_path_compare(self, node: tree_sitter.Node, scopes) -> None:
+        """`req.url === "/health"`, `case "/healthz":` of a `switch (pathname)`: a route written by
+        hand, when what the path is compared with names a URL or a path (`req.url`, `pathname`,
+        `url.pathname`, `parsedUrl.path`)."""
+        value = string_value(node)
+        parent = node.parent
+        if value is None or parent is None:
+            return
+        if _TYPE[parent.kind_id] == "binary_expression":
+            operator = parent.child_by_field_name("operator")
+            if operator is None or text(operator) not in ("===", "==", "!==", "!="):
+                return
+            left = parent.child_by_field_name("left")
+            other = parent.child_by_field_name("right") if left is not None and left.id == node.id else left
+            subject = text(other) if other is not None else ""
+        elif _TYPE[parent.kind_id] == "switch_case":
+            switch = parent.parent.parent if parent.parent is not None else None  # switch_body → switch_statement
+            tested = switch.child_by_field_name("value") if switch is not None else None
+            subject = text(tested) if tested is not None else ""
+        else:
+            return
+        if _URL_SUBJECT.search(subject) and value not in self.facts.compared_paths:
+            self.facts.compared_paths += (value,)
+
+    def on_if_test(self, node: tree_sitter.Node, scopes) -> None:
+        """`if (!(await redis.exists(key))) throw …` / `if (await lock.get(k)) { … }` /
+        `if (exists === 0) return`: which result of one call the consequence runs on (FileFacts.gates)."""
+        statement = node.parent
+        consequence = statement.child_by_field_name("consequence") if statement is not None else None
+        if consequence is None:
+            return
+        truthy = True
+        tested: tree_sitter.Node | None = node
+        while tested is not None:
+            kind = _TYPE[tested.kind_id]
+            if kind in _UNWRAPPED:
+                tested = tested.named_children[0] if tested.named_child_count else None
+            elif kind == "unary_expression" and text(tested).startswith("!"):
+                truthy = not truthy
+                tested = tested.named_children[0] if tested.named_child_count else None
+            elif kind == "binary_expression":
+                left, right = tested.child_by_field_name("left"), tested.child_by_field_name("right")
+                operator = tested.child_by_field_name("operator")
+                number = right if right is not None and _TYPE[right.kind_id] == "number" else None
+                if number is None or operator is None or left is None:
+                    return
+                sign = {("===", "0"): False, ("==", "0"): False, ("!==", "0"): True, ("!=", "0"): True,
+                        (">", "0"): True, (">=", "1"): True, ("===", "1"): True, ("==", "1"): True,
+                        ("<", "1"): False, ("<=", "0"): False}.get((text(operator), text(number)))
+                if sign is None:
+                    return
+                truthy = truthy if sign else not truthy
+                tested = left
+            else:
+                break
+        if tested is None:
+            return
+        kind = _TYPE[tested.kind_id]
+        if kind in ("call_expression", "new_expression"):
+            index, name = self.call_index.get(node_key(tested), -1), ""
+            if index < 0:
+                return
+        elif kind == "identifier":
+            index, name = -1, text(tested)
+        else:
+            return
+        body = consequence
+        if _TYPE[body.kind_id] == "statement_block":
+            last = body.named_children[-1] if body.named_child_count else None
+        else:
+            last = body
+        exits = last is not None and _TYPE[last.kind_id] in ("throw_statement", "return_statement")
+        span = (consequence.start_point[0] + 1, consequence.start_point[1] + 1, consequence.end_point[0] + 1, consequence.end_point[1] + 1)
+        self.facts.gates.append((index, name, tuple(scopes), truthy, span, exits))
+
     def on_class(self, node: tree_sitter.Node, scopes) -> None:
         self.class_scopes.add(scope_id(node))
         class_name = node.child_by_field_name("name")
@@ -1228,6 +1312,9 @@ class _Extractor:
             "field": self.on_field,
             "for": self.on_for,
             "dom": self.on_browser_global,
+            "if_test": self.on_if_test,
+            "path_cmp": self.on_path_compare,
+            "path_case": self.on_path_compare,
         }
         for name, node, scopes in later:
             handlers[name](node, scopes)
@@ -1260,7 +1347,12 @@ class _Extractor:
                 self.declare(scope_id(function), text(first), Value("element", path=collection), function.start_point[0] + 1)
             else:  # an array literal: the parameter is each of its elements
                 for element in collection.named_children:
-                    self.declare(scope_id(function), text(first), self.value(element), function.start_point[0] + 1)
+                    spread = element.named_children[0] if element.type == "spread_element" and element.named_child_count else None
+                    if spread is not None and collection_path(spread):  # `[...workers.values()].map((w) => …)`
+                        value = Value("element", path=collection_path(spread))
+                    else:
+                        value = self.value(element)
+                    self.declare(scope_id(function), text(first), value, function.start_point[0] + 1)
         for call, inner in self._receivers:
             call.receiver_call = self.call_index.get(node_key(inner), -1)
         for call, args in self._pending_args:  # registry.set(name, worker): a Map member

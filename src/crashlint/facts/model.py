@@ -197,6 +197,16 @@ class FileFacts:
     # (scope: the function; name: "return"), so a rule can tell which methods of X's subclasses a
     # function runs through a class object it holds
     type_hints: list[tuple[int, str, Path]] = field(default_factory=list)
+    # JS/TS: path strings a request's URL or path is compared with, by hand (`req.url === "/health"`,
+    # `pathname === "/healthz"`, `case "/ping":` of a `switch (url.pathname)`): routes of a server
+    # written without a router
+    compared_paths: tuple[str, ...] = ()
+    # JS/TS: `if` tests on the result of one call (`if (!(await redis.exists(k))) throw …`): (index in
+    # `calls` of the call tested, or -1 when a name is tested; that name (`exists` of
+    # `const exists = await redis.exists(k)`), or ""; the enclosing scopes; whether the consequence
+    # runs when the result is truthy; the consequence's span; whether the consequence always ends in
+    # `throw` / `return`, so that code after the `if` runs only when the test is false)
+    gates: list[tuple[int, str, tuple[int, ...], bool, Span, bool]] = field(default_factory=list)
     # JS/TS: string literals in single and double quotes (a fix writes the file's own quotes)
     quotes: tuple[int, int] = (0, 0)
     # CRC-32 and length of the file's bytes as read: a fix planned from these facts, after the parse,
