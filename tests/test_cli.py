@@ -212,3 +212,34 @@ def test_the_rule_pack_read_back_from_the_cache_is_the_validated_one(tmp_path: P
     [path] = cache.glob("rulepack-*.bin")
     path.write_bytes(path.read_bytes()[:-10])
     assert rules_cache.load(str(cache)) is None  # a damaged file is a miss
+
+
+def test_the_console_script_ends_without_freeing_the_scan_and_says_the_same(tmp_path: Path, monkeypatch) -> None:
+    """`python -m crashlint` (the console script's `crashlint.cli.run`) leaves what a scan built of
+    the project unfreed and ends the process once the output is flushed (issue 13, the commit
+    path): the report, the exit code and the cache it leaves are those of `main` in process, warm
+    or cold, on a file of a larger project (`--in-project`) and on the whole, to a pipe and a file.
+    In process nothing is held."""
+    import subprocess
+    import sys
+
+    import crashlint
+
+    cache = tmp_path / "cache"
+    runs = []
+    for args in (["scan", str(EXAMPLE), "--format", "json"], ["scan", str(EXAMPLE), "--format", "json"],
+                 ["scan", str(EXAMPLE), "--format", "text", "-o", str(tmp_path / "out.txt")]):
+        done = subprocess.run([sys.executable, "-m", "crashlint", *args, "--cache-dir", str(cache)], capture_output=True, text=True)
+        code, out, err = run_cli(*args, "--cache-dir", str(tmp_path / "in-process"))
+        assert (done.returncode, done.stdout, done.stderr) == (code, out, err) and code == 1
+        runs.append(done.stdout)
+    assert json.loads(runs[0]) == json.loads(runs[1])  # cold, then warm from the cache it wrote
+    text = (tmp_path / "out.txt").read_text()
+    assert text and text.endswith("\n")
+    source = next(p for p in sorted(EXAMPLE.rglob("*.ts")) if p.is_file())
+    done = subprocess.run([sys.executable, "-m", "crashlint", "scan", "--in-project", str(source.relative_to(EXAMPLE)),
+                           "--format", "json", "--cache-dir", str(cache)], capture_output=True, text=True, cwd=EXAMPLE)
+    monkeypatch.chdir(EXAMPLE)
+    code, out, _ = run_cli("scan", "--in-project", str(source.relative_to(EXAMPLE)), "--format", "json")
+    assert done.returncode == code and json.loads(done.stdout) == json.loads(out)
+    assert crashlint.HELD_UNTIL_EXIT is None

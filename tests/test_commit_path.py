@@ -448,3 +448,75 @@ def test_import_answers_are_kept_for_the_files_and_manifests_they_were_made_of(t
     warm = scan(["src/server.ts"], in_project=True, cache_dir=cache)
     assert ("src/server.ts", "./later") in resolved and ("src/server.ts", "./lib/index") in resolved and commands
     assert _everything(warm) == _everything(scan(["src/server.ts"], in_project=True, cache_dir=None))
+
+
+# ---- hypothesis over edits: the commit path, with facts decoded lazily from the pack ------------
+# A warm `--in-project` scan decodes every file's facts from the pack, but a declaration's value
+# and a call's arguments only where a pass reads them (crashlint.facts.codec.LAZY). Whatever the
+# edit, the warm scan of the edited file equals the cold one and the whole scan's findings on it.
+
+HYPOTHESIS_PROJECTS = ["CL001/projects/ts-cross-file", "CL002/projects/py-all-closed", "CL008/projects/fetch-wrappers",
+                       "CL002/projects/monorepo-queues"]
+
+
+def _edit_strategy():
+    from hypothesis import strategies as st
+
+    line = st.sampled_from(TS_TOGGLES + PY_TOGGLES + ["", "// a comment", "# a comment"])
+    return st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["insert", "delete", "duplicate"]),
+                              st.integers(0, 10_000), line), min_size=1, max_size=3)
+
+
+def _apply(texts: dict[str, str], edit: tuple[int, str, int, str]) -> str:
+    """One edit of a source file (`_edit_strategy`): a line inserted (a TS line only into a TS file,
+    a Python one into a Python file), deleted or duplicated; the file edited."""
+    which, kind, where, line = edit
+    sources = sorted(rel for rel in texts if rel.endswith(SOURCES))
+    file = sources[which % len(sources)]
+    lines = texts[file].split("\n")
+    python = file.endswith(".py")
+    if kind == "insert":
+        if line in (PY_TOGGLES if not python else TS_TOGGLES) or line == ("// a comment" if python else "# a comment"):
+            line = ""
+        lines.insert(where % (len(lines) + 1), line)
+    elif kind == "delete" and len(lines) > 1:
+        lines.pop(where % len(lines))
+    elif kind == "duplicate":
+        n = where % len(lines)
+        lines.insert(n, lines[n])
+    texts[file] = "\n".join(lines)
+    return file
+
+
+@pytest.mark.parametrize("project", HYPOTHESIS_PROJECTS)
+def test_hypothesis_commit_scan_equals_the_whole_scan(project: str) -> None:
+    import os
+    import shutil
+    import tempfile
+
+    from hypothesis import given, settings
+
+    @settings(max_examples=6, deadline=None, derandomize=True)
+    @given(_edit_strategy())
+    def check(edits: list) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / project.split("/")[-1]
+            shutil.copytree(FIXTURES / project, root)
+            cache = str(Path(tmp) / "cache")
+            here = os.getcwd()
+            os.chdir(root)
+            try:
+                texts = {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*") if p.is_file()}
+                scan([str(root)], cache_dir=cache, fixes=({}, True))  # the pack holds every file
+                for edit in edits:
+                    file = _apply(texts, edit)
+                    (root / file).write_text(texts[file])
+                    warm = scan([file], in_project=True, cache_dir=cache, fixes=({}, True))
+                    cold = scan([file], in_project=True, cache_dir=None, fixes=({}, True))
+                    assert _everything(warm) == _everything(cold), (project, edits, file)
+                    whole = scan([str(root)], cache_dir=None, fixes=({}, True))
+                    assert _key(warm) == [k for k in _key(whole) if k[1].path == file], (project, edits, file)
+            finally:
+                os.chdir(here)
+
+    check()

@@ -1,3 +1,3 @@
-from crashlint.cli import main
+from crashlint.cli import run
 
-main()
+run()

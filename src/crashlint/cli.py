@@ -75,6 +75,32 @@ def _run(args: list[str]) -> None:
     app(prog_name="crashlint")  # standalone: usage errors exit 2, typer.Exit carries our codes
 
 
+def run() -> None:
+    """The console script: `main`, in a process that ends with it. What a scan built of the project
+    is not freed object by object (`crashlint.HELD_UNTIL_EXIT`): once the output is flushed, the
+    process exits at once (no cache file or report is open by then: each is written, closed and
+    renamed before the scan returns; the parse workers are stopped when the facts are loaded)."""
+    import crashlint
+
+    crashlint.HELD_UNTIL_EXIT = []
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = 0 if exc.code is None else exc.code
+    if not crashlint.HELD_UNTIL_EXIT or not isinstance(code, int):
+        sys.exit(code)
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the scan is over: a SIGTERM now ends it as it would Python's own exit
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe (`| head`): as Python's own exit would, say nothing more
+        code = code or 120
+    os._exit(code)
+
+
 def main() -> None:
     """Console entry point: any unexpected error is one line and exit code 2, never a traceback."""
     import signal

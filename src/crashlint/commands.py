@@ -358,8 +358,10 @@ def server(
 ) -> None:
     """Run the language server (LSP over stdin/stdout) that editors start: findings as diagnostics
     while the code is written, fixes and suppressions as quick fixes, the rule's text on hover."""
+    import crashlint
     from crashlint.lsp.server import serve
 
+    crashlint.HELD_UNTIL_EXIT = None  # a long-lived process: what each analysis builds is freed as usual
     serve(cache=not no_cache)
 
 

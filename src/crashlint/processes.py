@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crashlint.dependencies import Manifest
+from crashlint.facts.codec import arg_heads
 from crashlint.facts.model import FileFacts
 from crashlint.project import Project, Target
 from crashlint.roles import FULL_STACK, NUXT_APPS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
@@ -403,13 +404,21 @@ class _Finder:
         targets.pop(path, None)
         return list(targets)
 
+    _PATH_ARGS = frozenset({"string", "call"})  # `spawned`: the arguments that may name a file
+
     def spawned(self, path: str, facts: FileFacts) -> list[str]:
         """Project files code names by path to run them: `fork("./worker.js")`,
         `new Worker(path.join(__dirname, "scrape-worker.js"))` (a child process, a thread, a BullMQ
         sandboxed processor), `separateWorker(queue, path.join(__dirname, "w.js"))`. Such a file runs
         as long as the program that starts it: it is loaded by the same process."""
         found = []
-        for call in facts.calls:
+        calls = facts.calls
+        for call in calls:
+            # only an argument of these two forms can name a file: the others' arguments are not decoded
+            heads = arg_heads(call, self._PATH_ARGS)
+            if not heads or not any(text.startswith(".") if kind == "string" else index >= 0 and calls[index].callee[-1:] in (("join",), ("resolve",))
+                                    for kind, text, index in heads):
+                continue
             for arg in call.args:
                 parts: list[str] = []
                 if arg.kind == "string" and arg.text.startswith("."):
@@ -442,7 +451,7 @@ class _Finder:
         found = []
         package = self.project.package_root(path)
         for call in facts.calls:
-            if not call.args or call.args[0].kind != "array" or call.callee[-1:] != ("Popen",):
+            if call.callee[-1:] != ("Popen",) or not call.args or call.args[0].kind != "array":
                 continue
             if "subprocess.Popen" not in self.project.callee_names(path, call):
                 continue

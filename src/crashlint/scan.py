@@ -265,7 +265,10 @@ def analyse(
     facts = list(stubs)  # empty facts: their paths still resolve
     facts_args = run_cache.facts_args(to_parse) if run_cache else {"root": found.root, "tree": tree}
     parse_notes: dict[str, list[Note]] = {}
-    for source, parsed in zip(to_parse, load_facts(to_parse, cache_dir, jobs, progress, ready=ready, pack=pack, **facts_args)):
+    # with the files reported on given (--in-project, stdin), the rules read the values and
+    # arguments of few files: those are decoded from the pack as they are read (crashlint.facts.codec.LAZY)
+    lazy = only_paths is not None
+    for source, parsed in zip(to_parse, load_facts(to_parse, cache_dir, jobs, progress, ready=ready, pack=pack, lazy=lazy, **facts_args)):
         result.notes.extend(parsed.notes)
         if parsed.notes:
             parse_notes[source.rel_path] = list(parsed.notes)
@@ -301,7 +304,12 @@ def analyse(
             if kept is None or any(len(answers[name]) != len(kept.get(name) or ()) for name in answers):  # new ones: a new import
                 phase_cache.save_model(run_cache.cache_dir, found.root, record.key, answers)
     finally:
-        gc.unfreeze()  # frozen since they were decoded (crashlint.cache.facts.no_gc); freed as this returns
+        import crashlint
+
+        if crashlint.HELD_UNTIL_EXIT is not None:  # the console script: freed by the process's end
+            crashlint.HELD_UNTIL_EXIT.append((facts, locals().get("phase"), kept, pack))
+        else:
+            gc.unfreeze()  # frozen since they were decoded (crashlint.cache.facts.no_gc); freed as this returns
     return result
 
 

@@ -362,6 +362,7 @@ def load_facts(
     tree: SourceTree | None = None,
     ready: dict[str, tuple[bytes | None, Parsed]] | None = None,
     pack: PackContents | None = None,
+    lazy: bool = False,
 ) -> list[Parsed]:
     """Parsed results in the order of `sources`; `progress(done, total)` after each file or chunk.
 
@@ -372,7 +373,8 @@ def load_facts(
     entries are looked up by content digest like any other, and an immutable tree writes nothing
     (the pack describes the disk). `ready`: files already parsed in this scan (`parse_one`), by
     relative path: used, and cached, instead of parsing them again. `pack`: the pack of `root` as
-    this scan read it already (`open_pack`), not read again."""
+    this scan read it already (`open_pack`), not read again. `lazy`: the facts read from the pack
+    leave a declaration's value and a call's arguments encoded until read (`codec.decode`)."""
     report = progress or (lambda done, total: None)
     total = len(sources)
     results: list[Parsed | None] = [None] * total
@@ -395,7 +397,7 @@ def load_facts(
         if tree is None or tree.identity is None:  # an immutable tree writes nothing: the pack describes the disk
             writer = pack_writer(pack_path(cache_dir, root), fingerprint, old)
     with codec.shared_across_files():  # equal leaf values of all files decoded once (issue 13)
-        missing = _decode_cached(sources, digests, entries, results, reused)
+        missing = _decode_cached(sources, digests, entries, results, reused, lazy)
         parsed_any = bool(missing)  # whether the pack gets new entries
         if ready:
             missing = _use_ready(sources, missing, ready, results, digests, writer)
@@ -416,6 +418,7 @@ def _decode_cached(
     entries: dict,
     results: list[Parsed | None],
     reused: dict[int, bytes | memoryview],
+    lazy: bool = False,
 ) -> list[int]:
     """Decode the pack's entries of unchanged files into `results`; the indexes of the others."""
     missing: list[int] = []
@@ -424,7 +427,7 @@ def _decode_cached(
             entry = entries.get(source.rel_path)
             if digests is not None and digests[i] is not None and entry is not None and entry[0] == digests[i]:
                 try:
-                    results[i] = codec.decode(entry[1])
+                    results[i] = codec.decode(entry[1], lazy)
                     reused[i] = entry[1]
                     continue
                 except Exception:  # noqa: BLE001 - a corrupt entry: parse the file again
