@@ -771,6 +771,16 @@ class _Checker:
                         return True
         return False
 
+    def _then_receivers(self, path: str, call: Call) -> list[tuple[str, int]] | None:
+        """The calls that made the promise a `.then(f)` is called on: the call it is chained to, or
+        the calls its receiver's name holds; None when the receiver is anything else."""
+        if call.receiver_call >= 0:
+            return [(path, call.receiver_call)]
+        targets = self.project.resolve(path, call.scopes, call.callee[:-1]) if len(call.callee) > 1 else []
+        if not targets or any(t.kind != "call" for t in targets):
+            return None
+        return [(t.path, t.index) for t in targets]
+
     def _on_first_connection(self, path: str, call: Call, connects: set[str]) -> bool:
         """A `.then(f)` on the promise of a database's first connection, made once by start-up code
         (`mongoose.connect(uri)` at module level, or a project function that returns it, called at
@@ -778,13 +788,9 @@ class _Checker:
         a chain rejects only when the initial connection fails, and the server cannot work at all:
         mongoose does not retry a failed initial connection (mongoosejs.com/docs/connections.html,
         "Error Handling"), and exiting lets the platform restart it, as it does a failed start."""
-        if call.receiver_call >= 0:
-            promises = [(path, call.receiver_call)]
-        else:
-            targets = self.project.resolve(path, call.scopes, call.callee[:-1]) if len(call.callee) > 1 else []
-            if not targets or any(t.kind != "call" for t in targets):
-                return False
-            promises = [(t.path, t.index) for t in targets]
+        promises = self._then_receivers(path, call)
+        if promises is None:
+            return False
         for promise_path, index in promises:
             if not self._made_at_start(promise_path, index, 0):
                 return False  # made per request, per job: not the start-up connection
@@ -840,13 +846,9 @@ class _Checker:
 
     def _then_settles(self, path: str, call: Call) -> bool:
         """A `.then(f)` on a promise that cannot reject, whose callback cannot reject either."""
-        if call.receiver_call >= 0:
-            promises = [(path, call.receiver_call)]
-        else:
-            targets = self.project.resolve(path, call.scopes, call.callee[:-1]) if len(call.callee) > 1 else []
-            if not targets or any(t.kind != "call" for t in targets):
-                return False
-            promises = [(t.path, t.index) for t in targets]
+        promises = self._then_receivers(path, call)
+        if promises is None:
+            return False
         if not all(self.cannot_reject(p, i) for p, i in promises):
             return False
         if not call.args:

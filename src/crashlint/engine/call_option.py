@@ -34,7 +34,7 @@ import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
-from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, param_name, unbounded_callers
+from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, unbounded_callers, walked_param
 from crashlint.engine.task_limits import task_limits
 from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, receiver_type, wrapper_of
 from crashlint.templating import render
@@ -507,15 +507,11 @@ def _param_instance(project: Project, param: Target, instances: set[str], depth:
     `param` (`get_asset(url, session=http_session)` with `http_session = requests.Session()`),
     followed through callers that hand on a parameter of their own (three levels); None when no
     caller outside tests passes one."""
-    facts = project.files[param.path]
-    function = facts.functions.get(param.scope)
-    if function is None or not function.name or depth > 3:
+    walked = walked_param(project, param, depth)
+    if walked is None:
         return None
-    named = param_name(facts, param)
-    if named is None:
-        return None
-    name, shift = named
-    for caller_path, caller in project.calls_named(function.name):
+    function_name, name, shift = walked
+    for caller_path, caller in project.calls_named(function_name):
         if is_test_path(caller_path) or not any(
             t.kind == "function" and t.path == param.path and t.scope == param.scope
             for t in project.resolve(caller_path, caller.scopes, caller.callee)

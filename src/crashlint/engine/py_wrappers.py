@@ -249,20 +249,28 @@ def param_name(facts: FileFacts, param: Target) -> tuple[str, int] | None:
     return None if name is None else (name, 1 if params.get(0) in ("self", "cls") else 0)
 
 
-def param_callee(project: Project, param: Target, callees: dict[str, int], depth: int = 0) -> str | None:
-    """The library function (one of `callees`) that a caller of the function passes as the
-    parameter `param`, which the function calls (`call_api(endpoint, requests.get, …)` for
-    `http_method(url, …)`); followed through callers that hand on a parameter of their own (three
-    levels). None when no caller outside tests passes one."""
+def walked_param(project: Project, param: Target, depth: int) -> tuple[str, str, int] | None:
+    """What a walk from the parameter `param` up to its function's callers needs: the function's
+    name, the parameter's name and its self-shift (`param_name`); None past three levels, or when
+    the function or the parameter has no name."""
     facts = project.files[param.path]
     function = facts.functions.get(param.scope)
     if function is None or not function.name or depth > 3:
         return None
     named = param_name(facts, param)
-    if named is None:
+    return None if named is None else (function.name, *named)
+
+
+def param_callee(project: Project, param: Target, callees: dict[str, int], depth: int = 0) -> str | None:
+    """The library function (one of `callees`) that a caller of the function passes as the
+    parameter `param`, which the function calls (`call_api(endpoint, requests.get, …)` for
+    `http_method(url, …)`); followed through callers that hand on a parameter of their own (three
+    levels). None when no caller outside tests passes one."""
+    walked = walked_param(project, param, depth)
+    if walked is None:
         return None
-    name, shift = named
-    for caller_path, caller in project.calls_named(function.name):
+    function_name, name, shift = walked
+    for caller_path, caller in project.calls_named(function_name):
         # the argument first (a plain read), then whether the call is of this function (a resolution)
         position = param.index - (shift if len(caller.callee) > 1 else 0)
         arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
