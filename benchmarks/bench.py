@@ -7,6 +7,9 @@
     python benchmarks/bench.py --list                 # name, repository, commit of each corpus (to fetch them)
     python benchmarks/bench.py --findings [N]         # what a finding costs: N files with and without 2N findings
     python benchmarks/bench.py --startup              # a one-file scan's start-up, and what it imports
+    python benchmarks/bench.py --commit-path PATH --edit REL [--pairs OLD_CMD] --rounds 9
+                                                      # pre-commit's warm `--in-project` scan after a code edit
+                                                      # (benchmarks/commit_path.py; --synthetic N for the synthetic project)
     python benchmarks/bench.py --corpora DIR --pairs OLD_CMD --only novu,polar --rounds 5 [--semgrep]
                                                       # two crashlint versions side by side, interleaved
 
@@ -737,6 +740,10 @@ def main() -> int:
                       help="N synthetic TypeScript files (default 3000) with and without 2 findings each: cold and warm time, cost per finding")
     cost.add_argument("--startup", action="store_true", help="time a one-file scan and --version, and list the heavy modules it imports")
     cost.add_argument("--runs", type=int, default=5, help="--findings, --startup: medians of this many runs (default: %(default)s)")
+    commit = ap.add_argument_group("the commit path (benchmarks/commit_path.py)")
+    commit.add_argument("--commit-path", nargs="?", const="", metavar="PATH",
+                        help="time a warm `scan --in-project` after a one-line code edit (with --pairs: two commands side by side)")
+    commit.add_argument("--edit", metavar="REL", help="--commit-path: the file edited, relative to PATH")
     ap.add_argument("--parse-only", metavar="ROOT", help=argparse.SUPPRESS)
     ap.add_argument("--exclude", action="append", default=[], help=argparse.SUPPRESS)
     ap.add_argument("--files-out", help=argparse.SUPPRESS)
@@ -747,6 +754,12 @@ def main() -> int:
         for corpus in read_corpora(args.corpora_list):
             print(corpus.name, corpus.repository, corpus.commit, sep="\t")
         return 0
+    if args.commit_path is not None:
+        import commit_path  # benchmarks/ is on sys.path when this file runs as a script
+
+        if not args.commit_path and not args.synthetic:
+            ap.error("--commit-path needs a PATH or --synthetic N")
+        return commit_path.commit_path(args)
     if args.corpora:
         args.jobs = args.jobs or 2
         return run_corpora(args)

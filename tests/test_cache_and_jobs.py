@@ -221,7 +221,7 @@ def test_corrupt_or_foreign_cache_files_are_ignored(tmp_path, rules_counter, mon
     cache = tmp_path / "cache"
     cold = scan([str(folder)], cache_dir=str(cache))
     files = sorted(cache.glob("*.bin"))
-    assert [f.name.split("-")[0] for f in files] == ["facts", "manifests", "model", "phase", "result"]
+    assert [f.name.split("-")[0] for f in files] == ["facts", "manifests", "model", "parts", "phase", "result"]
     for damage in (lambda b: b[: len(b) // 2], lambda b: b[:-1] + bytes([b[-1] ^ 1]), lambda b: b"garbage", lambda b: b""):
         for entry in files:
             entry.write_bytes(damage(entry.read_bytes()))
@@ -387,7 +387,7 @@ def test_clean_removes_the_files_of_a_cache_dir(tmp_path: Path, monkeypatch) -> 
     (cache).mkdir()
     (cache / "mine.txt").write_text("not crashlint's")
     run_cli("scan", str(project), "--cache-dir", str(cache))
-    for kind in ("facts", "result", "phase", "model", "manifests", "discovery", "stats"):
+    for kind in ("facts", "result", "phase", "model", "parts", "manifests", "discovery", "stats"):
         assert list(cache.glob(f"{kind}-*.bin")), kind
     code, out, err = run_cli("clean", "--cache-dir", str(cache))
     assert code == 0 and not list(cache.glob("*.bin")) and (cache / "mine.txt").exists()

@@ -358,9 +358,9 @@ class _Finder:
         files it reaches), then the graph and its reverse, O(edges); kept across edits, patched for
         the files an edit reached (`Project.index`)."""
         project = self.project
-        self.graph = project.parts("loads", self._loads, keep=False)  # type: ignore[assignment]
+        self.graph = project.parts("loads", self._kept_loads, keep=False)  # type: ignore[assignment]
         if project.incremental:
-            self.importers = project.index("loads", self._loads, lambda path, targets: [(t, None) for t in targets])  # type: ignore[assignment]
+            self.importers = project.index("loads", self._kept_loads, lambda path, targets: [(t, None) for t in targets])  # type: ignore[assignment]
         else:
             for path, targets in self.graph.items():
                 for target in targets:
@@ -373,6 +373,13 @@ class _Finder:
             for target in targets:  # type: ignore[union-attr]
                 if target not in loads:
                     self.dev_loaded.setdefault(target, []).append(path)
+
+    def _kept_loads(self, path: str, facts: FileFacts) -> list[str]:
+        """`_loads`, kept across scans for the same contents (`Project.own_part`): it reads the file's
+        own facts and what the set of files and the manifests say, but for a Python `Popen([…])`,
+        whose callee is resolved (possibly through other files): such a file is asked every time."""
+        return self.project.own_part("loads", path, lambda: self._loads(path, facts),  # type: ignore[return-value]
+                                     own=lambda: facts.language != "python" or not any(c.callee[-1:] == ("Popen",) for c in facts.calls))
 
     def _loads(self, path: str, facts: FileFacts) -> list[str]:
         """The project files `path` loads: what it imports, re-exports and spawns, and in Python the
@@ -641,11 +648,16 @@ class _Finder:
         """What the path heuristics (crashlint.roles) make of a file: server, test, browser, tooling."""
         role = self._path_roles.get(path)
         if role is None:
-            role = self._path_roles[path] = self.project.per_file(path, "path-role", lambda: self._path_role(path), keep=False)  # type: ignore[assignment]
+            project = self.project
+            # kept across scans for the same contents and the same answer to whether the package's
+            # `bin` starts its server (what else `_path_role` reads: `Project.own_part`)
+            role = self._path_roles[path] = project.per_file(path, "path-role", lambda: project.own_part(  # type: ignore[assignment]
+                "path-role", path, lambda: self._path_role(path), extra=project.package_root(path) in self.bin_servers), keep=False)
         return role  # type: ignore[return-value]
 
     def _path_role(self, path: str) -> str:
-        """(memoized per file in the project model: it reads the file's facts and its manifest)"""
+        """(memoized per file in the project model: it reads the file's facts, its manifest and
+        whether its package's `bin` starts its server)"""
         facts = self.files[path]
         if facts.language == "python" and deployment_code(facts):
             return "tooling"

@@ -55,6 +55,13 @@ of its answers changes.
 Costs of the bookkeeping (incremental models only): a set union per memo read, a frozenset per
 memo derived; `update` is O(the changed files' facts + the memos it drops + the pushes).
 
+Across scans (the commit path, issue 13 item 7): a scan's model records nothing of what its memos
+read (the bookkeeping above made the rules phase of novu 1.9× as long), so only answers that read
+nothing but one file's facts and what `kept_answers` reads are kept from one scan to the next
+(`own_part`: where a file's imports lead, its role by its path), each with the content digest of the
+file it is about (crashlint.cache.phase): O(1) each when the file is unchanged, the cost of
+computing it for an edited file.
+
 Every derived query is bounded twice: a depth limit (MAX_DEPTH, to keep the Python stack small)
 and a work budget (QUERY_BUDGET: how many uncached derivations one top-level query may start).
 Where a query is cut short, the part not followed is an unknown target (rules read "unknown" as
@@ -218,6 +225,11 @@ class Project:
         self._folders: dict[tuple, object] = {}
         self._roots: dict[str, str] = {}  # `package_root` by file
         self._constants: dict[object, object] = dict(kept.get("constants") or {})  # `constant`
+        # `own_part`: what → path → (extra, answer), those of an earlier model for the same
+        # contents (the cache pairs them with each file's digest), and whether this one added any
+        self._own_parts: dict[str, dict[str, tuple[object, object]]] = {
+            what: dict(table) for what, table in (kept.get("parts") or {}).items()}
+        self.own_parts_added = False
         self._packages: dict[str, list[str]] | None = None  # `package_paths`
         self._nesting = 0  # derivations under way: 0 between top-level queries
         self._started = 0  # uncached derivations started by the current top-level query
@@ -660,6 +672,37 @@ class Project:
         `resolve_module` answer so far, by (importing file, specifier), and the `constant` ones.
         What `Project(kept=…)` takes back."""
         return {"modules": self._modules, "constants": self._constants}
+
+    def own_part(self, what: str, path: str, compute: Callable[[], object], *, extra: object = None,
+                 own: Callable[[], bool] | None = None) -> object:
+        """An answer of a layer above about one file that reads only that file's facts, the set of
+        files, their names, the manifests (what `kept_answers` read) and `extra` (a plain value the
+        caller computes cheaply, e.g. a flag of the file's package), when `own()` says so (default:
+        always): kept across scans for the same contents, so an edit recomputes it for the edited
+        file alone (the cache pairs each answer with the file's digest: crashlint.cache.phase; issue
+        13 item 7). O(1) when kept for the same `extra`, else the cost of `compute` (and of `own`).
+        An answer `own()` refuses (it read another file's facts) is computed every time. A model
+        kept across edits (the language server) records what each answer read instead (`per_file`):
+        it computes here."""
+        if self.incremental:
+            return compute()
+        table = self._own_parts.get(what)
+        if table is None:
+            table = self._own_parts[what] = {}
+        found = table.get(path)
+        if found is not None and found[0] == extra:
+            return found[1]
+        answer = compute()
+        if own is None or own():
+            table[path] = (extra, answer)
+            self.own_parts_added = True
+        else:
+            table.pop(path, None)
+        return answer
+
+    def own_parts(self) -> dict[str, dict[str, tuple[object, object]]]:
+        """The `own_part` answers of this model (kept ones included): what → path → (extra, answer)."""
+        return self._own_parts
 
     def _resolve_module(self, from_path: str, spec: str) -> str | None:
         facts = self.files.get(from_path)

@@ -280,7 +280,9 @@ def analyse(
     sources = TrackedSourceCache(found.root) if keep_phase else None  # the lines the rules read
     # where each file's imports lead and the start commands' entries, kept under the same key as
     # the rules phase: a code edit works out again only what the model has not seen (crashlint.cache.phase)
-    kept = phase_cache.load_model(run_cache.cache_dir, found.root, run_cache.phase_key) if keep_phase else None  # type: ignore[union-attr, arg-type]
+    # the files' content digests as parsed (what the phase record and the per-file model answers keep)
+    parsed_digests = {source.rel_path: digest for source, digest in zip(to_parse, facts_args["digests"])} if keep_phase else {}
+    kept = phase_cache.load_model(run_cache.cache_dir, found.root, run_cache.phase_key, parsed_digests) if keep_phase else None  # type: ignore[union-attr, arg-type]
     # the facts stay out of the collector's sight until the scan is done with them (`rules_phase`,
     # release=False): the fix planner's allocations (libcst's import and parse) would otherwise set
     # off a full collection that walks every fact (0.6 s of a warm scan of localstack)
@@ -293,7 +295,7 @@ def analyse(
             assert run_cache is not None and isinstance(sources, TrackedSourceCache)
             record = phase_cache.PhaseRecord(
                 run_cache.phase_key, None if only_paths is None else tuple(sorted(only_paths)),  # type: ignore[arg-type]
-                {source.rel_path: digest for source, digest in zip(to_parse, facts_args["digests"])},
+                dict(parsed_digests),
                 {path: _read_lines(sources, path, numbers) for path, numbers in sources.asked.items()},
                 parse_notes, [], list(phase.run.notes), stored=phase_cache.stored_form(phase.run.findings))
         finish(result, phase, phase.run.findings, phase.project.files, tree, config=config, baseline=baseline,
@@ -303,6 +305,8 @@ def analyse(
             answers = phase.project.kept_answers()
             if kept is None or any(len(answers[name]) != len(kept.get(name) or ()) for name in answers):  # new ones: a new import
                 phase_cache.save_model(run_cache.cache_dir, found.root, record.key, answers)
+            if kept is None or phase.project.own_parts_added:  # a file's answers for its new contents
+                phase_cache.save_parts(run_cache.cache_dir, found.root, record.key, phase.project.own_parts(), parsed_digests)
     finally:
         import crashlint
 

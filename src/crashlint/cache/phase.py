@@ -23,6 +23,11 @@ Beside it (`model-<root hash>.bin`), under the same key, the project model's ans
 nothing but the key's inputs (`Project.kept_answers`: where each import of each file leads, the
 files each start command runs, functions of the list of files and the manifests alone), so that a
 scan whose rules phase runs again after a code edit works out only what they lack (issue 13 item 7).
+With them, the answers about one file that read only its own facts besides those inputs
+(`Project.own_part`: where the file's imports, re-exports and spawns lead, its role by its path),
+each with the content digest of the file it was computed from (`parts-<root hash>.bin`): a later
+scan takes those whose file has the same digest, so a code edit computes them again for the edited
+files alone.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from crashlint.findings import Finding, Note
 
 PHASE_FORMAT = 1
 MAGIC = b"CRASHLINT-PHASE\n"
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 MODEL_MAGIC = b"CRASHLINT-MODEL\n"
 MAX_CHANGED = 32  # changed files compared one by one; more than this: run the rules
 WHOLE_FILE = -1  # crashlint.source.WHOLE_FILE: every line of the file was read
@@ -134,16 +139,34 @@ def facts_from_pack(contents: PackContents | None, wanted: dict[str, bytes | Non
     return found
 
 
-def load_model(cache_dir: str, root: str, key: str) -> dict[str, dict] | None:
-    """The model answers of `root` saved under `key` (`Project.kept_answers`), or None."""
+def load_model(cache_dir: str, root: str, key: str, digests: dict[str, bytes | None]) -> dict[str, dict] | None:
+    """The model answers of `root` saved under `key` (`Project.kept_answers`), or None; under
+    "parts", the per-file answers (`Project.own_part`: what → path → (extra, answer)) of the files
+    whose content digest is the one of `digests`, from a file of their own (`parts-<root hash>.bin`:
+    they change with every code edit, the others seldom). O(the answers saved)."""
     try:
         payload = read_blob(pack_path(cache_dir, root, "model"), MODEL_MAGIC, code_fingerprint())
         if not isinstance(payload, tuple) or len(payload) != 3 or payload[0] != MODEL_FORMAT or payload[1] != key \
                 or not isinstance(payload[2], dict) or not all(isinstance(v, dict) for v in payload[2].values()):
             return None
-        return payload[2]
+        answers = dict(payload[2])
     except Exception:  # noqa: BLE001 - answers we cannot read are a miss, never an error
         return None
+    parts: dict[str, dict] = {}
+    try:
+        saved = read_blob(pack_path(cache_dir, root, "parts"), MODEL_MAGIC, code_fingerprint())
+        if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == MODEL_FORMAT and saved[1] == key:
+            for path, (digest, answered) in saved[2].items():
+                if digest is not None and digests.get(path) == digest:
+                    for what, extra, answer in answered:
+                        table = parts.get(what)
+                        if table is None:
+                            table = parts[what] = {}
+                        table[path] = (extra, answer)
+    except Exception:  # noqa: BLE001 - as above: a miss
+        parts = {}
+    answers["parts"] = parts
+    return answers
 
 
 def save_model(cache_dir: str, root: str, key: str, answers: dict[str, dict]) -> None:
@@ -156,6 +179,25 @@ def save_model(cache_dir: str, root: str, key: str, answers: dict[str, dict]) ->
         except ValueError:
             storable[name] = {k: v for k, v in table.items() if _storable(k, v)}
     write_blob(pack_path(cache_dir, root, "model"), MODEL_MAGIC, code_fingerprint(), (MODEL_FORMAT, key, storable))
+
+
+def save_parts(cache_dir: str, root: str, key: str, parts: dict[str, dict[str, tuple[object, object]]],
+               digests: dict[str, bytes | None]) -> None:
+    """Save `parts` (`Project.own_parts`) by file, each file's with its digest in `digests`; an
+    answer marshal cannot store is left out (worked out again)."""
+    by_path: dict[str, tuple[bytes, list]] = {}
+    for what, table in parts.items():
+        for path, (extra, answer) in table.items():
+            digest = digests.get(path)
+            if digest is not None:
+                entry = by_path.get(path)
+                if entry is None:
+                    entry = by_path[path] = (digest, [])
+                entry[1].append((what, extra, answer))
+    payload = (MODEL_FORMAT, key, by_path)
+    if not write_blob(pack_path(cache_dir, root, "parts"), MODEL_MAGIC, code_fingerprint(), payload):
+        kept = {path: (digest, [item for item in answered if _storable(item)]) for path, (digest, answered) in by_path.items()}
+        write_blob(pack_path(cache_dir, root, "parts"), MODEL_MAGIC, code_fingerprint(), (MODEL_FORMAT, key, kept))
 
 
 def _storable(*values: object) -> bool:
