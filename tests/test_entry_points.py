@@ -211,3 +211,48 @@ def test_a_function_only_a_development_switch_calls_is_not_server_code(tmp_path:
     })
     found = _found(tmp_path, select=["CL011"])
     assert found == {("CL011", "src/compile.ts", 11)}, found
+
+
+def test_a_click_groups_run_subcommand_that_loops_makes_its_console_script_a_worker(tmp_path: Path) -> None:
+    """kibitzr: the console script names a module-level value made from the click group
+    (`extended_cli = merge_extensions(cli)`), and the group's `run` subcommand loops until a signal
+    flag is set. The script's process is a worker, and the notifier it loads is its code; a group
+    with only one-shot subcommands stays a command."""
+    _write(tmp_path, {
+        "setup.py": "from setuptools import setup\nsetup(name='watch', entry_points={'console_scripts': "
+                    "['watch=watch.cli:extended_cli', 'tool=watch.tool:cli']})\n",
+        "requirements.txt": "click\nrequests\n",
+        "watch/__init__.py": "",
+        "watch/cli.py": "import click\n\n\ndef merge_extensions(group):\n    return group\n\n\n@click.group()\ndef cli():\n    pass\n\n\n"
+                        "@cli.command()\ndef version():\n    print('1')\n\n\n"
+                        "@cli.command()\ndef run():\n    from watch.app import Application\n    app = Application()\n    app.run()\n\n\n"
+                        "extended_cli = merge_extensions(cli)\n",
+        "watch/app.py": "import time\nfrom watch.notify import post\n\n\nclass Application:\n    def __init__(self):\n        self.stopped = False\n\n"
+                        "    def run(self):\n        while not self.stopped:\n            post('changed')\n            time.sleep(1)\n",
+        "watch/notify.py": "import requests\n\n\ndef post(report):\n    return requests.post('https://hooks.example/x', data=report)\n",
+        "watch/tool.py": "import click\n\n\n@click.group()\ndef cli():\n    pass\n\n\n@cli.command()\ndef version():\n    print('1')\n",
+    })
+    model = _model(tmp_path)
+    kinds = {p.name: p.kind for p in model.processes}
+    assert kinds["watch"] == "worker" and kinds["tool"] == "cli"
+    assert model.process_of("watch/notify.py").name == "watch"
+
+
+def test_a_management_command_whose_handle_runs_forever_is_a_worker(tmp_path: Path) -> None:
+    """bugsink's `runsnappea`: `handle()` runs a foreman loop for as long as the process lives, a
+    daemon its deployment starts; a batch command that installs a Ctrl-C handler and ends is still
+    a command."""
+    _write(tmp_path, {
+        "requirements.txt": "django\n",
+        "snap/__init__.py": "",
+        "snap/foreman.py": "import time\n\n\nclass Foreman:\n    def run_forever(self):\n        while True:\n            time.sleep(1)\n",
+        "snap/management/__init__.py": "",
+        "snap/management/commands/__init__.py": "",
+        "snap/management/commands/runsnap.py": "from django.core.management.base import BaseCommand\nfrom snap.foreman import Foreman\n\n\n"
+                                               "class Command(BaseCommand):\n    def handle(self, *args, **options):\n        Foreman().run_forever()\n",
+        "snap/management/commands/cleanup.py": "import signal\nfrom django.core.management.base import BaseCommand\n\n\n"
+                                               "class Command(BaseCommand):\n    def handle(self, *args, **options):\n"
+                                               "        signal.signal(signal.SIGINT, lambda *a: None)\n        for i in range(3):\n            print(i)\n",
+    })
+    kinds = {p.name: p.kind for p in _model(tmp_path).processes}
+    assert kinds["runsnap"] == "worker" and kinds["cleanup"] == "cli"

@@ -939,6 +939,8 @@ class _Finder:
                 entry = entries[0]
                 # a Procfile's `worker:`, a compose service `queue`, or `node dist/queue-worker.js`
                 kind = "worker" if how != "cli" and (WORKER_WORDS.search(name) or WORKER_WORDS.search(posixpath.basename(entry))) else how
+                if kind == "server" and self.guard_kind(entry) == "worker":
+                    kind = "worker"  # `python run_streaming.py &`: its `__main__` block loops (skyvern), it serves nothing
                 if name == "HEALTHCHECK":  # Docker runs the probe and kills it after its --timeout
                     self.probes.add(entry)
                     self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", [entry], package, f"{where}: HEALTHCHECK probe: {command}")
@@ -1006,9 +1008,14 @@ class _Finder:
         facts = self.files[path]
         head = function.split(".", 1)[0]
         scope = next((s for s, f in facts.functions.items() if f.name == head and facts.scope_parents.get(s, 0) == 0), None)
-        if scope is None:
-            return "cli"
-        return self.main_kind(path, facts, [], [(path, scope)])
+        if scope is not None:
+            return self.main_kind(path, facts, [], [(path, scope)])
+        # `extended_cli = merge_extensions(cli)` (kibitzr): a module-level name made by a call, whose
+        # function arguments are what the script runs
+        starts = [(t.path, t.scope) for d in facts.decls if d.scope == 0 and d.name == head and d.value.kind == "call"
+                  for arg in facts.calls[d.value.call].args if arg.kind == "ref" and arg.path
+                  for t in self.project.resolve(path, (0,), arg.path) if t.kind == "function"]
+        return self.main_kind(path, facts, [], starts) if starts else "cli"
 
     def bin_serves(self, package: str, manifest: Manifest, entry: str) -> str | None:
         """Why the program a package.json `bin` runs is the package's server, or None: the bin is (or
@@ -1432,7 +1439,16 @@ class _Finder:
         first, last = facts.main_guard
         in_guard = [c for c in facts.calls if first and first <= c.span[0] <= last and c.scopes[0] == 0]
         if "management/commands/" in path:
-            self.add(module, "cli", [path], package, f"{path}: a Django management command")
+            # a command whose handle() never ends (bugsink's `runsnappea`: `Foreman().run_forever()`)
+            # is a daemon its deployment starts (`manage.py runsnappea`, a console script that runs
+            # it), not a one-off run: judged by what handle() runs, as a `__main__` block is
+            handles = [(path, s) for s, f in facts.functions.items()
+                       if f.name == "handle" and facts.scope_parents.get(facts.scope_parents.get(s, 0), -1) == 0]
+            if handles and self.main_kind(path, facts, [], handles, signals=False) == "worker":
+                self.add(module, "worker", [path], package, f"{path}: a Django management command whose handle() runs a loop",
+                         started=True)
+            else:
+                self.add(module, "cli", [path], package, f"{path}: a Django management command")
             return
         names_by_call = [(c, set(project.callee_names(path, c))) for c in facts.calls if c.callee]
         for call, names in names_by_call:
@@ -1508,9 +1524,25 @@ class _Finder:
         top = [(path, scope) for scope in facts.functions if facts.scope_parents.get(scope, 0) == 0]
         return self.main_kind(path, facts, [], top) == "cli"
 
-    def main_kind(self, path: str, facts: FileFacts, in_guard: list, starts: list[tuple[str, int]] | None = None) -> str:
+    def guard_kind(self, path: str) -> str | None:
+        """What the `if __name__ == "__main__":` block of a Python file a start command runs starts
+        (`main_kind`), or None when the file has none: `python x.py` says only that x.py is the
+        program, not whether it serves or loops."""
+        facts = self.files.get(path)
+        if facts is None or facts.language != "python" or not facts.main_guard[0]:
+            return None
+        first, last = facts.main_guard
+        in_guard = [c for c in facts.calls if first <= c.span[0] <= last and c.scopes[0] == 0]
+        return self.main_kind(path, facts, in_guard)
+
+    def main_kind(self, path: str, facts: FileFacts, in_guard: list, starts: list[tuple[str, int]] | None = None,
+                  *, signals: bool = True) -> str:
         """What a `__main__` block starts (or, given `starts`, what those functions run): a server, a
-        worker (it loops forever, consumes a queue, waits on SIGTERM), or a command that ends."""
+        worker (it loops forever, consumes a queue, waits on SIGTERM), or a command that ends.
+        `signals=False`: a signal handler alone does not make a worker (a batch management command
+        that stops cleanly on Ctrl-C)."""
+        worker_signs = PY_WORKER_SIGNS if signals else PY_WORKER_SIGNS - {"signal.signal"}
+        worker_methods = PY_WORKER_METHODS if signals else PY_WORKER_METHODS - {"add_signal_handler"}
         project = self.project
         functions: list[tuple[str, int]] = [(path, 0)] + (starts or [])  # the module's own top level runs first
         for call in in_guard:
@@ -1521,6 +1553,11 @@ class _Finder:
                     inner = facts.calls[arg.call]
                     if inner.callee:
                         functions += [(t.path, t.scope) for t in project.resolve(path, inner.scopes, inner.callee) if t.kind == "function"]
+                elif arg.kind == "ref" and arg.path:
+                    # `typer.run(main)`, `fire.Fire(main)`: the runner calls the function it is given,
+                    # so the program is what that function runs (a loop makes it a worker, skyvern's
+                    # run_streaming.py), not a command because a CLI library starts it
+                    functions += [(t.path, t.scope) for t in project.resolve(path, call.scopes, arg.path) if t.kind == "function"]
         seen: set[tuple[str, int]] = set()
         work = list(reversed(functions))
         found = "cli"
@@ -1541,6 +1578,8 @@ class _Finder:
             seen.add(item)
             file, scope = item
             target = self.files[file]
+            if scope:  # a click group: its subcommand that starts the program (`kibitzr run`) runs in it
+                work += [(file, s) for s in self.start_subcommands(file, scope) if (file, s) not in seen]
             if scope and any(
                 scopes[0] == scope and not any(s == scope and first < line <= last for s, line in target.loop_exits)
                 for scopes, first, last in target.forever_loops
@@ -1554,7 +1593,7 @@ class _Finder:
                 names = set(project.callee_names(file, call))
                 if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES):
                     return "server"
-                if names & PY_WORKER_SIGNS or call.method in PY_WORKER_METHODS:
+                if names & worker_signs or call.method in worker_methods:
                     return "worker"
                 if names & PY_CLI:
                     found = "cli"
@@ -1578,6 +1617,19 @@ class _Finder:
                     if call.method and not any(t.kind in ("function", "class") for t in targets):
                         unresolved.add(call.method)
         return found
+
+    def start_subcommands(self, path: str, scope: int) -> list[int]:
+        """The subcommands of a click group function (`@click.group() def cli`) declared in its module
+        with `@cli.command()` whose names start the program (`run`, `start`, `serve`, …), by scope;
+        [] for any other function. Reads the module's decorator list once per group."""
+        facts = self.files[path]
+        function = facts.functions.get(scope)
+        if function is None or not function.name or not any(
+            s == scope and d[-1:] == ("group",) for s, d in facts.decorators
+        ):
+            return []
+        return [s for s, d in facts.decorators
+                if d == (function.name, "command") and facts.functions.get(s) is not None and facts.functions[s].name in PY_START_COMMANDS]
 
     def methods_named(self, cls: Target, names: set[str]) -> list[tuple[str, int]]:
         """The methods of a project class (its own, and its project bases') among `names`."""

@@ -107,6 +107,44 @@ def _route_count(files: list[FileFacts]) -> int:
     )
 
 
+def _wrapped_routes(ctx: RuleContext, files: list[FileFacts]) -> list[tuple[FileFacts, Call, list[str]]]:
+    """Routes registered through a project function that registers its parameter (flaskbb's
+    `register_view(bp, routes=["/topic/<id>"], view_func=…)`, a loop of `bp.add_url_rule(route, …)`
+    over its `routes` parameter): each call of such a function (Python) with the path-like strings
+    it passes, directly or in a list. One walk of the package's calls to find the wrappers, one to
+    find their calls."""
+    wrappers: set[tuple[str, int]] = set()
+    for facts in files:
+        if facts.language != "python":
+            continue
+        for call in facts.calls:
+            if call.method not in ROUTE_METHODS or not call.args or call.args[0].kind != "ref" or len(call.args[0].path) != 1:
+                continue
+            scope = call.scopes[0]
+            function = facts.functions.get(scope)
+            if function is None or not function.name:
+                continue
+            decls = ctx.project.lookup(facts.path, call.scopes, call.args[0].path[0])
+            if any(d.scope == scope and d.value.kind in ("param", "element") for d in decls):
+                wrappers.add((facts.path, scope))  # its route is its caller's (or an element of it)
+    if not wrappers:
+        return []
+    names = {ctx.project.files[path].functions[scope].name for path, scope in wrappers}
+    found = []
+    for facts in files:
+        for call in facts.calls:
+            if not call.callee or call.callee[-1] not in names:
+                continue
+            if not any(t.kind == "function" and (t.path, t.scope) in wrappers for t in ctx.project.resolve(facts.path, call.scopes, call.callee)):
+                continue
+            values = list(call.args) + [v for _, v in call.keywords]
+            values += [e for v in values if v.kind == "array" for e in v.values]
+            routes = [v.text for v in values if v.kind == "string" and v.text.startswith("/")]
+            if routes:
+                found.append((facts, call, routes))
+    return found
+
+
 def _related_files(files: list[FileFacts], exclude: str, why: str) -> list[Related]:
     return [Related(Location(f.path, 1, 1, 1, 1), why) for f in files if f.path != exclude]
 
@@ -253,8 +291,12 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # one finding per service, at its first app
         done.add(package)
         files = _package_files(ctx, package)
-        if entry.get("routes_by_method", True) and _route_count(files) < int(spec.get("min_routes", 0)):
+        wrapped = _wrapped_routes(ctx, files) if facts.language == "python" else []
+        routes = _route_count(files) + sum(len(r) for _, _, r in wrapped)
+        if entry.get("routes_by_method", True) and routes < int(spec.get("min_routes", 0)):
             continue  # a one-page docs or redirect server (node:http servers route by hand, not counted)
+        if any(pattern.search(route) for _, _, r in wrapped for route in r):
+            continue  # `register_view(bp, routes=["/health"], …)`
         if any(libraries & set(f.imports) for f in files):
             continue
         if not entry.get("routes_by_method", True) and set(spec.get("exporter_imports", ())) & set(facts.imports):
@@ -280,6 +322,11 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         call = facts.calls[index]
         subject = ctx.subject_name(facts, call)
         route_files = [f for f in files if any(c.args and c.args[0].kind == "string" and c.args[0].text.startswith("/") for c in f.calls)]
+        seen = {f.path for f in route_files}
+        for wrapper_facts, _, _ in wrapped:  # files that register routes through a project wrapper
+            if wrapper_facts.path not in seen:
+                seen.add(wrapper_facts.path)
+                route_files.append(wrapper_facts)
         text = render(rule.data["problems"]["health_route"], subject=subject, files=len(files), routes=len(route_files))
         related = _related_files(route_files, facts.path, "routes read here")
         findings.append(_finding(rule, ctx, facts, call, subject, [text], related, entry["library"]))

@@ -863,9 +863,10 @@ class _Checker:
         loop_names = set(spec.get("loop_names", ()))
         waived = re.compile(spec["waived_by"]) if spec.get("waived_by") else None
         lasts = {n.rsplit(".", 1)[-1] for n in callees} | loop_methods
+        discarding = set(spec.get("result_discarded_by", ()))
         found = self.candidates("tasks", lambda call: not call.awaited and (call.callee[-1] if call.callee else call.method) in lasts, python=True)
         for path, facts, call in found:
-            if call.used and not self._unused_local(facts, call):
+            if call.used and not self._unused_local(facts, call) and not self._discarded_by_caller(path, facts, call, discarding):
                 continue
             if waived is not None and any(waived.search(self.ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
                 continue  # the author waived the same check of another linter on this call: deliberate
@@ -885,6 +886,18 @@ class _Checker:
                 self.call_finding(path, call, "task")
                 self.findings[(path, "task", call.span)].anchor = call.span  # the fix wraps this call
 
+
+    def _discarded_by_caller(self, path: str, facts: FileFacts, call: Call, discarding: set[str]) -> bool:
+        """`fut.add_done_callback(lambda _: asyncio.create_task(…))`: the task is what the lambda
+        returns, and the method that calls the lambda drops its return value, so nothing keeps the
+        task. Callers that keep it (pyee's `.on(…)` stores a returned future) are not listed."""
+        if not discarding or not call.returned:
+            return False
+        function = facts.functions.get(call.scopes[0])
+        if function is None or function.name:  # a lambda's body, not a named function's `return`
+            return False
+        takers = self.project.per_file(path, ("lambda-takers",), lambda: _lambda_takers(facts))
+        return takers.get(call.scopes[0], "") in discarding  # type: ignore[union-attr]
 
     def _annotated_loop(self, path: str, call: Call) -> bool:
         """`loop.create_task(…)` where `loop` is declared with an event-loop annotation (`loop:
@@ -939,6 +952,18 @@ class _Checker:
         later = body[call.span[0] - function.span[0]:]
         mentions = sum(len(re.findall(rf"\b{re.escape(each)}\b", line)) for line in later for each in names)
         return mentions <= len(names)
+
+
+def _lambda_takers(facts: FileFacts) -> dict[int, str]:
+    """For each lambda passed as an argument, the name of the method (or function) it is passed to:
+    one walk of the file's calls, memoized per file."""
+    takers: dict[int, str] = {}
+    for call in facts.calls:
+        name = call.method or (call.callee[-1] if call.callee else "")
+        for arg in call.args:
+            if arg.kind == "function":
+                takers.setdefault(arg.scope, name)
+    return takers
 
 
 LOOP_ANNOTATION = re.compile(r"\b\w*loop\s*:\s*['\"]?[\w.]*(?:EventLoop|uvloop\.Loop)\b", re.I)

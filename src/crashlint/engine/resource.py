@@ -35,6 +35,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   with `from_shutdown = true`, only from a SIGTERM/SIGINT path
                                   (the rule's [shutdown] table, see engine/shutdown.py)
       option = "socket_timeout"   the construction passes this option (a list: any of them), not None
+      options_also_from = ["init_app"]   or a call of one of these methods on the client passes it
+                                  (flask-redis builds the client in `init_app` from both calls' keywords)
       bound = true                the client is kept (a variable, an argument, a collection)
     unless_shutdown_ends_process = true   (close needs) satisfied in a process whose SIGTERM path is a
                                   library's that ends the process after its hooks (the rule's
@@ -174,6 +176,7 @@ def methods(rule: Rule) -> set[str]:
                     names.update(EVENT_TARGET_METHODS)
                     names.update("on" + event for event in need["listener"])
             names.update(need.get("close", ()))
+            names.update(need.get("options_also_from", ()))
     return names
 
 
@@ -229,6 +232,11 @@ def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions:
     made: list[tuple[int, dict]] = []
     for index, call in enumerate(facts.calls):
         if not call.callee:
+            if call.receiver_call >= 0 and call.method in constructors.instance_methods:
+                # `self._get_session(…).client("ecs")`: a method of what a call returns
+                resource = _instance_method(ctx, constructors, facts, call)
+                if resource is not None:
+                    made.append((index, resource))
             continue
         resource = constructors.match(facts.language, ctx.callee_names(facts, call))
         if resource is None and call.method in constructors.instance_methods:
@@ -267,10 +275,11 @@ SETS_ITSELF = re.compile(r"timeout|connection_pool|config\b", re.I)
 
 
 def _instance_method(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:
-    receiver = call.callee[:-1]
-    if not receiver:
+    """`session.client("s3")` where `session` holds, or `get_session().client("s3")` where the
+    function returns, an instance one of the `instance_methods` constructors made."""
+    if len(call.callee) < 2 and call.receiver_call < 0:
         return None
-    for target in ctx.project.resolve(facts.path, call.scopes, receiver):
+    for target in ctx.project.receiver_targets(facts.path, call):
         if target.kind != "call":
             continue
         owner = ctx.project.files[target.path].calls[target.index]
@@ -287,6 +296,10 @@ def _option_value_sets(ctx: RuleContext, facts: FileFacts, call: Call, value: Ar
         return value.has_spread or any(k in value.keys for k in keys)
     if value.kind in ("new", "call") and value.call >= 0:
         inner = facts.calls[value.call]
+        if facts.language == "python" and len(inner.callee) > 1 and any(
+            t.kind == "param" for t in ctx.project.resolve(facts.path, inner.scopes, inner.callee[:1])
+        ):
+            return True  # `config=config.merge(defaults)`: a method of what the caller passes, unseen
         options = ctx.options(facts, inner)
         return options.unknown or any(options.has(k) and not options.is_none(k) for k in keys)
     if value.kind == "ref":  # `config=RETRIES_ONLY`, `requestHandler: handler`: look at what it holds
@@ -406,7 +419,26 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
         return call.context_managed or bool(closes) or _closed_in_base(ctx, facts, call, closers)
     if "bound" in need:
         return call.used or call.returned
+    if need.get("options_also_from") and _method_passes(ctx, uses, need):
+        return True  # `redis_store.init_app(app, socket_timeout=5)`: the client is built there
     return _option_satisfied(ctx, facts, call, need, options())
+
+
+def _method_passes(ctx: RuleContext, uses: list[Use], need: dict) -> bool:
+    """Whether a method of `options_also_from` called on the client (flask-redis's `init_app`, which
+    builds the client from the constructor's keywords updated by its own) passes one of the need's
+    options, or keywords crashlint cannot see (`**kwargs`): the call is found at its use's line."""
+    methods = set(need["options_also_from"])
+    wanted = need["option"] if isinstance(need["option"], list) else [need["option"]]
+    for use in uses:
+        if use.method not in methods:
+            continue
+        for call in ctx.project.files[use.path].calls:
+            if call.method == use.method and call.span[0] == use.line:
+                options = ctx.options(ctx.project.files[use.path], call)
+                if options.unknown or any(options.has(k) and not options.is_none(k) for k in wanted):
+                    return True
+    return False
 
 
 def _listened_by(ctx: RuleContext, facts: FileFacts, index: int, specs: list[dict]) -> bool:

@@ -116,6 +116,21 @@ def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: b
     return tuple(reversed(parts))
 
 
+def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]:
+    """The values a name may hold after `x = a or b` / `x = a if c else b`: each operand (nested
+    ones too), so `self.session = session or requests.Session()` declares both the parameter and
+    the Session. `a and b` keeps its whole value: its result is `b` only when `a` holds."""
+    node = unwrap(node)
+    if node is None:
+        return [node]
+    if node.type == "boolean_operator" and (operator := node.child_by_field_name("operator")) is not None and operator.type == "or":
+        return alternatives(node.child_by_field_name("left")) + alternatives(node.child_by_field_name("right"))
+    if node.type == "conditional_expression" and node.named_child_count == 3:
+        # `a if cond else b`: the first and last named children are the arms
+        return alternatives(node.named_children[0]) + alternatives(node.named_children[2])
+    return [node]
+
+
 def flag_name(loop: tree_sitter.Node) -> str:
     """The name a `while running:` / `while not self.stopped:` loop tests (`self._stop.set()` for
     `while not self._stop.is_set():`, a threading.Event the loop runs until someone sets), "" for
@@ -157,6 +172,9 @@ def string_value(node: tree_sitter.Node | None) -> str | None:
 _MAY_END_STATEMENT = frozenset([b"", b" ", b"\t", b"\r", b"\n", b"\x0c", b",", b"#", b"\\"])
 
 
+# asgiref's `sync_to_async(f)` / channels' `database_sync_to_async(f)` return an awaitable wrapper
+# that calls `f(*args, **kwargs)` with the wrapper's own arguments (asgiref/sync.py SyncToAsync.__call__)
+THREAD_WRAPPERS = frozenset({("sync_to_async",), ("database_sync_to_async",)})
 GETATTR = "<getattr>"  # the last segment of `getattr(x, name)(…)`'s callee when `name` is computed
 
 
@@ -164,9 +182,14 @@ def getattr_callee(node: tree_sitter.Node) -> Path:
     """`getattr(requests, "post")(…)`: the function the inner call names, `requests.post`; with a
     name computed at run time (`getattr(requests, method)(url, …)`), `requests.<getattr>`: some
     member of the object, which a rule may list (CL008: any of requests' HTTP functions, which all
-    take `timeout=`). () for any other call."""
+    take `timeout=`). `sync_to_async(Cls)(…)`: the wrapped name, `Cls`. () for any other call."""
     fn = node.child_by_field_name("function")
     args = node.child_by_field_name("arguments")
+    if fn is not None and args is not None and fn.type in ("identifier", "attribute") and dotted(fn)[-1:] in THREAD_WRAPPERS:
+        # `await sync_to_async(ConsoleMeRedis)(host=…)`: asgiref runs the callable it wraps, in a
+        # thread, with the arguments of the outer call, so that call is a call of the wrapped name
+        named = [c for c in args.named_children if c.type != "comment"]
+        return dotted(named[0]) if len(named) == 1 and named[0].type in ("identifier", "attribute") else ()
     if fn is None or fn.type != "identifier" or fn.text != b"getattr" or args is None:
         return ()
     named = [c for c in args.named_children if c.type != "comment"]
@@ -298,9 +321,10 @@ class _Extractor:
             if value_node is not None and value_node.type in ("true", "false"):
                 self.facts.flag_sets.append((scopes, name))
             scope = scopes[0]
-            self.declare(scope, name, self.value(value_node, name), line)
-            if scope in self.class_scopes:  # class attribute: also reachable as self.x
-                self.declare(scope, "self." + name, self.value(value_node), line)
+            for alternative in alternatives(value_node):
+                self.declare(scope, name, self.value(alternative, name), line)
+                if scope in self.class_scopes:  # class attribute: also reachable as self.x
+                    self.declare(scope, "self." + name, self.value(alternative), line)
             return
         path = dotted(target)
         if len(path) == 2 and value_node is not None and value_node.type in ("true", "false"):
@@ -309,10 +333,11 @@ class _Extractor:
             cls = next((sid for sid in scopes if sid in self.class_scopes), None)
             if cls is not None:
                 label = "self." + path[1]
-                value = self.value(value_node, label)
-                if value.kind == "ref" and scopes[0] != cls:  # `self.redis = redis` in __init__: its parameter
-                    value = Value("ref", path=value.path, scope=scopes[0])
-                self.declare(cls, label, value, line)
+                for alternative in alternatives(value_node):
+                    value = self.value(alternative, label)
+                    if value.kind == "ref" and scopes[0] != cls:  # `self.redis = redis` in __init__: its parameter
+                        value = Value("ref", path=value.path, scope=scopes[0])
+                    self.declare(cls, label, value, line)
                 return
         if path:
             self.facts.assignments.append(Assignment(path, scopes, self.arg(value_node), line))
@@ -330,7 +355,7 @@ class _Extractor:
         method = ""
         if fn_kind == "attribute":  # a plain path's last name is the attribute
             method = callee[-1] if callee else text(fn.child_by_field_name("attribute"))
-        elif fn_kind == "call" and callee:  # `getattr(session, "get")(…)`: a method of `session`
+        elif fn_kind == "call" and len(callee) > 1:  # `getattr(session, "get")(…)`: a method of `session`
             method = callee[-1]
         if statement is None:
             stmt_span = span(node)
