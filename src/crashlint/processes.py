@@ -313,6 +313,10 @@ class _Finder:
         self.graph: dict[str, list[str]] = {}  # file → the files it loads (those that load any)
         self.importers: dict[str, list[tuple[str, None]]] = {}  # file → (a file that loads it, None), in file order
         self.processes: list[Process] = []
+        # `add`'s indexes (entries are fixed while processes are found): the processes by their
+        # entries, and the entries of CLI processes — O(1) per `add`, not a pass over the processes
+        self._by_entries: dict[tuple[str, ...], list[Process]] = {}
+        self._cli_entries: set[str] = set()
         self._python_packages: dict[str, list[str]] = {}
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
         self._started_closures: dict[tuple[str, ...], frozenset[str]] = {}
@@ -623,17 +627,16 @@ class _Finder:
         hosted = hosted or all(e in self.hosted_entries for e in entries)
         if all(is_test_path(e) for e in entries) and kind != "test":
             return  # a mock server a test package starts
-        if kind in LONG_LIVED and not started and not fallback and all(
-            any(e in p.entries for p in self.processes if p.kind == "cli") for e in entries
-        ):
+        if kind in LONG_LIVED and not started and not fallback and all(e in self._cli_entries for e in entries):
             return  # `novu dev` serves a page while the command runs: part of that command, not a service
         if started:
             self.started.add(package)
         elif not fallback and kind in LONG_LIVED and all(self.path_role(e) != "server" for e in entries):
             return  # a `listen()` in scripts/, examples/ or a test: a dev or mock server, not the service
-        for process in self.processes:  # the same program found twice: one process, all evidence
+        same_entries = self._by_entries.setdefault(tuple(entries), [])
+        for process in same_entries:  # the same program found twice: one process, all evidence
             same_kind = process.kind == kind or process.long_lived and kind in LONG_LIVED
-            if same_kind and process.entries == entries:
+            if same_kind:
                 if evidence not in process.evidence:
                     process.evidence.append(evidence)
                 process.fallback = process.fallback and fallback
@@ -642,7 +645,11 @@ class _Finder:
                 if kind == "server" and process.kind == "worker":  # a server that also consumes queues
                     process.kind, process.name = "server", name
                 return
-        self.processes.append(Process(name, kind, entries, package, [evidence], fallback=fallback, hosted=hosted, started=started))
+        process = Process(name, kind, entries, package, [evidence], fallback=fallback, hosted=hosted, started=started)
+        self.processes.append(process)
+        same_entries.append(process)
+        if kind == "cli":
+            self._cli_entries.update(entries)
 
     def path_role(self, path: str) -> str:
         """What the path heuristics (crashlint.roles) make of a file: server, test, browser, tooling."""
@@ -1859,12 +1866,24 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
                     guessed.entries, guessed.files = left, finder.closure(left)
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
     # is part of that server: one process, with both pieces of evidence.
+    # A host loads the worker's first entry: the long-lived processes that load each such entry are
+    # found once (set intersections), not by comparing every pair of processes (1,283 BullMQ
+    # workers: 1.6 M comparisons); the first host in the list's order is taken, as before.
+    firsts = {p.entries[0] for p in processes if p.long_lived and p.entries}
+    loading: dict[str, list[Process]] = {}
+    for p in processes:
+        if p.long_lived:
+            for path in p.files & firsts:
+                loading.setdefault(path, []).append(p)
+    merged: set[int] = set()
     for process in list(processes):
         if not process.long_lived or main_loop_program(finder, process) or finder.starts_in_function(process):
             continue
-        host = next((p for p in processes if p is not process and p.long_lived and (not p.fallback or not process.fallback)
+        host = next((p for p in loading.get(process.entries[0], ()) if p is not process and id(p) not in merged
+                     and (not p.fallback or not process.fallback)
                      and set(process.entries) <= p.files and process.files <= p.files), None)
         if host is not None:
+            merged.add(id(process))
             host.evidence += [e for e in process.evidence if e not in host.evidence]
             host.hosted = host.hosted or process.hosted
             if host.fallback:  # what the code does names the program its paths only guessed at

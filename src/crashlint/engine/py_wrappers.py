@@ -137,21 +137,23 @@ TESTS = ("boolean_operator", "not_operator", "comparison_operator", "conditional
 def _helper_for(ctx: RuleContext, facts: FileFacts, call: Call, value: Arg | None, splats: list[Arg], option: str) -> Helper | None:
     """The function around `call` as a helper whose callers decide `option`, from what the call
     passes: `option=<a parameter whose default is None>`, or no `option` and `**<its ** parameter>`."""
+    # what the call passes is checked before the function's tree is read: most calls pass no name
+    # that could be a parameter, and reading the tree may mean parsing the file again
+    if value is not None and (value.kind != "ref" or len(value.path) != 1):
+        return None
+    if value is None and (len(splats) != 1 or splats[0].kind != "ref" or len(splats[0].path) != 1):
+        return None
     found = _function_node(ctx, facts, call)
     if found is None:
         return None
     fn, scope, name = found
     params = _params(fn)
     if value is not None:
-        if value.kind != "ref" or len(value.path) != 1:
-            return None
         for index, param in enumerate(params):
             if param.name == value.path[0]:
                 if param.kind == "default" and param.default == "None" and not _defaults_itself(fn, param.name):
                     return Helper(facts.path, scope, name, param.name, index, False, call.span[0])
                 return None
-        return None
-    if len(splats) != 1 or splats[0].kind != "ref" or len(splats[0].path) != 1:
         return None
     dstar = [p.name for p in params if p.kind == "dstar"]
     if dstar != [splats[0].path[0]] or _mentions(fn, option):
