@@ -23,10 +23,10 @@ def _project(tmp_path: Path) -> Path:
 def test_rule_error_on_one_file_keeps_the_rest(tmp_path, monkeypatch) -> None:
     real = resource._check_construction
 
-    def flaky(rule, ctx, facts, index, entry):
+    def flaky(rule, ctx, facts, index, entry, *rest):  # rest: what keeps the process alive (ts9a)
         if facts.path == "bad.ts":
             raise ValueError("boom")
-        return real(rule, ctx, facts, index, entry)
+        return real(rule, ctx, facts, index, entry, *rest)
 
     monkeypatch.setattr(resource, "_check_construction", flaky)
     result = scan([str(_project(tmp_path))])

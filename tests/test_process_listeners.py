@@ -42,3 +42,38 @@ def test_express_handler_in_a_process_that_exits(tmp_path: Path) -> None:
     write_project(tmp_path, {"package.json": PACKAGE, "src/main.ts": HANDLER})
     [problem] = _problems(tmp_path)
     assert problem.endswith("is an unhandled rejection and Node.js exits")
+
+
+REDIS_PACKAGE = '{"name": "cache", "scripts": {"start": "node main.js"}, "dependencies": {"redis": "^4.6.0", "winston": "^3.11.0"}}'
+REDIS_MAIN = """
+const { createClient } = require("redis");
+const logger = require("./logger");
+
+const client = createClient({ url: process.env.REDIS_URL });
+client.connect();
+process.on("SIGTERM", async () => { await client.quit(); process.exit(0); });
+module.exports = client;
+"""
+
+
+def _cl001(root: Path) -> list[str]:
+    return [p for f in scan([str(root)]).findings if f.rule_id == "CL001" for p in f.problems]
+
+
+def test_node_redis_without_error_listener_under_winston_that_goes_on(tmp_path: Path) -> None:
+    """winston's `handleExceptions` listener with `exitOnError: false` logs the throw of an unheard
+    'error' and the process goes on: the node-redis client stops reconnecting, it does not exit."""
+    logger = ('const winston = require("winston");\n'
+              'module.exports = winston.createLogger({ exitOnError: false, transports: [new winston.transports.Console({ handleExceptions: true })] });\n')
+    write_project(tmp_path, {"package.json": REDIS_PACKAGE, "main.js": REDIS_MAIN, "logger.js": logger})
+    [problem] = _cl001(tmp_path)
+    assert "the reconnect never runs" in problem and "winston registers (logger.js:2" in problem
+    assert "process exits" not in problem
+
+
+def test_node_redis_without_error_listener_under_winston_that_exits(tmp_path: Path) -> None:
+    logger = ('const winston = require("winston");\n'
+              'module.exports = winston.createLogger({ transports: [new winston.transports.Console({ handleExceptions: true })] });\n')
+    write_project(tmp_path, {"package.json": REDIS_PACKAGE, "main.js": REDIS_MAIN, "logger.js": logger})
+    [problem] = _cl001(tmp_path)
+    assert problem.endswith("Node.js throws them and the process exits")

@@ -507,3 +507,60 @@ def test_a_call_made_straight_on_a_require_is_a_caller(tmp_path: Path) -> None:
         "exts/plugin-swagger/client.js": 'import run from "./run";\nimport React from "react";\nexport default function Importer() {\n  return React.createElement("button", { onClick: () => run("/spec.json") });\n}\n',
     })
     assert ("CL008", "exts/plugin-swagger/run.js") in _found(tmp_path, select=["CL008"])
+
+
+def test_a_config_path_with_a_literal_default_loads_that_file_only(tmp_path: Path) -> None:
+    """`require(configPath)` where `configPath = process.env.APP_CONFIG || "../config/config.js"`,
+    and `require(process.env.KEY_FILE || "../.firebasekey.json")`: a deployment chooses a config
+    file; neither loads "every module nothing else loads" (reviewer 8's cryptpad and tiledesk:
+    a browser SharedWorker, dead routes and scratch scripts pulled into the servers)."""
+    _write(tmp_path, {
+        "package.json": '{"name": "pad", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4.19.0", "axios": "^1.6.0"}}',
+        "server.js": 'const express = require("express");\nconst config = require("./lib/load-config");\n'
+                     'const key = require(process.env.KEY_FILE || "./.firebasekey.json");\n'
+                     'const app = express();\napp.get("/", (_q, r) => r.json(config));\napp.listen(config.port);\n',
+        "lib/load-config.js": 'var configPath = process.env.APP_CONFIG || "../config/config.js";\nmodule.exports = require(configPath);\n',
+        "config/config.js": 'module.exports = { port: 3000 };\n',
+        "www/worker/sharedworker.js": 'const axios = require("axios");\naxios.get("https://pad.example/api/x").then((r) => r.data);\n',
+        "scratch/demo-server.js": 'const axios = require("axios");\nmodule.exports = () => axios.get("https://demo.example/");\n',
+    })
+    model = _model(tmp_path)
+    [server] = [p for p in model.processes if p.long_lived and not p.fallback]
+    assert "config/config.js" in server.files
+    assert "www/worker/sharedworker.js" not in server.files and "scratch/demo-server.js" not in server.files
+    assert [e for e in server.evidence if "computed paths" in e] == [
+        "lib/load-config.js:2: loads modules by computed paths, so the 1 module(s) of its package nothing else loads count as its own"]
+
+
+def test_a_cluster_worker_file_named_by_setup_primary_is_part_of_the_server(tmp_path: Path) -> None:
+    """`cluster.setupPrimary({ exec: "./lib/http-worker.js" })`: each `cluster.fork()` runs that
+    file, so its server is part of the process `npm start` starts (cryptpad's HTTP workers)."""
+    _write(tmp_path, {
+        "package.json": '{"name": "pad", "scripts": {"start": "node server.js"}, "dependencies": {"express": "^4.19.0"}}',
+        "server.js": 'const cluster = require("cluster");\nconst http = require("http");\n'
+                     'cluster.setupPrimary({ exec: "./lib/http-worker.js", args: [] });\nfor (let i = 0; i < 2; i++) cluster.fork();\n'
+                     'http.createServer((q, r) => r.end()).listen(3001);\n',
+        "lib/http-worker.js": 'const express = require("express");\nconst app = express();\napp.get("/", (_q, r) => r.end());\napp.listen(3000);\n',
+    })
+    model = _model(tmp_path)
+    servers = [p for p in model.processes if p.long_lived and not p.fallback]
+    assert [p.entry for p in servers] == ["server.js"]
+    assert "lib/http-worker.js" in servers[0].files
+
+
+def test_an_extensionless_start_script_is_analysed_as_javascript(tmp_path: Path) -> None:
+    """express-generator's `bin/www` (`#!/usr/bin/env node`, run by `npm start`) holds the server's
+    `listen()`: it is parsed as JavaScript, so the missing shutdown hook is found (reviewer 8's
+    tiledesk: CL012 missed)."""
+    _write(tmp_path, {
+        "package.json": '{"name": "todo", "scripts": {"start": "node ./bin/www"}, "dependencies": {"express": "~4.16.1"}}',
+        "bin/www": "#!/usr/bin/env node\nvar app = require('../app');\nvar http = require('http');\n"
+                   "var server = http.createServer(app);\nserver.listen(process.env.PORT || 3000);\n",
+        "bin/setup": "#!/bin/sh\necho setup\n",
+        "app.js": "var express = require('express');\nvar app = express();\napp.get('/', function (req, res) { res.send('ok'); });\nmodule.exports = app;\n",
+    })
+    model = _model(tmp_path)
+    [server] = [p for p in model.processes if p.long_lived]
+    assert (server.entry, server.fallback) == ("bin/www", False) and "app.js" in server.files
+    assert "bin/setup" not in model.roles
+    assert ("CL012", "bin/www") in _found(tmp_path)

@@ -255,6 +255,31 @@ def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, IgnoreSpec]]) -> 
     return False
 
 
+def node_script(folder: str, name: str, head: Callable[[], bytes]) -> str | None:
+    """"javascript" for an extensionless script in a `bin/` folder whose first line runs node
+    (`#!/usr/bin/env node`) and that starts a server itself (`.listen(`): express-generator's
+    `bin/www`, which `npm start` runs, holds the server's `listen()`. A launcher that only requires
+    the package's code (`require('../dist')`) stays unparsed: the process model follows it to that
+    code (`_Finder.launched_source`). `head` reads the file's first 16 KB; it is called only for
+    an extensionless name in `bin/`."""
+    if "." in name or posixpath.basename(folder) != "bin":
+        return None
+    try:
+        text = head()[:_SCRIPT_HEAD]
+    except OSError:
+        return None
+    first = text.split(b"\n", 1)[0]
+    return "javascript" if first.startswith(b"#!") and b"node" in first and b".listen(" in text else None
+
+
+_SCRIPT_HEAD = 16384
+
+
+def _head(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(_SCRIPT_HEAD)
+
+
 def discover(
     paths: list[str], *, respect_gitignore: bool = True, exclude: list[str] | None = None, include: list[str] | None = None,
     watched: list[str] | None = None,
@@ -345,7 +370,8 @@ def discover(
                 if ext in (".yaml", ".yml"):
                     stems.setdefault(stem, []).append(name)
             for name in sorted(filenames):
-                if grammar_for(name) is None:
+                grammar = grammar_for(name) or node_script(dirpath, name, lambda: _head(os.path.join(dirpath, name)))
+                if grammar is None:
                     continue
                 if (_is_generated_name(name) or dirpath in include_only) and not includes.file(real_rel(os.path.join(dirpath, name))):
                     continue
@@ -363,7 +389,7 @@ def discover(
                 if user_excludes.match_file(rel) or as_text in seen:
                     continue
                 seen.add(as_text)
-                result.files.append(SourceFile(as_text, rel, grammar_for(name), includes.file(rel)))  # type: ignore[arg-type]
+                result.files.append(SourceFile(as_text, rel, grammar, includes.file(rel)))
                 for yaml_name in sorted(stems.get(os.path.splitext(name)[0], ())):
                     result.beside.append(posixpath.join(posixpath.dirname(rel), yaml_name))
     result.files.sort(key=lambda f: f.rel_path)
@@ -449,7 +475,8 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         return verdict
 
     def add(rel_path: str, forced: bool = False) -> None:
-        grammar = grammar_for(posixpath.basename(rel_path))
+        grammar = grammar_for(posixpath.basename(rel_path)) or node_script(
+            posixpath.dirname(rel_path), posixpath.basename(rel_path), lambda: tree.read(rel_path))
         if grammar is None or rel_path in seen:
             return
         seen.add(rel_path)
@@ -471,7 +498,10 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
             if not rel_path.startswith(inside):
                 continue
             name = posixpath.basename(rel_path)
-            if grammar_for(name) is None or _is_generated_name(name) and not includes.file(rel_path):
+            if grammar_for(name) is None and (tree.is_link(rel_path) or node_script(
+                    posixpath.dirname(rel_path), name, lambda: tree.read(rel_path)) is None):
+                continue
+            if _is_generated_name(name) and not includes.file(rel_path):
                 continue
             if not keep_dir(start, posixpath.dirname(rel_path)):
                 continue

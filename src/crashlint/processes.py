@@ -416,6 +416,7 @@ class _Finder:
         return list(targets)
 
     _PATH_ARGS = frozenset({"string", "call"})  # `spawned`: the arguments that may name a file
+    _CLUSTER_SETUP = frozenset({"setupPrimary", "setupMaster"})  # `spawned`: cluster's worker file, in `exec`
 
     def spawned(self, path: str, facts: FileFacts) -> list[str]:
         """Project files code names by path to run them: `fork("./worker.js")`,
@@ -425,12 +426,19 @@ class _Finder:
         found = []
         calls = facts.calls
         for call in calls:
-            # only an argument of these two forms can name a file: the others' arguments are not decoded
-            heads = arg_heads(call, self._PATH_ARGS)
-            if not heads or not any(text.startswith(".") if kind == "string" else index >= 0 and calls[index].callee[-1:] in (("join",), ("resolve",))
-                                    for kind, text, index in heads):
-                continue
-            for arg in call.args:
+            if call.method in self._CLUSTER_SETUP:
+                # `cluster.setupPrimary({ exec: "./lib/http-worker.js" })`: the file each `cluster.fork()`
+                # runs (nodejs.org/api/cluster.html#clustersetupprimarysettings, `exec`)
+                options = call.args[0] if call.args and call.args[0].kind == "object" else None
+                candidates = [v for k, v in zip(options.keys, options.values) if k == "exec"] if options is not None else []
+            else:
+                # only an argument of these two forms can name a file: the others' arguments are not decoded
+                heads = arg_heads(call, self._PATH_ARGS)
+                if not heads or not any(text.startswith(".") if kind == "string" else index >= 0 and calls[index].callee[-1:] in (("join",), ("resolve",))
+                                        for kind, text, index in heads):
+                    continue
+                candidates = list(call.args)
+            for arg in candidates:
                 parts: list[str] = []
                 if arg.kind == "string" and arg.text.startswith("."):
                     if arg.text in facts.dev_imports:
@@ -445,9 +453,11 @@ class _Finder:
                 if not parts or not re.search(r"\.(c|m)?(j|t)s$", parts[-1]):
                     continue
                 target = self.project._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(path), *parts)))
-                if target is None and len(parts) == 1 and parts[0].startswith("./") and call.callee[-1:] in (("Worker",), ("fork",)):
-                    # `new Worker("./dist/worker/upload.js")`: worker_threads resolves a relative path
-                    # against the working directory (the package's, as npm starts it), here its build
+                if target is None and len(parts) == 1 and parts[0].startswith("./") and (
+                        call.callee[-1:] in (("Worker",), ("fork",)) or call.method in self._CLUSTER_SETUP):
+                    # `new Worker("./dist/worker/upload.js")`: worker_threads (and a cluster's `exec`, which
+                    # child_process.fork runs) resolves a relative path against the working directory
+                    # (the package's, as npm starts it), here its build
                     target = self.source_for(self.project.package_root(path), parts[0])
                 if target is not None and target != path:
                     found.append(target)

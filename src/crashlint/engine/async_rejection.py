@@ -680,10 +680,47 @@ class _Checker:
                                 and (len(call.callee) >= 2 or call.receiver_call >= 0))
         for path, facts, call in found:
             event = call.args[0].text if call.args[0].kind == "string" else "…"
+            stopping = event in set(spec.get("signals", ())) and call.callee[:1] == ("process",)
             for fn_path, function in self.functions_of(path, call, call.args[1]):
                 if self.rejects(fn_path, function):
                     subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
-                    self.function_finding(path, call, fn_path, function, "listener", subject)
+                    if stopping and self._exits_after(fn_path, function, self.rejecting_await(fn_path, function)):
+                        # `process.on("SIGTERM", async () => { await app.close(); process.exit(0) })`: a
+                        # rejection ends the stopping process all the same (exit code 1, not 0) —
+                        # unless a process listener logs it and goes on: then it never exits
+                        if self.logged_by_process(fn_path):
+                            self.function_finding(path, call, fn_path, function, "signal", subject, {"cover": "signal"})
+                        continue
+                    # a listener that answers a request or calls back (an SSE stream's 'end' listener
+                    # that ends the response) leaves someone waiting, also where a process listener logs
+                    # answered after the await that rejects: a rejection skips the answer (not `await
+                    # onEnd()`, whose rejection is the callback's own: the callback was called)
+                    answers = self._calls_back(fn_path, function, self.rejecting_await(fn_path, function)) or self._async_emitter_of(path, call)
+                    waits = {"cover": "listener_answers"} if answers else None
+                    self.function_finding(path, call, fn_path, function, "listener", subject, waits)
+
+    def _exits_after(self, fn_path: str, function: Function, line: int) -> bool:
+        """Whether `function` calls `process.exit` after `line` (its rejecting await). O(the file's calls)."""
+        return any(c.callee == ("process", "exit") and function.scope in c.scopes and c.span[0] > line
+                   for c in self.project.files[fn_path].calls)
+
+    def _async_emitter_of(self, path: str, call: Call) -> bool:
+        """Whether the listener is registered on an emitter made in a module that imports an emitter
+        library whose `emit()` awaits its listeners (promise-events' `Promise.all`): its rejection
+        rejects the `emit()` its emitting code holds, it is not ignored. O(the receiver's targets)."""
+        modules = tuple(self.settled.get("async_emitters", ()))
+        if len(call.callee) < 2 or not modules:
+            return False
+        for target in self.project.resolve(path, call.scopes, call.callee[:-1]):
+            if target.kind == "instance":  # `class MessageEvent extends PromiseEmitter {}; new MessageEvent()`
+                names = self.project.instance_names(target)
+            elif target.kind == "call" and target.path in self.project.files:  # `new PromiseEmitter()`
+                names = list(self.project.callee_names(target.path, self.project.files[target.path].calls[target.index]))
+            else:
+                continue
+            if any(name == m or name.startswith(m + ".") for name in names for m in modules):
+                return True
+        return False
 
     @staticmethod
     def _receiver_text(facts: FileFacts, call: Call) -> str:
@@ -755,20 +792,28 @@ class _Checker:
         callbacks = self.functions_of(path, call, call.args[0])
         if not callbacks:
             return True
+        return any(self._calls_back(fn_path, function) for fn_path, function in callbacks)
+
+    def _calls_back(self, fn_path: str, function: Function, after: int = 0) -> bool:
+        """Whether `function` calls a parameter of a function around it (`callback(null, info)`, an
+        executor's `resolve`) or answers a response one was handed (`res.end()` in a stream's
+        `'end'` listener inside a route handler): someone waits on what it does. With `after`, only
+        such a call on a later line counts. O(the file's calls)."""
         answers = set(self.rule.data["process_handler"].get("answers", ()))
         handed = set(self.rule.data["process_handler"].get("handed_on", ()))
-        for fn_path, function in callbacks:
-            facts = self.project.files[fn_path]
-            for inner in facts.calls:
-                if function.scope not in inner.scopes or not inner.callee:
-                    continue
-                names = [inner.callee[:1]] if len(inner.callee) == 1 or inner.method in answers else []
-                # `sendZip(res, …)`: what was handed in is handed on, to answer it
-                names += [a.path[:1] for a in inner.args if a.kind == "ref" and len(a.path) == 1 and a.path[0] in handed]
-                for name in names:  # not `theApp.setPluginStatus(…)`: a method of an object handed in
-                    targets = self.project.resolve(fn_path, inner.scopes, name)
-                    if any(t.kind == "param" and t.scope != function.scope for t in targets):
-                        return True
+        facts = self.project.files[fn_path]
+        for inner in facts.calls:
+            if function.scope not in inner.scopes or not inner.callee or inner.span[0] <= after:
+                continue
+            names = [inner.callee[:1]] if len(inner.callee) == 1 or inner.method in answers else []
+            # `sendZip(res, …)`: what was handed in is handed on, to answer it; also as a property
+            # (`emit("select", { result, resolve, reject })`: a listener settles the caller's promise)
+            handed_args = [v for a in inner.args for v in ((a,) if a.kind != "object" else a.values)]
+            names += [a.path[:1] for a in handed_args if a.kind == "ref" and len(a.path) == 1 and a.path[0] in handed]
+            for name in names:  # not `theApp.setPluginStatus(…)`: a method of an object handed in
+                targets = self.project.resolve(fn_path, inner.scopes, name)
+                if any(t.kind == "param" and t.scope != function.scope for t in targets):
+                    return True
         return False
 
     def _then_receivers(self, path: str, call: Call) -> list[tuple[str, int]] | None:

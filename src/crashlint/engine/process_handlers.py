@@ -14,7 +14,7 @@ import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
-from crashlint.facts.model import Arg, Call, Function
+from crashlint.facts.model import Arg, Call, FileFacts, Function
 
 
 # `if (err.code === "EADDRINUSE") { …; process.exit(1) }`: an exit only for the error codes the test
@@ -35,6 +35,7 @@ class ProcessHandlers:
         self.frameworks: dict[str, str] = dict(spec.get("frameworks", {}))
         self.files: set[str] = set()
         self.sites: dict[str, tuple[int, str]] = {}  # file → (line, event) of its first such listener
+        self.libraries: dict[str, str] = {}  # file → the logging library that registers its listener
         order = {event: i for i, event in enumerate(spec["events"])}
         # each file's listener calls for those events, picked by the call alone (one pass kept across
         # edits: `Project.parts`), then asked in the order a walk over every call asks them
@@ -44,11 +45,24 @@ class ProcessHandlers:
         for file, calls in registering.items():
             for call in calls:  # type: ignore[union-attr]
                 if set(self.project.callee_names(file, call)) & callees and not self._exits(file, call, call.args[1], exits):
-                    self.files.add(file)
-                    # the event the rule names first (CL003: `unhandledRejection`) is the one its text cites
-                    known = self.sites.get(file)
-                    if known is None or order[call.args[0].text] < order[known[1]]:
-                        self.sites[file] = (call.span[0], call.args[0].text)
+                    self._found(file, call.span[0], call.args[0].text, order)
+        loggers = spec.get("loggers")
+        if loggers:
+            # a logging library that registers the listener itself (winston's `handleExceptions`)
+            names = set(loggers["constructors"])
+            for file, hooks in self.project.parts(("logger-hooks", tuple(sorted(names))), lambda file, facts: logger_hooks(
+                    self.project, file, facts, names, loggers), keep=False).items():
+                for line, event in hooks:  # type: ignore[union-attr]
+                    if event in order:
+                        self._found(file, line, event, order)
+                        self.libraries[file] = loggers["library"]
+
+    def _found(self, file: str, line: int, event: str, order: dict[str, int]) -> None:
+        self.files.add(file)
+        # the event the rule names first (CL003: `unhandledRejection`) is the one its text cites
+        known = self.sites.get(file)
+        if known is None or order[event] < order[known[1]]:
+            self.sites[file] = (line, event)
 
     def cover(self, path: str) -> bool:
         """Whether every process that runs `path` loads such a listener, or is served by a framework
@@ -69,7 +83,7 @@ class ProcessHandlers:
                 file = min(self.files)
                 return self._site(file)
             served = next((f for f in map(self._framework, loaders) if f), None)
-            return {"framework": served, "listener": "", "event": ""} if served else None
+            return {"framework": served, "listener": "", "event": "", "logger": ""} if served else None
         found: dict[str, str] | None = None
         for process in processes:
             file = next((h for h in sorted(self.files) if h in process.files), None)
@@ -79,12 +93,12 @@ class ProcessHandlers:
             served = self._framework(process)
             if served is None:
                 return None
-            found = found or {"framework": served, "listener": "", "event": ""}
+            found = found or {"framework": served, "listener": "", "event": "", "logger": ""}
         return found
 
     def _site(self, file: str) -> dict[str, str]:
         line, event = self.sites[file]
-        return {"listener": f"{file}:{line}", "event": event, "framework": ""}
+        return {"listener": f"{file}:{line}", "event": event, "framework": "", "logger": self.libraries.get(file, "")}
 
     def _framework(self, process) -> str | None:
         """The framework serving `process` when its declared version registers the listeners."""
@@ -133,6 +147,47 @@ class ProcessHandlers:
             if any(target.scope in c.scopes and set(self.project.callee_names(target.path, c)) & exits for c in facts.calls):
                 return True
         return False
+
+
+def logger_hooks(project, path: str, facts: FileFacts, constructors: set[str], spec: dict) -> list[tuple[int, str]]:
+    """(line, event) of each process listener a logging library registers in this file that logs and
+    goes on: a logger made by one of `constructors` whose options set `spec["go_on"]` to `false`
+    (winston's `exitOnError: false`), in a file that asks it to handle an event — an option of
+    `spec["installs"]` set to `true` in any object literal of the file (`new transports.Console({
+    handleExceptions: true })`, or an options object declared for it), or a handler list given to
+    the logger (`exceptionHandlers: […]`), or a `.exceptions.handle(…)` call (`spec["handle"]`).
+    File-level: the logger and its transports are made together (tiledesk's `config/winston.js`,
+    cncjs's `lib/logger.js`). O(the file's call arguments and declarations), once per file."""
+    go_on, installs, handle = spec["go_on"], spec["installs"], spec.get("handle", {})
+    line = 0
+    for call in facts.calls:
+        if call.callee and call.args and call.args[0].kind == "object" and set(project.callee_names(path, call)) & constructors:
+            options = call.args[0]
+            if any(k == go_on and v.kind == "other" and v.text == "false" for k, v in zip(options.keys, options.values)):
+                line = call.span[0]
+                break
+    if not line:
+        return []
+    events: dict[str, None] = {}
+
+    def walk(arg: Arg) -> None:
+        for key, value in zip(arg.keys, arg.values):
+            if key in installs and (value.kind == "other" and value.text == "true" or value.kind == "array" and value.values):
+                events[installs[key]] = None
+        for value in arg.values:
+            if value.kind in ("object", "array"):
+                walk(value)
+
+    for call in facts.calls:
+        if call.method == "handle" and len(call.callee) >= 2 and call.callee[-2] in handle:
+            events[handle[call.callee[-2]]] = None
+        for arg in call.args:
+            if arg.kind in ("object", "array"):
+                walk(arg)
+    for decl in facts.decls:
+        if decl.value.kind in ("object", "array") and decl.value.arg is not None:
+            walk(decl.value.arg)
+    return [(line, event) for event in events]
 
 
 def functions_of(project, path: str, call: Call, arg: Arg) -> list[tuple[str, Function]]:

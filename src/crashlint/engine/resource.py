@@ -44,6 +44,9 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     long_lived_only = true        (a need) checked only on a client that outlives the function making
                                   it: not one made into a local it neither returns, stores nor
                                   hands on (a pool size means nothing to a probe's one connection)
+    label_logged, problem_logged  (a need) the text in a process that logs uncaught exceptions and
+                                  goes on (the rule's [process_handler] with `keeps = true`;
+                                  jinja2 gets ProcessHandlers.how's listener, event, logger)
     only_with = "error-listener"  a bullet only on a finding another need makes (CL004: a worker's
                                   missing 'failed' listener is reported with a missing 'error' one)
     listened_by = [{callee = "@prisma/adapter-pg.PrismaPg", package = "@prisma/adapter-pg", at_least = "7.0.0"}]
@@ -198,15 +201,19 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     for path, made in made_by_file.items():
         facts = ctx.project.files[path]
         ctx.current_path = path
+        kept: dict[str, str] | None = None
         if "process_handler" in rule.data:
             # an emitter's unheard 'error' is thrown; a process whose uncaughtException listener
-            # logs and goes on does not exit on it
+            # logs and goes on does not exit on it: the rule drops the file's findings, or (`keeps`)
+            # says what happens instead (a need's `label_logged` / `problem_logged`)
             if handlers is None:
                 handlers = ProcessHandlers(ctx, rule.data["process_handler"])
-            if handlers.cover(path):
+            if rule.data["process_handler"].get("keeps"):
+                kept = handlers.how(path)
+            elif handlers.cover(path):
                 continue
         for index, resource in made:  # type: ignore[union-attr]
-            finding = _check_construction(rule, ctx, facts, index, resource)
+            finding = _check_construction(rule, ctx, facts, index, resource, kept)
             if finding is not None:
                 findings.append(finding)
     ctx.current_path = None
@@ -724,7 +731,10 @@ def _leading_literal(arg: Arg) -> str | None:
     return arg.text if arg.kind == "string" else None
 
 
-def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: int, resource: dict) -> Finding | None:
+def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: int, resource: dict,
+                        kept: dict[str, str] | None = None) -> Finding | None:
+    """The finding on one construction; `kept`: what keeps the process alive on an uncaught
+    exception (ProcessHandlers.how), for the needs whose text differs then."""
     call = facts.calls[index]
     skip = resource.get("unless_argument")  # e.g. create_engine("sqlite://…") has no network pool
     if skip and len(call.args) > skip["position"]:
@@ -785,8 +795,10 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         if not satisfied:
             missing.append(need["id"])
             needs_missing.append(need)
-            labels.append(need["label"])
-            problems.append(render(need["problem"], subject=subject, library=resource["library"], line=call.span[0]))
+            logged = kept is not None and "problem_logged" in need
+            labels.append(need["label_logged" if logged and "label_logged" in need else "label"])
+            problems.append(render(need["problem_logged" if logged else "problem"], subject=subject, library=resource["library"],
+                                   line=call.span[0], **(kept or {})))
     # a need that is only a bullet on another's finding (SPEC §3: CL004's 'failed' listener)
     kept = [i for i, need in enumerate(needs_missing) if "only_with" not in need or need["only_with"] in missing]
     problems, labels, missing = [problems[i] for i in kept], [labels[i] for i in kept], [missing[i] for i in kept]

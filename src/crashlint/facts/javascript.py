@@ -179,6 +179,9 @@ def _static_folder(node: tree_sitter.Node) -> str:
     if node.type == "identifier" and node.parent is not None and node.parent.type == "call_expression":
         arguments = node.parent.child_by_field_name("arguments")  # the `require` name was captured
         node = arguments.named_children[0] if arguments is not None and arguments.named_children else node
+    default = _configured_default(node)
+    if default is not None:
+        return default
     whole = node
     while node.type == "binary_expression" and node.child_by_field_name("left") is not None:
         node = node.child_by_field_name("left")  # "./routes/" + name + ".js"
@@ -210,6 +213,40 @@ def _static_folder(node: tree_sitter.Node) -> str:
     if "/" not in head.lstrip("./"):
         return posixpath.dirname(head) or "."
     return posixpath.dirname(head)
+
+
+def _configured_default(node: tree_sitter.Node) -> str | None:
+    """A path a deployment chooses, with a literal default: `require(process.env.CONFIG || "../config/config.js")`,
+    or `require(configPath)` where the file declares `configPath` once so (cryptpad's
+    `lib/load-config.js`, tiledesk's Firebase key). It loads that one file (or one outside the
+    project), not any module: "~/" and the file when it is a module of code, "-" (no module of the
+    project) for a data file (`.json`) or a package name; None for any other path. The declaration
+    is looked up by a walk of the file's tree: O(file), only for a `require` of a bare name."""
+    if node.type == "identifier":
+        name, root = text(node), node
+        while root.parent is not None:
+            root = root.parent
+        values: list[tree_sitter.Node | None] = []
+        stack = [root]
+        while stack and len(values) < 2:
+            current = stack.pop()
+            if current.type == "variable_declarator":
+                declared = current.child_by_field_name("name")
+                if declared is not None and declared.type == "identifier" and text(declared) == name:
+                    values.append(current.child_by_field_name("value"))
+            stack.extend(current.children)
+        if len(values) != 1 or values[0] is None:
+            return None
+        node = values[0]
+    operator = node.child_by_field_name("operator") if node.type == "binary_expression" else None
+    right = node.child_by_field_name("right") if operator is not None and text(operator) in ("||", "??") else None
+    if right is None or right.type != "string":
+        return None
+    literal = text(right)[1:-1]
+    if not literal.startswith(("./", "../")):
+        return "-"  # a package, or a path outside the project
+    last = literal.rsplit("/", 1)[-1]
+    return "~/" + literal.lstrip("./") if _MODULE_FILE.fullmatch(last) and not last.endswith(".json") else "-"
 
 
 def _later_folder(whole: tree_sitter.Node, first: tree_sitter.Node) -> str:
