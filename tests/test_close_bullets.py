@@ -55,3 +55,18 @@ def test_the_forever_loops_of_one_process_are_one_finding_with_a_bullet_each(mon
     also = [p for p in finding["problems"] if "also loops forever in this process" in p]
     assert len(also) == 2
     assert any("sync/refresher.py:10" in p for p in also) and any("sync/poller.py:10" in p for p in also)
+
+
+def test_a_client_a_function_returns_is_kept_by_its_callers(tmp_path: Path) -> None:
+    """Archery's `RedisEngine.get_connection()` returns a new client to each caller, none of which
+    closes it: the bullet says so, not "kept under no name" (reviewer 8, lesson 9); a client made
+    and dropped inside one expression is still kept under no name."""
+    (tmp_path / "engine.py").write_text(
+        "import redis\n\n\nclass RedisEngine:\n    def get_connection(self):\n"
+        "        return redis.Redis(host='h', socket_connect_timeout=5)\n\n    def ping(self):\n"
+        "        return self.get_connection().ping()\n\n\ndef keys():\n    return redis.Redis(host='h', socket_connect_timeout=5).keys()\n")
+    code, out, err = run_cli("scan", str(tmp_path), "--select", "CL001", "--format", "json", "--no-cache")
+    problems = {f["start_line"]: " ".join(f["problems"]) for f in json.loads(out)}
+    assert "its function returns it, and no caller that keeps it calls its `close()`" in problems[6]
+    assert "kept under no name" not in problems[6]
+    assert "kept under no name" in problems[13]

@@ -564,3 +564,99 @@ def test_an_extensionless_start_script_is_analysed_as_javascript(tmp_path: Path)
     assert (server.entry, server.fallback) == ("bin/www", False) and "app.js" in server.files
     assert "bin/setup" not in model.roles
     assert ("CL012", "bin/www") in _found(tmp_path)
+
+DJANGO = {
+    "requirements.txt": "django\nrequests\n",
+    "Procfile": "web: gunicorn hc.wsgi:application --timeout 30\n",
+    "hc/__init__.py": "",
+    "hc/wsgi.py": "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+    "hc/asgi.py": "from django.core.asgi import get_asgi_application\napplication = get_asgi_application()\n",
+    "docs/__init__.py": "",
+    "docs/conf.py": "project = 'hc'\n",
+}
+
+
+def test_code_reached_only_from_a_management_command_through_a_chain_of_calls_is_cli_code(tmp_path: Path) -> None:
+    """treeherder's intermittents commenter: `fetch.*` ← six methods of `Commenter`, constructed only
+    by the management command `run_intermittents_commenter` (a cron job). The chain is longer than
+    the callers walk once followed (four calls): reachability is searched to the roots, not cut."""
+    _write(tmp_path, {**DJANGO,
+        "hc/fetch.py": "import requests\n\n\ndef fetch_variants():\n    return requests.get('https://ci.example/variants.yml').text\n",
+        "hc/commenter.py": "from . import fetch\n\n\nclass Commenter:\n    def run(self):\n        return self.a()\n\n    def a(self):\n        return self.b()\n\n"
+                           "    def b(self):\n        return self.c()\n\n    def c(self):\n        return self.d()\n\n    def d(self):\n        return fetch.fetch_variants()\n",
+        "hc/views.py": "from hc import commenter\n\n\ndef page(request):\n    return commenter.__name__\n",
+        "hc/management/__init__.py": "",
+        "hc/management/commands/__init__.py": "",
+        "hc/management/commands/run_commenter.py": "from django.core.management.base import BaseCommand\nfrom hc.commenter import Commenter\n\n\n"
+                                                  "class Command(BaseCommand):\n    def handle(self, *args, **options):\n        Commenter().run()\n",
+    })
+    assert ("CL008", "hc/fetch.py") not in _found(tmp_path, select=["CL008"])
+    # the same class constructed in a view runs in the server
+    (tmp_path / "hc/views.py").write_text("from hc.commenter import Commenter\n\n\ndef page(request):\n    return Commenter().run()\n")
+    assert ("CL008", "hc/fetch.py") in _found(tmp_path, select=["CL008"])
+
+
+def test_a_class_only_command_factories_construct_is_judged_by_its_constructions(tmp_path: Path) -> None:
+    """treeherder's `TaskclusterModelImpl`: built only by `taskcluster_model_factory()`, which only
+    a factory of a management command calls; its methods run in that CLI, not in the server that
+    loads the module. A class named otherwise (a model's `objects`, a class handed on as a value) is
+    reached in ways no call index sees, and stays server code."""
+    _write(tmp_path, {**DJANGO,
+        "hc/services.py": "import requests\n\n\nclass Taskcluster:\n    def trigger(self, url):\n        return self._load(url)\n\n"
+                          "    def _load(self, url):\n        return requests.request('GET', url).json()\n\n\n"
+                          "def taskcluster_factory():\n    return Taskcluster()\n",
+        "hc/views.py": "from hc import services\n\n\ndef page(request):\n    return services.__name__\n",
+        "hc/management/__init__.py": "",
+        "hc/management/commands/__init__.py": "",
+        "hc/management/commands/backfill.py": "from django.core.management.base import BaseCommand\nfrom hc.services import taskcluster_factory\n\n\n"
+                                              "class Command(BaseCommand):\n    def handle(self, *args, **options):\n        tools = {'tc': taskcluster_factory()}\n        tools['tc'].trigger('https://tc.example')\n",
+    })
+    assert ("CL008", "hc/services.py") not in _found(tmp_path, select=["CL008"])
+    (tmp_path / "hc/views.py").write_text("from hc.services import Taskcluster\n\nHANDLERS = {'tc': Taskcluster}\n")
+    assert ("CL008", "hc/services.py") in _found(tmp_path, select=["CL008"])
+
+
+def test_a_helper_whose_only_caller_nothing_names_runs_in_no_process(tmp_path: Path) -> None:
+    """kpi's `enketo_url`, called only by `get_enketo_submission_url`, which no call, import, value
+    or string of the project names, in a helper module other modules import for other names. Named
+    in a string (a `getattr`, a settings path), the caller may run, and the helper is reported."""
+    _write(tmp_path, {**DJANGO,
+        "hc/viewer_tools.py": "import requests\n\n\ndef enketo_url(url):\n    return requests.post(url, json={}).json()\n\n\n"
+                              "def get_submission_url(request):\n    return enketo_url('https://enketo.example')\n\n\n"
+                              "def image_urls(request):\n    return []\n",
+        "hc/views.py": "from hc.viewer_tools import image_urls\n\n\ndef page(request):\n    return image_urls(request)\n",
+    })
+    assert ("CL008", "hc/viewer_tools.py") not in _found(tmp_path, select=["CL008"])
+    (tmp_path / "hc/views.py").write_text("from hc import viewer_tools\n\n\ndef page(request):\n    return getattr(viewer_tools, 'get_submission_url')(request)\n")
+    assert ("CL008", "hc/viewer_tools.py") in _found(tmp_path, select=["CL008"])
+
+
+def test_a_finding_names_the_entry_its_start_command_runs(tmp_path: Path) -> None:
+    """Issue 14 deliver 4: a Django project with both wsgi.py and asgi.py, served by
+    `gunicorn hc.wsgi:application`: its findings name hc/wsgi.py (not asgi.py, nor a docs/ module
+    sorted first); a docs/ folder is no module of the server."""
+    _write(tmp_path, {**DJANGO,
+        "hc/views.py": "import requests\n\n\ndef page(request):\n    return requests.get('https://hooks.example').text\n",
+    })
+    findings = [f for f in scan([str(tmp_path)], select=["CL008"]).findings]
+    assert [(f.location.path, f.process[0], f.process[2]) for f in findings] == [("hc/views.py", tmp_path.name, "hc/wsgi.py")]
+    assert "docs/__init__.py" not in _model(tmp_path).processes_of("hc/views.py")[0].entries
+
+
+def test_a_finding_names_the_process_whose_entry_serves_it(tmp_path: Path) -> None:
+    """skyvern: `python -m svc.forge` serves the API (`uvicorn.run` in its `__main__`), and
+    `python run_streaming.py` (a loop) imports the same package: an API route's finding names the
+    server, whose entry is where it serves, not the script that only loads the package."""
+    _write(tmp_path, {
+        "requirements.txt": "fastapi\nuvicorn\nrequests\n",
+        "entrypoint.sh": "#!/bin/bash\npython run_streaming.py &\npython -m svc.forge\n",
+        "Dockerfile": "FROM python:3.12\nCMD [\"/bin/bash\", \"entrypoint.sh\"]\n",
+        "run_streaming.py": "import time\nimport svc\n\n\ndef main():\n    while True:\n        time.sleep(1)\n\n\nif __name__ == '__main__':\n    main()\n",
+        "svc/__init__.py": "from svc import routes\n",
+        "svc/routes.py": "import requests\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/a')\ndef a():\n    return requests.get('https://x.example').json()\n",
+        "svc/forge/__init__.py": "",
+        "svc/forge/__main__.py": "import uvicorn\nfrom fastapi import FastAPI\nfrom svc.routes import router\n\napi = FastAPI()\napi.include_router(router)\n\n"
+                                 "if __name__ == '__main__':\n    uvicorn.run(api, host='0.0.0.0', port=8000)\n",
+    })
+    findings = [f for f in scan([str(tmp_path)], select=["CL008"]).findings if f.location.path == "svc/routes.py"]
+    assert [f.process[2] for f in findings] == ["svc/forge/__main__.py"]

@@ -29,11 +29,24 @@ A file is **long-lived** when a server or worker loads it. In a package where no
 the path heuristics of `roles.file_role` decide, and the model says so (`fallback` packages).
 Within a long-lived file, a function whose every caller is code no long-lived process runs (a helper
 only a CLI command or the browser calls), or a call under a development switch (`if (devMode)`,
-`FileFacts.dev_calls`), is not long-lived either (`function_runs_long`).
+`FileFacts.dev_calls`), is not long-lived either (`function_runs_long`). For Python this is a search
+by calls to the roots, however long the chain (`_live`): a method that no call resolves to runs
+where its class is constructed, when constructing it is all the project does with it (treeherder's
+`Commenter`, built only by a management command); a top-level function of a helper module that no
+call, import, value or string names runs nowhere (kpi's `get_enketo_submission_url`). What is
+reached in ways no call index sees stays a root: decorated functions, names in strings and values,
+classes handed on, subclassed or whose attributes are read (a Django model's `objects`), and what a
+library (a package judged by its paths) exports.
+
+A finding names the process that runs its code (`attribution`): one a start command names first,
+then the one whose entry imports the file most directly, then one whose entry itself serves.
 
 Costs: the import graph is one resolution per import (memoized by the project model); each
 long-lived process is one breadth-first walk over it, O(files it loads); the caller check is one
-index of calls by name, then memoized per function. A `bin` that runs its package's `main` adds one
+index of calls by name, then memoized per function; the Python search visits each function's
+callers once per scan (a dead answer is kept for every node the search saw), and reads the
+project's index of mentions (`Project.mentions`, one pass over the facts); naming a finding's
+process is one more breadth-first walk per long-lived process, the first time a finding asks. A `bin` that runs its package's `main` adds one
 walk from the bin (stopping at the first file that serves); a console script one `main_kind` walk
 (at most 200 functions); a library's start function one caller lookup, memoized as above.
 """
@@ -57,6 +70,7 @@ from crashlint.roles import FULL_STACK, NUXT_APPS, SERVER_MARKERS, TEST_FILE, TO
 from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
+MAIN_BLOCK = -1  # the node of a module's `if __name__ == "__main__":` block (ProcessModel._live)
 KINDS = ("server", "worker", "cli", "test", "browser")
 
 # The libraries whose objects make a process a server or a worker (qualified names as the project
@@ -137,6 +151,9 @@ class Process:
     # app object), as opposed to a standalone `__main__` program whose loop must stop on its own
     hosted: bool = False
     started: bool = False  # named by how the project starts it (a start script, a Dockerfile, a declaration)
+    # the entries its evidence names, where `entries` also holds what a framework loads by name (a
+    # Django project's modules, loaded through settings): a finding names the nearest of them
+    mains: list[str] = field(default_factory=list)
 
     @property
     def entry(self) -> str:
@@ -156,6 +173,12 @@ class ProcessModel:
     fallback: set[str]  # packages with no recognised process: judged by path heuristics
     _finder: "_Finder" = field(repr=False, default=None)  # type: ignore[assignment]
     _runs_long: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
+    _distance_memo: dict[int, dict[str, tuple[int, str]]] = field(default_factory=dict, repr=False)  # `attribution`
+    _mains_memo: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    _attribution_memo: dict[str, "tuple[Process, str] | None"] = field(default_factory=dict, repr=False)
+    _whole_memo: dict[str, bool] = field(default_factory=dict, repr=False)  # `_imported_whole`
+    _live_nodes: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)  # Python (`_live`)
+    _pred_memo: dict[tuple[str, int], list[tuple[str, int]] | None] = field(default_factory=dict, repr=False)
 
     def long_lived(self, path: str) -> bool:
         return self.roles.get(path) == "server"
@@ -164,6 +187,87 @@ class ProcessModel:
         """The long-lived process a finding in `path` is reported under (the first that loads it)."""
         loaders = [self.processes[i] for i in self.loaders.get(path, ())]
         return next((p for p in loaders if not p.fallback), loaders[0] if loaders else None)
+
+    def attribution(self, path: str) -> tuple[Process, str] | None:
+        """The long-lived process a finding in `path` is reported under, and the entry of it that
+        loads `path` most directly: of the processes that load it (those a start command or code
+        names before those judged by path), the one with an entry the fewest imports away (a server
+        before a worker at the same distance), and that entry. A process's `mains` are the entries
+        its evidence names; the modules a framework loads by name (a Django project's, through
+        settings) are reached from its main at any distance. Cost: one breadth-first walk over the
+        import graph per long-lived process, the first time a finding asks (`_distances`); then
+        memoized per file."""
+        if path not in self._attribution_memo:
+            self._attribution_memo[path] = self._attribute(path)
+        return self._attribution_memo[path]
+
+    def _attribute(self, path: str) -> tuple[Process, str] | None:
+        loaders = self.processes_of(path)
+        if not loaders:
+            return None
+        named = [p for p in loaders if not p.fallback] or loaders
+        best: tuple[tuple[int, ...], Process, str] | None = None
+        for index, process in enumerate(named):
+            mains = self._mains(process)
+            distance, entry = self._distances(process).get(path, (len(self._finder.files) + 1, mains[0] if mains else ""))
+            key = (0 if process.started else 1, 0 if self._serves_at(process, entry) else 1, distance,
+                   0 if process.kind == "server" else 1, index)
+            if best is None or key < best[0]:
+                best = (key, process, entry)
+        assert best is not None
+        return best[1], best[2]
+
+    def _mains(self, process: Process) -> list[str]:
+        """The process's mains, those a start command names first (`gunicorn archery.wsgi:application`
+        names archery/wsgi.py, not archery/asgi.py), then the shallowest (kpi's kobo/wsgi.py before an
+        app's own kobo/apps/…/wsgi.py). Memoized per process."""
+        found = self._mains_memo.get(id(process))
+        if found is None:
+            found = self._mains_memo[id(process)] = self._ordered_mains(process)
+        return found
+
+    @staticmethod
+    def _main_rank(process: Process, main: str) -> tuple[bool, bool]:
+        """Mains a start command names first (`gunicorn archery.wsgi:application`), then, for a
+        server, those not named for a worker (flaskbb's celery_worker.py is not where it serves)."""
+        module = posixpath.splitext(main)[0].replace("/", ".")
+        named = any(main in line or module in line for line in process.evidence if not line.startswith(main + ":"))
+        return (not named, process.kind == "server" and bool(WORKER_WORDS.search(posixpath.basename(main))))
+
+    @classmethod
+    def _ordered_mains(cls, process: Process) -> list[str]:
+        return sorted(process.mains or process.entries, key=lambda m: (cls._main_rank(process, m), m.count("/"), m))
+
+    @staticmethod
+    def _serves_at(process: Process, entry: str) -> bool:
+        """Whether `entry` itself is where the process serves or consumes (`uvicorn.run` in it, its
+        app object), not a program that only loads such code (skyvern's run_streaming.py)."""
+        return any(line.startswith(entry + ":") and ("serve" in line or "an app" in line or "worker app" in line or "a Django project" in line)
+                   for line in process.evidence)
+
+    def _distances(self, process: Process) -> dict[str, tuple[int, str]]:
+        """file → (imports from the nearest main of `process`, that main), the mains taken in rank
+        (`_main_rank`): a main of a lower rank claims only what those above it do not reach (flaskbb's
+        wsgi.py, not its celery_worker.py, for the forum's code both load). Memoized per process."""
+        found = self._distance_memo.get(id(process))
+        if found is None:
+            found = self._distance_memo[id(process)] = {}
+            graph = self._finder.graph
+            mains = self._mains(process)
+            for rank in sorted({self._main_rank(process, m) for m in mains}):
+                queue = deque()
+                for main in mains:
+                    if self._main_rank(process, main) == rank and main not in found:
+                        found[main] = (0, main)
+                        queue.append(main)
+                while queue:
+                    current = queue.popleft()
+                    distance, main = found[current]
+                    for target in graph.get(current, ()):
+                        if target not in found:
+                            found[target] = (distance + 1, main)
+                            queue.append(target)
+        return found
 
     def processes_of(self, path: str) -> list[Process]:
         return [self.processes[i] for i in self.loaders.get(path, ())]
@@ -221,6 +325,8 @@ class ProcessModel:
 
     def _line_runs_long(self, path: str, line: int, depth: int) -> bool:
         facts = self._finder.files[path]
+        if facts.language == "python":
+            return self._live(self._node_at(path, facts, line, ()))
         enclosing = sorted(
             (f for f in facts.functions.values() if f.span[0] <= line <= f.span[2]),
             key=lambda f: f.span[2] - f.span[0],
@@ -252,6 +358,155 @@ class ProcessModel:
                 for file, call in self._finder.callers_of(path, scope)
             )
         return self._runs_long[key]
+
+
+    # ---- Python: reachability by calls ----------------------------------------------------------
+    # A node is a function or class (file, scope), a module's top level (file, 0) or its
+    # `if __name__ == "__main__":` block (file, MAIN). Code runs in a long-lived process when a path
+    # of calls leads to it from a root that one runs: a long-lived module's top level, the main block
+    # of a long-lived program, or code reached in ways no call index sees (a decorated or registered
+    # function, one named by a value or a string, a class handed on as a value, a method of a class
+    # whose instances a framework makes). `_live` searches the callers backwards from the node asked
+    # about: when no live root is found, every node it visited is dead too (all their callers were
+    # visited), so each node is searched once per scan; a live answer is memoized on the path found.
+    # Cost: O(the callers visited) per question, each caller list asked once (`_preds`).
+
+    def _node_at(self, path: str, facts: FileFacts, line: int, scopes: tuple[int, ...]) -> tuple[str, int]:
+        """The node a line (or a call with its enclosing `scopes`) belongs to: its innermost
+        enclosing function, else the module's main block or its top level (a class body runs at import)."""
+        if scopes:
+            function = next((s for s in scopes if s in facts.functions), None)
+        else:
+            enclosing = [f for f in facts.functions.values() if f.span[0] <= line <= f.span[2]]
+            function = min(enclosing, key=lambda f: f.span[2] - f.span[0]).scope if enclosing else None
+        if function is not None:
+            return (path, function)
+        first, last = facts.main_guard
+        return (path, MAIN_BLOCK if first and first <= line <= last else 0)
+
+    def _live(self, node: tuple[str, int]) -> bool:
+        known = self._live_nodes.get(node)
+        if known is not None:
+            return known
+        came_from: dict[tuple[str, int], tuple[str, int] | None] = {node: None}
+        queue = deque([node])
+        found: tuple[str, int] | None = None
+        while queue:
+            current = queue.popleft()
+            known = self._live_nodes.get(current)
+            if known is False:
+                continue
+            preds = self._preds(current) if known is None else None
+            if known or preds is None:
+                found = current
+                break
+            for pred in preds:
+                if pred not in came_from:
+                    came_from[pred] = current
+                    queue.append(pred)
+        if found is None:
+            for visited in came_from:
+                self._live_nodes[visited] = False
+            return False
+        step: tuple[str, int] | None = found
+        while step is not None:
+            self._live_nodes[step] = True
+            step = came_from[step]
+        return True
+
+    def _preds(self, node: tuple[str, int]) -> list[tuple[str, int]] | None:
+        """The nodes whose running runs `node`; None when `node` is a live root. Memoized."""
+        if node in self._pred_memo:
+            return self._pred_memo[node]
+        preds = self._pred_memo[node] = self._derive_preds(node)
+        return preds
+
+    def _derive_preds(self, node: tuple[str, int]) -> list[tuple[str, int]] | None:
+        path, scope = node
+        finder = self._finder
+        if scope == MAIN_BLOCK:  # `python brands.py`: only this module as the program runs it
+            return None if any(path in p.entries and p.long_lived for p in self.processes) else []
+        if not self.long_lived(path):
+            return []
+        if scope == 0 or (path, scope) in finder.start_functions:
+            return None  # (a library's `bootstrap()`: the program starts there, whoever calls it)
+        facts = finder.files[path]
+        if scope not in facts.functions:
+            return self._class_preds(path, facts, scope)
+        callers = finder.callers_of(path, scope)
+        if callers:
+            return self._caller_nodes(callers)
+        if finder.cli_command_unstarted(path, scope) or finder.test_only(path, scope):
+            return []  # `robotoff import-images`: the CLI runs it, no service does; or only a test calls it
+        parent = facts.scope_parents.get(scope, 0)
+        if parent in facts.functions:  # a callback runs when its function does
+            return [(path, parent)]
+        if not self._started_code(path):
+            return None  # a library's (judged by its paths): what it exports is another package's to call
+        if parent:  # a method runs when its class has instances
+            return [(path, parent)]
+        return [] if self._named_nowhere(path, facts, scope) else None
+
+    def _imported_whole(self, path: str, importers: list[str]) -> bool:
+        """Whether a module imports `path` itself (`import pkg.mod`, `from pkg import mod`), not only
+        names from it. Memoized per file; O(the import declarations of its importers)."""
+        found = self._whole_memo.get(path)
+        if found is None:
+            project = self._finder.project
+            found = self._whole_memo[path] = any(
+                decl.value.kind == "import" and decl.value.name != "*" and project.resolve_module(
+                    importer, f"{decl.value.module}.{decl.value.name}" if decl.value.name else decl.value.module) == path
+                for importer in importers for decl in self._finder.files[importer].decls)
+        return found
+
+    def _started_code(self, path: str) -> bool:
+        """Whether a process that a start command or code names loads `path` (not only one judged
+        by its paths: a library, whose exported functions and classes other packages call)."""
+        return any(not p.fallback for p in self.processes_of(path))
+
+    def _caller_nodes(self, callers: list[tuple[str, object]]) -> list[tuple[str, int]] | None:
+        nodes: list[tuple[str, int]] = []
+        finder = self._finder
+        for file, call in callers:
+            if finder.in_route_loader(file, call):
+                return None
+            if self.long_lived(file) and not finder.dev_only(file, call):
+                nodes.append(self._node_at(file, finder.files[file], call.span[0], call.scopes))
+        return nodes
+
+    def _class_preds(self, path: str, facts: FileFacts, scope: int) -> list[tuple[str, int]] | None:
+        """A class runs (its methods can) where it is constructed, when constructing it is all the
+        project does with it: a class named anywhere else (handed on as a value, subclassed, its
+        attributes read: a Django model's `objects`, a view's `as_view`) is a root, as is one nothing
+        constructs (a framework makes its instances)."""
+        name = next((d.name for d in facts.decls if d.value.kind == "class" and d.value.scope == scope), None)
+        if name is None:
+            return None
+        constructions = self._finder.callers_of(path, scope)
+        mentions = self._finder.project.mentions(is_test_path)
+        others = mentions.named.get(name, 0) - mentions.called.get(name, 0) - mentions.imported.get(name, 0)
+        if not constructions or others > 0 or mentions.called.get(name, 0) != len(constructions):
+            return None
+        if facts.scope_parents.get(scope, 0) in facts.functions:
+            return None  # a class defined in a function: its function's code hands it on
+        return self._caller_nodes(constructions)
+
+    def _named_nowhere(self, path: str, facts: FileFacts, scope: int) -> bool:
+        """A top-level function no call, import, value or string of the project names and no
+        decorator registers, and no start command names (`gunicorn "app:create_app()"`), in a module
+        other modules import names from (a helper module: one they do not import is loaded by name,
+        as Django loads an app's views.py; one they import whole may be read by attribute): nothing can run it (kpi's `get_enketo_submission_url`). Test code does not count."""
+        name = facts.functions[scope].name
+        if not name or name.startswith("__") or any(s == scope for s, _ in facts.decorators):
+            return False
+        if any(name in line for p in self.processes for line in p.evidence):
+            return False
+        importers = [importer for importer, _ in self._finder.importers.get(path, ()) if not is_test_path(importer)]
+        if not importers:
+            return False  # a module nothing imports is loaded by name (a Django app's views.py, tasks.py)
+        if self._imported_whole(path, importers):
+            return False  # `from svc import routes`: what it holds may be read off the module by name
+        return self._finder.project.mentions(is_test_path).named.get(name, 0) == 0
 
 
 @dataclass(frozen=True)
@@ -630,7 +885,8 @@ class _Finder:
     # ---- processes ---------------------------------------------------------------------------
 
     def add(self, name: str, kind: str, entries: list[str], package: str, evidence: str, *, started: bool = False,
-            fallback: bool = False, hosted: bool = False) -> None:
+            fallback: bool = False, hosted: bool = False, mains: list[str] | None = None) -> None:
+        mains = [e for e in (mains if mains is not None else entries) if e in self.files]
         entries = sorted(dict.fromkeys(e for e in entries if e in self.files))
         if not entries:
             return
@@ -652,10 +908,12 @@ class _Finder:
                 process.fallback = process.fallback and fallback
                 process.hosted = process.hosted or hosted
                 process.started = process.started or started
+                process.mains += [m for m in mains if m not in process.mains]
                 if kind == "server" and process.kind == "worker":  # a server that also consumes queues
                     process.kind, process.name = "server", name
                 return
-        process = Process(name, kind, entries, package, [evidence], fallback=fallback, hosted=hosted, started=started)
+        process = Process(name, kind, entries, package, [evidence], fallback=fallback, hosted=hosted, started=started,
+                          mains=list(dict.fromkeys(mains)))
         self.processes.append(process)
         same_entries.append(process)
         if kind == "cli":
@@ -1677,8 +1935,9 @@ class _Finder:
         no module imports is a script run by hand (jumpserver's `utils/create_assets_user/…`), not an
         app module settings name."""
         for path, facts in self.files.items():
-            if facts.language != "python" or posixpath.basename(path) not in ("wsgi.py", "asgi.py"):
-                continue
+            if facts.language != "python" or not (posixpath.basename(path) in ("wsgi.py", "asgi.py") or path.endswith(
+                    ("/wsgi/app.py", "/asgi/app.py")) or path in ("wsgi/app.py", "asgi/app.py")):
+                continue  # (kitsune's `wsgi/app.py`, which gunicorn's config file names)
             names = {n for c in facts.calls for n in self.project.callee_names(path, c)}
             # `get_wsgi_application()` is `django.setup(set_prefix=False)` + `WSGIHandler()`
             # (django/core/wsgi.py): a wsgi.py that does those two itself (bugsink's, with a
@@ -1691,12 +1950,13 @@ class _Finder:
             members = [
                 p for p, f in self.files.items()
                 if f.language == "python" and p.startswith(prefix) and not is_test_path(p) and not self.project.is_vendored(p)
-                and not re.search(r"(^|/)(migrations|management/commands|scripts?|bin)/", p)
+                and not re.search(r"(^|/)(migrations|management/commands|scripts?|bin|docs?)/", p)
                 and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py") and p not in self.probes
                 and not (f.main_guard[0] and not self.importers_of(p))  # a script of its own (`python utils/x.py`)
             ]
             self.add(self.package_name(package), "server", [path] + members, package,
-                     f"{path}: a Django project ({len(members)} modules of its package load through settings)", hosted=True)
+                     f"{path}: a Django project ({len(members)} modules of its package load through settings)", hosted=True,
+                     mains=[path])
 
 
     def _bases(self, path: str) -> set[str]:

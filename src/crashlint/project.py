@@ -26,6 +26,11 @@ the use site, r: the targets a query returns):
   the object literals (`return { child }`, whose members `resolve` follows: `start().child`).
 - `resolve_export(path, name, rest)`: memoized per export.
 - `collection_members(target)`: one pass over the pushes and member stores of the project, then O(1).
+- `mentions()`: where each Python name is written other than where it is defined (called, imported,
+  read as a value or an attribute, named in a string): one pass over every Python file's facts
+  (O(facts), strings split into words once), built the first time it is asked, dropped by `update`;
+  then O(1) per name. The process model reads it to tell a function nothing can reach (no call, no
+  value, no string names it) from one reached in ways no call index sees (`getattr`, a settings string).
 - `package_root` / `dependency` / the nearest manifest: memoized per folder; a Python import
   resolved beside the importing file (`_python_module_beside`): the package folder that holds its
   first name, memoized per (folder, name).
@@ -74,6 +79,7 @@ depend only on the files and the order in which the rules ask, which is fixed.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -160,6 +166,77 @@ def _merge(entries: dict[str, object], keys: Callable[[str, object], object]) ->
     return merged
 
 
+@dataclass(frozen=True)
+class Mentions:
+    """How often each name is written, by how: `named` counts every mention (a call, an import, a
+    value, an attribute, a word of a string), `called` those that are the last name of a callee
+    (`Client(…)`, `mod.Client(…)`), `imported` those in an import. A name's definition is not a mention."""
+
+    named: dict[str, int]
+    called: dict[str, int]
+    imported: dict[str, int]
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _mention_names(facts: FileFacts, mentions: Mentions) -> None:
+    named, called = mentions.named, mentions.called
+
+    def path(names: Path) -> None:
+        for name in names:
+            named[name] += 1
+
+    def arg(value: Arg) -> None:
+        for word in _WORD.findall(value.text):  # a string's words, a value's source excerpt
+            named[word] += 1
+        path(value.path)
+        for key in value.keys:
+            named[key] += 1
+        for inner in value.values + value.branches:
+            arg(inner)
+
+    for call in facts.calls:
+        path(call.callee)
+        if call.callee:
+            called[call.callee[-1]] += 1
+        elif call.method:
+            named[call.method] += 1
+        for name, _ in call.chain:
+            named[name] += 1
+        for value in call.args:
+            arg(value)
+        for _, value in call.keywords:
+            arg(value)
+    for decl in facts.decls:
+        value = decl.value
+        if value.kind == "import":
+            if value.name:
+                named[value.name] += 1
+                mentions.imported[value.name] += 1
+            else:
+                path(tuple(value.module.split(".")))
+        elif value.kind in ("ref", "element"):
+            path(value.path)
+        elif value.arg is not None:
+            arg(value.arg)
+    for assignment in facts.assignments:
+        path(assignment.target)
+        arg(assignment.value)
+    for _, target, value in facts.members:
+        path(target)
+        arg(value)
+    for _, returned in facts.returns:
+        path(returned)
+    for _, iterated in facts.iterated:
+        path(iterated)
+    for _, decorator in facts.decorators:
+        path(decorator)
+    for _, bases in facts.class_bases.values():
+        for base in bases:
+            path(base)
+
+
 def _up(directory: str) -> str:
     """The parent folder, "" above the top: a file outside the scan root has an absolute path, and
     `dirname("/")` is "/" again (a walk up to "" would never end)."""
@@ -222,6 +299,7 @@ class Project:
         self._callee_names: dict[int, tuple[str, ...]] = {}
         self._calls_by_name: dict[str, list[tuple[str, Call]]] | None = None  # by id() of a Call of self.files (alive as long as self)
         self._module_names: dict[str, str] | None = None
+        self._mentions: Mentions | None = None  # `mentions`
         self._folders: dict[tuple, object] = {}
         self._roots: dict[str, str] = {}  # `package_root` by file
         self._constants: dict[object, object] = dict(kept.get("constants") or {})  # `constant`
@@ -321,6 +399,7 @@ class Project:
             self.build_members(again=True)
             if self._members != before:
                 self._drop(self._readers.pop(MEMBERS, set()))
+        self._mentions = None  # every file's names: asked again whole (`mentions`)
         if self._calls_by_name is not None:  # the changed files' calls out, their new calls in, in file order
             order = {path: i for i, path in enumerate(self.files)}
             for name in names:
@@ -1359,6 +1438,17 @@ class Project:
                     if call.callee:
                         self._calls_by_name.setdefault(call.callee[-1], []).append((path, call))
         return self._calls_by_name.get(name, [])
+
+    def mentions(self, skip: Callable[[str], bool]) -> "Mentions":
+        """Where each name is written in the Python files `skip` does not exclude (tests), other than
+        where it is defined: one pass over the project the first time (O(facts), module docstring)."""
+        self._dirty = True  # every file's names: a memo that reads it is dropped on each `update`
+        if self._mentions is None:
+            mentions = self._mentions = Mentions(defaultdict(int), defaultdict(int), defaultdict(int))
+            for path, facts in self.files.items():
+                if facts.language == "python" and not skip(path):
+                    _mention_names(facts, mentions)
+        return self._mentions
 
     def callee_names(self, path: str, call: Call) -> tuple[str, ...]:
         """The external qualified names a call's callee may denote (`ioredis`, `redis.Redis`).

@@ -20,8 +20,10 @@ TEST_DIRS = frozenset(
      "integration-tests", "integration_tests", "__fixtures__", "fixtures", "testdata", "test-data", "test_data",
      "__snapshots__", ".semgrep", "test_utils", "testutil", "test-helpers", "test_helpers"}
 )
-# `test-embed/`, `tests-integration/`, `test-app/`: a folder named for testing, with a suffix
-TEST_DIR_PREFIX = re.compile(r"^tests?-\w")
+# `test-embed/`, `tests-integration/`, `test-app/`: a folder named for testing, with a suffix; a
+# kind of tests named first (`playwright_tests/`, kitsune's end-to-end suite; `load-tests/`)
+TEST_DIR_PREFIX = re.compile(
+    r"^tests?-\w|^(e2e|ui|browser|playwright|selenium|cypress|integration|functional|acceptance|load|smoke|unit|system|end2end|perf)[-_]tests?$")
 
 
 def is_test_dir(part: str) -> bool:

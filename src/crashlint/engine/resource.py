@@ -798,7 +798,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             logged = kept is not None and "problem_logged" in need
             labels.append(need["label_logged" if logged and "label_logged" in need else "label"])
             problems.append(render(need["problem_logged" if logged else "problem"], subject=subject, library=resource["library"],
-                                   line=call.span[0], **(kept or {})))
+                                   line=call.span[0], returned=call.returned, **(kept or {})))
     # a need that is only a bullet on another's finding (SPEC §3: CL004's 'failed' listener)
     kept = [i for i, need in enumerate(needs_missing) if "only_with" not in need or need["only_with"] in missing]
     problems, labels, missing = [problems[i] for i in kept], [labels[i] for i in kept], [missing[i] for i in kept]

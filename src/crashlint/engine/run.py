@@ -63,9 +63,10 @@ def run_rules(rules: list[Rule], project: Project, sources: SourceCache, process
     # long-lived process, though its file is loaded by one
     run.findings = [f for f in run.findings if ctx.processes.runs_long(f.location.path, f.location.start_line)]
     for finding in run.findings:  # every finding names the process whose code it is
-        process = ctx.processes.process_of(finding.location.path)
-        if process is not None:
-            finding.process = (process.name, process.kind, process.entry, "path" if process.fallback else "")
+        attributed = ctx.processes.attribution(finding.location.path)
+        if attributed is not None:
+            process, entry = attributed
+            finding.process = (process.name, process.kind, entry, "path" if process.fallback else "")
     return run
 
 

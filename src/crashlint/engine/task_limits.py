@@ -3,7 +3,9 @@ job reaches cannot hang its worker — the limit ends it (the rule data, with th
 where they were read, is the `[task_limits]` table of rules/CL008_http-call-no-timeout.toml).
 
 The question is asked of a function, not a file: every path of static calls that leads to the
-call must start at a limited task (or an RQ job). A function nothing calls by name is an entry of
+call from code a long-lived process runs must start at a limited task (or an RQ job); a path from a
+CLI or management command only (kpi's `import_from_url` beside the task `import_in_background`)
+leaves it bounded. A function nothing calls by name is an entry of
 its own (a view, a handler, a callback) and leaves the call unbounded, so a call also reached from
 a web handler or a standalone process stays a finding. Methods that no static call reaches but a
 task instantiates through a class it holds in a `Type[X]` / `type[X]` annotation
@@ -413,7 +415,9 @@ class TaskLimits:
             self._memo[key] = None
             return None
         reasons = [r for r in (self.tasks.get(key), self.attributed.get(key)) if r]
-        callers = [(p, c) for p, c in self._callers(path, scope) if not is_test_path(p)]
+        # a caller no long-lived process runs (a management command, a CLI) adds no path: a one-shot
+        # command ends with its own run, and is no worker a hung call could stall
+        callers = [(p, c) for p, c in self._callers(path, scope) if not is_test_path(p) and self.ctx.processes.runs_long(p, c.span[0])]
         result: str | None = reasons[0] if reasons else ""
         if not callers and not reasons:
             result = None  # nothing calls it by name: an entry point of its own
