@@ -172,6 +172,10 @@ class ProcessModel:
     reasons: dict[str, str]  # file → why it has that role, in words
     fallback: set[str]  # packages with no recognised process: judged by path heuristics
     _finder: "_Finder" = field(repr=False, default=None)  # type: ignore[assignment]
+    # modules both a server and page code load, with no browser sign of their own (`@dub/utils`'
+    # `log()`, reached through the package's barrel by API routes and by components): a line inside
+    # a function runs long only if server code calls that function
+    shared: frozenset[str] = frozenset()
     _runs_long: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
     _distance_memo: dict[int, dict[str, tuple[int, str]]] = field(default_factory=dict, repr=False)  # `attribution`
     _mains_memo: dict[int, list[str]] = field(default_factory=dict, repr=False)
@@ -338,6 +342,8 @@ class ProcessModel:
                 return False  # `robotoff import-images`: the CLI runs it, no service does
             if self._finder.test_only(path, function.scope):
                 return False  # `unload_model()`: only a test calls it
+        if enclosing and path in self.shared:
+            return False  # called by nothing by name, in a module page code also loads: no sign the server runs it
         first, last = facts.main_guard
         if first and first <= line <= last:  # `python brands.py`: only this module as the program runs it
             return any(path in p.entries and p.long_lived for p in self.processes)
@@ -977,6 +983,20 @@ class _Finder:
         if self._page_reached is None:
             self._page_reached = self._page_code_closure()
         return path not in self._page_reached
+
+    def shared_module(self, path: str) -> bool:
+        """A JS/TS module that a server's imports reach and page code loads too (through a barrel:
+        `@dub/utils`' index re-exports both the SWR `fetcher` and the Slack `log()`), judged browser
+        code by its package alone: nothing of its own says so (no JSX, "use client", browser globals
+        or browser library, no browser folder in its path). The server runs whichever of its
+        functions server code calls (`ProcessModel.runs_long`)."""
+        facts = self.files[path]
+        if facts.language == "python" or is_test_path(path):
+            return False
+        manifest = self.project._package_manifest(path)
+        if manifest is not None and NUXT_APPS & manifest.dependencies.keys():
+            return False  # a Nuxt app's universal code: rendered on the server and hydrated in the page
+        return self.own_role(path) == "server"
 
     def _page_code_closure(self) -> frozenset[str]:
         """Every JS/TS file page code loads: from the files whose own signs make them browser code,
@@ -2175,6 +2195,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
                 others.setdefault(path, process)
     roles: dict[str, str] = {}
     reasons: dict[str, str] = {}
+    shared: set[str] = set()  # server code that page code also loads: judged per function (runs_long)
     fallback = {p.package for p in processes if p.fallback}
     kinds = {"cli": "tooling", "browser": "browser", "test": "test"}
     for path, facts in project.files.items():
@@ -2195,6 +2216,11 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
             roles[path], reasons[path] = "server", (f"loaded by {names}: a module of a full-stack app that only server code "
                                                     "imports (no JSX, \"use client\" or browser globals of its own)")
+        elif path in loaders and finder.path_role(path) == "browser" and finder.shared_module(path):
+            names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
+            roles[path], reasons[path] = "server", (f"loaded by {names} and by page code: no JSX, \"use client\" or browser globals "
+                                                    "of its own, so each of its functions is judged by whether server code calls it")
+            shared.add(path)
         elif path in loaders and finder.path_role(path) == "browser":
             # a component or hook a server's imports reach through a barrel (a Next.js app's):
             # its code runs in the browser
@@ -2213,7 +2239,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         else:  # in an import cycle nothing else imports: the path decides
             role = finder.path_role(path)
             roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"
-    return ProcessModel(processes, loaders, roles, reasons, fallback, finder)
+    return ProcessModel(processes, loaders, roles, reasons, fallback, finder, frozenset(shared))
 
 
 # AWS CDK code (v2 `aws_cdk`, v1 `aws_cdk.core`, `constructs`): an app and its stacks run when
