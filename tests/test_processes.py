@@ -660,3 +660,27 @@ def test_a_finding_names_the_process_whose_entry_serves_it(tmp_path: Path) -> No
     })
     findings = [f for f in scan([str(tmp_path)], select=["CL008"]).findings if f.location.path == "svc/routes.py"]
     assert [f.process[2] for f in findings] == ["svc/forge/__main__.py"]
+
+
+def test_a_start_script_that_runs_the_package_bin_is_a_command(tmp_path: Path) -> None:
+    """dub-cli's `start: node dist/index.js` runs its own `bin` (`dub`), whose `login` subcommand
+    listens once for an OAuth callback; inbox-zero's root `start:cli` runs a set-up CLI. Neither is
+    a server: their fetch and their `listen` are a command's, run once."""
+    _write(tmp_path, {
+        "package.json": '{"name": "mono", "private": true, "scripts": {"start:cli": "tsx tools/setup/src/main.ts start"}}',
+        "packages/cli/package.json": '{"name": "dub-cli", "main": "./dist/index.js", "bin": {"dub": "./dist/index.js"},'
+                                     ' "scripts": {"start": "node dist/index.js", "build": "tsup"}}',
+        "packages/cli/src/index.ts": 'import { login } from "./login";\nif (process.argv[2] === "login") login();\n',
+        "packages/cli/src/login.ts": 'import http from "node:http";\nexport function login() {\n'
+                                     '  const server = http.createServer(async (_req, res) => {\n'
+                                     '    await fetch("https://api.example/token");\n    res.end("ok");\n    server.close();\n  });\n'
+                                     '  server.listen(4587);\n}\n',
+        "tools/setup/package.json": '{"name": "setup", "bin": {"setup": "./src/main.ts"}}',
+        "tools/setup/src/main.ts": 'const r = await fetch("https://api.example/config");\nconsole.log(await r.json());\n',
+    })
+    model = _model(tmp_path)
+    assert [p.name for p in model.processes if p.long_lived] == []
+    cli = next(p for p in model.processes if p.entry == "packages/cli/src/index.ts")
+    assert cli.kind == "cli" and any("command-line tool, bin" in e for e in cli.evidence)
+    assert model.roles["packages/cli/src/login.ts"] == "tooling" and model.roles["tools/setup/src/main.ts"] == "tooling"
+    assert _found(tmp_path) == set()

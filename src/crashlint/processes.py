@@ -118,8 +118,9 @@ JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun
 # node's flags that take the next word as their value (`node -r ts-node/register index.ts`)
 NODE_VALUE_FLAGS = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader", "--env-file", "--watch-path"})
 START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-][\w:-]*)?$")
-# words that make a start-like script a developer's: `start:dev`, `start-pr-test`, `start-frontend-dev`
-NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|demo|frontend|client|storybook|docs|mock|e2e")
+# words that make a start-like script a developer's: `start:dev`, `start-pr-test`, `start-frontend-dev`;
+# `start:cli` runs a command-line tool (inbox-zero's set-up CLI: `tsx packages/cli/src/main.ts start`)
+NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|demo|frontend|client|storybook|docs|mock|e2e|\bcli\b")
 WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
 BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
 BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playwright-core", "@playwright", "jsdom", "happy-dom", "cheerio", "selenium-webdriver"})
@@ -1228,6 +1229,10 @@ class _Finder:
                 if in_tooling_folder(entry):  # `start: node scripts/dev.js`: a tool, whatever the script's name
                     self.add(label, "cli", entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]}")
                     continue
+                command = self.command_bin(entry)
+                if command:  # `start: node dist/index.js` of dub-cli, whose `bin` is that file: the command run once
+                    self.add(label, "cli", entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]} (runs {command})")
+                    continue
                 self.add(label, kind, entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
         for where, name, command in manifest.launches:
             for entries, how in self._programs(package, self.command_entries(package, command, scripts, posixpath.dirname(where))):
@@ -1311,6 +1316,19 @@ class _Finder:
                   for arg in facts.calls[d.value.call].args if arg.kind == "ref" and arg.path
                   for t in self.project.resolve(path, (0,), arg.path) if t.kind == "function"]
         return self.main_kind(path, facts, [], starts) if starts else "cli"
+
+    def command_bin(self, entry: str) -> str | None:
+        """The `bin` of the package holding `entry` that is that file, when that bin does not serve
+        (`bin_serves`): the package's command-line tool, which a start script only runs once (a
+        CLI's `start: node dist/index.js`). Costs what `bin_serves` costs, once per start script."""
+        package = self.project.package_root(entry)
+        manifest = self.project.manifests.get(package)
+        if manifest is None:
+            return None
+        for target in manifest.bins:
+            if self.source_for(package, target) == entry:
+                return None if self.bin_serves(package, manifest, entry) else f"its package's command-line tool, bin {target}"
+        return None
 
     def bin_serves(self, package: str, manifest: Manifest, entry: str) -> str | None:
         """Why the program a package.json `bin` runs is the package's server, or None: the bin is (or
