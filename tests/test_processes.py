@@ -684,3 +684,19 @@ def test_a_start_script_that_runs_the_package_bin_is_a_command(tmp_path: Path) -
     assert cli.kind == "cli" and any("command-line tool, bin" in e for e in cli.evidence)
     assert model.roles["packages/cli/src/login.ts"] == "tooling" and model.roles["tools/setup/src/main.ts"] == "tooling"
     assert _found(tmp_path) == set()
+
+
+def test_an_electron_start_script_runs_a_desktop_app_not_a_server(tmp_path: Path) -> None:
+    """Companion's launcher: `start: electron main.js` is the main process of a desktop app on the
+    user's machine, which Electron runs with --unhandled-rejections=warn (electron/electron#36528):
+    a `.then()` with no catch there is logged, and it is no server's code."""
+    _write(tmp_path, {
+        "launcher/package.json": '{"name": "launcher", "main": "main.js", "scripts": {"start": "electron main.js"},'
+                                 ' "devDependencies": {"electron": "^38"}}',
+        "launcher/main.js": 'const { app, BrowserWindow } = require("electron");\n'
+                            'app.whenReady().then(() => {\n  const w = new BrowserWindow();\n  w.loadURL("http://127.0.0.1:8000").then(() => w.show());\n});\n',
+    })
+    model = _model(tmp_path)
+    launcher = next(p for p in model.processes if p.entry == "launcher/main.js")
+    assert launcher.kind == "browser" and not launcher.long_lived
+    assert _found(tmp_path) == set()

@@ -114,6 +114,8 @@ PY_SUBCOMMAND_METHODS = frozenset({"add_command"})
 PY_START_COMMANDS = frozenset({"start", "run", "serve", "server", "daemon", "worker", "bot", "run_bot", "start_bot"})
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
 # Commands that start a long-lived program, by their first word (after `npx`, `exec`, env settings).
+# programs that run a JS file as a desktop app's main process (`electron main.js`, `electron .`)
+DESKTOP_LAUNCHERS = frozenset({"electron", "electron-forge", "electron.cmd"})
 JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun", "deno", "pm2", "pm2-runtime", "forever", "babel-node", "esno"})
 # node's flags that take the next word as their value (`node -r ts-node/register index.ts`)
 NODE_VALUE_FLAGS = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader", "--env-file", "--watch-path"})
@@ -1431,6 +1433,11 @@ class _Finder:
         start = next((i for i, w in enumerate(words) if _is_program(posixpath.basename(w)) or w in self.console_commands), None)
         if start is None:
             return found
+        if any(posixpath.basename(w) in DESKTOP_LAUNCHERS for w in words[:start]):
+            # `electron main.js`: the main process of a desktop app on the user's machine, no server
+            # (and Electron runs it with --unhandled-rejections=warn: electron/electron#36528)
+            entry = self.source_for(package, words[start], cwd)
+            return [(entry, "browser")] if entry else found
         words = words[start:]
         head = posixpath.basename(words[0])
         if words[0] in self.console_commands and not _is_program(head):
