@@ -47,8 +47,10 @@ def _param_names(params: tree_sitter.Node) -> list[str | None]:
 
 def _derived(body: tree_sitter.Node, name: str) -> set[str]:
     """Names that hold a parameter or the rest of it: `const rest = options`, `const { a, ...rest } =
-    options || {}` (one step, in the function's own body)."""
-    found = {name}
+    options || {}`, and an object made by spreading one (`const init = { ...rest, headers }`: HubSpot's
+    client in dub), in the function's own body. Its declarations are read once, then followed until
+    no name is added (at most one round per declaration)."""
+    declarators: list[tuple[tree_sitter.Node, tree_sitter.Node]] = []
     stack = [body]
     while stack:
         node = stack.pop()
@@ -59,14 +61,31 @@ def _derived(body: tree_sitter.Node, name: str) -> set[str]:
             while value is not None and value.type in ("binary_expression", "parenthesized_expression"):
                 value = value.child_by_field_name("left") if value.type == "binary_expression" else value.named_children[0]
             target = node.child_by_field_name("name")
-            if _identifier(value) in found and target is not None:
-                if target.type == "identifier":
-                    found.add(target.text.decode())
-                elif target.type == "object_pattern":
-                    for part in target.named_children:
-                        if part.type == "rest_pattern" and part.named_children:
-                            found.add(part.named_children[0].text.decode())
+            if value is not None and target is not None:
+                declarators.append((_unwrapped(value), target))
         stack.extend(node.named_children)
+    found = {name}
+    for _ in range(len(declarators)):
+        added = False
+        for value, target in declarators:
+            spread = value.type == "object" and any(
+                part.type == "spread_element" and part.named_children and _identifier(_unwrapped(part.named_children[0])) in found
+                for part in value.named_children)
+            if _identifier(value) not in found and not spread:
+                continue
+            if target.type == "identifier":
+                names = [target.text.decode()]
+            elif target.type == "object_pattern" and not spread:
+                names = [part.named_children[0].text.decode() for part in target.named_children
+                         if part.type == "rest_pattern" and part.named_children]
+            else:
+                names = []
+            for held in names:
+                if held not in found:
+                    found.add(held)
+                    added = True
+        if not added:
+            break
     return found
 
 
