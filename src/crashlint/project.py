@@ -289,6 +289,7 @@ class Project:
         self._call_values: dict[tuple[str, int], list[Target]] = {}
         self._returns: dict[tuple[str, int], list[Target]] = {}
         self._returns_index: dict[str, dict[int, tuple[list[int], list[Path]]]] = {}
+        self._returned_params: dict[tuple[str, int], list[int]] = {}  # (file, function) → returned parameters
         kept = kept or {}
         self._modules: dict[tuple[str, str], str | None] = dict(kept.get("modules") or {})
         self._exports: dict[tuple, list[Target]] = {}
@@ -370,7 +371,7 @@ class Project:
             self.decls.update((key, tuple(found)) for key, found in grouped.items())
             self._names.update(name for _, _, name in grouped)
             self.files[facts.path] = facts
-            for table in (self._chains, self._returns_index):
+            for table in (self._chains, self._returns_index, self._returned_params):
                 for key in [k for k in table if (k[0] if isinstance(k, tuple) else k) == facts.path]:
                     del table[key]
             for call in old.calls:  # ids of objects about to be freed: never looked up again
@@ -1280,6 +1281,11 @@ class Project:
             for target in self.resolve(path, call.scopes, call.callee, depth + 1):
                 if target.kind == "function" and not call.is_new:
                     returned += self.function_returns(target.path, target.scope, depth + 1)
+                    # `withErrorLogging(new IORedis(url), "producer")` returning its parameter
+                    # (formbricks' addConnectionErrorLogging): the call's value is that argument
+                    for position in self.returned_params(target.path, target.scope):
+                        if position < len(call.args):
+                            returned += self._arg_targets(path, call, call.args[position], depth + 1)
                 elif target.kind == "class":
                     returned.append(Target("instance", path=target.path, scope=target.scope))
             if returned:
@@ -1348,6 +1354,28 @@ class Project:
         elif self._reads is not None:
             self._reads.add(MEMBERS)  # a memo that reads it is dropped when an edit changes it
         return self._members.get(collection, [])
+
+    def returned_params(self, path: str, scope: int) -> list[int]:
+        """The positions of the parameters a JS/TS project function returns as they came
+        (`(connection, label) => { connection.on("error", log); return connection; }`). Memoized
+        per file with its returns (`_returns_index`)."""
+        facts = self.files[path]
+        if facts.language == "python":
+            return []
+        found = self._returned_params.get((path, scope))
+        if found is None:
+            names = {name for fn_scope, name in facts.returns if fn_scope == scope and len(name) == 1}
+            found = sorted({t.index for name in sorted(names) for t in self.resolve(path, self.scope_chain(path, scope), name)
+                            if t.kind == "param" and t.path == path and t.scope == scope and t.index >= 0})
+            self._returned_params[(path, scope)] = found
+        return found
+
+    def _arg_targets(self, path: str, call: Call, arg: Arg, depth: int) -> list[Target]:
+        if arg.kind == "ref":
+            return [t for t in self.resolve(path, call.scopes, arg.path, depth) if t.kind in ("call", "object")]
+        if arg.kind in ("new", "call") and arg.call >= 0:
+            return self.call_targets(path, arg.call, depth)
+        return []
 
     def function_returns(self, path: str, scope: int, depth: int = 0) -> list[Target]:
         """The calls a project function returns (`return new Redis()`, `return client` where
