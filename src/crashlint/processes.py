@@ -114,6 +114,9 @@ PY_SUBCOMMAND_METHODS = frozenset({"add_command"})
 PY_START_COMMANDS = frozenset({"start", "run", "serve", "server", "daemon", "worker", "bot", "run_bot", "start_bot"})
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
 # Commands that start a long-lived program, by their first word (after `npx`, `exec`, env settings).
+# command-line argument parsers: a bin whose entry uses one is a command (its subcommands run once)
+ARGUMENT_PARSERS = frozenset({"commander", "yargs", "cac", "meow", "citty", "@oclif", "clipanion", "sade", "minimist", "arg",
+                              "mri", "@commander-js", "cmd-ts"})
 # programs that run a JS file as a desktop app's main process (`electron main.js`, `electron .`)
 DESKTOP_LAUNCHERS = frozenset({"electron", "electron-forge", "electron.cmd"})
 JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun", "deno", "pm2", "pm2-runtime", "forever", "babel-node", "esno"})
@@ -822,18 +825,31 @@ class _Finder:
             if not is_test_path(file) and any(t.kind in ("function", "class") and t.path == path and t.scope == scope
                                               for t in self.project.resolve(file, c.scopes, c.callee))
         ] + [(file, c) for file, c in self.required_calls(path)
-             if any(t.kind in ("function", "class") and t.path == path and t.scope == scope for t in self.project.resolve(file, c.scopes, c.callee))]
+             if any(t.kind in ("function", "class") and t.path == path and t.scope == scope for t in
+                    (self.project.resolve(file, c.scopes, c.callee) if c.callee else self.project.resolve_export(path, c.method, (), 0)))]
 
     def required_calls(self, path: str) -> list[tuple[str, object]]:
         """Calls of what `path` exports made straight on its `require` (`await require("./run.js")(res)`,
-        yapi's plugin hooks): no name to index them by. Memoized per file; O(the calls of its importers)."""
+        yapi's plugin hooks; `require("./server").start(8080)`): no name to index them by. Memoized per file; O(the calls of its importers)."""
         found = self._required_calls.get(path)
         if found is None:
             found = self._required_calls[path] = [
                 (file, c) for file in self.importers_of(path) for c in self.files[file].calls
                 if c.callee and len(c.callee) == 1 and c.callee[0].startswith("<require:")
-                and self.project.resolve_module(file, c.callee[0][len("<require:"):-1]) == path]
+                and self.project.resolve_module(file, c.callee[0][len("<require:"):-1]) == path
+                or not c.callee and c.method and self._required_here(file, c.receiver_call) == path]
         return found
+
+    def _required_here(self, file: str, index: int) -> str | None:
+        """The module a `require("./server")` call (index `index` of `file`) loads: the receiver of
+        `require("./server").start(8080)`, a call of what that module exports (MagicMirror's
+        serveronly.js)."""
+        if index < 0:
+            return None
+        call = self.files[file].calls[index]
+        if call.callee != ("require",) or not call.args or call.args[0].kind != "string":
+            return None
+        return self.project.resolve_module(file, call.args[0].text)
 
     def test_only(self, path: str, scope: int) -> bool:
         """A plain top-level Python function (no decorator: no route, task or command) that tests
@@ -1320,13 +1336,15 @@ class _Finder:
         return self.main_kind(path, facts, [], starts) if starts else "cli"
 
     def command_bin(self, entry: str) -> str | None:
-        """The `bin` of the package holding `entry` that is that file, when that bin does not serve
-        (`bin_serves`): the package's command-line tool, which a start script only runs once (a
-        CLI's `start: node dist/index.js`). Costs what `bin_serves` costs, once per start script."""
+        """The `bin` of the package holding `entry` that is that file, when that file parses a command
+        line (an argument parser, or `process.argv`) and the bin does not serve (`bin_serves`): the
+        package's command-line tool, which a start script only runs once (dub-cli's `start: node
+        dist/index.js`, commander subcommands). Costs what `bin_serves` costs, once per start script."""
         package = self.project.package_root(entry)
         manifest = self.project.manifests.get(package)
-        if manifest is None:
-            return None
+        facts = self.files.get(entry)
+        if manifest is None or facts is None or not (facts.cli or any(m.split("/")[0] in ARGUMENT_PARSERS for m in facts.imports)):
+            return None  # a launcher with no command line of its own (`new Server().start()`) may be the server
         for target in manifest.bins:
             if self.source_for(package, target) == entry:
                 return None if self.bin_serves(package, manifest, entry) else f"its package's command-line tool, bin {target}"
