@@ -700,3 +700,21 @@ def test_an_electron_start_script_runs_a_desktop_app_not_a_server(tmp_path: Path
     launcher = next(p for p in model.processes if p.entry == "launcher/main.js")
     assert launcher.kind == "browser" and not launcher.long_lived
     assert _found(tmp_path) == set()
+
+
+def test_a_module_folder_with_a_bare_package_json_is_a_library_of_the_server(tmp_path: Path) -> None:
+    """tiledesk's `channels/chat21` has a package.json with dependencies only (no scripts, bin or
+    main); the server requires its handler. Its chat21Util.js, whose only require is commented out,
+    is dead code, not a server of its own judged by its path."""
+    _write(tmp_path, {
+        "package.json": '{"name": "desk", "scripts": {"start": "node app.js"}, "dependencies": {"express": "^4.21.0"}}',
+        "app.js": 'const express = require("express");\nconst chat21 = require("./channels/chat21/handler");\n'
+                  'const app = express();\napp.use("/chat21", chat21);\napp.listen(3000);\n',
+        "channels/chat21/package.json": '{"name": "@desk/chat21-app", "dependencies": {"firebase-admin": "^9"}}',
+        "channels/chat21/handler.js": '// var util = require("./util");\nmodule.exports = (req, res) => res.end();\n',
+        "channels/chat21/util.js": 'module.exports = function notify(url) {\n  return fetch(url).then((r) => r.json());\n};\n',
+    })
+    model = _model(tmp_path)
+    assert [p.name for p in model.processes if p.long_lived] == ["desk"]
+    assert model.roles["channels/chat21/handler.js"] == "server" and model.roles["channels/chat21/util.js"] == "unreached"
+    assert _found(tmp_path) == set()

@@ -2197,6 +2197,19 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
                     processes.remove(guessed)
                 elif len(left) < len(guessed.entries):
                     guessed.entries, guessed.files = left, finder.closure(left)
+    # A folder with a package.json of its own that has no scripts, no bin and no main (tiledesk's
+    # `channels/chat21`, a module the server requires), some of whose modules a started server or
+    # worker of another package loads: a library of that process. Its modules nothing loads are dead
+    # code (chat21Util.js, whose only require is commented out), not a server judged by their paths.
+    used = {f for p in processes if p.long_lived and p.started and not p.fallback for f in p.files}
+    libraries: set[str] = set()  # such packages: what of theirs nothing loads is unreached
+    for process in [p for p in processes if p.fallback and p.long_lived and p.package]:
+        manifest = project.manifests.get(process.package)
+        if manifest is None or manifest.scripts or manifest.bins or manifest.main:
+            continue
+        if any(f.startswith(process.package + "/") and f not in process.files for f in used):
+            processes.remove(process)
+            libraries.add(process.package)
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
     # is part of that server: one process, with both pieces of evidence.
     # A host loads the worker's first entry: the long-lived processes that load each such entry are
@@ -2279,6 +2292,9 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             roles[path], reasons[path] = kinds[other.kind], f"loaded only by `{other.name}` ({other.kind})"
         elif project.package_root(path) in finder.started:
             roles[path], reasons[path] = "unreached", "no process of its package loads it (see its start command)"
+        elif project.package_root(path) in libraries:
+            roles[path], reasons[path] = "unreached", ("nothing loads it: its package (no scripts, bin or main) is a library "
+                                                       "whose other modules a server loads")
         else:  # in an import cycle nothing else imports: the path decides
             role = finder.path_role(path)
             roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"

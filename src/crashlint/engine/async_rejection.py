@@ -35,7 +35,7 @@ from crashlint.project import UNKNOWN
 from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
-CASES = ("express", "listeners", "timers", "executor", "then", "tasks")
+CASES = ("express", "listeners", "timers", "executor", "then", "callbacks", "tasks")
 FALSY = frozenset({"false", "0", '""', "''", "null"})
 
 
@@ -582,7 +582,7 @@ class _Checker:
         return self.rule.applies_to(facts.language, self.ctx.role(path))
 
     def function_finding(self, path: str, call: Call, fn_path: str, function: Function, case: str, subject: str,
-                         registration: dict | None = None, **values) -> None:
+                         registration: dict | None = None, cover: str | None = None, **values) -> None:
         line = self.rejecting_await(fn_path, function)
         registered = Related(
             Location(path, call.span[0], call.span[1], call.span[0], call.span[1]), f"registered here: `{call.text}`"
@@ -595,7 +595,8 @@ class _Checker:
             subject,
             self.problem(case, fn_path, subject=subject, line=line, where=where, **values),
             [registered] if (path, call.span[0]) != (fn_path, line) else [],
-            {"case": case, "label": self.rule.data.get("labels", {}).get(case, case), **(registration or {})},
+            {"case": case, "label": self.rule.data.get("labels", {}).get(case, case), **(registration or {}),
+             **({"cover": cover} if cover is not None else {})},
         )
 
     def call_finding(self, path: str, call: Call, case: str, cover: str | None = None) -> None:
@@ -643,6 +644,12 @@ class _Checker:
                         subject = f"{name} ({label})" if name else f"async handler of {label}"
                         self.function_finding(path, call, fn_path, function, version_case, subject,
                                               registration={"registrations": place})
+                    elif not function.is_async and version_case == "express":
+                        # `return service.create(…).then((saved) => res.json(saved))` from a plain
+                        # handler: Express 4 calls `handle(req, res, next)` and drops what it returns
+                        # (router/layer.js `Layer.prototype.handle_request`), so the chain is nobody's
+                        for chain in self._returned_chains(fn_path, function):
+                            self.call_finding(fn_path, chain, "then_returned_express")
 
     def _is_express(self, path: str, call: Call, apps: set[str]) -> bool:
         if len(call.callee) < 2 and call.receiver_call >= 0:  # app.route("/x").get(handler)
@@ -767,6 +774,21 @@ class _Checker:
             for fn_path, function in self.functions_of(path, call, call.args[0]):
                 if self.rejects(fn_path, function):
                     self.function_finding(path, call, fn_path, function, "executor", "async Promise executor")
+                elif not function.is_async:
+                    # `new Promise((resolve, reject) => { return find(id).then((u) => resolve(u)); })`:
+                    # the Promise constructor drops what its executor returns (ECMA-262
+                    # Promise(executor) step 9: only an abrupt completion rejects)
+                    for chain in self._returned_chains(fn_path, function):
+                        self.call_finding(fn_path, chain, "then_returned_executor")
+
+    def _returned_chains(self, path: str, function: Function) -> list[Call]:
+        """The `.then(f)` chains with no `.catch` (and no second callback) that `function` itself
+        returns: `return a().then(b)`, whose caller may drop them."""
+        methods = set(self.rule.data["then"]["methods"])
+        facts = self.project.files[path]
+        return [call for call in facts.calls
+                if call.returned and call.scopes[0] == function.scope and call.method in methods
+                and len(call.args) < 2 and not call.has_star and not self._then_settles(path, call)]
 
     def then(self, spec: dict) -> None:
         then_methods = set(spec["methods"])
@@ -781,6 +803,48 @@ class _Checker:
             # executor's `resolve`) leaves nobody waiting when it rejects: under a process
             # `unhandledRejection` listener that logs, it is a listener-like case
             self.call_finding(path, call, "then", cover="then" if self._then_calls_back(path, call) else "then_detached")
+
+    def callbacks(self, spec: dict) -> None:
+        """`Model.find().exec(async (err, docs) => { … await … })`: an async function handed, as its
+        last argument, to a library call that takes a Node-style callback (its first parameter is
+        the error). The library calls it and drops what it returns (mongoose 5's `Query#exec(cb)`
+        runs `cb(err, res)`), so a failing await is an unhandled rejection. Project functions,
+        listeners, timers, route registrations and promise methods are the other cases' or not this."""
+        error_names = set(spec["error_params"])
+        skipped = set(spec["not_methods"]) | set(self.rule.data["listeners"]["methods"]) | set(self.rule.data["express"]["route_methods"])
+        found = self.candidates("callbacks", lambda call: bool(call.args) and call.args[-1].kind == "function" and not call.is_new
+                                and (call.method or (call.callee[-1] if call.callee else "")) not in skipped)
+        for path, facts, call in found:
+            function = facts.functions.get(call.args[-1].scope)
+            if function is None or not function.is_async or not function.params:
+                continue
+            first = next((d.name for d in facts.decls if d.scope == function.scope and d.value.kind == "param" and d.value.index == 0), None)
+            if first not in error_names:
+                continue
+            if call.callee and any(t.kind in ("function", "class") for t in self.project.resolve(path, call.scopes, call.callee)):
+                continue  # a project function: what it does with the callback is its own code's
+            if not self.rejects(path, function):
+                continue
+            api = ".".join(call.callee) if call.callee else f"{self._receiver_text(facts, call)}.{call.method}"
+            cover = "callback" if self._answers(path, function) else "callback_detached"
+            self.function_finding(path, call, path, function, "callback", f"async callback of `{api}(…)`", api=api, cover=cover)
+
+    def _answers(self, path: str, function: Function) -> bool:
+        """Whether `function` answers a response or calls a callback a function around it was handed
+        (`res.json(…)`, `callback(null, ok)`, an executor's `resolve`): someone waits on it."""
+        answers = set(self.rule.data["process_handler"].get("answers", ()))
+        handed = set(self.rule.data["process_handler"].get("handed_on", ()))
+        facts = self.project.files[path]
+        for inner in facts.calls:
+            if function.scope not in inner.scopes or not inner.callee:
+                continue
+            names = [inner.callee[:1]] if len(inner.callee) == 1 or inner.method in answers else []
+            names += [a.path[:1] for a in inner.args if a.kind == "ref" and len(a.path) == 1 and a.path[0] in handed]
+            for name in names:
+                targets = self.project.resolve(path, inner.scopes, name)
+                if any(t.kind == "param" and t.scope != function.scope for t in targets):
+                    return True
+        return False
 
     def _then_calls_back(self, path: str, call: Call) -> bool:
         """Whether a `.then(f)` callback calls a parameter of a function around it (a callback the
