@@ -177,7 +177,8 @@ class _Checker:
     def _settles(self, path: str, index: int) -> bool:
         facts = self.project.files[path]
         call = facts.calls[index]
-        if call.method in self._sync_methods and not call.is_new and not self._imports_async_emitter():
+        if call.method in self._sync_methods and not call.is_new and not self._imports_async_emitter() \
+                and not self.async_emitter(path, call) and not self._project_method(path, call):
             return True  # `await socket.emit(…)`: EventEmitter's emit returns a boolean, not a promise
         if call.method == "catch" and not call.is_new and len(call.args) == 1:
             # `promise.catch(f)` resolves unless `f` throws or returns a promise that rejects
@@ -474,6 +475,30 @@ class _Checker:
             self._option_passed[memo] = found
         return found
 
+    def _project_method(self, path: str, call: Call) -> bool:
+        """`eventService.emit(…)` of a project module: its own function, which may return a promise."""
+        return bool(call.callee) and any(t.kind == "function" for t in self.project.resolve(path, call.scopes, call.callee))
+
+    def async_emitter(self, path: str, call: Call) -> bool:
+        """Whether `call`'s receiver is an emitter of one of `promise_emitters` (`new EventEmitter()`
+        of promise-events, or of a project class extending it): its `emit()` returns a promise of
+        its listeners' results (promise-events README: "All listeners are executed using
+        `Promise.all`"), which rejects when a listener does."""
+        modules = set(self.settled.get("promise_emitters", ()))
+        if not modules:
+            return False
+        for target in self.project.receiver_targets(path, call):
+            if target.kind == "call":
+                owner = self.project.files[target.path].calls[target.index]
+                names = self.project.callee_names(target.path, owner)
+            elif target.kind == "instance":
+                names = self.project.instance_names(target)
+            else:
+                continue
+            if any(name.split(".")[0] in modules for name in names):
+                return True
+        return False
+
     def _imports_async_emitter(self) -> bool:
         """Whether any module of the project imports a library whose `emit()` returns a promise that
         rejects when a listener throws (emittery): then `await x.emit(…)` may reject."""
@@ -702,6 +727,11 @@ class _Checker:
                     # that ends the response) leaves someone waiting, also where a process listener logs
                     # answered after the await that rejects: a rejection skips the answer (not `await
                     # onEnd()`, whose rejection is the callback's own: the callback was called)
+                    if self.async_emitter(path, call):
+                        # promise-events: the rejection is the `emit()` promise's, not ignored; whoever
+                        # emits is left with it, also where a process listener logs and goes on
+                        self.function_finding(path, call, fn_path, function, "listener_promise", subject, event=event)
+                        continue
                     answers = self._calls_back(fn_path, function, self.rejecting_await(fn_path, function)) or self._async_emitter_of(path, call)
                     waits = {"cover": "listener_answers"} if answers else None
                     self.function_finding(path, call, fn_path, function, "listener", subject, waits)
