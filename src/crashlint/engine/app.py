@@ -314,6 +314,9 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # a Next.js route handler: app/api/(server)/health/route.ts answers /api/health
         if _desktop_only(ctx, facts.path, spec.get("desktop_runtimes", ())):
             continue
+        if _catch_all_only(ctx, Target("call", path=facts.path, index=index), set(spec.get("route_calls", ()))):
+            done.discard(package)  # an HTTP→HTTPS redirector (`get("*", redirect)`): the service's own app may need one
+            continue
         if _probed_by_healthcheck(ctx, package, spec.get("probe_command"), spec.get("health_file")):
             continue
         if _only_private(ctx, rule, Target("call", path=facts.path, index=index)):
@@ -344,6 +347,22 @@ def _route_file_url(path: str, route_files: str) -> str | None:
         return None
     below = parts[len(parts) - 1 - parts[::-1].index("app") + 1:]
     return "/" + "/".join(p for p in below if not (p.startswith("(") and p.endswith(")")))
+
+
+CATCH_ALL = frozenset({"*", "/*", "(.*)", "/(.*)", "/{*splat}", "*splat", "/*splat"})
+
+
+def _catch_all_only(ctx: RuleContext, target: Target, route_methods: set[str]) -> bool:
+    """Whether every route registered on the app made at `target` is a catch-all (`get("*", …)`),
+    and there is one: lets-chat's HTTP→HTTPS redirect server answers every path with a redirect,
+    so a probe of it says nothing of the service. O(the calls of those method names)."""
+    apps = {target}
+    made = ctx.project.files[target.path].calls[target.index]
+    if made.args and made.args[0].kind == "ref":  # `http.createServer(redirectServer)`: the app it serves
+        apps.update(t for t in ctx.project.resolve(target.path, made.scopes, made.args[0].path) if t.kind == "call")
+    routes = [call for method in sorted(route_methods) for path, call in ctx.calls_named(method)
+              if call.method == method and apps & set(ctx.project.receiver_targets(path, call))]
+    return bool(routes) and all(c.args and c.args[0].kind == "string" and c.args[0].text in CATCH_ALL for c in routes)
 
 
 def _desktop_only(ctx: RuleContext, path: str, runtimes) -> bool:

@@ -825,6 +825,8 @@ class _Checker:
         found = self.candidates("then", lambda call: call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star)
         startup = set(spec.get("startup_connections", ()))
         for path, facts, call in found:
+            if call.callee == ("this", "then"):
+                continue  # the object's own `then` method (lets-chat's processors' `then: function(cb)`), not a promise handed to it
             if self._then_settles(path, call):
                 continue  # `Promise.allSettled(ps).then((results) => log(results))`
             if startup and self._on_first_connection(path, call, startup):
