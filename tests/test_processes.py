@@ -718,3 +718,20 @@ def test_a_module_folder_with_a_bare_package_json_is_a_library_of_the_server(tmp
     assert [p.name for p in model.processes if p.long_lived] == ["desk"]
     assert model.roles["channels/chat21/handler.js"] == "server" and model.roles["channels/chat21/util.js"] == "unreached"
     assert _found(tmp_path) == set()
+
+
+def test_an_unexported_function_nothing_calls_runs_nowhere(tmp_path: Path) -> None:
+    """inbox-zero's tinybird/delete.ts: `deleteFromDatasource` is called only by
+    `_deleteFromDatasourceWithRetry`, which its module neither calls, exports nor hands on: dead
+    code. A named function expression handed to a route is not (its name is written once too)."""
+    _write(tmp_path, {
+        "package.json": '{"name": "api", "scripts": {"start": "node dist/index.js"}, "dependencies": {"express": "^4.21.0"}}',
+        "src/index.ts": 'import express from "express";\nimport { purge } from "./purge";\nconst app = express();\n'
+                        'app.post("/purge", async (_req, res) => res.json(await purge("a")));\n'
+                        'app.get("/ping", async function ping(_req, res) {\n  res.json(await (await fetch("https://up.example/")).json());\n});\n'
+                        'app.listen(3000);\n',
+        "src/purge.ts": 'async function deleteRows(table: string) {\n  return fetch(`https://db.example/${table}/delete`, { method: "POST" });\n}\n\n'
+                        'async function _deleteWithRetry(table: string) {\n  for (let i = 0; i < 3; i++) {\n    const r = await deleteRows(table);\n    if (r.ok) return r;\n  }\n}\n\n'
+                        'export async function purge(table: string) {\n  return fetch(`https://db.example/${table}/purge`, { method: "POST", signal: AbortSignal.timeout(5000) });\n}\n',
+    })
+    assert _found(tmp_path, select=["CL008"]) == {("CL008", "src/index.ts")}

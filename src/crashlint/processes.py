@@ -64,7 +64,7 @@ from functools import lru_cache
 
 from crashlint.dependencies import Manifest
 from crashlint.facts.codec import arg_heads
-from crashlint.facts.model import FileFacts
+from crashlint.facts.model import MODULE_SCOPE, FileFacts
 from crashlint.project import Project, Target
 from crashlint.roles import FULL_STACK, NUXT_APPS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
 from crashlint.sourcetree import DiskTree, SourceTree
@@ -182,6 +182,8 @@ class ProcessModel:
     # `log()`, reached through the package's barrel by API routes and by components): a line inside
     # a function runs long only if server code calls that function
     shared: frozenset[str] = frozenset()
+    _tree: SourceTree | None = field(repr=False, default=None)  # where the files are read (`_unused`)
+    _dead: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
     _runs_long: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
     _distance_memo: dict[int, dict[str, tuple[int, str]]] = field(default_factory=dict, repr=False)  # `attribution`
     _mains_memo: dict[int, list[str]] = field(default_factory=dict, repr=False)
@@ -344,6 +346,8 @@ class ProcessModel:
         for function in enclosing:  # innermost first: callbacks have no callers by name
             if self._finder.callers_of(path, function.scope):
                 return self._function_runs_long(path, function.scope, depth)
+            if self._unused(path, function):
+                return False  # inbox-zero's `_deleteFromDatasourceWithRetry`: dead code, whatever it calls
             if self._finder.cli_command_unstarted(path, function.scope):
                 return False  # `robotoff import-images`: the CLI runs it, no service does
             if self._finder.test_only(path, function.scope):
@@ -354,6 +358,30 @@ class ProcessModel:
         if first and first <= line <= last:  # `python brands.py`: only this module as the program runs it
             return any(path in p.entries and p.long_lived for p in self.processes)
         return True
+
+    def _unused(self, path: str, function) -> bool:
+        """A top-level JS/TS function with a name that nothing calls, that its module does not
+        export and whose name its file writes only where it defines it: nothing can run it (not
+        passed as a callback, not stored, not exported). Memoized; reads the file once per function."""
+        facts = self._finder.files[path]
+        if facts.language == "python" or not function.name or facts.scope_parents.get(function.scope, 0) != 0 or self._tree is None:
+            return False
+        key = (path, function.scope)
+        if key not in self._dead:
+            exported = {e.local or e.name for e in facts.exports} | {e.name for e in facts.exports}
+            # a declaration of the module (`function f() {}`, `const f = () => …`), not a named
+            # function expression handed to a call or assigned to a property (`exports.x = function f() {}`)
+            declared = any(d.name == function.name and d.value.kind == "function" and d.value.scope == function.scope
+                           and d.scope == MODULE_SCOPE for d in facts.decls)
+            if function.name in exported or not declared:
+                self._dead[key] = False
+            else:
+                try:
+                    text = self._tree.read(path).decode("utf-8", "replace")
+                except OSError:
+                    text = ""
+                self._dead[key] = bool(text) and len(re.findall(rf"(?<![\w$.]){re.escape(function.name)}(?![\w$])", text)) == 1
+        return self._dead[key]
 
     def _function_runs_long(self, path: str, scope: int, depth: int) -> bool:
         if scope == 0 or depth > 3 or (path, scope) in self._finder.start_functions:
@@ -2298,7 +2326,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         else:  # in an import cycle nothing else imports: the path decides
             role = finder.path_role(path)
             roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"
-    return ProcessModel(processes, loaders, roles, reasons, fallback, finder, frozenset(shared))
+    return ProcessModel(processes, loaders, roles, reasons, fallback, finder, frozenset(shared), tree)
 
 
 # AWS CDK code (v2 `aws_cdk`, v1 `aws_cdk.core`, `constructs`): an app and its stacks run when
