@@ -718,6 +718,8 @@ class RuleContext:
                         result.values[assignment.target[-1]] = assignment.value
             elif facts.language != "python":
                 result.unknown = True  # an options object we cannot see: assume it may set anything
+        elif arg.kind == "call" and facts.language != "python" and _bound_callback(facts, arg):
+            pass  # `http.get(url, function (res) { … }.bind(this))`: a callback, not options
         elif arg.kind in ("call", "new", "spread", "either", "other") and facts.language != "python":
             result.unknown = True
 
@@ -857,3 +859,13 @@ class RuleContext:
 def _tree(grammar: str, source: bytes) -> tree_sitter.Tree:
     """A file's tree, by its text: the rules that read trees ask of the same file in a row."""
     return parser(grammar).parse(source)
+
+
+def _bound_callback(facts: FileFacts, arg: Arg) -> bool:
+    """`function (res) { … }.bind(this)`: a function written in place and bound, which a call takes
+    as its callback (lets-chat's avatar cache hands one to `http.get`)."""
+    if arg.call < 0 or arg.call >= len(facts.calls):
+        return False
+    bound = facts.calls[arg.call]
+    return bound.method == "bind" and not bound.callee and bound.receiver_call < 0 and \
+        bool(re.match(r"\s*(async\s+)?(function\b|\([^)]*\)\s*=>|\w+\s*=>)", arg.text))
