@@ -838,14 +838,14 @@ class _Checker:
 
     def callbacks(self, spec: dict) -> None:
         """`Model.find().exec(async (err, docs) => { … await … })`: an async function handed, as its
-        last argument, to a library call that takes a Node-style callback (its first parameter is
-        the error). The library calls it and drops what it returns (mongoose 5's `Query#exec(cb)`
-        runs `cb(err, res)`), so a failing await is an unhandled rejection. Project functions,
-        listeners, timers, route registrations and promise methods are the other cases' or not this."""
+        last argument, to a library method that calls a Node-style callback (its first parameter is
+        the error) and drops what it returns (the case's `methods`: mongoose's queries and models,
+        Node's fs), so a failing await is an unhandled rejection. A project function's callback is
+        its own code's to judge."""
         error_names = set(spec["error_params"])
-        skipped = set(spec["not_methods"]) | set(self.rule.data["listeners"]["methods"]) | set(self.rule.data["express"]["route_methods"])
+        methods = set(spec["methods"])
         found = self.candidates("callbacks", lambda call: bool(call.args) and call.args[-1].kind == "function" and not call.is_new
-                                and (call.method or (call.callee[-1] if call.callee else "")) not in skipped)
+                                and (call.method or (call.callee[-1] if call.callee else "")) in methods)
         for path, facts, call in found:
             function = facts.functions.get(call.args[-1].scope)
             if function is None or not function.is_async or not function.params:
@@ -859,7 +859,7 @@ class _Checker:
                 continue
             api = ".".join(call.callee) if call.callee else f"{self._receiver_text(facts, call)}.{call.method}"
             cover = "callback" if self._answers(path, function) else "callback_detached"
-            self.function_finding(path, call, path, function, "callback", f"async callback of `{api}(…)`", api=api, cover=cover)
+            self.function_finding(path, call, path, function, "callback", f"async callback of {api}(…)", api=api, cover=cover)
 
     def _answers(self, path: str, function: Function) -> bool:
         """Whether `function` answers a response or calls a callback a function around it was handed
