@@ -484,18 +484,20 @@ class _Checker:
         of promise-events, or of a project class extending it): its `emit()` returns a promise of
         its listeners' results (promise-events README: "All listeners are executed using
         `Promise.all`"), which rejects when a listener does."""
-        modules = set(self.settled.get("promise_emitters", ()))
-        if not modules:
-            return False
-        for target in self.project.receiver_targets(path, call):
-            if target.kind == "call":
-                owner = self.project.files[target.path].calls[target.index]
-                names = self.project.callee_names(target.path, owner)
-            elif target.kind == "instance":
+        modules = tuple(self.settled.get("promise_emitters", ()))
+        return bool(modules) and self._made_by(self.project.receiver_targets(path, call), modules)
+
+    def _made_by(self, targets, modules: tuple[str, ...]) -> bool:
+        """Whether one of `targets` (an emitter's values) is made by a library of `modules`: `new
+        EventEmitter()` of it, or an instance of a project class extending it. O(the targets)."""
+        for target in targets:
+            if target.kind == "instance":  # `class MessageEvent extends PromiseEmitter {}; new MessageEvent()`
                 names = self.project.instance_names(target)
+            elif target.kind == "call" and target.path in self.project.files:  # `new PromiseEmitter()`
+                names = self.project.callee_names(target.path, self.project.files[target.path].calls[target.index])
             else:
                 continue
-            if any(name.split(".")[0] in modules for name in names):
+            if any(name == m or name.startswith(m + ".") for name in names for m in modules):
                 return True
         return False
 
@@ -742,22 +744,12 @@ class _Checker:
                    for c in self.project.files[fn_path].calls)
 
     def _async_emitter_of(self, path: str, call: Call) -> bool:
-        """Whether the listener is registered on an emitter made in a module that imports an emitter
-        library whose `emit()` awaits its listeners (promise-events' `Promise.all`): its rejection
-        rejects the `emit()` its emitting code holds, it is not ignored. O(the receiver's targets)."""
+        """Whether the listener is registered on an emitter of a library whose `emit()` awaits its
+        listeners (`async_emitters`: emittery; promise-events is `async_emitter`'s own case): its
+        rejection rejects the `emit()` its emitting code holds, it is not ignored."""
         modules = tuple(self.settled.get("async_emitters", ()))
-        if len(call.callee) < 2 or not modules:
-            return False
-        for target in self.project.resolve(path, call.scopes, call.callee[:-1]):
-            if target.kind == "instance":  # `class MessageEvent extends PromiseEmitter {}; new MessageEvent()`
-                names = self.project.instance_names(target)
-            elif target.kind == "call" and target.path in self.project.files:  # `new PromiseEmitter()`
-                names = list(self.project.callee_names(target.path, self.project.files[target.path].calls[target.index]))
-            else:
-                continue
-            if any(name == m or name.startswith(m + ".") for name in names for m in modules):
-                return True
-        return False
+        return len(call.callee) >= 2 and bool(modules) and self._made_by(
+            self.project.resolve(path, call.scopes, call.callee[:-1]), modules)
 
     @staticmethod
     def _receiver_text(facts: FileFacts, call: Call) -> str:
