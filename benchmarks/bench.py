@@ -731,7 +731,7 @@ def main() -> int:
     corpora.add_argument("--memory-limit", type=float, default=6000, metavar="MB",
                          help="kill a scan whose processes hold more than this (default: %(default)s; 0: no limit)")
     corpora.add_argument("--parse-runs", type=int, default=1, help="parse-only: best of this many passes (default: %(default)s)")
-    corpora.add_argument("--pairs", metavar="OLD_CMD", help="time OLD_CMD against --crashlint side by side, cold, interleaved")
+    corpora.add_argument("--pairs", metavar="OLD_CMD", help="time OLD_CMD against --crashlint side by side, interleaved (corpora: cold; --commit-path; --findings)")
     corpora.add_argument("--rounds", type=int, default=5, help="--pairs: rounds per repository (default: %(default)s)")
     corpora.add_argument("--markdown", metavar="FILE", help="write the table as Markdown to FILE")
     corpora.add_argument("--save", metavar="DIR", help="keep each cold report and its stderr (NAME.json, NAME.err) and results.json")
@@ -768,7 +768,12 @@ def main() -> int:
 
         met = True
         if args.findings:
-            met = findings_cost.print_findings_cost(findings_cost.findings_cost(args.findings, args.runs, args.jobs or 2)) and met
+            if args.pairs:  # side by side with OLD_CMD, the order alternating between runs
+                commands = {"old": shlex.split(args.pairs),
+                            "new": shlex.split(args.crashlint) if args.crashlint else findings_cost.crashlint_command()}
+                met = findings_cost.print_findings_pairs(findings_cost.findings_cost_pairs(args.findings, args.runs, args.jobs or 2, commands)) and met
+            else:
+                met = findings_cost.print_findings_cost(findings_cost.findings_cost(args.findings, args.runs, args.jobs or 2)) and met
         if args.startup:
             met = findings_cost.print_startup(findings_cost.startup(max(args.runs, 7))) and met
         return 0 if met else 1

@@ -3,6 +3,7 @@ findings scans almost as fast as one with none. Start-up imports only what the c
 
     python benchmarks/bench.py --findings            # 3,000 files, 6,000 findings: the pair below
     python benchmarks/bench.py --findings 300 --runs 3
+    python benchmarks/bench.py --findings 3000 --runs 3 --pairs OLD_CMD [--crashlint NEW_CMD]   # side by side
     python benchmarks/bench.py --startup             # a one-file scan, and what it imports
 
 The variants: the same synthetic project of N small TypeScript files (40 one-line functions each),
@@ -84,37 +85,51 @@ def count_findings(command: list[str], folder: Path) -> int:
 
 def findings_cost(count: int, runs: int, jobs: int, command: list[str] | None = None) -> dict:
     """The pair's medians: {variant: {"cold"|"warm": (wall, cpu)}}, the findings, the cost per finding."""
-    command = command or crashlint_command()
+    return findings_cost_pairs(count, runs, jobs, {"new": command or crashlint_command()})["new"]
+
+
+def findings_cost_pairs(count: int, runs: int, jobs: int, commands: dict[str, list[str]]) -> dict[str, dict]:
+    """`findings_cost` of each command on the same projects, side by side: each run scans every
+    variant with every command, the commands' order alternating between runs, so that a shared
+    machine's load falls on all of them alike (`bench.py --findings N --pairs OLD_CMD`)."""
     work = Path(tempfile.mkdtemp(prefix="crashlint-findings-"))
     try:
         projects = {}
         for variant in VARIANTS:
             projects[variant] = work / variant
             write_project(projects[variant], count, variant)
-        samples: dict[str, dict[str, list[tuple[float, float]]]] = {v: {"cold": [], "warm": []} for v in projects}
-        for _ in range(runs):
+        samples = {name: {v: {"cold": [], "warm": []} for v in projects} for name in commands}
+        loads = []
+        for number in range(runs):
+            loads.append(os.getloadavg()[0])
+            names = list(commands) if number % 2 == 0 else list(reversed(commands))
             for variant, folder in projects.items():  # in turn, so that drift hits both alike
-                cache = work / f"cache-{variant}"
-                shutil.rmtree(cache, ignore_errors=True)
-                for phase in ("cold", "warm"):
-                    wall, cpu, code = run_timed([*command, "scan", str(folder), "-e", "-j", str(jobs), "--cache-dir", str(cache)])
-                    if code != 0:
-                        raise RuntimeError(f"crashlint scan {folder} exited {code}")
-                    samples[variant][phase].append((wall, cpu))
-        findings = count_findings(command, projects["with"])
-        if count_findings(command, projects["without"]) or count_findings(command, projects["alike"]):
-            raise RuntimeError("the variants without findings have findings")
+                for name in names:
+                    cache = work / f"cache-{name}-{variant}"
+                    shutil.rmtree(cache, ignore_errors=True)
+                    for phase in ("cold", "warm"):
+                        wall, cpu, code = run_timed([*commands[name], "scan", str(folder), "-e", "-j", str(jobs), "--cache-dir", str(cache)])
+                        if code != 0:
+                            raise RuntimeError(f"{' '.join(commands[name])} scan {folder} exited {code}")
+                        samples[name][variant][phase].append((wall, cpu))
+        results = {}
+        for name, command in commands.items():
+            findings = count_findings(command, projects["with"])
+            if count_findings(command, projects["without"]) or count_findings(command, projects["alike"]):
+                raise RuntimeError("the variants without findings have findings")
+            medians = {v: {p: (statistics.median(w for w, _ in s), statistics.median(c for _, c in s)) for p, s in phases.items()}
+                       for v, phases in samples[name].items()}
+
+            def per_finding(base: str, which: int, medians=medians, findings=findings) -> dict[str, float]:
+                return {p: 1000 * (medians["with"][p][which] - medians[base][p][which]) / max(findings, 1) for p in ("cold", "warm")}
+
+            results[name] = {"files": count, "runs": runs, "jobs": jobs, "findings": findings, "medians": medians,
+                             "per_finding_ms": per_finding("alike", 0), "per_finding_cpu_ms": per_finding("alike", 1),
+                             "with_code_ms": per_finding("without", 0), "with_code_cpu_ms": per_finding("without", 1),
+                             "loads": (min(loads), max(loads)), "command": " ".join(command)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    medians = {v: {p: (statistics.median(w for w, _ in s), statistics.median(c for _, c in s)) for p, s in phases.items()}
-               for v, phases in samples.items()}
-
-    def per_finding(base: str, which: int) -> dict[str, float]:
-        return {p: 1000 * (medians["with"][p][which] - medians[base][p][which]) / max(findings, 1) for p in ("cold", "warm")}
-
-    return {"files": count, "runs": runs, "jobs": jobs, "findings": findings, "medians": medians,
-            "per_finding_ms": per_finding("alike", 0), "per_finding_cpu_ms": per_finding("alike", 1),
-            "with_code_ms": per_finding("without", 0), "with_code_cpu_ms": per_finding("without", 1)}
+    return results
 
 
 def print_findings_cost(figures: dict) -> bool:
@@ -134,6 +149,21 @@ def print_findings_cost(figures: dict) -> bool:
               f"{'met' if ok else 'NOT met'})")
         print(f"  {'':13}{'':5}{figures['with_code_ms'][phase]:8.3f} ms wall {figures['with_code_cpu_ms'][phase]:8.3f} ms CPU"
               f"  (with - without: the findings and the code that holds them)")
+    return met
+
+
+def print_findings_pairs(figures: dict[str, dict]) -> bool:
+    """Each command's table (`print_findings_cost`), then new against old; True when the new command
+    meets both targets."""
+    for name, one in figures.items():
+        print(f"[{name}] {one['command']}")
+        met = print_findings_cost(one)
+    old, new = figures["old"], figures["new"]
+    for phase in ("cold", "warm"):
+        print(f"  per finding, {phase:<5} old {old['per_finding_cpu_ms'][phase]:.3f} -> new {new['per_finding_cpu_ms'][phase]:.3f} ms CPU, "
+              f"old {old['per_finding_ms'][phase]:.3f} -> new {new['per_finding_ms'][phase]:.3f} ms wall")
+    low, high = new["loads"]
+    print(f"  load average {low:.1f}-{high:.1f} over the runs")
     return met
 
 
