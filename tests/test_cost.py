@@ -179,3 +179,23 @@ def test_a_name_is_used_where_the_tree_walk_says(pieces, name, path) -> None:
     source = "".join(pieces).encode("utf-8")
     file = SourceFile(path, source, parser(grammar_for(path)).parse(source), ts=path.endswith(".ts"))
     assert file.has_name(name) == (name in file.names)
+
+
+def test_the_filters_import_pathspec_only_for_per_path_ignores() -> None:
+    """The commit path's discovery comes from the cache, so the filters were the one importer of
+    pathspec left on it (35 ms): they import it only when `per-path-ignores` is configured."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from crashlint.config import Config\n"
+        "from crashlint.filters import apply_filters\n"
+        "from crashlint.project import Project\n"
+        "apply_filters([], Project('.', []), Config())\n"
+        "print('pathspec' in sys.modules)\n"
+        "apply_filters([], Project('.', []), Config(per_path_ignores={'tests/**': ['CL001']}))\n"
+        "print('pathspec' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "True"], out.stderr

@@ -58,6 +58,11 @@ def run_rules(rules: list[Rule], project: Project, sources: SourceCache, process
         if ctx.skipped:
             ctx.skipped.clear()
             ctx.__dict__.pop("uses", None)
+    if focus is not None:
+        # the filters drop every other file's findings first (crashlint.filters: before the
+        # suppressions and the baseline): they are not asked which process runs them (the commit
+        # path: a whole project's findings were attributed to report one file's)
+        run.findings = [f for f in run.findings if f.location.path in focus]
     run.findings = _merge_same_subject(sorted(run.findings, key=Finding.sort_key))
     # a finding inside a helper that only a CLI command, a test or the browser calls is not about a
     # long-lived process, though its file is loaded by one
