@@ -387,6 +387,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     if "wrapper_problem" in spec and facts.language != "python":
                         findings += _wrapper_callers(rule, ctx, spec, facts, call, first)
                     continue
+                if ctx.focus is not None and path not in ctx.focus:
+                    continue  # what follows makes the call's own finding, in its file: not one reported on (--in-project)
                 if "raced" in rule.data and facts.language != "python" and _raced_with_timer(ctx, facts, index, rule.data["raced"]):
                     continue  # `Promise.race([fetch(…), timeoutAt(20_000)])`: the caller waits no longer than the timer
                 named = call.bound_to and not call.bound_to.startswith("<")
