@@ -65,7 +65,28 @@ def test_bundler_banners_are_recognised(name: str) -> None:
     reason = generated_reason("javascript", BANNERS[name] + BODY)
     assert reason is not None and "banner" in reason
     assert reason.startswith(name.split("-")[0].replace("yarn", "Yarn"))  # the note names the bundler
-    assert generated_reason("javascript", BANNERS[name] + b"x();\n") is None  # small files are not judged
+    # a banner is read at any size: code-split chunks are often a few hundred bytes
+    assert generated_reason("javascript", BANNERS[name] + b"x();\n") == reason
+
+
+# Home Assistant supervisor's `api/panel/`: webpack chunks of 137 bytes to 20 KB, one line each, inside
+# the Python package that serves them (reviewer 9: 16 wrong findings and a "server" made of 209 of them)
+SMALL_CHUNKS = [
+    b'export const __webpack_id__="2785";export const __webpack_ids__=["2785"];export const __webpack_modules__={1:function(e,t,a){a.d(t,{x:()=>s})}};\n',
+    b'"use strict";(self.webpackChunkhome_assistant_frontend=self.webpackChunkhome_assistant_frontend||[]).push([["2785"],{1:function(e,t,a){}}]);\n',
+]
+
+
+@pytest.mark.parametrize("chunk", SMALL_CHUNKS)
+def test_small_webpack_chunks_are_recognised(chunk: bytes) -> None:
+    assert generated_reason("javascript", chunk) == "webpack output: its banner"
+
+
+def test_small_minified_files_are_recognised() -> None:
+    """From MINIFIED_MIN_BYTES: one long line of code that is half the file (a Vite chunk of 3 KB)."""
+    assert "minified" in generated_reason("javascript", b"import{a as e}from'./index-Be7e.js';\n" + _minified(2_500))
+    assert generated_reason("javascript", _minified(1_500)) is None  # below it: not judged
+    assert generated_reason("javascript", _handwritten(40).encode()) is None  # 3 KB of short lines
 
 
 @pytest.mark.parametrize("text", [
@@ -292,3 +313,14 @@ def test_includes_select_the_same_files_in_a_commit_as_on_disk(tmp_path: Path) -
         assert [(f.rel_path, f.forced) for f in in_git.files] == [(f.rel_path, f.forced) for f in on_disk.files], include
     assert [f.rel_path for f in on_disk.files] == [".yarn/plugins/p.cjs", ".yarn/releases/yarn.cjs", "node_modules/pkg/i.js",
                                                    "packages/w/.yarn/releases/y.cjs", "src/a.ts"]  # `.yarn`: at any depth
+
+
+@pytest.mark.parametrize("sibling", ["entrypoint.js.map", "entrypoint.js.gz", "entrypoint.js.br"])
+def test_a_script_beside_its_source_map_or_precompressed_copy_is_build_output(tmp_path: Path, sibling: str) -> None:
+    """Discovery skips it by name, reading no file (supervisor's 1 KB `entrypoint.js` beside its `.br`
+    and `.gz`); `--include` analyses it anyway; a Python file is never skipped so."""
+    root = _write(tmp_path, {"panel/entrypoint.js": FETCH.replace(": string", ""), f"panel/{sibling}": b"\x1f\x8b",
+                             "panel/server.js": FETCH.replace(": string", ""), "tool.py": "x = 1\n", "tool.py.gz": b"\x1f"})
+    found = {f.rel_path for f in discover([str(root)]).files}
+    assert found == {"panel/server.js", "tool.py"}
+    assert "panel/entrypoint.js" in {f.rel_path for f in discover([str(root)], include=["panel/entrypoint.js"]).files}

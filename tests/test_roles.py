@@ -24,6 +24,9 @@ WORKER = Manifest("worker/package.json", dependencies={"bullmq": "^5", "esbuild"
         ("src/app.test.ts", "typescript", False, None, False, False, "test"),
         ("src/__tests__/app.ts", "typescript", False, None, False, False, "test"),
         ("mvis/test-embed/index.js", "javascript", False, None, False, False, "test"),  # a folder named for testing
+        # a parser test's sample input (DefectDojo's unittests/scans/njsscan/server.js): test data
+        ("unittests/scans/njsscan/server.js", "javascript", False, None, False, False, "test"),
+        ("front/js/sse_manager.js", "javascript", False, None, False, False, "browser"),  # NetAlertX's page scripts
         ("src/tests-integration/server.ts", "typescript", False, None, False, False, "test"),
         ("src/test_harness/server.ts", "typescript", False, None, False, False, "server"),
         ("src/testimonials/server.ts", "typescript", False, None, False, False, "server"),

@@ -26,6 +26,11 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
 )
 GENERATED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js", ".d.ts", ".d.mts", ".d.cts", "_pb2.py", "_pb2_grpc.py")
 GENERATED_NAMES = frozenset({".pnp.cjs", ".pnp.js", ".pnp.loader.mjs"})  # Yarn Plug'n'Play's generated resolver
+# A script with a sibling of its own name plus one of these is build output: a source map (`app.js.map`)
+# is written by the compiler or bundler that wrote the script, and a precompressed copy (`app.js.gz`,
+# `app.js.br`) is made for a web server to send as a static file (Home Assistant supervisor's
+# `api/panel/entrypoint.js`, a 1 KB one-line loader beside its `.br` and `.gz`). Python is not built so.
+BUILD_SIBLING_SUFFIXES = (".map", ".gz", ".br")
 
 
 class Includes:
@@ -133,6 +138,12 @@ def scan_root(paths: list[Path]) -> Path:
 def _is_generated_name(name: str) -> bool:
     lower = name.lower()
     return lower.endswith(GENERATED_SUFFIXES) or name in GENERATED_NAMES
+
+
+def _has_build_sibling(name: str, grammar: str, siblings: Callable[[str], bool]) -> bool:
+    """Whether a JS/TS file sits beside its own source map or precompressed copy (BUILD_SIBLING_SUFFIXES);
+    `siblings` tells whether a name exists in the same folder (a set lookup: no file is read)."""
+    return grammar != "python" and any(siblings(name + suffix) for suffix in BUILD_SIBLING_SUFFIXES)
 
 
 def _gitignore_spec(lines):
@@ -365,6 +376,7 @@ def discover(
                 specs_by_dir[str(child)] = specs
             dirnames[:] = kept
             stems = {}  # a YAML file's stem → its name, for `Discovery.beside`
+            present = set(filenames).__contains__
             for name in filenames:
                 stem, ext = os.path.splitext(name)
                 if ext in (".yaml", ".yml"):
@@ -373,7 +385,8 @@ def discover(
                 grammar = grammar_for(name) or node_script(dirpath, name, lambda: _head(os.path.join(dirpath, name)))
                 if grammar is None:
                     continue
-                if (_is_generated_name(name) or dirpath in include_only) and not includes.file(real_rel(os.path.join(dirpath, name))):
+                if (_is_generated_name(name) or dirpath in include_only or _has_build_sibling(name, grammar, present)) \
+                        and not includes.file(real_rel(os.path.join(dirpath, name))):
                     continue
                 child = here / name
                 if respect_gitignore and _ignored(child, False, specs):
@@ -501,7 +514,8 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
             if grammar_for(name) is None and (tree.is_link(rel_path) or node_script(
                     posixpath.dirname(rel_path), name, lambda: tree.read(rel_path)) is None):
                 continue
-            if _is_generated_name(name) and not includes.file(rel_path):
+            if (_is_generated_name(name) or _has_build_sibling(
+                    rel_path, grammar_for(name) or "javascript", tree.entries.__contains__)) and not includes.file(rel_path):
                 continue
             if not keep_dir(start, posixpath.dirname(rel_path)):
                 continue

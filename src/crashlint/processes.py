@@ -993,7 +993,7 @@ class _Finder:
         if manifest is not None and manifest.has_bin and self.project.package_root(path) in self.bin_servers:
             manifest = dataclasses.replace(manifest, has_bin=False)  # its `bin` runs its server: not a command-line package
         # `document.…` inside `page.evaluate(…)` runs in the browser a server drives, not here
-        dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
+        dom = (facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)) or self.page_script(path)
         # JSX rendered to an image or HTML on the server (satori, `react-dom/server`) is not a page's
         ui = (facts.ui or dom) and not any(m in SERVER_RENDERERS for m in facts.imports)
         return file_role(path, facts.language, ui, manifest, imports_server_code(facts.imports) or facts.server_directive,
@@ -1003,10 +1003,25 @@ class _Finder:
         """What the file's own signs make of it (JSX, "use client", browser globals and libraries,
         server imports, "use server", its path), leaving out its package's dependencies."""
         facts = self.files[path]
-        dom = facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)
+        dom = (facts.dom and not any(m.split("/")[0] in BROWSER_DRIVERS for m in facts.imports)) or self.page_script(path)
         ui = (facts.ui or dom) and not any(m in SERVER_RENDERERS for m in facts.imports)
         return file_role(path, facts.language, ui, None, imports_server_code(facts.imports) or facts.server_directive,
                          facts.cli or asks_a_user(facts.imports), facts.language != "python" and imports_browser_code(facts.imports))
+
+    def page_script(self, path: str) -> bool:
+        """A classic script a page includes with `<script src>`: a `.js` file with no module syntax of
+        either kind (no import, require or export), that reads no command line, whose nearest manifest
+        is a Python project's. Node code that serves or works needs a module (`http`, a client library)
+        and a package.json for it; such a file is what a Python app serves from its static folder
+        (NetAlertX's `front/js/sse_manager.js`, a jQuery page's state manager, was a "server" judged
+        by path). O(1) on the file's facts and the memoized manifest lookup."""
+        facts = self.files[path]
+        if not path.endswith(".js") or facts.imports or facts.exports or facts.cli:
+            return False  # (`.cjs`, `.mjs`: a module by its name)
+        # the nearest manifest is a Python project's (pyproject.toml, requirements.txt, …): a file
+        # scanned alone, with no manifest at all, keeps the judgement of its path
+        manifest = self.project.manifests.get(self.project.package_root(path))
+        return manifest is not None and not manifest.path.endswith("package.json")
 
     def server_side_module(self, path: str) -> bool:
         """A module of a full-stack app's package (Next.js, React Router, Remix, TanStack Start, …)
@@ -1911,9 +1926,23 @@ class _Finder:
         worker_methods = PY_WORKER_METHODS if signals else PY_WORKER_METHODS - {"add_signal_handler"}
         project = self.project
         functions: list[tuple[str, int]] = [(path, 0)] + (starts or [])  # the module's own top level runs first
+        # Objects the program makes and methods it calls on what crashlint cannot resolve (a
+        # parameter, `self.__source.run(…)`): a constructed project class's method of that name may
+        # be the one that runs (simplelogin's event listener builds a PostgresEventSource and hands
+        # it to a Runner whose run() calls `self.__source.run(…)`).
+        made: list[Target] = []
+        unresolved: set[str] = set()
         for call in in_guard:
             if call.callee:
-                functions += [(t.path, t.scope) for t in project.resolve(path, call.scopes, call.callee) if t.kind == "function"]
+                targets = project.resolve(path, call.scopes, call.callee)
+                functions += [(t.path, t.scope) for t in targets if t.kind == "function"]
+                # `Poller().run()`, `worker = Worker(); worker.start()` in the block itself: the
+                # class's method of that name is what the program runs (a `while not self.stop:` loop)
+                made += [t for t in targets if t.kind == "class" and t not in made]
+                if call.method and not any(t.kind in ("function", "class") for t in targets):
+                    unresolved.add(call.method)
+            elif call.method and call.receiver_call >= 0:
+                unresolved.add(call.method)  # the method of an object made in place: `Poller().run()`
             for arg in call.args:  # asyncio.run(main())
                 if arg.kind == "call" and arg.call >= 0:
                     inner = facts.calls[arg.call]
@@ -1927,12 +1956,6 @@ class _Finder:
         seen: set[tuple[str, int]] = set()
         work = list(reversed(functions))
         found = "cli"
-        # Objects the program makes and methods it calls on what crashlint cannot resolve (a
-        # parameter, `self.__source.run(…)`): a constructed project class's method of that name may
-        # be the one that runs (simplelogin's event listener builds a PostgresEventSource and hands
-        # it to a Runner whose run() calls `self.__source.run(…)`).
-        made: list[Target] = []
-        unresolved: set[str] = set()
         while len(seen) < 200:  # the functions the block runs, breadth first, a few hundred at most
             if not work:
                 work = [m for c in made for m in self.methods_named(c, unresolved) if m not in seen]

@@ -18,7 +18,10 @@ TEST_DIRS = frozenset(
     {"test", "tests", "__tests__", "__test__", "__mocks__", "e2e", "__e2e__", "e2e-tests", "e2e_tests",
      "cypress", "playwright", "spec", "specs", "testing", "test-utils", "testutils", "mocks", "stories",
      "integration-tests", "integration_tests", "__fixtures__", "fixtures", "testdata", "test-data", "test_data",
-     "__snapshots__", ".semgrep", "test_utils", "testutil", "test-helpers", "test_helpers"}
+     "__snapshots__", ".semgrep", "test_utils", "testutil", "test-helpers", "test_helpers",
+     # Django's and unittest's own spelling (DefectDojo's `unittests/`, whose `scans/` are sample inputs
+     # its parser tests read: a `server.js` there is data, not a service)
+     "unittests", "unittest"}
 )
 # `test-embed/`, `tests-integration/`, `test-app/`: a folder named for testing, with a suffix; a
 # kind of tests named first (`playwright_tests/`, kitsune's end-to-end suite; `load-tests/`)
@@ -59,7 +62,9 @@ PY_TOOL_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "dodo.py"})
 # shipped for users to copy, which the service does not load
 EXAMPLE_DIR = re.compile(r"^examples?[_-]|[_-]examples?$")
 # `wwwroot` is ASP.NET Core's web root: the files it serves as they are (a Blazor client's scripts)
-BROWSER_DIRS = frozenset({"frontend", "front-end", "public", "static", "assets", "themes", "www", "wwwroot", "webapp"})
+# `front` is the short form (NetAlertX's `front/` holds the PHP pages, their scripts and `front/lib`'s
+# vendored jQuery plugins and moment.js)
+BROWSER_DIRS = frozenset({"frontend", "front-end", "front", "public", "static", "assets", "themes", "www", "wwwroot", "webapp"})
 # A service worker script (Workbox's `sw.js`, create-react-app's and Blazor's `service-worker.js`)
 # runs in the browser, registered by a page with `navigator.serviceWorker.register(…)`
 SERVICE_WORKER = re.compile(r"^(service-?worker|sw)(\.[\w-]+)?\.[cm]?[jt]s$", re.IGNORECASE)

@@ -608,12 +608,13 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
             if any(scope == scopes[0] and first < line <= last for scope, line in facts.loop_exits):
                 continue  # it can end (break, return, raise) or is a generator a consumer drives (yield)
             inside = [c for c in facts.calls if first <= c.span[0] <= last and c.scopes[0] == scopes[0]]
-            waits = [c.text for c in inside if c.method in polls or sleeps & set(ctx.project.callee_names(path, c))]
+            text = ctx.sources.line(path, first)
+            waits = [c.text for c in inside if c.method in polls or sleeps & set(ctx.project.callee_names(path, c))
+                     or _waits_on_its_flag(c, text)]
             if not waits:  # the wait one or two calls down: `while True: execute()`, `await self._poll_once()`
                 waits = [w for c in inside if c.callee for w in [_wait_below(ctx, path, c, sleeps, polls, 2, set())] if w]
             if not waits:
                 continue  # a loop that neither sleeps nor polls is not a long-running worker
-            text = ctx.sources.line(path, first)
             start = len(text) - len(text.lstrip()) + 1
             location = Location(path, first, start, first, len(text.rstrip()) + 1)
             header = text.strip().rstrip(":")
@@ -637,6 +638,12 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
                 by_process[id(process)] = finding
     ctx.current_path = None
     return findings
+
+
+def _waits_on_its_flag(call: Call, header: str) -> bool:
+    """`while not stop.is_set(): …; stop.wait(5)`: the loop sleeps on the Event it tests, which
+    nothing in it sets (or it would not be a forever loop): `Event.wait(timeout)` is its sleep."""
+    return call.method == "wait" and len(call.callee) >= 2 and f"{'.'.join(call.callee[:-1])}.is_set()" in header
 
 
 def _is_entry_of_its_process(ctx: RuleContext, path: str) -> bool:

@@ -8,6 +8,9 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
     options = ["signal"]            any of these options satisfies the call (not when None)
     positional = 2                  (Python) the positional argument that carries the option
     none_only = true                flag only an explicit None (the library has a default)
+    [calls.streaming] methods, constructors, severity, label, problem: where the call's function relays
+                                    a response as it arrives (calls one of `methods`, constructs one of
+                                    `constructors`), the finding takes this severity, label and problem
     unless_first_argument = ["Request"]   e.g. fetch(new Request(…)) may carry its own signal
     satisfied_by_assignment = ["axios.defaults.timeout"]   a project-wide default, assigned anywhere
     satisfied_by_call = ["socket.setdefaulttimeout"]       a default set by a call, per process: every long-lived
@@ -40,7 +43,7 @@ from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_o
 from crashlint.templating import render
 from crashlint.facts.model import plain_name
 from crashlint.facts.model import Arg, Call, FileFacts
-from crashlint.findings import Finding
+from crashlint.findings import SEVERITIES, Finding
 from crashlint.processes import is_test_path
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule, RulePackError
@@ -58,6 +61,11 @@ def validate(rule: Rule) -> None:
             raise RulePackError(f"{rule.source}: calls entry {spec['library']} needs callees or instances")
         if "instances" in spec and "methods" not in spec:
             raise RulePackError(f"{rule.source}: calls entry {spec['library']} lists instances without methods")
+        streaming = spec.get("streaming")
+        if streaming is not None and (set(streaming) != {"methods", "constructors", "severity", "label", "problem"}
+                                      or streaming["severity"] not in SEVERITIES):
+            raise RulePackError(f"{rule.source}: calls entry {spec['library']}: [calls.streaming] needs methods, "
+                                f"constructors, label, problem and a severity of {', '.join(SEVERITIES)}")
 
 
 def methods(rule: Rule) -> set[str]:
@@ -409,20 +417,38 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                         problems.append(ignored)  # `-P threads`: the task's limit does not end the call
                 if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
                     first += 1  # `axios(url, config)`: where the options are, or would go (the fix)
-                findings.append(
-                    ctx.finding(
-                        rule,
-                        facts,
-                        call,
-                        subject=subject,
-                        library=spec["library"],
-                        problems=problems,
-                        labels=[spec["label"]],
-                        context={"call": call.text, "nargs": str(len(call.args)), "options_at": str(first)},
-                    )
+                label, severity = spec["label"], None
+                streaming = spec.get("streaming")
+                if streaming and _relays_stream(facts, call, streaming):
+                    problems = [render(streaming["problem"], subject=subject, library=spec["library"])]
+                    label, severity = streaming["label"], streaming["severity"]
+                finding = ctx.finding(
+                    rule,
+                    facts,
+                    call,
+                    subject=subject,
+                    library=spec["library"],
+                    problems=problems,
+                    labels=[label],
+                    context={"call": call.text, "nargs": str(len(call.args)), "options_at": str(first)},
                 )
+                if severity is not None:
+                    finding.severity = severity
+                findings.append(finding)
         ctx.current_path = None
     return findings
+
+
+def _relays_stream(facts: FileFacts, call: Call, streaming: dict) -> bool:
+    """Whether the function that makes `call` relays a response as it arrives: it calls one of
+    `streaming["methods"]` (`resp.content.iter_chunks()`) or constructs one of its `constructors`
+    (`web.StreamResponse(…)`). One pass over the file's calls, made only for a finding."""
+    scope = call.scopes[0]
+    if not scope:
+        return False
+    methods, constructors = set(streaming["methods"]), set(streaming["constructors"])
+    return any(c.scopes[0] == scope and (c.method in methods or (c.callee and c.callee[-1] in constructors))
+               for c in facts.calls)
 
 
 def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, int], last_names: set[str],
