@@ -77,3 +77,16 @@ def test_node_redis_without_error_listener_under_winston_that_exits(tmp_path: Pa
     write_project(tmp_path, {"package.json": REDIS_PACKAGE, "main.js": REDIS_MAIN, "logger.js": logger})
     [problem] = _cl001(tmp_path)
     assert problem.endswith("Node.js throws them and the process exits")
+
+
+def test_listeners_registered_through_a_loop_over_event_names(tmp_path: Path) -> None:
+    """jitsu's rotor: `["unhandledRejection", "uncaughtException"].forEach((type) => process.on(type,
+    log))` registers both listeners: CL003 names the first, CL005 says nothing is missing."""
+    loop = '["unhandledRejection", "uncaughtException"].forEach((type) => {\n  process.on(type, (e) => console.error(type, e));\n});\n'
+    routes = 'app.get("/a", (_q, r) => r.end());\napp.get("/b", (_q, r) => r.end());\n'  # CL005 wants 3 routes
+    write_project(tmp_path, {"package.json": PACKAGE, "src/main.ts": loop + HANDLER + routes})
+    findings = scan([str(tmp_path)]).findings
+    [problem] = [p for f in findings if f.rule_id == "CL003" for p in f.problems]
+    assert "the process's `unhandledRejection` listener (src/main.ts:2) logs it and the process goes on" in problem
+    cl005 = [p for f in findings if f.rule_id == "CL005" for p in f.problems]
+    assert cl005 and not any("process.on" in p for p in cl005)

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 
 from crashlint.engine.context import ConstructorIndex, RuleContext
+from crashlint.engine.process_handlers import listened_events
 from crashlint.facts.model import Call, FileFacts, plain_name
 from crashlint.findings import Finding, Location, Related
 from crashlint.project import Target
@@ -192,9 +193,10 @@ def _missing_process_events(ctx: RuleContext, files: list[FileFacts], spec: dict
     seen: set[str] = set()
     for facts in ctx.project.files.values():  # process handlers count wherever they are registered
         for call in facts.calls:
-            if call.method in ("on", "once", "addListener", "prependListener") and call.args and call.args[0].kind == "string":
-                if call.args[0].text in events and set(ctx.project.callee_names(facts.path, call)) & set(spec["callees"]):
-                    seen.add(call.args[0].text)
+            if call.method in ("on", "once", "addListener", "prependListener") and call.args and call.args[0].kind in ("string", "ref"):
+                named = [e for e in listened_events(ctx, facts.path, call) if e in events]  # also `[…].forEach((type) => process.on(type, …))`
+                if named and set(ctx.project.callee_names(facts.path, call)) & set(spec["callees"]):
+                    seen.update(named)
     return [e for e in events if e not in seen]
 
 

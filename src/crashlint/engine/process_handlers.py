@@ -39,13 +39,17 @@ class ProcessHandlers:
         order = {event: i for i, event in enumerate(spec["events"])}
         # each file's listener calls for those events, picked by the call alone (one pass kept across
         # edits: `Project.parts`), then asked in the order a walk over every call asks them
+        # (a loop variable too: `["unhandledRejection", …].forEach((type) => process.on(type, log))`)
         registering = self.project.parts(("process-listener-calls", tuple(sorted(events))), lambda file, facts: [
             call for call in facts.calls if call.method in ("on", "once", "addListener", "prependListener")
-            and len(call.args) >= 2 and call.args[0].kind == "string" and call.args[0].text in events], keep=False)
+            and len(call.args) >= 2 and (call.args[0].kind == "string" and call.args[0].text in events or _loop_event(call))],
+            keep=False)
         for file, calls in registering.items():
             for call in calls:  # type: ignore[union-attr]
-                if set(self.project.callee_names(file, call)) & callees and not self._exits(file, call, call.args[1], exits):
-                    self._found(file, call.span[0], call.args[0].text, order)
+                named = [e for e in listened_events(ctx, file, call) if e in events]
+                if named and set(self.project.callee_names(file, call)) & callees and not self._exits(file, call, call.args[1], exits):
+                    for event in named:
+                        self._found(file, call.span[0], event, order)
         loggers = spec.get("loggers")
         if loggers:
             # a logging library that registers the listener itself (winston's `handleExceptions`)
@@ -147,6 +151,75 @@ class ProcessHandlers:
             if any(target.scope in c.scopes and set(self.project.callee_names(target.path, c)) & exits for c in facts.calls):
                 return True
         return False
+
+
+def _loop_event(call: Call) -> bool:
+    """`process.on(type, …)` with a plain name for the event: maybe a loop's variable."""
+    return call.callee[:1] == ("process",) and call.args[0].kind == "ref" and len(call.args[0].path) == 1
+
+
+_ITERATIONS = frozenset({"forEach", "map"})
+_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function"})
+
+
+def listened_events(ctx: RuleContext, path: str, call: Call) -> list[str]:
+    """The event names a listener call registers: its string literal, or, for `process.on(type, …)`,
+    the strings of the array literal `type` ranges over — `["unhandledRejection",
+    "uncaughtException"].forEach((type) => process.on(type, log))` (jitsu's rotor) or `for (const
+    type of [...])`. Read from the file's tree (`RuleContext.node_of`: one parse per file), only for
+    such calls; [] when the name is anything else."""
+    first = call.args[0] if call.args else None
+    if first is None:
+        return []
+    if first.kind == "string":
+        return [first.text]
+    if not _loop_event(call):
+        return []
+    name = first.path[0]
+    node = ctx.node_of(path, call)
+    while node is not None and node.type != "call_expression":
+        node = node.parent
+    while node is not None:
+        node = node.parent
+        if node is None:
+            return []
+        if node.type in _FUNCTIONS:
+            params = node.child_by_field_name("parameters")
+            single = node.child_by_field_name("parameter")
+            firsts = [single] if single is not None else params.named_children[:1] if params is not None else []
+            if firsts and firsts[0].type == "required_parameter":
+                firsts = [firsts[0].child_by_field_name("pattern")]
+            if not firsts or firsts[0] is None or _text(firsts[0]) != name:
+                return []  # the name is not this function's first parameter: not followed
+            holder = node.parent.parent if node.parent is not None and node.parent.type == "arguments" else None
+            callee = holder.child_by_field_name("function") if holder is not None and holder.type == "call_expression" else None
+            if callee is None or callee.type != "member_expression":
+                return []
+            method = callee.child_by_field_name("property")
+            if method is None or _text(method) not in _ITERATIONS:
+                return []
+            return _strings(callee.child_by_field_name("object"))
+        if node.type == "for_in_statement":
+            left = node.child_by_field_name("left")
+            if left is not None and _text(left) == name:
+                return _strings(node.child_by_field_name("right"))
+    return []
+
+
+def _strings(node) -> list[str]:
+    """The elements of an array literal of plain strings, [] for anything else."""
+    if node is None or node.type != "array":
+        return []
+    found = []
+    for element in node.named_children:
+        if element.type != "string":
+            return []
+        found.append(_text(element)[1:-1])
+    return found
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")
 
 
 def logger_hooks(project, path: str, facts: FileFacts, constructors: set[str], spec: dict) -> list[tuple[int, str]]:
