@@ -810,7 +810,51 @@ class _Checker:
         facts = self.project.files[path]
         return [call for call in facts.calls
                 if call.returned and call.scopes[0] == function.scope and call.method in methods
-                and len(call.args) < 2 and not call.has_star and not self._then_settles(path, call)]
+                and len(call.args) < 2 and not call.has_star and not self._then_settles(path, call)
+                and not self._sync_then(path, call)]
+
+    def _sync_then(self, path: str, call: Call) -> bool:
+        """Whether a `.then(f)` is a builder's own synchronous method (the `[then] sync_then`
+        libraries): the chain it ends is rooted at a name that holds a call of a listed factory or
+        class, or at a parameter annotated with a listed type imported from that library
+        (`builder: ConcretePrismaSchemaBuilder`; `builder.model(m).field(f).then(cb)` returns the
+        builder at each link). O(the chain's links + the root's targets)."""
+        libraries: dict[str, list[str]] = self.rule.data["then"].get("sync_then", {})
+        if not libraries:
+            return False
+        facts = self.project.files[path]
+        root, seen = call, 0
+        while not root.callee and root.receiver_call >= 0 and seen < 1000:  # `a.b(x).c(y).then(cb)`: to `a.b(x)`
+            root, seen = facts.calls[root.receiver_call], seen + 1
+        if not root.callee:
+            return False
+        names = {f"{module}.{name}" for module, listed in libraries.items() for name in listed}
+        if root is not call and set(self.project.callee_names(path, root)) & names:
+            return True  # `createPrismaSchemaBuilder(s).model(m).then(cb)`
+        if len(root.callee) < 2:
+            return False
+        targets = self.project.resolve(path, root.scopes, root.callee[:1])
+        return bool(targets) and all(self._sync_builder(t, libraries, names) for t in targets)
+
+    def _sync_builder(self, target, libraries: dict[str, list[str]], names: set[str]) -> bool:
+        """Whether a receiver's value is a sync-`then` builder: a call of a listed factory or class,
+        or a parameter whose annotation is a listed type imported from its library."""
+        if target.kind == "call" and target.path in self.project.files:
+            return bool(set(self.project.callee_names(target.path, self.project.files[target.path].calls[target.index])) & names)
+        if target.kind != "param" or target.path not in self.project.files:
+            return False
+        facts = self.project.files[target.path]
+        decl = next((d for d in facts.decls if d.value.kind == "param" and d.scope == target.scope
+                     and d.value.index == target.index), None)
+        if decl is None:
+            return False
+        line = self.ctx.sources.line(target.path, decl.line)
+        annotated = re.search(rf"(?<![\w$.]){re.escape(decl.name)}\s*\??\s*:\s*([A-Za-z_$][\w$]*)", line)
+        if annotated is None:
+            return False
+        type_name = annotated.group(1)
+        return any(d.name == type_name and d.value.kind == "import" and d.value.name == type_name
+                   and type_name in libraries.get(d.value.module, ()) for d in facts.decls if d.scope == MODULE_SCOPE)
 
     def then(self, spec: dict) -> None:
         then_methods = set(spec["methods"])
@@ -819,6 +863,8 @@ class _Checker:
         for path, facts, call in found:
             if call.callee == ("this", "then"):
                 continue  # the object's own `then` method (lets-chat's processors' `then: function(cb)`), not a promise handed to it
+            if self._sync_then(path, call):
+                continue  # `builder.model(name).then((model) => …)` of prisma-ast: a builder method, no promise
             if self._then_settles(path, call):
                 continue  # `Promise.allSettled(ps).then((results) => log(results))`
             if startup and self._on_first_connection(path, call, startup):
