@@ -182,6 +182,8 @@ class _Checker:
             return True  # `await socket.emit(…)`: EventEmitter's emit returns a boolean, not a promise
         if call.method == "catch" and not call.is_new and len(call.args) == 1:
             # `promise.catch(f)` resolves unless `f` throws or returns a promise that rejects
+            if self._express_next(path, call, call.args[0]):
+                return True  # `.catch(next)`: Express's `next(err)` hands the error to the error middleware
             callbacks = self.functions_of(path, call, call.args[0])
             return bool(callbacks) and not any(f.throws or self.rejects(p, f) or self._cleanup_rejects(p, f) for p, f in callbacks)
         if not call.callee:
@@ -414,6 +416,20 @@ class _Checker:
             return False
         instances = self._instances(site_path, site_call, site_call.args[position])
         return bool(instances) and self._methods_settle(instances, call.callee[1], (path, call))
+
+    def _express_next(self, path: str, call: Call, arg: Arg) -> bool:
+        """Whether `arg` is Express's `next` of the handler around the call: a parameter named `next`,
+        the last of a `(req, res, next)` or `(err, req, res, next)` function, in a package on Express.
+        `next(err)` returns nothing and throws nothing: Express's router runs the error middleware
+        it dispatches to inside its own try/catch (router/layer.js `handle_error`). A Koa `next`
+        (`(ctx, next)`, whose promise may reject) is not one."""
+        if arg.kind != "ref" or arg.path != ("next",):
+            return False
+        targets = self.project.resolve(path, call.scopes, arg.path)
+        if len(targets) != 1 or targets[0].kind != "param" or targets[0].index not in (2, 3):
+            return False
+        function = self.project.files[targets[0].path].functions.get(targets[0].scope)
+        return function is not None and function.params == targets[0].index + 1 and self.project.dependency(path, "express") is not None
 
     def _param_settles(self, param) -> bool:
         """Whether every callback the project's calls pass for a parameter is a plain function that
