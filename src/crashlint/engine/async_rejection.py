@@ -874,9 +874,12 @@ class _Checker:
 
     def then(self, spec: dict) -> None:
         then_methods = set(spec["methods"])
-        found = self.candidates("then", lambda call: call.method in then_methods and not call.used and len(call.args) < 2 and not call.has_star)
+        found = self.candidates("then", lambda call: call.method in then_methods and (not call.used or _maybe_voided(call))
+                                and len(call.args) < 2 and not call.has_star)
         startup = set(spec.get("startup_connections", ()))
         for path, facts, call in found:
+            if call.used and not self._voided(path, call):
+                continue
             if call.callee == ("this", "then"):
                 continue  # the object's own `then` method (lets-chat's processors' `then: function(cb)`), not a promise handed to it
             if self._sync_then(path, call):
@@ -889,6 +892,15 @@ class _Checker:
             # executor's `resolve`) leaves nobody waiting when it rejects: under a process
             # `unhandledRejection` listener that logs, it is a listener-like case
             self.call_finding(path, call, "then", cover="then" if self._then_calls_back(path, call) else "then_detached")
+
+    def _voided(self, path: str, call: Call) -> bool:
+        """`void getServerId().then(send);` as a statement: `void` discards the chain's promise as a
+        bare statement would (it marks the discard for typescript-eslint's no-floating-promises; a
+        rejection is unhandled all the same). Read on the statement's line."""
+        if call.span[2] != call.stmt_span[2]:
+            return False  # `void a().then(f).catch(g)`: the `.then` is not what `void` discards
+        first, last = self.ctx.sources.line(path, call.stmt_span[0]), self.ctx.sources.line(path, call.span[2])
+        return first[call.stmt_span[1] - 1: call.span[1] - 1].strip() == "void" and last[call.span[3] - 1: call.stmt_span[3] - 1].strip() in ("", ";")
 
     def callbacks(self, spec: dict) -> None:
         """`Model.find().exec(async (err, docs) => { … await … })`: an async function handed, as its
@@ -1147,6 +1159,12 @@ class _Checker:
         later = body[call.span[0] - function.span[0]:]
         mentions = sum(len(re.findall(rf"\b{re.escape(each)}\b", line)) for line in later for each in names)
         return mentions <= len(names)
+
+
+def _maybe_voided(call: Call) -> bool:
+    """A call whose statement starts on its line, five characters before it (`void ` and the call):
+    `_voided` reads the line to be sure. O(1), from the call alone."""
+    return call.stmt_span[0] == call.span[0] and call.span[1] - call.stmt_span[1] == 5
 
 
 def _lambda_takers(facts: FileFacts) -> dict[int, str]:
