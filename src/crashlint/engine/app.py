@@ -33,6 +33,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
+from crashlint.dependencies import lowest_version
 from crashlint.engine.context import ConstructorIndex, RuleContext
 from crashlint.engine.process_handlers import listened_events
 from crashlint.facts.model import Call, FileFacts, plain_name
@@ -216,6 +217,33 @@ def _mounted(ctx: RuleContext, files: list[FileFacts], methods) -> set[tuple[str
     return found
 
 
+def _async_routes_only(ctx: RuleContext, files: list[FileFacts], path: str, index: int) -> bool:
+    """Whether the app made by call `index` of `path` has routes of its own, every handler of them an
+    async function, and no `.use(…)` (no middleware, no router), in a package on Express 4: Express 4
+    does not pass an async handler's rejection to `next` (its error guide: "you must pass them to
+    the next() function"), so an error middleware would receive nothing from it (jitsu's metrics
+    apps: one `GET /metrics` with an async handler). O(the package's route and `use` calls)."""
+    declared = ctx.project.dependency(path, "express")
+    lowest = lowest_version(declared[0]) if declared is not None else None
+    if lowest is None or lowest >= lowest_version("5"):
+        return False
+    app = Target("call", path=path, index=index)
+    routes = 0
+    for facts in files:
+        for call in facts.calls:
+            if (call.method not in ROUTE_METHODS and call.method != "use") or len(call.callee) < 2:
+                continue
+            if app not in ctx.project.resolve(facts.path, call.scopes, call.callee[:-1]):
+                continue
+            if call.method == "use":
+                return False
+            handlers = [a for a in call.args if a.kind in ("function", "ref")]
+            if not handlers or any(a.kind != "function" or not getattr(facts.functions.get(a.scope), "is_async", False) for a in handlers):
+                return False
+            routes += 1
+    return routes > 0
+
+
 def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
     findings = []
     problems = rule.data["problems"]
@@ -231,6 +259,8 @@ def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]
             mounted[package] = _mounted(ctx, files, rule.data["error_middleware"]["methods"])
         if (facts.path, index) in mounted[package]:
             continue  # an app mounted in another (`app.use(path, api)`): its errors go to the parent's `next`
+        if _async_routes_only(ctx, files, facts.path, index):
+            continue  # jitsu's `metricsHttp.get("/metrics", async …)`: error middleware would catch nothing
         found, read = _has_error_middleware(ctx, files, rule.data["error_middleware"])
         if found:
             continue
@@ -453,6 +483,12 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             promisified = _promisified_listen(call, listen_methods)
             receivers = ctx.project.resolve(path, call.scopes, promisified) if promisified else ctx.project.receiver_targets(path, call)
             owners = [t for t in _unwrapped(ctx, receivers, wrappers) if t in app_targets]
+            helper_calls: list[Target] = []
+            if not owners and receivers and all(t.kind == "param" for t in receivers):
+                # `listenAndServe(app, port)` = `app.listen(port, …)` in a project helper (talk): the
+                # apps its callers hand it, one level up; what those calls return may be the server
+                handed, helper_calls = _handed_in(ctx, receivers)
+                owners = [t for t in _unwrapped(ctx, handed, wrappers) if t in app_targets]
             if not owners:
                 continue
             package = ctx.project.package_root(path)
@@ -466,7 +502,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             if not entry.get("routes_by_method", True) and _imports_exporter(ctx, owner_facts, set(spec.get("exporter_imports", ())),
                                                                                 _owner_call(ctx, owners[0])[1]):
                 continue  # a metrics exporter's port: a scrape cut off at shutdown is taken again at the next interval
-            servers = set(owners) | {Target("call", path=path, index=index)}
+            servers = set(owners) | {Target("call", path=path, index=index)} | set(helper_calls)
             # every process that runs this listen() must close the server from its own handlers
             # `listen({ port, signal })`: Node's net.Server and Fastify close the server when that
             # AbortSignal aborts; a process whose SIGTERM/SIGINT handler runs is taken to abort it
@@ -492,6 +528,31 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             )
     ctx.current_path = None
     return findings
+
+
+def _handed_in(ctx: RuleContext, params: list[Target]) -> tuple[list[Target], list[Target]]:
+    """What the project's calls of a function pass for its parameters `params`: the values of each
+    call's argument at that position (`listenAndServe(app, port)` → the `express()` call `app`
+    holds), and those calls themselves (`const server = await listenAndServe(…)`: a handler may
+    close what they return). One level; O(the calls named like the function)."""
+    found: list[Target] = []
+    calls: list[Target] = []
+    for param in params:
+        names = ctx._function_names(param.path).get(param.scope, set())
+        for name in sorted(names):
+            for other, call in ctx.calls_named(name):
+                if len(call.args) <= param.index or not any(
+                        t.kind == "function" and (t.path, t.scope) == (param.path, param.scope)
+                        for t in ctx.project.resolve(other, call.scopes, call.callee)):
+                    continue
+                arg = call.args[param.index]
+                if arg.kind in ("call", "new") and arg.call >= 0:  # `listenAndServe(createApp(), port)`
+                    found += [Target("call", path=other, index=arg.call), *ctx.project.call_targets(other, arg.call)]
+                elif arg.kind == "ref":
+                    found += ctx.project.resolve(other, call.scopes, arg.path)
+                index = next(i for i, c in enumerate(ctx.project.files[other].calls) if c is call)
+                calls += [Target("call", path=other, index=index), *ctx.project.call_targets(other, index)]
+    return found, calls
 
 
 def _imports_exporter(ctx: RuleContext, facts: FileFacts, exporters: set[str], made: Call) -> bool:

@@ -392,6 +392,11 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
         if need.get("unless_options") and any(options().has(k) for k in need["unless_options"]):
             return True  # e.g. a WebSocketServer with `noServer: true` has no server of its own
         events = set(need["listener"])
+        if ctx.processes.long_lived(facts.path):
+            # a listener only a script or a test attaches (overleaf's `check-redis.mjs` on what
+            # `@overleaf/redis-wrapper`'s createClient() returns, whose uses every caller shares)
+            # listens in that process, not in the servers that make the client
+            uses = [u for u in uses if ctx.processes.long_lived(u.path)]
         methods = LISTENER_METHODS + EVENT_TARGET_METHODS if need.get("event_target") else LISTENER_METHODS
         if need.get("lasting"):  # a listener for the client's whole life: `once` hears one event, then is gone
             methods = tuple(m for m in methods if "nce" not in m)
