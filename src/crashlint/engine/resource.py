@@ -736,6 +736,79 @@ def _leading_literal(arg: Arg) -> str | None:
     return arg.text if arg.kind == "string" else None
 
 
+_FUNCTION_NODES = frozenset({"method_definition", "function_declaration", "function_expression", "arrow_function"})
+_FALLBACKS = frozenset({"||", "??"})
+
+
+def _fallback_never_made(ctx: RuleContext, facts: FileFacts, call: Call) -> bool:
+    """`this.publisher = options.redis || new Redis(…)` (wildduck's ImapNotifier): a construction that
+    is only the fallback of a parameter's property, in a constructor or a named function every
+    project call of which passes that property in an object literal, with a value (not `null` /
+    `undefined`). The fallback never runs: the client is the caller's, reported (or not) where the
+    caller made it. Read from the file's tree (one parse, `RuleContext.node_of`), only for a
+    construction under `||` / `??`; O(the calls named like the class or function)."""
+    node = ctx.node_of(facts.path, call)
+    while node is not None and node.type not in ("new_expression", "call_expression"):
+        node = node.parent
+    parent = node.parent if node is not None else None
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "binary_expression" or parent.child_by_field_name("right") != node:
+        return False
+    operator = parent.child_by_field_name("operator")
+    left = parent.child_by_field_name("left")
+    if operator is None or operator.type not in _FALLBACKS or left is None or left.type != "member_expression":
+        return False
+    holder, key = left.child_by_field_name("object"), left.child_by_field_name("property")
+    if holder is None or key is None or holder.type != "identifier":
+        return False
+    function = parent
+    while function is not None and function.type not in _FUNCTION_NODES:
+        function = function.parent
+    params = function.child_by_field_name("parameters") if function is not None else None
+    if params is None:
+        return False
+    names = [p.child_by_field_name("pattern") if p.type in ("required_parameter", "optional_parameter") else p
+             for p in params.named_children]
+    position = next((i for i, p in enumerate(names) if p is not None and p.type == "identifier" and p.text == holder.text), -1)
+    if position < 0:
+        return False
+    wanted = key.text.decode("utf-8", "replace")
+    callers = _callers_of(ctx, facts.path, function)
+    return bool(callers) and all(_passes_key(c, position, wanted) for c in callers)
+
+
+def _callers_of(ctx: RuleContext, path: str, function) -> list[Call]:
+    """The project calls of a class's constructor (`new ImapNotifier(…)`, `function` is its
+    `constructor` method) or of a named function declaration; [] when it is neither."""
+    if function.type == "method_definition":
+        name = function.child_by_field_name("name")
+        body = function.parent
+        owner = body.parent if body is not None and body.type == "class_body" else None
+        if name is None or name.text != b"constructor" or owner is None or owner.child_by_field_name("name") is None:
+            return []
+        wanted, kind, new = Target("class", path=path, scope=owner.start_byte + 1), owner.child_by_field_name("name"), True
+    elif function.type == "function_declaration" and function.child_by_field_name("name") is not None:
+        kind = function.child_by_field_name("name")
+        wanted, new = Target("function", path=path, scope=function.start_byte + 1), False
+    else:
+        return []
+    found = []
+    for other, caller in ctx.calls_named(kind.text.decode("utf-8", "replace")):
+        if caller.is_new == new and any(t.kind == wanted.kind and (t.path, t.scope) == (wanted.path, wanted.scope)
+                                        for t in ctx.project.resolve(other, caller.scopes, caller.callee)):
+            found.append(caller)
+    return found
+
+
+def _passes_key(call: Call, position: int, key: str) -> bool:
+    """Whether `call` passes, at `position`, an object literal whose `key` holds a value."""
+    if call.has_star or len(call.args) <= position or call.args[position].kind != "object":
+        return False
+    value = call.args[position].value_of(key)
+    return value is not None and value.kind != "none" and not (value.kind == "other" and value.text in ("null", "undefined"))
+
+
 def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: int, resource: dict,
                         kept: dict[str, str] | None = None) -> Finding | None:
     """The finding on one construction; `kept`: what keeps the process alive on an uncaught
@@ -748,6 +821,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             return None
     if resource.get("unless_guarded_by") and guarded_by(ctx, facts.path, call, resource["unless_guarded_by"]):
         return None  # runs only under a test or mock switch, or in a process that does no such work
+    if facts.language != "python" and _fallback_never_made(ctx, facts, call):
+        return None  # `options.redis || new Redis(…)` where every caller passes `redis`
     if resource.get("unless_at_start") and call.scopes[0] == 0:
         return None  # module top-level code: runs once as the process starts
     if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned and not _handed_to_keeper(ctx, facts, index, call):
