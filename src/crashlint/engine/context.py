@@ -704,6 +704,13 @@ class RuleContext:
     def _merge(self, facts: FileFacts, call: Call, arg: Arg, result: Options) -> None:
         if arg.kind == "object":
             result.values.update(zip(arg.keys, arg.values))
+            if arg.has_spread and facts.language != "python":
+                spread = self._spread_literals(facts, call, arg)
+                if spread is not None:  # `{ method: "POST", ...payload }`, `payload = { body, headers }`
+                    for literal in spread:
+                        for key, value in zip(literal.keys, literal.values):
+                            result.values.setdefault(key, value)  # keys written after the spread win
+                    return
             result.unknown |= arg.has_spread
         elif arg.kind == "ref":
             targets = self.project.resolve(facts.path, call.scopes, arg.path)
@@ -722,6 +729,35 @@ class RuleContext:
             pass  # `http.get(url, function (res) { … }.bind(this))`: a callback, not options
         elif arg.kind in ("call", "new", "spread", "either", "other") and facts.language != "python":
             result.unknown = True
+
+    def _spread_literals(self, facts: FileFacts, call: Call, arg: Arg) -> list[Arg] | None:
+        """The object literals spread by name into an argument written as a literal (`fetch(url, {
+        method, ...payload })` where `payload` is declared `{ body, headers }` with no spread of its
+        own and not changed after): each spread name read from the call's tree (facts keep only
+        that a spread is there). None when any spread is anything else. O(the call's arguments)."""
+        position = next((i for i, a in enumerate(call.args) if a is arg), -1)
+        node = self.node_of(facts.path, call) if position >= 0 else None
+        while node is not None and node.type not in ("call_expression", "new_expression"):
+            node = node.parent
+        arguments = node.child_by_field_name("arguments") if node is not None else None
+        given = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
+        if position >= len(given) or given[position].type != "object":
+            return None
+        found: list[Arg] = []
+        touched = self._touched(facts)
+        for child in given[position].named_children:
+            if child.type != "spread_element":
+                continue
+            inner = child.named_children[0] if child.named_child_count else None
+            if inner is None or inner.type != "identifier":
+                return None
+            name = (inner.text.decode("utf-8", "replace"),)
+            targets = self.project.resolve(facts.path, call.scopes, name)
+            if not targets or any(t.kind != "object" or t.arg is None or t.arg.has_spread for t in targets) or name in touched \
+                    or any(a.target[:1] == name for a in facts.assignments):  # `payload.signal = …` after the literal
+                return None
+            found += [t.arg for t in targets]
+        return found
 
     def option_sets(self, facts: FileFacts, call: Call, first_position: int = 0) -> list[Options]:
         """The options `call` may pass, one set per combination of conditional arms (JS): a config
