@@ -198,16 +198,23 @@ def listened_events(ctx: RuleContext, path: str, call: Call) -> list[str]:
             method = callee.child_by_field_name("property")
             if method is None or _text(method) not in _ITERATIONS:
                 return []
-            return _strings(callee.child_by_field_name("object"))
+            return _strings(ctx, path, call, callee.child_by_field_name("object"))
         if node.type == "for_in_statement":
             left = node.child_by_field_name("left")
             if left is not None and _text(left) == name:
-                return _strings(node.child_by_field_name("right"))
+                return _strings(ctx, path, call, node.child_by_field_name("right"))
     return []
 
 
-def _strings(node) -> list[str]:
-    """The elements of an array literal of plain strings, [] for anything else."""
+def _strings(ctx: RuleContext, path: str, call: Call, node) -> list[str]:
+    """The elements of an array literal of plain strings, written in place or held by a name
+    (`const errorTypes = ["unhandledRejection", …]; errorTypes.forEach(…)`: jitsu's rotor); []
+    for anything else."""
+    if node is not None and node.type == "identifier":
+        targets = ctx.project.resolve(path, call.scopes, (_text(node),))
+        if not targets or any(t.kind != "array" or t.arg is None or any(v.kind != "string" for v in t.arg.values) for t in targets):
+            return []
+        return [v.text for t in targets for v in t.arg.values]
     if node is None or node.type != "array":
         return []
     found = []
