@@ -278,13 +278,17 @@ def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]
 
 
 def _private_listen(call: Call) -> bool:
-    """`server.listen(0, …)`, `listen({ port: 0 })`: a port the OS picks, which only the process
-    itself knows (a loopback host alone is not enough: a proxy beside the process may forward to it)."""
+    """`server.listen(0, …)`, `listen({ port: 0 })`, `listen()`, `listen(callback)`: a port the OS
+    picks ("If port is omitted or is 0, the operating system will assign an arbitrary unused port",
+    Node's net docs), which only the process itself knows (a loopback host alone is not enough: a
+    proxy beside the process may forward to it)."""
     def zero(arg) -> bool:
         return arg is not None and arg.kind == "other" and arg.text.strip() == "0"
 
-    if not call.args:
-        return False
+    if call.has_star:
+        return False  # `listen(...args)`: anything
+    if not call.args or call.args[0].kind == "function":
+        return True
     first = call.args[0]
     return zero(first.value_of("port")) if first.kind == "object" else zero(first)
 
