@@ -850,7 +850,54 @@ class _Checker:
         if len(root.callee) < 2:
             return False
         targets = self.project.resolve(path, root.scopes, root.callee[:1])
+        if targets == [UNKNOWN]:  # `({ builder }: PrepareOperationIO) => builder.model(m).then(cb)`
+            return self._destructured_builder(path, call, root.callee[0], libraries)
         return bool(targets) and all(self._sync_builder(t, libraries, names) for t in targets)
+
+    def _destructured_builder(self, path: str, call: Call, name: str, libraries: dict[str, list[str]]) -> bool:
+        """`name` is a property destructured from a parameter of the function around `call`, the
+        parameter annotated with a type (an alias or interface of this file or one it imports)
+        whose `name` property is a listed type imported from its library: amplication's
+        `prepareModelNames({ builder, … }: PrepareOperationIO)` with `PrepareOperationIO = {
+        builder: ConcretePrismaSchemaBuilder; … }`. Read from the trees and text of the two files."""
+        node = self.ctx.node_of(path, call)
+        while node is not None:  # the function around the call, or one around it (a callback's closure)
+            if node.type in ("method_definition", "function_declaration", "function_expression", "arrow_function"):
+                params = node.child_by_field_name("parameters")
+                for param in params.named_children if params is not None else ():
+                    pattern, annotation = param.child_by_field_name("pattern"), param.child_by_field_name("type")
+                    if pattern is None or pattern.type != "object_pattern" or not any(
+                            p.type == "shorthand_property_identifier_pattern" and p.text.decode() == name for p in pattern.named_children):
+                        continue
+                    type_name = next((c.text.decode() for c in annotation.named_children if c.type == "type_identifier"), "") if annotation else ""
+                    return bool(type_name) and self._property_type_is_builder(path, type_name, name, libraries)
+            node = node.parent
+        return False
+
+    def _property_type_is_builder(self, path: str, type_name: str, prop: str, libraries: dict[str, list[str]]) -> bool:
+        """Whether the alias or interface `type_name` (declared in `path` or in the project module it
+        is imported from) declares `prop: T` with `T` a listed type imported there from its library.
+        O(the declaring file's lines)."""
+        facts = self.project.files[path]
+        imported = next((d for d in facts.decls if d.scope == MODULE_SCOPE and d.name == type_name and d.value.kind == "import"), None)
+        where = self.project.resolve_module(path, imported.value.module) if imported is not None else path
+        if where is None or where not in self.project.files:
+            return False
+        lines = self.ctx.sources.lines(where)
+        start = next((i for i, line in enumerate(lines) if re.search(rf"\b(?:type|interface)\s+{re.escape(type_name)}\b", line)), -1)
+        if start < 0:
+            return False
+        depth, found = 0, ""
+        for line in lines[start:start + 200]:  # the declaration's body, to its closing brace
+            if depth == 1 and not found:
+                match = re.match(rf"\s*(?:readonly\s+)?{re.escape(prop)}\??\s*:\s*([A-Za-z_$][\w$]*)\s*[;,]?\s*$", line)
+                found = match.group(1) if match else ""
+            depth += line.count("{") - line.count("}")
+            if depth <= 0 and "}" in line:
+                break
+        declaring = self.project.files[where]
+        return bool(found) and any(d.name == found and d.value.kind == "import" and d.value.name == found
+                                   and found in libraries.get(d.value.module, ()) for d in declaring.decls if d.scope == MODULE_SCOPE)
 
     def _sync_builder(self, target, libraries: dict[str, list[str]], names: set[str]) -> bool:
         """Whether a receiver's value is a sync-`then` builder: a call of a listed factory or class,
