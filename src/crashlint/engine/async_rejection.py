@@ -925,7 +925,9 @@ class _Checker:
                                 and len(call.args) < 2 and not call.has_star)
         startup = set(spec.get("startup_connections", ()))
         for path, facts, call in found:
-            if call.used and not self._voided(path, call):
+            if call.used and (call.scopes == (MODULE_SCOPE,) or not self._voided(path, call)):
+                # `void container.load().then(start)` in top-level code (standardnotes' bin/*.ts): the
+                # start-up chain; a rejection ends the process as a failed start should
                 continue
             if call.callee == ("this", "then"):
                 continue  # the object's own `then` method (lets-chat's processors' `then: function(cb)`), not a promise handed to it
@@ -941,9 +943,9 @@ class _Checker:
             self.call_finding(path, call, "then", cover="then" if self._then_calls_back(path, call) else "then_detached")
 
     def _voided(self, path: str, call: Call) -> bool:
-        """`void getServerId().then(send);` as a statement: `void` discards the chain's promise as a
-        bare statement would (it marks the discard for typescript-eslint's no-floating-promises; a
-        rejection is unhandled all the same). Read on the statement's line."""
+        """`void getServerId().then(send);` as a statement in a function: `void` discards the chain's
+        promise as a bare statement would (it marks the discard for typescript-eslint's
+        no-floating-promises; a rejection is unhandled all the same). Read on the statement's line."""
         if call.span[2] != call.stmt_span[2]:
             return False  # `void a().then(f).catch(g)`: the `.then` is not what `void` discards
         first, last = self.ctx.sources.line(path, call.stmt_span[0]), self.ctx.sources.line(path, call.span[2])
