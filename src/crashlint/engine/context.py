@@ -741,7 +741,7 @@ class RuleContext:
             node = node.parent
         arguments = node.child_by_field_name("arguments") if node is not None else None
         given = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
-        if position >= len(given) or given[position].type != "object":
+        if position < 0 or position >= len(given) or given[position].type != "object":
             return None
         found: list[Arg] = []
         touched = self._touched(facts)
