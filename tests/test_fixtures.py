@@ -78,6 +78,7 @@ def test_fixture(rule: str, unit: Path, monkeypatch: pytest.MonkeyPatch) -> None
             problems.append(f"{checked_rule} unexpected (reported, not expected): {unexpected}; on ok: lines: {near_misses}")
     assert not problems, "\n".join(problems)
     assert not [n for n in result.notes if "syntax error" in n.message], result.notes
+    assert not [n for n in result.notes if "internal error" in n.message], result.notes  # a rule that raised
 
 
 def test_every_rule_has_fixtures() -> None:
