@@ -940,7 +940,9 @@ class _Checker:
             # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
             # executor's `resolve`) leaves nobody waiting when it rejects: under a process
             # `unhandledRejection` listener that logs, it is a listener-like case
-            self.call_finding(path, call, "then", cover="then" if self._then_calls_back(path, call) else "then_detached")
+            # a `void` chain is discarded on purpose: what its callback does is nobody's answer
+            calls_back = not call.used and self._then_calls_back(path, call)
+            self.call_finding(path, call, "then", cover="then" if calls_back else "then_detached")
 
     def _voided(self, path: str, call: Call) -> bool:
         """`void getServerId().then(send);` as a statement in a function: `void` discards the chain's
