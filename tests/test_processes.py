@@ -735,3 +735,105 @@ def test_an_unexported_function_nothing_calls_runs_nowhere(tmp_path: Path) -> No
                         'export async function purge(table: string) {\n  return fetch(`https://db.example/${table}/purge`, { method: "POST", signal: AbortSignal.timeout(5000) });\n}\n',
     })
     assert _found(tmp_path, select=["CL008"]) == {("CL008", "src/index.ts")}
+
+
+def test_a_module_loaded_for_other_exports_runs_only_what_the_server_names(tmp_path: Path) -> None:
+    """langwatch's platform imports `getLangWatchTracer` from its own SDK's barrel and so loads the
+    SDK's API clients, which nothing of the server constructs (reviewer 9, lesson 1): a declaration
+    no code of a long-lived process names does not run in it. What the server names, what a reached
+    declaration names, a namespace import, a whole `require` and a decorated class (a framework
+    makes its instances) all run."""
+    _write(tmp_path, {
+        "package.json": '{"name": "platform", "scripts": {"start": "node dist/server.js"}, "dependencies": {"express": "^4.21.0"}}',
+        "src/server.ts": 'import express from "express";\nimport { getTracer, Exporter } from "../sdk";\nimport * as ops from "./ops";\n'
+                         'const legacy = require("./legacy");\nconst app = express();\n'
+                         'app.get("/t", (_req, res) => { getTracer(); new Exporter().send(); ops.x; legacy.y; res.end(); });\n'
+                         'app.listen(3000);\n',
+        "sdk/index.ts": 'export * from "./tracer";\nexport * from "./clients";\nexport { Exporter } from "./exporter";\nexport { Decorated } from "./decorated";\n',
+        "sdk/tracer.ts": 'import { record } from "./record";\nexport function getTracer() { return record; }\n',
+        "sdk/record.ts": 'export function record() {\n  return fetch("https://record.example/");\n}\n'
+                         'export function unused() {\n  return fetch("https://unused.example/");\n}\n',
+        "sdk/exporter.ts": 'export class Exporter {\n  send() {\n    return fetch("https://export.example/");\n  }\n}\n',
+        "sdk/clients.ts": 'export class DatasetsClient {\n  list() {\n    return fetch("https://api.example/datasets");\n  }\n}\n'
+                          'export const monitors = async () => fetch("https://api.example/monitors");\n',
+        "sdk/decorated.ts": 'function Injectable(): ClassDecorator { return () => {}; }\n'
+                            '@Injectable()\nexport class Decorated {\n  ping() {\n    return fetch("https://decorated.example/");\n  }\n}\n',
+        "src/ops.ts": 'export function a() {\n  return fetch("https://ops.example/a");\n}\n',
+        "src/legacy.ts": 'export function b() {\n  return fetch("https://legacy.example/b");\n}\n',
+    })
+    found = _found(tmp_path, select=["CL008"])
+    assert found == {("CL008", "sdk/record.ts"), ("CL008", "sdk/exporter.ts"), ("CL008", "sdk/decorated.ts"),
+                     ("CL008", "src/ops.ts"), ("CL008", "src/legacy.ts")}
+    lines = {(f.location.path, f.location.start_line) for f in scan([str(tmp_path)], select=["CL008"]).findings}
+    assert ("sdk/record.ts", 2) in lines and ("sdk/record.ts", 5) not in lines  # `unused` is named by nothing
+
+
+def test_test_beds_demos_and_local_environments_are_not_services(tmp_path: Path) -> None:
+    """talk's `multi-site-test/`, saltcorn's `infosec-scan/oauth2-test-server`, atproto's `dev-env`
+    (reviewer 9, lesson 3): a package whose folder or name says a developer runs it starts no
+    service, whatever its start script; the service beside it still does."""
+    server = 'const express = require("express");\nconst app = express();\napp.get("/", async (_req, res) => res.json(await (await fetch("https://x.example/")).json()));\napp.listen(3000);\n'
+    _write(tmp_path, {
+        "package.json": '{"name": "repo", "private": true, "workspaces": ["packages/*", "infosec-scan/*"]}',
+        "packages/api/package.json": '{"name": "@acme/api", "scripts": {"start": "node index.js"}, "dependencies": {"express": "^4.21.0"}}',
+        "packages/api/index.js": server,
+        "packages/dev-env/package.json": '{"name": "@acme/dev-env", "scripts": {"start": "node index.js"}, "dependencies": {"express": "^4.21.0"}}',
+        "packages/dev-env/index.js": server,
+        "infosec-scan/oauth2-test-server/package.json": '{"name": "oauth2-test-server", "scripts": {"start": "node app.js"}, "dependencies": {"express": "^4.21.0"}}',
+        "infosec-scan/oauth2-test-server/app.js": server,
+        "utilities/download/package.json": '{"name": "download", "scripts": {"start": "npm run build && node dist/main.js"}, "dependencies": {"mongodb": "^6"}}',
+        "utilities/download/src/main.ts": 'import { argv } from "process";\nconst r = await fetch(argv[2]);\nconsole.log(await r.text());\n',
+    })
+    model = _model(tmp_path)
+    assert sorted(p.entry for p in model.processes if p.long_lived) == ["packages/api/index.js"]
+    assert {p for _, p in _found(tmp_path, select=["CL008"])} == {"packages/api/index.js"}
+
+
+def test_a_module_beside_the_started_one_that_stops_on_sigterm_is_a_program(tmp_path: Path) -> None:
+    """atproto's services/ozone: the Dockerfile runs api.ts; daemon.ts, which nothing imports, starts
+    the moderation daemon and stops it on SIGTERM (the same image run with another command). What it
+    alone names runs in it; the API server does not name the daemon's classes."""
+    _write(tmp_path, {
+        "package.json": '{"name": "ozone-service", "private": true, "dependencies": {"express": "^4.21.0"}}',
+        "Dockerfile": 'FROM node:20\nCOPY . .\nCMD ["node", "api.js"]\n',
+        "api.js": 'const express = require("express");\nconst { Daemon } = require("./lib");\nconst app = express();\napp.listen(3000);\n'
+                  'process.on("SIGTERM", () => process.exit(0));\n',
+        "daemon.js": 'const { Daemon } = require("./lib");\nconst d = new Daemon();\nd.start();\nprocess.on("SIGTERM", () => d.stop());\n',
+        "lib.js": 'class Daemon {\n  start() {\n    this.timer = setInterval(() => this.poll(), 1000);\n  }\n  poll() {\n    return fetch("https://queue.example/next");\n  }\n'
+                  '  stop() {\n    clearInterval(this.timer);\n  }\n}\nmodule.exports = { Daemon };\n',
+        "tools/once.js": 'process.on("SIGINT", () => process.exit(1));\n',
+    })
+    model = _model(tmp_path)
+    assert sorted((p.kind, p.entry) for p in model.processes if p.long_lived) == [("server", "api.js"), ("worker", "daemon.js")]
+    assert _found(tmp_path, select=["CL008"]) == {("CL008", "lib.js")}
+
+
+def test_a_barrel_imported_whole_reaches_everything_it_re_exports(tmp_path: Path) -> None:
+    """langfuse's `@langfuse/shared/src/server` barrel (`export * from "./services/StorageService"`,
+    …): a module that imports it as a namespace may use any export, so every module below it runs;
+    and a name asked of a barrel that some other module imports whole still reaches its source."""
+    _write(tmp_path, {
+        "package.json": '{"name": "api", "scripts": {"start": "node dist/server.js"}, "dependencies": {"express": "^4.21.0"}}',
+        "src/server.ts": 'import express from "express";\nimport * as shared from "../shared";\nimport { named } from "../shared";\n'
+                         'const app = express();\napp.get("/", async (_req, res) => res.json([await shared.storage(), await named()]));\napp.listen(3000);\n',
+        "shared/index.ts": 'export * from "./storage";\nexport { named } from "./named";\n',
+        "shared/storage.ts": 'export async function storage() {\n  return fetch("https://s3.example/");\n}\n',
+        "shared/named.ts": 'export async function named() {\n  return fetch("https://named.example/");\n}\n',
+    })
+    assert _found(tmp_path, select=["CL008"]) == {("CL008", "shared/storage.ts"), ("CL008", "shared/named.ts")}
+
+
+def test_a_class_named_only_as_a_type_is_made_by_someone(tmp_path: Path) -> None:
+    """medusa's workflow-engine-redis: `WorkflowOrchestratorService` is named only in type positions
+    of the module service (`workflowOrchestratorService: WorkflowOrchestratorService`); awilix makes
+    and injects it. A class a reached declaration names as a type has instances: its methods run."""
+    _write(tmp_path, {
+        "package.json": '{"name": "engine", "scripts": {"start": "node dist/main.js"}, "dependencies": {"express": "^4.21.0"}}',
+        "src/main.ts": 'import express from "express";\nimport { ModuleService } from "./module";\nconst app = express();\n'
+                       'app.get("/", (_req, res) => res.json(ModuleService.name));\napp.listen(3000);\n',
+        "src/module.ts": 'import { Orchestrator } from "./orchestrator";\nexport class ModuleService {\n  constructor(private readonly orchestrator: Orchestrator) {}\n}\n',
+        "src/orchestrator.ts": 'export class Orchestrator {\n  run() {\n    return fetch("https://engine.example/");\n  }\n}\n'
+                               'export class Unused {\n  run() {\n    return fetch("https://unused.example/");\n  }\n}\n',
+    })
+    lines = {(f.location.path, f.location.start_line) for f in scan([str(tmp_path)], select=["CL008"]).findings}
+    assert lines == {("src/orchestrator.ts", 3)}

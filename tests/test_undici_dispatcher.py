@@ -20,9 +20,10 @@ PROJECT = {
     "index.js": (
         'require("./boot/timeouts")();\n'
         'const express = require("express");\n'
-        'const { models } = require("./models");\n'
+        'const { models, mail } = require("./models");\n'
         "const app = express();\n"
         'app.get("/models", async (req, res) => res.json(await models()));\n'
+        'app.get("/mail", async (req, res) => res.json(await mail()));\n'
         "app.listen(3001);\n"
     ),
     "models.js": (

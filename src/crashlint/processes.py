@@ -126,6 +126,11 @@ START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-][\w:-]*)?
 # words that make a start-like script a developer's: `start:dev`, `start-pr-test`, `start-frontend-dev`;
 # `start:cli` runs a command-line tool (inbox-zero's set-up CLI: `tsx packages/cli/src/main.ts start`)
 NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|demo|frontend|client|storybook|docs|mock|e2e|\bcli\b")
+# a package's folder or name that says a developer runs it (`development_package`)
+# folders whose packages are a developer's tools (a package under `tools/`, `scripts/`, `examples/`, …
+# is one already: `in_tooling_folder`)
+DEVELOPER_FOLDERS = frozenset({"utilities"})
+DEVELOPMENT_PACKAGE = re.compile(r"(?:^|[-_.])(?:tests?|testing|e2e|examples?|demos?|playground|mocks?|dev-env|devenv)(?:$|[-_.])")
 WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
 BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
 BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playwright-core", "@playwright", "jsdom", "happy-dom", "cheerio", "selenium-webdriver"})
@@ -191,6 +196,9 @@ class ProcessModel:
     _whole_memo: dict[str, bool] = field(default_factory=dict, repr=False)  # `_imported_whole`
     _live_nodes: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)  # Python (`_live`)
     _pred_memo: dict[tuple[str, int], list[tuple[str, int]] | None] = field(default_factory=dict, repr=False)
+    # JS/TS reachability by symbol (`_symbol_reach`): file → the top-level declarations code of a
+    # long-lived process names; a file absent from it has every declaration reached
+    _reached_units: dict[str, set[str]] | None = field(default=None, repr=False)
 
     def long_lived(self, path: str) -> bool:
         return self.roles.get(path) == "server"
@@ -333,7 +341,178 @@ class ProcessModel:
         program, not when a long-lived process imports it."""
         if not self.long_lived(path):
             return False
+        if self._unreached_declaration(path, line):
+            return False  # langwatch's SDK clients, loaded through a barrel for `getLangWatchTracer`
         return self._line_runs_long(path, line, 0)
+
+    # ---- JS/TS: reachability by symbol ----------------------------------------------------------
+    # A module a long-lived process loads runs its top-level code; a function or class it declares
+    # runs only if code that runs names it. From each long-lived entry (all of whose declarations
+    # count: a framework may call what it exports) and from the load-time code of every long-lived
+    # module, a worklist follows names (`FileFacts.units`, `load_uses`): a declaration's uses, an
+    # imported name to the declaration its module exports under that name (through re-exports and
+    # `export *`). Where resolution would be incomplete the whole module counts as reached: a module
+    # imported as a namespace, `require`d whole or by `import()`, loaded with no import of names
+    # (a side-effect import, a spawned file, a framework's route loader), or a default import of a
+    # module with no default export (CommonJS). A decorated class runs at load (Nest's DI makes its
+    # instances), so what it names is reached. Cost: each (file, name) and each (file, exported name)
+    # is visited once, each use pushed once: O(uses + exports + import declarations) per scan, built
+    # the first time a finding asks; then O(log units) per question.
+
+    def _unreached_declaration(self, path: str, line: int) -> bool:
+        facts = self._finder.files[path]
+        if facts.language == "python" or not facts.units:
+            return False
+        if self._reached_units is None:
+            self._reached_units = self._symbol_reach()
+        reached = self._reached_units.get(path)
+        if reached is None:
+            return False
+        covering = [name for name, first, last, _ in facts.units if first <= line <= last]
+        return bool(covering) and not any(name in reached for name in covering)
+
+    def _symbol_reach(self) -> dict[str, set[str]]:
+        finder = self._finder
+        files = finder.files
+        project = finder.project
+        entries = {e for p in self.processes if p.long_lived for e in p.entries}
+        live = [path for path, role in self.roles.items() if role == "server" and files.get(path) is not None
+                and files[path].language != "python"]
+        links: dict[str, dict[str, tuple[str, ...] | None]] = {}  # importer → target → imported names (None: whole)
+
+        def link_names(importer: str) -> dict[str, tuple[str, ...] | None]:
+            found = links.get(importer)
+            if found is None:
+                found = links[importer] = {}
+                facts = files[importer]
+                whole = {t for spec in facts.whole_loads if (t := project.resolve_module(importer, spec)) is not None}
+                for decl in facts.decls:
+                    value = decl.value
+                    if decl.scope != MODULE_SCOPE or value.kind != "import":
+                        continue
+                    target = project.resolve_module(importer, value.module)
+                    if target is None or found.get(target, ()) is None:
+                        continue
+                    # `require("./m")(app)`, `require("./m").x`: a value no name holds (the extractor's `<require:…>`)
+                    if value.name is None or target in whole and (files[target].es_module or decl.name.startswith("<")):
+                        found[target] = None  # (`const m = require("./cjs")`: m is the module's `<default>`)
+                    else:
+                        found[target] = found.get(target, ()) + (value.name,)  # type: ignore[operator]
+                for export in facts.exports:
+                    target = project.resolve_module(importer, export.module) if export.module else None
+                    if target is not None and target not in found:
+                        found[target] = () if target not in whole else None
+                for target in whole:
+                    if target not in found or files[target].es_module:
+                        found[target] = None  # `exports.x = require("./m")`, `import("./m")`: any export of it
+            return found
+
+        everything: set[str] = set(entries)  # files whose every declaration counts as reached
+        for path in live:
+            if path in everything or files[path].language == "python":
+                continue
+            importers = [i for i, _ in finder.importers.get(path, ()) if self.roles.get(i) == "server"]
+            if not importers:
+                everything.add(path)
+                continue
+            has_default = any(e.name == "default" for e in files[path].exports)
+            for importer in importers:
+                names = link_names(importer).get(path)  # None: loaded whole, or with no import of names
+                if names is None or ("default" in names and not has_default):
+                    everything.add(path)
+                    break
+        reached: dict[str, set[str]] = {path: set() for path in live if path not in everything}
+        seen_exports: set[tuple[str, str]] = set()
+        work: list[tuple[str, str]] = []
+        units_of: dict[str, dict[str, tuple[str, ...]]] = {}
+
+        def units(path: str) -> dict[str, tuple[str, ...]]:
+            found = units_of.get(path)
+            if found is None:
+                found = units_of[path] = {}
+                for name, _, _, used in files[path].units:
+                    found[name] = found.get(name, ()) + used
+            return found
+
+        def export(path: str, name: str) -> None:
+            if path not in reached or (path, name) in seen_exports:
+                return
+            seen_exports.add((path, name))
+            facts = files[path]
+            named = False
+            for item in facts.exports:
+                if item.name == name:
+                    named = True
+                    if item.local is not None:
+                        work.append((path, item.local))
+                    elif item.module is not None:
+                        source = project.resolve_module(path, item.module)
+                        if source is None:
+                            continue
+                        if item.source_name is None:  # `export * as ns from …`
+                            reach_all(source)
+                        else:
+                            export(source, item.source_name)
+            if not named:  # `export * from …`: only the sources that export the name below them (a table per module)
+                for source in project.star_sources(path, name):
+                    export(source, name)
+
+        def reach_all(path: str) -> None:
+            if path in reached:
+                del reached[path]
+                forward(path)
+
+        def forward(path: str) -> None:
+            """Every declaration of `path` is reached: what they use, and what it exports from other
+            modules (a barrel imported as a namespace reaches everything it re-exports)."""
+            for used in units(path).values():
+                work.extend((path, name) for name in used)
+            for item in files[path].exports:
+                if item.local is not None:
+                    work.append((path, item.local))
+                elif item.module is not None:
+                    source = project.resolve_module(path, item.module)
+                    if source is None:
+                        continue
+                    if item.source_name is None:
+                        reach_all(source)
+                    else:
+                        export(source, item.source_name)
+
+        for path in live:
+            if files[path].language == "python":
+                continue
+            work.extend((path, name) for name in files[path].load_uses)
+            if path in everything:
+                forward(path)
+        import_decls: dict[str, dict[str, list]] = {}
+        visited: set[tuple[str, str]] = set()
+        while work:
+            item = work.pop()
+            if item in visited:
+                continue
+            visited.add(item)
+            path, name = item
+            done = reached.get(path)
+            if done is not None:
+                done.add(name)
+                work.extend((path, used) for used in units(path).get(name, ()))
+            # (a file whose every declaration is reached had all their uses pushed when it became so)
+            decls = import_decls.get(path)
+            if decls is None:
+                decls = import_decls[path] = {}
+                for decl in files[path].decls:
+                    if decl.scope == MODULE_SCOPE and decl.value.kind == "import":
+                        decls.setdefault(decl.name, []).append(decl.value)
+            for value in decls.get(name, ()):
+                target = project.resolve_module(path, value.module)
+                if target is None or target not in reached:
+                    continue
+                if value.name is None:
+                    reach_all(target)
+                else:
+                    export(target, value.name)
+        return reached
 
     def _line_runs_long(self, path: str, line: int, depth: int) -> bool:
         facts = self._finder.files[path]
@@ -946,6 +1125,11 @@ class _Finder:
         hosted = hosted or all(e in self.hosted_entries for e in entries)
         if all(is_test_path(e) for e in entries) and kind != "test":
             return  # a mock server a test package starts
+        if kind in LONG_LIVED and not evidence.startswith("declared") and self.development_package(package):
+            # talk's `multi-site-test/`, saltcorn's `oauth2-test-server`, atproto's `dev-env` and
+            # `oauth-client-browser-example`: a test bed, a demo or a developer's local environment
+            kind, started = "cli", False
+            evidence += f" (a development package, by its name: {self.package_name(package)})"
         if kind in LONG_LIVED and not started and not fallback and all(e in self._cli_entries for e in entries):
             return  # `novu dev` serves a page while the command runs: part of that command, not a service
         if started:
@@ -1080,6 +1264,20 @@ class _Finder:
                     queue.append(target)
         return frozenset(seen)
 
+    def development_package(self, package: str) -> bool:
+        """A package a developer runs, not a service: its folder or its package.json name says it is a
+        test bed, an example, a demo, a mock or a local development environment (`multi-site-test`,
+        `oauth2-test-server`, `oauth-client-browser-example`, `dev-env`), or it sits in a folder of
+        developer utilities (talk's `utilities/*`: one-off CLIs and a test web service). The scan root's own package
+        is never one (a project named `demo-app` is the project)."""
+        if not package:
+            return False
+        if any(part.lower() in DEVELOPER_FOLDERS for part in package.split("/")[:-1]):
+            return True  # talk's `utilities/download`, `utilities/externalModPhase`: one-off tools and test services
+        manifest = self.project.manifests.get(package)
+        names = [posixpath.basename(package)] + ([manifest.package_name.rsplit("/", 1)[-1]] if manifest is not None and manifest.package_name else [])
+        return any(DEVELOPMENT_PACKAGE.search(name.lower()) for name in names)
+
     def package_name(self, package: str) -> str:
         manifest = self.project.manifests.get(package)
         if manifest is not None and manifest.package_name:
@@ -1134,6 +1332,13 @@ class _Finder:
         browser_libraries: dict[str, bool] = {}
         for path in self.files:
             package = self.project.package_root(path)
+            if package in self.started and path not in entries and not self.importers_of(path) and self.stops_on_signal(path) \
+                    and self.path_role(path) == "server":
+                # atproto's services/ozone/daemon.ts beside the api.ts its Dockerfile runs: the same
+                # image started with another command, a program that runs until SIGTERM
+                self.add(f"{self.package_name(package)}:{posixpath.splitext(posixpath.basename(path))[0]}", "worker", [path], package,
+                         f"{path}: nothing imports it and it stops on SIGTERM/SIGINT: a long-running program of its own")
+                continue
             if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded or self.project.is_vendored(path):
                 continue
             role = self.path_role(path)
@@ -1161,6 +1366,14 @@ class _Finder:
                          "AWS CDK app code (run by `cdk synth`/`cdk deploy`) or a Lambda handler `(event, context)`", fallback=True)
                 continue
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
+
+    def stops_on_signal(self, path: str) -> bool:
+        """A JS/TS module that registers its own SIGTERM/SIGINT listener (`process.on("SIGTERM", …)`):
+        a program that runs until it is stopped. O(its calls)."""
+        facts = self.files[path]
+        return facts.language != "python" and any(
+            call.callee in (("process", "on"), ("process", "once")) and call.args and call.args[0].kind == "string"
+            and call.args[0].text in ("SIGTERM", "SIGINT") for call in facts.calls)
 
     def script_beside_typescript(self, package: str, path: str) -> bool:
         """An `.mjs` / `.cjs` module nothing imports in a TypeScript package whose `main` is its build

@@ -1212,6 +1212,11 @@ class Project:
                 return self.resolve(path, (MODULE_SCOPE,), (decl.name + "." + name,) + rest, depth + 1)
         return [UNKNOWN]
 
+    def star_sources(self, path: str, name: str) -> tuple[str, ...]:
+        """The `export * from` sources of JS module `path` that export `name` somewhere below them:
+        O(1) after the module's table is built (`_star_exports`, once per module)."""
+        return self._star_exports(path).get(name, ())
+
     def _star_exports(self, path: str) -> dict[str, tuple[str, ...]]:
         """For a JS module: each name its `export * from` sources provide, with those sources in
         order (key "*": every such source). Memoized per module, so a barrel of barrels is read once

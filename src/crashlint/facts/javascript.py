@@ -16,6 +16,7 @@ from functools import cache
 import tree_sitter
 
 from crashlint.facts import edit_sites, model
+from crashlint.facts.js_units import extract_units
 from crashlint.facts.common import (
     _SOURCE,
     CLEANUP,
@@ -1556,3 +1557,4 @@ def extract(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:
     global _TYPE
     _TYPE = kind_names(ts_language(grammar))
     _Extractor(facts, grammar).run(root, grammar)
+    extract_units(root, facts, grammar)

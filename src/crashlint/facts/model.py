@@ -209,6 +209,14 @@ class FileFacts:
     gates: list[tuple[int, str, tuple[int, ...], bool, Span, bool]] = field(default_factory=list)
     # JS/TS: string literals in single and double quotes (a fix writes the file's own quotes)
     quotes: tuple[int, int] = (0, 0)
+    # JS/TS (crashlint.facts.js_units): each top-level declaration whose body does not run at load, as
+    # (name, first line, last line, the module-level names its body uses); the module-level names code
+    # that runs at load uses; the specifiers of modules loaded as a whole object (`require(m)` not
+    # destructured, `import(m)`). The process model reaches declarations by name from these.
+    units: tuple[tuple[str, int, int, tuple[str, ...]], ...] = ()
+    load_uses: tuple[str, ...] = ()
+    whole_loads: tuple[str, ...] = ()
+    es_module: bool = False  # JS/TS: has `import` / `export` statements (not CommonJS only)
     # CRC-32 and length of the file's bytes as read: a fix planned from these facts, after the parse,
     # checks that the file it edits is still the one parsed
     content: tuple[int, int] = (0, 0)
