@@ -71,6 +71,9 @@ class Manifest:
     # when a lock holds several, as uv.lock does for forked resolutions). A project that declares no
     # `redis` of its own still installs the one its poetry.lock pins through django-redis or Celery.
     locked: dict[str, str] = field(default_factory=dict)
+    # the platform config of a serverless host in this folder (`vercel.json`): its functions are not
+    # long-lived processes unless something else here starts one (crashlint.processes `serverless`)
+    serverless_host: str = ""
 
 
 def normalize(name: str) -> str:
@@ -259,6 +262,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         path, deps, package_name, ts_base, ts_paths, has_bin, runtime,
         start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
         private, ts_root_dir, launchers, page_scripts, page_roots, locked,
+        serverless_host="vercel.json" if "vercel.json" in names else "",
     )
 
 

@@ -11,6 +11,12 @@ How a process is recognised, strongest signal first (each process keeps the evid
   each judged by what its function runs (`main_kind`: serves, loops, or runs a command and ends);
   a package.json `bin` that starts a server as it runs, or that runs the package's `main` whose top
   level does (Haraka's `bin/haraka` → `haraka.js`: `listen()`, `createServer`, `cluster.fork`);
+- a framework's server under any script name (`console:start: next start`), a Next.js standalone
+  build's `node server.js`, a bundled program (`start:app: node dist/server/server.cjs`) through the
+  entries its build script or bundler config names (`{ name: "server", entry: "src/server.mts" }`),
+  else through its `:dev` twin that runs the source (`start:app:dev: tsx src/server.mts`);
+- a Next.js app whose folder has a `vercel.json` and that nothing else starts runs serverless
+  functions (`Process.serverless`): rules whose claims are about a process's lifetime skip it;
 - what its code does: `listen()` on an Express / Fastify / Koa / Nest / node:http server, a BullMQ
   `Worker`, `uvicorn.run`, an ASGI/WSGI app object (FastAPI, Flask, Starlette, …) that gunicorn or
   uvicorn hosts, a Django project, a Celery app and its tasks, a standalone `if __name__ ==
@@ -48,7 +54,9 @@ callers once per scan (a dead answer is kept for every node the search saw), and
 project's index of mentions (`Project.mentions`, one pass over the facts); naming a finding's
 process is one more breadth-first walk per long-lived process, the first time a finding asks. A `bin` that runs its package's `main` adds one
 walk from the bin (stopping at the first file that serves); a console script one `main_kind` walk
-(at most 200 functions); a library's start function one caller lookup, memoized as above.
+(at most 200 functions); a library's start function one caller lookup, memoized as above. A start
+command whose build output has no source by its path reads its package's build scripts and bundler
+configs once (`build_entries`, memoized per package).
 """
 
 from __future__ import annotations
@@ -165,6 +173,10 @@ class Process:
     # the entries its evidence names, where `entries` also holds what a framework loads by name (a
     # Django project's modules, loaded through settings): a finding names the nearest of them
     mains: list[str] = field(default_factory=list)
+    # run as serverless functions (a Next.js app deployed on Vercel: `vercel.json`, no container or
+    # custom server starts it): each request is an invocation the platform stops at its time limit,
+    # no process outlives it to hold pools or to receive SIGTERM (rules say which claims still hold)
+    serverless: bool = False
 
     @property
     def entry(self) -> str:
@@ -291,6 +303,12 @@ class ProcessModel:
 
     def processes_of(self, path: str) -> list[Process]:
         return [self.processes[i] for i in self.loaders.get(path, ())]
+
+    def serverless_only(self, path: str) -> bool:
+        """Whether every long-lived process that loads `path` runs as serverless functions
+        (`Process.serverless`): no process outlives a request there to hold a pool or get SIGTERM."""
+        loaders = self.processes_of(path)
+        return bool(loaders) and all(p.serverless for p in loaders)
 
     def thread_only(self, path: str) -> bool:
         """Whether `path` runs only in worker threads: every process that loads it reaches it only
@@ -533,6 +551,8 @@ class ProcessModel:
                 return False  # `unload_model()`: only a test calls it
         if enclosing and path in self.shared:
             return False  # called by nothing by name, in a module page code also loads: no sign the server runs it
+        if facts.dev_calls and any(facts.calls[i].span[0] == line for i in facts.dev_calls):
+            return False  # a call under a development or browser-only switch (`if (typeof window !== "undefined")`)
         first, last = facts.main_guard
         if first and first <= line <= last:  # `python brands.py`: only this module as the program runs it
             return any(path in p.entries and p.long_lived for p in self.processes)
@@ -813,6 +833,9 @@ class _Finder:
         self.start_functions: set[tuple[str, int]] = set()
         self.js_signs: dict[str, list[tuple[str, int]]] = {}
         self.bin_servers: set[str] = set()  # packages whose package.json `bin` starts their server (Haraka)
+        # packages whose long-lived program a Dockerfile, Procfile, compose file or supervisor starts
+        self.launched: set[str] = set()
+        self.tree: SourceTree | None = None  # where build scripts are read (`build_entries`), `serverless`
         self._dev_calls: dict[str, frozenset[int]] = {}
         self._next_server: dict[str, list[str]] = {}  # package → its Next.js server files (next_server_files)
         self._next_candidates: list[str] | None = None  # the files that may be one
@@ -1490,12 +1513,24 @@ class _Finder:
 
     def from_manifest(self, package: str, manifest: Manifest) -> None:
         scripts = dict(manifest.scripts)
-        for name in (n for n, _ in manifest.scripts if is_start_script(n) or is_worker_script(n)):
-            for entries, how in self._programs(package, self.command_entries(package, scripts[name], scripts)):
+        for name in (n for n, _ in manifest.scripts if is_start_script(n) or is_worker_script(n) or framework_serves(n, scripts[n])):
+            found = self.command_entries(package, scripts[name], scripts)
+            evidence = f"{manifest.path}: scripts.{name}: {scripts[name]}"
+            if not found:
+                # `start:app: node dist/server/server.cjs` whose output no build map names: its
+                # development twin (`start:app:dev: tsx src/server.mts`) runs the same program from source
+                twin = next((t for t in (f"{name}:dev", f"{name}-dev", f"{name}_dev") if t in scripts), None)
+                if twin is not None:
+                    found = [(e, how) for e, how in self.command_entries(package, scripts[twin], scripts) if how != "one-shot"]
+                    evidence += f" (its build output; scripts.{twin}: {scripts[twin]} runs the same program from source)"
+            if not found and self.next_standalone(package, scripts[name]):
+                self.started.add(package)  # a Next.js server with no route or API file of its own: pages only
+            for entries, how in self._programs(package, found):
                 entry = entries[0]
                 kind = "worker" if WORKER_WORDS.search(name) else how
                 label = re.sub(r"[:_-](prod|production)$", "", name)
-                label = self.package_name(package) if START_SCRIPT.match(label) else label  # `collab:prod` → collab
+                # `collab:prod` → collab; `console:start: next start` is the package's Next.js server
+                label = self.package_name(package) if START_SCRIPT.match(label) or framework_serves(name, scripts[name]) else label
                 if how == "one-shot":  # `node migrate.js && node server.js`: a step that ends before the program starts
                     self.add(posixpath.splitext(posixpath.basename(entry))[0], "cli", entries, package,
                              f"{manifest.path}: scripts.{name}: runs once before the program: {scripts[name]}")
@@ -1507,7 +1542,7 @@ class _Finder:
                 if command:  # `start: node dist/index.js` of dub-cli, whose `bin` is that file: the command run once
                     self.add(label, "cli", entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]} (runs {command})")
                     continue
-                self.add(label, kind, entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]}", started=True)
+                self.add(label, kind, entries, package, evidence, started=True)
         for where, name, command in manifest.launches:
             for entries, how in self._programs(package, self.command_entries(package, command, scripts, posixpath.dirname(where))):
                 entry = entries[0]
@@ -1528,10 +1563,16 @@ class _Finder:
                     continue
                 label = name if name not in ("CMD", "ENTRYPOINT") else self.package_name(package)
                 self.add(label, kind, entries, package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
+                if kind in LONG_LIVED:  # a container or a process manager keeps it running: not serverless
+                    self.launched.update({package, *(self.project.package_root(e) for e in entries)})
                 if kind in LONG_LIVED:
                     self.started_commands.update(python_subcommands(command))
+        for where, _, command in manifest.launches:
+            if not self.command_entries(package, command, scripts, posixpath.dirname(where)) and self.next_standalone(package, command):
+                self.started.add(package)
+                self.launched.add(package)
         for name, command in manifest.scripts:
-            if is_start_script(name) or is_worker_script(name):
+            if is_start_script(name) or is_worker_script(name) or framework_serves(name, command):
                 continue
             tool = name.startswith(NOT_PROGRAMS)
             # `better-auth generate --config ./auth.cli.ts`: a tool's configuration, loaded by that tool
@@ -1771,6 +1812,11 @@ class _Finder:
                 if entry:
                     found.append((entry, "server"))
                     break
+                if posixpath.basename(word) == "server.js" and self.next_app(cwd if cwd is not None else package):
+                    # a Next.js app's standalone build: `next build` with `output: "standalone"` writes
+                    # a minimal `server.js` that serves the app (nextjs.org/docs/app/api-reference/config/next-config-js/output)
+                    found += [(e, "server") for e in self.next_server_files(cwd if cwd is not None else package)]
+                    break
                 if re.search(r"\.(c|m)?(j|t)s$|/", word):
                     break  # the script, not found among the sources (a build step's output elsewhere)
         return found
@@ -1846,7 +1892,57 @@ class _Finder:
                     found = self.project._js_file(posixpath.normpath(candidate))
                     if found:
                         return found
+                # a bundler's output (`dist/server/server.cjs`): the entry its build script names
+                found = self.build_entries(base).get(posixpath.basename(posixpath.splitext(rest)[0]))
+                if found:
+                    return found
         return None
+
+    def build_entries(self, package: str) -> dict[str, str]:
+        """The source files a package's build names as its bundler's entries, by the name of the
+        file each becomes: `scripts/build-server.mjs` with `{ name: "server", entry: "src/server.mts" }`
+        (esbuild writes `dist/server/server.cjs`), tsup's `entry: { worker: "src/worker/main.ts" }`,
+        `esbuild src/index.ts --outdir=dist`. Read from the commands of the package's `build*`
+        scripts, the project files they run, and its bundler configs (`tsup.config.*`,
+        `esbuild.config.*`, `build.*`); an entry's output is named after its key, else after its
+        file. A name two entries share names neither. Only asked when a start command's build
+        output has no source by its path; memoized per package (those files read once)."""
+        return self.project.constant(("build-entries", package), lambda: self._build_entries(package))  # type: ignore[return-value]
+
+    def _build_entries(self, package: str) -> dict[str, str]:
+        manifest = self.project.manifests.get(package)
+        if manifest is None or self.tree is None:
+            return {}
+        prefix = package + "/" if package else ""
+        texts: list[tuple[str, str]] = []  # (folder the text's paths are relative to, text)
+        for name, command in manifest.scripts:
+            if not name.startswith(("build", "bundle", "compile")):
+                continue
+            texts.append((package, command))
+            for word in command.split():
+                if re.search(r"\.[cm]?[jt]s$", word):
+                    script = self.project._js_file(posixpath.normpath(posixpath.join(package, word)))
+                    if script is not None and script.startswith(prefix):
+                        texts.append((package, self._text(script)))
+        for path in self.files:
+            if posixpath.dirname(path) == package and BUNDLER_CONFIG.match(posixpath.basename(path)):
+                texts.append((package, self._text(path)))
+        found: dict[str, str | None] = {}
+        for folder, text in texts:
+            for key, spec in BUILD_ENTRY.findall(text):
+                source = self.project._js_file(posixpath.normpath(posixpath.join(folder, spec)))
+                if source is None or not source.startswith(prefix) or is_test_path(source):
+                    continue
+                for name in dict.fromkeys([key, posixpath.basename(posixpath.splitext(source)[0])]):
+                    if name and name not in ("entry", "entryPoints", "input", "in", "src", "source"):
+                        found[name] = source if found.get(name, source) == source else None
+        return {name: source for name, source in found.items() if source is not None}
+
+    def _text(self, path: str) -> str:
+        try:
+            return self.tree.read(path).decode("utf-8", "replace") if self.tree is not None else ""
+        except OSError:
+            return ""
 
     def launched_source(self, package: str, script: str) -> str | None:
         """The project module a Node launcher with no extension starts (`node bin/signalk-server`,
@@ -1862,6 +1958,40 @@ class _Finder:
                     if found:
                         return found
         return None
+
+    def next_app(self, package: str) -> bool:
+        """Whether `package` is a Next.js app (it depends on `next`)."""
+        manifest = self.project.manifests.get(package)
+        return manifest is not None and "next" in manifest.dependencies
+
+    def next_standalone(self, package: str, command: str) -> bool:
+        """Whether `command` runs the standalone server of the Next.js app `package` (`node server.js`,
+        `node $SCRIPT_DIR/server.js`, `next start`): a server even when the app has no route or API
+        file of its own (then what it runs is its pages: no code of the project's to judge)."""
+        if not self.next_app(package):
+            return False
+        if framework_serves("start", command):
+            return True
+        return any(posixpath.basename(w) == "server.js" and self.source_for(package, w) is None
+                   for w in command.replace(";", " ").split())
+
+    def serverless(self, process: Process) -> bool:
+        """Whether a long-lived process of a Next.js app runs as serverless functions: the app's
+        folder has a `vercel.json` (Vercel deploys it: each API route and route handler becomes a
+        function, vercel.com/docs/functions) and no Dockerfile, Procfile, compose file or supervisor
+        of the project starts it, and it is the framework's own server (`next start`, or route files
+        judged by their paths), not a custom one."""
+        package = process.package
+        if not process.long_lived or package in self.launched or not self.next_app(package):
+            return False
+        if not (process.fallback or self._next_served(process)):
+            return False
+        manifest = self.project.manifests.get(package)
+        return manifest is not None and manifest.serverless_host == "vercel.json"
+
+    def _next_served(self, process: Process) -> bool:
+        prefix = process.package + "/" if process.package else ""
+        return all(e.startswith(prefix) and (_NEXT_SERVER.search(e[len(prefix):]) or self.files[e].server_directive) for e in process.entries)
 
     def next_host(self, process: Process) -> tuple[str, int] | None:
         """Where a process's code makes a Next.js server (`next(…)` of the `next` package), if it does."""
@@ -2354,6 +2484,23 @@ def is_start_script(name: str) -> bool:
 NOT_PROGRAMS = ("dev", "test", "lint", "build", "watch", "format", "type", "pre", "post", "clean", "storybook", "e2e", "docker", "deploy")
 
 
+# a bundler's configuration in a package's folder (`tsup.config.ts`, `esbuild.config.mjs`, `build.mjs`)
+BUNDLER_CONFIG = re.compile(r"(tsup|esbuild|build|rollup|rolldown|tsdown)(\.config)?\.[cm]?[jt]s$")
+# a source path a build names, with the key it is written under when it has one (`server: "src/main.ts"`,
+# `entry: "src/server.mts"`, a bare "./src/worker.ts" in a list or on a command line)
+BUILD_ENTRY = re.compile(r"(?:([A-Za-z_$][\w$-]*)[\"']?\s*:\s*)?[\"'`]?((?:\./)?(?:[\w@.-]+/)*[\w.-]+\.(?:[cm]?ts|tsx|[cm]?js|jsx))\b[\"'`]?")
+# programs that serve a framework's app whatever the script running them is called (`console:start:
+# next start` in jitsu's console)
+FRAMEWORK_SERVE = re.compile(r"(?:^|[\s;&|(])(?:npx\s+|exec\s+)?next\s+start\b")
+
+
+def framework_serves(name: str, command: str) -> bool:
+    """A script that runs a framework's production server (`next start`) under a name that is not a
+    start script's (`console:start`, `web:serve`), unless the name says it is a test, a tool or a
+    developer's (`e2e: next start`, `dev:preview`)."""
+    return bool(FRAMEWORK_SERVE.search(command)) and not NOT_PRODUCTION.search(name) and not name.startswith(NOT_PROGRAMS)
+
+
 def is_worker_script(name: str) -> bool:
     """`worker:production`, `index-worker`, `queue`: a production queue consumer (not `dev:worker`)."""
     return bool(WORKER_WORDS.search(name)) and not name.startswith(NOT_PROGRAMS) and not re.search(r"dev|watch|test|debug", name)
@@ -2411,6 +2558,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     declared = declared or Declared()
     tree = tree or DiskTree(project.root)
     finder = _Finder(project, declared)
+    finder.tree = tree
     finder.build_graph()
     finder.find()
     processes = finder.processes
@@ -2500,6 +2648,12 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
                 host.fallback = False
                 host.name = process.name.split(":")[0]
             processes.remove(process)
+    for process in processes:
+        if finder.serverless(process):
+            process.serverless = True
+            where = posixpath.join(process.package, "vercel.json")
+            process.evidence.append(f"{where}: deployed on Vercel as serverless functions (no container, process manager "
+                                    "or custom server starts it)")
     _unique_names(processes)
     loaders: dict[str, list[int]] = {}
     for index, process in enumerate(processes):

@@ -102,10 +102,16 @@ ROUTE_OBJECTS = frozenset({"Route", "Mount", "WebSocketRoute"})  # Starlette's r
 
 
 def _route_count(files: list[FileFacts]) -> int:
+    """Routes registered by path (`app.get("/x", …)`), and Fastify's full declarations
+    (`instance.route({ method, url: "/x", handler })`: fastify.dev/docs/latest/Reference/Routes/,
+    whose options name the path `url`, or its alias `path`)."""
     return sum(
         1 for f in files for c in f.calls
-        if (c.method in ROUTE_METHODS or (c.callee and c.callee[-1] in ROUTE_OBJECTS))
-        and c.args and c.args[0].kind == "string" and c.args[0].text.startswith("/")
+        if c.args and (
+            (c.method in ROUTE_METHODS or (c.callee and c.callee[-1] in ROUTE_OBJECTS))
+            and c.args[0].kind == "string" and c.args[0].text.startswith("/")
+            or c.method == "route" and c.args[0].kind == "object" and bool({"url", "path"} & set(c.args[0].keys))
+        )
     )
 
 
@@ -524,7 +530,10 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
                 text = render(rule.data["problems"]["handler_does_not_close"], subject=subject, where=where)
                 related = [Related(h, "SIGTERM/SIGINT handler registered here") for h in paths.handlers]
             else:
-                text = render(rule.data["problems"]["no_handler"], subject=subject)
+                # "anywhere in the project" is false in a monorepo whose other services have handlers:
+                # then the claim is about this process's own files
+                elsewhere = bool(ctx.shutdown(rule.data["shutdown"]).handlers) and "no_handler_in_process" in rule.data["problems"]
+                text = render(rule.data["problems"]["no_handler_in_process" if elsewhere else "no_handler"], subject=subject)
                 related = []
             findings.append(
                 _finding(rule, ctx, facts, call, subject, [text], related, app_targets[owners[0]][1]["library"],

@@ -41,6 +41,10 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     unless_shutdown_ends_process = true   (close needs) satisfied in a process whose SIGTERM path is a
                                   library's that ends the process after its hooks (the rule's
                                   [shutdown] registrations with `closes`)
+    needs_a_handler = true        (close needs) a close a SIGTERM/SIGINT handler would make: not checked
+                                  in serverless functions, and a finding whose every problem is such
+                                  a need, in a process with no handler at all, is kept only for the
+                                  shutdown fix (`context["fix_only"]`, engine/run.py `_carry_fix_only`)
     long_lived_only = true        (a need) checked only on a client that outlives the function making
                                   it: not one made into a local it neither returns, stores nor
                                   hands on (a pool size means nothing to a probe's one connection)
@@ -119,6 +123,8 @@ def validate(rule: Rule) -> None:
                 )
             if need.get("from_shutdown") and "shutdown" not in rule.data:
                 raise RulePackError(f"{rule.source}: from_shutdown needs a [shutdown] table")
+            if need.get("needs_a_handler") and "signal_handlers" not in rule.data:
+                raise RulePackError(f"{rule.source}: needs_a_handler needs a [signal_handlers] table")
             ids = [n["id"] for n in resource["needs"] if "only_with" not in n]
             if "only_with" in need and need["only_with"] not in ids:
                 raise RulePackError(
@@ -861,6 +867,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
                 one_off.append(_one_off(ctx, facts, index, call))
             if one_off[0]:
                 continue  # a pool size matters to a client that lives on, not to one a function makes and drops
+        if need.get("needs_a_handler") and ctx.processes.serverless_only(facts.path):
+            continue  # serverless functions: no process lives on to be sent SIGTERM
         attached = "listener" in need or "close" in need  # what code elsewhere may add to the client
         if attached and flow == "unseen":
             continue  # precision first: its callers may well attach what it needs
@@ -884,6 +892,10 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     problems, labels, missing = [problems[i] for i in kept], [labels[i] for i in kept], [missing[i] for i in kept]
     if not problems:
         return None
+    # a close that only a SIGTERM handler would make, in a process with none (SIGTERM ends it at once:
+    # no socket keeps it alive): not a finding, but the shutdown fix written for the process's other
+    # findings still closes the client (`engine.run._carry_fix_only`)
+    fix_only = all(needs_missing[i].get("needs_a_handler") for i in kept) and _no_signal_handler(ctx, rule, facts.path)
     # last: it may walk every call of the project (`_only_used_by`), and a client whose needs are
     # met has no finding to drop (CL006: a presigning client with timeouts set)
     if "unless_only_used_by" in resource and _only_used_by(ctx, facts.path, index, resource["unless_only_used_by"]):
@@ -910,8 +922,17 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             "options_at": str(resource.get("options_from", 0)),
             "nargs": str(len(call.args)),  # positional arguments: a fix's keyword must not repeat one
             **_option_names(resource, options()),
+            **({"fix_only": "yes"} if fix_only else {}),
         },
     )
+
+
+def _no_signal_handler(ctx: RuleContext, rule: Rule, path: str) -> bool:
+    """Whether no process that loads `path` registers a SIGTERM/SIGINT handler, a framework shutdown
+    hook or a graceful-shutdown library (the rule's `[signal_handlers]` vocabulary). O(1) after the
+    first question per process (`RuleContext.shutdown_views`)."""
+    views = ctx.shutdown_views(rule.data["signal_handlers"], path)
+    return not any(view.roots or view.closed or view.reachable or view.handlers for view in views)
 
 
 def _module_of(ctx: RuleContext, facts: FileFacts, call: Call, resource: dict) -> str:

@@ -67,12 +67,40 @@ def run_rules(rules: list[Rule], project: Project, sources: SourceCache, process
     # a finding inside a helper that only a CLI command, a test or the browser calls is not about a
     # long-lived process, though its file is loaded by one
     run.findings = [f for f in run.findings if ctx.processes.runs_long(f.location.path, f.location.start_line)]
+    # a rule whose claims are about a process's lifetime (`serverless = false`: pools, shutdown) says
+    # nothing of code that only serverless functions run
+    lifetime = {r.id for r in rules if r.data.get("serverless") is False}
+    if lifetime:
+        run.findings = [f for f in run.findings if f.rule_id not in lifetime or not ctx.processes.serverless_only(f.location.path)]
     for finding in run.findings:  # every finding names the process whose code it is
         attributed = ctx.processes.attribution(finding.location.path)
         if attributed is not None:
             process, entry = attributed
             finding.process = (process.name, process.kind, entry, "path" if process.fallback else "")
+    run.findings = _carry_fix_only(run.findings, {r.id for r in rules if r.data.get("carries_closes")})
     return run
+
+
+def _carry_fix_only(findings: list[Finding], carriers: set[str]) -> list[Finding]:
+    """Findings a rule made only for the shutdown fix (`context["fix_only"]`: a Redis client whose
+    one problem is that no SIGTERM handler closes it, in a process that has no SIGTERM handler at
+    all) are not reported; what they would close rides on a finding of the same process whose fix
+    writes that handler (`carries_closes`: CL002's, CL012's), as `context["also_close"]` lines of
+    `path<TAB>line<TAB>subject<TAB>library`, so the fix still closes the client. O(findings)."""
+    fix_only = [f for f in findings if f.context.get("fix_only")]
+    if not fix_only:
+        return findings
+    kept = [f for f in findings if not f.context.get("fix_only")]
+    carrier_of: dict[tuple, Finding] = {}
+    for finding in kept:
+        if finding.rule_id in carriers and finding.process is not None:
+            carrier_of.setdefault(tuple(finding.process[:3]), finding)
+    for finding in fix_only:
+        carrier = carrier_of.get(tuple(finding.process[:3])) if finding.process is not None else None
+        if carrier is not None:
+            line = f"{finding.location.path}\t{finding.location.start_line}\t{finding.subject}\t{finding.context.get('library', '')}"
+            carrier.context["also_close"] = "\n".join(filter(None, [carrier.context.get("also_close", ""), line]))
+    return kept
 
 
 def _merge_same_subject(findings: list[Finding]) -> list[Finding]:

@@ -138,9 +138,14 @@ def query_source(grammar: str) -> str:
 
 # An `if` test that holds only in development: `options.dev`, `isDev`, `isDevelopment`, `devMode`,
 # `NODE_ENV === "development"` (not negated: `!isDev` holds in production)
+# `process.env.WEBPACK_DEV_SERVER` (set by webpack-dev-server), and a browser-only branch: `typeof window
+# !== "undefined"` holds only where the module runs in a page (a Next.js module's client half), never
+# in the server that also loads it
 DEV_SWITCH = re.compile(
     r"^\(?\s*(?:[\w.]*\.)?(?:dev|isDev|is_dev|isDevelopment|devMode|developmentMode|isDevMode)\s*\)?$"
     r"|NODE_ENV\s*===?\s*['\"](?:development|dev)['\"]|['\"](?:development|dev)['\"]\s*===?\s*[\w.]*NODE_ENV"
+    r"|^\(?\s*process\.env\.WEBPACK_DEV_SERVER\s*(?:===?\s*['\"]true['\"]\s*)?\)?$"
+    r"|typeof\s+(?:window|document)\s*!==?\s*['\"]undefined['\"]|['\"]undefined['\"]\s*!==?\s*typeof\s+(?:window|document)\b"
 )
 
 

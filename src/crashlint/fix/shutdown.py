@@ -439,6 +439,18 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
         if re.fullmatch(r"[A-Za-z_$][\w$]*", name) and bind(finding.location.path, name, "redis", f"await {name}.quit()",
                                                                    finding.location.start_line):
             resolved[id(finding)] = ("close",)
+    # clients whose only problem was that no SIGTERM handler closes them, in a process with none: no
+    # finding of their own, carried by the finding whose fix writes the handler (engine/run.py)
+    for carrier in group:
+        carried = False
+        for line in carrier.context.get("also_close", "").splitlines():
+            path, at, name = (line.split("\t") + ["", ""])[:3]
+            if re.fullmatch(r"[A-Za-z_$][\w$]*", name) and at.isdigit() and bind(path, name, "redis", f"await {name}.quit()", int(at)):
+                carried = True
+        if carried and id(carrier) not in resolved:
+            # the carrier's own subjects could not all be closed (a queue in a module the entry does
+            # not import): its fix closes the clients it carries, and the finding stays, partly fixed
+            resolved[id(carrier)] = ("carried-close",)
     # databases the process connects (CL009's mongoose.connect, pools, Prisma)
     for finding in (f for f in group if f.rule_id == "CL009"):
         callee = finding.context.get("callee", "")

@@ -64,6 +64,13 @@ def held(findings: list[Finding], plan_text: str) -> list[Held]:
         library = f.context.get("library", "")
         path, line = f.location.path, f.location.start_line
         planned = f.fix is not None and bool(f.fix.plan)
+        # Redis clients with a listener that only this finding's shutdown fix closes (no finding of
+        # their own in a process with no SIGTERM handler: engine/run.py `_carry_fix_only`)
+        for carried in f.context.get("also_close", "").splitlines():
+            where, at, name, kind = (carried.split("\t") + ["", "", ""])[:4]
+            item = add(name, f"Redis client ({kind})" if kind else "Redis client", where, int(at) if at.isdigit() else 0)
+            item.listener, item.closed = True, False
+            item.fixed = item.fixed or planned or closes(name)
         if f.rule_id == "CL001":
             item = add(f.subject, f"Redis client ({library})" if library else "Redis client", path, line)
             if library != "redis-py":  # redis-py raises on the call: no 'error' events to listen to
