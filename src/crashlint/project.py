@@ -290,6 +290,8 @@ class Project:
         self._returns: dict[tuple[str, int], list[Target]] = {}
         self._returns_index: dict[str, dict[int, tuple[list[int], list[Path]]]] = {}
         self._returned_params: dict[tuple[str, int], list[int]] = {}  # (file, function) → returned parameters
+        # (file, class, "self.x") → the base class declaring it, and the files the answer read
+        self._inherited: dict[tuple[str, int, str], tuple[tuple[str, int] | None, frozenset[str]]] = {}
         kept = kept or {}
         self._modules: dict[tuple[str, str], str | None] = dict(kept.get("modules") or {})
         self._exports: dict[tuple, list[Target]] = {}
@@ -401,6 +403,7 @@ class Project:
             if self._members != before:
                 self._drop(self._readers.pop(MEMBERS, set()))
         self._mentions = None  # every file's names: asked again whole (`mentions`)
+        self._inherited.clear()  # cheap to find again; what read an answer recorded its files
         if self._calls_by_name is not None:  # the changed files' calls out, their new calls in, in file order
             order = {path: i for i, path in enumerate(self.files)}
             for name in names:
@@ -1039,10 +1042,52 @@ class Project:
                 return self.resolve_declared(path, scope, member, rest[1:], depth)
         scope = self._declaring_scope(path, scopes, head)
         if scope is None:
-            if "." in head:  # an attribute nobody assigns in this class
-                return [UNKNOWN]
+            if "." in head:  # an attribute this class does not assign: one a project base class declares
+                where = self.inherited(path, scopes, head)
+                return self.resolve_declared(where[0], where[1], head, rest, depth) if where else [UNKNOWN]
             return [Target("external", name=".".join(name))]  # a global: `fetch`, `process`, a builtin
         return self.resolve_declared(path, scope, head, rest, depth)
+
+    def inherited(self, path: str, scopes: tuple[int, ...], member: str) -> tuple[str, int] | None:
+        """Where a Python method's `self.x` is declared when its own class does not declare it: the
+        (file, class scope) of the first project base class that does, depth first, left to right
+        (Python's MRO for the single and mixin inheritance services use: `class Core(CoreSysAttributes)`
+        reaching the mixin's `sys_create_task`). None when no project base declares it (a library
+        base, a dynamic attribute). Memoized per (file, class, member); each base resolved once."""
+        facts = self.files[path]
+        if facts.language != "python" or not member.startswith("self."):
+            return None
+        cls = next((sid for sid in scopes if sid in facts.class_bases), None)
+        if cls is None:
+            return None
+        key = (path, cls, member)
+        known = self._inherited.get(key)
+        if known is None:
+            self._inherited[key] = (None, frozenset((path,)))  # cycle guard (`class A(B)` / `class B(A)`)
+            known = self._inherited[key] = self._find_inherited(path, cls, member)
+        if self._reads is not None:  # an incremental model: the memo reading this reads those files
+            self._reads |= known[1]
+        return known[0]
+
+    def _find_inherited(self, path: str, cls: int, member: str) -> tuple[tuple[str, int] | None, frozenset[str]]:
+        found: tuple[str, int] | None = None
+        seen: set[tuple[str, int]] = {(path, cls)}
+        read = {path}
+        stack = [(path, cls)]
+        while stack and found is None and len(seen) <= MAX_DEPTH:
+            where, scope = stack.pop()
+            read.add(where)
+            bases_scopes, bases = self.files[where].class_bases.get(scope, ((), ()))
+            classes = [(t.path, t.scope) for base in bases for t in self.resolve(where, bases_scopes, base) if t.kind == "class"]
+            for base in classes:
+                if base not in seen and (base[0], base[1], member) in self.decls:
+                    found = base
+                    break
+            stack += [base for base in reversed(classes) if base not in seen]
+            seen.update(classes)
+        if found is not None:
+            read.add(found[0])
+        return found, frozenset(read)
 
     def resolve_declared(self, path: str, scope: int, name: str, rest: Path, depth: int = 0) -> list[Target]:
         """What the declarations of `name` in `scope` of `path` denote, then `rest` of them."""
@@ -1090,6 +1135,13 @@ class Project:
                            for m in self.member_of_instance(Target("instance", path=cls.path, scope=cls.scope), rest, depth + 1)]
                 return results or [UNKNOWN]
             return [UNKNOWN]
+        if kind == "annotated":  # `coresys: CoreSys` in a class body: `rest` of an instance of that class
+            if not rest:
+                return [UNKNOWN]
+            chain = self.scope_chain(path, decl.scope)
+            results = [m for cls in self.resolve(path, chain, value.path, depth + 1) if cls.kind == "class"
+                       for m in self.member_of_instance(Target("instance", path=cls.path, scope=cls.scope), rest, depth + 1)]
+            return results or [UNKNOWN]
         if kind == "array" and value.arg is not None:
             return [Target("array", path=path, scope=decl.scope, arg=value.arg)] if not rest else [UNKNOWN]
         if kind == "element" and not value.path and value.arg is not None:  # `{"start": run, …}[name]` (Python)

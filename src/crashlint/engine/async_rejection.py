@@ -69,6 +69,8 @@ class _Checker:
         self._rejecting: dict[tuple[str, int], int] = {}
         self._returned: dict[str, dict[int, list[int]]] = {}  # path → function scope → calls it returns unawaited
         self._set_members: dict[str, list] | None = None  # `mod.name = f` at a module's top level, by name
+        self._wrappers: dict[tuple[str, int], tuple[str, Call]] | None = None  # `_task_wrappers`
+        self._task_spec: tuple = (set(), set(), set(), set(), set())  # [tasks]: set by `tasks`
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -1122,27 +1124,130 @@ class _Checker:
         waived = re.compile(spec["waived_by"]) if spec.get("waived_by") else None
         lasts = {n.rsplit(".", 1)[-1] for n in callees} | loop_methods
         discarding = set(spec.get("result_discarded_by", ()))
+        self._task_spec = (callees, factories, loop_methods, loop_names, lasts)
         found = self.candidates("tasks", lambda call: not call.awaited and (call.callee[-1] if call.callee else call.method) in lasts, python=True)
         for path, facts, call in found:
             if call.used and not self._unused_local(facts, call) and not self._discarded_by_caller(path, facts, call, discarding):
                 continue
             if waived is not None and any(waived.search(self.ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
                 continue  # the author waived the same check of another linter on this call: deliberate
-            dropped = bool(callees & set(self.project.callee_names(path, call)))
-            if not dropped and call.method in loop_methods:
-                receivers = self.project.receiver_targets(path, call)
-                for target in receivers:
-                    if target.kind == "call":
-                        owner = self.project.files[target.path].calls[target.index]
-                        dropped |= bool(factories & set(self.project.callee_names(target.path, owner)))
-                if not dropped and len(call.callee) >= 2 and call.callee[-2] in loop_names and (
-                        len(call.callee) > 2 or self._annotated_loop(path, call)):
-                    dropped = not any(t.kind == "instance" and self.project.class_methods(t, {call.method}) for t in receivers)
+            dropped = self._starts_task(path, call)
             if dropped and self._completes_in_first_step(path, call):
                 continue
             if dropped:
                 self.call_finding(path, call, "task")
                 self.findings[(path, "task", call.span)].anchor = call.span  # the fix wraps this call
+        # `self.sys_create_task(coro)`: a project function that returns a task nothing keeps
+        wrappers = self._task_wrappers()
+        names = {self.project.files[p].functions[s].name for p, s in wrappers}
+        found = self.candidates("task-wrappers", lambda call: not call.awaited and bool(call.callee) and call.callee[-1] in names, python=True)
+        for path, facts, call in found:
+            if (path, "task", call.span) in self.findings:
+                continue
+            if call.used and not self._unused_local(facts, call) and not self._discarded_by_caller(path, facts, call, discarding):
+                continue
+            if waived is not None and any(waived.search(self.ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
+                continue
+            origin = self._wrapped_task(path, call, wrappers)
+            if origin is None or self._completes_in_first_step(path, call):
+                continue
+            self.wrapper_finding(path, call, origin)
+            self.findings[(path, "task", call.span)].anchor = call.span
+
+    def _starts_task(self, path: str, call: Call) -> bool:
+        """Whether a `create_task`/`ensure_future` call starts an asyncio task: a callee [tasks]
+        names, or `create_task` of an event loop (from a loop factory, or a receiver so named)
+        that is no project object defining `create_task` itself."""
+        callees, factories, loop_methods, loop_names, _ = self._task_spec
+        if callees & set(self.project.callee_names(path, call)):
+            return True
+        if call.method not in loop_methods:
+            return False
+        receivers = self.project.receiver_targets(path, call)
+        for target in receivers:
+            if target.kind == "call":
+                owner = self.project.files[target.path].calls[target.index]
+                if factories & set(self.project.callee_names(target.path, owner)):
+                    return True
+        if len(call.callee) >= 2 and call.callee[-2] in loop_names and (len(call.callee) > 2 or self._annotated_loop(path, call)):
+            return not any(t.kind == "instance" and self.project.class_methods(t, {call.method}) for t in receivers)
+        return False
+
+    def _task_wrappers(self) -> dict[tuple[str, int], tuple[str, Call]]:
+        """The project functions that return a task nothing keeps, each with the call that starts
+        it: `def create_task(self, coro): return self.loop.create_task(coro)` (supervisor's
+        CoreSys), `task = loop.create_task(coro); return task` with `task` named nowhere else, and,
+        transitively, a function that returns such a function's result (`sys_create_task` returning
+        `self.coresys.create_task(coro)`). A function that stores the task first (a set, a dict,
+        `self.task = …`: music-assistant's `mass.create_task`, Home Assistant's
+        `hass.async_create_task`) is not one. Cost: one pass over the Python files' calls that
+        return a task call (kept per file), then per round the calls named like a wrapper found
+        (`calls_named`, one index), each resolved once; at most MAX_ROUNDS rounds. Memoized per scan."""
+        if self._wrappers is not None:
+            return self._wrappers
+        lasts = self._task_spec[4]
+        self._wrappers = wrappers = {}
+        files = self.project.files
+        returning = self.ctx.parts(
+            ("async-rejection", self.rule.id, "task-returns"),
+            lambda path, facts: [i for i, c in enumerate(facts.calls)
+                                 if not c.awaited and (c.callee[-1] if c.callee else c.method) in lasts and (c.returned or c.bound_to)],
+            lambda path, facts: facts.language == "python", keep=False)
+        for path, indices in returning.items():
+            facts = files[path]
+            for index in indices:  # type: ignore[union-attr]
+                call = facts.calls[index]
+                function = facts.functions.get(call.scopes[0])
+                if function is None or not function.name or not (call.returned or self._only_returned(facts, call, function)):
+                    continue
+                if self._starts_task(path, call):
+                    wrappers.setdefault((path, function.scope), (path, call))
+        fresh = set(wrappers)
+        for _ in range(MAX_ROUNDS):
+            names = {files[p].functions[s].name for p, s in fresh}
+            fresh = set()
+            for name in sorted(names):
+                for path, call in self.project.calls_named(name):
+                    function = files[path].functions.get(call.scopes[0])
+                    if not call.returned or call.awaited or function is None or not function.name:
+                        continue
+                    key = (path, function.scope)
+                    if key in wrappers or files[path].language != "python":
+                        continue
+                    origin = self._wrapped_task(path, call, wrappers)
+                    if origin is not None:
+                        wrappers[key] = origin
+                        fresh.add(key)
+            if not fresh:
+                break
+        return wrappers
+
+    def _wrapped_task(self, path: str, call: Call, wrappers: dict) -> tuple[str, Call] | None:
+        """The call starting the task a call of a task wrapper returns, when every project function
+        its callee denotes is one (an unknown or a library beside it: cannot tell, None)."""
+        targets = self.project.resolve(path, call.scopes, call.callee)
+        if not targets or any(t.kind != "function" or (t.path, t.scope) not in wrappers for t in targets):
+            return None
+        return wrappers[(targets[0].path, targets[0].scope)]
+
+    def _only_returned(self, facts: FileFacts, call: Call, function: Function) -> bool:
+        """`task = loop.create_task(coro)` followed by `return task`, with `task` named nowhere
+        else in the function: the caller gets the only reference."""
+        name = call.bound_to
+        if not name or not name.isidentifier() or (function.scope, (name,)) not in facts.returns:
+            return False
+        lines = [self.ctx.sources.line(facts.path, n) for n in range(call.span[0], function.span[2] + 1)]
+        return sum(len(re.findall(rf"\b{re.escape(name)}\b", line)) for line in lines) == 2
+
+    def wrapper_finding(self, path: str, call: Call, origin: tuple[str, Call]) -> None:
+        """A finding on a call of a task wrapper whose task is dropped, pointing at the task's start."""
+        where, inner = origin
+        self.report(
+            (path, "task", call.span), path, call.span[0], call.text,
+            self.problem("task_wrapper", path, subject=call.text, inner=inner.text, where=f"{where}:{inner.span[0]}"),
+            [Related(Location(where, inner.span[0], inner.span[1], inner.span[0], inner.span[1]), f"the task starts here: `{inner.text}`")],
+            {"case": "task", "label": self.rule.data.get("labels", {}).get("task", "task")},
+        )
 
 
     def _discarded_by_caller(self, path: str, facts: FileFacts, call: Call, discarding: set[str]) -> bool:
@@ -1230,6 +1335,7 @@ def _lambda_takers(facts: FileFacts) -> dict[int, str]:
     return takers
 
 
+MAX_ROUNDS = 8  # wrappers of wrappers of create_task followed at most this deep
 LOOP_ANNOTATION = re.compile(r"\b\w*loop\s*:\s*['\"]?[\w.]*(?:EventLoop|uvloop\.Loop)\b", re.I)
 # what can suspend a coroutine (or make it an async generator), read on its lines
 SUSPENDS = re.compile(r"\bawait\b|\basync\s+(?:for|with)\b|\byield\b")

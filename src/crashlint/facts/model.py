@@ -54,7 +54,8 @@ class Arg:
 class Value:
     """What a declared name holds, as far as one file can tell."""
 
-    kind: str  # call | import | ref | object | array | element | function | class | param | none | other
+    # annotated: a class body's `name: SomeClass` with no value (`path`: the class as written)
+    kind: str  # call | import | ref | object | array | element | function | class | param | annotated | none | other
     call: int = -1  # kind=call: index into FileFacts.calls
     module: str = ""  # kind=import: the module specifier as written ("./utils/redis", "ioredis")
     name: str | None = None  # kind=import: imported name; "default"; None = the module object

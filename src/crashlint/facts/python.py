@@ -441,10 +441,16 @@ class _Extractor:
 
     def on_assign(self, node: tree_sitter.Node, scopes) -> None:
         right = node.child_by_field_name("right")
-        if right is None:
-            return
         left = node.child_by_field_name("left")
         line = node.start_point[0] + 1
+        if right is None:
+            # `coresys: CoreSys` in a class body, no value: an attribute a mixin declares and its
+            # subclasses set (home-assistant/supervisor's `CoreSysAttributes`); `self.coresys.x` is
+            # then `x` of an instance of the class it names
+            hint = annotated_class(node.child_by_field_name("type"))
+            if left is not None and left.type == "identifier" and hint and scopes[0] in self.class_scopes:
+                self.declare(scopes[0], "self." + text(left), Value("annotated", path=hint), line)
+            return
         if left is not None and left.type in ("pattern_list", "tuple_pattern"):
             for target in left.named_children:
                 self.bind_target(target, None, scopes, line)
