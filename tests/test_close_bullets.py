@@ -70,3 +70,22 @@ def test_a_client_a_function_returns_is_kept_by_its_callers(tmp_path: Path) -> N
     assert "its function returns it, and no caller that keeps it calls its `close()`" in problems[6]
     assert "kept under no name" not in problems[6]
     assert "kept under no name" in problems[13]
+
+
+def test_a_close_fetched_by_name_with_getattr_counts(tmp_path: Path) -> None:
+    """SurfSense's spawn_paused.py: `close = getattr(client, "aclose", None) or getattr(client,
+    "close", None)` then `await close()` in `finally` closes the client (reviewer 9, lesson 7); a
+    getattr of another method does not."""
+    (tmp_path / "flags.py").write_text(
+        "import redis.asyncio as aioredis\n\n\nasync def paused(key):\n"
+        "    client = aioredis.from_url('redis://h', socket_connect_timeout=5)\n    try:\n"
+        "        return await client.get(key)\n    finally:\n"
+        "        close = getattr(client, 'aclose', None) or getattr(client, 'close', None)\n"
+        "        if callable(close):\n            await close()\n\n\n"
+        "async def other(key):\n    client = aioredis.from_url('redis://h', socket_connect_timeout=5)\n"
+        "    get = getattr(client, 'get')\n    return await get(key)\n")
+    code, out, err = run_cli("scan", str(tmp_path), "--select", "CL001", "--format", "json", "--no-cache")
+    problems = {f["start_line"]: " ".join(f["problems"]) for f in json.loads(out)}
+    assert set(problems) == {5, 15}, problems
+    assert "never closed" not in problems[5]
+    assert "never closed" in problems[15]

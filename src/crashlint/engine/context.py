@@ -368,6 +368,11 @@ class RuleContext:
                 for arg in call.args
                 if arg.kind == "ref" and len(arg.path) > 1 and arg.path[-1] in self.methods
             ]
+            if call.callee == ("getattr",) and len(call.args) >= 2 and call.args[0].kind == "ref" and call.args[1].kind == "string" \
+                    and call.args[1].text in self.methods:
+                # Python `close = getattr(client, "aclose", None) or getattr(client, "close", None)`
+                # then `await close()` (surfsense): the method is fetched by name to be called
+                receivers.append((call.args[0].path, Use(call.args[1].text, "", path, call.span[0], call.scopes)))
             if len(call.callee) > 1 and call.callee[-1] in self.methods:
                 first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
                 receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0], call.scopes)))
