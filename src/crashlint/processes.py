@@ -682,6 +682,8 @@ class ProcessModel:
             return [(path, parent)]
         if not self._started_code(path):
             return None  # a library's (judged by its paths): what it exports is another package's to call
+        if self._method_named_nowhere(path, facts, scope):
+            return []  # snuba's `SlackClient.post_file` (only a test calls it), pyload's `decrypt_from_web`
         if parent:  # a method runs when its class has instances
             return [(path, parent)]
         return [] if self._named_nowhere(path, facts, scope) else None
@@ -730,6 +732,42 @@ class ProcessModel:
             return None  # a class defined in a function: its function's code hands it on
         return self._caller_nodes(constructions)
 
+    def _method_named_nowhere(self, path: str, facts: FileFacts, scope: int) -> bool:
+        """A method of a project class that nothing outside tests names: no call, value, import,
+        attribute or string of the project writes its name (`mentions`: `getattr(self, "post_file")`
+        and a route table's `"post_file"` count), it is no dunder and has no decorator (a route, a
+        property, a framework hook registered by decorator), and no class above its own is a
+        library's (a library base may call an override by name: `Thread.run`, a Django view's
+        `get`, `logging.Handler.emit`) or one crashlint cannot resolve. Nothing can run it, whatever
+        its class does (snuba's `SlackClient.post_file`, called by a test only; pyload's
+        `CircleCaptcha.decrypt_from_web`, called nowhere). O(the bases above it) per method, after
+        the one pass of `mentions`."""
+        function = facts.functions.get(scope)
+        cls = facts.scope_parents.get(scope, 0)
+        if (function is None or not function.name or function.name.startswith("__") or cls in facts.functions
+                or not any(d.value.kind == "class" and d.value.scope == cls for d in facts.decls)
+                or any(s == scope for s, _ in facts.decorators)):
+            return False
+        named = self._finder.project.mentions(is_test_path).named
+        if named.get(function.name, 0) or _composed_name(function.name, named):
+            return False
+        return self._project_ancestry(path, cls, 0)
+
+    def _project_ancestry(self, path: str, cls: int, depth: int) -> bool:
+        """Whether every class above class `cls` of `path` is a project class (or `object`)."""
+        scopes, bases = self._finder.files[path].class_bases.get(cls, ((), ()))
+        if depth > 8:
+            return False
+        for base in bases:
+            if base == ("object",):
+                continue
+            targets = self._finder.project.resolve(path, scopes, base)
+            if not targets or any(t.kind != "class" for t in targets):
+                return False
+            if not all(self._project_ancestry(t.path, t.scope, depth + 1) for t in targets):
+                return False
+        return True
+
     def _named_nowhere(self, path: str, facts: FileFacts, scope: int) -> bool:
         """A top-level function no call, import, value or string of the project names and no
         decorator registers, and no start command names (`gunicorn "app:create_app()"`), in a module
@@ -746,6 +784,19 @@ class ProcessModel:
         if self._imported_whole(path, importers):
             return False  # `from svc import routes`: what it holds may be read off the module by name
         return self._finder.project.mentions(is_test_path).named.get(name, 0) == 0
+
+
+def _composed_name(name: str, named: dict[str, int]) -> bool:
+    """Whether a string of the project may compose `name` at run time: a word written somewhere is
+    its head up to a `_` or a case or digit boundary (`getattr(self, "on_" + action)`,
+    `getattr(self, f"_convertV{v}")`) or its tail from one (`kind + "_handler"`). O(len(name))."""
+    for cut in range(2, len(name) - 1):
+        head, tail = name[:cut], name[cut:]
+        if named.get(head) and (head.endswith("_") or tail[0].isdigit() or tail[0].isupper()):
+            return True
+        if named.get(tail) and (tail.startswith("_") or tail[0].isupper()):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
