@@ -837,3 +837,28 @@ def test_a_class_named_only_as_a_type_is_made_by_someone(tmp_path: Path) -> None
     })
     lines = {(f.location.path, f.location.start_line) for f in scan([str(tmp_path)], select=["CL008"]).findings}
     assert lines == {("src/orchestrator.ts", 3)}
+
+def test_an_asgi_app_named_by_a_string_in_a_config_dict_is_the_servers(tmp_path: Path) -> None:
+    """SurfSense's main.py: `uvicorn.Server(uvicorn.Config(**load_uvicorn_config(args)))`, whose
+    app is the string "svc.api:app" in the dict a function of another module returns (reviewer 9,
+    lesson 5): uvicorn imports that module, so the API's code runs in the server `python main.py`
+    starts, not in the Celery worker that also imports some of it."""
+    _write(tmp_path, {
+        "requirements.txt": "fastapi\nuvicorn\ncelery\nrequests\n",
+        "Dockerfile": 'FROM python:3.12\nCMD ["python", "main.py"]\n',
+        "main.py": "import uvicorn\nfrom svc.config import load_uvicorn_config\n\n"
+                   "if __name__ == '__main__':\n    server = uvicorn.Server(uvicorn.Config(**load_uvicorn_config()))\n    server.run()\n",
+        "svc/__init__.py": "",
+        "svc/config.py": "def load_uvicorn_config():\n    kwargs = {'app': 'svc.api:app', 'port': 8000}\n    return kwargs\n",
+        "svc/api.py": "from fastapi import FastAPI\nfrom svc.tasks import refresh\nfrom svc.quotes import quote\napp = FastAPI()\n\n\n"
+                      "@app.get('/q')\ndef q():\n    refresh.delay()\n    return quote()\n",
+        "svc/quotes.py": "import requests\n\n\ndef quote():\n    return requests.get('https://quotes.example').json()\n",
+        "svc/tasks.py": "from celery import shared_task\nfrom svc.quotes import quote\n\n\n@shared_task\ndef refresh():\n    return quote()\n",
+    })
+    model = _model(tmp_path)
+    server = next(p for p in model.processes if p.entry == "main.py" and p.long_lived)
+    assert "svc/api.py" in server.files and "svc/quotes.py" in server.files
+    code, out, _ = run_cli("scan", str(tmp_path), "--select", "CL008", "--format", "json")
+    [finding] = json.loads(out)
+    assert finding["path"].endswith("svc/quotes.py")
+    assert finding["process"]["entry"].endswith("main.py") and finding["process"]["kind"] == "server"

@@ -99,6 +99,13 @@ PY_SERVER_CALLS = frozenset({
     "uvicorn.run", "hypercorn.asyncio.serve", "aiohttp.web.run_app", "waitress.serve", "gunicorn.app.base.BaseApplication",
     "werkzeug.serving.run_simple", "socketserver.TCPServer", "http.server.HTTPServer", "http.server.ThreadingHTTPServer",
 })
+# calls that take an ASGI/WSGI app as an import string "module:attribute" (uvicorn.run / Config:
+# www.uvicorn.org/settings/ "APP: the ASGI application to run, in the format <module>:<attribute>"; the
+# Python API takes the same string: uvicorn/config.py `Config.load` → `import_from_string(self.app)`,
+# raw.githubusercontent.com/encode/uvicorn/0.36.0/uvicorn/config.py)
+PY_APP_STRING_CALLS = frozenset({"uvicorn.run", "uvicorn.Config", "uvicorn.config.Config", "uvicorn.main.run"})
+# the calls whose file's loads read other files (`_kept_loads`): Popen's script, a server's app string
+_FOLLOWED_CALLS = frozenset({("Popen",), ("run",), ("Config",)})
 PY_APPS = frozenset({
     "fastapi.FastAPI", "flask.Flask", "starlette.applications.Starlette", "quart.Quart", "sanic.Sanic",
     "litestar.Litestar", "aiohttp.web.Application", "falcon.App", "falcon.asgi.App", "django.core.wsgi.get_wsgi_application",
@@ -931,7 +938,7 @@ class _Finder:
         own facts and what the set of files and the manifests say, but for a Python `Popen([…])`,
         whose callee is resolved (possibly through other files): such a file is asked every time."""
         return self.project.own_part("loads", path, lambda: self._loads(path, facts),  # type: ignore[return-value]
-                                     own=lambda: facts.language != "python" or not any(c.callee[-1:] == ("Popen",) for c in facts.calls))
+                                     own=lambda: facts.language != "python" or not any(c.callee[-1:] in _FOLLOWED_CALLS for c in facts.calls))
 
     def _loads(self, path: str, facts: FileFacts) -> list[str]:
         """The project files `path` loads: what it imports, re-exports and spawns, and in Python the
@@ -953,6 +960,8 @@ class _Finder:
                     if sub is not None:
                         targets[sub] = None
             for target in self.python_spawned(path, facts):  # subprocess.Popen(["/letsencrypt.py"])
+                targets[target] = None
+            for target in self.python_served(path, facts):  # uvicorn.Config(**{"app": "app.app:app", …})
                 targets[target] = None
             for target in list(targets):  # a module's packages run their __init__.py first
                 for package in self._packages_of(target):
@@ -1010,6 +1019,46 @@ class _Finder:
                 if target is not None and target != path:
                     found.append(target)
         return found
+
+    def python_served(self, path: str, facts: FileFacts) -> list[str]:
+        """The modules a Python server call names by an import string: `uvicorn.run("app.main:app")`,
+        `uvicorn.Config(app="app.app:app")`, or the `"app"` of a dict the call spreads
+        (`uvicorn.Config(**load_uvicorn_config(args))`, a dict literal a project function returns:
+        SurfSense's main.py). uvicorn imports "module:attribute" itself (uvicorn/config.py
+        `Config.load`: `import_from_string(self.app)`), so the module runs in the server's process.
+        O(the module's calls named like one, each resolved once)."""
+        found: list[str] = []
+        for call in facts.calls:
+            if call.callee[-1:] not in _FOLLOWED_CALLS or call.callee[-1:] == ("Popen",):
+                continue
+            if not set(self.project.callee_names(path, call)) & PY_APP_STRING_CALLS:
+                continue
+            values = [call.args[0]] if call.args else []
+            for key, value in call.keywords:
+                if key == "app":
+                    values.append(value)
+                elif key == "**":  # `**config_kwargs`: a dict literal, here or returned by a function
+                    values += self._dict_values(path, call, value, "app")
+            for value in values:
+                if value.kind == "string" and ":" in value.text:
+                    module = value.text.partition(":")[0].strip()
+                    target = self.project.resolve_module(path, module) if module else None
+                    if target is not None and target != path:
+                        found.append(target)
+        return found
+
+    def _dict_values(self, path: str, call, value, key: str) -> list:
+        """The values under `key` of the dicts an argument may be: a literal, or a name holding one
+        or the result of a project function that returns one."""
+        if value.kind == "object":
+            return [v for k, v in zip(value.keys, value.values) if k == key]
+        targets = []
+        if value.kind == "ref":
+            targets = self.project.resolve(path, call.scopes, value.path)
+        elif value.kind == "call" and value.call >= 0:
+            targets = self.project.call_targets(path, value.call)
+        return [v for t in targets if t.kind == "object" and t.arg is not None
+                for k, v in zip(t.arg.keys, t.arg.values) if k == key]
 
     def python_spawned(self, path: str, facts: FileFacts) -> list[str]:
         """Project scripts a Python module starts as child processes it does not wait for:
