@@ -862,3 +862,30 @@ def test_an_asgi_app_named_by_a_string_in_a_config_dict_is_the_servers(tmp_path:
     [finding] = json.loads(out)
     assert finding["path"].endswith("svc/quotes.py")
     assert finding["process"]["entry"].endswith("main.py") and finding["process"]["kind"] == "server"
+
+def test_a_workspace_package_subpath_named_by_its_exports_map_is_followed(tmp_path: Path) -> None:
+    """medusa's server imports `@medusajs/framework/http`, which the framework's package.json
+    `exports` maps to `./dist/http/index.js` (Node's subpath exports), built from src/http/index.ts:
+    the server names what that module exports, so its code runs in the server (with symbol
+    reachability, an unresolved subpath lost medusa's express-loader finding). A condition object
+    gives Node's target, never the `types` one; `./*` patterns are followed too."""
+    _write(tmp_path, {
+        "package.json": '{"name": "repo", "private": true, "workspaces": ["packages/*"]}',
+        "packages/framework/package.json": '{"name": "@acme/framework", "main": "dist/index.js", "exports": {'
+                                           '".": "./dist/index.js", "./http": "./dist/http/index.js", '
+                                           '"./jobs": {"types": "./dist/jobs/index.d.ts", "import": "./dist/jobs/index.js"}, '
+                                           '"./utils/*": "./dist/utils/*.js"}}',
+        "packages/framework/src/index.ts": 'export const version = "1";\n',
+        "packages/framework/src/http/index.ts": 'export function loadExpress() {\n  return fetch("https://http.example/");\n}\n'
+                                                'export function unused() {\n  return fetch("https://unused.example/");\n}\n',
+        "packages/framework/src/jobs/index.ts": 'export function runJobs() {\n  return fetch("https://jobs.example/");\n}\n',
+        "packages/framework/src/utils/retry.ts": 'export function retry() {\n  return fetch("https://retry.example/");\n}\n',
+        "packages/server/package.json": '{"name": "@acme/server", "scripts": {"start": "node dist/main.js"}, "dependencies": {"express": "^4.21.0", "@acme/framework": "*"}}',
+        "packages/server/src/main.ts": 'import express from "express";\nimport { loadExpress } from "@acme/framework/http";\n'
+                                       'import { runJobs } from "@acme/framework/jobs";\nimport { retry } from "@acme/framework/utils/retry";\n'
+                                       'const app = express();\napp.get("/", async (_req, res) => { await loadExpress(); await runJobs(); await retry(); res.end(); });\n'
+                                       'app.listen(3000);\n',
+    })
+    lines = {(f.location.path, f.location.start_line) for f in scan([str(tmp_path)], select=["CL008"]).findings}
+    assert lines == {("packages/framework/src/http/index.ts", 2), ("packages/framework/src/jobs/index.ts", 2),
+                     ("packages/framework/src/utils/retry.ts", 2)}

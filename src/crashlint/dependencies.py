@@ -74,6 +74,10 @@ class Manifest:
     # the platform config of a serverless host in this folder (`vercel.json`): its functions are not
     # long-lived processes unless something else here starts one (crashlint.processes `serverless`)
     serverless_host: str = ""
+    # package.json "exports": (subpath, target) with the target root-relative — `"./http":
+    # "./dist/http/index.js"` is how `import … from "@medusajs/framework/http"` reaches the package's
+    # src/http/index.ts (a condition object gives its first JS target; Node's docs, "Subpath exports")
+    exports: tuple[tuple[str, str], ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -262,7 +266,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         path, deps, package_name, ts_base, ts_paths, has_bin, runtime,
         start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
         private, ts_root_dir, launchers, page_scripts, page_roots, locked,
-        serverless_host="vercel.json" if "vercel.json" in names else "",
+        serverless_host="vercel.json" if "vercel.json" in names else "", exports=tuple(start.exports),
     )
 
 
@@ -453,6 +457,27 @@ COMPOSE_COMMAND = _Pattern(r"^\s+(command|entrypoint):\s*(.*)$")
 COMPOSE_ITEM = _Pattern(r"^\s+-\s+(.*)$")
 
 
+EXPORT_CONDITIONS = ("node", "import", "require", "default")  # what Node itself matches, never "types"
+
+
+def _export_target(target: object, depth: int = 0) -> str | None:
+    """The file an `exports` entry names for Node: a "./…" string, or the first of Node's own
+    conditions (nested condition objects and fallback arrays followed a few levels)."""
+    if isinstance(target, str):
+        return target if target.startswith("./") else None
+    if depth > 4:
+        return None
+    if isinstance(target, list):
+        return next((t for t in (_export_target(x, depth + 1) for x in target) if t is not None), None)
+    if isinstance(target, dict):
+        for condition in EXPORT_CONDITIONS:
+            if condition in target:
+                found = _export_target(target[condition], depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
 @dataclass
 class _Start:
     """What one folder's files say about how its programs start."""
@@ -462,6 +487,7 @@ class _Start:
     bins: list[str] = field(default_factory=list)
     console_scripts: list[tuple[str, str, str]] = field(default_factory=list)
     launches: list[tuple[str, str, str]] = field(default_factory=list)
+    exports: list[tuple[str, str]] = field(default_factory=list)
 
     def read_package(self, directory: str, data: dict) -> None:
         if isinstance(data.get("main"), str):
@@ -472,6 +498,14 @@ class _Start:
         bins = data.get("bin")
         targets = [bins] if isinstance(bins, str) else list(bins.values()) if isinstance(bins, dict) else []
         self.bins = [posixpath.normpath(posixpath.join(directory, t)) for t in targets if isinstance(t, str)]
+        exports = data.get("exports")
+        if isinstance(exports, (str, list)) or (isinstance(exports, dict) and not any(str(k).startswith(".") for k in exports)):
+            exports = {".": exports}  # sugar: the package's one entry, or conditions for it
+        if isinstance(exports, dict):
+            for subpath, target in exports.items():
+                found = _export_target(target)
+                if found is not None and str(subpath).startswith("."):
+                    self.exports.append((str(subpath), posixpath.normpath(posixpath.join(directory, found))))
 
     def read_pyproject(self, data: dict, where: str) -> None:
         scripts = (data.get("project") or {}).get("scripts") or {}

@@ -861,9 +861,32 @@ class Project:
             if spec == name or spec.startswith(name + "/"):
                 rest = spec[len(name) + 1 :]
                 base = posixpath.join(package_dir, rest) if rest else package_dir
-                found = self._js_file(base) or (None if rest else self._package_main(package_dir))
+                found = self._js_file(base) or self._exported(package_dir, "./" + rest if rest else ".")
+                if found is None and not rest:
+                    found = self._package_main(package_dir)
                 if found:
                     return found
+        return None
+
+    def _exported(self, package_dir: str, subpath: str) -> str | None:
+        """The project file a package.json `exports` entry maps `subpath` to (`"./http":
+        "./dist/http/index.js"` → src/http/index.ts; `"./*": "./dist/*.js"`), or the source of
+        that build output. O(the package's exports)."""
+        manifest = self.manifests.get(package_dir)
+        if manifest is None or not manifest.exports:
+            return None
+        for key, target in manifest.exports:
+            prefix, star, suffix = key.partition("*")
+            if not star:
+                if key != subpath:
+                    continue
+            elif not (subpath.startswith(prefix) and subpath.endswith(suffix) and len(subpath) >= len(prefix) + len(suffix)):
+                continue
+            else:
+                target = target.replace("*", subpath[len(prefix) : len(subpath) - len(suffix)], 1)
+            found = self._js_file(target) or self._js_file(posixpath.splitext(target)[0]) or self.built_source(target)
+            if found:
+                return found
         return None
 
     def _package_main(self, package_dir: str) -> str | None:
