@@ -72,7 +72,7 @@ from functools import lru_cache
 
 from crashlint.dependencies import Manifest
 from crashlint.facts.codec import arg_heads
-from crashlint.facts.model import MODULE_SCOPE, FileFacts
+from crashlint.facts.model import MODULE_SCOPE, Export, FileFacts
 from crashlint.project import Project, Target
 from crashlint.roles import FULL_STACK, NUXT_APPS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
 from crashlint.sourcetree import DiskTree, SourceTree
@@ -468,16 +468,7 @@ class ProcessModel:
             for item in facts.exports:
                 if item.name == name:
                     named = True
-                    if item.local is not None:
-                        work.append((path, item.local))
-                    elif item.module is not None:
-                        source = project.resolve_module(path, item.module)
-                        if source is None:
-                            continue
-                        if item.source_name is None:  # `export * as ns from …`
-                            reach_all(source)
-                        else:
-                            export(source, item.source_name)
+                    follow(path, item)
             if not named:  # `export * from …`: only the sources that export the name below them (a table per module)
                 for source in project.star_sources(path, name):
                     export(source, name)
@@ -493,16 +484,20 @@ class ProcessModel:
             for used in units(path).values():
                 work.extend((path, name) for name in used)
             for item in files[path].exports:
-                if item.local is not None:
-                    work.append((path, item.local))
-                elif item.module is not None:
-                    source = project.resolve_module(path, item.module)
-                    if source is None:
-                        continue
-                    if item.source_name is None:
-                        reach_all(source)
-                    else:
-                        export(source, item.source_name)
+                follow(path, item)
+
+        def follow(path: str, item: Export) -> None:
+            """One export of `path` is used: its local declaration, or what it re-exports."""
+            if item.local is not None:
+                work.append((path, item.local))
+            elif item.module is not None:
+                source = project.resolve_module(path, item.module)
+                if source is None:
+                    return
+                if item.source_name is None:  # `export * as ns from …`
+                    reach_all(source)
+                else:
+                    export(source, item.source_name)
 
         for path in live:
             if files[path].language == "python":

@@ -243,6 +243,19 @@ def _up(directory: str) -> str:
     parent = posixpath.dirname(directory)
     return "" if parent == directory else parent
 
+
+def _star_target(pattern: str, spec: str, target: str) -> str | None:
+    """`target` for `spec` under a mapping with at most one `*` (tsconfig `paths`, package.json
+    `exports`): `target` itself when `pattern` has no `*` and equals `spec`, else `target` with its
+    `*` replaced by what the pattern's `*` matches in `spec`; None when `spec` does not match."""
+    prefix, star, suffix = pattern.partition("*")
+    if not star:
+        return target if spec == pattern else None
+    if spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
+        return target.replace("*", spec[len(prefix) : len(spec) - len(suffix)], 1)
+    return None
+
+
 class Project:
     def __init__(self, root: str, files: list[FileFacts], manifests: dict[str, Manifest] | None = None, *,
                  incremental: bool = False, kept: dict[str, dict] | None = None) -> None:
@@ -840,18 +853,13 @@ class Project:
 
     def _ts_alias(self, manifest: Manifest, spec: str) -> str | None:
         for pattern, targets in manifest.ts_paths.items():
-            prefix, star, suffix = pattern.partition("*")
-            if star and spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
-                middle = spec[len(prefix) : len(spec) - len(suffix)]
-                for target in targets:
-                    found = self._js_file(target.replace("*", middle, 1))
-                    if found:
-                        return found
-            elif not star and spec == pattern:
-                for target in targets:
-                    found = self._js_file(target)
-                    if found:
-                        return found
+            for target in targets:
+                mapped = _star_target(pattern, spec, target)
+                if mapped is None:
+                    break  # the pattern does not match: none of its targets applies
+                found = self._js_file(mapped)
+                if found:
+                    return found
         if manifest.ts_base is not None:
             return self._js_file(posixpath.normpath(posixpath.join(manifest.ts_base, spec)))
         return None
@@ -876,15 +884,10 @@ class Project:
         if manifest is None or not manifest.exports:
             return None
         for key, target in manifest.exports:
-            prefix, star, suffix = key.partition("*")
-            if not star:
-                if key != subpath:
-                    continue
-            elif not (subpath.startswith(prefix) and subpath.endswith(suffix) and len(subpath) >= len(prefix) + len(suffix)):
+            mapped = _star_target(key, subpath, target)
+            if mapped is None:
                 continue
-            else:
-                target = target.replace("*", subpath[len(prefix) : len(subpath) - len(suffix)], 1)
-            found = self._js_file(target) or self._js_file(posixpath.splitext(target)[0]) or self.built_source(target)
+            found = self._js_file(mapped) or self._js_file(posixpath.splitext(mapped)[0]) or self.built_source(mapped)
             if found:
                 return found
         return None
