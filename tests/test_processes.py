@@ -889,3 +889,162 @@ def test_a_workspace_package_subpath_named_by_its_exports_map_is_followed(tmp_pa
     lines = {(f.location.path, f.location.start_line) for f in scan([str(tmp_path)], select=["CL008"]).findings}
     assert lines == {("packages/framework/src/http/index.ts", 2), ("packages/framework/src/jobs/index.ts", 2),
                      ("packages/framework/src/utils/retry.ts", 2)}
+
+
+# send (reviewer 10): one package, the choo client in app/ built by webpack, the Express server in
+# server/, a webpack-dev-server hook in server/bin/dev.js
+SEND_FILES = {
+    "package.json": '{"name": "send", "scripts": {"prod": "node server/bin/prod.js", "build": "webpack"}, '
+                    '"dependencies": {"express": "^4.17.0", "redis": "^3.1.0", "node-fetch": "^2.6.0"}}',
+    "Dockerfile": 'FROM node:16\nCMD ["node", "server/bin/prod.js"]\n',
+    "server/bin/prod.js": 'const express = require("express");\nconst storage = require("../storage");\n'
+                          'const fxa = require("../fxa");\nconst app = express();\n'
+                          'app.get("/__heartbeat__", (req, res) => res.sendStatus(200));\n'
+                          'app.get("/api/info", async (req, res, next) => { try { res.json(await fxa.verify(storage)); } catch (e) { next(e); } });\n'
+                          'app.use((err, req, res, next) => res.sendStatus(500));\napp.listen(1443);\n',
+    "server/fxa.js": 'const fetch = require("node-fetch");\nexports.verify = (token) => fetch("https://oauth.example/verify", { method: "POST" });\n',
+    "server/storage/index.js": 'const config = require("../config");\nmodule.exports = require("./redis")(config);\n',
+    "server/config.js": 'module.exports = { env: process.env.NODE_ENV || "development", redis_host: "localhost" };\n',
+    "server/bin/dev.js": 'const express = require("express");\nmodule.exports = function (app, devServer) {\n'
+                         '  const wsapp = express();\n  wsapp.listen(8081);\n};\n',
+    "webpack.config.js": 'const path = require("path");\n'
+                         'const web = {\n  target: "web",\n  entry: {\n    app: ["./app/main.js"]\n'
+                         '    // android: ["./android/android.js"],\n  },\n'
+                         '  devServer: {\n    before: process.env.NODE_ENV === "development" && require("./server/bin/dev"),\n  },\n};\n'
+                         'module.exports = () => [web];\n',
+    "app/main.js": 'import User from "./user";\nnew User().login();\n',
+    "app/user.js": 'export default class User {\n  async login() {\n'
+                   '    const res = await fetch("https://accounts.example/token", { method: "POST" });\n'
+                   '    location.assign(res.url);\n  }\n}\n',
+    "android/android.js": 'const fetch = require("node-fetch");\nmodule.exports = () => fetch("https://android.example/x");\n',
+}
+
+
+def test_a_computed_require_of_package_names_a_bundle_entry_and_a_dev_server_hook(tmp_path: Path) -> None:
+    """send (reviewer 10's first scan: 8 wrong). `require(redis_lib)` whose value is `'redis-mock'` or
+    `'redis'` names packages, so no module of the project is swept into the server; webpack's
+    `entry: { app: ['./app/main.js'] }` starts a browser bundle (app/user.js is its code; the
+    commented-out android entry is not read); the `devServer.before` hook required under
+    `NODE_ENV === 'development'` is a development server, not the production one; Dockerflow's
+    `/__heartbeat__` is a health route."""
+    _write(tmp_path, {**SEND_FILES, "server/storage/redis.js": (
+        'module.exports = function (config) {\n  const redis_lib =\n'
+        '    config.env === "development" && config.redis_host === "localhost" ? "redis-mock" : "redis";\n'
+        '  const redis = require(redis_lib);\n  const client = redis.createClient();\n'
+        '  client.on("error", () => {});\n  return client;\n};\n')})
+    model = _model(tmp_path)
+    server = next(p for p in model.processes if p.kind == "server")
+    assert server.entries == ["server/bin/prod.js"] and not any("computed paths" in e for e in server.evidence)
+    bundle = next(p for p in model.processes if p.kind == "browser" and p.name == "send (bundle)")
+    assert bundle.entries == ["app/main.js"] and "app/user.js" in bundle.files
+    assert model.roles["app/user.js"] == "browser" and model.roles["android/android.js"] != "server"
+    assert model.roles["server/bin/dev.js"] == "tooling"
+    assert [p.kind for p in model.processes if "server/bin/dev.js" in p.entries] == ["cli"]
+    assert {p.kind for p in model.processes if p.long_lived} == {"server"}
+    assert _found(tmp_path) == {("CL008", "server/fxa.js"), ("CL012", "server/bin/prod.js")}
+
+
+def test_a_computed_require_of_any_module_does_not_sweep_a_bundle_or_a_dev_hook(tmp_path: Path) -> None:
+    """The same app with a require whose value nothing tells (`require(file)`): the server may load
+    any module of its package nothing else loads, but not the browser bundle's modules nor the
+    development server's hook, and not a module its own code requires only when
+    `config.env === 'development'` or `NODE_ENV !== 'production'`."""
+    _write(tmp_path, {**SEND_FILES,
+                      "server/storage/redis.js": 'module.exports = function (config) {\n  const redis = require(config.lib);\n'
+                                                 '  const client = redis.createClient();\n  client.on("error", () => {});\n'
+                                                 '  if (config.env === "development") require("../devtools");\n'
+                                                 '  const mock = process.env.NODE_ENV !== "production" ? require("../mock") : null;\n'
+                                                 '  return mock || client;\n};\n',
+                      "server/devtools.js": 'const fetch = require("node-fetch");\nmodule.exports = () => fetch("https://dev.example/reload");\n',
+                      "server/mock.js": 'const fetch = require("node-fetch");\nmodule.exports = () => fetch("https://mock.example/");\n',
+                      "server/plugins/audit.js": 'const fetch = require("node-fetch");\nmodule.exports = () => fetch("https://audit.example/");\n'})
+    model = _model(tmp_path)
+    server = next(p for p in model.processes if p.kind == "server")
+    assert any("computed paths" in e for e in server.evidence)
+    assert "server/plugins/audit.js" in server.files  # what the computed require may load
+    assert not {"app/user.js", "app/main.js", "server/bin/dev.js", "server/devtools.js", "server/mock.js"} & server.files
+    assert model.roles["server/devtools.js"] == "tooling" and model.roles["server/mock.js"] == "tooling"
+    found = _found(tmp_path)
+    assert ("CL008", "server/plugins/audit.js") in found
+    assert not {path for _, path in found} & {"app/user.js", "server/bin/dev.js", "server/devtools.js", "server/mock.js"}
+
+
+def test_bundler_entries_of_merged_configs_are_browser_code_and_node_targets_are_not(tmp_path: Path) -> None:
+    """cloudcmd: no start command crashlint reads (`madrun start`), so modules nothing imports are
+    judged by their paths; rspack.config.js merges `./.rspack/js.js`, whose `entry` names
+    `${dir}/cloudcmd.js` and `${dirModules}/operation/index.js` from string constants: browser code
+    (8 wrong at the first scan). A webpack config with `target: "node"` builds a server: its entry
+    is not page code, nor is an entry that requires `fs`."""
+    _write(tmp_path, {
+        "package.json": '{"name": "cloudcmd", "scripts": {"start": "madrun start"}, "dependencies": {"express": "^5.1.0"}}',
+        "rspack.config.js": 'import {merge} from "webpack-merge";\nimport jsConfig from "./.rspack/js.js";\nexport default merge([jsConfig]);\n',
+        ".rspack/js.js": "const dir = './client';\nconst dirModules = './client/modules';\nconst modules = './modules';\n"
+                         "export default {\n  entry: {\n    'cloudcmd': `${dir}/cloudcmd.js`,\n"
+                         "    [`${modules}/operation`]: `${dirModules}/operation/index.js`,\n  },\n};\n",
+        "client/cloudcmd.js": 'import process from "node:process";\nexport const prefix = process.env.PREFIX || "";\n',
+        "client/modules/operation/index.js": 'const operator = { copy: async () => fetch("/api/copy") };\n'
+                                             'export function copy() {\n  operator.copy().then(() => {});\n}\n',
+        "webpack.server.js": "module.exports = { target: 'node', entry: './server/main.js' };\n",
+        "server/main.js": 'const express = require("express");\nconst axios = require("axios");\nconst app = express();\n'
+                          'app.get("/x", async (req, res) => res.json((await axios.get("https://api.example/x")).data));\n'
+                          'app.use((err, req, res, next) => res.sendStatus(500));\n',
+        "webpack.tools.config.js": "module.exports = { entry: './scripts/gen.js' };\n",
+        "scripts/gen.js": 'const fs = require("fs");\nfs.writeFileSync("x", "y");\n',
+    })
+    model = _model(tmp_path)
+    bundles = [p for p in model.processes if p.kind == "browser" and not p.fallback]
+    assert [sorted(p.entries) for p in bundles] == [["client/cloudcmd.js", "client/modules/operation/index.js"]]
+    assert model.roles["client/modules/operation/index.js"] == "browser"
+    assert model.roles["server/main.js"] == "server"
+    found = _found(tmp_path)
+    assert not {path for _, path in found} & {"client/cloudcmd.js", "client/modules/operation/index.js"}
+    assert ("CL008", "server/main.js") in found
+
+
+def test_a_start_script_that_runs_node_through_a_variable_starts_the_server(tmp_path: Path) -> None:
+    """redis-commander: the Dockerfile's CMD runs docker/entrypoint.sh, which sets
+    `NODE=$(command -v node)` and ends with `exec "$NODE" ./bin/redis-commander "$@"` (and a
+    `setsid "$NODE" …` twin for signal forwarding). That is the server, not only the package's
+    command-line `bin`: its `listen` with no SIGTERM handler is reported (a miss at the first scan)."""
+    _write(tmp_path, {
+        "package.json": '{"name": "redis-commander", "main": "lib/app.js", "bin": {"redis-commander": "./bin/redis-commander.js"}, '
+                        '"dependencies": {"express": "^4.21.0"}}',
+        "Dockerfile": 'FROM node:20\nWORKDIR /redis-commander\nCOPY . .\nCMD ["/redis-commander/docker/entrypoint.sh"]\n',
+        "docker/entrypoint.sh": '#!/bin/sh\nNODE=$(command -v node)\nif [ -n "$SIGNALS" ]; then\n'
+                                '    setsid "$NODE" ./bin/redis-commander "$@" &\n    wait $!\nelse\n'
+                                '    exec "$NODE" ./bin/redis-commander "$@"\nfi\n',
+        "bin/redis-commander.js": '#!/usr/bin/env node\nfunction startWebApp() {\n  let app = require("../lib/app");\n'
+                                  '  let appInstance = app();\n  appInstance.listen(8081, "0.0.0.0");\n}\nstartWebApp();\n',
+        "lib/app.js": 'const express = require("express");\nmodule.exports = function () {\n  const app = express();\n'
+                      '  app.get("/healthcheck", (req, res) => res.send("ok"));\n  app.get("/apiv2/keys", (req, res) => res.json([]));\n'
+                      '  app.post("/signin", (req, res) => res.json({}));\n  return app;\n};\n',
+    })
+    model = _model(tmp_path)
+    server = next(p for p in model.processes if p.kind == "server")
+    assert server.entries == ["bin/redis-commander.js"]
+    assert any(e.startswith("docker/entrypoint.sh: CMD: node ./bin/redis-commander") for e in server.evidence)
+    assert ("CL012", "bin/redis-commander.js") in _found(tmp_path)
+
+
+def test_a_bundle_entry_assigned_to_a_base_config_is_read_in_the_base_context(tmp_path: Path) -> None:
+    """parse-dashboard: `webpack/build.config.js` requires `./base.config.js` (whose `context` is
+    `path.join(__dirname, '../src')`) and assigns `configuration.entry = { dashboard:
+    './dashboard/index.js' }`: src/dashboard/index.js starts the page bundle, and the Express server
+    beside it stays the server. Configs that name the same entries make one browser process."""
+    _write(tmp_path, {
+        "package.json": '{"name": "parse-dashboard", "scripts": {"start": "node ./Parse-Dashboard/index.js", '
+                        '"build": "webpack --config webpack/build.config.js"}, "dependencies": {"express": "^4.0.0"}}',
+        "webpack/base.config.js": "const path = require('path');\nmodule.exports = {\n  context: path.join(__dirname, '../src'),\n"
+                                  "  output: { filename: '[name].bundle.js' },\n};\n",
+        "webpack/build.config.js": "const configuration = require('./base.config.js');\nconfiguration.entry = {\n"
+                                   "  dashboard: './dashboard/index.js',\n};\nmodule.exports = configuration;\n",
+        "webpack/production.config.js": "const configuration = require('./base.config.js');\n"
+                                        "configuration.entry = { dashboard: './dashboard/index.js' };\nmodule.exports = configuration;\n",
+        "src/dashboard/index.js": "import { load } from '../lib/api';\nload();\n",
+        "src/lib/api.js": "export function load() {\n  return fetch('/parse/classes').then((r) => r.json());\n}\n",
+        "Parse-Dashboard/index.js": "const express = require('express');\nconst app = express();\napp.get('/a', (q, r) => r.send('a'));\napp.listen(4040);\n",
+    })
+    model = _model(tmp_path)
+    bundles = [p for p in model.processes if p.kind == "browser" and not p.fallback]
+    assert [(p.entries, len(p.evidence)) for p in bundles] == [(["src/dashboard/index.js"], 2)]
+    assert model.roles["src/lib/api.js"] == "browser" and model.roles["Parse-Dashboard/index.js"] == "server"

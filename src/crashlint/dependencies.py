@@ -573,6 +573,9 @@ class _Start:
             stripped = line.strip()
             if stripped.startswith("#"):
                 continue
+            # `exec "$NODE" ./bin/redis-commander "$@"` after `NODE=$(command -v node)`: node by a variable
+            line = SHELL_NODE_VARIABLE.sub(r"\1node", line)
+            stripped = line.strip()
             words = stripped.split()
             head = words[1] if words[:1] == ["exec"] and len(words) > 1 else words[0] if words else ""
             match = SHELL_COMMAND.match(line)
@@ -606,6 +609,8 @@ class _Start:
 
 
 SHELL_COMMAND = _Pattern(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
+# a variable the script set to node's path (`NODE=$(command -v node)`, `$NODE_BIN`), in a command's head
+SHELL_NODE_VARIABLE = _Pattern(r"""^(\s*(?:exec\s+)?)(?:setsid\s+|nohup\s+)?"?\$\{?NODE(?:_BIN|_PATH|_EXE)?\}?"?(?=\s)""")
 SHELL_PROGRAM = _Pattern(r"^\s*(?:exec\s+)?(\S.*)$")
 # the keywords that open and close a compound command: what is inside runs on a condition
 SHELL_OPEN = _Pattern(r"(?:^|[;&|(]\s*)(?:if|case|for|while|until)\b|\{\s*$|\(\)\s*\{")

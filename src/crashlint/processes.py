@@ -26,7 +26,14 @@ How a process is recognised, strongest signal first (each process keeps the evid
 - CLIs and tools: package.json `bin` and the other scripts (build, codegen, load tests: what they
   alone run is theirs, not a server's), `__main__` modules that do not loop,
   click / typer commands, Django management commands; tests by their paths; browser code by JSX,
-  `"use client"`, browser globals and private packages that build page assets (sass, bower, …);
+  `"use client"`, browser globals and private packages that build page assets (sass, bower, …),
+  and the entries of the page bundles a package's webpack / Rspack / Vite config names
+  (`entry: { app: ["./app/main.js"] }`, `build.rollupOptions.input`, index.html's module scripts):
+  what only they load is page code, whatever its folder (`bundle_entries`);
+- a module that only a development switch loads (`if (config.env === "development")
+  require("./dev")`, `NODE_ENV !== "production" ? require(…)`, webpack-dev-server's
+  `devServer: { before: require("./server/bin/dev") }`, `FileFacts.dev_imports`) is development
+  code: a `listen()` in it starts a development server, a tool, not the service;
 - `[tool.crashlint] processes`, `browser` and `tooling` (crashlint.config) declare or correct them.
 
 Reachability: a process loads its entry files and, transitively, every project file they import
@@ -56,7 +63,8 @@ process is one more breadth-first walk per long-lived process, the first time a 
 walk from the bin (stopping at the first file that serves); a console script one `main_kind` walk
 (at most 200 functions); a library's start function one caller lookup, memoized as above. A start
 command whose build output has no source by its path reads its package's build scripts and bundler
-configs once (`build_entries`, memoized per package).
+configs once (`build_entries`, memoized per package); a package's page bundlers' configs are read
+once each (`bundle_entries`, memoized per package, one regular-expression pass per config).
 """
 
 from __future__ import annotations
@@ -67,6 +75,7 @@ import posixpath
 import re
 import shlex
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -1687,6 +1696,14 @@ class _Finder:
         for entry in manifest.page_scripts:  # Vite's index.html: bundled for the browser
             self.add(self.package_name(package) + " (page)", "browser", [entry], package,
                      f"{entry}: a module script of the page Vite builds (index.html)")
+        bundles = self.bundle_entries(package)  # webpack's `entry`, Vite's `rollupOptions.input`: one process
+        if bundles:
+            evidence = [f"{config}: the entries of a bundle built for the browser ({', '.join(entries[:3])}"
+                        + (", …)" if len(entries) > 3 else ")") for config, entries in bundles]
+            every = sorted(dict.fromkeys(e for _, entries in bundles for e in entries))
+            self.add(self.package_name(package) + " (bundle)", "browser", every, package, evidence[0])
+            for process in self._by_entries.get(tuple(every), ()):
+                process.evidence += [e for e in evidence[1:] if e not in process.evidence]
         for target in manifest.bins:
             found = self.source_for(package, target)
             if found:
@@ -2033,6 +2050,81 @@ class _Finder:
                         found[name] = source if found.get(name, source) == source else None
         return {name: source for name, source in found.items() if source is not None}
 
+    def bundle_entries(self, package: str) -> list[tuple[str, list[str]]]:
+        """The entry modules of the page bundles a package's bundler configs build, per config:
+        webpack's and Rspack's `entry` (a string, an array, an object of those or of `{ import }`
+        descriptors: webpack.js.org/concepts/entry-points/), Vite's `build.rollupOptions.input`
+        (vite.dev/guide/build#multi-page-app), and a Rollup or esbuild config's `input` /
+        `entryPoints` when it builds for a page (`format: "iife"` / `"umd"`, `platform: "browser"`).
+        A config that targets Node (`target: "node"`, `platform: "node"`, Vite's `ssr`) builds a
+        server and names none; an entry that imports Node's own modules (`fs`, `node:…`) is not
+        page code (`fs`, `http`, `child_process`, … or a server framework). The configs are those named so in the package (`webpack.config.js`,
+        `webpack.prod.js`, `vite.config.ts`, files of a `webpack/` or `.rspack/` folder) and the
+        relative files they import (cloudcmd's rspack.config.js merges `./.rspack/js.js`). Paths
+        are read relative to the config's `context` literal, the package (webpack's default
+        context is the working directory) or the config's folder; `${dir}/main.js` takes `dir`
+        from a string constant the config declares. Memoized per package: each config read once."""
+        return self.project.constant(("bundle-entries", package), lambda: self._bundle_entries(package))  # type: ignore[return-value]
+
+    def _bundle_entries(self, package: str) -> list[tuple[str, list[str]]]:
+        if self.tree is None:
+            return []
+        prefix = package + "/" if package else ""
+        queue = [path for path in self.project.package_paths(package) if PAGE_BUNDLER_CONFIG.search(path[len(prefix):])]
+        texts: dict[str, str] = {}
+        merged: dict[str, list[str]] = {}  # config → the configs it imports (a base config, webpack-merge parts)
+        while queue:
+            config = queue.pop(0)
+            if config in texts:
+                continue
+            text = texts[config] = JS_COMMENT.sub("", self._text(config))
+            merged[config] = []
+            for spec in CONFIG_IMPORT.findall(text):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(config), spec))
+                target = target if posixpath.splitext(target)[1] else target + ".js"
+                if target.startswith(prefix) and re.search(r"\.[cm]?[jt]s$", target):
+                    merged[config].append(target)
+                    queue.append(target)
+
+        def inherited(config: str, read: Callable[[str], str | None], depth: int = 0) -> str | None:
+            """What `read` finds in the config or, failing that, in the configs it imports."""
+            own = read(config)
+            if own is not None or depth > 4:
+                return own
+            return next((v for c in merged.get(config, ()) if (v := inherited(c, read, depth + 1)) is not None), None)
+
+        def context(config: str) -> str | None:
+            found = BUNDLE_CONTEXT.search(texts.get(config, ""))
+            return posixpath.normpath(posixpath.join(posixpath.dirname(config), found.group(1))) if found else None
+
+        found: list[tuple[str, list[str]]] = []
+        for config, text in texts.items():
+            if inherited(config, lambda c: "node" if NODE_BUNDLE.search(texts.get(c, "")) else None):
+                continue  # a server's bundle (or a config that builds both): its entries are not page code
+            if ROLLUP_OR_ESBUILD.match(posixpath.basename(config)) and not BROWSER_BUNDLE.search(text):
+                continue  # a library's or a server's build (processes.build_entries reads those)
+            constants = dict(CONFIG_CONSTANT.findall(text))
+            base_folder = inherited(config, context)  # parse-dashboard's base.config.js: `context: path.join(__dirname, '../src')`
+            bases = ([base_folder] if base_folder is not None else []) + [package, posixpath.dirname(config)]
+            entries: list[str] = []
+            for value in _entry_values(text):
+                for literal in BUNDLE_STRING.finditer(value):
+                    if BUNDLE_KEY_END.match(value, literal.end()):
+                        continue  # an object's key (`'themes/dark': …`, `[`${modules}/edit`]: …`)
+                    spec = literal.group(1) or literal.group(2) or _substituted(literal.group(3) or "", constants)
+                    if not spec or not spec.startswith((".", "/")) and "/" not in spec:
+                        continue
+                    for base in bases:
+                        source = self.project._js_file(posixpath.normpath(posixpath.join(base, spec.lstrip("/"))))
+                        if source is not None and source.startswith(prefix):
+                            facts = self.files.get(source)
+                            if facts is not None and not is_test_path(source) and not any(NODE_ONLY.match(m) for m in facts.imports):
+                                entries.append(source)
+                            break
+            if entries:
+                found.append((config, list(dict.fromkeys(entries))))
+        return found
+
     def _text(self, path: str) -> str:
         try:
             return self.tree.read(path).decode("utf-8", "replace") if self.tree is not None else ""
@@ -2190,6 +2282,13 @@ class _Finder:
                     continue
                 entries, start = self.program_entries(path, call)
                 name = self.package_name(package) + (f":{start}" if start else "")
+                dev = [self.dev_loaded[e][0] for e in entries if e in self.dev_loaded and not self.importers_of(e)]
+                if entries and len(dev) == len(entries):
+                    # send's server/bin/dev.js, the webpack-dev-server hook `webpack.config.js` requires
+                    # under `NODE_ENV === "development"`: a server of the development setup only
+                    self.add(name + " (development)", "cli", entries, package,
+                             f"{evidence}, in a module only {dev[0]} loads, under a development switch")
+                    continue
                 self.add(name, "server", entries, package, evidence + self.start_evidence(path, start))
             else:
                 entries, start = self.program_entries(path, call)
@@ -2545,6 +2644,67 @@ def python_subcommands(command: str) -> list[str]:
 # modules `react-router-serve` serves): all of them are one program (`_Finder._programs`)
 _BUILD = "server-build"
 _NAMED_MODULE = "\0"  # dynamic_reach's tail for a module named by a prefix (`require("../exts/plugin-" + name)`)
+
+
+# a bundler config that builds pages (Finder.bundle_entries), by its path in its package:
+# `webpack.config.js`, `webpack.prod.js`, `config/webpack.dev.babel.js`, `rspack.config.mjs`,
+# `vite.config.ts`, `rollup.config.mjs`, any file of a `webpack/` or `.rspack/` folder
+PAGE_BUNDLER_CONFIG = re.compile(r"(?:^|/)(?:(?:webpack|rspack|vite|rollup|esbuild)(?:[.-][\w.-]+)?\.[cm]?[jt]s"
+                                 r"|\.?(?:webpack|rspack)/[\w.-]+\.[cm]?[jt]s)$")
+ROLLUP_OR_ESBUILD = re.compile(r"^(?:rollup|esbuild)\b")
+# what makes a config build for Node: webpack's `target: "node"` (webpack.js.org/configuration/target/),
+# esbuild's `platform: "node"`, Vite's server build (`ssr`), Electron's main process
+NODE_BUNDLE = re.compile(r"""\btarget\s*:\s*['"`](?:node|async-node|electron-main)|\bplatform\s*:\s*['"`]node['"`]|\bssr\s*:""")
+# what makes a Rollup or esbuild config build for a page: an `iife` / `umd` bundle, a browser platform
+BROWSER_BUNDLE = re.compile(r"""\bformat\s*:\s*['"`](?:iife|umd)['"`]|\bplatform\s*:\s*['"`]browser['"`]|\bbrowser\s*:\s*true""")
+CONFIG_IMPORT = re.compile(r"""(?:\bfrom\s*|\brequire\(\s*)['"](\.{1,2}/[^'"]+)['"]""")
+CONFIG_CONSTANT = re.compile(r"""\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*['"]([^'"]*)['"]""")
+BUNDLE_CONTEXT = re.compile(r"""\bcontext\s*:\s*(?:path\.(?:resolve|join)\(\s*__dirname\s*,\s*)?['"]([^'"]+)['"]""")
+BUNDLE_KEY = re.compile(r"\b(?:entry|entryPoints|input)\s*:\s*|\.entry\s*=\s*")  # `configuration.entry = {…}` too
+# a string value in an entry (not an object's key: `'themes/dark': …`, `[`${modules}/edit`]: …`)
+BUNDLE_STRING = re.compile(r"""'([^'\n]*)'|"([^"\n]*)"|`([^`]*)`""")
+# Node's modules no bundler gives a page a stand-in for (webpack 4 shimmed `process`, `buffer`,
+# `events`, `path`, `util`, … and cloudcmd still aliases `node:process`): an entry that imports one,
+# or a server framework, is a server's
+NODE_ONLY = re.compile(r"^(?:node:)?(?:fs|fs/promises|child_process|cluster|net|tls|dgram|http|https|http2|worker_threads)$"
+                       r"|^(?:express|fastify|koa|@nestjs/core|@hapi/hapi)$")
+BUNDLE_KEY_END = re.compile(r"\s*\]?\s*:")
+# comments of a config (`// android: ['./android/android.js']`), not `//` in a string (`'http://…'`)
+JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:'\"\w\\])//[^\n]*", re.S)
+
+
+def _entry_values(text: str) -> list[str]:
+    """The text of each `entry:` / `input:` / `entryPoints:` value in a config: up to the comma,
+    or the closing bracket, at its own depth. O(text)."""
+    values: list[str] = []
+    for match in BUNDLE_KEY.finditer(text):
+        depth, end = 0, match.end()
+        while end < len(text):
+            char = text[end]
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif char in ",;\n" and depth == 0:
+                break
+            end += 1
+        values.append(text[match.end():end])
+    return values
+
+
+def _substituted(template: str, constants: dict[str, str]) -> str:
+    """A template literal with each `${name}` replaced by the string constant of that name, "" when
+    one is not such a constant."""
+    out, rest = "", template
+    while "${" in rest:
+        head, _, tail = rest.partition("${")
+        name, _, rest = tail.partition("}")
+        if name.strip() not in constants:
+            return ""
+        out += head + constants[name.strip()]
+    return out + rest
 
 
 def _in_reach(path: str, folder: str, tail: str) -> bool:

@@ -144,23 +144,49 @@ def query_source(grammar: str) -> str:
 DEV_SWITCH = re.compile(
     r"^\(?\s*(?:[\w.]*\.)?(?:dev|isDev|is_dev|isDevelopment|devMode|developmentMode|isDevMode)\s*\)?$"
     r"|NODE_ENV\s*===?\s*['\"](?:development|dev)['\"]|['\"](?:development|dev)['\"]\s*===?\s*[\w.]*NODE_ENV"
+    # a configuration's environment (`config.env === 'development'`, send's server/config.js, convict's
+    # `env` format), and `NODE_ENV !== 'production'`: it holds in development and tests, never in production
+    r"|\b(?:env|ENV|environment)\s*===?\s*['\"](?:development|dev)['\"]"
+    r"|NODE_ENV\s*!==?\s*['\"](?:production|prod)['\"]|['\"](?:production|prod)['\"]\s*!==?\s*[\w.]*NODE_ENV"
     r"|^\(?\s*process\.env\.WEBPACK_DEV_SERVER\s*(?:===?\s*['\"]true['\"]\s*)?\)?$"
     r"|typeof\s+(?:window|document)\s*!==?\s*['\"]undefined['\"]|['\"]undefined['\"]\s*!==?\s*typeof\s+(?:window|document)\b"
 )
 
 
+# webpack-dev-server's hooks (`devServer: { before: require("./server/bin/dev") }`, v3 `before` /
+# `after`, v4 `onBeforeSetupMiddleware` / `onAfterSetupMiddleware`, v5 `setupMiddlewares`;
+# webpack.js.org/configuration/dev-server/#devserversetupmiddlewares): code the development server
+# runs, never the production one
+DEV_SERVER_KEY = "devServer"
+
+
+def _dev_test(condition: tree_sitter.Node) -> bool:
+    test = text(condition).strip()
+    test = test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
+    return "||" not in test and bool(DEV_SWITCH.search(test)) and not test.startswith("!")
+
+
 def _under_dev_switch(node: tree_sitter.Node) -> bool:
-    """Whether `node` runs only in the consequence of an `if` whose test is a development switch."""
+    """Whether `node` runs only under a development switch: the consequence of an `if` or of a
+    ternary whose test is one, the right side of `isDev && …`, or a value inside a webpack
+    `devServer: { … }` configuration. O(depth of the node)."""
     while node.parent is not None:
         parent = node.parent
-        if parent.type == "if_statement":
+        kind = parent.type
+        if kind in ("if_statement", "ternary_expression"):
             condition = parent.child_by_field_name("condition")
             consequence = parent.child_by_field_name("consequence")
-            if condition is not None and consequence is not None and consequence.id == node.id:
-                test = text(condition).strip()
-                test = test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
-                if "||" not in test and (DEV_SWITCH.search(test) and not test.startswith("!")):
-                    return True
+            if condition is not None and consequence is not None and consequence.id == node.id and _dev_test(condition):
+                return True
+        elif kind == "binary_expression":
+            left, operator = parent.child_by_field_name("left"), parent.child_by_field_name("operator")
+            if (left is not None and left.id != node.id and operator is not None and text(operator) == "&&"
+                    and _dev_test(left)):
+                return True  # `before: NODE_ENV === "development" && require("./server/bin/dev")`
+        elif kind == "pair":
+            key = parent.child_by_field_name("key")
+            if key is not None and text(key).strip("'\"") == DEV_SERVER_KEY:
+                return True
         node = parent
     return False
 
@@ -169,11 +195,7 @@ def _is_dev_switch(body: tree_sitter.Node) -> bool:
     """Whether `body`, the consequence of an `if`, runs only when its test is a development switch."""
     parent = body.parent
     condition = parent.child_by_field_name("condition") if parent is not None else None
-    if condition is None:
-        return False
-    test = text(condition).strip()
-    test = test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
-    return "||" not in test and bool(DEV_SWITCH.search(test)) and not test.startswith("!")
+    return condition is not None and _dev_test(condition)
 
 
 def _static_folder(node: tree_sitter.Node) -> str:
@@ -244,6 +266,14 @@ def _configured_default(node: tree_sitter.Node) -> str | None:
         if len(values) != 1 or values[0] is None:
             return None
         node = values[0]
+    if node.type == "ternary_expression":
+        # `require(config.env === "development" ? "redis-mock" : "redis")` (send's storage/redis.js,
+        # through a name declared so): packages chosen by a test, never a module of the project
+        branches = [node.child_by_field_name("consequence"), node.child_by_field_name("alternative")]
+        values = [b for b in branches if b is not None and b.type == "string"]
+        if len(values) == 2 and not any(text(v)[1:-1].startswith((".", "/")) for v in values):
+            return "-"
+        return None
     operator = node.child_by_field_name("operator") if node.type == "binary_expression" else None
     right = node.child_by_field_name("right") if operator is not None and text(operator) in ("||", "??") else None
     if right is None or right.type != "string":
@@ -1013,6 +1043,7 @@ class _Extractor:
         line = node.start_point[0] + 1
         if source is not None:
             self.facts.imports.append(source)
+            self._loaded_anyway.add(source)
         for child in node.named_children:
             if child.type == "import_require_clause":  # TS: import x = require("m")
                 ident = child.named_children[0] if child.named_child_count else None
@@ -1303,6 +1334,7 @@ class _Extractor:
                 else:
                     everywhere.add(module)
         self.facts.dev_imports = tuple(sorted(dev - everywhere))
+        self._loaded_anyway = everywhere  # modules loaded outside any development switch (with ES imports, requires)
         # `if (devMode) { return runWatchMode(…) }`: the spans of code that runs only in development
         dev_bodies = [(n.start_point, n.end_point) for n in captures.pop("if_body", ()) if _is_dev_switch(n)]
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",), ("cleanup",)))
@@ -1402,9 +1434,16 @@ class _Extractor:
             if call.method == "set" and len(call.callee) > 1 and len(call.args) == 2 and call.args[1].kind in ("ref", "new", "call"):
                 self.facts.members.append((call.scopes, call.callee[:-1], call.args[1]))
                 self._fact_lines["members", len(self.facts.members) - 1] = call.span[0]
+        loaded = self._loaded_anyway
+        dev_required: set[str] = set()
         for call, args in self._pending_args:  # bare `require("m");` and `const { a } = require("m")`
             if call.callee == ("require",) and args and string_value(args[0]) is not None:
-                self.facts.imports.append(string_value(args[0]))
+                module = string_value(args[0])
+                self.facts.imports.append(module)
+                # `if (config.env === "development") require("./dev")`: loaded only in development
+                (dev_required if _under_dev_switch(args[0]) else loaded).add(module)
+        if dev_required - loaded:
+            self.facts.dev_imports = tuple(sorted((set(self.facts.dev_imports) | dev_required) - loaded))
         roots: dict[tuple[int, int, int], tree_sitter.Node] = {}
         for inner, method, args in reversed(self._pending_chain):  # innermost links first
             root = self._memo_root(inner, roots)
