@@ -395,6 +395,36 @@ def test_next_start_is_one_process_for_all_its_route_files(tmp_path: Path) -> No
     assert {f.process[0] for f in found} == {"web"} and len(found) == 2
 
 
+def test_app_router_server_components_are_server_code_and_client_components_are_not(tmp_path: Path) -> None:
+    """`next start` renders the App Router's pages and layouts with no "use client" in its own
+    process: they, the components with no directive they import and the helpers those call are
+    server code. A "use client" module is where the browser's tree starts: it and what only it
+    imports are browser code, and so is a client page; a proxy.ts (Next.js 16) is an entry."""
+    _write(tmp_path, {
+        "package.json": '{"name": "shop", "scripts": {"start": "next start"}, "dependencies": {"next": "^16", "react": "^19"}}',
+        "app/layout.tsx": 'import { Nav } from "../components/nav";\nexport default function Layout({ children }: any) { return <body><Nav />{children}</body>; }\n',
+        "app/(shop)/products/page.tsx": 'import { getProducts } from "../../../lib/catalog";\nimport { Cart } from "../../../components/cart";\n'
+                                         'export default async function Page() { const p = await getProducts(); return <main>{p.length}<Cart /></main>; }\n',
+        "app/settings/page.tsx": '"use client";\nexport default function Settings() { return <div />; }\n',
+        "components/nav.tsx": 'export async function Nav() { const r = await fetch("https://cms.example/nav"); return <nav>{(await r.json()).title}</nav>; }\n',
+        "components/cart.tsx": '"use client";\nimport { addToCart } from "../lib/cart-api";\nexport function Cart() { return <button onClick={() => addToCart()}>add</button>; }\n',
+        "lib/cart-api.ts": 'export async function addToCart() { await fetch("/api/cart", { method: "POST" }); }\n',
+        "lib/catalog.ts": 'export async function getProducts() { const r = await fetch("https://catalog.example/products"); return r.json(); }\n',
+        "proxy.ts": 'export function proxy(request: Request) { return undefined; }\n',
+    })
+    model = _model(tmp_path)
+    servers = [p for p in model.processes if p.long_lived]
+    assert [p.name for p in servers] == ["shop"]
+    assert {"app/layout.tsx", "app/(shop)/products/page.tsx", "proxy.ts"} <= set(servers[0].entries)
+    assert "app/settings/page.tsx" not in servers[0].entries
+    roles = {path: model.roles[path] for path in ("app/layout.tsx", "components/nav.tsx", "lib/catalog.ts", "components/cart.tsx",
+                                                  "lib/cart-api.ts", "app/settings/page.tsx")}
+    assert roles == {"app/layout.tsx": "server", "components/nav.tsx": "server", "lib/catalog.ts": "server",
+                     "components/cart.tsx": "browser", "lib/cart-api.ts": "browser", "app/settings/page.tsx": "browser"}
+    found = scan([str(tmp_path)], select=["CL008"]).findings
+    assert sorted(f.location.path for f in found) == ["components/nav.tsx", "lib/catalog.ts"]
+
+
 def test_a_custom_next_server_serves_the_route_files(tmp_path: Path) -> None:
     """A Fastify server that makes a Next.js server (`next({ dev })`) serves the app's API routes in
     its own process: their findings name it, and they are no process of their own judged by path."""

@@ -87,7 +87,7 @@ def parse_source(rel_path: str, grammar: str, source: bytes, forced: bool = Fals
         return generated(rel_path, "a bundle: one function wrapper spans the file")
     facts = FileFacts(path=rel_path, language=LANGUAGE_OF_GRAMMAR[grammar], content=content)
     head = source[:200].lstrip()
-    facts.ui = head.startswith((b'"use client"', b"'use client'"))
+    facts.ui = facts.client_directive = head.startswith((b'"use client"', b"'use client'"))
     facts.server_directive = head.startswith((b'"use server"', b"'use server'"))
     facts.cli = grammar != "python" and b"process.argv" in source
     facts.lint_fixture = b"ruleid:" in source  # semgrep's and crashlint's own test annotations

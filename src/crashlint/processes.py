@@ -37,7 +37,11 @@ How a process is recognised, strongest signal first (each process keeps the evid
 - `[tool.crashlint] processes`, `browser` and `tooling` (crashlint.config) declare or correct them.
 
 Reachability: a process loads its entry files and, transitively, every project file they import
-(ES imports, `require`, `import()`, re-exports; Python imports with their packages' `__init__.py`).
+(ES imports, `require`, `import()`, re-exports; Python imports with their packages' `__init__.py`),
+except that a walk from a module without `"use client"` stops at one with it: a `next start` server
+loads the App Router's pages, layouts and other special files with no `"use client"` (server
+components, `server_components`), the modules they import, and reaches client components only as
+references the browser bundle resolves (`client_tree`: browser code).
 A file is **long-lived** when a server or worker loads it. In a package where no process is found,
 the path heuristics of `roles.file_role` decide, and the model says so (`fallback` packages).
 Within a long-lived file, a function whose every caller is code no long-lived process runs (a helper
@@ -361,8 +365,7 @@ class ProcessModel:
         if not process.long_lived or not process.entries:
             return None
         prefix = process.package + "/" if process.package else ""
-        if all(e.startswith(prefix) and (_NEXT_SERVER.search(e[len(prefix):]) or self._finder.files[e].server_directive)
-               for e in process.entries):
+        if all(e.startswith(prefix) and self._finder.next_server_file(e, prefix) for e in process.entries):
             return "next"
         return None
 
@@ -825,8 +828,17 @@ def _matches(path: str, globs: tuple[str, ...]) -> bool:
 
 # `instrumentation.ts` at the app's root or in src/: Next.js calls its `register()` once as each
 # server instance starts (nextjs.org/docs/app/guides/instrumentation)
+# `proxy.ts` at the app's root or in src/: Next.js 16's name for middleware, which runs in the Node.js
+# runtime (nextjs.org/docs/app/api-reference/file-conventions/proxy)
 _NEXT_SERVER = re.compile(r"(^|/)(pages/api|app/api)/|(^|/)app/.*/route\.[jt]s$|(^|/)middleware\.[jt]s$|\.server\.[jt]sx?$"
-                          r"|^(src/)?instrumentation\.[jt]s$")
+                          r"|^(src/)?(instrumentation|proxy)\.[jt]s$")
+# The App Router's files that its server renders by their place under `app/`: pages, layouts,
+# templates, loading / not-found / forbidden UI and parallel-route defaults are server components
+# unless they declare "use client"; metadata routes (sitemap, robots, manifest, Open Graph images and
+# icons) run on the server too (nextjs.org/docs/app/api-reference/file-conventions; `error.tsx` and
+# `global-error.tsx` must be client components, so they are not here).
+_NEXT_APP_FILE = re.compile(r"(^|/)app/(?:.*/)?(?:page|layout|template|loading|not-found|global-not-found|forbidden|unauthorized|default"
+                            r"|sitemap|robots|manifest|opengraph-image|twitter-image|icon|apple-icon)\.[jt]sx?$")
 # Interactive terminal prompts: a module that asks its user questions is a command-line tool (a
 # template's set-up script, a generator), never a server's code
 PROMPT_LIBRARIES = ("inquirer", "@inquirer/", "enquirer", "prompts", "@clack/prompts", "readline-sync", "@topcli/prompts")
@@ -858,7 +870,16 @@ SERVER_RENDERERS = frozenset({"satori", "@resvg/resvg-js", "next/og", "@vercel/o
 _START_OUTPUT = re.compile(r"^(?:\./)?((?:[\w.@-]+/)*?)\.output/server/index\.mjs$")
 TANSTACK_START = frozenset({"@tanstack/react-start", "@tanstack/solid-start", "@tanstack/start"})
 # a fixed part of every path `_NEXT_SERVER` matches: a path that holds none of them cannot match
-_NEXT_SERVER_PARTS = ("pages/api/", "app/", "middleware.", ".server.", "instrumentation.")
+_NEXT_SERVER_PARTS = ("pages/api/", "app/", "middleware.", ".server.", "instrumentation.", "proxy.")
+
+
+def object_keys_of(facts: FileFacts, scope: int) -> set[str]:
+    """The keys under which object literals a file declares by name hold the function `scope` (`const
+    request = { get: async (…) => … }`: "get"), the names its callers call it by. Not an object a
+    function returns (`<return>`): what its callers do with it is a factory's API (novu's
+    `initApiClient(key).delete`), used where crashlint does not follow it."""
+    return {k for d in facts.decls if d.value.kind == "object" and d.value.arg is not None and not d.name.startswith("<")
+            for k, v in zip(d.value.arg.keys, d.value.arg.values) if v.kind == "function" and v.scope == scope}
 
 
 class _Finder:
@@ -902,6 +923,9 @@ class _Finder:
         self._next_server: dict[str, list[str]] = {}  # package → its Next.js server files (next_server_files)
         self._next_candidates: list[str] | None = None  # the files that may be one
         self._server_actions: list[str] | None = None  # files that declare "use server" (next_server_files)
+        self._server_components: frozenset[str] | None = None  # App Router server components (server_components)
+        self._client_tree: frozenset[str] | None = None  # "use client" modules and what they load (client_tree)
+        self.client_modules: frozenset[str] = frozenset()  # set by build_graph
         self._route_modules: dict[str, list[str]] = {}  # package → its React Router server's modules (route_modules)
         self._required_calls: dict[str, list[tuple[str, object]]] = {}  # file → calls of `require(file)(…)`
         # the project's console scripts by name (`consoleme` → consoleme/__main__.py, "init"): a start
@@ -922,6 +946,10 @@ class _Finder:
         the files an edit reached (`Project.index`)."""
         project = self.project
         self.graph = project.parts("loads", self._kept_loads, keep=False)  # type: ignore[assignment]
+        # the "use client" modules, where a walk from server code stops (`_closure`); part of the
+        # closures' memo key, so that an edit of a directive alone (no import changed) is seen
+        self.client_modules = frozenset(project.parts("use-client", lambda path, facts: True,
+                                                      lambda path, facts: facts.client_directive, keep=False))
         if project.incremental:
             self.importers = project.index("loads", self._kept_loads, lambda path, targets: [(t, None) for t in targets])  # type: ignore[assignment]
         else:
@@ -1114,7 +1142,8 @@ class _Finder:
     def closure(self, entries: list[str]) -> frozenset[str]:
         """The files a program starting at `entries` loads: memoized until an edit changes what a
         file loads (`Project.of_pass`)."""
-        return self.project.of_pass("loads", ("closure", tuple(entries)), lambda: self._closure(entries))  # type: ignore[return-value]
+        return self.project.of_pass("loads", ("closure", tuple(entries), self.client_modules),  # type: ignore[return-value]
+                                    lambda: self._closure(entries))
 
     def _closure(self, entries: list[str]) -> frozenset[str]:
         seen: set[str] = set()
@@ -1126,8 +1155,12 @@ class _Finder:
                     seen.add(package)
                     queue.append(package)
         while queue:
-            for target in self.graph.get(queue.popleft(), ()):
-                if target not in seen:
+            source = queue.popleft()
+            client = source in self.client_modules
+            for target in self.graph.get(source, ()):
+                # a "use client" module that server code imports is where the browser's tree starts:
+                # the server hands the bundler a reference to it (react.dev/reference/rsc/use-client)
+                if target not in seen and (client or target not in self.client_modules):
                     seen.add(target)
                     queue.append(target)
         return frozenset(seen)
@@ -1151,6 +1184,7 @@ class _Finder:
     def callers_of(self, path: str, scope: int) -> list[tuple[str, object]]:
         """Calls anywhere in the project that resolve to the function `scope` of `path`."""
         names = {d.name.rsplit(".", 1)[-1] for d in self.files[path].decls if d.value.kind in ("function", "class") and d.value.scope == scope}
+        names.update(object_keys_of(self.files[path], scope))  # `const request = { get: async (…) => … }`: `request.get(…)`
         function = self.files[path].functions.get(scope)
         if function is not None and function.name:
             names.add(function.name)
@@ -1376,9 +1410,11 @@ class _Finder:
         along imports, not through a module marked as server code (a `*.server.ts` module, an API
         route, a "use server" file: the bundler does not ship it, or replaces it by calls to the
         server). One walk over the graph, O(edges)."""
+        components = self.server_components()
+
         def marked(path: str) -> bool:
             facts = self.files[path]
-            return bool(SERVER_MARKERS.search(path)) or facts.server_directive or imports_server_code(facts.imports)
+            return bool(SERVER_MARKERS.search(path)) or facts.server_directive or imports_server_code(facts.imports) or path in components
         seeds = [p for p, f in self.files.items() if f.language != "python" and not is_test_path(p)
                  and (f.ui or f.dom or imports_browser_code(f.imports)) and not marked(p) and self.own_role(p) == "browser"
                  and not any(m in SERVER_RENDERERS for m in f.imports)]
@@ -2178,7 +2214,49 @@ class _Finder:
 
     def _next_served(self, process: Process) -> bool:
         prefix = process.package + "/" if process.package else ""
-        return all(e.startswith(prefix) and (_NEXT_SERVER.search(e[len(prefix):]) or self.files[e].server_directive) for e in process.entries)
+        return all(e.startswith(prefix) and self.next_server_file(e, prefix) for e in process.entries)
+
+    def client_tree(self) -> frozenset[str]:
+        """The "use client" modules and every module they load (the trees a server's closure stops
+        at, `_closure`). One walk over the graph, O(edges); memoized."""
+        if self._client_tree is None:
+            seeds = sorted(self.client_modules, key=self.project.position)
+            self._client_tree = self.closure(seeds) if seeds else frozenset()
+        return self._client_tree
+
+    def next_server_file(self, path: str, prefix: str) -> bool:
+        """Whether a Next.js server runs `path` (under its app's folder `prefix`) by its place or its
+        directive: a route handler, API route, middleware / proxy, instrumentation, a "use server"
+        module, or an App Router page, layout or other special file with no "use client". O(1)."""
+        facts = self.files[path]
+        rest = path[len(prefix):]
+        return bool(_NEXT_SERVER.search(rest) or facts.server_directive
+                    or not facts.client_directive and _NEXT_APP_FILE.search(rest) and not is_test_path(path))
+
+    def server_components(self) -> frozenset[str]:
+        """The App Router's server components: the pages, layouts and other special files of a Next.js
+        app's `app/` folder that its server renders (no "use client"), and every module with JSX they
+        import, directly or through other modules, up to a "use client" module, which starts the
+        client tree: React renders a server component only on the server, and a component with no
+        directive that one imports is a server component too (react.dev/reference/rsc/server-components,
+        nextjs.org/docs/app/getting-started/server-and-client-components). Their code runs in the
+        server process, JSX notwithstanding. Modules without JSX on the way are left to the usual
+        judgement (a helper page code also imports is judged per function). One walk over the graph
+        from the special files of every package `next_server_files` was asked for, O(edges); memoized."""
+        if self._server_components is None:
+            seeds = [p for package, found in self._next_server.items() for p in found
+                     if _NEXT_APP_FILE.search(p[len(package) + 1 if package else 0:])]
+            seen = set(seeds)
+            queue = deque(seeds)
+            while queue:
+                for target in self.graph.get(queue.popleft(), ()):
+                    facts = self.files.get(target)
+                    if target in seen or facts is None or target in self.client_modules or facts.language == "python":
+                        continue
+                    seen.add(target)
+                    queue.append(target)
+            self._server_components = frozenset(p for p in seen if p in seeds or self.files[p].ui)
+        return self._server_components
 
     def next_host(self, process: Process) -> tuple[str, int] | None:
         """Where a process's code makes a Next.js server (`next(…)` of the `next` package), if it does."""
@@ -2206,7 +2284,7 @@ class _Finder:
             if self._server_actions is None:  # "use server" modules: the server runs their functions when a page calls one
                 self._server_actions = [p for p, f in self.files.items() if f.server_directive and not is_test_path(p)]
             found = self._next_server[package] = [p for p in self._next_candidates
-                                                  if p.startswith(prefix) and _NEXT_SERVER.search(p[len(prefix):])]
+                                                  if p.startswith(prefix) and self.next_server_file(p, prefix)]
             found += [p for p in self._server_actions if p.startswith(prefix) and p not in found
                       and self.project.package_root(p) == package]
         return list(found)
@@ -2938,6 +3016,10 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             roles[path], reasons[path] = "tooling", "serves a setup wizard or a migration page until the service starts"
         elif is_test_file(path, facts, tree):
             roles[path], reasons[path] = "test", "a test, test helper or fixture (by its path, or `ruleid:` annotations)"
+        elif path in loaders and path in finder.server_components():
+            names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
+            roles[path], reasons[path] = "server", (f"loaded by {names}: a Next.js server component (App Router, no \"use client\"), "
+                                                    "which only the server renders")
         elif path in loaders and finder.path_role(path) == "browser" and finder.resource_route(path):
             names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
             roles[path], reasons[path] = "server", f"loaded by {names}: a resource route (a `loader` or `action` and no component), which only the server runs"
@@ -2957,6 +3039,9 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         elif path in loaders:
             names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
             roles[path], reasons[path] = "server", f"loaded by {names}"
+        elif path in finder.client_tree():
+            roles[path], reasons[path] = "browser", ("a client component (\"use client\") or a module only client components load: "
+                                                     "the browser runs it; a server component hands the bundler a reference to it")
         elif path in finder.dev_loaded and path not in others:
             where = finder.dev_loaded[path][0]
             roles[path], reasons[path] = "tooling", f"loaded only in development (a dev-switch `if` in {where})"

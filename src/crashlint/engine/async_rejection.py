@@ -563,15 +563,17 @@ class _Checker:
         for returned_scope, name in facts.returns:
             if returned_scope != scope:
                 continue
-            decls = self.project.lookup(path, chain, name[0]) if len(name) == 1 else []
+            decls = self.project.lookup(path, chain, name[0])
             if not decls:
                 return False  # something crashlint cannot see: it may be a promise that rejects
             for decl in decls:
-                if decl.value.kind in ("object", "array"):
-                    continue  # a literal: a value, not a promise
+                if len(name) == 1 and decl.value.kind in ("object", "array", "none"):
+                    continue  # a literal (`let config = null` set later by `config = await …`): a value, not a promise
                 held = facts.calls[decl.value.call] if decl.value.kind == "call" else None
-                if held is not None and (held.awaited or self.cannot_reject(path, decl.value.call)):
-                    continue  # `const data = await …; return data`
+                if held is not None and held.awaited:
+                    continue  # `const info = await res.json(); return info.user`: what the await resolved to
+                if held is not None and len(name) == 1 and self.cannot_reject(path, decl.value.call):
+                    continue  # `const data = settled(); return data`
                 return False  # a promise, or something crashlint cannot see: it may reject
         return True
 

@@ -15,7 +15,7 @@ from crashlint.facts.model import plain_name
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Location, Related
 from crashlint.languages import grammar_for, parser
-from crashlint.processes import ProcessModel, find_processes
+from crashlint.processes import ProcessModel, find_processes, object_keys_of
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
@@ -183,6 +183,7 @@ class RuleContext:
         self._returned_to: dict[tuple[str, int], str] = {}
         self._touched_names: dict[str, set[tuple[str, ...]]] = {}
         self._by_package: dict[str, list[FileFacts]] | None = None
+        self._passed: dict[tuple[str, int, int, str], list[Arg] | None] = {}  # `_passed_in`
 
     # ---- files ----------------------------------------------------------------------------
 
@@ -757,12 +758,101 @@ class RuleContext:
             if inner is None or inner.type != "identifier":
                 return None
             name = (inner.text.decode("utf-8", "replace"),)
+            if name in touched or any(a.target[:1] == name for a in facts.assignments):  # `payload.signal = …` after the literal
+                return None
+            passed = self._passed_in(facts, call, inner)
+            if passed is not None:  # `...options` of a `({ url, options = {} })` parameter: what the callers pass
+                found += passed
+                continue
             targets = self.project.resolve(facts.path, call.scopes, name)
-            if not targets or any(t.kind != "object" or t.arg is None or t.arg.has_spread for t in targets) or name in touched \
-                    or any(a.target[:1] == name for a in facts.assignments):  # `payload.signal = …` after the literal
+            if not targets or any(t.kind != "object" or t.arg is None or t.arg.has_spread for t in targets):
                 return None
             found += [t.arg for t in targets]
         return found
+
+    def _passed_in(self, facts: FileFacts, call: Call, name_node: tree_sitter.Node) -> list[Arg] | None:
+        """For a name that a function destructures from an object parameter (`get: async ({ url,
+        options = {} }) => fetch(url, { …, ...options })`, chibisafe's request helper), the object
+        literals its callers pass under that key: every call of the function the project resolves
+        must pass an object literal (or a name holding one) whose value at the key is absent or an
+        object literal with no spread of its own. None when the name is anything else, a default is
+        not an empty `{}`, no caller is found, or one caller passes what crashlint cannot read.
+        Memoized per (function, parameter, key); each costs one pass over the calls named like the
+        function."""
+        name = name_node.text.decode("utf-8", "replace")
+        decls = self.project.lookup(facts.path, call.scopes, name)
+        if len(decls) != 1 or decls[0].value.kind != "other" or decls[0].scope == 0:
+            return None
+        function = decls[0].scope
+        node = name_node
+        while node is not None and node.start_byte + 1 != function:
+            node = node.parent
+        params = node.child_by_field_name("parameters") if node is not None else None
+        if params is None:
+            return None
+        index, key = -1, None
+        position = 0
+        for param in params.named_children:
+            if param.type == "comment":
+                continue
+            pattern = param.child_by_field_name("pattern") if param.type in ("required_parameter", "optional_parameter") else param
+            if pattern is not None and pattern.type == "assignment_pattern":
+                pattern = pattern.child_by_field_name("left")
+            if pattern is not None and pattern.type == "object_pattern":
+                for item in pattern.named_children:
+                    if item.type == "shorthand_property_identifier_pattern" and item.text.decode() == name:
+                        key = name
+                    elif item.type == "object_assignment_pattern":
+                        left, right = item.child_by_field_name("left"), item.child_by_field_name("right")
+                        if left is not None and left.text.decode() == name:
+                            if right is None or right.type != "object" or right.named_child_count:
+                                return None  # a default with options of its own
+                            key = name
+                    elif item.type == "pair_pattern":  # `{ options: opts }`
+                        value, named = item.child_by_field_name("value"), item.child_by_field_name("key")
+                        if value is not None and named is not None and value.type == "identifier" and value.text.decode() == name:
+                            key = named.text.decode()
+                    if key is not None:
+                        index = position
+                        break
+            if key is not None:
+                break
+            position += 1
+        if key is None:
+            return None
+        memo = (facts.path, function, index, key)
+        if memo not in self._passed:
+            self._passed[memo] = self._passed_by_callers(facts.path, function, index, key)
+        return self._passed[memo]
+
+    def _passed_by_callers(self, path: str, function: int, index: int, key: str) -> list[Arg] | None:
+        # `const request = { get: async (…) => … }`: called as `request.get(…)`
+        names = set(self._function_names(path).get(function, ())) | object_keys_of(self.project.files[path], function)
+        found: list[Arg] = []
+        callers = 0
+        for other, caller in (c for n in sorted(names) for c in self.calls_named(n)):
+            if not any(t.kind == "function" and t.path == path and t.scope == function
+                       for t in self.project.resolve(other, caller.scopes, caller.callee)):
+                continue
+            callers += 1
+            if caller.has_star or index >= len(caller.args):
+                continue  # (a star may carry anything: `has_star` is judged by the caller's options)
+            given = caller.args[index]
+            if given.kind == "ref":
+                targets = self.project.resolve(other, caller.scopes, given.path)
+                if len(targets) != 1 or targets[0].kind != "object" or targets[0].arg is None \
+                        or given.path in self._touched(self.project.files[other]):
+                    return None
+                given = targets[0].arg
+            if given.kind != "object" or given.has_spread:
+                return None
+            value = given.value_of(key)
+            if value is None or value.kind == "none":
+                continue
+            if value.kind != "object" or value.has_spread:
+                return None
+            found.append(value)
+        return found if callers else None
 
     def option_sets(self, facts: FileFacts, call: Call, first_position: int = 0) -> list[Options]:
         """The options `call` may pass, one set per combination of conditional arms (JS): a config

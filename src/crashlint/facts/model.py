@@ -188,6 +188,9 @@ class FileFacts:
     # declares "use server" at its top: a module of React server functions (Next.js server actions),
     # which run in the server even when a client component imports them (react.dev/reference/rsc/use-server)
     server_directive: bool = False
+    # declares "use client" at its top: a client component module, the edge of a Next.js App Router
+    # server component tree (what it and its imports render runs in the browser; react.dev/reference/rsc/use-client)
+    client_directive: bool = False
     main_guard: tuple[int, int] = (0, 0)  # Python `if __name__ == "__main__":` block (first, last line)
     # decorated functions: (function scope, decorator's dotted callee), e.g. (scope, ("click", "command"))
     decorators: list[tuple[int, Path]] = field(default_factory=list)
