@@ -324,3 +324,55 @@ def test_a_script_beside_its_source_map_or_precompressed_copy_is_build_output(tm
     found = {f.rel_path for f in discover([str(root)]).files}
     assert found == {"panel/server.js", "tool.py"}
     assert "panel/entrypoint.js" in {f.rel_path for f in discover([str(root)], include=["panel/entrypoint.js"]).files}
+
+
+PY_GET = "import requests\n\n\ndef load(url):\n    return requests.get(url)\n"
+# bazarr's layout: a pip --target tree (`libs/`, NAME-VERSION.dist-info per installed package)
+# beside the project's own package; Red's `redbot/vendored/`, pip's `_vendor/`, `third_party/`
+VENDORED_PY = {
+    "app/server.py": PY_GET,
+    "libs/requests/__init__.py": "def get(url):\n    return url\n",
+    "libs/engineio/client.py": PY_GET,
+    "libs/appdirs.py": PY_GET,
+    "libs/engineio-4.11.2.dist-info/METADATA": "Name: python-engineio\n",
+    "libs/requests-2.32.3.dist-info/METADATA": "Name: requests\n",
+    "libs/appdirs-1.4.4.dist-info/METADATA": "Name: appdirs\n",
+    "redbot/vendored/discord/ext/menus/__init__.py": PY_GET,
+    "src/pkg/_vendor/urllib3/util.py": PY_GET,
+    "third_party/acme/api.py": PY_GET,
+    "tools/one-0.1.dist-info/METADATA": "Name: one\n",  # one dist-info: an editable install, not a tree
+    "tools/check.py": PY_GET,
+}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_vendored_python_folders_and_pip_target_trees_are_not_discovered(tmp_path: Path) -> None:
+    """Issue 14 (reviewer 10, class 1 c): vendored copies are not the project's code, on disk and in
+    a commit alike; --include still opens them."""
+    from crashlint.discover import discover_tree
+    from crashlint.sourcetree import GitTree
+
+    _write(tmp_path, VENDORED_PY)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_NOSYSTEM": "1", "HOME": os.devnull}
+    for args in (["init", "-q"], ["add", "-A", "-f"], ["-c", "commit.gpgsign=false", "commit", "-qm", "all"]):
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+    for include in ([], ["libs/engineio/**"]):
+        on_disk = discover([str(tmp_path)], include=include)
+        in_git = discover_tree(GitTree.at(on_disk.root, "HEAD"), [""], include=include)
+        assert [(f.rel_path, f.forced) for f in in_git.files] == [(f.rel_path, f.forced) for f in on_disk.files], include
+        expected = ["app/server.py", "tools/check.py"]
+        assert [f.rel_path for f in on_disk.files] == (["app/server.py", "libs/engineio/client.py", "tools/check.py"]
+                                                       if include else expected)
+    assert [f.rel_path for f in discover([str(tmp_path / "libs")]).files] == [  # asked for by name: analysed
+        "libs/appdirs.py", "libs/engineio/client.py", "libs/requests/__init__.py"]
+
+
+def test_requests_beside_a_pip_target_tree_is_the_library(tmp_path: Path) -> None:
+    """With `libs/requests` not discovered, `import requests` is the library again (bazarr's
+    own `requests.get` calls were missed while the tree's copy stood for it)."""
+    _write(tmp_path, {**VENDORED_PY, "requirements.txt": "requests\n"})
+    assert {(f.rule_id, f.location.path) for f in scan([str(tmp_path)], select=["CL008"]).findings} >= {
+        ("CL008", "app/server.py")}
+    assert not any(f.location.path.startswith(("libs/", "redbot/", "src/pkg/_vendor", "third_party/"))
+                   for f in scan([str(tmp_path)], select=["CL008"]).findings)

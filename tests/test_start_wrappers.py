@@ -23,8 +23,10 @@ def _found(root: Path, **options) -> set[tuple[str, str, int]]:
 
 SETUP = ('from setuptools import setup\nsetup(name="svc", entry_points={"console_scripts": '
          '["svc = svc.__main__:init", "svc-manage = svc.manage:main"]})\n')
+# the server calls its route (a function of a module imported whole that nothing names is dead code)
 SERVER = ("import asyncio\nimport signal\nfrom svc import routes\n\n\ndef init():\n    loop = asyncio.new_event_loop()\n"
-          "    loop.add_signal_handler(signal.SIGTERM, loop.stop)\n    loop.run_forever()\n\n\nif __name__ == \"__main__\":\n    init()\n")
+          "    loop.add_signal_handler(signal.SIGTERM, loop.stop)\n    loop.call_soon(routes.handler)\n    loop.run_forever()\n\n\n"
+          "if __name__ == \"__main__\":\n    init()\n")
 FETCH = 'import requests\n\n\ndef get():\n    return requests.get("https://config.example/app.yaml")\n\n\nif __name__ == "__main__":\n    get()\n'
 
 

@@ -6,7 +6,8 @@ import fnmatch
 import os
 import posixpath
 import re
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,17 @@ if TYPE_CHECKING:
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {"node_modules", "dist", "build", ".venv", "venv", "vendor", ".git", "__pycache__", ".hg", ".svn", ".tox",
      ".mypy_cache", ".pytest_cache", ".ruff_cache", ".crashlint_cache", ".next", ".nuxt", "coverage", "site-packages",
-     ".yarn"}  # Yarn berry's releases, plugins, sdks and zipped cache: vendored code, megabytes of it
+     ".yarn",  # Yarn berry's releases, plugins, sdks and zipped cache: vendored code, megabytes of it
+     # copies of third-party code under the names Python projects give them (pip's `_vendor`, Red's
+     # `redbot/vendored/discord/ext/menus` beside its MIT licence, Chromium-style `third_party/`)
+     "vendored", "_vendor", "_vendored", "third_party", "thirdparty", "third-party"}
 )
+# A folder holding this many `NAME-VERSION.dist-info` folders is a `pip install --target` tree:
+# installed third-party packages committed to the repository (bazarr's `libs/`, 112 of them), which
+# the project's start script puts on sys.path. An installer writes one per distribution it installs
+# (PEP 376 / the Python Packaging "Recording installed projects" spec); a project's own source
+# folder holds none, or one for an editable install of itself.
+SITE_PACKAGES_MIN_DIST_INFO = 3
 GENERATED_SUFFIXES = (".min.js", ".min.mjs", ".min.cjs", ".bundle.js", ".d.ts", ".d.mts", ".d.cts", "_pb2.py", "_pb2_grpc.py")
 GENERATED_NAMES = frozenset({".pnp.cjs", ".pnp.js", ".pnp.loader.mjs"})  # Yarn Plug'n'Play's generated resolver
 # A script with a sibling of its own name plus one of these is build output: a source map (`app.js.map`)
@@ -232,8 +242,13 @@ def _ancestor_ignores(root: Path, watched: list | None = None) -> list[tuple[Pat
     return list(reversed(specs))
 
 
+def _installed_tree(names: Iterable[str]) -> bool:
+    """Whether a folder with these child names is a pip `--target` tree (see SITE_PACKAGES_MIN_DIST_INFO)."""
+    return sum(1 for name in names if name.endswith(".dist-info")) >= SITE_PACKAGES_MIN_DIST_INFO
+
+
 # default-excluded folders a .gitignore may take back: hand-written code kept in a folder of that name
-REINCLUDABLE_DIRS = frozenset({"node_modules", "vendor", "dist", "build"})
+REINCLUDABLE_DIRS = frozenset({"node_modules", "vendor", "vendored", "third_party", "dist", "build"})
 
 
 def _negated(rel: str, spec: IgnoreSpec) -> bool:
@@ -358,6 +373,12 @@ def discover(
                 if own is not None:
                     specs = specs + [(here, own)]
             kept = []
+            if _installed_tree(dirnames) and dirpath != str(start) and dirpath not in include_only:
+                # a pip --target tree: installed third-party packages, not the project's code
+                if not includes.folder(real_rel(dirpath), named=True):
+                    dirnames[:] = []
+                    continue
+                include_only.add(dirpath)  # entered for --include: only what it names
             for name in sorted(dirnames):
                 child = here / name
                 if child.is_symlink():
@@ -467,6 +488,13 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
 
     seen: set[str] = set()
     dir_verdict: dict[str, bool] = {}
+    # folders of pip --target trees (see _installed_tree), from the `NAME.dist-info/…` entries under them
+    dist_infos: dict[str, set[str]] = defaultdict(set)
+    for rel_path in tree.entries:
+        folder = posixpath.dirname(rel_path)
+        if folder.endswith(".dist-info"):
+            dist_infos[posixpath.dirname(folder)].add(posixpath.basename(folder))
+    installed = {folder for folder, names in dist_infos.items() if _installed_tree(names)}
 
     def keep_dir(start: str, folder: str) -> bool:
         """Every folder between the target and the file passes (as the walk would descend)."""
@@ -479,7 +507,7 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         verdict = keep_dir(start, parent) and (
             name not in DEFAULT_EXCLUDED_DIRS or includes.folder(folder, named=True)
             or name in REINCLUDABLE_DIRS and respect_gitignore and negated(posixpath.join(prefix, folder) if prefix else folder)
-        )
+        ) and (folder not in installed or includes.folder(folder, named=True))
         if verdict and respect_gitignore:
             verdict = not ignored(posixpath.join(prefix, folder) if prefix else folder, True)
         if verdict:
@@ -496,7 +524,11 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         result.files.append(SourceFile(os.path.join(tree.root, rel_path), rel_path, grammar, forced or includes.file(rel_path)))
 
     def excluded_above(folder: str) -> bool:
-        return bool(includes.patterns) and any(part in DEFAULT_EXCLUDED_DIRS for part in folder.split("/"))
+        if not includes.patterns:
+            return False
+        parts = folder.split("/")
+        return any(part in DEFAULT_EXCLUDED_DIRS for part in parts) or \
+            any("/".join(parts[:i]) in installed for i in range(1, len(parts) + 1))
 
     for start in targets:
         start = start.strip("/")

@@ -112,6 +112,12 @@ PY_SERVER_CALLS = frozenset({
     "uvicorn.run", "hypercorn.asyncio.serve", "aiohttp.web.run_app", "waitress.serve", "gunicorn.app.base.BaseApplication",
     "werkzeug.serving.run_simple", "socketserver.TCPServer", "http.server.HTTPServer", "http.server.ThreadingHTTPServer",
 })
+# A socketserver-style server made in a function on one of these literal addresses and closed by that
+# function is a command's redirect listener (`callback_server`), not a service
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# socketserver.BaseServer's methods that end a server or serve one request
+# (docs.python.org/3/library/socketserver.html#server-objects: handle_request, shutdown, server_close)
+PY_SERVER_ENDS = frozenset({"server_close", "shutdown", "handle_request"})
 # calls that take an ASGI/WSGI app as an import string "module:attribute" (uvicorn.run / Config:
 # www.uvicorn.org/settings/ "APP: the ASGI application to run, in the format <module>:<attribute>"; the
 # Python API takes the same string: uvicorn/config.py `Config.load` → `import_from_string(self.app)`,
@@ -141,6 +147,7 @@ PY_COMPUTED_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__i
 PY_SUBCOMMAND_METHODS = frozenset({"add_command"})
 PY_START_COMMANDS = frozenset({"start", "run", "serve", "server", "daemon", "worker", "bot", "run_bot", "start_bot"})
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
+PY_CLI_MODULES = frozenset({"click", "typer", "asyncclick", "cloup", "argparse", "fire", "docopt"})
 # Commands that start a long-lived program, by their first word (after `npx`, `exec`, env settings).
 # command-line argument parsers: a bin whose entry uses one is a command (its subcommands run once)
 ARGUMENT_PARSERS = frozenset({"commander", "yargs", "cac", "meow", "citty", "@oclif", "clipanion", "sade", "minimist", "arg",
@@ -786,7 +793,9 @@ class ProcessModel:
         """A top-level function no call, import, value or string of the project names and no
         decorator registers, and no start command names (`gunicorn "app:create_app()"`), in a module
         other modules import names from (a helper module: one they do not import is loaded by name,
-        as Django loads an app's views.py; one they import whole may be read by attribute): nothing can run it (kpi's `get_enketo_submission_url`). Test code does not count."""
+        as Django loads an app's views.py; one they import whole may be read by attribute, so there
+        a name a string may compose counts too): nothing can run it (kpi's
+        `get_enketo_submission_url`, ail's `check_if_domain_csam`). Test code does not count."""
         name = facts.functions[scope].name
         if not name or name.startswith("__") or any(s == scope for s, _ in facts.decorators):
             return False
@@ -795,9 +804,13 @@ class ProcessModel:
         importers = [importer for importer, _ in self._finder.importers.get(path, ()) if not is_test_path(importer)]
         if not importers:
             return False  # a module nothing imports is loaded by name (a Django app's views.py, tasks.py)
-        if self._imported_whole(path, importers):
-            return False  # `from svc import routes`: what it holds may be read off the module by name
-        return self._finder.project.mentions(is_test_path).named.get(name, 0) == 0
+        named = self._finder.project.mentions(is_test_path).named
+        if named.get(name, 0):
+            return False
+        # `from svc import routes`: what it holds may be read off the module by a name a string
+        # composes (`getattr(routes, "on_" + event)`); a name no word of the project begins is not
+        # (ail's `check_if_domain_csam`, in a module the Flask blueprints import whole)
+        return not (self._imported_whole(path, importers) and _composed_name(name, named))
 
 
 def _composed_name(name: str, named: dict[str, int]) -> bool:
@@ -901,6 +914,7 @@ class _Finder:
         self.dev_loaded: dict[str, list[str]] = {}  # file → the files that import it only under a development switch
         self._path_roles: dict[str, str] = {}
         self._page_reached: frozenset[str] | None = None  # what page code loads (_page_code_closure)
+        self._loader_filters: list[frozenset[str]] | None = None  # `filtered_by_a_loader`'s, read once
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
         self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
@@ -1504,6 +1518,8 @@ class _Finder:
                 continue
             if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded or self.project.is_vendored(path):
                 continue
+            if self.files[path].language == "python" and self.filtered_by_a_loader(path):
+                continue  # a plugin its loader skips (`"deprecated" not in name`) that nothing imports: dead code
             role = self.path_role(path)
             if role == "tooling" and self.files[path].language == "python" and deployment_code(self.files[path]):
                 role = "deployment"  # AWS CDK code, a Lambda handler
@@ -1594,6 +1610,29 @@ class _Finder:
             if call.callee in PY_COMPUTED_IMPORTS and call.args and call.args[0].kind != "string":
                 return call.span[0]
         return 0
+
+    def _load_filter(self, path: str) -> frozenset[str]:
+        """The strings the function of `path` that loads modules by computed names keeps out of
+        their names (`FileFacts.name_filters` in that function: yeti's
+        `if not module_info.ispkg and "deprecated" not in module_info.name: import_module(…)`)."""
+        facts = self.files[path]
+        if not facts.name_filters:
+            return frozenset()
+        scopes = {c.scopes[0] for c in facts.calls if c.callee in PY_COMPUTED_IMPORTS and c.args and c.args[0].kind != "string"}
+        return frozenset(text for scope, text in facts.name_filters if scope in scopes)
+
+    def filtered_by_a_loader(self, path: str) -> bool:
+        """Whether a Python module is one that a loader of the project skips by its name (yeti's
+        `plugins/analytics/deprecated/*.py`): unless something imports it, nothing runs it. Any
+        loader's filter counts, not only a filter every loader shares: a project's other loaders
+        load other folders (yeti's schema loader imports `<package>.private.<name>` only), which a
+        Python computed import does not say, and a name its authors keep out of one loader is one
+        they retired. The loaders' filters are read once per scan."""
+        if self._loader_filters is None:
+            self._loader_filters = [f for p, facts in self.files.items()
+                                    if facts.language == "python" and facts.name_filters and self.dynamic_load(p)
+                                    for f in [self._load_filter(p)] if f]
+        return any(_kept_out(path, literals) for literals in self._loader_filters)
 
     def in_page_root(self, path: str) -> bool:
         """Whether `path` is under the folder of a page a bundler builds (Vite's `root`, where its
@@ -2448,7 +2487,7 @@ class _Finder:
             return
         names_by_call = [(c, set(project.callee_names(path, c))) for c in facts.calls if c.callee]
         for call, names in names_by_call:
-            if names & PY_SERVER_CALLS:
+            if names & PY_SERVER_CALLS and not callback_server(facts, call):
                 self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.entries_for(path, call),
                          package, f"{path}:{call.span[0]}: `{call.text}` serves", hosted=True)
             elif names & PY_APPS:  # at module level, or in an app factory (`create_app()`)
@@ -2595,7 +2634,7 @@ class _Finder:
                 if call.scopes[0] != scope or (scope == 0 and file == path and call in in_guard and not call.callee):
                     continue
                 names = set(project.callee_names(file, call))
-                if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES):
+                if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES) and not callback_server(target, call):
                     return "server"
                 if names & worker_signs or call.method in worker_methods:
                     return "worker"
@@ -2785,6 +2824,13 @@ def _substituted(template: str, constants: dict[str, str]) -> str:
     return out + rest
 
 
+def _kept_out(path: str, literals: frozenset[str]) -> bool:
+    """Whether a loader's filter (`_Finder._load_filter`) keeps the module at `path` out: its dotted
+    name (`plugins.analytics.deprecated.dnsdb`) holds one of the strings."""
+    dotted = posixpath.splitext(path)[0].replace("/", ".")
+    return any(text in dotted for text in literals)
+
+
 def _in_reach(path: str, folder: str, tail: str) -> bool:
     """Whether a computed load whose reach is (folder, tail) can name `path` (Finder.dynamic_reach)."""
     if tail == _NAMED_MODULE:  # `exts/plugin-` reaches exts/plugin-x.js and exts/plugin-x/index.js
@@ -2918,7 +2964,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
                  and not is_test_path(f) and finder.path_role(f) == "server"
                  and (finder.files[f].language == "python") == (finder.files[loader].language == "python")
                  and (reach is None or any(_in_reach(f, folder, tail) for folder, tail in reach)) and not finder.in_page_root(f)
-                 and f not in finder.dev_loaded]
+                 and f not in finder.dev_loaded and not (finder.files[f].language == "python" and finder.filtered_by_a_loader(f))]
         if extra:
             process.files = process.files | finder.closure(extra)
             process.evidence.append(f"{loader}:{finder.dynamic_load(loader)}: loads modules by computed paths, "
@@ -3053,6 +3099,8 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         elif project.package_root(path) in libraries:
             roles[path], reasons[path] = "unreached", ("nothing loads it: its package (no scripts, bin or main) is a library "
                                                        "whose other modules a server loads")
+        elif finder.files[path].language == "python" and finder.filtered_by_a_loader(path):
+            roles[path], reasons[path] = "unreached", "nothing imports it and the project's module loader skips it by its name"
         else:  # in an import cycle nothing else imports: the path decides
             role = finder.path_role(path)
             roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"
@@ -3064,6 +3112,31 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
 CDK_MODULES = ("aws_cdk", "constructs")
 LAMBDA_EVENT = frozenset({"event", "_event", "evt"})
 LAMBDA_CONTEXT = frozenset({"context", "_context", "ctx", "lambda_context"})
+
+
+def callback_server(facts: FileFacts, call) -> bool:
+    """Whether `call` (a server PY_SERVER_CALLS names) makes a listener that lives for one callback
+    inside a command, not a service: made in a function, bound to a name, on a literal loopback
+    address, and ended by that same function, which either serves one request
+    (`server.handle_request()`, what google-auth-oauthlib's `run_local_server` does) or — in a
+    module of a command-line tool (click, typer, argparse) — runs it in a thread rather than serving
+    forever itself. bodhi's `bodhi login` (bodhi-client/oidcclient.py) starts
+    `HTTPServer(("localhost", PORT), …)` in a thread to receive the OIDC redirect, joins it and
+    calls `server_close()` in `finally`: it runs in the CLI's process for seconds. A service bound to
+    127.0.0.1 behind a proxy calls `serve_forever()` itself, so it stays a server."""
+    scope = call.scopes[0]
+    if scope == 0 or not call.bound_to or not call.args:
+        return False
+    address = call.args[0]
+    host = address.values[0] if address.kind == "array" and address.values else None
+    if host is None or host.kind != "string" or host.text not in LOOPBACK_HOSTS:
+        return False
+    own = [c.method for c in facts.calls if c.scopes[0] == scope and c.callee[:1] == (call.bound_to,) and len(c.callee) == 2]
+    if not set(own) & PY_SERVER_ENDS:
+        return False
+    if "handle_request" in own:
+        return True
+    return "serve_forever" not in own and any(m.split(".")[0] in PY_CLI_MODULES for m in facts.imports)
 
 
 def deployment_code(facts: FileFacts) -> bool:

@@ -33,7 +33,13 @@ the use site, r: the targets a query returns):
   value, no string names it) from one reached in ways no call index sees (`getattr`, a settings string).
 - `package_root` / `dependency` / the nearest manifest: memoized per folder; a Python import
   resolved beside the importing file (`_python_module_beside`): the package folder that holds its
-  first name, memoized per (folder, name).
+  first name, memoized per (folder, name); else a namespace package (PEP 420, no `__init__.py`)
+  under the importing file's folder or one above it: one set probe per folder above, the answer
+  memoized per (file, spec) by `resolve_module`.
+- a Python import from a module that puts a computed folder on `sys.path` (`_module_by_suffix`):
+  the one module whose path ends with the spec, from an index of every module path's suffixes built
+  the first time it is asked (O(files × depth)), then O(1); whether a module does so: one pass over
+  its calls, memoized per file.
 
 Across edits (the language server, `Project(incremental=True)`): `update(changed facts)` keeps
 every memo that cannot have changed and drops the others, so the next analysis derives again only
@@ -80,6 +86,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,6 +97,10 @@ from crashlint.facts.model import ELEMENT, MODULE_SCOPE, RETURNED_OBJECT, Arg, C
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_DEPTH = 24
 QUERY_BUDGET = 20_000  # uncached derivations one top-level query may start
+
+
+# calls that add a folder to Python's module search path
+SYS_PATH_ADDS = frozenset({("sys", "path", "append"), ("sys", "path", "insert")})
 
 
 @dataclass(frozen=True)
@@ -291,6 +302,8 @@ class Project:
         self.manifests = manifests or {}
         self.vendored_dirs = self._vendored_python_dirs()
         self.python_modules = self._index_python_modules()
+        self._suffixes: dict[str, str | None] | None = None  # `_module_by_suffix`'s index, built on first use
+        self._path_extenders: dict[str, tuple[FileFacts, bool]] = {}  # `_extends_sys_path`, per file
         # workspace packages of a monorepo, longest name first so `@a/b-c` wins over `@a/b`
         self.workspace_packages = sorted(
             ((m.package_name, d) for d, m in self.manifests.items() if m.package_name),
@@ -932,7 +945,47 @@ class Project:
         found = self.python_modules.get(spec)
         if found is None and "." in spec:
             found = self._python_module_beside(from_path, spec)
+        if found is None and self._extends_sys_path(from_path):
+            found = self._module_by_suffix(from_path, spec)
         return found
+
+    def _extends_sys_path(self, path: str) -> bool:
+        """Whether the module puts a computed folder on `sys.path` (`sys.path.append(os.environ['AIL_BIN'])`,
+        `sys.path.insert(0, os.path.join(os.environ['AIL_BIN'], 'lib'))`): its imports may name a
+        module under any folder of the project. One pass over its calls, memoized per facts object."""
+        facts = self.files[path]
+        known = self._path_extenders.get(path)
+        if known is not None and known[0] is facts:
+            return known[1]
+        extends = facts.language == "python" and any(
+            c.callee in SYS_PATH_ADDS and c.args and c.args[-1].kind != "string" for c in facts.calls)
+        self._path_extenders[path] = (facts, extends)
+        return extends
+
+    def _module_by_suffix(self, from_path: str, spec: str) -> str | None:
+        """The one project module whose path ends with the spec (`from lib.objects import Decodeds`
+        → bin/lib/objects/Decodeds.py), for a module that put a folder crashlint cannot compute on
+        sys.path; None when no module or several do. A bare name (`import ConfigLoader`) is not
+        looked for when it is the standard library's or a dependency the nearest manifest declares:
+        `sys.path.append` puts the folder after site-packages, so those win."""
+        if "." not in spec:
+            manifest = self._declaring_manifest(_up(from_path))
+            if spec in sys.stdlib_module_names or (
+                    manifest is not None and normalize(spec) in {normalize(n) for n in manifest.dependencies}):
+                return None
+        if self._suffixes is None:
+            index: dict[str, str | None] = {}
+            for path, facts in self.files.items():
+                if facts.language != "python" or self.is_vendored(path):
+                    continue
+                parts = path[:-3].split("/")
+                if parts[-1] == "__init__":
+                    parts = parts[:-1]
+                for i in range(len(parts)):
+                    key = ".".join(parts[i:])
+                    index[key] = path if key not in index else None  # several: ambiguous
+            self._suffixes = index
+        return self._suffixes.get(spec)
 
     def _python_module_beside(self, from_path: str, spec: str) -> str | None:
         """`from ops.celery.utils import x` in `apps/ops/management/commands/check.py`, where the
@@ -942,12 +995,28 @@ class Project:
         first, _, rest = spec.partition(".")
         base = self._package_above(posixpath.dirname(from_path), first)
         if base is None:
-            return None
+            return self._namespace_module_above(posixpath.dirname(from_path), spec)
         stem = posixpath.join(base, *rest.split("."))
         for candidate in (stem + ".py", posixpath.join(stem, "__init__.py")):
             if candidate in self.files and not self.is_vendored(candidate):
                 return candidate
         return None
+
+    def _namespace_module_above(self, directory: str, spec: str) -> str | None:
+        """`from bodhi.client import bindings` in `bodhi-client/bodhi/client/cli.py`, where `bodhi/`
+        has no `__init__.py`: a namespace package (PEP 420, shared by bodhi-client, -server and
+        -messages), importable from the folder that holds it once that distribution is installed.
+        The module at the spec's path under the importing file's folder or the nearest folder above.
+        At most one lookup per folder above; `resolve_module` memoizes the answer."""
+        parts = spec.split(".")
+        while True:
+            stem = posixpath.join(directory, *parts) if directory else posixpath.join(*parts)
+            for candidate in (stem + ".py", posixpath.join(stem, "__init__.py")):
+                if candidate in self.files and not self.is_vendored(candidate):
+                    return candidate
+            if not directory:
+                return None
+            directory = _up(directory)
 
     def _package_above(self, directory: str, name: str) -> str | None:
         """The package folder `name` in `directory` or the nearest folder above that holds one
@@ -1219,6 +1288,12 @@ class Project:
     def _resolve_import(self, path: str, value: Value, rest: Path, depth: int) -> list[Target]:
         target_file = self.resolve_module(path, value.module)
         language = self.files[path].language
+        if target_file is None and language == "python" and value.name and not value.module.startswith("."):
+            # `from lib.objects import Decodeds` where `lib/objects/` is a folder with no
+            # __init__.py (a namespace package): the name is the module under it, if the project has it
+            sub = self.resolve_module(path, value.module + "." + value.name)
+            if sub is not None:
+                return [Target("module", path=sub)] if not rest else self.resolve_export(sub, rest[0], rest[1:], depth + 1)
         if target_file is None:
             if language == "python":
                 parts = [value.module] + ([value.name] if value.name else []) + list(rest)

@@ -178,6 +178,9 @@ class FileFacts:
     # (`import(`./plugins/irc-events/${name}`)` → "./plugins/irc-events"); "*" for a path computed
     # from its start (`require(file)`), which may name any module
     dynamic_dirs: tuple[str, ...] = ()
+    # Python: names a condition keeps out, `if "deprecated" not in module_info.name:` → (scope of the
+    # `if`, "deprecated"): a plugin loader that skips modules so named (yeti's get_plugins_list)
+    name_filters: list[tuple[int, str]] = field(default_factory=list)
     # JS/TS: modules imported only by an `import("./x")` in the consequence of an `if` that tests a
     # development switch (`if (options.dev)`, `if (process.env.NODE_ENV === "development")`)
     dev_imports: tuple[str, ...] = ()

@@ -48,6 +48,7 @@ QUERY = """
 (while_statement condition: (true)) @forever
 (while_statement condition: [(identifier) (attribute) (not_operator)] @flag_condition) @flag_loop
 (module (if_statement condition: (comparison_operator) @main_condition) @main_guard)
+(comparison_operator . (string) @name_filter)
 (decorated_definition) @decorated
 (type) @type_hint
 [(break_statement) (raise_statement) (yield)] @exit
@@ -560,6 +561,10 @@ class _Extractor:
             words = text(condition)
             if "__name__" in words and "__main__" in words:  # if __name__ == "__main__":
                 self.facts.main_guard = (guard.start_point[0] + 1, guard.end_point[0] + 1)
+        for literal in by_position(captures.pop("name_filter", ())):
+            kept_out = name_filter(literal)
+            if kept_out:
+                self.facts.name_filters.append((enclosing_scope(literal), kept_out))
         decorator_calls: list[tuple[int, tree_sitter.Node]] = []
         type_hints = captures.pop("type_hint", ())
         for node in by_position(captures.pop("decorated", ())):
@@ -640,6 +645,28 @@ class _Extractor:
             named = type_hint_class(node)
             if named:
                 self.facts.type_hints.append((enclosing_scope(node), hinted_name(node), named))
+
+
+def name_filter(literal: tree_sitter.Node) -> str | None:
+    """The string an `if` condition keeps out of a name: `"deprecated" not in module_info.name`, alone
+    or among `and`s (`if not info.ispkg and "deprecated" not in info.name:`), gives "deprecated";
+    None for any other comparison or a comparison outside an `if`'s condition."""
+    comparison = literal.parent
+    value = string_value(literal)
+    if comparison is None or not value or len(comparison.named_children) != 2:
+        return None
+    operators = [c.type for c in comparison.children if not c.is_named]
+    if operators != ["not in"] and operators != ["not", "in"]:
+        return None
+    if _TYPE[comparison.named_children[1].kind_id] not in ("identifier", "attribute"):
+        return None
+    node = comparison
+    while node.parent is not None and _TYPE[node.parent.kind_id] in ("boolean_operator", "parenthesized_expression"):
+        node = node.parent
+    parent = node.parent
+    if parent is None or _TYPE[parent.kind_id] not in ("if_statement", "elif_clause"):
+        return None
+    return value if parent.child_by_field_name("condition") == node else None
 
 
 def annotated_class(node: tree_sitter.Node | None) -> Path:
