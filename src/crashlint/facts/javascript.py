@@ -15,8 +15,7 @@ from functools import cache
 
 import tree_sitter
 
-from crashlint.facts import edit_sites, model
-from crashlint.facts.js_units import extract_units
+from crashlint.facts import edit_sites, js_units, model
 from crashlint.facts.common import (
     _SOURCE,
     CLEANUP,
@@ -133,6 +132,7 @@ def query_source(grammar: str) -> str:
             "(call_expression function: (identifier) @require_fn arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)]) (#eq? @require_fn \"require\"))",
             "(string) @quote",  # the file's quotes, for the fixes (facts.edit_sites)
         ]
+        + js_units.query_patterns(grammar)
     )
 
 
@@ -1307,6 +1307,8 @@ class _Extractor:
 
     def run(self, root: tree_sitter.Node, grammar: str) -> None:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
+        self.unit_captures = {name: captures.pop(name, []) for name in ("use", "loader", "spec")}  # js_units'
+        self.declarators = captures.get("declarator", [])
         self._stmt_spans: dict[int, tuple] = {}  # by id() of the statement nodes the sweep keeps alive
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
         has_jsx = bool(captures.pop("jsx", None))
@@ -1600,5 +1602,6 @@ class _BlockScopes:
 def extract(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:
     global _TYPE
     _TYPE = kind_names(ts_language(grammar))
-    _Extractor(facts, grammar).run(root, grammar)
-    extract_units(root, facts, grammar)
+    extractor = _Extractor(facts, grammar)
+    extractor.run(root, grammar)
+    js_units.extract_units(root, facts, extractor.unit_captures, extractor.declarators)

@@ -15,7 +15,8 @@ the extractor names them (`<default>`, `<exports>.x`); `FileFacts.es_module` tel
 (one with `import` / `export` statements) from a CommonJS one.
 The process model walks these from each long-lived entry (`ProcessModel._symbol_reach`).
 
-Cost: one query over the file's identifiers and one pass over its top-level statements, O(nodes);
+Cost: the identifiers and loader calls come from the extractor's one query (`query_patterns`, no
+walk of its own), then one pass over the file's top-level statements, O(identifiers + statements):
 each identifier is matched to its statement by a moving cursor (both are in source order).
 """
 
@@ -23,9 +24,8 @@ from __future__ import annotations
 
 import tree_sitter
 
-from crashlint.facts.common import text
+from crashlint.facts.common import _SOURCE, text
 from crashlint.facts.model import MODULE_SCOPE, FileFacts
-from crashlint.languages import ts_language
 
 _DEFERRED_VALUES = frozenset({"arrow_function", "function_expression", "function", "generator_function", "class"})
 _FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
@@ -36,20 +36,16 @@ _INERT = frozenset({"import_statement", "interface_declaration", "type_alias_dec
 # `<default>`: the name the extractor gives an anonymous default export's declaration
 DEFAULT_UNIT = "<default>"
 
-_QUERIES: dict[str, tree_sitter.Query] = {}
 
-
-def _query(grammar: str) -> tree_sitter.Query:
-    query = _QUERIES.get(grammar)
-    if query is None:
-        query = _QUERIES[grammar] = tree_sitter.Query(ts_language(grammar), "\n".join([
-            # a type names a class too: `svc: WorkflowOrchestratorService` in a class a DI container
-            # fills (Medusa's awilix modules) means an instance exists and its methods may run
-            "[(identifier) (shorthand_property_identifier)" + (" (type_identifier)" if grammar != "javascript" else "") + "] @name",
-            "(variable_declarator name: (identifier) @defined)",
-            '(call_expression function: [(identifier) (import)] @loader arguments: (arguments . (string) @spec))',
-        ]))
-    return query
+def query_patterns(grammar: str) -> list[str]:
+    """What `extract_units` reads, as patterns of the extractor's one query (crashlint.facts.javascript):
+    a query of their own walked the whole tree a second time, ~10 % of a cold scan of novu (issue 13)."""
+    return [
+        # a type names a class too: `svc: WorkflowOrchestratorService` in a class a DI container
+        # fills (Medusa's awilix modules) means an instance exists and its methods may run
+        "[(identifier) (shorthand_property_identifier)" + (" (type_identifier)" if grammar != "javascript" else "") + "] @use",
+        '(call_expression function: [(identifier) (import)] @loader arguments: (arguments . (string) @spec))',
+    ]
 
 
 def _class_runs_at_load(node: tree_sitter.Node) -> bool:
@@ -141,11 +137,23 @@ def _units_of(statement: tree_sitter.Node) -> list[tuple[str, tree_sitter.Node]]
     return None
 
 
-def extract_units(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> None:
+def extract_units(root: tree_sitter.Node, facts: FileFacts, captures: dict[str, list[tree_sitter.Node]],
+                  declarators: list[tree_sitter.Node]) -> None:
+    """`captures`: those of `query_patterns` (use, loader, spec); `declarators`: the file's
+    `variable_declarator` nodes (the extractor's own capture)."""
     bindings = {d.name for d in facts.decls if d.scope == MODULE_SCOPE and "." not in d.name}
-    captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
-    defined = {n.start_byte for n in captures.get("defined", ())}  # `const x = …`: x is declared there, not used
-    names = sorted((n for n in captures.get("name", ()) if n.start_byte not in defined), key=lambda n: n.start_byte)
+    # `const x = …`: x is declared there, not used
+    defined = {name.start_byte for d in declarators if (name := d.child_by_field_name("name")) is not None and name.type == "identifier"}
+    # the uses of module-level names, in source order, found by their bytes (no string per identifier)
+    source = _SOURCE[0]
+    wanted = {name.encode("utf-8"): name for name in bindings}
+    uses: list[tuple[int, str]] = []
+    for node in captures.get("use", ()):
+        start = node.start_byte
+        name = wanted.get(source[start:node.end_byte])
+        if name is not None and start not in defined:
+            uses.append((start, name))
+    uses.sort()
     whole: set[str] = set()
     loaders = {n.start_byte: n for n in captures.get("loader", ())}
     for spec in captures.get("spec", ()):
@@ -168,27 +176,27 @@ def extract_units(root: tree_sitter.Node, facts: FileFacts, grammar: str) -> Non
             facts.es_module = True
         found = _units_of(statement)
         if found == []:
-            while cursor < len(names) and names[cursor].start_byte < statement.end_byte:
+            while cursor < len(uses) and uses[cursor][0] < statement.end_byte:
                 cursor += 1
             continue
         if found is None:
-            while cursor < len(names) and names[cursor].start_byte < statement.end_byte:
-                name = text(names[cursor])
+            while cursor < len(uses) and uses[cursor][0] < statement.end_byte:
+                name = uses[cursor][1]
                 if name in bindings:
                     load.add(name)
                 cursor += 1
             continue
         for unit, node in found:
-            while cursor < len(names) and names[cursor].start_byte < node.start_byte:
+            while cursor < len(uses) and uses[cursor][0] < node.start_byte:
                 cursor += 1  # (a declarator's own leading text: `const` of a multi-declarator list)
             used: set[str] = set()
-            while cursor < len(names) and names[cursor].start_byte < node.end_byte:
-                name = text(names[cursor])
+            while cursor < len(uses) and uses[cursor][0] < node.end_byte:
+                name = uses[cursor][1]
                 if name in bindings and name != unit:
                     used.add(name)
                 cursor += 1
             units.append((unit, node.start_point[0] + 1, node.end_point[0] + 1, tuple(sorted(used))))
-        while cursor < len(names) and names[cursor].start_byte < statement.end_byte:
+        while cursor < len(uses) and uses[cursor][0] < statement.end_byte:
             cursor += 1
     facts.units = tuple(units)
     facts.load_uses = tuple(sorted(load))
