@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import posixpath
 import re
 from collections.abc import Sequence
@@ -344,12 +345,18 @@ class RuleContext:
 
     def _file_uses(self, path: str, facts: FileFacts) -> tuple[list, list, list]:
         """One file's part of the uses index: (target of a call, use), (parameter, use), and the
-        uses on what crashlint cannot resolve with their parameters, in the file's order."""
+        uses on what crashlint cannot resolve with their parameters, in the file's order. The
+        file's use sites come from `_use_sites`, kept across scans for the same contents; only
+        their receivers are resolved here, so a file with none is never read again."""
         on_calls: list[tuple[Target, Use]] = []
         on_params: list[tuple[Target, Use]] = []
         on_unknown: list[tuple[Use, list[Target]]] = []
-
-        def index_use(scopes: tuple[int, ...], receiver, use: Use) -> None:
+        sites = self.project.own_part(self._sites_key, path, lambda: _use_sites(facts, self.methods))
+        for index, receiver, method, first, line, scopes in sites:  # type: ignore[union-attr]
+            use = Use(method, first, path, line, scopes)
+            if receiver is None:  # a method chained on the call itself
+                on_calls.append((Target("call", path=path, index=index), use))
+                continue
             targets = self.project.resolve(path, scopes, receiver)
             for target in targets:
                 if target.kind == "call":
@@ -358,46 +365,12 @@ class RuleContext:
                     on_params.append((target, use))
             if targets and all(t.kind in ("unknown", "param") for t in targets):
                 on_unknown.append((use, [t for t in targets if t.kind == "param"]))
-
-        for i, call in enumerate(facts.calls):
-            for method, first in call.chain:
-                if method in self.methods:
-                    on_calls.append((Target("call", path=path, index=i), Use(method, first, path, call.span[0], call.scopes)))
-            # A bound method passed as a callback counts too: atexit.register(cache.close)
-            receivers = [
-                (arg.path[:-1], Use(arg.path[-1], "", path, call.span[0], call.scopes))
-                for arg in call.args
-                if arg.kind == "ref" and len(arg.path) > 1 and arg.path[-1] in self.methods
-            ]
-            if call.callee == ("getattr",) and len(call.args) >= 2 and call.args[0].kind == "ref" and call.args[1].kind == "string" \
-                    and call.args[1].text in self.methods:
-                # Python `close = getattr(client, "aclose", None) or getattr(client, "close", None)`
-                # then `await close()` (surfsense): the method is fetched by name to be called
-                receivers.append((call.args[0].path, Use(call.args[1].text, "", path, call.span[0], call.scopes)))
-            if len(call.callee) > 1 and call.callee[-1] in self.methods:
-                first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
-                receivers.append((call.callee[:-1], Use(call.callee[-1], first, path, call.span[0], call.scopes)))
-            if len(call.callee) > 1 and call.callee[-1] in RETURNS_EMITTER:
-                # `stream.on("data", …).on("end", …).on("error", …)`: an emitter's listener methods
-                # return the emitter, so the chained calls are on it too (up to the first that does
-                # not: `.pipe(dest).on("error")` listens on `dest`)
-                for method, first in call.chain:
-                    if method not in RETURNS_EMITTER:
-                        break
-                    if method in self.methods:
-                        receivers.append((call.callee[:-1], Use(method, first, path, call.span[0], call.scopes)))
-            # util.promisify(client.quit.bind(client)): the bound method is called later
-            if len(call.callee) > 2 and call.callee[-1] == "bind" and call.callee[-2] in self.methods:
-                receivers.append((call.callee[:-2], Use(call.callee[-2], "", path, call.span[0], call.scopes)))
-            for receiver, use in receivers:
-                index_use(call.scopes, receiver, use)
-        # `ws.onerror = (err) => …`: an event handler property (ws's WebSocket, EventTarget)
-        for assignment in facts.assignments:
-            name = assignment.target[-1]
-            if len(assignment.target) > 1 and name in self.methods and name.startswith("on") and assignment.value.kind != "none":
-                use = Use(name, name[2:], path, assignment.line, assignment.scopes)
-                index_use(assignment.scopes, assignment.target[:-1], use)
         return on_calls, on_params, on_unknown
+
+    @cached_property
+    def _sites_key(self) -> str:
+        """`_use_sites`' key among a file's kept answers: they depend on the methods asked about."""
+        return "use-sites:" + hashlib.sha256("\0".join(sorted(self.methods)).encode()).hexdigest()[:16]
 
     def unresolved_uses(self, path: str) -> list[Use]:
         """Uses, in the package of `path`, on something crashlint cannot resolve: a parameter no
@@ -984,6 +957,51 @@ class RuleContext:
             self.sources.line(facts.path, call.span[0]).strip(),
             call.span,
         )
+
+
+def _use_sites(facts: FileFacts, methods: frozenset[str]) -> tuple[tuple, ...]:
+    """A file's calls of the methods in `methods`, read from its facts alone, in the file's order:
+    (index of the call, the receiver's dotted name or None for a method chained on the call
+    itself, method, first argument when a string, line, scopes). Plain values, so that the scans
+    after this one take them from the cache while the file is unchanged (`Project.own_part`): O(the
+    file's calls)."""
+    sites: list[tuple] = []
+    for i, call in enumerate(facts.calls):
+        line, scopes = call.span[0], call.scopes
+        for method, first in call.chain:
+            if method in methods:
+                sites.append((i, None, method, first, line, scopes))
+        # A bound method passed as a callback counts too: atexit.register(cache.close)
+        for arg in call.args:
+            if arg.kind == "ref" and len(arg.path) > 1 and arg.path[-1] in methods:
+                sites.append((i, arg.path[:-1], arg.path[-1], "", line, scopes))
+        callee = call.callee
+        if callee == ("getattr",) and len(call.args) >= 2 and call.args[0].kind == "ref" and call.args[1].kind == "string" \
+                and call.args[1].text in methods:
+            # Python `close = getattr(client, "aclose", None) or getattr(client, "close", None)`
+            # then `await close()` (surfsense): the method is fetched by name to be called
+            sites.append((i, call.args[0].path, call.args[1].text, "", line, scopes))
+        if len(callee) > 1 and callee[-1] in methods:
+            first = call.args[0].text if call.args and call.args[0].kind == "string" else ""
+            sites.append((i, callee[:-1], callee[-1], first, line, scopes))
+        if len(callee) > 1 and callee[-1] in RETURNS_EMITTER:
+            # `stream.on("data", …).on("end", …).on("error", …)`: an emitter's listener methods
+            # return the emitter, so the chained calls are on it too (up to the first that does
+            # not: `.pipe(dest).on("error")` listens on `dest`)
+            for method, first in call.chain:
+                if method not in RETURNS_EMITTER:
+                    break
+                if method in methods:
+                    sites.append((i, callee[:-1], method, first, line, scopes))
+        # util.promisify(client.quit.bind(client)): the bound method is called later
+        if len(callee) > 2 and callee[-1] == "bind" and callee[-2] in methods:
+            sites.append((i, callee[:-2], callee[-2], "", line, scopes))
+    # `ws.onerror = (err) => …`: an event handler property (ws's WebSocket, EventTarget)
+    for assignment in facts.assignments:
+        name = assignment.target[-1]
+        if len(assignment.target) > 1 and name in methods and name.startswith("on") and assignment.value.kind != "none":
+            sites.append((-1, assignment.target[:-1], name, name[2:], assignment.line, assignment.scopes))
+    return tuple(sites)
 
 
 @lru_cache(maxsize=8)

@@ -32,6 +32,7 @@ Libraries that register the handlers themselves are registrations too:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from crashlint.facts.model import Call
@@ -237,7 +238,9 @@ CONCRETE = frozenset({"call", "function", "instance", "class", "object", "array"
 def methods_named(project: Project) -> dict[str, list[tuple[str, int]]]:
     """Project functions by name, for calls whose receiver crashlint cannot resolve: name → (file,
     scope), in file order (one pass, kept and patched across edits: `Project.index`)."""
-    return project.index("function-names", lambda path, facts: function_names(facts), lambda path, named: named)  # type: ignore[return-value]
+    # each file's part reads its facts alone: kept across scans for the same contents (`Project.own_part`)
+    return project.index("function-names", lambda path, facts: project.own_part("function-names", path, lambda: function_names(facts)),  # type: ignore[return-value]
+                         lambda path, named: named)
 
 
 def _registrations(project: Project, path: str, spec: dict,
@@ -250,7 +253,15 @@ def _registrations(project: Project, path: str, spec: dict,
     callee's names, which it would ask at the first such module)."""
     methods, lasts, modules = vocabulary or _vocabulary(spec)  # the caller's, made once for every file
     found: list[tuple[int, Registration]] = []
-    for i, call in enumerate(project.files[path].calls):
+    calls = project.files[path].calls
+    candidates: Iterable[int] = range(len(calls))
+    if not modules:  # the method and last names alone tell: which calls show one, kept for the same contents
+        facts = project.files[path]
+        candidates = project.own_part(  # type: ignore[assignment]
+            "registration-calls:" + "\0".join(sorted(methods)) + "\1" + "\0".join(sorted(lasts)), path,
+            lambda: tuple(i for i, c in enumerate(facts.calls) if c.method in methods or (c.callee and c.callee[-1] in lasts)))
+    for i in candidates:
+        call = calls[i]
         callee = call.callee
         if call.method not in methods and not (callee and callee[-1] in lasts):
             if not callee or not modules or modules.isdisjoint(project.callee_names(path, call)):
@@ -272,6 +283,25 @@ def _vocabulary(spec: dict) -> tuple[frozenset[str], frozenset[str], frozenset[s
     return methods, lasts, modules
 
 
+def _imported_modules(project: Project, modules: frozenset[str]) -> frozenset[str]:
+    """The modules called as functions (`_vocabulary`) that a call can denote in this project: a
+    package's name reaches a callee's names (`Project.callee_names`) only through an import or a
+    re-export of it in some file, so the others are left out (and with none left, a file's calls
+    are matched by their names alone: `_registrations`). A module whose name is an identifier
+    could also be a global's name: always kept. O(the files' imports)."""
+    if not modules:
+        return modules
+    packages = {m[: -len(".default")] if m.endswith(".default") else m: m for m in modules}
+    wanted = {name for name in packages if not name.isidentifier()}
+    if not wanted:
+        return modules
+    seen: set[str] = set()
+    for facts in project.files.values():
+        for spec in (*facts.imports, *(e.module for e in facts.exports if e.module)):
+            seen.update(name for name in wanted if spec == name or spec.startswith(name + "/"))
+    return frozenset(m for name, m in packages.items() if name not in wanted or name in seen)
+
+
 def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     """Every registration's handlers and what they reach. The registrations are found per file
     (memoized per file: an edit re-reads only the files it reaches, the others cost a lookup each);
@@ -280,8 +310,10 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     roots: list[tuple[str, Location | None, list[tuple[str, int]]]] = []
     enabling: list[tuple[str, Location]] = []  # calls that make the framework run its shutdown hooks
     key = repr(sorted(spec.items()))
-    vocabulary = _vocabulary(spec)
-    registered = project.parts(("shutdown-registrations", key), lambda path, facts: _registrations(project, path, spec, vocabulary), keep=False)
+    methods, lasts, modules = _vocabulary(spec)
+    vocabulary = (methods, lasts, _imported_modules(project, modules))
+    registered = project.parts(("shutdown-registrations", key, vocabulary[2]),
+                               lambda path, facts: _registrations(project, path, spec, vocabulary), keep=False)
     for path, found in registered.items():
         facts = project.files[path]
         for index, registration in found:  # type: ignore[union-attr]
