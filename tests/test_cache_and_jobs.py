@@ -655,3 +655,34 @@ def test_the_cache_files_use_the_codecs_marshal_version() -> None:
     from crashlint.facts import codec
 
     assert blob.MARSHAL_VERSION == codec.MARSHAL_VERSION
+
+
+def test_a_pool_that_cannot_stop_has_its_workers_killed() -> None:
+    """A stopped scan ends even when `Pool.terminate` hangs (on a queue lock a worker holds): after
+    the grace period each worker is killed outright, and none is left."""
+    import multiprocessing
+    import threading
+    import time
+
+    from crashlint.cache.facts import _stop_workers
+
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=time.sleep, args=(60,), daemon=True) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+
+    class StuckPool:
+        _pool = workers
+
+        def terminate(self) -> None:
+            threading.Event().wait()  # as a terminate waiting for a lock that is never released
+
+        def join(self) -> None:
+            pass
+
+    started = time.monotonic()
+    _stop_workers(StuckPool(), grace=0.3)
+    for worker in workers:
+        worker.join(5)
+    assert time.monotonic() - started < 5
+    assert not any(worker.is_alive() for worker in workers)

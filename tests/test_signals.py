@@ -57,7 +57,8 @@ def test_no_process_of_a_stopped_scan_is_left(tmp_path: Path, sig: signal.Signal
     root = _project(tmp_path / "p")
     cache = tmp_path / "cache"
     scan = subprocess.Popen([sys.executable, "-m", "crashlint", "scan", str(root), "-j", "2", "--cache-dir", str(cache),
-                             "--format", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             "--format", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"})  # SIGABRT prints every thread's stack
     workers: list[int] = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(workers) < 2 and scan.poll() is None:
@@ -66,7 +67,12 @@ def test_no_process_of_a_stopped_scan_is_left(tmp_path: Path, sig: signal.Signal
     assert len(workers) >= 2, "the scan never started its worker processes"
     time.sleep(0.3)  # mid-parse
     scan.send_signal(sig)
-    code = scan.wait(timeout=30)
+    try:
+        code = scan.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # say where it waits: the stacks faulthandler prints on SIGABRT
+        scan.send_signal(signal.SIGABRT)
+        _, stacks = scan.communicate(timeout=30)
+        pytest.fail(f"the scan did not end within 30 s of {sig.name}; its threads:\n{stacks[-8000:]}")
     err = scan.stderr.read()
     time.sleep(2)
     assert not [pid for pid in workers if _alive(pid)], f"workers left behind after {sig.name}"

@@ -514,10 +514,39 @@ def _parse_missing(
                 report(done, total)
             pool.close()
         except BaseException:  # an interrupt, SIGTERM (crashlint.cli), an error: the workers go with the scan
-            pool.terminate()
+            _stop_workers(pool)
             raise
-        finally:
-            pool.join()
+        pool.join()
+
+
+STOP_GRACE = 5.0  # seconds a stopped scan gives the pool to stop its workers before killing them
+
+
+def _stop_workers(pool, grace: float = STOP_GRACE) -> None:
+    """Stop the workers of a scan that ends early. `Pool.terminate` is run in a thread and given
+    `grace` seconds: it takes locks its worker processes share (the task and result queues'), and
+    a worker stopped while it holds one (a large chunk's facts half sent) can leave it waiting for
+    ever — a scan interrupted under heavy load was seen to outlive its 30 s in the suite twice. If it
+    has not returned by then, each worker is killed outright (SIGKILL), so that the scan still ends
+    and leaves no process behind."""
+    import signal
+    import threading
+
+    workers = list(getattr(pool, "_pool", ()))
+
+    def terminate() -> None:
+        pool.terminate()
+        pool.join()
+
+    stopper = threading.Thread(target=terminate, daemon=True, name="crashlint-stop-workers")
+    stopper.start()
+    stopper.join(grace)
+    if stopper.is_alive():
+        for worker in workers:
+            try:
+                os.kill(worker.pid, signal.SIGKILL)
+            except (OSError, TypeError):
+                pass  # already gone
 
 
 FILE_COST = 2048  # a file's cost beyond its bytes, in bytes: reading it, the parser's and extractor's set-up
