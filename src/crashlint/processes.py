@@ -242,6 +242,11 @@ class ProcessModel:
     def long_lived(self, path: str) -> bool:
         return self.roles.get(path) == "server"
 
+    def own_files(self, process: Process) -> frozenset[str]:
+        """The files of `process` that run in its own OS process, not in a child it starts
+        (`_Finder.own_files`); all its files when the model was not built here."""
+        return self._finder.own_files(process) if self._finder is not None else process.files
+
     def process_of(self, path: str) -> Process | None:
         """The long-lived process a finding in `path` is reported under (the first that loads it)."""
         loaders = [self.processes[i] for i in self.loaders.get(path, ())]
@@ -813,6 +818,19 @@ class ProcessModel:
         return not (self._imported_whole(path, importers) and _composed_name(name, named))
 
 
+def runs_until_stopped(facts: FileFacts, scope: int, first: int, last: int) -> bool:
+    """Whether the forever loop of `scope` at lines `first`-`last` runs as long as its process: nothing
+    in it can end it, or every way out is under an `if` and one of them is a stop the program is told
+    (lookyloo's and lacus's `AbstractManager.run`: `if self.shutdown_requested(): break`, `if not
+    self.long_sleep(…): break`, a `Popen` child that died) — a service loop, where a retry loop that
+    breaks once its call succeeds, or a wait-for-a-job loop (`if status.done: break`), ends on its own."""
+    exits = [line for s, line in facts.loop_exits if s == scope and first < line <= last]
+    if not exits:
+        return True
+    kinds = {line: kind for s, line, kind in facts.stop_exits if s == scope}
+    return all(line in kinds for line in exits) and any(kinds[line] == "stop" for line in exits)
+
+
 def _composed_name(name: str, named: dict[str, int]) -> bool:
     """Whether a string of the project may compose `name` at run time: a word written somewhere is
     its head up to a `_` or a case or digit boundary (`getattr(self, "on_" + action)`,
@@ -910,6 +928,8 @@ class _Finder:
         self._python_packages: dict[str, list[str]] = {}
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
         self._started_closures: dict[tuple[str, ...], frozenset[str]] = {}
+        self._own_closures: dict[tuple[str, ...], frozenset[str]] = {}  # `own_files`, one scan
+        self._spawned_memo: dict[str, frozenset[str]] = {}  # `_spawned_by`, one scan
         self._page_roots: tuple[str, ...] | None = None
         self.dev_loaded: dict[str, list[str]] = {}  # file → the files that import it only under a development switch
         self._path_roles: dict[str, str] = {}
@@ -1178,6 +1198,46 @@ class _Finder:
                     seen.add(target)
                     queue.append(target)
         return frozenset(seen)
+
+    def own_files(self, process: Process) -> frozenset[str]:
+        """The files of `process` that run in its own OS process: its closure without the edges to
+        the scripts a file starts as children (`python_spawned`: d4-core's worker.py starts
+        `./file_compressor.py` with Popen). A child's SIGTERM handler stops the child, not its
+        parent. O(the process's files), memoized per entry set until an edit changes what a file loads."""
+        key = tuple(process.entries)
+        if self.project.incremental:  # a model kept across edits: recomputed when what a file loads changes
+            return self.project.of_pass("loads", ("own closure", key), lambda: self._own_closure(process))  # type: ignore[return-value]
+        found = self._own_closures.get(key)
+        if found is None:
+            found = self._own_closures[key] = self._own_closure(process)
+        return found
+
+    def _own_closure(self, process: Process) -> frozenset[str]:
+        files = process.files
+        seen = {e for e in process.entries if e in files}
+        queue = deque(seen)
+        for entry in list(queue):
+            for package in self._packages_of(entry):
+                if package not in seen:
+                    seen.add(package)
+                    queue.append(package)
+        while queue:
+            path = queue.popleft()
+            spawned = self._spawned_by(path)
+            for target in self.graph.get(path, ()):
+                if target not in seen and target not in spawned and target in files:
+                    seen.add(target)
+                    queue.append(target)
+        return frozenset(seen)
+
+    def _spawned_by(self, path: str) -> frozenset[str]:
+        """`python_spawned` of one file, memoized per scan (every process that loads it asks)."""
+        found = None if self.project.incremental else self._spawned_memo.get(path)  # an edit may change it
+        if found is None:
+            facts = self.files.get(path)
+            has_popen = facts is not None and facts.language == "python" and any(c.callee[-1:] == ("Popen",) for c in facts.calls)
+            found = self._spawned_memo[path] = frozenset(self.python_spawned(path, facts)) if has_popen else frozenset()
+        return found
 
     def entries_for(self, path: str, call, depth: int = 0) -> list[str]:
         """Where the program that makes `call` starts. At module level: the modules that import
@@ -2623,10 +2683,8 @@ class _Finder:
             target = self.files[file]
             if scope:  # a click group: its subcommand that starts the program (`kibitzr run`) runs in it
                 work += [(file, s) for s in self.start_subcommands(file, scope) if (file, s) not in seen]
-            if scope and any(
-                scopes[0] == scope and not any(s == scope and first < line <= last for s, line in target.loop_exits)
-                for scopes, first, last in target.forever_loops
-            ):
+            if scope and any(scopes[0] == scope and runs_until_stopped(target, scope, first, last)
+                             for scopes, first, last in target.forever_loops):
                 return "worker"  # a `while True:` nothing in it can end (a retry loop that breaks is not)
             if not scope and file == path and self.guard_loops_forever(facts):
                 return "worker"  # `if __name__ == "__main__": while True: run_jobs()` (simplelogin's job runner)
@@ -2689,7 +2747,7 @@ class _Finder:
         for scopes, first, last in facts.forever_loops:
             if scopes[0] != 0 or not guard_first <= first <= guard_last:
                 continue
-            if any(s == 0 and first < line <= last for s, line in facts.loop_exits):
+            if not runs_until_stopped(facts, 0, first, last):
                 continue
             if any(c.callee == ("input",) and first <= c.span[0] <= last for c in facts.calls):
                 continue

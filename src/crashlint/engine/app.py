@@ -668,8 +668,12 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
         facts = ctx.project.files[path]
         ctx.current_path = path
         processes = [p for p in ctx.processes.processes_of(path) if not p.fallback]
+        # a loop of a script a process starts as a child (`Popen(["./file_compressor.py"])`) runs in
+        # the child, which handles its own signals; a handler of the child does not stop the parent
+        processes = [p for p in processes if path in ctx.processes.own_files(p)] or processes
         if processes:
-            unhandled = [p for p in processes if not p.hosted and not ctx.shutdown(rule.data["shutdown"]).for_processes(p.files).handlers]
+            unhandled = [p for p in processes if not p.hosted
+                         and not ctx.shutdown(rule.data["shutdown"]).for_processes(ctx.processes.own_files(p)).handlers]
             if not unhandled:
                 continue  # every process that runs it is hosted, or registers a SIGTERM handler
             # a loop in a process's entry file (its `__main__` block) runs in that process

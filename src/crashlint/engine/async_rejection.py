@@ -31,7 +31,7 @@ from crashlint.engine.context import RuleContext
 from crashlint.engine.process_handlers import ProcessHandlers
 from crashlint.facts.model import MODULE_SCOPE, Arg, Call, FileFacts, Function
 from crashlint.findings import Finding, Location, Related
-from crashlint.project import UNKNOWN
+from crashlint.project import UNKNOWN, Target
 from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
@@ -70,6 +70,7 @@ class _Checker:
         self._returned: dict[str, dict[int, list[int]]] = {}  # path → function scope → calls it returns unawaited
         self._set_members: dict[str, list] | None = None  # `mod.name = f` at a module's top level, by name
         self._wrappers: dict[tuple[str, int], tuple[str, Call]] | None = None  # `_task_wrappers`
+        self._definitions: dict[str, list[tuple[str, int]]] | None = None  # `_defined`
         self._task_spec: tuple = (set(), set(), set(), set(), set())  # [tasks]: set by `tasks`
 
     # ---- helpers --------------------------------------------------------------------------
@@ -1129,7 +1130,8 @@ class _Checker:
         self._task_spec = (callees, factories, loop_methods, loop_names, lasts)
         found = self.candidates("tasks", lambda call: not call.awaited and (call.callee[-1] if call.callee else call.method) in lasts, python=True)
         for path, facts, call in found:
-            if call.used and not self._unused_local(facts, call) and not self._discarded_by_caller(path, facts, call, discarding):
+            if (call.used and not self._unused_local(facts, call) and not self._discarded_by_caller(path, facts, call, discarding)
+                    and not self._dropped_comprehension(path, call)):
                 continue
             if waived is not None and any(waived.search(self.ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
                 continue  # the author waived the same check of another linter on this call: deliberate
@@ -1142,15 +1144,21 @@ class _Checker:
         # `self.sys_create_task(coro)`: a project function that returns a task nothing keeps
         wrappers = self._task_wrappers()
         names = {self.project.files[p].functions[s].name for p, s in wrappers}
-        found = self.candidates("task-wrappers", lambda call: not call.awaited and bool(call.callee) and call.callee[-1] in names, python=True)
+        # `await self._clear_react(msg)`, where `_clear_react` is an `async def` that returns
+        # `asyncio.create_task(…)` (Red-DiscordBot's Audio cog): awaiting it gives back the task,
+        # and a statement that is only the await drops it
+        found = self.candidates("task-wrappers", lambda call: bool(call.callee) and call.callee[-1] in names, python=True)
         for path, facts, call in found:
             if (path, "task", call.span) in self.findings:
                 continue
-            if call.used and not self._unused_local(facts, call) and not self._discarded_by_caller(path, facts, call, discarding):
+            if call.awaited:
+                if not self._await_dropped(path, call):
+                    continue
+            elif call.used and not self._unused_local(facts, call) and not self._discarded_by_caller(path, facts, call, discarding):
                 continue
             if waived is not None and any(waived.search(self.ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
                 continue
-            origin = self._wrapped_task(path, call, wrappers)
+            origin = self._wrapped_task(path, call, wrappers, awaited=call.awaited)
             if origin is None or self._completes_in_first_step(path, call):
                 continue
             self.wrapper_finding(path, call, origin)
@@ -1224,13 +1232,75 @@ class _Checker:
                 break
         return wrappers
 
-    def _wrapped_task(self, path: str, call: Call, wrappers: dict) -> tuple[str, Call] | None:
+    def _wrapped_task(self, path: str, call: Call, wrappers: dict, *, awaited: bool = False) -> tuple[str, Call] | None:
         """The call starting the task a call of a task wrapper returns, when every project function
-        its callee denotes is one (an unknown or a library beside it: cannot tell, None)."""
+        its callee denotes is one (an unknown or a library beside it: cannot tell, None). An awaited
+        call gets the task only from an `async def` wrapper (awaiting a plain function's task waits
+        for the task itself)."""
         targets = self.project.resolve(path, call.scopes, call.callee)
+        if targets and all(self._abstract(t) for t in targets):
+            # a mixin's `@abstractmethod` declaration (Red's Audio cog: `MixinMeta._clear_react`, which
+            # a sibling mixin defines): what runs is a definition of that name elsewhere, and only when
+            # every one in the project is a wrapper is the answer sure
+            name = self.project.files[targets[0].path].functions[targets[0].scope].name
+            targets = [Target("function", path=p, scope=sc) for p, sc in self._defined(wrappers).get(name, ())]
+        elif len(targets) > 1:  # the declaration beside the definition that runs
+            targets = [t for t in targets if not self._abstract(t)] or targets
         if not targets or any(t.kind != "function" or (t.path, t.scope) not in wrappers for t in targets):
             return None
+        if awaited and not all(getattr(self.project.files[t.path].functions.get(t.scope), "is_async", False) for t in targets):
+            return None
         return wrappers[(targets[0].path, targets[0].scope)]
+
+    def _defined(self, wrappers: dict) -> dict[str, list[tuple[str, int]]]:
+        """The Python functions named like a task wrapper, by name, abstract declarations left out:
+        one pass over the Python files' functions, memoized per scan."""
+        if self._definitions is None:
+            names = {self.project.files[p].functions[s].name for p, s in wrappers}
+            found: dict[str, list[tuple[str, int]]] = {}
+            for path, facts in self.project.files.items():
+                if facts.language != "python":
+                    continue
+                for scope, function in facts.functions.items():
+                    if function.name in names and not self._abstract(Target("function", path=path, scope=scope)):
+                        found.setdefault(function.name, []).append((path, scope))
+            self._definitions = found
+        return self._definitions
+
+    def _abstract(self, target: Target) -> bool:
+        """A method declared `@abstractmethod` (`abc.abstractmethod`): a declaration, not what runs."""
+        facts = self.project.files[target.path]
+        return target.kind == "function" and any(s == target.scope and d[-1] == "abstractmethod" for s, d in facts.decorators)
+
+    def _lead_in(self, path: str, call: Call) -> tuple[str, str]:
+        """The source of the call's statement before the call and after it (`await ` and ``, `[` and
+        ` for tx in txes]`); ("", "") when the statement is the call's own span. O(the statement's lines)."""
+        sl, sc, el, ec = call.stmt_span
+        cl, cc, dl, dc = call.span
+        if (sl, sc) >= (cl, cc) and (el, ec) <= (dl, dc):
+            return "", ""
+        lines = {n: self.ctx.sources.line(path, n) for n in range(sl, el + 1)}
+
+        def between(a: tuple[int, int], b: tuple[int, int]) -> str:
+            if a[0] == b[0]:
+                return lines.get(a[0], "")[a[1] - 1 : b[1] - 1]
+            middle = [lines.get(n, "") for n in range(a[0] + 1, b[0])]
+            return "\n".join([lines.get(a[0], "")[a[1] - 1 :], *middle, lines.get(b[0], "")[: b[1] - 1]])
+
+        return between((sl, sc), (cl, cc)), between((dl, dc), (el, ec))
+
+    def _await_dropped(self, path: str, call: Call) -> bool:
+        """`await f()` as a statement of its own: what the await gives back is dropped."""
+        before, after = self._lead_in(path, call)
+        return before.strip() == "await" and not after.strip()
+
+    def _dropped_comprehension(self, path: str, call: Call) -> bool:
+        """`[asyncio.ensure_future(self.process(tx)) for tx in txes]` as a statement of its own: the
+        list of tasks is built and dropped (bitcart's eth daemon). A generator expression runs
+        nothing, so only list and set comprehensions."""
+        before, after = self._lead_in(path, call)
+        after = after.strip()
+        return before.strip() in ("[", "{") and after[-1:] in ("]", "}") and re.match(r"for\b", after) is not None
 
     def _only_returned(self, facts: FileFacts, call: Call, function: Function) -> bool:
         """`task = loop.create_task(coro)` followed by `return task`, with `task` named nowhere
@@ -1290,6 +1360,12 @@ class _Checker:
         # (an `unknown` beside the method: `self.tracer = None` before `self.tracer = Tracer()`)
         resolved = self.project.resolve(path, inner.scopes, inner.callee)
         targets = [t for t in resolved if t.kind == "function"]
+        if not targets and inner.method and all(t.kind == "unknown" for t in resolved):
+            # `p.stop_async()` on `p = CaptureManager()`, a method its project base class defines
+            # (lacus's `loop.add_signal_handler(SIGTERM, lambda: loop.create_task(p.stop_async()))`)
+            targets = [Target("function", path=p, scope=sc) for r in self.project.receiver_targets(path, inner)
+                       if r.kind == "instance" for p, sc in self.project.class_methods(r, {inner.method})]
+            resolved = targets
         if not targets or any(t.kind not in ("function", "unknown") for t in resolved):
             return False
         for target in targets:

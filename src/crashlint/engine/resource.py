@@ -75,7 +75,9 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   client's own value is ignored; the carrier's value counts when it is
                                   one of `carriers = ["redis.*ConnectionPool"]` (globs; its keywords or
                                   URL must set the option), and anything else is taken to set it
-      unless_version = {package = "redis", at_least = "8.0"}   the library's newer default covers it
+      unless_version = {package = "redis", at_least = "8.0"}   the library's newer default covers it,
+                                  unless the call sets every one of the need's options to `None`
+      label_none, problem_none    the text when the call sets them so (`socket_timeout=None`)
       satisfied_by_call = [...], satisfied_by_assignment = [...]  a project-wide default
 
     group = true                  (rule level) one finding per package for the whole set of subjects;
@@ -376,7 +378,22 @@ def _option_satisfied(ctx: RuleContext, facts: FileFacts, call: Call, need: dict
             return True
         if url.kind != "string" and facts.language != "python" and need.get("url_unknown_ok"):
             return True
+    if _set_to_none(need, options):
+        # `socket_timeout=None` where redis-py ≥ 8 defaults to 5 s: the code turns the default off,
+        # so no newer default covers it (bitcart's `Redis.from_url(…, socket_timeout=None,
+        # socket_connect_timeout=None)` with redis 8.0.1 locked); a project-wide setting still does
+        return ctx.project_sets(need.get("satisfied_by_assignment", []), need.get("satisfied_by_call", []))
     return _defaults_cover(ctx, facts, need)
+
+
+def _set_to_none(need: dict, options: Options) -> list[str]:
+    """The need's options the call sets to an explicit `None`, when it sets every one of them so
+    (a need satisfied by either of two options is still covered by the other's default)."""
+    if "option" not in need:
+        return []
+    wanted = need["option"] if isinstance(need["option"], list) else [need["option"]]
+    nones = [key for key in wanted if options.has(key) and options.is_none(key)]
+    return nones if len(nones) == len(wanted) else []
 
 
 def _defaults_cover(ctx: RuleContext, facts: FileFacts, need: dict) -> bool:
@@ -891,9 +908,10 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             missing.append(need["id"])
             needs_missing.append(need)
             logged = kept is not None and "problem_logged" in need
-            labels.append(need["label_logged" if logged and "label_logged" in need else "label"])
-            problems.append(render(need["problem_logged" if logged else "problem"], subject=subject, library=resource["library"],
-                                   line=call.span[0], returned=call.returned, **(kept or {})))
+            none = "problem_none" in need and bool(_set_to_none(need, options()))  # `socket_timeout=None`
+            labels.append(need["label_none"] if none else need["label_logged" if logged and "label_logged" in need else "label"])
+            problems.append(render(need["problem_none" if none else "problem_logged" if logged else "problem"], subject=subject,
+                                   library=resource["library"], line=call.span[0], returned=call.returned, **(kept or {})))
     # a need that is only a bullet on another's finding (SPEC §3: CL004's 'failed' listener)
     kept = [i for i, need in enumerate(needs_missing) if "only_with" not in need or need["only_with"] in missing]
     problems, labels, missing = [problems[i] for i in kept], [labels[i] for i in kept], [missing[i] for i in kept]

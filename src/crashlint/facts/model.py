@@ -166,6 +166,9 @@ class FileFacts:
     # `while True:` loops: (enclosing scopes, first line, last line) — long-running workers
     forever_loops: list[tuple[tuple[int, ...], int, int]] = field(default_factory=list)
     loop_exits: list[tuple[int, int]] = field(default_factory=list)  # (scope, line) of break/return/raise/yield
+    # the exits of forever loops that sit under an `if`: (scope, line, "stop" when its condition
+    # names a stop — `if shutdown_requested(): break` — else "if"); a re-raise in `except` is no exit
+    stop_exits: list[tuple[int, int, str]] = field(default_factory=list)
     # boolean flags assigned (`isShuttingDown = true`): where, and which name
     flag_sets: list[tuple[tuple[int, ...], str]] = field(default_factory=list)
     # JS/TS: names a `for await (… of name)` loop iterates: (scope of the loop, the name)

@@ -132,6 +132,45 @@ def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]
     return [node]
 
 
+# What the condition of an `if` that leaves a loop names when the loop stops because it is told to
+# (lookyloo's `if shutdown_requested(): break`, `if not self.long_sleep(30): break` that returns
+# False once a stop is asked for): a service loop with its own stop protocol, not a task that ends
+STOP_WORDS = re.compile(r"shutdown|stop|quit|terminat|sleep|cancel", re.I)
+# a string literal in a condition: `if status in ("completed", "cancelled"): return` waits for a job,
+# it is not told to stop (firecrawl's SDK polling loops)
+_STRING = re.compile(r"""(?:[rbfuRBFU]{0,2})("|')(?:\\.|(?!\1).)*\1""")
+# what ends the walk up from an exit: the loop (or another) it leaves, or the function it is in
+_EXIT_BOUNDS = frozenset({"while_statement", "for_statement", "function_definition", "lambda", "class_definition"})
+
+
+def exit_kind(node: tree_sitter.Node) -> str | None:
+    """How a break / return / raise / yield leaves the loop it is in, by what encloses it up to that
+    loop: None for a `raise` in an `except` block (an error re-raised: the loop ends only by failing,
+    as the process would, so it is no way out); "stop" under an `if` whose condition names a stop
+    (STOP_WORDS); "if" under another `if`; "" otherwise. At most a few dozen parents (statements
+    nest shallowly), only for exits inside a loop. The nearest `if` decides: `if stop: if not
+    any(running): break` waits for something, it is not told to stop."""
+    kind = ""
+    current = node.parent
+    for _ in range(40):
+        if current is None or current.type in _EXIT_BOUNDS:
+            break
+        if current.type == "except_clause" and node.type == "raise_statement":
+            return None
+        if current.type in ("if_statement", "elif_clause") and not kind:  # the nearest `if` says
+            condition = current.child_by_field_name("condition")
+            kind = "stop" if condition is not None and STOP_WORDS.search(_STRING.sub("", text(condition))) else "if"
+        current = current.parent
+    return kind
+
+
+def _rebinds(assigned: str, flag: str) -> bool:
+    """Whether assigning `assigned` changes what the loop condition `flag` reads: the flag itself, or
+    an object it is an attribute of (`while u_s.users:` around `u_s = await client(…)`: Ultroid's
+    unblock-all pages through the blocked users), `self` alone excepted."""
+    return assigned == flag or (assigned != "self" and flag.startswith(assigned + "."))
+
+
 def flag_name(loop: tree_sitter.Node) -> str:
     """The name a `while running:` / `while not self.stopped:` loop tests (`self._stop.set()` for
     `while not self._stop.is_set():`, a threading.Event the loop runs until someone sets), "" for
@@ -475,8 +514,27 @@ class _Extractor:
         if target is not None:
             self.bind_target(target, value, scopes, node.start_point[0] + 1)
 
+    def classify_exits(self) -> None:
+        """`loop_exits`, and `stop_exits` for those inside a forever loop: an exit outside every
+        forever loop of its scope is kept as it is (nothing asks how it leaves); inside one, a
+        re-raised error is no exit, and one under an `if` says which (`exit_kind`)."""
+        loops: dict[int, list[tuple[int, int]]] = {}
+        for scopes, first, last in self.facts.forever_loops:
+            loops.setdefault(scopes[0], []).append((first, last))
+        for scope, node in self._exit_nodes:
+            line = node.start_point[0] + 1
+            if not any(first < line <= last for first, last in loops.get(scope, ())):
+                self.facts.loop_exits.append((scope, line))
+                continue
+            kind = exit_kind(node)
+            if kind is None:
+                continue
+            self.facts.loop_exits.append((scope, line))
+            if kind:
+                self.facts.stop_exits.append((scope, line, kind))
+
     def on_return(self, node: tree_sitter.Node, scopes) -> None:
-        self.facts.loop_exits.append((scopes[0], node.start_point[0] + 1))
+        self._exit_nodes.append((scopes[0], node))
         value = unwrap(node.named_children[0] if node.named_child_count else None)
         self.returned(value, scopes[0])
 
@@ -589,6 +647,7 @@ class _Extractor:
         later = []
         self._flag_loops: list[tuple] = []  # (scopes, first line, last line, the name its condition reads)
         self._assigned: list[tuple[int, str]] = []  # (line, name or self.attribute) of every plain assignment
+        self._exit_nodes: list[tuple[int, tree_sitter.Node]] = []  # (scope, node) of break/return/raise/yield
         # a list: the statement nodes stay alive while their spans are shared by id()
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
         for name, node, scopes, statement, guarded in ordered:
@@ -601,7 +660,7 @@ class _Extractor:
             elif name == "flag_loop":
                 self._flag_loops.append((scopes, node.start_point[0] + 1, node.end_point[0] + 1, flag_name(node)))
             elif name == "exit":
-                self.facts.loop_exits.append((scopes[0], node.start_point[0] + 1))
+                self._exit_nodes.append((scopes[0], node))
             elif name == "class":
                 self.on_class(node, scopes)
             elif name == "function":
@@ -625,8 +684,9 @@ class _Extractor:
                 setter = tuple(flag[: -len("()")].split("."))
                 if not any(first < c.span[0] <= last and c.callee == setter for c in self.facts.calls):
                     self.facts.forever_loops.append((scopes, first, last))
-            elif flag and not any(first < line <= last and name == flag for line, name in self._assigned):
+            elif flag and not any(first < line <= last and _rebinds(name, flag) for line, name in self._assigned):
                 self.facts.forever_loops.append((scopes, first, last))
+        self.classify_exits()
         for body, sid in self._lambda_bodies:
             self.returned(unwrap(body), sid)
         for call, args_node in self._pending:
