@@ -2,7 +2,11 @@
 
 Rule data:
 
-    [[apps]]            library, languages, constructors: what creates an app or server
+    [[apps]]            library, languages, constructors: what creates an app or server;
+                        or (CL012) member_of = {bases = ["@overnightjs/core.Server"], member = "app"}:
+                        the app a library base class makes and keeps as a member, started as
+                        `this.app.listen(…)` in a project subclass or `server.app.listen(…)` on
+                        an instance of one
     one requirement table, each missing part being one problem:
     [error_middleware]  methods = ["use"], arity = 4, name_hint = "error": a function of four
                         parameters (or a factory whose name says error) passed to `.use(…)` in the
@@ -485,6 +489,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
     if not listens and ctx.focus is not None:
         return findings
     app_targets = {Target("call", path=facts.path, index=index): (facts, entry) for facts, index, entry in apps()}
+    members = [entry for entry in rule.data["apps"] if "member_of" in entry]
     for path, indices in listens.items():
         facts = ctx.project.files[path]
         ctx.current_path = path
@@ -499,6 +504,11 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
                 # apps its callers hand it, one level up; what those calls return may be the server
                 handed, helper_calls = _handed_in(ctx, receivers)
                 owners = [t for t in _unwrapped(ctx, handed, wrappers) if t in app_targets]
+            if not owners and members:
+                entry = _member_app(ctx, facts, call, members)
+                if entry is not None:  # `server.app.listen(4000)`: the app an overnightjs Server made
+                    owners = [Target("call", path=path, index=index)]
+                    app_targets[owners[0]] = (facts, entry)
             if not owners:
                 continue
             package = ctx.project.package_root(path)
@@ -597,6 +607,48 @@ def _promisified_listen(call: Call, listen_methods: set[str]) -> tuple[str, ...]
         if first.kind == "ref" and len(first.path) >= 2 and first.path[-1] in listen_methods:
             return tuple(first.path[:-1])
     return ()
+
+
+def _member_app(ctx: RuleContext, facts: FileFacts, call: Call, entries: list[dict]) -> dict | None:
+    """The `member_of` entry whose app `call` listens on: `this.app.listen(…)` inside a project class
+    extending one of its `bases` (directly or through project classes), or `server.app.listen(…)`
+    on an instance of such a class (`new (class extends Server { … })()`). O(resolving the receiver)."""
+    callee = call.callee
+    for entry in entries:
+        spec = entry["member_of"]
+        if facts.language not in entry["languages"] or len(callee) < 3 or callee[-2] != spec["member"]:
+            continue
+        bases = set(spec["bases"])
+        if callee[:-2] == ("this",):
+            classes = [Target("instance", path=facts.path, scope=scope) for scope in call.scopes if scope in facts.class_bases][:1]
+        else:
+            classes = []
+            for target in ctx.project.resolve(facts.path, call.scopes, callee[:-2]):
+                if target.kind == "call":
+                    classes += [t for t in ctx.project.call_targets(target.path, target.index) if t.kind == "instance"]
+                    classes += _class_expression(ctx, target)
+                elif target.kind == "instance":
+                    classes.append(target)
+        if any(bases & set(ctx.project.instance_names(cls)) for cls in classes):
+            return entry
+    return None
+
+
+def _class_expression(ctx: RuleContext, target: Target) -> list[Target]:
+    """`new (class extends Server { … })()` (plunk's API): the instance of the class expression the
+    call constructs, read from the file's tree (its scope is the class node's first byte + 1)."""
+    facts, call = _owner_call(ctx, target)
+    if call.callee or not call.is_new:
+        return []
+    node = ctx.node_of(facts.path, call)
+    while node is not None and node.type != "new_expression":
+        node = node.parent
+    made = node.child_by_field_name("constructor") if node is not None else None
+    while made is not None and made.type == "parenthesized_expression" and made.named_child_count:
+        made = made.named_children[0]
+    if made is None or made.type != "class" or made.start_byte + 1 not in facts.class_bases:
+        return []
+    return [Target("instance", path=facts.path, scope=made.start_byte + 1)]
 
 
 def _owner_call(ctx: RuleContext, target: Target) -> tuple[FileFacts, Call]:

@@ -5,6 +5,17 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
     library, languages, label, problem (jinja2: {{ subject }}, {{ library }})
     callees = {"axios.get" = 1, …}  qualified callee → first argument that may hold the options
     or instances = [...] + methods = [...]: methods called on an instance those constructors made
+    or injected = {type = "@nestjs/axios.HttpService", methods = {get = 1, …}, via = ["axiosRef"]}:
+                                    (TypeScript) methods called on a receiver whose declared type is
+                                    that class (`this.httpService.get(url)` with a constructor
+                                    parameter `private readonly httpService: HttpService`: what a
+                                    dependency injector passes), also through one of `via`
+                                    (`this.httpService.axiosRef.get(url)`); asked only in files that
+                                    import the type's module
+    registered_by = {calls = ["@nestjs/axios.HttpModule.register"], option = "timeout"}
+                                    the injected instance is configured where its module is registered:
+                                    a registration anywhere in the project that names the option
+                                    (`HttpModule.register({ timeout: 5000 })`) satisfies every call
     options = ["signal"]            any of these options satisfies the call (not when None)
     positional = 2                  (Python) the positional argument that carries the option
     none_only = true                flag only an explicit None (the library has a default)
@@ -34,6 +45,7 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
@@ -57,8 +69,8 @@ def validate(rule: Rule) -> None:
         for key in ("library", "languages", "options", "label", "problem"):
             if key not in spec:
                 raise RulePackError(f"{rule.source}: calls entry {spec.get('library', '?')} lacks '{key}'")
-        if ("callees" in spec) == ("instances" in spec):
-            raise RulePackError(f"{rule.source}: calls entry {spec['library']} needs callees or instances")
+        if sum(key in spec for key in ("callees", "instances", "injected")) != 1:
+            raise RulePackError(f"{rule.source}: calls entry {spec['library']} needs one of callees, instances or injected")
         if "instances" in spec and "methods" not in spec:
             raise RulePackError(f"{rule.source}: calls entry {spec['library']} lists instances without methods")
         streaming = spec.get("streaming")
@@ -347,6 +359,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             continue
         if ctx.project_sets(spec.get("satisfied_by_assignment", []), []):
             continue
+        if "registered_by" in spec and _registered_with(ctx, spec["registered_by"]):
+            continue  # `HttpModule.register({ timeout })`: the injected instance has one
         default_calls = list(spec.get("satisfied_by_call", ()))  # per process: `socket.setdefaulttimeout`
         callees: dict[str, int] = spec.get("callees", {})
         if isinstance(callees, list):
@@ -356,7 +370,9 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         methods = set(spec.get("methods", ()))
         last_names = {name.rsplit(".", 1)[-1] for name in callees}
         what = ("call-option", rule.id, position)
-        calls_by_file = ctx.parts(what, lambda path, facts: _calls_of(project, path, facts, callees, last_names, instances, methods),
+        injected = spec.get("injected")
+        calls_by_file = ctx.parts(what, lambda path, facts: _injected_calls(ctx, facts, injected) if injected
+                                  else _calls_of(project, path, facts, callees, last_names, instances, methods),
                                   lambda path, facts: facts.language in languages and ctx.role(path) in rule.roles)
         passed: dict[Target, str | None] = {}  # param_callee by parameter: asked once for all its calls
         for path, found in calls_by_file.items():
@@ -497,6 +513,41 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
         if first is not None:
             found.append((index, first, instance))
     return found
+
+
+def _injected_calls(ctx: RuleContext, facts: FileFacts, injected: dict) -> list[tuple[int, int, Target | None]]:
+    """The calls of one file of a method of `injected["type"]` on a receiver declared with that type
+    (`this.httpService.get(url)`, `this.httpService.axiosRef.post(url, body)`): (call index, where its
+    options start, None). Only a file that imports the type's module is read (its annotations name
+    the type), and only the calls of those methods: the receiver's type is read from the tree."""
+    module = injected["type"].rsplit(".", 1)[0]
+    if facts.language != "typescript" or module not in facts.imports:
+        return []
+    methods: dict[str, int] = injected["methods"]
+    via = set(injected.get("via", ()))
+    found: list[tuple[int, int, Target | None]] = []
+    for index, call in enumerate(facts.calls):
+        if call.method not in methods or len(call.callee) < 2:
+            continue
+        receiver = call.callee[:-2] + call.callee[-1:] if len(call.callee) > 2 and call.callee[-2] in via else call.callee
+        type_name = receiver_type(ctx, facts, replace(call, callee=receiver))
+        if type_name and injected["type"] in (t.name for t in ctx.project.resolve(facts.path, (0,), (type_name,)) if t.kind == "external"):
+            found.append((index, methods[call.method], None))
+    return found
+
+
+def _registered_with(ctx: RuleContext, spec: dict) -> bool:
+    """Whether a registration call of `spec["calls"]` (`HttpModule.register(…)`, `registerAsync(…)`)
+    anywhere in the project names the option in its text (`{ timeout: 5000 }`, a `useFactory`
+    returning `{ timeout: config.get(…) }`)."""
+    wanted = set(spec["calls"])
+    word = re.compile(rf"\b{re.escape(spec['option'])}\b")
+    for name in sorted({c.rsplit(".", 1)[-1] for c in wanted}):
+        for path, call in ctx.calls_named(name):
+            if wanted & set(ctx.project.callee_names(path, call)) and any(
+                    word.search(ctx.sources.line(path, n)) for n in range(call.span[0], call.span[2] + 1)):
+                return True
+    return False
 
 
 def _helper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, helper: Helper) -> list[Finding]:

@@ -179,6 +179,7 @@ class RuleContext:
         self._default_sites: dict[tuple, frozenset[str]] = {}
         self._names_of_functions: dict[str, dict[int, set[str]]] = {}
         self._unresolved: list = []
+        self._param_uses: dict[Target, list[Use]] = {}
         self._unresolved_by_package: dict[str, list[Use]] | None = None
         self._holders: dict[object, list[tuple[str, object]]] | None = None
         self._returned_to: dict[tuple[str, int], str] = {}
@@ -341,7 +342,15 @@ class RuleContext:
         # on a parameter no caller was found for (an injected service's client), or on names crashlint
         # cannot resolve: they may be on any client (see returned_to)
         self._unresolved = [use for use, params in unresolved if not any(p in mapped for p in params)]
+        self._param_uses = param_uses
         return index
+
+    def param_uses(self, target: Target) -> list[Use]:
+        """The uses on a function's parameter (`Target("param", …)`), in its own body and through the
+        names it is given to there: what a callback a library calls does with the value it is handed
+        (ws's socket given to a 'connection' listener). Built with the uses index."""
+        self.uses  # noqa: B018 - built with the uses index
+        return self._param_uses.get(target, [])
 
     def _file_uses(self, path: str, facts: FileFacts) -> tuple[list, list, list]:
         """One file's part of the uses index: (target of a call, use), (parameter, use), and the
@@ -436,6 +445,26 @@ class RuleContext:
                 if set(project.callee_names(path, call)) & wanted_calls:
                     return True
         return False
+
+    def project_calls_set(self, calls: list[str], option: str) -> bool:
+        """Whether a call of one of `calls` anywhere in the project (`AWS.config.update({…})`) passes
+        `option` in its options (or options crashlint cannot read: a variable, a spread), memoized
+        per question: one pass over the calls of those names."""
+        key = (("option", option), tuple(calls))
+        if key not in self._project_sets:
+            wanted = set(calls)
+            found = False
+            for last in sorted({name.rsplit(".", 1)[-1] for name in wanted}):
+                for path, call in self.calls_named(last):
+                    if set(self.project.callee_names(path, call)) & wanted:
+                        options = self.options(self.project.files[path], call)
+                        if options.unknown or options.has(option):
+                            found = True
+                            break
+                if found:
+                    break
+            self._project_sets[key] = found
+        return self._project_sets[key]
 
     def sets_default_for(self, path: str, calls: list[str]) -> bool:
         """Whether a call of one of `calls` (`socket.setdefaulttimeout`), a default of the process

@@ -20,6 +20,17 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
     kept_by = ["pipe"]            (with escapes) methods that are handed the object but leave its
                                   errors to it (`source.pipe(dest)` re-emits dest's 'error' on dest)
     configured_by = "emitter-factories"   constructors from a [tool.crashlint] key (run.configure)
+    handed_by = [{method = "on", event = "connection", receivers = ["ws.WebSocketServer"]},
+                 {method = "ws", packages = ["express-ws"]}]
+                                  (listener needs) not made by the project: a library makes it and
+                                  hands it to the project's callback, the last argument of a call of
+                                  `method` (whose first argument is the string `event`; on a value one
+                                  of `receivers` made; in a package that depends on one of `packages`). The
+                                  subject is the callback's first parameter, followed into the project
+                                  functions it is handed to; handed to a library call, it is that
+                                  library's to handle
+    forwarded_by = ["createWebSocketStream"]   (with handed_by) library functions that take the value's
+                                  errors over and emit them on what they return: heard when that is
     unless_only_used_by = {methods = ["generate_presigned_url"], passed_to = ["pkg.getSignedUrl"]}
                                   not a subject when every use of the client is one of these methods
                                   or passing it to one of these functions (an S3 client that only
@@ -79,6 +90,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   unless the call sets every one of the need's options to `None`
       label_none, problem_none    the text when the call sets them so (`socket_timeout=None`)
       satisfied_by_call = [...], satisfied_by_assignment = [...]  a project-wide default
+      satisfied_by_call_option = "httpOptions"   the default call counts only when it passes this
+                                  option (or options crashlint cannot read)
 
     group = true                  (rule level) one finding per package for the whole set of subjects;
                                   each resource's `group_key` ("workers") collects its subjects' names
@@ -98,7 +111,7 @@ from crashlint.dependencies import lowest_version
 from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
 from crashlint.engine.guards import guarded_by
 from crashlint.engine.process_handlers import ProcessHandlers
-from crashlint.facts.model import RETURNED_OBJECT, Arg, Call, FileFacts
+from crashlint.facts.model import RETURNED_OBJECT, Arg, Call, FileFacts, plain_name
 from crashlint.findings import Finding, Related
 from crashlint.project import JS_EXTENSIONS, Project, Target
 from crashlint.rulepack import Rule, RulePackError
@@ -197,13 +210,15 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         (posixpath.splitext(path)[0] if posixpath.splitext(path)[1] in JS_EXTENSIONS else path, name): resource
         for resource in rule.data["resources"] for path, name in resource.get("project_functions", ())
     }
+    handed = [r for r in rule.data["resources"] if "handed_by" in r]
+    handlers_seen: set[Target] = set()  # a handler registered in several places is one finding
     findings: list[Finding] = []
     handlers: ProcessHandlers | None = None
     # a finding is located at its construction; grouped rules and `requires_group` read the other
     # files' findings of a package, so they look at every file of the focus files' packages (a
     # grouped finding lies at one of its package's constructions: `_grouped`)
     local = not rule.data.get("group") and not any("requires_group" in r for r in rule.data["resources"])
-    made_by_file = ctx.parts(("resources", rule.id), lambda path, facts: _resources_made(ctx, constructors, functions, facts),
+    made_by_file = ctx.parts(("resources", rule.id), lambda path, facts: _resources_made(ctx, constructors, functions, facts, handed),
                              lambda path, facts: rule.applies_to(facts.language, ctx.role(path)),
                              focus=True if local else "package")
     for path, made in made_by_file.items():
@@ -221,7 +236,10 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             elif handlers.cover(path):
                 continue
         for index, resource in made:  # type: ignore[union-attr]
-            finding = _check_construction(rule, ctx, facts, index, resource, kept)
+            if "handed_by" in resource:
+                finding = _check_handed(rule, ctx, facts, index, resource, handlers_seen)
+            else:
+                finding = _check_construction(rule, ctx, facts, index, resource, kept)
             if finding is not None:
                 findings.append(finding)
     ctx.current_path = None
@@ -241,11 +259,19 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     return findings
 
 
-def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions: dict, facts: FileFacts) -> list[tuple[int, dict]]:
-    """The calls of one file that make a resource of the rule, with the resource, in order: O(the
-    file's calls), memoized per file and rule (`Project.per_file`)."""
+def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions: dict, facts: FileFacts,
+                    handed: list[dict] = ()) -> list[tuple[int, dict]]:  # type: ignore[assignment]
+    """The calls of one file that make a resource of the rule, or register a callback a library hands
+    one to (`handed_by`), with the resource, in order: O(the file's calls), memoized per file and
+    rule (`Project.per_file`)."""
     made: list[tuple[int, dict]] = []
+    handed_methods = {spec["method"] for r in handed for spec in r["handed_by"]}
     for index, call in enumerate(facts.calls):
+        if handed_methods and call.method in handed_methods and len(call.callee) > 1:
+            resource = _handed_resource(ctx, facts, call, handed)
+            if resource is not None:
+                made.append((index, resource))
+                continue
         if not call.callee:
             if call.receiver_call >= 0 and call.method in constructors.instance_methods:
                 # `self._get_session(…).client("ecs")`: a method of what a call returns
@@ -303,6 +329,145 @@ def _instance_method(ctx: RuleContext, constructors: ConstructorIndex, facts: Fi
             if language == facts.language and names & instances:
                 return resource
     return None
+
+
+# calls that hand a value to a collection, which keeps it without listening on it
+# (`this.clients.push(ws)`, `sockets.set(id, ws)`, `clients.indexOf(ws)`)
+COLLECTION_METHODS = frozenset({"push", "unshift", "splice", "concat", "add", "set", "get", "has", "delete",
+                                "indexOf", "includes", "remove"})
+HANDED_DEPTH = 3  # project functions followed from a callback's parameter
+
+
+def _handed_resource(ctx: RuleContext, facts: FileFacts, call: Call, handed: list[dict]) -> dict | None:
+    """The `handed_by` resource whose callback `call` registers: `wss.on("connection", (ws) => …)` on
+    a value one of `receivers` made, `app.ws("/path", (ws, req) => …)` in a package depending on
+    express-ws. O(resolving the receiver), once per call of such a method."""
+    for resource in handed:
+        for spec in resource["handed_by"]:
+            if call.method != spec["method"] or facts.language not in resource["languages"]:
+                continue
+            if "event" in spec and not (call.args and call.args[0].kind == "string" and call.args[0].text == spec["event"]):
+                continue
+            if "packages" in spec and all(ctx.project.dependency(facts.path, p) is None for p in spec["packages"]):
+                continue
+            if "receivers" in spec:
+                wanted = set(spec["receivers"])
+                made = [t for t in ctx.project.resolve(facts.path, call.scopes, call.callee[:-1]) if t.kind == "call"]
+                if not any(wanted & set(ctx.project.callee_names(t.path, ctx.project.files[t.path].calls[t.index])) for t in made):
+                    continue
+            if _handler(ctx, facts, call) is not None:
+                return resource
+    return None
+
+
+def _handler(ctx: RuleContext, facts: FileFacts, call: Call) -> Target | None:
+    """The first parameter of the callback a registration passes last (inline, or a function's
+    name), or None when it takes none."""
+    if not call.args:
+        return None
+    arg = call.args[-1]
+    functions: list[Target] = []
+    if arg.kind == "function":
+        functions = [Target("function", path=facts.path, scope=arg.scope)]
+    elif arg.kind == "ref":
+        functions = [t for t in ctx.project.resolve(facts.path, call.scopes, arg.path) if t.kind == "function"]
+    elif arg.kind == "call" and arg.path == ("require",) and 0 <= arg.call < len(facts.calls):
+        # `app.ws("/api/ws", require("../routes/ws"))`: the module's export, a function
+        loaded = facts.calls[arg.call]
+        module = ctx.project.resolve_module(facts.path, loaded.args[0].text) \
+            if loaded.args and loaded.args[0].kind == "string" else None
+        if module is not None:
+            functions = [t for t in ctx.project.resolve_export(module, "default", (), 0) if t.kind == "function"]
+    for fn in functions:
+        function = ctx.project.files[fn.path].functions.get(fn.scope)
+        if function is not None and function.params > 0:
+            return Target("param", path=fn.path, scope=fn.scope, index=0)
+    return None
+
+
+def _param_name(ctx: RuleContext, param: Target) -> str:
+    for decl in ctx.project.files[param.path].decls:
+        if decl.scope == param.scope and decl.value.kind == "param" and decl.value.index == param.index:
+            return plain_name(decl.name)
+    return "socket"
+
+
+def _param_heard(ctx: RuleContext, param: Target, events: set[str], methods: tuple[str, ...],
+                 forwarders: frozenset[str] = frozenset(), depth: int = 0) -> bool:
+    """Whether a listener for one of `events` is attached to what the function's parameter `param`
+    holds: on the parameter itself (or a name it is given to in the function), or in a project
+    function (a class's constructor, a method) it is handed to, `HANDED_DEPTH` deep. Handed to one
+    of `forwarders` (ws's `createWebSocketStream`, which passes the socket's error on to the stream
+    it returns), heard when that stream is. Handed to another library call, kept on an object
+    (`this.socket = ws`) or followed too deep, it counts as heard: who listens there is unknown
+    (precision first). O(the function's calls) per function followed."""
+    if any(u.first_arg in events and (u.method in methods or u.method == "on" + u.first_arg) for u in ctx.param_uses(param)):
+        return True
+    if depth >= HANDED_DEPTH:
+        return True
+    project = ctx.project
+    facts = project.files[param.path]
+    for assignment in facts.assignments:
+        if param.scope in assignment.scopes and assignment.value.kind == "ref" \
+                and param in project.resolve(param.path, assignment.scopes, assignment.value.path):
+            return True  # `this.socket = ws`: kept on an object
+    for index, other in enumerate(facts.calls):
+        if param.scope not in other.scopes or not other.callee or other.method in COLLECTION_METHODS or other.callee[0] == "console":
+            continue
+        for position, arg in enumerate(other.args):
+            if arg.kind != "ref" or param not in project.resolve(param.path, other.scopes, arg.path):
+                continue
+            if other.callee[-1] in forwarders:
+                uses = ctx.uses_of(param.path, index)
+                if any(u.first_arg in events and u.method in LISTENER_METHODS for u in uses):
+                    return True
+                continue  # the stream re-emits the socket's error, and nothing listens on it
+            followed = False
+            for fn in project.resolve(param.path, other.scopes, other.callee):
+                offset = 0
+                if fn.kind == "class":
+                    fn, offset = project.constructor_of(fn)
+                if fn.kind != "function":
+                    continue
+                followed = True
+                if _param_heard(ctx, Target("param", path=fn.path, scope=fn.scope, index=position + offset), events, methods,
+                                forwarders, depth + 1):
+                    return True
+            if not followed:
+                return True  # handed to a library (ws's createWebSocketStream listens on it itself)
+    return False
+
+
+def _check_handed(rule: Rule, ctx: RuleContext, facts: FileFacts, index: int, resource: dict, seen: set[Target]) -> Finding | None:
+    """The finding on a callback's parameter a library hands an emitter to (`handed_by`): its
+    listener needs, checked on the parameter and where it is handed on. It lies at the callback
+    (`module.exports = function (ws, req) {` of a route module), once for all its registrations."""
+    param = _handler(ctx, facts, facts.calls[index])
+    if param is None or param in seen:
+        return None
+    seen.add(param)
+    subject = _param_name(ctx, param)
+    problems: list[str] = []
+    labels: list[str] = []
+    missing: list[str] = []
+    for need in resource["needs"]:
+        if "listener" not in need:
+            continue
+        methods = LISTENER_METHODS + EVENT_TARGET_METHODS if need.get("event_target") else LISTENER_METHODS
+        if _param_heard(ctx, param, set(need["listener"]), methods, frozenset(resource.get("forwarded_by", ()))):
+            continue
+        missing.append(need["id"])
+        labels.append(need["label"])
+        problems.append(render(need["problem"], subject=subject, library=resource["library"], line=facts.calls[index].span[0], returned=False))
+    if not problems:
+        return None
+    call = facts.calls[index]
+    where = ctx.project.files[param.path]
+    function = where.functions[param.scope]
+    at = replace(call, span=function.span, stmt_span=function.span) if where is not facts else replace(call, stmt_span=call.span)
+    return ctx.finding(rule, where, at, subject=subject, library=resource["library"], problems=problems, labels=labels,
+                       context={"missing": " ".join(missing), "callee": ".".join(call.callee),
+                                "group_key": resource.get("group_key", "subjects")})
 
 
 def _option_value_sets(ctx: RuleContext, facts: FileFacts, call: Call, value: Arg, keys: list[str]) -> bool:
@@ -400,6 +565,9 @@ def _defaults_cover(ctx: RuleContext, facts: FileFacts, need: dict) -> bool:
     """The library's newer default, or a default the project sets once for everyone."""
     if "unless_version" in need and _version_covers(ctx, facts.path, need["unless_version"]):
         return True
+    if "satisfied_by_call_option" in need:  # `AWS.config.update({ httpOptions })`, not one that sets only the region
+        return ctx.project_sets(need.get("satisfied_by_assignment", []), []) or \
+            ctx.project_calls_set(need.get("satisfied_by_call", []), need["satisfied_by_call_option"])
     return ctx.project_sets(need.get("satisfied_by_assignment", []), need.get("satisfied_by_call", []))
 
 
@@ -660,14 +828,20 @@ def _closed_in_base(ctx: RuleContext, facts: FileFacts, call: Call, closers: set
 LISTEN_METHODS = ("on", "once", "addListener", "prependListener", "prependOnceListener")
 
 
-def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call, kept_by: tuple[str, ...] = ()) -> bool:
-    """Returned, or handed to another call in its file (directly or through its variable). A call of
-    one of the `kept_by` methods (`source.pipe(dest)`) does not take the object over: it still needs
-    its own listener, unless one is chained on what that call returns (`pipe()` returns `dest`)."""
-    if call.returned:
+def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call, kept_by: tuple[str, ...] = (),
+             returned: bool = True, target: Target | None = None, within: int | None = None) -> bool:
+    """Returned (unless `returned` is False), or handed to another call in its file (directly or
+    through its variable). A call of one of the `kept_by` methods (`source.pipe(dest)`) does not take
+    the object over: it still needs its own listener, unless one is chained on what that call
+    returns (`pipe()` returns `dest`). `target`: the value followed (default: the call's own), when
+    `call` is a caller's call of the function that returns it; `within`: only the calls inside that
+    function scope count."""
+    if call.returned and returned:
         return True
-    target = Target("call", path=facts.path, index=index)
+    target = target or Target("call", path=facts.path, index=index)
     for i, other in enumerate(facts.calls):
+        if within is not None and within not in other.scopes:
+            continue
         if i == index or not _passes(ctx, facts.path, other, target):
             continue
         if other.method in kept_by and not any(m in LISTEN_METHODS and event == "error" for m, event in other.chain):
@@ -684,6 +858,65 @@ def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call, kept_by
         if any(v.kind == "ref" and target in project.resolve(facts.path, call.scopes, v.path) for v in values):
             return True
     return False
+
+
+def _listened_events(resource: dict) -> set[str]:
+    return {event for need in resource["needs"] for event in need.get("listener", ())}
+
+
+def _function_callers(ctx: RuleContext, path: str, scope: int) -> list[tuple[str, int]]:
+    """The project calls (file, index) of the function `scope` of `path`, found by the names it is
+    declared under: O(the calls of those names)."""
+    me = Target("function", path=path, scope=scope)
+    found: list[tuple[str, int]] = []
+    for name in sorted(ctx._function_names(path).get(scope, ())):
+        for other, caller in ctx.calls_named(name):
+            if me in ctx.project.resolve(other, caller.scopes, caller.callee):
+                found.append((other, ctx.project.files[other].calls.index(caller)))
+    return found
+
+
+RETURNED_DEPTH = 3  # callers followed up from a returned emitter (a storage class's wrapper, then the route)
+
+
+def _unheard_callers(ctx: RuleContext, facts: FileFacts, index: int, call: Call, kept_by: tuple[str, ...],
+                     events: set[str], depth: int = 0) -> list[tuple[str, Call]]:
+    """`return fs.createReadStream(p)` (send's FSStorage.getStream): the calls of the function, in the
+    project, that use the emitter it returns with no listener for `events`: not chained on the
+    call, not on the caller's variable in the caller's function, not handed to another call (a
+    `pipeline(…)`), not iterated. A caller that returns the value in turn is followed to its own
+    callers (`RETURNED_DEPTH`). No caller seen: [] (its callers are unknown, precision first)."""
+    scope = call.scopes[0]
+    if scope == 0 or depth >= RETURNED_DEPTH:
+        return []
+    made = Target("call", path=facts.path, index=index) if depth == 0 else None
+    return _unheard_from(ctx, facts.path, scope, made, kept_by, events, depth)
+
+
+def _unheard_from(ctx: RuleContext, path: str, scope: int, made: Target | None, kept_by: tuple[str, ...], events: set[str],
+                  depth: int, origin: Target | None = None) -> list[tuple[str, Call]]:
+    origin = origin or made
+    uses = ctx.uses.get(origin, []) if origin is not None else []
+    unheard: list[tuple[str, Call]] = []
+    for where, i in _function_callers(ctx, path, scope):
+        facts = ctx.project.files[where]
+        caller = facts.calls[i]
+        own = caller.scopes[0]
+        chained = ctx.uses_of(where, i)
+        if any(u.first_arg in events and u.method in LISTEN_METHODS for u in chained):
+            continue
+        if any(u.first_arg in events and u.method in LISTEN_METHODS and u.path == where and own in u.scopes for u in uses):
+            continue
+        if caller.returned or (caller.bound_to is not None and (own, (caller.bound_to,)) in facts.returns):
+            if own != 0 and depth + 1 < RETURNED_DEPTH:
+                unheard += _unheard_from(ctx, where, own, None, kept_by, events, depth + 1, origin)
+            continue
+        if origin is not None and _escapes(ctx, facts, i, caller, kept_by, returned=False, target=origin, within=own):
+            continue
+        if _escapes(ctx, facts, i, caller, kept_by, returned=False, within=own):
+            continue
+        unheard.append((where, caller))
+    return unheard
 
 
 def _handed_to_keeper(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:
@@ -857,8 +1090,15 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         return None  # module top-level code: runs once as the process starts
     if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned and not _handed_to_keeper(ctx, facts, index, call):
         return None  # made and used inside one function: a one-off (migration check, backup, script)
-    if resource.get("escapes") and _escapes(ctx, facts, index, call, tuple(resource.get("kept_by", ()))):
-        return None
+    unheard: list[tuple[str, Call]] = []  # the callers that use an emitter their callee returns, unheard
+    if resource.get("escapes"):
+        kept_by = tuple(resource.get("kept_by", ()))
+        if _escapes(ctx, facts, index, call, kept_by, returned=False):
+            return None
+        if call.returned:
+            unheard = _unheard_callers(ctx, facts, index, call, kept_by, _listened_events(resource))
+            if not unheard:
+                return None  # every caller listens or hands it on, or none is seen: theirs to handle
     subject = ctx.subject_name(facts, call)
     uses = ctx.uses_of(facts.path, index)
     if "configured_by" in resource and call.bound_to and not call.bound_to.startswith("<"):
@@ -896,6 +1136,14 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         attached = "listener" in need or "close" in need  # what code elsewhere may add to the client
         if attached and flow == "unseen":
             continue  # precision first: its callers may well attach what it needs
+        if unheard and "listener" in need:
+            missing.append(need["id"])
+            needs_missing.append(need)
+            labels.append(need["label"])
+            problems.append(render(need.get("problem_returned", need["problem"]), subject=subject, library=resource["library"],
+                                   line=call.span[0], returned=True,
+                                   callers=", ".join(f"{p}:{c.span[0]}" for p, c in unheard[:3])))
+            continue
         if "bound" not in need and not (call.used or call.returned) and attached:
             satisfied = any(u for u in uses)  # chained (`new X().on(…)`) is the only way to reach it
             satisfied = satisfied and _need_satisfied(ctx, rule, facts, index, need, uses, options)
@@ -929,7 +1177,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         Related(ctx.location(u.path, (u.line, 1, u.line, 1)), f"`{subject}.{u.method}(…)` here")
         for u in uses
         if u.path != facts.path
-    ]
+    ] if not unheard else [Related(ctx.location(p, c.span), f"`{c.text}` here") for p, c in unheard]
     return ctx.finding(
         rule,
         facts,
