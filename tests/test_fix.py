@@ -559,3 +559,22 @@ def test_aws_v3_fix_is_unsafe(tmp_path: Path) -> None:
     code, out, err = _fix(tmp_path, source.name, "CL006")
     assert (tmp_path / source.name).read_bytes() == source.read_bytes()
     assert "3 fixable with `crashlint scan --fix --unsafe-fixes`" in out
+
+
+def test_socket_timeout_none_is_fixed_only_as_unsafe(tmp_path: Path) -> None:
+    """`socket_timeout=None` written out may be a pub/sub listener's on purpose (its `listen()`
+    reads with socket_timeout): setting 5 is offered, not applied by `--fix` alone; a client with
+    no socket_timeout at all gets the safe fix."""
+    (tmp_path / "requirements.txt").write_text("redis==5.0.1\n")
+    (tmp_path / "worker.py").write_text(
+        "import redis\n\n"
+        "subscriber = redis.Redis(host='queue', socket_timeout=None, socket_connect_timeout=5)\n"
+        "cache = redis.Redis(host='cache', socket_connect_timeout=5)\n"
+    )
+    _fix(tmp_path, "worker.py", "CL001")
+    text = (tmp_path / "worker.py").read_text()
+    assert "socket_timeout=None" in text
+    assert "redis.Redis(host='cache', socket_connect_timeout=5, socket_timeout=5)" in text or \
+        "redis.Redis(host='cache', socket_timeout=5, socket_connect_timeout=5)" in text
+    _fix(tmp_path, "worker.py", "CL001", "--unsafe-fixes")
+    assert "socket_timeout=None" not in (tmp_path / "worker.py").read_text()

@@ -1124,6 +1124,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     labels: list[str] = []
     missing: list[str] = []
     needs_missing: list[dict] = []
+    set_none: list[str] = []  # the ids of the needs the call sets to None
     one_off: list[bool] = []
     for need in resource["needs"]:
         if need.get("long_lived_only"):
@@ -1157,6 +1158,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             needs_missing.append(need)
             logged = kept is not None and "problem_logged" in need
             none = "problem_none" in need and bool(_set_to_none(need, options()))  # `socket_timeout=None`
+            if none:  # a fix may tell a value set to None on purpose from one left out (`[[autofix]] when`)
+                set_none.append(need["id"])
             labels.append(need["label_none"] if none else need["label_logged" if logged and "label_logged" in need else "label"])
             problems.append(render(need["problem_none" if none else "problem_logged" if logged else "problem"], subject=subject,
                                    library=resource["library"], line=call.span[0], returned=call.returned, **(kept or {})))
@@ -1194,6 +1197,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             "group_key": resource.get("group_key", "subjects"),
             "options_at": str(resource.get("options_from", 0)),
             "nargs": str(len(call.args)),  # positional arguments: a fix's keyword must not repeat one
+            # each need the call turns off with None (`socket_timeout=None`): "none:<need id>" = "yes"
+            **{f"none:{need_id}": "yes" for need_id in set_none},
             **_option_names(resource, options()),
             **({"fix_only": "yes"} if fix_only else {}),
         },
