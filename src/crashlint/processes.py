@@ -1180,9 +1180,18 @@ class _Finder:
                                     lambda: self._closure(entries))
 
     def _closure(self, entries: list[str]) -> frozenset[str]:
-        seen: set[str] = set()
-        queue = deque(e for e in entries if e in self.files)
-        seen.update(queue)
+        # a "use client" module that server code imports is where the browser's tree starts: the
+        # server hands the bundler a reference to it (react.dev/reference/rsc/use-client)
+        clients = self.client_modules
+        return self._walk([e for e in entries if e in self.files],
+                          lambda source: (lambda target: True) if source in clients else (lambda target: target not in clients))
+
+    def _walk(self, entries: list[str], follows: Callable[[str], Callable[[str], bool]]) -> frozenset[str]:
+        """The files reached from `entries` (and the packages whose `__init__.py` runs first) over
+        the import graph, taking the edges from a file to the targets `follows(file)` admits:
+        O(the files reached and their edges)."""
+        seen: set[str] = set(entries)
+        queue = deque(entries)
         for entry in list(queue):  # a module's packages run their __init__.py first
             for package in self._packages_of(entry):
                 if package not in seen:
@@ -1190,11 +1199,9 @@ class _Finder:
                     queue.append(package)
         while queue:
             source = queue.popleft()
-            client = source in self.client_modules
+            admit = follows(source)
             for target in self.graph.get(source, ()):
-                # a "use client" module that server code imports is where the browser's tree starts:
-                # the server hands the bundler a reference to it (react.dev/reference/rsc/use-client)
-                if target not in seen and (client or target not in self.client_modules):
+                if target not in seen and admit(target):
                     seen.add(target)
                     queue.append(target)
         return frozenset(seen)
@@ -1214,21 +1221,12 @@ class _Finder:
 
     def _own_closure(self, process: Process) -> frozenset[str]:
         files = process.files
-        seen = {e for e in process.entries if e in files}
-        queue = deque(seen)
-        for entry in list(queue):
-            for package in self._packages_of(entry):
-                if package not in seen:
-                    seen.add(package)
-                    queue.append(package)
-        while queue:
-            path = queue.popleft()
-            spawned = self._spawned_by(path)
-            for target in self.graph.get(path, ()):
-                if target not in seen and target not in spawned and target in files:
-                    seen.add(target)
-                    queue.append(target)
-        return frozenset(seen)
+
+        def follows(source: str) -> Callable[[str], bool]:
+            spawned = self._spawned_by(source)
+            return lambda target: target in files and target not in spawned
+
+        return self._walk([e for e in process.entries if e in files], follows)
 
     def _spawned_by(self, path: str) -> frozenset[str]:
         """`python_spawned` of one file, memoized per scan (every process that loads it asks)."""

@@ -253,15 +253,14 @@ def _registrations(project: Project, path: str, spec: dict,
     callee's names, which it would ask at the first such module)."""
     methods, lasts, modules = vocabulary or _vocabulary(spec)  # the caller's, made once for every file
     found: list[tuple[int, Registration]] = []
-    calls = project.files[path].calls
-    candidates: Iterable[int] = range(len(calls))
-    if not modules:  # the method and last names alone tell: which calls show one, kept for the same contents
-        facts = project.files[path]
-        candidates = project.own_part(  # type: ignore[assignment]
-            "registration-calls:" + "\0".join(sorted(methods)) + "\1" + "\0".join(sorted(lasts)), path,
-            lambda: tuple(i for i, c in enumerate(facts.calls) if c.method in methods or (c.callee and c.callee[-1] in lasts)))
+    facts = project.files[path]
+    # the method and last names alone tell which calls show one: kept for the same contents, so a
+    # file with none is not decoded (its calls are read only when it has candidates)
+    candidates: Iterable[int] = range(len(facts.calls)) if modules else project.own_part(  # type: ignore[assignment]
+        "registration-calls:" + "\0".join(sorted(methods)) + "\1" + "\0".join(sorted(lasts)), path,
+        lambda: tuple(i for i, c in enumerate(facts.calls) if c.method in methods or (c.callee and c.callee[-1] in lasts)))
     for i in candidates:
-        call = calls[i]
+        call = facts.calls[i]
         callee = call.callee
         if call.method not in methods and not (callee and callee[-1] in lasts):
             if not callee or not modules or modules.isdisjoint(project.callee_names(path, call)):
