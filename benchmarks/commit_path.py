@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import _median, measure, synthetic
+from measure import _median, measure, synthetic
 
 
 def _edit_line(rel: str, number: int) -> str:
