@@ -86,13 +86,30 @@ def test_positions_are_the_providers(name: str, text: str) -> None:
             assert code[start:end] == module.code_for_node(statement)
 
 
-def test_a_statement_fix_spliced_is_the_whole_modules_rewrite() -> None:
-    """The rewrite of the one top-level statement holding the call, spliced into the text, is the
-    rewrite of the whole module: at the top level, in a function, in a class's method."""
-    text = (
-        "import redis\n\n# a comment\nr = redis.Redis()\n\n\nclass C:\n    def m(self):\n"
-        "        self.c = redis.Redis()  # keep\n        return 1\n\n\ndef f():\n    x = redis.Redis(\n        host='h',\n    )\n"
-    )
+SPLICED = [
+    ("import redis\n\n# a comment\nr = redis.Redis()\n\n\nclass C:\n    def m(self):\n"
+     "        self.c = redis.Redis()  # keep\n        return 1\n\n\ndef f():\n    x = redis.Redis(\n        host='h',\n    )\n", 3, 1),
+    # deeper: blocks in a method, a tab-indented class, a comment line and a blank line above the
+    # statement, a decorated method, a statement sharing its line (no fix: not its own assignment)
+    ("class A:\n\tdef m(self):\n\t\tif x:\n\n\t\t\t# why\n\t\t\tc = redis.Redis()\n\t\telse:\n\t\t\twith o:\n"
+     "\t\t\t\td = redis.Redis(); e = 1\n\t@property\n\tdef p(self):\n\t\tq = redis.Redis()\n", 2, 2),
+]
+
+
+@pytest.mark.parametrize(("text", "count", "narrowed"), SPLICED)
+def test_a_statement_fix_spliced_is_the_whole_modules_rewrite(monkeypatch, text: str, count: int, narrowed: int) -> None:
+    """The rewrite of the one statement holding the call's block (the top-level statement, or the
+    innermost nested one: `Module._rewritten_inside`), spliced into the text, is the rewrite of the
+    whole module: at the top level, in a function, in a class's method, in blocks nested in one."""
+    inside = fix_python.Module._rewritten_inside
+    used = []
+
+    def spy(self, *args):
+        found = inside(self, *args)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(fix_python.Module, "_rewritten_inside", spy)
     module = fix_python.Module(text)
     spliced = 0
     for node, where in fix_python.Positions(module.module).nodes(None):
@@ -110,4 +127,5 @@ def test_a_statement_fix_spliced_is_the_whole_modules_rewrite() -> None:
         assert module.rewritten(call, alone) == expected
         assert alone.done == whole.done
         spliced += 1
-    assert spliced == 3
+    assert spliced == count
+    assert sum(used) == narrowed

@@ -170,6 +170,14 @@ class Positions:
         for i in range(len(self.module.body)):
             self._compute(i)
 
+    def enclosing_block(self, i: int, start: tuple[int, int], end: tuple[int, int]):
+        """(statement, where its printing starts and ends, its indentation) of the innermost
+        statement nested in top-level statement `i` whose block holds the statement whose printing
+        holds `start`..`end` (the `def` or `if` whose body holds a call's statement); None when
+        that statement is directly in top-level statement `i`'s block, or is `i` itself."""
+        holders = [entry for entry in self._inner_layout(i) if entry[1] <= start and end <= entry[2]]
+        return holders[-2] if len(holders) > 1 else None
+
     def statement_at(self, line: int) -> int | None:
         """The index of the top-level statement whose printing covers `line`."""
         starts = self._layout()
@@ -278,6 +286,9 @@ class Module:
         i = self.positions.statement_at(where.start.line)
         if i is None:
             return None
+        narrowed = self._rewritten_inside(i, call, rewrite)
+        if narrowed is not None:
+            return narrowed
         statement = self.module.body[i]
         first, last = self.positions.printed(i)
         if first > (where.start.line, where.start.column) or last < (where.end.line, where.end.column):
@@ -287,6 +298,31 @@ class Module:
             return None
         alone = self.module.with_changes(header=(), body=(statement,), footer=(), has_trailing_newline=True)
         return self.text[:start] + alone.visit(rewrite).code + self.text[end:]
+
+    def _rewritten_inside(self, i: int, call: cst.Call, rewrite: cst.CSTTransformer) -> str | None:
+        """The module's code with `rewrite` applied, visiting and printing only the innermost
+        statement nested in top-level statement `i` whose block holds the call's statement (the
+        method, not its class of a thousand lines), printed from where the module's printing reaches
+        it, with the indentation it has there; None when there is no such statement or its text is
+        not exactly what it prints. A rewrite changes the block that holds the call's statement (it
+        replaces the statement, or adds one after it), so the statement around that block is all it
+        needs to see."""
+        where = self.positions[call]
+        found = self.positions.enclosing_block(i, (where.start.line, where.start.column), (where.end.line, where.end.column))
+        if found is None:
+            return None
+        statement, (line, column), (end_line, end_column), indent = found
+        start, end = self.offset(line, column), self.offset(end_line, end_column)
+
+        def printed(node: cst.CSTNode) -> str:
+            state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline,
+                                 indent_tokens=list(indent))
+            node._codegen(state)
+            return "".join(state.tokens)
+
+        if self.text[start:end] != printed(statement):
+            return None
+        return self.text[:start] + printed(statement.visit(rewrite)) + self.text[end:]
 
     def fresh(self, base: str) -> str:
         """`base`, or `base_2`, … : a name the module never mentions, so a new binding shadows nothing."""
