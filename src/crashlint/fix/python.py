@@ -9,7 +9,10 @@ module's leading imports.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
+import warnings
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -220,53 +223,231 @@ class Positions:
         return found
 
 
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
+             ast.With, ast.AsyncWith, ast.Try, ast.Match) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+class _Unsliced(Exception):
+    """A fix that its slice of the module cannot make exactly: it is made on the whole module."""
+
+
+@dataclass
+class _View:
+    """A libcst module of the whole text, or of a slice of it: the innermost function or class
+    holding a call (under `if 1:` lines that give it the indentation it has in the file), or the
+    top-level statement holding it. Its line L is line L + delta of the file, its columns the
+    file's; its character offset O is O + shift of the file's (after the `if 1:` lines)."""
+
+    module: cst.Module
+    positions: Positions
+    delta: int = 0
+    shift: int = 0
+    wrapped: bool = False  # under `if 1:` lines: its top-level statement is not the file's
+    sliced: bool = False
+    calls: dict = field(default_factory=dict)  # (line, column, end line, end column) in the file → Call
+
+
+def _start_line(statement: ast.stmt) -> int:
+    """The first line of a statement as the file holds it: its first decorator's for a decorated one."""
+    decorators = getattr(statement, "decorator_list", None)
+    return min([statement.lineno] + [d.lineno for d in decorators]) if decorators else statement.lineno
+
+
+def _groups(body: list[ast.stmt]) -> list[list[ast.stmt]]:
+    """A module's top-level statements as libcst counts them: simple statements that share a line
+    (`import a; import b`) are one `SimpleStatementLine`."""
+    groups: list[list[ast.stmt]] = []
+    for statement in body:
+        if (groups and not isinstance(statement, _COMPOUND) and not isinstance(groups[-1][-1], _COMPOUND)
+                and statement.lineno == groups[-1][-1].end_lineno):
+            groups[-1].append(statement)
+        else:
+            groups.append([statement])
+    return groups
+
+
 class Module:
-    """One parsed module, shared by every fix in the file (each fix starts from the original)."""
+    """One module with findings to fix, shared by every fix in the file (each fix starts from the
+    original). What a fix asks of the whole module (its top-level names and imports, where the
+    leading imports end, its constants) is read from Python's own parse (`ast`, in C, fast); the
+    call a fix rewrites is found and rewritten in a libcst module of the innermost function or class
+    holding it, or of the top-level statement holding it (a slice of the file, parsed alone), so that
+    a module is never parsed whole by libcst, which costs about ten times Python's parse (issue 13:
+    the fix planner, which runs on every scan, was most of a small Python project's cold scan).
+    A fix that its slice cannot make exactly is made on the whole module, as before."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # the parsed tree itself (libcst's MetadataWrapper would copy it first, for positions keyed
-        # by node identity that it computes for the whole module: see Positions)
-        self.module = cst.parse_module(text)
-        self.positions = Positions(self.module)
+        with warnings.catch_warnings():  # `"\d"` in the scanned code is not ours to warn about
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)  # a file Python cannot parse gets no fixes (the caller's except)
+        self._groups = _groups(tree.body)
+        self._tree = tree
         self.lines = text.split("\n")
         self.line_starts = [0]
         for line in self.lines:
             self.line_starts.append(self.line_starts[-1] + len(line) + 1)
-        self._calls: dict[tuple[int, int, int, int], cst.Call] = {}
+        self._whole: _View | None = None
+        self._slices: dict[tuple[int, int], _View | None] = {}
+        self._defs: list[tuple[int, int, tuple[str, ...]]] | None = None
+        self._home: dict[int, _View] = {}  # id(call) → the view it was found in
+        self._indent: str | None = None
+        self._printer: cst.Module | None = None
 
-    def call_at(self, anchor: tuple[int, int, int, int]) -> cst.Call:
-        key = (anchor[0], self._char_col(anchor[0], anchor[1]), anchor[2], self._char_col(anchor[2], anchor[3]))
-        # the calls of the innermost statement holding the anchor; of the top-level statement
-        # holding its line; of every statement when it is not there (a line break libcst counts
-        # and tree-sitter does not), as when all were indexed
-        for line, span in ((anchor[0], key), (anchor[0], None), (None, None)):
-            if key in self._calls:
+    # ---- the libcst views ---------------------------------------------------------------------
+
+    @property
+    def module(self) -> cst.Module:
+        """The whole module parsed by libcst (only for a fix its slice cannot make)."""
+        return self._whole_view().module
+
+    @property
+    def positions(self) -> Positions:
+        return self._whole_view().positions
+
+    def _whole_view(self) -> _View:
+        if self._whole is None:
+            module = cst.parse_module(self.text)
+            self._whole = _View(module, Positions(module))
+            self._indent = module.default_indent
+        return self._whole
+
+    def _default_indent(self) -> str:
+        """libcst's default indentation of the module: that of its first indented block."""
+        if self._indent is None:
+            indent = "    "  # libcst's when the module has no indented block
+            try:
+                for token in tokenize.generate_tokens(io.StringIO(self.text).readline):
+                    if token.type == tokenize.INDENT:
+                        indent = token.string  # the first block's indentation, relative to none
+                        break
+            except (tokenize.TokenError, SyntaxError):
+                pass
+            self._indent = indent
+        return self._indent
+
+    def _definitions(self) -> list[tuple[int, int, tuple[str, ...]]]:
+        """(first line, last line, the indentation of each statement around it) of every function
+        and class, outermost first."""
+        if self._defs is None:
+            found: list[tuple[int, int, tuple[str, ...]]] = []
+            pending: list[tuple[ast.stmt, tuple[str, ...]]] = [(s, ()) for s in reversed(self._tree.body)]
+            while pending:
+                statement, around = pending.pop()
+                if isinstance(statement, _DEFS):
+                    found.append((_start_line(statement), statement.end_lineno or statement.lineno, around))
+                if isinstance(statement, _COMPOUND):
+                    line = self.lines[statement.lineno - 1]
+                    indent = line[: len(line) - len(line.lstrip())]
+                    # one `if 1:` a level: an `elif` is an `if` nested at its parent's indentation
+                    inner = around if around and around[-1] == indent else around + (indent,)
+                    nested: list[ast.stmt] = []
+                    for child in ast.iter_child_nodes(statement):
+                        if isinstance(child, ast.stmt):
+                            nested.append(child)
+                        elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
+                            nested += child.body
+                    pending += [(child, inner) for child in reversed(nested)]
+            self._defs = found
+        return self._defs
+
+    def _slice(self, line: int, end_line: int) -> _View | None:
+        """The view of the innermost function or class holding lines `line`..`end_line`, or of the
+        top-level statement holding them; None when there is none or it does not parse alone."""
+        if "\r" in self.text:  # line breaks libcst and this module's line table count alike: \n only
+            return None
+        best = None
+        for first, last, around in self._definitions():
+            if first <= line and end_line <= last and (best is None or len(around) >= len(best[2])):
+                best = (first, last, around)
+        if best is None:
+            for group in self._groups:
+                first, last = _start_line(group[0]), group[-1].end_lineno or group[-1].lineno
+                if first <= line and end_line <= last:
+                    best = (first, last, ())
+                    break
+        if best is None:
+            return None
+        first, last, around = best
+        if (first, last) in self._slices:
+            return self._slices[(first, last)]
+        wrap = "".join(f"{indent}if 1:\n" for indent in around)
+        start, end = self.line_starts[first - 1], min(self.line_starts[last], len(self.text))
+        view = None
+        try:
+            module = cst.parse_module(wrap + self.text[start:end], config=cst.PartialParserConfig(
+                default_indent=self._default_indent(), default_newline="\n"))
+        except Exception:  # noqa: BLE001 - libcst's parser refuses it alone: the whole module
+            module = None
+        if module is not None:
+            view = _View(module, Positions(module), delta=first - 1 - len(around), shift=start - len(wrap),
+                         wrapped=bool(around), sliced=True)
+        self._slices[(first, last)] = view
+        return view
+
+    def _lookup(self, view: _View, key: tuple[int, int, int, int]) -> cst.Call | None:
+        """The call at `key` (the file's line and character column) in `view`: among the calls of
+        the innermost statement holding it, of the top-level statement holding its line, of every
+        statement when it is not there (a line break libcst counts and tree-sitter does not)."""
+        delta = view.delta
+        line = key[0] - delta
+        for at, span in ((line, (line, key[1], key[2] - delta, key[3])), (line, None), (None, None)):
+            if key in view.calls:
                 break
-            for node, where in self.positions.nodes(line, span):
+            for node, where in view.positions.nodes(at, span):
                 if isinstance(node, cst.Call):
-                    self._calls.setdefault((where.start.line, where.start.column, where.end.line, where.end.column), node)
-        if key not in self._calls:
+                    view.calls.setdefault((where.start.line + delta, where.start.column, where.end.line + delta, where.end.column), node)
+        call = view.calls.get(key)
+        if call is not None:
+            self._home[id(call)] = view
+        return call
+
+    def call_at(self, anchor: tuple[int, int, int, int], whole: bool = False) -> cst.Call:
+        """The libcst call at a finding's anchor (1-based line, 1-based byte column), found in the
+        slice of the module that holds it, or with `whole` in the whole module."""
+        key = (anchor[0], self._char_col(anchor[0], anchor[1]), anchor[2], self._char_col(anchor[2], anchor[3]))
+        if not whole:
+            view = self._slice(anchor[0], anchor[2])
+            found = self._lookup(view, key) if view is not None else None
+            if found is not None:
+                return found
+        found = self._lookup(self._whole_view(), key)
+        if found is None:
             raise NoFix("call not found")
-        return self._calls[key]
+        return found
+
+    def where(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) of a call `call_at` found, in the file."""
+        view = self._home.get(id(node)) or self._whole_view()
+        found = view.positions[node]
+        return (found.start.line + view.delta, found.start.column, found.end.line + view.delta, found.end.column)
+
+    def is_sliced(self, node: cst.CSTNode) -> bool:
+        view = self._home.get(id(node))
+        return view is not None and view.sliced
+
+    # ---- what the module already has (Python's parse) --------------------------------------------
 
     def is_timeout_constant(self, name: str, line: int) -> bool:
         """Whether the module's own `name = <number or tuple of numbers>` at top level, above `line`,
         is the only thing the name means (no parameter or other binding of it in a signature)."""
         if re.search(rf"\bdef\s+\w+\s*\([^)]*\b{re.escape(name)}\b", self.text):
             return False
-        for statement in self.module.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if name in _assigned_names(small):
-                        if self.positions[statement].start.line >= line or small.value is None:
-                            return False
-                        try:
-                            value = ast.literal_eval(self.module.code_for_node(small.value))
-                        except (ValueError, SyntaxError):
-                            return False
-                        numbers = value if isinstance(value, tuple) else (value,)
-                        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers)
+        for group in self._groups:
+            for small in group:
+                if isinstance(small, _COMPOUND):
+                    continue
+                if name in _assigned_names(small):
+                    value = getattr(small, "value", None)
+                    if group[0].lineno >= line or value is None:
+                        return False
+                    try:
+                        found = ast.literal_eval(value)
+                    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                        return False
+                    numbers = found if isinstance(found, tuple) else (found,)
+                    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers)
         return False
 
     def offset(self, line: int, column: int) -> int:
@@ -274,32 +455,51 @@ class Module:
         return self.line_starts[line - 1] + column
 
     def code_for(self, node: cst.CSTNode) -> str:
-        return self.module.code_for_node(node)
+        """The code of a node of the module or a new one (printed with the module's indentation
+        and line break, which are all that printing a node reads of its module)."""
+        view = self._home.get(id(node))
+        if view is None:
+            if self._printer is None:
+                newline = NEWLINE_RE.search(self.text)
+                self._printer = cst.Module(body=(), default_indent=self._default_indent(),
+                                           default_newline=newline.group(0) if newline else "\n")
+            return self._printer.code_for_node(node)
+        return view.module.code_for_node(node)
 
     def rewritten(self, call: cst.Call, rewrite: cst.CSTTransformer) -> str | None:
-        """The module's code with `rewrite` applied, visiting and printing only the top-level
-        statement holding `call` (as a module of that one statement, so that the rewrite sees it
-        at the top level as it would in the whole module) and keeping the rest of the text as it
-        is; None when that statement's text is not exactly what it prints (the module's last
-        statement without a final line break)."""
-        where = self.positions[call]
-        i = self.positions.statement_at(where.start.line)
+        """The module's code with `rewrite` applied, visiting and printing only the statement
+        whose block holds `call`'s statement (`_rewritten_inside`), else the top-level statement
+        holding it (as a module of that one statement, so that the rewrite sees it at the top
+        level as it would in the whole module), and keeping the rest of the text as it is; None
+        when that statement's text is not exactly what it prints (the module's last statement
+        without a final line break). Raises _Unsliced when the call's slice cannot tell."""
+        view = self._home.get(id(call)) or self._whole_view()
+        where = view.positions[call]
+        i = view.positions.statement_at(where.start.line)
         if i is None:
+            if view.sliced:
+                raise _Unsliced
             return None
-        narrowed = self._rewritten_inside(i, call, rewrite)
+        narrowed = self._rewritten_inside(view, i, call, rewrite)
         if narrowed is not None:
             return narrowed
-        statement = self.module.body[i]
-        first, last = self.positions.printed(i)
+        if view.wrapped:  # its top-level statement is an `if 1:` of ours
+            raise _Unsliced
+        statement = view.module.body[i]
+        first, last = view.positions.printed(i)
         if first > (where.start.line, where.start.column) or last < (where.end.line, where.end.column):
+            if view.sliced:
+                raise _Unsliced
             return None
-        start, end = self.positions.offsets[i], self.positions.offsets[i + 1]
-        if self.text[start:end] != self.code_for(statement):
+        start, end = view.positions.offsets[i] + view.shift, view.positions.offsets[i + 1] + view.shift
+        if self.text[start:end] != view.module.code_for_node(statement):
+            if view.sliced:
+                raise _Unsliced
             return None
-        alone = self.module.with_changes(header=(), body=(statement,), footer=(), has_trailing_newline=True)
+        alone = view.module.with_changes(header=(), body=(statement,), footer=(), has_trailing_newline=True)
         return self.text[:start] + alone.visit(rewrite).code + self.text[end:]
 
-    def _rewritten_inside(self, i: int, call: cst.Call, rewrite: cst.CSTTransformer) -> str | None:
+    def _rewritten_inside(self, view: _View, i: int, call: cst.Call, rewrite: cst.CSTTransformer) -> str | None:
         """The module's code with `rewrite` applied, visiting and printing only the innermost
         statement nested in top-level statement `i` whose block holds the call's statement (the
         method, not its class of a thousand lines), printed from where the module's printing reaches
@@ -307,15 +507,15 @@ class Module:
         not exactly what it prints. A rewrite changes the block that holds the call's statement (it
         replaces the statement, or adds one after it), so the statement around that block is all it
         needs to see."""
-        where = self.positions[call]
-        found = self.positions.enclosing_block(i, (where.start.line, where.start.column), (where.end.line, where.end.column))
+        where = view.positions[call]
+        found = view.positions.enclosing_block(i, (where.start.line, where.start.column), (where.end.line, where.end.column))
         if found is None:
             return None
         statement, (line, column), (end_line, end_column), indent = found
-        start, end = self.offset(line, column), self.offset(end_line, end_column)
+        start, end = self.offset(line + view.delta, column), self.offset(end_line + view.delta, end_column)
 
         def printed(node: cst.CSTNode) -> str:
-            state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline,
+            state = CodegenState(default_indent=view.module.default_indent, default_newline=view.module.default_newline,
                                  indent_tokens=list(indent))
             node._codegen(state)
             return "".join(state.tokens)
@@ -338,41 +538,38 @@ class Module:
         imports at the end of the module's leading imports, the rest after a blank line below them,
         or below top-level statement `after` (an import they need that comes later in the module)."""
         newline = "\r\n" if "\r\n" in self.text else "\n"
-        body = list(self.module.body)
-        at = _leading_end(body)
-        if not body:
+        groups = self._groups
+        at = _leading_end(groups)
+        if not groups:
             return []
         if not at:  # before the first statement: below a shebang, a coding line, a comment header
-            first = self.line_starts[self.positions[body[0]].start.line - 1]
+            first = self.line_starts[groups[0][0].lineno - 1]
             return [(first, text + newline, 0) for text in imports] + [(first, text + newline * 2, 1) for text in others]
-        end = self._line_end_of(body[at - 1], newline)
+        end = self._line_end_of(groups[at - 1], newline)
         inserts = [(end, newline + text, 0) for text in imports]
-        below = self._line_end_of(body[after], newline) if after >= at else end
+        below = self._line_end_of(groups[after], newline) if after >= at else end
         return inserts + [(below, newline * 2 + text, 1) for text in others]
 
-    def _line_end_of(self, statement: cst.CSTNode, newline: str) -> int:
-        """The offset just before the line break that ends `statement`'s last line."""
-        end = self.line_starts[self.positions[statement].end.line] - 1
+    def _line_end_of(self, group: list[ast.stmt], newline: str) -> int:
+        """The offset just before the line break that ends a top-level statement's last line."""
+        end = self.line_starts[group[-1].end_lineno or group[-1].lineno] - 1
         return min(end - (len(newline) - 1), len(self.text))
 
     def _char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return len(text.encode("utf-8")[: byte_col - 1].decode("utf-8", "replace"))
 
-    # ---- what the module already has ------------------------------------------------------
-
     def top_level_names(self) -> set[str]:
         names: set[str] = set()
-        for statement in self.module.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    names.update(_assigned_names(small))
-                    if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-                        for alias in small.names:
-                            bound = alias.asname.name if alias.asname else alias.name
-                            names.add(self.module.code_for_node(bound).split(".")[0])
-            elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                names.add(statement.name.value)
+        for group in self._groups:
+            for small in group:
+                names.update(_assigned_names(small))
+                if isinstance(small, (ast.Import, ast.ImportFrom)):
+                    for alias in small.names:
+                        if alias.name != "*":
+                            names.add((alias.asname or alias.name).split(".")[0])
+                elif isinstance(small, _DEFS):
+                    names.add(small.name)
         return names
 
     def imported_as(self, module: str, name: str | None) -> str | None:
@@ -382,44 +579,43 @@ class Module:
 
     def import_of(self, module: str, name: str | None) -> tuple[str, int] | None:
         """(local name, index of the top-level statement) of the import that binds it, if any."""
-        for index, statement in enumerate(self.module.body):
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if name and isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-                    if self.module.code_for_node(small.module) != module or isinstance(small.names, cst.ImportStar):
+        for index, group in enumerate(self._groups):
+            for small in group:
+                if name and isinstance(small, ast.ImportFrom) and small.module is not None and not small.level:
+                    if small.module != module:
                         continue
                     for alias in small.names:
-                        if self.module.code_for_node(alias.name) == name:
-                            return (alias.asname.name.value if alias.asname else name), index
-                if isinstance(small, cst.Import):
+                        if alias.name == name:
+                            return (alias.asname or name), index
+                if isinstance(small, ast.Import):
                     for alias in small.names:
-                        if self.module.code_for_node(alias.name) == module:
-                            local = alias.asname.name.value if alias.asname else module
+                        if alias.name == module:
+                            local = alias.asname or module
                             return (f"{local}.{name}" if name else local), index
         return None
 
 
-def _assigned_names(small: cst.BaseSmallStatement) -> list[str]:
+def _assigned_names(small: ast.stmt) -> list[str]:
     """The plain names `x = …` / `x: T = …` binds."""
-    if isinstance(small, cst.Assign):
-        targets = [t.target for t in small.targets]
-    elif isinstance(small, cst.AnnAssign):
+    if isinstance(small, ast.Assign):
+        targets = small.targets
+    elif isinstance(small, ast.AnnAssign):
         targets = [small.target]
     else:
         return []
-    return [t.value for t in targets if isinstance(t, cst.Name)]
+    return [t.id for t in targets if isinstance(t, ast.Name)]
 
 
-def _leading_end(body: list) -> int:
+def _leading_end(groups: list[list[ast.stmt]]) -> int:
     """Index after the module's docstring, `__future__` and leading import statements."""
     index = 0
-    for position, statement in enumerate(body):
-        if not isinstance(statement, cst.SimpleStatementLine):
+    for position, group in enumerate(groups):
+        small = group[0]
+        if isinstance(small, _COMPOUND):
             break
-        small = statement.body[0]
-        docstring = position == 0 and len(statement.body) == 1 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
-        if docstring or all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):  # not `import x; x.go()`
+        docstring = position == 0 and len(group) == 1 and isinstance(small, ast.Expr) and isinstance(small.value, ast.Constant) \
+            and isinstance(small.value.value, (str, bytes))
+        if docstring or all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in group):  # not `import x; x.go()`
             index = position + 1
         else:
             break
@@ -556,27 +752,37 @@ class _Rewrite(cst.CSTTransformer):
 _EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
-def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> tuple[str, list[tuple[int, str, int]]]:
-    """The module's new text with `fix` applied to the call at `anchor`, and the insertions
-    (character offset, text) the fix needs after the leading imports: one per import, constant or
-    module statement, so that two fixes adding the same one add it once (raises NoFix)."""
-    call = module.call_at(anchor)
+def _applied(module: Module, call: cst.Call, fix: PythonFix) -> str:
+    """The module's text with `fix` applied to `call` (raises NoFix, or _Unsliced when the call's
+    slice cannot make it exactly)."""
     rewrite = _Rewrite(call, fix)
     code = None
     if fix.keywords and not (fix.replace_statement or fix.statement_after):
         # only the call changes: rewrite it alone and splice its code in (visiting and printing the
         # whole module per finding made a module with hundreds of findings take minutes)
-        where = module.positions[call]
-        start = module.offset(where.start.line, where.start.column)
-        end = module.offset(where.end.line, where.end.column)
+        line, column, end_line, end_column = module.where(call)
+        start, end = module.offset(line, column), module.offset(end_line, end_column)
         if module.text[start:end] == module.code_for(call):
             code = module.text[:start] + module.code_for(rewrite.leave_Call(call, call)) + module.text[end:]
     if code is None:
         code = module.rewritten(call, rewrite)  # the statement holding the call: not the whole module
     if code is None:
+        if module.is_sliced(call):
+            raise _Unsliced
         code = module.module.visit(rewrite).code
     if not rewrite.done:
         raise NoFix("nothing to change")
+    return code
+
+
+def apply(module: Module, anchor: tuple[int, int, int, int], fix: PythonFix) -> tuple[str, list[tuple[int, str, int]]]:
+    """The module's new text with `fix` applied to the call at `anchor`, and the insertions
+    (character offset, text) the fix needs after the leading imports: one per import, constant or
+    module statement, so that two fixes adding the same one add it once (raises NoFix)."""
+    try:
+        code = _applied(module, module.call_at(anchor), fix)
+    except _Unsliced:  # its slice cannot tell: the whole module
+        code = _applied(module, module.call_at(anchor, whole=True), fix)
     names = module.top_level_names()
     imports, others = [], []
     for item in fix.imports:
