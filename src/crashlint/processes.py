@@ -20,12 +20,16 @@ How a process is recognised, strongest signal first (each process keeps the evid
 - what its code does: `listen()` on an Express / Fastify / Koa / Nest / node:http server, a BullMQ
   `Worker`, `uvicorn.run`, an ASGI/WSGI app object (FastAPI, Flask, Starlette, …) that gunicorn or
   uvicorn hosts, a Django project, a Celery app and its tasks, a standalone `if __name__ ==
-  "__main__":` module that loops;
+  "__main__":` module that loops (or blocks on redis-py's `pubsub().listen()`), a console script
+  whose command runs a project subclass of gunicorn's `Application` (pulpcore-api) or an object's
+  loop (`PulpcoreWorker(…).run()`);
 - a library's exported start function (`bootstrap(config)` of a published package) whose server
   only scripts of the project call: the program starts in that function, not in those scripts;
 - CLIs and tools: package.json `bin` and the other scripts (build, codegen, load tests: what they
   alone run is theirs, not a server's), `__main__` modules that do not loop,
-  click / typer commands, Django management commands; tests by their paths; browser code by JSX,
+  click / typer commands, Django management commands, `#!` scripts nothing imports whose top level
+  runs and ends (`python profiles/make_test_data.py`), `__main__` prompts that read `input()`;
+  tests by their paths (a package's `pytest_plugin.py` too); browser code by JSX,
   `"use client"`, browser globals and private packages that build page assets (sass, bower, …),
   and the entries of the page bundles a package's webpack / Rspack / Vite config names
   (`entry: { app: ["./app/main.js"] }`, `build.rollupOptions.input`, index.html's module scripts):
@@ -37,7 +41,9 @@ How a process is recognised, strongest signal first (each process keeps the evid
 - `[tool.crashlint] processes`, `browser` and `tooling` (crashlint.config) declare or correct them.
 
 Reachability: a process loads its entry files and, transitively, every project file they import
-(ES imports, `require`, `import()`, re-exports; Python imports with their packages' `__init__.py`),
+(ES imports, `require`, `import()`, re-exports; Python imports with their packages' `__init__.py`,
+and a bot's `load_extension("cogs.admin")`; one by a computed name, `for cog in COGS:
+bot.load_extension(cog)`, is a computed load like `importlib.import_module(name)`),
 except that a walk from a module without `"use client"` stops at one with it: a `next start` server
 loads the App Router's pages, layouts and other special files with no `"use client"` (server
 components, `server_components`), the modules they import, and reaches client components only as
@@ -108,6 +114,9 @@ JS_SERVERS = frozenset({
 JS_SERVES = frozenset({"cluster.fork", "http.createServer", "https.createServer", "http2.createServer", "http2.createSecureServer",
                        "net.createServer", "tls.createServer"})
 JS_WORKERS = frozenset({"bullmq.Worker", "bull", "bee-queue", "agenda", "pg-boss", "kafkajs.Kafka.consumer"})
+# gunicorn's application classes, whose subclass's `run()` starts the arbiter that serves
+# (docs.gunicorn.org/en/stable/custom.html: "Custom Application": `StandaloneApplication(BaseApplication)`, `.run()`)
+PY_SERVER_BASES = frozenset({"gunicorn.app.base.BaseApplication", "gunicorn.app.base.Application", "gunicorn.app.wsgiapp.WSGIApplication"})
 PY_SERVER_CALLS = frozenset({
     "uvicorn.run", "hypercorn.asyncio.serve", "aiohttp.web.run_app", "waitress.serve", "gunicorn.app.base.BaseApplication",
     "werkzeug.serving.run_simple", "socketserver.TCPServer", "http.server.HTTPServer", "http.server.ThreadingHTTPServer",
@@ -144,6 +153,11 @@ PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forev
 # how a Python program loads a module by a computed name
 PY_COMPUTED_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__import__",),
                        ("importlib", "util", "module_from_spec"), ("module_from_spec",))
+# a bot library's extension loader: discord.py's, disnake's, nextcord's and py-cord's `Bot.load_extension(
+# "cogs.admin")` imports the dot-qualified module and runs its `setup(bot)` in the bot's process ("Extension
+# paths are ultimately similar to the import mechanism", discordpy.readthedocs.io/en/stable/ext/commands/extensions.html);
+# `reload_extension` the same, and `load_extensions` (disnake, nextcord, py-cord) several at once
+PY_EXTENSION_LOADS = frozenset({"load_extension", "reload_extension", "load_extensions"})
 PY_SUBCOMMAND_METHODS = frozenset({"add_command"})
 PY_START_COMMANDS = frozenset({"start", "run", "serve", "server", "daemon", "worker", "bot", "run_bot", "start_bot"})
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
@@ -174,6 +188,8 @@ BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playw
 TEMPORARY_SERVER = re.compile(r"(?i)^(setup|setupdatabase|setup-database|setup_database|installer|install|wizard)\b|migrat")
 PY_SERVER_COMMANDS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi"})
 PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust"})
+# the interpreter's options that take the next word as their value (`python -X dev -W error app.py`)
+PY_VALUE_FLAGS = frozenset({"-X", "-W", "--check-hash-based-pycs"})
 # servers whose app argument may name only a module (`gunicorn bugsink.wsgi`)
 PY_MODULE_ONLY_SERVERS = frozenset({"gunicorn", "hypercorn"})
 # shell operators between the commands of one line: `|||` is monofy's (its processes side by side),
@@ -1025,6 +1041,11 @@ class _Finder:
                     sub = project.resolve_module(path, base + value.name) if value.module else None
                     if sub is not None:
                         targets[sub] = None
+            for call in facts.calls:  # `bot.load_extension("cogs.admin")`: the cog loads into the bot
+                if call.method in PY_EXTENSION_LOADS and call.args and call.args[0].kind == "string":
+                    sub = project.python_modules.get(call.args[0].text)
+                    if sub is not None:
+                        targets[sub] = None
             for target in self.python_spawned(path, facts):  # subprocess.Popen(["/letsencrypt.py"])
                 targets[target] = None
             for target in self.python_served(path, facts):  # uvicorn.Config(**{"app": "app.app:app", …})
@@ -1583,6 +1604,8 @@ class _Finder:
                 role = "deployment"  # AWS CDK code, a Lambda handler
             if role == "server" and self.python_command_module(path):
                 role = "tooling"  # `socorro-cmd signature` runs socorro/signature/cmd_signature.py's main()
+            if role == "server" and self.python_script(path):
+                role = "tooling"  # `python profiles/dab/make_test_data.py` from a shell script, a probe's `readyz.py`
             if role == "server" and self.script_beside_typescript(package, path):
                 role = "tooling"  # `node src/write.mjs`, run by hand: the package's build compiles its .ts only
             if role != "test" and self.importers.get(path) and not self.has_own_test(path):
@@ -1666,6 +1689,10 @@ class _Finder:
             return facts.dynamic_loads
         for call in facts.calls:
             if call.callee in PY_COMPUTED_IMPORTS and call.args and call.args[0].kind != "string":
+                return call.span[0]
+            # `for cog in COGS: bot.load_extension(cog)` (avrae), over `pkgutil.iter_modules(__path__)`
+            # (Pythonista-Bot's `modules/`): the bot loads its package's cogs by name
+            if call.method in PY_EXTENSION_LOADS and call.args and call.args[0].kind != "string":
                 return call.span[0]
         return 0
 
@@ -2070,6 +2097,10 @@ class _Finder:
         modules = self.project.python_modules
         found: list[tuple[str, str]] = []
         if head.startswith("python"):
+            # the interpreter's own options come before the program: `python -O launcher.py`
+            # (Pythonista-Bot's ENTRYPOINT), `python -u -X dev bot.py` (docs.python.org/3/using/cmdline.html)
+            while args and args[0].startswith("-") and args[0] not in ("-m", "-c", "-"):
+                args = args[2:] if args[0] in PY_VALUE_FLAGS else args[1:]
             if len(args) >= 2 and args[0] == "-m" and args[1] in PY_SERVER_COMMANDS | PY_WORKER_COMMANDS:
                 return self.python_command(package, args[1], args[2:], cwd)  # python -m gunicorn app:app
             if len(args) >= 2 and args[0] == "-m":
@@ -2617,6 +2648,23 @@ class _Finder:
         top = [(path, scope) for scope in facts.functions if facts.scope_parents.get(scope, 0) == 0]
         return self.main_kind(path, facts, [], top) == "cli"
 
+    def python_script(self, path: str) -> bool:
+        """A Python module with a `#!` line and no `__main__` block whose top level calls functions:
+        a program run by its path (`python x.py`, `./x.py`), not a module a service imports — and
+        one that ends, unless what its top level runs serves or loops (`main_kind`): galaxy_ng's
+        `profiles/dab/make_test_data.py` (run by `run_integration.sh`) and `galaxy-operator/bin/readyz.py`
+        (a healthcheck's `test:`). Asked of the modules nothing imports in a package with no start
+        command; reads the file's first bytes once."""
+        facts = self.files[path]
+        if facts.language != "python" or facts.main_guard[0]:
+            return False
+        top = [c for c in facts.calls if c.scopes[0] == 0 and c.callee]
+        if not top or not self._text(path).startswith("#!"):
+            return False
+        if any(scopes[0] == 0 and runs_until_stopped(facts, 0, first, last) for scopes, first, last in facts.forever_loops):
+            return False  # `while True:` at its top level: a worker run by its path, judged as before
+        return self.main_kind(path, facts, top) == "cli"
+
     def guard_kind(self, path: str) -> str | None:
         """What the `if __name__ == "__main__":` block of a Python file a start command runs starts
         (`main_kind`), or None when the file has none: `python x.py` says only that x.py is the
@@ -2634,6 +2682,8 @@ class _Finder:
         worker (it loops forever, consumes a queue, waits on SIGTERM), or a command that ends.
         `signals=False`: a signal handler alone does not make a worker (a batch management command
         that stops cleanly on Ctrl-C)."""
+        if any(c.callee == ("input",) for c in in_guard):
+            return "cli"  # `while True: print(argsplit(input(">>> ")))`: a prompt a developer types into (avrae's argparser)
         worker_signs = PY_WORKER_SIGNS if signals else PY_WORKER_SIGNS - {"signal.signal"}
         worker_methods = PY_WORKER_METHODS if signals else PY_WORKER_METHODS - {"add_signal_handler"}
         project = self.project
@@ -2694,6 +2744,8 @@ class _Finder:
                     return "server"
                 if names & worker_signs or call.method in worker_methods:
                     return "worker"
+                if call.method == "listen" and self._pubsub_listen(file, call):
+                    return "worker"  # `for message in p.listen():` blocks for messages until the process is stopped
                 if names & PY_CLI:
                     found = "cli"
                 if not scope and file == path and call.method in PY_SUBCOMMAND_METHODS:
@@ -2702,8 +2754,15 @@ class _Finder:
                     for arg in call.args:
                         if arg.kind == "ref" and arg.path and arg.path[-1] in PY_START_COMMANDS:
                             work += [(t.path, t.scope) for t in project.resolve(file, call.scopes, arg.path) if t.kind == "function"]
+                if not call.callee and scope and call.method and call.receiver_call >= 0:
+                    unresolved.add(call.method)  # `PulpcoreWorker(auxiliary=…).run(burst=burst)` in a function
                 if call.callee and scope:
                     targets = project.resolve(file, call.scopes, call.callee)
+                    # `PulpcoreApiApplication(options).run()`: a project subclass of gunicorn's
+                    # Application made by the program serves (pulpcore-api, pulpcore-content)
+                    if any(t.kind == "class" and PY_SERVER_BASES & set(project.instance_names(Target("instance", path=t.path, scope=t.scope)))
+                           for t in targets):
+                        return "server"
                     work += [(t.path, t.scope) for t in targets if t.kind == "function"]
                     # `run_profiled(run_daemon, options)`: a function handed to a runner runs too
                     for arg in call.args:
@@ -2716,6 +2775,14 @@ class _Finder:
                     if call.method and not any(t.kind in ("function", "class") for t in targets):
                         unresolved.add(call.method)
         return found
+
+    def _pubsub_listen(self, path: str, call) -> bool:
+        """Whether `call` is `.listen()` on what a `.pubsub()` call made (`p = r.pubsub(); for message
+        in p.listen():`, `r.pubsub().listen()`): redis-py's `PubSub.listen()` is a generator that
+        blocks on the connection for the next message and never ends while subscribed
+        (redis-py docs, "Publish / Subscribe": `for message in p.listen(): …`)."""
+        return any(t.kind == "call" and self.files[t.path].calls[t.index].method == "pubsub"
+                   for t in self.project.receiver_targets(path, call))
 
     def start_subcommands(self, path: str, scope: int) -> list[int]:
         """The subcommands of a click group function (`@click.group() def cli`) declared in its module

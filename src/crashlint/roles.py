@@ -35,9 +35,13 @@ def is_test_dir(part: str) -> bool:
 
 
 # (`tests.py` is a Django app's test module: Django's test runner discovers `test*.py` files,
-# docs.djangoproject.com/en/stable/topics/testing/overview/#running-tests)
+# docs.djangoproject.com/en/stable/topics/testing/overview/#running-tests; `pytest_plugin.py` is the
+# name a package gives the pytest plugin it registers for its test suites under the `pytest11` entry
+# point (pulpcore, pulp_python: `[project.entry-points."pytest11"] pulpcore = "pulpcore.pytest_plugin"`,
+# docs.pytest.org/en/stable/how-to/writing_plugins.html#making-your-plugin-installable-by-others):
+# pytest loads it, no service does)
 TEST_FILE = re.compile(
-    r"(^(testutils?|test_?helpers?|fixtures?|conftest)\.(py|[cm]?[jt]sx?)$)|(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)|(^run_?tests\.py$)|(^tests\.py$)"
+    r"(^(testutils?|test_?helpers?|fixtures?|conftest)\.(py|[cm]?[jt]sx?)$)|(^pytest_?plugins?\.py$)|(\.(test|spec|e2e|e2e-spec|cy|stories|bench)\.[cm]?[jt]sx?$)|(^test_.*\.py$)|(_test\.py$)|(^conftest\.py$)|(^run_?tests\.py$)|(^tests\.py$)"
 )
 ROUTE_HANDLER = re.compile(r"^(route|middleware)\.[jt]sx?$")
 # Build and tool configuration run by bundlers, test runners and linters, never by the service.

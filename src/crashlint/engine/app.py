@@ -40,6 +40,7 @@ from collections.abc import Callable
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import ConstructorIndex, RuleContext
 from crashlint.engine.process_handlers import listened_events
+from crashlint.engine.shutdown import receiver_classes
 from crashlint.facts.model import Call, FileFacts, plain_name
 from crashlint.findings import Finding, Location, Related
 from crashlint.project import Target
@@ -692,7 +693,56 @@ def _wait_below(ctx: RuleContext, path: str, call: Call, sleeps: set[str], polls
     return ""
 
 
-def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
+def _check_bot_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> list[Finding]:
+    """A long-lived process that runs a chat bot's client until it is stopped (discord.py's
+    `await bot.start(token)`, through `asyncio.run(main())`) and registers no SIGTERM handler: the
+    process has no loop of its own to report, yet SIGTERM ends it the same way, skipping the
+    `finally` and `async with` exits that close the bot and what it opened (modmail's `runner()`,
+    Pythonista-Bot's `async with core.Bot() as bot, … asyncpg.create_pool(…)`). A library method
+    that installs a handler itself (disnake's `run()`) is a registration of `[shutdown]`, so its
+    process has one. One finding per process, at its first such call; none for a process whose
+    loops were reported (`reported`: the same handler fixes both). O(the calls of the methods named)."""
+    spec = rule.data["bot_starts"]
+    classes = set(spec["classes"])
+    near: set[str] | None = None
+    if ctx.focus is not None:
+        near = set(ctx.focus).union(*(p.files for f in ctx.focus for p in ctx.processes.processes_of(f) if not p.fallback))
+    findings: list[Finding] = []
+    handled: dict[int, bool] = {}  # id(process) → whether its own files register a SIGTERM handler
+    for method in sorted(spec["methods"]):
+        for path, call in ctx.calls_named(method):
+            # `.start()` is a common name (threads, servers, JS timers): the cheap tests first, the
+            # receiver's classes next, the processes' handlers (a view over every root) once per process
+            if (call.method != method or ctx.project.files[path].language != "python"
+                    or (near is not None and path not in near) or not ctx.processes.long_lived(path)):
+                continue
+            candidates = [p for p in ctx.processes.processes_of(path)
+                          if not p.fallback and not p.hosted and not p.serverless and id(p) not in reported]
+            if not candidates or not classes & set(receiver_classes(ctx.project, path, call)):
+                continue
+            for p in candidates:
+                if id(p) not in handled:
+                    handled[id(p)] = bool(ctx.shutdown(rule.data["shutdown"]).for_processes(ctx.processes.own_files(p)).handlers)
+            processes = [p for p in candidates if not handled[id(p)]]
+            if not processes:
+                continue
+            process = next((p for p in processes if path in p.entries), processes[0])
+            reported.add(id(process))
+            facts = ctx.project.files[path]
+            ctx.current_path = path
+            text = ctx.sources.line(path, call.span[0])
+            location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
+            values = dict(subject=call.text, process=process.name, entry=process.entry)
+            findings.append(Finding.of_rule(
+                rule, facts.language, location, call.text, render(spec["message"], **values),
+                [render(rule.data["problems"]["bot_process"], **values)],
+                context={"subject": call.text, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
+            ))
+    ctx.current_path = None
+    return findings
+
+
+def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None = None) -> list[Finding]:
     """Python loops that run as long as the process (`while True:`, `while running:` that nothing in
     the loop clears) and sleep or poll, in a process that handles no SIGTERM. Judged per process: a
     standalone `__main__` worker needs its own handler; a process gunicorn, uvicorn or Celery hosts
@@ -769,6 +819,8 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext) -> list[Finding]:
             if process is not None:
                 by_process[id(process)] = finding
     ctx.current_path = None
+    if reported is not None:
+        reported.update(by_process)
     return findings
 
 
@@ -799,5 +851,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         return _check_health_route(rule, ctx, apps("package"))
     findings = _check_shutdown_close(rule, ctx, apps)
     if "worker_loops" in rule.data:
-        findings += _check_worker_loops(rule, ctx)
+        reported: set[int] = set()
+        findings += _check_worker_loops(rule, ctx, reported)
+        if "bot_starts" in rule.data:
+            findings += _check_bot_starts(rule, ctx, reported)
     return findings

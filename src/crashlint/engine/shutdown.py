@@ -28,6 +28,12 @@ Libraries that register the handlers themselves are registrations too:
     { method = "registerShutdownHandler", handler = 0, receivers = ["lightship.createLightship"] }
         receivers     a method registration counts only on an object these calls make
     { method = "enableShutdownHooks", closes = "receiver", lifecycle = true }
+    { method = "run", handler = [], receiver_classes = ["disnake."], signal_arg = false, language = "python" }
+        receiver_classes  a method registration counts only on an instance of a class these names
+                          start (`disnake.ext.commands.AutoShardedBot`, or a project class based on one:
+                          `receiver_classes`)
+        signal_arg        false: the call's first argument is no signal (`bot.run(token)`)
+        language          the registration counts only in files of this language
 """
 
 from __future__ import annotations
@@ -107,6 +113,8 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
     """What `call` registers as a signal handler, else None."""
     signals = set(spec.get("signals", ("SIGTERM", "SIGINT")))
     for registration in spec["registrations"]:
+        if "language" in registration and project.files[path].language != registration["language"]:
+            continue  # a Python library's method: JS/TS `.run()` calls are not asked of it
         if "method" in registration:
             if call.method != registration["method"]:
                 continue
@@ -116,11 +124,14 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
                 for t in project.receiver_targets(path, call)
             ):
                 continue  # `registerShutdownHandler` of something other than lightship
+            bases = tuple(registration.get("receiver_classes", ()))
+            if bases and not any(n.startswith(bases) for n in receiver_classes(project, path, call)):
+                continue  # `run()` of something other than a disnake client
         elif not call.callee or not _callee_matches(call, registration["callee"]):
             continue
         elif registration["callee"] not in project.callee_names(path, call):
             continue
-        if call.args:
+        if call.args and registration.get("signal_arg", True):
             first = call.args[0]
             # process.on(sig, h) inside `for (const sig of ["SIGTERM", "SIGINT"])`: accept a non-literal
             if first.kind == "string" and first.text not in signals:
@@ -145,6 +156,33 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
             lifecycle=bool(registration.get("lifecycle")),
         )
     return None
+
+
+def receiver_classes(project: Project, path: str, call: Call) -> list[str]:
+    """The external classes the receiver of a method call is an instance of: made by a call to one
+    (`disnake.Client(…)`), or to a project class whose bases reach one (avrae's `Avrae(commands.
+    AutoShardedBot)`). O(the receiver's targets × their bases), asked only of calls whose method a
+    registration with `receiver_classes` names."""
+    names: list[str] = []
+    for target in project.receiver_targets(path, call):
+        if target.kind == "instance":
+            names += project.instance_names(target)
+        elif target.kind == "call":
+            made = project.files[target.path].calls[target.index]
+            names += project.callee_names(target.path, made)
+            for cls in project.resolve(target.path, made.scopes, made.callee) if made.callee else ():
+                if cls.kind == "class":
+                    names += project.instance_names(Target("instance", path=cls.path, scope=cls.scope))
+        elif target.kind == "external":
+            names.append(target.name)
+        elif target.kind == "param" and target.index == 0:
+            # `self` of a method (modmail's `self.start(self.token)` in `ModmailBot.run`'s inner
+            # `runner()`): an instance of the method's class
+            facts = project.files[target.path]
+            owner = facts.scope_parents.get(target.scope, 0)
+            if owner in facts.class_bases:
+                names += project.instance_names(Target("instance", path=target.path, scope=owner))
+    return names
 
 
 def _callee_matches(call: Call, callee: str) -> bool:
