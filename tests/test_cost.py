@@ -237,3 +237,22 @@ def test_a_js_file_is_walked_by_one_query(grammar, monkeypatch) -> None:
     assert parsed.facts.units == (("handler", 3, 3, ("a",)),)
     assert parsed.facts.load_uses == ("b",)
     assert parsed.facts.whole_loads == ("./b",)
+
+
+def test_a_python_call_is_a_statement_of_its_own_as_the_tree_says() -> None:
+    """A Python call's `used` (its value dropped when it is an expression statement's expression):
+    read from the sweep's statement's children, not from `Node.parent`, which walks down from the
+    root (issue 13: most assignments of a Python file asked it)."""
+    from crashlint.parse import parse_source
+
+    source = (b"x = f1()\nf2()\na3(), b3()\nf4()  # note\ng5(f5())\nif c:\n    f6()\n"
+              b"y = [f7() for _ in z]\nf8().g8()\na9(), b9().c9()\nx.y = f10(); f11()\n"
+              b"def h():\n    return f12()\nlambda: f13()\n")
+    facts = parse_source("x.py", "python", source).facts
+    assert facts is not None
+    used = {call.callee[-1]: call.used for call in facts.calls if call.callee}
+    assert used == {"f1": True, "f2": False, "a3": False, "b3": False, "f4": False, "g5": False, "f5": True,
+                    "f6": False, "f7": True, "f8": True, "a9": False, "b9": True, "f10": True, "f11": False,
+                    "f12": True, "f13": True}
+    assert [c.used for c in facts.calls if c.method == "g8"] == [False]
+    assert [c.used for c in facts.calls if c.method == "c9"] == [False]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from sys import intern
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from operator import attrgetter
 
 import tree_sitter
 
@@ -40,13 +40,30 @@ def constructor(cls):
     return make
 
 
+@cache
+def _remaker(cls) -> tuple[dict[str, int], Callable, Callable]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    return {name: i for i, name in enumerate(names)}, attrgetter(*names), constructor(cls)
+
+
+def updated(obj, **changes):
+    """`dataclasses.replace` for the frozen, slotted fact classes, several times faster (it
+    validates each field and goes through `__init__`): the extractors update a function's facts at
+    every `await` and `throw` in it (36,000 times on polar and novu)."""
+    position, values_of, make = _remaker(obj.__class__)
+    values = list(values_of(obj))
+    for name, value in changes.items():
+        values[position[name]] = value
+    return make(*values)
+
+
 def record_await(facts, scope: int, line: int, guarded: bool) -> None:
     """Count an `await` in its function, remembering the first one no `try`/`catch` guards."""
     function = facts.functions.get(scope)
     if function is None:
         return  # a top-level await
     unguarded = function.unguarded_await or (0 if guarded else line)
-    facts.functions[scope] = replace(function, unguarded_await=unguarded, awaits=function.awaits + 1)
+    facts.functions[scope] = updated(function, unguarded_await=unguarded, awaits=function.awaits + 1)
 
 
 def span(node: tree_sitter.Node) -> Span:

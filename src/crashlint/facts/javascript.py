@@ -22,6 +22,7 @@ from crashlint.facts.common import (
     SHORT_LIMIT,
     constructor,
     kind_names,
+    updated,
     node_key,
     record_await,
     scope_id,
@@ -1181,7 +1182,7 @@ class _Extractor:
             for scope, line, key in found:
                 by_function.setdefault(scope, []).append((line, self.call_index.get(key, -1) if key is not None else -1))
             for scope, awaits in by_function.items():
-                self.facts.functions[scope] = replace(self.facts.functions[scope], **{field: tuple(awaits)})
+                self.facts.functions[scope] = updated(self.facts.functions[scope], **{field: tuple(awaits)})
 
     def on_for(self, node: tree_sitter.Node, scopes) -> None:
         left = node.child_by_field_name("left")
@@ -1357,7 +1358,7 @@ class _Extractor:
             elif name == "throw":
                 function = self.facts.functions.get(scopes[0])
                 if not guarded and function is not None and not function.throws:
-                    self.facts.functions[scopes[0]] = replace(function, throws=True)
+                    self.facts.functions[scopes[0]] = updated(function, throws=True)
             elif name == "await":
                 record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
                 if (not guarded or guarded == CLEANUP) and scopes[0] in self.facts.functions:

@@ -255,7 +255,14 @@ def _is_statement_expression(node: tree_sitter.Node, end: int, statement) -> boo
             return True  # the whole statement
     if _SOURCE[0][end : end + 1] not in _MAY_END_STATEMENT:
         return False  # the call continues into a larger expression (`.json()`, `)`, `[0]`)
-    parent = node.parent  # `a(), b()`, comments: ask the tree
+    if statement is not None:
+        # `x = f()`, `a(), b()`, comments: if the call's parent is an expression statement, it is
+        # the sweep's (no statement, scope or block can sit between a node and its parent), so
+        # the statement's children say it; `parent` would walk down from the root (issue 13: a
+        # call of most assignments on polar's 100,000)
+        start, kind = node.start_byte, node.kind_id
+        return any(c.start_byte == start and c.end_byte == end and c.kind_id == kind for c in statement.named_children)
+    parent = node.parent  # no statement: ask the tree
     return parent is not None and parent.type == "expression_statement"
 
 
