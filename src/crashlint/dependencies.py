@@ -78,6 +78,9 @@ class Manifest:
     # "./dist/http/index.js"` is how `import … from "@medusajs/framework/http"` reaches the package's
     # src/http/index.ts (a condition object gives its first JS target; Node's docs, "Subpath exports")
     exports: tuple[tuple[str, str], ...] = ()
+    # package.json "bin" as (the command it installs, its target root-relative): `cross-seed` →
+    # packages/cross-seed/dist/cmd.js, so a Dockerfile `ENTRYPOINT /usr/local/bin/cross-seed` reaches it
+    bin_names: tuple[tuple[str, str], ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -267,6 +270,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
         private, ts_root_dir, launchers, page_scripts, page_roots, locked,
         serverless_host="vercel.json" if "vercel.json" in names else "", exports=tuple(start.exports),
+        bin_names=tuple(start.bin_names),
     )
 
 
@@ -452,6 +456,7 @@ LAUNCH_FILE = _Pattern(r"(docker-)?compose([.-][\w.-]+)?\.ya?ml")
 DOCKER_COMMAND = _Pattern(r"^\s*(CMD|ENTRYPOINT)\s+(.+)$", re.I)
 # `HEALTHCHECK --interval=60s CMD ./probe.py`: a probe Docker runs, and kills after its --timeout
 DOCKER_HEALTHCHECK = _Pattern(r"^\s*HEALTHCHECK\s+(?:--\S+\s+)*CMD\s+(.+)$", re.I)
+DOCKER_WORKDIR = _Pattern(r"^\s*WORKDIR\s+(\S+)\s*$", re.I)
 COMPOSE_SERVICE = _Pattern(r"^  ([A-Za-z0-9_.-]+):\s*$")
 COMPOSE_COMMAND = _Pattern(r"^\s+(command|entrypoint):\s*(.*)$")
 COMPOSE_ITEM = _Pattern(r"^\s+-\s+(.*)$")
@@ -485,6 +490,7 @@ class _Start:
     main: str = ""
     scripts: list[tuple[str, str]] = field(default_factory=list)
     bins: list[str] = field(default_factory=list)
+    bin_names: list[tuple[str, str]] = field(default_factory=list)
     console_scripts: list[tuple[str, str, str]] = field(default_factory=list)
     launches: list[tuple[str, str, str]] = field(default_factory=list)
     exports: list[tuple[str, str]] = field(default_factory=list)
@@ -498,6 +504,12 @@ class _Start:
         bins = data.get("bin")
         targets = [bins] if isinstance(bins, str) else list(bins.values()) if isinstance(bins, dict) else []
         self.bins = [posixpath.normpath(posixpath.join(directory, t)) for t in targets if isinstance(t, str)]
+        # the command each installs (npm link / npm install -g put it on PATH): a string `bin` is
+        # installed under the package's name, without its scope (docs.npmjs.com/cli/v10/configuring-npm/package-json#bin)
+        name = data.get("name")
+        named = ({str(name).rsplit("/", 1)[-1]: bins} if isinstance(bins, str) and isinstance(name, str) and name
+                 else bins if isinstance(bins, dict) else {})
+        self.bin_names = [(str(k), posixpath.normpath(posixpath.join(directory, t))) for k, t in named.items() if isinstance(t, str) and k]
         exports = data.get("exports")
         if isinstance(exports, (str, list)) or (isinstance(exports, dict) and not any(str(k).startswith(".") for k in exports)):
             exports = {".": exports}  # sugar: the package's one entry, or conditions for it
@@ -528,10 +540,14 @@ class _Start:
         elif name.startswith("Dockerfile"):
             # continuation lines joined: `HEALTHCHECK --interval=30s \` / `CMD [ "wget", … ]` is one
             # instruction, whose CMD is the probe's, not the image's
+            workdir = ""
             for line in text.replace("\\\r\n", " ").replace("\\\n", " ").splitlines():
+                folder = DOCKER_WORKDIR.match(line)
+                if folder:
+                    workdir = posixpath.normpath(posixpath.join(workdir or "/", folder.group(1).strip("'\"")))
                 match = DOCKER_COMMAND.match(line)
                 if match:
-                    self.launches.append((where, match.group(1).upper(), _command_text(match.group(2))))
+                    self.launches.append((where, match.group(1).upper(), _in_workdir(_command_text(match.group(2)), workdir)))
                 probe = DOCKER_HEALTHCHECK.match(line)
                 if probe:
                     self.launches.append((where, "HEALTHCHECK", _command_text(probe.group(1))))
@@ -631,6 +647,16 @@ def _image_file(tree: SourceTree, directory: str, word: str) -> str | None:
         if not candidate.startswith("..") and tree.is_file(candidate):
             return candidate
     return None
+
+
+def _in_workdir(command: str, workdir: str) -> str:
+    """A Dockerfile command's absolute paths inside its WORKDIR made relative to it, as the image
+    runs them there (`WORKDIR /app` … `ENTRYPOINT node /app/bin/server.js start` runs
+    `bin/server.js`, which `COPY . /app` put there): the file beside the Dockerfile at that path."""
+    if not workdir or workdir == "/":
+        return command
+    prefix = workdir.rstrip("/") + "/"
+    return " ".join(w[len(prefix):] if w.startswith(prefix) and len(w) > len(prefix) else w for w in command.split(" "))
 
 
 def _command_text(value: str) -> str:

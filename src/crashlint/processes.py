@@ -10,7 +10,10 @@ How a process is recognised, strongest signal first (each process keeps the evid
   `[project.scripts]` and poetry scripts, setup.py / setup.cfg `console_scripts` and `gui_scripts`),
   each judged by what its function runs (`main_kind`: serves, loops, or runs a command and ends);
   a package.json `bin` that starts a server as it runs, or that runs the package's `main` whose top
-  level does (Haraka's `bin/haraka` → `haraka.js`: `listen()`, `createServer`, `cluster.fork`);
+  level does (Haraka's `bin/haraka` → `haraka.js`: `listen()`, `createServer`, `cluster.fork`), or
+  whose top level reaches a `listen()` through the functions and methods it calls (hubot's
+  `robot.run()`); an image's `ENTRYPOINT` naming the command a `bin` installs (`/usr/local/bin/cross-seed`)
+  or a path inside its `WORKDIR` (`node /app/bin/server.js start`);
 - a framework's server under any script name (`console:start: next start`), a Next.js standalone
   build's `node server.js`, a bundled program (`start:app: node dist/server/server.cjs`) through the
   entries its build script or bundler config names (`{ name: "server", entry: "src/server.mts" }`),
@@ -70,7 +73,8 @@ index of calls by name, then memoized per function; the Python search visits eac
 callers once per scan (a dead answer is kept for every node the search saw), and reads the
 project's index of mentions (`Project.mentions`, one pass over the facts); naming a finding's
 process is one more breadth-first walk per long-lived process, the first time a finding asks. A `bin` that runs its package's `main` adds one
-walk from the bin (stopping at the first file that serves); a console script one `main_kind` walk
+walk from the bin (stopping at the first file that serves); a `bin` whose program reaches a `listen()`
+through the functions and methods its top level calls (`program_serves`) one walk of at most 200 functions; a console script one `main_kind` walk
 (at most 200 functions); a library's start function one caller lookup, memoized as above. A start
 command whose build output has no source by its path reads its package's build scripts and bundler
 configs once (`build_entries`, memoized per package); a package's page bundlers' configs are read
@@ -171,6 +175,8 @@ DESKTOP_LAUNCHERS = frozenset({"electron", "electron-forge", "electron.cmd"})
 JS_RUNNERS = frozenset({"node", "ts-node", "ts-node-dev", "tsx", "nodemon", "bun", "deno", "pm2", "pm2-runtime", "forever", "babel-node", "esno"})
 # node's flags that take the next word as their value (`node -r ts-node/register index.ts`)
 NODE_VALUE_FLAGS = frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader", "--env-file", "--watch-path"})
+# a program's subcommands that start it rather than run a task and end (`soketi start`, `cross-seed daemon`)
+JS_START_COMMANDS = frozenset({"start", "serve", "server", "daemon", "listen", "web", "api"})
 START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-][\w:-]*)?$")
 # words that make a start-like script a developer's: `start:dev`, `start-pr-test`, `start-frontend-dev`;
 # `start:cli` runs a command-line tool (inbox-zero's set-up CLI: `tsx packages/cli/src/main.ts start`)
@@ -987,6 +993,14 @@ class _Finder:
                 found = project.python_modules.get(module)
                 if found and name not in self.console_commands:
                     self.console_commands[name] = (found, function)
+        # the commands the project's package.json `bin`s install, by name (`cross-seed` → its package
+        # and packages/cross-seed/dist/cmd.js): a Dockerfile's `ENTRYPOINT /usr/local/bin/cross-seed`
+        # (after `npm link`) or a start script's `cross-seed daemon` runs that file
+        self.bin_commands: dict[str, tuple[str, str]] = {}
+        self._program_serves_memo: dict[str, tuple[str, object] | None] = {}  # program_serves, by entry
+        for package, manifest in sorted(project.manifests.items()):
+            for name, target in manifest.bin_names:
+                self.bin_commands.setdefault(name, (package, target))
 
     # ---- the import graph ---------------------------------------------------------------------
 
@@ -1606,6 +1620,8 @@ class _Finder:
                 role = "tooling"  # `socorro-cmd signature` runs socorro/signature/cmd_signature.py's main()
             if role == "server" and self.python_script(path):
                 role = "tooling"  # `python profiles/dab/make_test_data.py` from a shell script, a probe's `readyz.py`
+            if role == "server" and in_command_folder(path):
+                role = "tooling"  # nodecg's `workspaces/cli/src/bin/nodecg.ts`, kuzzle's `bin/.upgrades/`: commands
             if role == "server" and self.script_beside_typescript(package, path):
                 role = "tooling"  # `node src/write.mjs`, run by hand: the package's build compiles its .ts only
             if role != "test" and self.importers.get(path) and not self.has_own_test(path):
@@ -1931,6 +1947,17 @@ class _Finder:
             call = facts.calls[index]
             if kind in ("server", "worker") and self.runs_at_load(entry, call):
                 return f"starts a server as it runs ({entry}:{call.span[0]}: `{call.text}`)"
+        found = self._main_serves(package, manifest, entry)
+        if found is not None:
+            return found
+        reached = self.program_serves(entry)
+        if reached is not None:
+            path, call = reached
+            return f"starts a server as it runs ({path}:{call.span[0]}: `{call.text}`, which its top level reaches)"
+        return None
+
+    def _main_serves(self, package: str, manifest: Manifest, entry: str) -> str | None:
+        """(bin_serves) Why the bin, which runs its package's `main`, serves: what that main loads does."""
         if not manifest.main:
             return None
         main = self.source_for(package, manifest.main)
@@ -1949,6 +1976,51 @@ class _Finder:
             if sign is not None:
                 how = "runs" if entry == main or entry not in self.files else "loads"
                 return f"{how} main {posixpath.relpath(main, package or '.')}, which starts a server as it loads ({path}:{sign.span[0]}: `{sign.text}`)"
+        return None
+
+    def program_serves(self, entry: str):
+        """The server `listen()` (path, call) that a program's top level reaches through the
+        functions it calls and the methods of the objects it makes, or None: hubot's `bin/hubot`
+        runs `robot.run()` in an async IIFE, `Robot.run` calls `this.setupExpress()`, which listens.
+        A command's callback handed to a parser (`program.command("dev").action(serve)`) is not
+        called here, so a CLI whose subcommand serves stays a CLI. Costs one walk of at most 200
+        functions, memoized per entry for this model's walk (it reads facts: not a `Project.constant`)."""
+        if entry not in self._program_serves_memo:
+            self._program_serves_memo[entry] = self._program_serves(entry)
+        return self._program_serves_memo[entry]
+
+    def _program_serves(self, entry: str):
+        project = self.project
+        facts = self.files[entry]
+        # the module's top level, and the functions it invokes in place (`(async () => { … })()`)
+        work: list[tuple[str, int]] = [(entry, 0)] + [
+            (entry, scope) for scope, function in facts.functions.items() if facts.scope_parents.get(scope) == 0
+            and any(c.scopes == (0,) and not c.callee and not c.method and c.span[0] == function.span[0]
+                    and c.span[1] < function.span[1] and c.span[2] >= function.span[2] for c in facts.calls)]
+        seen: set[tuple[str, int]] = set()
+        while work and len(seen) < 200:
+            item = work.pop(0)
+            if item in seen:
+                continue
+            seen.add(item)
+            path, scope = item
+            here = self.files[path]
+            for kind, index in self.js_signs.get(path, ()):
+                call = here.calls[index]
+                # in the function itself or a callback inside it (a Promise executor around the
+                # listen); at a module's top level only the calls made there
+                if kind == "server" and (call.scopes[0] == scope or scope != 0 and scope in call.scopes) \
+                        and not _closed_by_its_function(here, call):
+                    return path, call
+            for index, call in enumerate(here.calls):
+                if call.scopes[0] != scope or not call.callee:
+                    continue
+                targets = project.resolve(path, call.scopes, call.callee)
+                work += [(t.path, t.scope) for t in targets if t.kind == "function" and t.path in self.files]
+                if call.method:  # `robot.run()`, `this.setupExpress()`: the method of the object made
+                    for instance in project.receiver_targets(path, call):
+                        if instance.kind == "instance":
+                            work += [m for m in project.class_methods(instance, {call.method}) if m[0] in self.files]
         return None
 
     def runs_at_load(self, path: str, call) -> bool:
@@ -2017,8 +2089,19 @@ class _Finder:
             words = part.split()
         # the program is the first word that names one: `dotenv -e ../.env -- node dist/index.js`,
         # `NODE_ENV=production exec node …`, `cross-env X=1 ts-node src/main.ts`
-        start = next((i for i, w in enumerate(words) if _is_program(posixpath.basename(w)) or w in self.console_commands), None)
+        start = next((i for i, w in enumerate(words) if _is_program(posixpath.basename(w)) or w in self.console_commands
+                      or posixpath.basename(w) in self.bin_commands), None)
         if start is None:
+            return found
+        if posixpath.basename(words[start]) in self.bin_commands and not _is_program(posixpath.basename(words[start])):
+            # the command a package's `bin` installs: `cross-seed daemon`, or an image's ENTRYPOINT
+            # `/usr/local/bin/cross-seed` with no argument (the CMD a user passes picks the command):
+            # its program serves when its command is a start word or is left to the image's user
+            owner, target = self.bin_commands[posixpath.basename(words[start])]
+            entry = self.source_for(owner, target)
+            command = next((w for w in words[start + 1:] if not w.startswith("-")), None)
+            if entry:
+                found.append((entry, "server" if command is None or command in JS_START_COMMANDS else "cli"))
             return found
         if any(posixpath.basename(w) in DESKTOP_LAUNCHERS for w in words[:start]):
             # `electron main.js`: the main process of a desktop app on the user's machine, no server
@@ -2046,6 +2129,11 @@ class _Finder:
             rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
             if rest and rest[0] in scripts:
                 found += self.command_entries(package, scripts[rest[0]], scripts, cwd, depth + 1)
+                return found
+            if head in ("yarn", "pnpm") and rest and rest[0] in ("node", "tsx", "ts-node"):
+                # `yarn node dist/bin/server.js` (Yarn berry runs node with its PnP loader; standardnotes'
+                # home-server `start`): the program is node's
+                found += self.command_entries(package, shlex.join(rest), scripts, cwd, depth + 1)
                 return found
         if head == "nest" and len(words) > 1 and words[1] == "start":
             entry = self.source_for(package, "src/main.ts")
@@ -3040,12 +3128,39 @@ def _js_signs(project: Project, path: str, facts: FileFacts) -> list[tuple[str, 
                 if target.kind != "call":
                     continue
                 owner = project.files[target.path].calls[target.index]
-                if set(project.callee_names(target.path, owner)) & JS_SERVERS:
+                if set(project.callee_names(target.path, owner)) & JS_SERVERS or _imported_server_factory(project, target.path, owner):
                     found.append(("server", i))
                     break
         elif call.is_new and call.callee and set(project.callee_names(path, call)) & JS_WORKERS:
             found.append(("worker", i))
     return found
+
+
+def _closed_by_its_function(facts: FileFacts, listen) -> bool:
+    """Whether the server a `listen()` starts is closed in the function that starts it, its request
+    handler included (dub-cli's `login`: `server.close()` once the OAuth callback came): a command's
+    one-shot callback server, not a program that serves. O(the file's calls)."""
+    receiver, outer = listen.callee[:-1], listen.scopes[0]
+    return bool(receiver) and any(c.method == "close" and c.callee[:-1] == receiver and outer in c.scopes for c in facts.calls)
+
+
+def in_command_folder(path: str) -> bool:
+    """Whether `path` is under a `bin/` folder (`bin/.upgrades/connectors/redis.js`, `src/bin/nodecg.ts`):
+    commands a user runs. A server started from one is found by its start command or its `bin`, never
+    by being a module nothing imports, nor by a computed load's sweep."""
+    return "bin" in path.split("/")[:-1]
+
+
+# server frameworks whose default export is the factory a program calls by the package's own name
+# (`const express = (await import("express")).default; const app = express()`: hubot's Robot.setupExpress)
+_SERVER_FACTORIES = frozenset({"express", "fastify", "koa", "polka"})
+
+
+def _imported_server_factory(project: Project, path: str, call) -> bool:
+    """Whether `call` is `express()` (or fastify, koa, polka) by a name nothing resolves, in a file
+    that imports that package some way (`import()`, whose `.default` the model does not follow)."""
+    return (len(call.callee) == 1 and call.callee[0] in _SERVER_FACTORIES and not call.method
+            and call.callee[0] in project.files[path].imports and not project.callee_names(path, call))
 
 
 @lru_cache(maxsize=65536)
@@ -3071,6 +3186,13 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             process.files = finder.closure(process.entries)
     # A long-lived process that loads modules by computed paths (`require(file)` over a glob, a
     # plugin manager) may load any module of its package: those nothing else accounts for are its.
+    # what a test runner loads is never swept in: its entries (`cucumber.config.cjs` of a
+    # `cucumber-js --config …` script), and Cucumber's feature folders, the folder holding a
+    # `step_definitions/` (`features/support/world.ts`, `features/fixtures/`: cucumber-js loads them
+    # through its config's `require`/`import`, docs/configuration.md of cucumber/cucumber-js)
+    test_entries = {e for p in processes if p.kind == "test" and not p.fallback for e in p.entries}
+    feature_folders = tuple(sorted({f[:f.index("/step_definitions/") + 1] for f in finder.files if "/step_definitions/" in f}
+                                   | {f[:f.index("/step-definitions/") + 1] for f in finder.files if "/step-definitions/" in f}))
     for process in processes:
         if not process.long_lived or process.fallback:
             continue
@@ -3085,6 +3207,10 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         reach = finder.dynamic_reach(process)
         extra = [f for f in finder.files if f.startswith(prefix) and f not in claimed and f not in process.files
                  and not is_test_path(f) and finder.path_role(f) == "server"
+                 # a command under `bin/` (kuzzle's `bin/.upgrades/`), unless it is a program that runs
+                 # until stopped (standardnotes' `bin/server.ts`, which an entrypoint requires by path)
+                 and not (in_command_folder(f) and not finder.stops_on_signal(f))
+                 and f not in test_entries and not f.startswith(feature_folders)
                  and (finder.files[f].language == "python") == (finder.files[loader].language == "python")
                  and (reach is None or any(_in_reach(f, folder, tail) for folder, tail in reach)) and not finder.in_page_root(f)
                  and f not in finder.dev_loaded and not (finder.files[f].language == "python" and finder.filtered_by_a_loader(f))]

@@ -21,7 +21,12 @@ TEST_DIRS = frozenset(
      "__snapshots__", ".semgrep", "test_utils", "testutil", "test-helpers", "test_helpers",
      # Django's and unittest's own spelling (DefectDojo's `unittests/`, whose `scans/` are sample inputs
      # its parser tests read: a `server.js` there is data, not a service)
-     "unittests", "unittest"}
+     "unittests", "unittest",
+     # Cucumber's step definitions (`features/step_definitions/*.ts`, loaded by cucumber-js through its
+     # config's `require`/`import`: github.com/cucumber/cucumber-js/blob/main/docs/configuration.md)
+     "step_definitions", "step-definitions",
+     # type tests (tsd, `tsc` over `typetest/`): compiled, never run
+     "typetest", "typetests", "type-tests"}
 )
 # `test-embed/`, `tests-integration/`, `test-app/`: a folder named for testing, with a suffix; a
 # kind of tests named first (`playwright_tests/`, kitsune's end-to-end suite; `load-tests/`)
@@ -48,7 +53,7 @@ ROUTE_HANDLER = re.compile(r"^(route|middleware)\.[jt]sx?$")
 CONFIG_FILE = re.compile(
     r"^(vite|vitest|webpack|rollup|jest|babel|next|nuxt|tailwind|postcss|eslint|prettier|playwright|cypress|karma"
     r"|svelte|astro|tsup|esbuild|metro|craco|commitlint|stylelint|docusaurus|remix|vue|storybook|turbo|drizzle"
-    r"|lint-staged|release|semantic-release|tsdx|vuepress|electron-builder|app|ecosystem)\.(config|workspace|setup)(\.[\w-]+)?\.[cm]?[jt]s$"
+    r"|lint-staged|release|semantic-release|tsdx|vuepress|electron-builder|app|ecosystem|tsdown|rolldown|rspack|rsbuild|unbuild)\.(config|workspace|setup)(\.[\w-]+)?\.[cm]?[jt]s$"
     r"|^(gulpfile|gruntfile|Gulpfile|Gruntfile)\.[cm]?[jt]s$|^\.[\w-]+rc\.[cm]?js$"
 )
 BACKUP_FILE = re.compile(r"\.(backup|bak|old|orig)\.[cm]?[jt]sx?$|\.(backup|bak|old|orig)\.py$")  # dead copies

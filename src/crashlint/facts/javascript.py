@@ -256,6 +256,7 @@ def _configured_default(node: tree_sitter.Node) -> str | None:
         while root.parent is not None:
             root = root.parent
         values: list[tree_sitter.Node | None] = []
+        iterated: list[tree_sitter.Node] = []
         stack = [root]
         while stack and len(values) < 2:
             current = stack.pop()
@@ -263,7 +264,17 @@ def _configured_default(node: tree_sitter.Node) -> str | None:
                 declared = current.child_by_field_name("name")
                 if declared is not None and declared.type == "identifier" and text(declared) == name:
                     values.append(current.child_by_field_name("value"))
+            elif current.type == "for_in_statement":
+                left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
+                if left is not None and left.type == "identifier" and text(left) == name and right is not None:
+                    iterated.append(right)
             stack.extend(current.children)
+        if not values and len(iterated) == 1 and _configured_list(iterated[0]):
+            # `for (const plugin of this.config.plugins.common.include) await import(plugin)` (kuzzle's
+            # backend.ts): names a deployment configures, which Node resolves in node_modules (a bare
+            # name) or as an absolute path; a relative one would resolve against this file, which a
+            # configuration cannot mean: no module of the project
+            return "-"
         if len(values) != 1 or values[0] is None:
             return None
         node = values[0]
@@ -284,6 +295,19 @@ def _configured_default(node: tree_sitter.Node) -> str | None:
         return "-"  # a package, or a path outside the project
     last = literal.rsplit("/", 1)[-1]
     return "~/" + literal.lstrip("./") if _MODULE_FILE.fullmatch(last) and not last.endswith(".json") else "-"
+
+
+# a configuration object's name in a member chain (`this.config.content.plugins.common.include`,
+# `options.plugins`, `settings.modules`)
+_CONFIGURED = re.compile(r"(?i)^(config|configuration|conf|cfg|options|opts|settings|rc)$|config$|options$|settings$")
+
+
+def _configured_list(node: tree_sitter.Node) -> bool:
+    """Whether a loop iterates a list read from a configuration object: a member chain one of whose
+    names is a configuration's (`this.config.content.plugins.common.include`, `opts.plugins`)."""
+    if node.type != "member_expression":
+        return False
+    return any(_CONFIGURED.search(part) for part in re.findall(r"[A-Za-z_$][\w$]*", text(node)))
 
 
 def _later_folder(whole: tree_sitter.Node, first: tree_sitter.Node) -> str:
