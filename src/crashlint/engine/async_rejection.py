@@ -736,6 +736,12 @@ class _Checker:
         for path, facts, call in found:
             event = call.args[0].text if call.args[0].kind == "string" else "…"
             stopping = event in set(spec.get("signals", ())) and call.callee[:1] == ("process",)
+            if (call.callee[:1] == ("process",) and event in set(spec.get("fault_events", ()))
+                    and call.method in set(spec.get("persistent", ()))):
+                # the listener is itself where the process's unhandled rejections go (or, with no
+                # 'unhandledRejection' listener, the uncaught exception Node raises for one): its
+                # own rejection comes back to a process listener, it cannot end the process
+                continue
             for fn_path, function in self.functions_of(path, call, call.args[1]):
                 if self.rejects(fn_path, function):
                     subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
