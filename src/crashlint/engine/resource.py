@@ -1171,7 +1171,10 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     # a close that only a SIGTERM handler would make, in a process with none (SIGTERM ends it at once:
     # no socket keeps it alive): not a finding, but the shutdown fix written for the process's other
     # findings still closes the client (`engine.run._carry_fix_only`)
-    fix_only = all(needs_missing[i].get("needs_a_handler") for i in kept) and _no_signal_handler(ctx, rule, facts.path)
+    # The same where every process's handler ends the process itself (`await app.close();
+    # process.exit(0)`): the socket cannot keep it alive, and the text would say it does
+    fix_only = all(needs_missing[i].get("needs_a_handler") for i in kept) and (
+        _no_signal_handler(ctx, rule, facts.path) or _handlers_exit(ctx, rule, facts.path))
     # last: it may walk every call of the project (`_only_used_by`), and a client whose needs are
     # met has no finding to drop (CL006: a presigning client with timeouts set)
     if "unless_only_used_by" in resource and _only_used_by(ctx, facts.path, index, resource["unless_only_used_by"]):
@@ -1211,6 +1214,14 @@ def _no_signal_handler(ctx: RuleContext, rule: Rule, path: str) -> bool:
     first question per process (`RuleContext.shutdown_views`)."""
     views = ctx.shutdown_views(rule.data["signal_handlers"], path)
     return not any(view.roots or view.closed or view.reachable or view.handlers for view in views)
+
+
+def _handlers_exit(ctx: RuleContext, rule: Rule, path: str) -> bool:
+    """Whether every process that loads `path` registers a SIGTERM/SIGINT handler whose path calls
+    `process.exit` (kuzzle: the funnel drained, then `process.exit(0)`): it ends the process whatever
+    sockets are open. O(1) after the first question per process (`RuleContext.shutdown_views`)."""
+    views = ctx.shutdown_views(rule.data["signal_handlers"], path)
+    return bool(views) and all(view.exits for view in views)
 
 
 def _module_of(ctx: RuleContext, facts: FileFacts, call: Call, resource: dict) -> str:

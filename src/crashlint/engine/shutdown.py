@@ -68,6 +68,9 @@ class ShutdownPaths:
     # process enables them
     hooks_elsewhere: list[tuple[str, frozenset[tuple[str, int]]]] = field(default_factory=list)
     app_files: frozenset[str] = frozenset()  # files creating a framework app (NestFactory.create)
+    # the files registering a root whose path calls `process.exit`: that handler ends the process
+    # itself, so no open socket can keep it alive after SIGTERM
+    exits: list[str] = field(default_factory=list)
     package_of: dict[str, str] = field(default_factory=dict)  # of hook and app files
 
     def closes(self, targets: set[Target]) -> bool:
@@ -89,6 +92,7 @@ class ShutdownPaths:
                 if location is not None and location not in view.handlers:
                     view.handlers.append(location)
         view.closed = [(where, closed) for where, closed in self.closed if where in files]
+        view.exits = [where for where in self.exits if where in files]
         app_packages = {self.package_of[f] for f in files & self.app_files}
         for where, reached in self.hooks_elsewhere:
             if where in files and self.package_of[where] not in app_packages:
@@ -368,10 +372,17 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
             if registration.lifecycle:  # NestJS app.enableShutdownHooks()
                 enabling.append((path, location))
     walk = _CallGraph(project)
+    # `process.exit(…)` calls by file, with their enclosing scopes (memoized per file): O(exit calls)
+    # per root below
+    exit_calls = project.parts("process-exit-calls", lambda path, facts: [
+        c.scopes for c in facts.calls if c.callee == ("process", "exit")], keep=False)
     for where, location, start in roots:
         reached = walk.reach(start)
         result.roots.append((where, location, reached))
         result.reachable |= reached
+        if any((path, scope) in reached for path, found in exit_calls.items()
+               for scopes in found for scope in scopes):  # type: ignore[union-attr]
+            result.exits.append(where)
     # a handler that closes the framework's app (`await app.close()`) runs its shutdown hooks too
     enabling += _app_closes(project, spec, result.roots)
     lifecycle = set(spec.get("lifecycle", ()))
