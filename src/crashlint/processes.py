@@ -96,6 +96,7 @@ from functools import lru_cache
 from crashlint.dependencies import Manifest
 from crashlint.facts.codec import arg_heads
 from crashlint.facts.model import MODULE_SCOPE, Export, FileFacts
+from crashlint.nest_providers import DeadProviders
 from crashlint.project import Project, Target
 from crashlint.roles import FULL_STACK, NUXT_APPS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
 from crashlint.sourcetree import DiskTree, SourceTree
@@ -250,6 +251,7 @@ class ProcessModel:
     shared: frozenset[str] = frozenset()
     _tree: SourceTree | None = field(repr=False, default=None)  # where the files are read (`_unused`)
     _dead: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
+    _providers: DeadProviders | None = field(default=None, repr=False)  # `_dead_provider_method`
     _runs_long: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
     _distance_memo: dict[int, dict[str, tuple[int, str]]] = field(default_factory=dict, repr=False)  # `attribution`
     _mains_memo: dict[int, list[str]] = field(default_factory=dict, repr=False)
@@ -593,6 +595,8 @@ class ProcessModel:
                 return self._function_runs_long(path, function.scope, depth)
             if self._unused(path, function):
                 return False  # inbox-zero's `_deleteFromDatasourceWithRetry`: dead code, whatever it calls
+            if self._dead_provider_method(path, facts, function):
+                return False  # ordbokapi's `OrdboekeneApiService`: a NestJS provider nothing injects
             if self._finder.cli_command_unstarted(path, function.scope):
                 return False  # `robotoff import-images`: the CLI runs it, no service does
             if self._finder.test_only(path, function.scope):
@@ -629,6 +633,24 @@ class ProcessModel:
                     text = ""
                 self._dead[key] = bool(text) and len(re.findall(rf"(?<![\w$.]){re.escape(function.name)}(?![\w$])", text)) == 1
         return self._dead[key]
+
+    def _dead_provider_method(self, path: str, facts: FileFacts, function) -> bool:
+        """A method (not the constructor) of a NestJS `@Injectable()` class that nothing injects,
+        fetches or runs after construction (`crashlint.nest_providers`). Memoized per class."""
+        cls = facts.scope_parents.get(function.scope, 0)
+        if (facts.language == "python" or function.name in ("", "constructor") or cls == 0 or cls in facts.functions
+                or self._tree is None or "@nestjs/common" not in facts.imports):
+            return False
+        if self._providers is None:
+            tree = self._tree
+
+            def read(file: str) -> str:
+                try:
+                    return tree.read(file).decode("utf-8", "replace")
+                except OSError:
+                    return ""
+            self._providers = DeadProviders(self._finder.files, read, self._finder.importers_of)
+        return self._providers.dead(path, cls)
 
     def _function_runs_long(self, path: str, scope: int, depth: int) -> bool:
         if scope == 0 or depth > 3 or (path, scope) in self._finder.start_functions:
