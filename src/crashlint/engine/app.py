@@ -200,6 +200,33 @@ def _has_error_middleware(ctx: RuleContext, files: list[FileFacts], spec: dict) 
     return False, read
 
 
+def _own_error_dispatch(ctx: RuleContext, files: list[FileFacts], path: str, index: int, spec: dict) -> bool:
+    """Whether the app made by call `index` of `path` hands every request to a middleware chain of the
+    project's own that dispatches error handlers itself: a `.use(d())` on the app whose `d` is a project
+    function that calls something with `arity` arguments passing the request and response on
+    (`middlewareFunc(arguments[0], request, response, eNext)`, evershop's `Handler.middleware()`, which
+    picks the handlers of four parameters for errors as Express does). Errors its middlewares pass on
+    reach those handlers, not Express's default one. O(the package's `use` calls + the dispatcher's calls)."""
+    arity = int(spec.get("arity", 4))
+    app = Target("call", path=path, index=index)
+    for facts in files:
+        for call in facts.calls:
+            if call.method not in spec["methods"] or len(call.callee) < 2 or not call.args:
+                continue
+            last = call.args[-1]
+            if last.kind != "call" or not last.path or app not in ctx.project.resolve(facts.path, call.scopes, call.callee[:-1]):
+                continue
+            for target in ctx.project.resolve(facts.path, call.scopes, last.path):
+                if target.kind != "function":
+                    continue
+                own = ctx.project.files[target.path]
+                if any(target.scope in c.scopes and len(c.args) == arity and not c.callee[:1] == ("next",)
+                       and c.args[1].kind == "ref" and c.args[2].kind == "ref" and len(c.args[1].path) == 1
+                       and len(c.args[2].path) == 1 for c in own.calls):
+                    return True
+    return False
+
+
 def _missing_process_events(ctx: RuleContext, files: list[FileFacts], spec: dict) -> list[str]:
     events = list(spec["events"])
     seen: set[str] = set()
@@ -275,6 +302,8 @@ def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]
         found, read = _has_error_middleware(ctx, files, rule.data["error_middleware"])
         if found:
             continue
+        if _own_error_dispatch(ctx, files, facts.path, index, rule.data["error_middleware"]):
+            continue  # evershop's `app.use(Handler.middleware())`: its own chain calls the error handlers
         subject = ctx.subject_name(facts, call)
         texts = [render(problems["error_middleware"], subject=subject, files=len(read))]
         missing = _missing_process_events(ctx, files, rule.data.get("process_handlers", {"events": [], "callees": []}))
