@@ -365,6 +365,40 @@ def _static_file(node: tree_sitter.Node) -> str:
 
 # what a hand-written router compares a path with: a request's URL or a path taken from it
 _URL_SUBJECT = re.compile(r"(?i)(url|path|route|endpoint)")
+# a function whose name says it tells a health probe's request (`isHealthCheck(req)`): the value it
+# returns decides a route
+_HEALTH_PREDICATE = re.compile(r"(?i)(health|alive|live|ready|probe|ping)")
+
+
+def _decides_a_branch(comparison: tree_sitter.Node) -> bool:
+    """Whether a URL comparison picks what the code does, as a route written by hand does: the test
+    of an `if`, a `while` or a `?:` (alone or in a `&&` / `||` / `!` of them), or the value of a
+    function whose name says it recognises a health probe. A comparison that is only a value — a
+    rate limiter's `isExempt(path)` returning `… || path === "/health"`, an option's `skip: (req) =>
+    req.path === "/health"` — names a path that some other code may or may not serve: no route."""
+    node = comparison
+    while node.parent is not None and _TYPE[node.parent.kind_id] in ("parenthesized_expression", "unary_expression") \
+            or node.parent is not None and _TYPE[node.parent.kind_id] == "binary_expression" \
+            and text(node.parent.child_by_field_name("operator") or node.parent) in ("&&", "||"):
+        node = node.parent
+    holder = node.parent
+    if holder is None:
+        return False
+    kind = _TYPE[holder.kind_id]
+    if kind in ("if_statement", "while_statement", "do_statement"):
+        return True
+    if kind == "ternary_expression":
+        condition = holder.child_by_field_name("condition")
+        return condition is not None and condition.id == node.id
+    while holder is not None and _TYPE[holder.kind_id] not in ("function_declaration", "method_definition", "arrow_function",
+                                                               "function_expression", "function", "generator_function_declaration"):
+        holder = holder.parent
+    if holder is None:
+        return False
+    name = holder.child_by_field_name("name")
+    if name is None and holder.parent is not None and _TYPE[holder.parent.kind_id] in ("variable_declarator", "pair"):
+        name = holder.parent.child_by_field_name("name") or holder.parent.child_by_field_name("key")
+    return name is not None and bool(_HEALTH_PREDICATE.search(text(name)))
 
 
 @cache
@@ -1256,6 +1290,8 @@ class _Extractor:
             subject = text(tested) if tested is not None else ""
         else:
             return
+        if _TYPE[parent.kind_id] == "binary_expression" and not _decides_a_branch(parent):
+            return  # `return path === "/health" || …`: a predicate's value (a rate limiter's skip list)
         if _URL_SUBJECT.search(subject) and value not in self.facts.compared_paths:
             self.facts.compared_paths += (value,)
 
