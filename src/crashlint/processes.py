@@ -3185,6 +3185,25 @@ def _imported_server_factory(project: Project, path: str, call) -> bool:
             and call.callee[0] in project.files[path].imports and not project.callee_names(path, call))
 
 
+# Import queries of bundlers that hand the importer a file's text or URL, not its module: Vite's
+# `import code from "./snippet.mjs?raw"` (vite.dev/guide/assets#importing-asset-as-string), `?url`
+TEXT_QUERIES = ("raw", "url")
+
+
+def _text_imports(project: Project) -> frozenset[str]:
+    """The files some module imports as text (`./ip-query.runtime.mjs?raw`: mx-space's serverless
+    snippets, run in a sandbox): accounted for, and not code any process loads. O(the imports)."""
+    found: set[str] = set()
+    for path, facts in project.files.items():
+        for spec in facts.imports:
+            base, _, query = spec.partition("?")
+            if query and query.split("&")[0] in TEXT_QUERIES:
+                target = project.resolve_module(path, base)
+                if target is not None:
+                    found.add(target)
+    return frozenset(found)
+
+
 @lru_cache(maxsize=65536)
 def is_test_path(path: str) -> bool:
     """(memoized: the process model asks it of every importer of every file, again after each edit)"""
@@ -3215,6 +3234,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     test_entries = {e for p in processes if p.kind == "test" and not p.fallback for e in p.entries}
     feature_folders = tuple(sorted({f[:f.index("/step_definitions/") + 1] for f in finder.files if "/step_definitions/" in f}
                                    | {f[:f.index("/step-definitions/") + 1] for f in finder.files if "/step-definitions/" in f}))
+    text_only: frozenset[str] | None = None  # files imported as text (`?raw`), once, when a loader asks
     for process in processes:
         if not process.long_lived or process.fallback:
             continue
@@ -3227,7 +3247,9 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         claimed = {f for p in processes if not (p is not process and p.long_lived and not p.started and not p.fallback
                                                  and p.package == process.package) for f in p.files}
         reach = finder.dynamic_reach(process)
+        text_only = text_only if text_only is not None else _text_imports(project)
         extra = [f for f in finder.files if f.startswith(prefix) and f not in claimed and f not in process.files
+                 and f not in text_only
                  and not is_test_path(f) and finder.path_role(f) == "server"
                  # a command under `bin/` (kuzzle's `bin/.upgrades/`), unless it is a program that runs
                  # until stopped (standardnotes' `bin/server.ts`, which an entrypoint requires by path)
