@@ -181,7 +181,8 @@ JS_START_COMMANDS = frozenset({"start", "serve", "server", "daemon", "listen", "
 START_SCRIPT = re.compile(r"^(start|serve|server|prod|production)([:_-][\w:-]*)?$")
 # words that make a start-like script a developer's: `start:dev`, `start-pr-test`, `start-frontend-dev`;
 # `start:cli` runs a command-line tool (inbox-zero's set-up CLI: `tsx packages/cli/src/main.ts start`)
-NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|demo|frontend|client|storybook|docs|mock|e2e|\bcli\b")
+# (`db:migrate:prod`, `seed:production`: a one-shot database task run in production, not its program)
+NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|demo|frontend|client|storybook|docs|mock|e2e|\bcli\b|migrat|\bseed")
 # a package's folder or name that says a developer runs it (`development_package`)
 # folders whose packages are a developer's tools (a package under `tools/`, `scripts/`, `examples/`, …
 # is one already: `in_tooling_folder`)
