@@ -147,10 +147,15 @@ def test_never_closed_alone_in_a_process_with_no_signal_handler_is_only_in_the_f
     code, out, err = run_cli("scan", str(tmp_path), "--fix", "--unsafe-fixes", "--no-cache", "--select", "CL001,CL012")
     app = (tmp_path / "src" / "index.ts").read_text()
     assert 'process.on("SIGTERM"' in app and "client.quit()" in app, app
-    # with a SIGTERM handler that does not close it, the client is a finding again
-    _write(tmp_path, {**LISTENED_CLIENT, "src/index.ts": LISTENED_CLIENT["src/index.ts"] + 'process.on("SIGTERM", () => process.exit(0));\n'})
+    # with a SIGTERM handler that neither closes it nor exits, the client is a finding again
+    _write(tmp_path, {**LISTENED_CLIENT, "src/index.ts": LISTENED_CLIENT["src/index.ts"] + 'process.on("SIGTERM", () => console.log("stopping"));\n'})
     found = {(f.rule_id, f.location.path) for f in scan([str(tmp_path)], select=["CL001"]).findings}
     assert found == {("CL001", "src/redis.ts")}
+    # a handler that ends the process itself (kuzzle, mx-space: drain, then process.exit) leaves no
+    # socket to keep it alive: no finding of its own again
+    _write(tmp_path, {**LISTENED_CLIENT, "src/index.ts": LISTENED_CLIENT["src/index.ts"] + 'process.on("SIGTERM", () => process.exit(0));\n'})
+    found = {(f.rule_id, f.location.path) for f in scan([str(tmp_path)], select=["CL001"]).findings}
+    assert found == set()
 
 
 def test_a_carrier_whose_own_subjects_cannot_all_be_closed_still_closes_the_client(tmp_path: Path) -> None:
