@@ -716,6 +716,23 @@ def test_a_start_script_that_runs_the_package_bin_is_a_command(tmp_path: Path) -
     assert _found(tmp_path) == set()
 
 
+def test_a_start_script_that_runs_the_package_bin_whose_command_line_is_imported_is_a_command(tmp_path: Path) -> None:
+    """tegon's `@tegonhq/cli`: `start: node dist/index.js` runs its `bin`, whose entry parses no
+    command line itself but imports the commander program from `./cli/index`: a command-line tool."""
+    _write(tmp_path, {
+        "packages/cli/package.json": '{"name": "@acme/cli", "type": "module", "bin": {"acme": "./dist/index.js"},'
+                                     ' "scripts": {"start": "node dist/index.js", "build": "tsup"}}',
+        "packages/cli/src/index.ts": 'import { program } from "./cli/index";\nawait program.parseAsync();\n',
+        "packages/cli/src/cli/index.ts": 'import { Command } from "commander";\nexport const program = new Command("acme");\n'
+                                         'program.command("deploy").action(async () => {\n'
+                                         '  await fetch("https://api.example/deploy", { method: "POST" });\n});\n',
+    })
+    model = _model(tmp_path)
+    assert [p.name for p in model.processes if p.long_lived] == []
+    cli = next(p for p in model.processes if p.entry == "packages/cli/src/index.ts")
+    assert cli.kind == "cli" and any("command-line tool, bin" in e for e in cli.evidence)
+
+
 def test_an_electron_start_script_runs_a_desktop_app_not_a_server(tmp_path: Path) -> None:
     """Companion's launcher: `start: electron main.js` is the main process of a desktop app on the
     user's machine, which Electron runs with --unhandled-rejections=warn (electron/electron#36528):

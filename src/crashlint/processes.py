@@ -1951,7 +1951,14 @@ class _Finder:
         package = self.project.package_root(entry)
         manifest = self.project.manifests.get(package)
         facts = self.files.get(entry)
-        if manifest is None or facts is None or not (facts.cli or any(m.split("/")[0] in ARGUMENT_PARSERS for m in facts.imports)):
+        if manifest is None or facts is None:
+            return None
+
+        def parses(f: FileFacts) -> bool:
+            return f.cli or any(m.split("/")[0] in ARGUMENT_PARSERS for m in f.imports)
+        # the entry, or a module it imports (tegon's `import { program } from './cli/index'`, commander)
+        imported = (self.project.resolve_module(entry, m) for m in facts.imports if m.startswith("."))
+        if not parses(facts) and not any(t is not None and t in self.files and parses(self.files[t]) for t in imported):
             return None  # a launcher with no command line of its own (`new Server().start()`) may be the server
         for target in manifest.bins:
             if self.source_for(package, target) == entry:
