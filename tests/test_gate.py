@@ -138,10 +138,11 @@ def test_github_annotations(tmp_path) -> None:
 
 def test_in_project_mode_reports_on_the_given_files_with_the_whole_project_in_view(tmp_path, monkeypatch) -> None:
     (tmp_path / "redis.ts").write_text(REDIS)
-    # a SIGTERM handler that closes nothing: "never closed" holds (with no handler at all it would be
-    # no finding of its own, SIGTERM ending the process at once)
+    # a SIGTERM handler that closes nothing and does not exit: "never closed" holds (with no handler
+    # at all, or one that calls process.exit, it would be no finding of its own: nothing keeps the
+    # process alive)
     (tmp_path / "events.ts").write_text("import { cache } from './redis';\ncache.on('error', console.error);\n"
-                                        "process.on('SIGTERM', () => process.exit(0));\n")
+                                        "process.on('SIGTERM', () => console.log('stopping'));\n")
     (tmp_path / "other.ts").write_text(FETCH)
     monkeypatch.chdir(tmp_path)
     # alone, redis.ts looks unhandled; with its project, the listener in events.ts is seen
