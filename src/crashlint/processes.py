@@ -361,6 +361,16 @@ class ProcessModel:
     def processes_of(self, path: str) -> list[Process]:
         return [self.processes[i] for i in self.loaders.get(path, ())]
 
+    def child_processes_of(self, path: str) -> list[frozenset[str]]:
+        """The files of each child process that runs `path`: a project file another one starts with
+        child_process `fork`/`spawn` (`_Finder.child_entries`) is the entry of an OS process of its
+        own, whose `process.on("uncaughtException", …)` listeners are not its parent's. O(the child
+        entries), each closure memoized."""
+        finder = self._finder
+        if finder is None:
+            return []
+        return [files for files in (finder.closure([entry]) for entry in sorted(finder.child_entries())) if path in files]
+
     def serverless_only(self, path: str) -> bool:
         """Whether every long-lived process that loads `path` runs as serverless functions
         (`Process.serverless`): no process outlives a request there to hold a pool or get SIGTERM."""
@@ -1120,29 +1130,71 @@ class _Finder:
                     continue
                 candidates = list(call.args)
             for arg in candidates:
-                parts: list[str] = []
-                if arg.kind == "string" and arg.text.startswith("."):
-                    if arg.text in facts.dev_imports:
-                        continue  # `if (options.dev) await import("./dev-server.js")`: development only
-                    parts = [arg.text]
-                elif arg.kind == "call" and arg.call >= 0 and facts.calls[arg.call].callee[-1:] in (("join",), ("resolve",)):
-                    inner = facts.calls[arg.call].args
-                    if inner and inner[0].kind == "ref" and inner[0].path == ("__dirname",):
-                        parts = [a.text for a in inner[1:] if a.kind == "string"]
-                        if len(parts) != len(inner) - 1:
-                            parts = []
-                if not parts or not re.search(r"\.(c|m)?(j|t)s$", parts[-1]):
-                    continue
-                target = self.project._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(path), *parts)))
-                if target is None and len(parts) == 1 and parts[0].startswith("./") and (
-                        call.callee[-1:] in (("Worker",), ("fork",)) or call.method in self._CLUSTER_SETUP):
-                    # `new Worker("./dist/worker/upload.js")`: worker_threads (and a cluster's `exec`, which
-                    # child_process.fork runs) resolves a relative path against the working directory
-                    # (the package's, as npm starts it), here its build
-                    target = self.source_for(self.project.package_root(path), parts[0])
-                if target is not None and target != path:
+                target = self._file_named(path, facts, call, arg)
+                if target is not None:
                     found.append(target)
         return found
+
+    def _file_named(self, path: str, facts: FileFacts, call, arg) -> str | None:
+        """The project file an argument of `call` names by path (`"./worker.js"`,
+        `path.join(__dirname, "worker.js")`), or None."""
+        parts: list[str] = []
+        if arg.kind == "string" and arg.text.startswith("."):
+            if arg.text in facts.dev_imports:
+                return None  # `if (options.dev) await import("./dev-server.js")`: development only
+            parts = [arg.text]
+        elif arg.kind == "call" and arg.call >= 0 and facts.calls[arg.call].callee[-1:] in (("join",), ("resolve",)):
+            inner = facts.calls[arg.call].args
+            if inner and inner[0].kind == "ref" and inner[0].path == ("__dirname",):
+                parts = [a.text for a in inner[1:] if a.kind == "string"]
+                if len(parts) != len(inner) - 1:
+                    parts = []
+        if not parts or not re.search(r"\.(c|m)?(j|t)s$", parts[-1]):
+            return None
+        target = self.project._js_file(posixpath.normpath(posixpath.join(posixpath.dirname(path), *parts)))
+        if target is None and len(parts) == 1 and parts[0].startswith("./") and (
+                call.callee[-1:] in (("Worker",), ("fork",)) or call.method in self._CLUSTER_SETUP):
+            # `new Worker("./dist/worker/upload.js")`: worker_threads (and a cluster's `exec`, which
+            # child_process.fork runs) resolves a relative path against the working directory
+            # (the package's, as npm starts it), here its build
+            target = self.source_for(self.project.package_root(path), parts[0])
+        return target if target != path else None
+
+    _CHILD_STARTERS = frozenset({("fork",), ("spawn",)})  # `child_entries_in`: child_process's, cross-spawn's
+
+    def child_entries_in(self, path: str, facts: FileFacts) -> list[str]:
+        """The project files `path` starts as child processes of their own (an OS process with its
+        own `process.on(…)` listeners): `fork("./worker.js")`, `spawn("node", [path.resolve(
+        __dirname, "event-manager.js")])` (evershop, through cross-spawn), also with the argument
+        list in a local array (`const args = [...]; spawn("node", args)`). Worker threads and
+        cluster workers are left out. O(the file's calls named fork or spawn)."""
+        found: list[str] = []
+        for call in facts.calls:
+            if call.callee[-1:] not in self._CHILD_STARTERS or call.callee[:1] == ("cluster",):
+                continue
+            for arg in call.args:
+                values = [arg]
+                if arg.kind == "array":
+                    values = list(arg.values)
+                elif arg.kind == "ref" and len(arg.path) == 1:
+                    values = [v for d in self.project.lookup(path, call.scopes, arg.path[0])
+                              if d.value.kind == "array" and d.value.arg is not None for v in d.value.arg.values]
+                for value in values:
+                    target = self._file_named(path, facts, call, value)
+                    if target is not None and target not in found:
+                        found.append(target)
+        return found
+
+    def child_entries(self) -> frozenset[str]:
+        """Every project file some JS file starts as a child process (`child_entries_in`): one pass
+        over the project's fork/spawn calls, memoized until an edit changes what a file loads."""
+        def compute() -> frozenset[str]:
+            found: set[str] = set()
+            for path, facts in self.files.items():
+                if facts.language != "python" and any(c.callee[-1:] in self._CHILD_STARTERS for c in facts.calls):
+                    found.update(self.child_entries_in(path, facts))
+            return frozenset(found)
+        return self.project.of_pass("loads", ("child entries",), compute)  # type: ignore[return-value]
 
     def python_served(self, path: str, facts: FileFacts) -> list[str]:
         """The modules a Python server call names by an import string: `uvicorn.run("app.main:app")`,

@@ -800,6 +800,11 @@ class _Checker:
                 continue
             for fn_path, function in self.functions_of(path, call, call.args[0]):
                 if self.rejects(fn_path, function):
+                    if self._exits_after(fn_path, function, self.rejecting_await(fn_path, function)) and not self.logged_by_process(fn_path):
+                        # `setInterval(async () => { if (idle) { await driver.close(db); process.exit(0) } })`
+                        # (dbgate's connection processes): a rejection ends the process that was
+                        # stopping anyway (exit code 1, not 0), as a signal listener's does
+                        continue
                     self.function_finding(path, call, fn_path, function, "timer", f"async {call.callee[-1]} callback")
                 elif not function.is_async:
                     # `setInterval(() => this.poll())`: a plain arrow that returns an async function's
@@ -948,12 +953,29 @@ class _Checker:
                 continue  # `Promise.allSettled(ps).then((results) => log(results))`
             if startup and self._on_first_connection(path, call, startup):
                 continue  # `db.connect().then(createIndexes)`: rejects only when the server cannot start
+            ends = self._callback_ends(path, call)
+            if ends == "listen" or ends == "exit" and not self.logged_by_process(path):
+                # `getPort().then((port) => server.listen(port))`: a start-up chain, a rejection ends the
+                # process as a failed start should; `writer.close().then(() => process.exit(0))`: it
+                # ends the process that was stopping anyway
+                continue
             # a chain whose callback calls nothing it was handed (`callback(null, ok)`, an
             # executor's `resolve`) leaves nobody waiting when it rejects: under a process
             # `unhandledRejection` listener that logs, it is a listener-like case
             # a `void` chain is discarded on purpose: what its callback does is nobody's answer
             calls_back = not call.used and self._then_calls_back(path, call)
             self.call_finding(path, call, "then", cover="then" if calls_back else "then_detached")
+
+    def _callback_ends(self, path: str, call: Call) -> str:
+        """"exit" when the callback handed to `then` calls `process.exit`, "listen" when it starts a
+        server (`server.listen(port)`), "" otherwise. O(the file's calls in the callback)."""
+        for fn_path, function in self.functions_of(path, call, call.args[0]) if call.args else ():
+            inner = [c for c in self.project.files[fn_path].calls if function.scope in c.scopes]
+            if any(c.callee == ("process", "exit") for c in inner):
+                return "exit"
+            if any(c.method == "listen" for c in inner):
+                return "listen"
+        return ""
 
     def _voided(self, path: str, call: Call) -> bool:
         """`void getServerId().then(send);` as a statement in a function: `void` discards the chain's

@@ -191,8 +191,19 @@ def _is_url(arg: Arg) -> bool:
     return arg.kind == "string" or (arg.kind == "ref" and bool(URL_NAME.search(arg.path[-1])))
 
 
+def _url_first(call: Call, first: int) -> bool:
+    """Whether the argument at `first` is the URL, so the options follow it: a URL-like name or
+    string (`_is_url`), or any value followed by an object literal (`https.request(urlStr, { method,
+    headers }, cb)`, `fetch(target, { … })`): each of these libraries takes the URL before an
+    options object, never two option objects in a row."""
+    if len(call.args) <= first:
+        return False
+    return _is_url(call.args[first]) or len(call.args) > first + 1 and call.args[first + 1].kind == "object" \
+        and call.args[first].kind in ("ref", "call", "string")
+
+
 def _satisfied(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call: Call, first: int) -> bool:
-    if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
+    if facts.language != "python" and _url_first(call, first):
         first += 1
     if call.args and first > 0:
         head = call.args[0]
@@ -300,7 +311,7 @@ def _one_arm(ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, first: 
     """Whether some arm of a conditional config sets the option and another does not."""
     if facts.language == "python":
         return False
-    if len(call.args) > first and _is_url(call.args[first]):
+    if _url_first(call, first):
         first += 1
     sets = ctx.option_sets(facts, call, first)
     return len(sets) > 1 and any(_options_set(spec, o, list(spec["options"]), False) for o in sets)
@@ -431,7 +442,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     ignored = limits.ignored_limit(path, call.span[0])
                     if ignored:
                         problems.append(ignored)  # `-P threads`: the task's limit does not end the call
-                if facts.language != "python" and len(call.args) > first and _is_url(call.args[first]):
+                if facts.language != "python" and _url_first(call, first):
                     first += 1  # `axios(url, config)`: where the options are, or would go (the fix)
                 label, severity = spec["label"], None
                 streaming = spec.get("streaming")
@@ -659,7 +670,7 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
     each caller that gives none of the options is a finding, at the caller. A caller that hands on
     an options parameter of its own (`exports.get = (url, config) => call(url, "GET", config)`) is a
     wrapper too: its callers are looked at in turn (up to three levels)."""
-    position = first + 1 if len(call.args) > first and _is_url(call.args[first]) else first
+    position = first + 1 if _url_first(call, first) else first
     options = ctx.options(facts, call, position)
     asked: list[str] = list(spec["options"])  # what a caller passes to be bounded
     problem = spec["wrapper_problem"]

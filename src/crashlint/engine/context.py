@@ -26,6 +26,11 @@ from crashlint.templating import render
 # EventEmitter, so that calls can be chained")
 RETURNS_EMITTER = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener", "off",
                              "removeListener", "removeAllListeners", "setMaxListeners"})
+# methods called on a stream that return another one: `src.pipe(dest)` returns `dest`
+# (nodejs.org/api/stream.html#readablepipedestination-options), so what is chained after it is not on `src`
+RETURNS_OTHER = frozenset({"pipe"})
+# tree-sitter wrappers that denote the object they wrap: `x as T`, `x satisfies T`, `<T>x`, `x!`, `(x)`
+_TRANSPARENT = frozenset({"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression", "type_assertion"})
 
 
 @dataclass(frozen=True)
@@ -535,8 +540,34 @@ class RuleContext:
             return "here"
         key = (facts.path, function)
         if key not in self._returned_to:
-            self._returned_to[key] = self._callers_unseen(facts.path, function)
+            verdict = self._callers_unseen(facts.path, function)
+            if verdict == "library" and self._called_as_default(facts, call, function):
+                verdict = "unseen"
+            self._returned_to[key] = verdict
         return self._returned_to[key]
+
+    def _called_as_default(self, facts: FileFacts, call: Call, function: int) -> bool:
+        """Whether the function is a parameter's default value that the file calls by the
+        parameter's name (lido-council-daemon's `constructor(…, getWebSocket = (url) => new
+        WebSocket(url))`, called as `this.getWebSocket(url)`, whose caller listens on the socket it
+        gets): a caller crashlint does not resolve to it. Reads the function's tree once."""
+        node = self.node_of(facts.path, call)
+        while node is not None and node.start_byte + 1 != function:
+            node = node.parent
+        parent = node.parent if node is not None else None
+        if parent is None:
+            return False
+        if parent.type in ("assignment_pattern", "object_assignment_pattern") and parent.child_by_field_name("right") == node:
+            # JavaScript `(url, make = () => …)`; a destructured option `({ url, make = () => … })`
+            name_node = parent.child_by_field_name("left")
+        elif parent.type in ("required_parameter", "optional_parameter") and parent.child_by_field_name("value") == node:
+            name_node = parent.child_by_field_name("pattern")  # TypeScript
+        else:
+            return False
+        if name_node is None or name_node.type not in ("identifier", "shorthand_property_identifier_pattern"):
+            return False
+        name = name_node.text.decode("utf-8", "replace")
+        return any(c.callee[-1:] == (name,) and (len(c.callee) == 1 or c.callee[:1] == ("this",)) for c in facts.calls)
 
     def _callers_unseen(self, path: str, scope: int) -> str:
         project = self.project
@@ -592,7 +623,7 @@ class RuleContext:
             else:
                 result.values[name] = value
         if facts.language != "python":  # Python options are keywords; positionals are handled by the rule
-            for arg in call.args[first_position:]:
+            for arg in _option_args(call, first_position):
                 self._merge(facts, call, arg, result)
         elif splats:
             result.unknown = not self._splats_known(facts, call, splats, result)
@@ -749,19 +780,30 @@ class RuleContext:
             node = node.parent
         arguments = node.child_by_field_name("arguments") if node is not None else None
         given = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
-        if position < 0 or position >= len(given) or given[position].type != "object":
+        literal = given[position] if 0 <= position < len(given) else None
+        # `new Pool({ ...connectionSetting, onConnect } as PoolConfig)`: a cast names the same object
+        while literal is not None and literal.type in _TRANSPARENT:  # `<T>x`: its last child is `x`
+            literal = literal.named_children[-1 if literal.type == "type_assertion" else 0] if literal.named_child_count else None
+        if literal is None or literal.type != "object":
             return None
         found: list[Arg] = []
         touched = self._touched(facts)
-        for child in given[position].named_children:
+        for child in literal.named_children:
             if child.type != "spread_element":
                 continue
             inner = child.named_children[0] if child.named_child_count else None
             if inner is None or inner.type != "identifier":
                 return None
             name = (inner.text.decode("utf-8", "replace"),)
-            if name in touched or any(a.target[:1] == name for a in facts.assignments):  # `payload.signal = …` after the literal
+            if name in touched:
                 return None
+            # `connectionSetting.ssl = …` after the literal (evershop): a key it gains; anything
+            # deeper (`payload.headers.x = …`) or a method call on it: unknown
+            stored = [a for a in facts.assignments if a.target[:1] == name]
+            if any(len(a.target) != 2 for a in stored):
+                return None
+            if stored:
+                found.append(Arg("object", keys=tuple(a.target[1] for a in stored), values=tuple(a.value for a in stored)))
             passed = self._passed_in(facts, call, inner)
             if passed is not None:  # `...options` of a `({ url, options = {} })` parameter: what the callers pass
                 found += passed
@@ -865,7 +907,7 @@ class RuleContext:
         if facts.language == "python":
             return [self.options(facts, call, first_position)]
         combos: list[list[Arg]] = [[]]
-        for arg in call.args[first_position:]:
+        for arg in _option_args(call, first_position):
             each = self._arms_of(facts, call, arg)
             if len(combos) * len(each) > 16:
                 return [self.options(facts, call, first_position)]
@@ -988,6 +1030,16 @@ class RuleContext:
         )
 
 
+def _option_args(call: Call, first: int) -> Sequence[Arg]:
+    """The arguments a JS call's options are read from, from `first` on: an object literal there
+    and what follows, except the callbacks after it (`https.request(url, { method }, resolve)`:
+    Node's APIs take one options object, then a callback, which is no options object)."""
+    args = call.args[first:]
+    if len(args) > 1 and args[0].kind == "object" and all(a.kind in ("ref", "function") for a in args[1:]):
+        return args[:1]
+    return args
+
+
 def _use_sites(facts: FileFacts, methods: frozenset[str]) -> tuple[tuple, ...]:
     """A file's calls of the methods in `methods`, read from its facts alone, in the file's order:
     (index of the call, the receiver's dotted name or None for a method chained on the call
@@ -998,6 +1050,8 @@ def _use_sites(facts: FileFacts, methods: frozenset[str]) -> tuple[tuple, ...]:
     for i, call in enumerate(facts.calls):
         line, scopes = call.span[0], call.scopes
         for method, first in call.chain:
+            if method in RETURNS_OTHER:
+                break  # `fs.createReadStream(f).pipe(gzip).on("error", …)` listens on `gzip`, not on the file stream
             if method in methods:
                 sites.append((i, None, method, first, line, scopes))
         # A bound method passed as a callback counts too: atexit.register(cache.close)

@@ -22,6 +22,11 @@ from crashlint.facts.model import Arg, Call, FileFacts, Function
 _CODE_TEST = re.compile(r"""^\(?\s*[\w$.]+\.code\s*===?\s*(['"])[\w-]+\1\s*\)?$""")
 
 
+_ADDS = ("on", "once", "addListener", "prependListener")
+_REMOVES = ("off", "removeListener")
+EXIT_DEPTH = 3  # `_calls_exit`: how many project calls down a listener's exit is looked for
+
+
 class ProcessHandlers:
     """The files that register a listener `spec` names (`callees`, `events`) that does not call one
     of its `exits`; one index per rule run, O(the listener calls of the project). `spec`'s optional
@@ -36,16 +41,25 @@ class ProcessHandlers:
         self.files: set[str] = set()
         self.sites: dict[str, tuple[int, str]] = {}  # file → (line, event) of its first such listener
         self.libraries: dict[str, str] = {}  # file → the logging library that registers its listener
+        self._exiting: dict[tuple[str, int], bool] = {}  # `_calls_exit`'s memo: (file, function scope) → exits
         order = {event: i for i, event in enumerate(spec["events"])}
         # each file's listener calls for those events, picked by the call alone (one pass kept across
         # edits: `Project.parts`), then asked in the order a walk over every call asks them
         # (a loop variable too: `["unhandledRejection", …].forEach((type) => process.on(type, log))`)
+        # (and the removals of a listener by name: `process.off("uncaughtException", this.onError)`)
         registering = self.project.parts(("process-listener-calls", tuple(sorted(events))), lambda file, facts: [
-            call for call in facts.calls if call.method in ("on", "once", "addListener", "prependListener")
+            call for call in facts.calls if call.method in _ADDS + _REMOVES
             and len(call.args) >= 2 and (call.args[0].kind == "string" and call.args[0].text in events or _loop_event(call))],
             keep=False)
         for file, calls in registering.items():
+            # a listener the file removes again by the same name (SqlGenerator's `process.on(
+            # "uncaughtException", this.handleException)` around one dump, then `process.off(…)`)
+            # guards that window only: the process is not kept alive by it
+            removed = {(call.args[0].text, call.args[1].path) for call in calls  # type: ignore[union-attr]
+                       if call.method in _REMOVES and call.args[1].kind == "ref" and call.callee[:1] == ("process",)}
             for call in calls:  # type: ignore[union-attr]
+                if call.method in _REMOVES or removed and call.args[1].kind == "ref" and (call.args[0].text, call.args[1].path) in removed:
+                    continue
                 named = [e for e in listened_events(ctx, file, call) if e in events]
                 if named and set(self.project.callee_names(file, call)) & callees and not self._exits(file, call, call.args[1], exits):
                     for event in named:
@@ -98,6 +112,11 @@ class ProcessHandlers:
             if served is None:
                 return None
             found = found or {"framework": served, "listener": "", "event": "", "logger": ""}
+        # a child process the project starts (`spawn("node", [".../event-manager.js"])`) that runs
+        # `path` is a process of its own: its parent's listener does not keep it alive (evershop's
+        # web process logs uncaught exceptions, its cron and event-manager children do not)
+        if found is not None and any(not any(h in files for h in self.files) for files in model.child_processes_of(path)):
+            return None
         return found
 
     def _site(self, file: str) -> dict[str, str]:
@@ -143,12 +162,23 @@ class ProcessHandlers:
             node = parent
         return False
 
-    def _calls_exit(self, path: str, call: Call, exits: set[str]) -> bool:
+    def _calls_exit(self, path: str, call: Call, exits: set[str], depth: int = 1) -> bool:
+        """Whether a project function `call` calls ends the process, `EXIT_DEPTH` calls down:
+        Kuzzle's listener calls `this.dumpAndExit()`, which awaits `this.shutdown()`, which calls
+        `process.exit(0)`. Memoized per function: O(its calls) once."""
         for target in self.project.resolve(path, call.scopes, call.callee):
             if target.kind != "function":
                 continue
-            facts = self.project.files[target.path]
-            if any(target.scope in c.scopes and set(self.project.callee_names(target.path, c)) & exits for c in facts.calls):
+            key = (target.path, target.scope)
+            known = self._exiting.get(key)
+            if known is None:
+                self._exiting[key] = False  # a cycle (recursion) does not exit through itself
+                facts = self.project.files[target.path]
+                inner = [c for c in facts.calls if target.scope in c.scopes]
+                known = any(set(self.project.callee_names(target.path, c)) & exits for c in inner) or depth < EXIT_DEPTH and any(
+                    c.callee and self._calls_exit(target.path, c, exits, depth + 1) for c in inner)
+                self._exiting[key] = known
+            if known:
                 return True
         return False
 

@@ -108,10 +108,10 @@ import re
 from dataclasses import replace
 
 from crashlint.dependencies import lowest_version
-from crashlint.engine.context import ConstructorIndex, Options, RuleContext, Use
+from crashlint.engine.context import RETURNS_OTHER, ConstructorIndex, Options, RuleContext, Use
 from crashlint.engine.guards import guarded_by
 from crashlint.engine.process_handlers import ProcessHandlers
-from crashlint.facts.model import RETURNED_OBJECT, Arg, Call, FileFacts, plain_name
+from crashlint.facts.model import RETURNED_ARRAY, RETURNED_OBJECT, Arg, Call, FileFacts, plain_name
 from crashlint.findings import Finding, Related
 from crashlint.project import JS_EXTENSIONS, Project, Target
 from crashlint.rulepack import Rule, RulePackError
@@ -852,10 +852,30 @@ def _escapes(ctx: RuleContext, facts: FileFacts, index: int, call: Call, kept_by
     for scope, name in facts.iterated:
         if target in project.resolve(facts.path, project.scope_chain(facts.path, scope), name):
             return True
-    # `return { metadata, body: stream }`: handed to the caller inside the object it returns
-    for decl in (d for scope in call.scopes for d in project.decls.get((facts.path, scope, RETURNED_OBJECT), ())):
+    # `return { metadata, body: stream }`: handed to the caller inside the object it returns; and
+    # `return [stringify, fileStream]` (dbgate's writers, which its copyStream runs through
+    # `stream.pipeline`), or a local array it returns (`resultPipe.push(…); return resultPipe`)
+    for decl in (d for scope in call.scopes for marker in (RETURNED_OBJECT, RETURNED_ARRAY)
+                 for d in project.decls.get((facts.path, scope, marker), ())):
         values = decl.value.arg.values if decl.value.arg is not None else ()
         if any(v.kind == "ref" and target in project.resolve(facts.path, call.scopes, v.path) for v in values):
+            return True
+    for scope, name in facts.returns:
+        if scope != 0 and scope in call.scopes:
+            for decl in project.lookup(facts.path, project.scope_chain(facts.path, scope), name[0]) if len(name) == 1 else ():
+                values = decl.value.arg.values if decl.value.kind == "array" and decl.value.arg is not None else ()
+                if any(v.kind == "ref" and target in project.resolve(facts.path, call.scopes, v.path) for v in values):
+                    return True
+    return False
+
+
+def _chain_listens(call: Call, events: set[str]) -> bool:
+    """Whether a listener for one of `events` is chained on the call itself (`http.get(…).on(
+    "error", …)`), before any `pipe()`, whose result is another stream."""
+    for method, event in call.chain:
+        if method in RETURNS_OTHER:
+            return False
+        if method in LISTEN_METHODS and event in events:
             return True
     return False
 
@@ -1095,6 +1115,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         kept_by = tuple(resource.get("kept_by", ()))
         if _escapes(ctx, facts, index, call, kept_by, returned=False):
             return None
+        if call.returned and _chain_listens(call, _listened_events(resource)):
+            return None  # `return http.get(url, cb).on("error", …)`: heard where it is made
         if call.returned:
             unheard = _unheard_callers(ctx, facts, index, call, kept_by, _listened_events(resource))
             if not unheard:

@@ -131,7 +131,12 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
             bases = tuple(registration.get("receiver_classes", ()))
             if bases and not any(n.startswith(bases) for n in receiver_classes(project, path, call)):
                 continue  # `run()` of something other than a disnake client
-        elif not call.callee or not _callee_matches(call, registration["callee"]):
+        elif not call.callee:
+            # `process.on("unhandledRejection", log).once("SIGTERM", stop)` (browserless): a listener
+            # method returns its emitter, so the chained call registers on `process` too
+            if registration["callee"] != _chained_on_process(project.files[path], call):
+                continue
+        elif not _callee_matches(call, registration["callee"]):
             continue
         elif registration["callee"] not in project.callee_names(path, call):
             continue
@@ -187,6 +192,25 @@ def receiver_classes(project: Project, path: str, call: Call) -> list[str]:
             if owner in facts.class_bases:
                 names += project.instance_names(Target("instance", path=target.path, scope=owner))
     return names
+
+
+_EMITTER_METHODS = frozenset({"on", "once", "addListener", "prependListener", "prependOnceListener"})
+
+
+def _chained_on_process(facts, call: Call) -> str:
+    """`process.<method>` for a listener method chained on `process.on(…)` calls (each returns
+    `process`), "" for any other call. O(the chain's length)."""
+    if call.method not in _EMITTER_METHODS:
+        return ""
+    index = call.receiver_call
+    while index >= 0:
+        receiver = facts.calls[index]
+        if receiver.method not in _EMITTER_METHODS:
+            return ""
+        if receiver.callee:
+            return f"process.{call.method}" if receiver.callee == ("process", receiver.method) else ""
+        index = receiver.receiver_call
+    return ""
 
 
 def _callee_matches(call: Call, callee: str) -> bool:
@@ -299,12 +323,13 @@ def _registrations(project: Project, path: str, spec: dict,
     # the method and last names alone tell which calls show one: kept for the same contents, so a
     # file with none is not decoded (its calls are read only when it has candidates)
     candidates: Iterable[int] = range(len(facts.calls)) if modules else project.own_part(  # type: ignore[assignment]
-        "registration-calls:" + "\0".join(sorted(methods)) + "\1" + "\0".join(sorted(lasts)), path,
-        lambda: tuple(i for i, c in enumerate(facts.calls) if c.method in methods or (c.callee and c.callee[-1] in lasts)))
+        "registration-calls+chained:" + "\0".join(sorted(methods)) + "\1" + "\0".join(sorted(lasts)), path,
+        lambda: tuple(i for i, c in enumerate(facts.calls) if c.method in methods or (c.callee and c.callee[-1] in lasts)
+                      or not c.callee and c.receiver_call >= 0 and c.method in lasts))
     for i in candidates:
         call = facts.calls[i]
         callee = call.callee
-        if call.method not in methods and not (callee and callee[-1] in lasts):
+        if call.method not in methods and not (callee and callee[-1] in lasts) and not (not callee and call.method in lasts):
             if not callee or not modules or modules.isdisjoint(project.callee_names(path, call)):
                 continue
         registration = _registration(project, path, call, spec)

@@ -35,6 +35,7 @@ from crashlint.facts.model import (
     BLOCK_MARK,
     ELEMENT,
     MODULE_SCOPE,
+    RETURNED_ARRAY,
     RETURNED_OBJECT,
     Assignment,
     Call,
@@ -411,15 +412,23 @@ def _query(grammar: str) -> tree_sitter.Query:
 _TYPE: list[str | None] = kind_names(ts_language("typescript"))
 
 
+def wrapped(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The expression a transparent wrapper holds: the first child of `x as T`, `x!`, `(x)`, the
+    last of `<T>x` (whose first is the type)."""
+    if not node.named_child_count:
+        return None
+    return node.named_children[-1] if node.type == "type_assertion" else node.named_children[0]
+
+
 def unwrap(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     while node is not None and _TYPE[node.kind_id] in TRANSPARENT:
-        node = node.named_children[0] if node.named_child_count else None
+        node = wrapped(node)
     return node
 
 
 def unwrap_await(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     while node is not None and _TYPE[node.kind_id] in _UNWRAPPED:
-        node = node.named_children[0] if node.named_child_count else None
+        node = wrapped(node)
     return node
 
 
@@ -432,7 +441,7 @@ def unwrap_await_kind(node: tree_sitter.Node | None) -> tuple[tree_sitter.Node |
         kind = _TYPE[node.kind_id]
         if kind not in _UNWRAPPED:
             return node, kind
-        node = node.named_children[0] if node.named_child_count else None
+        node = wrapped(node)
     return None, ""
 
 
@@ -939,6 +948,9 @@ class _Extractor:
             else:
                 prop = fn.child_by_field_name("property")
                 method = text(prop) if prop is not None else ""
+                either = self._either_receiver(fn, scopes, node.start_point[0] + 1)
+                if either and method:
+                    callee = (either, method)
         if statement is None:
             stmt_span = span(node)
         else:  # the calls of one statement share its span
@@ -987,6 +999,22 @@ class _Extractor:
                 synthetic = f"<require:{module}>"
                 self.declare(MODULE_SCOPE, synthetic, Value("import", module=module, name="default"), node.start_point[0] + 1)
                 call.callee = (synthetic,)
+
+    def _either_receiver(self, fn: tree_sitter.Node, scopes: tuple[int, ...], line: int) -> str | None:
+        """`(isHttps ? https : http).request(…)`: a method called on a conditional whose arms are
+        all plain names. Declared as one synthetic name holding each arm, as `const lib = c ? https
+        : http` declares `lib` (`declare_pattern`), so the call resolves to both `https.request` and
+        `http.request`. None for any other receiver."""
+        obj = unwrap(fn.child_by_field_name("object"))
+        if obj is None or obj.type != "ternary_expression":
+            return None
+        arms = alternatives(obj)
+        if not arms or any(arm is None or arm.type not in ("identifier", "member_expression") or not dotted(arm) for arm in arms):
+            return None
+        synthetic = f"<either:{obj.start_byte}>"
+        for arm in arms:
+            self.declare(scopes[0], synthetic, Value("ref", path=dotted(arm)), line)
+        return synthetic
 
     def _binding(self, node: tree_sitter.Node) -> tuple[tuple, tuple] | None:
         """(call key, statement site) when `node`, a declarator or an assignment, binds a call's value."""
@@ -1186,6 +1214,9 @@ class _Extractor:
             return
         if value.type == "object":  # `return { child, stop }`: what each key holds, read in the function
             self.declare(function_scope, RETURNED_OBJECT, Value("object", arg=self.arg(value)), value.start_point[0] + 1)
+            return
+        if value.type == "array":  # `return [stringify, fileStream]`: each element handed to the caller
+            self.declare(function_scope, RETURNED_ARRAY, Value("array", arg=self.arg(value)), value.start_point[0] + 1)
             return
         path = dotted(value)
         if path:
@@ -1557,14 +1588,20 @@ class _BlockScopes:
         self.facts = facts
         self.lines = lines
         declared: dict[tuple[int, str], int] = {}
+        scopes_of: dict[str, set[int]] = {}  # name → the scopes that declare it
         for d in facts.decls:
             declared[d.scope, d.name] = declared.get((d.scope, d.name), 0) + 1
+            scopes_of.setdefault(d.name, set()).add(d.scope)
         self.declared = declared
         # (function scope, name) → [(block first line, last line, mangled name)], innermost last
         self.blocks: dict[tuple[int, str], list[tuple[int, int, str]]] = {}
         for scope, (start, first, last), lo, hi in blocks:
             for d in facts.decls[lo:hi]:
-                if declared.get((scope, d.name), 0) > 1 and BLOCK_MARK not in d.name and not d.name.startswith("<"):
+                # declared twice in the function, or also in another scope, which the block may shadow
+                # (postgres-meta: `let pool = new Pool(…)` in `init`, and `if (!pool) { const pool = …
+                # }` in a method of the object it returns: the method's other uses are the outer pool)
+                if (declared.get((scope, d.name), 0) > 1 or len(scopes_of[d.name]) > 1) and BLOCK_MARK not in d.name \
+                        and not d.name.startswith("<"):
                     entry = (first, last, f"{d.name}{BLOCK_MARK}{start}")
                     found = self.blocks.setdefault((scope, d.name), [])
                     if entry not in found:

@@ -17,6 +17,7 @@ Path = tuple[str, ...]
 MODULE_SCOPE = 0  # scope id of the file's top level; other scopes are node start bytes + 1
 ELEMENT = "[]"  # a path segment: any element of a collection (`clients[0].on` → ("clients", "[]", "on"))
 RETURNED_OBJECT = "<return>"  # declared in a function's scope: an object literal it returns (`return { child }`)
+RETURNED_ARRAY = "<return[]>"  # declared in a function's scope: an array literal it returns (`return [a, b]`)
 BLOCK_MARK = "@"  # `stream@1234`: a block's own `const stream` (JS; 1234: the block's first byte)
 
 
