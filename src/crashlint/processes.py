@@ -753,7 +753,9 @@ class ProcessModel:
         facts = finder.files[path]
         if scope not in facts.functions:
             return self._class_preds(path, facts, scope)
-        callers = finder.callers_of(path, scope)
+        # a call of the function from inside itself (a retry: modmail's `return await
+        # self.validate_database_connection(ssl_retry=False)`) does not start it
+        callers = [(file, call) for file, call in finder.callers_of(path, scope) if file != path or scope not in call.scopes]
         if callers:
             return self._caller_nodes(callers)
         if finder.cli_command_unstarted(path, scope) or finder.test_only(path, scope):

@@ -1297,8 +1297,10 @@ class _Checker:
 
     def _abstract(self, target: Target) -> bool:
         """A method declared `@abstractmethod` (`abc.abstractmethod`): a declaration, not what runs."""
+        if target.kind != "function":  # a library name or an unknown has no file (medusa: KeyError '')
+            return False
         facts = self.project.files[target.path]
-        return target.kind == "function" and any(s == target.scope and d[-1] == "abstractmethod" for s, d in facts.decorators)
+        return any(s == target.scope and d[-1] == "abstractmethod" for s, d in facts.decorators)
 
     def _lead_in(self, path: str, call: Call) -> tuple[str, str]:
         """The source of the call's statement before the call and after it (`await ` and ``, `[` and

@@ -35,6 +35,9 @@ Rule data (see rules/CL008_http-call-no-timeout.toml), one `[[calls]]` entry per
     adapters = { method = "mount", position = 1, methods = ["send"], mentions = "timeout" }
                                     the instance is given an adapter (`session.mount(prefix, a)`)
                                     whose class overrides one of `methods` mentioning the word
+    passthrough = [{ callee = "cachecontrol.CacheControl", position = 0, keyword = "sess" }]
+                                    library calls that return the instance they are given: the
+                                    receiver is that argument's value
 
     [raced] combinators = ["Promise.race"], timers = ["setTimeout", …]: (JS) a call raced against a
                                     timer (`Promise.race([fetch(…), timeout(20_000)])`, where the other
@@ -49,7 +52,7 @@ from dataclasses import replace
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
-from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, unbounded_callers, walked_param
+from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, passed_values, unbounded_callers, walked_param
 from crashlint.engine.task_limits import task_limits
 from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, receiver_type, wrapper_of
 from crashlint.templating import render
@@ -377,13 +380,14 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         if isinstance(callees, list):
             callees = {name: 0 for name in callees}
         instances = set(spec.get("instances", ()))
+        passthrough = {p["callee"]: (int(p["position"]), p.get("keyword")) for p in spec.get("passthrough", ())}
         assigned = _instance_assignments(ctx, spec.get("satisfied_by_instance_assignment", []))
         methods = set(spec.get("methods", ()))
         last_names = {name.rsplit(".", 1)[-1] for name in callees}
         what = ("call-option", rule.id, position)
         injected = spec.get("injected")
         calls_by_file = ctx.parts(what, lambda path, facts: _injected_calls(ctx, facts, injected) if injected
-                                  else _calls_of(project, path, facts, callees, last_names, instances, methods),
+                                  else _calls_of(project, path, facts, callees, last_names, instances, methods, passthrough),
                                   lambda path, facts: facts.language in languages and ctx.role(path) in rule.roles)
         passed: dict[Target, str | None] = {}  # param_callee by parameter: asked once for all its calls
         for path, found in calls_by_file.items():
@@ -392,7 +396,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             for index, first, instance in found:  # type: ignore[union-attr]
                 call = facts.calls[index]
                 if first == -1 and instance is not None:  # a method called on a parameter
-                    instance = _param_instance(project, instance, instances, 0)
+                    instance = _param_instance(project, instance, instances, 0, passthrough)
                     if instance is None:
                         continue
                     first = 0
@@ -409,6 +413,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     continue  # every process that loads the file sets the default itself
                 if instance is not None and "overrides" in spec and _overrides_set(ctx, instance, spec["overrides"]):
                     continue  # a Session subclass whose request() sets a default timeout
+                if instance is not None and "overrides" in spec and _passed_instances_set(ctx, path, call, spec["overrides"]):
+                    continue  # `self.session = session or requests.Session()`: every caller passes a TimeoutSession
                 if instance is not None and "adapters" in spec and _adapter_sets(ctx, instance, spec["adapters"]):
                     continue  # a mounted adapter whose send() sets a default timeout
                 if facts.language == "python" and "callers_decide" in spec:
@@ -479,9 +485,12 @@ def _relays_stream(facts: FileFacts, call: Call, streaming: dict) -> bool:
 
 
 def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, int], last_names: set[str],
-              instances: set[str], methods: set[str]) -> list[tuple[int, int, Target | None]]:
+              instances: set[str], methods: set[str],
+              passthrough: dict[str, tuple[int, str | None]] | None = None) -> list[tuple[int, int, Target | None]]:
     """The calls of one file a spec is about: (call index, where its options start, the instance
-    it is a method of or None), in order. Memoized per file and spec (`Project.per_file`)."""
+    it is a method of or None), in order. Memoized per file and spec (`Project.per_file`).
+    `passthrough`: library calls that return the session they are given (`CacheControl(sess)`), by
+    qualified name → (position, keyword) of that argument: the receiver is what the argument holds."""
     found: list[tuple[int, int, Target | None]] = []
     params: set[str] | None = None  # the file's parameter names: only a call of one is resolved below
     for index, call in enumerate(facts.calls):
@@ -500,6 +509,8 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
             if facts.language == "python" and receivers and all(t.kind == "param" for t in receivers):
                 found.append((index, -1, receivers[0]))  # `def fetch(url, session): session.get(url)`: its callers say
                 continue
+            if passthrough:
+                receivers = _through(project, receivers, passthrough)
             for target in receivers:
                 if target.kind == "call":
                     owner = project.files[target.path].calls[target.index]
@@ -523,6 +534,26 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
                 continue
         if first is not None:
             found.append((index, first, instance))
+    return found
+
+
+def _through(project: Project, receivers: list[Target], passthrough: dict[str, tuple[int, str | None]]) -> list[Target]:
+    """The receivers, each call of a `passthrough` library function (`CacheControl(sess=session)`)
+    replaced by what its session argument holds (one level: a session is not wrapped twice)."""
+    found: list[Target] = []
+    for target in receivers:
+        if target.kind == "call":
+            owner = project.files[target.path].calls[target.index]
+            taken = next((passthrough[n] for n in project.callee_names(target.path, owner) if n in passthrough), None)
+            if taken is not None:
+                position, keyword = taken
+                arg = (owner.keyword(keyword) if keyword else None) or (owner.args[position] if position < len(owner.args) else None)
+                if arg is not None and arg.kind == "ref":
+                    found += project.resolve(target.path, owner.scopes, arg.path)
+                elif arg is not None and arg.kind in ("call", "new") and arg.call >= 0:
+                    found += project.call_targets(target.path, arg.call)
+                continue
+        found.append(target)
     return found
 
 
@@ -592,7 +623,24 @@ def _helper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, 
     return found
 
 
-def _param_instance(project: Project, param: Target, instances: set[str], depth: int) -> Target | None:
+def _passed_instances_set(ctx: RuleContext, path: str, call: Call, spec: dict) -> bool:
+    """A method called on `self.session` where `__init__` stored `session or requests.Session()`
+    (a library client taking an optional session: imdbpie, pytvmaze, subliminal's OMDB client) when
+    every caller outside tests passes that parameter an instance of a project class whose override
+    sets the option (`TVMaze(session=IndexerSession())`): the fallback never runs. One parameter and
+    at most one other value (the fallback) only; a caller that leaves the parameter out, or a value
+    that cannot be told, keeps the finding. Asked only for a call about to be reported."""
+    project = ctx.project
+    receivers = project.receiver_targets(path, call)
+    params = [t for t in receivers if t.kind == "param"]
+    if len(params) != 1 or len(receivers) > 2:
+        return False
+    values = passed_values(project, params[0])
+    return bool(values) and all(v.kind == "instance" and _overrides_set(ctx, v, spec) for v in values)
+
+
+def _param_instance(project: Project, param: Target, instances: set[str], depth: int,
+                    passthrough: dict[str, tuple[int, str | None]] | None = None) -> Target | None:
     """The instance of one of `instances` that a caller of the function passes as the parameter
     `param` (`get_asset(url, session=http_session)` with `http_session = requests.Session()`),
     followed through callers that hand on a parameter of their own (three levels); None when no
@@ -617,6 +665,8 @@ def _param_instance(project: Project, param: Target, instances: set[str], depth:
             values = [Target("call", path=caller_path, index=arg.call)]
         else:
             continue
+        if passthrough:  # `download_file(url, session=make_session())`: CacheControl(sess) is `sess`
+            values = _through(project, values, passthrough)
         for value in values:
             if value.kind == "call":
                 owner = project.files[value.path].calls[value.index]
@@ -625,7 +675,7 @@ def _param_instance(project: Project, param: Target, instances: set[str], depth:
             elif value.kind == "instance" and set(project.instance_names(value)) & instances:
                 return value
             elif value.kind == "param":
-                found = _param_instance(project, value, instances, depth + 1)
+                found = _param_instance(project, value, instances, depth + 1, passthrough)
                 if found is not None:
                     return found
     return None

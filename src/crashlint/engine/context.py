@@ -16,7 +16,7 @@ from crashlint.facts.model import plain_name
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import Finding, Location, Related
 from crashlint.languages import grammar_for, parser
-from crashlint.processes import ProcessModel, find_processes, object_keys_of
+from crashlint.processes import ProcessModel, find_processes, is_test_path, object_keys_of
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
@@ -684,8 +684,9 @@ class RuleContext:
         """The keys the changes to a local dict literal add in the function that makes it: a
         subscript assignment with a string key, `update({...})` / `update(k=…)` with literal keys,
         `setdefault("k", v)`; None when one change may add any key (a computed key, an update from
-        another mapping, `|=`, a method crashlint does not know). A dict of a module's top level,
-        which any function may change, is not followed."""
+        another mapping, `|=`, a method crashlint does not know). A dict of a module's top level is
+        followed only when it is private to its module (`_CONNECTION_KWARGS`: a `_` name no other
+        file imports): then every change in the file counts, in any function."""
         if len(name) != 1 or facts.language != "python" or not targets:
             return None
         scopes = {t.scope for t in targets}
@@ -693,13 +694,19 @@ class RuleContext:
             return None
         scope = scopes.pop()
         function = facts.functions.get(scope)
-        if not scope or function is None:
+        if not scope:  # module level: pulpcore's `_CONNECTION_KWARGS = {}` filled under a version check
+            if not name[0].startswith("_") or self.project.mentions(is_test_path).imported.get(name[0], 0):
+                return None
+            first, last = 1, len(self.sources.lines(facts.path))
+        elif function is None:
             return None
+        else:
+            first, last = function.span[0], function.span[2]
         added: dict[str, Arg] = {}
         for c in facts.calls:  # a name in another function is another local: only this one's count
             if len(c.callee) != 2 or c.callee[0] != name[0]:
                 continue
-            if scope not in c.scopes:
+            if scope and scope not in c.scopes:
                 continue
             method = c.callee[1]
             if method in self.DICT_READS:
@@ -718,8 +725,8 @@ class RuleContext:
         word = re.escape(name[0])
         any_store = re.compile(rf"(?<![\w.]){word}\s*(\[[^\]]*\]\s*(?<![=!<>])=(?!=)|\|=)")
         literal = re.compile(r"(?<![\w.])" + word + r"""\s*\[\s*(['"])([^'"]+)\1\s*\]\s*=(?!=)""")
-        values = iter(v for scopes_of, owner, v in facts.members if owner == name and scope in scopes_of)
-        for line in range(function.span[0], function.span[2] + 1):
+        values = iter(v for scopes_of, owner, v in facts.members if owner == name and (not scope or scope in scopes_of))
+        for line in range(first, last + 1):
             text = self.sources.line(facts.path, line)
             for match in any_store.finditer(text):
                 key = literal.match(text, match.start())

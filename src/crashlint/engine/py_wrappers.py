@@ -298,3 +298,58 @@ def _self_call_of(project: Project, path: str, caller: Call, param: Target) -> b
     if len(caller.callee) != 2 or caller.callee[0] not in ("self", "cls"):
         return False
     return _calls_it(project, path, caller, helper)
+
+
+def constructed_class(project: Project, path: str, scope: int) -> Target | None:
+    """The class whose `__init__` is the function at `scope`, or None. O(the file's declarations)."""
+    facts = project.files[path]
+    function = facts.functions.get(scope)
+    chain = project.scope_chain(path, scope)
+    if function is None or function.name != "__init__" or len(chain) < 2:
+        return None
+    for decl in facts.decls:
+        if decl.value.kind == "class" and decl.value.scope == chain[1]:
+            return Target("class", path=path, scope=chain[1], name=decl.name)
+    return None
+
+
+def passed_values(project: Project, param: Target) -> list[Target] | None:
+    """What the callers outside tests of `param`'s function pass as `param` (a constructor's
+    callers call its class: `ApiClient(session=s)`), each argument resolved (`IndexerSession()` is
+    an instance, `make_session()` what the factory returns); None when a caller leaves it out, passes
+    it through `*args`/`**kwargs`, or nothing calls the function."""
+    facts = project.files[param.path]
+    named = param_name(facts, param)
+    function = facts.functions.get(param.scope)
+    if named is None or function is None or not function.name:
+        return None
+    name, shift = named
+    cls = constructed_class(project, param.path, param.scope)
+    values: list[Target] = []
+    for caller_path, caller in project.calls_named(cls.name if cls is not None else function.name):
+        if is_test_path(caller_path):
+            continue
+        targets = project.resolve(caller_path, caller.scopes, caller.callee)
+        if cls is not None:
+            ours = any(t.kind == "class" and t.path == cls.path and t.scope == cls.scope for t in targets)
+            position = param.index - shift
+        else:
+            ours = any(t.kind == "function" and t.path == param.path and t.scope == param.scope for t in targets)
+            position = param.index - (shift if len(caller.callee) > 1 else 0)
+        if not ours:
+            continue
+        if any(a.kind == "spread" for a in caller.args) or any(k == "**" for k, _ in caller.keywords):
+            return None  # `Client(*args, **kwargs)`: cannot tell
+        arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
+        if arg is None:
+            return None  # this caller gets the fallback
+        if arg.kind == "ref":
+            found = project.resolve(caller_path, caller.scopes, arg.path)
+        elif arg.kind in ("call", "new") and arg.call >= 0:
+            found = project.call_targets(caller_path, arg.call)
+        else:
+            return None
+        if not found:
+            return None
+        values += found
+    return values or None

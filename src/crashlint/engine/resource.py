@@ -111,6 +111,7 @@ from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RETURNS_OTHER, ConstructorIndex, Options, RuleContext, Use
 from crashlint.engine.guards import guarded_by
 from crashlint.engine.process_handlers import ProcessHandlers
+from crashlint.engine.py_wrappers import passed_values
 from crashlint.facts.model import RETURNED_ARRAY, RETURNED_OBJECT, Arg, Call, FileFacts, plain_name
 from crashlint.findings import Finding, Related
 from crashlint.project import JS_EXTENSIONS, Project, Target
@@ -265,6 +266,7 @@ def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions:
     one to (`handed_by`), with the resource, in order: O(the file's calls), memoized per file and
     rule (`Project.per_file`)."""
     made: list[tuple[int, dict]] = []
+    params: set[str] | None = None  # the file's parameter names, read at the first call that needs them
     handed_methods = {spec["method"] for r in handed for spec in r["handed_by"]}
     for index, call in enumerate(facts.calls):
         if handed_methods and call.method in handed_methods and len(call.callee) > 1:
@@ -286,9 +288,29 @@ def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions:
             resource = _project_function(ctx, facts, call, functions)
         if resource is None and facts.language == "python":
             resource = _project_subclass(ctx, constructors, facts, call)
+        if resource is None and facts.language == "python":
+            if params is None:  # once per file: only a call of a parameter's name is resolved below
+                params = {d.name for d in facts.decls if d.value.kind == "param"}
+            if call.callee[0] in params:
+                resource = _passed_class(ctx, constructors, facts, call)
         if resource is not None:
             made.append((index, resource))
     return made
+
+
+def _passed_class(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:
+    """`redis_class(host=…)` / `redis_class.from_url(url)` where `redis_class` is a parameter that every
+    caller outside tests passes a client class of the rule (pulpcore's `_get_connection_from_class(Redis)`
+    and `(aRedis)`): a construction of that class. None when a caller passes anything else."""
+    targets = ctx.project.resolve(facts.path, call.scopes, call.callee[:1])
+    if len(targets) != 1 or targets[0].kind != "param":
+        return None
+    values = passed_values(ctx.project, targets[0])
+    if not values or any(v.kind != "external" for v in values):
+        return None
+    rest = "".join("." + part for part in call.callee[1:])
+    found = [constructors.match(facts.language, (v.name + rest,)) for v in values]
+    return found[0] if found[0] is not None and all(f is found[0] for f in found) else None
 
 
 def _project_subclass(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:

@@ -26,14 +26,20 @@ Libraries that register the handlers themselves are registrations too:
         options       the argument holding an options object; handler_keys: its function-valued keys
                       that run on shutdown; signals_key: a string of signals that replaces the default
     { method = "registerShutdownHandler", handler = 0, receivers = ["lightship.createLightship"] }
-        receivers     a method registration counts only on an object these calls make
+        receivers     a method registration counts only on an object these calls make (or an
+                      instance of a project class based on one of these library classes)
     { method = "enableShutdownHooks", closes = "receiver", lifecycle = true }
-    { method = "run", handler = [], receiver_classes = ["disnake."], signal_arg = false, language = "python" }
+    { method = "run", handler = [], receiver_classes = ["discord."], signal_arg = false, language = "python",
+      receiver_methods = ["close"], packages = [{ package = "discord.py", below = "2.0" }] }
         receiver_classes  a method registration counts only on an instance of a class these names
                           start (`disnake.ext.commands.AutoShardedBot`, or a project class based on one:
                           `receiver_classes`)
         signal_arg        false: the call's first argument is no signal (`bot.run(token)`)
         language          the registration counts only in files of this language
+        receiver_methods  methods of the receiver's class the library runs on shutdown (a project
+                          override counts: `class Avrae(commands.AutoShardedBot): async def close`)
+        packages          the registration counts only where the file's project installs one of these
+                          packages (`below`: a version under it; an unknown version does not count)
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from crashlint.dependencies import lowest_version
 from crashlint.facts.model import Call
 from crashlint.findings import Location
 from crashlint.project import Project, Target, function_names
@@ -111,6 +118,7 @@ class Registration:
     options: int | None = None  # argument position of an options object
     handler_keys: tuple[str, ...] = ()
     lifecycle: bool = False
+    receiver_methods: tuple[str, ...] = ()
 
 
 def _registration(project: Project, path: str, call: Call, spec: dict) -> Registration | None:
@@ -123,14 +131,13 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
             if call.method != registration["method"]:
                 continue
             receivers = set(registration.get("receivers", ()))
-            if receivers and not any(
-                t.kind == "call" and receivers & set(project.callee_names(t.path, project.files[t.path].calls[t.index]))
-                for t in project.receiver_targets(path, call)
-            ):
+            if receivers and not any(_made_by(project, t, receivers) for t in project.receiver_targets(path, call)):
                 continue  # `registerShutdownHandler` of something other than lightship
             bases = tuple(registration.get("receiver_classes", ()))
             if bases and not any(n.startswith(bases) for n in receiver_classes(project, path, call)):
-                continue  # `run()` of something other than a disnake client
+                continue  # `run()` of something other than a Discord library's client
+            if "packages" in registration and not _installs(project, path, registration["packages"]):
+                continue  # discord.py ≥ 2.0's `run()` registers no handler
         elif not call.callee:
             # `process.on("unhandledRejection", log).once("SIGTERM", stop)` (browserless): a listener
             # method returns its emitter, so the chained call registers on `process` too
@@ -163,6 +170,7 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
             options=options,
             handler_keys=tuple(registration.get("handler_keys", ())),
             lifecycle=bool(registration.get("lifecycle")),
+            receiver_methods=tuple(registration.get("receiver_methods", ())),
         )
     return None
 
@@ -211,6 +219,29 @@ def _chained_on_process(facts, call: Call) -> str:
             return f"process.{call.method}" if receiver.callee == ("process", receiver.method) else ""
         index = receiver.receiver_call
     return ""
+
+
+def _made_by(project: Project, target: Target, constructors: set[str]) -> bool:
+    """Whether a receiver is what one of `constructors` makes: a call of one, or an instance of a
+    project class based on one (`bot = Avrae(…)`, `class Avrae(commands.AutoShardedBot)`)."""
+    if target.kind == "call":
+        return bool(constructors & set(project.callee_names(target.path, project.files[target.path].calls[target.index])))
+    return target.kind == "instance" and bool(constructors & set(project.instance_names(target)))
+
+
+def _installs(project: Project, path: str, packages: list[dict]) -> bool:
+    """Whether the file's project installs one of `packages` (at a version below `below` when one is
+    given: the version a lock file pins, else the lower bound of the declared range; unknown: no)."""
+    for wanted in packages:
+        if project.dependency(path, wanted["package"]) is None:
+            continue
+        if "below" not in wanted:
+            return True
+        floor = project.installed_floor(path, wanted["package"])
+        bound = lowest_version(wanted["below"])
+        if floor is not None and bound is not None and floor < bound:
+            return True
+    return False
 
 
 def _callee_matches(call: Call, callee: str) -> bool:
@@ -387,6 +418,10 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
             location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
             result.handlers.append(location)
             start = _handler_functions(project, path, call, registration)
+            if registration.receiver_methods:  # the bot's own `close()`, which the library awaits
+                for receiver in project.receiver_targets(path, call):
+                    if receiver.kind == "instance":
+                        start += project.class_methods(receiver, set(registration.receiver_methods))
             if registration.includes_caller and call.scopes[0] != 0:
                 # asyncio: `loop.add_signal_handler(SIGTERM, stop.set); await stop.wait(); await w.close()`
                 start.append((path, call.scopes[0]))

@@ -190,6 +190,16 @@ def flag_name(loop: tree_sitter.Node) -> str:
     return text(condition)
 
 
+def _drives(calls: list[Call], flag: str, first: int, last: int) -> bool:
+    """Whether a `while not view.eof:` loop calls a method of the object whose attribute it tests
+    (`view.skip_ws()`): a tokenizer stepping through its input, which ends it (avrae's `argsplit`).
+    Not `self`/`cls`: a worker's `while self.running: self.work()` runs until a handler clears it."""
+    owner = tuple(flag.split(".")[:-1])
+    if not owner or owner[0] in ("self", "cls"):
+        return False
+    return any(first < c.span[0] <= last and len(c.callee) == len(owner) + 1 and c.callee[:-1] == owner for c in calls)
+
+
 def dotted_name(node: tree_sitter.Node | None) -> str:
     return text(node) if node is not None else ""
 
@@ -693,7 +703,8 @@ class _Extractor:
                 setter = tuple(flag[: -len("()")].split("."))
                 if not any(first < c.span[0] <= last and c.callee == setter for c in self.facts.calls):
                     self.facts.forever_loops.append((scopes, first, last))
-            elif flag and not any(first < line <= last and _rebinds(name, flag) for line, name in self._assigned):
+            elif flag and not any(first < line <= last and _rebinds(name, flag) for line, name in self._assigned) \
+                    and not _drives(self.facts.calls, flag, first, last):
                 self.facts.forever_loops.append((scopes, first, last))
         self.classify_exits()
         for body, sid in self._lambda_bodies:
