@@ -267,6 +267,7 @@ def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions:
     rule (`Project.per_file`)."""
     made: list[tuple[int, dict]] = []
     params: set[str] | None = None  # the file's parameter names, read at the first call that needs them
+    passed: dict[Target, list[Target] | None] = {}  # what each parameter's callers pass (`_passed_class`)
     handed_methods = {spec["method"] for r in handed for spec in r["handed_by"]}
     for index, call in enumerate(facts.calls):
         if handed_methods and call.method in handed_methods and len(call.callee) > 1:
@@ -291,21 +292,24 @@ def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions:
         if resource is None and facts.language == "python":
             if params is None:  # once per file: only a call of a parameter's name is resolved below
                 params = {d.name for d in facts.decls if d.value.kind == "param"}
-            if call.callee[0] in params:
-                resource = _passed_class(ctx, constructors, facts, call)
+            if len(call.callee) <= 2 and call.callee[0] in params and call.callee[0] not in ("self", "cls"):
+                resource = _passed_class(ctx, constructors, facts, call, passed)
         if resource is not None:
             made.append((index, resource))
     return made
 
 
-def _passed_class(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:
+def _passed_class(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call,
+                  passed: dict[Target, list[Target] | None]) -> dict | None:
     """`redis_class(host=…)` / `redis_class.from_url(url)` where `redis_class` is a parameter that every
     caller outside tests passes a client class of the rule (pulpcore's `_get_connection_from_class(Redis)`
     and `(aRedis)`): a construction of that class. None when a caller passes anything else."""
     targets = ctx.project.resolve(facts.path, call.scopes, call.callee[:1])
     if len(targets) != 1 or targets[0].kind != "param":
         return None
-    values = passed_values(ctx.project, targets[0])
+    if targets[0] not in passed:  # per file and parameter: a factory calls its class parameter a few times
+        passed[targets[0]] = passed_values(ctx.project, targets[0])
+    values = passed[targets[0]]
     if not values or any(v.kind != "external" for v in values):
         return None
     rest = "".join("." + part for part in call.callee[1:])
