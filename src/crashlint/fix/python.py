@@ -302,10 +302,6 @@ class Module:
         """The whole module parsed by libcst (only for a fix its slice cannot make)."""
         return self._whole_view().module
 
-    @property
-    def positions(self) -> Positions:
-        return self._whole_view().positions
-
     def _whole_view(self) -> _View:
         if self._whole is None:
             module = cst.parse_module(self.text)
@@ -436,9 +432,7 @@ class Module:
             return False
         for group in self._groups:
             for small in group:
-                if isinstance(small, _COMPOUND):
-                    continue
-                if name in _assigned_names(small):
+                if name in _assigned_names(small):  # assignments only: a compound statement binds none here
                     value = getattr(small, "value", None)
                     if group[0].lineno >= line or value is None:
                         return False
@@ -474,12 +468,15 @@ class Module:
         when that statement's text is not exactly what it prints (the module's last statement
         without a final line break). Raises _Unsliced when the call's slice cannot tell."""
         view = self._home.get(id(call)) or self._whole_view()
+
+        def not_here() -> None:  # the whole module: no rewrite of one statement; a slice: ask the whole module
+            if view.sliced:
+                raise _Unsliced
+
         where = view.positions[call]
         i = view.positions.statement_at(where.start.line)
         if i is None:
-            if view.sliced:
-                raise _Unsliced
-            return None
+            return not_here()
         narrowed = self._rewritten_inside(view, i, call, rewrite)
         if narrowed is not None:
             return narrowed
@@ -488,14 +485,10 @@ class Module:
         statement = view.module.body[i]
         first, last = view.positions.printed(i)
         if first > (where.start.line, where.start.column) or last < (where.end.line, where.end.column):
-            if view.sliced:
-                raise _Unsliced
-            return None
+            return not_here()
         start, end = view.positions.offsets[i] + view.shift, view.positions.offsets[i + 1] + view.shift
         if self.text[start:end] != view.module.code_for_node(statement):
-            if view.sliced:
-                raise _Unsliced
-            return None
+            return not_here()
         alone = view.module.with_changes(header=(), body=(statement,), footer=(), has_trailing_newline=True)
         return self.text[:start] + alone.visit(rewrite).code + self.text[end:]
 
