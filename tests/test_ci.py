@@ -513,6 +513,7 @@ def test_stdin_is_analysed_in_place_with_its_project(tmp_path, monkeypatch) -> N
 # ---- item 5: syntax notes only for real syntax errors ----------------------------------------
 
 
+PADDING = "".join(f"export const a{i} = {i};\n" for i in range(500))
 GAPS = {
     "styled.tsx": "const Box = styled.div<{ h: string; wide?: boolean }>`\n  height: ${(p) => p.h};\n`;\n",
     "query.ts": "export const rows = await prisma.$queryRaw<\n  { id: string }[]\n>`SELECT id FROM t`;\n",
@@ -524,6 +525,14 @@ GAPS = {
     "reexport.ts": "export { default as schema } from './schema.json' with { type: 'json' };\nexport type * from './account';\n",
     "router.jsx": "export const R = () => (\n  <Router>\n    <Error type=\"404\" default />\n  </Router>\n);\n",
     "mock.ts": "const actual = await importOriginal<typeof import('./env')>();\nlet e: import('fs').Dirent[];\n",
+    # raw NULs, past the first 8 KB that the binary check reads: langfuse's bench marker, growthbook's
+    # sentinel bucket key, mirlo's comment
+    "nul.ts": PADDING + "process.stdout.write(\"\0RESULT\0\" + json);\nexport const B = \"\0 other\";\n// a \0 here\n",
+    "nul.jsx": PADDING + "// \0\nexport const A = () => <p title=\"\0\">x</p>;\n",
+    # medusa's RemoteQueryFunction: overloads of a callable type, the second one generic
+    "signatures.ts": ("export type Q = {\n  /** one */\n  <const E extends string>(\n    c: C<E>,\n    o?: O\n  ): Promise<any>\n\n"
+                      "  /**\n   * two\n   */\n  <const T extends R<any>>(\n    c: T\n  ): Promise<any>\n  (a: number): void\n"
+                      "  <U>(b: U): void\n}\ninterface I {\n  (a: A): R\n  <T>(b: T): R\n}\n"),
 }
 
 
@@ -564,6 +573,16 @@ def test_a_type_only_star_export_loads_nothing_and_import_attributes_keep_the_im
     assert parsed.notes[0].verbose and [(e.name, e.module) for e in parsed.facts.exports] == [("schema", "./schema.json")]
     parsed = parse_source("x.mjs", "javascript", GAPS["json.mjs"].encode())
     assert parsed.notes[0].verbose and parsed.facts.imports == ["../components.json"]
+
+
+def test_a_nul_byte_outside_a_string_or_a_comment_stays_a_syntax_error() -> None:
+    from crashlint.parse import parse_source
+
+    [note] = parse_source("a.ts", "typescript", (PADDING + "const b = \0;\n").encode()).notes
+    assert not note.verbose and note.message == "syntax error at line 501; the rest of the file is still analysed"
+    source = ("".join(f"a{i} = {i}\n" for i in range(1000)) + "x = '\0'\n").encode()
+    [note] = parse_source("a.py", "python", source).notes  # CPython refuses a NUL anywhere
+    assert not note.verbose and note.message.startswith("syntax error at line 1001")
 
 
 def test_a_real_syntax_error_beside_a_gap_is_reported_at_its_line() -> None:

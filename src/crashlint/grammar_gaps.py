@@ -16,8 +16,12 @@ are nearly all the "syntax errors" a scan meets (70 of 71 on a 5,000-file TypeSc
   tree-sitter-javascript), `export { default } from "./a.json" with { type: "json" }` (every grammar);
   TypeScript 5's type-only star export: `export type * from "./types"`.
 
-Gaps not recognised stay syntax errors (call signatures in an interface separated by newlines only,
-when the next one starts with `<`, is one).
+- a NUL byte in a string or a comment (ECMAScript allows any code point there; tree-sitter's lexers
+  stop at it): `write("\0RESULT\0" + json)` written with raw NULs, a `//` comment holding one;
+- call signatures in an interface or type literal separated by a newline only, when the next one is
+  generic: `(a: A): R` then `<T>(b: T): R` on the next line.
+
+Gaps not recognised stay syntax errors.
 
 A file whose parse has errors is parsed a second time with these constructs rewritten to code of the
 same length and lines that the grammar does parse; if that parse is clean, the errors were the
@@ -59,6 +63,12 @@ _RESERVED_ATTRIBUTE = re.compile(rb"(?<=\s)(?:(" + b"|".join(_RESERVED) + rb")(?
 _IMPORT_ATTRIBUTES = re.compile(rb"""(?<=['"])[ \t]*(?:assert|with)[ \t\r\n]*\{[^{}]*\}""")
 _TYPE_STAR_EXPORT = re.compile(rb"""(?m)^[ \t]*export[ \t]+type[ \t]+\*(?:[ \t]+as[ \t]+[\w$]+)?[ \t]+from[ \t]*(['"])[^'"\n]*\1[ \t]*;?""")
 _IMPORT_TYPE = re.compile(rb"\bimport\(\s*(['\"])[^'\"\n]*\1\s*\)")
+# a call signature with its return type ending a line, the next line a generic call signature
+_GENERIC_SIGNATURE_AFTER = re.compile(
+    rb"(?m)(?<=\)):[ \t]*[^\n;,{}]*[^\s;,{}][ \t]*\r?\n"  # `(a: A): R` ending its line
+    rb"(?:[ \t]*(?://[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)?[ \t]*\r?\n)*"  # blank lines and comments
+    rb"([ \t]+)<(?=(?:const[ \t]+)?[A-Za-z_$][\w$]*[ \t]*(?:extends\b|[,>=]))"  # an indented `<T …>(…`
+)
 MAX_TYPE_ARGUMENTS = 4000  # bytes scanned back from `>` for its `<`
 
 
@@ -134,8 +144,24 @@ def _import_types(source: bytes) -> bytes:
     return _IMPORT_TYPE.sub(lambda m: b"_" * len(m.group(0)), source)
 
 
+def _nul_bytes(source: bytes) -> bytes:
+    # a space is a byte of the same length that every lexer takes in a string or a comment; outside
+    # them a NUL is a real error, and a space there leaves the rest of the error to show
+    return source.replace(b"\0", b" ")
+
+
+def _generic_signature_separators(source: bytes) -> bytes:
+    # the indentation's first byte becomes the `;` the grammar wants between the two members
+    data = bytearray(source)
+    for match in _GENERIC_SIGNATURE_AFTER.finditer(source):
+        data[match.start(1)] = ord(";")
+    return bytes(data)
+
+
 # (name, grammars, rewrite, faithful: the rewritten code means what the original does)
 GAPS: list[tuple[str, tuple[str, ...], Callable[[bytes], bytes], bool]] = [
+    ("a NUL byte in a string or a comment", JS_FAMILY, _nul_bytes, True),
+    ("generic call signatures separated by a newline", ("typescript", "tsx"), _generic_signature_separators, True),
     ("type arguments on a tagged template", ("typescript", "tsx"), _tagged_template_type_arguments, True),
     ("a function type whose parameter is named like a type", ("typescript", "tsx"), _type_named_parameters, True),
     ("a JSX attribute named with a reserved word", JSX, _reserved_attributes, True),
