@@ -14,6 +14,7 @@ import re
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
+from crashlint.facts.codec import first_object_sets
 from crashlint.facts.model import Arg, Call, FileFacts, Function
 
 
@@ -267,15 +268,17 @@ def logger_hooks(project, path: str, facts: FileFacts, constructors: set[str], s
     handleExceptions: true })`, or an options object declared for it), or a handler list given to
     the logger (`exceptionHandlers: […]`), or a `.exceptions.handle(…)` call (`spec["handle"]`).
     File-level: the logger and its transports are made together (tiledesk's `config/winston.js`,
-    cncjs's `lib/logger.js`). O(the file's call arguments and declarations), once per file."""
+    cncjs's `lib/logger.js`). O(the keys of the file's calls' first arguments), once per file, the callee
+    resolved only where one sets `go_on`; in a file that makes such a logger, O(its call arguments and declarations)."""
     go_on, installs, handle = spec["go_on"], spec["installs"], spec.get("handle", {})
     line = 0
     for call in facts.calls:
-        if call.callee and call.args and call.args[0].kind == "object" and set(project.callee_names(path, call)) & constructors:
-            options = call.args[0]
-            if any(k == go_on and v.kind == "other" and v.text == "false" for k, v in zip(options.keys, options.values)):
-                line = call.span[0]
-                break
+        # the option first, read encoded (`first_object_sets`): the callee is resolved only for the
+        # few calls that set it, and a warm commit scan decodes no call's arguments for this pass
+        # (it asked every call with an object argument of the project: 0.25 s of novu's 1.8 s)
+        if call.callee and first_object_sets(call, go_on, "other", "false") and set(project.callee_names(path, call)) & constructors:
+            line = call.span[0]
+            break
     if not line:
         return []
     events: dict[str, None] = {}

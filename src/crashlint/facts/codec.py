@@ -299,6 +299,26 @@ def arg_heads(call: Call, kinds: frozenset[str]) -> list[tuple[str, str, int]]:
     if call.__class__ is _LAZY_CALL:
         return [(t[_KIND], t[_TEXT], t[_CALL]) for t in _raw_args(call)[0] if t[_KIND] in kinds]
     return [(a.kind, a.text, a.call) for a in call.args if a.kind in kinds]
+
+
+_KEYS, _VALUES = _ARG_FIELDS.index("keys"), _ARG_FIELDS.index("values")
+
+
+def first_object_sets(call: Call, key: str, kind: str, text: str) -> bool:
+    """Whether `call`'s first argument is an object literal that sets `key` to a value of `kind`
+    and `text` (`createLogger({ exitOnError: false })`), read from its encoded form when the call is
+    not decoded yet: a pass over every call of the project that looks for one option decodes none
+    of them (the commit path, issue 13 item 7). O(the first argument's keys)."""
+    if call.__class__ is _LAZY_CALL:
+        args = _raw_args(call)[0]
+        if not args or args[0][_KIND] != "object":
+            return False
+        first = args[0]
+        return any(k == key and v[_KIND] == kind and v[_TEXT] == text for k, v in zip(first[_KEYS], first[_VALUES]))
+    if not call.args or call.args[0].kind != "object":
+        return False
+    first = call.args[0]
+    return any(k == key and v.kind == kind and v.text == text for k, v in zip(first.keys, first.values))
 _encode_facts = _CODE["enc_FileFacts"]
 _decode_facts = _CODE["dec_FileFacts"]
 _encode_note = _CODE["enc_Note"]
