@@ -41,6 +41,7 @@ from crashlint.dependencies import lowest_version
 from crashlint.engine.context import ConstructorIndex, RuleContext
 from crashlint.engine.process_handlers import listened_events
 from crashlint.engine.shutdown import receiver_classes
+from crashlint.facts.codec import first_arg_head
 from crashlint.facts.model import Call, FileFacts, plain_name
 from crashlint.findings import Finding, Location, Related
 from crashlint.project import Target
@@ -109,15 +110,17 @@ ROUTE_OBJECTS = frozenset({"Route", "Mount", "WebSocketRoute"})  # Starlette's r
 def _route_count(files: list[FileFacts]) -> int:
     """Routes registered by path (`app.get("/x", …)`), and Fastify's full declarations
     (`instance.route({ method, url: "/x", handler })`: fastify.dev/docs/latest/Reference/Routes/,
-    whose options name the path `url`, or its alias `path`)."""
-    return sum(
-        1 for f in files for c in f.calls
-        if c.args and (
-            (c.method in ROUTE_METHODS or (c.callee and c.callee[-1] in ROUTE_OBJECTS))
-            and c.args[0].kind == "string" and c.args[0].text.startswith("/")
-            or c.method == "route" and c.args[0].kind == "object" and bool({"url", "path"} & set(c.args[0].keys))
-        )
-    )
+    whose options name the path `url`, or its alias `path`). The first argument is read encoded
+    (`first_arg_head`): a commit scan's lazily decoded calls stay so (issue 13 item 7). O(calls)."""
+    count = 0
+    for f in files:
+        for c in f.calls:
+            if c.method in ROUTE_METHODS or (c.callee and c.callee[-1] in ROUTE_OBJECTS):  # "route" among them
+                head = first_arg_head(c)
+                if head is not None and (head[0] == "string" and head[1].startswith("/")
+                                         or c.method == "route" and head[0] == "object" and bool({"url", "path"} & set(head[2]))):
+                    count += 1
+    return count
 
 
 def _wrapped_routes(ctx: RuleContext, files: list[FileFacts]) -> list[tuple[FileFacts, Call, list[str]]]:

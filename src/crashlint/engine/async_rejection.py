@@ -994,8 +994,10 @@ class _Checker:
         its own code's to judge."""
         error_names = set(spec["error_params"])
         methods = set(spec["methods"])
-        found = self.candidates("callbacks", lambda call: bool(call.args) and call.args[-1].kind == "function" and not call.is_new
-                                and (call.method or (call.callee[-1] if call.callee else "")) in methods)
+        # the method's name before the arguments: a commit scan's lazily decoded calls keep theirs
+        # encoded (crashlint.facts.codec.LAZY), and few calls of a project are one of `methods`
+        found = self.candidates("callbacks", lambda call: not call.is_new and (call.method or (call.callee[-1] if call.callee else "")) in methods
+                                and bool(call.args) and call.args[-1].kind == "function")
         for path, facts, call in found:
             function = facts.functions.get(call.args[-1].scope)
             if function is None or not function.is_async or not function.params:

@@ -304,6 +304,15 @@ def arg_heads(call: Call, kinds: frozenset[str]) -> list[tuple[str, str, int]]:
 _KEYS, _VALUES = _ARG_FIELDS.index("keys"), _ARG_FIELDS.index("values")
 
 
+def first_arg_head(call: Call) -> tuple[str, str, tuple[str, ...]] | None:
+    """(kind, text, keys) of `call`'s first argument, None when it has none, read from the encoded
+    form when the call is not decoded yet (`first_object_sets`). O(1)."""
+    if call.__class__ is _LAZY_CALL:
+        args = _raw_args(call)[0]
+        return (args[0][_KIND], args[0][_TEXT], args[0][_KEYS]) if args else None
+    return (call.args[0].kind, call.args[0].text, call.args[0].keys) if call.args else None
+
+
 def first_object_sets(call: Call, key: str, kind: str, text: str) -> bool:
     """Whether `call`'s first argument is an object literal that sets `key` to a value of `kind`
     and `text` (`createLogger({ exitOnError: false })`), read from its encoded form when the call is
