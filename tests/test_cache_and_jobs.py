@@ -633,6 +633,36 @@ def test_a_scan_reads_each_manifest_once(tmp_path: Path, monkeypatch) -> None:
     again(["", "src"])  # src's tsconfig extends it
 
 
+def test_a_manifest_looked_for_and_absent_is_not_asked_again_while_its_folder_is_unchanged(tmp_path: Path, monkeypatch) -> None:
+    """Most of what a folder's manifest reading looks at is absent (a tsconfig, a pyproject, a
+    Procfile looked for in each folder): while the folder's own stat is unchanged nothing was added
+    to it, so a warm scan stats only what exists (novu: 1,500 stats instead of 7,900). One that
+    appears changes its folder's stat and is read (`test_a_scan_reads_each_manifest_once`)."""
+    import os
+
+    import crashlint.cache.manifests as kept
+
+    monkeypatch.setattr(kept, "RACY_SECONDS", 0.0)
+    proj = tmp_path / "proj"
+    (proj / "src" / "lib").mkdir(parents=True)
+    (proj / "package.json").write_text('{"name": "x", "dependencies": {"ioredis": "5"}}')
+    (proj / "src" / "a.ts").write_text('import Redis from "ioredis";\nexport const r = new Redis();\n')
+    (proj / "src" / "lib" / "b.ts").write_text('export const b = 1;\n')
+    cache = str(tmp_path / "cache")
+    assert scan([str(proj)], cache_dir=cache).findings
+    asked: list[str] = []
+    real = kept._stat
+    monkeypatch.setattr(kept, "_stat", lambda path: asked.append(path) or real(path))
+    (proj / "src" / "a.ts").write_text((proj / "src" / "a.ts").read_text() + "// edited\n")
+    assert scan([str(proj)], cache_dir=cache).findings == scan([str(proj)]).findings
+    assert asked and all(os.path.exists(path) for path in asked), asked
+    asked.clear()
+    (proj / "src" / "lib" / "package.json").write_text('{"name": "lib", "dependencies": {"express": "4"}}')
+    again = scan([str(proj)], cache_dir=cache)
+    assert again.findings == scan([str(proj)]).findings
+    assert any(path.endswith(os.path.join("src", "lib")) for path in asked)  # the folder told
+
+
 def test_a_rule_yaml_added_beside_an_annotated_file_invalidates_the_result(tmp_path, monkeypatch) -> None:
     """A `# ruleid:` file is a linter's test case only while its rule's YAML sits beside it
     (crashlint.processes.is_test_file): adding or removing that YAML, which is no source file,
