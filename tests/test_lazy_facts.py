@@ -107,3 +107,39 @@ def test_values_read_later_are_shared_as_those_decoded_at_once() -> None:
     apart = [codec.decode(blob, lazy=True).facts for blob in blobs]
     assert apart[0].calls[0].args[1] == apart[1].calls[0].args[1]
     assert apart[0].calls[0].args[1] is not apart[1].calls[0].args[1]
+
+
+@pytest.mark.parametrize("path", FILES[::7], ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_first_argument_read_encoded_equals_the_decoded_one(path: Path) -> None:
+    """`first_arg_head` and `first_object_sets` (the route count, winston's `exitOnError`) answer
+    from a lazy call's encoded arguments as from the decoded call, and decode nothing."""
+    parsed = _parsed(path)
+    if parsed.facts is None:
+        return
+    facts = codec.decode(codec.encode(parsed), lazy=True).facts
+    lazy = [type(c) for c in facts.calls]
+    for encoded, decoded in zip(facts.calls, parsed.facts.calls):
+        assert codec.first_arg_head(encoded) == codec.first_arg_head(decoded) == (
+            (decoded.args[0].kind, decoded.args[0].text, decoded.args[0].keys) if decoded.args else None)
+        first = decoded.args[0] if decoded.args else None
+        pairs = list(zip(first.keys, first.values)) if first is not None and first.kind == "object" else []
+        for key, value in pairs + [("absent", first or decoded)]:
+            for kind, text in ((getattr(value, "kind", ""), getattr(value, "text", "")), ("other", "false")):
+                expected = any(k == key and v.kind == kind and v.text == text for k, v in pairs)
+                assert codec.first_object_sets(encoded, key, kind, text) == codec.first_object_sets(decoded, key, kind, text) == expected
+    assert [type(c) for c in facts.calls] == lazy  # read encoded: nothing decoded
+
+
+def test_the_options_are_read_from_the_encoded_first_argument() -> None:
+    source = (b"import winston from 'winston';\n"
+              b"const a = winston.createLogger({ exitOnError: false, level: 'info' });\n"
+              b"const b = winston.createLogger({ exitOnError: 'false' });\n"
+              b"const c = winston.createLogger(options, { exitOnError: false });\n"
+              b"app.get('/health', (req, res) => res.send('ok'));\n")
+    parsed = parse_source("a.ts", "typescript", source)
+    facts = codec.decode(codec.encode(parsed), lazy=True).facts
+    made = [c for c in facts.calls if c.callee[-1:] == ("createLogger",)]
+    assert [codec.first_object_sets(c, "exitOnError", "other", "false") for c in made] == [True, False, False]
+    route = next(c for c in facts.calls if c.method == "get")
+    assert codec.first_arg_head(route) == ("string", "/health", ())
+    assert {type(c).__name__ for c in made + [route]} == {"LazyCall"}
