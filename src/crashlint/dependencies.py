@@ -193,12 +193,8 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             if scripts:
                 path = path or posixpath.join(directory, name)
     for name in (n for n in names if n.startswith("requirements") and n.endswith(".txt")):
-        try:
-            for line in tree.read(posixpath.join(directory, name)).decode("utf-8", "replace").splitlines():
-                _add_requirement(deps, line)
+        if _read_requirements(tree, posixpath.join(directory, name), deps, set()):
             path = path or posixpath.join(directory, name)
-        except OSError:
-            continue
     for name in names:
         if name == "Procfile" or name.startswith("Dockerfile") or LAUNCH_FILE.fullmatch(name):
             try:
@@ -718,6 +714,34 @@ def _read_tsconfig(tree: SourceTree, directory: str) -> tuple[str | None, dict[s
     if ts_base == ".":
         ts_base = ""
     return ts_base, paths
+
+
+INCLUDE = _Pattern(r"^\s*(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+)(\S+)")
+MAX_INCLUDES = 8  # `-r` files followed at most this deep (a cycle stops at a file already read)
+
+
+def _read_requirements(tree: SourceTree, file: str, deps: dict[str, str], seen: set[str], depth: int = 0) -> bool:
+    """Add the requirements of one requirements file to `deps`, following its `-r other.txt` /
+    `-c constraints.txt` lines relative to the file (readthedocs' root requirements.txt is only
+    `-r requirements/pip.txt`, where the pins are: pip reads an included file as if its lines were
+    written here, and a constraints file's pins are what it installs). A name declared before an
+    include keeps its spec. True when the file could be read. Cost: each file read once per folder."""
+    if file in seen or depth > MAX_INCLUDES:
+        return False
+    seen.add(file)
+    try:
+        text = tree.read(file).decode("utf-8", "replace")
+    except OSError:
+        return False
+    for line in text.splitlines():
+        included = INCLUDE.match(line)
+        if included:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(file), included.group(1)))
+            if not target.startswith("../") and target != ".." and "://" not in included.group(1):
+                _read_requirements(tree, target, deps, seen, depth + 1)
+            continue
+        _add_requirement(deps, line)
+    return True
 
 
 def _add_requirement(deps: dict[str, str], line: str) -> None:

@@ -315,6 +315,7 @@ class Project:
         self._call_values: dict[tuple[str, int], list[Target]] = {}
         self._returns: dict[tuple[str, int], list[Target]] = {}
         self._returns_index: dict[str, dict[int, tuple[list[int], list[Path]]]] = {}
+        self._properties: dict[str, frozenset[int]] = {}  # file → its `@property` / `@cached_property` methods
         self._returned_params: dict[tuple[str, int], list[int]] = {}  # (file, function) → returned parameters
         # (file, class, "self.x") → the base class declaring it, and the files the answer read
         self._inherited: dict[tuple[str, int, str], tuple[tuple[str, int] | None, frozenset[str]]] = {}
@@ -399,7 +400,7 @@ class Project:
             self.decls.update((key, tuple(found)) for key, found in grouped.items())
             self._names.update(name for _, _, name in grouped)
             self.files[facts.path] = facts
-            for table in (self._chains, self._returns_index, self._returned_params):
+            for table in (self._chains, self._returns_index, self._returned_params, self._properties):
                 for key in [k for k in table if (k[0] if isinstance(k, tuple) else k) == facts.path]:
                     del table[key]
             for call in old.calls:  # ids of objects about to be freed: never looked up again
@@ -1221,6 +1222,19 @@ class Project:
             # a static member (`WorkerManager.closeWorkers`): methods are declared on the class scope
             return self.member_of_instance(Target("instance", path=path, scope=value.scope), rest, depth + 1) or [UNKNOWN]
         if kind == "function":
+            if decl.name.startswith("self.") and value.scope in self._property_scopes(path):
+                # `self.session` where `@cached_property def session(self): return OAuth2Session(…)`:
+                # reading the attribute runs the method, so it holds what the method returns
+                targets = self.function_returns(path, value.scope, depth + 1)
+                if not rest:
+                    return targets
+                results = []
+                for target in targets:
+                    if target.kind == "instance":
+                        results += self.member_of_instance(target, rest, depth + 1)
+                    elif target.kind == "object":
+                        results += self.member_of_object(target, rest, depth + 1)
+                return results or [UNKNOWN]
             return [Target("function", path=path, scope=value.scope)] if not rest else [UNKNOWN]
         if kind == "param":
             if not rest:
@@ -1534,6 +1548,18 @@ class Project:
         if arg.kind in ("new", "call") and arg.call >= 0:
             return self.call_targets(path, arg.call, depth)
         return []
+
+    def _property_scopes(self, path: str) -> frozenset[int]:
+        """The Python methods of a file read as attributes: decorated `@property`,
+        `@functools.cached_property` or `@cached_property` (Django's too). One pass over the file's
+        decorators, memoized per file."""
+        found = self._properties.get(path)
+        if found is None:
+            facts = self.files[path]
+            found = self._properties[path] = frozenset(
+                scope for scope, decorator in facts.decorators if decorator and decorator[-1] in ("property", "cached_property")
+            ) if facts.language == "python" else frozenset()
+        return found
 
     def function_returns(self, path: str, scope: int, depth: int = 0) -> list[Target]:
         """The calls a project function returns (`return new Redis()`, `return client` where
