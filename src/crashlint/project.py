@@ -1216,6 +1216,14 @@ class Project:
                 elif target.kind == "object":  # `return { child }`: the function's `child`
                     results += self.member_of_object(target, rest, depth + 1)
             return results or [UNKNOWN]
+        if kind == "member":  # `run = Service().run`: the member of what the call returns
+            results = []
+            for target in self.call_targets(path, value.call, depth + 1):
+                if target.kind == "instance":
+                    results += self.member_of_instance(target, value.path + rest, depth + 1)
+                elif target.kind == "object":
+                    results += self.member_of_object(target, value.path + rest, depth + 1)
+            return results or [UNKNOWN]
         if kind == "class":
             if not rest:
                 return [Target("class", path=path, scope=value.scope)]

@@ -1411,7 +1411,10 @@ class _Checker:
 
     def _unused_local(self, facts: FileFacts, call: Call) -> bool:
         """`task = asyncio.create_task(…)` in a function that never mentions `task` again: the
-        reference dies with the frame (RUF006 reports it too)."""
+        reference dies with the frame (RUF006 reports it too). A mention that only adds a done
+        callback or names the task (`task.add_done_callback(log_errors)`, ballsdex's
+        `AppConfig.ready()`) keeps no reference outside the task itself: the task still goes when
+        the frame does."""
         name = call.bound_to
         function = facts.functions.get(call.scopes[0])
         if not name or not name.isidentifier() or function is None:
@@ -1423,7 +1426,8 @@ class _Checker:
             if any(re.search(rf"\b(global|nonlocal)\b.*\b{re.escape(each)}\b", line) for line in body):
                 return False  # a module global keeps the task alive
         later = body[call.span[0] - function.span[0]:]
-        mentions = sum(len(re.findall(rf"\b{re.escape(each)}\b", line)) for line in later for each in names)
+        mentions = sum(len(re.findall(rf"\b{re.escape(each)}\b(?!\s*\.\s*(?:add_done_callback|set_name)\s*\()", line))
+                       for line in later for each in names)
         return mentions <= len(names)
 
 

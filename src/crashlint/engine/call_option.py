@@ -493,6 +493,7 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
     qualified name → (position, keyword) of that argument: the receiver is what the argument holds."""
     found: list[tuple[int, int, Target | None]] = []
     params: set[str] | None = None  # the file's parameter names: only a call of one is resolved below
+    bound: set[str] | None = None  # the file's names that hold a method of a receiver (`cget = s.request`)
     for index, call in enumerate(facts.calls):
         if not call.callee and call.receiver_call < 0:
             continue
@@ -503,9 +504,17 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
                 if name in callees:
                     first = callees[name]
                     break
-        if first is None and instances and call.method in methods:
+        receivers = None
+        if first is None and instances and not call.method and len(call.callee) == 1 and facts.language == "python":
+            # `cget = create_scraper().request; cget("POST", url)`, `sget = session.get; sget(url)`:
+            # a method of an instance kept in a name is called like a function (mltb's resolvers)
+            if bound is None:  # once per file: the names declared as a method of a receiver
+                bound = _bound_methods(facts, methods)
+            if call.callee[0] in bound:
+                receivers = _bound_receivers(project, path, facts, call, methods)
+        if first is None and instances and (call.method in methods or receivers):
             # `session.get(…)`, and `requests.Session().get(…)` on a call's result
-            receivers = project.receiver_targets(path, call)
+            receivers = receivers or project.receiver_targets(path, call)
             if facts.language == "python" and receivers and all(t.kind == "param" for t in receivers):
                 found.append((index, -1, receivers[0]))  # `def fetch(url, session): session.get(url)`: its callers say
                 continue
@@ -535,6 +544,38 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
         if first is not None:
             found.append((index, first, instance))
     return found
+
+
+def _bound_methods(facts: FileFacts, methods: set[str]) -> set[str]:
+    """The names a Python file declares as one of `methods` of a receiver: `cget =
+    create_scraper().request` (a member of a call's result), `sget = session.get` (of a name).
+    One pass over the file's declarations."""
+    return {
+        d.name for d in facts.decls
+        if (d.value.kind == "member" or d.value.kind == "ref" and len(d.value.path) > 1) and d.value.path and d.value.path[-1] in methods
+    }
+
+
+def _bound_receivers(project: Project, path: str, facts: FileFacts, call: Call, methods: set[str]) -> list[Target]:
+    """What the method a plain-name call calls is bound to, when the name's nearest declaration is
+    one of `methods` of a receiver (`cget = create_scraper().request` → the `create_scraper()` call;
+    `sget = session.get` → what `session` holds); [] otherwise. O(the call's scopes)."""
+    name = call.callee[0]
+    for scope in call.scopes:
+        decls = project.decls.get((path, scope, name))
+        if not decls:
+            continue
+        if len(decls) != 1:
+            return []
+        value = decls[0].value
+        if not value.path or value.path[-1] not in methods:
+            return []
+        if value.kind == "member":
+            return project.call_targets(path, value.call)
+        if value.kind == "ref" and len(value.path) > 1:
+            return project.resolve(path, project.scope_chain(path, value.scope or scope), value.path[:-1])
+        return []
+    return []
 
 
 def _through(project: Project, receivers: list[Target], passthrough: dict[str, tuple[int, str | None]]) -> list[Target]:

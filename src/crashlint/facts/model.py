@@ -56,7 +56,8 @@ class Value:
     """What a declared name holds, as far as one file can tell."""
 
     # annotated: a class body's `name: SomeClass` with no value (`path`: the class as written)
-    kind: str  # call | import | ref | object | array | element | function | class | param | annotated | none | other
+    kind: str  # call | member | import | ref | object | array | element | function | class | param | annotated | none | other
+    # member (Python): `cget = create_scraper().request`, the attribute `path[0]` of call `call`'s result
     call: int = -1  # kind=call: index into FileFacts.calls
     module: str = ""  # kind=import: the module specifier as written ("./utils/redis", "ioredis")
     name: str | None = None  # kind=import: imported name; "default"; None = the module object

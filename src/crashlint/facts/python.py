@@ -344,6 +344,15 @@ class _Extractor:
                 literal = unwrap(node.child_by_field_name("value"))
                 if literal is not None and _TYPE[literal.kind_id] == "dictionary":
                     return Value("element", arg=self.arg(literal))
+            if not path and kind == "attribute":
+                # `cget = create_scraper().request`: a bound method of what a call returns, kept in a
+                # name (mltb's resolvers); "member": the attribute `path` of the result of call `call`
+                obj = unwrap(node.child_by_field_name("object"))
+                attr = node.child_by_field_name("attribute")
+                if obj is not None and attr is not None and _TYPE[obj.kind_id] == "call":
+                    index = self.call_index.get(node_key(obj), -1)
+                    if index >= 0:
+                        return Value("member", call=index, path=(attr.text.decode("utf-8", "replace"),))
             return Value("ref", path=path) if path else Value("other")
         if kind == "dictionary":
             return Value("object", arg=self.arg(node))
