@@ -1193,6 +1193,76 @@ class _Checker:
                 continue
             self.wrapper_finding(path, call, origin)
             self.findings[(path, "task", call.span)].anchor = call.span
+        self._task_decorators(wrappers, discarding)
+
+    def _task_decorators(self, wrappers: dict[tuple[str, int], tuple[str, Call]], discarding: set[str]) -> None:
+        """`@new_task` (mltb, WZML-X): a decorator whose inner function is a task wrapper (`async def
+        wrapper(*a, **kw): task = loop.create_task(func(*a, **kw)); return task`, returned by the
+        decorator). Every function it decorates hands its caller a task; a caller that drops it (a
+        statement that is only `await handler(…)`, or a library the function is registered with by
+        value and that never sees it called in the project: pyrogram ignores what a handler returns)
+        leaves it with no reference. One finding on the task's start in the wrapper, naming who drops
+        it: the fix (keep the task in a set until done) belongs there. Cost: one pass over the Python
+        files' decorators, each named like a task decorator resolved once, and per decorated
+        function its calls by name (`calls_named`, one index), each resolved once."""
+        files = self.project.files
+        decorators: dict[tuple[str, int], tuple[str, int]] = {}  # the decorator → its inner task wrapper
+        for path, scope in wrappers:
+            facts = files[path]
+            inner = facts.functions.get(scope)
+            outer = facts.scope_parents.get(scope)
+            if inner is None or not inner.name or outer not in facts.functions:
+                continue
+            if (outer, (inner.name,)) in facts.returns:
+                decorators[(path, outer)] = (path, scope)
+        if not decorators:
+            return
+        names = {files[p].functions[s].name for p, s in decorators}
+        decorated: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        for path, facts in files.items():
+            if facts.language != "python":
+                continue
+            for scope, decorator in facts.decorators:
+                if not decorator or decorator[-1] not in names or scope not in facts.functions:
+                    continue
+                chain = self.project.scope_chain(path, facts.scope_parents.get(scope, 0))
+                for target in self.project.resolve(path, chain, decorator):
+                    if target.kind == "function" and (target.path, target.scope) in decorators:
+                        decorated.setdefault((target.path, target.scope), []).append((path, scope))
+        for key, functions in sorted(decorated.items()):
+            wrapper = decorators[key]
+            where, start = wrappers[wrapper]
+            is_async = files[wrapper[0]].functions[wrapper[1]].is_async
+            dropped: list[tuple[str, int, str]] = []  # (file, line, how)
+            for path, scope in functions:
+                function = files[path].functions[scope]
+                callers = [(other, c) for other, c in self.ctx.calls_named(function.name)
+                           if any(t.kind == "function" and t.path == path and t.scope == scope
+                                  for t in self.project.resolve(other, c.scopes, c.callee))]
+                if not callers:
+                    dropped.append((path, function.span[0], f"`{function.name}` is only handed to a library, which drops what it returns"))
+                    continue
+                for other, c in callers:
+                    facts = files[other]
+                    if c.awaited != is_async:
+                        continue  # an async wrapper's task comes out of the await; a plain one's from the call
+                    lost = self._await_dropped(other, c) if c.awaited else (
+                        not c.used or self._unused_local(facts, c) or self._discarded_by_caller(other, facts, c, discarding))
+                    if lost:
+                        dropped.append((other, c.span[0], f"`{'await ' if c.awaited else ''}{c.text}` drops it"))
+            if not dropped:
+                continue
+            name = files[key[0]].functions[key[1]].name
+            inner = files[wrapper[0]].functions[wrapper[1]].name
+            shown = "; ".join(f"{how} ({p}:{line})" for p, line, how in dropped[:3])
+            more = f"; and {len(dropped) - 3} more" if len(dropped) > 3 else ""
+            self.report(
+                (where, "task_decorator", start.span), where, start.span[0], start.text,
+                self.problem("task_decorator", where, subject=start.text, decorator=name, wrapper=inner,
+                             decorated=len(functions), dropped=len(dropped), examples=shown + more),
+                [Related(Location(p, line, 1, line, 1), how) for p, line, how in dropped[:10]],
+                {"case": "task_decorator", "label": self.rule.data.get("labels", {}).get("task", "task")},
+            )
 
     def _starts_task(self, path: str, call: Call) -> bool:
         """Whether a `create_task`/`ensure_future` call starts an asyncio task: a callee [tasks]
