@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -256,3 +257,58 @@ def test_a_python_call_is_a_statement_of_its_own_as_the_tree_says() -> None:
                     "f12": True, "f13": True}
     assert [c.used for c in facts.calls if c.method == "g8"] == [False]
     assert [c.used for c in facts.calls if c.method == "c9"] == [False]
+
+
+def _what_a_mark_shows(findings) -> list:
+    return [(f.rule_id, f.location.path, f.location.start_line, f.fix is None) if f.fix is None else
+            (f.rule_id, f.location.path, f.location.start_line, f.fix.title, f.fix.safe, f.fix.resolves, f.fix.plan_title, f.fix.plan)
+            for f in findings]
+
+
+_MARK_FOLDERS = sorted({p.parent for p in (Path(__file__).parent / "fixtures").rglob("*") if p.suffix in (".ts", ".js", ".tsx", ".mjs", ".cjs")}
+                       | {p for p in (Path(__file__).resolve().parents[1] / "examples").iterdir() if p.is_dir()})
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_a_marked_fix_shows_what_the_planned_fix_shows(unsafe) -> None:
+    """Issue 13, cost per finding: the text and Markdown reports ask for the JS/TS fixes' marks only
+    (`fixes=(…, edits=False)`): no style read, no edit computed. Every finding of every fixture folder
+    and example then has a fix exactly when the planned one has edits, with the same title, safety,
+    needs resolved and process shutdown, and the same notes; the text report is byte for byte the same."""
+    from crashlint.report.common import ReportInput, ReportOptions
+    from crashlint.scan import scan
+
+    assert len(_MARK_FOLDERS) > 20
+    marked_somewhere = 0
+    for folder in _MARK_FOLDERS:
+        planned = scan([str(folder)], cache_dir=None, fixes=({}, unsafe, True))
+        marked = scan([str(folder)], cache_dir=None, fixes=({}, unsafe, False))
+        assert _what_a_mark_shows(marked.findings) == _what_a_mark_shows(planned.findings), folder
+        assert [(n.path, n.message) for n in marked.fix_notes] == [(n.path, n.message) for n in planned.fix_notes], folder
+        assert all(f.fix.edits or f.fix.elsewhere for f in planned.findings if f.fix is not None and not f.fix.marked)
+        marked_somewhere += sum(1 for f in marked.findings if f.fix is not None and f.fix.marked)
+
+        def report(result) -> str:
+            return text_report.render_text(ReportInput(findings=result.findings, notes=result.notes, rules=result.rules,
+                                                       files_scanned=result.files_scanned, sources=result.sources, version="x",
+                                                       root=result.root, options=ReportOptions(show_fixes=True)), False)
+
+        assert report(marked) == report(planned), folder
+    assert marked_somewhere > 20  # the check is not empty
+
+
+def test_no_fix_title_reads_the_file_style() -> None:
+    """A marked JS/TS fix renders its title without the file's quote and semicolon (they are not
+    read: `_javascript_fixable`), and a statement's emptiness with a semicolon: no title of the pack
+    reads them, and every statement inserted holds text of its own besides them."""
+    from crashlint.fix.spec import autofixes
+    from crashlint.rulepack import load_rules
+
+    entries = [e for rule in load_rules() for e in autofixes(rule)]
+    assert entries
+    for entry in entries:
+        markup = " ".join(re.findall(r"\{[{%](.*?)[}%]\}", entry.title, flags=re.S))
+        assert not re.search(r"\b(q|semi)\b", markup), entry.title
+        if entry.action == "statement_after":
+            bare = re.sub(r"\{[{%#].*?[}%#]\}", "", entry.body, flags=re.S)
+            assert bare.strip(), entry.body

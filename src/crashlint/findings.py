@@ -58,6 +58,9 @@ class Fix:
     # (path, edits), the entry file first; "" and () for every other fix
     plan_title: str = ""
     plan: tuple[tuple[str, tuple[Edit, ...]], ...] = ()
+    # marked, not planned: a report that shows only whether a finding has a fix (text, Markdown) gets
+    # its title, safety and `resolves`, exactly when the edits would exist, and no edit (crashlint.fix)
+    marked: bool = False
 
 
 @dataclass

@@ -506,6 +506,8 @@ class ProcessModel:
                     everything.add(path)
                     break
         reached: dict[str, set[str]] = {path: set() for path in live if path not in everything}
+        if not reached:  # every live file counts whole (each one an entry, or loaded whole): nothing to follow
+            return reached
         seen_exports: set[tuple[str, str]] = set()
         work: list[tuple[str, str]] = []
         units_of: dict[str, dict[str, tuple[str, ...]]] = {}

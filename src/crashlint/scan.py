@@ -124,12 +124,13 @@ def scan(
     prefilter: bool | None = None,
     new_since: str | None = None,
     stdin: tuple[str, bytes] | None = None,
-    fixes: tuple[dict, bool] | None = None,
+    fixes: tuple | None = None,
 ) -> ScanResult:
     """Run the pipeline.
 
-    `fixes`: (the configuration's fix overrides, unsafe): plan each finding's fix (`finding.fix`,
-    notes in `result.fix_notes`), on the sites the parse recorded; stored with the cached result.
+    `fixes`: (the configuration's fix overrides, unsafe[, edits: default True]): plan each finding's
+    fix (`finding.fix`, notes in `result.fix_notes`), on the sites the parse recorded; stored with the
+    cached result. With edits False the JS/TS fixes are only marked (`_plan_fixes`).
 
     `in_project`: the paths are files (pre-commit passes the changed ones); analyse the whole project
     around them, from the working directory, and report only on them.
@@ -211,7 +212,7 @@ def analyse(
     prefilter: bool,
     root: str = "",
     discovery_key: object = None,
-    fixes: tuple[dict, bool] | None = None,
+    fixes: tuple | None = None,
 ) -> ScanResult:
     """Facts → project model → rules → filters over discovered files, read from `tree` (default:
     the disk under the scan root). `found` may be a function that discovers them, with the scan
@@ -230,7 +231,7 @@ def analyse(
     found = run_cache.found if run_cache is not None else found() if callable(found) else found
     result = ScanResult(root=found.root, rules=rules, notes=list(found.notes))
     if run_cache is not None and not tried and run_cache.restore(result):
-        if result.fixes_for != fixes:  # planned with other options, or not at all: plan them again
+        if not _fixes_cover(result.fixes_for, fixes):  # planned with other options, or not at all: plan them again
             _plan_fixes(result, fixes)
             run_cache.store(result)
         return result  # nothing that can change a finding changed since the last run
@@ -330,7 +331,7 @@ def _read_lines(sources: SourceCache, path: str, numbers: set[int]) -> tuple[tup
 
 def _reuse_phase(result: ScanResult, record: phase_cache.PhaseRecord, run_cache: result_cache.RunCache,
                  found: Discovery, ready: dict[str, tuple[bytes | None, Parsed]], pack: PackContents | None, *, config: Config, baseline: Counter | None, report_unused: bool,
-                 only_paths: set[str] | None, fixes: tuple[dict, bool] | None) -> bool:
+                 only_paths: set[str] | None, fixes: tuple | None) -> bool:
     """Fill `result` from the rules' findings of the last rules phase (`record`, same key) when no
     file changed since in a way the rules can see (src/crashlint/cache/phase.py); False, with
     `result` untouched, otherwise (the changed files it parsed left in `ready`). O(the changed files
@@ -480,7 +481,7 @@ def finish(
     baseline: Counter | None,
     report_unused: bool,
     only_paths: set[str] | None,
-    fixes: tuple[dict, bool] | None,
+    fixes: tuple | None,
 ) -> None:
     """The pipeline after the rules: filters → edit sites (from `files`, the facts of the files as
     they are now) → fixes, into `result`. O(findings); `findings` are changed in place."""
@@ -509,9 +510,21 @@ def finish(
     result.notes.sort()
 
 
-def _plan_fixes(result: ScanResult, fixes: tuple[dict, bool] | None, tree: SourceTree | None = None) -> None:
-    """Each finding's fix planned with `fixes` (overrides, unsafe), or none when None, on the files
-    as `tree` holds them (default: the disk)."""
+def _fixes_cover(planned: tuple | None, wanted: tuple | None) -> bool:
+    """Whether fixes planned with `planned` serve a scan that asks for `wanted`: the same options, or
+    the same with edits where only the marks are wanted (the marks are what the edits' existence says)."""
+    if planned == wanted:
+        return True
+    if planned is None or wanted is None or tuple(planned[:2]) != tuple(wanted[:2]):
+        return False
+    return (planned[2] if len(planned) > 2 else True) and not (wanted[2] if len(wanted) > 2 else True)
+
+
+def _plan_fixes(result: ScanResult, fixes: tuple | None, tree: SourceTree | None = None) -> None:
+    """Each finding's fix planned with `fixes` (overrides, unsafe[, edits]), or none when None, on the
+    files as `tree` holds them (default: the disk). `edits` False (a report that shows only whether
+    a finding has a fix, its title and whether it is safe: text, markdown): a TypeScript/JavaScript
+    fix is marked, its edits not computed (`attach_fixes`)."""
     for finding in result.findings:
         finding.fix = None
 
@@ -525,8 +538,8 @@ def _plan_fixes(result: ScanResult, fixes: tuple[dict, bool] | None, tree: Sourc
     if fixes is not None and result.findings:  # no finding, no fix and no note: the planner is not imported
         from crashlint.fix import attach_fixes
 
-        result.fix_notes = attach_fixes(result.findings, result.rules, result.root, *fixes,
-                                        read=read if tree is not None else None)
+        result.fix_notes = attach_fixes(result.findings, result.rules, result.root, fixes[0], fixes[1],
+                                        read=read if tree is not None else None, edits=fixes[2] if len(fixes) > 2 else True)
     result.fixes_for = fixes
 
 

@@ -99,6 +99,9 @@ class _progress:
 
 MAX_FIX_PASSES = 10  # fixes that overlapped one taken in a pass are applied in the next (as ruff)
 FIXES_SHOWN = ("text", "json", "json-report", "sarif", "markdown")  # the formats that show fixes: only they pay for computing them
+# the formats that show a fix's edits; text and Markdown show its mark, title and safety, which the
+# JS/TS fixes are given without computing their edits (crashlint.fix.attach_fixes, edits=False)
+EDITS_SHOWN = ("json", "json-report", "sarif")
 
 
 def _fully_fixed(finding) -> bool:
@@ -218,7 +221,8 @@ def run(
                 prefilter=True if prefilter else None,
                 new_since=new_since,
                 stdin=stdin,
-                fixes=(config.fix, unsafe_fixes) if fix or diff or show_fixes or name in FIXES_SHOWN else None,
+                fixes=(config.fix, unsafe_fixes, bool(fix or diff or name in EDITS_SHOWN))
+                if fix or diff or show_fixes or name in FIXES_SHOWN else None,
             )
 
         with _progress(sys.stderr, quiet) as progress:

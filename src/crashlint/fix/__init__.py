@@ -247,6 +247,45 @@ def _javascript_fix(source: bytes, finding: Finding, entries: list[Autofix], sty
     return edits if len(edits) > added else None  # imports alone fix nothing
 
 
+def _javascript_fixable(finding: Finding, entries: list[Autofix], values: dict) -> bool:
+    """Whether `_javascript_fix` would return edits, decided as it decides it, on the recorded site
+    alone: the file's bytes and style only shape the edits' text (add_options merges into the object
+    at `index`, or adds an argument, unless the site rules it out; statement_after always inserts).
+    The same templates are rendered, so a template that fails makes the same note. `values` gets
+    what `_javascript_fix` gives it for the fix's title, except the file's quote and semicolon, which
+    no title reads (tests/test_cost.py checks the pack). O(the finding's entries)."""
+    site = javascript.Site.decode(finding.edit_site[4])
+    values.update(q='"', semi=";")  # only for the templates' emptiness below: no text is kept
+    items = [dict(item) for e in entries for item in e.imports]
+    if items:
+        values["imported"] = _javascript_import_names(finding, items)
+    options = {k: render(v, **values) for e in entries if e.action == "options" for k, v in e.body.items()}
+    if options and not javascript.adds_options(site, int(finding.context.get("options_at", "0") or 0), list(options)):
+        return False
+    statements = [render(e.body, **values) for e in entries if e.action == "statement_after"]
+    statements = [s.strip("\n") for s in statements if s.strip()]
+    if statements and javascript.creating_statement(site, finding.subject) is None:
+        return False
+    return bool(options or statements)  # imports alone fix nothing
+
+
+def _javascript_import_names(finding: Finding, items: list[dict]) -> dict[str, str]:
+    """The local names `_javascript_imports` gives the imports an entry needs (no edit)."""
+    existing, taken = finding.edit_site[6:8]
+    names: dict[str, str] = {}
+    used = set(taken.split("\n")) if taken else set()
+    for item in items:
+        module, name = item["module"], item["name"]
+        local = next((lo for lo, mod, imported in existing if mod == module and imported == name), None)
+        if local is None:
+            local, n = name, 2
+            while local in used:
+                local, n = f"{name}{n}", n + 1
+            used.add(local)
+        names[name] = local
+    return names
+
+
 def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix], overrides: dict, values: dict) -> list[Edit] | None:
     from crashlint.fix import python
 
@@ -279,10 +318,13 @@ def _python_fix_of(module: python.Module, finding: Finding, entries: list[Autofi
 
 
 def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, overrides: dict[str, dict] | None = None,
-                 unsafe: bool = False, read: Callable[[str], bytes | None] | None = None) -> list[Note]:
+                 unsafe: bool = False, read: Callable[[str], bytes | None] | None = None, edits: bool = True) -> list[Note]:
     """Give every finding its fix, when its rule has one that fits the code: its safe entries, or
     with `unsafe` (or when it has no safe one) all of them. Returns notes (never fatal).
-    `read(path)`: a file's bytes as scanned (the language server's buffers), default the disk's."""
+    `read(path)`: a file's bytes as scanned (the language server's buffers), default the disk's.
+    `edits=False`: a TypeScript/JavaScript finding's fix is marked (`Fix.marked`: its title, whether
+    it is safe and what it resolves, exactly when the edits would exist) without computing its edits
+    or the file's style (issue 13, cost per finding: the text and Markdown reports show no edit)."""
     by_rule = {rule.id: autofixes(rule) for rule in rules}
     notes: list[Note] = []
     by_path: dict[str, list[Finding]] = {}
@@ -307,7 +349,8 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
             continue
         if not python_file and (zlib.crc32(raw), len(raw)) != group[0].edit_site[:2]:
             continue  # changed since it was parsed: its sites no longer say where things are
-        digest = hashlib.sha256(raw).hexdigest()
+        marks = not edits and not python_file
+        digest = hashlib.sha256(raw).hexdigest() if not marks else ""
         bom = len(BOM) if raw.startswith(BOM) else 0
         source = raw[bom:]
         try:
@@ -315,6 +358,8 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
                 from crashlint.fix import python
 
                 module = python.Module(source.decode("utf-8"))
+            elif marks:
+                style = None
             else:
                 style = javascript.style_of(source, group[0].edit_site[2:4])
         except Exception:  # noqa: BLE001 - a file libcst cannot parse (Python 2, a syntax error) gets no fixes
@@ -328,23 +373,30 @@ def attach_fixes(findings: list[Finding], rules: list[Rule], root: str, override
                 entries = [e for e in entries if e.safe]
             try:
                 if finding.language == "python":
-                    edits = _python_fix(module, finding, entries, (overrides or {}).get(finding.rule_id, {}), values)
+                    found = _python_fix(module, finding, entries, (overrides or {}).get(finding.rule_id, {}), values)
+                elif marks:
+                    found = _javascript_fixable(finding, entries, values)
                 else:
-                    edits = _javascript_fix(source, finding, entries, style, values)
+                    found = _javascript_fix(source, finding, entries, style, values)
             except Exception as exc:  # noqa: BLE001 - one fix failing must not stop the scan
                 notes.append(Note(path, f"no fix offered for {finding.rule_id}: {type(exc).__name__}: {exc}", finding.location.start_line))
                 continue
-            if not edits:
+            if not found:
                 continue
-            regions = tuple((*_position(source, e.start), *_position(source, e.end)) for e in edits)
-            edits = tuple(Edit(e.start + bom, e.end + bom, e.text, e.order) for e in edits)
+            if found is True:  # marked: what the report shows of it, and no edit
+                planned: tuple[Edit, ...] = ()
+                regions: tuple = ()
+            else:
+                regions = tuple((*_position(source, e.start), *_position(source, e.end)) for e in found)
+                planned = tuple(Edit(e.start + bom, e.end + bom, e.text, e.order) for e in found)
             finding.fix = Fix(
                 title="; ".join(dict.fromkeys(render(e.title, **values) for e in entries)),
                 safe=all(e.safe for e in entries),
-                edits=edits,
+                edits=planned,
                 resolves=tuple(dict.fromkeys(r for e in entries for r in e.resolves)),
                 regions=regions,
                 digest=digest,
+                marked=found is True,
             )
     # one shutdown per process (unsafe: it changes how a process exits); without `unsafe` it is offered
     # only to findings with no safe fix of their own, so that `--fix` still applies those

@@ -109,24 +109,33 @@ def _rest_is_blank(source: bytes, offset: int) -> bool:
 LINE_LENGTH = 100  # a new options object longer than this gets one property per line
 
 
-def add_options(source: bytes, site: Site, index: int, props: list[tuple[str, str]], style: Style) -> list[Edit] | None:
-    """`fetch(url)` → `fetch(url, { signal: … })`; `fetch(url, { method })` → `{ method, signal: … }`."""
+def adds_options(site: Site, index: int, keys: list[str]) -> bool:
+    """Whether `add_options` edits the call for options named `keys` (it decides by this alone: the
+    file's bytes and style only shape the edit's text). O(the call's object arguments)."""
     if site.open < 0:
-        return None  # `new Redis` with no parentheses, a tagged template
+        return False  # `new Redis` with no parentheses, a tagged template
     count = site.count
     if index < count:
         target = next((o for o in site.objects if o[0] == index), None)
         if target is None:
-            return None  # options in a variable or built by a call: cannot merge safely
-        _, start, end, one_line, present, spread, member = target
+            return False  # options in a variable or built by a call: cannot merge safely
+        present, spread = target[4], target[5]
         if spread:
-            return None  # `{ ...defaults }` may already carry it; ours would silently win
+            return False  # `{ ...defaults }` may already carry it; ours would silently win
+        return any(k not in present for k in keys)
+    # `fetch(request)`, `got(options)`: a new options argument would override theirs
+    return not (index > 0 and count and site.first_carries)
+
+
+def add_options(source: bytes, site: Site, index: int, props: list[tuple[str, str]], style: Style) -> list[Edit] | None:
+    """`fetch(url)` → `fetch(url, { signal: … })`; `fetch(url, { method })` → `{ method, signal: … }`."""
+    if not adds_options(site, index, [k for k, _ in props]):
+        return None
+    count = site.count
+    if index < count:
+        _, start, end, one_line, present, spread, member = next(o for o in site.objects if o[0] == index)
         props = [(k, v) for k, v in props if k not in present]
-        if not props:
-            return None
         return _merge_into_object(source, start, end, one_line, member, props, style)
-    if index > 0 and count and site.first_carries:
-        return None  # `fetch(request)`, `got(options)`: a new options argument would override theirs
     last_start, last_end, last_row, after = site.last if count else (0, 0, 0, 0)
     one_per_line = bool(count) and site.open_row != last_row and _rest_is_blank(source, after)
     anchor = last_start if one_per_line else site.start

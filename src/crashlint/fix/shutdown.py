@@ -521,7 +521,7 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
             continue  # `--fix` applies its safe fix; the shutdown comes with --unsafe-fixes
         if previous is not None:
             own = list(previous.edits) + own
-        if not own and not elsewhere:
+        if not own and not elsewhere and not (previous is not None and previous.marked):  # a marked fix has edits, not computed
             continue
         if file is None:
             file = file_of(finding.location.path)
@@ -537,6 +537,7 @@ def _plan_process(key: str, group: list[Finding], table: dict, root: str, unsafe
             digest=_digest(file.source),
             plan_title=title,
             plan=plan,
+            marked=previous is not None and previous.marked,  # its own edits were not computed
         )
 
 
