@@ -88,6 +88,17 @@ def test_nul_filled_and_shebang_only_files(tmp_path) -> None:
     assert [(n.path, n.message) for n in result.notes] == [("zeros.js", "binary file skipped")]
 
 
+def test_one_nul_in_a_comment_is_text(tmp_path) -> None:
+    # mirlo's src/api.ts: valid UTF-8 with one literal NUL in a `//` comment is source, not data
+    (tmp_path / "a.ts").write_bytes(b"// ID3 tags often contain \0 padding\n" + REDIS)
+    # NULs beside bytes that are not UTF-8, or many NULs (UTF-16), are data
+    (tmp_path / "latin.js").write_bytes(b"// caf\xe9 \0\n" + REDIS)
+    (tmp_path / "wide.js").write_bytes(REDIS.decode().encode("utf-16-le"))
+    result = scan([str(tmp_path)])
+    assert [(f.location.path, f.rule_id) for f in result.findings] == [("a.ts", "CL001")]
+    assert sorted((n.path, n.message) for n in result.notes) == [("latin.js", "binary file skipped"), ("wide.js", "binary file skipped")]
+
+
 def test_file_vanishing_during_the_scan(tmp_path, monkeypatch) -> None:
     import crashlint.cache.facts as store
 
