@@ -215,6 +215,9 @@ def _static_folder(node: tree_sitter.Node) -> str:
     whole = node
     while node.type == "binary_expression" and node.child_by_field_name("left") is not None:
         node = node.child_by_field_name("left")  # "./routes/" + name + ".js"
+    anchored = _dirname_folder(node)
+    if anchored is not None:
+        return anchored
     if node.type == "template_string":
         head = ""
         for child in node.children:
@@ -340,6 +343,44 @@ def _later_folder(whole: tree_sitter.Node, first: tree_sitter.Node) -> str:
 
 
 _MODULE_FILE = re.compile(r"[\w.@-]*\.(?:[cm]?js|jsx|[cm]?ts|tsx)")
+
+
+_FILE_FOLDER = frozenset({"__dirname", "import.meta.dirname"})
+
+
+def _dirname_folder(node: tree_sitter.Node) -> str | None:
+    """The folder a computed module path names from the file's own folder, relative to the file:
+    `path.join(__dirname, "parsers", name)` / `path.resolve(__dirname, "../routes", name)` and
+    `${__dirname}/parsers/${name}` name modules under `./parsers` (leon's speech parsers), as
+    `./parsers/${name}` does; None when the path does not start so, or no literal folder follows
+    `__dirname` before the computed part (`path.join(__dirname, name)` may name any module)."""
+    parts: list[str] = []
+    if node.type == "call_expression":
+        arguments = node.child_by_field_name("arguments")
+        callee = node.child_by_field_name("function")
+        if (arguments is None or callee is None or callee.type != "member_expression"
+                or text(callee).rsplit(".", 1)[-1] not in ("join", "resolve")):
+            return None
+        args = arguments.named_children
+        if len(args) < 3 or text(args[0]) not in _FILE_FOLDER:
+            return None
+        for arg in args[1:-1]:
+            if arg.type != "string":
+                break
+            parts.append(text(arg)[1:-1])
+    elif node.type == "template_string":
+        pieces = [c for c in node.children if c.type in ("string_fragment", "template_substitution")]
+        if len(pieces) < 3 or pieces[0].type != "template_substitution" or text(pieces[0])[2:-1].strip() not in _FILE_FOLDER:
+            return None
+        if pieces[1].type != "string_fragment":
+            return None
+        parts.append(posixpath.dirname(text(pieces[1])))  # `${__dirname}/parsers/x-${name}`: the folder
+    else:
+        return None
+    folder = posixpath.normpath(posixpath.join(".", *[p.strip("/") for p in parts if p.strip("/")])) if parts else "."
+    if folder == ".":
+        return None
+    return folder if folder.startswith("..") else "./" + folder
 
 
 def _static_file(node: tree_sitter.Node) -> str:
