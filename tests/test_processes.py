@@ -168,6 +168,24 @@ def test_processes_command_explains_why_a_file_is_or_is_not_analysed(tmp_path: P
     assert code == 2 and "not under the scanned folder" in err
 
 
+def test_why_names_an_importer_that_was_not_analysed(tmp_path: Path) -> None:
+    """A route module whose only importer is skipped (binary: NULs beside bytes that are not
+    UTF-8) is unreached; `--why` says which skipped file imports it."""
+    _write(tmp_path, {
+        "package.json": '{"name": "api", "scripts": {"start": "node src/index.js"}}',
+        "src/index.js": 'const http = require("http");\nrequire("./api");\nhttp.createServer().listen(3000);\n',
+        "src/routes/users.js": 'module.exports = async () => fetch("https://example.com");\n',
+    })
+    (tmp_path / "src/api.js").write_bytes(b'// caf\xe9 \0\nrequire("./routes/users");\n')
+    code, out, err = run_cli("processes", str(tmp_path), "--why", str(tmp_path / "src/routes/users.js"))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "not analysed" in lines[0]
+    assert "src/api.js imports it and was not analysed (a binary file)" in lines[1]
+    code, out, _ = run_cli("processes", str(tmp_path), "--why", str(tmp_path / "src/index.js"))
+    assert len(out.splitlines()) == 1 and "analysed (server)" in out
+
+
 def test_setup_servers_browser_libraries_and_migrations_are_not_the_service(tmp_path: Path) -> None:
     """A setup wizard served until the database is configured, an editor plugin that imports
     prosemirror-view (reached from the server through a shared module), a migration helper."""

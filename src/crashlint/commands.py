@@ -286,7 +286,7 @@ def processes(
     from crashlint.cache.facts import default_jobs
     from crashlint.config import load_config
     from crashlint.discover import scan_root
-    from crashlint.scan import process_model, rule_pack
+    from crashlint.scan import process_model, rule_pack, skipped_importers
 
     targets = [str(p) for p in paths or [Path(".")]]
     try:
@@ -337,6 +337,9 @@ def processes(
             continue
         verdict = "analysed" if role == "server" else "not analysed"
         typer.echo(f"{display(path)}: {verdict} ({role}): {model.reasons.get(path, '')}")
+        if role != "server":
+            for importer, why in skipped_importers(found, project, path):
+                typer.echo(f"  {display(importer)} imports it and was not analysed ({why}): what it loads is not followed")
     if wanted:
         return
     for process in model.processes:

@@ -635,6 +635,42 @@ def process_model(
     return project, find_processes(project, declared_processes(config, found.root)), found
 
 
+_JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+
+
+def skipped_importers(found: Discovery, project: Project, path: str) -> list[tuple[str, str]]:
+    """The discovered files that were not analysed (binary, generated, unreadable) and name `path`
+    by a relative module specifier, each with why it was skipped: a file they alone import is
+    unreached because of them (`crashlint processes --why`). Cost: reads each skipped JS/TS file
+    once per call; a scan skips few."""
+    from crashlint.parse import is_binary
+    from crashlint.prefilter import JS_SPEC
+
+    if not path.endswith(_JS_EXTENSIONS):
+        return []
+    stem = posixpath.splitext(path)[0]
+    wanted = {stem, posixpath.dirname(path) if posixpath.basename(stem) == "index" else stem}
+    found_by: list[tuple[str, str]] = []
+    for source in found.files:
+        if source.rel_path in project.files or not source.rel_path.endswith(_JS_EXTENSIONS):
+            continue
+        try:
+            data = Path(source.abs_path).read_bytes()
+        except OSError:
+            continue
+        here = posixpath.dirname(source.rel_path)
+        for match in JS_SPEC.finditer(data):
+            spec = match.group(1).decode("utf-8", "replace").strip()
+            if not spec.startswith(("./", "../")):
+                continue
+            named = posixpath.normpath(posixpath.join(here, spec))
+            if named in wanted or posixpath.splitext(named)[0] in wanted:
+                why = "a binary file" if is_binary(data) else "generated, vendored or unreadable"
+                found_by.append((source.rel_path, why))
+                break
+    return found_by
+
+
 def declared_processes(config: Config, root: str) -> Declared:
     """`[tool.crashlint]` processes, browser and tooling, with their paths (relative to the
     configuration file's folder) made relative to the scan root."""
