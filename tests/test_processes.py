@@ -186,6 +186,22 @@ def test_why_names_an_importer_that_was_not_analysed(tmp_path: Path) -> None:
     assert len(out.splitlines()) == 1 and "analysed (server)" in out
 
 
+def test_two_dockerfile_stages_are_two_processes() -> None:
+    """mirlo: stage `api` runs src/index.ts, stage `background` the queue worker, whose module the
+    API imports for its logger. Two OS processes: the API's log-only unhandledRejection listener
+    does not keep the worker alive, and the worker's code is reported in the worker."""
+    unit = Path(__file__).parent / "fixtures/CL003/projects/dockerfile-stages"
+    _, model, _ = process_model([str(unit)])
+    long_lived = {p.name: (p.kind, p.entries) for p in model.processes if p.long_lived}
+    assert long_lived == {"music": ("server", ["src/index.ts"]), "music:queue-worker": ("worker", ["src/jobs/queue-worker.ts"])}
+    result = scan([str(unit)])
+    [finding] = result.findings
+    assert finding.location.path == "src/jobs/generate-album.ts"
+    assert "unhandledRejection" not in " ".join(finding.problems)
+    code, out, _ = run_cli("scan", str(unit), "--format", "json")
+    assert json.loads(out)[0]["process"]["name"] == "music:queue-worker"
+
+
 def test_setup_servers_browser_libraries_and_migrations_are_not_the_service(tmp_path: Path) -> None:
     """A setup wizard served until the database is configured, an editor plugin that imports
     prosemirror-view (reached from the server through a shared module), a migration helper."""

@@ -221,6 +221,9 @@ class Process:
     # app object), as opposed to a standalone `__main__` program whose loop must stop on its own
     hosted: bool = False
     started: bool = False  # named by how the project starts it (a start script, a Dockerfile, a declaration)
+    # started by a line of a launch file (a Dockerfile `CMD`/`ENTRYPOINT`, a compose service's
+    # `command:`, a Procfile line): a container or process manager runs it as an OS process of its own
+    launched: bool = False
     # the entries its evidence names, where `entries` also holds what a framework loads by name (a
     # Django project's modules, loaded through settings): a finding names the nearest of them
     mains: list[str] = field(default_factory=list)
@@ -330,8 +333,10 @@ class ProcessModel:
     @staticmethod
     def _serves_at(process: Process, entry: str) -> bool:
         """Whether `entry` itself is where the process serves or consumes (`uvicorn.run` in it, its
-        app object), not a program that only loads such code (skyvern's run_streaming.py)."""
-        return any(line.startswith(entry + ":") and ("serve" in line or "an app" in line or "worker app" in line or "a Django project" in line)
+        app object, a queue consumer: mirlo's queue-worker.ts `new Worker(…)`), not a program that only
+        loads such code (skyvern's run_streaming.py)."""
+        return any(line.startswith(entry + ":") and ("serve" in line or "an app" in line or "worker app" in line
+                                                     or "a Django project" in line or "consumes a queue" in line)
                    for line in process.evidence)
 
     def _distances(self, process: Process) -> dict[str, tuple[int, str]]:
@@ -1464,7 +1469,7 @@ class _Finder:
     # ---- processes ---------------------------------------------------------------------------
 
     def add(self, name: str, kind: str, entries: list[str], package: str, evidence: str, *, started: bool = False,
-            fallback: bool = False, hosted: bool = False, mains: list[str] | None = None) -> None:
+            fallback: bool = False, hosted: bool = False, mains: list[str] | None = None, launched: bool = False) -> None:
         mains = [e for e in (mains if mains is not None else entries) if e in self.files]
         entries = sorted(dict.fromkeys(e for e in entries if e in self.files))
         if not entries:
@@ -1492,12 +1497,13 @@ class _Finder:
                 process.fallback = process.fallback and fallback
                 process.hosted = process.hosted or hosted
                 process.started = process.started or started
+                process.launched = process.launched or launched
                 process.mains += [m for m in mains if m not in process.mains]
                 if kind == "server" and process.kind == "worker":  # a server that also consumes queues
                     process.kind, process.name = "server", name
                 return
         process = Process(name, kind, entries, package, [evidence], fallback=fallback, hosted=hosted, started=started,
-                          mains=list(dict.fromkeys(mains)))
+                          mains=list(dict.fromkeys(mains)), launched=launched)
         self.processes.append(process)
         same_entries.append(process)
         if kind == "cli":
@@ -1921,7 +1927,8 @@ class _Finder:
                              f"{where}: {name}: runs once before the program: {command}")
                     continue
                 label = name if name not in ("CMD", "ENTRYPOINT") else self.package_name(package)
-                self.add(label, kind, entries, package, f"{where}: {name}: {command}", started=kind in LONG_LIVED)
+                self.add(label, kind, entries, package, f"{where}: {name}: {command}", started=kind in LONG_LIVED,
+                         launched=kind in LONG_LIVED)
                 if kind in LONG_LIVED:  # a container or a process manager keeps it running: not serverless
                     self.launched.update({package, *(self.project.package_root(e) for e in entries)})
                 if kind in LONG_LIVED:
@@ -3373,7 +3380,11 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     for process in list(processes):
         if not process.long_lived or main_loop_program(finder, process) or finder.starts_in_function(process):
             continue
+        # two launch-file lines (mirlo's Dockerfile stages `api` and `background`, two compose
+        # services) are two OS processes, though the API imports the worker's module for its logger:
+        # a process-wide listener or signal handler of one is not the other's
         host = next((p for p in loading.get(process.entries[0], ()) if p is not process and id(p) not in merged
+                     and not (p.launched and process.launched)
                      and (not p.fallback or not process.fallback)
                      and set(process.entries) <= p.files and process.files <= p.files), None)
         if host is not None:
