@@ -695,9 +695,18 @@ def _closes_server(ctx: RuleContext, paths, close_methods: set[str], servers: se
     for path, call in (pc for method in sorted(close_methods) for pc in ctx.calls_named(method)):
         if call.method not in close_methods or len(call.callee) < 2 or not paths.contains(path, call.scopes):
             continue
+        if ctx.role(path) == "test":
+            # a test helper reached by name from a handler's `queue.close()` (chartbrew's
+            # tests/unit/safeRequest.test.js `function close(server)`): no server process runs it
+            continue
         targets = _unwrapped(ctx, ctx.project.resolve(path, call.scopes, call.callee[:-1]), wrappers)
-        # a close on something crashlint cannot see (`this.server?.close()`) is given the benefit of the doubt
-        if any(t in servers or t.kind in ("unknown", "param") for t in targets):
+        # a close on something crashlint cannot see (`this.server?.close()`, a parameter) is given the
+        # benefit of the doubt, unless what it may be is also resolved and none of it is the server:
+        # chartbrew's `queuesToClose.map((queue) => queue.close())` over queues held in `let` names
+        # (the parameter, the names' uninitialised declarations, and the Queues pushed)
+        if any(t in servers for t in targets):
+            return True
+        if any(t.kind in ("unknown", "param") for t in targets) and all(t.kind in ("unknown", "param") for t in targets):
             return True
     return False
 
