@@ -683,8 +683,26 @@ class ProcessModel:
                 (self.long_lived(file) and not self._finder.dev_only(file, call) and self._line_runs_long(file, call.span[0], depth + 1))
                 or self._finder.in_route_loader(file, call)
                 for file, call in self._finder.callers_of(path, scope)
+            ) or any(
+                # handed to a call that runs it (`AppClusterService.clusterize(bootstrap)`, trench's
+                # cluster helper, which calls it in each forked worker), where only a development
+                # branch calls it by name (`bootstrap(1)` in single-instance dev mode)
+                not self._finder.dev_only(path, call) and self._line_runs_long(path, call.span[0], depth + 1)
+                for call in self._handed_over(path, scope)
             )
         return self._runs_long[key]
+
+    def _handed_over(self, path: str, scope: int) -> list:
+        """The calls of `path` that pass its function `scope` by its name as an argument
+        (`clusterize(bootstrap)`). O(the file's calls), asked once per function (`_runs_long`)."""
+        facts = self._finder.files[path]
+        names = {d.name for d in facts.decls if d.value.kind == "function" and d.value.scope == scope and "." not in d.name}
+        if not names:
+            return []
+        return [call for call in facts.calls
+                if any(a.kind == "ref" and len(a.path) == 1 and a.path[0] in names
+                       and any(t.kind == "function" and t.path == path and t.scope == scope
+                               for t in self._finder.project.resolve(path, call.scopes, a.path)) for a in call.args)]
 
 
     # ---- Python: reachability by calls ----------------------------------------------------------
