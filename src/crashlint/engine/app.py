@@ -514,6 +514,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
     close_methods = set(spec["close_methods"])
     findings = []
     listen_methods = set(spec["listen_methods"])
+    by_server: dict[object, tuple[int, int]] = {}  # a listen's server → (nesting, position) of the finding kept
     # the listens read no more than their file's calls: asked first, the questions of the model
     # come in the same order as before (the apps' first)
     listens = ctx.parts(("listen-calls", rule.id),
@@ -578,12 +579,21 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
                 elsewhere = bool(ctx.shutdown(rule.data["shutdown"]).handlers) and "no_handler_in_process" in rule.data["problems"]
                 text = render(rule.data["problems"]["no_handler_in_process" if elsewhere else "no_handler"], subject=subject)
                 related = []
-            findings.append(
-                _finding(rule, ctx, facts, call, subject, [text], related, app_targets[owners[0]][1]["library"],
-                         {"server": server_name, "app": subject, "has_handler": "yes" if paths.handlers else ""})
-            )
+            finding = _finding(rule, ctx, facts, call, subject, [text], related, app_targets[owners[0]][1]["library"],
+                               {"server": server_name, "app": subject, "has_handler": "yes" if paths.handlers else ""})
+            # one finding per server: the listens of one server object (mStream's retries of
+            # `thisServer.listen(…)` in its own 'error' listener, `thisServer` being `server`) are
+            # one subject, reported at the outermost of them (the first start, not a retry)
+            # (the constructions a receiver may hold; a `let server;` declaration adds only "unknown")
+            made = frozenset(t for t in receivers if t.kind == "call")
+            key = made if made and all(t.kind in ("call", "unknown") for t in receivers) else (path, index)
+            depth = len(call.scopes)
+            if key not in by_server or depth < by_server[key][0]:
+                by_server[key] = (depth, len(findings))
+            findings.append(finding)
     ctx.current_path = None
-    return findings
+    kept = {position for _, position in by_server.values()}
+    return [f for position, f in enumerate(findings) if position in kept]
 
 
 def _handed_in(ctx: RuleContext, params: list[Target]) -> tuple[list[Target], list[Target]]:
