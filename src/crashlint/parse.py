@@ -59,8 +59,9 @@ def is_binary(source: bytes) -> bool:
     """Whether a file is data, not source text, judged by its first BINARY_HEAD bytes: NUL bytes
     and either more than 1 % of them (and more than one) or bytes that are not UTF-8. One NUL in valid UTF-8 is text
     (mirlo's src/api.ts: a literal NUL in a `//` comment about ID3 padding; skipped, it hid the
-    only importer of 154 route modules). Text with no NUL is never binary here: a file that is not
-    UTF-8 is parsed as far as it goes (`parse_source` says so)."""
+    only importer of 154 route modules; the NUL itself is a grammar gap, crashlint.grammar_gaps). Text
+    with no NUL is never binary here: a file that is not UTF-8 is parsed as far as it goes
+    (`parse_source` says so)."""
     head = source[:BINARY_HEAD]
     nuls = head.count(b"\0")
     if not nuls:
@@ -93,9 +94,6 @@ def parse_source(rel_path: str, grammar: str, source: bytes, forced: bool = Fals
     if is_binary(source):
         return Parsed(None, [Note(rel_path, "binary file skipped", level="note")])
     content = (zlib.crc32(source), len(source))
-    # a stray NUL in text: tree-sitter's lexers read it as the end of input (a syntax error on
-    # that line); a space of the same width keeps every byte offset
-    source = source.replace(b"\0", b" ")
     if source.startswith(b"\xef\xbb\xbf"):
         source = source[3:]
     reason = None if forced else generated_reason(grammar, source)
