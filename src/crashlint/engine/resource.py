@@ -253,12 +253,13 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         or (ctx.project.package_root(f.location.path), requires[f.context["group_key"]]) in reported
     ]
     if rule.data.get("group"):
-        # one finding per process of a package: two processes (mirlo's API and queue worker, two
-        # Dockerfile stages) shut down apart, each from its own handlers
+        # one finding per package, and per process where a launch file starts several (mirlo's API
+        # and queue worker, two Dockerfile stages): those shut down apart, each from its own handlers
         by_package: dict[tuple[str, str], list[Finding]] = {}
         for finding in findings:
             owner = ctx.processes.attribution(finding.location.path)
-            key = (ctx.project.package_root(finding.location.path), owner[0].name if owner is not None else "")
+            launched = owner is not None and owner[0].launched and not owner[0].fallback
+            key = (ctx.project.package_root(finding.location.path), owner[0].name if launched else "")
             by_package.setdefault(key, []).append(finding)
         return [_grouped(rule, ctx, group) if len(group) > 1 else group[0] for group in by_package.values()]
     return findings
