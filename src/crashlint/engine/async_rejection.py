@@ -664,6 +664,7 @@ class _Checker:
 
     def express(self, spec: dict) -> None:
         apps = set(spec["apps"])
+        promise_routers = set(spec.get("promise_routers", ()))
         route_methods = set(spec["route_methods"])
         patched = set(spec.get("patched_by", ()))
         importing = self.ctx.parts(("imports-any", tuple(sorted(patched))), lambda path, facts: bool(patched & set(facts.imports)), keep=False)
@@ -672,7 +673,7 @@ class _Checker:
         for path, facts, call in routes:
             if self.project.package_root(path) in packages_patched:
                 continue
-            if not self._is_express(path, call, apps):
+            if not self._is_express(path, call, apps) or self._promise_router(path, call, promise_routers):
                 continue
             version_case = self._express_case(path, spec)
             if version_case is None:
@@ -716,6 +717,50 @@ class _Checker:
         if receiver[-1] in self.rule.data["express"].get("receiver_names", ()) and all(t.kind in ("param", "unknown") for t in targets):
             return self.project.dependency(path, "express") is not None
         return False
+
+    def _promise_router(self, path: str, call: Call, routers: set[str]) -> bool:
+        """Whether a route is registered on a router that passes its handlers' rejections to
+        `next(err)` (express-promise-router): the receiver is made by one (`router.route("/x")`
+        of one too), or is a parameter for which every call of its function that the project makes
+        passes one (`setupRoutes(router)`, SponsorBlock's). Costs one `resolve` of the receiver,
+        and for a parameter one pass over the calls named as its function (`calls_named`, indexed)."""
+        if not routers:
+            return False
+        if len(call.callee) < 2:
+            if call.receiver_call < 0:
+                return False
+            inner = self.project.files[path].calls[call.receiver_call]
+            return inner.method == "route" and self._promise_router(path, inner, routers)
+        targets = self.project.resolve(path, call.scopes, call.callee[:-1])
+        return bool(targets) and all(self._made_by_router(t, routers, 0) for t in targets)
+
+    def _made_by_router(self, target, routers: set[str], depth: int) -> bool:
+        project = self.project
+        if target.kind == "call":
+            return bool(routers & set(project.callee_names(target.path, project.files[target.path].calls[target.index])))
+        if target.kind != "param" or depth > 2:
+            return False
+        function = project.files[target.path].functions.get(target.scope)
+        if function is None or not function.name:
+            return False
+        seen = 0
+        for caller_path, caller in project.calls_named(function.name):
+            if not any(t.kind == "function" and (t.path, t.scope) == (target.path, target.scope)
+                       for t in project.resolve(caller_path, caller.scopes, caller.callee)):
+                continue
+            if len(caller.args) <= target.index or caller.has_star:
+                return False
+            arg = caller.args[target.index]
+            if arg.kind == "ref":
+                passed = project.resolve(caller_path, caller.scopes, arg.path)
+            elif arg.kind == "call" and arg.call >= 0:
+                passed = [Target("call", caller_path, arg.call)]
+            else:
+                return False
+            if not passed or not all(self._made_by_router(t, routers, depth + 1) for t in passed):
+                return False
+            seen += 1
+        return seen > 0
 
     def _express_case(self, path: str, spec: dict) -> str | None:
         declared = self.project.dependency(path, spec["handles_from"]["package"])
