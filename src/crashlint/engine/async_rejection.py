@@ -61,6 +61,8 @@ class _Checker:
         self._never_reject = set(self.settled.get("never_reject", ()))
         self._combinators = set(self.settled.get("combinators", ()))
         self._executors = set(self.settled.get("executors", ()))
+        self._resolvers = set(self.settled.get("resolvers", ()))
+        self._plain_classes = set(self.settled.get("plain_classes", ()))
         self._sync_methods = set(self.settled.get("sync_methods", ()))
         self._collect_only = self.settled.get("rejects_only_through_option", {})  # {callee: option key}
         self._option_passed: dict[str, bool] = {}
@@ -201,12 +203,16 @@ class _Checker:
         for name in names & self._collect_only.keys():
             if not self._passes_option(self.project.package_root(path), name.split(".")[0], self._collect_only[name]):
                 return True  # prom-client's register.metrics(): only a project's `collect` callback can reject it
+        if names & self._resolvers and not call.is_new:
+            return self._resolves_value(path, call)
         if call.is_new:
             if not names & self._executors or not call.args or call.args[0].kind != "function":
                 return False
             executor = facts.functions.get(call.args[0].scope)
             return executor is not None and not executor.is_async and executor.params <= 1  # no `reject`
         if names & self._combinators:
+            if call.args and call.args[0].kind in ("ref", "call"):
+                return self._mapped_settle(path, call, call.args[0])
             elements = call.args[0].values if call.args and call.args[0].kind == "array" else ()
             return bool(elements) and all(
                 e.kind in ("call", "new") and e.call >= 0 and self.cannot_reject(path, e.call) for e in elements
@@ -464,13 +470,69 @@ class _Checker:
             seen += 1
         return seen > 0
 
+    def _mapped_settle(self, path: str, call: Call, arg: Arg) -> bool:
+        """`Promise.all(tasks)` where `tasks = scripts.map((p) => robot.load(p))`, or
+        `Promise.all(ids.map(load))`: the array `.map` makes holds what its callback returns, so none
+        of its promises can reject when the callback is a function whose promise cannot (hubot's
+        `loadScripts`). Costs one `resolve` of the name and the callback's `_function_settles`."""
+        if arg.kind == "call":
+            made = [(path, arg.call)] if arg.call >= 0 else []
+        else:
+            targets = self.project.resolve(path, call.scopes, arg.path)
+            if not targets or any(t.kind != "call" for t in targets):
+                return False
+            made = [(t.path, t.index) for t in targets]
+        if not made:
+            return False
+        for made_path, index in made:
+            mapping = self.project.files[made_path].calls[index]
+            if mapping.method != "map" or mapping.awaited or len(mapping.args) != 1 or mapping.has_star:
+                return False
+            callbacks = self.functions_of(made_path, mapping, mapping.args[0])
+            if not callbacks or not all(self._function_settles(p, f.scope) for p, f in callbacks):
+                return False
+        return True
+
+    def _resolves_value(self, path: str, call: Call) -> bool:
+        """`Promise.resolve(value)`: it rejects only when `value` is a promise that rejects. Cannot
+        reject for no value, a literal, `this`, a call that cannot reject, or a name that holds no
+        call but a `new` of a class other than Promise (`Promise.resolve(this.sockets)` of a
+        `new Map()` field, `Promise.resolve(ws.app.enabled)` of a parameter's member)."""
+        if not call.args:
+            return True
+        arg = call.args[0]
+        if arg.kind in ("string", "object", "array", "none", "function"):
+            return True
+        if arg.kind == "other":
+            return arg.text == "this"
+        if arg.kind in ("call", "new"):
+            return arg.call >= 0 and self._not_a_rejecting_promise(path, arg.call)
+        if arg.kind != "ref":
+            return False
+        for target in self.project.resolve(path, call.scopes, arg.path):
+            if target.kind == "call" and not self._not_a_rejecting_promise(target.path, target.index):
+                return False
+        return True
+
+    def _not_a_rejecting_promise(self, path: str, index: int) -> bool:
+        held = self.project.files[path].calls[index]
+        if held.awaited:
+            return True  # `const v = await load()`: what the await resolved to
+        if held.is_new and not set(self.project.callee_names(path, held)) & self._executors:
+            return held.callee[-1:] != ("Promise",)  # an object, not a promise
+        return self.cannot_reject(path, index)
+
     def _plain_value(self, path: str, index: int) -> bool:
         """Whether a call returns a plain value, not a promise: it resolves only to project functions
-        that are not async and return no call (`return log.debug(…)` as an early exit)."""
+        that are not async and return no call (`return log.debug(…)` as an early exit), or it is a
+        method of a built-in collection the receiver's name holds (`this.channels.has(id)` of a
+        `new Map()` field)."""
         facts = self.project.files[path]
         call = facts.calls[index]
         if not call.callee or call.is_new:
             return False
+        if len(call.callee) > 1 and self._plain_receiver(path, call):
+            return True
         targets = self.project.resolve(path, call.scopes, call.callee)
         if not targets or any(t.kind != "function" for t in targets):
             return False
@@ -480,6 +542,23 @@ class _Checker:
                 return False
             if any(c.returned and c.scopes[0] == target.scope for c in self.project.files[target.path].calls):
                 return False
+        return True
+
+    def _plain_receiver(self, path: str, call: Call) -> bool:
+        """Whether every value the receiver's name holds is a `new` of a built-in class whose
+        methods return plain values (`plain_classes`: Map, Set, …)."""
+        targets = self.project.resolve(path, call.scopes, call.callee[:-1])
+        if not targets:
+            return False
+        for target in targets:
+            if target.kind != "call":
+                return False
+            made = self.project.files[target.path].calls[target.index]
+            if not made.is_new or len(made.callee) != 1 or made.callee[0] not in self._plain_classes:
+                return False
+            names = self.project.callee_names(target.path, made)
+            if not names or set(names) != {made.callee[0]}:
+                return False  # a project class or an import under that name, not the global one
         return True
 
     def _passes_option(self, package: str, module: str, key: str) -> bool:
