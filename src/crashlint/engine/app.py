@@ -411,7 +411,10 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
                 route_files.append(wrapper_facts)
         text = render(rule.data["problems"]["health_route"], subject=subject, files=len(files), routes=len(route_files))
         related = _related_files(route_files, facts.path, "routes read here")
-        findings.append(_finding(rule, ctx, facts, call, subject, [text], related, entry["library"]))
+        # `named`: the app is held in a name a fix can call `.get(…)` on; an inline app
+        # (`http.createServer(express())`) is known by its source text, no expression to extend
+        named = "yes" if all(part.isidentifier() for part in subject.split(".")) else ""
+        findings.append(_finding(rule, ctx, facts, call, subject, [text], related, entry["library"], {"named": named}))
     return findings
 
 
