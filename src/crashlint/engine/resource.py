@@ -619,6 +619,9 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
             # `@overleaf/redis-wrapper`'s createClient() returns, whose uses every caller shares)
             # listens in that process, not in the servers that make the client
             uses = [u for u in uses if ctx.processes.long_lived(u.path)]
+        # `if (isQueueDebugEnabled) { events.on("error", …) }`: attached only when debugging is on,
+        # so a normal run has no listener (chartbrew's QueueEvents)
+        uses = [u for u in uses if not _debug_only(ctx, u)]
         methods = LISTENER_METHODS + EVENT_TARGET_METHODS if need.get("event_target") else LISTENER_METHODS
         if need.get("lasting"):  # a listener for the client's whole life: `once` hears one event, then is gone
             methods = tuple(m for m in methods if "nce" not in m)
@@ -656,6 +659,15 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
     if need.get("options_also_from") and _method_passes(ctx, uses, need):
         return True  # `redis_store.init_app(app, socket_timeout=5)`: the client is built there
     return _option_satisfied(ctx, facts, call, need, options())
+
+
+def _debug_only(ctx: RuleContext, use: Use) -> bool:
+    """Whether a use is a call that runs only under a debug switch (`FileFacts.debug_calls`, empty in
+    most files): O(the file's debug-only calls)."""
+    facts = ctx.project.files.get(use.path)
+    if facts is None or not facts.debug_calls:
+        return False
+    return any(facts.calls[i].span[0] == use.line and facts.calls[i].method == use.method for i in facts.debug_calls)
 
 
 def _method_passes(ctx: RuleContext, uses: list[Use], need: dict) -> bool:

@@ -193,6 +193,28 @@ def _under_dev_switch(node: tree_sitter.Node) -> bool:
     return False
 
 
+# An `if` test that holds only when debugging is switched on: a name whose last part says debug
+# (`isQueueDebugEnabled`, `config.debug`, `process.env.DEBUG`, `options.debugMode`, `debugApi.enabled`
+# through its `debug…` part), alone or compared with true (not negated, not or-ed with anything)
+DEBUG_SWITCH = re.compile(
+    r"^(?:[\w$]+\.)*(?:[\w$]*(?:debug|Debug|DEBUG)[\w$]*)(?:\.enabled)?"
+    r"(?:\s*===?\s*(?:true|['\"](?:true|1)['\"]))?$"
+)
+
+
+def _debug_test(condition: tree_sitter.Node) -> bool:
+    test = text(condition).strip()
+    test = test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
+    return bool(DEBUG_SWITCH.match(test))
+
+
+def _is_debug_switch(body: tree_sitter.Node) -> bool:
+    """Whether `body`, the consequence of an `if`, runs only when its test is a debug switch."""
+    parent = body.parent
+    condition = parent.child_by_field_name("condition") if parent is not None else None
+    return condition is not None and _debug_test(condition)
+
+
 def _is_dev_switch(body: tree_sitter.Node) -> bool:
     """Whether `body`, the consequence of an `if`, runs only when its test is a development switch."""
     parent = body.parent
@@ -1471,7 +1493,11 @@ class _Extractor:
         self.facts.dev_imports = tuple(sorted(dev - everywhere))
         self._loaded_anyway = everywhere  # modules loaded outside any development switch (with ES imports, requires)
         # `if (devMode) { return runWatchMode(…) }`: the spans of code that runs only in development
-        dev_bodies = [(n.start_point, n.end_point) for n in captures.pop("if_body", ()) if _is_dev_switch(n)]
+        if_bodies = captures.pop("if_body", ())
+        dev_bodies = [(n.start_point, n.end_point) for n in if_bodies if _is_dev_switch(n)]
+        # `if (isQueueDebugEnabled) { events.on("error", …) }`: code that runs only when debugging is
+        # switched on (FileFacts.debug_calls)
+        debug_bodies = [(n.start_point, n.end_point) for n in if_bodies if _is_debug_switch(n)]
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",), ("cleanup",)))
         self._pending_args: list[tuple[Call, list]] = []
         self._unguarded: list[tuple[int, int, tuple | None]] = []  # (function scope, line, awaited call's key)
@@ -1590,6 +1616,11 @@ class _Extractor:
             self.facts.dev_calls = tuple(
                 i for i, call in enumerate(self.facts.calls)
                 if any(start <= (call.span[0] - 1, call.span[1] - 1) and (call.span[2] - 1, call.span[3] - 1) <= end for start, end in dev_bodies)
+            )
+        if debug_bodies:
+            self.facts.debug_calls = tuple(
+                i for i, call in enumerate(self.facts.calls)
+                if any(start <= (call.span[0] - 1, call.span[1] - 1) and (call.span[2] - 1, call.span[3] - 1) <= end for start, end in debug_bodies)
             )
         if self._block_decls:
             _BlockScopes(self.facts, self._block_decls, self._fact_lines).apply()

@@ -192,6 +192,9 @@ class FileFacts:
     # indices (in `calls`) of the calls that run only under a development switch (`if (devMode) {
     # return runWatchMode(…) }`): a function only such calls reach runs in development only
     dev_calls: tuple[int, ...] = ()
+    # indices (in `calls`) of the calls that run only when a debug switch is on (`if (isQueueDebugEnabled)
+    # { events.on("error", …) }`): a listener attached there is not attached in a normal run
+    debug_calls: tuple[int, ...] = ()
     dom: bool = False  # uses browser globals (`document.…`, `window.…`, `localStorage.…`): browser code
     # declares "use server" at its top: a module of React server functions (Next.js server actions),
     # which run in the server even when a client component imports them (react.dev/reference/rsc/use-server)
