@@ -247,10 +247,14 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     # e.g. unclosed queues are worth a bullet only in a service whose workers are not shut down either
     requires = {r.get("group_key", "subjects"): r["requires_group"] for r in rule.data["resources"] if "requires_group" in r}
     reported = {(ctx.project.package_root(f.location.path), f.context.get("group_key")) for f in findings}
+    # a resource made per call and never closed (`per_call` needs) is a finding of its own: a leak on
+    # every call, whatever the package's workers do, and no part of the shutdown a group's fix writes
+    alone = [f for f in findings if "per-call" in f.context.get("missing", "").split()]
     findings = [
         f for f in findings
-        if f.context.get("group_key") not in requires
-        or (ctx.project.package_root(f.location.path), requires[f.context["group_key"]]) in reported
+        if "per-call" not in f.context.get("missing", "").split() and (
+            f.context.get("group_key") not in requires
+            or (ctx.project.package_root(f.location.path), requires[f.context["group_key"]]) in reported)
     ]
     if rule.data.get("group"):
         # one finding per package, and per process where a launch file starts several (mirlo's API
@@ -261,8 +265,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             launched = owner is not None and owner[0].launched and not owner[0].fallback
             key = (ctx.project.package_root(finding.location.path), owner[0].name if launched else "")
             by_package.setdefault(key, []).append(finding)
-        return [_grouped(rule, ctx, group) if len(group) > 1 else group[0] for group in by_package.values()]
-    return findings
+        return [_grouped(rule, ctx, group) if len(group) > 1 else group[0] for group in by_package.values()] + alone
+    return findings + alone
 
 
 def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions: dict, facts: FileFacts,
@@ -640,6 +644,8 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
         if "unless_only_used_by" in need:
             return _only_used_by(ctx, facts.path, index, need["unless_only_used_by"])
         return False
+    if need.get("per_call"):
+        return not _made_per_call(ctx, facts, index, call, set(need["close"]), tuple(need.get("kept_by", ())), uses)
     if "close" in need:
         closers = set(need["close"])
         closes = [u for u in uses if u.method in closers]
@@ -659,6 +665,25 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
     if need.get("options_also_from") and _method_passes(ctx, uses, need):
         return True  # `redis_store.init_app(app, socket_timeout=5)`: the client is built there
     return _option_satisfied(ctx, facts, call, need, options())
+
+
+def _made_per_call(ctx: RuleContext, facts: FileFacts, index: int, call: Call, closers: set[str],
+                   kept_by: tuple[str, ...], uses: list[Use]) -> bool:
+    """Made inside a function into a local variable that the function neither returns, stores,
+    hands to another call (but the `kept_by` methods, which only read it) nor closes: every call
+    of the function makes one more, with its own connections, that nobody closes (chartbrew's
+    `addSchemaUpdateJob`: `const queue = new Queue(…)` per MongoDB connection). O(the file's calls)."""
+    scope = call.scopes[0]
+    if scope == 0 or call.returned or call.context_managed:
+        return False
+    name = call.bound_to
+    if not name or name.startswith("<") or "." in name or (scope, (name,)) in facts.returns:
+        return False
+    if any(a.value.kind == "ref" and a.value.path == (name,) and scope in a.scopes for a in facts.assignments):
+        return False  # `this.queue = queue`, `cache[key] = queue`: kept, and closed where it is kept
+    if any(u.method in closers for u in uses):
+        return False
+    return not _escapes(ctx, facts, index, call, kept_by)
 
 
 def _debug_only(ctx: RuleContext, use: Use) -> bool:
@@ -1192,6 +1217,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     set_none: list[str] = []  # the ids of the needs the call sets to None
     one_off: list[bool] = []
     for need in resource["needs"]:
+        if need.get("from_shutdown") and "per-call" in missing:
+            continue  # made per call and never closed: a shutdown handler cannot reach a function's local
         if need.get("long_lived_only"):
             if not one_off:
                 one_off.append(_one_off(ctx, facts, index, call))
