@@ -686,6 +686,18 @@ def _made_per_call(ctx: RuleContext, facts: FileFacts, index: int, call: Call, c
     return not _escapes(ctx, facts, index, call, kept_by)
 
 
+def _factory_of(ctx: RuleContext, facts: FileFacts, call: Call, takers: list[str]) -> bool:
+    """Whether the function that returns `call` is handed, as an argument, to a library class or
+    function in `takers`, whose source shows it calls the factory and attaches no 'error' listener to
+    what it gets (Fedify's `RedisMessageQueue`). O(the file's calls), only for a factory handed over."""
+    function = call.scopes[0]
+    wanted = set(takers)
+    for other in facts.calls:
+        if any(arg.kind == "function" and arg.scope == function for arg in other.args):
+            return bool(wanted & set(ctx.callee_names(facts, other)))
+    return False
+
+
 def _debug_only(ctx: RuleContext, use: Use) -> bool:
     """Whether a use is a call that runs only under a debug switch (`FileFacts.debug_calls`, empty in
     most files): O(the file's debug-only calls)."""
@@ -1203,6 +1215,12 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     # returned by a function: to callers crashlint cannot see ("unseen": they may well attach what
     # it needs), or to a library that calls the function ("library": a DI container's factory)
     flow = ctx.returned_to(facts, call)
+    # `new RedisMessageQueue(() => client.duplicate())`: the library makes clients and listens on none
+    # of them (their 'error' listener is the project's to give), and owns their lifecycle (it closes
+    # them when disposed): only the listener needs are judged, as for a client the project keeps
+    factory_made = flow == "library" and bool(resource.get("factory_takers")) and _factory_of(ctx, facts, call, resource["factory_takers"])
+    if factory_made:
+        flow = "here"
     cached: list[Options] = []
 
     def options() -> Options:
@@ -1217,6 +1235,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     set_none: list[str] = []  # the ids of the needs the call sets to None
     one_off: list[bool] = []
     for need in resource["needs"]:
+        if factory_made and "listener" not in need:
+            continue
         if need.get("from_shutdown") and "per-call" in missing:
             continue  # made per call and never closed: a shutdown handler cannot reach a function's local
         if need.get("long_lived_only"):
