@@ -209,7 +209,9 @@ class _Checker:
             if not names & self._executors or not call.args or call.args[0].kind != "function":
                 return False
             executor = facts.functions.get(call.args[0].scope)
-            return executor is not None and not executor.is_async and executor.params <= 1  # no `reject`
+            if executor is None or executor.is_async:
+                return False
+            return executor.params <= 1 or executor.params == 2 and self._reject_unused(path, executor)  # no `reject`
         if names & self._combinators:
             if call.args and call.args[0].kind in ("ref", "call"):
                 return self._mapped_settle(path, call, call.args[0])
@@ -469,6 +471,29 @@ class _Checker:
                     return False
             seen += 1
         return seen > 0
+
+    def _reject_unused(self, path: str, executor: Function) -> bool:
+        """`new Promise((resolve, reject) => { …resolve(x)… })` whose `reject` is never called,
+        handed on or held by another name inside the executor (nginx-proxy-manager's
+        renderLocations): only a throw rejects it. O(the file's calls and declarations)."""
+        facts = self.project.files[path]
+        names = [d.name for d in facts.decls if d.scope == executor.scope and d.value.kind == "param" and d.value.index == 1]
+        if len(names) != 1:
+            return False  # a destructured or unnamed parameter: crashlint cannot tell
+        name = names[0]
+
+        def mentions(arg: Arg) -> bool:
+            return (arg.kind == "ref" and arg.path[:1] == (name,)) or any(mentions(v) for v in arg.values)
+
+        for call in facts.calls:
+            if executor.scope not in call.scopes:
+                continue
+            if call.callee[:1] == (name,) or any(mentions(a) for a in call.args) or any(mentions(v) for _, v in call.keywords):
+                return False
+        return not any(d.value.kind == "ref" and d.value.path[:1] == (name,) or d.value.arg is not None and mentions(d.value.arg)
+                       for d in facts.decls) and not any(mentions(a.value) for a in facts.assignments) and \
+            not any(scope == executor.scope or executor.scope in self.project.scope_chain(path, scope) for scope, returned in facts.returns
+                    if returned[:1] == (name,))
 
     def _mapped_settle(self, path: str, call: Call, arg: Arg) -> bool:
         """`Promise.all(tasks)` where `tasks = scripts.map((p) => robot.load(p))`, or
