@@ -185,6 +185,10 @@ class _Checker:
         if call.method in self._sync_methods and not call.is_new and not self._imports_async_emitter() \
                 and not self.async_emitter(path, call) and not self._project_method(path, call):
             return True  # `await socket.emit(…)`: EventEmitter's emit returns a boolean, not a promise
+        if call.method == "then" and not call.is_new and 1 <= len(call.args) <= 2 and not call.has_star:
+            # `renderLocations(host).then((out) => { host.locations = out })`: resolves when the
+            # promise it follows cannot reject and its callback cannot either
+            return self._then_settles(path, call)
         if call.method == "catch" and not call.is_new and len(call.args) == 1:
             # `promise.catch(f)` resolves unless `f` throws or returns a promise that rejects
             if self._express_next(path, call, call.args[0]):
