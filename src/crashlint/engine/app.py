@@ -401,6 +401,9 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         if _only_private(ctx, rule, Target("call", path=facts.path, index=index)):
             done.discard(package)  # an ephemeral-port helper server: the service's own app may still need one
             continue
+        if _started_when_debugging(ctx, facts, facts.calls[index]):
+            done.discard(package)  # a debug API a configuration switch turns on: not the service's front door
+            continue
         call = facts.calls[index]
         subject = ctx.subject_name(facts, call)
         route_files = [f for f in files if any(c.args and c.args[0].kind == "string" and c.args[0].text.startswith("/") for c in f.calls)]
@@ -454,6 +457,26 @@ def _desktop_only(ctx: RuleContext, path: str, runtimes) -> bool:
     if not runtimes or not any(ctx.project.dependency(path, runtime) for runtime in runtimes):
         return False
     return not any(manifest.launches for manifest in ctx.project.manifests.values())
+
+
+def _started_when_debugging(ctx: RuleContext, facts: FileFacts, call: Call) -> bool:
+    """Whether the app is made in a function every project call of which runs only under a debug
+    switch (`if (config.ircService.debugApi.enabled) { … this.debugApi.run() }`, matrix-appservice-irc's
+    DebugApi): a debugging port, off in a normal run, which no orchestrator probes. O(the calls named
+    as the function), for an app made inside a named function only."""
+    function = facts.functions.get(call.scopes[0])
+    if function is None or not function.name:
+        return False
+    seen = 0
+    for path, caller in ctx.project.calls_named(function.name):
+        if not any(t.kind == "function" and (t.path, t.scope) == (facts.path, function.scope)
+                   for t in ctx.project.resolve(path, caller.scopes, caller.callee)):
+            continue
+        calls = ctx.project.files[path].calls
+        if not any(calls[i] is caller for i in ctx.project.files[path].debug_calls):
+            return False
+        seen += 1
+    return seen > 0
 
 
 def _probed_by_healthcheck(ctx: RuleContext, package: str, probe: str | None, health_file: str | None = None) -> bool:
