@@ -69,6 +69,7 @@ class _Checker:
         self._async_emitters: bool | None = None  # whether the project imports an emitter whose emit() is async
         self._calls_settle: dict[tuple[str, int], bool] = {}
         self._rejecting: dict[tuple[str, int], int] = {}
+        self._callbacks: dict[tuple[str, int], bool] = {}  # `_callback_settles`, per function
         self._returned: dict[str, dict[int, list[int]]] = {}  # path → function scope → calls it returns unawaited
         self._set_members: dict[str, list] | None = None  # `mod.name = f` at a module's top level, by name
         self._wrappers: dict[tuple[str, int], tuple[str, Call]] | None = None  # `_task_wrappers`
@@ -1300,7 +1301,33 @@ class _Checker:
         if not call.args:
             return True
         callbacks = self.functions_of(path, call, call.args[0])
-        return bool(callbacks) and not any(self.rejects(p, f) or self._cleanup_rejects(p, f) for p, f in callbacks)
+        return bool(callbacks) and all(self._callback_settles(p, f) for p, f in callbacks)
+
+    def _callback_settles(self, path: str, function: Function) -> bool:
+        """Whether the promise `.then(f)` makes cannot reject because of `f`: `f` throws nothing
+        (`() => { throw new ValidationError(…) }` rejects it), cannot reject when async, and returns
+        no promise that can (`() => nginx.test()` hands on the test's rejection). Memoized per
+        function; O(the file's calls) the first time."""
+        key = (path, function.scope)
+        if key in self._callbacks:
+            return self._callbacks[key]
+        self._callbacks[key] = False  # while it is worked out (recursion): it may reject
+        settles = not function.throws and not (function.is_async and (self.rejects(path, function) or self._cleanup_rejects(path, function)))
+        if settles:
+            facts = self.project.files[path]
+            settles = all(
+                self.cannot_reject(path, i) or self._plain_value(path, i)
+                for i, c in enumerate(facts.calls)
+                if c.returned and not c.awaited and c.scopes[0] == function.scope and self._project_call(path, c)
+            )
+        self._callbacks[key] = settles
+        return settles
+
+    def _project_call(self, path: str, call: Call) -> bool:
+        """A call of project functions only (what a library call returns, crashlint cannot tell: a
+        callback's `(r) => console.log(r)` hands back no promise it knows of)."""
+        targets = self.project.resolve(path, call.scopes, call.callee) if call.callee else []
+        return bool(targets) and all(t.kind == "function" for t in targets)
 
     def tasks(self, spec: dict) -> None:
         callees = set(spec["callees"])
