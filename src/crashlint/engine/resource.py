@@ -683,7 +683,19 @@ def _made_per_call(ctx: RuleContext, facts: FileFacts, index: int, call: Call, c
         return False  # `this.queue = queue`, `cache[key] = queue`: kept, and closed where it is kept
     if any(u.method in closers for u in uses):
         return False
-    return not _escapes(ctx, facts, index, call, kept_by)
+    if _escapes(ctx, facts, index, call, kept_by):
+        return False
+    # "every call" needs calls: a function the project calls from inside another function (a
+    # request or a job reaches it again and again). A method a framework runs once (a command's
+    # `run()`, Flowise's worker) or one nothing calls makes its queue once: the shutdown need judges it
+    function = facts.functions.get(scope)
+    if function is None or not function.name:
+        return False
+    for path, caller in ctx.project.calls_named(function.name):
+        if caller.scopes[0] != 0 and any(t.kind == "function" and (t.path, t.scope) == (facts.path, scope)
+                                         for t in ctx.project.resolve(path, caller.scopes, caller.callee)):
+            return True
+    return False
 
 
 def _factory_of(ctx: RuleContext, facts: FileFacts, call: Call, takers: list[str]) -> bool:
