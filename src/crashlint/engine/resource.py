@@ -1059,8 +1059,12 @@ def _handed_to_keeper(ctx: RuleContext, facts: FileFacts, index: int, call: Call
 def _one_off(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool:
     """Made inside a function into a local variable (or none) that the function neither returns,
     stores elsewhere nor hands to another call: it lives only as long as that call (a health probe's
-    `client = MongoClient(uri); client.server_info()`)."""
+    `client = MongoClient(uri); client.server_info()`). Returned by a factory (`createClient(options)
+    { return new Client(options) }`, medusa's pg utilities): a one-off when every project call of the
+    factory makes a one-off of what it gets (medusa's `db create` command)."""
     scope = call.scopes[0]
+    if scope != 0 and call.returned and not call.awaited:
+        return _factory_one_off(ctx, facts, scope)
     if scope == 0 or call.returned or _escapes(ctx, facts, index, call):
         return False
     name = call.bound_to
@@ -1071,6 +1075,25 @@ def _one_off(ctx: RuleContext, facts: FileFacts, index: int, call: Call) -> bool
     if (scope, (name,)) in facts.returns:
         return False
     return not any(a.value.kind == "ref" and a.value.path == (name,) and scope in a.scopes for a in facts.assignments)
+
+
+def _factory_one_off(ctx: RuleContext, facts: FileFacts, scope: int) -> bool:
+    """Whether a function that returns what it makes is called by the project, and every such call
+    makes a one-off of the result. O(the calls named as the function), one level (no factory of a factory)."""
+    function = facts.functions.get(scope)
+    if function is None or not function.name:
+        return False
+    seen = 0
+    for path, caller in ctx.project.calls_named(function.name):
+        if not any(t.kind == "function" and (t.path, t.scope) == (facts.path, scope)
+                   for t in ctx.project.resolve(path, caller.scopes, caller.callee)):
+            continue
+        caller_facts = ctx.project.files[path]
+        index = next(i for i, c in enumerate(caller_facts.calls) if c is caller)
+        if caller.returned or not _one_off(ctx, caller_facts, index, caller):
+            return False
+        seen += 1
+    return seen > 0
 
 
 def _passes(ctx: RuleContext, path: str, call: Call, target: Target) -> bool:
