@@ -913,6 +913,19 @@ def runs_until_stopped(facts: FileFacts, scope: int, first: int, last: int) -> b
     return all(line in kinds for line in exits) and any(kinds[line] == "stop" for line in exits)
 
 
+_SIGNAL_NAME = re.compile(r"\bSIG([A-Z0-9]+)\b")
+
+
+def other_signal(call) -> bool:
+    """Whether `signal.signal(…)` sets a signal that does not stop a program (`signal.SIGCHLD`,
+    `SIGALRM`, `SIGPIPE`): motioneye's `sendmail` command resets SIGCHLD and ends; a handler of
+    SIGTERM, SIGINT, SIGHUP or SIGQUIT (or a signal named by a variable) is what a long-running
+    program installs."""
+    first = call.args[0].path if call.args and call.args[0].path else ()
+    name = _SIGNAL_NAME.search(".".join(first) or (call.args[0].text if call.args else ""))
+    return name is not None and name.group(1) not in ("TERM", "INT", "HUP", "QUIT", "BREAK")
+
+
 def _composed_name(name: str, named: dict[str, int]) -> bool:
     """Whether a string of the project may compose `name` at run time: a word written somewhere is
     its head up to a `_` or a case or digit boundary (`getattr(self, "on_" + action)`,
@@ -1014,6 +1027,7 @@ class _Finder:
         self._spawned_memo: dict[str, frozenset[str]] = {}  # `_spawned_by`, one scan
         self._page_roots: tuple[str, ...] | None = None
         self.dev_loaded: dict[str, list[str]] = {}  # file → the files that import it only under a development switch
+        self._branch_memo: dict[str, list[tuple[int, list[str], str]]] = {}  # `branch_commands`, by file
         self._path_roles: dict[str, str] = {}
         self._page_reached: frozenset[str] | None = None  # what page code loads (_page_code_closure)
         self._loader_filters: list[frozenset[str]] | None = None  # `filtered_by_a_loader`'s, read once
@@ -1094,7 +1108,8 @@ class _Finder:
         own facts and what the set of files and the manifests say, but for a Python `Popen([…])`,
         whose callee is resolved (possibly through other files): such a file is asked every time."""
         return self.project.own_part("loads", path, lambda: self._loads(path, facts),  # type: ignore[return-value]
-                                     own=lambda: facts.language != "python" or not any(c.callee[-1:] in _FOLLOWED_CALLS for c in facts.calls))
+                                     own=lambda: facts.language != "python" or not facts.branch_imports
+                                     and not any(c.callee[-1:] in _FOLLOWED_CALLS for c in facts.calls))
 
     def _loads(self, path: str, facts: FileFacts) -> list[str]:
         """The project files `path` loads: what it imports, re-exports and spawns, and in Python the
@@ -1131,7 +1146,115 @@ class _Finder:
             for target in self.spawned(path, facts):  # fork(path.join(__dirname, "worker.js"))
                 targets[target] = None
         targets.pop(path, None)
+        if facts.language == "python" and facts.branch_imports:
+            # `if args.manage_plugins: from .pluginscli import PluginsCLI` in a `main()` whose other
+            # branch serves: that module is the command mode's, loaded by a process of its own
+            # (`branch_commands`), not by the service the same `main()` starts otherwise
+            dropped = {t for _, found, _ in self.branch_commands(path, facts) for t in found}
+            for target in dropped:
+                targets.pop(target, None)
         return list(targets)
+
+    def branch_commands(self, path: str, facts: FileFacts) -> list[tuple[int, list[str], str]]:
+        """The modules `path` imports only in a branch of an `if` that runs a command and ends, while
+        another branch of the same `if` serves or runs until stopped (unmanic's `main()`: `if
+        args.manage_plugins: from unmanic.libs.unplugins.pluginscli import PluginsCLI … else:
+        RootService().run()`; motioneye's `meyectl`: `elif command == 'sendmail': from motioneye import
+        sendmail`): as (line of the import, the project files only it loads, evidence). A module the
+        file also imports outside such a branch, or a package's `__init__.py`, stays loaded.
+        Cost: one `main_kind` walk (at most 200 functions) per branch and per sibling set of each
+        `if` around an import, memoized per file (`_branch_memo`, one scan)."""
+        found = self._branch_memo.get(path)
+        if found is not None:
+            return found
+        found = self._branch_memo[path] = []
+        project = self.project
+        commands: list[tuple[int, tuple[str, ...], str]] = []
+        kinds: dict[tuple[int, int, int], str] = {}  # (scope, first, last) of a set of lines → main_kind
+        for line, scope, specs, levels in facts.branch_imports:
+            for chain_first, chain_last, first, last in levels:
+                if self._branch_serves(path, facts, scope, first, last) or \
+                        self._lines_kind(path, facts, scope, first, last, None, kinds) == "server":
+                    break  # the branch itself serves or loops: what it imports is the service's
+                other = self._lines_kind(path, facts, scope, chain_first, chain_last, (first, last), kinds)
+                if other in LONG_LIVED:
+                    function = facts.functions.get(scope)
+                    where = f"`{function.name}()`" if function is not None and function.name else "the module"
+                    commands.append((line, specs, f"{path}:{line}: imported only in a branch of {where} that runs a command and ends; "
+                                                  f"another branch of the `if` at line {chain_first} "
+                                                  + ("serves" if other == "server" else "runs until stopped")))
+                    break
+        if not commands:
+            return found
+        command_lines = {line for line, _, _ in commands}
+        branch_specs = [spec for _, specs, _ in commands for spec in specs[:1]]
+        # what the file loads outside those branches: its other import statements
+        rest = list(facts.imports)
+        for spec in branch_specs:
+            if spec in rest:
+                rest.remove(spec)
+        kept = {t for spec in rest if (t := project.resolve_module(path, spec)) is not None}
+        for decl in facts.decls:
+            value = decl.value
+            if value.kind == "import" and value.name and value.module and decl.line not in command_lines:
+                base = value.module if value.module.endswith(".") else value.module + "."
+                if (sub := project.resolve_module(path, base + value.name)) is not None:
+                    kept.add(sub)
+        for line, specs, evidence in commands:
+            targets = [t for spec in dict.fromkeys(specs) if (t := project.resolve_module(path, spec)) is not None
+                       and t != path and t not in kept and posixpath.basename(t) != "__init__.py"]
+            if targets:
+                found.append((line, list(dict.fromkeys(targets)), evidence))
+        return found
+
+    def _branch_serves(self, path: str, facts: FileFacts, scope: int, first: int, last: int) -> bool:
+        """Whether the calls of `scope` on lines `first`-`last`, or the project functions they call
+        (one level down), serve or run until stopped: `if use_gunicorn: from .app import App;
+        App().run()` starts the service as much as the `else` does. One level only: a command's
+        deeper calls reach child processes and threads of their own (unmanic's plugin tester)."""
+        project = self.project
+        calls = [c for c in facts.calls if c.scopes[0] == scope and first <= c.span[0] <= last]
+        seen: set[tuple[str, int]] = set()
+        for file, inner, own_scope in [(path, calls, scope)] + [
+            (t.path, [c for c in self.files[t.path].calls if c.scopes[0] == t.scope], t.scope)
+            for c in calls if c.callee for t in project.resolve(path, c.scopes, c.callee) if t.kind == "function"
+        ]:
+            if (file, own_scope) in seen and inner is not calls:
+                continue
+            seen.add((file, own_scope))
+            target = self.files[file]
+            names = {n for c in inner for n in project.callee_names(file, c)}
+            if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES | PY_WORKER_SIGNS - {"signal.signal"}) or any(
+                    c.method in PY_WORKER_METHODS - {"add_signal_handler"} for c in inner):
+                return True
+            lines = (first, last) if inner is calls else (0, 1 << 30)
+            if any(scopes[0] == own_scope and lines[0] <= line <= lines[1] and runs_until_stopped(target, own_scope, line, end)
+                   for scopes, line, end in target.forever_loops):
+                return True
+        return False
+
+    def _lines_kind(self, path: str, facts: FileFacts, scope: int, first: int, last: int, hole: tuple[int, int] | None,
+                    memo: dict) -> str:
+        """What the calls of `scope` on lines `first`-`last` (but those of `hole`) run (`main_kind`):
+        "server", "worker" or "cli"; memoized in `memo` (one file's)."""
+        key = (scope, first, last, hole)
+        if key in memo:
+            return memo[key]
+        calls = [c for c in facts.calls if c.scopes[0] == scope and first <= c.span[0] <= last
+                 and not (hole and hole[0] <= c.span[0] <= hole[1])]
+        kind = "cli"
+        names = {n for c in calls for n in self.project.callee_names(path, c)}
+        if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES):
+            kind = "server"
+        elif names & (PY_WORKER_SIGNS - {"signal.signal"}) or any(c.method in PY_WORKER_METHODS for c in calls):
+            kind = "worker"
+        elif any(scopes[0] == scope and first <= line <= last and not (hole and hole[0] <= line <= hole[1])
+                 and runs_until_stopped(facts, scope, line, end) for scopes, line, end in facts.forever_loops):
+            kind = "worker"
+        elif calls:
+            kind = self.main_kind(path, facts, calls)
+        memo[key] = kind
+        return kind
 
     _PATH_ARGS = frozenset({"string", "call"})  # `spawned`: the arguments that may name a file
     _CLUSTER_SETUP = frozenset({"setupPrimary", "setupMaster"})  # `spawned`: cluster's worker file, in `exec`
@@ -2795,6 +2918,9 @@ class _Finder:
                      hosted=kind == "server")
         elif any(self._decorator_names(path, d[1]) & PY_CLI or d[1][-1] in ("command", "group") and len(d[1]) > 1 and self._is_cli_head(path, d[1]) for d in facts.decorators):
             self.add(module, "cli", [path], package, f"{path}: defines command-line commands")
+        for _, targets, evidence in self.branch_commands(path, facts) if facts.branch_imports else ():
+            # the command mode of a program that serves otherwise (`unmanic --manage-plugins`)
+            self.add(posixpath.splitext(posixpath.basename(targets[0]))[0], "cli", targets, package, evidence)
 
     def cli_command_unstarted(self, path: str, scope: int) -> bool:
         """Whether the function `scope` of `path` is a click / typer command (`@app.command()`,
@@ -2941,7 +3067,8 @@ class _Finder:
                 names = set(project.callee_names(file, call))
                 if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES) and not callback_server(target, call):
                     return "server"
-                if names & worker_signs or call.method in worker_methods:
+                if (names & worker_signs and not (names & worker_signs == {"signal.signal"} and other_signal(call))
+                        or call.method in worker_methods):
                     return "worker"
                 if call.method == "listen" and self._pubsub_listen(file, call):
                     return "worker"  # `for message in p.listen():` blocks for messages until the process is stopped

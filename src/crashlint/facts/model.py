@@ -189,6 +189,11 @@ class FileFacts:
     # JS/TS: modules imported only by an `import("./x")` in the consequence of an `if` that tests a
     # development switch (`if (options.dev)`, `if (process.env.NODE_ENV === "development")`)
     dev_imports: tuple[str, ...] = ()
+    # Python: imports inside an `if` (`if args.manage_plugins: from .pluginscli import PluginsCLI` in
+    # `main()`): (line, scope, the modules it may load — the module and, for `from pkg import name`,
+    # `pkg.name` —, the enclosing `if` chains innermost first as (chain's first line, last line, the
+    # branch's first line, last line)). The process model asks which branch serves.
+    branch_imports: list[tuple[int, int, tuple[str, ...], tuple[tuple[int, int, int, int], ...]]] = field(default_factory=list)
     # indices (in `calls`) of the calls that run only under a development switch (`if (devMode) {
     # return runWatchMode(…) }`): a function only such calls reach runs in development only
     dev_calls: tuple[int, ...] = ()

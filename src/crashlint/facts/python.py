@@ -136,6 +136,8 @@ def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]
 # (lookyloo's `if shutdown_requested(): break`, `if not self.long_sleep(30): break` that returns
 # False once a stop is asked for): a service loop with its own stop protocol, not a task that ends
 STOP_WORDS = re.compile(r"shutdown|stop|quit|terminat|sleep|cancel", re.I)
+# a limit on how long a worker runs before it exits to be started again
+LIFETIME_WORDS = re.compile(r"\bmax_(?:seconds|runtime|run_time|lifetime|uptime)\b", re.I)
 # a string literal in a condition: `if status in ("completed", "cancelled"): return` waits for a job,
 # it is not told to stop (firecrawl's SDK polling loops)
 _STRING = re.compile(r"""(?:[rbfuRBFU]{0,2})("|')(?:\\.|(?!\1).)*\1""")
@@ -155,13 +157,62 @@ def exit_kind(node: tree_sitter.Node) -> str | None:
     for _ in range(40):
         if current is None or current.type in _EXIT_BOUNDS:
             break
-        if current.type == "except_clause" and node.type == "raise_statement":
+        if current.type == "except_clause" and (node.type == "raise_statement" or interrupt_clause(current)):
+            # a re-raise, or the way out of Ctrl-C (`except KeyboardInterrupt: break`) or of a
+            # cancelled task: SIGTERM raises neither, so under it the loop has no way out
             return None
         if current.type in ("if_statement", "elif_clause") and not kind:  # the nearest `if` says
             condition = current.child_by_field_name("condition")
+            if condition is not None and LIFETIME_WORDS.search(text(condition)):
+                # `if elapsed >= self.max_seconds: break`: a worker's configured lifetime (relay's
+                # `process_emails_from_sqs --max-seconds`, None by default), after which its
+                # supervisor starts it again: it still runs as a service, and SIGTERM still ends it
+                return None
             kind = "stop" if condition is not None and STOP_WORDS.search(_STRING.sub("", text(condition))) else "if"
         current = current.parent
     return kind
+
+
+# what an `except` clause catches when it is the way a loop leaves on Ctrl-C or on cancellation:
+# SIGTERM's default action raises neither (docs.python.org/3/library/signal.html: Python installs a
+# handler for SIGINT only, which raises KeyboardInterrupt)
+_INTERRUPTS = re.compile(r"\b(KeyboardInterrupt|CancelledError)\b")
+
+
+def interrupt_clause(clause: tree_sitter.Node) -> bool:
+    """Whether an `except_clause` catches KeyboardInterrupt or asyncio's CancelledError (alone or in
+    a tuple): its header, the text before its body."""
+    body = clause.named_children[-1] if clause.named_child_count else None
+    header = text(clause)[: body.start_byte - clause.start_byte] if body is not None else text(clause)
+    return bool(_INTERRUPTS.search(header))
+
+
+def in_interrupt_handler(node: tree_sitter.Node) -> bool:
+    """Whether `node` sits in an `except KeyboardInterrupt:` (or CancelledError) block of its loop or
+    function: `self.halt_requested = True` there is Ctrl-C's way out, not the loop ending itself."""
+    current = node.parent
+    for _ in range(40):
+        if current is None or current.type in _EXIT_BOUNDS:
+            return False
+        if current.type == "except_clause":
+            return interrupt_clause(current)
+        current = current.parent
+    return False
+
+
+def branch_levels(node: tree_sitter.Node) -> tuple[tuple[int, int, int, int], ...]:
+    """The `if` statements around `node` within its function (or module), innermost first, as (first
+    line of the `if` chain, its last line, first and last line of the branch — consequence, `elif` or
+    `else` — that holds `node`); () when no `if` holds it. At most a few dozen parents."""
+    levels = []
+    child, current = node, node.parent
+    for _ in range(60):
+        if current is None or current.type in ("function_definition", "class_definition", "module", "lambda"):
+            break
+        if current.type == "if_statement" and child is not current.child_by_field_name("condition"):
+            levels.append((current.start_point[0] + 1, current.end_point[0] + 1, child.start_point[0] + 1, child.end_point[0] + 1))
+        child, current = current, current.parent
+    return tuple(levels)
 
 
 def _rebinds(assigned: str, flag: str) -> bool:
@@ -380,7 +431,7 @@ class _Extractor:
             if owner and value_node is not None:
                 self.facts.members.append((scopes, owner, self.arg(value_node)))
             return
-        if target.type in ("identifier", "attribute"):
+        if target.type in ("identifier", "attribute") and not in_interrupt_handler(target):
             self._assigned.append((line, text(target)))
         if target.type == "identifier":
             name = text(target)
@@ -483,8 +534,11 @@ class _Extractor:
 
     def on_import(self, node: tree_sitter.Node, scopes) -> None:
         line = node.start_point[0] + 1
+        levels = branch_levels(node)
         for name in node.children_by_field_name("name"):
             self.facts.imports.append(dotted_name(name.child_by_field_name("name") if name.type == "aliased_import" else name))
+            if levels:
+                self.facts.branch_imports.append((line, scopes[0], (self.facts.imports[-1],), levels))
             if name.type == "aliased_import":
                 module = dotted_name(name.child_by_field_name("name"))
                 self.declare(scopes[0], text(name.child_by_field_name("alias")), Value("import", module=module), line)
@@ -497,6 +551,7 @@ class _Extractor:
         line = node.start_point[0] + 1
         module = dotted_name(node.child_by_field_name("module_name"))
         self.facts.imports.append(module)
+        specs = [module]
         for name in node.children_by_field_name("name"):
             if name.type == "aliased_import":
                 imported = dotted_name(name.child_by_field_name("name"))
@@ -504,6 +559,10 @@ class _Extractor:
             else:
                 imported = local = dotted_name(name)
             self.declare(scopes[0], local, Value("import", module=module, name=imported), line)
+            specs.append((module if module.endswith(".") else module + ".") + imported)  # `from pkg import module`
+        levels = branch_levels(node)
+        if levels:
+            self.facts.branch_imports.append((line, scopes[0], tuple(specs), levels))
 
     def on_assign(self, node: tree_sitter.Node, scopes) -> None:
         right = node.child_by_field_name("right")
