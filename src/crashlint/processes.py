@@ -152,7 +152,9 @@ PY_TASK_DECORATORS = frozenset({"celery.shared_task", "dramatiq.actor", "huey.ta
 # others too (Twisted's reactor: deluge's RPC server, which its console client imports)
 PY_PROGRAM_SERVES = frozenset({"twisted.internet.reactor.listenTCP", "twisted.internet.reactor.listenSSL"})
 PY_WORKER_SIGNS = frozenset({"twisted.internet.reactor.run", "bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending", "apscheduler.schedulers.blocking.BlockingScheduler"})
-PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forever", "start_consuming", "work"})
+# (`sync_forever`: matrix-nio's `AsyncClient.sync_forever()` syncs with the homeserver in a loop until
+# `stop_sync_forever()`, nio/client/async_client.py — a Matrix bot's main loop)
+PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forever", "start_consuming", "work", "sync_forever"})
 # a click group's subcommands registered at its module's top level (`cli.add_command(start)`), and
 # the names of those that start the program itself rather than run a task and end
 # how a Python program loads a module by a computed name
@@ -913,6 +915,17 @@ def runs_until_stopped(facts: FileFacts, scope: int, first: int, last: int) -> b
     return all(line in kinds for line in exits) and any(kinds[line] == "stop" for line in exits)
 
 
+def self_triggered(names: set[str], call) -> bool:
+    """Whether a server call stops only when the program says so: hypercorn's `serve(app, config,
+    shutdown_trigger=…)` installs no SIGINT/SIGTERM handler of its own (hypercorn/asyncio/run.py,
+    `worker_serve`: the handlers are added only `if shutdown_trigger is None`), so the process that
+    runs it is not hosted by a server that handles SIGTERM."""
+    if not names & {"hypercorn.asyncio.serve", "hypercorn.trio.serve"}:
+        return False
+    given = call.keyword("shutdown_trigger")
+    return given is not None and given.kind != "none"
+
+
 _SIGNAL_NAME = re.compile(r"\bSIG([A-Z0-9]+)\b")
 
 
@@ -1028,6 +1041,7 @@ class _Finder:
         self._page_roots: tuple[str, ...] | None = None
         self.dev_loaded: dict[str, list[str]] = {}  # file → the files that import it only under a development switch
         self._branch_memo: dict[str, list[tuple[int, list[str], str]]] = {}  # `branch_commands`, by file
+        self.last_serve: tuple[str, object] | None = None  # the call the last `main_kind` walk found serving
         self._path_roles: dict[str, str] = {}
         self._page_reached: frozenset[str] | None = None  # what page code loads (_page_code_closure)
         self._loader_filters: list[frozenset[str]] | None = None  # `filtered_by_a_loader`'s, read once
@@ -2900,7 +2914,7 @@ class _Finder:
         for call, names in names_by_call:
             if names & PY_SERVER_CALLS and not callback_server(facts, call):
                 self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.entries_for(path, call),
-                         package, f"{path}:{call.span[0]}: `{call.text}` serves", hosted=True)
+                         package, f"{path}:{call.span[0]}: `{call.text}` serves", hosted=not self_triggered(names, call))
             elif names & PY_APPS:  # at module level, or in an app factory (`create_app()`)
                 self.add(self.package_name(package), "server", [path], package,
                          f"{path}:{call.span[0]}: `{call.text}` is an app a WSGI/ASGI server runs", hosted=True)
@@ -2912,10 +2926,12 @@ class _Finder:
             self.add(self.package_name(package) + ":worker", "worker", [path], package,
                      f"{path}: defines queue tasks (`@{'.'.join(tasks[0][1])}`)", hosted=True)
         if first:
+            self.last_serve = None
             kind = self.main_kind(path, facts, in_guard)
+            serve = self.last_serve
             self.add(module if module != "__main__" else posixpath.basename(posixpath.dirname(path)) or module, kind, [path], package,
                      f"{path}:{first}: `if __name__ == \"__main__\":` " + {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind],
-                     hosted=kind == "server")
+                     hosted=kind == "server" and not (serve is not None and self_triggered(set(project.callee_names(*serve)), serve[1])))
         elif any(self._decorator_names(path, d[1]) & PY_CLI or d[1][-1] in ("command", "group") and len(d[1]) > 1 and self._is_cli_head(path, d[1]) for d in facts.decorators):
             self.add(module, "cli", [path], package, f"{path}: defines command-line commands")
         for _, targets, evidence in self.branch_commands(path, facts) if facts.branch_imports else ():
@@ -3066,6 +3082,7 @@ class _Finder:
                     continue
                 names = set(project.callee_names(file, call))
                 if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES) and not callback_server(target, call):
+                    self.last_serve = (file, call)
                     return "server"
                 if (names & worker_signs and not (names & worker_signs == {"signal.signal"} and other_signal(call))
                         or call.method in worker_methods):

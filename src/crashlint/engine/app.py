@@ -819,6 +819,51 @@ def _check_bot_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> list[
     return findings
 
 
+def _check_daemon_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> list[Finding]:
+    """A long-lived process no server hosts whose entry runs its program through an asyncio runner
+    (`asyncio.run(main())`, `loop.run_until_complete(main())`, `loop.run_forever()`) and registers no
+    SIGTERM handler: asyncio's runner handles SIGINT only (it cancels the main task), so SIGTERM ends
+    the process at once, skipping the `finally` blocks and `async with` exits that stop what `main()`
+    started — whether or not a loop of its own was written (AstrBot's `main.py`, a Matrix bot's
+    `sync_forever()`). One finding per process, at the first such call in its entry files; none for
+    a process whose loop or bot start was reported (`reported`). O(the calls of the entry files)."""
+    spec = rule.data["daemon_starts"]
+    runners = set(spec["callees"])
+    methods = set(spec["methods"])
+    findings: list[Finding] = []
+    near: set[str] | None = None
+    if ctx.focus is not None:
+        near = set(ctx.focus).union(*(p.files for f in ctx.focus for p in ctx.processes.processes_of(f) if not p.fallback))
+    for process in ctx.processes.processes:
+        if (not process.long_lived or process.fallback or process.hosted or process.serverless or id(process) in reported):
+            continue
+        found = None
+        for path in process.entries:
+            facts = ctx.project.files.get(path)
+            if facts is None or facts.language != "python" or (near is not None and path not in near):
+                continue
+            found = next((c for c in facts.calls if c.method in methods or runners & set(ctx.project.callee_names(path, c))), None)
+            if found is not None:
+                break
+        if found is None:
+            continue
+        if ctx.shutdown(rule.data["shutdown"]).for_processes(ctx.processes.own_files(process)).handlers:
+            continue
+        reported.add(id(process))
+        facts = ctx.project.files[path]
+        ctx.current_path = path
+        text = ctx.sources.line(path, found.span[0])
+        location = Location(path, found.span[0], found.span[1], found.span[2], found.span[3])
+        values = dict(subject=found.text, process=process.name, entry=process.entry)
+        findings.append(Finding.of_rule(
+            rule, facts.language, location, found.text, render(spec["message"], **values),
+            [render(rule.data["problems"]["daemon_process"], **values)],
+            context={"subject": found.text, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
+        ))
+    ctx.current_path = None
+    return findings
+
+
 def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None = None) -> list[Finding]:
     """Python loops that run as long as the process (`while True:`, `while running:` that nothing in
     the loop clears) and sleep or poll, in a process that handles no SIGTERM. Judged per process: a
@@ -874,6 +919,11 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
                 waits = [w for c in inside if c.callee for w in [_wait_below(ctx, path, c, sleeps, polls, 2, set())] if w]
             if not waits:
                 continue  # a loop that neither sleeps nor polls is not a long-running worker
+            if not ctx.processes.runs_long(path, first):
+                # a loop of a function no long-lived caller reaches (an adapter nothing configured
+                # starts): the run drops its finding, so it must not take the process's one finding
+                # (and the later loops, its bullets) with it, nor keep the process's start unreported
+                continue
             start = len(text) - len(text.lstrip()) + 1
             location = Location(path, first, start, first, len(text.rstrip()) + 1)
             header = text.strip().rstrip(":")
@@ -932,4 +982,6 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         findings += _check_worker_loops(rule, ctx, reported)
         if "bot_starts" in rule.data:
             findings += _check_bot_starts(rule, ctx, reported)
+        if "daemon_starts" in rule.data:
+            findings += _check_daemon_starts(rule, ctx, reported)
     return findings
