@@ -2911,13 +2911,16 @@ class _Finder:
                 self.add(module, "cli", [path], package, f"{path}: a Django management command")
             return
         names_by_call = [(c, set(project.callee_names(path, c))) for c in facts.calls if c.callee]
+        # an app this file serves itself through hypercorn with its own shutdown trigger: no server
+        # that handles SIGTERM hosts it
+        self_served = any(names & PY_SERVER_CALLS and self_triggered(names, call) for call, names in names_by_call)
         for call, names in names_by_call:
             if names & PY_SERVER_CALLS and not callback_server(facts, call):
                 self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.entries_for(path, call),
                          package, f"{path}:{call.span[0]}: `{call.text}` serves", hosted=not self_triggered(names, call))
             elif names & PY_APPS:  # at module level, or in an app factory (`create_app()`)
                 self.add(self.package_name(package), "server", [path], package,
-                         f"{path}:{call.span[0]}: `{call.text}` is an app a WSGI/ASGI server runs", hosted=True)
+                         f"{path}:{call.span[0]}: `{call.text}` is an app a WSGI/ASGI server runs", hosted=not self_served)
             elif names & PY_WORKER_APPS and call.scopes[0] == 0:
                 self.add(self.package_name(package) + ":worker", "worker", [path], package,
                          f"{path}:{call.span[0]}: `{call.text}` is a worker app", hosted=True)
