@@ -78,7 +78,7 @@ def test_a_management_command_whose_loop_is_one_call_down_is_a_worker() -> None:
     assert kinds["emails/management/commands/process_queue.py"] == "worker"
     assert kinds["emails/management/commands/drain.py"] == "cli"
     found = _found(root, select=["CL006", "CL012"])
-    assert ("CL012", "emails/management/commands/process_queue.py", 21) in found
+    assert ("CL012", "emails/management/commands/process_queue.py", 22) in found
     # its SQS resource is a long-lived client now (it was a CLI's before)
     assert ("CL006", "emails/management/commands/process_queue.py", 15) in found
 
