@@ -610,9 +610,12 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             # one finding per server: the listens of one server object (mStream's retries of
             # `thisServer.listen(…)` in its own 'error' listener, `thisServer` being `server`) are
             # one subject, reported at the outermost of them (the first start, not a retry)
-            # (the constructions a receiver may hold; a `let server;` declaration adds only "unknown")
+            # (the constructions a receiver may hold; a `let server;` declaration adds only "unknown").
+            # Only within one file: entry files of separate images that each call one shared factory
+            # (vrite's `await createServer(…)` then `server.listen(…)` in apps/backend/api and app)
+            # start one server each, whatever construction they share
             made = frozenset(t for t in receivers if t.kind == "call")
-            key = made if made and all(t.kind in ("call", "unknown") for t in receivers) else (path, index)
+            key = (path, made) if made and all(t.kind in ("call", "unknown") for t in receivers) else (path, index)
             depth = len(call.scopes)
             if key not in by_server or depth < by_server[key][0]:
                 by_server[key] = (depth, len(findings))
