@@ -808,18 +808,23 @@ def _check_bot_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> list[
                 continue
             process = next((p for p in processes if path in p.entries), processes[0])
             reported.add(id(process))
-            facts = ctx.project.files[path]
-            ctx.current_path = path
-            text = ctx.sources.line(path, call.span[0])
-            location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
-            values = dict(subject=call.text, process=process.name, entry=process.entry)
-            findings.append(Finding.of_rule(
-                rule, facts.language, location, call.text, render(spec["message"], **values),
-                [render(rule.data["problems"]["bot_process"], **values)],
-                context={"subject": call.text, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
-            ))
+            findings.append(_process_finding(rule, ctx, path, call, process, spec["message"], "bot_process"))
     ctx.current_path = None
     return findings
+
+
+def _process_finding(rule: Rule, ctx: RuleContext, path: str, call, process, message: str, problem: str) -> Finding:
+    """The one CL012 finding of a process that runs until stopped with no SIGTERM handler, at `call`
+    (its bot start or asyncio runner); `problem` names the rule's text for how it runs."""
+    ctx.current_path = path
+    location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
+    values = dict(subject=call.text, process=process.name, entry=process.entry)
+    return Finding.of_rule(
+        rule, ctx.project.files[path].language, location, call.text, render(message, **values),
+        [render(rule.data["problems"][problem], **values)],
+        context={"subject": call.text, "loop": "yes", "app": "", "server": ""},
+        line_text=ctx.sources.line(path, call.span[0]).strip(),
+    )
 
 
 def _check_daemon_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> list[Finding]:
@@ -853,16 +858,7 @@ def _check_daemon_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> li
         if ctx.shutdown(rule.data["shutdown"]).for_processes(ctx.processes.own_files(process)).handlers:
             continue
         reported.add(id(process))
-        facts = ctx.project.files[path]
-        ctx.current_path = path
-        text = ctx.sources.line(path, found.span[0])
-        location = Location(path, found.span[0], found.span[1], found.span[2], found.span[3])
-        values = dict(subject=found.text, process=process.name, entry=process.entry)
-        findings.append(Finding.of_rule(
-            rule, facts.language, location, found.text, render(spec["message"], **values),
-            [render(rule.data["problems"]["daemon_process"], **values)],
-            context={"subject": found.text, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
-        ))
+        findings.append(_process_finding(rule, ctx, path, found, process, spec["message"], "daemon_process"))
     ctx.current_path = None
     return findings
 

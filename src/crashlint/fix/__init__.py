@@ -190,20 +190,7 @@ def _javascript_imports(source: bytes, finding: Finding, items: list[dict], styl
     # a TypeScript file or an .mjs file is a module even before its first import (`require` is not
     # defined in an ES module)
     esm = esm or finding.language == "typescript" or finding.location.path.endswith((".mjs", ".mts"))
-    names: dict[str, str] = {}
-    wanted: dict[str, list[tuple[str, str]]] = {}
-    used = set(taken.split("\n")) if taken else set()
-    for item in items:
-        module, name = item["module"], item["name"]
-        local = next((lo for lo, mod, imported in existing if mod == module and imported == name), None)
-        if local is None:
-            local, n = name, 2
-            while local in used:
-                local, n = f"{name}{n}", n + 1
-            used.add(local)
-            if (name, local) not in wanted.setdefault(module, []):
-                wanted[module].append((name, local))
-        names[name] = local
+    names, wanted = _import_locals(existing, taken, items)
     lines = []
     q, semi = style.quote, style.semicolon
     for module, pairs in wanted.items():
@@ -269,10 +256,11 @@ def _javascript_fixable(finding: Finding, entries: list[Autofix], values: dict) 
     return bool(options or statements)  # imports alone fix nothing
 
 
-def _javascript_import_names(finding: Finding, items: list[dict]) -> dict[str, str]:
-    """The local names `_javascript_imports` gives the imports an entry needs (no edit)."""
-    existing, taken = finding.edit_site[6:8]
+def _import_locals(existing, taken: str, items: list[dict]) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
+    """The local name of each import an entry needs (the file's own import of it, or a new name the
+    file does not use), and the new imports to add: module → (imported name, local name)."""
     names: dict[str, str] = {}
+    wanted: dict[str, list[tuple[str, str]]] = {}
     used = set(taken.split("\n")) if taken else set()
     for item in items:
         module, name = item["module"], item["name"]
@@ -282,8 +270,16 @@ def _javascript_import_names(finding: Finding, items: list[dict]) -> dict[str, s
             while local in used:
                 local, n = f"{name}{n}", n + 1
             used.add(local)
+            if (name, local) not in wanted.setdefault(module, []):
+                wanted[module].append((name, local))
         names[name] = local
-    return names
+    return names, wanted
+
+
+def _javascript_import_names(finding: Finding, items: list[dict]) -> dict[str, str]:
+    """The local names `_javascript_imports` gives the imports an entry needs (no edit)."""
+    existing, taken = finding.edit_site[6:8]
+    return _import_locals(existing, taken, items)[0]
 
 
 def _python_fix(module: python.Module, finding: Finding, entries: list[Autofix], overrides: dict, values: dict) -> list[Edit] | None:
