@@ -32,10 +32,15 @@ def _units() -> list[tuple[str, Path]]:
     return units
 
 
+def _script(path: Path) -> bool:
+    """An extensionless `#!` program (`bin/reminder-bot`): crashlint parses it when a launch file names it."""
+    return "." not in path.name and path.read_bytes()[:2] == b"#!"
+
+
 def _annotations(unit: Path) -> dict[str, dict[tuple[str, int], str]]:
     """{rule: {(path relative to the unit, line): "ruleid" | "ok"}}; the annotated line is the next
     line that is not itself a comment."""
-    files = [unit] if unit.is_file() else sorted(p for p in unit.rglob("*") if p.is_file() and grammar_for(p.name))
+    files = [unit] if unit.is_file() else sorted(p for p in unit.rglob("*") if p.is_file() and (grammar_for(p.name) or _script(p)))
     found: dict[str, dict[tuple[str, int], str]] = {}
     for file in files:
         rel = file.name if unit.is_file() else file.relative_to(unit).as_posix()

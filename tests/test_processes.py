@@ -1129,3 +1129,34 @@ def test_a_bundle_entry_assigned_to_a_base_config_is_read_in_the_base_context(tm
     bundles = [p for p in model.processes if p.kind == "browser" and not p.fallback]
     assert [(p.entries, len(p.evidence)) for p in bundles] == [(["src/dashboard/index.js"], 2)]
     assert model.roles["src/lib/api.js"] == "browser" and model.roles["Parse-Dashboard/index.js"] == "server"
+
+
+def test_a_client_sdk_beside_the_service_is_a_library(tmp_path: Path) -> None:
+    """ragflow's `sdk/python` (pyproject `ragflow-sdk`, "Python client sdk of RAGFlow"): no process of
+    the service loads it, so its `test.py` nothing imports is no server and `crashlint processes`
+    lists the package as a library; the same package with a server framework stays judged by path."""
+    files = {
+        "pyproject.toml": '[project]\nname = "rag"\ndependencies = ["fastapi"]\n',
+        "Dockerfile": 'FROM python:3.12\nCMD ["uvicorn", "api.app:app"]\n',
+        "api/__init__.py": "",
+        "api/app.py": "from fastapi import FastAPI\napp = FastAPI()\n",
+        "sdk/python/pyproject.toml": '[project]\nname = "rag-sdk"\ndescription = "Python client sdk of Rag"\ndependencies = ["requests"]\n',
+        "sdk/python/rag_sdk/__init__.py": "",
+        "sdk/python/rag_sdk/client.py": 'import requests\n\ndef ask():\n    return requests.get("http://localhost/api")\n',
+        "sdk/python/test.py": "from rag_sdk.client import ask\nprint(ask())\n",
+    }
+    _write(tmp_path, files)
+    model = _model(tmp_path)
+    assert [p.entry for p in model.processes if p.long_lived] == ["api/app.py"]
+    assert model.roles["sdk/python/rag_sdk/client.py"] == "unreached"
+    assert "a client library of the service" in model.reasons["sdk/python/rag_sdk/client.py"]
+    assert list(model.client_libraries) == ["sdk/python"]
+    code, out, _ = run_cli("processes", str(tmp_path), "--format", "json", "--no-cache")
+    assert code == 0 and json.loads(out)["libraries"][0]["package"].endswith("sdk/python")
+    assert _found(tmp_path, select=["CL008"]) == set()
+
+    near = tmp_path / "near"
+    _write(near, {**files, "sdk/python/pyproject.toml": '[project]\nname = "rag-sdk"\ndescription = "Python client sdk of Rag"\n'
+                                                        'dependencies = ["requests", "flask"]\n'})
+    model = _model(near)
+    assert not model.client_libraries and model.roles["sdk/python/rag_sdk/client.py"] == "server"

@@ -326,6 +326,8 @@ def processes(
                  "files": len(p.files), **({"loaded": sorted(display(f) for f in p.files)} if files else {})}
                 for p in model.processes
             ],
+            "libraries": [{"package": display(package), "manifest": manifest, "says": summary, "files": count}
+                          for package, (manifest, summary, count) in sorted(model.client_libraries.items())],
             "files": {display(f): {"role": model.roles.get(f, "unreached"), "why": model.reasons.get(f, "")} for f in (wanted or [])},
         }
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -351,6 +353,9 @@ def processes(
         if files:
             for path in sorted(process.files):
                 typer.echo(f"           {display(path)}")
+    for package, (manifest, summary, count) in sorted(model.client_libraries.items()):
+        typer.echo(f"{'library':<8} {display(package)} ({count} files)  [a client library: no process of the service loads it]")
+        typer.echo(f"         evidence: {manifest}: `{summary}`")
     analysed = sum(1 for role in model.roles.values() if role == "server")
     typer.echo(f"{analysed} of {len(model.roles)} files are loaded by a server or worker and analysed.")
 

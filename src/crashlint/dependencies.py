@@ -81,6 +81,9 @@ class Manifest:
     # package.json "bin" as (the command it installs, its target root-relative): `cross-seed` →
     # packages/cross-seed/dist/cmd.js, so a Dockerfile `ENTRYPOINT /usr/local/bin/cross-seed` reaches it
     bin_names: tuple[tuple[str, str], ...] = ()
+    # a Python package's name and description, "name: description" (pyproject [project] or
+    # [tool.poetry], setup.py `name=` / `description=`): what it says it is (`ragflow-sdk: Python client sdk of …`)
+    summary: str = ""
 
 
 def normalize(name: str) -> str:
@@ -133,6 +136,12 @@ def wanted_folders(rel_dirs: set[str]) -> set[str]:
     return wanted
 
 
+def _first_word(command: str) -> str:
+    """The program a launch command runs, by its file name (`/usr/local/bin/app --x` → `app`)."""
+    words = command.replace('"', " ").replace("'", " ").replace("[", " ").replace(",", " ").split()
+    return posixpath.basename(words[0]) if words else ""
+
+
 def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     """The manifest of one folder, or None. It reads `tree` through `read`, `is_file` and
     `list_dir` only (crashlint.cache.manifests records them)."""
@@ -143,6 +152,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     private = False
     runtime: frozenset[str] = frozenset()
     start = _Start()
+    summary = ""
     package_json = posixpath.join(directory, "package.json")
     if tree.is_file(package_json):
         try:
@@ -178,6 +188,9 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             for name, spec in poetry.items():
                 deps.setdefault(normalize(name), spec if isinstance(spec, str) else str(spec.get("version", "")))
             start.read_pyproject(data, pyproject)
+            described = (data.get("project") or {}) if (data.get("project") or {}).get("name") else ((data.get("tool") or {}).get("poetry") or {})
+            if isinstance(described.get("name"), str):
+                summary = f"{described['name']}: {described.get('description') if isinstance(described.get('description'), str) else ''}"
             path = path or posixpath.join(directory, "pyproject.toml")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
             pass
@@ -185,12 +198,18 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     for name in ("setup.py", "setup.cfg"):  # setuptools' console scripts (`entry_points={"console_scripts": […]}`)
         if name in names:
             try:
-                scripts = _setup_console_scripts(tree.read(posixpath.join(directory, name)).decode("utf-8", "replace"), name)
+                text = tree.read(posixpath.join(directory, name)).decode("utf-8", "replace")
             except OSError:
                 continue
+            scripts = _setup_console_scripts(text, name)
+            if name == "setup.py" and not summary:
+                named, described = SETUP_NAME.search(text), SETUP_DESCRIPTION.search(text)
+                if named:
+                    summary = f"{named.group(1)}: {described.group(1) if described else ''}"
             known = {n for n, _, _ in start.console_scripts}
             start.console_scripts += [(n, t, posixpath.join(directory, name)) for n, t in scripts if n not in known]
-            if scripts:
+            if scripts or (name == "setup.py" and SETUP_FILE_SCRIPTS.search(text)):
+                # (setup.py `scripts=[…]`: files it installs as commands, `#!` programs of this package)
                 path = path or posixpath.join(directory, name)
     for name in (n for n in names if n.startswith("requirements") and n.endswith(".txt")):
         if _read_requirements(tree, posixpath.join(directory, name), deps, set()):
@@ -212,7 +231,12 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                     probes.read_launch_file(posixpath.join(folder, "Dockerfile"), tree.read(posixpath.join(folder, name)))
                 except OSError:
                     continue
-                start.launches += [(posixpath.join(folder, name), n, c) for _, n, c in probes.launches if n == "HEALTHCHECK"]
+                # and its CMD/ENTRYPOINT when it runs a program of this package by name: a console script
+                # or an extensionless script of this folder (matrix-reminder-bot's
+                # `ENTRYPOINT ["matrix-reminder-bot", …]`, the `#!` wrapper its setup.py `scripts=` installs)
+                own = {n for n, _, _ in start.console_scripts} | {n for n in names if "." not in n}
+                start.launches += [(posixpath.join(folder, name), n, c) for _, n, c in probes.launches
+                                   if n == "HEALTHCHECK" or n in ("CMD", "ENTRYPOINT") and _first_word(c) in own]
     # supervisord's programs (`[program:web]` / `command=gunicorn app:app`): a supervisord.conf here,
     # or the `*.conf` files of a `supervisor/` folder beside the project (copied to conf.d)
     confs = ["supervisord.conf"] if "supervisord.conf" in names else []
@@ -266,7 +290,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
         private, ts_root_dir, launchers, page_scripts, page_roots, locked,
         serverless_host="vercel.json" if "vercel.json" in names else "", exports=tuple(start.exports),
-        bin_names=tuple(start.bin_names),
+        bin_names=tuple(start.bin_names), summary=summary,
     )
 
 
@@ -627,6 +651,9 @@ SHELL_PROGRAM = _Pattern(r"^\s*(?:exec\s+)?(\S.*)$")
 # the keywords that open and close a compound command: what is inside runs on a condition
 SHELL_OPEN = _Pattern(r"(?:^|[;&|(]\s*)(?:if|case|for|while|until)\b|\{\s*$|\(\)\s*\{")
 SHELL_CLOSE = _Pattern(r"(?:^|[;&|]\s*)(?:fi|esac|done)\b|^\}")
+SETUP_FILE_SCRIPTS = _Pattern(r"\bscripts\s*=\s*\[")
+SETUP_NAME = _Pattern(r"""\bname\s*=\s*['"]([^'"]+)['"]""")
+SETUP_DESCRIPTION = _Pattern(r"""\bdescription\s*=\s*['"]([^'"]+)['"]""")
 SHEBANG_SHELL = _Pattern(rb"#!\s*/\S*(?:/(?:ba|da|z|k)?sh|env\s+(?:ba|da|z|k)?sh)\b")
 SUPERVISORD_CONF = _Pattern(r"\bsupervisord\b[^\n]*?\s(?:-c|--configuration)[ =](\S+)")
 SUPERVISOR_SECTION = _Pattern(r"^\s*\[(?:program:([^\]]+)|[^\]]*)\]")

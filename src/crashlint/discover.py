@@ -301,6 +301,54 @@ def node_script(folder: str, name: str, head: Callable[[], bytes]) -> str | None
 _SCRIPT_HEAD = 16384
 
 
+# Files that may start a program by name (the brief's launch files): a Dockerfile's CMD/ENTRYPOINT,
+# a compose file's `command:`, a Procfile line, a systemd unit's ExecStart, setup.py / setup.cfg
+# `scripts=`, pyproject.toml scripts
+_LAUNCH_NAME = re.compile(r"Dockerfile([.-][\w.-]+)?|[\w.-]+\.Dockerfile|Procfile|setup\.py|setup\.cfg|pyproject\.toml"
+                          r"|(docker-)?compose([.-][\w.-]+)?\.ya?ml|[\w@.-]+\.service(\.in)?")
+
+
+def is_launch_file(name: str) -> bool:
+    return _LAUNCH_NAME.fullmatch(name) is not None
+
+
+def python_scripts(candidates: list[str], launch_files: list[str], read: Callable[[str], bytes]) -> list[str]:
+    """The extensionless files among `candidates` (paths) that a launch file names (its name as a
+    whole word: `ENTRYPOINT ["ouroboros"]`, `scripts=["matrix-reminder-bot"]`, `ExecStart=@BINDIR@/
+    fail2ban-server`) and whose first line runs python (`#!/usr/bin/env python3`): a Python program's
+    entry point installed as a command, parsed as Python. Only named files are opened, and only
+    when a launch file exists; each launch file is read once."""
+    if not candidates or not launch_files:
+        return []
+    texts = []
+    for path in launch_files:
+        try:
+            texts.append(read(path)[:262144].decode("utf-8", "replace"))
+        except OSError:
+            continue
+    text = "\n".join(texts)
+    found = []
+    for path in candidates:
+        name = posixpath.basename(path)
+        word = r"(?<![\w.-])" + re.escape(name) + r"(?![\w.-])"
+        if not re.search(word, text):
+            continue
+        if re.search(word + r"""\s*=\s*["']?[\w.]+:[\w.]+""", text):
+            continue  # a console script of that name (`electrumx_server = "electrumx.cli…:main"`) is what is installed
+        try:
+            first = read(path)[:256].split(b"\n", 1)[0]
+        except OSError:
+            continue
+        if first.startswith(b"#!") and b"python" in first:
+            found.append(path)
+    return found
+
+
+def _read_capped(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(262144)
+
+
 def _head(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read(_SCRIPT_HEAD)
@@ -351,6 +399,8 @@ def discover(
     def real_rel(real: str) -> str:
         return real[len(prefix):].replace(os.sep, "/") if real.startswith(prefix) else rel_of(Path(real))
 
+    scripts: list[tuple[Path, str, list]] = []  # extensionless files: (folder, name, the ignore specs there)
+    launch_files: list[str] = []
     for start in as_paths:
         if start.is_file():
             add(start, forced=True)  # an explicit file is scanned even if ignored or generated, as ruff does
@@ -403,8 +453,12 @@ def discover(
                 if ext in (".yaml", ".yml"):
                     stems.setdefault(stem, []).append(name)
             for name in sorted(filenames):
+                if is_launch_file(name):
+                    launch_files.append(os.path.join(dirpath, name))
                 grammar = grammar_for(name) or node_script(dirpath, name, lambda: _head(os.path.join(dirpath, name)))
                 if grammar is None:
+                    if "." not in name and dirpath not in include_only:
+                        scripts.append((here, name, specs))  # an extensionless script: Python if a launch file names it
                     continue
                 if (_is_generated_name(name) or dirpath in include_only or _has_build_sibling(name, grammar, present)) \
                         and not includes.file(real_rel(os.path.join(dirpath, name))):
@@ -426,6 +480,18 @@ def discover(
                 result.files.append(SourceFile(as_text, rel, grammar, includes.file(rel)))
                 for yaml_name in sorted(stems.get(os.path.splitext(name)[0], ())):
                     result.beside.append(posixpath.join(posixpath.dirname(rel), yaml_name))
+    # extensionless `#!` Python programs a launch file names (ouroboros' ENTRYPOINT, setup.py `scripts=`)
+    kept = [str(here / name) for here, name, specs in scripts
+            if not (respect_gitignore and _ignored(here / name, False, specs)) and not os.path.islink(here / name)
+            and not user_excludes.match_file(real_rel(str(here / name))) and str(here / name) not in seen]
+    for path in python_scripts(kept, launch_files, _read_capped):
+        if watched is not None:
+            watched.append(path)  # its first line decides (a launch file's text too, below)
+        seen.add(path)
+        rel = real_rel(path)
+        result.files.append(SourceFile(path, rel, "python", includes.file(rel)))
+    if watched is not None and kept:
+        watched.extend(launch_files)
     result.files.sort(key=lambda f: f.rel_path)
     result.beside = sorted(set(result.beside))
     return result
@@ -487,6 +553,8 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
         return False
 
     seen: set[str] = set()
+    scripts: list[tuple[str, str]] = []  # extensionless files: (the target they were found under, path)
+    launch_files: list[str] = []
     dir_verdict: dict[str, bool] = {}
     # folders of pip --target trees (see _installed_tree), from the `NAME.dist-info/…` entries under them
     dist_infos: dict[str, set[str]] = defaultdict(set)
@@ -543,8 +611,12 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
             if not rel_path.startswith(inside):
                 continue
             name = posixpath.basename(rel_path)
+            if is_launch_file(name):
+                launch_files.append(rel_path)
             if grammar_for(name) is None and (tree.is_link(rel_path) or node_script(
                     posixpath.dirname(rel_path), name, lambda: tree.read(rel_path)) is None):
+                if "." not in name and not tree.is_link(rel_path):
+                    scripts.append((start, rel_path))  # an extensionless script: Python if a launch file names it
                 continue
             if (_is_generated_name(name) or _has_build_sibling(
                     rel_path, grammar_for(name) or "javascript", tree.entries.__contains__)) and not includes.file(rel_path):
@@ -563,5 +635,13 @@ def discover_tree(tree, targets: list[str], *, respect_gitignore: bool = True, e
             if user_excludes.match_file(rel_path):
                 continue
             add(rel_path)
+    # extensionless `#!` Python programs a launch file names (as `discover` finds them)
+    kept = [rel_path for start, rel_path in scripts
+            if rel_path not in seen and keep_dir(start, posixpath.dirname(rel_path))
+            and not excluded_above(posixpath.dirname(rel_path)) and not user_excludes.match_file(rel_path)
+            and not (respect_gitignore and ignored(posixpath.join(prefix, rel_path) if prefix else rel_path, False))]
+    for rel_path in python_scripts(kept, launch_files, tree.read):
+        seen.add(rel_path)
+        result.files.append(SourceFile(os.path.join(tree.root, rel_path), rel_path, "python", includes.file(rel_path)))
     result.files.sort(key=lambda f: f.rel_path)
     return result

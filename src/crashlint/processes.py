@@ -154,7 +154,27 @@ PY_PROGRAM_SERVES = frozenset({"twisted.internet.reactor.listenTCP", "twisted.in
 PY_WORKER_SIGNS = frozenset({"twisted.internet.reactor.run", "bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending", "apscheduler.schedulers.blocking.BlockingScheduler"})
 # (`sync_forever`: matrix-nio's `AsyncClient.sync_forever()` syncs with the homeserver in a loop until
 # `stop_sync_forever()`, nio/client/async_client.py — a Matrix bot's main loop)
-PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forever", "start_consuming", "work", "sync_forever"})
+# (`run_until_disconnected`: Telethon's `TelegramClient.run_until_disconnected()` runs the loop, or returns
+# the coroutine to await, until the client is disconnected, telethon/client/updates.py — a Telegram
+# forwarder's or bot's main loop)
+PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forever", "start_consuming", "work", "sync_forever",
+                               "run_until_disconnected"})
+# What a coroutine awaits that returns only when the program is stopped (`runner_runs_until_stopped`):
+# the worker methods above, a bot library's polling loop (aiogram's `Dispatcher.start_polling`,
+# python-telegram-bot's `Application.run_polling`, pyTelegramBotAPI's `infinity_polling`), Pyrogram's
+# `idle()` (it returns on a signal), an asyncio server's `serve_forever()`
+PY_FOREVER_AWAITS = PY_WORKER_METHODS - {"add_signal_handler", "work"} | {"start_polling", "run_polling", "infinity_polling", "idle"}
+# what a Python package's manifest calls it when it is a client of a service, not the service
+# (`ragflow-sdk: Python client sdk of RAGFlow`, `agenta-client: Fern-generated Python client …`)
+PY_CLIENT_LIBRARY = re.compile(r"\b(?:client|sdk)s?\b|[-_](?:client|sdk)\b", re.I)
+# web frameworks and servers whose presence makes a Python package a server, not a client library
+PY_SERVER_FRAMEWORKS = frozenset({"fastapi", "flask", "django", "starlette", "quart", "sanic", "tornado", "uvicorn", "gunicorn",
+                                  "hypercorn", "litestar", "falcon", "bottle", "celery", "twisted", "aiohttp-jinja2", "connexion"})
+# calls that start a coroutine as a task of its own: what it runs is in the background of the
+# function that starts it (tracecat's shim serves a bridge in a task and ends when its child exits)
+PY_TASK_STARTS = frozenset({"create_task", "ensure_future"})
+# awaits that wait for the tasks a function started (`await asyncio.gather(*tasks)`)
+PY_TASK_JOINS = frozenset({"gather", "wait", "wait_for", "as_completed"})
 # a click group's subcommands registered at its module's top level (`cli.add_command(start)`), and
 # the names of those that start the program itself rather than run a task and end
 # how a Python program loads a module by a computed name
@@ -256,9 +276,13 @@ class ProcessModel:
     # a function runs long only if server code calls that function
     shared: frozenset[str] = frozenset()
     _tree: SourceTree | None = field(repr=False, default=None)  # where the files are read (`_unused`)
+    # client libraries of the service published from its repository, which no process loads: package
+    # folder → (its manifest, what the manifest says it is, its files) — `crashlint processes` lists them
+    client_libraries: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     _dead: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
     _providers: DeadProviders | None = field(default=None, repr=False)  # `_dead_provider_method`
     _runs_long: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
+    _runner_memo: dict[tuple[str, tuple], bool] = field(default_factory=dict, repr=False)  # `runner_runs_until_stopped`
     _distance_memo: dict[int, dict[str, tuple[int, str]]] = field(default_factory=dict, repr=False)  # `attribution`
     _mains_memo: dict[int, list[str]] = field(default_factory=dict, repr=False)
     _attribution_memo: dict[str, "tuple[Process, str] | None"] = field(default_factory=dict, repr=False)
@@ -271,6 +295,15 @@ class ProcessModel:
 
     def long_lived(self, path: str) -> bool:
         return self.roles.get(path) == "server"
+
+    def runner_runs_until_stopped(self, path: str, call) -> bool:
+        """Whether an asyncio runner call runs its program until the process is stopped
+        (`_Finder.runner_runs_until_stopped`); memoized per call site. Without a model built here,
+        every runner does (as before)."""
+        key = (path, call.span)
+        if key not in self._runner_memo:
+            self._runner_memo[key] = self._finder is None or self._finder.runner_runs_until_stopped(path, call)
+        return self._runner_memo[key]
 
     def own_files(self, process: Process) -> frozenset[str]:
         """The files of `process` that run in its own OS process, not in a child it starts
@@ -1081,6 +1114,12 @@ class _Finder:
                 found = project.python_modules.get(module)
                 if found and name not in self.console_commands:
                     self.console_commands[name] = (found, function)
+        # the project's extensionless `#!` Python programs by name (`ouroboros`, `bin/fail2ban-server`:
+        # discovery parses those a launch file names): a start command that names one runs that file
+        self.script_commands: dict[str, str] = {}
+        for path in sorted(self.files):
+            if self.files[path].language == "python" and "." not in posixpath.basename(path):
+                self.script_commands.setdefault(posixpath.basename(path), path)
         # the commands the project's package.json `bin`s install, by name (`cross-seed` → its package
         # and packages/cross-seed/dist/cmd.js): a Dockerfile's `ENTRYPOINT /usr/local/bin/cross-seed`
         # (after `npm link`) or a start script's `cross-seed daemon` runs that file
@@ -2159,6 +2198,16 @@ class _Finder:
         starts = [(t.path, t.scope) for d in facts.decls if d.scope == 0 and d.name == head and d.value.kind == "call"
                   for arg in facts.calls[d.value.call].args if arg.kind == "ref" and arg.path
                   for t in self.project.resolve(path, (0,), arg.path) if t.kind == "function"]
+        if not starts:
+            # `tgcf = tgcf.cli:app`, `app = typer.Typer()`: the app runs its `@app.command()` function
+            # when it has one (Typer runs a lone command without a subcommand name), else the commands
+            # that start the program (`serve`, `run`, …), as a click group's are read
+            commands = [s for s, d in facts.decorators if d == (head, "command") and s in facts.functions]
+            starts = [(path, s) for s in commands if len(commands) == 1 or facts.functions[s].name in PY_START_COMMANDS]
+            kind = self.main_kind(path, facts, [], starts) if starts else "cli"
+            if kind in LONG_LIVED:  # the command runs in the console script's own process, not in a CLI
+                self.started_commands.update(n for _, s in starts for n in self._cli_command_names(path, s))
+            return kind
         return self.main_kind(path, facts, [], starts) if starts else "cli"
 
     def command_bin(self, entry: str) -> str | None:
@@ -2338,7 +2387,7 @@ class _Finder:
         # the program is the first word that names one: `dotenv -e ../.env -- node dist/index.js`,
         # `NODE_ENV=production exec node …`, `cross-env X=1 ts-node src/main.ts`
         start = next((i for i, w in enumerate(words) if _is_program(posixpath.basename(w)) or w in self.console_commands
-                      or posixpath.basename(w) in self.bin_commands), None)
+                      or posixpath.basename(w) in self.bin_commands or posixpath.basename(w) in self.script_commands), None)
         if start is None:
             return found
         if posixpath.basename(words[start]) in self.bin_commands and not _is_program(posixpath.basename(words[start])):
@@ -2358,6 +2407,11 @@ class _Finder:
             return [(entry, "browser")] if entry else found
         words = words[start:]
         head = posixpath.basename(words[0])
+        if head in self.script_commands and not _is_program(head) and head not in self.console_commands:
+            # `ENTRYPOINT ["ouroboros"]`, `/usr/local/bin/matrix-reminder-bot`: an extensionless `#!`
+            # Python program of the project (setup.py `scripts=` installs it), run as `python x.py` is
+            found.append((self.script_commands[head], "server"))
+            return found
         if words[0] in self.console_commands and not _is_program(head):
             # `consoleme`, `bugsink-runsnappea`: a console script of the project (pyproject
             # [project.scripts], setup.py console_scripts) runs its function
@@ -3147,6 +3201,79 @@ class _Finder:
         """The methods of a project class (its own, and its project bases') among `names`."""
         return self.project.class_methods(Target("instance", path=cls.path, scope=cls.scope), names) if names else []
 
+    def runner_runs_until_stopped(self, path: str, call) -> bool:
+        """Whether the asyncio runner `call` in `path` (`asyncio.run(main())`,
+        `loop.run_until_complete(main())`, `loop.run_forever()`) runs its program until the process is
+        stopped. `run_forever()` does; the coroutine a runner is handed does when it, or a function
+        it calls (three calls down, 60 functions at most), holds a `while True:` nothing in it ends
+        (`runs_until_stopped`), or calls what returns only when the program is stopped: a library's
+        forever call (`PY_FOREVER_AWAITS`: matrix-nio's `sync_forever()`, Telethon's
+        `run_until_disconnected()`), a server or worker call, `wait()` on an `Event` nothing in its
+        module sets, `await asyncio.Future()`. A coroutine that works through a finite batch and
+        returns is a command: ragflow's OCR script over its input images, tracecat's sandbox shim
+        that waits for its child while a bridge serves in a task, an alembic migration runner. A call
+        handed to `create_task`/`ensure_future` runs in the background and counts only where its
+        function waits for its tasks (`await asyncio.gather(*tasks)`). What the runner is handed
+        that crashlint cannot resolve is not known to run forever. O(the functions walked)."""
+        if call.method == "run_forever":
+            return True
+        facts = self.files[path]
+        project = self.project
+        level: list[tuple[str, int]] = []
+        for arg in call.args[:1]:
+            if arg.kind == "call" and arg.call >= 0 and facts.calls[arg.call].callee:
+                inner = facts.calls[arg.call]
+                level += [(t.path, t.scope) for t in project.resolve(path, inner.scopes, inner.callee) if t.kind == "function"]
+        forever_calls = (PY_SERVER_CALLS | PY_PROGRAM_SERVES | PY_WORKER_SIGNS) - {"signal.signal"}
+        seen: set[tuple[str, int]] = set()
+        for _ in range(4):  # the coroutine, then three calls down
+            following: list[tuple[str, int]] = []
+            for item in level:
+                if item in seen or len(seen) >= 60:
+                    continue
+                seen.add(item)
+                file, scope = item
+                target = self.files[file]
+                if scope and any(scopes[0] == scope and runs_until_stopped(target, scope, first, last)
+                                 for scopes, first, last in target.forever_loops):
+                    return True
+                body = [(i, c) for i, c in enumerate(target.calls) if c.scopes[0] == scope]
+                joins = any(c.awaited and (c.method or (c.callee[-1] if c.callee else "")) in PY_TASK_JOINS for _, c in body)
+                background = set() if joins else {
+                    a.call for _, c in body if (c.method or (c.callee[-1] if c.callee else "")) in PY_TASK_STARTS
+                    for a in c.args if a.kind == "call"}
+                for index, c in body:
+                    if index in background:
+                        continue
+                    names = set(project.callee_names(file, c))
+                    if (c.method in PY_FOREVER_AWAITS or (not c.method and c.callee and c.callee[-1] in PY_FOREVER_AWAITS)
+                            or names & forever_calls and not callback_server(target, c)
+                            or c.awaited and "asyncio.Future" in names or self._waits_unset_event(target, c)):
+                        return True
+                    if c.callee:
+                        following += [(t.path, t.scope) for t in project.resolve(file, c.scopes, c.callee)
+                                      if t.kind == "function" and (t.path, t.scope) not in seen]
+            level = following
+        return False
+
+    @staticmethod
+    def _waits_unset_event(facts: FileFacts, call) -> bool:
+        """`await stop.wait()` on an `Event` (`stop = asyncio.Event()`, `asyncio.Event().wait()`) that
+        no code of the module sets: it returns only when the process is stopped."""
+        if call.method != "wait" or call.args:
+            return False
+        if call.receiver_call >= 0:
+            return facts.calls[call.receiver_call].callee[-1:] == ("Event",)
+        receiver = call.callee[:-1] if call.callee else ()
+        if not receiver:
+            return False
+        name = receiver[-1]
+        made = any(d.name.rsplit(".", 1)[-1] == name and d.value.kind == "call" and d.value.call >= 0
+                   and facts.calls[d.value.call].callee[-1:] == ("Event",) for d in facts.decls)
+        # `stop.set()`, or `stop.set` handed to what calls it later (`loop.call_later(60, stop.set)`)
+        return made and not any(c.method == "set" and c.callee[-2:-1] == (name,)
+                                or any(a.kind == "ref" and a.path[-2:] == (name, "set") for a in c.args) for c in facts.calls)
+
     @staticmethod
     def guard_loops_forever(facts: FileFacts) -> bool:
         """Whether the `if __name__ == "__main__":` block itself holds a `while True:` nothing in it
@@ -3530,6 +3657,20 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         if any(f.startswith(process.package + "/") and f not in process.files for f in used):
             processes.remove(process)
             libraries.add(process.package)
+    # A Python client library of the service published from its repository (ragflow's `sdk/python`,
+    # pyproject `ragflow-sdk`: "Python client sdk of RAGFlow"): its own manifest calls it a client or
+    # an SDK, declares no command, depends on no server framework, and no started process loads any
+    # of its files. Its users run it in their programs; no process of the service does, so the
+    # modules its paths alone made a server (a `test.py` nothing imports) are library code.
+    clients: dict[str, str] = {}  # such packages → what their manifest says they are
+    for process in [p for p in processes if p.fallback and p.long_lived and p.package]:
+        manifest = project.manifests.get(process.package)
+        if (manifest is None or not PY_CLIENT_LIBRARY.search(manifest.summary) or manifest.console_scripts
+                or manifest.launches or PY_SERVER_FRAMEWORKS & manifest.dependencies.keys()
+                or any(f.startswith(process.package + "/") for f in used)):
+            continue
+        processes.remove(process)
+        clients[process.package] = manifest.summary
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
     # is part of that server: one process, with both pieces of evidence.
     # A host loads the worker's first entry: the long-lived processes that load each such entry are
@@ -3629,6 +3770,10 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             roles[path], reasons[path] = kinds[other.kind], f"loaded only by `{other.name}` ({other.kind})"
         elif project.package_root(path) in finder.started:
             roles[path], reasons[path] = "unreached", "no process of its package loads it (see its start command)"
+        elif project.package_root(path) in clients:
+            manifest_path = project.manifests[project.package_root(path)].path
+            roles[path], reasons[path] = "unreached", (f"a client library of the service ({manifest_path}: "
+                                                       f"`{clients[project.package_root(path)]}`): no process of the service loads it")
         elif project.package_root(path) in libraries:
             roles[path], reasons[path] = "unreached", ("nothing loads it: its package (no scripts, bin or main) is a library "
                                                        "whose other modules a server loads")
@@ -3637,7 +3782,9 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         else:  # in an import cycle nothing else imports: the path decides
             role = finder.path_role(path)
             roles[path], reasons[path] = role, f"no process loads it: judged by its path ({role})"
-    return ProcessModel(processes, loaders, roles, reasons, fallback, finder, frozenset(shared), tree)
+    libraries_listed = {package: (project.manifests[package].path, summary, sum(1 for f in roles if project.package_root(f) == package))
+                        for package, summary in clients.items()}
+    return ProcessModel(processes, loaders, roles, reasons, fallback, finder, frozenset(shared), tree, libraries_listed)
 
 
 # AWS CDK code (v2 `aws_cdk`, v1 `aws_cdk.core`, `constructs`): an app and its stacks run when

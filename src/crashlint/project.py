@@ -708,7 +708,8 @@ class Project:
         its manifest does not list as dependencies. Their code is not the project's (nobody fixes it
         there), and `import requests` means the library, not a project module."""
         children: dict[str, set[str]] = defaultdict(set)
-        paths = {p for p, f in self.files.items() if f.language == "python"}
+        # (a `#!` script with no `.py`, `bin/fail2ban-server`, is a program, not an importable module)
+        paths = {p for p, f in self.files.items() if f.language == "python" and p.endswith(".py")}
         for path in paths:
             directory, name = posixpath.split(path)
             if name == "__init__.py" and directory:  # a package: a child of the folder above
@@ -746,7 +747,7 @@ class Project:
     def _index_python_modules(self) -> dict[str, str]:
         """Dotted module name → file, from package structure (`__init__.py` chains); vendored
         third-party packages are left out: importing them names the library."""
-        paths = {p for p, f in self.files.items() if f.language == "python" and not self.is_vendored(p)}
+        paths = {p for p, f in self.files.items() if f.language == "python" and p.endswith(".py") and not self.is_vendored(p)}
         index: dict[str, str] = {}
         for path in sorted(paths, key=lambda p: (p.count("/"), p)):
             directory, filename = posixpath.split(path)
@@ -977,7 +978,7 @@ class Project:
         if self._suffixes is None:
             index: dict[str, str | None] = {}
             for path, facts in self.files.items():
-                if facts.language != "python" or self.is_vendored(path):
+                if facts.language != "python" or not path.endswith(".py") or self.is_vendored(path):
                     continue
                 parts = path[:-3].split("/")
                 if parts[-1] == "__init__":

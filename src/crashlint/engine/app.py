@@ -833,8 +833,11 @@ def _check_daemon_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> li
     SIGTERM handler: asyncio's runner handles SIGINT only (it cancels the main task), so SIGTERM ends
     the process at once, skipping the `finally` blocks and `async with` exits that stop what `main()`
     started — whether or not a loop of its own was written (AstrBot's `main.py`, a Matrix bot's
-    `sync_forever()`). One finding per process, at the first such call in its entry files; none for
-    a process whose loop or bot start was reported (`reported`). O(the calls of the entry files)."""
+    `sync_forever()`). Only a runner whose program runs until it is stopped counts
+    (`ProcessModel.runner_runs_until_stopped`): a coroutine that does its work and returns is a
+    command whatever its process was judged. One finding per process, at the first such call in its
+    entry files; none for a process whose loop or bot start was reported (`reported`). O(the calls
+    of the entry files, and a bounded walk per runner call)."""
     spec = rule.data["daemon_starts"]
     runners = set(spec["callees"])
     methods = set(spec["methods"])
@@ -842,15 +845,21 @@ def _check_daemon_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> li
     near: set[str] | None = None
     if ctx.focus is not None:
         near = set(ctx.focus).union(*(p.files for f in ctx.focus for p in ctx.processes.processes_of(f) if not p.fallback))
+    started = [p for p in ctx.processes.processes if p.started and p.long_lived and not p.fallback]
     for process in ctx.processes.processes:
         if (not process.long_lived or process.fallback or process.hosted or process.serverless or id(process) in reported):
             continue
+        if not process.started and any(q is not process and set(process.entries) <= q.files for q in started):
+            continue  # a `__main__` module a started program imports and runs (matrix-reminder-bot's main.py): that program's
         found = None
         for path in process.entries:
             facts = ctx.project.files.get(path)
             if facts is None or facts.language != "python" or (near is not None and path not in near):
                 continue
-            found = next((c for c in facts.calls if c.method in methods or runners & set(ctx.project.callee_names(path, c))), None)
+            # the runner whose program runs until it is stopped: `tgcf live`'s, not `tgcf past`'s
+            # batch in the other branch, nor a one-shot script's (a migration runner, an OCR test)
+            found = next((c for c in facts.calls if (c.method in methods or runners & set(ctx.project.callee_names(path, c)))
+                          and ctx.processes.runner_runs_until_stopped(path, c)), None)
             if found is not None:
                 break
         if found is None:
