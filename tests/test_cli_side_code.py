@@ -251,3 +251,94 @@ def test_functions_named_nowhere_in_a_module_imported_whole_are_dead(tmp_path: P
     })
     lines = {f.location.start_line for f in scan([str(tmp_path)], select=["CL008"]).findings if f.location.path == "app/images_engine.py"}
     assert lines == {5, 26}  # fetch (called by describe) and on_refresh (composed by getattr)
+
+
+# ragflow: `rag/llm/__init__.py` imports every model module by a computed name; a parser's unit test
+# loads one file by its path after stubbing `rag` out of the import cache
+RAG_LOADER = '''import importlib
+
+MODULE_MAPPING = {"rerank_model": "RerankModel"}
+
+for module_name in MODULE_MAPPING:
+    module = importlib.import_module(f"{__name__}.{module_name}")
+'''
+
+RAG_TEST = '''import importlib.util
+import os
+import sys
+from unittest import mock
+
+if "rag" not in sys.modules:
+    sys.modules["rag"] = mock.MagicMock()
+
+_spec = importlib.util.spec_from_file_location("html_parser", os.path.join(os.environ["ROOT"], "deepdoc", "html_parser.py"))
+_mod = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_mod)
+'''
+
+
+def _ragflow(tmp_path: Path, test_file: str) -> None:
+    _write(tmp_path, {
+        "requirements.txt": "flask\nrequests\n",
+        "api/__init__.py": "",
+        "api/server.py": "from flask import Flask\n\nfrom rag.llm import MODULE_MAPPING\n\napp = Flask(__name__)\n\n"
+                         "if __name__ == '__main__':\n    app.run()\n",
+        "rag/__init__.py": "",
+        "rag/llm/__init__.py": RAG_LOADER,
+        "rag/llm/rerank_model.py": GET,
+        "deepdoc/__init__.py": "",
+        "deepdoc/html_parser.py": "def parse(text):\n    return text\n",
+        test_file: RAG_TEST,
+    })
+
+
+def test_a_tests_sys_modules_stub_is_no_loaders_filter(tmp_path: Path) -> None:
+    """ragflow (rev13-py, 9 missed): `if "rag" not in sys.modules: sys.modules["rag"] = MagicMock()`
+    in a parser's unit test, beside the test's `spec.loader.exec_module`, was read as a loader
+    keeping `rag` out of the names it loads, and every `rag.*` module nothing imports directly was
+    "skipped by its name". A test loads nothing a process runs, and a `sys.modules` guard names no
+    module to skip: the model module the server loads by name is reported."""
+    _ragflow(tmp_path, "test/unit_test/test_html_parser.py")
+    assert _found(tmp_path) == {"CL008 rag/llm/rerank_model.py"}
+
+
+def test_a_sys_modules_guard_in_a_loader_filters_nothing(tmp_path: Path) -> None:
+    """The same guard in a module that is no test (a script that stubs `rag` before loading a file
+    by its path) is no name filter either: `sys.modules` is the import cache, not a module's name."""
+    _ragflow(tmp_path, "tools/load_parser.py")
+    assert _found(tmp_path) == {"CL008 rag/llm/rerank_model.py"}
+
+
+FRAGMENTS_LOADER = '''import importlib
+import pkgutil
+
+from celery import Celery
+
+from fragments import plugins
+
+app = Celery("fragments")
+
+
+@app.task
+def run_plugins():
+    for info in pkgutil.iter_modules(plugins.__path__):
+        if "rag" not in info.name:
+            importlib.import_module("fragments.plugins." + info.name).run()
+'''
+
+
+def test_a_loaders_filter_keeps_out_whole_names_only(tmp_path: Path) -> None:
+    """A filter keeps out the modules whose names hold it as a whole part: the loader skips its
+    `rag` plugin (`fragments/plugins/rag.py`, unreached), not every module whose dotted name holds
+    the letters `rag` (`fragments.plugins.search`, which the worker runs: reported)."""
+    _write(tmp_path, {
+        "requirements.txt": "celery\nrequests\n",
+        "fragments/__init__.py": "",
+        "fragments/tasks.py": FRAGMENTS_LOADER,
+        "fragments/plugins/__init__.py": "",
+        "fragments/plugins/search.py": GET + "\n\ndef run():\n    fetch('https://search.example')\n",
+        "fragments/plugins/rag.py": GET + "\n\ndef run():\n    fetch('https://rag.example')\n",
+    })
+    model = _model(tmp_path)
+    assert model.roles["fragments/plugins/rag.py"] == "unreached"
+    assert _found(tmp_path) == {"CL008 fragments/plugins/search.py"}

@@ -808,6 +808,8 @@ def name_filter(literal: tree_sitter.Node) -> str | None:
         return None
     if _TYPE[comparison.named_children[1].kind_id] not in ("identifier", "attribute"):
         return None
+    if text(comparison.named_children[1]).split(".")[-1] == "modules":
+        return None  # `if "rag" not in sys.modules:` guards a stub of the import cache, names no module to skip
     node = comparison
     while node.parent is not None and _TYPE[node.parent.kind_id] in ("boolean_operator", "parenthesized_expression"):
         node = node.parent
