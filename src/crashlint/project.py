@@ -1196,6 +1196,24 @@ class Project:
 
         return self._derive(self._declared, (path, scope, name, rest), depth, compute)
 
+    def resolve_besides_none(self, path: str, scopes: tuple[int, ...], name: str) -> tuple[list[Target], bool]:
+        """What a plain name denotes without its declarations that hold `None`, and whether it has
+        any (`config = Config(**kw) if kw else None` declares both arms): `resolve` makes a None
+        an unknown target, which a rule must not take for a value it cannot see. Cost: one
+        `resolve_declared` (memoized) when no declaration holds None, else one `resolve_value` per
+        other declaration of the name."""
+        scope = self._declaring_scope(path, scopes, name)
+        if scope is None:
+            return self.resolve(path, scopes, (name,)), False
+        decls = self.decls.get((path, scope, name), ())
+        kept = [decl for decl in decls if decl.value.kind != "none"]
+        if len(kept) == len(decls):
+            return self.resolve_declared(path, scope, name, ()), False
+        result: dict[Target, None] = {}
+        for decl in kept:
+            result.update(dict.fromkeys(self.resolve_value(path, decl, (), 1)))
+        return list(result), True
+
     def resolve_value(self, path: str, decl: Decl, rest: Path, depth: int) -> list[Target]:
         value: Value = decl.value
         kind = value.kind

@@ -518,7 +518,14 @@ def _option_value_sets(ctx: RuleContext, facts: FileFacts, call: Call, value: Ar
         options = ctx.options(facts, inner)
         return options.unknown or any(options.has(k) and not options.is_none(k) for k in keys)
     if value.kind == "ref":  # `config=RETRIES_ONLY`, `requestHandler: handler`: look at what it holds
-        targets = ctx.project.resolve(facts.path, call.scopes, value.path)
+        if facts.language == "python" and len(value.path) == 1:
+            # `config = Config(**kw) if kw else None` (ragflow's oss_conn.py): the None arm sets
+            # nothing, the Config arm decides; a name that only ever holds None sets nothing either
+            targets, none = ctx.project.resolve_besides_none(facts.path, call.scopes, value.path[0])
+            if none and not targets:
+                return False
+        else:
+            targets = ctx.project.resolve(facts.path, call.scopes, value.path)
         if targets and all(t.kind in ("call", "object") for t in targets):
             for target in targets:
                 holder = ctx.project.files[target.path]

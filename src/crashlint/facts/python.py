@@ -407,6 +407,8 @@ class _Extractor:
             return Value("ref", path=path) if path else Value("other")
         if kind == "dictionary":
             return Value("object", arg=self.arg(node))
+        if kind == "none":  # `config = Config(**kw) if kw else None`: the arm that holds nothing
+            return Value("none")
         if kind in ("list", "tuple", "set"):
             return Value("array", arg=self.arg(node))
         if kind in ("list_comprehension", "set_comprehension", "generator_expression", "dictionary_comprehension"):
