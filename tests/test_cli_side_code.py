@@ -342,3 +342,76 @@ def test_a_loaders_filter_keeps_out_whole_names_only(tmp_path: Path) -> None:
     model = _model(tmp_path)
     assert model.roles["fragments/plugins/rag.py"] == "unreached"
     assert _found(tmp_path) == {"CL008 fragments/plugins/search.py"}
+
+
+# mylar3: Mylar.py checks requirements.txt before it starts the daemon, by importing each name
+MYLAR_MAIN = '''import importlib
+import sys
+
+import cherrypy
+
+from mylar import webserve
+
+
+class RequirementsCheck:
+    def __init__(self, names):
+        self.names = names
+
+    def check_it(self):
+        failures = {}
+        for module in self.names:
+            try:
+                try:
+                    importlib.import_module(module, package=None)
+                except Exception:
+                    importlib.import_module(module.lower(), package=None)
+            except (ModuleNotFoundError) as e:
+                failures[module] = str(e)
+        if failures:
+            sys.exit(1)
+
+
+RequirementsCheck(["requests", "cherrypy"]).check_it()
+
+
+def main():
+    cherrypy.quickstart(webserve.WebInterface())
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def _mylar(tmp_path: Path, main: str) -> None:
+    _write(tmp_path, {
+        "requirements.txt": "cherrypy\nrequests\n",
+        "Dockerfile": 'FROM python:3.12\nCOPY . /app\nCMD ["python3", "/app/Mylar.py"]\n',
+        "Mylar.py": main,
+        "mylar/__init__.py": "",
+        "mylar/webserve.py": GET + "\n\nclass WebInterface:\n    def index(self):\n        return fetch('https://comicvine.example')\n",
+        "post-processing/autoProcessComics.py": GET + "\n\ndef processIssue(dirName):\n    return fetch('http://localhost:8090/api?dir=' + dirName)\n",
+    })
+
+
+def test_a_dependency_probe_loads_nothing(tmp_path: Path) -> None:
+    """mylar3 (py13b, 6 wrong): `try: importlib.import_module(name) except ModuleNotFoundError:` over
+    the names of requirements.txt asks whether each is installed; it was read as a loader of
+    computed names that sweeps every module nothing imports into the daemon (a post-processing
+    hook script SABnzbd runs on its own). The daemon's own code is still reported."""
+    _mylar(tmp_path, MYLAR_MAIN)
+    model = _model(tmp_path)
+    daemon = next(p for p in model.processes if "Mylar.py" in p.entries)
+    assert "post-processing/autoProcessComics.py" not in daemon.files
+    assert "mylar/webserve.py" in daemon.files
+
+
+def test_a_loader_that_keeps_what_it_imports_is_no_probe(tmp_path: Path) -> None:
+    """The same loop keeping each module (`plugins[name] = importlib.import_module(name)`) loads
+    code the daemon runs: it still sweeps the modules nothing imports into the daemon."""
+    loader = MYLAR_MAIN.replace("                    importlib.import_module(module, package=None)",
+                                "                    self.loaded = importlib.import_module(module, package=None)")
+    _mylar(tmp_path, loader)
+    model = _model(tmp_path)
+    daemon = next(p for p in model.processes if "Mylar.py" in p.entries)
+    assert "post-processing/autoProcessComics.py" in daemon.files

@@ -1982,8 +1982,9 @@ class _Finder:
         facts = self.files[path]
         if facts.language != "python":
             return facts.dynamic_loads
-        for call in facts.calls:
-            if call.callee in PY_COMPUTED_IMPORTS and call.args and call.args[0].kind != "string":
+        probes = set(facts.import_probes)
+        for index, call in enumerate(facts.calls):
+            if call.callee in PY_COMPUTED_IMPORTS and call.args and call.args[0].kind != "string" and index not in probes:
                 return call.span[0]
             # `for cog in COGS: bot.load_extension(cog)` (avrae), over `pkgutil.iter_modules(__path__)`
             # (Pythonista-Bot's `modules/`): the bot loads its package's cogs by name

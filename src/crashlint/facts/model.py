@@ -186,6 +186,10 @@ class FileFacts:
     # Python: names a condition keeps out, `if "deprecated" not in module_info.name:` → (scope of the
     # `if`, "deprecated"): a plugin loader that skips modules so named (yeti's get_plugins_list)
     name_filters: list[tuple[int, str]] = field(default_factory=list)
+    # Python: indices (in `calls`) of computed imports that only probe whether a module is installed,
+    # the result dropped inside a `try` that catches ImportError/ModuleNotFoundError (mylar3's check
+    # of requirements.txt: `try: importlib.import_module(name) except ModuleNotFoundError: …`)
+    import_probes: list[int] = field(default_factory=list)
     # JS/TS: modules imported only by an `import("./x")` in the consequence of an `if` that tests a
     # development switch (`if (options.dev)`, `if (process.env.NODE_ENV === "development")`)
     dev_imports: tuple[str, ...] = ()

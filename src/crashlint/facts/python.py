@@ -496,6 +496,8 @@ class _Extractor:
             text=short_text(node),
         )
         self.call_index[key] = len(self.facts.calls)
+        if not call.used and callee in _IMPORT_CALLS and _probes_an_import(node):
+            self.facts.import_probes.append(len(self.facts.calls))
         self.facts.calls.append(call)
         self._pending.append((call, node.child_by_field_name("arguments")))
         if fn_kind == "attribute" and not callee:  # a plain path has no call in it
@@ -795,6 +797,25 @@ class _Extractor:
             named = type_hint_class(node)
             if named:
                 self.facts.type_hints.append((enclosing_scope(node), hinted_name(node), named))
+
+
+_IMPORT_CALLS = frozenset({("importlib", "import_module"), ("import_module",), ("__import__",)})
+_IMPORT_ERRORS = re.compile(r"\b(?:ImportError|ModuleNotFoundError)\b")
+
+
+def _probes_an_import(node: tree_sitter.Node) -> bool:
+    """Whether an import call (its result dropped) is in the body of a `try` of its function that
+    catches ImportError or ModuleNotFoundError: it asks whether a module is installed (mylar3's
+    requirements check), it loads no code the program then runs."""
+    child, parent = node, node.parent
+    while parent is not None and _TYPE[parent.kind_id] not in ("function_definition", "lambda", "class_definition", "module"):
+        if _TYPE[parent.kind_id] == "try_statement" and parent.child_by_field_name("body") == child:
+            if any(_TYPE[c.kind_id] == "except_clause" and c.named_children and _TYPE[c.named_children[0].kind_id] != "block"
+                   and _IMPORT_ERRORS.search(text(c.named_children[0]))
+                   for c in parent.named_children):
+                return True
+        child, parent = parent, parent.parent
+    return False
 
 
 def name_filter(literal: tree_sitter.Node) -> str | None:
