@@ -2063,6 +2063,25 @@ class _Finder:
                 folders.append(("" if joined == "." else joined + "/", ""))
         return folders
 
+    def imported_packages(self, loaders: list[str]) -> tuple[str, ...]:
+        """The folders (with a trailing `/`) of the project's packages of another package root that
+        the Python `loaders` import by their top-level name (`import tracecat_registry` in
+        tracecat/registry/repository.py: packages/tracecat-registry/tracecat_registry/): a loader of
+        computed names may name their modules. Cost: one memoized `resolve_module` per import of
+        each loader."""
+        folders: set[str] = set()
+        for path in loaders:
+            facts = self.files[path]
+            if facts.language != "python":
+                continue
+            for spec in facts.imports:
+                if "." in spec:
+                    continue
+                target = self.project.resolve_module(path, spec)
+                if target and target.endswith("/__init__.py") and self.project.package_root(target) != self.project.package_root(path):
+                    folders.add(posixpath.dirname(target) + "/")
+        return tuple(sorted(folders))
+
     def importers_of(self, path: str) -> list[str]:
         return [i for i, _ in self.importers.get(path, ()) if not is_test_path(i)]
     # ---- start commands --------------------------------------------------------------------------
@@ -3618,7 +3637,15 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
                                                  and p.package == process.package) for f in p.files}
         reach = finder.dynamic_reach(process)
         text_only = text_only if text_only is not None else _text_imports(project)
-        extra = [f for f in finder.files if f.startswith(prefix) and f not in claimed and f not in process.files
+        # a Python loader that imports another package of the project by its name may load that
+        # package's modules too (tracecat's executor: `import tracecat_registry`, then
+        # `importlib.import_module(name)` of each module under its `__path__`, a uv workspace
+        # member); a process guessed from those modules' paths does not keep them from it
+        others = finder.imported_packages(sorted(f for f in process.files if finder.dynamic_load(f)))
+        guessed = {f for p in processes if p.fallback for f in p.files} if others else set()
+        extra = [f for f in finder.files
+                 if (f.startswith(prefix) and f not in claimed or others and f.startswith(others) and (f not in claimed or f in guessed))
+                 and f not in process.files
                  and f not in text_only
                  and not is_test_path(f) and finder.path_role(f) == "server"
                  # a command under `bin/` (kuzzle's `bin/.upgrades/`), unless it is a program that runs
@@ -3632,6 +3659,15 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             process.files = process.files | finder.closure(extra)
             process.evidence.append(f"{loader}:{finder.dynamic_load(loader)}: loads modules by computed paths, "
                                     f"so the {len(extra)} module(s) of its package nothing else loads count as its own")
+            if others:
+                process.evidence.append(f"its loaders import the project package(s) {', '.join(o.rstrip('/') for o in others)} "
+                                        f"by name: their modules nothing imports count as its own too")
+                for other in [p for p in processes if p.fallback and p is not process]:
+                    left = [e for e in other.entries if e not in process.files]  # what its paths alone still say
+                    if not left:
+                        processes.remove(other)
+                    elif len(left) < len(other.entries):
+                        other.entries, other.files = left, finder.closure(left)
     # A custom Next.js server (`const app = next({ dev }); await app.prepare()` inside Express or
     # Fastify) serves the app's API routes and route handlers in its own process: Next loads them
     # from its build (nextjs.org/docs/pages/guides/custom-server)
