@@ -520,3 +520,69 @@ def test_hypothesis_commit_scan_equals_the_whole_scan(project: str) -> None:
                 os.chdir(here)
 
     check()
+
+
+# ---- the rules' work on files a commit scan does not report on ----------------------------------
+# A commit scan (`--in-project FILE`) runs every rule over the whole project and keeps the findings
+# on FILE. CL003 writes no text for a finding on another file (its problem text, the process's
+# unhandled-rejection listener that text names, the template engine are not asked for it): edits of
+# each kind, each followed by a warm commit scan of each file, which must equal the whole scan's
+# findings on that file, text included.
+
+REJECTIONS = {
+    "package.json": '{"name": "svc", "dependencies": {"express": "^4.18.0"}}\n',
+    "src/jobs.ts": 'export async function users(): Promise<string[]> {\n'
+                   '  const response = await fetch("https://example.com/users", { signal: AbortSignal.timeout(5_000) });\n'
+                   '  return response.json();\n}\n',
+    "src/orders.ts": 'import express from "express";\nimport { users } from "./jobs";\n\nexport const orders = express.Router();\n'
+                     'orders.get("/orders", async (_req, res) => {\n  res.json(await users());\n});\n',
+    "src/main.ts": 'import express from "express";\nimport { users } from "./jobs";\nimport { orders } from "./orders";\n\n'
+                   'const app = express();\napp.use(orders);\napp.get("/users", async (_req, res) => {\n  res.json(await users());\n});\n'
+                   'app.listen(3000);\n',
+}
+# (file, old text, new text): "" old appends; None new deletes the file
+REJECTION_EDITS = [
+    ("src/main.ts", "  res.json(await users());\n", '  console.log("users");\n  res.json(await users());\n'),  # a body edit
+    ("src/orders.ts", 'import { users } from "./jobs";\n', 'import { users } from "./jobs";\nimport { log } from "./log";\n'),  # an import
+    ("src/log.ts", "", 'export async function log(line: string): Promise<void> {\n  await fetch("https://example.com/log");\n}\n'),  # a file added
+    ("src/main.ts", "app.listen(3000);\n",  # a listener: every CL003 text of the process says it logs and goes on
+     'app.listen(3000);\nprocess.on("unhandledRejection", (reason) => console.error("unhandled", reason));\n'),
+    ("src/orders.ts", "  res.json(await users());\n", "  res.json(await users());\n  void log(\"orders\");\n"),  # a body edit
+    ("src/log.ts", "", None),  # a file deleted
+    ("src/main.ts", 'process.on("unhandledRejection", (reason) => console.error("unhandled", reason));\n', ""),  # the listener removed
+]
+
+
+def test_commit_scans_of_each_file_after_edits_of_each_kind_equal_the_whole_scan(tmp_path, monkeypatch) -> None:
+    from crashlint.engine import async_rejection
+
+    root = tmp_path / "svc"
+    for rel, text in REJECTIONS.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    monkeypatch.chdir(root)
+    cache = str(tmp_path / "cache")
+    asked: list[str] = []  # the files whose process handlers CL003 asked about, for a finding's text
+    real = async_rejection._Checker.kept_alive
+    monkeypatch.setattr(async_rejection._Checker, "kept_alive", lambda self, path: (asked.append(path), real(self, path))[1])
+    scan([str(root)], cache_dir=cache)  # warm
+    logged = 0
+    for rel, old, new in REJECTION_EDITS:
+        path = root / rel
+        if new is None:
+            path.unlink()
+        else:
+            text = path.read_text() if path.exists() else ""
+            assert old in text, (rel, old)
+            path.write_text(text + new if old == "" else text.replace(old, new, 1))
+        asked.clear()
+        whole = scan([str(root)], cache_dir=None)
+        assert {"src/main.ts", "src/orders.ts"} <= {f.location.path for f in whole.findings if f.rule_id == "CL003"}, _key(whole)
+        assert {"src/main.ts", "src/orders.ts"} <= set(asked)  # the whole scan writes both files' texts
+        logged += any("logs" in p for f in whole.findings for p in f.problems)
+        for focus in sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ts")):
+            asked.clear()
+            warm = scan([focus], in_project=True, cache_dir=cache)
+            assert set(asked) <= {focus}, (rel, focus, asked)  # no text for another file's finding
+            assert _key(warm) == [k for k in _key(whole) if k[1].path == focus], (rel, new, focus)
+    assert logged == 3  # the texts changed while the listener was there (three steps)
