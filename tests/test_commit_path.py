@@ -586,3 +586,25 @@ def test_commit_scans_of_each_file_after_edits_of_each_kind_equal_the_whole_scan
             assert set(asked) <= {focus}, (rel, focus, asked)  # no text for another file's finding
             assert _key(warm) == [k for k in _key(whole) if k[1].path == focus], (rel, new, focus)
     assert logged == 3  # the texts changed while the listener was there (three steps)
+
+
+def test_the_collector_is_off_only_while_a_commit_scan_runs_its_rules(tmp_path, monkeypatch) -> None:
+    """An --in-project scan runs its rules phase with the collector off (its collections walked the
+    memos the phase keeps; the phase leaves next to no cyclic garbage); a whole scan keeps it on, and
+    either leaves it as it found it."""
+    import gc
+
+    import crashlint.scan as pipeline
+
+    for rel, text in REJECTIONS.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    seen: list[bool] = []
+    real = pipeline.run_rules
+    monkeypatch.setattr(pipeline, "run_rules", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])
+    assert gc.isenabled()
+    whole = scan([str(tmp_path)], cache_dir=None)
+    alone = scan(["src/main.ts"], in_project=True, cache_dir=None)
+    assert seen == [True, False] and gc.isenabled()
+    assert _key(alone) == [k for k in _key(whole) if k[1].path == "src/main.ts"] and _key(alone)

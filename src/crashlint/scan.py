@@ -446,9 +446,15 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
     # every object the phase made so far (0.15-0.25 s of a warm scan of novu); one at the end,
     # while the facts are still frozen, so that no full collection is due as they are unfrozen
     # (one then would walk them all: 0.37 s).
+    # A scan that reports on a few files (--in-project, the commit path) runs the phase with the
+    # collector off: its young collections walked the memos it keeps (about 800 of them, 0.04-0.05 s
+    # of novu's 1.8 s), and the phase leaves next to no cyclic garbage (189 objects on novu).
     gc.freeze()
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], 100))
+    collecting = gc.isenabled()
+    if focus is not None:
+        gc.disable()
     try:
         if project is None:
             manifests = read_manifests(root, {posixpath.dirname(f.path) for f in facts}, tree, manifests_read)
@@ -460,6 +466,8 @@ def rules_phase(root: str, facts: list[FileFacts], tree: SourceTree | None, *, r
         sources = sources if sources is not None else SourceCache(root, tree)
         run = run_rules(rules, project, sources, processes, focus)
     finally:
+        if collecting:
+            gc.enable()
         if release:
             gc.collect()
             gc.set_threshold(*thresholds)
