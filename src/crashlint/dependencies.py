@@ -84,6 +84,10 @@ class Manifest:
     # a Python package's name and description, "name: description" (pyproject [project] or
     # [tool.poetry], setup.py `name=` / `description=`): what it says it is (`ragflow-sdk: Python client sdk of …`)
     summary: str = ""
+    # package.json "imports": (specifier pattern, target) with the target root-relative — Node's
+    # subpath imports (nodejs.org/api/packages.html#subpath-imports): `"#lib/*": "./dist/lib/*.js"` is
+    # how `import … from "#lib/setup"` in the package reaches src/lib/setup.ts (dragonite, skyra)
+    imports: tuple[tuple[str, str], ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -290,6 +294,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         start.main, tuple(start.scripts), tuple(start.bins), tuple(start.console_scripts), tuple(start.launches),
         private, ts_root_dir, launchers, page_scripts, page_roots, locked,
         serverless_host="vercel.json" if "vercel.json" in names else "", exports=tuple(start.exports),
+        imports=tuple(start.imports),
         bin_names=tuple(start.bin_names), summary=summary,
     )
 
@@ -514,6 +519,7 @@ class _Start:
     console_scripts: list[tuple[str, str, str]] = field(default_factory=list)
     launches: list[tuple[str, str, str]] = field(default_factory=list)
     exports: list[tuple[str, str]] = field(default_factory=list)
+    imports: list[tuple[str, str]] = field(default_factory=list)
 
     def read_package(self, directory: str, data: dict) -> None:
         if isinstance(data.get("main"), str):
@@ -538,6 +544,12 @@ class _Start:
                 found = _export_target(target)
                 if found is not None and str(subpath).startswith("."):
                     self.exports.append((str(subpath), posixpath.normpath(posixpath.join(directory, found))))
+        imports = data.get("imports")
+        if isinstance(imports, dict):  # keys start with "#"; targets as `exports`' (a package name is not followed)
+            for specifier, target in imports.items():
+                found = _export_target(target)
+                if found is not None and str(specifier).startswith("#"):
+                    self.imports.append((str(specifier), posixpath.normpath(posixpath.join(directory, found))))
 
     def read_pyproject(self, data: dict, where: str) -> None:
         scripts = (data.get("project") or {}).get("scripts") or {}

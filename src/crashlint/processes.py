@@ -119,6 +119,24 @@ JS_SERVERS = frozenset({
 JS_SERVES = frozenset({"cluster.fork", "http.createServer", "https.createServer", "http2.createServer", "http2.createSecureServer",
                        "net.createServer", "tls.createServer"})
 JS_WORKERS = frozenset({"bullmq.Worker", "bull", "bee-queue", "agenda", "pg-boss", "kafkajs.Kafka.consumer"})
+# Frameworks that load a program's modules by their folders, not by imports (`framework_loads`).
+# Sails: `sails.lift()` loads, relative to the app's folder (process.cwd()), every module of these
+# folders (balderdashy/sails lib/hooks/moduleloader/index.js, 7b76422, `sails.config.paths`: config,
+# api/controllers, api/policies, api/services, api/adapters, api/models, api/hooks, api/blueprints,
+# api/responses, api/helpers)
+SAILS_FOLDERS = ("config", "api/controllers", "api/policies", "api/services", "api/adapters", "api/models", "api/hooks",
+                 "api/blueprints", "api/responses", "api/helpers")
+# Sapphire: `client.login()` calls `container.stores.registerPath(baseUserDirectory)`
+# (sapphiredev/framework src/lib/SapphireClient.ts, 13d5023), which registers `join(root, store.name)`
+# for every store (sapphiredev/pieces src/lib/structures/StoreRegistry.ts `registerPath`, c731d1b);
+# the root is the folder of the package.json `main` (or `module`) of the working folder (RootScan.ts
+# `getRootData`). The framework's stores (ArgumentStore … ListenerStore: `name: 'arguments'`, …) and
+# the official plugins' (plugin-api `routes` and `middlewares`, plugin-scheduled-tasks
+# `scheduled-tasks`); a project's own `extends Store` class adds its `super(Piece, { name })`.
+SAPPHIRE_STORES = ("arguments", "commands", "listeners", "preconditions", "interaction-handlers", "routes", "middlewares",
+                   "scheduled-tasks")
+SAPPHIRE_MODULES = ("@sapphire/framework", "@sapphire/pieces")
+STORE_NAME = re.compile(r"""\bname\s*:\s*['"]([\w-]+)['"]""")
 # gunicorn's application classes, whose subclass's `run()` starts the arbiter that serves
 # (docs.gunicorn.org/en/stable/custom.html: "Custom Application": `StandaloneApplication(BaseApplication)`, `.run()`)
 PY_SERVER_BASES = frozenset({"gunicorn.app.base.BaseApplication", "gunicorn.app.base.Application", "gunicorn.app.wsgiapp.WSGIApplication"})
@@ -1105,6 +1123,8 @@ class _Finder:
         self.client_modules: frozenset[str] = frozenset()  # set by build_graph
         self._route_modules: dict[str, list[str]] = {}  # package → its React Router server's modules (route_modules)
         self._required_calls: dict[str, list[tuple[str, object]]] = {}  # file → calls of `require(file)(…)`
+        self._framework_loads: dict[str, tuple[str, list[str]]] | None = None  # `framework_loads`, once
+        self._convention_of: dict[str, str] | None = None  # `convention_loader`: target → its loader, once
         # the project's console scripts by name (`consoleme` → consoleme/__main__.py, "init"): a start
         # command that names one runs that function
         self.console_commands: dict[str, tuple[str, str]] = {}
@@ -1147,6 +1167,7 @@ class _Finder:
             for path, targets in self.graph.items():
                 for target in targets:
                     self.importers.setdefault(target, []).append((path, None))
+        self.add_framework_loads()
         # `if (options.dev) await import("./dev-server")`: each file's modules imported only so
         dev = project.parts("dev-loads", lambda path, facts: [t for spec in facts.dev_imports if (t := project.resolve_module(path, spec)) is not None],
                             lambda path, facts: bool(facts.dev_imports), keep=False)
@@ -1155,6 +1176,89 @@ class _Finder:
             for target in targets:  # type: ignore[union-attr]
                 if target not in loads:
                     self.dev_loaded.setdefault(target, []).append(path)
+
+    def add_framework_loads(self) -> None:
+        """The modules a framework loads by their folders (`framework_loads`) become loads of the
+        file that starts the framework, in the graph and its reverse (copied: the project model's
+        parts are not changed)."""
+        found = self.framework_loads()
+        if not found:
+            return
+        self.graph = dict(self.graph)
+        self.importers = dict(self.importers)
+        for loader, (_, targets) in found.items():
+            loads = self.graph.get(loader, [])
+            new = [t for t in targets if t not in loads and t != loader]
+            if new:
+                self.graph[loader] = [*loads, *new]
+                for target in new:
+                    self.importers[target] = [*self.importers.get(target, ()), (loader, None)]
+
+    def framework_loads(self) -> dict[str, tuple[str, list[str]]]:
+        """file → (evidence, the modules it loads by a framework's folder convention): a Sails app's
+        `sails.lift()` (its config/ and api/ folders, `SAILS_FOLDERS`, under the app's package folder)
+        and a Sapphire bot's `client.login()` (its stores' folders, `SAPPHIRE_STORES` and the
+        project's own stores, under the folder of its package's `main`/`module` source, else the
+        file's). Cost: one pass over the files' imports, then per such file one pass over its
+        package's paths; computed once per model."""
+        if self._framework_loads is not None:
+            return self._framework_loads
+        found: dict[str, tuple[str, list[str]]] = {}
+        project = self.project
+        sapphire: list[str] = []
+        stores = set(SAPPHIRE_STORES)
+        for path, facts in project.files.items():
+            if facts.language == "python" or is_test_path(path):
+                continue
+            if "sails" in facts.imports:
+                # `sails.lift(rc('sails'))`, `require('sails').lift(…)`: the app's folder is the file's package
+                call = next((c for c in facts.calls if c.callee[-1:] == ("lift",) or c.method == "lift"), None)
+                if call is not None:
+                    folder = project.package_root(path)
+                    prefixes = tuple(posixpath.join(folder, f) + "/" for f in SAILS_FOLDERS)
+                    targets = [f for f in project.files if f.startswith(prefixes) and f != path
+                               and project.files[f].language != "python" and not is_test_path(f)]
+                    if targets:
+                        found[path] = (f"{path}:{call.span[0]}: `{call.text}` loads the app's {', '.join(SAILS_FOLDERS)} modules by their folders "
+                                       f"(Sails's moduleloader hook): {len(targets)} module(s)", targets)
+            if any(c.callee[-1:] == ("login",) or c.method == "login" for c in facts.calls):
+                # `client.login()` in a package that depends on the framework: the bot's entry
+                # (skyra's `Skyra.ts` logs in a `SkyraClient` it imports from its own lib)
+                manifest = project._package_manifest(path)
+                if manifest is not None and SAPPHIRE_MODULES[0] in manifest.dependencies:
+                    sapphire.append(path)
+            if any(i in SAPPHIRE_MODULES or i.startswith(tuple(m + "/" for m in SAPPHIRE_MODULES)) for i in facts.imports):
+                if any(base and base[-1] == "Store" for _, bases in facts.class_bases.values() for base in bases):
+                    for call in facts.calls:  # `super(Task, { name: 'tasks' })` of `class TaskStore extends Store`
+                        if call.text.startswith("super("):
+                            stores.update(STORE_NAME.findall(call.text))
+        for path in sapphire:
+            manifest = project._package_manifest(path)
+            root = posixpath.dirname(path)
+            if manifest is not None and manifest.main:
+                main = self.source_for(posixpath.dirname(manifest.path), manifest.main)
+                if main is not None:
+                    root = posixpath.dirname(main)
+            prefixes = tuple(posixpath.join(root, name) + "/" for name in sorted(stores))
+            targets = [f for f in project.files if f.startswith(prefixes) and f != path
+                       and project.files[f].language != "python" and not is_test_path(f)]
+            if targets:
+                call = next(c for c in self.files[path].calls if c.callee[-1:] == ("login",) or c.method == "login")
+                folders = sorted({f[len(root) + 1 if root else 0:].split("/", 1)[0] for f in targets})
+                found[path] = (f"{path}:{call.span[0]}: `{call.text}` loads the Sapphire stores' pieces by their folders under "
+                               f"{root or '.'}/ ({', '.join(folders)}): {len(targets)} module(s)", targets)
+        self._framework_loads = found
+        return found
+
+    def convention_loader(self, path: str) -> str:
+        """Which file's framework loads `path` by its folder, and how (`framework_loads`), or ""."""
+        if self._convention_of is None:
+            self._convention_of = {}
+            for loader, (text, targets) in self.framework_loads().items():
+                how = text.split(": ", 1)[1].split(" loads", 1)[0]
+                for target in targets:
+                    self._convention_of.setdefault(target, f"{loader}'s {how}")
+        return self._convention_of.get(path, "")
 
     def _kept_loads(self, path: str, facts: FileFacts) -> list[str]:
         """`_loads`, kept across scans for the same contents (`Project.own_part`): it reads the file's
@@ -2125,7 +2229,9 @@ class _Finder:
                 if command:  # `start: node dist/index.js` of dub-cli, whose `bin` is that file: the command run once
                     self.add(label, "cli", entries, package, f"{manifest.path}: scripts.{name}: {scripts[name]} (runs {command})")
                     continue
-                self.add(label, kind, entries, package, evidence, started=True)
+                built = self.build_origin(package, entry) if entry not in scripts[name] else ""
+                self.add(label, kind, entries, package, evidence + (f" (its build output: {built} names {entry} as an entry)" if built else ""),
+                         started=True)
         for where, name, command in manifest.launches:
             for entries, how in self._programs(package, self.command_entries(package, command, scripts, posixpath.dirname(where))):
                 entry = entries[0]
@@ -2454,12 +2560,29 @@ class _Finder:
         if head in ("npm", "yarn", "pnpm", "bun") and depth < 3:
             rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
             if rest and rest[0] in scripts:
-                found += self.command_entries(package, scripts[rest[0]], scripts, cwd, depth + 1)
+                inner = self.command_entries(package, scripts[rest[0]], scripts, cwd, depth + 1)
+                if re.match(r"(build|compile|bundle)\b", rest[0]):
+                    # `CMD ["pnpm", "run", "build:release"]` (unraid's builder stage): the image builds
+                    # the program and ends; what the build script runs is a tool, not the program
+                    inner = [(entry, "cli") for entry, _ in inner]
+                found += inner
                 return found
             if head in ("yarn", "pnpm") and rest and rest[0] in ("node", "tsx", "ts-node"):
                 # `yarn node dist/bin/server.js` (Yarn berry runs node with its PnP loader; standardnotes'
                 # home-server `start`): the program is node's
                 found += self.command_entries(package, shlex.join(rest), scripts, cwd, depth + 1)
+                return found
+        if head in ("pm2", "pm2-runtime") and depth < 3:
+            # `pm2-runtime start pm2.config.js` (parabol), `pm2 start ecosystem.config.json`: the programs are
+            # the apps' `script`s of the ecosystem file (pm2.keymetrics.io/docs/usage/application-declaration/),
+            # not the file, which pm2 only reads
+            config = next((w for w in words[1:] if ECOSYSTEM_FILE.search(w)), None)
+            if config is not None:
+                path = posixpath.normpath(posixpath.join(cwd if cwd is not None else package, config))
+                for script in PM2_SCRIPT.findall(self._text(path)) if path in self.files or self.tree is not None else ():
+                    entry = self.source_for(package, script, cwd)
+                    if entry:
+                        found.append((entry, "server"))
                 return found
         if head == "nest" and len(words) > 1 and words[1] == "start":
             entry = self.source_for(package, "src/main.ts")
@@ -2552,7 +2675,21 @@ class _Finder:
 
     def source_for(self, package: str, token: str, cwd: str | None = None) -> str | None:
         """A command's file argument as a project source file: `dist/main.js` → `src/main.ts`."""
-        token = token.strip("'\"").removeprefix("./")
+        token = token.strip("'\"")
+        if token in (".", "./") or (token.endswith("/") and token.strip("/")):
+            # `node .`, `exec node /usr/src/app/` (tileserver-gl's entrypoint): node runs the folder's
+            # package.json `main`, else its index.js (nodejs.org/api/modules.html#folders-as-modules); a
+            # folder inside the image is the one its Dockerfile copies, the command's folder
+            folder = (cwd if cwd is not None else package) if token.startswith("/") or token in (".", "./") \
+                else posixpath.normpath(posixpath.join(cwd if cwd is not None else package, token))
+            folder = "" if folder == "." else folder
+            manifest = self.project.manifests.get(folder)
+            if manifest is not None and manifest.main and manifest.main != folder:
+                found = self.source_for(folder, posixpath.relpath(manifest.main, folder or "."))
+                if found:
+                    return found
+            return self.project._js_file(posixpath.join(folder, "index")) if token.startswith("/") or token in (".", "./") else None
+        token = token.removeprefix("./")
         if token.startswith("/"):  # a path inside the image (`/opt/app/worker.py`): the file beside the Dockerfile
             return self.source_for(package, posixpath.basename(token), cwd) if cwd is not None else None
         bases = [d for d in dict.fromkeys([package, cwd or package, ""]) if d is not None]
@@ -2597,28 +2734,42 @@ class _Finder:
         `esbuild.config.*`, `build.*`); an entry's output is named after its key, else after its
         file. A name two entries share names neither. Only asked when a start command's build
         output has no source by its path; memoized per package (those files read once)."""
-        return self.project.constant(("build-entries", package), lambda: self._build_entries(package))  # type: ignore[return-value]
+        return self.project.constant(("build-entries", package), lambda: self._build_entries(package))[0]  # type: ignore[index]
 
-    def _build_entries(self, package: str) -> dict[str, str]:
+    def build_origin(self, package: str, source: str) -> str:
+        """Which build script or bundler config of the package names `source` as an entry (`build_entries`), or ""."""
+        return self.project.constant(("build-entries", package), lambda: self._build_entries(package))[1].get(source, "")  # type: ignore[index]
+
+    def _build_entries(self, package: str) -> tuple[dict[str, str], dict[str, str]]:
         manifest = self.project.manifests.get(package)
         if manifest is None or self.tree is None:
-            return {}
+            return {}, {}
         prefix = package + "/" if package else ""
-        texts: list[tuple[str, str]] = []  # (folder the text's paths are relative to, text)
+        texts: list[tuple[str, str, str]] = []  # (folder the text's paths are relative to, text, where it is)
         for name, command in manifest.scripts:
             if not name.startswith(("build", "bundle", "compile")):
                 continue
-            texts.append((package, command))
+            texts.append((package, command, f"{manifest.path}: scripts.{name}"))
             for word in command.split():
                 if re.search(r"\.[cm]?[jt]s$", word):
                     script = self.project._js_file(posixpath.normpath(posixpath.join(package, word)))
                     if script is not None and script.startswith(prefix):
-                        texts.append((package, self._text(script)))
+                        texts.append((package, self._text(script), script))
         for path in self.files:
             if posixpath.dirname(path) == package and BUNDLER_CONFIG.match(posixpath.basename(path)):
-                texts.append((package, self._text(path)))
+                texts.append((package, self._text(path), path))
+            elif path.startswith(prefix) and PAGE_BUNDLER_CONFIG.search(path[len(prefix):]) and not ROLLUP_OR_ESBUILD.match(posixpath.basename(path)):
+                # a Vite or webpack config that builds for Node (unraid's api: `build: { ssr: true,
+                # rollupOptions: { input: { main: 'src/index.ts' } } }`, `entryFileNames: '[name].js'`
+                # writes dist/main.js; webpack's `target: 'node'`): its entries are programs
+                text = self._text(path)  # as written: a glob string (`'src/**/*.ts'`) is no comment's start
+                if NODE_BUNDLE.search(text):
+                    texts.append((package, _paths_spelled_out(text, posixpath.dirname(path), package), path))
         found: dict[str, str | None] = {}
-        for folder, text in texts:
+        origins: dict[str, str] = {}
+        # a development config (`dev.servers.config.js`) last: the production build names the evidence
+        texts.sort(key=lambda t: bool(re.search(r"(?:^|[./-])dev(?:elopment)?[./-]", posixpath.basename(t[2]))))
+        for folder, text, where in texts:
             for key, spec in BUILD_ENTRY.findall(text):
                 source = self.project._js_file(posixpath.normpath(posixpath.join(folder, spec)))
                 if source is None or not source.startswith(prefix) or is_test_path(source):
@@ -2626,7 +2777,8 @@ class _Finder:
                 for name in dict.fromkeys([key, posixpath.basename(posixpath.splitext(source)[0])]):
                     if name and name not in ("entry", "entryPoints", "input", "in", "src", "source"):
                         found[name] = source if found.get(name, source) == source else None
-        return {name: source for name, source in found.items() if source is not None}
+                origins.setdefault(source, where)
+        return {name: source for name, source in found.items() if source is not None}, origins
 
     def bundle_entries(self, package: str) -> list[tuple[str, list[str]]]:
         """The entry modules of the page bundles a package's bundler configs build, per config:
@@ -2902,6 +3054,13 @@ class _Finder:
                     continue
                 entries, start = self.program_entries(path, call)
                 name = self.package_name(package) + (f":{start}" if start else "")
+                if self.left_behind(package, path, entries):
+                    # leon's server/src/core/http-server/old-server.js: a server module nothing imports
+                    # and nothing runs, beside the server the package's start command names: dead code
+                    self.add(name + " (not started)", "cli", entries, package,
+                             f"{evidence}, in a module nothing imports and no start command, script or launch file runs, "
+                             "beside the server its package's start command names")
+                    continue
                 dev = [self.dev_loaded[e][0] for e in entries if e in self.dev_loaded and not self.importers_of(e)]
                 if entries and len(dev) == len(entries):
                     # send's server/bin/dev.js, the webpack-dev-server hook `webpack.config.js` requires
@@ -2914,6 +3073,16 @@ class _Finder:
                 entries, start = self.program_entries(path, call)
                 name = self.package_name(package) + (f":{start}" if start else ":worker")
                 self.add(name, "worker", entries, package, f"{path}:{call.span[0]}: `{call.text}` consumes a queue" + self.start_evidence(path, start))
+
+    def left_behind(self, package: str, path: str, entries: list[str]) -> bool:
+        """Whether a module that `listen()`s at its top level is a server nothing starts: nothing
+        imports it (`entries` is the module itself), no script runs it, it does not stop on SIGTERM
+        as a program of its own would, and a start command or launch file of its package already
+        names a long-lived program (leon's `old-server.js` beside `node server/dist/index.js`).
+        O(the processes found so far)."""
+        if entries != [path] or self.importers_of(path) or path in self.script_runs or self.stops_on_signal(path):
+            return False
+        return any(p.started and p.long_lived and p.package == package and path not in p.entries for p in self.processes)
 
     def dev_only(self, path: str, call) -> bool:
         """Whether `call` runs only under a development switch (`if (devMode) { return
@@ -3431,6 +3600,59 @@ def _entry_values(text: str) -> list[str]:
     return values
 
 
+PATH_CALL = re.compile(r"\bpath\.(?:join|resolve)\(([^()]*)\)")
+PATH_CONSTANT = re.compile(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*([^;\n]+)")
+KEYED_ARRAY = re.compile(r"([A-Za-z_$][\w$]*|'[^']+'|\"[^\"]+\")\s*:\s*\[([^\]]*)\]")
+
+
+def _paths_spelled_out(text: str, folder: str, package: str) -> str:
+    """A Node bundler config with its `path.join(ROOT, 'packages', 'server')` / `path.resolve(__dirname,
+    '..')` expressions written out as package-relative string literals, constants followed in order
+    (parabol's prod.servers.config.js: `SERVER_ROOT = path.join(PROJECT_ROOT, 'packages', 'server')`,
+    `web: [DOTENV, …, path.join(SERVER_ROOT, 'server.ts')]`): `__dirname` is the config's folder, a
+    root the config computes otherwise (`getProjectRoot()`) the package's (webpack's default context,
+    the folder the build runs in). An entry array's module that runs last, its last, is then written
+    `web: 'packages/server/server.ts'` after the config, as `build_entries` reads a keyed entry. O(text)."""
+    values: dict[str, str] = {}
+
+    def evaluate(args: str) -> str | None:
+        parts: list[str] = []
+        for arg in (a.strip() for a in args.split(",")):
+            if len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in "'\"`" and "${" not in arg:
+                parts.append(arg[1:-1])
+            elif arg == "__dirname":
+                parts.append("/" + folder)
+            elif arg in values:
+                parts.append("/" + values[arg])
+            elif re.fullmatch(r"[A-Za-z_$][\w$.]*(?:\(\))?", arg):
+                parts.append("/" + package)  # a root the config computes: the package's folder
+            else:
+                return None
+        joined = posixpath.normpath(posixpath.join("/", *parts)).lstrip("/") if parts else None
+        return None if joined is None or joined.startswith("..") else joined
+
+    for name, value in PATH_CONSTANT.findall(text):
+        call = PATH_CALL.fullmatch(value.strip())
+        if call is not None:
+            found = evaluate(call.group(1))
+            if found is not None:
+                values[name] = found
+
+    def spelled(match: re.Match) -> str:
+        found = evaluate(match.group(1))
+        return match.group(0) if found is None else repr(posixpath.relpath(found, package or ".") if found != package else ".")
+
+    out = PATH_CALL.sub(spelled, text)
+    keyed = []
+    for key, items in KEYED_ARRAY.findall(out):
+        literals = [m.group(1) or m.group(2) for m in re.finditer(r"'([^']+)'|\"([^\"]+)\"", items)]
+        named = [values[i.strip()] for i in items.split(",") if i.strip() in values]
+        last = (literals or [posixpath.relpath(n, package or ".") for n in named])[-1:] if (literals or named) else []
+        if last and re.search(r"\.[cm]?[jt]sx?$", last[0]):
+            keyed.append(f"\n{key.strip(chr(39) + chr(34))}: '{last[0]}'")
+    return out + "".join(keyed)
+
+
 def _substituted(template: str, constants: dict[str, str]) -> str:
     """A template literal with each `${name}` replaced by the string constant of that name, "" when
     one is not such a constant."""
@@ -3486,6 +3708,9 @@ NOT_PROGRAMS = ("dev", "test", "lint", "build", "watch", "format", "type", "pre"
 
 
 # a bundler's configuration in a package's folder (`tsup.config.ts`, `esbuild.config.mjs`, `build.mjs`)
+# a PM2 ecosystem file a `pm2 start` / `pm2-runtime start` command names, and its apps' scripts
+ECOSYSTEM_FILE = re.compile(r"(?:^|/)(?:ecosystem|pm2|process)(?:[.-][\w-]+)*\.(?:config\.)?(?:[cm]?js|json|ya?ml)$")
+PM2_SCRIPT = re.compile(r"""["']?\bscript["']?\s*:\s*["']([^"'\n]+)["']""")
 BUNDLER_CONFIG = re.compile(r"(tsup|esbuild|build|rollup|rolldown|tsdown)(\.config)?\.[cm]?[jt]s$")
 # a source path a build names, with the key it is written under when it has one (`server: "src/main.ts"`,
 # `entry: "src/server.mts"`, a bare "./src/worker.ts" in a list or on a command line)
@@ -3678,6 +3903,12 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
                         processes.remove(other)
                     elif len(left) < len(other.entries):
                         other.entries, other.files = left, finder.closure(left)
+
+    # what a framework started in the process loads by its folders (Sails, Sapphire): said once per process
+    for process in processes:
+        if process.long_lived:
+            process.evidence += [text for loader, (text, _) in finder.framework_loads().items()
+                                 if loader in process.files and text not in process.evidence]
     # A custom Next.js server (`const app = next({ dev }); await app.prepare()` inside Express or
     # Fastify) serves the app's API routes and route handlers in its own process: Next loads them
     # from its build (nextjs.org/docs/pages/guides/custom-server)
@@ -3811,7 +4042,8 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             roles[path], reasons[path] = "browser", "browser code (JSX, \"use client\", browser globals or a front-end package), though a server's imports reach it"
         elif path in loaders:
             names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
-            roles[path], reasons[path] = "server", f"loaded by {names}"
+            by_folder = finder.convention_loader(path)
+            roles[path], reasons[path] = "server", f"loaded by {names}" + (f" (by its folder: {by_folder})" if by_folder else "")
         elif path in finder.client_tree():
             roles[path], reasons[path] = "browser", ("a client component (\"use client\") or a module only client components load: "
                                                      "the browser runs it; a server component hands the bundler a reference to it")

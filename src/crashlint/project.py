@@ -824,7 +824,29 @@ class Project:
         if spec.startswith("."):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), spec))
             return self._js_file(target) or self.built_source(target)
+        if spec.startswith("#"):
+            return self._subpath_import(from_path, spec)
         return self._resolve_js_alias(from_path, spec)
+
+    def _subpath_import(self, from_path: str, spec: str) -> str | None:
+        """A package.json `imports` specifier (`#lib/setup`, Node's subpath imports): mapped by the
+        nearest package.json's `"imports"` — an exact key first, else the pattern with the longest
+        prefix before its `*` (nodejs.org/api/packages.html#subpath-imports, PATTERN_KEY_COMPARE) —
+        to the project file, or the source of that build output (`./dist/lib/*.js` → src/lib/…).
+        O(the package's imports), memoized per (package, specifier)."""
+        manifest = self._package_manifest(from_path)
+        if manifest is None or not manifest.imports:
+            return None
+        key = ("subpath-import", manifest.path, spec)
+        if key not in self._folders:
+            exact = [t for k, t in manifest.imports if k == spec]
+            patterns = sorted(((k, t) for k, t in manifest.imports if "*" in k), key=lambda kt: -len(kt[0].partition("*")[0]))
+            mapped = exact[0] if exact else next((m for k, t in patterns if (m := _star_target(k, spec, t)) is not None), None)
+            found = None
+            if mapped is not None:
+                found = self._js_file(mapped) or self._js_file(posixpath.splitext(mapped)[0]) or self.built_source(mapped)
+            self._folders[key] = found
+        return self._folders[key]  # type: ignore[return-value]
 
     def built_source(self, target: str) -> str | None:
         """The source of a compiled module a path names (`./dist/controller.js`, `require('../dist')`)

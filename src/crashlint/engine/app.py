@@ -616,6 +616,12 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             # start one server each, whatever construction they share
             made = frozenset(t for t in receivers if t.kind == "call")
             key = (path, made) if made and all(t.kind in ("call", "unknown") for t in receivers) else (path, index)
+            chosen = _alternative(facts, call)
+            if chosen is not None:
+                # the listens of functions one name holds either of (SillyTavern's `const createFunc =
+                # cliArguments.ssl ? createHttpsServer : createHttpServer`): the process runs one of
+                # them, one server; twins that both run (an https server beside the http one) stay two
+                key = (path, ("alternatives", chosen))
             depth = len(call.scopes)
             if key not in by_server or depth < by_server[key][0]:
                 by_server[key] = (depth, len(findings))
@@ -623,6 +629,22 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
     ctx.current_path = None
     kept = {position for _, position in by_server.values()}
     return [f for position, f in enumerate(findings) if position in kept]
+
+
+def _alternative(facts: FileFacts, call: Call) -> frozenset[str] | None:
+    """The functions a name of the file is declared as either of (`x = cond ? f : g`, `a || b`: one
+    declaration line with two function references) when one encloses `call`, else None. O(the
+    file's declarations), once per listen."""
+    groups: dict[tuple[int, str, int], set[str]] = {}
+    for decl in facts.decls:
+        value = decl.value
+        if value.kind == "ref" and len(value.path) == 1:
+            groups.setdefault((decl.scope, decl.name, decl.line), set()).add(value.path[0])
+    names = {facts.functions[scope].name for scope in call.scopes if scope in facts.functions and facts.functions[scope].name}
+    for group in groups.values():
+        if len(group) > 1 and group & names:
+            return frozenset(group)
+    return None
 
 
 def _handed_in(ctx: RuleContext, params: list[Target]) -> tuple[list[Target], list[Target]]:
