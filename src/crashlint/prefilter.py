@@ -28,7 +28,8 @@ project model and the rule kinds read across files (src/crashlint/project.py, en
   `importlib.util.module_from_spec(spec)`, `__import__(name)`), and a JS/TS file that does
   (`require(file)`, `require("../exts/plugin-" + name)`, `` import(`./routes/${name}`) ``), is a
   seed: the process model makes the modules of its package that nothing imports (and the computed
-  path can name) part of the process that loads it;
+  path can name) part of the process that loads it; so is a JS/TS file that starts a framework which
+  loads modules by their folders (`sails.lift(…)`, a Sapphire client's `.login(…)`: `framework_loads`);
 - what a rule reads without resolving names (routes and `.use(…)` of a package, health paths,
   handler registrations, `.on(…)` listeners, timers) is in its local lists, so such a file is a seed;
 - shutdown paths (CL002, CL012) also reach every project function of a name called on an object
@@ -117,6 +118,9 @@ PY_COMPUTED_LOADS = Literals(["import_module(", "module_from_spec(", "__import__
 # the same for JavaScript: `require(file)`, `import(path)`, `require("../exts/plugin-" + name)`,
 # `` import(`./routes/${name}`) `` (facts.dynamic_loads: a computed load reaches the package's modules)
 JS_COMPUTED_LOADS = re.compile(rb"""(?<![\w$.])(?:require|import)\s*\(\s*(?:[A-Za-z_$]|`[^`]*\$\{|['"][^'"\n]*['"]\s*\+)""")
+# what starts a framework that loads modules by their folders (processes.framework_loads: `sails.lift(…)`,
+# a Sapphire client's `.login(…)`): its modules are reached only through that file
+JS_FRAMEWORK_LOADS = re.compile(rb"""\.(?:lift|login)\s*\(""")
 
 
 def active_rules(rules: list[Rule], contents: dict[str, bytes]) -> list[Rule]:
@@ -221,7 +225,7 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: Sou
     for path, data in contents.items():
         family = family_of[path]
         if (family in everything or patterns[family].search(data) or family == "python" and PY_COMPUTED_LOADS.search(data)
-                or family == "javascript" and JS_COMPUTED_LOADS.search(data)):
+                or family == "javascript" and (JS_COMPUTED_LOADS.search(data) or JS_FRAMEWORK_LOADS.search(data))):
             seeds.add(path)
             if exported.search(data):
                 anchors.add(path)
