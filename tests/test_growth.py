@@ -38,3 +38,61 @@ def test_time_and_memory_are_linear(measured) -> None:
     small, large = measured
     assert large["cpu_seconds"] <= 2.2 * small["cpu_seconds"], (small, large)
     assert large["memory_kb"] <= 2.2 * small["memory_kb"], (small, large)
+
+
+# ---- `Project.calls_of`: the calls of a function, for every function of a name at once -----------
+
+def _calls_of_project(root: Path, n: int):
+    """N TypeScript modules that each declare a `handle` and call their own twice, and N Python
+    modules whose class each has a `handle` method that `self.handle()` calls: 2N declarations named
+    alike, each with calls of its own among 4N calls of that name."""
+    import os
+
+    from crashlint.cache.facts import load_facts
+    from crashlint.dependencies import read_manifests
+    from crashlint.discover import discover
+    from crashlint.project import Project
+
+    for i in range(n):
+        (root / f"m{i}.ts").write_text(f"export function handle() {{ return {i}; }}\n"
+                                       f"export function run{i}() {{ handle(); handle(); }}\n")
+        (root / f"p{i}.py").write_text(f"class Job{i}:\n    def handle(self):\n        return {i}\n\n"
+                                       f"    def run(self):\n        self.handle()\n        return self.handle()\n")
+    found = discover([str(root)])
+    facts = [p.facts for p in load_facts(found.files, None, 1, root=found.root) if p.facts is not None]
+    return Project(found.root, facts, read_manifests(found.root, {os.path.dirname(f.path) for f in facts}))
+
+
+def _calls_of_work(tmp_path: Path, n: int, monkeypatch) -> int:
+    """How many resolutions asking `calls_of` of every `handle` costs, each answer checked."""
+    from crashlint.project import Project, Target
+
+    folder = tmp_path / f"calls-of-{n}"
+    folder.mkdir()
+    project = _calls_of_project(folder, n)
+    count = [0]
+    real = Project.resolve
+
+    def counted(self, *args, **kwargs):
+        count[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Project, "resolve", counted)
+    asked = 0
+    for path, facts in project.files.items():
+        for scope, function in facts.functions.items():
+            if function.name != "handle":
+                continue
+            calls = project.calls_of(Target("function", path=path, scope=scope), self_calls=path.endswith(".py"))
+            assert [(p, c.callee) for p, c in calls] == [(path, c.callee) for c in facts.calls if c.callee[-1] == "handle"]
+            asked += 1
+    monkeypatch.undo()
+    assert asked == 2 * n
+    return count[0]
+
+
+def test_calls_of_is_linear(tmp_path, monkeypatch) -> None:
+    # one pass over the calls of a name serves every declaration of it: a loop over `calls_named`
+    # per declaration resolved 4N calls for each of 2N declarations (8N², 8× for 2N)
+    small, large = (_calls_of_work(tmp_path, size, monkeypatch) for size in (50, 100))
+    assert 0 < small and large <= 2.2 * small, (small, large)

@@ -25,6 +25,12 @@ the use site, r: the targets a query returns):
   built once per file (O(c) per file, not per query); the calls it returns, through factories, and
   the object literals (`return { child }`, whose members `resolve` follows: `start().child`).
 - `resolve_export(path, name, rest)`: memoized per export.
+- `calls_named(name)`: every call whose callee ends in `name`: one index of the project's calls,
+  built once (O(c)), then O(1).
+- `calls_of(target)`: the calls that reach a project function or class (named as it, callee
+  resolved to it; optionally `self.name(…)` reaching it as a method): each call of that name resolved
+  once, for every declaration of that name, as far as the questions read; once all are, an index by
+  what they reach answers in O(1): O(c) resolutions in all, however many declarations share a name.
 - `collection_members(target)`: one pass over the pushes and member stores of the project, then O(1).
 - `mentions()`: where each Python name is written other than where it is defined (called, imported,
   read as a value or an attribute, named in a string): one pass over every Python file's facts
@@ -88,7 +94,7 @@ import posixpath
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from crashlint.dependencies import Manifest, lowest_version, normalize
@@ -127,6 +133,52 @@ class _Pass:
     keys: Callable[[str, object], object] | None = None
     # `Project.of_pass`: answers derived from the pass's answers alone, until one of them changes
     memos: dict | None = None
+_UNASKED = ("", -1)  # `_Reach.method` not looked for yet
+
+
+@dataclass(slots=True)
+class _Reach:
+    """A call of `Project.calls_of`'s index: where it is, the functions and classes its callee
+    resolves to, as (kind, path, scope), and the method its `self.name(…)` form reaches (asked only
+    by `self_calls` questions)."""
+
+    path: str
+    call: Call
+    reached: frozenset[tuple[str, str, int]]
+    method: tuple[str, int] | None = _UNASKED
+
+
+class _CallsOf:
+    """`Project.calls_of`'s memo for one name: the calls of that name, those resolved so far (in
+    order), and once all are, the index by what they reach, without and with `self.name(…)` methods."""
+
+    __slots__ = ("named", "entries", "groups")
+
+    def __init__(self, named: list[tuple[str, Call]]) -> None:
+        self.named = named
+        self.entries: list[_Reach] = []
+        self.groups: list[dict[tuple[str, str, int], list[tuple[str, Call]]] | None] = [None, None]
+
+    def index(self) -> None:
+        """Every call is resolved: the index without `self.name(…)` methods, and with them when every
+        entry's method has been looked for (else a `self_calls` question walks, looking)."""
+        if self.groups[0] is None:
+            self.groups[0] = _grouped(self.entries, False)
+        if self.groups[1] is None and all(e.method is not _UNASKED for e in self.entries):
+            self.groups[1] = _grouped(self.entries, True)
+
+
+def _grouped(entries: list[_Reach], methods: bool) -> dict[tuple[str, str, int], list[tuple[str, Call]]]:
+    groups: dict[tuple[str, str, int], list[tuple[str, Call]]] = {}
+    for entry in entries:
+        reached = entry.reached
+        if methods and entry.method is not None and ("function", *entry.method) not in reached:
+            reached = reached | {("function", *entry.method)}
+        for key in reached:
+            groups.setdefault(key, []).append((entry.path, entry.call))
+    return groups
+
+
 MEMBERS = "\0members"  # the dependency of a memo on `collection_members` (a name no file has)
 FUNCTIONS = "\0functions:"  # … on the functions of one name (`reads_functions_named`)
 
@@ -328,6 +380,9 @@ class Project:
         self._stars: dict[str, dict[str, tuple[str, ...]]] = {}
         self._callee_names: dict[int, tuple[str, ...]] = {}
         self._calls_by_name: dict[str, list[tuple[str, Call]]] | None = None  # by id() of a Call of self.files (alive as long as self)
+        # `calls_of`: callee name → each call named so, with what its callee resolves to (and its
+        # `self.name(…)` method, once asked): the index every declaration of that name reads
+        self._calls_of: dict[str, _CallsOf] = {}
         self._module_names: dict[str, str] | None = None
         self._mentions: Mentions | None = None  # `mentions`
         self._folders: dict[tuple, object] = {}
@@ -441,6 +496,7 @@ class Project:
                     self._calls_by_name[name] = kept
                 else:
                     self._calls_by_name.pop(name, None)
+        self._calls_of.clear()  # resolved afresh, in the order a fresh scan asks (`calls_of`)
         return paths
 
     def _depend(self, mark: tuple[int, object]) -> frozenset[str]:
@@ -1699,6 +1755,70 @@ class Project:
                     if call.callee:
                         self._calls_by_name.setdefault(call.callee[-1], []).append((path, call))
         return self._calls_by_name.get(name, [])
+
+    def calls_of(self, target: Target, *, self_calls: bool = False) -> Iterator[tuple[str, Call]]:
+        """The calls that reach the project function or class `target` (its kind, path and scope;
+        `name`, what its callers write, by default the function's own name): every call named as it
+        whose callee resolves to it, in file order. `self_calls`: and every `self.name(…)` /
+        `cls.name(…)` in a class whose method of that name, its own first, then a project base's, is
+        the function (an inherited method, which `resolve` does not follow).
+        Cost: each call of that name (`calls_named`) is resolved once, for every declaration of that
+        name at once, and only as far as a question reads (a caller that stops at its first answer
+        resolves no further: the loops this replaces did the same); once every call of the name is
+        resolved, they are indexed by what they reach and a question is a dictionary probe. So
+        O(calls) resolutions for the whole project, however many declarations share a name (the
+        `self.name(…)` methods likewise, once per call). Like `calls_named`, it reads every file: a
+        memo that reads it is dropped on each `update`, and so is the index."""
+        name = target.name
+        if not name and target.kind == "function":
+            function = self.files[target.path].functions.get(target.scope)
+            name = function.name if function is not None else ""
+        if not name:
+            return iter(())
+        self._dirty = True  # every file's calls (`calls_named`)
+        calls = self._calls_of.get(name)
+        if calls is None:
+            calls = self._calls_of[name] = _CallsOf(self.calls_named(name))
+        key = (target.kind, target.path, target.scope)
+        groups = calls.groups[self_calls]
+        if groups is not None:
+            return iter(groups.get(key, ()))
+        return self._reach_calls(calls, key, self_calls)
+
+    def _reach_calls(self, calls: "_CallsOf", key: tuple[str, str, int], self_calls: bool) -> Iterator[tuple[str, Call]]:
+        """`calls_of`'s walk before its index is whole: the calls resolved so far, then each next one
+        resolved (for every later question too) as the caller reads on."""
+        method = (key[1], key[2]) if self_calls and key[0] == "function" else None
+        entries = calls.entries
+        i = 0
+        while True:
+            if i == len(entries):
+                if i == len(calls.named):
+                    calls.index()
+                    return
+                path, call = calls.named[i]
+                entries.append(_Reach(path, call, frozenset(
+                    (t.kind, t.path, t.scope) for t in self.resolve(path, call.scopes, call.callee) if t.kind in ("function", "class"))))
+            entry = entries[i]
+            i += 1
+            if method is not None and entry.method is _UNASKED:  # each entry's, so that the index can be built
+                entry.method = self._self_method(entry.path, entry.call)
+            if key in entry.reached or (method is not None and entry.method == method):
+                yield entry.path, entry.call
+
+    def _self_method(self, path: str, call: Call) -> tuple[str, int] | None:
+        """The method `self.name(…)` calls: that of the innermost enclosing class with a method of
+        that name (its own, then its project bases'); None for another call, or no such class."""
+        if len(call.callee) != 2 or call.callee[0] not in ("self", "cls"):
+            return None
+        facts = self.files[path]
+        for scope in call.scopes[1:]:
+            if scope == 0 or scope in facts.functions:
+                continue
+            methods = self.class_methods(Target("instance", path=path, scope=scope), {call.callee[1]})
+            if methods:
+                return methods[0]
+        return None
 
     def mentions(self, skip: Callable[[str], bool]) -> "Mentions":
         """Where each name is written in the Python files `skip` does not exclude (tests), other than

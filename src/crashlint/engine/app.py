@@ -468,10 +468,7 @@ def _started_when_debugging(ctx: RuleContext, facts: FileFacts, call: Call) -> b
     if function is None or not function.name:
         return False
     seen = 0
-    for path, caller in ctx.project.calls_named(function.name):
-        if not any(t.kind == "function" and (t.path, t.scope) == (facts.path, function.scope)
-                   for t in ctx.project.resolve(path, caller.scopes, caller.callee)):
-            continue
+    for path, caller in ctx.project.calls_of(Target("function", path=facts.path, scope=function.scope)):
         calls = ctx.project.files[path].calls
         if not any(calls[i] is caller for i in ctx.project.files[path].debug_calls):
             return False

@@ -458,10 +458,7 @@ class _Checker:
         if function is None or not function.name:
             return False
         seen = 0
-        for path, caller in project.calls_named(function.name):
-            if not any(t.kind == "function" and (t.path, t.scope) == (param.path, param.scope)
-                       for t in project.resolve(path, caller.scopes, caller.callee)):
-                continue
+        for path, caller in project.calls_of(Target("function", path=param.path, scope=param.scope)):
             if len(caller.args) <= param.index:
                 return False
             facts = project.files[path]
@@ -875,10 +872,7 @@ class _Checker:
         if function is None or not function.name:
             return False
         seen = 0
-        for caller_path, caller in project.calls_named(function.name):
-            if not any(t.kind == "function" and (t.path, t.scope) == (target.path, target.scope)
-                       for t in project.resolve(caller_path, caller.scopes, caller.callee)):
-                continue
+        for caller_path, caller in project.calls_of(Target("function", path=target.path, scope=target.scope)):
             if len(caller.args) <= target.index or caller.has_star:
                 return False
             arg = caller.args[target.index]
@@ -1438,9 +1432,7 @@ class _Checker:
             dropped: list[tuple[str, int, str]] = []  # (file, line, how)
             for path, scope in functions:
                 function = files[path].functions[scope]
-                callers = [(other, c) for other, c in self.ctx.calls_named(function.name)
-                           if any(t.kind == "function" and t.path == path and t.scope == scope
-                                  for t in self.project.resolve(other, c.scopes, c.callee))]
+                callers = list(self.project.calls_of(Target("function", path=path, scope=scope)))
                 if not callers:
                     dropped.append((path, function.span[0], f"`{function.name}` is only handed to a library, which drops what it returns"))
                     continue

@@ -690,11 +690,8 @@ def _param_instance(project: Project, param: Target, instances: set[str], depth:
     if walked is None:
         return None
     function_name, name, shift = walked
-    for caller_path, caller in project.calls_named(function_name):
-        if is_test_path(caller_path) or not any(
-            t.kind == "function" and t.path == param.path and t.scope == param.scope
-            for t in project.resolve(caller_path, caller.scopes, caller.callee)
-        ):
+    for caller_path, caller in project.calls_of(Target("function", path=param.path, scope=param.scope, name=function_name)):
+        if is_test_path(caller_path):
             continue
         position = param.index - shift
         arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)

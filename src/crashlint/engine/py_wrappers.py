@@ -170,24 +170,6 @@ def caller_decides(ctx: RuleContext, facts: FileFacts, call: Call, option: str) 
     return _helper_for(ctx, facts, call, call.keyword(option), splats, option)
 
 
-def _calls_it(project: Project, path: str, caller: Call, helper: Helper) -> bool:
-    """Whether `caller` calls the helper: by name or import, or `self.name(…)` in a class whose
-    method of that name (its own or a project base's) is the helper."""
-    for target in project.resolve(path, caller.scopes, caller.callee):
-        if target.kind == "function" and target.path == helper.path and target.scope == helper.scope:
-            return True
-    if len(caller.callee) != 2 or caller.callee[0] not in ("self", "cls"):
-        return False
-    facts = project.files[path]
-    for scope in caller.scopes[1:]:
-        if scope == 0 or scope in facts.functions:
-            continue
-        methods = project.class_methods(Target("instance", path=path, scope=scope), {caller.callee[1]})
-        if methods:  # the innermost class with such a method: its own first, then its bases'
-            return methods[0] == (helper.path, helper.scope)
-    return False
-
-
 def unbounded_callers(ctx: RuleContext, roles: tuple[str, ...] | list[str] | set[str], helper: Helper,
                       option: str) -> list[tuple[str, Call, Helper, bool]]:
     """The calls of the helper (and of the helpers that hand on to it) that leave `option` unset:
@@ -202,8 +184,10 @@ def unbounded_callers(ctx: RuleContext, roles: tuple[str, ...] | list[str] | set
         if (current.path, current.scope) in seen:
             continue
         seen.add((current.path, current.scope))
-        for path, caller in project.calls_named(current.name):
-            if ctx.role(path) not in roles or is_test_path(path) or not _calls_it(project, path, caller, current):
+        # its callers: by name or import, or `self.name(…)` in a class whose method it is (its own or a base's)
+        for path, caller in project.calls_of(Target("function", path=current.path, scope=current.scope, name=current.name),
+                                             self_calls=True):
+            if ctx.role(path) not in roles or is_test_path(path):
                 continue
             facts = project.files[path]
             params_shift = 1 if current.index is not None and _first_is_self(ctx, current) and len(caller.callee) > 1 else 0
@@ -272,16 +256,11 @@ def param_callee(project: Project, param: Target, callees: dict[str, int], depth
     if walked is None:
         return None
     function_name, name, shift = walked
-    for caller_path, caller in project.calls_named(function_name):
-        # the argument first (a plain read), then whether the call is of this function (a resolution)
+    for caller_path, caller in project.calls_of(Target("function", path=param.path, scope=param.scope, name=function_name),
+                                                self_calls=True):
         position = param.index - (shift if len(caller.callee) > 1 else 0)
         arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
-        if arg is None or arg.kind != "ref":
-            continue
-        if is_test_path(caller_path) or not any(
-            t.kind == "function" and t.path == param.path and t.scope == param.scope
-            for t in project.resolve(caller_path, caller.scopes, caller.callee)
-        ) and not _self_call_of(project, caller_path, caller, param):
+        if arg is None or arg.kind != "ref" or is_test_path(caller_path):
             continue
         for value in project.resolve(caller_path, caller.scopes, arg.path):
             if value.kind == "external" and value.name in callees:
@@ -291,13 +270,6 @@ def param_callee(project: Project, param: Target, callees: dict[str, int], depth
                 if found is not None:
                     return found
     return None
-
-
-def _self_call_of(project: Project, path: str, caller: Call, param: Target) -> bool:
-    helper = Helper(param.path, param.scope, "", "", None, False, 0)
-    if len(caller.callee) != 2 or caller.callee[0] not in ("self", "cls"):
-        return False
-    return _calls_it(project, path, caller, helper)
 
 
 def constructed_class(project: Project, path: str, scope: int) -> Target | None:
@@ -326,18 +298,11 @@ def passed_values(project: Project, param: Target) -> list[Target] | None:
     name, shift = named
     cls = constructed_class(project, param.path, param.scope)
     values: list[Target] = []
-    for caller_path, caller in project.calls_named(cls.name if cls is not None else function.name):
+    callee = cls if cls is not None else Target("function", path=param.path, scope=param.scope)
+    for caller_path, caller in project.calls_of(callee):
         if is_test_path(caller_path):
             continue
-        targets = project.resolve(caller_path, caller.scopes, caller.callee)
-        if cls is not None:
-            ours = any(t.kind == "class" and t.path == cls.path and t.scope == cls.scope for t in targets)
-            position = param.index - shift
-        else:
-            ours = any(t.kind == "function" and t.path == param.path and t.scope == param.scope for t in targets)
-            position = param.index - (shift if len(caller.callee) > 1 else 0)
-        if not ours:
-            continue
+        position = param.index - (shift if cls is not None or len(caller.callee) > 1 else 0)
         if any(a.kind == "spread" for a in caller.args) or any(k == "**" for k, _ in caller.keywords):
             return None  # `Client(*args, **kwargs)`: cannot tell
         arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)

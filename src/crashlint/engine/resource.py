@@ -698,11 +698,7 @@ def _made_per_call(ctx: RuleContext, facts: FileFacts, index: int, call: Call, c
     function = facts.functions.get(scope)
     if function is None or not function.name:
         return False
-    for path, caller in ctx.project.calls_named(function.name):
-        if caller.scopes[0] != 0 and any(t.kind == "function" and (t.path, t.scope) == (facts.path, scope)
-                                         for t in ctx.project.resolve(path, caller.scopes, caller.callee)):
-            return True
-    return False
+    return any(caller.scopes[0] != 0 for _, caller in ctx.project.calls_of(Target("function", path=facts.path, scope=scope)))
 
 
 def _factory_of(ctx: RuleContext, facts: FileFacts, call: Call, takers: list[str]) -> bool:
@@ -1091,10 +1087,7 @@ def _factory_one_off(ctx: RuleContext, facts: FileFacts, scope: int) -> bool:
     if function is None or not function.name:
         return False
     seen = 0
-    for path, caller in ctx.project.calls_named(function.name):
-        if not any(t.kind == "function" and (t.path, t.scope) == (facts.path, scope)
-                   for t in ctx.project.resolve(path, caller.scopes, caller.callee)):
-            continue
+    for path, caller in ctx.project.calls_of(Target("function", path=facts.path, scope=scope)):
         caller_facts = ctx.project.files[path]
         index = next(i for i, c in enumerate(caller_facts.calls) if c is caller)
         if caller.returned or not _one_off(ctx, caller_facts, index, caller):
