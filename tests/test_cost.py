@@ -60,16 +60,23 @@ PIECES = st.sampled_from(["a", " ", "\n", "\r\n", "{", "}", "{{ subject }}", "{{
                           "{{ none }}", "{{ subject | upper }}", "{% if subject %}x{% endif %}", "{# c #}", "{{- subject -}}",
                           "{{ count }}", "{{ labels }}", "`", "'", "\t", "{{ labels | join(', ') }}", '{{labels|join(" / ")}}',
                           "{{ subject | join('') }}", "{{ count | join(',') }}", "{{ missing | join(', ') }}",
-                          "{{ labels | join('{') }}", "{{ labels | join(', ', 'x') }}", "{{ labels | join }}"])
+                          "{{ labels | join('{') }}", "{{ labels | join(', ', 'x') }}", "{{ labels | join }}",
+                          # if blocks: on one line without jinja2 (plain conditions), the others through it
+                          "{% if returned %}", "{% if not returned %}", "{%if count%}", "{% elif '(' in subject %}",
+                          "{% if 'x' not in subject %}", "{% elif library == 'ioredis' %}", '{% if library != "" %}',
+                          "{% else %}", "{% endif %}", "{%- if returned %}", "{% if none %}", "{% if returned is true %}",
+                          "{% elif %}", "{% endif x %}", "{% if 'a' in count %}", "{% for x in labels %}", "{% endfor %}",
+                          "{% if missing %}"])
 VALUES = st.fixed_dictionaries({"subject": st.text(max_size=5), "library": st.sampled_from(["ioredis", "", " x "]),
+                                "returned": st.booleans(),
                                 "count": st.integers(-3, 3), "labels": st.lists(st.text(max_size=3), max_size=2)})
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(PIECES, max_size=8).map("".join), VALUES)
 def test_a_template_renders_as_jinja2_renders_it(template, values) -> None:
-    """render() fills in `{{ name }}` and `{{ name | join(sep) }}` templates without jinja2: the same
-    text, the same errors."""
+    """render() fills in `{{ name }}` and `{{ name | join(sep) }}` templates, and one-line `if` blocks
+    on plain conditions, without jinja2: the same text, the same errors."""
     import jinja2
 
     from crashlint.templating import _environment, render
@@ -312,3 +319,39 @@ def test_no_fix_title_reads_the_file_style() -> None:
         if entry.action == "statement_after":
             bare = re.sub(r"\{[{%#].*?[}%#]\}", "", entry.body, flags=re.S)
             assert bare.strip(), entry.body
+
+
+def test_the_packs_one_line_if_templates_render_as_jinja2_renders_them() -> None:
+    """Every problem text and message of the pack that render() fills in without jinja2 (one line,
+    `if` blocks on plain conditions) gives jinja2's text for every combination of the values its
+    conditions read; and CL001's problem text, in every scan with a Redis finding, is one of them."""
+    import itertools
+    import re
+
+    from crashlint.scan import rule_pack
+    from crashlint.templating import _program, compiled, render
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    texts = {text for rule in rule_pack() for text in (rule.message, *strings(rule.data)) if "{%" in text}
+    fast = [text for text in sorted(texts) if _program(text) is not None]
+    assert any("is created once and never closed ({% if returned %}" in text for text in fast)
+    choices = ["", "client", "new Redis()", "next", "a(b)"]
+    for text in fast:
+        names = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(re.findall(r"\{[{%](.*?)[}%]\}", text))))
+                       - {"if", "elif", "else", "endif", "not", "in", "join"})
+        for combination in itertools.product([True, False, *choices], repeat=min(len(names), 3)):
+            values = dict(zip(names, itertools.cycle(combination)))
+            try:
+                expected = compiled(text).render(**values).strip()
+            except TypeError:  # `'(' in True`
+                continue
+            assert render(text, **values) == expected, (text, values)
