@@ -68,3 +68,85 @@ def test_global_dispatcher_that_keeps_the_defaults_is_not_named(tmp_path: Path) 
     files["boot/timeouts.js"] = files["boot/timeouts.js"].replace("{ headersTimeout: 600_000, bodyTimeout: 600_000 }", "{ connections: 16 }")
     findings = {(f["path"], f["start_line"]): f for f in _scan(write_project(tmp_path, files))}
     assert len(findings["models.js", 2]["problems"]) == 1
+
+
+# emailengine's shape (lib/tools.js): one shared object of dispatchers in a module, its members
+# replaced when the proxy setting changes (a ProxyAgent over merged options, a factory given the
+# options as a parameter) and read by importers at call time; a RetryAgent over the plain one
+SHARED = {
+    "package.json": '{"name": "mailer", "main": "server.js", "dependencies": {"undici": "^7.0.0", "express": "^4.21.0"}}',
+    "server.js": (
+        "const express = require('express');\n"
+        "const { checkLicense } = require('./lib/tools');\n"
+        "const oauth = require('./lib/oauth');\n"
+        "const app = express();\n"
+        "app.get('/license', (req, res, next) => checkLicense(req.query.url).then((r) => res.json(r), next));\n"
+        "app.get('/token', (req, res, next) => Promise.all(Object.values(oauth).map((f) => f(req.query.url))).then((r) => res.json(r), next));\n"
+        "app.listen(3000);\n"
+    ),
+    "lib/tools.js": (
+        "const { fetch: fetchCmd, Agent, RetryAgent, ProxyAgent } = require('undici');\n"
+        "const FETCH_TIMEOUT = 90 * 1000;\n"
+        "const AGENT_OPTS = { connectTimeout: 30000, headersTimeout: FETCH_TIMEOUT, bodyTimeout: FETCH_TIMEOUT };\n"
+        "const RETRY_OPTS = { maxRetries: 3, statusCodes: [429] };\n"
+        "function createSocksAgent(proxyUrl, agentOpts) {\n"
+        "    return new Agent(Object.assign({}, agentOpts, { connect: (opts, cb) => socks(proxyUrl, opts, cb) }));\n"
+        "}\n"
+        "const httpAgent = { fetch: new Agent(AGENT_OPTS), retry: null };\n"
+        "httpAgent.retry = new RetryAgent(httpAgent.fetch, RETRY_OPTS);\n"
+        "function reloadProxy(proxyUrl, socks) {\n"
+        "    if (socks) {\n"
+        "        httpAgent.fetch = createSocksAgent(proxyUrl, AGENT_OPTS);\n"
+        "    } else {\n"
+        "        httpAgent.fetch = proxyUrl ? new ProxyAgent(Object.assign({}, AGENT_OPTS, { uri: proxyUrl })) : new Agent(AGENT_OPTS);\n"
+        "    }\n"
+        "    httpAgent.retry = new RetryAgent(httpAgent.fetch, RETRY_OPTS);\n"
+        "}\n"
+        "async function checkLicense(url) {\n"
+        "    const res = await fetchCmd(url, { method: 'GET', dispatcher: httpAgent.retry });\n"
+        "    return res.json();\n"
+        "}\n"
+        "module.exports = { httpAgent, reloadProxy, checkLicense };\n"
+    ),
+    "lib/oauth.js": (
+        "const { fetch: fetchCmd, Agent } = require('undici');\n"
+        "const { httpAgent } = require('./tools');\n"
+        "async function token(url) {\n"
+        "    return fetchCmd(url, { method: 'post', dispatcher: httpAgent.retry });\n"
+        "}\n"
+        "async function request(url, payload) {\n"
+        "    const reqData = { method: 'post', headers: {}, dispatcher: httpAgent.retry };\n"
+        "    if (payload) {\n"
+        "        reqData.body = payload;\n"
+        "        reqData.dispatcher = httpAgent.fetch;\n"
+        "    }\n"
+        "    return fetchCmd(url, reqData);\n"
+        "}\n"
+        "const base = { headers: { accept: 'application/json' }, dispatcher: httpAgent.retry };\n"
+        "async function spread(url) {\n"
+        "    return fetchCmd(url, { ...base, method: 'GET' });\n"
+        "}\n"
+        "const pooled = new Agent({ connections: 4 });\n"
+        "async function slowly(url) {\n"
+        "    return fetchCmd(url, { dispatcher: pooled });\n"
+        "}\n"
+        "module.exports = { token, request, spread, slowly };\n"
+    ),
+}
+
+
+def test_a_shared_dispatcher_object_is_followed_to_its_constructions(tmp_path: Path) -> None:
+    found = {(f["path"], f["start_line"]) for f in _scan(write_project(tmp_path, SHARED))}
+    # every value `httpAgent.retry` / `.fetch` may hold sets headersTimeout: none reported; the
+    # Agent that keeps undici's defaults still is
+    assert found == {("lib/oauth.js", 20)}, found
+
+
+def test_a_shared_dispatcher_with_one_unbounded_value_is_reported(tmp_path: Path) -> None:
+    files = dict(SHARED)
+    # the socks factory's only caller now passes options with no wait limit: `httpAgent.fetch` may
+    # be that Agent, so every call through it (the RetryAgent's too) has undici's defaults
+    files["lib/tools.js"] = files["lib/tools.js"].replace(
+        "createSocksAgent(proxyUrl, AGENT_OPTS)", "createSocksAgent(proxyUrl, { connectTimeout: 30000 })")
+    found = {(f["path"], f["start_line"]) for f in _scan(write_project(tmp_path, files))}
+    assert found == {("lib/tools.js", 19), ("lib/oauth.js", 4), ("lib/oauth.js", 12), ("lib/oauth.js", 16), ("lib/oauth.js", 20)}, found

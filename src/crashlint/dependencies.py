@@ -88,6 +88,9 @@ class Manifest:
     # subpath imports (nodejs.org/api/packages.html#subpath-imports): `"#lib/*": "./dist/lib/*.js"` is
     # how `import … from "#lib/setup"` in the package reaches src/lib/setup.ts (dragonite, skyra)
     imports: tuple[tuple[str, str], ...] = ()
+    # (package as imported, the package it is): an npm alias (`"fetch2": "npm:node-fetch@^2"`), or a
+    # dependency that wraps a package crashlint knows under a name of its own (`WRAPPABLE`)
+    wraps: tuple[tuple[str, str], ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -157,6 +160,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     runtime: frozenset[str] = frozenset()
     start = _Start()
     summary = ""
+    declared: dict[str, str] = {}  # package.json's dependencies as written (not normalized)
     package_json = posixpath.join(directory, "package.json")
     if tree.is_file(package_json):
         try:
@@ -166,6 +170,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                     section = data.get(key)
                     if isinstance(section, dict):
                         deps.update({normalize(k): str(v) for k, v in section.items()})
+                        declared.update({str(k): str(v) for k, v in section.items()})
                 if isinstance(data.get("name"), str):
                     package_name = data["name"]
                 has_bin = bool(data.get("bin"))
@@ -276,6 +281,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                     except OSError:
                         pass
     locked = _read_locks(tree, directory, names)
+    wraps = _read_wraps(tree, directory, names, declared)
     if locked:
         path = path or next(posixpath.join(directory, n) for n in LOCK_FILES if n in names)
     ts_base, ts_paths = _read_tsconfig(tree, directory)
@@ -295,8 +301,58 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         private, ts_root_dir, launchers, page_scripts, page_roots, locked,
         serverless_host="vercel.json" if "vercel.json" in names else "", exports=tuple(start.exports),
         imports=tuple(start.imports),
-        bin_names=tuple(start.bin_names), summary=summary,
+        bin_names=tuple(start.bin_names), summary=summary, wraps=wraps,
     )
+
+
+# Packages whose API crashlint knows and which other packages wrap under a name of their own: a
+# dependency whose name contains one of these and that depends on it (its entry in the folder's
+# package-lock.json or yarn.lock says so) is taken for it. formio's `@formio/node-fetch-http-proxy`
+# is node-fetch 2 with proxy support (its lock entry: `"dependencies": {"node-fetch": "^2.6.1", …}`),
+# called as `fetch(url, { method, headers, timeout })`. Both facts are needed: a name alone
+# (`node-fetch-har`) may be anything, and many packages depend on node-fetch without being it
+# (`@octokit/request`).
+WRAPPABLE = ("node-fetch",)
+YARN_ENTRY = _Pattern(r'^"?(@?[^@\s"]+)@[^\n]*:\n((?:[ \t]+[^\n]*\n?)*)', re.M)
+
+
+def _read_wraps(tree: SourceTree, directory: str, names: list[str], declared: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """`Manifest.wraps` of one folder: its npm aliases, and its dependencies that wrap a
+    `WRAPPABLE` package. The lock file is read only when a dependency's name names one."""
+    found: list[tuple[str, str]] = []
+    for name, spec in declared.items():
+        if spec.startswith("npm:"):  # `npm:node-fetch@^2`, `npm:@scope/pkg@1`: the package after `npm:`
+            target = spec[4:]
+            at = target.find("@", 1)
+            found.append((name, target[:at] if at > 0 else target))
+    wanted = {n: [w for w in WRAPPABLE if w in n and w != n] for n, spec in declared.items() if not spec.startswith("npm:")}
+    wanted = {n: w for n, w in wanted.items() if w}
+    if not wanted:
+        return tuple(found)
+    depends: dict[str, set[str]] = {}
+    try:
+        if "package-lock.json" in names:
+            data = json.loads(tree.read(posixpath.join(directory, "package-lock.json")).decode("utf-8"))
+            packages = data.get("packages") if isinstance(data, dict) else None
+            for name in wanted:
+                entry = packages.get("node_modules/" + name) if isinstance(packages, dict) else None
+                if entry is None and isinstance(data.get("dependencies"), dict):  # lockfileVersion 1
+                    entry = data["dependencies"].get(name)
+                    entry = {"dependencies": entry.get("requires")} if isinstance(entry, dict) else None
+                if isinstance(entry, dict) and isinstance(entry.get("dependencies"), dict):
+                    depends[name] = set(entry["dependencies"])
+        elif "yarn.lock" in names:  # v1: `"name@^1.0.0":` then an indented `dependencies:` block
+            text = tree.read(posixpath.join(directory, "yarn.lock")).decode("utf-8", "replace")
+            for match in YARN_ENTRY.finditer(text):
+                if match.group(1) in wanted:
+                    block = match.group(2)
+                    depends.setdefault(match.group(1), set()).update(
+                        re.findall(r'^[ \t]{4,}"?(@?[^\s"]+)"?\s', block.split("dependencies:", 1)[1], re.M) if "dependencies:" in block else ())
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return tuple(found)
+    for name, wrapped in wanted.items():
+        found += [(name, w) for w in wrapped if w in depends.get(name, ())]
+    return tuple(found)
 
 
 # lock files whose `[[package]]` tables hold `name` and `version` (TOML), and pipenv's JSON one

@@ -1428,6 +1428,7 @@ class Project:
             if names and names[0] == "default":
                 names = names[1:]
             module = value.module[5:] if value.module.startswith("node:") else value.module  # node:process = process
+            module = self.wrapped_package(path, module)  # an npm alias, a package that wraps node-fetch
             return [Target("external", name=".".join([module] + names))]
         if value.name is None:
             if not rest:
@@ -1875,6 +1876,20 @@ class Project:
         if not directory:
             return None
         return self._in_folder("package", _up(directory), self._package_manifest_of)
+
+    def wrapped_package(self, path: str, module: str) -> str:
+        """The package `module` is, for the file at `path`: the one its nearest declaring manifest
+        aliases or wraps under that name (`Manifest.wraps`), else `module`. Memoized per folder."""
+        wraps = self._in_folder("wraps", posixpath.dirname(path), self._wraps_of)
+        return wraps.get(module, module) if wraps else module
+
+    def _wraps_of(self, directory: str) -> dict[str, str]:
+        """The wraps of the manifests from `directory` up to the root, the nearest first."""
+        above = self._in_folder("wraps", _up(directory), self._wraps_of) if directory else {}
+        manifest = self.manifests.get(directory)
+        if manifest is None or not manifest.wraps:
+            return above
+        return {**above, **dict(manifest.wraps)}
 
     def package_root(self, path: str) -> str:
         """The folder of the nearest manifest: a service in a monorepo is checked on its own.

@@ -240,38 +240,105 @@ def bounded_dispatcher(ctx: RuleContext, path: str, scopes: tuple[int, ...], val
     """Where (`path:line`) the dispatcher a call is given was made, when it is one of `spec`'s
     constructors (undici's `Agent`, `Pool`, …) given a finite `headersTimeout` or `bodyTimeout`:
     `fetch(url, { dispatcher: new Agent({ headersTimeout: 60_000 }) })`, or a name (a module
-    constant, a class field) that holds one. "" otherwise (no dispatcher, one crashlint cannot
-    see, or one that keeps undici's defaults)."""
+    constant, a class field, a member of a module's shared object such as emailengine's
+    `httpAgent.retry`, imported or assigned later) that holds one, or a wrapper of one
+    (`new RetryAgent(agent, retryOptions)` dispatches through `agent`). "" otherwise (no
+    dispatcher, one crashlint cannot see, or one that keeps undici's defaults). Every value the
+    name may hold must be bounded. Cost: one resolution of the name (memoized per declaration by
+    `Project.resolve`) and a walk over each construction's arguments, at most `_DISPATCHER_DEPTH`
+    wrappers deep."""
     if value is None:
         return ""
-    project = ctx.project
-    made: list[tuple[str, Call]] = []
-    if value.kind in ("new", "call") and value.call >= 0:
-        made.append((path, project.files[path].calls[value.call]))
-    elif value.kind == "ref":
-        for target in project.resolve(path, scopes, value.path):
-            if target.kind != "call":
-                return ""
-            made.append((target.path, project.files[target.path].calls[target.index]))
+    made = _dispatcher_calls(ctx, path, scopes, value)
     if not made:
         return ""
-    constructors, timeouts = set(spec["constructors"]), list(spec["timeouts"])
-    for where, construction in made:
-        if not constructors & set(project.callee_names(where, construction)):
+    found = [_bounded_construction(ctx, where, construction, spec, 0) for where, construction in made]
+    return found[0] if all(found) else ""
+
+
+_DISPATCHER_DEPTH = 4  # `RetryAgent(RetryAgent(agent))` nests no deeper in practice
+
+
+def _dispatcher_calls(ctx: RuleContext, path: str, scopes: tuple[int, ...], value: Arg) -> list[tuple[str, Call]]:
+    """The constructions a dispatcher value may be: the `new X(…)` written in place, or what a
+    name resolves to (every declaration and later assignment of it). [] when any of them is not
+    a call crashlint can see."""
+    project = ctx.project
+    if value.kind in ("new", "call") and value.call >= 0:
+        return [(path, project.files[path].calls[value.call])]
+    if value.kind != "ref":
+        return []
+    made: list[tuple[str, Call]] = []
+    for target in project.resolve(path, scopes, value.path):
+        if target.kind != "call":
+            return []
+        made.append((target.path, project.files[target.path].calls[target.index]))
+    return made
+
+
+def _bounded_construction(ctx: RuleContext, where: str, construction: Call, spec: dict, depth: int) -> str:
+    """`where:line` of a construction that bounds its waits ("" when it does not): one of the
+    constructors with a finite timeout among its options, or a wrapper (`spec["wrappers"]`: the
+    position of the dispatcher it wraps) whose wrapped dispatcher does."""
+    project = ctx.project
+    names = set(project.callee_names(where, construction))
+    wrappers: dict[str, int] = spec.get("wrappers", {})
+    wrapped = next((position for name, position in wrappers.items() if name in names), None)
+    if wrapped is not None:
+        if depth >= _DISPATCHER_DEPTH or len(construction.args) <= wrapped:
             return ""
-        options: dict[str, Arg] = {}
-        for arg in construction.args:
-            if arg.kind == "object":
-                options.update(zip(arg.keys, arg.values))
-            elif arg.kind == "ref":
-                for target in project.resolve(where, construction.scopes, arg.path):
-                    if target.kind == "object" and target.arg is not None:
-                        options.update(zip(target.arg.keys, target.arg.values))
-        if not any(key in options and options[key].kind != "none" and options[key].text.strip() not in ("0", "null", "undefined")
-                   for key in timeouts):
-            return ""
-    where, construction = made[0]
-    return f"{where}:{construction.span[0]}"
+        inner = _dispatcher_calls(ctx, where, construction.scopes, construction.args[wrapped])
+        found = [_bounded_construction(ctx, w, c, spec, depth + 1) for w, c in inner]
+        return f"{where}:{construction.span[0]}" if found and all(found) else ""
+    if not set(spec["constructors"]) & names:
+        return ""
+    options = _construction_options(ctx, where, construction, spec)
+    if any(key in options and options[key].kind != "none" and options[key].text.strip() not in ("0", "null", "undefined")
+           for key in spec["timeouts"]):
+        return f"{where}:{construction.span[0]}"
+    return ""
+
+
+def _construction_options(ctx: RuleContext, where: str, construction: Call, spec: dict) -> dict[str, Arg]:
+    """The keys a dispatcher's options set: object literals, names that hold one (`new
+    Agent(AGENT_OPTS)`), and the objects merged by `Object.assign({}, AGENT_OPTS, { uri })`
+    (`spec["merges"]`), read left to right as JavaScript merges them."""
+    project = ctx.project
+    merges = set(spec.get("merges", ()))
+    options: dict[str, Arg] = {}
+
+    def read(arg: Arg, depth: int) -> None:
+        if arg.kind == "object":
+            options.update(zip(arg.keys, arg.values))
+        elif arg.kind == "ref":
+            for target in project.resolve(where, construction.scopes, arg.path):
+                if target.kind == "object" and target.arg is not None:
+                    options.update(zip(target.arg.keys, target.arg.values))
+                elif target.kind == "param":  # `createSocksAgent(proxyUrl, AGENT_OPTS)`: what every caller passes
+                    options.update(_passed_options(project, target))
+        elif arg.kind == "call" and arg.call >= 0 and depth < 2:
+            merge = project.files[where].calls[arg.call]
+            if merges & set(project.callee_names(where, merge)):
+                for part in merge.args:
+                    read(part, depth + 1)
+
+    for arg in construction.args:
+        read(arg, 0)
+    return options
+
+
+def _passed_options(project: Project, param: Target) -> dict[str, Arg]:
+    """The keys every caller's object literal sets for an options parameter (those all of them
+    agree on: a key one caller leaves out is not set); {} when a caller passes anything else.
+    Cost: `passed_values` (the callers of one function name, indexed)."""
+    values = passed_values(project, param)
+    if not values or any(v.kind != "object" or v.arg is None for v in values):
+        return {}
+    common = dict(zip(values[0].arg.keys, values[0].arg.values))  # type: ignore[union-attr]
+    for value in values[1:]:
+        keys = set(value.arg.keys)  # type: ignore[union-attr]
+        common = {k: v for k, v in common.items() if k in keys}
+    return common
 
 
 def _global_dispatcher(ctx: RuleContext, path: str, spec: dict) -> str:
