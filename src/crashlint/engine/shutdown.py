@@ -119,6 +119,9 @@ class Registration:
     handler_keys: tuple[str, ...] = ()
     lifecycle: bool = False
     receiver_methods: tuple[str, ...] = ()
+    # a worker thread's message listener (`parentPort.on("message", …)`): a root only when a signal
+    # handler's path calls this method (`worker.postMessage`), the one way a thread hears of SIGTERM
+    after_posts: str | None = None
 
 
 def _registration(project: Project, path: str, call: Call, spec: dict) -> Registration | None:
@@ -147,7 +150,11 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
             continue
         elif registration["callee"] not in project.callee_names(path, call):
             continue
-        if call.args and registration.get("signal_arg", True):
+        events = registration.get("events")
+        if events is not None:  # `parentPort.on("message", h)`: an event of the thread, not a signal
+            if not call.args or call.args[0].kind != "string" or call.args[0].text not in events:
+                continue
+        elif call.args and registration.get("signal_arg", True):
             first = call.args[0]
             # process.on(sig, h) inside `for (const sig of ["SIGTERM", "SIGINT"])`: accept a non-literal
             if first.kind == "string" and first.text not in signals:
@@ -171,6 +178,7 @@ def _registration(project: Project, path: str, call: Call, spec: dict) -> Regist
             handler_keys=tuple(registration.get("handler_keys", ())),
             lifecycle=bool(registration.get("lifecycle")),
             receiver_methods=tuple(registration.get("receiver_methods", ())),
+            after_posts=registration.get("after_posts"),
         )
     return None
 
@@ -411,11 +419,15 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
     vocabulary = (methods, lasts, _imported_modules(project, modules))
     registered = project.parts(("shutdown-registrations", key, vocabulary[2]),
                                lambda path, facts: _registrations(project, path, spec, vocabulary), keep=False)
+    threads: list[tuple[str, Location, list[tuple[str, int]], str]] = []  # message listeners of worker threads
     for path, found in registered.items():
         facts = project.files[path]
         for index, registration in found:  # type: ignore[union-attr]
             call = facts.calls[index]
             location = Location(path, call.span[0], call.span[1], call.span[2], call.span[3])
+            if registration.after_posts:
+                threads.append((path, location, _handler_functions(project, path, call, registration), registration.after_posts))
+                continue
             result.handlers.append(location)
             start = _handler_functions(project, path, call, registration)
             if registration.receiver_methods:  # the bot's own `close()`, which the library awaits
@@ -443,6 +455,7 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
         if any((path, scope) in reached for path, found in exit_calls.items()
                for scopes in found for scope in scopes):  # type: ignore[union-attr]
             result.exits.append(where)
+    _thread_roots(project, result, walk, threads)
     # a handler that closes the framework's app (`await app.close()`) runs its shutdown hooks too
     enabling += _app_closes(project, spec, result.roots)
     lifecycle = set(spec.get("lifecycle", ()))
@@ -464,6 +477,33 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
             if result.contains(path, scopes):
                 result.flag_files.add(path)
     return result
+
+
+def _thread_roots(project: Project, result: "ShutdownPaths", walk: "_CallGraph",
+                  threads: list[tuple[str, Location, list[tuple[str, int]], str]]) -> None:
+    """Worker threads' message listeners, as roots of their thread's shutdown path, when a signal
+    handler of the same package posts a message (`worker.postMessage(…)`, reached from a SIGTERM
+    handler's path). Node
+    delivers signals to the main thread only (worker_threads docs: in a Worker, "Signals are not
+    delivered through process.on(...)"), so a thread drains when the main thread tells it to; what
+    its listener reaches (`case "close": await worker.close()`) is its shutdown path. A main thread
+    that only calls `worker.terminate()` or `process.exit()` stops the thread's JavaScript "as soon
+    as possible" with no handler of its run: no root. O(the files' calls of that method), once."""
+    methods = {method for *_, method in threads}
+    if not threads or not result.roots:
+        return
+    posts = project.parts(("thread-posts", tuple(sorted(methods))), lambda path, facts: [
+        (c.method, c.scopes) for c in facts.calls if c.method in methods], keep=False)
+    # by package: the main thread and the thread files it starts ship together (one package.json)
+    posted = {(method, project.package_root(path)) for path, found in posts.items() for method, scopes in found  # type: ignore[union-attr]
+              if any(result.contains(path, (scope,)) for scope in scopes)}
+    for where, location, start, method in threads:
+        if (method, project.package_root(where)) not in posted:
+            continue
+        reached = walk.reach(start)
+        result.handlers.append(location)
+        result.roots.append((where, location, reached))
+        result.reachable |= reached
 
 
 def _app_files(project: Project, spec: dict, key: str) -> frozenset[str]:
