@@ -106,6 +106,8 @@ def _program(template: str) -> tuple | None:
         if number % 2 == 0:
             if "{%" in piece:
                 return None  # a tag left open
+            if piece.endswith("{") and number < len(pieces) - 1:
+                return None  # `{{% …`: jinja2's lexer reads `{{` there, not this tag
             found = _substitutions(piece) if "{" in piece else ((piece,), ())
             if found is None:
                 return None
