@@ -3,7 +3,7 @@
 The shapes (benchmarks/shapes.py) stress resolution: barrels and `export *` chains, factories that
 return factories, alias and call chains, classes whose members hold clients, one generated file of
 many small functions, Python packages. The count of derived queries is exact and machine
-independent; CPU time and memory are the best of three runs in fresh processes, taken in turn.
+independent; CPU time and memory are the best of five runs in fresh processes, taken in turn.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ import shapes  # noqa: E402
 
 @pytest.fixture(scope="module")
 def measured():
-    return shapes.growth(400, runs=3)
+    # best of 5: with jinja2 no longer imported on the scan path (a4b28fd) N's time lost a constant
+    # that padded it, and the ratio sits at 1.96-2.15 on a quiet machine (derivations exactly 2.0x);
+    # best of 3 let one slow N run fail the 2.2 bound (CI of b6ffe92: 2.203)
+    return shapes.growth(400, runs=5)
 
 
 def test_findings_and_files_grow_with_the_project(measured) -> None:
