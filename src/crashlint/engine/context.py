@@ -765,9 +765,12 @@ class RuleContext:
                 for target in objects:
                     result.values.update(zip(target.arg.keys, target.arg.values))
                     result.unknown |= target.arg.has_spread
-                # `options.signal = controller.signal` after the literal
+                # `options.signal = controller.signal` after the literal, in the function that
+                # declares it: a local of the same name in another function is another object
+                local = {t.scope for t in objects if t.path == facts.path}
                 for assignment in facts.assignments:
-                    if len(assignment.target) == len(arg.path) + 1 and assignment.target[:-1] == arg.path:
+                    if len(assignment.target) == len(arg.path) + 1 and assignment.target[:-1] == arg.path \
+                            and (not local or 0 in local or not local.isdisjoint(assignment.scopes)):
                         result.values[assignment.target[-1]] = assignment.value
             elif facts.language != "python":
                 result.unknown = True  # an options object we cannot see: assume it may set anything

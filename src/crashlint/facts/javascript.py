@@ -994,6 +994,10 @@ class _Extractor:
         callee = dotted(fn, fn_kind)
         if not callee and fn_kind == "member_expression" and b"[" in _SOURCE[0][fn.start_byte : fn.end_byte]:
             callee = dotted(fn, fn_kind, subscripts=True)  # `this._clients[0].on(…)`: on an element
+        elif not callee and fn_kind == "subscript_expression":
+            # `got[httpMethod](url, options)`: a member named at run time is the path's ELEMENT
+            # (`got["post"](…)`, a literal key, is `got.post`); a rule may name `got.[]`
+            callee = dotted(fn, fn_kind, subscripts=True)
         args_node = node.child_by_field_name("arguments")
         args: list[tree_sitter.Node] = []
         star = False
