@@ -123,9 +123,9 @@ def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, wo
     text = fn.text.decode("utf-8", "replace")
     if any(re.search(rf"\b{re.escape(word)}\b", text) for word in words):
         return None
-    options = _unwrapped(arguments.named_children[position])
+    options = _fallback_of(_unwrapped(arguments.named_children[position]))
     sources = [options] if options.type == "identifier" else [
-        _unwrapped(part.named_children[0]) for part in options.named_children
+        _fallback_of(_unwrapped(part.named_children[0])) for part in options.named_children
         if options.type == "object" and part.type == "spread_element" and part.named_children
     ]
     for index, name in enumerate(_param_names(params)):
@@ -135,6 +135,18 @@ def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, wo
         if any(_identifier(s) in names for s in sources):
             return Wrapper(call.scopes[0], function.name or _bound_name(fn), index)
     return None
+
+
+def _fallback_of(node: tree_sitter.Node) -> tree_sitter.Node:
+    """`init ?? {}`, `(init || {})`: a name with an empty object as its fallback is the name (when
+    the caller passes nothing, the fallback adds no option either); anything else as it is."""
+    if node.type == "binary_expression" and node.child_by_field_name("operator") is not None \
+            and node.child_by_field_name("operator").type in ("??", "||"):
+        right = _unwrapped(node.child_by_field_name("right"))
+        left = node.child_by_field_name("left")
+        if right.type == "object" and not right.named_child_count and left is not None:
+            return _unwrapped(left)
+    return node
 
 
 def _bound_name(fn: tree_sitter.Node) -> str:
