@@ -29,6 +29,15 @@ RETURNS_EMITTER = frozenset({"on", "once", "addListener", "prependListener", "pr
 # methods called on a stream that return another one: `src.pipe(dest)` returns `dest`
 # (nodejs.org/api/stream.html#readablepipedestination-options), so what is chained after it is not on `src`
 RETURNS_OTHER = frozenset({"pipe"})
+# event names libraries export as constants, which a listener is often registered with
+# (`server.on(ERROR_EVENT, …)` in a NestJS WebSocket adapter): @nestjs/websockets' constants.ts,
+# `export const ERROR_EVENT = 'error'` (github.com/nestjs/nest, packages/websockets/constants.ts)
+EVENT_CONSTANTS = {
+    "@nestjs/websockets/constants.ERROR_EVENT": "error",
+    "@nestjs/websockets/constants.CLOSE_EVENT": "close",
+    "@nestjs/websockets/constants.CONNECTION_EVENT": "connection",
+    "@nestjs/websockets/constants.DISCONNECT_EVENT": "disconnect",
+}
 # tree-sitter wrappers that denote the object they wrap: `x as T`, `x satisfies T`, `<T>x`, `x!`, `(x)`
 _TRANSPARENT = frozenset({"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression", "type_assertion"})
 
@@ -367,6 +376,10 @@ class RuleContext:
         on_unknown: list[tuple[Use, list[Target]]] = []
         sites = self.project.own_part(self._sites_key, path, lambda: _use_sites(facts, self.methods))
         for index, receiver, method, first, line, scopes in sites:  # type: ignore[union-attr]
+            if not first and index >= 0 and receiver is not None:
+                call = facts.calls[index]
+                if call.callee and call.callee[-1] == method and call.args and call.args[0].kind == "ref":
+                    first = self._string_constant(path, facts, call.scopes, call.args[0].path)
             use = Use(method, first, path, line, scopes)
             if receiver is None:  # a method chained on the call itself
                 on_calls.append((Target("call", path=path, index=index), use))
@@ -380,6 +393,23 @@ class RuleContext:
             if targets and all(t.kind in ("unknown", "param") for t in targets):
                 on_unknown.append((use, [t for t in targets if t.kind == "param"]))
         return on_calls, on_params, on_unknown
+
+    def _string_constant(self, path: str, facts: FileFacts, scopes: tuple[int, ...], name: tuple[str, ...]) -> str:
+        """The string an event-name constant holds (`server.on(ERROR_EVENT, …)`): a library's constant
+        crashlint knows (`EVENT_CONSTANTS`), or a name this file declares once as a string literal
+        (`const ERROR = "error"`); "" for anything else. Asked only for a listener call whose event
+        is a name: one lookup, and one source line read, each."""
+        targets = self.project.resolve(path, scopes, name)
+        if len(targets) == 1 and targets[0].kind == "external":
+            return EVENT_CONSTANTS.get(targets[0].name, "")
+        if len(name) != 1:
+            return ""
+        decls = self.project.lookup(path, scopes, name[0])
+        if len(decls) != 1 or decls[0].value.kind != "other" or facts.language == "python":
+            return ""
+        declared = re.search(rf"(?<![\w$.]){re.escape(name[0])}\s*(?::[^=]*)?=\s*(['\"`])([\w:-]*)\1",
+                             self.sources.line(path, decls[0].line))
+        return declared.group(2) if declared else ""
 
     @cached_property
     def _sites_key(self) -> str:
