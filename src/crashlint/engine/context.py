@@ -375,6 +375,7 @@ class RuleContext:
         on_params: list[tuple[Target, Use]] = []
         on_unknown: list[tuple[Use, list[Target]]] = []
         sites = self.project.own_part(self._sites_key, path, lambda: _use_sites(facts, self.methods))
+        stored = _stored_constructions(facts) if sites else {}
         for index, receiver, method, first, line, scopes in sites:  # type: ignore[union-attr]
             if not first and index >= 0 and receiver is not None:
                 call = facts.calls[index]
@@ -384,6 +385,12 @@ class RuleContext:
             if receiver is None:  # a method chained on the call itself
                 on_calls.append((Target("call", path=path, index=index), use))
                 continue
+            # `file.data.stream = fs.createWriteStream(p); file.data.stream.on("error", …)`: a
+            # construction stored on a member path of a parameter or a local, and used by that path
+            # in the function that stores it (or one nested in it)
+            for owner, made in stored.get(receiver, ()):
+                if owner in scopes:
+                    on_calls.append((Target("call", path=path, index=made), use))
             targets = self.project.resolve(path, scopes, receiver)
             for target in targets:
                 if target.kind == "call":
@@ -1125,6 +1132,19 @@ def _use_sites(facts: FileFacts, methods: frozenset[str]) -> tuple[tuple, ...]:
         if len(assignment.target) > 1 and name in methods and name.startswith("on") and assignment.value.kind != "none":
             sites.append((-1, assignment.target[:-1], name, name[2:], assignment.line, assignment.scopes))
     return tuple(sites)
+
+
+def _stored_constructions(facts: FileFacts) -> dict[tuple[str, ...], list[tuple[int, int]]]:
+    """The calls a file stores on a member path that is no class attribute (`file.data.stream =
+    fs.createWriteStream(p)`; `this.x = …` is a declaration of its own): path → (the storing
+    function's scope, call index). O(the file's assignments), once per file's uses."""
+    found: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for assignment in facts.assignments:
+        value = assignment.value
+        if len(assignment.target) > 1 and assignment.target[0] not in ("this", "self") \
+                and value.kind in ("call", "new") and value.call >= 0:
+            found.setdefault(assignment.target, []).append((assignment.scopes[0], value.call))
+    return found
 
 
 @lru_cache(maxsize=8)
