@@ -54,7 +54,7 @@ from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, passed_values, unbounded_callers, walked_param
 from crashlint.engine.task_limits import task_limits
-from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, receiver_type, wrapper_of
+from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, injected_call, receiver_type, wrapper_of
 from crashlint.templating import render
 from crashlint.facts.model import plain_name
 from crashlint.facts.model import Arg, Call, FileFacts
@@ -787,18 +787,7 @@ def _param_instance(project: Project, param: Target, instances: set[str], depth:
 
 
 def _injected(ctx: RuleContext, facts: FileFacts, method: int, path: str, caller: Call) -> bool:
-    """Whether `caller` (`this.fetchService.fetch(…)`, `fetchService.fetch(…)`) calls the method
-    `method` of `facts` through a receiver whose declared type is that method's class: the instance a
-    dependency injector (NestJS) passes to a constructor or a factory, which no assignment shows."""
-    owner = facts.scope_parents.get(method)
-    function = facts.functions.get(method)
-    if owner is None or function is None or len(caller.callee) < 2 or caller.callee[-1] != function.name:
-        return False
-    type_name = receiver_type(ctx, ctx.project.files[path], caller)
-    if not type_name:
-        return False
-    return any(t.kind == "class" and t.path == facts.path and t.scope == owner
-               for t in ctx.project.resolve(path, caller.scopes, (type_name,)))
+    return injected_call(ctx, facts, method, path, caller)
 
 
 def _inherited(ctx: RuleContext, facts: FileFacts, method: int, path: str, caller: Call) -> bool:

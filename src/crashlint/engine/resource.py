@@ -112,6 +112,7 @@ from crashlint.engine.context import RETURNS_OTHER, ConstructorIndex, Options, R
 from crashlint.engine.guards import guarded_by
 from crashlint.engine.process_handlers import ProcessHandlers
 from crashlint.engine.py_wrappers import passed_values
+from crashlint.engine.wrappers import injected_call
 from crashlint.facts.model import RETURNED_ARRAY, RETURNED_OBJECT, Arg, Call, FileFacts, plain_name
 from crashlint.findings import Finding, Related
 from crashlint.project import JS_EXTENSIONS, Project, Target
@@ -984,9 +985,15 @@ def _function_callers(ctx: RuleContext, path: str, scope: int) -> list[tuple[str
     declared under: O(the calls of those names)."""
     me = Target("function", path=path, scope=scope)
     found: list[tuple[str, int]] = []
+    facts = ctx.project.files[path]
     for name in sorted(ctx._function_names(path).get(scope, ())):
         for other, caller in ctx.calls_named(name):
-            if me in ctx.project.resolve(other, caller.scopes, caller.callee):
+            targets = ctx.project.resolve(other, caller.scopes, caller.callee)
+            # `this.service.getImageStream(id)` on a constructor parameter typed with the method's
+            # class (NestJS injects the instance; no assignment shows it): asked only of a call the
+            # project does not resolve to a function, one parse of the caller's file each
+            if me in targets or (not any(t.kind == "function" for t in targets)
+                                 and injected_call(ctx, facts, scope, other, caller)):
                 found.append((other, ctx.project.files[other].calls.index(caller)))
     return found
 
@@ -1250,6 +1257,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     # returned by a function: to callers crashlint cannot see ("unseen": they may well attach what
     # it needs), or to a library that calls the function ("library": a DI container's factory)
     flow = ctx.returned_to(facts, call)
+    if unheard and flow == "unseen":
+        flow = "here"  # callers crashlint may not see, but one it sees uses the emitter unheard
     # `new RedisMessageQueue(() => client.duplicate())`: the library makes clients and listens on none
     # of them (their 'error' listener is the project's to give), and owns their lifecycle (it closes
     # them when disposed): only the listener needs are judged, as for a client the project keeps

@@ -315,3 +315,18 @@ def receiver_type(ctx: RuleContext, facts: FileFacts, call: Call) -> str | None:
             return None
         node = node.parent
     return None
+
+
+def injected_call(ctx: RuleContext, facts: FileFacts, method: int, path: str, caller: Call) -> bool:
+    """Whether `caller` (`this.fetchService.fetch(…)`, `fetchService.fetch(…)`) calls the method
+    `method` of `facts` through a receiver whose declared type is that method's class: the instance a
+    dependency injector (NestJS) passes to a constructor or a factory, which no assignment shows."""
+    owner = facts.scope_parents.get(method)
+    function = facts.functions.get(method)
+    if owner is None or function is None or len(caller.callee) < 2 or caller.callee[-1] != function.name:
+        return False
+    type_name = receiver_type(ctx, ctx.project.files[path], caller)
+    if not type_name:
+        return False
+    return any(t.kind == "class" and t.path == facts.path and t.scope == owner
+               for t in ctx.project.resolve(path, caller.scopes, (type_name,)))
