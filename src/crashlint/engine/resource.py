@@ -844,10 +844,11 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
                 allowed.add((other, id(use)))
     passed = False
     for name in spec.get("passed_to", ()):
-        for other, use in ctx.calls_named(name.rsplit(".", 1)[-1]):
-            if name in ctx.project.callee_names(other, use) and _passes(ctx, other, use, target):
-                allowed.add((other, id(use)))
-                passed = True
+        for local in [name.rsplit(".", 1)[-1]] + _import_aliases(ctx, name):
+            for other, use in ctx.calls_named(local):
+                if name in ctx.project.callee_names(other, use) and _passes(ctx, other, use, target):
+                    allowed.add((other, id(use)))
+                    passed = True
     if not allowed or (spec.get("must_pass") and not passed):
         return False  # must_pass: the methods (closing, listening) alone are not the use that matters
     project = ctx.project
@@ -867,6 +868,20 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
             if (other, id(calls[i])) not in allowed:
                 return False
     return True
+
+
+def _import_aliases(ctx: RuleContext, qualified: str) -> list[str]:
+    """The other local names a project imports `qualified` under (`import { getSignedUrl as presign }
+    from "@aws-sdk/s3-request-presigner"`): the calls to look for besides the member's own name. One
+    pass over the files' declarations per name (`RuleContext.parts`), then a lookup."""
+    module, _, member = qualified.rpartition(".")
+
+    def aliases(path: str, facts: FileFacts) -> list[str]:
+        return [d.name for d in facts.decls
+                if d.value.kind == "import" and d.value.name == member and d.value.module == module and d.name != member]
+
+    found = ctx.parts(("import-aliases", qualified), aliases, lambda path, facts: facts.language != "python")
+    return sorted({name for names in found.values() for name in names})  # type: ignore[union-attr]
 
 
 def _mentions(project: Project, path: str, facts: FileFacts) -> dict[Target, list[int]]:
