@@ -495,6 +495,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     if "wrapper_problem" in spec and facts.language != "python":
                         findings += _wrapper_callers(rule, ctx, spec, facts, call, first)
                     continue
+                if "through" in spec and _calls_through_set(ctx, spec, facts, index, call):
+                    continue  # `client = got.extend({ prefixUrl })`, every `client.get(p, { timeout })` bounded
                 if ctx.focus is not None and path not in ctx.focus:
                     continue  # what follows makes the call's own finding, in its file: not one reported on (--in-project)
                 if "raced" in rule.data and facts.language != "python" and _raced_with_timer(ctx, facts, index, rule.data["raced"]):
@@ -537,6 +539,44 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                 findings.append(finding)
         ctx.current_path = None
     return findings
+
+
+def _calls_through_set(ctx: RuleContext, spec: dict, facts: FileFacts, index: int, call: Call) -> bool:
+    """An instance made with no timeout whose every use, in the file that makes it, is a call through
+    it that passes one (`const client = got.extend({ prefixUrl }); client.get(p, { timeout })`):
+    each request has its own deadline. Only for an instance kept in a plain name of its file that
+    every mention of which, besides its declaration, is one such call (`spec["through"]`: the
+    methods and where their options are; "" for the instance called itself): an export, an
+    argument, a member read or a call of another method is a use crashlint does not follow, and
+    keeps the finding. At least one call. Cost: one read of the file's lines and one resolution
+    per call of that name, asked only of an instance that would be a finding."""
+    name = call.bound_to
+    if facts.language == "python" or not name or name.startswith("<") or "." in name:
+        return False
+    plain = plain_name(name)
+    through: dict[str, int] = spec["through"]
+    me = Target("call", path=facts.path, index=index)
+    bounded = 0
+    for other in facts.calls:
+        if not other.callee or other.callee[0] != plain or len(other.callee) > 2:
+            continue
+        method = other.callee[1] if len(other.callee) == 2 else ""
+        receiver = other.callee[:-1] if method else other.callee
+        if me not in ctx.project.resolve(facts.path, other.scopes, receiver):
+            continue
+        if method not in through:
+            return False  # `client.paginate(…)`, a method whose options crashlint does not place
+        first = through[method]
+        if _url_first(other, first):
+            first += 1
+        if not all(_options_set(spec, options, list(spec["options"]), False) for options in ctx.option_sets(facts, other, first)):
+            return False
+        bounded += 1
+    if not bounded:
+        return False
+    word = re.compile(rf"(?<![\w$.]){re.escape(plain)}(?![\w$])")
+    mentions = sum(len(word.findall(line)) for line in ctx.sources.lines(facts.path))
+    return mentions == bounded + 1  # the declaration, and the calls through it: nothing else
 
 
 def _relays_stream(facts: FileFacts, call: Call, streaming: dict) -> bool:
