@@ -999,6 +999,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
 
     # --in-project: a finding of CL005 / CL010 lies at an app of its package (CL010: the first of
     # it), one of CL012 at a listen of the focus files, whose app may be made in any file
+    if ("error_middleware" in rule.data or "health_route" in rule.data) and ctx.focus is not None and not apps(True):
+        return []  # no app is made in the focus files: no finding of CL005 / CL010 lies in them
     if "error_middleware" in rule.data:
         return _check_error_middleware(rule, ctx, apps("package"))
     if "health_route" in rule.data:

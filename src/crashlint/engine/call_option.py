@@ -453,9 +453,13 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         last_names = {name.rsplit(".", 1)[-1] for name in callees}
         what = ("call-option", rule.id, position)
         injected = spec.get("injected")
+        # a spec whose findings all lie at its own calls (no wrapper whose callers are the finding,
+        # no helper whose callers decide) looks only at the files reported on (--in-project)
+        elsewhere = "wrapper_problem" in spec or "callers_decide" in spec
         calls_by_file = ctx.parts(what, lambda path, facts: _injected_calls(ctx, facts, injected) if injected
                                   else _calls_of(project, path, facts, callees, last_names, instances, methods, passthrough),
-                                  lambda path, facts: facts.language in languages and ctx.role(path) in rule.roles)
+                                  lambda path, facts: facts.language in languages and ctx.role(path) in rule.roles,
+                                  focus=not elsewhere)
         passed: dict[Target, str | None] = {}  # param_callee by parameter: asked once for all its calls
         for path, found in calls_by_file.items():
             facts = project.files[path]
