@@ -548,6 +548,9 @@ REJECTION_EDITS = [
     ("src/main.ts", "app.listen(3000);\n",  # a listener: every CL003 text of the process says it logs and goes on
      'app.listen(3000);\nprocess.on("unhandledRejection", (reason) => console.error("unhandled", reason));\n'),
     ("src/orders.ts", "  res.json(await users());\n", "  res.json(await users());\n  void log(\"orders\");\n"),  # a body edit
+    ("src/jobs.ts", "export async function users(", 'const BASE = "https://example.com";\n\nexport async function users('),  # a file the others import
+    ("src/orders.ts", "export const orders = express.Router();\n",  # a file main.ts imports: its health route is main's app's
+     'export const orders = express.Router();\norders.get("/health", (_req, res) => res.send("ok"));\n'),
     ("src/log.ts", "", None),  # a file deleted
     ("src/main.ts", 'process.on("unhandledRejection", (reason) => console.error("unhandled", reason));\n', ""),  # the listener removed
 ]
@@ -566,7 +569,7 @@ def test_commit_scans_of_each_file_after_edits_of_each_kind_equal_the_whole_scan
     real = async_rejection._Checker.kept_alive
     monkeypatch.setattr(async_rejection._Checker, "kept_alive", lambda self, path: (asked.append(path), real(self, path))[1])
     scan([str(root)], cache_dir=cache)  # warm
-    logged = 0
+    logged = unhealthy = 0
     for rel, old, new in REJECTION_EDITS:
         path = root / rel
         if new is None:
@@ -580,12 +583,14 @@ def test_commit_scans_of_each_file_after_edits_of_each_kind_equal_the_whole_scan
         assert {"src/main.ts", "src/orders.ts"} <= {f.location.path for f in whole.findings if f.rule_id == "CL003"}, _key(whole)
         assert {"src/main.ts", "src/orders.ts"} <= set(asked)  # the whole scan writes both files' texts
         logged += any("logs" in p for f in whole.findings for p in f.problems)
+        unhealthy += any(f.rule_id == "CL010" for f in whole.findings)
         for focus in sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ts")):
             asked.clear()
             warm = scan([focus], in_project=True, cache_dir=cache)
             assert set(asked) <= {focus}, (rel, focus, asked)  # no text for another file's finding
             assert _key(warm) == [k for k in _key(whole) if k[1].path == focus], (rel, new, focus)
-    assert logged == 3  # the texts changed while the listener was there (three steps)
+    assert logged == 5  # the texts changed while the listener was there (five steps)
+    assert unhealthy == 6  # main.ts's CL010 until orders.ts, which it imports, answers /health
 
 
 def test_the_collector_is_off_only_while_a_commit_scan_runs_its_rules(tmp_path, monkeypatch) -> None:
@@ -608,3 +613,68 @@ def test_the_collector_is_off_only_while_a_commit_scan_runs_its_rules(tmp_path, 
     alone = scan(["src/main.ts"], in_project=True, cache_dir=None)
     assert seen == [True, False] and gc.isenabled()
     assert _key(alone) == [k for k in _key(whole) if k[1].path == "src/main.ts"] and _key(alone)
+
+
+# ---- a commit scan of a file that makes nothing: the package's other files are not looked at -----
+# CL002 (grouped: one finding per package, at one of its constructions), CL005 and CL010 (a finding
+# at an app of the package) look at every file of the focus files' packages; when the focus files
+# make none of the rule's resources or apps, no finding of theirs can lie in them, and the package's
+# other files are not asked. A CL008 spec whose findings all lie at its own calls (axios: no
+# wrapper whose callers are the finding, no helper whose callers decide) looks at the focus files
+# only; a wrapper spec (fetch) still looks at every file, its findings lying at the callers.
+
+PACKAGE = {
+    "package.json": '{"name": "svc", "dependencies": {"bullmq": "^5.0.0", "express": "^4.18.0", "axios": "^1.6.0"}}\n',
+    "src/workers.ts": 'import { Worker } from "bullmq";\nexport const mail = new Worker("mail", async () => {});\n'
+                      'export const sms = new Worker("sms", async () => {});\n',
+    "src/client.ts": 'import axios from "axios";\nexport async function users() {\n  const { data } = await axios.get("https://example.com/users");\n'
+                     '  return data;\n}\n',
+    "src/wrapper.ts": 'export async function getJson(url: string, init?: RequestInit) {\n  const r = await fetch(url, init);\n  return r.json();\n}\n',
+    "src/controller.ts": 'import { users } from "./client";\nimport { getJson } from "./wrapper";\n\n'
+                         'export async function list() {\n  return [await users(), await getJson("https://example.com/a")];\n}\n',
+    "src/main.ts": 'import express from "express";\nimport "./workers";\nimport { list } from "./controller";\n\nconst app = express();\n'
+                   'app.get("/", (_req, res) => {\n  list().then((all) => res.json(all), () => res.sendStatus(500));\n});\n'
+                   'app.get("/b", (_req, res) => res.send("b"));\napp.get("/c", (_req, res) => res.send("c"));\napp.listen(3000);\n',
+}
+
+
+def test_a_commit_scan_of_a_file_that_makes_nothing_looks_at_no_other_file_of_its_package(tmp_path, monkeypatch) -> None:
+    from crashlint.engine import call_option, context, resource
+
+    for rel, text in PACKAGE.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    whole = scan([str(tmp_path)], cache_dir=None)
+    found = {(f.rule_id, f.location.path) for f in whole.findings}
+    # what the near-misses need: a grouped finding, an app's, an axios call's, a wrapper's at its caller
+    assert {("CL002", "src/workers.ts"), ("CL005", "src/main.ts"), ("CL010", "src/main.ts"), ("CL008", "src/client.ts"),
+            ("CL008", "src/controller.ts")} <= found, _key(whole)
+    made: list[str] = []  # the files whose resources a rule asked for
+    apps: list[str] = []  # the files whose app constructions CL005 / CL010 asked for
+    axios: list[str] = []  # the files whose calls CL008's axios spec asked for
+    fetch: list[str] = []  # those its fetch spec (a wrapper's findings lie at its callers) asked for
+    real_made, real_calls, real_parts = resource._resources_made, call_option._calls_of, context.RuleContext.parts
+    monkeypatch.setattr(resource, "_resources_made", lambda ctx, c, f, facts, *a: (made.append(facts.path), real_made(ctx, c, f, facts, *a))[1])
+
+    def calls_of(project, path, facts, callees, *args):
+        (axios if "axios.get" in callees else fetch if "fetch" in callees else []).append(path)
+        return real_calls(project, path, facts, callees, *args)
+
+    def parts(self, what, compute, *args, **kwargs):
+        if isinstance(what, tuple) and what[:1] == ("constructions",) and what[1] in ("CL005", "CL010"):
+            compute = (lambda inner: lambda path, facts: (apps.append(path), inner(path, facts))[1])(compute)
+        return real_parts(self, what, compute, *args, **kwargs)
+
+    monkeypatch.setattr(call_option, "_calls_of", calls_of)
+    monkeypatch.setattr(context.RuleContext, "parts", parts)
+    for rel in sorted(p for p in PACKAGE if p.endswith(".ts")):
+        made.clear(), apps.clear(), axios.clear(), fetch.clear()
+        alone = scan([rel], in_project=True, cache_dir=None)
+        assert _key(alone) == [k for k in _key(whole) if k[1].path == rel], rel
+        if rel == "src/controller.ts":
+            assert set(made) == set(apps) == set(axios) == {rel}, (made, apps, axios)
+            assert {"src/client.ts", "src/wrapper.ts", "src/main.ts"} <= set(fetch)  # the wrapper's callers: every file
+    made.clear()
+    scan(["src/workers.ts"], in_project=True, cache_dir=None)
+    assert {"src/workers.ts", "src/controller.ts", "src/main.ts"} <= set(made)  # a construction: its package's files
