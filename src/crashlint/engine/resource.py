@@ -229,6 +229,18 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         # other files make (the commit path of a file with no construction: a controller, a DTO)
         focus = True
     made_by_file = ctx.parts(("resources", rule.id), made, applies, focus=focus)
+    if handed and ctx.focus is not None:
+        # a handed finding lies at the callback (`_check_handed`: `wss.on("connection", onSocket)`
+        # with `onSocket` in a focus file), whose registration may be in any file: the other files'
+        # registrations too, in file order (the first registration of a callback is its finding)
+        methods = {spec["method"] for r in handed for spec in r["handed_by"]}
+        registered = ctx.parts(("resources handed", rule.id), lambda path, facts: [
+            (index, found) for index, call in enumerate(facts.calls)
+            if call.method in methods and len(call.callee) > 1 and (found := _handed_resource(ctx, facts, call, handed)) is not None],
+            lambda path, facts: path not in made_by_file and rule.applies_to(facts.language, ctx.role(path)))
+        if registered:
+            position = ctx.project.position
+            made_by_file = dict(sorted({**registered, **made_by_file}.items(), key=lambda item: position(item[0])))
     for path, made in made_by_file.items():
         facts = ctx.project.files[path]
         ctx.current_path = path
