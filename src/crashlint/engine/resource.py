@@ -220,15 +220,15 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     # files' findings of a package, so they look at every file of the focus files' packages (a
     # grouped finding lies at one of its package's constructions: `_grouped`)
     local = not rule.data.get("group") and not any("requires_group" in r for r in rule.data["resources"])
-    made = (lambda path, facts: _resources_made(ctx, constructors, functions, facts, handed))
+    resources_of = (lambda path, facts: _resources_made(ctx, constructors, functions, facts, handed))
     applies = (lambda path, facts: rule.applies_to(facts.language, ctx.role(path)))
     focus: bool | str = True if local else "package"
-    if not local and not handed and ctx.focus is not None and not ctx.parts(("resources", rule.id), made, applies, focus=True):
+    if not local and not handed and ctx.focus is not None and not ctx.parts(("resources", rule.id), resources_of, applies, focus=True):
         # the focus files make none of the rule's resources: every finding lies at a construction
         # (a grouped one at one of its package's), so none lies in them, whatever their packages'
         # other files make (the commit path of a file with no construction: a controller, a DTO)
         focus = True
-    made_by_file = ctx.parts(("resources", rule.id), made, applies, focus=focus)
+    made_by_file = ctx.parts(("resources", rule.id), resources_of, applies, focus=focus)
     if handed and ctx.focus is not None:
         # a handed finding lies at the callback (`_check_handed`: `wss.on("connection", onSocket)`
         # with `onSocket` in a focus file), whose registration may be in any file: the other files'
