@@ -131,6 +131,12 @@ def measure(folder: Path) -> dict:
         "    if a[1] not in a[0]: count[0] += 1\n"
         "    return real(self, *a, **k)\n"
         "Project._derive = counted\n"
+        "asked = [0]\n"
+        "real_resolve = Project.resolve\n"
+        "def resolving(self, *a, **k):\n"
+        "    asked[0] += 1\n"
+        "    return real_resolve(self, *a, **k)\n"
+        "Project.resolve = resolving\n"
         "def cpu():\n"
         "    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
         "    return usage.ru_utime + usage.ru_stime\n"
@@ -139,7 +145,7 @@ def measure(folder: Path) -> dict:
         "elapsed, cpu_seconds = time.perf_counter() - t, cpu() - c\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "print(json.dumps({'seconds': elapsed, 'cpu_seconds': cpu_seconds, 'memory_kb': peak - base, 'findings': len(result.findings),"
-        " 'files': result.files_scanned, 'derivations': count[0]}))\n"
+        " 'files': result.files_scanned, 'derivations': count[0], 'resolutions': asked[0]}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -177,7 +183,7 @@ def main() -> None:
     args = parser.parse_args()
     small, large = growth(args.n, args.keep, args.runs)
     print(f"{'':12}{'N = ' + str(args.n):>16}{'2N = ' + str(2 * args.n):>16}{'ratio':>8}")
-    for key, label in (("files", "files"), ("findings", "findings"), ("derivations", "derivations"),
+    for key, label in (("files", "files"), ("findings", "findings"), ("derivations", "derivations"), ("resolutions", "resolutions"),
                        ("seconds", "seconds"), ("cpu_seconds", "CPU seconds"), ("memory_kb", "memory (KB)")):
         ratio = large[key] / small[key] if small[key] else float("nan")
         print(f"{label:12}{small[key]:>16.6g}{large[key]:>16.6g}{ratio:>8.2f}")

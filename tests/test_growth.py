@@ -37,6 +37,16 @@ def test_resolution_work_is_linear(measured) -> None:
     assert large["derivations"] <= 2.2 * small["derivations"], (small, large)
 
 
+def test_name_questions_are_linear(measured) -> None:
+    # every `Project.resolve` asked, memoized or not: a walk over every call of a name, or of the
+    # project, per client or per function asks it again and again (memo hits, which the derivation
+    # count does not see). At b81a60f: 3.4x for 2N, from CL001's presign-only check
+    # (`_only_used_by`: `receiver_targets` of every `.on(…)` per client) and the process model's
+    # `callers_of` (every call of a function's name per function asked)
+    small, large = measured
+    assert large["resolutions"] <= 2.2 * small["resolutions"], (small, large)
+
+
 def test_time_and_memory_are_linear(measured) -> None:
     small, large = measured
     assert large["cpu_seconds"] <= 2.2 * small["cpu_seconds"], (small, large)
@@ -98,4 +108,52 @@ def test_calls_of_is_linear(tmp_path, monkeypatch) -> None:
     # one pass over the calls of a name serves every declaration of it: a loop over `calls_named`
     # per declaration resolved 4N calls for each of 2N declarations (8N², 8× for 2N)
     small, large = (_calls_of_work(tmp_path, size, monkeypatch) for size in (50, 100))
+    assert 0 < small and large <= 2.2 * small, (small, large)
+
+
+# ---- a parameter's name: one index per file, not a walk over its declarations per parameter ------
+
+def _parameter_work(root: Path, n: int) -> int:
+    """How many declarations asking `passed_values` of every parameter of a generated module of N
+    classes reads (karrio's generateDS schema modules: thousands of classes in one file, each
+    `__init__` with its own parameters), each answer checked."""
+    import os
+
+    from crashlint.cache.facts import load_facts
+    from crashlint.dependencies import read_manifests
+    from crashlint.discover import discover
+    from crashlint.engine.py_wrappers import passed_values
+    from crashlint.project import Project, Target
+
+    folder = root / f"params-{n}"
+    folder.mkdir()
+    (folder / "schema.py").write_text("".join(
+        f"class Type{i}:\n    def __init__(self, value=None, session=None):\n        self.value = value\n\n\n"
+        f"def make{i}(session):\n    return Type{i}(value={i}, session=session)\n\n\n" for i in range(n)))
+    found = discover([str(folder)])
+    facts = [p.facts for p in load_facts(found.files, None, 1, root=found.root) if p.facts is not None]
+    project = Project(found.root, facts, read_manifests(found.root, {os.path.dirname(f.path) for f in facts}))
+    (path, schema), = project.files.items()
+    reads = [0]
+
+    class Counted(list):
+        def __iter__(self):
+            reads[0] += len(self)
+            return super().__iter__()
+
+    schema.decls = Counted(schema.decls)
+    params = [Target("param", path=path, scope=d.value.scope, index=d.value.index)
+              for d in list.__iter__(schema.decls) if d.value.kind == "param" and d.name == "session"]
+    assert len(params) == 2 * n
+    for param in params:
+        values = passed_values(project, param)
+        # `make{i}(session)`'s own parameter has no caller; `Type{i}(…, session=session)` passes it
+        assert values is None or [v.kind for v in values] == ["param"], values
+    return reads[0]
+
+
+def test_parameter_names_are_indexed_per_file(tmp_path) -> None:
+    # `param_name` and `constructed_class` walked every declaration of the file per question: 2N
+    # parameters × the file's declarations (4x for 2N; 95 of 156 profiled seconds on a karrio subset)
+    small, large = (_parameter_work(tmp_path, size) for size in (50, 100))
     assert 0 < small and large <= 2.2 * small, (small, large)

@@ -1678,12 +1678,21 @@ class _Finder:
         if function is not None and function.name:
             names.add(function.name)
         return [
-            (file, c) for name in sorted(names) for file, c in self.project.calls_named(name)
-            if not is_test_path(file) and any(t.kind in ("function", "class") and t.path == path and t.scope == scope
-                                              for t in self.project.resolve(file, c.scopes, c.callee))
+            (file, c) for name in sorted(names) for file, c in self._calls_reaching(path, scope, name) if not is_test_path(file)
         ] + [(file, c) for file, c in self.required_calls(path)
              if any(t.kind in ("function", "class") and t.path == path and t.scope == scope for t in
                     (self.project.resolve(file, c.scopes, c.callee) if c.callee else self.project.resolve_export(path, c.method, (), 0)))]
+
+    def _calls_reaching(self, path: str, scope: int, name: str) -> list[tuple[str, object]]:
+        """The calls named `name` that resolve to the function or class `scope` of `path`, in file
+        order: `Project.calls_of` of each kind, so O(1) probes once the calls of that name are
+        indexed, not a walk over them per function asked (the growth shapes' `make{i}` and
+        `fetch`: 3.0× for 2N)."""
+        found = [list(self.project.calls_of(Target(kind, path=path, scope=scope, name=name))) for kind in ("function", "class")]
+        if not found[0] or not found[1]:
+            return found[0] or found[1]
+        both = {id(c) for _, c in found[0] + found[1]}  # a scope is one of them: kept general, in file order
+        return [(file, c) for file, c in self.project.calls_named(name) if id(c) in both]
 
     def required_calls(self, path: str) -> list[tuple[str, object]]:
         """Calls of what `path` exports made straight on its `require` (`await require("./run.js")(res)`,

@@ -850,42 +850,88 @@ def _same_binding(facts: FileFacts, mine: tuple[int, ...], theirs: tuple[int, ..
 def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
     """Whether the client made by call `index` is used, and only by `spec`'s methods
     (`s3.generate_presigned_url(…)`) or functions it is passed to (`getSignedUrl(s3, command)`).
-    Every other call on it, or argument it is, anywhere in the project, is another use."""
+    Every other call on it, or argument it is, anywhere in the project, is another use.
+    Cost: dictionary probes into `_UsedBy`'s indexes, each built once per analysis (O(calls)
+    resolutions for the project's mentions, O(the calls of a name) for each method or function of
+    `spec`), instead of a walk over every file's calls per client (issue 13: 3.8× for 2N)."""
     target = Target("call", path=path, index=index)
     call = ctx.project.files[path].calls[index]
     if call.chain:
         return False  # `new S3Client().send(…)`
+    used_by = _used_by(ctx)
     allowed: set[tuple[str, int]] = set()
     for method in spec.get("methods", ()):
-        for other, use in ctx.calls_named(method):
-            if use.method == method and target in ctx.project.receiver_targets(other, use):
-                allowed.add((other, id(use)))
+        allowed.update((other, id(use)) for other, use in used_by.called_on(method).get(target, ()))
     passed = False
     for name in spec.get("passed_to", ()):
-        for local in [name.rsplit(".", 1)[-1]] + _import_aliases(ctx, name):
-            for other, use in ctx.calls_named(local):
-                if name in ctx.project.callee_names(other, use) and _passes(ctx, other, use, target):
-                    allowed.add((other, id(use)))
-                    passed = True
+        given = used_by.passed_to(name).get(target, ())
+        allowed.update((other, id(use)) for other, use in given)
+        passed = passed or bool(given)
     if not allowed or (spec.get("must_pass") and not passed):
         return False  # must_pass: the methods (closing, listening) alone are not the use that matters
-    project = ctx.project
-    # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there.
-    # Not kept by a scan (keep=False): every file's mentions cost langfuse about 20 MB of peak
-    # memory; a scan asks this of its few S3-like clients, one walk each (as before per_file)
-    # The client's own file first: the use that is not one of those (`s3.send(…)`) is most often
-    # beside the construction, and the answer does not depend on where the walk finds it (novu: a
-    # walk over 2,969 of 4,918 files before it reached such a use)
-    own = project.per_file(path, "mentions", lambda: _mentions(project, path, project.files[path]), keep=False)
-    calls = project.files[path].calls
-    if any((path, id(calls[i])) not in allowed for i in own.get(target, ())):  # type: ignore[union-attr]
-        return False
-    for other, mentions in project.each_part("mentions", lambda other, facts: _mentions(project, other, facts), keep=False):
-        calls = project.files[other].calls
-        for i in mentions.get(target, ()):  # type: ignore[union-attr]
-            if (other, id(calls[i])) not in allowed:
-                return False
-    return True
+    # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there
+    files = ctx.project.files
+    return all((other, id(files[other].calls[i])) in allowed
+               for other, indexes in used_by.mentions().get(target, ()) for i in indexes)  # type: ignore[union-attr]
+
+
+class _UsedBy:
+    """The indexes `_only_used_by` probes, one set per analysis (`_used_by`), each built the first
+    time it is asked: the calls of a method name by what they are called on, the calls of a
+    function by the clients they pass, and every call by the clients it mentions."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self._called_on: dict[str, dict[Target, list[tuple[str, Call]]]] = {}
+        self._passed_to: dict[str, dict[Target, list[tuple[str, Call]]]] = {}
+        self._mentions: dict[object, list[tuple[str, object]]] | None = None
+
+    def called_on(self, method: str) -> dict[Target, list[tuple[str, Call]]]:
+        """The calls `x.method(…)` by what `x` is (`receiver_targets`): O(the calls named `method`)
+        resolutions, once."""
+        found = self._called_on.get(method)
+        if found is None:
+            found = self._called_on[method] = {}
+            project = self.ctx.project
+            for other, use in self.ctx.calls_named(method):
+                if use.method == method:
+                    for target in set(project.receiver_targets(other, use)):
+                        found.setdefault(target, []).append((other, use))
+        return found
+
+    def passed_to(self, name: str) -> dict[Target, list[tuple[str, Call]]]:
+        """The calls of the function `name` (`pkg.getSignedUrl`), under its own name or a local
+        alias of its import (`_import_aliases`), by the clients they are given (`_passed`): O(the
+        calls of those names) resolutions, once."""
+        found = self._passed_to.get(name)
+        if found is None:
+            found = self._passed_to[name] = {}
+            for local in [name.rsplit(".", 1)[-1]] + _import_aliases(self.ctx, name):
+                for other, use in self.ctx.calls_named(local):
+                    if name in self.ctx.project.callee_names(other, use):
+                        for target in _passed(self.ctx, other, use):
+                            found.setdefault(target, []).append((other, use))
+        return found
+
+    def mentions(self) -> dict[object, list[tuple[str, object]]]:
+        """Every call by the constructions it is called on or given (`_mentions`), as (file, call
+        indexes) lists: one pass over the project (`RuleContext.index`, O(calls) resolutions),
+        kept and patched across edits by the language server's model. Only `call` targets are
+        kept: they are the only ones asked, and all of them cost langfuse about 20 MB."""
+        if self._mentions is None:
+            project = self.ctx.project
+            self._mentions = self.ctx.index("mentions", lambda path, facts: _mentions(project, path, facts),
+                                            lambda path, part: part.items())  # type: ignore[attr-defined]
+        return self._mentions
+
+
+def _used_by(ctx: RuleContext) -> _UsedBy:
+    """One `_UsedBy` per rule context (an analysis)."""
+    cached = getattr(ctx, "_used_by", None)
+    if cached is None:
+        cached = _UsedBy(ctx)
+        ctx._used_by = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _import_aliases(ctx: RuleContext, qualified: str) -> list[str]:
@@ -903,9 +949,8 @@ def _import_aliases(ctx: RuleContext, qualified: str) -> list[str]:
 
 
 def _mentions(project: Project, path: str, facts: FileFacts) -> dict[Target, list[int]]:
-    """One file's calls by what they are called on (`x.send()`) or are given (`_passes`): O(the
-    file's calls), memoized per file (`Project.per_file`), so that `_only_used_by` asks each file
-    one lookup per client instead of walking every call of the project."""
+    """One file's calls by the constructions (`call` targets) they are called on (`x.send()`) or
+    are given (`_passes`): O(the file's calls) resolutions."""
     found: dict[Target, list[int]] = {}
     for i, call in enumerate(facts.calls):
         targets: set[Target] = set()
@@ -919,7 +964,8 @@ def _mentions(project: Project, path: str, facts: FileFacts) -> dict[Target, lis
             elif arg.kind == "ref":
                 targets.update(project.resolve(path, call.scopes, arg.path))
         for target in targets:
-            found.setdefault(target, []).append(i)
+            if target.kind == "call":
+                found.setdefault(target, []).append(i)
     return found
 
 
@@ -1152,6 +1198,22 @@ def _passes(ctx: RuleContext, path: str, call: Call, target: Target) -> bool:
     return False
 
 
+def _passed(ctx: RuleContext, path: str, call: Call) -> set[Target]:
+    """Every client `call` passes (`_passes` of each at once): the targets its arguments and option
+    values are or resolve to."""
+    args = list(call.args) + [value for _, value in call.keywords]
+    args += [value for arg in call.args if arg.kind == "object" for value in arg.values]
+    found: set[Target] = set()
+    for arg in args:
+        if arg.kind in ("new", "call") and arg.call >= 0:
+            found.add(Target("call", path=path, index=arg.call))
+            if arg.kind == "call":
+                found.update(ctx.project.call_targets(path, arg.call))
+        if arg.kind == "ref":
+            found.update(ctx.project.resolve(path, call.scopes, arg.path))
+    return found
+
+
 STRING_START = re.compile(r"^[rRbBfFuU]{0,2}(\"\"\"|'''|\"|')")
 
 
@@ -1231,12 +1293,9 @@ def _callers_of(ctx: RuleContext, path: str, function) -> list[Call]:
         wanted, new = Target("function", path=path, scope=function.start_byte + 1), False
     else:
         return []
-    found = []
-    for other, caller in ctx.calls_named(kind.text.decode("utf-8", "replace")):
-        if caller.is_new == new and any(t.kind == wanted.kind and (t.path, t.scope) == (wanted.path, wanted.scope)
-                                        for t in ctx.project.resolve(other, caller.scopes, caller.callee)):
-            found.append(caller)
-    return found
+    # `Project.calls_of`: the calls of that name resolved once for every declaration of it
+    named = replace(wanted, name=kind.text.decode("utf-8", "replace"))
+    return [caller for _, caller in ctx.project.calls_of(named) if caller.is_new == new]
 
 
 def _passes_key(call: Call, position: int, key: str) -> bool:
@@ -1364,8 +1423,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     # process.exit(0)`): the socket cannot keep it alive, and the text would say it does
     fix_only = all(needs_missing[i].get("needs_a_handler") for i in kept) and (
         _no_signal_handler(ctx, rule, facts.path) or _handlers_exit(ctx, rule, facts.path))
-    # last: it may walk every call of the project (`_only_used_by`), and a client whose needs are
-    # met has no finding to drop (CL006: a presigning client with timeouts set)
+    # last: the first ask builds a project-wide index (`_only_used_by`), and a client whose needs
+    # are met has no finding to drop (CL006: a presigning client with timeouts set)
     if "unless_only_used_by" in resource and _only_used_by(ctx, facts.path, index, resource["unless_only_used_by"]):
         return None
     related = [

@@ -177,6 +177,7 @@ def exit_kind(node: tree_sitter.Node) -> str | None:
 # SIGTERM's default action raises neither (docs.python.org/3/library/signal.html: Python installs a
 # handler for SIGINT only, which raises KeyboardInterrupt)
 _INTERRUPTS = re.compile(r"\b(KeyboardInterrupt|CancelledError)\b")
+_INTERRUPT_MEMO: list = [None, False]  # (the file being extracted, whether it names one of them)
 
 
 def interrupt_clause(clause: tree_sitter.Node) -> bool:
@@ -189,7 +190,16 @@ def interrupt_clause(clause: tree_sitter.Node) -> bool:
 
 def in_interrupt_handler(node: tree_sitter.Node) -> bool:
     """Whether `node` sits in an `except KeyboardInterrupt:` (or CancelledError) block of its loop or
-    function: `self.halt_requested = True` there is Ctrl-C's way out, not the loop ending itself."""
+    function: `self.halt_requested = True` there is Ctrl-C's way out, not the loop ending itself.
+    A file that names neither exception has no such block: no walk (tree-sitter's `parent` walks
+    down from the root, through every sibling on the way: karrio's generated schema modules, with
+    thousands of methods in a class, spent 90 µs a call here)."""
+    source = _SOURCE[0]
+    if source:
+        if _INTERRUPT_MEMO[0] is not source:
+            _INTERRUPT_MEMO[:] = [source, b"KeyboardInterrupt" in source or b"CancelledError" in source]
+        if not _INTERRUPT_MEMO[1]:
+            return False
     current = node.parent
     for _ in range(40):
         if current is None or current.type in _EXIT_BOUNDS:
