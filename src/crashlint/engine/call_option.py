@@ -52,14 +52,13 @@ from dataclasses import replace
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
-from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, passed_values, unbounded_callers, walked_param
+from crashlint.engine.py_wrappers import Helper, caller_decides, param_callee, param_instance, passed_values, through, unbounded_callers
 from crashlint.engine.task_limits import task_limits
 from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_of, injected_call, receiver_type, wrapper_of
 from crashlint.templating import render
 from crashlint.facts.model import plain_name
 from crashlint.facts.model import Arg, Call, FileFacts
 from crashlint.findings import SEVERITIES, Finding
-from crashlint.processes import is_test_path
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule, RulePackError
 
@@ -467,7 +466,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
             for index, first, instance in found:  # type: ignore[union-attr]
                 call = facts.calls[index]
                 if first == -1 and instance is not None:  # a method called on a parameter
-                    instance = _param_instance(project, instance, instances, 0, passthrough)
+                    instance = param_instance(project, instance, instances, 0, passthrough)
                     if instance is None:
                         continue
                     first = 0
@@ -630,7 +629,7 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
                 found.append((index, -1, receivers[0]))  # `def fetch(url, session): session.get(url)`: its callers say
                 continue
             if passthrough:
-                receivers = _through(project, receivers, passthrough)
+                receivers = through(project, receivers, passthrough)
             for target in receivers:
                 if target.kind == "call":
                     owner = project.files[target.path].calls[target.index]
@@ -687,26 +686,6 @@ def _bound_receivers(project: Project, path: str, facts: FileFacts, call: Call, 
             return project.resolve(path, project.scope_chain(path, value.scope or scope), value.path[:-1])
         return []
     return []
-
-
-def _through(project: Project, receivers: list[Target], passthrough: dict[str, tuple[int, str | None]]) -> list[Target]:
-    """The receivers, each call of a `passthrough` library function (`CacheControl(sess=session)`)
-    replaced by what its session argument holds (one level: a session is not wrapped twice)."""
-    found: list[Target] = []
-    for target in receivers:
-        if target.kind == "call":
-            owner = project.files[target.path].calls[target.index]
-            taken = next((passthrough[n] for n in project.callee_names(target.path, owner) if n in passthrough), None)
-            if taken is not None:
-                position, keyword = taken
-                arg = (owner.keyword(keyword) if keyword else None) or (owner.args[position] if position < len(owner.args) else None)
-                if arg is not None and arg.kind == "ref":
-                    found += project.resolve(target.path, owner.scopes, arg.path)
-                elif arg is not None and arg.kind in ("call", "new") and arg.call >= 0:
-                    found += project.call_targets(target.path, arg.call)
-                continue
-        found.append(target)
-    return found
 
 
 def _injected_calls(ctx: RuleContext, facts: FileFacts, injected: dict) -> list[tuple[int, int, Target | None]]:
@@ -789,45 +768,6 @@ def _passed_instances_set(ctx: RuleContext, path: str, call: Call, spec: dict) -
         return False
     values = passed_values(project, params[0])
     return bool(values) and all(v.kind == "instance" and _overrides_set(ctx, v, spec) for v in values)
-
-
-def _param_instance(project: Project, param: Target, instances: set[str], depth: int,
-                    passthrough: dict[str, tuple[int, str | None]] | None = None) -> Target | None:
-    """The instance of one of `instances` that a caller of the function passes as the parameter
-    `param` (`get_asset(url, session=http_session)` with `http_session = requests.Session()`),
-    followed through callers that hand on a parameter of their own (three levels); None when no
-    caller outside tests passes one."""
-    walked = walked_param(project, param, depth)
-    if walked is None:
-        return None
-    function_name, name, shift = walked
-    for caller_path, caller in project.calls_of(Target("function", path=param.path, scope=param.scope, name=function_name)):
-        if is_test_path(caller_path):
-            continue
-        position = param.index - shift
-        arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
-        if arg is None:
-            continue
-        if arg.kind == "ref":
-            values = project.resolve(caller_path, caller.scopes, arg.path)
-        elif arg.kind == "call" and arg.call >= 0:
-            values = [Target("call", path=caller_path, index=arg.call)]
-        else:
-            continue
-        if passthrough:  # `download_file(url, session=make_session())`: CacheControl(sess) is `sess`
-            values = _through(project, values, passthrough)
-        for value in values:
-            if value.kind == "call":
-                owner = project.files[value.path].calls[value.index]
-                if set(project.callee_names(value.path, owner)) & instances:
-                    return value
-            elif value.kind == "instance" and set(project.instance_names(value)) & instances:
-                return value
-            elif value.kind == "param":
-                found = _param_instance(project, value, instances, depth + 1, passthrough)
-                if found is not None:
-                    return found
-    return None
 
 
 def _injected(ctx: RuleContext, facts: FileFacts, method: int, path: str, caller: Call) -> bool:

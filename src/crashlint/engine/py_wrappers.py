@@ -344,3 +344,62 @@ def passed_values(project: Project, param: Target) -> list[Target] | None:
             return None
         values += found
     return values or None
+
+
+def param_instance(project: Project, param: Target, instances: set[str], depth: int,
+                    passthrough: dict[str, tuple[int, str | None]] | None = None) -> Target | None:
+    """The instance of one of `instances` that a caller of the function passes as the parameter
+    `param` (`get_asset(url, session=http_session)` with `http_session = requests.Session()`),
+    followed through callers that hand on a parameter of their own (three levels); None when no
+    caller outside tests passes one."""
+    walked = walked_param(project, param, depth)
+    if walked is None:
+        return None
+    function_name, name, shift = walked
+    for caller_path, caller in project.calls_of(Target("function", path=param.path, scope=param.scope, name=function_name)):
+        if is_test_path(caller_path):
+            continue
+        position = param.index - shift
+        arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
+        if arg is None:
+            continue
+        if arg.kind == "ref":
+            values = project.resolve(caller_path, caller.scopes, arg.path)
+        elif arg.kind == "call" and arg.call >= 0:
+            values = [Target("call", path=caller_path, index=arg.call)]
+        else:
+            continue
+        if passthrough:  # `download_file(url, session=make_session())`: CacheControl(sess) is `sess`
+            values = through(project, values, passthrough)
+        for value in values:
+            if value.kind == "call":
+                owner = project.files[value.path].calls[value.index]
+                if set(project.callee_names(value.path, owner)) & instances:
+                    return value
+            elif value.kind == "instance" and set(project.instance_names(value)) & instances:
+                return value
+            elif value.kind == "param":
+                found = param_instance(project, value, instances, depth + 1, passthrough)
+                if found is not None:
+                    return found
+    return None
+
+
+def through(project: Project, receivers: list[Target], passthrough: dict[str, tuple[int, str | None]]) -> list[Target]:
+    """The receivers, each call of a `passthrough` library function (`CacheControl(sess=session)`)
+    replaced by what its session argument holds (one level: a session is not wrapped twice)."""
+    found: list[Target] = []
+    for target in receivers:
+        if target.kind == "call":
+            owner = project.files[target.path].calls[target.index]
+            taken = next((passthrough[n] for n in project.callee_names(target.path, owner) if n in passthrough), None)
+            if taken is not None:
+                position, keyword = taken
+                arg = (owner.keyword(keyword) if keyword else None) or (owner.args[position] if position < len(owner.args) else None)
+                if arg is not None and arg.kind == "ref":
+                    found += project.resolve(target.path, owner.scopes, arg.path)
+                elif arg is not None and arg.kind in ("call", "new") and arg.call >= 0:
+                    found += project.call_targets(target.path, arg.call)
+                continue
+        found.append(target)
+    return found

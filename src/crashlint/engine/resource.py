@@ -111,7 +111,7 @@ from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RETURNS_OTHER, ConstructorIndex, Options, RuleContext, Use
 from crashlint.engine.guards import guarded_by
 from crashlint.engine.process_handlers import ProcessHandlers
-from crashlint.engine.py_wrappers import passed_values
+from crashlint.engine.py_wrappers import param_instance, passed_values
 from crashlint.engine.wrappers import injected_call
 from crashlint.facts.model import RETURNED_ARRAY, RETURNED_OBJECT, Arg, Call, FileFacts, plain_name
 from crashlint.findings import Finding, Related
@@ -296,6 +296,7 @@ def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions:
     made: list[tuple[int, dict]] = []
     params: set[str] | None = None  # the file's parameter names, read at the first call that needs them
     passed: dict[Target, list[Target] | None] = {}  # what each parameter's callers pass (`_passed_class`)
+    held: dict[tuple[Target, frozenset[str]], bool] = {}  # whether a parameter holds an instance (`_param_holds`)
     handed_methods = {spec["method"] for r in handed for spec in r["handed_by"]}
     for index, call in enumerate(facts.calls):
         if handed_methods and call.method in handed_methods and len(call.callee) > 1:
@@ -306,13 +307,13 @@ def _resources_made(ctx: RuleContext, constructors: ConstructorIndex, functions:
         if not call.callee:
             if call.receiver_call >= 0 and call.method in constructors.instance_methods:
                 # `self._get_session(…).client("ecs")`: a method of what a call returns
-                resource = _instance_method(ctx, constructors, facts, call)
+                resource = _instance_method(ctx, constructors, facts, call, held)
                 if resource is not None:
                     made.append((index, resource))
             continue
         resource = constructors.match(facts.language, ctx.callee_names(facts, call))
         if resource is None and call.method in constructors.instance_methods:
-            resource = _instance_method(ctx, constructors, facts, call)
+            resource = _instance_method(ctx, constructors, facts, call, held)
         if resource is None and functions and facts.language in ("typescript", "javascript"):
             resource = _project_function(ctx, facts, call, functions)
         if resource is None and facts.language == "python":
@@ -369,12 +370,21 @@ def _project_subclass(ctx: RuleContext, constructors: ConstructorIndex, facts: F
 SETS_ITSELF = re.compile(r"timeout|connection_pool|config\b", re.I)
 
 
-def _instance_method(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call) -> dict | None:
+def _instance_method(ctx: RuleContext, constructors: ConstructorIndex, facts: FileFacts, call: Call,
+                     params: dict[tuple[Target, frozenset[str]], bool] | None = None) -> dict | None:
     """`session.client("s3")` where `session` holds, or `get_session().client("s3")` where the
-    function returns, an instance one of the `instance_methods` constructors made."""
+    function returns, an instance one of the `instance_methods` constructors made; or where `session`
+    is a parameter whose annotation names such a class (`session: Session`) or that a caller outside
+    tests passes such an instance (dstack's `validate_credentials(session)`; `params` memoizes the
+    answer per parameter within the file)."""
     if len(call.callee) < 2 and call.receiver_call < 0:
         return None
     for target in ctx.project.receiver_targets(facts.path, call):
+        if target.kind == "param" and facts.language == "python":
+            for language, instances, resource in constructors.instance_methods[call.method]:
+                if language == facts.language and _param_holds(ctx.project, target, frozenset(instances), params):
+                    return resource
+            continue
         if target.kind != "call":
             continue
         owner = ctx.project.files[target.path].calls[target.index]
@@ -383,6 +393,28 @@ def _instance_method(ctx: RuleContext, constructors: ConstructorIndex, facts: Fi
             if language == facts.language and names & instances:
                 return resource
     return None
+
+
+def _param_holds(project: Project, param: Target, instances: frozenset[str],
+                 memo: dict[tuple[Target, frozenset[str]], bool] | None) -> bool:
+    """Whether the parameter holds an instance of one of `instances`: its annotation names one
+    (`session: Session` with `from boto3.session import Session`), or a caller outside tests passes
+    one (`param_instance`: through three levels of callers handing on a parameter of their own).
+    O(the function's callers) once per parameter and instance set, memoized in `memo`."""
+    key = (param, instances)
+    if memo is not None and key in memo:
+        return memo[key]
+    held = False
+    for decl in project.files[param.path].decls:
+        if decl.scope == param.scope and decl.value.kind == "param" and decl.value.index == param.index and decl.value.path:
+            chain = project.scope_chain(param.path, decl.scope)
+            held = any(t.kind == "external" and t.name in instances for t in project.resolve(param.path, chain, decl.value.path))
+            break
+    if not held:
+        held = param_instance(project, param, set(instances), 0) is not None
+    if memo is not None:
+        memo[key] = held
+    return held
 
 
 # calls that hand a value to a collection, which keeps it without listening on it

@@ -395,6 +395,14 @@ class _Extractor:
             index = self.call_index.get(node_key(node), -1)
             if index < 0:
                 return Value("other")
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier" and fn.text == b"getattr":
+                # `chosen_method = getattr(requests, self.http_method.lower())` (awx's webhook backend):
+                # the name holds a member of the object, `requests.<getattr>` when its name is computed,
+                # so `chosen_method(url=…)` is a call of it, as `getattr(requests, m)(url=…)` is
+                path = getattr_callee(node)
+                if path:
+                    return Value("ref", path=path)
             if bind_name is not None:
                 self.facts.calls[index].bound_to = bind_name
             return Value("call", call=index)
