@@ -175,6 +175,12 @@ PY_WORKER_SIGNS = frozenset({"twisted.internet.reactor.run", "bullmq.Worker", "s
 # (`run_until_disconnected`: Telethon's `TelegramClient.run_until_disconnected()` runs the loop, or returns
 # the coroutine to await, until the client is disconnected, telethon/client/updates.py — a Telegram
 # forwarder's or bot's main loop)
+# A loop that redraws a terminal is a monitor a person runs (`_redraws_terminal`): an ANSI CSI
+# sequence that moves the cursor or erases (`\x1b[1A`, `\033[2K`, `\u001b[2J`, `\x1b[H`), written
+# raw or escaped in the source, or a live display (rich's `Live`, which redraws its renderable in
+# place until it is stopped, rich/live.py; curses' screen)
+ANSI_REDRAW = re.compile(r"(?:\\x1b|\\033|\\u001b|\x1b)\[[0-9;]*[ABCDEFGHJK]")
+TERMINAL_DISPLAYS = frozenset({"rich.live.Live", "rich.Live", "curses.wrapper", "curses.initscr"})
 PY_WORKER_METHODS = frozenset({"add_signal_handler", "run_forever", "serve_forever", "start_consuming", "work", "sync_forever",
                                "run_until_disconnected"})
 # What a coroutine awaits that returns only when the program is stopped (`runner_runs_until_stopped`):
@@ -3098,11 +3104,13 @@ class _Finder:
         runWatchMode(…) }`, `FileFacts.dev_calls`): a function only such calls reach is not
         production code. One set per file with such calls, memoized."""
         facts = self.files[path]
-        if not facts.dev_calls:
+        if not facts.dev_calls and not facts.option_calls:
             return False
         found = self._dev_calls.get(path)
         if found is None:
-            found = self._dev_calls[path] = frozenset(id(facts.calls[i]) for i in facts.dev_calls)
+            # and (Python) a management command's one-shot option branch (`if options.get("status"):
+            # … return`, `FileFacts.option_calls`): a one-off run of the command, not its daemon
+            found = self._dev_calls[path] = frozenset(id(facts.calls[i]) for i in facts.dev_calls + facts.option_calls)
         return id(call) in found
 
     def starts_in_function(self, process: Process) -> bool:
@@ -3332,6 +3340,7 @@ class _Finder:
             if scope:  # a click group: its subcommand that starts the program (`kibitzr run`) runs in it
                 work += [(file, s) for s in self.start_subcommands(file, scope) if (file, s) not in seen]
             if scope and any(scopes[0] == scope and runs_until_stopped(target, scope, first, last)
+                             and not self._redraws_terminal(file, target, scope, first, last)
                              for scopes, first, last in target.forever_loops):
                 return "worker"  # a `while True:` nothing in it can end (a retry loop that breaks is not)
             if not scope and file == path and self.guard_loops_forever(facts):
@@ -3377,6 +3386,22 @@ class _Finder:
                     if call.method and not any(t.kind in ("function", "class") for t in targets):
                         unresolved.add(call.method)
         return found
+
+    def _redraws_terminal(self, path: str, facts: FileFacts, scope: int, first: int, last: int) -> bool:
+        """Whether the forever loop of `scope` at lines `first`-`last` redraws a terminal: it writes
+        ANSI cursor-movement or erase sequences (`sys.stdout.write("\\x1b[1A\\x1b[2K")`, awx's
+        `callback_stats`), or its function drives a live terminal display (`with rich.live.Live(…) as
+        live:`, prefect's `load_testing/track_cnx.py`; curses). Such a loop is a monitor a person runs
+        and stops with Ctrl-C, not a worker. O(the file's calls), asked only for a forever loop."""
+        for call in facts.calls:
+            if call.scopes[0] != scope:
+                continue
+            if first <= call.span[0] <= last and any(a.kind == "string" and ANSI_REDRAW.search(a.text) for a in call.args):
+                return True
+            if call.callee and call.callee[-1] in ("Live", "wrapper", "initscr") and \
+                    set(self.project.callee_names(path, call)) & TERMINAL_DISPLAYS:
+                return True
+        return False
 
     def _pubsub_listen(self, path: str, call) -> bool:
         """Whether `call` is `.listen()` on what a `.pubsub()` call made (`p = r.pubsub(); for message
@@ -3989,7 +4014,11 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         if host is not None:
             merged.add(id(process))
             host.evidence += [e for e in process.evidence if e not in host.evidence]
-            host.hosted = host.hosted or process.hosted
+            # a program whose `__main__` block loops (timesketch's contrib/gcs_importer.py, which
+            # imports the Flask app's package for an app context and its Celery tasks to call them)
+            # runs as `python gcs_importer.py`: loading a WSGI app's or a task module's code does
+            # not put it under gunicorn or Celery, whose handlers stop the processes they host
+            host.hosted = host.hosted or (process.hosted and not main_loop_program(finder, host))
             if host.fallback:  # what the code does names the program its paths only guessed at
                 host.fallback = False
                 host.name = process.name.split(":")[0]

@@ -161,6 +161,45 @@ def _wrapped_routes(ctx: RuleContext, files: list[FileFacts]) -> list[tuple[File
     return found
 
 
+def _resource_routes(ctx: RuleContext, files: list[FileFacts]) -> list[tuple[FileFacts, Call, list[str]]]:
+    """Flask-RESTful / Flask-RESTX resources: `api.add_resource(Resource, "/path/", "/other/")` (its
+    URLs follow the resource: `Api.add_resource(resource, *urls, **kwargs)`), and a table of them
+    registered in a loop, `for route in V1_API_ROUTES: api_v1.add_resource(*route)` over literal
+    `(Resource, "/path/")` tuples (timesketch's `api/v1/routes.py`): each call with the path-like
+    strings it registers. O(the package's calls); a spread argument is resolved once per call."""
+    found = []
+    for facts in files:
+        if facts.language != "python":
+            continue
+        for call in facts.calls:
+            if call.method != "add_resource" or len(call.callee) < 2:
+                continue
+            routes = [a.text for a in call.args[1:] if a.kind == "string" and a.text.startswith("/")]
+            for name, value in call.keywords:
+                if name == "*" and value.kind == "ref" and len(value.path) == 1:
+                    routes += _table_routes(ctx, facts, call, value.path[0])
+            if routes:
+                found.append((facts, call, routes))
+    return found
+
+
+def _table_routes(ctx: RuleContext, facts: FileFacts, call: Call, name: str) -> list[str]:
+    """The path-like strings of the literal rows of the collection `name` iterates over
+    (`for route in ROUTES:` with `ROUTES = [(Resource, "/path/"), …]`, here or imported)."""
+    routes: list[str] = []
+    for decl in ctx.project.lookup(facts.path, call.scopes, name):
+        if decl.value.kind != "element" or not decl.value.path:
+            continue
+        chain = ctx.project.scope_chain(facts.path, decl.scope)
+        for table in ctx.project.resolve(facts.path, chain, decl.value.path):
+            if table.kind != "array" or table.arg is None:
+                continue
+            for row in table.arg.values:
+                cells = row.values if row.kind == "array" else (row,)
+                routes += [c.text for c in cells if c.kind == "string" and c.text.startswith("/")]
+    return routes
+
+
 def _related_files(files: list[FileFacts], exclude: str, why: str) -> list[Related]:
     return [Related(Location(f.path, 1, 1, 1, 1), why) for f in files if f.path != exclude]
 
@@ -370,7 +409,7 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # one finding per service, at its first app
         done.add(package)
         files = _package_files(ctx, package)
-        wrapped = _wrapped_routes(ctx, files) if facts.language == "python" else []
+        wrapped = _wrapped_routes(ctx, files) + _resource_routes(ctx, files) if facts.language == "python" else []
         routes = _route_count(files) + sum(len(r) for _, _, r in wrapped)
         if entry.get("routes_by_method", True) and routes < int(spec.get("min_routes", 0)):
             continue  # a one-page docs or redirect server (node:http servers route by hand, not counted)
@@ -512,7 +551,10 @@ def _has_health_path(ctx: RuleContext, files: list[FileFacts], pattern: re.Patte
         for call in facts.calls:
             if clients and {*ctx.project.callee_names(facts.path, call), *_receiver_names(ctx, facts, call)} & clients:
                 continue  # an outbound call (`httpx.get(f"{base}/health")`) is not a route
-            routing = (call.method or (call.callee[-1] if call.callee else "")) in route_calls
+            # a bare path in a route call is a route where the framework takes one (NestJS' `@Get("health")`);
+            # Python's route calls take a path that starts with "/" (Flask, FastAPI, Starlette), and
+            # `payload.get("status")` there is a dictionary read (timesketch's resources)
+            routing = (call.method or (call.callee[-1] if call.callee else "")) in route_calls and facts.language != "python"
             for arg in call.args:
                 if arg.kind == "string" and (arg.text.startswith("/") or routing) and pattern.search(arg.text):
                     return True

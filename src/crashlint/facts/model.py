@@ -204,6 +204,11 @@ class FileFacts:
     # indices (in `calls`) of the calls that run only when a debug switch is on (`if (isQueueDebugEnabled)
     # { events.on("error", …) }`): a listener attached there is not attached in a normal run
     debug_calls: tuple[int, ...] = ()
+    # Python: indices (in `calls`) of the calls in a one-shot option branch of a Django management
+    # command's `handle()`: `if options.get("status"): … return` (awx's `run_dispatcher --status`,
+    # which prints a daemon's state and ends before the daemon starts): a function only such calls
+    # reach runs in a one-off command, not in the daemon the same command starts otherwise
+    option_calls: tuple[int, ...] = ()
     dom: bool = False  # uses browser globals (`document.…`, `window.…`, `localStorage.…`): browser code
     # declares "use server" at its top: a module of React server functions (Next.js server actions),
     # which run in the server even when a client component imports them (react.dev/reference/rsc/use-server)

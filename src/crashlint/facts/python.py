@@ -147,11 +147,16 @@ _EXIT_BOUNDS = frozenset({"while_statement", "for_statement", "function_definiti
 
 def exit_kind(node: tree_sitter.Node) -> str | None:
     """How a break / return / raise / yield leaves the loop it is in, by what encloses it up to that
-    loop: None for a `raise` in an `except` block (an error re-raised: the loop ends only by failing,
-    as the process would, so it is no way out); "stop" under an `if` whose condition names a stop
+    loop: None for a `raise` (an error, raised or re-raised: the loop ends only by failing, as the
+    process would, so it is no way out) and for a way out of Ctrl-C; "stop" under an `if` whose condition names a stop
     (STOP_WORDS); "if" under another `if`; "" otherwise. At most a few dozen parents (statements
     nest shallowly), only for exits inside a loop. The nearest `if` decides: `if stop: if not
     any(running): break` waits for something, it is not told to stop."""
+    if node.type == "raise_statement":
+        # an error raised in the loop (awx's relay: `if on_ws_heartbeat_task.done(): raise
+        # Exception(…)`) ends it only by failing, as a re-raise does, and the process with it: a
+        # service loop whose way out is a failure still runs until the process is stopped
+        return None
     kind = ""
     current = node.parent
     for _ in range(40):
@@ -758,6 +763,10 @@ class _Extractor:
         self._assigned: list[tuple[int, str]] = []  # (line, name or self.attribute) of every plain assignment
         self._exit_nodes: list[tuple[int, tree_sitter.Node]] = []  # (scope, node) of break/return/raise/yield
         # a list: the statement nodes stay alive while their spans are shared by id()
+        # methods named `handle` (a Django management command's entry): their one-shot option branches
+        handles = [n for n in captures.get("function", ()) if _TYPE[n.kind_id] == "function_definition"
+                   and n.parent is not None and n.parent.parent is not None and _TYPE[n.parent.parent.kind_id] == "class_definition"
+                   and text(n.child_by_field_name("name")) == "handle"]
         ordered = list(sweep(captures, ("function", "class"), ("statement",), ("stop",), ("guard",)))
         for name, node, scopes, statement, guarded in ordered:
             if name == "call":
@@ -815,6 +824,55 @@ class _Extractor:
             named = type_hint_class(node)
             if named:
                 self.facts.type_hints.append((enclosing_scope(node), hinted_name(node), named))
+        if handles:
+            self.facts.option_calls = tuple(option_branch_calls(self.facts.calls, handles))
+
+
+def option_branch_calls(calls: list[Call], handles: list[tree_sitter.Node]) -> list[int]:
+    """The indices of the calls inside a one-shot option branch of a `handle()` method: an `if`
+    among the method's own statements, with no `elif`/`else`, that tests one option
+    (`options.get("status")`, `options["status"]`, `kwargs.get(…)`) and whose block ends in `return`
+    (or `sys.exit(…)`): the command prints or does something once and ends before its main work
+    (awx's `run_wsrelay --status`). O(the method's top-level statements) per `handle`, plus one pass
+    over the file's calls when a branch is found."""
+    spans: list[tuple[int, int]] = []
+    for handle in handles:
+        body = handle.child_by_field_name("body")
+        for statement in body.named_children if body is not None else ():
+            if _TYPE[statement.kind_id] != "if_statement" or statement.child_by_field_name("alternative") is not None:
+                continue
+            if not _tests_an_option(unwrap(statement.child_by_field_name("condition"))):
+                continue
+            block = statement.child_by_field_name("consequence")
+            last = block.named_children[-1] if block is not None and block.named_children else None
+            if last is None:
+                continue
+            ends = _TYPE[last.kind_id] == "return_statement" or (
+                _TYPE[last.kind_id] == "expression_statement" and text(last).split("(", 1)[0] in ("sys.exit", "exit", "os._exit"))
+            if ends:
+                spans.append((block.start_point[0] + 1, block.end_point[0] + 1))
+    if not spans:
+        return []
+    return [i for i, call in enumerate(calls) if any(first <= call.span[0] <= last for first, last in spans)]
+
+
+_OPTION_HOLDERS = frozenset({"options", "kwargs", "opts"})
+
+
+def _tests_an_option(condition: tree_sitter.Node | None) -> bool:
+    """`options.get("status")`, `options["status"]`, `not options.get("x")` is not one (the branch
+    runs in the normal mode): a test of one option of the command, true when it is set."""
+    if condition is None:
+        return False
+    kind = _TYPE[condition.kind_id]
+    if kind == "call":
+        fn = condition.child_by_field_name("function")
+        path = dotted(fn) if fn is not None else ()
+        return len(path) == 2 and path[0] in _OPTION_HOLDERS and path[1] == "get"
+    if kind == "subscript":
+        value = condition.child_by_field_name("value")
+        return value is not None and _TYPE[value.kind_id] == "identifier" and text(value) in _OPTION_HOLDERS
+    return False
 
 
 _IMPORT_CALLS = frozenset({("importlib", "import_module"), ("import_module",), ("__import__",)})
