@@ -690,6 +690,55 @@ class Project:
             self._order = {path: i for i, path in enumerate(self.files)}
         return self._order[path]
 
+    def each_part(self, what: object, compute: Callable[[str, FileFacts], object], *, keep: bool = True,
+                  nonempty: Callable[[object], bool] = bool):
+        """`parts(what, compute)` as a generator, for a caller that may stop early (the first
+        answer it looks for): each file's answer is asked as the caller reaches the file, so the
+        questions asked are those of a loop over every file that stops there. An incremental
+        model skips the files whose kept answer is empty: O(the non-empty answers up to where the
+        caller stops + the files asked again) instead of O(files)."""
+        if not self.incremental or self._reads is not None:
+            for path, facts in self.files.items():
+                part = self.per_file(path, what, lambda: compute(path, facts), keep=keep)
+                if nonempty(part):
+                    yield path, part
+            return
+        kept = self._passes.get(what)
+        if kept is None:
+            kept = self._passes[what] = _Pass({}, set(self.files))
+        if self._order is None:
+            self._order = {path: i for i, path in enumerate(self.files)}
+        if not kept.stale:
+            yield from list(kept.entries.items())
+            return
+        order = self._order
+        paths = sorted(kept.stale.union(kept.entries), key=order.__getitem__)
+        entries, added = kept.entries, False
+        try:
+            for path in paths:
+                if path in kept.stale:
+                    facts = self.files[path]
+                    part = self.per_file(path, what, lambda: compute(path, facts))
+                    kept.stale.discard(path)
+                    old = entries.get(path)
+                    if nonempty(part):
+                        added = added or old is None
+                        entries[path] = part
+                    else:
+                        entries.pop(path, None)
+                        part = None
+                    if part is not old:
+                        kept.merged = None  # not patched here: built again when asked
+                        kept.memos = None
+                    if part is None:
+                        continue
+                else:
+                    part = entries[path]
+                yield path, part
+        finally:
+            if added:
+                kept.entries = dict(sorted(entries.items(), key=lambda item: order[item[0]]))
+
     def refresh(self, label: str, values: dict[str, object]) -> None:
         """What the layers above know of each file beyond its facts and read in a `parts`
         selection (the role the process model gives it): the files whose value differs from the
