@@ -579,13 +579,15 @@ def test_a_pack_mostly_dead_is_compacted(tmp_path: Path, monkeypatch) -> None:
     scan([str(folder)], cache_dir=str(cache))
     path = _pack(cache, folder)
     sizes = [path.stat().st_size]
-    for i in range(6):
+    # each rewrite of m000.ts leaves ~0.9 kB dead: the dead half is passed after 5 or 6 of them, by
+    # a few bytes either way as the facts' fields come and go (ts15b's four development fields: 6)
+    for i in range(8):
         (folder / "m000.ts").write_text(f"export const nothing{i} = {i};\n")
         scan([str(folder)], cache_dir=str(cache))
         sizes.append(path.stat().st_size)
         contents = store.open_pack(path, store.code_fingerprint())
         assert contents is not None and len(contents.entries) == 10
-        assert contents.dead <= store.COMPACT_FRACTION * contents.end or i == 5 or sizes[-1] > sizes[-2]
+        assert contents.dead <= store.COMPACT_FRACTION * contents.end or i >= 5 or sizes[-1] > sizes[-2]
     assert any(later < earlier for earlier, later in zip(sizes, sizes[1:]))  # a compaction happened
     assert [f.fingerprint for f in scan([str(folder)], cache_dir=str(cache)).findings] == [f.fingerprint for f in scan([str(folder)]).findings]
 

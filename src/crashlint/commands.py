@@ -328,7 +328,8 @@ def processes(
             ],
             "libraries": [{"package": display(package), "manifest": manifest, "says": summary, "files": count}
                           for package, (manifest, summary, count) in sorted(model.client_libraries.items())],
-            "files": {display(f): {"role": model.roles.get(f, "unreached"), "why": model.reasons.get(f, "")} for f in (wanted or [])},
+            "files": {display(f): {"role": model.roles.get(f, "unreached"), "why": model.reasons.get(f, ""),
+                                   "development_only": model.development_only(f)} for f in (wanted or [])},
         }
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
@@ -339,6 +340,8 @@ def processes(
             continue
         verdict = "analysed" if role == "server" else "not analysed"
         typer.echo(f"{display(path)}: {verdict} ({role}): {model.reasons.get(path, '')}")
+        for line in model.development_only(path):  # code no production process runs, though the file is loaded
+            typer.echo(f"  development only: {line}")
         if role != "server":
             for importer, why in skipped_importers(found, project, path):
                 typer.echo(f"  {display(importer)} imports it and was not analysed ({why}): what it loads is not followed")

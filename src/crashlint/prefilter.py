@@ -26,7 +26,8 @@ project model and the rule kinds read across files (src/crashlint/project.py, en
   instead of a function or an object: an options object, a handler, a re-export);
 - a Python file that loads modules by computed names (`importlib.import_module(name)`,
   `importlib.util.module_from_spec(spec)`, `__import__(name)`), and a JS/TS file that does
-  (`require(file)`, `require("../exts/plugin-" + name)`, `` import(`./routes/${name}`) ``), is a
+  (`require(file)`, `require("../exts/plugin-" + name)`, `` import(`./routes/${name}`) ``, a directory
+  loader: `requireAll(path.join(__dirname, "../controller"))`, `glob.sync(…).forEach(require)`), is a
   seed: the process model makes the modules of its package that nothing imports (and the computed
   path can name) part of the process that loads it; so is a JS/TS file that starts a framework which
   loads modules by their folders (`sails.lift(…)`, a Sapphire client's `.login(…)`: `framework_loads`);
@@ -117,7 +118,12 @@ FREQUENT = {b: i for i, b in enumerate(reversed([b"await", b"async", b"'/", b'"/
 PY_COMPUTED_LOADS = Literals(["import_module(", "module_from_spec(", "__import__("])
 # the same for JavaScript: `require(file)`, `import(path)`, `require("../exts/plugin-" + name)`,
 # `` import(`./routes/${name}`) `` (facts.dynamic_loads: a computed load reaches the package's modules)
-JS_COMPUTED_LOADS = re.compile(rb"""(?<![\w$.])(?:require|import)\s*\(\s*(?:[A-Za-z_$]|`[^`]*\$\{|['"][^'"\n]*['"]\s*\+)""")
+# and the directory loaders (`requireAll(path.join(__dirname, "../controller"))`, `require("require-dir")(…)`,
+# `glob.sync(pattern).forEach(require)`: facts' `dir_loader_arg` and `each_list`)
+JS_COMPUTED_LOADS = re.compile(rb"""(?<![\w$.])(?:require|import)\s*\(\s*(?:[A-Za-z_$]|`[^`]*\$\{|['"][^'"\n]*['"]\s*\+)"""
+                               rb"""|(?<![\w$.])require_?(?:all|All|dir|Dir|directory|Directory)\s*\("""
+                               rb"""|require\s*\(\s*['"]require-(?:all|dir|directory)['"]\s*\)\s*\("""
+                               rb"""|\.(?:forEach|map)\s*\(\s*require\s*\)""")
 # what starts a framework that loads modules by their folders (processes.framework_loads: `sails.lift(…)`,
 # a Sapphire client's `.login(…)`): its modules are reached only through that file
 JS_FRAMEWORK_LOADS = re.compile(rb"""\.(?:lift|login)\s*\(""")

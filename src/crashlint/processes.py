@@ -480,6 +480,27 @@ class ProcessModel:
             return "next"
         return None
 
+    def development_only(self, path: str) -> list[str]:
+        """What of `path` runs only in development, in words (`crashlint processes --why`): the bodies
+        of its `if`s on a development switch (its own tests, or a flag its module declares with one:
+        graasp's `if (DEV)`), and its named functions every caller of which is such code
+        (`bustFileCache()`, called only in the `if (DEV)` after `listen`). Rules report none of it.
+        O(the file's functions × their callers), for one file."""
+        finder = self._finder
+        facts = finder.files.get(path) if finder is not None else None
+        if facts is None or facts.language == "python":
+            return []
+        said = [f"lines {first}-{last}: under a development switch" for first, last in facts.dev_lines]
+        flags = finder._dev_names(path) if facts.flag_lines else frozenset()
+        said += [f"lines {first}-{last}: under `if ({name})`, a flag its module declares with a development test"
+                 for name, first, last in facts.flag_lines if name in flags]
+        for function in sorted(facts.functions.values(), key=lambda f: f.span[0]):
+            callers = finder.callers_of(path, function.scope) if function.name else []
+            if callers and all(finder.dev_only(file, call) for file, call in callers):
+                where = ", ".join(f"{file}:{call.span[0]}" for file, call in callers[:3])
+                said.append(f"`{function.name}` (line {function.span[0]}): called only under a development switch ({where})")
+        return said
+
     def runs_long(self, path: str, line: int) -> bool:
         """Whether the code at `line` of `path` runs in a long-lived process: its file is loaded by
         one, and the innermost enclosing function that anything calls is called from long-lived
@@ -663,6 +684,10 @@ class ProcessModel:
         facts = self._finder.files[path]
         if facts.language == "python":
             return self._live(self._node_at(path, facts, line, ()))
+        if (facts.dev_lines or facts.flag_lines) and self._finder.dev_line(path, line):
+            # code under a development or browser-only switch (`if (typeof window !== "undefined")`),
+            # whoever calls the function around it
+            return False
         enclosing = sorted(
             (f for f in facts.functions.values() if f.span[0] <= line <= f.span[2]),
             key=lambda f: f.span[2] - f.span[0],
@@ -680,8 +705,6 @@ class ProcessModel:
                 return False  # `unload_model()`: only a test calls it
         if enclosing and path in self.shared:
             return False  # called by nothing by name, in a module page code also loads: no sign the server runs it
-        if facts.dev_calls and any(facts.calls[i].span[0] == line for i in facts.dev_calls):
-            return False  # a call under a development or browser-only switch (`if (typeof window !== "undefined")`)
         first, last = facts.main_guard
         if first and first <= line <= last:  # `python brands.py`: only this module as the program runs it
             return any(path in p.entries and p.long_lived for p in self.processes)
@@ -1121,6 +1144,8 @@ class _Finder:
         self.launched: set[str] = set()
         self.tree: SourceTree | None = None  # where build scripts are read (`build_entries`), `serverless`
         self._dev_calls: dict[str, frozenset[int]] = {}
+        self._dev_indices: dict[str, tuple[int, ...]] = {}
+        self._dev_imported: dict[str, frozenset[str]] = {}
         self._next_server: dict[str, list[str]] = {}  # package → its Next.js server files (next_server_files)
         self._next_candidates: list[str] | None = None  # the files that may be one
         self._server_actions: list[str] | None = None  # files that declare "use server" (next_server_files)
@@ -3104,14 +3129,54 @@ class _Finder:
         runWatchMode(…) }`, `FileFacts.dev_calls`): a function only such calls reach is not
         production code. One set per file with such calls, memoized."""
         facts = self.files[path]
-        if not facts.dev_calls and not facts.option_calls:
+        if not facts.dev_calls and not facts.option_calls and not facts.flag_calls:
             return False
         found = self._dev_calls.get(path)
         if found is None:
             # and (Python) a management command's one-shot option branch (`if options.get("status"):
-            # … return`, `FileFacts.option_calls`): a one-off run of the command, not its daemon
-            found = self._dev_calls[path] = frozenset(id(facts.calls[i]) for i in facts.dev_calls + facts.option_calls)
+            # … return`, `FileFacts.option_calls`): a one-off run of the command, not its daemon; and
+            # (JS/TS) calls under an imported development flag (`dev_indices`)
+            found = self._dev_calls[path] = frozenset(id(facts.calls[i]) for i in self.dev_indices(path) + facts.option_calls)
         return id(call) in found
+
+    def dev_line(self, path: str, line: int) -> bool:
+        """Whether `line` of `path` is in the body of an `if` on a development switch (its own, or a
+        flag imported from a module that declares it so: `dev_flags`). O(the file's such bodies)."""
+        facts = self.files[path]
+        if any(first <= line <= last for first, last in facts.dev_lines):
+            return True
+        return any(first <= line <= last and name in self._dev_names(path) for name, first, last in facts.flag_lines)
+
+    def _dev_names(self, path: str) -> frozenset[str]:
+        """The names `path` imports that their modules declare with a development test. Memoized."""
+        found = self._dev_imported.get(path)
+        if found is None:
+            facts = self.files[path]
+            imports = {d.name: d.value for d in facts.decls if d.scope == MODULE_SCOPE and d.value.kind == "import"}
+            names = set()
+            for name in {n for n, _ in facts.flag_calls} | {n for n, _, _ in facts.flag_lines}:
+                value = imports.get(name)
+                target = self.project.resolve_module(path, value.module) if value is not None else None
+                declared = self.files.get(target) if target is not None else None
+                if declared is not None and (value.name or name) in declared.dev_flags:
+                    names.add(name)
+            found = self._dev_imported[path] = frozenset(names)
+        return found
+
+    def dev_indices(self, path: str) -> tuple[int, ...]:
+        """The indices of `path`'s calls under a development switch: `FileFacts.dev_calls`, and those
+        under `if (flag)` where `flag` is imported from a module that declares it with a development
+        test (`import { DEV } from "../config/env"`, `FileFacts.dev_flags`). One resolution per
+        imported flag of the file, memoized per file."""
+        facts = self.files[path]
+        if not facts.flag_calls:
+            return facts.dev_calls
+        found = self._dev_indices.get(path)
+        if found is None:
+            names = self._dev_names(path)
+            extra = [i for name, indices in facts.flag_calls if name in names for i in indices]
+            found = self._dev_indices[path] = tuple(sorted(set(facts.dev_calls) | set(extra)))
+        return found
 
     def starts_in_function(self, process: Process) -> bool:
         """Whether `process` starts in a library's exported start function (`program_entries`): a

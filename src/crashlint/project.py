@@ -101,6 +101,11 @@ from crashlint.dependencies import Manifest, lowest_version, normalize
 from crashlint.facts.model import ELEMENT, MODULE_SCOPE, RETURNED_OBJECT, Arg, Call, Decl, FileFacts, Path, Value
 
 JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+# Library methods that return the object they are called on, whatever it is: a chain ending in one
+# holds what its receiver call made. Fastify's `withTypeProvider()` is `return this`, "used exclusively
+# in TypeScript contexts" to type the routes (fastify.js; fastify.dev/docs/latest/Reference/Type-Providers/)
+RETURNS_RECEIVER = frozenset({"withTypeProvider"})
+
 MAX_DEPTH = 24
 QUERY_BUDGET = 20_000  # uncached derivations one top-level query may start
 
@@ -1581,6 +1586,9 @@ class Project:
                              for r in self.function_returns(m.path, m.scope, depth + 1)]
             if returned:
                 return returned
+            if call.method in RETURNS_RECEIVER:
+                # `fastify({ … }).withTypeProvider<T>()` (graasp's src/fastify.ts): the app itself
+                return self.call_targets(path, call.receiver_call, depth + 1)
         return [Target("call", path=path, index=index)]
 
     def member_of_instance(self, instance: Target, rest: Path, depth: int) -> list[Target]:

@@ -107,8 +107,22 @@ ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "all", "rout
 ROUTE_OBJECTS = frozenset({"Route", "Mount", "WebSocketRoute"})  # Starlette's routes=[Route("/", …)]
 
 
+# a template literal that starts with a prefix and a path: `${API_PREFIX}/report/:room_id` (Draupnir's
+# web APIs, whose every route is so written), or with the path itself
+_PREFIXED_PATH = re.compile(r"^`(?:\$\{[\w.$]+\})?/")
+
+
+def _path_like(text: str) -> bool:
+    """Whether a route's first argument, as facts keep a string's text, is a path: `"/x"` (kept
+    unquoted), `` `/x/${id}` `` or `` `${PREFIX}/x` `` (kept with its backquotes)."""
+    return text.startswith("/") or bool(_PREFIXED_PATH.match(text))
+
+
 def _route_count(files: list[FileFacts]) -> int:
-    """Routes registered by path (`app.get("/x", …)`), and Fastify's full declarations
+    """Routes registered by path (`app.get("/x", …)`) in any file of the package, so also inside Fastify
+    plugins (`fastify.register(plugin)`: a plugin is an encapsulation context that governs which
+    decorators and hooks its routes see, fastify.dev/docs/latest/Reference/Encapsulation/; its routes are
+    served by the app's one server), and Fastify's full declarations
     (`instance.route({ method, url: "/x", handler })`: fastify.dev/docs/latest/Reference/Routes/,
     whose options name the path `url`, or its alias `path`). The first argument is read encoded
     (`first_arg_head`): a commit scan's lazily decoded calls stay so (issue 13 item 7). O(calls)."""
@@ -117,7 +131,7 @@ def _route_count(files: list[FileFacts]) -> int:
         for c in f.calls:
             if c.method in ROUTE_METHODS or (c.callee and c.callee[-1] in ROUTE_OBJECTS):  # "route" among them
                 head = first_arg_head(c)
-                if head is not None and (head[0] == "string" and head[1].startswith("/")
+                if head is not None and (head[0] == "string" and _path_like(head[1])
                                          or c.method == "route" and head[0] == "object" and bool({"url", "path"} & set(head[2]))):
                     count += 1
     return count

@@ -132,6 +132,19 @@ def query_source(grammar: str) -> str:
             "(switch_case value: (string) @path_case (#match? @path_case \"^.[/]\"))",
             "(call_expression function: (import) arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)] @computed_import))",
             "(call_expression function: (identifier) @require_fn arguments: (arguments . [(identifier) (member_expression) (template_string) (call_expression) (binary_expression)]) (#eq? @require_fn \"require\"))",
+            # a directory loader: `requireAll(path.join(__dirname, "../controller"))` (require-all),
+            # `requireDir("./routes")` (require-dir), `requireDirectory(module, "./routes")`, and
+            # `require("require-dir")("./tasks")` (FileFacts.dynamic_dirs)
+            "(call_expression function: (identifier) @dir_loader arguments: (arguments . (_) @dir_loader_arg)"
+            " (#match? @dir_loader \"^(requireAll|require_all|requireDir|require_dir|requireDirectory|require_directory)$\"))",
+            "(call_expression function: (call_expression function: (identifier) @dir_require arguments: (arguments . (string) @dir_package))"
+            " arguments: (arguments . (_) @dir_loader_arg)"
+            " (#eq? @dir_require \"require\") (#match? @dir_package \"^.require-(all|dir|directory).$\"))",
+            # `glob.sync(path.join(__dirname, "models/*.js")).forEach(require)`: `require` handed over to
+            # load each file of a listing (FileFacts.dynamic_dirs)
+            "(call_expression function: (member_expression object: (_) @each_list property: (property_identifier) @each_method)"
+            " arguments: (arguments . (identifier) @each_require .)"
+            " (#eq? @each_require \"require\") (#any-of? @each_method \"forEach\" \"map\"))",
             "(string) @quote",  # the file's quotes, for the fixes (facts.edit_sites)
         ]
         + js_units.query_patterns(grammar)
@@ -144,8 +157,14 @@ def query_source(grammar: str) -> str:
 # !== "undefined"` holds only where the module runs in a page (a Next.js module's client half), never
 # in the server that also loads it
 DEV_SWITCH = re.compile(
-    r"^\(?\s*(?:[\w.]*\.)?(?:dev|isDev|is_dev|isDevelopment|devMode|developmentMode|isDevMode)\s*\)?$"
+    # a flag named so, also in capitals (graasp's `DEV`, `IS_DEV`, React Native's `__DEV__`) and Vite's
+    # `import.meta.env.DEV` (true under `vite` serve, false in a build: vite.dev/guide/env-and-mode)
+    r"^\(?\s*(?:[\w.]*\.)?(?:dev|isDev|is_dev|isDevelopment|devMode|developmentMode|isDevMode|isDevEnv"
+    r"|DEV|IS_DEV|IS_DEVELOPMENT|DEV_MODE|__DEV__)\s*\)?$"
     r"|NODE_ENV\s*===?\s*['\"](?:development|dev)['\"]|['\"](?:development|dev)['\"]\s*===?\s*[\w.]*NODE_ENV"
+    # an enum's member (`NODE_ENV === Environment.development`, graasp's src/config/env.ts)
+    r"|NODE_ENV\s*===?\s*[\w.]*\.(?:development|Development|DEVELOPMENT)\b"
+    r"|\b[\w.]*\.(?:development|Development|DEVELOPMENT)\s*===?\s*[\w.]*NODE_ENV"
     # a configuration's environment (`config.env === 'development'`, send's server/config.js, convict's
     # `env` format), and `NODE_ENV !== 'production'`: it holds in development and tests, never in production
     r"|\b(?:env|ENV|environment)\s*===?\s*['\"](?:development|dev)['\"]"
@@ -162,13 +181,35 @@ DEV_SWITCH = re.compile(
 DEV_SERVER_KEY = "devServer"
 
 
-def _dev_test(condition: tree_sitter.Node) -> bool:
+def _bare_test(condition: tree_sitter.Node) -> str:
     test = text(condition).strip()
-    test = test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
+    return test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
+
+
+def _dev_test(condition: tree_sitter.Node, flags: frozenset[str] = frozenset()) -> bool:
+    """Whether `condition` holds only in development: a test `DEV_SWITCH` finds, or one of `flags`,
+    the names the file declares with such a test as value (`const isLocal = NODE_ENV === "development"`)."""
+    test = _bare_test(condition)
+    if test in flags:
+        return True
     return "||" not in test and bool(DEV_SWITCH.search(test)) and not test.startswith("!")
 
 
-def _under_dev_switch(node: tree_sitter.Node) -> bool:
+def dev_flags(declarators: list[tree_sitter.Node]) -> frozenset[str]:
+    """The names `declarators` give a development test as value (`const isLocal = process.env.NODE_ENV
+    === "development"`, graasp's `export const DEV = NODE_ENV === Environment.development`): an `if`
+    on one of them is a development switch. O(declarators); reads the text of comparisons only."""
+    names: set[str] = set()
+    for node in declarators:
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if (name is not None and name.type == "identifier" and value is not None
+                and value.type in ("binary_expression", "parenthesized_expression", "member_expression")
+                and _dev_test(value)):
+            names.add(text(name))
+    return frozenset(names)
+
+
+def _under_dev_switch(node: tree_sitter.Node, flags: frozenset[str] = frozenset()) -> bool:
     """Whether `node` runs only under a development switch: the consequence of an `if` or of a
     ternary whose test is one, the right side of `isDev && …`, or a value inside a webpack
     `devServer: { … }` configuration. O(depth of the node)."""
@@ -178,12 +219,12 @@ def _under_dev_switch(node: tree_sitter.Node) -> bool:
         if kind in ("if_statement", "ternary_expression"):
             condition = parent.child_by_field_name("condition")
             consequence = parent.child_by_field_name("consequence")
-            if condition is not None and consequence is not None and consequence.id == node.id and _dev_test(condition):
+            if condition is not None and consequence is not None and consequence.id == node.id and _dev_test(condition, flags):
                 return True
         elif kind == "binary_expression":
             left, operator = parent.child_by_field_name("left"), parent.child_by_field_name("operator")
             if (left is not None and left.id != node.id and operator is not None and text(operator) == "&&"
-                    and _dev_test(left)):
+                    and _dev_test(left, flags)):
                 return True  # `before: NODE_ENV === "development" && require("./server/bin/dev")`
         elif kind == "pair":
             key = parent.child_by_field_name("key")
@@ -215,11 +256,11 @@ def _is_debug_switch(body: tree_sitter.Node) -> bool:
     return condition is not None and _debug_test(condition)
 
 
-def _is_dev_switch(body: tree_sitter.Node) -> bool:
+def _is_dev_switch(body: tree_sitter.Node, flags: frozenset[str] = frozenset()) -> bool:
     """Whether `body`, the consequence of an `if`, runs only when its test is a development switch."""
     parent = body.parent
     condition = parent.child_by_field_name("condition") if parent is not None else None
-    return condition is not None and _dev_test(condition)
+    return condition is not None and _dev_test(condition, flags)
 
 
 def _static_folder(node: tree_sitter.Node) -> str:
@@ -368,6 +409,107 @@ _MODULE_FILE = re.compile(r"[\w.@-]*\.(?:[cm]?js|jsx|[cm]?ts|tsx)")
 
 
 _FILE_FOLDER = frozenset({"__dirname", "import.meta.dirname"})
+
+
+# Packages that load every module of a folder (FileFacts.dynamic_dirs): require-all reads the folder
+# it is given with fs.readdirSync, recursing into sub-folders, and requires each file matching its
+# filter (/^([^.].*)\.js(on)?$/ by default; require-all index.js); require-dir requires the modules of
+# a folder resolved from the calling module's (require-dir index.js, `parentDir`), sub-folders only
+# with `recurse: true`; require-directory(module, path) likewise, recursive by default
+_DIR_LOADERS = frozenset({"require-all", "require-dir", "require-directory"})
+
+
+def _loader_folder(node: tree_sitter.Node) -> str:
+    """The folder a directory loader's argument names, relative to the calling file: `path.join(__dirname,
+    "../controller")`, `__dirname + "/models"`, `` `${__dirname}/routes` ``, require-all's `{ dirname: … }`,
+    require-dir's and require-directory's relative string (resolved from the calling module); "*" when
+    it is computed otherwise (any module may load). O(size of the argument)."""
+    call = node.parent.parent if node.parent is not None else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    if callee is not None and callee.type == "identifier" and text(node) == "module":
+        args = node.parent.named_children  # requireDirectory(module, "./routes"): the second argument, or the file's folder
+        node = args[1] if len(args) > 1 else None
+        if node is None:
+            return "."
+    relative_string = callee is not None and ("all" not in text(callee).lower())  # require-all reads a string from the cwd
+    if node.type == "object":
+        for pair in node.named_children:
+            key = pair.child_by_field_name("key") if pair.type == "pair" else None
+            if key is not None and text(key).strip("'\"") == "dirname":
+                value = pair.child_by_field_name("value")
+                return _loader_folder_of(value, False) if value is not None else "*"
+        return "*"
+    return _loader_folder_of(node, relative_string)
+
+
+# the pattern functions of glob (`glob.sync`, `globSync`, fast-glob's `fg.sync`): the folder a pattern
+# starts with is the one its files are listed from
+_GLOB_CALLS = frozenset({"glob.sync", "globSync", "fg.sync", "fastGlob.sync", "glob.globSync"})
+
+
+def _listing_folder(node: tree_sitter.Node) -> str:
+    """The folder whose files `node`, a listing handed `require` (`glob.sync(pattern).forEach(require)`),
+    names: the part of a `path.join(__dirname, "models/*.js")` / `__dirname + "/models/*.js"` pattern
+    before its first wildcard; "*" (any module) for anything else, a relative string pattern included
+    (glob reads it from the working folder)."""
+    if node.type != "call_expression":
+        return "*"
+    callee, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+    args = arguments.named_children if arguments is not None else []
+    if callee is None or text(callee) not in _GLOB_CALLS or not args:
+        return "*"
+    pattern = args[0]
+    strings = []
+    if pattern.type == "call_expression":
+        inner, inner_args = pattern.child_by_field_name("function"), pattern.child_by_field_name("arguments")
+        parts = inner_args.named_children if inner_args is not None else []
+        if (inner is None or text(inner).rsplit(".", 1)[-1] not in ("join", "resolve") or not parts
+                or text(parts[0]) not in _FILE_FOLDER or any(p.type != "string" for p in parts[1:])):
+            return "*"
+        strings = [text(p)[1:-1] for p in parts[1:]]
+    elif pattern.type == "binary_expression":
+        left, right = pattern.child_by_field_name("left"), pattern.child_by_field_name("right")
+        if left is None or right is None or text(left) not in _FILE_FOLDER or right.type != "string":
+            return "*"
+        strings = [text(right)[1:-1]]
+    else:
+        return "*"
+    fixed: list[str] = []
+    for segment in "/".join(strings).split("/"):
+        if any(c in segment for c in "*?[{"):
+            break
+        fixed.append(segment)
+    folder = posixpath.normpath(posixpath.join(".", *[p for p in fixed if p])) if fixed else "."
+    return folder if folder.startswith("..") or folder == "." else "./" + folder
+
+
+def _loader_folder_of(node: tree_sitter.Node, relative_string: bool) -> str:
+    parts: list[str] = []
+    if node.type == "call_expression":
+        arguments = node.child_by_field_name("arguments")
+        callee = node.child_by_field_name("function")
+        args = arguments.named_children if arguments is not None else []
+        if (callee is None or callee.type != "member_expression" or text(callee).rsplit(".", 1)[-1] not in ("join", "resolve")
+                or not args or text(args[0]) not in _FILE_FOLDER or any(a.type != "string" for a in args[1:])):
+            return "*"
+        parts = [text(a)[1:-1] for a in args[1:]]
+    elif node.type == "binary_expression":
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None or text(left) not in _FILE_FOLDER or right.type != "string":
+            return "*"
+        parts = [text(right)[1:-1]]
+    elif node.type == "template_string":
+        pieces = [c for c in node.children if c.type in ("string_fragment", "template_substitution")]
+        if (len(pieces) != 2 or pieces[0].type != "template_substitution" or text(pieces[0])[2:-1].strip() not in _FILE_FOLDER
+                or pieces[1].type != "string_fragment"):
+            return "*"
+        parts = [text(pieces[1])]
+    elif node.type == "string" and relative_string and text(node)[1:-1].startswith(("./", "../")):
+        parts = [text(node)[1:-1]]
+    else:
+        return "*"
+    folder = posixpath.normpath(posixpath.join(".", *[p.strip("/") for p in parts if p.strip("/")])) if parts else "."
+    return folder if folder.startswith("..") or folder == "." else "./" + folder
 
 
 def _dirname_folder(node: tree_sitter.Node) -> str | None:
@@ -1468,14 +1610,23 @@ class _Extractor:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
         self.unit_captures = {name: captures.pop(name, []) for name in ("use", "loader", "spec")}  # js_units'
         self.declarators = captures.get("declarator", [])
+        self._flags = dev_flags(self.declarators)  # `const isLocal = NODE_ENV === "development"`
         self._stmt_spans: dict[int, tuple] = {}  # by id() of the statement nodes the sweep keeps alive
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
         computed = captures.pop("computed_import", []) + captures.pop("require_fn", [])
+        captures.pop("dir_loader", None), captures.pop("dir_require", None), captures.pop("dir_package", None)
+        self._dir_loader_args = captures.pop("dir_loader_arg", [])  # read once the file's requires are known
         if computed:  # `require(file)` over a directory listing, `import(path)`: a plugin loader
             self.facts.dynamic_loads = min(node.start_point[0] + 1 for node in computed)
             self.facts.dynamic_dirs = tuple(sorted({_static_folder(node) for node in computed}))
+        captures.pop("each_method", None), captures.pop("each_require", None)
+        listings = captures.pop("each_list", [])
+        if listings:  # `glob.sync(…).forEach(require)`: the folder of the listing's pattern, else any module
+            first = min(n.start_point[0] + 1 for n in listings)
+            self.facts.dynamic_loads = min(self.facts.dynamic_loads, first) if self.facts.dynamic_loads else first
+            self.facts.dynamic_dirs = tuple(sorted(set(self.facts.dynamic_dirs) | {_listing_folder(n) for n in listings}))
         quotes = captures.pop("quote", ())
         if quotes:
             firsts = [_SOURCE[0][q.start_byte] for q in quotes]
@@ -1490,7 +1641,7 @@ class _Extractor:
             module = string_value(node)
             if module is not None:
                 self.facts.imports.append(module)
-                if _under_dev_switch(node):
+                if _under_dev_switch(node, self._flags):
                     dev.add(module)
                 else:
                     everywhere.add(module)
@@ -1498,7 +1649,7 @@ class _Extractor:
         self._loaded_anyway = everywhere  # modules loaded outside any development switch (with ES imports, requires)
         # `if (devMode) { return runWatchMode(…) }`: the spans of code that runs only in development
         if_bodies = captures.pop("if_body", ())
-        dev_bodies = [(n.start_point, n.end_point) for n in if_bodies if _is_dev_switch(n)]
+        dev_bodies = [(n.start_point, n.end_point) for n in if_bodies if _is_dev_switch(n, self._flags)]
         # `if (isQueueDebugEnabled) { events.on("error", …) }`: code that runs only when debugging is
         # switched on (FileFacts.debug_calls)
         debug_bodies = [(n.start_point, n.end_point) for n in if_bodies if _is_debug_switch(n)]
@@ -1606,7 +1757,12 @@ class _Extractor:
                 module = string_value(args[0])
                 self.facts.imports.append(module)
                 # `if (config.env === "development") require("./dev")`: loaded only in development
-                (dev_required if _under_dev_switch(args[0]) else loaded).add(module)
+                (dev_required if _under_dev_switch(args[0], self._flags) else loaded).add(module)
+        if self._dir_loader_args and _DIR_LOADERS & set(self.facts.imports):  # `requireAll(path.join(__dirname, "../controller"))`
+            loaders = self._dir_loader_args
+            first = min(n.start_point[0] + 1 for n in loaders)
+            self.facts.dynamic_loads = min(self.facts.dynamic_loads, first) if self.facts.dynamic_loads else first
+            self.facts.dynamic_dirs = tuple(sorted(set(self.facts.dynamic_dirs) | {_loader_folder(n) for n in loaders}))
         if dev_required - loaded:
             self.facts.dev_imports = tuple(sorted((set(self.facts.dev_imports) | dev_required) - loaded))
         roots: dict[tuple[int, int, int], tree_sitter.Node] = {}
@@ -1620,6 +1776,26 @@ class _Extractor:
             self.facts.dev_calls = tuple(
                 i for i, call in enumerate(self.facts.calls)
                 if any(start <= (call.span[0] - 1, call.span[1] - 1) and (call.span[2] - 1, call.span[3] - 1) <= end for start, end in dev_bodies)
+            )
+        self.facts.dev_flags = tuple(sorted(self._flags))
+        # the lines of those bodies: a finding sited on a line with no call of its own (`const queues = [`)
+        self.facts.dev_lines = tuple(sorted({(start[0] + 1, end[0] + 1) for start, end in dev_bodies}))
+        # `if (isLocal) { … }` where `isLocal` is imported: whether it is a development switch is the
+        # declaring module's to say (`FileFacts.dev_flags`, read by the process model)
+        imported = {d.name for d in self.facts.decls if d.scope == MODULE_SCOPE and d.value.kind == "import"}
+        flagged: dict[str, list[tuple]] = {}
+        for body in if_bodies:
+            condition = body.parent.child_by_field_name("condition") if body.parent is not None else None
+            test = _bare_test(condition) if condition is not None else ""
+            if test in imported and test not in self._flags and not _dev_test(condition):
+                flagged.setdefault(test, []).append((body.start_point, body.end_point))
+        if flagged:
+            self.facts.flag_lines = tuple(sorted((name, start[0] + 1, end[0] + 1) for name, spans in flagged.items() for start, end in spans))
+            self.facts.flag_calls = tuple(
+                (name, tuple(i for i, call in enumerate(self.facts.calls)
+                             if any(start <= (call.span[0] - 1, call.span[1] - 1) and (call.span[2] - 1, call.span[3] - 1) <= end
+                                    for start, end in spans)))
+                for name, spans in sorted(flagged.items())
             )
         if debug_bodies:
             self.facts.debug_calls = tuple(

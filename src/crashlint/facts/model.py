@@ -201,6 +201,16 @@ class FileFacts:
     # indices (in `calls`) of the calls that run only under a development switch (`if (devMode) {
     # return runWatchMode(…) }`): a function only such calls reach runs in development only
     dev_calls: tuple[int, ...] = ()
+    # JS/TS: the names the file declares with a development test as value (`export const DEV =
+    # NODE_ENV === Environment.development`): an `if` on one of them, here or where it is imported,
+    # is a development switch
+    dev_flags: tuple[str, ...] = ()
+    # JS/TS: (an imported name, indices in `calls` of the calls under `if (name) { … }`): development
+    # code when the module that declares the name lists it in its `dev_flags` (the process model asks)
+    flag_calls: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    # JS/TS: the first and last lines of the bodies of `dev_calls` and of `flag_calls` (with the name)
+    dev_lines: tuple[tuple[int, int], ...] = ()
+    flag_lines: tuple[tuple[str, int, int], ...] = ()
     # indices (in `calls`) of the calls that run only when a debug switch is on (`if (isQueueDebugEnabled)
     # { events.on("error", …) }`): a listener attached there is not attached in a normal run
     debug_calls: tuple[int, ...] = ()
