@@ -357,7 +357,7 @@ def processes(
             for path in sorted(process.files):
                 typer.echo(f"           {display(path)}")
     for package, (manifest, summary, count) in sorted(model.client_libraries.items()):
-        typer.echo(f"{'library':<8} {display(package)} ({count} files)  [a client library: no process of the service loads it]")
+        typer.echo(f"{'library':<8} {display(package)} ({count} files)  [a library: no process of the service loads it]")
         typer.echo(f"         evidence: {manifest}: `{summary}`")
     analysed = sum(1 for role in model.roles.values() if role == "server")
     typer.echo(f"{analysed} of {len(model.roles)} files are loaded by a server or worker and analysed.")

@@ -93,7 +93,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from crashlint.dependencies import Manifest
+from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.codec import arg_heads
 from crashlint.facts.model import MODULE_SCOPE, Export, FileFacts
 from crashlint.nest_providers import DeadProviders
@@ -1125,6 +1125,8 @@ class _Finder:
         self._path_roles: dict[str, str] = {}
         self._page_reached: frozenset[str] | None = None  # what page code loads (_page_code_closure)
         self._loader_filters: list[frozenset[str]] | None = None  # `filtered_by_a_loader`'s, read once
+        self._loader_runs: dict[tuple[int, str], bool] = {}  # `loader_runs_in`: (process, loader file) → answer
+        self._callers_memo: dict[tuple[str, int], list[tuple[str, object]]] = {}  # `_loader_callers`
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
         self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
@@ -2136,6 +2138,89 @@ class _Finder:
                 return call.span[0]
         return 0
 
+    # a bound on the functions `loader_runs_in` walks back from one loader: past it, the loader counts as run
+    LOADER_WALK = 200
+
+    def loader_runs_in(self, process: Process, path: str) -> bool:
+        """Whether `process` runs a computed import of the Python module `path` (the function that
+        makes it, not only its file): walked back over the callers of that function until the
+        top-level code of a module the process loads, its own `__main__` block or its own console
+        script's function calls it. A function nothing calls by name is a root (a hook, a handler a
+        decorator or a framework registers) unless it is another process's console script (luigi's
+        `luigi_run`: the `--module` loader of `luigi` runs in that CLI, not in `luigid`, which loads
+        the same file); a method nothing calls runs where its class is built. More than
+        `LOADER_WALK` functions: run. Cost: O(LOADER_WALK) caller lookups per (process, loader),
+        memoized, each lookup memoized per function."""
+        key = (id(process), path)
+        found = self._loader_runs.get(key)
+        if found is None:
+            found = self._loader_runs[key] = self._loader_runs_in(process, path)
+        return found
+
+    def _loader_callers(self, path: str, scope: int) -> list[tuple[str, object]]:
+        key = (path, scope)
+        found = self._callers_memo.get(key)
+        if found is None:
+            found = self._callers_memo[key] = self.callers_of(path, scope)
+        return found
+
+    def _loader_runs_in(self, process: Process, path: str) -> bool:
+        facts = self.files[path]
+        if facts.language != "python":
+            return True
+        probes = set(facts.import_probes)
+        starts: list[tuple[str, int]] = []
+        for index, call in enumerate(facts.calls):
+            if index in probes or not call.args or call.args[0].kind == "string":
+                continue
+            if call.callee in PY_COMPUTED_IMPORTS or call.method in PY_EXTENSION_LOADS:
+                starts.append((path, next((s for s in call.scopes if s in facts.functions), 0)))
+        own = set(_console_functions(process.evidence))
+        others = {name for p in self.processes if p is not process for name in _console_functions(p.evidence)} - own
+        seen: set[tuple[str, int]] = set()
+        queue = deque(starts)
+        while queue:
+            file, scope = queue.popleft()
+            if (file, scope) in seen:
+                continue
+            seen.add((file, scope))
+            if len(seen) > self.LOADER_WALK:
+                return True
+            here = self.files[file]
+            if scope == 0:  # a module's top level runs where it is loaded
+                if file in process.files:
+                    return True
+                continue
+            if scope == MAIN_BLOCK:  # `if __name__ == "__main__":` runs only when the module is the program
+                if file in process.entries:
+                    return True
+                continue
+            function = here.functions.get(scope)
+            parent = here.scope_parents.get(scope, 0)
+            # (a function's call of itself does not start it; a class built in its own classmethod is)
+            callers = [(f, c) for f, c in self._loader_callers(file, scope)
+                       if function is None or f != file or scope not in c.scopes]
+            if not callers:
+                if function is not None and parent in here.functions:
+                    queue.append((file, parent))  # a callback runs when its function does
+                    continue
+                if function is not None and parent:  # a method nothing calls by name: where its class is built
+                    queue.append((file, parent))
+                    continue
+                name = function.name if function is not None else ""
+                if name and name in others and name not in own:
+                    continue  # another program's console script
+                return True  # a root crashlint cannot see past (a hook, a registered handler, a class a framework builds)
+            for f, c in callers:
+                caller = self.files[f]
+                inner = next((s for s in c.scopes if s in caller.functions), None)
+                if inner is not None:
+                    queue.append((f, inner))
+                else:
+                    first, last = caller.main_guard
+                    queue.append((f, MAIN_BLOCK if first and first <= c.span[0] <= last else 0))
+        return False
+
     def _load_filter(self, path: str) -> frozenset[str]:
         """The strings the function of `path` that loads modules by computed names keeps out of
         their names (`FileFacts.name_filters` in that function: yeti's
@@ -2206,6 +2291,21 @@ class _Finder:
                     return None
                 folders.append(("" if joined == "." else joined + "/", ""))
         return folders
+
+    def other_distribution(self, path: str, package: str) -> bool:
+        """Whether the Python module `path` belongs to a distribution of its own below `package`: the
+        nearest manifest is another folder's and names a package (prefect's
+        `src/integrations/prefect-aws/pyproject.toml`, `prefect-aws`). A loader of computed names in
+        `package` imports its own modules; another distribution is imported by its name
+        (`imported_packages`), not swept in by its path. O(1) (package roots are memoized)."""
+        if self.files[path].language != "python":
+            return False
+        root = self.project.package_root(path)
+        if root == package:
+            return False
+        manifest = self.project.manifests.get(root)
+        # (a Python manifest's `summary` is "name: description" when it names its distribution)
+        return manifest is not None and bool(manifest.package_name or manifest.summary)
 
     def imported_packages(self, loaders: list[str]) -> tuple[str, ...]:
         """The folders (with a trailing `/`) of the project's packages of another package root that
@@ -3765,6 +3865,14 @@ def _substituted(template: str, constants: dict[str, str]) -> str:
     return out + rest
 
 
+CONSOLE_SCRIPT = re.compile(r"console script \S+ = [\w.]+:(\w+)")
+
+
+def _console_functions(evidence: list[str]) -> list[str]:
+    """The functions a process's console scripts name (`luigid = luigi.cmdline:luigid` → luigid)."""
+    return [m.group(1) for line in evidence for m in CONSOLE_SCRIPT.finditer(line)]
+
+
 def _kept_out(path: str, literals: frozenset[str]) -> bool:
     """Whether a loader's filter (`_Finder._load_filter`) keeps the module at `path` out: one of the
     strings is a whole part of its dotted name (`deprecated` of `plugins.analytics.deprecated.dnsdb`,
@@ -3961,7 +4069,10 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     for process in processes:
         if not process.long_lived or process.fallback:
             continue
-        loader = next((f for f in sorted(process.files) if finder.dynamic_load(f)), None)
+        # a loader counts where the process runs its function, not only loads its file: luigid
+        # imports luigi's cmdline_parser, whose `--module` loader only the `luigi` CLI runs
+        loaders = [f for f in sorted(process.files) if finder.dynamic_load(f) and finder.loader_runs_in(process, f)]
+        loader = loaders[0] if loaders else None
         if loader is None:
             continue
         prefix = process.package + "/" if process.package else ""
@@ -3975,10 +4086,11 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         # package's modules too (tracecat's executor: `import tracecat_registry`, then
         # `importlib.import_module(name)` of each module under its `__path__`, a uv workspace
         # member); a process guessed from those modules' paths does not keep them from it
-        others = finder.imported_packages(sorted(f for f in process.files if finder.dynamic_load(f)))
+        others = finder.imported_packages(loaders)
         guessed = {f for p in processes if p.fallback for f in p.files} if others else set()
         extra = [f for f in finder.files
-                 if (f.startswith(prefix) and f not in claimed or others and f.startswith(others) and (f not in claimed or f in guessed))
+                 if (f.startswith(prefix) and f not in claimed and not finder.other_distribution(f, process.package)
+                     or others and f.startswith(others) and (f not in claimed or f in guessed))
                  and f not in process.files
                  and f not in text_only
                  and not is_test_path(f) and finder.path_role(f) == "server"
@@ -4045,13 +4157,36 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
     # an SDK, declares no command, depends on no server framework, and no started process loads any
     # of its files. Its users run it in their programs; no process of the service does, so the
     # modules its paths alone made a server (a `test.py` nothing imports) are library code.
+    # The same holds for a Python distribution of the project that another one depends on or that
+    # depends on another one (prefect's `prefect-aws`, "Prefect integrations for interacting with
+    # Amazon Web Services", which depends on `prefect`; phoenix's `arize-phoenix-evals`, which
+    # `arize-phoenix` depends on), with no command, launch or server framework of its own: an
+    # integration or a library, whose modules run where a process imports them (they stay that
+    # process's), the rest in the programs of its users (`@task`s and `Block`s of a user's flow).
+    # Those the service imports (unstract's `unstract-sdk1`, a uv path dependency of its workers and
+    # backend: lesson 5 of rev14-py) keep only the modules those processes load.
+    distributions = {normalize(m.summary.partition(":")[0]): folder for folder, m in project.manifests.items()
+                     if m.summary and m.summary.partition(":")[0].strip()}
+    depended = {name for folder, m in project.manifests.items() for name in m.dependencies
+                if name in distributions and distributions[name] != folder}
     clients: dict[str, str] = {}  # such packages → what their manifest says they are
     for process in [p for p in processes if p.fallback and p.long_lived and p.package]:
         manifest = project.manifests.get(process.package)
-        if (manifest is None or not PY_CLIENT_LIBRARY.search(manifest.summary) or manifest.console_scripts
-                or manifest.launches or PY_SERVER_FRAMEWORKS & manifest.dependencies.keys()
-                or any(f.startswith(process.package + "/") for f in used)):
+        if manifest is None or manifest.launches or PY_SERVER_FRAMEWORKS & manifest.dependencies.keys():
             continue
+        own = normalize(manifest.summary.partition(":")[0]) if manifest.summary else ""
+        client = bool(PY_CLIENT_LIBRARY.search(manifest.summary))
+        related = bool(own) and (own in depended or any(
+            name in distributions and distributions[name] != process.package for name in manifest.dependencies))
+        if not (client or related) or any(finder.files[e].language != "python" for e in process.entries):
+            continue
+        # a command of its own: a client's makes it a tool (as before); an integration's may be a
+        # CLI (`prefect-aws = prefect_aws._cli.main:app`), which crashlint found as such, not a server
+        if client and not related and manifest.console_scripts or any(
+                p.long_lived and not p.fallback and p.package == process.package for p in processes):
+            continue
+        if any(f.startswith(process.package + "/") for f in used) and not related:
+            continue  # a client SDK the service's own processes import: as before
         processes.remove(process)
         clients[process.package] = manifest.summary
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
@@ -4160,8 +4295,10 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             roles[path], reasons[path] = "unreached", "no process of its package loads it (see its start command)"
         elif project.package_root(path) in clients:
             manifest_path = project.manifests[project.package_root(path)].path
-            roles[path], reasons[path] = "unreached", (f"a client library of the service ({manifest_path}: "
-                                                       f"`{clients[project.package_root(path)]}`): no process of the service loads it")
+            summary = clients[project.package_root(path)]
+            what = "a client library" if PY_CLIENT_LIBRARY.search(summary) else "a library or integration package"
+            roles[path], reasons[path] = "unreached", (f"{what} of the service ({manifest_path}: `{summary}`, no command "
+                                                       "of its own): no process of the service loads this module")
         elif project.package_root(path) in libraries:
             roles[path], reasons[path] = "unreached", ("nothing loads it: its package (no scripts, bin or main) is a library "
                                                        "whose other modules a server loads")

@@ -826,6 +826,21 @@ class Project:
                 rel_parts = rel_parts[:-1]
             if rel_parts:
                 index.setdefault(".".join(rel_parts), path)
+        # A src layout (`unstract/sdk1/pyproject.toml` beside `src/unstract/sdk1/platform.py`, where
+        # `unstract` is a namespace package with no __init__.py) installs what is under `src/`:
+        # another package of the project that declares it as a path dependency (`unstract-sdk1 = {
+        # path = "../unstract/sdk1", editable = true }`) imports `unstract.sdk1.platform`. After the
+        # names above (which win), one pass over the files.
+        for path in sorted(paths, key=lambda p: (p.count("/"), p)):
+            parts = path[:-3].split("/")
+            for at in range(len(parts) - 1):
+                if parts[at] == "src" and "/".join(parts[:at]) in self.manifests:
+                    tail = parts[at + 1:]
+                    if tail and tail[-1] == "__init__":
+                        tail = tail[:-1]
+                    if tail:
+                        index.setdefault(".".join(tail), path)
+                    break
         return index
 
     def resolve_module(self, from_path: str, spec: str) -> str | None:
