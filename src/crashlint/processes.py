@@ -97,7 +97,7 @@ from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.codec import arg_heads
 from crashlint.facts.model import MODULE_SCOPE, Export, FileFacts
 from crashlint.nest_providers import DeadProviders
-from crashlint.project import Project, Target
+from crashlint.project import Mentions, Project, Target
 from crashlint.roles import FULL_STACK, NUXT_APPS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
 from crashlint.sourcetree import DiskTree, SourceTree
 
@@ -316,6 +316,8 @@ class ProcessModel:
     # JS/TS reachability by symbol (`_symbol_reach`): file → the top-level declarations code of a
     # long-lived process names; a file absent from it has every declaration reached
     _reached_units: dict[str, set[str]] | None = field(default=None, repr=False)
+    # Python: where each name is written in the code long-lived processes load (`live_mentions`)
+    _live_mentions: "Mentions | None" = field(default=None, repr=False)
 
     def long_lived(self, path: str) -> bool:
         return self.roles.get(path) == "server"
@@ -878,6 +880,19 @@ class ProcessModel:
             return [(path, parent)]
         return [] if self._named_nowhere(path, facts, scope) else None
 
+    def live_mentions(self) -> "Mentions":
+        """Where each name is written in the Python code a long-lived process loads (files of the
+        `server` role, tests left out), other than where it is defined and other than `__all__`
+        lists: the reference check asks whether a function, method or class is named, called or
+        registered anywhere a process loads — a name only a CLI, an example, a test or a package's
+        re-export writes runs in no server or worker (mem0's `AsyncMemoryClient`, which the server
+        imports through `mem0/__init__.py` and never builds). One pass over those files' facts, the
+        first time a finding asks; then O(1) per name."""
+        if self._live_mentions is None:
+            self._live_mentions = self._finder.project.mentions_in(
+                sorted(p for p, role in self.roles.items() if role == "server" and not is_test_path(p)))
+        return self._live_mentions
+
     def _imported_whole(self, path: str, importers: list[str]) -> bool:
         """Whether a module imports `path` itself (`import pkg.mod`, `from pkg import mod`), not only
         names from it. Memoized per file; O(the import declarations of its importers)."""
@@ -914,6 +929,16 @@ class ProcessModel:
         if name is None:
             return None
         constructions = self._finder.callers_of(path, scope)
+        live = self.live_mentions()
+        # the reference check (issue 14 item 1, rev14-py lesson 1): a class of the project's own
+        # ancestry that no code a long-lived process loads names but to import it is never built there
+        # (a class with no base but `object` and no decorator: a subclass a base registers, by a
+        # metaclass or `__init_subclass__`, or a decorated one may be found by a registry crashlint
+        # cannot read, so those keep being reported)
+        if (not live.named.get(name, 0) - live.imported.get(name, 0)
+                and all(base == ("object",) for base in facts.class_bases.get(scope, ((), ()))[1])
+                and not self._decorated_class(path, facts, scope)):
+            return []
         mentions = self._finder.project.mentions(is_test_path)
         others = mentions.named.get(name, 0) - mentions.called.get(name, 0) - mentions.imported.get(name, 0)
         if not constructions or others > 0 or mentions.called.get(name, 0) != len(constructions):
@@ -921,6 +946,22 @@ class ProcessModel:
         if facts.scope_parents.get(scope, 0) in facts.functions:
             return None  # a class defined in a function: its function's code hands it on
         return self._caller_nodes(constructions)
+
+    def _decorated_class(self, path: str, facts: FileFacts, scope: int) -> bool:
+        """Whether the class `scope` of `path` has a decorator (`@register`), which may hand it to a
+        registry: the facts keep functions' decorators only, so the line above its `class` is read
+        (once per class asked about, from `_class_preds`, itself memoized)."""
+        line = next((d.line for d in facts.decls if d.value.kind == "class" and d.value.scope == scope), 0)
+        if line <= 1 or self._tree is None:
+            return True  # cannot tell: as if decorated (keep reporting)
+        try:
+            lines = self._tree.read(path).decode("utf-8", "replace").splitlines()
+        except OSError:
+            return True
+        above = line - 2
+        while above >= 0 and (not lines[above].strip() or lines[above].lstrip().startswith("#")):
+            above -= 1
+        return above >= 0 and lines[above].lstrip().startswith(("@", ")"))
 
     def _method_named_nowhere(self, path: str, facts: FileFacts, scope: int) -> bool:
         """A method of a project class that nothing outside tests names: no call, value, import,
@@ -938,7 +979,10 @@ class ProcessModel:
                 or not any(d.value.kind == "class" and d.value.scope == cls for d in facts.decls)
                 or any(s == scope for s, _ in facts.decorators)):
             return False
-        named = self._finder.project.mentions(is_test_path).named
+        # named where a long-lived process loads code (`live_mentions`): a method only a CLI, an
+        # example or another program writes is no server's (timesketch's SDK `create_searchindex`,
+        # which only the importer CLI calls, in a module the BYOT daemon loads)
+        named = self.live_mentions().named
         if named.get(function.name, 0) or _composed_name(function.name, named):
             return False
         return self._project_ancestry(path, cls, 0)
@@ -973,7 +1017,7 @@ class ProcessModel:
         importers = [importer for importer, _ in self._finder.importers.get(path, ()) if not is_test_path(importer)]
         if not importers:
             return False  # a module nothing imports is loaded by name (a Django app's views.py, tasks.py)
-        named = self._finder.project.mentions(is_test_path).named
+        named = self.live_mentions().named  # (as for methods: where a long-lived process loads code)
         if named.get(name, 0):
             return False
         # `from svc import routes`: what it holds may be read off the module by a name a string

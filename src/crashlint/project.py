@@ -94,7 +94,7 @@ import posixpath
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from crashlint.dependencies import Manifest, lowest_version, normalize
@@ -248,7 +248,9 @@ class Mentions:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _mention_names(facts: FileFacts, mentions: Mentions) -> None:
+def _mention_names(facts: FileFacts, mentions: Mentions, exports: bool = True) -> None:
+    """Add the names `facts` writes to `mentions`; `exports=False` leaves out a module's `__all__`
+    list (a re-export names what a package offers its users, it uses nothing)."""
     named, called = mentions.named, mentions.called
 
     def path(names: Path) -> None:
@@ -286,7 +288,7 @@ def _mention_names(facts: FileFacts, mentions: Mentions) -> None:
                 path(tuple(value.module.split(".")))
         elif value.kind in ("ref", "element"):
             path(value.path)
-        elif value.arg is not None:
+        elif value.arg is not None and (exports or decl.name != "__all__"):
             arg(value.arg)
     for assignment in facts.assignments:
         path(assignment.target)
@@ -1843,6 +1845,17 @@ class Project:
             if methods:
                 return methods[0]
         return None
+
+    def mentions_in(self, paths: Iterable[str]) -> "Mentions":
+        """Where each name is written in the Python files `paths`, other than where it is defined and
+        other than `__all__` lists: one pass over those files' facts (not memoized here: the caller
+        holds the answer for the set it asks about)."""
+        mentions = Mentions(defaultdict(int), defaultdict(int), defaultdict(int))
+        for path in paths:
+            facts = self.files.get(path)
+            if facts is not None and facts.language == "python":
+                _mention_names(facts, mentions, exports=False)
+        return mentions
 
     def mentions(self, skip: Callable[[str], bool]) -> "Mentions":
         """Where each name is written in the Python files `skip` does not exclude (tests), other than
