@@ -935,11 +935,13 @@ class ProcessModel:
         # (a class with no base but `object` and no decorator: a subclass a base registers, by a
         # metaclass or `__init_subclass__`, or a decorated one may be found by a registry crashlint
         # cannot read, so those keep being reported)
-        if (not live.named.get(name, 0) - live.imported.get(name, 0)
+        # (a class the project names nowhere at all keeps the answer below: a root, as a framework may
+        # make it; one named only by a CLI, an example or a re-export is built only there)
+        mentions = self._finder.project.mentions(is_test_path)
+        if (mentions.named.get(name, 0) and not live.named.get(name, 0) - live.imported.get(name, 0)
                 and all(base == ("object",) for base in facts.class_bases.get(scope, ((), ()))[1])
                 and not self._decorated_class(path, facts, scope)):
             return []
-        mentions = self._finder.project.mentions(is_test_path)
         others = mentions.named.get(name, 0) - mentions.called.get(name, 0) - mentions.imported.get(name, 0)
         if not constructions or others > 0 or mentions.called.get(name, 0) != len(constructions):
             return None
@@ -982,7 +984,12 @@ class ProcessModel:
         # named where a long-lived process loads code (`live_mentions`): a method only a CLI, an
         # example or another program writes is no server's (timesketch's SDK `create_searchindex`,
         # which only the importer CLI calls, in a module the BYOT daemon loads)
-        named = self.live_mentions().named
+        # — unless live code hands the class on as a value (`HANDLERS = {"tc": Taskcluster}`): what is
+        # called on it then cannot be read, so a name written anywhere in the project counts, as before
+        live = self.live_mentions()
+        owner = next((d.name for d in facts.decls if d.value.kind == "class" and d.value.scope == cls), "")
+        handed_on = live.named.get(owner, 0) - live.called.get(owner, 0) - live.imported.get(owner, 0) > 0
+        named = self._finder.project.mentions(is_test_path).named if handed_on else live.named
         if named.get(function.name, 0) or _composed_name(function.name, named):
             return False
         return self._project_ancestry(path, cls, 0)
