@@ -3757,6 +3757,9 @@ class _Finder:
             members = [
                 p for p, f in self.files.items()
                 if f.language == "python" and p.startswith(prefix) and not is_test_path(p) and not self.project.is_vendored(p)
+                # a package of its own under the project's folder (ralph's `contrib/dhcp_agent/`, with
+                # its setup.py: an agent installed on DHCP hosts) is no module of the project's settings
+                and self.project.package_root(p) == package
                 and not re.search(r"(^|/)(migrations|management/commands|scripts?|bin|docs?)/", p)
                 and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py") and p not in self.probes
                 and not (f.main_guard[0] and not self.importers_of(p))  # a script of its own (`python utils/x.py`)

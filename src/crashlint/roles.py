@@ -29,9 +29,10 @@ TEST_DIRS = frozenset(
      "typetest", "typetests", "type-tests"}
 )
 # `test-embed/`, `tests-integration/`, `test-app/`: a folder named for testing, with a suffix; a
-# kind of tests named first (`playwright_tests/`, kitsune's end-to-end suite; `load-tests/`)
+# kind of tests named first (`playwright_tests/`, kitsune's end-to-end suite; `load-tests/`), or
+# written as one word (tecken's `systemtests/` and `smoketests/`, clients run against a deployment)
 TEST_DIR_PREFIX = re.compile(
-    r"^tests?-\w|^(e2e|ui|browser|playwright|selenium|cypress|integration|functional|acceptance|load|smoke|unit|system|end2end|perf)[-_]tests?$")
+    r"^tests?-\w|^(e2e|ui|browser|playwright|selenium|cypress|integration|functional|acceptance|load|smoke|unit|system|end2end|perf)[-_]?tests?$")
 
 
 def is_test_dir(part: str) -> bool:
