@@ -44,6 +44,7 @@ from crashlint.engine.shutdown import receiver_classes
 from crashlint.facts.codec import first_arg_head
 from crashlint.facts.model import Call, FileFacts, plain_name
 from crashlint.findings import Finding, Location, Related
+from crashlint.processes import is_test_path
 from crashlint.project import Target
 from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
@@ -454,6 +455,9 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         if _only_private(ctx, rule, Target("call", path=facts.path, index=index)):
             done.discard(package)  # an ephemeral-port helper server: the service's own app may still need one
             continue
+        if facts.language == "python" and _mounted_subapp(ctx, Target("call", path=facts.path, index=index)):
+            done.discard(package)  # a sub-app another app serves (polar's backoffice): that app's probe covers it
+            continue
         if _started_when_debugging(ctx, facts, facts.calls[index]):
             done.discard(package)  # a debug API a configuration switch turns on: not the service's front door
             continue
@@ -472,6 +476,22 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         named = "yes" if all(part.isidentifier() for part in subject.split(".")) else ""
         findings.append(_finding(rule, ctx, facts, call, subject, [text], related, entry["library"], {"named": named}))
     return findings
+
+
+def _mounted_subapp(ctx: RuleContext, app: Target) -> bool:
+    """Whether the Python app `app` is mounted into another one (`app.mount("/backoffice",
+    backoffice_app)`, `app.host(settings.BACKOFFICE_HOST, backoffice_app)`: Starlette's `Mount` /
+    `Host` routes of the outer app, starlette.io/routing): it answers through that app, whose
+    health route probes the process. O(the project's `mount` / `host` calls), asked for an app
+    about to be reported."""
+    for method in ("mount", "host"):
+        for path, call in ctx.project.calls_named(method):
+            if call.method != method or is_test_path(path):
+                continue
+            for arg in call.args:
+                if arg.kind == "ref" and app in ctx.project.resolve(path, call.scopes, arg.path):
+                    return True
+    return False
 
 
 def _route_file_url(path: str, route_files: str) -> str | None:
