@@ -30,7 +30,10 @@ project model and the rule kinds read across files (src/crashlint/project.py, en
   loader: `requireAll(path.join(__dirname, "../controller"))`, `glob.sync(…).forEach(require)`), is a
   seed: the process model makes the modules of its package that nothing imports (and the computed
   path can name) part of the process that loads it; so is a JS/TS file that starts a framework which
-  loads modules by their folders (`sails.lift(…)`, a Sapphire client's `.login(…)`: `framework_loads`);
+  loads modules by their folders (`sails.lift(…)`, a Sapphire client's `.login(…)`: `framework_loads`),
+  and a Python file that starts Django (`get_wsgi_application()`, `get_asgi_application()`,
+  `django.setup()`: processes.django makes the modules of its package the server's, though the
+  wsgi module imports none of them);
 - what a rule reads without resolving names (routes and `.use(…)` of a package, health paths,
   handler registrations, `.on(…)` listeners, timers) is in its local lists, so such a file is a seed;
 - shutdown paths (CL002, CL012) also reach every project function of a name called on an object
@@ -127,6 +130,9 @@ JS_COMPUTED_LOADS = re.compile(rb"""(?<![\w$.])(?:require|import)\s*\(\s*(?:[A-Z
 # what starts a framework that loads modules by their folders (processes.framework_loads: `sails.lift(…)`,
 # a Sapphire client's `.login(…)`): its modules are reached only through that file
 JS_FRAMEWORK_LOADS = re.compile(rb"""\.(?:lift|login)\s*\(""")
+# the same for Python: a wsgi/asgi module that starts Django loads its package's modules through the
+# settings (processes._Finder.django), none of which it imports
+PY_FRAMEWORK_LOADS = Literals(["get_wsgi_application", "get_asgi_application", "django.setup"])
 
 
 def active_rules(rules: list[Rule], contents: dict[str, bytes]) -> list[Rule]:
@@ -230,7 +236,7 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: Sou
     anchors: set[str] = set()  # seeds whose values other files import
     for path, data in contents.items():
         family = family_of[path]
-        if (family in everything or patterns[family].search(data) or family == "python" and PY_COMPUTED_LOADS.search(data)
+        if (family in everything or patterns[family].search(data) or family == "python" and (PY_COMPUTED_LOADS.search(data) or PY_FRAMEWORK_LOADS.search(data))
                 or family == "javascript" and (JS_COMPUTED_LOADS.search(data) or JS_FRAMEWORK_LOADS.search(data))):
             seeds.add(path)
             if exported.search(data):
