@@ -458,21 +458,8 @@ def _listing_folder(node: tree_sitter.Node) -> str:
     args = arguments.named_children if arguments is not None else []
     if callee is None or text(callee) not in _GLOB_CALLS or not args:
         return "*"
-    pattern = args[0]
-    strings = []
-    if pattern.type == "call_expression":
-        inner, inner_args = pattern.child_by_field_name("function"), pattern.child_by_field_name("arguments")
-        parts = inner_args.named_children if inner_args is not None else []
-        if (inner is None or text(inner).rsplit(".", 1)[-1] not in ("join", "resolve") or not parts
-                or text(parts[0]) not in _FILE_FOLDER or any(p.type != "string" for p in parts[1:])):
-            return "*"
-        strings = [text(p)[1:-1] for p in parts[1:]]
-    elif pattern.type == "binary_expression":
-        left, right = pattern.child_by_field_name("left"), pattern.child_by_field_name("right")
-        if left is None or right is None or text(left) not in _FILE_FOLDER or right.type != "string":
-            return "*"
-        strings = [text(right)[1:-1]]
-    else:
+    strings = _file_folder_strings(args[0])
+    if strings is None:
         return "*"
     fixed: list[str] = []
     for segment in "/".join(strings).split("/"):
@@ -483,21 +470,33 @@ def _listing_folder(node: tree_sitter.Node) -> str:
     return folder if folder.startswith("..") or folder == "." else "./" + folder
 
 
-def _loader_folder_of(node: tree_sitter.Node, relative_string: bool) -> str:
-    parts: list[str] = []
+def _file_folder_strings(node: tree_sitter.Node) -> list[str] | None:
+    """The literal parts after the file's folder in `path.join(__dirname, "a", "b")` /
+    `path.resolve(__dirname, "a")` (any callee whose last name is join or resolve) and
+    `__dirname + "/a"`; None for any other shape."""
     if node.type == "call_expression":
-        arguments = node.child_by_field_name("arguments")
-        callee = node.child_by_field_name("function")
+        callee, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
         args = arguments.named_children if arguments is not None else []
-        if (callee is None or callee.type != "member_expression" or text(callee).rsplit(".", 1)[-1] not in ("join", "resolve")
-                or not args or text(args[0]) not in _FILE_FOLDER or any(a.type != "string" for a in args[1:])):
-            return "*"
-        parts = [text(a)[1:-1] for a in args[1:]]
-    elif node.type == "binary_expression":
+        if (callee is None or text(callee).rsplit(".", 1)[-1] not in ("join", "resolve") or not args
+                or text(args[0]) not in _FILE_FOLDER or any(a.type != "string" for a in args[1:])):
+            return None
+        return [text(a)[1:-1] for a in args[1:]]
+    if node.type == "binary_expression":
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is None or right is None or text(left) not in _FILE_FOLDER or right.type != "string":
+            return None
+        return [text(right)[1:-1]]
+    return None
+
+
+def _loader_folder_of(node: tree_sitter.Node, relative_string: bool) -> str:
+    parts: list[str] = []
+    if node.type in ("call_expression", "binary_expression"):
+        callee = node.child_by_field_name("function")
+        strings = _file_folder_strings(node)
+        if strings is None or callee is not None and callee.type != "member_expression":  # `path.join`, not a bare `join`
             return "*"
-        parts = [text(right)[1:-1]]
+        parts = strings
     elif node.type == "template_string":
         pieces = [c for c in node.children if c.type in ("string_fragment", "template_substitution")]
         if (len(pieces) != 2 or pieces[0].type != "template_substitution" or text(pieces[0])[2:-1].strip() not in _FILE_FOLDER
