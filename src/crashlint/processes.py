@@ -46,7 +46,10 @@ How a process is recognised, strongest signal first (each process keeps the evid
 Reachability: a process loads its entry files and, transitively, every project file they import
 (ES imports, `require`, `import()`, re-exports; Python imports with their packages' `__init__.py`,
 and a bot's `load_extension("cogs.admin")`; one by a computed name, `for cog in COGS:
-bot.load_extension(cog)`, is a computed load like `importlib.import_module(name)`),
+bot.load_extension(cog)`, is a computed load like `importlib.import_module(name)`; one of an
+f-string loads from the package its literal head names, and one outside any loop imports the one
+name it is given and sweeps nothing in), a Django project's settings' dotted strings (its apps, URL
+confs and middleware, `settings_named`),
 except that a walk from a module without `"use client"` stops at one with it: a `next start` server
 loads the App Router's pages, layouts and other special files with no `"use client"` (server
 components, `server_components`), the modules they import, and reaches client components only as
@@ -209,6 +212,8 @@ PY_COMPUTED_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__i
 # paths are ultimately similar to the import mechanism", discordpy.readthedocs.io/en/stable/ext/commands/extensions.html);
 # `reload_extension` the same, and `load_extensions` (disnake, nextcord, py-cord) several at once
 PY_EXTENSION_LOADS = frozenset({"load_extension", "reload_extension", "load_extensions"})
+# the computed imports whose place in a loop the facts record (`FileFacts.looped_imports`)
+PY_ONE_NAME_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__import__",))
 PY_SUBCOMMAND_METHODS = frozenset({"add_command"})
 PY_START_COMMANDS = frozenset({"start", "run", "serve", "server", "daemon", "worker", "bot", "run_bot", "start_bot"})
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
@@ -1177,6 +1182,7 @@ class _Finder:
         self._page_reached: frozenset[str] | None = None  # what page code loads (_page_code_closure)
         self._loader_filters: list[frozenset[str]] | None = None  # `filtered_by_a_loader`'s, read once
         self._loader_runs: dict[tuple[int, str], bool] = {}  # `loader_runs_in`: (process, loader file) → answer
+        self._loaded_folders: dict[str, tuple[FileFacts, list[str] | None]] = {}  # `python_loaded_folders`, by file
         self._callers_memo: dict[tuple[str, int], list[tuple[str, object]]] = {}  # `_loader_callers`
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
@@ -2181,7 +2187,7 @@ class _Finder:
             return facts.dynamic_loads
         probes = set(facts.import_probes)
         for index, call in enumerate(facts.calls):
-            if call.callee in PY_COMPUTED_IMPORTS and call.args and call.args[0].kind != "string" and index not in probes:
+            if call.callee in PY_COMPUTED_IMPORTS and call.args and computed_name(call.args[0]) and index not in probes:
                 return call.span[0]
             # `for cog in COGS: bot.load_extension(cog)` (avrae), over `pkgutil.iter_modules(__path__)`
             # (Pythonista-Bot's `modules/`): the bot loads its package's cogs by name
@@ -2222,9 +2228,9 @@ class _Finder:
         probes = set(facts.import_probes)
         starts: list[tuple[str, int]] = []
         for index, call in enumerate(facts.calls):
-            if index in probes or not call.args or call.args[0].kind == "string":
+            if index in probes or not call.args or not computed_name(call.args[0]):
                 continue
-            if call.callee in PY_COMPUTED_IMPORTS or call.method in PY_EXTENSION_LOADS:
+            if call.callee in PY_COMPUTED_IMPORTS or call.method in PY_EXTENSION_LOADS and call.args[0].kind != "string":
                 starts.append((path, next((s for s in call.scopes if s in facts.functions), 0)))
         own = set(_console_functions(process.evidence))
         others = {name for p in self.processes if p is not process for name in _console_functions(p.evidence)} - own
@@ -2279,7 +2285,7 @@ class _Finder:
         facts = self.files[path]
         if not facts.name_filters:
             return frozenset()
-        scopes = {c.scopes[0] for c in facts.calls if c.callee in PY_COMPUTED_IMPORTS and c.args and c.args[0].kind != "string"}
+        scopes = {c.scopes[0] for c in facts.calls if c.callee in PY_COMPUTED_IMPORTS and c.args and computed_name(c.args[0])}
         return frozenset(text for scope, text in facts.name_filters if scope in scopes)
 
     def filtered_by_a_loader(self, path: str) -> bool:
@@ -2322,7 +2328,13 @@ class _Finder:
             facts = self.files[path]
             if not self.dynamic_load(path):
                 continue
-            if facts.language == "python" or not facts.dynamic_dirs or "*" in facts.dynamic_dirs:
+            if facts.language == "python":
+                named = self.python_loaded_folders(path)
+                if named is None:
+                    return None
+                folders += [(folder, "") for folder in named]
+                continue
+            if not facts.dynamic_dirs or "*" in facts.dynamic_dirs:
                 return None
             for folder in facts.dynamic_dirs:
                 if folder == "-":
@@ -2342,6 +2354,50 @@ class _Finder:
                     return None
                 folders.append(("" if joined == "." else joined + "/", ""))
         return folders
+
+    def python_loaded_folders(self, path: str) -> list[str] | None:
+        """The folders the computed imports of the Python module `path` may load from, when each
+        names its package in an f-string's literal head (keep's `importlib.import_module(
+        f"keep.providers.{name}_provider.{name}_provider")` → keep/providers/); None when one may
+        name any module (`import_module(name)` in a loop over names, a bot's `load_extension(cog)`).
+        An `import_module(name)` outside any loop of its function imports the one name it is given
+        (luigi's metrics collector: `import_module(import_path)` of the class the configuration
+        names), which is that name only, not any module of the package nothing else imports: it
+        adds no folder (`FileFacts.looped_imports`). O(its calls), memoized per file."""
+        facts = self.files[path]
+        known = self._loaded_folders.get(path)
+        if known is not None and known[0] is facts:
+            return known[1]
+        probes = set(facts.import_probes)
+        looped = set(facts.looped_imports)
+        folders: list[str] | None = []
+        for index, call in enumerate(facts.calls):
+            if index in probes or not call.args or not computed_name(call.args[0]):
+                continue
+            if call.method in PY_EXTENSION_LOADS and call.callee not in PY_COMPUTED_IMPORTS:
+                folders = None
+                break
+            if call.callee not in PY_COMPUTED_IMPORTS:
+                continue
+            head = F_STRING_HEAD.match(call.args[0].text) if call.args[0].kind == "string" else None
+            package = head.group(1).rstrip(".") if head and "." in head.group(1) else ""
+            target = self.project.python_modules.get(package) if package else None
+            if target is not None and target.endswith("/__init__.py"):
+                folders.append(posixpath.dirname(target) + "/")
+            elif call.keyword("package") is not None or len(call.args) > 1:
+                # relative to a package (prefect's lazy `__getattr__`: `import_module(_public_api[name],
+                # package=__name__)`): a module of the loader's own package
+                folders.append(posixpath.dirname(path) + "/" if posixpath.dirname(path) else "")
+            elif index in looped or call.callee not in PY_ONE_NAME_IMPORTS:
+                folders = None
+                break
+        self._loaded_folders[path] = (facts, folders)
+        return folders
+
+    def sweeps(self, path: str) -> bool:
+        """Whether the computed loads of `path` may load modules nothing imports (a folder's, or any):
+        not a Python loader of the one name it is given."""
+        return self.files[path].language != "python" or self.python_loaded_folders(path) != []
 
     def other_distribution(self, path: str, package: str) -> bool:
         """Whether the Python module `path` belongs to a distribution of its own below `package`: the
@@ -3394,8 +3450,21 @@ class _Finder:
         # an app this file serves itself through hypercorn with its own shutdown trigger: no server
         # that handles SIGTERM hosts it
         self_served = any(names & PY_SERVER_CALLS and self_triggered(names, call) for call, names in names_by_call)
+        # a web UI a command-line command serves on the user's own machine (`karrio studio start`:
+        # `uvicorn.run(studio_api, host=host, port=port)` in a typer command whose `host` defaults to
+        # 127.0.0.1): part of that CLI, and so is the app it serves, not a service
+        local = {id(call): host for call, names in names_by_call if names & PY_SERVER_CALLS
+                 for host in [self.local_ui_host(path, facts, call)] if host}
+        local_apps = {call.args[0].path[0] for call, _ in names_by_call if id(call) in local
+                      and call.args and call.args[0].kind == "ref" and len(call.args[0].path) == 1}
         for call, names in names_by_call:
-            if names & PY_SERVER_CALLS and not callback_server(facts, call):
+            if id(call) in local:
+                self.add(module, "cli", [path], package,
+                         f"{path}:{call.span[0]}: `{call.text}` serves a local web UI inside a command-line command "
+                         f"(bound to {local[id(call)]} by default): part of that tool, not a service")
+            elif names & PY_APPS and call.scopes[0] == 0 and call.bound_to in local_apps:
+                continue  # the app only that command serves
+            elif names & PY_SERVER_CALLS and not callback_server(facts, call):
                 self.add(self.package_name(package), "server", [path] if first and first <= call.span[0] <= last else self.entries_for(path, call),
                          package, f"{path}:{call.span[0]}: `{call.text}` serves", hosted=not self_triggered(names, call))
             elif names & PY_APPS:  # at module level, or in an app factory (`create_app()`)
@@ -3420,6 +3489,27 @@ class _Finder:
         for _, targets, evidence in self.branch_commands(path, facts) if facts.branch_imports else ():
             # the command mode of a program that serves otherwise (`unmanic --manage-plugins`)
             self.add(posixpath.splitext(posixpath.basename(targets[0]))[0], "cli", targets, package, evidence)
+
+    def local_ui_host(self, path: str, facts: FileFacts, call) -> str:
+        """The loopback address a server call binds to by default when it serves inside a click or
+        typer command that no start command of a server or worker names (a CLI's local web UI:
+        `karrio studio start`), "" otherwise: `host="127.0.0.1"`, or `host=host` where the command's
+        parameter `host` defaults to a loopback address (`typer.Option("127.0.0.1", …)`). A command
+        a deployment runs (`app serve`, named by a Dockerfile), or one that binds to all interfaces
+        by default, serves a service. O(the file's declarations) per server call."""
+        scope = call.scopes[0]
+        if scope == 0 or not self.cli_command_unstarted(path, scope):
+            return ""
+        host = call.keyword("host")
+        if host is None:
+            return ""
+        if host.kind == "string":
+            return host.text if host.text in LOOPBACK_HOSTS else ""
+        if host.kind != "ref" or len(host.path) != 1:
+            return ""
+        index = next((d.value.index for d in facts.decls if d.scope == scope and d.name == host.path[0] and d.value.kind == "param"), None)
+        default = next((text for s, i, text in facts.string_defaults if s == scope and i == index), "")
+        return default if default in LOOPBACK_HOSTS else ""
 
     def cli_command_unstarted(self, path: str, scope: int) -> bool:
         """Whether the function `scope` of `path` is a click / typer command (`@app.command()`,
@@ -3764,9 +3854,54 @@ class _Finder:
                 and posixpath.basename(p) not in ("manage.py", "setup.py", "conftest.py") and p not in self.probes
                 and not (f.main_guard[0] and not self.importers_of(p))  # a script of its own (`python utils/x.py`)
             ]
-            self.add(self.package_name(package), "server", [path] + members, package,
-                     f"{path}: a Django project ({len(members)} modules of its package load through settings)", hosted=True,
+            named = [f for f in self.settings_named(path, members) if f not in members and f != path]
+            self.add(self.package_name(package), "server", [path] + members + named, package,
+                     f"{path}: a Django project ({len(members)} modules of its package load through settings"
+                     + (f"; its settings name {len(named)} more by dotted string)" if named else ")"), hosted=True,
                      mains=[path])
+
+    def settings_named(self, path: str, members: list[str]) -> list[str]:
+        """The project modules the settings of the Django project served by `path` (its wsgi.py or
+        asgi.py) name by dotted string: INSTALLED_APPS, ROOT_URLCONF, MIDDLEWARE, the URL confs and
+        apps of karrio's `KARRIO_CONF` dicts (`{"app": "karrio.server.events", "urls":
+        "karrio.server.events.urls"}`, another distribution of the project), Celery's imports — Django
+        and the libraries its settings configure import them with `import_module` / `import_string`.
+        For an app package, the modules Django imports by their names too: `apps` (the AppConfig,
+        django/apps/config.py `APPS_MODULE_NAME`), `models` (`MODELS_MODULE_NAME`, imported by
+        `AppConfig.import_models`) and `admin` (django/contrib/admin/apps.py: `autodiscover()`).
+        The settings are the module `DJANGO_SETTINGS_MODULE` names (`os.environ.setdefault(…)` in
+        `path`) and the settings modules it imports (a `settings` folder's or a `settings*.py`
+        file's), else the project's own such modules. Cost: one walk over those modules' imports,
+        one lookup per dotted string they hold."""
+        facts = self.files[path]
+        named_settings = [c.args[1].text for c in facts.calls if len(c.args) > 1 and c.args[0].kind == "string"
+                          and c.args[0].text == "DJANGO_SETTINGS_MODULE" and c.args[1].kind == "string"]
+        starts = [f for f in (self.project.resolve_module(path, n) for n in named_settings) if f is not None]
+        if not starts:
+            starts = [m for m in members if SETTINGS_MODULE.search(m)]
+        seen = set(starts)
+        queue = deque(starts)
+        while queue:
+            for target in self.graph.get(queue.popleft(), ()):
+                if target not in seen and SETTINGS_MODULE.search(target) and self.files[target].language == "python":
+                    seen.add(target)
+                    queue.append(target)
+        found: dict[str, None] = {}
+        for settings in sorted(seen):
+            for name in self.files[settings].dotted_strings:
+                target = self.project.python_modules.get(name)
+                head = name.rsplit(".", 1)[0]
+                if target is None and "." in head:  # a class or function of a module: `app.middleware.Session`
+                    target = self.project.python_modules.get(head)
+                if target is None or is_test_path(target):
+                    continue
+                found[target] = None
+                if target.endswith("/__init__.py"):  # an app package
+                    for sub in DJANGO_APP_MODULES:
+                        module = self.project.python_modules.get(f"{name}.{sub}")
+                        if module is not None:
+                            found[module] = None
+        return list(found)
 
 
     def _bases(self, path: str) -> set[str]:
@@ -3802,7 +3937,12 @@ def python_subcommands(command: str) -> list[str]:
 # how a start command's entry runs when it is one module of a framework's server build (the route
 # modules `react-router-serve` serves): all of them are one program (`_Finder._programs`)
 _BUILD = "server-build"
-_NAMED_MODULE = "\0"  # dynamic_reach's tail for a module named by a prefix (`require("../exts/plugin-" + name)`)
+_NAMED_MODULE = "\0"
+# a Django settings module: in a `settings` folder, or a `settings.py` / `settings_prod.py` /
+# `test_settings.py` file (the project's module `DJANGO_SETTINGS_MODULE` names is one in any case)
+SETTINGS_MODULE = re.compile(r"(?:^|/)(?:\w*_)?settings(?:_\w+)?(?:/|\.py$)")
+# what Django imports of each installed app by name (django/apps/config.py, django/contrib/admin/apps.py)
+DJANGO_APP_MODULES = ("apps", "models", "admin")  # dynamic_reach's tail for a module named by a prefix (`require("../exts/plugin-" + name)`)
 
 
 # a bundler config that builds pages (Finder.bundle_entries), by its path in its package:
@@ -4125,7 +4265,7 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             continue
         # a loader counts where the process runs its function, not only loads its file: luigid
         # imports luigi's cmdline_parser, whose `--module` loader only the `luigi` CLI runs
-        loaders = [f for f in sorted(process.files) if finder.dynamic_load(f) and finder.loader_runs_in(process, f)]
+        loaders = [f for f in sorted(process.files) if finder.dynamic_load(f) and finder.sweeps(f) and finder.loader_runs_in(process, f)]
         loader = loaders[0] if loaders else None
         if loader is None:
             continue
@@ -4134,6 +4274,14 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         # names it) may be one the computed loads start: it does not keep its files from this one
         claimed = {f for p in processes if not (p is not process and p.long_lived and not p.started and not p.fallback
                                                  and p.package == process.package) for f in p.files}
+        # a module under a loader's own folder whose `if __name__ == "__main__":` block is a harness
+        # (keep's `pagerduty_provider.py` ends in one that builds the provider and prints its
+        # incidents) is a CLI too, but a `__main__` block adds an entry to a module: it does not take
+        # it from the loader that imports its folder's modules by name (keep's ProvidersFactory:
+        # `import_module(f"keep.providers.{d}.{d}")` over `os.listdir` of its own folder)
+        folders = tuple(sorted({posixpath.dirname(f) + "/" for f in loaders if finder.files[f].language == "python"}))
+        if folders:
+            claimed -= {e for p in processes if main_harness(finder, p) for e in p.entries if e.startswith(folders)}
         reach = finder.dynamic_reach(process)
         text_only = text_only if text_only is not None else _text_imports(project)
         # a Python loader that imports another package of the project by its name may load that
@@ -4412,6 +4560,26 @@ def deployment_code(facts: FileFacts) -> bool:
         if names.get(0) in LAMBDA_EVENT and names.get(1) in LAMBDA_CONTEXT:
             return True
     return False
+
+
+# an f-string's source (`f"keep.providers.{name}"`, `rf'…'`): the facts keep it as a string whose text
+# is the source, since its value is computed; its literal head is what it names for sure
+F_STRING = re.compile(r"^(?:[rRbBuU]?[fF]|[fF][rR])[\"']")
+F_STRING_HEAD = re.compile(r"^(?:[rRbBuU]?[fF]|[fF][rR])[\"']+([\w.]*)\{")
+
+
+def computed_name(arg) -> bool:
+    """Whether an import's name argument is computed: not a plain string literal (an f-string with
+    a `{…}` part is)."""
+    return arg.kind != "string" or bool(F_STRING.match(arg.text)) and "{" in arg.text
+
+
+def main_harness(finder: _Finder, process: Process) -> bool:
+    """A CLI that is nothing but Python modules' own `if __name__ == "__main__":` blocks that run a
+    command and end: no start command, console script or command-line framework names it."""
+    return process.kind == "cli" and not process.started and bool(process.entries) and all(
+        e.endswith('`if __name__ == "__main__":` runs a command') for e in process.evidence) and all(
+        finder.files[e].language == "python" and finder.files[e].main_guard[0] for e in process.entries)
 
 
 def main_loop_program(finder: _Finder, process: Process) -> bool:

@@ -843,6 +843,27 @@ class Project:
                     if tail:
                         index.setdefault(".".join(tail), path)
                     break
+        # A namespace layout under a distribution's folder (karrio's `modules/events/pyproject.toml`
+        # beside `karrio/server/events/__init__.py`, where `karrio/` and `karrio/server/` have no
+        # __init__.py: PEP 420 packages that karrio's other distributions share): installed, it is
+        # `karrio.server.events`, the name the API's imports and settings use. The path below the
+        # nearest manifest's folder, when its first folder is no package. One more pass.
+        nearest: dict[str, str] = {}  # folder → the nearest manifest folder at or above it ("" for none)
+
+        def manifest_folder(folder: str) -> str:
+            if folder not in nearest:
+                nearest[folder] = folder if not folder or folder in self.manifests else manifest_folder(_up(folder))
+            return nearest[folder]
+        for path in sorted(paths, key=lambda p: (p.count("/"), p)):
+            directory = manifest_folder(posixpath.dirname(path))
+            if not directory:
+                continue
+            parts = path[len(directory) + 1:-3].split("/")
+            if len(parts) < 2 or posixpath.join(directory, parts[0], "__init__.py") in paths or parts[0] == "src":
+                continue
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            index.setdefault(".".join(parts), path)
         return index
 
     def resolve_module(self, from_path: str, spec: str) -> str | None:

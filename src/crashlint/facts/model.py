@@ -186,10 +186,22 @@ class FileFacts:
     # Python: names a condition keeps out, `if "deprecated" not in module_info.name:` → (scope of the
     # `if`, "deprecated"): a plugin loader that skips modules so named (yeti's get_plugins_list)
     name_filters: list[tuple[int, str]] = field(default_factory=list)
+    # Python: the string literals that are dotted names (`"karrio.server.events"`,
+    # `"app.middleware.Session"`), once each, in order: a Django settings module names the apps,
+    # URL confs and middleware the server imports this way (`Finder.django`)
+    dotted_strings: tuple[str, ...] = ()
+    # Python: (function scope, parameter index, default) for a parameter whose default is a string
+    # literal or a call whose first argument is one (`host: str = typer.Option("127.0.0.1")`)
+    string_defaults: tuple[tuple[int, int, str], ...] = ()
     # Python: indices (in `calls`) of computed imports that only probe whether a module is installed,
     # the result dropped inside a `try` that catches ImportError/ModuleNotFoundError (mylar3's check
     # of requirements.txt: `try: importlib.import_module(name) except ModuleNotFoundError: …`)
     import_probes: list[int] = field(default_factory=list)
+    # Python: indices (in `calls`) of the `importlib.import_module(…)` / `__import__(…)` calls inside
+    # a loop or a comprehension of their function: a loader that walks names (a folder's modules, a
+    # list of plugins), as opposed to one that imports the one name it is given (luigi's metrics
+    # collector, named by configuration)
+    looped_imports: tuple[int, ...] = ()
     # JS/TS: modules imported only by an `import("./x")` in the consequence of an `if` that tests a
     # development switch (`if (options.dev)`, `if (process.env.NODE_ENV === "development")`)
     dev_imports: tuple[str, ...] = ()

@@ -49,6 +49,7 @@ QUERY = """
 (while_statement condition: [(identifier) (attribute) (not_operator)] @flag_condition) @flag_loop
 (module (if_statement condition: (comparison_operator) @main_condition) @main_guard)
 (comparison_operator . (string) @name_filter)
+((string (string_content) @dotted_string) (#match? @dotted_string "^[A-Za-z_][A-Za-z0-9_]*([.][A-Za-z_][A-Za-z0-9_]*)+$"))
 (decorated_definition) @decorated
 (type) @type_hint
 [(break_statement) (raise_statement) (yield)] @exit
@@ -521,6 +522,8 @@ class _Extractor:
         self.call_index[key] = len(self.facts.calls)
         if not call.used and callee in _IMPORT_CALLS and _probes_an_import(node):
             self.facts.import_probes.append(len(self.facts.calls))
+        if callee in _IMPORT_CALLS and _in_loop(node):
+            self.facts.looped_imports += (len(self.facts.calls),)
         self.facts.calls.append(call)
         self._pending.append((call, node.child_by_field_name("arguments")))
         if fn_kind == "attribute" and not callee:  # a plain path has no call in it
@@ -680,6 +683,9 @@ class _Extractor:
             elif param.type == "typed_parameter":
                 ident = param.named_children[0] if param.named_child_count else None
             if ident is not None and ident.type == "identifier":
+                default = string_default(param.child_by_field_name("value")) if param.type.endswith("default_parameter") else None
+                if default is not None:
+                    self._string_defaults.append((sid, index, default))
                 hinted = annotated_class(param.child_by_field_name("type")) if param.type.startswith("typed") else ()
                 self.declare(sid, text(ident), Value("param", scope=sid, index=index, path=hinted), param.start_point[0] + 1)
             index += 1
@@ -731,6 +737,9 @@ class _Extractor:
             words = text(condition)
             if "__name__" in words and "__main__" in words:  # if __name__ == "__main__":
                 self.facts.main_guard = (guard.start_point[0] + 1, guard.end_point[0] + 1)
+        dotted_strings = by_position(captures.pop("dotted_string", ()))
+        if dotted_strings:
+            self.facts.dotted_strings = tuple(dict.fromkeys(text(n) for n in dotted_strings))
         for literal in by_position(captures.pop("name_filter", ())):
             kept_out = name_filter(literal)
             if kept_out:
@@ -759,6 +768,7 @@ class _Extractor:
         self._receivers: list[tuple[Call, tree_sitter.Node]] = []
         self._lambda_bodies: list[tuple] = []
         later = []
+        self._string_defaults: list[tuple[int, int, str]] = []  # (function scope, parameter index, default)
         self._flag_loops: list[tuple] = []  # (scopes, first line, last line, the name its condition reads)
         self._assigned: list[tuple[int, str]] = []  # (line, name or self.attribute) of every plain assignment
         self._exit_nodes: list[tuple[int, tree_sitter.Node]] = []  # (scope, node) of break/return/raise/yield
@@ -826,6 +836,8 @@ class _Extractor:
                 self.facts.type_hints.append((enclosing_scope(node), hinted_name(node), named))
         if handles:
             self.facts.option_calls = tuple(option_branch_calls(self.facts.calls, handles))
+        if self._string_defaults:
+            self.facts.string_defaults = tuple(self._string_defaults)
 
 
 def option_branch_calls(calls: list[Call], handles: list[tree_sitter.Node]) -> list[int]:
@@ -876,6 +888,21 @@ def _tests_an_option(condition: tree_sitter.Node | None) -> bool:
 
 
 _IMPORT_CALLS = frozenset({("importlib", "import_module"), ("import_module",), ("__import__",)})
+# what repeats its body in one function: a computed import inside one walks a list or a folder
+_LOOPS = frozenset({"for_statement", "while_statement", "list_comprehension", "set_comprehension", "dictionary_comprehension",
+                    "generator_expression"})
+
+
+def _in_loop(node: tree_sitter.Node) -> bool:
+    """Whether `node` is inside a loop or a comprehension of its own function (or module)."""
+    parent = node.parent
+    while parent is not None and _TYPE[parent.kind_id] not in FUNCTION_KINDS and _TYPE[parent.kind_id] != "class_definition":
+        if _TYPE[parent.kind_id] in _LOOPS:
+            return True
+        parent = parent.parent
+    return False
+
+
 _IMPORT_ERRORS = re.compile(r"\b(?:ImportError|ModuleNotFoundError)\b")
 
 
@@ -892,6 +919,17 @@ def _probes_an_import(node: tree_sitter.Node) -> bool:
                 return True
         child, parent = parent, parent.parent
     return False
+
+
+def string_default(node: tree_sitter.Node | None) -> str | None:
+    """A parameter default's string: a literal (`host="127.0.0.1"`), or the first argument of a
+    call (`host: str = typer.Option("127.0.0.1", help=…)`, click's and FastAPI's alike)."""
+    node = unwrap(node)
+    if node is not None and _TYPE[node.kind_id] == "call":
+        arguments = node.child_by_field_name("arguments")
+        first = arguments.named_children[0] if arguments is not None and arguments.named_child_count else None
+        node = first if first is not None and _TYPE[first.kind_id] == "string" else None
+    return string_value(node) if node is not None else None
 
 
 def name_filter(literal: tree_sitter.Node) -> str | None:
