@@ -87,6 +87,18 @@ def generate(n: int, folder: Path) -> None:
             "a11.on('end', () => undefined);",
         ]
         (users / f"user{u}.ts").write_text("\n".join(lines) + "\n")
+    # queues: each Redis client made only to be a BullMQ Queue's `connection`. A listening Queue hears
+    # its client's errors (CL001's `listened_by`: the Queue calls by the clients they pass); for one that
+    # does not, CL001's "only used by" check must know that no call anywhere else uses the client
+    queues = src / "queues"
+    queues.mkdir(parents=True, exist_ok=True)
+    for q in range(max(1, n // 8)):
+        (queues / f"queue{q}.ts").write_text(
+            'import Redis from "ioredis";\nimport { Queue } from "bullmq";\n'
+            f"const connection{q} = new Redis({{ maxRetriesPerRequest: null }});\n"
+            f'export const queue{q} = new Queue("q{q}", {{ connection: connection{q} }});\n'
+            + (f'queue{q}.on("error", (err) => console.error(err));\n' if q % 2 else "")
+        )
     # one generated API client of many small functions
     generated = ['import axios from "axios";', 'const http = axios.create({ baseURL: "/api" });']
     for k in range(max(10, n)):

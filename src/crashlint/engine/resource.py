@@ -106,6 +106,7 @@ import fnmatch
 import posixpath
 import re
 from dataclasses import replace
+from typing import Callable
 
 from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RETURNS_OTHER, ConstructorIndex, Options, RuleContext, Use
@@ -797,13 +798,15 @@ def _method_passes(ctx: RuleContext, uses: list[Use], need: dict) -> bool:
 def _listened_by(ctx: RuleContext, facts: FileFacts, index: int, specs: list[dict]) -> bool:
     """Whether the value made by the call at `index` is passed to a library call that attaches the
     listener to it (`new PrismaPg(pool)`), in a version of that library that does. The call's index
-    is the caller's (not a walk over the file's calls for each construction: issue 13)."""
+    is the caller's (not a walk over the file's calls for each construction: issue 13). Cost: a
+    probe of `_UsedBy.passed_to` per spec, whose index of the calls of that callee by the clients
+    they pass is built once per analysis (before, every call of the name was resolved again for
+    each client: a project of N BullMQ connections asked 3.9× the resolutions for 2N)."""
     target = Target("call", path=facts.path, index=index)
+    used_by = _used_by(ctx)
     for spec in specs:
         name = spec["callee"]
-        for other, use in ctx.calls_named(name.rsplit(".", 1)[-1]):
-            if name not in ctx.project.callee_names(other, use) or not _passes(ctx, other, use, target):
-                continue
+        for other, use in used_by.passed_to(name, aliases=False).get(target, ()):
             if "package" in spec and not _version_covers(ctx, other, {"package": spec["package"], "at_least": spec["at_least"]}):
                 continue
             if spec.get("heard_by"):  # the library forwards the events: the object it makes must listen
@@ -841,21 +844,18 @@ def _heard_by_sibling(ctx: RuleContext, facts: FileFacts, call: Call, option: st
     """Whether another of `siblings` (a BullMQ Worker) is given the very same client in `option` and
     has the listener: the client's errors are forwarded to every object built on it, so that
     listener hears them (`new Queue(q, { connection })` beside `new Worker(q, fn, { connection })`
-    with `worker.on("error", …)`)."""
+    with `worker.on("error", …)`). Cost: probes of `_UsedBy.given_in`, the siblings' calls by the
+    clients their `option` holds, built once per analysis (before, every sibling call's option was
+    resolved again for each call asked: N BullMQ queues asked 4× the resolutions for 2N)."""
+    used_by = _used_by(ctx)
     for name in siblings:
-        for path, other in ctx.calls_named(name.rsplit(".", 1)[-1]):
-            if other is call or name not in ctx.project.callee_names(path, other):
+        given = used_by.given_in(name, option)
+        seen: set[int] = set()
+        for path, other, value, theirs in (entry for target in made for entry in given.get(target, ())):
+            if other is call or id(other) in seen:
                 continue
+            seen.add(id(other))
             other_facts = ctx.project.files[path]
-            value = ctx.options(other_facts, other, 1).values.get(option)
-            if value is None:
-                continue
-            if value.kind in ("new", "call") and value.call >= 0:
-                theirs = ctx.project.call_targets(path, value.call)
-            elif value.kind == "ref":
-                theirs = ctx.project.resolve(path, other.scopes, value.path)
-            else:
-                continue
             shared = made & set(theirs)
             # a factory that returns a new client per call (`return new Redis(…)`) gives each caller
             # its own instance: the same construction site is the same client only through one name
@@ -889,41 +889,29 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
     Every other call on it, or argument it is, anywhere in the project, is another use.
     Cost: dictionary probes into `_UsedBy`'s indexes, each built once per analysis (O(the calls of
     a name) for each method or function of `spec`), instead of resolving every call of those names
-    per client (issue 13: 3.8× for 2N); then, for a client they allow, a walk over the files'
-    mentions (O(calls), stopping at the first other use)."""
+    per client (issue 13: 3.8× for 2N); then, for a client they allow, its own file's mentions
+    (O(that file's calls)) and `_UsedBy.other_use`: one walk over the project's files per `spec`,
+    shared by every client and resumed where the last one stopped (O(the project's calls) in all,
+    not per client: a project of N BullMQ-only connections cost N walks, 2.36× the resolutions for
+    2N), indexing only the constructions `spec` allows some use of."""
     target = Target("call", path=path, index=index)
     call = ctx.project.files[path].calls[index]
     if call.chain:
         return False  # `new S3Client().send(…)`
     used_by = _used_by(ctx)
-    allowed: set[tuple[str, int]] = set()
-    for method in spec.get("methods", ()):
-        allowed.update((other, id(use)) for other, use in used_by.called_on(method).get(target, ()))
-    passed = False
-    for name in spec.get("passed_to", ()):
-        given = used_by.passed_to(name).get(target, ())
-        allowed.update((other, id(use)) for other, use in given)
-        passed = passed or bool(given)
-    if not allowed or (spec.get("must_pass") and not passed):
+    allowed = used_by.allowed(spec, target)
+    if not allowed or (spec.get("must_pass") and not any(target in used_by.passed_to(name) for name in spec.get("passed_to", ()))):
         return False  # must_pass: the methods (closing, listening) alone are not the use that matters
     project = ctx.project
     # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there.
-    # A walk per client, not an index: an index of every call's mentions resolves every call of the
-    # project (langfuse: +49 MB RSS as it was built, peak 361 -> 378 MB at -j 1); a scan asks this of
-    # the few clients whose other needs are met and that are handed on, one walk each (as before
-    # per_file). The client's own file first: the use that is not one of those (`s3.send(…)`) is
-    # most often beside the construction, and the answer does not depend on where the walk finds it
-    # (novu: a walk over 2,969 of 4,918 files before it reached such a use)
+    # The client's own file first: the use that is not one of those (`s3.send(…)`) is most often
+    # beside the construction, and the answer does not depend on where the walk finds it (novu: a
+    # walk over 2,969 of 4,918 files before it reached such a use)
     own = project.per_file(path, "mentions", lambda: _mentions(project, path, project.files[path]), keep=False)
     calls = project.files[path].calls
     if any((path, id(calls[i])) not in allowed for i in own.get(target, ())):  # type: ignore[union-attr]
         return False
-    for other, mentions in project.each_part("mentions", lambda other, facts: _mentions(project, other, facts), keep=False):
-        calls = project.files[other].calls
-        for i in mentions.get(target, ()):  # type: ignore[union-attr]
-            if (other, id(calls[i])) not in allowed:
-                return False
-    return True
+    return not used_by.other_use(spec, target, allowed)
 
 
 class _UsedBy:
@@ -935,6 +923,59 @@ class _UsedBy:
         self.ctx = ctx
         self._called_on: dict[str, dict[Target, list[tuple[str, Call]]]] = {}
         self._passed_to: dict[str, dict[Target, list[tuple[str, Call]]]] = {}
+        self._walks: dict[tuple, _MentionsWalk] = {}
+        self._given_in: dict[tuple[str, str], dict[Target, list[tuple[str, Call, Arg, list[Target]]]]] = {}
+
+    def given_in(self, name: str, option: str) -> dict[Target, list[tuple[str, Call, Arg, list[Target]]]]:
+        """The calls of `name` (`bullmq.Worker`) by the constructions their option `option` holds
+        (`{ connection: redis }`, a factory's `createConnection()`): each entry the call's file, the
+        call, the option's value and everything it resolves to. O(the calls of that name)
+        resolutions, once."""
+        found = self._given_in.get((name, option))
+        if found is None:
+            found = self._given_in[(name, option)] = {}
+            ctx, project = self.ctx, self.ctx.project
+            for path, other in ctx.calls_named(name.rsplit(".", 1)[-1]):
+                if name not in project.callee_names(path, other):
+                    continue
+                value = ctx.options(project.files[path], other, 1).values.get(option)
+                if value is None:
+                    continue
+                if value.kind in ("new", "call") and value.call >= 0:
+                    theirs = list(project.call_targets(path, value.call))
+                elif value.kind == "ref":
+                    theirs = list(project.resolve(path, other.scopes, value.path))
+                else:
+                    continue
+                for target in dict.fromkeys(theirs):
+                    found.setdefault(target, []).append((path, other, value, theirs))
+        return found
+
+    def allowed(self, spec: dict, target: Target) -> set[tuple[str, int]]:
+        """The calls (file, id of the call) that are `spec`'s allowed uses of `target`."""
+        allowed: set[tuple[str, int]] = set()
+        for method in spec.get("methods", ()):
+            allowed.update((other, id(use)) for other, use in self.called_on(method).get(target, ()))
+        for name in spec.get("passed_to", ()):
+            allowed.update((other, id(use)) for other, use in self.passed_to(name).get(target, ()))
+        return allowed
+
+    def other_use(self, spec: dict, target: Target, allowed: set[tuple[str, int]]) -> bool:
+        """Whether a call anywhere in the project mentions `target` (`_mentions`) and is not in
+        `allowed`. The mentions of the constructions `spec` allows a use of are indexed as one walk
+        over the files (per `spec`) reaches them; a question first reads what the walk has indexed,
+        then walks on from where it stands until it finds another use of `target` or reaches the
+        end. O(the project's calls) resolutions per `spec` in all, each file's mentions computed
+        once; O(the mentions of `target`) per question. The index holds the allowed constructions'
+        mentions only, not every call's (peak memory: an index of every call's mentions cost
+        langfuse 17 MB, ca3c872)."""
+        key = (tuple(spec.get("methods", ())), tuple(spec.get("passed_to", ())))
+        walk = self._walks.get(key)
+        if walk is None:
+            wanted = {t for method in key[0] for t in self.called_on(method)}
+            wanted.update(t for name in key[1] for t in self.passed_to(name))
+            walk = self._walks[key] = _MentionsWalk(self.ctx.project, wanted)
+        return walk.finds(target, lambda other, call: (other, id(call)) not in allowed)
 
     def called_on(self, method: str) -> dict[Target, list[tuple[str, Call]]]:
         """The calls `x.method(…)` by what `x` is (`receiver_targets`): O(the calls named `method`)
@@ -949,19 +990,53 @@ class _UsedBy:
                         found.setdefault(target, []).append((other, use))
         return found
 
-    def passed_to(self, name: str) -> dict[Target, list[tuple[str, Call]]]:
-        """The calls of the function `name` (`pkg.getSignedUrl`), under its own name or a local
-        alias of its import (`_import_aliases`), by the clients they are given (`_passed`): O(the
-        calls of those names) resolutions, once."""
-        found = self._passed_to.get(name)
+    def passed_to(self, name: str, aliases: bool = True) -> dict[Target, list[tuple[str, Call]]]:
+        """The calls of the function `name` (`pkg.getSignedUrl`), under its own name or (`aliases`)
+        a local alias of its import (`_import_aliases`), by the clients they are given (`_passed`),
+        in file order: O(the calls of those names) resolutions, once."""
+        key = name if aliases else name + " (own name)"
+        found = self._passed_to.get(key)
         if found is None:
-            found = self._passed_to[name] = {}
-            for local in [name.rsplit(".", 1)[-1]] + _import_aliases(self.ctx, name):
+            found = self._passed_to[key] = {}
+            for local in [name.rsplit(".", 1)[-1]] + (_import_aliases(self.ctx, name) if aliases else []):
                 for other, use in self.ctx.calls_named(local):
                     if name in self.ctx.project.callee_names(other, use):
                         for target in _passed(self.ctx, other, use):
                             found.setdefault(target, []).append((other, use))
         return found
+
+
+class _MentionsWalk:
+    """One resumable walk over the project's files (`_UsedBy.other_use`): each file's `_mentions`,
+    kept for the `wanted` constructions only, in `found`."""
+
+    def __init__(self, project: Project, wanted: set[Target]) -> None:
+        self.project = project
+        self.wanted = wanted
+        self.paths = list(project.files)
+        self.next = 0  # the files before it are indexed
+        self.found: dict[Target, list[tuple[str, Call]]] = {}
+
+    def finds(self, target: Target, other: Callable[[str, Call], bool]) -> bool:
+        """Whether a call that mentions `target` is `other`: those indexed, then the files not yet
+        walked, up to the first file that holds one."""
+        if any(other(path, call) for path, call in self.found.get(target, ())):
+            return True
+        project, wanted = self.project, self.wanted
+        while self.next < len(self.paths):
+            path = self.paths[self.next]
+            self.next += 1
+            facts = project.files[path]
+            mentions = project.per_file(path, "mentions", lambda: _mentions(project, path, facts), keep=False)
+            hit = False
+            for mentioned, indexes in mentions.items():  # type: ignore[union-attr]
+                if mentioned in wanted:
+                    calls = [(path, facts.calls[i]) for i in indexes]
+                    self.found.setdefault(mentioned, []).extend(calls)
+                    hit = hit or (mentioned == target and any(other(p, c) for p, c in calls))
+            if hit:
+                return True
+        return False
 
 
 def _used_by(ctx: RuleContext) -> _UsedBy:
