@@ -172,6 +172,7 @@ def test_hook_manifest_is_valid_and_runs_on_sources_and_manifests() -> None:
     assert "--in-project" in hooks["crashlint-files"]["entry"]
 
 
+@pytest.mark.slow  # pre-commit installs crashlint into an environment of its own (a package install: 60-240 s)
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_real_pre_commit_try_repo(tmp_path) -> None:
     """pre-commit installs crashlint from this checkout into its own environment and runs the hook on
