@@ -281,20 +281,42 @@ _MARK_FOLDERS = sorted({p.parent for p in (Path(__file__).parent / "fixtures").r
                        | {p for p in (Path(__file__).resolve().parents[1] / "examples").iterdir() if p.is_dir()})
 
 
+@pytest.fixture(scope="module")
+def mark_scans() -> list:
+    """Each folder of `_MARK_FOLDERS` scanned once, no fix planned: the test below plans its fixes
+    each way on a copy, as a warm scan plans a cached result's again (`scan._plan_fixes`), instead
+    of four whole scans of each folder (55 s of the default suite at load 10)."""
+    from crashlint.scan import scan
+
+    return [(folder, scan([str(folder)], cache_dir=None)) for folder in _MARK_FOLDERS]
+
+
+def _planned(base, fixes: tuple):
+    """A copy of the scan `base` with its findings' fixes planned with `fixes`, as `scan(…, fixes=fixes)`
+    plans them (`finish` → `_plan_fixes`, the files read from the disk)."""
+    import copy
+
+    from crashlint.scan import _plan_fixes
+
+    result = copy.copy(base)
+    result.findings = copy.deepcopy(base.findings)
+    _plan_fixes(result, fixes)
+    return result
+
+
 @pytest.mark.parametrize("unsafe", [False, True])
-def test_a_marked_fix_shows_what_the_planned_fix_shows(unsafe) -> None:
+def test_a_marked_fix_shows_what_the_planned_fix_shows(unsafe, mark_scans) -> None:
     """Issue 13, cost per finding: the text and Markdown reports ask for the JS/TS fixes' marks only
     (`fixes=(…, edits=False)`): no style read, no edit computed. Every finding of every fixture folder
     and example then has a fix exactly when the planned one has edits, with the same title, safety,
     needs resolved and process shutdown, and the same notes; the text report is byte for byte the same."""
     from crashlint.report.common import ReportInput, ReportOptions
-    from crashlint.scan import scan
 
-    assert len(_MARK_FOLDERS) > 20
+    assert len(mark_scans) > 20
     marked_somewhere = 0
-    for folder in _MARK_FOLDERS:
-        planned = scan([str(folder)], cache_dir=None, fixes=({}, unsafe, True))
-        marked = scan([str(folder)], cache_dir=None, fixes=({}, unsafe, False))
+    for folder, base in mark_scans:
+        planned = _planned(base, ({}, unsafe, True))
+        marked = _planned(base, ({}, unsafe, False))
         assert _what_a_mark_shows(marked.findings) == _what_a_mark_shows(planned.findings), folder
         assert [(n.path, n.message) for n in marked.fix_notes] == [(n.path, n.message) for n in planned.fix_notes], folder
         assert all(f.fix.edits or f.fix.elsewhere for f in planned.findings if f.fix is not None and not f.fix.marked)
@@ -307,6 +329,25 @@ def test_a_marked_fix_shows_what_the_planned_fix_shows(unsafe) -> None:
 
         assert report(marked) == report(planned), folder
     assert marked_somewhere > 20  # the check is not empty
+
+
+def test_a_planned_copy_is_what_a_scan_with_fixes_plans(mark_scans) -> None:
+    """`_planned` (the test above) stands for a scan asked for its fixes: on a few folders, both
+    plans are the scan's own, field for field, and the same text report."""
+    from crashlint.scan import scan
+
+    checked = 0
+    for folder, base in mark_scans:
+        if not base.findings or checked >= 6:
+            continue
+        checked += 1
+        for edits in (True, False):
+            whole = scan([str(folder)], cache_dir=None, fixes=({}, True, edits))
+            copied = _planned(base, ({}, True, edits))
+            assert _what_a_mark_shows(copied.findings) == _what_a_mark_shows(whole.findings), folder
+            assert [f.fix for f in copied.findings] == [f.fix for f in whole.findings], folder
+            assert [(n.path, n.message) for n in copied.fix_notes] == [(n.path, n.message) for n in whole.fix_notes], folder
+    assert checked == 6
 
 
 def test_no_fix_title_reads_the_file_style() -> None:
