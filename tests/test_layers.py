@@ -9,6 +9,7 @@ Imports under `if TYPE_CHECKING:` do not run and are left out.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import crashlint
@@ -30,8 +31,10 @@ def _type_checking_lines(tree: ast.AST) -> set[int]:
     return lines
 
 
+@functools.lru_cache(maxsize=1)  # both checks read the same graph (each parse of every module: 3-7 s)
 def import_graph() -> dict[str, set[str]]:
-    """crashlint module → the crashlint modules it imports (anywhere in its body)."""
+    """crashlint module → the crashlint modules it imports (anywhere in its body); the caller must
+    not change it."""
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
