@@ -131,10 +131,12 @@ def read_manifests(root: str, rel_dirs: set[str], tree: SourceTree | None = None
 
 
 def wanted_folders(rel_dirs: set[str]) -> set[str]:
-    """The folders whose manifests `read_manifests` reads: those given and their ancestors."""
+    """The folders whose manifests `read_manifests` reads: those given and their ancestors. O(the
+    folders): a walk up stops at a folder already added, whose ancestors are in (novu's 1,600
+    folders: 24,000 `dirname` calls per scan before)."""
     wanted: set[str] = set()
     for directory in rel_dirs:
-        while True:
+        while directory not in wanted:
             wanted.add(directory)
             parent = posixpath.dirname(directory)
             if not directory or parent == directory:  # "" (the root), or "/" for a file outside it
