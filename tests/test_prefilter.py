@@ -146,6 +146,8 @@ def test_identical_on_the_examples(path: Path) -> None:
     _both([str(path)])
 
 
+@pytest.mark.slow  # four scans of each of the ~470 fixture units (the largest test of the default run: 31 s at
+# load 3-13, 287 s at load 20); the default run keeps the same check on the whole fixture folder as one project
 def test_identical_on_every_fixture_with_its_rule_and_with_all_rules() -> None:
     for unit in _fixture_units():
         _both([str(unit)])
