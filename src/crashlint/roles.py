@@ -65,7 +65,11 @@ TOOLING_DIRS = frozenset(
      # load tests that boot the server to measure it, code generators run at build time
      "load-testing", "load-test", "load-tests", "loadtest", "loadtests", "loadtesting", "codegen",
      # a Remix / React Router template's set-up script, run once by `create-remix` / `create-react-router --template`
-     "remix.init"}
+     "remix.init",
+     # in-repo Pants build plugins, which pants.toml puts on its own path (`pythonpath =
+     # ["%(buildroot)s/pants-plugins"]`, pantsbuild.org "Plugins overview: In-repo plugins"): rules the
+     # build runs (st2's `pants-plugins/release/packagecloud_rules.py`), not the service
+     "pants-plugins"}
 )
 PY_TOOL_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "dodo.py"})
 # a folder of examples by a compound name (`example_apps`, `examples-src`, `code_examples`): code
