@@ -1440,6 +1440,16 @@ class Project:
             return self.resolve(target.path, self.scope_chain(target.path, target.scope), member.path + rest[1:], depth + 1)
         if member.kind in ("new", "call") and member.call >= 0 and len(rest) == 1:
             return self.call_targets(target.path, member.call, depth + 1)
+        if member.kind in ("new", "call") and member.call >= 0 and depth <= MAX_DEPTH:
+            # `state = { memberCache: new MemberCache() }`: `state.memberCache.save` is the class's
+            # method (a member of what the key holds, as for a name holding `new MemberCache()`)
+            results: list[Target] = []
+            for made in self.call_targets(target.path, member.call, depth + 1):
+                if made.kind == "instance":
+                    results += self.member_of_instance(made, rest[1:], depth + 1)
+                elif made.kind == "object":
+                    results += self.member_of_object(made, rest[1:], depth + 1)
+            return results
         if member.kind == "object" and len(rest) > 1:  # `{ clients: { cache } }`
             return self.member_of_object(Target("object", path=target.path, scope=target.scope, arg=member), rest[1:], depth + 1)
         if member.kind == "function" and len(rest) == 1 and member.scope in self.files[target.path].functions:
@@ -1597,6 +1607,13 @@ class Project:
 
     def _call_targets(self, path: str, index: int, depth: int) -> list[Target]:
         call = self.files[path].calls[index]
+        if (len(call.callee) >= 2 and call.callee[-1] == "bind" and not call.is_new and depth <= MAX_DEPTH
+                and self.files[path].language != "python"):
+            # `this.sync.bind(this)` (JavaScript's Function.prototype.bind): a function that runs the
+            # same body; what it denotes is read as the function itself
+            bound = [t for t in self.resolve(path, call.scopes, call.callee[:-1], depth + 1) if t.kind == "function"]
+            if bound:
+                return bound
         if call.callee and depth <= MAX_DEPTH:
             returned: list[Target] = []
             for target in self.resolve(path, call.scopes, call.callee, depth + 1):

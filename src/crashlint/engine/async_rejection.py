@@ -71,6 +71,7 @@ class _Checker:
         self._calls_settle: dict[tuple[str, int], bool] = {}
         self._rejecting: dict[tuple[str, int], int] = {}
         self._callbacks: dict[tuple[str, int], bool] = {}  # `_callback_settles`, per function
+        self._rethrowing: dict[tuple[str, int], bool] = {}  # `_rethrows`, per function
         self._returned: dict[str, dict[int, list[int]]] = {}  # path → function scope → calls it returns unawaited
         self._set_members: dict[str, list] | None = None  # `mod.name = f` at a module's top level, by name
         self._wrappers: dict[tuple[str, int], tuple[str, Call]] | None = None  # `_task_wrappers`
@@ -115,6 +116,14 @@ class _Checker:
         elif arg.kind == "array":
             for element in arg.values:
                 found += self.functions_of(path, call, element)
+        elif arg.kind == "call" and arg.call >= 0:
+            # `this.handleEvent.bind(this)`: the bound function runs the same body (the project model
+            # reads `f.bind(…)` as `f`); other calls: the functions a project function returns
+            for target in self.project.call_targets(path, arg.call):
+                if target.kind == "function" and len(arg.path) >= 2 and arg.path[-1] == "bind":
+                    function = self.project.files[target.path].functions.get(target.scope)
+                    if function is not None:
+                        found.append((target.path, function))
         return found
 
     def rejects(self, path: str, function: Function) -> bool:
@@ -934,6 +943,20 @@ class _Checker:
                     answers = self._calls_back(fn_path, function, self.rejecting_await(fn_path, function)) or self._async_emitter_of(path, call)
                     waits = {"cover": "listener_answers"} if answers else None
                     self.function_finding(path, call, fn_path, function, "listener", subject, waits)
+                elif not function.is_async and not stopping and not self.async_emitter(path, call):
+                    # `em.on("create", (m) => onCreate(m))`, `{ log(); return this.resync(); }`: a plain
+                    # listener that returns an async function's promise hands it to the emitter, which
+                    # ignores it as it ignores an async listener's (the timers' case, `() => this.poll()`);
+                    # not one that then calls `process.exit` (`process.on("beforeExit", () =>
+                    # cleanupAndStop(0))`): its rejection ends the process that was stopping anyway
+                    for returned_path, returned in self._returned_functions(fn_path, function):
+                        if self.rejects(returned_path, returned) and not (
+                                self._exits_after(returned_path, returned, self.rejecting_await(returned_path, returned))
+                                and not self.logged_by_process(returned_path)):
+                            waits = {"cover": "listener_answers"} if self._async_emitter_of(path, call) else None
+                            self.function_finding(path, call, returned_path, returned, "listener",
+                                                  f"{returned.name or 'async function'}() from a "
+                                                  f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener", waits)
 
     def _exits_after(self, fn_path: str, function: Function, line: int) -> bool:
         """Whether `function` calls `process.exit` after `line` (its rejecting await). O(the file's calls)."""
@@ -1135,6 +1158,39 @@ class _Checker:
             # a `void` chain is discarded on purpose: what its callback does is nobody's answer
             calls_back = not call.used and self._then_calls_back(path, call)
             self.call_finding(path, call, "then", cover="then" if calls_back else "then_detached")
+        self._rethrowing_catches(set(spec.get("rethrowing", ())))
+
+    def _rethrowing_catches(self, methods: set[str]) -> None:
+        """`p.then(f).catch((err) => { log(err); throw err })` as a statement: the handler's throw (or
+        its `return Promise.reject(err)`) rejects the promise `.catch` returns, which nobody holds, so
+        the chain's rejection is unhandled all the same. Not in top-level code: there a rethrow is the
+        start-up's way to end the process (`main().catch((e) => { log(e); throw e })`)."""
+        if not methods:
+            return
+        found = self.candidates("rethrowing", lambda call: call.method in methods and len(call.args) == 1
+                                and (not call.used or _maybe_voided(call)) and call.scopes != (MODULE_SCOPE,))
+        for path, facts, call in found:
+            if call.used and not self._voided(path, call):
+                continue
+            if call.callee == ("this", call.method) or self._sync_then(path, call):
+                continue  # an object's own `catch` method, a builder's
+            handlers = self.functions_of(path, call, call.args[0])
+            if handlers and any(self._rethrows(p, f) for p, f in handlers):
+                if self._callback_ends(path, call) == "exit" and not self.logged_by_process(path):
+                    continue  # the handler ends the process anyway
+                self.call_finding(path, call, "then_rethrown", cover="then_detached")
+
+    def _rethrows(self, path: str, function: Function) -> bool:
+        """Whether a rejection handler rejects the promise it makes: a `throw` no try/catch guards
+        (`throw err` after logging it), or `return Promise.reject(err)`. O(the file's calls), memoized
+        per function."""
+        key = (path, function.scope)
+        found = self._rethrowing.get(key)
+        if found is None:
+            found = self._rethrowing[key] = function.throws or any(
+                c.returned and c.callee == ("Promise", "reject") and c.scopes[0] == function.scope
+                for c in self.project.files[path].calls)
+        return found
 
     def _callback_ends(self, path: str, call: Call) -> str:
         """"exit" when the callback handed to `then` calls `process.exit`, "listen" when it starts a
