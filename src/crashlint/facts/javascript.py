@@ -1060,6 +1060,10 @@ class _Extractor:
             return Value("ref", path=path) if path else Value("other")
         if kind in ("identifier", "this"):
             return Value("ref", path=(text(node),))
+        if kind == "assignment_expression":
+            # `const c = (this.connections[k] = new IORedis(…))`: an assignment's value is its right
+            # side, so `c` names the client too (and its listeners are the client's)
+            return self.value(node.child_by_field_name("right"), bind_name)
         if kind == "object":
             return Value("object", arg=self.arg(node))
         if kind == "array":
