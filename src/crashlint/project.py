@@ -1440,9 +1440,11 @@ class Project:
             return self.resolve(target.path, self.scope_chain(target.path, target.scope), member.path + rest[1:], depth + 1)
         if member.kind in ("new", "call") and member.call >= 0 and len(rest) == 1:
             return self.call_targets(target.path, member.call, depth + 1)
-        if member.kind in ("new", "call") and member.call >= 0 and depth <= MAX_DEPTH:
+        if member.kind in ("new", "call") and member.call >= 0 and depth <= MAX_DEPTH and self.files[target.path].language != "python":
             # `state = { memberCache: new MemberCache() }`: `state.memberCache.save` is the class's
-            # method (a member of what the key holds, as for a name holding `new MemberCache()`)
+            # method (a member of what the key holds, as for a name holding `new MemberCache()`).
+            # JavaScript only: a Python dict's `tools["tc"].trigger()` stays unresolved, so a class
+            # also handed on as a value elsewhere stays the server's (test_processes: treeherder)
             results: list[Target] = []
             for made in self.call_targets(target.path, member.call, depth + 1):
                 if made.kind == "instance":
