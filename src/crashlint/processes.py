@@ -91,7 +91,7 @@ import fnmatch
 import posixpath
 import re
 import shlex
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -323,6 +323,10 @@ class ProcessModel:
     _reached_units: dict[str, set[str]] | None = field(default=None, repr=False)
     # Python: where each name is written in the code long-lived processes load (`live_mentions`)
     _live_mentions: "Mentions | None" = field(default=None, repr=False)
+    # a class and the project classes above it (`_class_family`), per class asked about
+    _families: dict[tuple[str, int], frozenset[tuple[str, int]]] = field(default_factory=dict, repr=False)
+    _supers: "dict[str, int] | None" = field(default=None, repr=False)  # `_super_mentions`
+    _chained: "dict[str, list] | None" = field(default=None, repr=False)  # `_made_and_called`
 
     def long_lived(self, path: str) -> bool:
         return self.roles.get(path) == "server"
@@ -870,6 +874,7 @@ class ProcessModel:
         # a call of the function from inside itself (a retry: modmail's `return await
         # self.validate_database_connection(ssl_retry=False)`) does not start it
         callers = [(file, call) for file, call in finder.callers_of(path, scope) if file != path or scope not in call.scopes]
+        callers += self._made_and_called(path, facts, scope)
         if callers:
             return self._caller_nodes(callers)
         if finder.cli_command_unstarted(path, scope) or finder.test_only(path, scope):
@@ -878,7 +883,11 @@ class ProcessModel:
         if parent in facts.functions:  # a callback runs when its function does
             return [(path, parent)]
         if not self._started_code(path):
-            return None  # a library's (judged by its paths): what it exports is another package's to call
+            # a library's (judged by its paths): what it exports is another package's to call — but
+            # a method the project itself calls only by name runs where those calls run (st2client's
+            # `get_property`, which only the `st2` CLI's commands call), and a private one the project
+            # names nowhere runs nowhere (keep's `__get_all_stream_names`)
+            return self._method_name_callers(path, facts, scope, library=True) if parent else None
         if self._method_named_nowhere(path, facts, scope):
             return []  # snuba's `SlackClient.post_file` (only a test calls it), pyload's `decrypt_from_web`
         if parent:  # a method runs when its class has instances
@@ -947,12 +956,161 @@ class ProcessModel:
                 and all(base == ("object",) for base in facts.class_bases.get(scope, ((), ()))[1])
                 and not self._decorated_class(path, facts, scope)):
             return []
-        others = mentions.named.get(name, 0) - mentions.called.get(name, 0) - mentions.imported.get(name, 0)
+        # (a word of a longer text is no value: a call's excerpt, `walk(JobDeleter(d))`, or a log line)
+        others = (mentions.named.get(name, 0) - mentions.called.get(name, 0) - mentions.imported.get(name, 0)
+                  - self._super_mentions().get(name, 0) - mentions.loose.get(name, 0))
         if not constructions or others > 0 or mentions.called.get(name, 0) != len(constructions):
             return None
         if facts.scope_parents.get(scope, 0) in facts.functions:
             return None  # a class defined in a function: its function's code hands it on
         return self._caller_nodes(constructions)
+
+    # how many calls of one name `_method_name_callers` reads before it gives up (a name as common as
+    # `get`: its callers cannot be told apart by name)
+    NAME_CALLS_READ = 300
+
+    def _method_name_callers(self, path: str, facts: FileFacts, scope: int, library: bool) -> list[tuple[str, int]] | None:
+        """The nodes that may call the method `scope` of `path` by its name, when no call resolves to
+        it: every `x.name(…)` of the project (tests left out) but those whose receiver is a class or
+        module unrelated to the method's class (`User.get_by_name(…)`, a persistence model), or
+        `self` in an unrelated class; a `self.name(…)` in a class above or below it counts (an
+        override). None — a root, as before — when the method is a dunder, decorated, has a class
+        above it that is a library's (which may call it by name), is written somewhere other than as
+        a call (a value, a string: `getattr(self, "name")`), or its name is too common to read; in a
+        library (`library`), also when the project writes a public name nowhere (its users call it).
+        Cost: O(the calls of that name, at most NAME_CALLS_READ) resolutions, once per method (the
+        caller, `_preds`, is memoized)."""
+        function = facts.functions.get(scope)
+        cls = facts.scope_parents.get(scope, 0)
+        name = function.name if function is not None else ""
+        if (not name or (name.startswith("__") and name.endswith("__")) or cls in facts.functions
+                or not any(d.value.kind == "class" and d.value.scope == cls for d in facts.decls)
+                or not all(self._wrapping_decorator(path, facts, d) for s, d in facts.decorators if s == scope)
+                or not self._project_ancestry(path, cls, 0)):
+            return None
+        mentions = self._finder.project.mentions(is_test_path)
+        written, called = mentions.named.get(name, 0), mentions.called.get(name, 0)
+        if not written:
+            return [] if name.startswith("_") or not library else None
+        calls = self._finder.project.calls_named(name)
+        # every mention a call (or a word of a longer text: a call's excerpt, a log message)
+        if (written - mentions.loose.get(name, 0) > called or _composed_name(name, mentions.named)
+                or len(calls) > self.NAME_CALLS_READ):
+            return None
+        family = self._class_family(path, cls)
+        nodes: list[tuple[str, int]] = []
+        candidates = 0
+        for file, call in calls:
+            if (is_test_path(file) or len(call.callee) < 2 or file == path and scope in call.scopes
+                    or not self._may_call(file, call, family)):
+                continue  # (a call inside the method itself: a retry, or another object's method of that name)
+            candidates += 1
+            found = self._caller_nodes([(file, call)])
+            if found is None:
+                return None
+            nodes += found
+        if not candidates and library and not name.startswith("_"):
+            return None  # the project calls no method of that name: its users may
+        return nodes
+
+    def _wrapping_decorator(self, path: str, facts: FileFacts, decorator: tuple[str, ...]) -> bool:
+        """Whether `@decorator` is a project function that only wraps what it decorates (st2client's
+        `add_auth_token_to_kwargs_from_env`: it defines an inner function, returns it and calls
+        nothing itself but `functools.wraps`), so registers it nowhere. O(its file's calls)."""
+        for target in self._finder.project.resolve(path, (0,), decorator):
+            if target.kind != "function":
+                return False
+            inner = self._finder.files[target.path]
+            if (not any(parent == target.scope for parent in
+                        (inner.scope_parents.get(s, 0) for s in inner.functions))
+                    or any(c.scopes[0] == target.scope and c.callee[-1:] != ("wraps",) for c in inner.calls)
+                    or any(s == target.scope for s, _, _ in inner.members)):
+                return False
+            return True
+        return False
+
+    def _class_family(self, path: str, cls: int) -> frozenset[tuple[str, int]]:
+        """Class `cls` of `path` and the project classes above it (O(the bases above it), memoized)."""
+        known = self._families.get((path, cls))
+        if known is not None:
+            return known
+        found = {(path, cls)}
+        todo = [(path, cls, 0)]
+        while todo:
+            file, scope, depth = todo.pop()
+            if depth > 8:
+                continue
+            scopes, bases = self._finder.files[file].class_bases.get(scope, ((), ()))
+            for base in bases:
+                for target in self._finder.project.resolve(file, scopes, base):
+                    if target.kind == "class" and (target.path, target.scope) not in found:
+                        found.add((target.path, target.scope))
+                        todo.append((target.path, target.scope, depth + 1))
+        known = self._families[(path, cls)] = frozenset(found)
+        return known
+
+    def _may_call(self, file: str, call, family: frozenset[tuple[str, int]]) -> bool:
+        """Whether `call` (`x.name(…)`) may run a method of the class whose family (itself and the
+        classes above it) is `family`: its receiver is not read (an attribute, a parameter: dynamic
+        dispatch), or is `self`/`cls` of a class whose family meets it (an override or an inherited
+        method), or resolves to one of those classes; not when it resolves to another class, a
+        module or a function."""
+        receiver = call.callee[:-1]
+        facts = self._finder.files[file]
+        if receiver in (("self",), ("cls",)):
+            owner = next((s for s in call.scopes if s not in facts.functions and s != 0
+                          and any(d.value.kind == "class" and d.value.scope == s for d in facts.decls)), 0)
+            # (a class below the method's: its family holds the method's class)
+            return not owner or (file, owner) in family or bool(self._class_family(file, owner) & family)
+        targets = self._finder.project.resolve(file, call.scopes, receiver)
+        if not targets:
+            return True
+        for target in targets:
+            if target.kind in ("class", "instance"):
+                if (target.path, target.scope) in family or self._class_family(target.path, target.scope) & family:
+                    return True
+            elif target.kind not in ("module", "function", "external", "object", "array"):
+                return True  # a parameter, a call's value, a name not followed: cannot be read
+        return False
+
+    def _made_and_called(self, path: str, facts: FileFacts, scope: int) -> list[tuple[str, object]]:
+        """The calls `Cls().name(…)` of the method `scope` of `path` (teuthology's
+        `report.ResultsReporter().get_jobs(…)`): the call has no callee of its own, its receiver is
+        the construction of the method's class or of a class below it. The calls of a method name
+        on a call's result are indexed once (O(calls)); O(those of this name) per method, asked once
+        per method (`_preds` is memoized)."""
+        function = facts.functions.get(scope)
+        cls = facts.scope_parents.get(scope, 0)
+        if function is None or not function.name or cls == 0 or cls in facts.functions or facts.language != "python":
+            return []
+        if self._chained is None:
+            self._chained = defaultdict(list)
+            for file, other in self._finder.files.items():
+                if other.language == "python":
+                    for call in other.calls:
+                        if not call.callee and call.method and call.receiver_call >= 0:
+                            self._chained[call.method].append((file, call))
+        found = []
+        for file, call in self._chained.get(function.name, ()):
+            made = self._finder.files[file].calls[call.receiver_call]
+            if made.callee and any(t.kind == "class" and (path, cls) in self._class_family(t.path, t.scope)
+                                   for t in self._finder.project.resolve(file, made.scopes, made.callee)):
+                found.append((file, call))
+        return found
+
+    def _super_mentions(self) -> dict[str, int]:
+        """How often each class name is written as the first argument of `super(Cls, self)` outside
+        tests (counted as `Mentions` counts it: the name and its text): the class calling its own
+        base, which hands it to no one (teuthology's `super(JobDeleter, self).__init__()`). One pass
+        over the calls named `super`, the first time a class asks."""
+        if self._supers is None:
+            self._supers = defaultdict(int)
+            for file, call in self._finder.project.calls_named("super"):
+                if call.callee == ("super",) and call.args and not is_test_path(file):
+                    first = call.args[0]
+                    if first.kind == "ref" and len(first.path) == 1:
+                        self._supers[first.path[0]] += 1 + (first.text == first.path[0])
+        return self._supers
 
     def _decorated_class(self, path: str, facts: FileFacts, scope: int) -> bool:
         """Whether the class `scope` of `path` has a decorator (`@register`), which may hand it to a
@@ -982,7 +1140,8 @@ class ProcessModel:
         the one pass of `mentions`."""
         function = facts.functions.get(scope)
         cls = facts.scope_parents.get(scope, 0)
-        if (function is None or not function.name or function.name.startswith("__") or cls in facts.functions
+        if (function is None or not function.name or function.name.startswith("__") and function.name.endswith("__")
+                or cls in facts.functions
                 or not any(d.value.kind == "class" and d.value.scope == cls for d in facts.decls)
                 or any(s == scope for s, _ in facts.decorators)):
             return False

@@ -95,7 +95,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crashlint.dependencies import Manifest, lowest_version, normalize
 from crashlint.facts.model import ELEMENT, MODULE_SCOPE, RETURNED_OBJECT, Arg, Call, Decl, FileFacts, Path, Value
@@ -243,6 +243,9 @@ class Mentions:
     named: dict[str, int]
     called: dict[str, int]
     imported: dict[str, int]
+    # those that are one word of a longer text (a string's words, a call's source excerpt): no value
+    # or string that names the function itself (`getattr(x, "name")`, `handler=self.name`)
+    loose: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -257,10 +260,17 @@ def _mention_names(facts: FileFacts, mentions: Mentions, exports: bool = True) -
         for name in names:
             named[name] += 1
 
+    loose = mentions.loose
+
     def arg(value: Arg) -> None:
         for word in _WORD.findall(value.text):  # a string's words, a value's source excerpt
             named[word] += 1
+            if word != value.text.strip("\"'"):
+                loose[word] += 1
         path(value.path)
+        if value.kind == "call":  # the callee of a call handed on: the call itself is counted too
+            for name in value.path:
+                loose[name] += 1
         for key in value.keys:
             named[key] += 1
         for inner in value.values + value.branches:
