@@ -198,6 +198,8 @@ class RuleContext:
         self._holders: dict[object, list[tuple[str, object]]] | None = None
         self._returned_to: dict[tuple[str, int], str] = {}
         self._touched_names: dict[str, set[tuple[str, ...]]] = {}
+        # Django setting name → (its dict literals, keys added later) or None (`_setting_dicts`)
+        self._settings_memo: dict[str, tuple[list[Target], dict[str, Arg]] | None] = {}
         self._by_package: dict[str, list[FileFacts]] | None = None
         self._passed: dict[tuple[str, int, int, str], list[Arg] | None] = {}  # `_passed_in`
 
@@ -686,11 +688,18 @@ class RuleContext:
             if kind == "*" or value.kind not in ("ref", "call") or value.kind == "call" and value.call < 0:
                 return False
             if value.kind == "call":  # `**make_hooks()`: the dict literal a project helper returns
-                targets = self.project.call_targets(facts.path, value.call)
+                targets = [self._dict_made(t) for t in self.project.call_targets(facts.path, value.call)]
                 if not targets or not all(self._returned_untouched(t) for t in targets):
                     return False
+            elif self._django_settings(facts, value.path):
+                # `**settings.REDIS_CONNECTION_POOL_KWARGS` (koku): the dict its settings module declares
+                targets = self._setting_dicts(value.path[1], found)
+                if targets is None:
+                    return False
             else:
-                targets = self.project.resolve(facts.path, call.scopes, value.path)
+                # `creds = sts_access(arn)`: a name holding what a helper returns, a dict literal or a
+                # `dict(k=v, …)` call (koku's `_get_sts_access`)
+                targets = [self._dict_made(t) for t in self.project.resolve(facts.path, call.scopes, value.path)]
                 if value.path in self._touched(facts) or self._merged_into(facts, call, value.path):
                     # filled in later (`kw["verify"] = False`, `kw.update({"data": d})`): the keys
                     # are the literal's and those the changes name, when each change names its keys
@@ -701,10 +710,65 @@ class RuleContext:
             if not targets or not all(t.kind == "object" and t.arg is not None and not t.arg.has_spread for t in targets):
                 return False
             for target in targets:
-                found.update(zip(target.arg.keys, target.arg.values))
+                found.update((key, _here(v, target.path, facts.path)) for key, v in zip(target.arg.keys, target.arg.values))
         for name, value in found.items():
             result.values.setdefault(name, value)
         return True
+
+    def _dict_made(self, target: Target) -> Target:
+        """A `dict(k=v, …)` call a name holds or a helper returns, as the literal it builds (keywords
+        only: `dict(other)` or `dict(**kw)` copies keys crashlint does not see); other targets as
+        they are. O(1)."""
+        facts = self.project.files.get(target.path) if target.kind == "call" else None
+        if facts is None or facts.language != "python" or not 0 <= target.index < len(facts.calls):
+            return target
+        made = facts.calls[target.index]
+        if (made.callee != ("dict",) or made.args or made.has_star or any(k in ("*", "**") for k, _ in made.keywords)
+                or any(t.kind != "external" for t in self.project.resolve(target.path, made.scopes, ("dict",)))):
+            return target  # (a project function called `dict` is not the builtin)
+        return Target("object", path=target.path, scope=made.scopes[0],
+                      arg=Arg("object", keys=tuple(k for k, _ in made.keywords), values=tuple(v for _, v in made.keywords)))
+
+    def _django_settings(self, facts: FileFacts, name: tuple[str, ...]) -> bool:
+        """Whether `name` is `settings.NAME` with `settings` imported from `django.conf`."""
+        return (len(name) == 2 and facts.language == "python"
+                and any(d.name == name[0] and d.value.kind == "import" and d.value.module == "django.conf"
+                        and d.value.name == "settings" and d.scope == 0 for d in facts.decls))
+
+    def _setting_dicts(self, name: str, found: dict[str, Arg]) -> list[Target] | None:
+        """The dict literals the project's Django settings modules (`settings.py`, `settings/*.py`)
+        declare as `name` at their top level, their keys set later in the file added to `found`
+        (`KW["ssl_ca_certs"] = …`); None when one is something else, changed in a way crashlint
+        cannot read, or no settings module declares it. O(the settings modules) per name, memoized."""
+        memo = self._settings_memo.get(name, False)
+        if memo is False:
+            memo = None
+            targets: list[Target] = []
+            added: dict[str, Arg] = {}
+            for path, facts in self.project.files.items():
+                if facts.language != "python" or is_test_path(path) or not (
+                        path.endswith("/settings.py") or path == "settings.py" or "/settings/" in path):
+                    continue
+                if not any(d.name == name and d.scope == 0 for d in facts.decls):
+                    continue
+                declared = self.project.resolve(path, (0,), (name,))
+                if not declared or not all(t.kind == "object" and t.arg is not None and not t.arg.has_spread for t in declared):
+                    targets = []
+                    break
+                if (name,) in self._touched(facts):
+                    keys = self._keys_added(facts, (name,), declared, settings=True)
+                    if keys is None:
+                        targets = []
+                        break
+                    added.update((key, _here(v, path, "")) for key, v in keys.items())
+                targets += declared
+            if targets:
+                memo = (targets, added)
+            self._settings_memo[name] = memo
+        if memo is None:
+            return None
+        found.update(memo[1])
+        return memo[0]
 
     # methods of a dict that read it or take keys out: a timeout they do not add
     DICT_READS = frozenset({"get", "items", "keys", "values", "copy", "pop", "__contains__"})
@@ -717,7 +781,8 @@ class RuleContext:
         merged = re.compile(r"(?<![\w.])" + re.escape(name[0]) + r"\s*\|=")
         return any(merged.search(self.sources.line(facts.path, n)) for n in range(function.span[0], function.span[2] + 1))
 
-    def _keys_added(self, facts: FileFacts, name: tuple[str, ...], targets: list[Target]) -> dict[str, Arg] | None:
+    def _keys_added(self, facts: FileFacts, name: tuple[str, ...], targets: list[Target],
+                    settings: bool = False) -> dict[str, Arg] | None:
         """The keys the changes to a local dict literal add in the function that makes it: a
         subscript assignment with a string key, `update({...})` / `update(k=…)` with literal keys,
         `setdefault("k", v)`; None when one change may add any key (a computed key, an update from
@@ -732,7 +797,8 @@ class RuleContext:
         scope = scopes.pop()
         function = facts.functions.get(scope)
         if not scope:  # module level: pulpcore's `_CONNECTION_KWARGS = {}` filled under a version check
-            if not name[0].startswith("_") or self.project.mentions(is_test_path).imported.get(name[0], 0):
+            # (a Django setting: other modules read it through `django.conf.settings`, set in its module)
+            if not settings and (not name[0].startswith("_") or self.project.mentions(is_test_path).imported.get(name[0], 0)):
                 return None
             first, last = 1, len(self.sources.lines(facts.path))
         elif function is None:
@@ -1161,3 +1227,14 @@ def _bound_callback(facts: FileFacts, arg: Arg) -> bool:
     bound = facts.calls[arg.call]
     return bound.method == "bind" and not bound.callee and bound.receiver_call < 0 and \
         bool(re.match(r"\s*(async\s+)?(function\b|\([^)]*\)\s*=>|\w+\s*=>)", arg.text))
+
+
+def _here(value: Arg, source: str, path: str) -> Arg:
+    """A dict's value read in the file `path` that calls with it: a call, a name or an object built
+    in another file (`source`) is read there by index or scope, which mean nothing here, so it is a
+    value crashlint does not know (`config=Config(connect_timeout=5)` in the helper that returns
+    the dict: present, not read as missing)."""
+    if source == path or value.kind in ("string", "none", "other") or value.kind == "object" and not value.values:
+        return value
+    return Arg("other", text=value.text)
+
