@@ -33,7 +33,8 @@ project model and the rule kinds read across files (src/crashlint/project.py, en
   loads modules by their folders (`sails.lift(…)`, a Sapphire client's `.login(…)`: `framework_loads`),
   and a Python file that starts Django (`get_wsgi_application()`, `get_asgi_application()`,
   `django.setup()`: processes.django makes the modules of its package the server's, though the
-  wsgi module imports none of them);
+  wsgi module imports none of them); so is a Django settings module (`settings.py`, `settings/*.py`),
+  whose dicts code reads through `django.conf.settings` (`Redis(**settings.REDIS_KWARGS)`);
 - what a rule reads without resolving names (routes and `.use(…)` of a package, health paths,
   handler registrations, `.on(…)` listeners, timers) is in its local lists, so such a file is a seed;
 - shutdown paths (CL002, CL012) also reach every project function of a name called on an object
@@ -133,6 +134,13 @@ JS_FRAMEWORK_LOADS = re.compile(rb"""\.(?:lift|login)\s*\(""")
 # the same for Python: a wsgi/asgi module that starts Django loads its package's modules through the
 # settings (processes._Finder.django), none of which it imports
 PY_FRAMEWORK_LOADS = Literals(["get_wsgi_application", "get_asgi_application", "django.setup"])
+
+
+def _django_settings_module(path: str) -> bool:
+    """A Django settings module (`settings.py`, `settings/*.py`): code reads its dicts through
+    `django.conf.settings` (`Redis(**settings.REDIS_KWARGS)`, engine.context `_setting_dicts`), which
+    no import names, so it is a seed."""
+    return path == "settings.py" or path.endswith("/settings.py") or "/settings/" in path or path.startswith("settings/")
 
 
 def active_rules(rules: list[Rule], contents: dict[str, bytes]) -> list[Rule]:
@@ -236,7 +244,8 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: Sou
     anchors: set[str] = set()  # seeds whose values other files import
     for path, data in contents.items():
         family = family_of[path]
-        if (family in everything or patterns[family].search(data) or family == "python" and (PY_COMPUTED_LOADS.search(data) or PY_FRAMEWORK_LOADS.search(data))
+        if (family in everything or patterns[family].search(data) or family == "python" and (PY_COMPUTED_LOADS.search(data) or PY_FRAMEWORK_LOADS.search(data)
+                                                                                              or _django_settings_module(path))
                 or family == "javascript" and (JS_COMPUTED_LOADS.search(data) or JS_FRAMEWORK_LOADS.search(data))):
             seeds.add(path)
             if exported.search(data):
