@@ -956,9 +956,11 @@ class ProcessModel:
                 and all(base == ("object",) for base in facts.class_bases.get(scope, ((), ()))[1])
                 and not self._decorated_class(path, facts, scope)):
             return []
-        # (a word of a longer text is no value: a call's excerpt, `walk(JobDeleter(d))`, or a log line)
+        # (`super(Cls, self)` hands the class to no one; the excerpt of a call handed on,
+        # `walk(JobDeleter(d))`, still counts: discord's `bot.add_cog(Admin(bot))` in an extension's
+        # `setup`, which the library calls by name, is how such a class runs)
         others = (mentions.named.get(name, 0) - mentions.called.get(name, 0) - mentions.imported.get(name, 0)
-                  - self._super_mentions().get(name, 0) - mentions.loose.get(name, 0))
+                  - self._super_mentions().get(name, 0))
         if not constructions or others > 0 or mentions.called.get(name, 0) != len(constructions):
             return None
         if facts.scope_parents.get(scope, 0) in facts.functions:
