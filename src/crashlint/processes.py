@@ -874,7 +874,6 @@ class ProcessModel:
         # a call of the function from inside itself (a retry: modmail's `return await
         # self.validate_database_connection(ssl_retry=False)`) does not start it
         callers = [(file, call) for file, call in finder.callers_of(path, scope) if file != path or scope not in call.scopes]
-        callers += self._made_and_called(path, facts, scope)
         if callers:
             return self._caller_nodes(callers)
         if finder.cli_command_unstarted(path, scope) or finder.test_only(path, scope):
@@ -887,11 +886,12 @@ class ProcessModel:
             # a method the project itself calls only by name runs where those calls run (st2client's
             # `get_property`, which only the `st2` CLI's commands call), and a private one the project
             # names nowhere runs nowhere (keep's `__get_all_stream_names`)
-            return self._method_name_callers(path, facts, scope, library=True) if parent else None
+            found = self._method_name_callers(path, facts, scope, library=True) if parent else None
+            return self._with_made_and_called(found, path, facts, scope)
         if self._method_named_nowhere(path, facts, scope):
             return []  # snuba's `SlackClient.post_file` (only a test calls it), pyload's `decrypt_from_web`
         if parent:  # a method runs when its class has instances
-            return [(path, parent)]
+            return self._with_made_and_called([(path, parent)], path, facts, scope)
         return [] if self._named_nowhere(path, facts, scope) else None
 
     def live_mentions(self) -> "Mentions":
@@ -1074,6 +1074,17 @@ class ProcessModel:
             elif target.kind not in ("module", "function", "external", "object", "array"):
                 return True  # a parameter, a call's value, a name not followed: cannot be read
         return False
+
+    def _with_made_and_called(self, preds: list[tuple[str, int]] | None, path: str, facts: FileFacts,
+                              scope: int) -> list[tuple[str, int]] | None:
+        """`preds` and the nodes of the `Cls().name(…)` calls of the method: more ways to run it,
+        never fewer (a harness's `PagerdutyProvider().get_alerts()` in a `__main__` block does not
+        take the method out of the API that calls it through a factory)."""
+        if preds is None:
+            return None
+        made = self._made_and_called(path, facts, scope)
+        nodes = self._caller_nodes(made) if made else []
+        return None if nodes is None else preds + nodes
 
     def _made_and_called(self, path: str, facts: FileFacts, scope: int) -> list[tuple[str, object]]:
         """The calls `Cls().name(…)` of the method `scope` of `path` (teuthology's
