@@ -69,6 +69,7 @@ from crashlint.facts.model import FileFacts
 from crashlint.languages import LANGUAGE_OF_GRAMMAR
 from crashlint.parse import is_binary, is_minified
 from crashlint.project import Project
+from crashlint.roles import is_django_settings_path
 from crashlint.rulepack import Rule
 
 FAMILIES = {"typescript": "javascript", "tsx": "javascript", "javascript": "javascript", "python": "python"}
@@ -135,12 +136,6 @@ JS_FRAMEWORK_LOADS = re.compile(rb"""\.(?:lift|login)\s*\(""")
 # settings (processes._Finder.django), none of which it imports
 PY_FRAMEWORK_LOADS = Literals(["get_wsgi_application", "get_asgi_application", "django.setup"])
 
-
-def _django_settings_module(path: str) -> bool:
-    """A Django settings module (`settings.py`, `settings/*.py`): code reads its dicts through
-    `django.conf.settings` (`Redis(**settings.REDIS_KWARGS)`, engine.context `_setting_dicts`), which
-    no import names, so it is a seed."""
-    return path == "settings.py" or path.endswith("/settings.py") or "/settings/" in path or path.startswith("settings/")
 
 
 def active_rules(rules: list[Rule], contents: dict[str, bytes]) -> list[Rule]:
@@ -245,7 +240,7 @@ def prefilter(sources: list[SourceFile], rules: list[Rule], root: str, tree: Sou
     for path, data in contents.items():
         family = family_of[path]
         if (family in everything or patterns[family].search(data) or family == "python" and (PY_COMPUTED_LOADS.search(data) or PY_FRAMEWORK_LOADS.search(data)
-                                                                                              or _django_settings_module(path))
+                                                                                              or is_django_settings_path(path))
                 or family == "javascript" and (JS_COMPUTED_LOADS.search(data) or JS_FRAMEWORK_LOADS.search(data))):
             seeds.add(path)
             if exported.search(data):

@@ -71,6 +71,13 @@ TOOLING_DIRS = frozenset(
      # build runs (st2's `pants-plugins/release/packagecloud_rules.py`), not the service
      "pants-plugins"}
 )
+def is_django_settings_path(path: str) -> bool:
+    """A Django settings module by its path (`settings.py`, a `settings/` package's modules, at the root
+    or below): code reads its dicts through `django.conf.settings` (`Redis(**settings.REDIS_KWARGS)`),
+    which no import names (engine.context `_setting_dicts` reads them; the prefilter seeds them)."""
+    return path == "settings.py" or path.endswith("/settings.py") or "/settings/" in path or path.startswith("settings/")
+
+
 PY_TOOL_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "dodo.py"})
 # a folder of examples by a compound name (`example_apps`, `examples-src`, `code_examples`): code
 # shipped for users to copy, which the service does not load

@@ -18,6 +18,7 @@ from crashlint.findings import Finding, Location, Related
 from crashlint.languages import grammar_for, parser
 from crashlint.processes import ProcessModel, find_processes, is_test_path, object_keys_of
 from crashlint.project import Project, Target
+from crashlint.roles import is_django_settings_path
 from crashlint.rulepack import Rule
 from crashlint.source import SourceCache
 from crashlint.templating import render
@@ -746,8 +747,7 @@ class RuleContext:
             targets: list[Target] = []
             added: dict[str, Arg] = {}
             for path, facts in self.project.files.items():
-                if facts.language != "python" or is_test_path(path) or not (
-                        path.endswith("/settings.py") or path == "settings.py" or "/settings/" in path):
+                if facts.language != "python" or is_test_path(path) or not is_django_settings_path(path):
                     continue
                 if not any(d.name == name and d.scope == 0 for d in facts.decls):
                     continue
