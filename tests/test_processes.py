@@ -1160,3 +1160,54 @@ def test_a_client_sdk_beside_the_service_is_a_library(tmp_path: Path) -> None:
                                                         'dependencies = ["requests", "flask"]\n'})
     model = _model(near)
     assert not model.client_libraries and model.roles["sdk/python/rag_sdk/client.py"] == "server"
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _fixture_model(name: str, tmp_path: Path):
+    """The process model of a fixture project copied out of the repository (its own scan root)."""
+    import shutil
+
+    shutil.copytree(FIXTURES / name, tmp_path / "project")
+    return _model(tmp_path / "project")
+
+
+def test_browser_components_and_a_webpack_plugin_in_a_python_repository_say_why(tmp_path: Path) -> None:
+    """rapidpro's temba-components (rev16-py lesson 2): a Lit package with no start command is page
+    code — its Rollup `input: 'temba-components.ts'` (a bare file name) is a browser bundle, what the
+    bundle does not import is browser code by its package's dependencies, and a webpack plugin is
+    build tooling; `crashlint processes` says each, and the Node SSR server beside it stays a server."""
+    model = _fixture_model("CL003/projects/lit-components-in-django-repo", tmp_path)
+    by_name = {p.name: p for p in model.processes}
+    assert by_name["temba-components (bundle)"].kind == "browser"
+    assert by_name["temba-components (bundle)"].entries == ["components/temba-components.ts"]
+    assert any("depends on lit" in e and "not a Node server" in e for e in by_name["temba-components (browser)"].evidence)
+    assert any("CreateIncludesPlugin.js: a webpack plugin" in e for e in by_name["temba-components (tooling)"].evidence)
+    assert model.roles["components/src/store/Store.ts"] == "browser"
+    assert "temba-components (bundle)" in model.reasons["components/src/store/Store.ts"]  # its test loads it too
+    assert model.roles["components/CreateIncludesPlugin.js"] == "tooling"
+    assert model.roles["ssr/src/server.ts"] == "server" and model.roles["ssr/src/client.ts"] == "browser"
+
+
+def test_js_library_packages_beside_the_service_are_listed_as_libraries(tmp_path: Path) -> None:
+    """connext's `@connext/sdk` ("Client-side package …", isomorphic-fetch) and unkey's `@unkey/vault`
+    (its one module is its `main`), which nothing of the repository imports, are libraries, not
+    servers judged by their paths; a package the router really imports stays the router's."""
+    model = _fixture_model("CL008/projects/js-library-packages", tmp_path)
+    assert sorted(model.client_libraries) == ["packages/sdk", "packages/vault"]
+    assert "Client-side package" in model.client_libraries["packages/sdk"][1]
+    assert model.roles["packages/sdk/src/priceFeed/coinbase.ts"] == "unreached"
+    assert model.roles["packages/pricing/src/index.ts"] == "server"
+    assert not any(p.long_lived and p.package in ("packages/sdk", "packages/vault") for p in model.processes)
+
+
+def test_a_pages_api_module_that_is_no_route_is_page_code(tmp_path: Path) -> None:
+    """SuperAGI's `gui/pages/api/apiConfig.js` (an axios instance as the default export) and
+    `DashboardService.js` (no default export), which the pages import: not API routes Next.js
+    serves, so not the server's code; `pages/api/status.js`, a handler, is."""
+    model = _fixture_model("CL008/projects/nextjs-pages-api-helpers", tmp_path)
+    assert model.roles["gui/pages/api/apiConfig.js"] == "browser"
+    assert "not an API route" in model.reasons["gui/pages/api/apiConfig.js"]
+    assert model.roles["gui/pages/api/DashboardService.js"] == "browser"
+    assert model.roles["gui/pages/api/status.js"] == "server"

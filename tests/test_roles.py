@@ -67,3 +67,15 @@ def test_server_imports() -> None:
     assert imports_server_code(["server-only"]) and imports_server_code(["node:fs"])
     assert imports_server_code(["@acme/shared/src/server"]) and imports_server_code(["../server/db"])
     assert not imports_server_code(["react", "./serverless-config", "@/lib/api"])
+
+
+@pytest.mark.parametrize("path, role", [
+    # pgAdmin's page scripts sit under `static/` inside the Flask blueprint of its "servers" tree node
+    ("web/pgadmin/browser/server_groups/servers/static/js/server.js", "browser"),
+    ("server/public/app.js", "browser"),  # a Node app's public folder: what it serves to pages
+    ("frontend/server/api.js", "server"),  # the server folder is the deeper one
+    ("static/js/route.js", "server"),  # a marker in the file's own name
+    ("public/render.server.js", "server"),
+])
+def test_the_deeper_of_an_asset_folder_and_a_server_folder_decides(path: str, role: str) -> None:
+    assert file_role(path, "javascript", False, None) == role

@@ -91,6 +91,11 @@ class Manifest:
     # (package as imported, the package it is): an npm alias (`"fetch2": "npm:node-fetch@^2"`), or a
     # dependency that wraps a package crashlint knows under a name of its own (`WRAPPABLE`)
     wraps: tuple[tuple[str, str], ...] = ()
+    # package.json "description": what a JS package says it is (`@connext/sdk`: "Client-side package for …")
+    description: str = ""
+    # the package.json fields of a package published for importers, present here: `types` / `typings`
+    # (type definitions for TS consumers), `module`, `browser`, `files` (what `npm publish` ships)
+    library_fields: tuple[str, ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -162,6 +167,8 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     runtime: frozenset[str] = frozenset()
     start = _Start()
     summary = ""
+    description = ""
+    library_fields: tuple[str, ...] = ()
     declared: dict[str, str] = {}  # package.json's dependencies as written (not normalized)
     package_json = posixpath.join(directory, "package.json")
     if tree.is_file(package_json):
@@ -177,6 +184,8 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                     package_name = data["name"]
                 has_bin = bool(data.get("bin"))
                 private = data.get("private") is True
+                description = data["description"] if isinstance(data.get("description"), str) else ""
+                library_fields = tuple(k for k in ("types", "typings", "module", "browser", "files") if data.get(k))
                 runtime = frozenset(
                     normalize(k)
                     for key in ("dependencies", "peerDependencies")
@@ -303,7 +312,8 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         private, ts_root_dir, launchers, page_scripts, page_roots, locked,
         serverless_host="vercel.json" if "vercel.json" in names else "", exports=tuple(start.exports),
         imports=tuple(start.imports),
-        bin_names=tuple(start.bin_names), summary=summary, wraps=wraps,
+        bin_names=tuple(start.bin_names), summary=summary, wraps=wraps, description=description,
+        library_fields=library_fields,
     )
 
 

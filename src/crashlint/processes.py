@@ -101,7 +101,7 @@ from crashlint.facts.codec import arg_heads
 from crashlint.facts.model import MODULE_SCOPE, Export, FileFacts
 from crashlint.nest_providers import DeadProviders
 from crashlint.project import Mentions, Project, Target
-from crashlint.roles import FULL_STACK, NUXT_APPS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
+from crashlint.roles import FRONTEND_DEPENDENCIES, FULL_STACK, NUXT_APPS, SERVER_FRAMEWORKS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
 from crashlint.sourcetree import DiskTree, SourceTree
 
 LONG_LIVED = frozenset({"server", "worker"})
@@ -772,10 +772,12 @@ class ProcessModel:
         key = (path, scope)
         if key not in self._runs_long:
             self._runs_long[key] = True  # a cycle of callers: give it the benefit of the doubt
+            # a call inside the function itself (connext's `runCommand`, whose `spawnChildProcess()`
+            # calls itself to retry) runs only once the function runs: no caller of its own
             self._runs_long[key] = any(
                 (self.long_lived(file) and not self._finder.dev_only(file, call) and self._line_runs_long(file, call.span[0], depth + 1))
                 or self._finder.in_route_loader(file, call)
-                for file, call in self._finder.callers_of(path, scope)
+                for file, call in self._finder.callers_of(path, scope) if not (file == path and scope in call.scopes)
             ) or any(
                 # handed to a call that runs it (`AppClusterService.clusterize(bootstrap)`, trench's
                 # cluster helper, which calls it in each forked worker), where only a development
@@ -1279,6 +1281,8 @@ def _matches(path: str, globs: tuple[str, ...]) -> bool:
 # runtime (nextjs.org/docs/app/api-reference/file-conventions/proxy)
 _NEXT_SERVER = re.compile(r"(^|/)(pages/api|app/api)/|(^|/)app/.*/route\.[jt]s$|(^|/)middleware\.[jt]s$|\.server\.[jt]sx?$"
                           r"|^(src/)?(instrumentation|proxy)\.[jt]s$")
+# a module of the Pages Router's API folder (`pages/api/…`, `src/pages/api/…`): an API route if it is a handler
+_NEXT_API_FILE = re.compile(r"(^|/)pages/api/")
 # The App Router's files that its server renders by their place under `app/`: pages, layouts,
 # templates, loading / not-found / forbidden UI and parallel-route defaults are server components
 # unless they declare "use client"; metadata routes (sitemap, robots, manifest, Open Graph images and
@@ -1318,6 +1322,13 @@ _START_OUTPUT = re.compile(r"^(?:\./)?((?:[\w.@-]+/)*?)\.output/server/index\.mj
 TANSTACK_START = frozenset({"@tanstack/react-start", "@tanstack/solid-start", "@tanstack/start"})
 # a fixed part of every path `_NEXT_SERVER` matches: a path that holds none of them cannot match
 _NEXT_SERVER_PARTS = ("pages/api/", "app/", "middleware.", ".server.", "instrumentation.", "proxy.")
+
+
+def bundler_plugin(facts: FileFacts) -> bool:
+    """A webpack plugin: its `apply(compiler)` taps the compiler's hooks (`compiler.hooks.emit.tapAsync(…)`,
+    webpack.js.org/contribute/writing-a-plugin/) or, before webpack 4, calls `compiler.plugin("emit", …)`
+    (rapidpro's components/CreateIncludesPlugin.js). Build tooling: the bundler loads it while it builds. O(calls)."""
+    return any(len(call.callee) >= 2 and call.callee[0] == "compiler" and call.callee[1] in ("plugin", "hooks") for call in facts.calls)
 
 
 def object_keys_of(facts: FileFacts, scope: int) -> set[str]:
@@ -2095,6 +2106,8 @@ class _Finder:
         facts = self.files[path]
         if facts.language == "python" and deployment_code(facts):
             return "tooling"
+        if facts.language != "python" and bundler_plugin(facts):
+            return "tooling"  # a webpack plugin runs inside the build, never in a server
         manifest = self.project._package_manifest(path)
         if manifest is not None and manifest.has_bin and self.project.package_root(path) in self.bin_servers:
             manifest = dataclasses.replace(manifest, has_bin=False)  # its `bin` runs its server: not a command-line package
@@ -2290,12 +2303,64 @@ class _Finder:
             by_package.setdefault((package, role), []).append(path)
         kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test", "deployment": "cli"}
         for (package, role), paths in sorted(by_package.items()):
+            notes = self.root_notes(package, role, paths)
             label = self.package_name(package) + ("" if role == "server" else f" ({role})")
             if role == "deployment":
                 self.add(label, "cli", paths, package, f"{len(paths)} module(s) nothing imports that deploy the service or run per event: "
                          "AWS CDK app code (run by `cdk synth`/`cdk deploy`) or a Lambda handler `(event, context)`", fallback=True)
                 continue
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
+            for process in self._by_entries.get(tuple(sorted(dict.fromkeys(p for p in paths if p in self.files))), ()):
+                process.evidence += [n for n in notes if n not in process.evidence]
+
+    def root_notes(self, package: str, role: str, paths: list[str]) -> list[str]:
+        """Why modules nothing imports were judged browser code or tooling, where it is their
+        package's or their own code's doing and not only their path (said in `crashlint processes`):
+        a package whose dependencies are browser frameworks with no server framework or start
+        command (rapidpro's temba-components: lit), a webpack plugin. O(the paths)."""
+        notes = []
+        manifest = self.project.manifests.get(package)
+        if role == "browser" and manifest is not None and package not in self.started:
+            front = sorted(FRONTEND_DEPENDENCIES & manifest.runtime)
+            if front and not SERVER_FRAMEWORKS & manifest.runtime:
+                notes.append(f"{manifest.path}: depends on {', '.join(front[:3])} (browser code) and has no start command or server "
+                             "framework: page code, not a Node server")
+        if role == "tooling":
+            notes += [f"{p}: a webpack plugin (it taps the compiler's hooks): build tooling" for p in paths if bundler_plugin(self.files[p])][:3]
+        return notes
+
+    def js_library(self, process: Process, used: set[str], processes: list[Process]) -> str:
+        """What makes the package of `process` (judged a server by its paths alone) a JS/TS library
+        that no process of the service runs, as `name: why` (empty when it is not one): see
+        find_processes. O(the package's entries and manifest)."""
+        package = process.package
+        manifest = self.project.manifests.get(package)
+        if manifest is None or not manifest.path.endswith("package.json") or manifest.has_bin or manifest.launches:
+            return ""
+        if package in self.started or SERVER_FRAMEWORKS & manifest.runtime or any(self.files[e].language == "python" for e in process.entries):
+            return ""
+        if any(p.long_lived and not p.fallback and p.package == package for p in processes):
+            return ""
+        prefix = package + "/"
+        if any(f.startswith(prefix) and self.project.package_root(f) == package for f in used):
+            return ""  # a package the service's own processes import: judged by what they load, as before
+        if any(self.stops_on_signal(e) for e in process.entries):
+            return ""
+        name, description = manifest.package_name or self.package_name(package), manifest.description
+        if description and PY_CLIENT_LIBRARY.search(description):
+            return f"{name}: {description}"
+        isomorphic = sorted(d for d in manifest.runtime if d.startswith("isomorphic-"))
+        if isomorphic:
+            return f"{name}: depends on {isomorphic[0]} (code for pages and Node alike)"
+        if not manifest.library_fields:
+            return ""  # a `main` alone is also how a small service names its program (`node .`)
+        given = {self.source_for(package, manifest.main)} if manifest.main else set()
+        given |= {self.project._js_file(t) or self.project.built_source(t) for _, t in manifest.exports}
+        given.discard(None)
+        if given and set(process.entries) <= given:
+            return (f"{name}: published for importers (package.json {', '.join(manifest.library_fields[:2])}); the modules "
+                    "nothing imports are the ones it gives them (main/exports)")
+        return ""
 
     def stops_on_signal(self, path: str) -> bool:
         """A JS/TS module that registers its own SIGTERM/SIGINT listener (`process.on("SIGTERM", …)`):
@@ -3261,7 +3326,9 @@ class _Finder:
                     if BUNDLE_KEY_END.match(value, literal.end()):
                         continue  # an object's key (`'themes/dark': …`, `[`${modules}/edit`]: …`)
                     spec = literal.group(1) or literal.group(2) or _substituted(literal.group(3) or "", constants)
-                    if not spec or not spec.startswith((".", "/")) and "/" not in spec:
+                    # a bare name is a package's (`entry: "react"`), unless it names a source file:
+                    # Rollup's `input: 'temba-components.ts'` is a path from the working directory
+                    if not spec or not spec.startswith((".", "/")) and "/" not in spec and not SOURCE_FILE.search(spec):
                         continue
                     for base in bases:
                         source = self.project._js_file(posixpath.normpath(posixpath.join(base, spec.lstrip("/"))))
@@ -3343,8 +3410,29 @@ class _Finder:
         module, or an App Router page, layout or other special file with no "use client". O(1)."""
         facts = self.files[path]
         rest = path[len(prefix):]
+        if _NEXT_API_FILE.search(rest) and self.next_api_helper(path):
+            return False
         return bool(_NEXT_SERVER.search(rest) or facts.server_directive
                     or not facts.client_directive and _NEXT_APP_FILE.search(rest) and not is_test_path(path))
+
+    def next_api_helper(self, path: str) -> bool:
+        """A module under the Pages Router's `pages/api/` that is not an API route: Next.js calls a
+        route's default export as its handler `(req, res)` (nextjs.org/docs/pages/building-your-application/routing/api-routes),
+        and this one has none that could be — no default export while other modules import it
+        (SuperAGI's `gui/pages/api/DashboardService.js`, the GUI's request functions), or a default
+        export that is a value made by a call or an object literal (`export default api`, an axios
+        instance, `gui/pages/api/apiConfig.js`) that other modules import (a route is requested,
+        not imported). What it runs is judged by who loads it: here the browser. O(its exports and
+        importers)."""
+        facts = self.files[path]
+        default = next((e for e in facts.exports if e.name == "default"), None)
+        importers = self.importers_of(path)
+        if default is None:
+            return bool(importers) and not any(e.name == "*" for e in facts.exports)
+        if default.module is not None or default.local is None:
+            return False
+        value = next((d.value for d in facts.decls if d.name == default.local and d.scope == 0), None)
+        return value is not None and value.kind in ("call", "object") and bool(importers)
 
     def server_components(self) -> frozenset[str]:
         """The App Router's server components: the pages, layouts and other special files of a Next.js
@@ -4123,6 +4211,7 @@ DJANGO_APP_MODULES = ("apps", "models", "admin")  # dynamic_reach's tail for a m
 PAGE_BUNDLER_CONFIG = re.compile(r"(?:^|/)(?:(?:webpack|rspack|vite|rollup|esbuild)(?:[.-][\w.-]+)?\.[cm]?[jt]s"
                                  r"|\.?(?:webpack|rspack)/[\w.-]+\.[cm]?[jt]s)$")
 ROLLUP_OR_ESBUILD = re.compile(r"^(?:rollup|esbuild)\b")
+SOURCE_FILE = re.compile(r"\.[cm]?[jt]sx?$")
 # what makes a config build for Node: webpack's `target: "node"` (webpack.js.org/configuration/target/),
 # esbuild's `platform: "node"`, Vite's server build (`ssr`), Electron's main process
 NODE_BUNDLE = re.compile(r"""\btarget\s*:\s*['"`](?:node|async-node|electron-main)|\bplatform\s*:\s*['"`]node['"`]|\bssr\s*:""")
@@ -4267,7 +4356,8 @@ def _is_program(word: str) -> bool:
 
 
 # a package.json script of a development mode: `dev`, `dev:server`, `start:dev`, `watch`, `serve:local`
-DEV_SCRIPT = re.compile(r"^(dev|watch|debug|serve|start)|[:_-](dev|develop|watch|debug|local)\b")
+# (`devnet:init`, `devnet:deploy`: scripts that set up a development network, run once, not a dev mode)
+DEV_SCRIPT = re.compile(r"^(dev(?!net)|watch|debug|serve|start)|[:_-](dev|develop|watch|debug|local)\b")
 
 
 def is_start_script(name: str) -> bool:
@@ -4563,6 +4653,19 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             continue  # a client SDK the service's own processes import: as before
         processes.remove(process)
         clients[process.package] = manifest.summary
+    # A JS/TS library package beside the service (connext's `@connext/sdk`, "Client-side package for
+    # interacting with the Connext protocol"; unkey's `@unkey/vault`, whose only module is its `main`):
+    # no start command, `bin` or server framework, no started process loads any of its files, and
+    # what its paths alone made a server is the module it gives its importers (its `main` or an
+    # `exports` target, with the fields of a published package: `types`, `files`, `module`, …) or its
+    # manifest calls it a client / SDK or it depends on an `isomorphic-*` package (code written to
+    # run in pages and in Node alike). Its users run it; no process of
+    # the service does. One look at each such package's manifest and entries.
+    for process in [p for p in processes if p.fallback and p.long_lived and p.package]:
+        said = finder.js_library(process, used, processes)
+        if said:
+            processes.remove(process)
+            clients[process.package] = said
     # A queue worker whose module the server already loads (workerManager.ts, imported by index.ts)
     # is part of that server: one process, with both pieces of evidence.
     # A host loads the worker's first entry: the long-lived processes that load each such entry are
@@ -4615,7 +4718,9 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
             if not process.files:
                 process.files = finder.closure(process.entries)
             for path in process.files:
-                others.setdefault(path, process)
+                current = others.setdefault(path, process)
+                if current.kind == "test" and process.kind == "browser" and not process.fallback:
+                    others[path] = process  # a page bundle's module its tests also load: the page runs it
     roles: dict[str, str] = {}
     reasons: dict[str, str] = {}
     shared: set[str] = set()  # server code that page code also loads: judged per function (runs_long)
@@ -4665,6 +4770,10 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         elif path in others:
             other = others[path]
             roles[path], reasons[path] = kinds[other.kind], f"loaded only by `{other.name}` ({other.kind})"
+        elif facts.language != "python" and _NEXT_API_FILE.search(path) and finder.next_app(project.package_root(path)) \
+                and finder.next_api_helper(path):
+            roles[path], reasons[path] = "browser", ("under pages/api/ but not an API route: no default export Next.js could call "
+                                                     "as a handler, and other modules import it (a helper of the pages)")
         elif project.package_root(path) in finder.started:
             roles[path], reasons[path] = "unreached", "no process of its package loads it (see its start command)"
         elif project.package_root(path) in clients:

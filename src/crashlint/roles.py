@@ -97,7 +97,10 @@ SERVER_MARKERS = re.compile(
 )
 FRONTEND_DEPENDENCIES = frozenset(
     {"react", "react-dom", "react-native", "vue", "nuxt", "svelte", "@sveltejs/kit", "@angular/core", "solid-js",
-     "preact", "next", "@remix-run/react", "astro", "gatsby", "expo", "vite"}
+     "preact", "next", "@remix-run/react", "astro", "gatsby", "expo", "vite",
+     # Lit's custom elements (lit.dev: "simple, fast web components"): rapidpro's temba-components,
+     # a Django app's widgets bundled by Rollup into one `<script>` of its templates
+     "lit", "lit-element", "lit-html", "@lit/reactive-element"}
 )
 # Stylesheet and page tooling: a private package that builds with these (and runs no server framework)
 # holds a web front end's scripts, bundled for pages (Flexget's AngularJS UI with gulp and bower,
@@ -120,7 +123,8 @@ SERVER_FRAMEWORKS = frozenset(
 # Libraries that only run in a browser: a module importing one is browser code whatever its folder.
 BROWSER_IMPORT = re.compile(
     r"^(react-dom(/client)?|prosemirror-view|@tiptap/react|@tiptap/vue-\d|vue|vue-router|svelte|@angular/core|"
-    r"solid-js/web|@mui/material|@chakra-ui/react|styled-components|@emotion/react|react-router-dom)$"
+    r"solid-js/web|@mui/material|@chakra-ui/react|styled-components|@emotion/react|react-router-dom|"
+    r"lit|lit/decorators(?:\.js)?|lit-element|lit-html)$"
 )
 SERVER_IMPORT = re.compile(
     r"^(server-only|next/server|fs|fs/promises|child_process|net|tls|cluster|worker_threads|ioredis)$|^node:|(^|/)server(/|$)"
@@ -192,6 +196,29 @@ def imports_browser_code(modules: list[str]) -> bool:
     return any(BROWSER_IMPORT.match(m) for m in modules)
 
 
+# the folder names SERVER_MARKERS holds (its other parts are file names: `*.server.ts`, `route.ts`)
+SERVER_FOLDERS = frozenset({"server", "servers", "server-only", "backend", "back-end"})
+
+
+def browser_folder_wins(path: str, lowered: list[str]) -> bool:
+    """Whether a folder of assets a page loads (`static/`, `public/`, BROWSER_DIRS) says more of the
+    file than a server marker of its path: there is none, or the asset folder is the deeper one —
+    pgAdmin's `browser/server_groups/servers/static/js/server.js` is the Flask app's webpack-bundled
+    page script of its "servers" tree node, as a Node app's `server/public/app.js` is the page's.
+    A marker in the file's own name (`page.server.ts`, `route.ts`, `middleware.ts`) or a deeper
+    server folder (`frontend/server/`) keeps it server code. O(parts of the path)."""
+    found = SERVER_MARKERS.search(path)
+    if found is None:
+        return True
+    if SERVER_MARKERS.search("/" + posixpath.basename(path)):
+        return False  # the marker is the file's own name
+    deepest_asset = max(i for i, p in enumerate(lowered) if p in BROWSER_DIRS)
+    server = [i for i, p in enumerate(lowered) if p in SERVER_FOLDERS or p == "api" and i and lowered[i - 1] in ("pages", "app")]
+    if not server:
+        return False  # a marker this test does not place (kept as before: server code)
+    return deepest_asset > max(server)
+
+
 def file_role(
     path: str, language: str, ui: bool, manifest: Manifest | None, server_imports: bool = False, cli: bool = False,
     browser_imports: bool = False,
@@ -217,7 +244,7 @@ def file_role(
         return "browser"
     if browser_imports and not server_imports:  # `import { EditorView } from "prosemirror-view"`
         return "browser"
-    if any(p in BROWSER_DIRS for p in lowered) and not SERVER_MARKERS.search(path):
+    if any(p in BROWSER_DIRS for p in lowered) and browser_folder_wins(path, lowered):
         return "browser"
     if SERVICE_WORKER.match(name):
         return "browser"
