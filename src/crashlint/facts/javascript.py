@@ -1451,10 +1451,17 @@ class _Extractor:
             ident = param
             if ident.type in ("required_parameter", "optional_parameter"):
                 ident = ident.child_by_field_name("pattern")
+            default = None
             if ident is not None and ident.type == "assignment_pattern":
+                default = ident.child_by_field_name("right")
                 ident = ident.child_by_field_name("left")
+            elif param.type in ("required_parameter", "optional_parameter"):
+                default = param.child_by_field_name("value")  # `app: Application = express()`
             if ident is not None and ident.type == "identifier":
                 self.declare(sid, text(ident), Value("param", scope=sid, index=index), param.start_point[0] + 1)
+                if default is not None and unwrap_await_kind(default)[1] in ("call_expression", "new_expression"):
+                    # read in pass 2, once the default's call is indexed
+                    self._param_defaults.append((sid, text(ident), default, param.start_point[0] + 1))
                 # `constructor(private readonly redis: Redis)`: a TypeScript parameter property is `this.redis`
                 if param is not ident and scopes[0] in self.class_scopes and any(
                     c.type in ("accessibility_modifier", "readonly", "override") for c in param.children[:3]
@@ -1664,6 +1671,7 @@ class _Extractor:
         self._expression_bodies: list[tuple] = []
         self._iterations: list[tuple] = []
         self._receivers: list[tuple[Call, tree_sitter.Node]] = []
+        self._param_defaults: list[tuple[int, str, tree_sitter.Node, int]] = []
         # Pass 1: scopes, calls and the names each scope declares (so assignments find them).
         self._declared_names: set[tuple[int, str]] = set()
         self._pattern_names: set[tuple[int, str]] = set()  # names a destructuring declares (browser globals only)
@@ -1712,6 +1720,13 @@ class _Extractor:
         }
         for name, node, scopes in later:
             handlers[name](node, scopes)
+        for sid, name, default, line in self._param_defaults:
+            # `createApp(options, client?, app = express())`: a caller that leaves the parameter out
+            # gets the default, so the name may hold what that call makes as well as what callers pass
+            # (unleash-proxy's `start()` calls `createApp(opt)` and listens on its result)
+            value = self.value(default)
+            if value.kind == "call":
+                self.declare(sid, name, value, line)
         bindings = {}  # call → the statement that binds its value (where a fix adds a statement after it)
         for name, node, scopes in later:
             if name == "declarator" or name == "assign":
