@@ -138,6 +138,56 @@ def _route_count(files: list[FileFacts]) -> int:
     return count
 
 
+def _enough_routes(ctx: RuleContext, files: list[FileFacts], minimum: int, extra: int = 0) -> bool:
+    """Whether the package registers at least `minimum` routes: those `_route_count` reads, `extra`,
+    then the routes of the routers it mounts under a path (`app.use("/openai/v1", openaiRouter)`,
+    `app.use("/proxy", json(), proxy.middleware)`): one per registration on the mounted router
+    (`router.get/post/…/use`), and a mounted router that hands every request to a function
+    (`router.use(async (req, res, next) => …)`, pezzo's OpenAI proxy) serves every path under its
+    prefix: an API, never a one-page health or docs server. The mounts are read only when the
+    counted routes fall short. O(the package's calls) plus one receiver resolution (memoized by the
+    project model) per registration call."""
+    count = _route_count(files) + extra
+    if count >= minimum:
+        return True
+    mounts = []
+    for f in files:
+        for c in f.calls:
+            if c.method == "use" and len(c.callee) >= 2 and len(c.args) >= 2:
+                head = first_arg_head(c)
+                if head is not None and head[0] == "string" and _path_like(head[1]):
+                    mounts.append((f, c))
+    if not mounts:
+        return False
+    registrations: dict[Target, int] = {}
+    catch_all: set[Target] = set()
+    for f in files:
+        for c in f.calls:
+            if (c.method not in ROUTE_METHODS and c.method != "use") or len(c.callee) < 2 or not c.args:
+                continue
+            if c.method == "use" and not any(a.kind in ("function", "ref") for a in c.args):
+                continue  # `router.use(express.json())`: a library's middleware, not a route of the router
+            pathless_handler = c.method == "use" and c.args[0].kind == "function"
+            for t in ctx.project.receiver_targets(f.path, c):
+                if t.kind == "call":
+                    registrations[t] = registrations.get(t, 0) + 1
+                    if pathless_handler:
+                        catch_all.add(t)
+    for f, c in mounts:
+        for arg in c.args[1:]:
+            if arg.kind == "ref":
+                targets = ctx.project.resolve(f.path, c.scopes, arg.path)
+            elif arg.kind in ("call", "new") and arg.call >= 0:
+                targets = ctx.project.call_targets(f.path, arg.call)
+            else:
+                continue
+            for t in targets:
+                if t in catch_all:
+                    return True
+                count += registrations.get(t, 0)
+    return count >= minimum
+
+
 def _wrapped_routes(ctx: RuleContext, files: list[FileFacts]) -> list[tuple[FileFacts, Call, list[str]]]:
     """Routes registered through a project function that registers its parameter (flaskbb's
     `register_view(bp, routes=["/topic/<id>"], view_func=…)`, a loop of `bp.add_url_rule(route, …)`
@@ -348,7 +398,7 @@ def _check_error_middleware(rule: Rule, ctx: RuleContext, apps) -> list[Finding]
         call = facts.calls[index]
         package = ctx.project.package_root(facts.path)
         files = _package_files(ctx, package)
-        if _route_count(files) < min_routes:
+        if not _enough_routes(ctx, files, min_routes):
             continue  # a one-route health or docs server needs no error middleware of its own
         if package not in mounted:
             mounted[package] = _mounted(ctx, files, rule.data["error_middleware"]["methods"])
@@ -425,8 +475,8 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
         done.add(package)
         files = _package_files(ctx, package)
         wrapped = _wrapped_routes(ctx, files) + _resource_routes(ctx, files) if facts.language == "python" else []
-        routes = _route_count(files) + sum(len(r) for _, _, r in wrapped)
-        if entry.get("routes_by_method", True) and routes < int(spec.get("min_routes", 0)):
+        if entry.get("routes_by_method", True) and not _enough_routes(ctx, files, int(spec.get("min_routes", 0)),
+                                                                      sum(len(r) for _, _, r in wrapped)):
             continue  # a one-page docs or redirect server (node:http servers route by hand, not counted)
         if any(pattern.search(route) for _, _, r in wrapped for route in r):
             continue  # `register_view(bp, routes=["/health"], …)`
@@ -647,7 +697,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             package = ctx.project.package_root(path)
             files = _package_files(ctx, package)
             entry = app_targets[owners[0]][1]
-            if entry.get("routes_by_method", True) and _route_count(files) < int(spec.get("min_routes", 0)):
+            if entry.get("routes_by_method", True) and not _enough_routes(ctx, files, int(spec.get("min_routes", 0))):
                 continue  # a one-page docs or redirect server
             if "private_listen" in rule.data and _private_listen(call):
                 continue  # an ephemeral-port helper: nothing outside the process knows where to send requests
