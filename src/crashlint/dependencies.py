@@ -463,7 +463,9 @@ def _setup_console_scripts(text: str, name: str) -> list[tuple[str, str]]:
 
 
 NODE_SHEBANG = _Pattern(rb"^#![^\n]*\bnode\b")
-REQUIRED = _Pattern(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+)['"](\.{1,2}/[^'"]*|\.{1,2})['"]""")
+# `require('module')._load('./dist/server/index.js', module, true)` / `Module._load(…)`: Node's CommonJS
+# loader that `require` itself calls (pokemon-showdown's bin), the same edge as a `require`
+REQUIRED = _Pattern(r"""(?:\brequire\(\s*|\bimport\(\s*|\bfrom\s+|(?:\bModule|\brequire\(\s*['"](?:node:)?module['"]\s*\))\._load\(\s*)['"](\.{1,2}/[^'"]*|\.{1,2})['"]""")
 
 
 def _read_launchers(tree: SourceTree, directory: str, start: "_Start") -> list[tuple[str, tuple[str, ...]]]:

@@ -800,6 +800,9 @@ def collection_path(node: tree_sitter.Node | None) -> Path:
     return ()
 
 
+_NODE_MODULE = frozenset({"module", "node:module"})  # Node's `module` builtin (Module._load, createRequire)
+
+
 def require_source(node: tree_sitter.Node | None) -> str | None:
     """The module of a `require("m")` call, else None."""
     node = unwrap(node)
@@ -1211,6 +1214,19 @@ class _Extractor:
                 synthetic = f"<require:{module}>"
                 self.declare(MODULE_SCOPE, synthetic, Value("import", module=module, name="default"), node.start_point[0] + 1)
                 call.callee = (synthetic,)
+
+    def _node_module_receiver(self, call: Call, names: set[str]) -> bool:
+        """Whether a method call is on Node's `module` builtin: `require('module').m(…)`, or
+        `Module.m(…)` where the file binds `Module` to it (`const Module = require('module')`,
+        `import Module from 'node:module'`)."""
+        if len(call.callee) == 2:
+            return call.callee[0] in names
+        if call.receiver_call >= 0:
+            receiver = self.facts.calls[call.receiver_call]
+            return receiver.callee in (("<require:module>",), ("<require:node:module>",)) or (
+                receiver.callee == ("require",) and bool(receiver.args) and receiver.args[0].kind == "string"
+                and receiver.args[0].text in _NODE_MODULE)
+        return False
 
     def _either_receiver(self, fn: tree_sitter.Node, scopes: tuple[int, ...], line: int) -> str | None:
         """`(isHttps ? https : http).request(…)`: a method called on a conditional whose arms are
@@ -1770,12 +1786,21 @@ class _Extractor:
                 self._fact_lines["members", len(self.facts.members) - 1] = call.span[0]
         loaded = self._loaded_anyway
         dev_required: set[str] = set()
+        node_module_names = {d.name for d in self.facts.decls if d.value.kind == "import" and d.value.module in _NODE_MODULE}
         for call, args in self._pending_args:  # bare `require("m");` and `const { a } = require("m")`
             if call.callee == ("require",) and args and string_value(args[0]) is not None:
                 module = string_value(args[0])
                 self.facts.imports.append(module)
                 # `if (config.env === "development") require("./dev")`: loaded only in development
                 (dev_required if _under_dev_switch(args[0], self._flags) else loaded).add(module)
+            elif call.method == "_load" and args and string_value(args[0]) is not None and self._node_module_receiver(call, node_module_names):
+                # `require('module')._load('./dist/server/index.js', module, true)` (pokemon-showdown's
+                # bin): Node's CommonJS loader itself, which `require` calls (lib/internal/modules/cjs/
+                # loader.js: `Module._load(request, parent, isMain)`); the third argument only makes the
+                # loaded file `require.main`. The same edge as `require('./dist/server/index.js')`
+                module = string_value(args[0])
+                self.facts.imports.append(module)
+                loaded.add(module)
         if self._dir_loader_args and _DIR_LOADERS & set(self.facts.imports):  # `requireAll(path.join(__dirname, "../controller"))`
             loaders = self._dir_loader_args
             first = min(n.start_point[0] + 1 for n in loaders)
