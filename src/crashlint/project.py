@@ -1350,8 +1350,8 @@ class Project:
         kind = value.kind
         if rest and rest[0] == ELEMENT and kind not in ("import", "ref"):  # `clients[0]`: any element
             return self.elements(self.resolve_value(path, decl, (), depth + 1), rest[1:], depth + 1) or [UNKNOWN]
-        if kind == "import":
-            return self._resolve_import(path, value, rest, depth)
+        if kind == "import":  # `path`: the members read after the import (`require("m").Util.rethrow`)
+            return self._resolve_import(path, value, value.path + rest, depth)
         if kind == "ref":  # read where it was assigned (`this.x = x` in a constructor: its parameter)
             return self.resolve(path, self.scope_chain(path, value.scope or decl.scope), value.path + rest, depth + 1)
         if kind == "call":

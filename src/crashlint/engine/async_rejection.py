@@ -72,6 +72,8 @@ class _Checker:
         self._rejecting: dict[tuple[str, int], int] = {}
         self._callbacks: dict[tuple[str, int], bool] = {}  # `_callback_settles`, per function
         self._rethrowing: dict[tuple[str, int], bool] = {}  # `_rethrows`, per function
+        self._always_throw = set(self.settled.get("always_throw", ()))
+        self._throwing: dict[tuple[str, int], bool] = {}  # `_always_throws`, per function
         self._returned: dict[str, dict[int, list[int]]] = {}  # path → function scope → calls it returns unawaited
         self._set_members: dict[str, list] | None = None  # `mod.name = f` at a module's top level, by name
         self._wrappers: dict[tuple[str, int], tuple[str, Call]] | None = None  # `_task_wrappers`
@@ -656,6 +658,8 @@ class _Checker:
         function = facts.functions.get(scope)
         if function is None or function.throws:
             return False  # an unguarded `throw` (a rethrow in a catch) rejects an async function
+        if self._catch_rethrows(path, function):
+            return False  # `catch (err) { rethrow.rethrowDatabaseError(err) }`: a rethrow too
         if function.is_async and self.rejecting_await(path, function):
             if site is None or not function.unguarded_awaits or any(
                 index < 0 or not (self.cannot_reject(path, index) or self._bound_settles(path, function, index, site)
@@ -1187,9 +1191,42 @@ class _Checker:
         key = (path, function.scope)
         found = self._rethrowing.get(key)
         if found is None:
-            found = self._rethrowing[key] = function.throws or any(
+            found = self._rethrowing[key] = function.throws or self._catch_rethrows(path, function) or any(
                 c.returned and c.callee == ("Promise", "reject") and c.scopes[0] == function.scope
-                for c in self.project.files[path].calls)
+                for c in self.project.files[path].calls) or self._always_throws(path, function.scope)
+        return found
+
+    def _catch_rethrows(self, path: str, function: Function) -> bool:
+        """Whether a `catch` of the function's own body (no outer try/catch around it) ends with a
+        call that always throws (`catch (err) { rethrow.rethrowDatabaseError(err) }`): the error goes
+        on, as with `throw err`. O(the catches' last calls), each callee memoized (`_always_throws`)."""
+        return any(self._call_always_throws(path, index, 0) for index in function.catch_tails)
+
+    def _call_always_throws(self, path: str, index: int, depth: int) -> bool:
+        """Whether call `index` of `path` always throws: every function it may call does
+        (`_always_throws`), or it is a library function `[settled] always_throw` names."""
+        call = self.project.files[path].calls[index]
+        if not call.callee or depth > 3:
+            return False
+        targets = self.project.resolve(path, call.scopes, call.callee)
+        return bool(targets) and all(
+            t.kind == "function" and self._always_throws(t.path, t.scope, depth + 1)
+            or t.kind == "external" and t.name in self._always_throw
+            for t in targets)
+
+    def _always_throws(self, path: str, scope: int, depth: int = 0) -> bool:
+        """Whether a project function always throws: its body ends with a `throw`, or with a call
+        that always throws (central-ledger's `rethrowDatabaseError: (error, options) =>
+        rethrow.rethrowDatabaseError(error, …)`, a helper handing on to the library's). Memoized per
+        function; at most three helpers deep."""
+        key = (path, scope)
+        found = self._throwing.get(key)
+        if found is None:
+            self._throwing[key] = False  # a cycle of helpers does not throw by itself
+            function = self.project.files[path].functions.get(scope)
+            found = function is not None and (
+                function.ends_throw or function.tail_call >= 0 and self._call_always_throws(path, function.tail_call, depth))
+            self._throwing[key] = found
         return found
 
     def _callback_ends(self, path: str, call: Call) -> str:

@@ -101,6 +101,13 @@ def query_source(grammar: str) -> str:
             "(return_statement) @return",
             "(await_expression) @await",
             "(throw_statement) @throw",
+            # the call that ends a catch block (a rethrow helper's call when it always throws)
+            "(catch_clause body: (statement_block (expression_statement [(call_expression) (await_expression)] @catch_tail) .))",
+        ]
+        + [f"({k} body: (statement_block (throw_statement) @ends_throw .))" for k in FUNCTION_KINDS]
+        + [f"({k} body: (statement_block (expression_statement [(call_expression) (await_expression)] @tail_call) .))" for k in FUNCTION_KINDS]
+        + [
+            "(arrow_function body: [(call_expression) (await_expression)] @tail_call)",
             # calls whose value is consumed by an await / yield
             "(await_expression [(call_expression) (new_expression)] @awaited)",
             "(yield_expression [(call_expression) (new_expression)] @awaited)",
@@ -800,6 +807,22 @@ def collection_path(node: tree_sitter.Node | None) -> Path:
     return ()
 
 
+def _required_member_chain(node: tree_sitter.Node) -> tuple[str, tuple[str, ...]] | None:
+    """`require("m").A.B` (at least two property names): the module and the names read from it,
+    else None."""
+    names: list[str] = []
+    while node is not None and node.type == "member_expression":
+        prop = node.child_by_field_name("property")
+        if prop is None or prop.type != "property_identifier":
+            return None
+        names.append(text(prop))
+        node = unwrap(node.child_by_field_name("object"))
+    module = require_source(node)
+    if module is None or len(names) < 2:
+        return None
+    return module, tuple(reversed(names))
+
+
 _NODE_MODULE = frozenset({"module", "node:module"})  # Node's `module` builtin (Module._load, createRequire)
 
 
@@ -1051,6 +1074,11 @@ class _Extractor:
             module = require_source(obj)
             if module is not None:  # require("m").X
                 return Value("import", module=module, name=text(node.child_by_field_name("property")))
+            chained = _required_member_chain(node)
+            if chained is not None:  # require("m").Util.rethrow: the export `Util`, then its `rethrow`
+                module, names = chained
+                self.facts.imports.append(module)
+                return Value("import", module=module, name=names[0], path=names[1:])
             inner, inner_kind = unwrap_await_kind(obj)
             prop = node.child_by_field_name("property")
             if inner_kind in ("call_expression", "new_expression") and prop is not None and prop.type == "property_identifier":
@@ -1692,6 +1720,7 @@ class _Extractor:
         self._declared_names: set[tuple[int, str]] = set()
         self._pattern_names: set[tuple[int, str]] = set()  # names a destructuring declares (browser globals only)
         later = []
+        tails: list[tuple[str, int, tree_sitter.Node]] = []
         for name, node, scopes, statement, guarded in ordered:
             if name == "call":
                 self.on_call(node, scopes, statement)
@@ -1699,6 +1728,13 @@ class _Extractor:
                 function = self.facts.functions.get(scopes[0])
                 if not guarded and function is not None and not function.throws:
                     self.facts.functions[scopes[0]] = updated(function, throws=True)
+            elif name == "ends_throw":
+                function = self.facts.functions.get(scopes[0])
+                if function is not None:
+                    self.facts.functions[scopes[0]] = updated(function, ends_throw=True)
+            elif name == "catch_tail" or name == "tail_call":
+                if name == "tail_call" or not guarded:  # a catch inside another try's body is handled there
+                    tails.append((name, scopes[0], node))
             elif name == "await":
                 record_await(self.facts, scopes[0], node.start_point[0] + 1, guarded)
                 if (not guarded or guarded == CLEANUP) and scopes[0] in self.facts.functions:
@@ -1720,6 +1756,16 @@ class _Extractor:
                         self._pattern_names.update((scopes[0], n) for n in pattern_identifiers(ident))
         self._declared_names.update((d.scope, d.name) for d in self.facts.decls)
         self._record_unguarded()
+        for name, scope, node in tails:  # once every call is indexed
+            inner, kind = unwrap_await_kind(node)
+            index = self.call_index.get(node_key(inner), -1) if kind == "call_expression" else -1
+            function = self.facts.functions.get(scope)
+            if index < 0 or function is None:
+                continue
+            if name == "tail_call":
+                self.facts.functions[scope] = updated(function, tail_call=index)
+            else:
+                self.facts.functions[scope] = updated(function, catch_tails=function.catch_tails + (index,))
         # Pass 2: everything that refers to calls by node.
         handlers = {
             "import": self.on_import,

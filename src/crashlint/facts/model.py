@@ -127,6 +127,14 @@ class Function:
     # `unguarded_awaits`: a cleanup's await is not reported in the function itself, but when it
     # rejects, so does the function's promise (`finally { await token.delete() }`) (JavaScript)
     cleanup_awaits: tuple[tuple[int, int], ...] = ()
+    # the calls that end a `catch` block of the function's own body that no outer try/catch guards
+    # (`catch (err) { rethrow.rethrowDatabaseError(err) }`): a rethrow when the callee always throws (JavaScript)
+    catch_tails: tuple[int, ...] = ()
+    # how the function's body ends: "throw" (its last statement is a `throw`), or the index of the
+    # call it ends with (an arrow's expression body, a last expression statement), so a helper that
+    # always throws is known through the helpers it hands on to; -1 otherwise (JavaScript)
+    ends_throw: bool = False
+    tail_call: int = -1
 
 
 @dataclass(frozen=True, slots=True)
