@@ -925,6 +925,8 @@ class _Checker:
                 # 'unhandledRejection' listener, the uncaught exception Node raises for one): its
                 # own rejection comes back to a process listener, it cannot end the process
                 continue
+            if self._framework_app(path, call, spec.get("awaiting_apps", ())):
+                continue  # `module.exports = (app) => { app.on("push", async …) }` in a Probot app
             for fn_path, function in self.functions_of(path, call, call.args[1]):
                 if self.rejects(fn_path, function):
                     subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
@@ -961,6 +963,19 @@ class _Checker:
                             self.function_finding(path, call, returned_path, returned, "listener",
                                                   f"{returned.name or 'async function'}() from a "
                                                   f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener", waits)
+
+    def _framework_app(self, path: str, call: Call, packages) -> bool:
+        """Whether `call` registers on the app a framework of `packages` (`[listeners]
+        awaiting_apps`) hands the module's exported function: its receiver is that function's first
+        parameter, in a package that depends on the framework. O(one receiver resolution and the
+        module's default export), asked only of listener registrations."""
+        if not packages or not call.callee or not any(self.project.dependency(path, p) for p in packages):
+            return False
+        targets = self.project.receiver_targets(path, call)
+        if not targets or not all(t.kind == "param" and t.index == 0 and t.path == path for t in targets):
+            return False
+        exported = {t.scope for t in self.project.resolve_export(path, "default", (), 0) if t.kind == "function" and t.path == path}
+        return all(t.scope in exported for t in targets)
 
     def _exits_after(self, fn_path: str, function: Function, line: int) -> bool:
         """Whether `function` calls `process.exit` after `line` (its rejecting await). O(the file's calls)."""
