@@ -1194,6 +1194,16 @@ class _Extractor:
                 either = self._either_receiver(fn, scopes, node.start_point[0] + 1)
                 if either and method:
                     callee = (either, method)
+                elif method and prop is not None and prop.type == "property_identifier":
+                    # `require('express').Router()`, `require('dotenv').config()`: a member of a
+                    # package's module, named through the synthetic import `require("m")()` uses (a
+                    # project module's `require("./server").start()` stays a chain: processes.py
+                    # follows it by its receiver call)
+                    module = require_source(unwrap(fn.child_by_field_name("object")))
+                    if module is not None and not module.startswith((".", "/")):
+                        synthetic = f"<require:{module}>"
+                        self.declare(MODULE_SCOPE, synthetic, Value("import", module=module, name="default"), node.start_point[0] + 1)
+                        callee = (synthetic, method)
         if statement is None:
             stmt_span = span(node)
         else:  # the calls of one statement share its span
