@@ -58,7 +58,7 @@ from crashlint.engine.wrappers import Wrapper, bound_name, conditional_wrapper_o
 from crashlint.templating import render
 from crashlint.facts.model import plain_name
 from crashlint.facts.model import Arg, Call, FileFacts
-from crashlint.findings import SEVERITIES, Finding
+from crashlint.findings import SEVERITIES, Finding, Related
 from crashlint.project import Project, Target
 from crashlint.rulepack import Rule, RulePackError
 
@@ -496,7 +496,10 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     continue  # `fetch(new URL("./font.ttf", import.meta.url))`: a file shipped with the module, no peer to wait on
                 if _satisfied(ctx, spec, facts, index, call, first):
                     if "wrapper_problem" in spec and facts.language != "python":
-                        findings += _wrapper_callers(rule, ctx, spec, facts, call, first)
+                        at_callers = _wrapper_callers(rule, ctx, spec, facts, call, first)
+                        if at_callers and "wrapper_at_problem" in spec:
+                            at_callers = [_at_wrapper(rule, ctx, spec, facts, call, first, at_callers)]
+                        findings += at_callers
                     continue
                 if "through" in spec and _calls_through_set(ctx, spec, facts, index, call):
                     continue  # `client = got.extend({ prefixUrl })`, every `client.get(p, { timeout })` bounded
@@ -868,6 +871,23 @@ def _wrapper_callers(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts,
                 )
             )
     return found
+
+
+def _at_wrapper(rule: Rule, ctx: RuleContext, spec: dict, facts: FileFacts, call: Call, first: int,
+                callers: list[Finding]) -> Finding:
+    """One finding at the wrapper's own library call for all its callers that pass no timeout
+    (`spec["wrapper_at_problem"]`): a helper every package of a monorepo calls (connext's
+    `axiosPost(url, data, config)`, called from agents, deploy tasks and a client SDK alike) is one
+    place to fix, where a finding per caller repeats it at every call site."""
+    wrapper = callers[0].context.get("wrapper", "")
+    first_at = f"{callers[0].location.path}:{callers[0].location.start_line}"
+    values = {"subject": call.text, "library": spec["library"], "wrapper": wrapper, "count": len(callers), "first": first_at}
+    related = [Related(f.location, f"`{f.subject}` passes no timeout") for f in callers[:10]]
+    return ctx.finding(
+        rule, facts, call, subject=call.text, library=spec["library"],
+        problems=[render(spec["wrapper_at_problem"], **values)], labels=[spec["label"]], related=related,
+        context={"call": call.text, "nargs": str(len(call.args)), "options_at": str(first), "wrapper": wrapper},
+    )
 
 
 def _handed_on(ctx: RuleContext, facts: FileFacts, caller: Call, name: str) -> Wrapper | None:
