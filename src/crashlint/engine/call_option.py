@@ -454,7 +454,8 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
         injected = spec.get("injected")
         # a spec whose findings all lie at its own calls (no wrapper whose callers are the finding,
         # no helper whose callers decide) looks only at the files reported on (--in-project)
-        elsewhere = "wrapper_problem" in spec or "callers_decide" in spec
+        # (a spec that reports its wrappers at their own call, `wrapper_at_problem`, is of the first kind)
+        elsewhere = "wrapper_problem" in spec and "wrapper_at_problem" not in spec or "callers_decide" in spec
         calls_by_file = ctx.parts(what, lambda path, facts: _injected_calls(ctx, facts, injected) if injected
                                   else _calls_of(project, path, facts, callees, last_names, instances, methods, passthrough),
                                   lambda path, facts: facts.language in languages and ctx.role(path) in rule.roles,
