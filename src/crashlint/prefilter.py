@@ -75,7 +75,8 @@ from crashlint.rulepack import Rule
 FAMILIES = {"typescript": "javascript", "tsx": "javascript", "javascript": "javascript", "python": "python"}
 PREFILTER_KEYS = ("requires", "exported", "javascript", "python")
 
-JS_SPEC = re.compile(rb"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"`]([^'"`\n]+)['"`]""")
+# `._load("./dist/server.js", module, true)`: Node's loader (`Module._load`), which the process model follows like a require
+JS_SPEC = re.compile(rb"""(?:\bfrom|\bimport|\brequire|\._load)\s*\(?\s*['"`]([^'"`\n]+)['"`]""")
 PY_FROM = re.compile(rb"\bfrom[ \t]+([.\w]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)")
 PY_IMPORT = re.compile(rb"\bimport[ \t]+([\w. \t,]+)")
 WORD = re.compile(rb"[A-Za-z_]\w*")
