@@ -327,6 +327,9 @@ class ProcessModel:
     _families: dict[tuple[str, int], frozenset[tuple[str, int]]] = field(default_factory=dict, repr=False)
     _supers: "dict[str, int] | None" = field(default=None, repr=False)  # `_super_mentions`
     _chained: "dict[str, list] | None" = field(default=None, repr=False)  # `_made_and_called`
+    # Python: the calls that hand a function on as an argument, by the last word of its name (`_handed_on`)
+    _handed: "dict[str, list] | None" = field(default=None, repr=False)
+    _aliases: "dict[str, set[str]]" = field(default_factory=dict, repr=False)  # name → the names bound to it
 
     def long_lived(self, path: str) -> bool:
         return self.roles.get(path) == "server"
@@ -877,7 +880,10 @@ class ProcessModel:
         # self.validate_database_connection(ssl_retry=False)`) does not start it
         callers = [(file, call) for file, call in finder.callers_of(path, scope) if file != path or scope not in call.scopes]
         if callers:
-            return self._caller_nodes(callers)
+            # a function some code calls by name and other code hands on as a value runs in both
+            # places (keep's `simulate_alerts_async`: a CLI script calls it, the live-demo thread of a
+            # daemon runs it through `safe_run_async_worker(simulate_alerts_async, …)`)
+            return self._caller_nodes(callers + self._handed_on(path, facts, scope))
         if finder.cli_command_unstarted(path, scope) or finder.test_only(path, scope):
             return []  # `robotoff import-images`: the CLI runs it, no service does; or only a test calls it
         parent = facts.scope_parents.get(scope, 0)
@@ -895,6 +901,52 @@ class ProcessModel:
         if parent:  # a method runs when its class has instances
             return self._with_made_and_called([(path, parent)], path, facts, scope)
         return [] if self._named_nowhere(path, facts, scope) else None
+
+    def _handed_on(self, path: str, facts: FileFacts, scope: int) -> list[tuple[str, object]]:
+        """The calls that pass the Python function or method `scope` of `path` as a value, outside
+        tests and outside the function itself: a positional or keyword argument, or an element of a
+        tuple or list argument, that names it (`threading.Thread(target=f, args=…)`,
+        `threading.Timer(n, f)`, `executor.submit(f, …)`, `loop.run_in_executor(None, self.f)`,
+        `asyncio.create_task(wrapper(f, …))`, `functools.partial(f, …)`,
+        `multiprocessing.Process(target=f)`). The function runs where the call that receives it runs:
+        in a thread or task of that process, or — `multiprocessing.Process` / a process pool — in a
+        child process of the same program, which lives as long as its starter keeps it (Diamond's
+        collector processes, pyspider's `run_in_subprocess`). A value held one step away is
+        followed: a name bound to the function (`job = f`, looked up by the names such bindings give
+        it, then resolved), or a
+        parameter the receiving function hands on (`def run_in_thread(func): Thread(target=func)`
+        — the call of `run_in_thread(f)` is the one that hands `f` on). The arguments of every
+        Python call are indexed once by the last word of the name they pass, and the bindings of a
+        name to a name by the last word of the value (O(arguments + declarations)), then
+        O(the calls passing that word) resolutions per function, asked once per function (`_preds`
+        is memoized)."""
+        function = facts.functions.get(scope)
+        if function is None or not function.name:
+            return []
+        if self._handed is None:
+            self._handed = defaultdict(list)
+            self._aliases = defaultdict(set)
+            for file, other in self._finder.files.items():
+                if other.language != "python" or is_test_path(file):
+                    continue
+                for call in other.calls:
+                    values = list(call.args) + [value for key, value in call.keywords if key not in ("*", "**")]
+                    for value in values:
+                        for arg in (value.values if value.kind == "array" else (value,)):
+                            if arg.kind == "ref" and arg.path:
+                                self._handed[arg.path[-1]].append((file, call, arg.path))
+                for decl in other.decls:  # `job = sync_once`: the local's name is looked up too
+                    if decl.value.kind == "ref" and decl.value.path and "." not in decl.name:
+                        self._aliases[decl.value.path[-1]].add(decl.name)
+        found: list[tuple[str, object]] = []
+        names = [function.name, *sorted(self._aliases.get(function.name, set()) - {function.name})]
+        for file, call, name in (item for word in names for item in self._handed.get(word, ())):
+            if file == path and scope in call.scopes:
+                continue  # (`threading.Timer(60, self.tick).start()` inside `tick`: it runs again where it ran)
+            if any(t.kind == "function" and t.path == path and t.scope == scope
+                   for t in self._finder.project.resolve(file, call.scopes, name)):
+                found.append((file, call))
+        return found
 
     def live_mentions(self) -> "Mentions":
         """Where each name is written in the Python code a long-lived process loads (files of the
