@@ -45,7 +45,8 @@ How a process is recognised, strongest signal first (each process keeps the evid
 
 Reachability: a process loads its entry files and, transitively, every project file they import
 (ES imports, `require`, `import()`, re-exports; Python imports with their packages' `__init__.py`,
-and a bot's `load_extension("cogs.admin")`; one by a computed name, `for cog in COGS:
+and a bot's `load_extension("cogs.admin")` — not SQLite's `conn.load_extension(path)`, which loads a
+shared library (`extension_load`); one by a computed name, `for cog in COGS:
 bot.load_extension(cog)`, is a computed load like `importlib.import_module(name)`; one of an
 f-string loads from the package its literal head names, and one outside any loop imports the one
 name it is given and sweeps nothing in), a Django project's settings' dotted strings (its apps, URL
@@ -212,6 +213,22 @@ PY_COMPUTED_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__i
 # paths are ultimately similar to the import mechanism", discordpy.readthedocs.io/en/stable/ext/commands/extensions.html);
 # `reload_extension` the same, and `load_extensions` (disnake, nextcord, py-cord) several at once
 PY_EXTENSION_LOADS = frozenset({"load_extension", "reload_extension", "load_extensions"})
+# SQLite's `Connection.load_extension(path)` has the same name and loads a compiled SQLite extension (a
+# shared library: "Load an SQLite extension from a shared library", docs.python.org/3/library/sqlite3.html
+# #sqlite3.Connection.load_extension; apsw's `Connection.load_extension(filename)` the same), no Python
+# module: in a module of a SQLite driver's and no bot library's, it is no loader (beets' `dbcore/db.py`)
+PY_SQLITE_DRIVERS = frozenset({"sqlite3", "apsw", "pysqlite2", "pysqlite3", "sqlean", "aiosqlite"})
+PY_BOT_LIBRARIES = frozenset({"discord", "disnake", "nextcord", "interactions", "hikari", "lightbulb"})
+
+
+def extension_load(facts: FileFacts, call) -> bool:
+    """Whether `call` is a bot library's extension loader (`bot.load_extension("cogs.admin")`),
+    which imports a Python module: a call of that name in a module that imports a SQLite driver and
+    no bot library is SQLite's, which loads a shared library. O(the file's imports) per call."""
+    if call.method not in PY_EXTENSION_LOADS:
+        return False
+    heads = {spec.split(".", 1)[0] for spec in facts.imports}
+    return not (heads & PY_SQLITE_DRIVERS) or bool(heads & PY_BOT_LIBRARIES)
 # the computed imports whose place in a loop the facts record (`FileFacts.looped_imports`)
 PY_ONE_NAME_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__import__",))
 PY_SUBCOMMAND_METHODS = frozenset({"add_command"})
@@ -1613,7 +1630,7 @@ class _Finder:
                     if sub is not None:
                         targets[sub] = None
             for call in facts.calls:  # `bot.load_extension("cogs.admin")`: the cog loads into the bot
-                if call.method in PY_EXTENSION_LOADS and call.args and call.args[0].kind == "string":
+                if extension_load(facts, call) and call.args and call.args[0].kind == "string":
                     sub = project.python_modules.get(call.args[0].text)
                     if sub is not None:
                         targets[sub] = None
@@ -2480,7 +2497,7 @@ class _Finder:
                 return call.span[0]
             # `for cog in COGS: bot.load_extension(cog)` (avrae), over `pkgutil.iter_modules(__path__)`
             # (Pythonista-Bot's `modules/`): the bot loads its package's cogs by name
-            if call.method in PY_EXTENSION_LOADS and call.args and call.args[0].kind != "string":
+            if extension_load(facts, call) and call.args and call.args[0].kind != "string":
                 return call.span[0]
         return 0
 
@@ -2519,7 +2536,7 @@ class _Finder:
         for index, call in enumerate(facts.calls):
             if index in probes or not call.args or not computed_name(call.args[0]):
                 continue
-            if call.callee in PY_COMPUTED_IMPORTS or call.method in PY_EXTENSION_LOADS and call.args[0].kind != "string":
+            if call.callee in PY_COMPUTED_IMPORTS or extension_load(facts, call) and call.args[0].kind != "string":
                 starts.append((path, next((s for s in call.scopes if s in facts.functions), 0)))
         own = set(_console_functions(process.evidence))
         others = {name for p in self.processes if p is not process for name in _console_functions(p.evidence)} - own
@@ -2663,7 +2680,7 @@ class _Finder:
         for index, call in enumerate(facts.calls):
             if index in probes or not call.args or not computed_name(call.args[0]):
                 continue
-            if call.method in PY_EXTENSION_LOADS and call.callee not in PY_COMPUTED_IMPORTS:
+            if extension_load(facts, call) and call.callee not in PY_COMPUTED_IMPORTS:
                 folders = None
                 break
             if call.callee not in PY_COMPUTED_IMPORTS:
