@@ -2352,6 +2352,8 @@ class _Finder:
             role = self.path_role(path)
             if role == "tooling" and self.files[path].language == "python" and deployment_code(self.files[path]):
                 role = "deployment"  # AWS CDK code, a Lambda handler
+            if role == "server" and self.files[path].language == "python" and pack_action(path, self.files[path]):
+                role = "action"  # st2's contrib/chatops/actions/match_and_execute.py: one execution per process
             if role == "server" and self.python_command_module(path):
                 role = "tooling"  # `socorro-cmd signature` runs socorro/signature/cmd_signature.py's main()
             if role == "server" and self.python_script(path):
@@ -2370,13 +2372,18 @@ class _Finder:
                 elif self.in_page_root(path) and not SERVER_MARKERS.search(path):
                     role = "browser"  # under the folder of a page Vite builds: page code the page does not (yet) import
             by_package.setdefault((package, role), []).append(path)
-        kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test", "deployment": "cli"}
+        kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test", "deployment": "cli", "action": "cli"}
         for (package, role), paths in sorted(by_package.items()):
             notes = self.root_notes(package, role, paths)
             label = self.package_name(package) + ("" if role == "server" else f" ({role})")
             if role == "deployment":
                 self.add(label, "cli", paths, package, f"{len(paths)} module(s) nothing imports that deploy the service or run per event: "
                          "AWS CDK app code (run by `cdk synth`/`cdk deploy`) or a Lambda handler `(event, context)`", fallback=True)
+                continue
+            if role == "action":
+                self.add(label, "cli", paths, package, f"{len(paths)} StackStorm pack action(s): the python runner runs each "
+                         "execution in a child process of its own (python_action_wrapper.py) and kills it at the action's "
+                         "timeout (600 s by default): one-shot programs, not the runner's code", fallback=True)
                 continue
             self.add(label, kinds[role], paths, package, f"no start command found: {len(paths)} module(s) nothing imports, judged by their paths ({role})", fallback=True)
             for process in self._by_entries.get(tuple(sorted(dict.fromkeys(p for p in paths if p in self.files))), ()):
@@ -4910,6 +4917,26 @@ def deployment_code(facts: FileFacts) -> bool:
         if names.get(0) in LAMBDA_EVENT and names.get(1) in LAMBDA_CONTEXT:
             return True
     return False
+
+
+# the module a StackStorm pack action's class comes from (`from st2common.runners.base_action import Action`)
+ST2_ACTION_BASE = "st2common.runners.base_action"
+
+
+def pack_action(path: str, facts: FileFacts) -> bool:
+    """A StackStorm pack action: a module under a pack's `actions/` folder that imports
+    st2common's `Action` base. st2's python runner runs each execution of it in a child process of
+    its own — `python python_action_wrapper.py --file-path=… --parameters=…`
+    (contrib/runners/python_runner/python_runner/python_runner.py: `run_command(…,
+    timeout=self._timeout)`, PYTHON_RUNNER_DEFAULT_ACTION_TIMEOUT = 10 * 60 in
+    st2common/constants/runners.py; the runner's `runner.yaml`: "Action will get killed if it doesn't
+    finish in timeout seconds", default 600; docs.stackstorm.com/reference/runners.html) — which
+    calls the class's `run()` once and exits, or is killed at the action's timeout: a one-shot program. A call with no timeout there holds one execution until
+    that timeout, which the runner reports as timed out; the runner itself does not hang. Sensors
+    (`sensors/`, `st2reactor.sensor.base.Sensor`) run for as long as the sensor container keeps
+    them, and are left to the path heuristics."""
+    return "actions" in path.split("/")[:-1] and any(
+        m == ST2_ACTION_BASE or m.startswith(ST2_ACTION_BASE + ".") for m in facts.imports)
 
 
 # an f-string's source (`f"keep.providers.{name}"`, `rf'…'`): the facts keep it as a string whose text
