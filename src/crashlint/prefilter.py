@@ -25,7 +25,7 @@ project model and the rule kinds read across files (src/crashlint/project.py, en
   and so is every file a parsed file imports (a stub there would resolve differently: `unknown`
   instead of a function or an object: an options object, a handler, a re-export);
 - a Python file that loads modules by computed names (`importlib.import_module(name)`,
-  `importlib.util.module_from_spec(spec)`, `__import__(name)`), and a JS/TS file that does
+  `importlib.util.module_from_spec(spec)`, `__import__(name)`, a bot's `bot.load_extension(cog)`), and a JS/TS file that does
   (`require(file)`, `require("../exts/plugin-" + name)`, `` import(`./routes/${name}`) ``, a directory
   loader: `requireAll(path.join(__dirname, "../controller"))`, `glob.sync(…).forEach(require)`), is a
   seed: the process model makes the modules of its package that nothing imports (and the computed
@@ -121,7 +121,9 @@ FREQUENT = {b: i for i, b in enumerate(reversed([b"await", b"async", b"'/", b'"/
 # a Python module that loads others by computed names (processes.PY_COMPUTED_IMPORTS): the process
 # model counts the modules of its package that nothing else loads as its process's own, so the loader,
 # and the files that import it up to the start command, must be parsed for a seed there to be reached
-PY_COMPUTED_LOADS = Literals(["import_module(", "module_from_spec(", "__import__("])
+# (and a bot library's `bot.load_extension(cog)`, `load_extensions(…)` — `reload_extension(` holds the
+# first —, which the process model reads as a load by name: processes.extension_load)
+PY_COMPUTED_LOADS = Literals(["import_module(", "module_from_spec(", "__import__(", "load_extension(", "load_extensions("])
 # the same for JavaScript: `require(file)`, `import(path)`, `require("../exts/plugin-" + name)`,
 # `` import(`./routes/${name}`) `` (facts.dynamic_loads: a computed load reaches the package's modules)
 # and the directory loaders (`requireAll(path.join(__dirname, "../controller"))`, `require("require-dir")(…)`,
