@@ -168,12 +168,15 @@ def _instance_assignments(ctx: RuleContext, suffixes: list[str]) -> set[Target]:
 URL_NAME = re.compile(r"(?i)(url|uri|href|endpoint|link|path|host|address)$")
 
 
-def _module_asset(facts: FileFacts, arg: Arg) -> bool:
+def _module_asset(project: Project, facts: FileFacts, arg: Arg) -> bool:
     """`new URL("./Inter-Bold.ttf", import.meta.url)` (or a module-level name holding one): a URL
     of a file beside the module, which bundlers ship with it (Next.js's and Vite's asset URLs) and
-    Node reads as a `file:` URL. A URL of a peer (`new URL("https://…", import.meta.url)`) is not."""
+    Node reads as a `file:` URL. A URL of a peer (`new URL("https://…", import.meta.url)`) is not.
+    O(the module-level declarations of that name): the model's index, not a walk over the file's
+    declarations per call (issue 13, the cost of a finding)."""
     if arg.kind == "ref" and len(arg.path) == 1:
-        decl = next((d for d in facts.decls if d.name == arg.path[0] and d.scope == 0 and d.value.kind == "call"), None)
+        decls = project.decls.get((facts.path, 0, arg.path[0]), ())  # the file's, in file order
+        decl = next((d for d in decls if d.value.kind == "call"), None)
         if decl is None or not 0 <= decl.value.call < len(facts.calls):
             return False
         made = facts.calls[decl.value.call]
@@ -493,7 +496,7 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
                     if helper is not None:  # `timeout=timeout` (default None), `**kwargs`: its callers say
                         findings += _helper_callers(rule, ctx, spec, facts, call, helper)
                         continue
-                if facts.language != "python" and call.args and _module_asset(facts, call.args[0]):
+                if facts.language != "python" and call.args and _module_asset(project, facts, call.args[0]):
                     continue  # `fetch(new URL("./font.ttf", import.meta.url))`: a file shipped with the module, no peer to wait on
                 if _satisfied(ctx, spec, facts, index, call, first):
                     if "wrapper_problem" in spec and facts.language != "python":

@@ -286,22 +286,32 @@ class RuleContext:
         if self.focus is None:
             yield from self.files()
             return
-        for path, facts in self.files():
-            if path in self.focus:
-                yield path, facts
+        # the focus files themselves, in file order (the model's files are sorted by path), not a
+        # walk over every file per pass (a commit scan of novu: 40 passes over 4,910 files)
+        yield from self._files_among(sorted(self.focus))
+
+    def _files_among(self, paths: list[str]):
+        """`files()` restricted to `paths` (sorted), in file order, remembering which one is being analysed."""
+        files = self.project.files
+        for path in paths:
+            facts = files.get(path)
+            if facts is None or path in self.skipped:
+                continue
+            self.current_path = path
+            yield path, facts
+        self.current_path = None
 
     def package_subject_files(self):
         """The files whose constructions a per-package rule reports on (a grouped rule: one
         finding per package, located at one of its package's constructions): every file of the
-        packages (`Project.package_root`) of the `focus` files, else every file. O(files)."""
+        packages (`Project.package_root`) of the `focus` files, else every file. O(the files of
+        those packages), after one pass over the files the first time (`Project.package_paths`)."""
         if self.focus is None:
             yield from self.files()
             return
         root = self.project.package_root
         packages = {root(path) for path in self.focus}
-        for path, facts in self.files():
-            if root(path) in packages:
-                yield path, facts
+        yield from self._files_among(sorted(path for package in packages for path in self.project.package_paths(package)))
 
     # ---- uses ---------------------------------------------------------------------------
 
