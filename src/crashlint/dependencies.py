@@ -96,6 +96,12 @@ class Manifest:
     # the package.json fields of a package published for importers, present here: `types` / `typings`
     # (type definitions for TS consumers), `module`, `browser`, `files` (what `npm publish` ships)
     library_fields: tuple[str, ...] = ()
+    # setuptools entry points of plugin groups (not console/GUI scripts): (group, name, "module:attr",
+    # the file that declares it) — setup.py `entry_points={"wazo_calld.plugins": ["calls = …"]}`,
+    # setup.cfg `[options.entry_points]` / pbr's `[entry_points]`, pyproject
+    # `[project.entry-points."group"]` and poetry's `[tool.poetry.plugins."group"]`. A plugin manager
+    # that loads the group imports these modules by name (crashlint.processes `plugin_loads`).
+    entry_points: tuple[tuple[str, str, str, str], ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -208,6 +214,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             for name, spec in poetry.items():
                 deps.setdefault(normalize(name), spec if isinstance(spec, str) else str(spec.get("version", "")))
             start.read_pyproject(data, pyproject)
+            start.entry_points += _pyproject_entry_points(data, pyproject)
             described = (data.get("project") or {}) if (data.get("project") or {}).get("name") else ((data.get("tool") or {}).get("poetry") or {})
             if isinstance(described.get("name"), str):
                 summary = f"{described['name']}: {described.get('description') if isinstance(described.get('description'), str) else ''}"
@@ -222,6 +229,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             except OSError:
                 continue
             scripts = _setup_console_scripts(text, name)
+            start.entry_points += _setup_entry_points(text, posixpath.join(directory, name))
             if name == "setup.py" and not summary:
                 named, described = SETUP_NAME.search(text), SETUP_DESCRIPTION.search(text)
                 if named:
@@ -313,7 +321,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         serverless_host="vercel.json" if "vercel.json" in names else "", exports=tuple(start.exports),
         imports=tuple(start.imports),
         bin_names=tuple(start.bin_names), summary=summary, wraps=wraps, description=description,
-        library_fields=library_fields,
+        library_fields=library_fields, entry_points=tuple(dict.fromkeys(start.entry_points)),
     )
 
 
@@ -462,6 +470,83 @@ def _setup_console_scripts(text: str, name: str) -> list[tuple[str, str]]:
     return found
 
 
+# entry-point groups that name commands, not plugins a process loads by name
+SCRIPT_GROUPS = frozenset({"console_scripts", "gui_scripts"})
+
+
+def _setup_entry_points(text: str, where: str) -> list[tuple[str, str, str, str]]:
+    """The plugin entry points a setup.py (`entry_points={"group": ["name = module:attr", …]}`, a
+    dict literal given to `setup()` directly or through a name assigned one) or a setup.cfg
+    (`[options.entry_points]`, pbr's `[entry_points]`: `group =` and indented lines) declares:
+    (group, name, "module:attr", where). Console and GUI scripts are left to `_setup_console_scripts`.
+    A setup.py that does not parse, or builds the dict by calls, declares none here. O(the file)."""
+    pairs: list[tuple[str, str]] = []  # (group, "name = module:attr")
+    if where.endswith("setup.cfg"):
+        section, group = "", ""
+        for line in text.splitlines():
+            stripped = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+            if line.strip().startswith("["):
+                section, group = line.strip(), ""
+            elif section not in ("[options.entry_points]", "[entry_points]") or not stripped:
+                continue
+            elif not line[:1].isspace() and "=" in stripped:
+                group, _, rest = stripped.partition("=")
+                group = group.strip()
+                if rest.strip():
+                    pairs.append((group, rest.strip()))
+            elif group:
+                pairs.append((group, stripped))
+    elif "entry_points" in text:
+        import ast
+
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return []
+        assigned = {t.id: node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                    for t in node.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.keyword) or node.arg != "entry_points":
+                continue
+            value = node.value
+            if isinstance(value, ast.Name):
+                value = assigned.get(value.id, value)
+            try:
+                groups = ast.literal_eval(value)
+            except (ValueError, SyntaxError, TypeError):
+                continue
+            if not isinstance(groups, dict):
+                continue
+            for group, lines in groups.items():
+                if isinstance(lines, str):
+                    lines = lines.splitlines()
+                if isinstance(group, str) and isinstance(lines, (list, tuple)):
+                    pairs += [(group, line) for line in lines if isinstance(line, str)]
+    found = []
+    for group, line in pairs:
+        entry = ENTRY_POINT.match(line)
+        if entry and group not in SCRIPT_GROUPS:
+            found.append((group, entry.group(1), re.sub(r"\s+", "", entry.group(2)), where))
+    return found
+
+
+def _pyproject_entry_points(data: dict, where: str) -> list[tuple[str, str, str, str]]:
+    """`[project.entry-points."group"]` and poetry's `[tool.poetry.plugins."group"]` tables:
+    (group, name, "module:attr", where) (packaging.python.org, "Entry points specification")."""
+    found = []
+    tables = [(data.get("project") or {}).get("entry-points"), (((data.get("tool") or {}).get("poetry") or {}).get("plugins"))]
+    for table in tables:
+        if not isinstance(table, dict):
+            continue
+        for group, entries in table.items():
+            if not isinstance(entries, dict) or group in SCRIPT_GROUPS:
+                continue
+            for name, target in entries.items():
+                if isinstance(target, str) and ENTRY_POINT.match(f"{name} = {target}"):
+                    found.append((str(group), str(name), re.sub(r"\s+", "", target.split("[", 1)[0]), where))
+    return found
+
+
 NODE_SHEBANG = _Pattern(rb"^#![^\n]*\bnode\b")
 # `require('module')._load('./dist/server/index.js', module, true)` / `Module._load(…)`: Node's CommonJS
 # loader that `require` itself calls (pokemon-showdown's bin), the same edge as a `require`
@@ -590,6 +675,7 @@ class _Start:
     launches: list[tuple[str, str, str]] = field(default_factory=list)
     exports: list[tuple[str, str]] = field(default_factory=list)
     imports: list[tuple[str, str]] = field(default_factory=list)
+    entry_points: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def read_package(self, directory: str, data: dict) -> None:
         if isinstance(data.get("main"), str):

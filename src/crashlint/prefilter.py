@@ -137,7 +137,14 @@ JS_COMPUTED_LOADS = re.compile(rb"""(?<![\w$.])(?:require|import)\s*\(\s*(?:[A-Z
 JS_FRAMEWORK_LOADS = re.compile(rb"""\.(?:lift|login)\s*\(""")
 # the same for Python: a wsgi/asgi module that starts Django loads its package's modules through the
 # settings (processes._Finder.django), none of which it imports
-PY_FRAMEWORK_LOADS = Literals(["get_wsgi_application", "get_asgi_application", "django.setup"])
+PY_FRAMEWORK_LOADS = Literals(["get_wsgi_application", "get_asgi_application", "django.setup",
+                               # a plugin manager that loads the project's entry points by group
+                               # (processes.plugin_loads: stevedore's managers, `entry_points(group=…)`,
+                               # `iter_entry_points(…)`, a wrapper given `namespace=`): the modules it
+                               # loads import nothing of it. (A file that names the group in a string
+                               # with none of these words — a class attribute read elsewhere — is
+                               # skipped under --prefilter, and what it alone loads with it.)
+                               "stevedore", "entry_points", "namespace="])
 
 
 

@@ -212,6 +212,9 @@ PY_COMPUTED_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__i
 # "cogs.admin")` imports the dot-qualified module and runs its `setup(bot)` in the bot's process ("Extension
 # paths are ultimately similar to the import mechanism", discordpy.readthedocs.io/en/stable/ext/commands/extensions.html);
 # `reload_extension` the same, and `load_extensions` (disnake, nextcord, py-cord) several at once
+# what loads a project's setuptools entry points by group: module prefixes (stevedore's managers,
+# pkg_resources' `iter_entry_points`) and modules (`importlib.metadata.entry_points(group=…)`)
+ENTRY_POINT_LOADERS = (frozenset({"stevedore", "pkg_resources"}), frozenset({"importlib.metadata", "importlib_metadata"}))
 PY_EXTENSION_LOADS = frozenset({"load_extension", "reload_extension", "load_extensions"})
 # SQLite's `Connection.load_extension(path)` has the same name and loads a compiled SQLite extension (a
 # shared library: "Load an SQLite extension from a shared library", docs.python.org/3/library/sqlite3.html
@@ -891,6 +894,8 @@ class ProcessModel:
         if scope == 0 or (path, scope) in finder.start_functions:
             return None  # (a library's `bootstrap()`: the program starts there, whoever calls it)
         facts = finder.files[path]
+        if finder.plugin_attrs and not facts.scope_parents.get(scope, 0) and (path, _scope_name(facts, scope)) in finder.plugin_attrs:
+            return None  # an entry point's class or function: its plugin manager builds or calls it by name
         if scope not in facts.functions:
             return self._class_preds(path, facts, scope)
         # a call of the function from inside itself (a retry: modmail's `return await
@@ -1281,6 +1286,14 @@ class ProcessModel:
         return not (self._imported_whole(path, importers) and _composed_name(name, named))
 
 
+def _scope_name(facts: FileFacts, scope: int) -> str:
+    """The name of the function or class `scope` declares ("" if none). O(its declarations)."""
+    function = facts.functions.get(scope)
+    if function is not None:
+        return function.name
+    return next((d.name for d in facts.decls if d.value.kind == "class" and d.value.scope == scope), "")
+
+
 def runs_until_stopped(facts: FileFacts, scope: int, first: int, last: int) -> bool:
     """Whether the forever loop of `scope` at lines `first`-`last` runs as long as its process: nothing
     in it can end it, or every way out is under an `if` and one of them is a stop the program is told
@@ -1467,6 +1480,9 @@ class _Finder:
         self._required_calls: dict[str, list[tuple[str, object]]] = {}  # file → calls of `require(file)(…)`
         self._framework_loads: dict[str, tuple[str, list[str]]] | None = None  # `framework_loads`, once
         self._convention_of: dict[str, str] | None = None  # `convention_loader`: target → its loader, once
+        self._plugin_loads: dict[str, tuple[str, list[str]]] | None = None  # `plugin_loads`, once
+        # (module, attribute) of each entry point in a group some file loads (`plugin_loads`): roots
+        self.plugin_attrs: frozenset[tuple[str, str]] = frozenset()
         # the project's console scripts by name (`consoleme` → consoleme/__main__.py, "init"): a start
         # command that names one runs that function
         self.console_commands: dict[str, tuple[str, str]] = {}
@@ -1589,7 +1605,77 @@ class _Finder:
                 folders = sorted({f[len(root) + 1 if root else 0:].split("/", 1)[0] for f in targets})
                 found[path] = (f"{path}:{call.span[0]}: `{call.text}` loads the Sapphire stores' pieces by their folders under "
                                f"{root or '.'}/ ({', '.join(folders)}): {len(targets)} module(s)", targets)
+        found.update(self.plugin_loads())
         self._framework_loads = found
+        return found
+
+    def plugin_loads(self) -> dict[str, tuple[str, list[str]]]:
+        """file → (evidence, the modules it loads as plugins): the entry points the project's own
+        packaging declares in a group (setup.py `entry_points`, setup.cfg, pyproject; `Manifest.
+        entry_points`) that a Python file names as a string — `NamedExtensionManager("wazo_dird.views",
+        …)`, `driver.DriverManager("zaqar.transport", name)`, `entry_points(group="app.plugins")`, a
+        wrapper's `plugin_helpers.load(namespace="wazo_calld.plugins", …)`, `_namespace =
+        "wazo_dird.backends"` read by the manager's call. A plugin manager imports each entry point's
+        module by name (stevedore's `ExtensionManager` lists `importlib.metadata.entry_points()` of
+        its `namespace` and calls `EntryPoint.load()` on each it keeps: `NamedExtensionManager` the
+        `names` given, `DriverManager` the one the configuration names — which ones a deployment
+        enables is its configuration's, so every module declared in the group counts). The name must
+        be a call's argument in that file, or the project must import an entry-point loader
+        (`ENTRY_POINT_LOADERS`): a group named only in the packaging, or only in a string no loader
+        reads, loads nothing. Test files neither load nor are loaded. Cost: one pass over the
+        manifests' entry points, then per Python file one set lookup per dotted string and per call
+        argument; computed once per model."""
+        if self._plugin_loads is not None:
+            return self._plugin_loads
+        found: dict[str, tuple[str, list[str]]] = {}
+        self._plugin_loads = found
+        project = self.project
+        groups: dict[str, tuple[str, list[str]]] = {}  # group → (the file declaring it, its modules)
+        attrs: dict[str, list[tuple[str, str]]] = {}  # group → (module, attribute) of each entry point
+        for _, manifest in sorted(project.manifests.items()):
+            for group, _, target, where in manifest.entry_points:
+                name, _, attr = target.partition(":")
+                module = project.python_modules.get(name)
+                if module is None or is_test_path(module):
+                    continue
+                declared = groups.setdefault(group, (where, []))
+                if module not in declared[1]:
+                    declared[1].append(module)
+                attrs.setdefault(group, []).append((module, attr.split(".")[0]))
+        if not groups:
+            return found
+        # (setup.py declares the groups: its dict keys are no loader's)
+        declaring = {where for where, _ in groups.values()}
+        python = [(p, f) for p, f in sorted(project.files.items())
+                  if f.language == "python" and not is_test_path(p) and p not in declaring and posixpath.basename(p) != "setup.py"]
+        loader_lib = next(((p, spec) for p, f in python for spec in f.imports
+                           if spec.split(".")[0] in ENTRY_POINT_LOADERS[0] or spec in ENTRY_POINT_LOADERS[1]), None)
+        loaded: set[tuple[str, str]] = set()
+        for path, facts in python:
+            named: dict[str, str] = {}  # group → how the file names it
+            for call in facts.calls:
+                # `namespace=`/`group=` (stevedore's and importlib.metadata's keyword; a wrapper's, such as
+                # wazo's `plugin_helpers.load(namespace=…)`) says it alone; another argument needs a loader
+                args = [v for k, v in call.keywords if k in ("namespace", "group")]
+                if loader_lib is not None:
+                    args += [*call.args, *(v for k, v in call.keywords if k not in ("*", "**"))]
+                for arg in args:
+                    if arg.kind == "string" and arg.text in groups and arg.text not in named:
+                        named[arg.text] = f"{path}:{call.span[0]}: `{call.text}`"
+            if loader_lib is not None:
+                for text in facts.dotted_strings:
+                    if text in groups and text not in named:
+                        named[text] = f"{path}: the string \"{text}\" (read by the plugin manager {loader_lib[1]}, imported by {loader_lib[0]})"
+            targets: list[str] = []
+            for group, how in named.items():
+                where, modules = groups[group]
+                targets += [m for m in modules if m != path and m not in targets]
+            for group in named:
+                loaded.update(attrs[group])
+            if targets:
+                found[path] = ("; ".join(f"{how} loads the entry points of group `{group}` ({groups[group][0]}) by name: "
+                                         f"{len(groups[group][1])} module(s)" for group, how in named.items()), targets)
+        self.plugin_attrs = frozenset(loaded)
         return found
 
     def convention_loader(self, path: str) -> str:
@@ -4836,7 +4922,9 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
         elif path in loaders:
             names = ", ".join(f"`{processes[i].name}`" for i in loaders[path][:3])
             by_folder = finder.convention_loader(path)
-            roles[path], reasons[path] = "server", f"loaded by {names}" + (f" (by its folder: {by_folder})" if by_folder else "")
+            how = "as a plugin its packaging declares" if by_folder and any(
+                path in targets for _, targets in finder.plugin_loads().values()) else "by its folder"
+            roles[path], reasons[path] = "server", f"loaded by {names}" + (f" ({how}: {by_folder})" if by_folder else "")
         elif path in finder.client_tree():
             roles[path], reasons[path] = "browser", ("a client component (\"use client\") or a module only client components load: "
                                                      "the browser runs it; a server component hands the bundler a reference to it")
