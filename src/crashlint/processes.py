@@ -203,8 +203,14 @@ PY_SERVER_FRAMEWORKS = frozenset({"fastapi", "flask", "django", "starlette", "qu
 PY_TASK_STARTS = frozenset({"create_task", "ensure_future"})
 # awaits that wait for the tasks a function started (`await asyncio.gather(*tasks)`)
 PY_TASK_JOINS = frozenset({"gather", "wait", "wait_for", "as_completed"})
+# what loads a project's setuptools entry points by group: module prefixes (stevedore's managers,
+# pkg_resources' `iter_entry_points`) and modules (`importlib.metadata.entry_points(group=…)`)
+ENTRY_POINT_LOADERS = (frozenset({"stevedore", "pkg_resources"}), frozenset({"importlib.metadata", "importlib_metadata"}))
 # a click group's subcommands registered at its module's top level (`cli.add_command(start)`), and
 # the names of those that start the program itself rather than run a task and end
+# a string literal that may be a project folder: two or more path segments (`"superagi/tools"`,
+# `'./plugins/tools/'`), no spaces, format fields or extension on the last segment
+FOLDER_LITERAL = re.compile(r"""['"]((?:\./)?[A-Za-z_][\w-]*(?:/[A-Za-z_][\w-]*)+/?)['"]""")
 # how a Python program loads a module by a computed name
 PY_COMPUTED_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__import__",),
                        ("importlib", "util", "module_from_spec"), ("module_from_spec",))
@@ -212,9 +218,6 @@ PY_COMPUTED_IMPORTS = (("importlib", "import_module"), ("import_module",), ("__i
 # "cogs.admin")` imports the dot-qualified module and runs its `setup(bot)` in the bot's process ("Extension
 # paths are ultimately similar to the import mechanism", discordpy.readthedocs.io/en/stable/ext/commands/extensions.html);
 # `reload_extension` the same, and `load_extensions` (disnake, nextcord, py-cord) several at once
-# what loads a project's setuptools entry points by group: module prefixes (stevedore's managers,
-# pkg_resources' `iter_entry_points`) and modules (`importlib.metadata.entry_points(group=…)`)
-ENTRY_POINT_LOADERS = (frozenset({"stevedore", "pkg_resources"}), frozenset({"importlib.metadata", "importlib_metadata"}))
 PY_EXTENSION_LOADS = frozenset({"load_extension", "reload_extension", "load_extensions"})
 # SQLite's `Connection.load_extension(path)` has the same name and loads a compiled SQLite extension (a
 # shared library: "Load an SQLite extension from a shared library", docs.python.org/3/library/sqlite3.html
@@ -1481,6 +1484,7 @@ class _Finder:
         self._framework_loads: dict[str, tuple[str, list[str]]] | None = None  # `framework_loads`, once
         self._convention_of: dict[str, str] | None = None  # `convention_loader`: target → its loader, once
         self._plugin_loads: dict[str, tuple[str, list[str]]] | None = None  # `plugin_loads`, once
+        self._folder_loads: dict[str, tuple[str, list[str]]] | None = None  # `folder_loads`, once
         # (module, attribute) of each entry point in a group some file loads (`plugin_loads`): roots
         self.plugin_attrs: frozenset[tuple[str, str]] = frozenset()
         # the project's console scripts by name (`consoleme` → consoleme/__main__.py, "init"): a start
@@ -1606,7 +1610,60 @@ class _Finder:
                 found[path] = (f"{path}:{call.span[0]}: `{call.text}` loads the Sapphire stores' pieces by their folders under "
                                f"{root or '.'}/ ({', '.join(folders)}): {len(targets)} module(s)", targets)
         found.update(self.plugin_loads())
+        for path, load in self.folder_loads().items():
+            if path in found:  # (a file that is both: one evidence line each, one list of modules)
+                text, targets = found[path]
+                found[path] = (f"{text}; {load[0].split(': ', 1)[1]}", targets + [t for t in load[1] if t not in targets])
+            else:
+                found[path] = load
         self._framework_loads = found
+        return found
+
+    def folder_loads(self) -> dict[str, tuple[str, list[str]]]:
+        """file → (evidence, the modules it loads): a Python module that imports modules by a computed
+        name and writes the project folders it imports from as path literals — SuperAGI's
+        `tool_paths = ["superagi/tools", "superagi/tools/external_tools"]`, joined into
+        `importlib.import_module(".".join(tools_dir.split("/") + [folder, file]))`, or walked with
+        `os.listdir` and executed with `spec_from_file_location` — loads the Python modules under
+        those folders (and their subfolders: the name is computed, so any depth may be named), though
+        their paths alone (`tools/`) would judge them tooling. A folder is a literal relative to the
+        project's root or the loader's package root that holds project Python modules; a folder list
+        a file only reads (no computed import in it) loads nothing. Test files neither load nor are
+        loaded. Cost: per file with a computed import, one read of its text and one prefix lookup
+        per path literal in it; computed once per model."""
+        if self._folder_loads is not None:
+            return self._folder_loads
+        found: dict[str, tuple[str, list[str]]] = {}
+        self._folder_loads = found
+        python = sorted(p for p, f in self.files.items() if f.language == "python" and not is_test_path(p))
+        loaders = [p for p in python if self.dynamic_load(p)]
+        if not loaders:
+            return found
+        folders: dict[str, list[str]] = {}  # folder + "/" → its Python modules (built once, lazily)
+        for path in python:
+            folder = posixpath.dirname(path)
+            while folder:
+                folders.setdefault(folder + "/", []).append(path)
+                folder = posixpath.dirname(folder)
+        for path in loaders:
+            roots = dict.fromkeys(("", self.project.package_root(path)))
+            named: list[str] = []
+            for literal in FOLDER_LITERAL.findall(self._text(path)):
+                literal = posixpath.normpath(literal.strip("/")).removeprefix("./")
+                for root in roots:
+                    folder = posixpath.join(root, literal) + "/" if root else literal + "/"
+                    if folder in folders:
+                        if folder not in named:
+                            named.append(folder)
+                        break
+            named = [f for f in named if not any(f != o and f.startswith(o) for o in named)]  # the outermost
+            targets = [m for f in named for m in folders[f] if m != path]
+            if targets:
+                line = self.dynamic_load(path)
+                call = next((c for c in self.files[path].calls if c.span[0] == line), None)
+                how = f"`{call.text}`" if call is not None else "a computed import"
+                found[path] = (f"{path}:{line}: {how} loads the modules under the folder(s) the file names "
+                               f"({', '.join(f.rstrip('/') for f in named)}) by computed names: {len(targets)} module(s)", targets)
         return found
 
     def plugin_loads(self) -> dict[str, tuple[str, list[str]]]:
