@@ -908,7 +908,19 @@ class ProcessModel:
             # a function some code calls by name and other code hands on as a value runs in both
             # places (keep's `simulate_alerts_async`: a CLI script calls it, the live-demo thread of a
             # daemon runs it through `safe_run_async_worker(simulate_alerts_async, …)`)
-            return self._caller_nodes(callers + self._handed_on(path, facts, scope))
+            nodes = self._caller_nodes(callers + self._handed_on(path, facts, scope))
+            parent = facts.scope_parents.get(scope, 0)
+            if nodes is not None and parent and not facts.scope_parents.get(parent, 0) and parent not in facts.functions \
+                    and finder.class_by_name(path):
+                # a class a loader builds by a computed name (`class_by_name`): the calls of the
+                # method by name run it too, not only those resolved to it (keep's `provider =
+                # JiraProvider(…); provider.validate_scopes()` in its own `__main__` harness, while
+                # the API calls `provider_instance.validate_scopes()` on what the factory built)
+                named = self._method_name_callers(path, facts, scope, library=False)
+                if named is None:
+                    return None
+                nodes += [n for n in named if n not in nodes]
+            return nodes
         if finder.cli_command_unstarted(path, scope) or finder.test_only(path, scope):
             return []  # `robotoff import-images`: the CLI runs it, no service does; or only a test calls it
         parent = facts.scope_parents.get(scope, 0)
@@ -1021,6 +1033,8 @@ class ProcessModel:
         name = next((d.name for d in facts.decls if d.value.kind == "class" and d.value.scope == scope), None)
         if name is None:
             return None
+        if not facts.scope_parents.get(scope, 0) and self._finder.class_by_name(path):
+            return None  # a loader gets it with `getattr(module, name)` and builds it: a root
         constructions = self._finder.callers_of(path, scope)
         live = self.live_mentions()
         # the reference check (issue 14 item 1, rev14-py lesson 1): a class of the project's own
@@ -1485,6 +1499,7 @@ class _Finder:
         self._convention_of: dict[str, str] | None = None  # `convention_loader`: target → its loader, once
         self._plugin_loads: dict[str, tuple[str, list[str]]] | None = None  # `plugin_loads`, once
         self._folder_loads: dict[str, tuple[str, list[str]]] | None = None  # `folder_loads`, once
+        self._class_folders: tuple[str, ...] | None = None  # `class_by_name`, once
         # (module, attribute) of each entry point in a group some file loads (`plugin_loads`): roots
         self.plugin_attrs: frozenset[tuple[str, str]] = frozenset()
         # the project's console scripts by name (`consoleme` → consoleme/__main__.py, "init"): a start
@@ -1618,6 +1633,29 @@ class _Finder:
                 found[path] = load
         self._framework_loads = found
         return found
+
+    def class_by_name(self, path: str) -> bool:
+        """Whether a module loaded by a computed import may have its classes got by a computed name:
+        the loader's file also calls `getattr(module, name)` with a name that is not a literal (keep's
+        ProvidersFactory: `import_module(f"keep.providers.{t}_provider.{t}_provider")`, then
+        `getattr(module, t.title() + "Provider")`), and `path` is under a folder its computed imports
+        load (`python_loaded_folders`, `folder_loads`). Such classes are roots of the reference
+        check, built by the loader, though the project's only `Cls(…)` is a `__main__` harness; their
+        methods stay bounded by the name check (`_method_named_nowhere`: a method no code names runs
+        nowhere). Cost: one pass over the Python files' calls, once per model; then a prefix test."""
+        if self._class_folders is None:
+            folders: set[str] = set()
+            folder_loads = self.folder_loads()
+            for file, facts in self.files.items():
+                if facts.language != "python" or is_test_path(file) or not self.dynamic_load(file):
+                    continue
+                if not any(c.callee == ("getattr",) and len(c.args) > 1 and c.args[0].kind == "ref"
+                           and c.args[1].kind != "string" for c in facts.calls):
+                    continue
+                folders.update(f for f in self.python_loaded_folders(file) or () if f)
+                folders.update(posixpath.dirname(t) + "/" for t in folder_loads.get(file, ("", []))[1])
+            self._class_folders = tuple(sorted(folders))
+        return bool(self._class_folders) and path.startswith(self._class_folders)
 
     def folder_loads(self) -> dict[str, tuple[str, list[str]]]:
         """file → (evidence, the modules it loads): a Python module that imports modules by a computed
