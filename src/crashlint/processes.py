@@ -1500,6 +1500,10 @@ class _Finder:
         self._plugin_loads: dict[str, tuple[str, list[str]]] | None = None  # `plugin_loads`, once
         self._folder_loads: dict[str, tuple[str, list[str]]] | None = None  # `folder_loads`, once
         self._class_folders: tuple[str, ...] | None = None  # `class_by_name`, once
+        # (loader, module) edges of Python plugins and folder loads (`plugin_loads`, `folder_loads`):
+        # in a package with no start command, a module only these load is still one nothing imports
+        # (`roots`): who runs the loader is not known, so it keeps its judgement by path
+        self.loaded_by_name: set[tuple[str, str]] = set()
         # (module, attribute) of each entry point in a group some file loads (`plugin_loads`): roots
         self.plugin_attrs: frozenset[tuple[str, str]] = frozenset()
         # the project's console scripts by name (`consoleme` → consoleme/__main__.py, "init"): a start
@@ -1570,6 +1574,8 @@ class _Finder:
                 self.graph[loader] = [*loads, *new]
                 for target in new:
                     self.importers[target] = [*self.importers.get(target, ()), (loader, None)]
+                if self.files[loader].language == "python":
+                    self.loaded_by_name.update((loader, target) for target in new)
 
     def framework_loads(self) -> dict[str, tuple[str, list[str]]]:
         """file → (evidence, the modules it loads by a framework's folder convention): a Sails app's
@@ -2526,7 +2532,8 @@ class _Finder:
                 self.add(f"{self.package_name(package)}:{posixpath.splitext(posixpath.basename(path))[0]}", "worker", [path], package,
                          f"{path}: nothing imports it and it stops on SIGTERM/SIGINT: a long-running program of its own")
                 continue
-            if package in self.started or path in entries or self.importers_of(path) or path in self.dev_loaded or self.project.is_vendored(path):
+            if package in self.started or path in entries or path in self.dev_loaded or self.project.is_vendored(path) or any(
+                    (i, path) not in self.loaded_by_name for i in self.importers_of(path)):
                 continue
             if self.files[path].language == "python" and self.filtered_by_a_loader(path):
                 continue  # a plugin its loader skips (`"deprecated" not in name`) that nothing imports: dead code
@@ -2543,7 +2550,8 @@ class _Finder:
                 role = "tooling"  # nodecg's `workspaces/cli/src/bin/nodecg.ts`, kuzzle's `bin/.upgrades/`: commands
             if role == "server" and self.script_beside_typescript(package, path):
                 role = "tooling"  # `node src/write.mjs`, run by hand: the package's build compiles its .ts only
-            if role != "test" and self.importers.get(path) and not self.has_own_test(path):
+            if role != "test" and any((i, path) not in self.loaded_by_name for i, _ in self.importers.get(path, ())) \
+                    and not self.has_own_test(path):
                 role = "test"  # a helper only other modules' tests import (`acceptance/support/s3.ts`): test code
             if role == "server":
                 if package not in browser_libraries:
