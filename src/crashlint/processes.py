@@ -1718,7 +1718,9 @@ class _Finder:
         wrapper's `plugin_helpers.load(namespace="wazo_calld.plugins", …)`, `_namespace =
         "wazo_dird.backends"` read by the manager's call. A plugin manager imports each entry point's
         module by name (stevedore's `ExtensionManager` lists `importlib.metadata.entry_points()` of
-        its `namespace` and calls `EntryPoint.load()` on each it keeps: `NamedExtensionManager` the
+        its `namespace` and loads each it keeps — stevedore/extension.py `_load_one_plugin`: `plugin =
+        ep.resolve()` or `ep.load()`, then `plugin(*invoke_args, **invoke_kwds)` when
+        `invoke_on_load`: `NamedExtensionManager` the
         `names` given, `DriverManager` the one the configuration names — which ones a deployment
         enables is its configuration's, so every module declared in the group counts). The name must
         be a call's argument in that file, or the project must import an entry-point loader
