@@ -193,6 +193,12 @@ def test_setup_cfg_and_pyproject_console_scripts_are_read() -> None:
     py = "setup(entry_points={'console_scripts': ['elastalert-create-index=elastalert.create_index:main',\n 'elastalert=elastalert.elastalert:main']})"
     assert _setup_console_scripts(py, "setup.py") == [("elastalert-create-index", "elastalert.create_index:main"),
                                                      ("elastalert", "elastalert.elastalert:main")]
+    # pbr's `[entry_points]` section (aodh, cloudkitty): console scripts, and the `wsgi_scripts` group
+    # read on its own (a WSGI application a server hosts)
+    pbr = ("[entry_points]\nwsgi_scripts =\n    aodh-api = aodh.api.app:build_wsgi_app\n\n"
+           "console_scripts =\n    aodh-evaluator = aodh.cmd.alarm:evaluator\n\naodh.storage =\n    log = aodh.storage.impl_log:Connection\n")
+    assert _setup_console_scripts(pbr, "setup.cfg") == [("aodh-evaluator", "aodh.cmd.alarm:evaluator")]
+    assert _setup_console_scripts(pbr, "setup.cfg", ("wsgi_scripts",)) == [("aodh-api", "aodh.api.app:build_wsgi_app")]
 
 
 def test_a_function_only_a_development_switch_calls_is_not_server_code(tmp_path: Path) -> None:
@@ -256,3 +262,27 @@ def test_a_management_command_whose_handle_runs_forever_is_a_worker(tmp_path: Pa
     })
     kinds = {p.name: p.kind for p in _model(tmp_path).processes}
     assert kinds["runsnap"] == "worker" and kinds["cleanup"] == "cli"
+
+
+def test_source_to_image_run_scripts_start_the_programs_they_exec(tmp_path: Path) -> None:
+    """A source-to-image build's start scripts (datanommer, fmn): the script `.s2i/environment`
+    names as APP_SCRIPT and the `.s2i/run*.sh` scripts a deployment picks are read as a Dockerfile's
+    CMD is. `fedora-messaging consume --callback pkg.module:Class` runs the consumer until it is
+    stopped (a worker); `fedora-messaging publish` sends one message and ends (no process); the
+    build's own hooks under `.s2i/bin/` are not start scripts."""
+    _write(tmp_path, {
+        "pyproject.toml": "[project]\nname = \"nommer\"\nversion = \"1\"\ndependencies = [\"fedora-messaging\"]\n",
+        ".s2i/environment": "UPGRADE_PIP_TO_LATEST=true\nAPP_SCRIPT=.s2i/start.sh\n",
+        ".s2i/start.sh": "#!/bin/bash\nset -e\nexport PATH=/opt/venv/bin:$PATH\nfedora-messaging consume --callback nommer.consumer:Nommer\n",
+        ".s2i/run-announce.sh": "#!/bin/sh\nexec fedora-messaging publish nommer/announce.json\n",
+        ".s2i/bin/run": "#!/bin/sh\nexec python nommer/tool.py\n",
+        "nommer/__init__.py": "",
+        "nommer/consumer.py": "import requests\n\n\nclass Nommer:\n    def __call__(self, message):\n"
+                              "        requests.post('https://archive.example/add', json=message.body)\n",
+        "nommer/tool.py": "if __name__ == '__main__':\n    print('tool')\n",
+    })
+    model = _model(tmp_path)
+    by_name = {p.name: p for p in model.processes}
+    assert by_name["start"].kind == "worker" and by_name["start"].entries == ["nommer/consumer.py"]
+    assert by_name["start"].evidence[0] == ".s2i/start.sh: start: fedora-messaging consume --callback nommer.consumer:Nommer"
+    assert "announce" not in by_name and not any(p.entries == ["nommer/tool.py"] and p.long_lived for p in model.processes)

@@ -102,6 +102,9 @@ class Manifest:
     # `[project.entry-points."group"]` and poetry's `[tool.poetry.plugins."group"]`. A plugin manager
     # that loads the group imports these modules by name (crashlint.processes `plugin_loads`).
     entry_points: tuple[tuple[str, str, str, str], ...] = ()
+    # pbr's setup.cfg `[entry_points]` `wsgi_scripts` (name, "module:function", where): the function
+    # builds the WSGI application a server (uwsgi, mod_wsgi) hosts — aodh-api
+    wsgi_scripts: tuple[tuple[str, str, str], ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -236,6 +239,8 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                     summary = f"{named.group(1)}: {described.group(1) if described else ''}"
             known = {n for n, _, _ in start.console_scripts}
             start.console_scripts += [(n, t, posixpath.join(directory, name)) for n, t in scripts if n not in known]
+            if name == "setup.cfg":
+                start.wsgi_scripts += [(n, t, posixpath.join(directory, name)) for n, t in _setup_console_scripts(text, name, ("wsgi_scripts",))]
             if scripts or (name == "setup.py" and SETUP_FILE_SCRIPTS.search(text)):
                 # (setup.py `scripts=[…]`: files it installs as commands, `#!` programs of this package)
                 path = path or posixpath.join(directory, name)
@@ -299,6 +304,14 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
                         start.read_supervisor(found, tree.read(found))
                     except OSError:
                         pass
+    if ".s2i" in names:
+        for script, label in _s2i_run_scripts(tree, posixpath.join(directory, ".s2i")):
+            if script not in read_scripts:
+                read_scripts.add(script)
+                try:
+                    start.read_shell_script(script, label, tree.read(script), commands)
+                except OSError:
+                    continue
     locked = _read_locks(tree, directory, names)
     wraps = _read_wraps(tree, directory, names, declared)
     if locked:
@@ -322,6 +335,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         imports=tuple(start.imports),
         bin_names=tuple(start.bin_names), summary=summary, wraps=wraps, description=description,
         library_fields=library_fields, entry_points=tuple(dict.fromkeys(start.entry_points)),
+        wsgi_scripts=tuple(start.wsgi_scripts),
     )
 
 
@@ -441,23 +455,27 @@ SETUP_SCRIPTS = _Pattern(r"""\b(?:console|gui)_scripts\b['"]?\s*\]?\s*(?:=|:|\.e
 STRING = _Pattern(r"""(?:'([^'\n]*)'|"([^"\n]*)")""")
 
 
-def _setup_console_scripts(text: str, name: str) -> list[tuple[str, str]]:
+def _setup_console_scripts(text: str, name: str, keys: tuple[str, ...] = ("console_scripts", "gui_scripts")) -> list[tuple[str, str]]:
     """The console and GUI scripts a setup.py (`entry_points={'console_scripts': ['deluged =
     deluge.core.daemon_entry:start_daemon']}`, or a list assigned to such a key) or a setup.cfg
-    (`[options.entry_points]` `console_scripts =` lines) declares: (name, "module:function")."""
+    (`[options.entry_points]` `console_scripts =` lines; pbr's `[entry_points]` section, which the
+    OpenStack projects use: docs.openstack.org/pbr/latest/user/using.html, "entry_points") declares:
+    (name, "module:function"). `keys`: the entry-point groups to read (a setup.cfg's
+    `wsgi_scripts` too, for pbr)."""
     lines: list[str] = []
     if name == "setup.cfg":
         section, key = "", ""
+        sections = ("[options.entry_points]", "[entry_points]")
         for line in text.splitlines():
             stripped = line.strip()
             if stripped.startswith("["):
                 section, key = stripped, ""
-            elif section == "[options.entry_points]" and not line[:1].isspace() and "=" in stripped:
+            elif section in sections and not line[:1].isspace() and "=" in stripped:
                 key, _, rest = stripped.partition("=")
                 key = key.strip()
-                if key in ("console_scripts", "gui_scripts") and rest.strip():
+                if key in keys and rest.strip():
                     lines.append(rest)
-            elif section == "[options.entry_points]" and key in ("console_scripts", "gui_scripts") and stripped:
+            elif section in sections and key in keys and stripped:
                 lines.append(stripped)
     else:
         for match in SETUP_SCRIPTS.finditer(text):
@@ -672,6 +690,7 @@ class _Start:
     bins: list[str] = field(default_factory=list)
     bin_names: list[tuple[str, str]] = field(default_factory=list)
     console_scripts: list[tuple[str, str, str]] = field(default_factory=list)
+    wsgi_scripts: list[tuple[str, str, str]] = field(default_factory=list)
     launches: list[tuple[str, str, str]] = field(default_factory=list)
     exports: list[tuple[str, str]] = field(default_factory=list)
     imports: list[tuple[str, str]] = field(default_factory=list)
@@ -812,7 +831,7 @@ class _Start:
                 self.launches.append((where, program, command.group(1).strip()))
 
 
-SHELL_COMMAND = _Pattern(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
+SHELL_COMMAND = _Pattern(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|fedora-messaging|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
 # a variable the script set to node's path (`NODE=$(command -v node)`, `$NODE_BIN`), in a command's head
 SHELL_NODE_VARIABLE = _Pattern(r"""^(\s*(?:exec\s+)?)(?:setsid\s+|nohup\s+)?"?\$\{?NODE(?:_BIN|_PATH|_EXE)?\}?"?(?=\s)""")
 SHELL_PROGRAM = _Pattern(r"^\s*(?:exec\s+)?(\S.*)$")
@@ -826,6 +845,36 @@ SHEBANG_SHELL = _Pattern(rb"#!\s*/\S*(?:/(?:ba|da|z|k)?sh|env\s+(?:ba|da|z|k)?sh
 SUPERVISORD_CONF = _Pattern(r"\bsupervisord\b[^\n]*?\s(?:-c|--configuration)[ =](\S+)")
 SUPERVISOR_SECTION = _Pattern(r"^\s*\[(?:program:([^\]]+)|[^\]]*)\]")
 SUPERVISOR_COMMAND = _Pattern(r"^\s*command\s*=\s*(.+)$")
+
+
+def _s2i_run_scripts(tree: SourceTree, folder: str) -> list[tuple[str, str]]:
+    """The start scripts of a source-to-image build (`.s2i/`), each with the name of the program it
+    starts: the script `.s2i/environment` names as `APP_SCRIPT` (the Python builder image runs it to
+    start the application: sclorg/s2i-python-container README, "APP_SCRIPT … Used to run the
+    application from a script file"), and the `.s2i/run*.sh` scripts beside it, which a deployment
+    outside the repository picks one per container (fmn's `run-sender-email.sh`, `run-consumer.sh`:
+    `exec fmn-sender --config …`). `.s2i/bin/` holds the build's own hooks (assemble, run), not read.
+    One listing of the folder and one read of its environment file."""
+    names = sorted(tree.list_dir(folder))
+    found: list[str] = []
+    if "environment" in names:
+        try:
+            text = tree.read(posixpath.join(folder, "environment")).decode("utf-8", "replace")
+        except OSError:
+            text = ""
+        for value in S2I_APP_SCRIPT.findall(text):
+            script = posixpath.normpath(posixpath.join(posixpath.dirname(folder), value.strip("'\"")))
+            if tree.is_file(script):
+                found.append(script)
+    found += [posixpath.join(folder, n) for n in names if n.startswith("run") and n.endswith(".sh")]
+    labelled = []
+    for script in dict.fromkeys(found):
+        label = re.sub(r"^run[-_]?", "", posixpath.splitext(posixpath.basename(script))[0]) or "app"
+        labelled.append((script, label))
+    return labelled
+
+
+S2I_APP_SCRIPT = _Pattern(r"(?m)^\s*APP_SCRIPT\s*=\s*(\S+)\s*$")
 
 
 def _image_file(tree: SourceTree, directory: str, word: str) -> str | None:

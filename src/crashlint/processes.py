@@ -173,7 +173,12 @@ PY_TASK_DECORATORS = frozenset({"celery.shared_task", "dramatiq.actor", "huey.ta
 # What a program's own functions call that serves, though a module that makes it may be imported by
 # others too (Twisted's reactor: deluge's RPC server, which its console client imports)
 PY_PROGRAM_SERVES = frozenset({"twisted.internet.reactor.listenTCP", "twisted.internet.reactor.listenSSL"})
-PY_WORKER_SIGNS = frozenset({"twisted.internet.reactor.run", "bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending", "apscheduler.schedulers.blocking.BlockingScheduler"})
+# (cotyledon's `ServiceManager` and oslo.service's launchers supervise service processes until they
+# are stopped: aodh's evaluator, cloudkitty's processor, mistral-server)
+PY_SERVICE_SUPERVISORS = frozenset({"cotyledon.ServiceManager", "oslo_service.service.ProcessLauncher",
+                                    "oslo_service.service.ServiceLauncher", "oslo_service.service.launch"})
+PY_WORKER_SIGNS = frozenset({"twisted.internet.reactor.run", "bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending",
+                             "apscheduler.schedulers.blocking.BlockingScheduler"}) | PY_SERVICE_SUPERVISORS
 # (`sync_forever`: matrix-nio's `AsyncClient.sync_forever()` syncs with the homeserver in a loop until
 # `stop_sync_forever()`, nio/client/async_client.py — a Matrix bot's main loop)
 # (`run_until_disconnected`: Telethon's `TelegramClient.run_until_disconnected()` runs the loop, or returns
@@ -269,7 +274,10 @@ BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playw
 # the service starts (uptime-kuma's setup-database.js, wiki.js's setup.js): not the service.
 TEMPORARY_SERVER = re.compile(r"(?i)^(setup|setupdatabase|setup-database|setup_database|installer|install|wizard)\b|migrat")
 PY_SERVER_COMMANDS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi"})
-PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust"})
+# (`fedora-messaging consume --callback pkg.module:Consumer`: the consumer runs the callback on every
+# message until it is stopped, fedora-messaging docs "Consumers", `fedora-messaging consume`; its other
+# subcommands — publish, record — end: `python_command`)
+PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust", "fedora-messaging"})
 # the interpreter's options that take the next word as their value (`python -X dev -W error app.py`)
 PY_VALUE_FLAGS = frozenset({"-X", "-W", "--check-hash-based-pycs"})
 # servers whose app argument may name only a module (`gunicorn bugsink.wsgi`)
@@ -1472,6 +1480,9 @@ class _Finder:
         # the subcommands start commands of long-lived processes name (`python -m robotoff
         # run-scheduler`): the click / typer commands of those names run in the service
         self.started_commands: set[str] = set()
+        # the click / typer command functions a long-lived console script runs itself (`fmn-sender =
+        # fmn.sender.cli:main`, `@click.command() def main`): the daemon, not a command a user types
+        self.started_functions: set[tuple[str, int]] = set()
         self._cli_commands: dict[tuple[str, int], tuple[str, ...]] = {}  # a function → its command names, () if none
         # file → (script name, package, evidence) for the files package.json scripts that are not
         # start commands run (`build`, `codegen`, `load-test:1k`, `dev:server`): what runs them
@@ -3063,6 +3074,14 @@ class _Finder:
                 what = {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind]
                 self.add(name, kind, [found], package, f"{where}: console script {name} = {target} ({function or module} {what})",
                          started=kind in LONG_LIVED)
+        for name, target, where in manifest.wsgi_scripts:
+            # pbr writes a script whose `application` is what the function builds, for uwsgi or
+            # mod_wsgi to host (docs.openstack.org/pbr/latest/user/features.html, "wsgi_scripts"):
+            # a server whose host handles SIGTERM
+            found = self.project.python_modules.get(target.partition(":")[0].strip())
+            if found:
+                self.add(name, "server", [found], package, f"{where}: wsgi_scripts {name} = {target} (the WSGI application a server hosts)",
+                         started=True, hosted=True)
 
     def console_script_kind(self, path: str, function: str) -> str:
         """What a console script's function (`deluged = deluge.core.daemon_entry:start_daemon`) runs,
@@ -3073,7 +3092,10 @@ class _Finder:
         head = function.split(".", 1)[0]
         scope = next((s for s, f in facts.functions.items() if f.name == head and facts.scope_parents.get(s, 0) == 0), None)
         if scope is not None:
-            return self.main_kind(path, facts, [], [(path, scope)])
+            kind = self.main_kind(path, facts, [], [(path, scope)])
+            if kind in LONG_LIVED:
+                self.started_functions.add((path, scope))
+            return kind
         # `extended_cli = merge_extensions(cli)` (kibitzr): a module-level name made by a call, whose
         # function arguments are what the script runs
         starts = [(t.path, t.scope) for d in facts.decls if d.scope == 0 and d.name == head and d.value.kind == "call"
@@ -3402,6 +3424,8 @@ class _Finder:
                     found.append((target, "server" if posixpath.basename(target) != "manage.py" else self.manage_kind(args[1:])))
             return found
         kind = "server" if head in PY_SERVER_COMMANDS else "worker"
+        if head == "fedora-messaging" and "consume" not in args:
+            return found  # `fedora-messaging publish …`: one message sent, the command ends
         for i, word in enumerate(args):
             module = None
             word = word.strip("'\"")
@@ -4049,7 +4073,7 @@ class _Finder:
         names = self._cli_commands.get(key)
         if names is None:
             names = self._cli_commands[key] = self._cli_command_names(path, scope)
-        return bool(names) and not set(names) & self.started_commands
+        return bool(names) and not set(names) & self.started_commands and (path, scope) not in self.started_functions
 
     def _cli_command_names(self, path: str, scope: int) -> tuple[str, ...]:
         facts = self.files[path]
@@ -4190,6 +4214,8 @@ class _Finder:
                     return "worker"
                 if call.method == "listen" and self._pubsub_listen(file, call):
                     return "worker"  # `for message in p.listen():` blocks for messages until the process is stopped
+                if call.method == "iterator" and consumes_aio_pika(target):
+                    return "worker"  # `async for message in queue.iterator():` (fmn-sender's consumer)
                 if names & PY_CLI:
                     found = "cli"
                 if not scope and file == path and call.method in PY_SUBCOMMAND_METHODS:
@@ -4285,6 +4311,11 @@ class _Finder:
                 inner = facts.calls[arg.call]
                 level += [(t.path, t.scope) for t in project.resolve(path, inner.scopes, inner.callee) if t.kind == "function"]
         forever_calls = (PY_SERVER_CALLS | PY_PROGRAM_SERVES | PY_WORKER_SIGNS) - {"signal.signal"}
+        # the project classes the runner's own function constructs (`consumer = Consumer(config,
+        # handler)` before `loop.run_until_complete(_main(handler, consumer))`): a method the coroutine
+        # calls on what crashlint cannot resolve (its parameter `consumer.start()`) may be theirs
+        made = [t for c in facts.calls if c.scopes[:1] == call.scopes[:1] and c.callee
+                for t in project.resolve(path, c.scopes, c.callee) if t.kind == "class"]
         seen: set[tuple[str, int]] = set()
         for _ in range(4):  # the coroutine, then three calls down
             following: list[tuple[str, int]] = []
@@ -4308,11 +4339,13 @@ class _Finder:
                     names = set(project.callee_names(file, c))
                     if (c.method in PY_FOREVER_AWAITS or (not c.method and c.callee and c.callee[-1] in PY_FOREVER_AWAITS)
                             or names & forever_calls and not callback_server(target, c)
-                            or c.awaited and "asyncio.Future" in names or self._waits_unset_event(target, c)):
+                            or c.awaited and "asyncio.Future" in names or self._waits_unset_event(target, c)
+                            or c.method == "iterator" and consumes_aio_pika(target)):
                         return True
-                    if c.callee:
-                        following += [(t.path, t.scope) for t in project.resolve(file, c.scopes, c.callee)
-                                      if t.kind == "function" and (t.path, t.scope) not in seen]
+                    resolved = [t for t in project.resolve(file, c.scopes, c.callee)] if c.callee else []
+                    following += [(t.path, t.scope) for t in resolved if t.kind == "function" and (t.path, t.scope) not in seen]
+                    if c.method and made and not any(t.kind in ("function", "class") for t in resolved):
+                        following += [m for t in made for m in self.methods_named(t, {c.method}) if m not in seen]
             level = following
         return False
 
@@ -5069,6 +5102,14 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
 CDK_MODULES = ("aws_cdk", "constructs")
 LAMBDA_EVENT = frozenset({"event", "_event", "evt"})
 LAMBDA_CONTEXT = frozenset({"context", "_context", "ctx", "lambda_context"})
+
+
+def consumes_aio_pika(facts: FileFacts) -> bool:
+    """Whether a module that calls `.iterator()` uses aio-pika: `async for message in
+    queue.iterator():` consumes the queue, yielding each delivery until the iterator is closed
+    (aio-pika's `Queue.iterator()` returns a `QueueIterator` whose `__anext__` waits for the next
+    message, aio_pika/queue.py), so the loop runs as long as the process (fmn-sender's consumer)."""
+    return any(m == "aio_pika" or m.startswith("aio_pika.") for m in facts.imports)
 
 
 def callback_server(facts: FileFacts, call) -> bool:
