@@ -4032,8 +4032,15 @@ class _Finder:
             self.last_serve = None
             kind = self.main_kind(path, facts, in_guard)
             serve = self.last_serve
+            what = {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind]
+            dev = dev_servers_started(facts) if kind in LONG_LIVED else ""
+            if dev:
+                # SuperAGI's run_gui.py: it starts `uvicorn` and `npm run dev` as children and sleeps
+                # until Ctrl-C — a developer's launcher that no image, compose file or Procfile names
+                # (one that does is read through that start command, as the program it names)
+                kind, what = "cli", f"starts development servers (`{dev}`) and waits: a developer's launcher"
             self.add(module if module != "__main__" else posixpath.basename(posixpath.dirname(path)) or module, kind, [path], package,
-                     f"{path}:{first}: `if __name__ == \"__main__\":` " + {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind],
+                     f"{path}:{first}: `if __name__ == \"__main__\":` " + what,
                      hosted=kind == "server" and not (serve is not None and self_triggered(set(project.callee_names(*serve)), serve[1])))
         elif any(self._decorator_names(path, d[1]) & PY_CLI or d[1][-1] in ("command", "group") and len(d[1]) > 1 and self._is_cli_head(path, d[1]) for d in facts.decorators):
             self.add(module, "cli", [path], package, f"{path}: defines command-line commands")
@@ -4196,9 +4203,14 @@ class _Finder:
             target = self.files[file]
             if scope:  # a click group: its subcommand that starts the program (`kibitzr run`) runs in it
                 work += [(file, s) for s in self.start_subcommands(file, scope) if (file, s) not in seen]
-            if scope and any(scopes[0] == scope and runs_until_stopped(target, scope, first, last)
-                             and not self._redraws_terminal(file, target, scope, first, last)
-                             for scopes, first, last in target.forever_loops):
+            forever = [(first, last) for scopes, first, last in target.forever_loops
+                       if scope and scopes[0] == scope and runs_until_stopped(target, scope, first, last)
+                       and not self._redraws_terminal(file, target, scope, first, last)]
+            if any(reads_prompt(target, scope, first, last) for first, last in forever):
+                # `while True: line = input(self.prompt)` (rapidpro's msg_console management command):
+                # a console a person types into, which ends when they quit
+                return "cli"
+            if forever:
                 return "worker"  # a `while True:` nothing in it can end (a retry loop that breaks is not)
             if not scope and file == path and self.guard_loops_forever(facts):
                 return "worker"  # `if __name__ == "__main__": while True: run_jobs()` (simplelogin's job runner)
@@ -5102,6 +5114,31 @@ def find_processes(project: Project, declared: Declared | None = None, tree: Sou
 CDK_MODULES = ("aws_cdk", "constructs")
 LAMBDA_EVENT = frozenset({"event", "_event", "evt"})
 LAMBDA_CONTEXT = frozenset({"context", "_context", "ctx", "lambda_context"})
+
+
+def reads_prompt(facts: FileFacts, scope: int, first: int, last: int) -> bool:
+    """Whether the loop of `scope` at lines `first`-`last` reads a line a person types (`input()`)."""
+    return any(c.callee == ("input",) and c.scopes[0] == scope and first <= c.span[0] <= last for c in facts.calls)
+
+
+# package managers whose `dev` script runs a front end's development server (`npm run dev`)
+PACKAGE_RUNNERS = frozenset({"npm", "yarn", "pnpm", "bun"})
+
+
+def dev_servers_started(facts: FileFacts) -> str:
+    """The development server command a module starts as a child process (`subprocess.Popen(["npm",
+    "run", "dev"])`), "" when none: what a program that launches it and waits is (a developer's
+    launcher, SuperAGI's run_gui.py and ui.py). O(the module's calls)."""
+    for call in facts.calls:
+        name = call.method or (call.callee[-1] if call.callee else "")
+        if name not in ("Popen", "run", "call", "check_call") or not call.args:
+            continue
+        first = call.args[0]
+        words = ([v.text for v in first.values if v.kind == "string"] if first.kind == "array"
+                 else first.text.split() if first.kind == "string" else [])
+        if len(words) >= 2 and posixpath.basename(words[0]) in PACKAGE_RUNNERS and "dev" in words[1:3]:
+            return " ".join(words[:3])
+    return ""
 
 
 def consumes_aio_pika(facts: FileFacts) -> bool:
