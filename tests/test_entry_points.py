@@ -286,3 +286,22 @@ def test_source_to_image_run_scripts_start_the_programs_they_exec(tmp_path: Path
     assert by_name["start"].kind == "worker" and by_name["start"].entries == ["nommer/consumer.py"]
     assert by_name["start"].evidence[0] == ".s2i/start.sh: start: fedora-messaging consume --callback nommer.consumer:Nommer"
     assert "announce" not in by_name and not any(p.entries == ["nommer/tool.py"] and p.long_lived for p in model.processes)
+
+
+def test_a_console_script_aliasing_a_class_method_that_starts_a_tornado_loop_is_long_lived(tmp_path: Path) -> None:
+    """jupyterhub's `jupyterhub = jupyterhub.app:main` with `main = JupyterHub.launch_instance`: the
+    alias is the class's method, which starts a Tornado IOLoop that runs until it is stopped; a
+    command that only `run_sync`s a coroutine on the loop ends with it."""
+    _write(tmp_path, {
+        "pyproject.toml": "[project]\nname = \"hub\"\nversion = \"1\"\ndependencies = [\"tornado\"]\n\n"
+                          "[project.scripts]\nhub = \"hub.app:main\"\nhub-upgrade = \"hub.upgrade:main\"\n",
+        "hub/__init__.py": "",
+        "hub/app.py": "from tornado.ioloop import IOLoop\n\n\nclass Hub:\n    @classmethod\n    def launch_instance(cls):\n"
+                      "        loop = IOLoop(make_current=False)\n        loop.run_sync(cls.setup)\n        loop.start()\n\n"
+                      "    @staticmethod\n    async def setup():\n        print('ready')\n\n\nmain = Hub.launch_instance\n",
+        "hub/upgrade.py": "from tornado.ioloop import IOLoop\n\n\nclass Upgrade:\n    @classmethod\n    def launch_instance(cls):\n"
+                          "        IOLoop.current().run_sync(cls.migrate)\n\n    @staticmethod\n    async def migrate():\n        print('done')\n\n\n"
+                          "main = Upgrade.launch_instance\n",
+    })
+    kinds = {p.name: p.kind for p in _model(tmp_path).processes}
+    assert kinds["hub"] == "worker" and kinds["hub-upgrade"] == "cli"

@@ -148,6 +148,9 @@ PY_SERVER_CALLS = frozenset({
     "uvicorn.run", "hypercorn.asyncio.serve", "aiohttp.web.run_app", "waitress.serve", "gunicorn.app.base.BaseApplication",
     "werkzeug.serving.run_simple", "socketserver.TCPServer", "http.server.HTTPServer", "http.server.ThreadingHTTPServer",
 })
+# what makes a Tornado event loop, whose `start()` runs until `stop()` is called
+# (tornado.ioloop.IOLoop.start, www.tornadoweb.org/en/stable/ioloop.html) — jupyterhub's launch_instance
+TORNADO_LOOPS = frozenset({"tornado.ioloop.IOLoop", "tornado.ioloop.IOLoop.current", "tornado.ioloop.IOLoop.instance"})
 # A socketserver-style server made in a function on one of these literal addresses and closed by that
 # function is a command's redirect listener (`callback_server`), not a service
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -3096,6 +3099,11 @@ class _Finder:
             if kind in LONG_LIVED:
                 self.started_functions.add((path, scope))
             return kind
+        # `main = JupyterHub.launch_instance`: a module-level alias of a class's method
+        aliased = [(t.path, t.scope) for d in facts.decls if d.scope == 0 and d.name == head and d.value.kind == "ref" and len(d.value.path) > 1
+                   for t in self.project.resolve(path, (0,), d.value.path) if t.kind == "function"]
+        if aliased:
+            return self.main_kind(path, facts, [], aliased)
         # `extended_cli = merge_extensions(cli)` (kibitzr): a module-level name made by a call, whose
         # function arguments are what the script runs
         starts = [(t.path, t.scope) for d in facts.decls if d.scope == 0 and d.name == head and d.value.kind == "call"
@@ -4228,6 +4236,8 @@ class _Finder:
                     return "worker"  # `for message in p.listen():` blocks for messages until the process is stopped
                 if call.method == "iterator" and consumes_aio_pika(target):
                     return "worker"  # `async for message in queue.iterator():` (fmn-sender's consumer)
+                if call.method == "start" and self._tornado_loop_start(file, call):
+                    return "worker"  # `loop = IOLoop(); … loop.start()` runs until the loop is stopped
                 if names & PY_CLI:
                     found = "cli"
                 if not scope and file == path and call.method in PY_SUBCOMMAND_METHODS:
@@ -4280,6 +4290,12 @@ class _Finder:
         blocks on the connection for the next message and never ends while subscribed
         (redis-py docs, "Publish / Subscribe": `for message in p.listen(): …`)."""
         return any(t.kind == "call" and self.files[t.path].calls[t.index].method == "pubsub"
+                   for t in self.project.receiver_targets(path, call))
+
+    def _tornado_loop_start(self, path: str, call) -> bool:
+        """Whether `call` is `.start()` on what makes a Tornado event loop (`loop = IOLoop(…)`,
+        `IOLoop.current().start()`): it runs until a callback calls `stop()`."""
+        return any(t.kind == "call" and TORNADO_LOOPS & set(self.project.callee_names(t.path, self.files[t.path].calls[t.index]))
                    for t in self.project.receiver_targets(path, call))
 
     def start_subcommands(self, path: str, scope: int) -> list[int]:
