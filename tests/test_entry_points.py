@@ -199,6 +199,12 @@ def test_setup_cfg_and_pyproject_console_scripts_are_read() -> None:
            "console_scripts =\n    aodh-evaluator = aodh.cmd.alarm:evaluator\n\naodh.storage =\n    log = aodh.storage.impl_log:Connection\n")
     assert _setup_console_scripts(pbr, "setup.cfg") == [("aodh-evaluator", "aodh.cmd.alarm:evaluator")]
     assert _setup_console_scripts(pbr, "setup.cfg", ("wsgi_scripts",)) == [("aodh-api", "aodh.api.app:build_wsgi_app")]
+    # the wazo daemons' setup.py: the name is a module-level constant spelled into an f-string
+    wazo = ("NAME = 'wazo-webhookd'\nsetup(name=NAME, entry_points={'console_scripts': [\n"
+            "    f'{NAME} = wazo_webhookd.bin.daemon:main',\n    f'{NAME}-init-db = wazo_webhookd.bin.init_db:main',\n"
+            "    f'{OTHER}-x = x.y:z',\n]})\n")
+    assert _setup_console_scripts(wazo, "setup.py") == [("wazo-webhookd", "wazo_webhookd.bin.daemon:main"),
+                                                       ("wazo-webhookd-init-db", "wazo_webhookd.bin.init_db:main")]
 
 
 def test_a_function_only_a_development_switch_calls_is_not_server_code(tmp_path: Path) -> None:

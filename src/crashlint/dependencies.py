@@ -453,6 +453,7 @@ def _read_root_dir(tree: SourceTree, directory: str) -> str | None:
 ENTRY_POINT = _Pattern(r"""^\s*([A-Za-z0-9][\w.-]*)\s*=\s*([A-Za-z_][\w.]*\s*:\s*[A-Za-z_][\w.]*)\s*(\[[^\]]*\])?\s*$""")
 SETUP_SCRIPTS = _Pattern(r"""\b(?:console|gui)_scripts\b['"]?\s*\]?\s*(?:=|:|\.extend\(|\.append\(|\+=)\s*\(?\s*\[([^\]]*)\]""")
 STRING = _Pattern(r"""(?:'([^'\n]*)'|"([^"\n]*)")""")
+SETUP_CONSTANT = _Pattern(r"""(?m)^([A-Za-z_]\w*)\s*=\s*['"]([^'"\n{}]+)['"]\s*$""")
 
 
 def _setup_console_scripts(text: str, name: str, keys: tuple[str, ...] = ("console_scripts", "gui_scripts")) -> list[tuple[str, str]]:
@@ -478,8 +479,12 @@ def _setup_console_scripts(text: str, name: str, keys: tuple[str, ...] = ("conso
             elif section in sections and key in keys and stripped:
                 lines.append(stripped)
     else:
+        # `f'{NAME} = wazo_webhookd.bin.daemon:main'` with `NAME = 'wazo-webhookd'` above (the wazo
+        # daemons' setup.py): a module-level string constant spelled into an f-string
+        constants = dict(SETUP_CONSTANT.findall(text))
         for match in SETUP_SCRIPTS.finditer(text):
-            lines += [a or b for a, b in STRING.findall(match.group(1))]
+            lines += [re.sub(r"\{([A-Za-z_]\w*)\}", lambda m: constants.get(m.group(1), m.group(0)), a or b)
+                      for a, b in STRING.findall(match.group(1))]
     found = []
     for line in lines:
         entry = ENTRY_POINT.match(line)
