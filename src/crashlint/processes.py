@@ -6,8 +6,10 @@ code that a long-lived process (a server or a worker) loads.
 
 How a process is recognised, strongest signal first (each process keeps the evidence):
 - how it is started: package.json `scripts.start` (and `start:prod`, `serve`, …), a Procfile line, a
-  Dockerfile `CMD` / `ENTRYPOINT`, a docker-compose `command:`, console scripts (pyproject
-  `[project.scripts]` and poetry scripts, setup.py / setup.cfg `console_scripts` and `gui_scripts`),
+  Dockerfile `CMD` / `ENTRYPOINT`, a docker-compose `command:`, a source-to-image build's start scripts
+  (`.s2i/environment` `APP_SCRIPT`, `.s2i/run*.sh`), console scripts (pyproject
+  `[project.scripts]` and poetry scripts, setup.py / setup.cfg `console_scripts` and `gui_scripts`,
+  pbr's `[entry_points]`, whose `wsgi_scripts` are hosted servers),
   each judged by what its function runs (`main_kind`: serves, loops, or runs a command and ends);
   a package.json `bin` that starts a server as it runs, or that runs the package's `main` whose top
   level does (Haraka's `bin/haraka` → `haraka.js`: `listen()`, `createServer`, `cluster.fork`), or
@@ -29,7 +31,8 @@ How a process is recognised, strongest signal first (each process keeps the evid
 - a library's exported start function (`bootstrap(config)` of a published package) whose server
   only scripts of the project call: the program starts in that function, not in those scripts;
 - CLIs and tools: package.json `bin` and the other scripts (build, codegen, load tests: what they
-  alone run is theirs, not a server's), `__main__` modules that do not loop,
+  alone run is theirs, not a server's), `__main__` modules that do not loop, or that start `npm run
+  dev` and wait (a developer's launcher no start command names), loops that read `input()`,
   click / typer commands, Django management commands, `#!` scripts nothing imports whose top level
   runs and ends (`python profiles/make_test_data.py`), `__main__` prompts that read `input()`;
   tests by their paths (a package's `pytest_plugin.py` too); browser code by JSX,
@@ -79,7 +82,9 @@ project's index of mentions (`Project.mentions`, one pass over the facts); namin
 process is one more breadth-first walk per long-lived process, the first time a finding asks. A `bin` that runs its package's `main` adds one
 walk from the bin (stopping at the first file that serves); a `bin` whose program reaches a `listen()`
 through the functions and methods its top level calls (`program_serves`) one walk of at most 200 functions; a console script one `main_kind` walk
-(at most 200 functions); a library's start function one caller lookup, memoized as above. A start
+(at most 200 functions; a loop in it is checked for `input()` once, O(the file's calls), and a
+`.start()` for a Tornado loop by one receiver lookup); a standalone `__main__` module one pass over its
+calls for a development server it starts (`dev_servers_started`); a library's start function one caller lookup, memoized as above. A start
 command whose build output has no source by its path reads its package's build scripts and bundler
 configs once (`build_entries`, memoized per package); a package's page bundlers' configs are read
 once each (`bundle_entries`, memoized per package, one regular-expression pass per config).
