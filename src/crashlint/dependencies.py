@@ -456,6 +456,28 @@ STRING = _Pattern(r"""(?:'([^'\n]*)'|"([^"\n]*)")""")
 SETUP_CONSTANT = _Pattern(r"""(?m)^([A-Za-z_]\w*)\s*=\s*['"]([^'"\n{}]+)['"]\s*$""")
 
 
+def _setup_cfg_entry_lines(text: str) -> list[tuple[str, str]]:
+    """The (group, "name = module:attr" line) pairs of a setup.cfg's `[options.entry_points]` or
+    pbr's `[entry_points]` section: `group = first line` and the indented lines under it; whole-line
+    comments are skipped (configparser does), inline ones are left to the reader. O(the file)."""
+    pairs: list[tuple[str, str]] = []
+    section, group = "", ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section, group = stripped, ""
+        elif section not in ("[options.entry_points]", "[entry_points]") or not stripped or stripped.startswith("#"):
+            continue
+        elif not line[:1].isspace() and "=" in stripped:
+            group, _, rest = stripped.partition("=")
+            group = group.strip()
+            if rest.strip():
+                pairs.append((group, rest.strip()))
+        elif group:
+            pairs.append((group, stripped))
+    return pairs
+
+
 def _setup_console_scripts(text: str, name: str, keys: tuple[str, ...] = ("console_scripts", "gui_scripts")) -> list[tuple[str, str]]:
     """The console and GUI scripts a setup.py (`entry_points={'console_scripts': ['deluged =
     deluge.core.daemon_entry:start_daemon']}`, or a list assigned to such a key) or a setup.cfg
@@ -465,19 +487,7 @@ def _setup_console_scripts(text: str, name: str, keys: tuple[str, ...] = ("conso
     `wsgi_scripts` too, for pbr)."""
     lines: list[str] = []
     if name == "setup.cfg":
-        section, key = "", ""
-        sections = ("[options.entry_points]", "[entry_points]")
-        for line in text.splitlines():
-            stripped = line.strip()
-            if stripped.startswith("["):
-                section, key = stripped, ""
-            elif section in sections and not line[:1].isspace() and "=" in stripped:
-                key, _, rest = stripped.partition("=")
-                key = key.strip()
-                if key in keys and rest.strip():
-                    lines.append(rest)
-            elif section in sections and key in keys and stripped:
-                lines.append(stripped)
+        lines = [line for group, line in _setup_cfg_entry_lines(text) if group in keys]
     else:
         # `f'{NAME} = wazo_webhookd.bin.daemon:main'` with `NAME = 'wazo-webhookd'` above (the wazo
         # daemons' setup.py): a module-level string constant spelled into an f-string
@@ -505,20 +515,10 @@ def _setup_entry_points(text: str, where: str) -> list[tuple[str, str, str, str]
     A setup.py that does not parse, or builds the dict by calls, declares none here. O(the file)."""
     pairs: list[tuple[str, str]] = []  # (group, "name = module:attr")
     if where.endswith("setup.cfg"):
-        section, group = "", ""
-        for line in text.splitlines():
-            stripped = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
-            if line.strip().startswith("["):
-                section, group = line.strip(), ""
-            elif section not in ("[options.entry_points]", "[entry_points]") or not stripped:
-                continue
-            elif not line[:1].isspace() and "=" in stripped:
-                group, _, rest = stripped.partition("=")
-                group = group.strip()
-                if rest.strip():
-                    pairs.append((group, rest.strip()))
-            elif group:
-                pairs.append((group, stripped))
+        for group, line in _setup_cfg_entry_lines(text):
+            line = line.split("#", 1)[0].strip()
+            if line:
+                pairs.append((group, line))
     elif "entry_points" in text:
         import ast
 
