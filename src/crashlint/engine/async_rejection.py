@@ -64,6 +64,7 @@ class _Checker:
         self._executors = set(self.settled.get("executors", ()))
         self._resolvers = set(self.settled.get("resolvers", ()))
         self._plain_classes = set(self.settled.get("plain_classes", ()))
+        self._plain_results = set(self.settled.get("plain_results", ()))  # globals returning no promise
         self._sync_methods = set(self.settled.get("sync_methods", ()))
         self._collect_only = self.settled.get("rejects_only_through_option", {})  # {callee: option key}
         self._option_passed: dict[str, bool] = {}
@@ -218,6 +219,8 @@ class _Checker:
         names = set(self.project.callee_names(path, call))
         if names & self._never_reject:
             return True
+        if names & self._plain_results and not call.is_new:
+            return True  # `await setTimeout(f, ms)`: the global's Timeout is no promise, the await resolves to it
         for name in names & self._collect_only.keys():
             if not self._passes_option(self.project.package_root(path), name.split(".")[0], self._collect_only[name]):
                 return True  # prom-client's register.metrics(): only a project's `collect` callback can reject it
