@@ -81,6 +81,8 @@ class _Checker:
         self._definitions: dict[str, list[tuple[str, int]]] | None = None  # `_defined`
         self._subclasses: dict[tuple[str, int], list[tuple[str, int]]] | None = None  # `_subclass_index`
         self._task_spec: tuple = (set(), set(), set(), set(), set())  # [tasks]: set by `tasks`
+        self._decorated: dict[str, dict[int, list[tuple]]] = {}  # path → method scope → its decorators
+        self._catching: dict[tuple[str, int], bool] = {}  # `_decorator_catches`, per decorator (factory)
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -137,6 +139,8 @@ class _Checker:
         function with none, the line of a `return handle(req, res)` (not awaited, in a `try` or not)
         of a project async function that can reject: the function's promise adopts its rejection,
         which no `try` around the return catches."""
+        if function.is_async and self._caught_by_decorator(path, function):
+            return 0  # `@HandleExceptions() async get(req, res)`: the method that runs is the decorator's wrapper
         if not function.unguarded_await:
             return self._rejecting_return(path, function) if function.is_async else 0
         if not function.unguarded_awaits:  # no detail recorded (Python): any unguarded await may
@@ -178,9 +182,95 @@ class _Checker:
                     break
         return self._rejecting[key]
 
+    def _caught_by_decorator(self, path: str, function: Function) -> bool:
+        """Whether a class method is decorated by a project decorator that replaces it with a wrapper
+        catching its rejections (`_decorator_catches`): worklenz's `@HandleExceptions()`, whose factory
+        sets `descriptor.value = async (...args) => { try { return await originalMethod.apply(target,
+        args) } catch (error) { … res.status(200).send(…) } }`. TypeScript's legacy decorators (and
+        the 2023 ones) put whatever the decorator leaves in `descriptor.value` on the class in the
+        method's place (typescriptlang.org/docs/handbook/decorators.html#method-decorators), so
+        that wrapper is what a router calls. O(the file's decorators) once per file, then O(1) per
+        method; each decorator memoized."""
+        by_scope = self._decorated.get(path)
+        if by_scope is None:
+            by_scope = self._decorated[path] = {}
+            for scope, name, _ in self.project.files[path].method_decorators:
+                by_scope.setdefault(scope, []).append(name)
+        names = by_scope.get(function.scope)
+        if not names:
+            return False
+        chain = self.project.scope_chain(path, function.scope)[1:]  # where the class is: the decorator is evaluated there
+        return any(
+            target.kind == "function" and self._decorator_catches(target.path, target.scope)
+            for name in names for target in self.project.resolve(path, chain, name))
+
+    def _decorator_catches(self, path: str, scope: int) -> bool:
+        """Whether a decorator (or a decorator factory: `HandleExceptions(options)` returning the
+        decorator) assigns to its third parameter's `value` (the method's property descriptor) a
+        wrapper that handles the method's rejections: an async function that awaits the original
+        method (`originalMethod.apply(this, args)`, `.call`, or a call of it, where `originalMethod`
+        holds `descriptor.value`) inside a `try` whose `catch` does not rethrow, and that cannot
+        reject itself. A `catch` whose only `throw` is under a test of something else than the error
+        (`if (!res || typeof res.send !== "function") throw error`: not called as a route handler)
+        counts as not rethrowing. A wrapper that calls the original without awaiting it in a try
+        (`try { return originalMethod.apply(this, args) }`), or only logs first, handles nothing.
+        O(the file's assignments and calls) once per decorator."""
+        key = (path, scope)
+        if key in self._catching:
+            return self._catching[key]
+        self._catching[key] = False  # while it is worked out (recursion)
+        facts = self.project.files[path]
+        found = False
+        for assignment in facts.assignments:
+            if len(assignment.target) != 2 or assignment.target[1] != "value" or scope not in assignment.scopes:
+                continue
+            decorator = assignment.scopes[0]
+            descriptor = assignment.target[0]
+            if not any(d.scope == decorator and d.name == descriptor and d.value.kind == "param" and d.value.index == 2
+                       for d in facts.decls):
+                continue  # not `(target, key, descriptor) => { descriptor.value = … }`
+            wrappers: list[tuple[str, Function]] = []
+            if assignment.value.kind == "function":
+                wrapper = facts.functions.get(assignment.value.scope)
+                if wrapper is not None:
+                    wrappers.append((path, wrapper))
+            elif assignment.value.kind == "ref":
+                for target in self.project.resolve(path, assignment.scopes, assignment.value.path):
+                    wrapper = self.project.files[target.path].functions.get(target.scope) if target.kind == "function" else None
+                    if wrapper is not None:
+                        wrappers.append((target.path, wrapper))
+            originals = {(descriptor, "value")} | {
+                (d.name,) for d in facts.decls
+                if d.scope in assignment.scopes and d.value.kind == "ref" and d.value.path == (descriptor, "value")}
+            if wrappers and all(self._wrapper_catches(p, w, originals) for p, w in wrappers):
+                found = True
+                break
+        self._catching[key] = found
+        return found
+
+    def _wrapper_catches(self, path: str, wrapper: Function, originals: set[tuple[str, ...]]) -> bool:
+        if not wrapper.is_async or wrapper.throws and not wrapper.throws_on_shape or self._catch_rethrows(path, wrapper):
+            return False
+        facts = self.project.files[path]
+        exposed = {index for _, index in wrapper.unguarded_awaits} | {index for _, index in wrapper.cleanup_awaits}
+        calls_original = False
+        for index, call in enumerate(facts.calls):
+            if call.scopes[0] != wrapper.scope:
+                continue
+            if call.returned and call.callee == ("Promise", "reject"):
+                return False  # `catch (e) { return Promise.reject(e) }`: a rethrow
+            callee = call.callee[:-1] if call.callee[-1:] in (("apply",), ("call",)) else call.callee
+            if callee in originals:
+                if not call.awaited or index in exposed:
+                    return False  # the original's promise is handed on, or awaited outside a try/catch
+                calls_original = True
+        return calls_original and not self.rejecting_await(path, wrapper) and not self._cleanup_rejects(path, wrapper)
+
     def _cleanup_rejects(self, path: str, function: Function) -> bool:
         """Whether an await only a `finally` guards can reject: the function is not reported for it,
         but its promise rejects when that await does."""
+        if function.is_async and self._caught_by_decorator(path, function):
+            return False
         return function.is_async and any(index < 0 or not self.cannot_reject(path, index) for _, index in function.cleanup_awaits)
 
     def cannot_reject(self, path: str, index: int) -> bool:

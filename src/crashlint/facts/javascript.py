@@ -88,6 +88,39 @@ FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function"
 FLUENT_METHODS = frozenset({"on", "once", "addListener", "prependListener", "setMaxListeners", "connect"})
 
 
+def _throw_on_shape(node: tree_sitter.Node) -> bool:
+    """Whether a `throw` sits under an `if` inside a `catch` of its own function whose test names no
+    name of the caught error (`catch (error) { if (!res || typeof res.status !== "function") throw
+    error; … }`): it rethrows only when the call was not the one the catch was written for. A test
+    that names the error (`if (!(error instanceof HttpError)) throw error`) is a rethrow of it."""
+    tests: list[tree_sitter.Node] = []
+    current = node.parent
+    while current is not None and current.type not in FUNCTION_KINDS:
+        if current.type == "if_statement":
+            condition = current.child_by_field_name("condition")
+            if condition is not None:
+                tests.append(condition)
+        elif current.type == "catch_clause":
+            parameter = current.child_by_field_name("parameter")
+            if parameter is None or parameter.type != "identifier" or not tests:
+                return False
+            caught = text(parameter)
+            return not any(caught in _identifiers(test) for test in tests)
+        current = current.parent
+    return False
+
+
+def _identifiers(node: tree_sitter.Node) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("identifier", "shorthand_property_identifier"):
+            found.add(text(current))
+        stack.extend(current.children)
+    return found
+
+
 def query_source(grammar: str) -> str:
     classes = CLASS_KINDS_JS if grammar == "javascript" else CLASS_KINDS_TS
     return "\n".join(
@@ -101,6 +134,7 @@ def query_source(grammar: str) -> str:
             "(return_statement) @return",
             "(await_expression) @await",
             "(throw_statement) @throw",
+            "(decorator) @decorator",  # of a class method (FileFacts.method_decorators)
             # the call that ends a catch block (a rethrow helper's call when it always throws)
             "(catch_clause body: (statement_block (expression_statement [(call_expression) (await_expression)] @catch_tail) .))",
         ]
@@ -1489,6 +1523,26 @@ class _Extractor:
             self.facts.returns.append((function_scope, path))
             self._fact_lines["returns", len(self.facts.returns) - 1] = value.start_point[0] + 1
 
+    def on_decorator(self, node: tree_sitter.Node, scopes) -> None:
+        """`@HandleExceptions() public async get(req, res)`: the method a decorator applies to (a
+        TypeScript class body lists decorators before the method, JavaScript's inside it), and what
+        the decorator names (FileFacts.method_decorators)."""
+        method = node.parent
+        if method is None or method.type != "method_definition":
+            method = node.next_named_sibling
+            while method is not None and method.type in ("decorator", "comment"):
+                method = method.next_named_sibling
+        if method is None or method.type != "method_definition" or not node.named_children:
+            return
+        expression = unwrap(node.named_children[0])
+        index = -1
+        if expression.type == "call_expression":
+            index = self.call_index.get(node_key(expression), -1)
+            expression = expression.child_by_field_name("function")
+        path = dotted(expression) if expression is not None else ()
+        if path:
+            self.facts.method_decorators += ((scope_id(method), path, index),)
+
     def on_function(self, node: tree_sitter.Node, scopes) -> None:
         sid = scope_id(node)
         self.facts.scope_parents[sid] = scopes[0]
@@ -1736,8 +1790,10 @@ class _Extractor:
                 self.on_call(node, scopes, statement)
             elif name == "throw":
                 function = self.facts.functions.get(scopes[0])
-                if not guarded and function is not None and not function.throws:
-                    self.facts.functions[scopes[0]] = updated(function, throws=True)
+                if not guarded and function is not None and (not function.throws or function.throws_on_shape):
+                    on_shape = _throw_on_shape(node)
+                    self.facts.functions[scopes[0]] = updated(
+                        function, throws=True, throws_on_shape=on_shape and (not function.throws or function.throws_on_shape))
             elif name == "ends_throw":
                 function = self.facts.functions.get(scopes[0])
                 if function is not None:
@@ -1789,6 +1845,7 @@ class _Extractor:
             "if_test": self.on_if_test,
             "path_cmp": self.on_path_compare,
             "path_case": self.on_path_compare,
+            "decorator": self.on_decorator,
         }
         for name, node, scopes in later:
             handlers[name](node, scopes)

@@ -135,6 +135,10 @@ class Function:
     # always throws is known through the helpers it hands on to; -1 otherwise (JavaScript)
     ends_throw: bool = False
     tail_call: int = -1
+    # every `throw` counted in `throws` sits under an `if` inside a `catch` whose test names no
+    # name of the caught error (`catch (e) { if (!res || typeof res.send !== "function") throw e; … }`):
+    # a rethrow only when the call was not the one the catch expects (JavaScript)
+    throws_on_shape: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +255,9 @@ class FileFacts:
     decorators: list[tuple[int, Path]] = field(default_factory=list)
     # decorators that are calls (`@shared_task(soft_time_limit=60)`): (function scope, index in `calls`)
     decorator_calls: list[tuple[int, int]] = field(default_factory=list)
+    # JS/TS: decorated class methods, (method scope, the decorator's dotted name — the callee of a call
+    # decorator —, index in `calls` of that call or -1): `@HandleExceptions() async get(req, res)`
+    method_decorators: tuple[tuple[int, Path, int], ...] = ()
     # Python `Type[X]` / `type[X]` annotations: (scope, name, X as written) — a parameter's or a
     # variable's (scope: the function it is in; name: the variable), or a function's return type
     # (scope: the function; name: "return"), so a rule can tell which methods of X's subclasses a
