@@ -275,8 +275,15 @@ def _related_files(files: list[FileFacts], exclude: str, why: str) -> list[Relat
 def _has_error_middleware(ctx: RuleContext, files: list[FileFacts], spec: dict) -> tuple[bool, list[FileFacts]]:
     arity = int(spec.get("arity", 4))
     hint = spec.get("name_hint", "error").lower()
+    # library functions that register an error middleware on the app they are handed
+    # (`Sentry.setupExpressErrorHandler(app)`): a call of one counts as that `.use(…)`
+    installers = set(spec.get("installers", ()))
+    tails = {name.rsplit(".", 1)[-1] for name in installers}
     read: list[FileFacts] = []
     for facts in files:
+        if any(c.callee and c.callee[-1] in tails and c.args and set(ctx.project.callee_names(facts.path, c)) & installers
+               for c in facts.calls):
+            return True, read
         uses = [c for c in facts.calls if c.method in spec["methods"] and len(c.callee) > 1]
         if uses:
             read.append(facts)
