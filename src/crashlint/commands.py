@@ -216,7 +216,7 @@ def clean(
 
     if cache_dir is not None and cache_dir.is_dir():
         # only crashlint's own files: the folder may be shared (a CI cache)
-        for entry in sorted(e for kind in ("facts", "result", "phase", "model", "parts", "manifests", "discovery", "stats", "rulepack") for e in cache_dir.glob(f"{kind}-*.bin*")):
+        for entry in sorted(e for kind in ("facts", "result", "phase", "model", "parts", "passes", "manifests", "discovery", "stats", "rulepack") for e in cache_dir.glob(f"{kind}-*.bin*")):
             entry.unlink(missing_ok=True)
             typer.echo(f"removed {entry}")
         if paths is None:

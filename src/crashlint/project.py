@@ -410,6 +410,11 @@ class Project:
         self._own_parts: dict[str, dict[str, tuple[object, object]]] = {
             what: dict(table) for what, table in (kept.get("parts") or {}).items()}
         self.own_parts_added = False
+        # `own_pass`: what → (extra, path → answer), those of an earlier model for files whose content
+        # digest is the same (crashlint.cache.phase.load_model); this model's, and whether it computed any
+        self._kept_passes: dict[object, tuple[object, dict[str, object]]] = dict(kept.get("passes") or {})
+        self._own_passes: dict[object, tuple[object, dict[str, object]]] = {}
+        self.own_passes_added = False
         self._packages: dict[str, list[str]] | None = None  # `package_paths`
         self._nesting = 0  # derivations under way: 0 between top-level queries
         self._started = 0  # uncached derivations started by the current top-level query
@@ -919,6 +924,47 @@ class Project:
         else:
             table.pop(path, None)
         return answer
+
+    def own_pass(self, what: object, compute: Callable[[str, FileFacts], object],
+                 select: Callable[[str, FileFacts], bool] | None = None, *, extra: object = None,
+                 paths: list[str] | None = None) -> dict[str, object]:
+        """A pass over every file `select` admits whose answer about each file reads only that
+        file's facts and `extra` (a plain value the caller computes, e.g. names another pass
+        found): never a question to this model, never another file. The non-empty answers by
+        path, in file order, as `parts` gives them. Kept across scans (the commit path, issue 13
+        item 7): the cache pairs each file's answer with the file's content digest and the pass's
+        `extra` (crashlint.cache.phase), so a later scan computes it again only for the files whose
+        content changed, or all of them when `extra` differs; its one dependency, the file, is
+        recorded and invalidated exactly. Answers must be plain values marshal stores (call
+        indices, not the calls). O(files) dictionary probes + the cost of `compute` on the files
+        not kept. `paths`: the files `select` admits, in file order, when the caller knows them
+        (several passes over the same selection). A model kept across edits (the language server)
+        keeps them as `parts` does."""
+        if self.incremental:
+            return self.parts(what if extra is None else (what, extra), compute, select, keep=False)
+        answers: dict[str, object] = {}
+        for source in (self._own_passes.get(what), self._kept_passes.get(what)):  # asked already, or kept
+            if source is not None and source[0] == extra:
+                answers = source[1] if not answers else {**source[1], **answers}
+        asked: dict[str, object] = {}
+        found: dict[str, object] = {}
+        files = self.files
+        for path, facts in files.items() if paths is None else ((path, files[path]) for path in paths):
+            if select is not None and paths is None and not select(path, facts):
+                continue
+            part = answers.get(path, _UNASKED)
+            if part is _UNASKED:
+                part = compute(path, facts)
+                self.own_passes_added = True
+            asked[path] = part
+            if part:
+                found[path] = part
+        self._own_passes[what] = (extra, asked)
+        return found
+
+    def own_passes(self) -> dict[object, tuple[object, dict[str, object]]]:
+        """The `own_pass` answers of this scan: what → (extra, path → answer), empty answers included."""
+        return self._own_passes
 
     def own_parts(self) -> dict[str, dict[str, tuple[object, object]]]:
         """The `own_part` answers of this model (kept ones included): what → path → (extra, answer)."""

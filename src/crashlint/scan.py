@@ -308,6 +308,8 @@ def analyse(
                 phase_cache.save_model(run_cache.cache_dir, found.root, record.key, answers)
             if kept is None or phase.project.own_parts_added:  # a file's answers for its new contents
                 phase_cache.save_parts(run_cache.cache_dir, found.root, record.key, phase.project.own_parts(), parsed_digests)
+            if kept is None or phase.project.own_passes_added:  # the same, for the rules' per-file passes
+                phase_cache.save_passes(run_cache.cache_dir, found.root, record.key, phase.project.own_passes(), parsed_digests)
     finally:
         import crashlint
 

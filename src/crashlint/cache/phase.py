@@ -23,6 +23,9 @@ Beside it (`model-<root hash>.bin`), under the same key, the project model's ans
 nothing but the key's inputs (`Project.kept_answers`: where each import of each file leads, the
 files each start command runs, functions of the list of files and the manifests alone), so that a
 scan whose rules phase runs again after a code edit works out only what they lack (issue 13 item 7).
+The passes of the rules whose answer about each file reads only that file's facts (`Project.own_pass`:
+the calls each of CL003's cases looks at) are kept the same way, each file's answer with its digest
+(`passes-<root hash>.bin`), so a code edit asks them of the edited files alone.
 With them, the answers about one file that read only its own facts besides those inputs
 (`Project.own_part`: where the file's imports, re-exports and spawns lead, its role by its path),
 each with the content digest of the file it was computed from (`parts-<root hash>.bin`): a later
@@ -166,7 +169,41 @@ def load_model(cache_dir: str, root: str, key: str, digests: dict[str, bytes | N
     except Exception:  # noqa: BLE001 - as above: a miss
         parts = {}
     answers["parts"] = parts
+    answers["passes"] = _load_passes(cache_dir, root, key, digests)
     return answers
+
+
+def _load_passes(cache_dir: str, root: str, key: str, digests: dict[str, bytes | None]) -> dict:
+    """The `Project.own_pass` answers saved under `key` (`passes-<root hash>.bin`): what → (extra,
+    path → answer) for the files whose content digest is the one of `digests`; {} when unreadable.
+    O(the answers saved)."""
+    try:
+        saved = read_blob(pack_path(cache_dir, root, "passes"), MODEL_MAGIC, code_fingerprint())
+        if not (isinstance(saved, tuple) and len(saved) == 4 and saved[0] == MODEL_FORMAT and saved[1] == key):
+            return {}
+        _, _, names, passes = saved
+        # the saved digests by file, each compared with the file's digest now once
+        same = {path for path, digest in names.items() if digest is not None and digests.get(path) == digest}
+        return {what: (extra, {path: answer for path, answer in answered.items() if path in same})
+                for what, (extra, answered) in passes.items()}
+    except Exception:  # noqa: BLE001 - answers we cannot read are a miss, never an error
+        return {}
+
+
+def save_passes(cache_dir: str, root: str, key: str, passes: dict, digests: dict[str, bytes | None]) -> None:
+    """Save `passes` (`Project.own_passes`: what → (extra, path → answer)) with the content digest
+    in `digests` of each file they answer about; a file with no digest is left out (asked again).
+    A pass marshal cannot store is left out (computed again)."""
+    names: dict[str, bytes] = {}
+    storable: dict = {}
+    for what, (extra, answered) in passes.items():
+        kept = {path: answer for path, answer in answered.items() if digests.get(path) is not None}
+        if not _storable(what, extra, kept):
+            continue
+        storable[what] = (extra, kept)
+        for path in kept:
+            names[path] = digests[path]  # type: ignore[assignment]
+    write_blob(pack_path(cache_dir, root, "passes"), MODEL_MAGIC, code_fingerprint(), (MODEL_FORMAT, key, names, storable))
 
 
 def save_model(cache_dir: str, root: str, key: str, answers: dict[str, dict]) -> None:

@@ -83,26 +83,37 @@ class _Checker:
         self._task_spec: tuple = (set(), set(), set(), set(), set())  # [tasks]: set by `tasks`
         self._decorated: dict[str, dict[int, list[tuple]]] = {}  # path → method scope → its decorators
         self._catching: dict[tuple[str, int], bool] = {}  # `_decorator_catches`, per decorator (factory)
+        self._selections: dict[tuple, list[str]] = {}  # `candidates`: the files of each selection, in file order
 
     # ---- helpers --------------------------------------------------------------------------
 
-    def candidates(self, case: str, wanted, *, python: bool | None = False, by_role: bool = True):
-        """The calls of each file a case looks at, in order: `wanted(call)` reads only the call (no
-        derived question: each case asks those in the order it did over every call). Files this
-        rule applies to (`by_role`), of Python or not; one pass kept across edits (`ctx.parts`).
-        Yields (path, facts, call), naming the file being analysed."""
+    def candidates(self, case: str, wanted, *, python: bool | None = False, by_role: bool = True, extra: object = None):
+        """The calls of each file a case looks at, in order: `wanted(call)` reads only the call and
+        the rule's data, or `extra` (a plain value it also reads: names found in other files), no
+        derived question (each case asks those in the order it did over every call). Files this
+        rule applies to (`by_role`), of Python or not; one pass of call indices kept across edits
+        and across scans (`ctx.own_pass`: a commit scan asks `wanted` of the edited files' calls
+        alone). Yields (path, facts, call), naming the file being analysed."""
         ctx = self.ctx
 
         def select(path: str, facts: FileFacts) -> bool:
             return (python is None or (facts.language == "python") == python) and (not by_role or self.applies(path))
 
-        found = ctx.parts(("async-rejection", self.rule.id, case), lambda path, facts: [c for c in facts.calls if wanted(c)], select, keep=False)
+        # the files each selection admits, found once for the cases that share it (a commit scan
+        # asks `wanted` of few files: the selection was most of the cost)
+        selection = self._selections.get((python, by_role))
+        if selection is None and not ctx.skipped:
+            selection = self._selections[(python, by_role)] = [path for path, facts in self.project.files.items() if select(path, facts)]
+        found = ctx.own_pass(("async-rejection", self.rule.id, case),
+                             lambda path, facts: tuple(i for i, c in enumerate(facts.calls) if wanted(c)), select, extra=extra,
+                             paths=None if ctx.skipped else selection)
         files = self.project.files
-        for path, calls in found.items():
+        for path, indices in found.items():
             ctx.current_path = path
             facts = files[path]
-            for call in calls:  # type: ignore[union-attr]
-                yield path, facts, call
+            calls = facts.calls
+            for index in indices:  # type: ignore[union-attr]
+                yield path, facts, calls[index]
         ctx.current_path = None
 
     def functions_of(self, path: str, call: Call, arg: Arg) -> list[tuple[str, Function]]:
@@ -901,7 +912,7 @@ class _Checker:
         promise_routers = set(spec.get("promise_routers", ()))
         route_methods = set(spec["route_methods"])
         patched = set(spec.get("patched_by", ()))
-        importing = self.ctx.parts(("imports-any", tuple(sorted(patched))), lambda path, facts: bool(patched & set(facts.imports)), keep=False)
+        importing = self.ctx.own_pass(("imports-any", tuple(sorted(patched))), lambda path, facts: bool(patched & set(facts.imports)))
         packages_patched = {self.project.package_root(p) for p in importing}
         routes = self.candidates("express", lambda call: call.method in route_methods and len(call.args) >= 1)
         for path, facts, call in routes:
@@ -1574,7 +1585,8 @@ class _Checker:
         # `await self._clear_react(msg)`, where `_clear_react` is an `async def` that returns
         # `asyncio.create_task(…)` (Red-DiscordBot's Audio cog): awaiting it gives back the task,
         # and a statement that is only the await drops it
-        found = self.candidates("task-wrappers", lambda call: bool(call.callee) and call.callee[-1] in names, python=True)
+        found = self.candidates("task-wrappers", lambda call: bool(call.callee) and call.callee[-1] in names, python=True,
+                                extra=tuple(sorted(names)))
         for path, facts, call in found:
             if (path, "task", call.span) in self.findings:
                 continue
@@ -1693,11 +1705,11 @@ class _Checker:
         lasts = self._task_spec[4]
         self._wrappers = wrappers = {}
         files = self.project.files
-        returning = self.ctx.parts(
+        returning = self.ctx.own_pass(
             ("async-rejection", self.rule.id, "task-returns"),
-            lambda path, facts: [i for i, c in enumerate(facts.calls)
-                                 if not c.awaited and (c.callee[-1] if c.callee else c.method) in lasts and (c.returned or c.bound_to)],
-            lambda path, facts: facts.language == "python", keep=False)
+            lambda path, facts: tuple(i for i, c in enumerate(facts.calls)
+                                      if not c.awaited and (c.callee[-1] if c.callee else c.method) in lasts and (c.returned or c.bound_to)),
+            lambda path, facts: facts.language == "python", extra=tuple(sorted(lasts)))
         for path, indices in returning.items():
             facts = files[path]
             for index in indices:  # type: ignore[union-attr]

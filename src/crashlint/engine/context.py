@@ -247,6 +247,25 @@ class RuleContext:
         finally:
             self.current_path = None
 
+    def own_pass(self, what: object, compute, select=None, *, extra: object = None,
+                 paths: list[str] | None = None) -> dict[str, object]:
+        """A pass of a rule whose answer about each file reads only that file's facts and `extra`
+        (`Project.own_pass`: kept across scans with each file's content digest, so a commit scan
+        computes it for the edited files alone): the non-empty answers by path, in file order.
+        `paths`: the files `select` admits, in file order, when the caller knows them. While a
+        rule runs again without the files it broke on, the pass is made afresh."""
+        if self.skipped:
+            return self.parts(what if extra is None else (what, extra), compute, select, keep=False)
+
+        def asked(path: str, facts: FileFacts) -> object:
+            self.current_path = path
+            return compute(path, facts)
+
+        try:
+            return self.project.own_pass(what, asked, select, extra=extra, paths=paths)
+        finally:
+            self.current_path = None
+
     def index(self, what: object, compute, keys, select=None, *, nonempty=bool) -> dict[object, list[tuple[str, object]]]:
         """A project-wide index made of one pass (`Project.index`): each file's (key, item) pairs,
         merged by key as (file, item) lists in file order; kept and patched across edits. While a
