@@ -221,7 +221,7 @@ def test_corrupt_or_foreign_cache_files_are_ignored(tmp_path, rules_counter, mon
     cache = tmp_path / "cache"
     cold = scan([str(folder)], cache_dir=str(cache))
     files = sorted(cache.glob("*.bin"))
-    assert [f.name.split("-")[0] for f in files] == ["facts", "manifests", "model", "parts", "phase", "result"]
+    assert [f.name.split("-")[0] for f in files] == ["facts", "manifests", "model", "parts", "passes", "phase", "result"]
     for damage in (lambda b: b[: len(b) // 2], lambda b: b[:-1] + bytes([b[-1] ^ 1]), lambda b: b"garbage", lambda b: b""):
         for entry in files:
             entry.write_bytes(damage(entry.read_bytes()))
