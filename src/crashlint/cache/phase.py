@@ -179,13 +179,17 @@ def _load_passes(cache_dir: str, root: str, key: str, digests: dict[str, bytes |
     O(the answers saved)."""
     try:
         saved = read_blob(pack_path(cache_dir, root, "passes"), MODEL_MAGIC, code_fingerprint())
-        if not (isinstance(saved, tuple) and len(saved) == 4 and saved[0] == MODEL_FORMAT and saved[1] == key):
+        if not (isinstance(saved, tuple) and len(saved) == 5 and saved[0] == MODEL_FORMAT and saved[1] == key):
             return {}
-        _, _, names, passes = saved
+        _, _, names, selections, passes = saved
         # the saved digests by file, each compared with the file's digest now once
         same = {path for path, digest in names.items() if digest is not None and digests.get(path) == digest}
-        return {what: (extra, {path: answer for path, answer in answered.items() if path in same})
-                for what, (extra, answered) in passes.items()}
+        kept = {}
+        for what, (extra, selection, answered) in passes.items():
+            table = dict.fromkeys((path for path in selections[selection] if path in same), ())  # empty answers
+            table.update((path, answer) for path, answer in answered.items() if path in same)
+            kept[what] = (extra, table)
+        return kept
     except Exception:  # noqa: BLE001 - answers we cannot read are a miss, never an error
         return {}
 
@@ -193,17 +197,27 @@ def _load_passes(cache_dir: str, root: str, key: str, digests: dict[str, bytes |
 def save_passes(cache_dir: str, root: str, key: str, passes: dict, digests: dict[str, bytes | None]) -> None:
     """Save `passes` (`Project.own_passes`: what → (extra, path → answer)) with the content digest
     in `digests` of each file they answer about; a file with no digest is left out (asked again).
-    A pass marshal cannot store is left out (computed again)."""
+    Each pass is stored as the files it asked (a list several passes of the same selection share)
+    and its non-empty answers: most answers are empty. A pass marshal cannot store is left out
+    (computed again). O(the files asked + the non-empty answers)."""
     names: dict[str, bytes] = {}
+    selections: list[list[str]] = []
+    shared: dict[frozenset, int] = {}
     storable: dict = {}
     for what, (extra, answered) in passes.items():
-        kept = {path: answer for path, answer in answered.items() if digests.get(path) is not None}
-        if not _storable(what, extra, kept):
+        asked = [path for path in answered if digests.get(path) is not None]
+        nonempty = {path: answered[path] for path in asked if answered[path]}
+        if not _storable(what, extra, nonempty):
             continue
-        storable[what] = (extra, kept)
-        for path in kept:
-            names[path] = digests[path]  # type: ignore[assignment]
-    write_blob(pack_path(cache_dir, root, "passes"), MODEL_MAGIC, code_fingerprint(), (MODEL_FORMAT, key, names, storable))
+        selection = shared.get(frozenset(asked))
+        if selection is None:
+            selection = shared[frozenset(asked)] = len(selections)
+            selections.append(asked)
+            for path in asked:
+                names[path] = digests[path]  # type: ignore[assignment]
+        storable[what] = (extra, selection, nonempty)
+    write_blob(pack_path(cache_dir, root, "passes"), MODEL_MAGIC, code_fingerprint(),
+               (MODEL_FORMAT, key, names, selections, storable))
 
 
 def save_model(cache_dir: str, root: str, key: str, answers: dict[str, dict]) -> None:

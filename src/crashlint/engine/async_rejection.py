@@ -912,7 +912,7 @@ class _Checker:
         promise_routers = set(spec.get("promise_routers", ()))
         route_methods = set(spec["route_methods"])
         patched = set(spec.get("patched_by", ()))
-        importing = self.ctx.own_pass(("imports-any", tuple(sorted(patched))), lambda path, facts: bool(patched & set(facts.imports)))
+        importing = self.ctx.parts(("imports-any", tuple(sorted(patched))), lambda path, facts: bool(patched & set(facts.imports)), keep=False)
         packages_patched = {self.project.package_root(p) for p in importing}
         routes = self.candidates("express", lambda call: call.method in route_methods and len(call.args) >= 1)
         for path, facts, call in routes:
