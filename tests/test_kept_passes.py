@@ -146,3 +146,32 @@ def test_hypothesis_kept_passes_equal_a_cold_scan(project: str) -> None:
                 os.chdir(here)
 
     check()
+
+
+def test_the_language_server_asks_the_wrapper_case_again_when_a_wrapper_appears(tmp_path) -> None:
+    """The same dependency in the language server's model kept across edits: the wrapper case's
+    memo is keyed by the wrapper names too, so an edit that makes `schedule` a wrapper finds the
+    unchanged file's call of it (before, the kept answer of `__main__.py` missed it)."""
+    from crashlint.lsp.workspace import Workspace
+
+    root = tmp_path / "ws" / "daemon-project"
+    shutil.copytree(TASKS, root)
+    core, main = root / "daemon" / "core.py", root / "daemon" / "__main__.py"
+    returned, dropped = "        return self.sys_create_task(coroutine)\n", "        self.sys_create_task(coroutine)\n"
+    core.write_text(core.read_text().replace(returned, dropped))
+    main.write_text(main.read_text().replace("    core.start()\n", "    core.start()\n    core.schedule(core.reload())\n"))
+    workspace = Workspace(str(root), cache=False)
+    workspace.load()
+    workspace.analyse()
+    model = workspace.project
+    text = core.read_text().replace(dropped, returned)
+    workspace.set_buffer("daemon/core.py", text.encode())
+    analysis = workspace.analyse()
+    assert workspace.project is model  # brought up to date, not built again
+    fresh = tmp_path / "fresh" / "daemon-project"
+    shutil.copytree(root, fresh)
+    (fresh / "daemon" / "core.py").write_text(text)
+    expected = scan([str(fresh)])
+    where = sorted((f.rule_id, f.location.path, f.location.start_line) for f in analysis.result.findings)
+    assert where == sorted((f.rule_id, f.location.path, f.location.start_line) for f in expected.findings)
+    assert ("CL003", "daemon/__main__.py", 12) in where
