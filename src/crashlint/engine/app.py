@@ -1024,7 +1024,8 @@ def _check_daemon_starts(rule: Rule, ctx: RuleContext, reported: set[int]) -> li
     return findings
 
 
-def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None = None) -> list[Finding]:
+def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None = None,
+                        judged: set[int] | None = None) -> list[Finding]:
     """Python loops that run as long as the process (`while True:`, `while running:` that nothing in
     the loop clears) and sleep or poll, in a process that handles no SIGTERM. Judged per process: a
     standalone `__main__` worker needs its own handler; a process gunicorn, uvicorn or Celery hosts
@@ -1039,6 +1040,8 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
     polls = set(spec.get("poll_methods", ()))
     findings = []
     by_process: dict[int, Finding] = {}  # id(process) → its finding, which later loops become bullets of
+    losses: dict[int, str] = {}  # id(process) → what its default SIGTERM would skip ("" for nothing)
+    judged = set() if judged is None else judged  # id(process) of those that lose nothing (out)
     managed = set(spec.get("unless_dependencies", ()))
     looping = ctx.parts(("forever-loops", rule.id), lambda path, facts: bool(facts.forever_loops),
                         lambda path, facts: bool(facts.forever_loops) and rule.applies_to(facts.language, ctx.role(path)), keep=False)
@@ -1084,11 +1087,21 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
                 # starts): the run drops its finding, so it must not take the process's one finding
                 # (and the later loops, its bullets) with it, nor keep the process's start unreported
                 continue
+            loss = ""
+            if process is not None and "losses" in spec:
+                if id(process) not in losses:
+                    losses[id(process)] = _sigterm_loss(ctx, spec, process)
+                loss = losses[id(process)]
+                if not loss:
+                    # nbviewer's statuspage (`while True: get_and_post(); time.sleep(120)`): each turn
+                    # stands alone, and the process holds nothing SIGTERM would leave undone
+                    judged.add(id(process))
+                    continue
             start = len(text) - len(text.lstrip()) + 1
             location = Location(path, first, start, first, len(text.rstrip()) + 1)
             header = text.strip().rstrip(":")
             subject = f"{header} loop ({waits[0]})"
-            values = dict(subject=subject, wait=waits[0])
+            values = dict(subject=subject, wait=waits[0], loss=loss)
             if process is not None and id(process) in by_process:
                 where = f"{path}:{first}"
                 by_process[id(process)].problems.append(render(rule.data["problems"]["worker_loop_also"], where=where, **values))
@@ -1109,6 +1122,66 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
     if reported is not None:
         reported.update(by_process)
     return findings
+
+
+def _sigterm_loss(ctx: RuleContext, spec: dict, process) -> str:
+    """What Python's default SIGTERM would cost `process`, said for a reader ("the `finally` block at
+    worker.py:40 never runs"), or "" when its own files hold nothing it skips: no `finally` block,
+    `with` statement or `except KeyboardInterrupt` / `SystemExit` clause (`FileFacts.cleanups`), no
+    `atexit` registration, no file it writes, no child process it starts, no connection, cursor,
+    transaction or lock it opens, nothing it closes or stops, no item it takes from a queue (`poll_methods`), acks, commits or flushes
+    (`[worker_loops.losses]`).
+    Its entry files first, then by path. O(the cleanups and calls of the process's own files), once
+    per process; the first loss found ends the walk."""
+    rules = spec["losses"]
+    exits = set(rules.get("exit_callees", ()))
+    opens = set(rules.get("open_callees", ()))
+    modes = set(rules.get("write_modes", ()))
+    writes = set(rules.get("write_methods", ()))
+    held = set(rules.get("held_callees", ()))
+    held_methods = set(rules.get("held_methods", ()))
+    done = set(rules.get("done_methods", ()))
+    closes = set(rules.get("close_methods", ()))
+    children = set(rules.get("child_callees", ()))
+    polls = set(spec.get("poll_methods", ()))
+    quiet = {tuple(r.split(".")) for r in rules.get("quiet_receivers", ())}
+    files = sorted(ctx.processes.own_files(process), key=lambda path: (path not in process.entries, path))
+    for path in files:
+        facts = ctx.project.files.get(path)
+        if facts is None or facts.language != "python":
+            continue
+        if facts.cleanups:
+            line, head = facts.cleanups[0]
+            if head == "finally:":
+                return f"the `finally` block at {path}:{line} never runs"
+            if head.startswith("except"):
+                return f"the shutdown code of `{head}` at {path}:{line} never runs"
+            return f"`{head}` at {path}:{line} is never exited"
+        for scope, decorator in facts.decorators:
+            if ".".join(decorator) in exits or decorator[-1:] == ("register",) and "atexit" in decorator:
+                return f"the `atexit` handler of {path} never runs"
+        for call in facts.calls:
+            names = set(ctx.project.callee_names(path, call)) if call.callee else set()
+            where = f"`{call.text}` at {path}:{call.span[0]}"
+            if names & exits:
+                return f"the `atexit` handler registered by {where} never runs"
+            if names & opens or call.callee == ("open",):
+                mode = call.args[1] if len(call.args) > 1 else call.keyword("mode")
+                if mode is not None and mode.kind == "string" and set(mode.text) & modes:
+                    return f"the file opened for writing by {where} may be left half-written"
+            if call.method in writes and call.callee[:-1] not in quiet:
+                return f"what {where} writes may be left half-written"
+            if names & children:
+                return f"the child process {where} starts is never stopped by it"
+            if names & held or call.method in held_methods:
+                return f"what {where} opens is dropped mid-use"
+            if call.method in closes:
+                return f"{where} never runs, or runs too late"
+            if call.method in done and call.callee[:-1] not in quiet:
+                return f"the work before {where} is lost or done again"
+            if call.method in polls:
+                return f"an item {where} takes is lost mid-work"
+    return ""
 
 
 def _waits_on_its_flag(call: Call, header: str) -> bool:
@@ -1141,9 +1214,14 @@ def check(rule: Rule, ctx: RuleContext) -> list[Finding]:
     findings = _check_shutdown_close(rule, ctx, apps)
     if "worker_loops" in rule.data:
         reported: set[int] = set()
-        findings += _check_worker_loops(rule, ctx, reported)
+        judged: set[int] = set()
+        findings += _check_worker_loops(rule, ctx, reported, judged)
         if "bot_starts" in rule.data:
+            # a bot's client holds its gateway connection whatever the project's own code holds
             findings += _check_bot_starts(rule, ctx, reported)
         if "daemon_starts" in rule.data:
+            # a process whose loops lose nothing is not reported again through its runner (or a
+            # method of its own that happens to be named `run_forever`)
+            reported |= judged
             findings += _check_daemon_starts(rule, ctx, reported)
     return findings

@@ -183,6 +183,9 @@ class FileFacts:
     # the exits of forever loops that sit under an `if`: (scope, line, "stop" when its condition
     # names a stop — `if shutdown_requested(): break` — else "if"); a re-raise in `except` is no exit
     stop_exits: list[tuple[int, int, str]] = field(default_factory=list)
+    # Python: what the default SIGTERM skips — `finally` blocks, `with` statements, `except
+    # KeyboardInterrupt` / `except SystemExit` clauses: (line, the source of its first line, cut short)
+    cleanups: list[tuple[int, str]] = field(default_factory=list)
     # boolean flags assigned (`isShuttingDown = true`): where, and which name
     flag_sets: list[tuple[tuple[int, ...], str]] = field(default_factory=list)
     # JS/TS: names a `for await (… of name)` loop iterates: (scope of the loop, the name)

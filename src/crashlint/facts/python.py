@@ -55,6 +55,9 @@ QUERY = """
 [(break_statement) (raise_statement) (yield)] @exit
 (try_statement body: (block) @guard (except_clause))
 (try_statement (except_clause) (finally_clause) @guard)
+(finally_clause) @finally_block
+(except_clause) @except_block
+(with_statement) @with_block
 """
 
 TRANSPARENT = frozenset({"parenthesized_expression"})
@@ -725,6 +728,22 @@ class _Extractor:
             if paths:
                 self.facts.class_bases[scope_id(node)] = (scopes, paths)
 
+    def cleanups(self, captures: dict[str, list[tree_sitter.Node]]) -> None:
+        """`FileFacts.cleanups`: the code Python's default SIGTERM skips — every `finally` block and
+        `with` statement, and the `except KeyboardInterrupt` / `except SystemExit` clauses (shutdown
+        code written for Ctrl-C or `sys.exit()`), as (line, their first line's source, cut short)."""
+        found: list[tuple[int, str]] = []
+        for node in captures.pop("finally_block", ()):
+            found.append((node.start_point[0] + 1, "finally:"))
+        for node in captures.pop("with_block", ()):
+            head = text(node).split("\n", 1)[0].strip().rstrip(":")
+            found.append((node.start_point[0] + 1, head if len(head) <= 80 else head[:79] + "…"))
+        for node in captures.pop("except_block", ()):
+            head = text(node).split(":", 1)[0].strip()
+            if "KeyboardInterrupt" in head or "SystemExit" in head:
+                found.append((node.start_point[0] + 1, head if len(head) <= 80 else head[:79] + "…"))
+        self.facts.cleanups = sorted(found)
+
     def run(self, root: tree_sitter.Node) -> None:
         captures = tree_sitter.QueryCursor(_query()).captures(root)
         self._awaited = {node_key(n) for n in captures.pop("awaited", ())}
@@ -737,6 +756,7 @@ class _Extractor:
             words = text(condition)
             if "__name__" in words and "__main__" in words:  # if __name__ == "__main__":
                 self.facts.main_guard = (guard.start_point[0] + 1, guard.end_point[0] + 1)
+        self.cleanups(captures)
         dotted_strings = by_position(captures.pop("dotted_string", ()))
         if dotted_strings:
             self.facts.dotted_strings = tuple(dict.fromkeys(text(n) for n in dotted_strings))
