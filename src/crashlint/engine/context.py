@@ -201,6 +201,7 @@ class RuleContext:
         self._touched_names: dict[str, set[tuple[str, ...]]] = {}
         # Django setting name → (its dict literals, keys added later) or None (`_setting_dicts`)
         self._settings_memo: dict[str, tuple[list[Target], dict[str, Arg]] | None] = {}
+        self._subclass_memo: dict[tuple[str, int], list[tuple[str, int]]] | None = None  # `_subclasses`
         self._by_package: dict[str, list[FileFacts]] | None = None
         self._passed: dict[tuple[str, int, int, str], list[Arg] | None] = {}  # `_passed_in`
 
@@ -730,7 +731,23 @@ class RuleContext:
                 # `creds = sts_access(arn)`: a name holding what a helper returns, a dict literal or a
                 # `dict(k=v, …)` call (koku's `_get_sts_access`)
                 targets = [self._dict_made(t) for t in self.project.resolve(facts.path, call.scopes, value.path)]
-                if value.path in self._touched(facts) or self._merged_into(facts, call, value.path):
+                if (len(value.path) == 1 and len(targets) == 1 and targets[0].kind == "external" and targets[0].name == value.path[0]
+                        and self._is_dstar(facts, call.scopes[0], value.path[0])):
+                    # `def __init__(self, base_url=None, **kwargs): kwargs.setdefault("timeout", None);
+                    # AsyncClient(**kwargs)` (fmn's APIClient): what the function adds, and what its callers pass
+                    keys = self._dstar_keys(facts, call.scopes[0], value.path[0])
+                    if keys is None:
+                        return False
+                    found.update(keys)
+                    continue
+                if len(targets) == 1 and targets[0].kind == "param":
+                    # `def post(self, payloads): self.http.post(url=…, **payloads)` (designate's Akamai
+                    # client): the dicts its callers pass, when the function only reads the parameter
+                    passed = self._passed_dicts(targets[0], 0) if self._only_read(facts, call, value.path) else None
+                    if passed is None:
+                        return False
+                    targets = passed
+                elif value.path in self._touched(facts) or self._merged_into(facts, call, value.path):
                     # filled in later (`kw["verify"] = False`, `kw.update({"data": d})`): the keys
                     # are the literal's and those the changes name, when each change names its keys
                     added = self._keys_added(facts, value.path, targets)
@@ -744,6 +761,161 @@ class RuleContext:
         for name, value in found.items():
             result.values.setdefault(name, value)
         return True
+
+    def _only_read(self, facts: FileFacts, call: Call, name: tuple[str, ...]) -> bool:
+        """Whether the function around `call` only reads the dict `name` (`get`, `pop`, `items`…):
+        no stored key (`name["timeout"] = 5`), no `update`/`setdefault`, no `|=`. O(the file's calls
+        and members)."""
+        scope = call.scopes[0]
+        if len(name) != 1 or not scope:
+            return False
+        if any(owner == name and scope in scopes for scopes, owner, _ in facts.members):
+            return False
+        if any(scope in c.scopes and c.callee[:1] == name and len(c.callee) == 2 and c.callee[1] not in self.DICT_READS
+               for c in facts.calls):
+            return False
+        return not self._merged_into(facts, call, name)
+
+    def _is_dstar(self, facts: FileFacts, scope: int, name: str) -> bool:
+        """Whether `name` is the `**name` parameter of the function `scope` (facts declare no such
+        parameter: read in the `def`'s header lines, at most 20)."""
+        function = facts.functions.get(scope)
+        if function is None or not scope:
+            return False
+        header = re.compile(r"\*\*\s*" + re.escape(name) + r"\b")
+        for line in range(function.span[0], min(function.span[2], function.span[0] + 20) + 1):
+            text = self.sources.line(facts.path, line)
+            if header.search(text):
+                return True
+            if text.rstrip().endswith(":"):
+                return False
+        return False
+
+    def _dstar_keys(self, facts: FileFacts, scope: int, name: str) -> dict[str, Arg] | None:
+        """The keywords a `**kwargs` parameter holds when the function spreads it (`AsyncClient(**kwargs)`):
+        those the function adds (`kwargs.setdefault("timeout", None)`, `kwargs["base_url"] = …`: a
+        `setdefault` value holds only where no caller passes that key) and those its callers pass.
+        Only for a class's `__init__`, whose callers are its constructions and its subclasses'
+        `super().__init__(…)` (`_init_callers`); None when a caller passes `*args`/`**kwargs`, or
+        the function changes the dict in a way crashlint cannot read."""
+        function = facts.functions.get(scope)
+        if function is None or function.name != "__init__":
+            return None
+        chain = self.project.scope_chain(facts.path, scope)
+        if len(chain) < 2 or not any(d.value.kind == "class" and d.value.scope == chain[1] for d in facts.decls):
+            return None
+        added = self._keys_added(facts, (name,), [Target("object", path=facts.path, scope=scope, arg=Arg("object"))])
+        if added is None:
+            return None
+        defaults = {c.args[0].text for c in facts.calls if scope in c.scopes and c.callee == (name, "setdefault")
+                    and c.args and c.args[0].kind == "string"}
+        callers = self._init_callers(facts.path, chain[1], 0)
+        if not callers:
+            return None  # nothing seen constructing it: its callers cannot be told
+        found = dict(added)
+        for _, caller in callers:
+            for key, value in caller.keywords:
+                if key in ("*", "**"):
+                    return None
+                if key in defaults or key not in added:
+                    found[key] = value  # the caller's value wins over `setdefault`; the last caller's is kept
+        return found
+
+    _INIT_DEPTH = 3
+
+    def _init_callers(self, path: str, scope: int, depth: int) -> list[tuple[str, Call]]:
+        """The calls that run the `__init__` of the class at (`path`, `scope`): its constructions, the
+        `super().__init__(…)` of each subclass that defines `__init__`, and the constructions of
+        those that do not (`_INIT_DEPTH` levels). Subclasses from one index of the project's classes
+        by the classes their bases resolve to, built once (O(classes)); constructions from
+        `Project.calls_of` (indexed by name)."""
+        if depth >= self._INIT_DEPTH:
+            return []
+        project = self.project
+        name = next((d.name for d in project.files[path].decls if d.value.kind == "class" and d.value.scope == scope), "")
+        found = [(p, c) for p, c in project.calls_of(Target("class", path=path, scope=scope, name=name)) if not is_test_path(p)]
+        for sub_path, sub_scope in self._subclasses().get((path, scope), ()):
+            sub = project.files[sub_path]
+            inits = [d.value.scope for d in project.decls.get((sub_path, sub_scope, "self.__init__"), ()) if d.value.kind == "function"]
+            if inits:
+                for c in sub.calls:
+                    if c.method == "__init__" and c.scopes[0] in inits and 0 <= c.receiver_call < len(sub.calls) \
+                            and sub.calls[c.receiver_call].callee == ("super",):
+                        found.append((sub_path, c))
+            else:
+                found += self._init_callers(sub_path, sub_scope, depth + 1)
+        return found
+
+    def _subclasses(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
+        """Project class (path, scope) → its direct project subclasses (path, scope). Built once."""
+        if self._subclass_memo is None:
+            index: dict[tuple[str, int], list[tuple[str, int]]] = {}
+            for path, facts in self.project.files.items():
+                if facts.language != "python":
+                    continue
+                for scope, (scopes, bases) in facts.class_bases.items():
+                    for base in bases:
+                        for t in self.project.resolve(path, scopes, base):
+                            if t.kind == "class":
+                                index.setdefault((t.path, t.scope), []).append((path, scope))
+            self._subclass_memo = index
+        return self._subclass_memo
+
+    _PASSED_DEPTH = 3  # create_zone(payload) → post(payload) → session.post(**payloads): two hand-ons
+
+    def _passed_dicts(self, param: Target, depth: int) -> list[Target] | None:
+        """The dict literals every caller outside tests passes as the parameter `param` (in place,
+        a name holding one, or what a project helper returns), followed through callers that hand on
+        a parameter of their own that they only read (`_PASSED_DEPTH` levels); None when a caller
+        leaves it out, passes `*args`/`**kwargs` or anything else, or nothing calls the function.
+        Cost: the calls of the function's name (`Project.calls_of`, indexed) and one resolution per
+        argument, per level."""
+        project = self.project
+        facts = project.files.get(param.path)
+        function = facts.functions.get(param.scope) if facts is not None else None
+        if function is None or not function.name or depth >= self._PASSED_DEPTH:
+            return None
+        params = {d.value.index: d.name for d in facts.decls if d.value.kind == "param" and d.value.scope == param.scope}
+        name = params.get(param.index)
+        if name is None:
+            return None
+        shift = 1 if params.get(0) in ("self", "cls") else 0
+        found: list[Target] = []
+        for caller_path, caller in project.calls_of(Target("function", path=param.path, scope=param.scope, name=function.name),
+                                                    self_calls=True):
+            if is_test_path(caller_path):
+                continue
+            if caller.has_star or any(k in ("*", "**") for k, _ in caller.keywords):
+                return None
+            position = param.index - (shift if len(caller.callee) > 1 else 0)
+            arg = caller.keyword(name) or (caller.args[position] if 0 <= position < len(caller.args) else None)
+            caller_facts = project.files[caller_path]
+            if arg is None:
+                return None
+            if arg.kind == "object":
+                found.append(Target("object", path=caller_path, scope=caller.scopes[0], arg=arg))
+                continue
+            if arg.kind == "call" and arg.call >= 0:
+                made = [self._dict_made(t) for t in project.call_targets(caller_path, arg.call)]
+                if not made or not all(self._returned_untouched(t) for t in made):
+                    return None
+                found += made
+                continue
+            if arg.kind != "ref" or len(arg.path) != 1:
+                return None
+            values = [self._dict_made(t) for t in project.resolve(caller_path, caller.scopes, arg.path)]
+            if len(values) == 1 and values[0].kind == "param":
+                if not self._only_read(caller_facts, caller, arg.path):
+                    return None
+                deeper = self._passed_dicts(values[0], depth + 1)
+                if deeper is None:
+                    return None
+                found += deeper
+            elif values and not arg.path in self._touched(caller_facts) and not self._merged_into(caller_facts, caller, arg.path):
+                found += values
+            else:
+                return None
+        return found or None
 
     def _dict_made(self, target: Target) -> Target:
         """A `dict(k=v, …)` call a name holds or a helper returns, as the literal it builds (keywords
@@ -874,10 +1046,19 @@ class RuleContext:
         if target.kind != "object" or facts is None or facts.language != "python":
             return False
         inside = target.scope
-        if any(inside in scopes for scopes, _, _ in facts.members):
+        # a change of another dict of the function (`body.update(…)` beside `return {"json": body}`)
+        # leaves the returned literal as it is
+        others = {d.name for d in facts.decls if d.scope == inside and d.value.kind == "object" and d.value.arg != target.arg}
+        if any(inside in scopes and not (len(owner) == 1 and owner[0] in others) for scopes, owner, _ in facts.members):
             return False
         return not any(inside in c.scopes and len(c.callee) > 1 and c.callee[-1] in ("update", "setdefault", "__setitem__")
+                       and not (len(c.callee) == 2 and c.callee[0] in others and self._only_object(facts, inside, c.callee[0]))
                        for c in facts.calls)
+
+    def _only_object(self, facts: FileFacts, scope: int, name: str) -> bool:
+        """Whether every declaration of `name` in the function `scope` is a dict literal."""
+        decls = [d for d in facts.decls if d.scope == scope and d.name == name]
+        return bool(decls) and all(d.value.kind == "object" for d in decls)
 
     def _merge(self, facts: FileFacts, call: Call, arg: Arg, result: Options) -> None:
         if arg.kind == "object":
