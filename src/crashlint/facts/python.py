@@ -736,7 +736,9 @@ class _Extractor:
         for node in captures.pop("finally_block", ()):
             found.append((node.start_point[0] + 1, "finally:"))
         for node in captures.pop("with_block", ()):
-            head = text(node).split("\n", 1)[0].strip().rstrip(":")
+            clause = next((c for c in node.named_children if c.type == "with_clause"), None)
+            words = " ".join(text(clause).split()) if clause is not None else ""
+            head = ("async with " if text(node).startswith("async") else "with ") + words
             found.append((node.start_point[0] + 1, head if len(head) <= 80 else head[:79] + "…"))
         for node in captures.pop("except_block", ()):
             head = text(node).split(":", 1)[0].strip()
