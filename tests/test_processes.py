@@ -103,7 +103,8 @@ def test_python_processes_and_a_helper_only_a_cli_calls(tmp_path: Path) -> None:
         "app/stats.py": "import requests\n\n\ndef live():\n    # served on every request\n    return requests.get('https://stats.example').json()\n\n\n"
                         "def export():\n    # only the export command calls this\n    return requests.get('https://stats.example/all').json()\n",
         "app/cli.py": "import click\nfrom app.stats import export\n\n\n@click.command()\ndef main():\n    print(export())\n\n\nif __name__ == '__main__':\n    main()\n",
-        "app/worker.py": "import time\n\n\ndef run():\n    while True:\n        time.sleep(5)\n\n\nif __name__ == '__main__':\n    run()\n",
+        # (it writes a file each turn: something SIGTERM's default would cut off, so CL012 has a loss to name)
+        "app/worker.py": "import time\n\n\ndef run():\n    while True:\n        with open('heartbeat', 'w') as beat:\n            beat.write('alive')\n        time.sleep(5)\n\n\nif __name__ == '__main__':\n    run()\n",
     })
     model = _model(tmp_path)
     kinds = {p.entry: p.kind for p in model.processes}

@@ -1041,6 +1041,7 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
     findings = []
     by_process: dict[int, Finding] = {}  # id(process) → its finding, which later loops become bullets of
     losses: dict[int, str] = {}  # id(process) → what its default SIGTERM would skip ("" for nothing)
+    bots = tuple(rule.data.get("bot_starts", {}).get("classes", ()))
     judged = set() if judged is None else judged  # id(process) of those that lose nothing (out)
     managed = set(spec.get("unless_dependencies", ()))
     looping = ctx.parts(("forever-loops", rule.id), lambda path, facts: bool(facts.forever_loops),
@@ -1090,7 +1091,7 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
             loss = ""
             if process is not None and "losses" in spec:
                 if id(process) not in losses:
-                    losses[id(process)] = _sigterm_loss(ctx, spec, process)
+                    losses[id(process)] = _sigterm_loss(ctx, spec, process, bots)
                 loss = losses[id(process)]
                 if not loss:
                     # nbviewer's statuspage (`while True: get_and_post(); time.sleep(120)`): each turn
@@ -1124,7 +1125,7 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
     return findings
 
 
-def _sigterm_loss(ctx: RuleContext, spec: dict, process) -> str:
+def _sigterm_loss(ctx: RuleContext, spec: dict, process, bots: tuple[str, ...] = ()) -> str:
     """What Python's default SIGTERM would cost `process`, said for a reader ("the `finally` block at
     worker.py:40 never runs"), or "" when its own files hold nothing it skips: no `finally` block,
     `with` statement or `except KeyboardInterrupt` / `SystemExit` clause (`FileFacts.cleanups`), no
@@ -1138,7 +1139,8 @@ def _sigterm_loss(ctx: RuleContext, spec: dict, process) -> str:
     opens = set(rules.get("open_callees", ()))
     modes = set(rules.get("write_modes", ()))
     writes = set(rules.get("write_methods", ()))
-    held = set(rules.get("held_callees", ()))
+    # a chat bot's client holds its gateway connection (`bots`: the classes whose `start()` CL012 reports)
+    held = set(rules.get("held_callees", ())) | set(bots)
     held_methods = set(rules.get("held_methods", ()))
     done = set(rules.get("done_methods", ()))
     closes = set(rules.get("close_methods", ()))
@@ -1162,6 +1164,10 @@ def _sigterm_loss(ctx: RuleContext, spec: dict, process) -> str:
                 return f"the `atexit` handler of {path} never runs"
         for call in facts.calls:
             names = set(ctx.project.callee_names(path, call)) if call.callee else set()
+            if call.callee and call.callee[-1][:1].isupper() and not names:
+                # a project subclass of a client (`class Avrae(commands.AutoShardedBot)`), made here
+                names = {n for t in ctx.project.resolve(path, call.scopes, call.callee) if t.kind == "class"
+                         for n in ctx.project.instance_names(Target("instance", path=t.path, scope=t.scope))}
             where = f"`{call.text}` at {path}:{call.span[0]}"
             if names & exits:
                 return f"the `atexit` handler registered by {where} never runs"
