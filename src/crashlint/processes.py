@@ -292,6 +292,8 @@ PY_VALUE_FLAGS = frozenset({"-X", "-W", "--check-hash-based-pycs"})
 PY_MODULE_ONLY_SERVERS = frozenset({"gunicorn", "hypercorn"})
 # shell operators between the commands of one line: `|||` is monofy's (its processes side by side),
 # a lone `&` (not `2>&1`, `&>`) sends the command before it to the background
+# the files that make a folder a Python project (what installs a Python program's dependencies)
+PY_PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "poetry.lock", "uv.lock"})
 COMMAND_SEPARATORS = re.compile(r"(\|\|\||&&|\|\||;|\||(?<![<>&])&(?![>&]))")
 SEQUENTIAL_SEPARATORS = frozenset({";", "&&", "||"})
 
@@ -2569,6 +2571,8 @@ class _Finder:
                 role = "tooling"  # `python profiles/dab/make_test_data.py` from a shell script, a probe's `readyz.py`
             if role == "server" and in_command_folder(path):
                 role = "tooling"  # nodecg's `workspaces/cli/src/bin/nodecg.ts`, kuzzle's `bin/.upgrades/`: commands
+            if role == "server" and self.python_in_node_package(package, path):
+                role = "tooling"  # biosim's `hack/generate_simulation_run_thumbnails.py`: run by hand, not a service
             if role == "server" and self.script_beside_typescript(package, path):
                 role = "tooling"  # `node src/write.mjs`, run by hand: the package's build compiles its .ts only
             if role != "test" and any((i, path) not in self.loaded_by_name for i, _ in self.importers.get(path, ())) \
@@ -2655,6 +2659,26 @@ class _Finder:
         return facts.language != "python" and any(
             call.callee in (("process", "on"), ("process", "once")) and call.args and call.args[0].kind == "string"
             and call.args[0].text in ("SIGTERM", "SIGINT") for call in facts.calls)
+
+    def python_in_node_package(self, package: str, path: str) -> bool:
+        """A Python module nothing imports whose nearest manifest is a package.json, in a folder with
+        no Python project file (pyproject.toml, setup.py, setup.cfg, Pipfile, requirements*.txt):
+        nothing installs its dependencies, so no image or command of the project runs it as a
+        service; it is a script a maintainer runs by hand (biosim's `hack/` folder in an Nx
+        repository whose processes are all Node ones). The mirror of `page_script`. Memoized per
+        package (one listing of its folder)."""
+        if self.files[path].language != "python" or self.tree is None:
+            return False
+        manifest = self.project.manifests.get(package)
+        if manifest is None or not manifest.path.endswith("package.json"):
+            return False
+        tree = self.tree
+
+        def python_project() -> bool:
+            names = tree.list_dir(package)
+            return any(n in PY_PROJECT_FILES or n.startswith("requirements") and n.endswith(".txt") for n in names)
+
+        return not self.project.constant(("python-project-files", package), python_project)
 
     def script_beside_typescript(self, package: str, path: str) -> bool:
         """An `.mjs` / `.cjs` module nothing imports in a TypeScript package whose `main` is its build
@@ -3334,15 +3358,20 @@ class _Finder:
             path, function = self.console_commands[words[0]]
             found.append((path, self.console_script_kind(path, function)))
             return found
-        if head in ("yarn", "pnpm") and len(words) > 3 and words[1] in ("workspace", "--filter", "-F") and depth < 3:
-            # `yarn workspace api node ./dist/scripts/startServer.js` (a Dockerfile's CMD): the
-            # rest runs in that workspace package's folder, with its scripts
-            folder = next((d for n, d in self.project.workspace_packages if n == words[2] or posixpath.basename(d) == words[2]), None)
-            if folder is not None:
-                manifest = self.project.manifests.get(folder)
-                inner = dict(manifest.scripts) if manifest is not None else {}
-                found += self.command_entries(folder, shlex.join(words[3:]), inner, folder, depth + 1)
-                return found
+        targeted = self.package_target(head, words, cwd if cwd is not None else package) if depth < 3 else None
+        if targeted is not None:
+            # `yarn workspace api node ./dist/scripts/startServer.js`, `yarn workspace @omnivore/lmw
+            # start-watcher` (a Dockerfile's CMD), `npm --workspace PKG run SCRIPT`, `pnpm --filter PKG
+            # SCRIPT`, `yarn --cwd DIR SCRIPT`: the rest runs in that package's folder, with its scripts
+            folder, rest = targeted
+            manifest = self.project.manifests.get(folder)
+            inner = dict(manifest.scripts) if manifest is not None else {}
+            if rest and not _is_program(posixpath.basename(rest[0])) and rest[0] not in ("run", "run-script"):
+                rest = [head, *rest]  # `yarn workspace PKG start-watcher`: the package's script of that name
+            elif rest and rest[0] in ("run", "run-script"):
+                rest = [head, *rest]
+            found += self.command_entries(folder, shlex.join(rest), inner, folder, depth + 1)
+            return found
         if head in ("npm", "yarn", "pnpm", "bun") and depth < 3:
             rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
             if rest and rest[0] in scripts:
@@ -3415,6 +3444,40 @@ class _Finder:
                 if re.search(r"\.(c|m)?(j|t)s$|/", word):
                     break  # the script, not found among the sources (a build step's output elsewhere)
         return found
+
+    def package_target(self, head: str, words: list[str], here: str) -> tuple[str, list[str]] | None:
+        """The package folder a package manager's command line is pointed at, and the words left:
+        `yarn workspace PKG …` (classic.yarnpkg.com/en/docs/cli/workspace), `npm --workspace PKG
+        run …` / `-w PKG` (docs.npmjs.com/cli/using-npm/config#workspace), `pnpm --filter PKG …` /
+        `-F PKG` (pnpm.io/filtering), by package name or folder name; `yarn --cwd DIR …`, `npm
+        --prefix DIR …`, `pnpm --dir DIR …` / `-C DIR` by folder, relative to where the command runs.
+        None when the words point at no package of the project. O(words × workspace packages)."""
+        if head not in ("yarn", "npm", "pnpm") or len(words) < 3:
+            return None
+        by_name = {"yarn": ("workspace",), "npm": ("--workspace", "-w"), "pnpm": ("--filter", "-F")}[head]
+        by_dir = {"yarn": ("--cwd",), "npm": ("--prefix",), "pnpm": ("--dir", "-C")}[head]
+        rest = list(words[1:])
+        for i, word in enumerate(rest):
+            option, _, attached = word.partition("=")
+            if option not in by_name + by_dir or i + (0 if attached else 1) >= len(rest):
+                continue
+            if option == "workspace" and i != 0:
+                continue  # yarn's `workspace` is its first word (`yarn run workspace` is a script named so)
+            value = attached or rest[i + 1]
+            left = rest[:i] + rest[i + (1 if attached else 2):]
+            if option in by_name:
+                name = value.strip("'\"")
+                folder = next((d for n, d in self.project.workspace_packages if n == name or posixpath.basename(d) == name), None)
+                if folder is None and name.startswith("."):
+                    folder = posixpath.normpath(posixpath.join(here, name))
+            else:
+                folder = posixpath.normpath(posixpath.join(here, value))
+            if folder == ".":
+                folder = ""
+            if folder is None or folder not in self.project.manifests:
+                return None
+            return folder, left
+        return None
 
     def python_command(self, package: str, head: str, args: list[str], cwd: str | None = None) -> list[tuple[str, str]]:
         modules = self.project.python_modules

@@ -85,6 +85,11 @@ STATEMENT_PARENTS = frozenset(
 ITERATION_METHODS = frozenset({"forEach", "map", "flatMap", "filter", "some", "every", "find"})
 FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 # Methods that return their receiver, so `const c = createClient().on("error", h)` binds the client.
+# the namespaces of the WebExtension APIs an extension's code calls through `chrome.` or `browser.`
+WEBEXTENSION_APIS = ("runtime", "tabs", "storage", "extension", "action", "browserAction", "pageAction", "contextMenus",
+                     "scripting", "webRequest", "declarativeNetRequest", "webNavigation", "omnibox", "i18n", "sidePanel",
+                     "offscreen")
+# (not `cookies`, `windows`, `downloads`: a puppeteer or Playwright `browser` has members so named)
 FLUENT_METHODS = frozenset({"on", "once", "addListener", "prependListener", "setMaxListeners", "connect"})
 
 
@@ -164,6 +169,12 @@ def query_source(grammar: str) -> str:
             # server build of it
             "(member_expression object: (identifier) @dom"
             " (#any-of? @dom \"window\" \"document\" \"localStorage\" \"sessionStorage\" \"navigator\" \"angular\"))",
+            # the WebExtension APIs a browser gives an extension's pages, workers and content
+            # scripts (`chrome.runtime.sendMessage`, `browser.tabs.query`:
+            # developer.chrome.com/docs/extensions/reference/api, developer.mozilla.org/docs/Mozilla/Add-ons/WebExtensions/API);
+            # `browser` alone is a common name in Node (a puppeteer Browser), so only with one of them
+            "(member_expression object: (identifier) @dom property: (property_identifier) @webext_api"
+            " (#any-of? @dom \"chrome\" \"browser\") (#any-of? @webext_api " + " ".join(f'"{n}"' for n in WEBEXTENSION_APIS) + "))",
             "(call_expression function: (import) arguments: (arguments . (string) @dynamic_import))",  # import("./x")
             "(if_statement consequence: (_) @if_body)",  # code that runs only under a development switch
             "(if_statement condition: (_) @if_test)",  # a test on one call's result (FileFacts.gates)
@@ -1734,6 +1745,7 @@ class _Extractor:
         has_jsx = bool(captures.pop("jsx", None))
         self.facts.ui = self.facts.ui or has_jsx
         computed = captures.pop("computed_import", []) + captures.pop("require_fn", [])
+        captures.pop("webext_api", None)  # (only a predicate's operand: the global is the `dom` capture)
         captures.pop("dir_loader", None), captures.pop("dir_require", None), captures.pop("dir_package", None)
         self._dir_loader_args = captures.pop("dir_loader_arg", [])  # read once the file's requires are known
         if computed:  # `require(file)` over a directory listing, `import(path)`: a plugin loader
