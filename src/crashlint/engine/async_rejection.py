@@ -1031,6 +1031,8 @@ class _Checker:
                 continue
             if self._framework_app(path, call, spec.get("awaiting_apps", ())):
                 continue  # `module.exports = (app) => { app.on("push", async …) }` in a Probot app
+            if call.callee[:1] == ("process",) and event in set(spec.get("ending_events", ())):
+                continue  # `process.on("exit", async …)`: the process ends before any await settles
             for fn_path, function in self.functions_of(path, call, call.args[1]):
                 if self.rejects(fn_path, function):
                     subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
