@@ -88,6 +88,8 @@ def test_a_python_script_in_a_node_repository_is_run_by_hand(tmp_path: Path) -> 
         "package.json": '{"name": "biosim", "private": true, "scripts": {"build": "nx run-many -t build"}}',
         "hack/generate_thumbnails.py": HACK_SCRIPT,
         "apps/api/src/main.ts": "export const a = 1;\n",
+        "jest.preset.js": "module.exports = {};\n",
+        "tools/generators/app.ts": "export const g = 1;\n",
     })
     model = _model(tmp_path)
     assert model.roles["hack/generate_thumbnails.py"] == "tooling"

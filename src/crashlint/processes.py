@@ -2662,11 +2662,12 @@ class _Finder:
 
     def python_in_node_package(self, package: str, path: str) -> bool:
         """A Python module nothing imports whose nearest manifest is a package.json, in a folder with
-        no Python project file (pyproject.toml, setup.py, setup.cfg, Pipfile, requirements*.txt):
+        no Python project file (pyproject.toml, setup.py, setup.cfg, Pipfile, requirements*.txt),
+        of a package whose modules are mostly JS/TS:
         nothing installs its dependencies, so no image or command of the project runs it as a
         service; it is a script a maintainer runs by hand (biosim's `hack/` folder in an Nx
         repository whose processes are all Node ones). The mirror of `page_script`. Memoized per
-        package (one listing of its folder)."""
+        package (one listing of its folder, one pass over its files)."""
         if self.files[path].language != "python" or self.tree is None:
             return False
         manifest = self.project.manifests.get(package)
@@ -2674,11 +2675,16 @@ class _Finder:
             return False
         tree = self.tree
 
-        def python_project() -> bool:
+        def node_package() -> bool:
             names = tree.list_dir(package)
-            return any(n in PY_PROJECT_FILES or n.startswith("requirements") and n.endswith(".txt") for n in names)
+            if any(n in PY_PROJECT_FILES or n.startswith("requirements") and n.endswith(".txt") for n in names):
+                return False
+            # and mostly JS/TS code: a folder of Python code with a package.json for its tooling (a
+            # linter's, a fixture folder's) is a Python project with no manifest of its own
+            languages = [self.files[p].language == "python" for p in self.project.package_paths(package) if p in self.files]
+            return sum(languages) * 2 < len(languages)
 
-        return not self.project.constant(("python-project-files", package), python_project)
+        return bool(self.project.constant(("node-package-of-python-scripts", package), node_package))
 
     def script_beside_typescript(self, package: str, path: str) -> bool:
         """An `.mjs` / `.cjs` module nothing imports in a TypeScript package whose `main` is its build

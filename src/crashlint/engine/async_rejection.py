@@ -58,6 +58,7 @@ class _Checker:
         self.findings: dict[tuple, Finding] = {}
         self._applies: dict[str, bool] = {}  # `applies`, per file
         self._handlers: ProcessHandlers | None = None  # files registering a process-level rejection handler that goes on
+        self._exiting: list[tuple[str, Call]] | None = None  # `_exiting_listeners`: signal listeners that exit at once
         self.settled = rule.data.get("settled", {})
         self._never_reject = set(self.settled.get("never_reject", ()))
         self._combinators = set(self.settled.get("combinators", ()))
@@ -1020,9 +1021,12 @@ class _Checker:
         # `emitter.on(…)`, or a listener on a chained call: `parse(stream).on("data", …)`
         found = self.candidates("listeners", lambda call: call.method in listen and len(call.args) >= 2
                                 and (len(call.callee) >= 2 or call.receiver_call >= 0))
+        signals = set(spec.get("signals", ()))
         for path, facts, call in found:
             event = call.args[0].text if call.args[0].kind == "string" else "…"
-            stopping = event in set(spec.get("signals", ())) and call.callee[:1] == ("process",)
+            stopping = event in signals and call.callee[:1] == ("process",)
+            if stopping and self._preempted(path, call, event, self._exiting_listeners(signals, listen)):
+                continue  # jambonz's app.js `process.on("SIGTERM", handle)` after ProcessMonitor's exiting listener
             if (call.callee[:1] == ("process",) and event in set(spec.get("fault_events", ()))
                     and call.method in set(spec.get("persistent", ()))):
                 # the listener is itself where the process's unhandled rejections go (or, with no
@@ -1069,6 +1073,63 @@ class _Checker:
                             self.function_finding(path, call, returned_path, returned, "listener",
                                                   f"{returned.name or 'async function'}() from a "
                                                   f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener", waits)
+
+    def _exiting_listeners(self, signals: set[str], listen: set[str]) -> list[tuple[str, Call]]:
+        """The process's signal listeners that end it at once (`process.on("SIGTERM", () => { log();
+        process.exit(0) })`), over every file: a listener of the same signal registered after one
+        never runs. Computed once per rule run, the first time a signal listener is judged (one
+        pass kept across edits, as `candidates`)."""
+        if self._exiting is None:
+            judged = self.ctx.current_path  # (the pass below names each file it reads; the listener judged is this one's)
+            registrations = self.ctx.parts(("async-rejection", self.rule.id, "signal-listeners"), lambda path, facts: [
+                c for c in facts.calls if c.method in listen and len(c.args) >= 2 and c.callee == ("process", c.method)
+                and c.args[0].kind == "string" and c.args[0].text in signals], lambda path, facts: facts.language != "python", keep=False)
+            self._exiting = [(path, call) for path, calls in registrations.items() for call in calls  # type: ignore[union-attr]
+                             if any(self._exits_at_once(fn_path, function) for fn_path, function in self.functions_of(path, call, call.args[1]))]
+            self.ctx.current_path = judged
+        return self._exiting
+
+    def _exits_at_once(self, path: str, function: Function) -> bool:
+        """Whether a listener calls `process.exit` in its own body, before it could wait on anything:
+        a plain (not async) function with that call in its own scope, not in a callback. O(the
+        file's calls)."""
+        return not function.is_async and any(
+            c.callee == ("process", "exit") and c.scopes and c.scopes[0] == function.scope
+            for c in self.project.files[path].calls)
+
+    def _preempted(self, path: str, call: Call, event: str, exiting: list[tuple[str, Call]]) -> bool:
+        """Whether a `process` listener for `event` that ends the process at once is registered
+        before `call` registers its own: Node calls a signal's listeners in the order they were
+        added ("By default, event listeners are invoked in the order they are added",
+        nodejs.org/api/events.html#emitteroneventname-listener), so after `process.exit` in the
+        first the later one never runs.
+        Before means: earlier in the same function body, or inside a function that the module's top
+        level calls on an earlier line than `call`, itself at the top level (jambonz: app.js:37
+        `monitor.setupSignalHandlers()`, whose method registers `process.on("SIGTERM", () => {
+        …; process.exit(0) })`, then app.js:174 `process.on("SIGTERM", handle)`). `prependListener`
+        puts its listener first whatever the order, so it is never preempted. O(exiting listeners
+        × the top-level calls of the file before `call`)."""
+        if call.method == "prependListener":
+            return False
+        line = call.span[0]
+        earlier: list[tuple[str, int]] = []  # the functions (file, scope) the top level calls before `call`
+        if len(call.scopes) == 1:
+            for c in self.project.files[path].calls:
+                if len(c.scopes) != 1 or c.span[0] >= line or not c.callee:
+                    continue
+                earlier += [(t.path, t.scope) for t in self.project.resolve(path, c.scopes, c.callee) if t.kind == "function"]
+                if c.method:
+                    for instance in self.project.receiver_targets(path, c):
+                        if instance.kind == "instance":
+                            earlier += self.project.class_methods(instance, {c.method})
+        for other_path, other in exiting:
+            if other is call or other.args[0].text != event:
+                continue
+            if other_path == path and other.scopes == call.scopes and other.span[0] < line:
+                return True
+            if other.scopes and (other_path, other.scopes[0]) in earlier:
+                return True
+        return False
 
     def _framework_app(self, path: str, call: Call, packages) -> bool:
         """Whether `call` registers on the app a framework of `packages` (`[listeners]
