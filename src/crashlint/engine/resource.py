@@ -10,6 +10,8 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   an instance (`session.client("s3")`)
     options_from = 0              (JS) first argument that may hold the options object
     unless_argument = {position = 0, pattern = "^sqlite"}   not a subject when that literal matches
+    decorates_class = true        the construction is a class decorator (`@Processor("q")`, whose
+                                  library makes the object for the class): the subject is the class
     unless_guarded_by = ["(?i)process\\.env\\.\\w*MOCK"]   not a subject when an enclosing `if`
                                   test matches one of these (a test-only mode)
     unless_at_start = true        not a subject when made by the module's top-level code (once, at start)
@@ -44,7 +46,10 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   `on<event> = …` handler property counts too)
       close = ["quit", …]         one of these methods called on it (Python: or a `with` block);
                                   with `from_shutdown = true`, only from a SIGTERM/SIGINT path
-                                  (the rule's [shutdown] table, see engine/shutdown.py)
+                                  (the rule's [shutdown] table, see engine/shutdown.py); with
+                                  `closed_by_lifecycle = true`, by the framework's own shutdown hook:
+                                  met in a process whose SIGTERM runs the framework's hooks
+                                  (`app.enableShutdownHooks()`, or a handler that closes the app)
       option = "socket_timeout"   the construction passes this option (a list: any of them), not None
       options_also_from = ["init_app"]   or a call of one of these methods on the client passes it
                                   (flask-redis builds the client in `init_app` from both calls' keywords)
@@ -718,6 +723,12 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
             views = [v for v in ctx.shutdown_views(rule.data["shutdown"], facts.path)]
             if views and all(v.closed for v in views) and ctx.processes.processes_of(facts.path):
                 return True
+        if need.get("closed_by_lifecycle"):
+            # the framework's own shutdown hook closes it (@nestjs/bullmq's BullExplorer.
+            # onApplicationShutdown closes every Worker it made), which runs on SIGTERM in a process
+            # that enables the hooks (`app.enableShutdownHooks()`) or closes its app from a handler
+            views = ctx.shutdown_views(rule.data["shutdown"], facts.path)
+            return bool(views) and all(view.lifecycle_enabled for view in views)
         if need.get("from_shutdown"):  # closed by the SIGTERM path of every process that loads it
             return facts.path in ctx.shutdown(rule.data["shutdown"]).flag_files or all(
                 any(view.contains(u.path, u.scopes) for u in closes) for view in ctx.shutdown_views(rule.data["shutdown"], facts.path)
@@ -728,6 +739,14 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
     if need.get("options_also_from") and _method_passes(ctx, uses, need):
         return True  # `redis_store.init_app(app, socket_timeout=5)`: the client is built there
     return _option_satisfied(ctx, facts, call, need, options())
+
+
+def _decorated_class(facts: FileFacts, call: Call) -> str:
+    """The class a decorator call decorates (`@Processor("submission") export class
+    SubmissionProcessor …`): the first class the file declares on or after the decorator's last
+    line; the call's text when there is none. O(the file's declarations)."""
+    classes = [d for d in facts.decls if d.value.kind == "class" and d.line >= call.span[2]]
+    return min(classes, key=lambda d: d.line).name if classes else call.text
 
 
 def _made_per_call(ctx: RuleContext, facts: FileFacts, index: int, call: Call, closers: set[str],
@@ -1460,7 +1479,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
             unheard = _unheard_callers(ctx, facts, index, call, kept_by, _listened_events(resource))
             if not unheard:
                 return None  # every caller listens or hands it on, or none is seen: theirs to handle
-    subject = ctx.subject_name(facts, call)
+    subject = ctx.subject_name(facts, call) if not resource.get("decorates_class") else _decorated_class(facts, call)
     uses = ctx.uses_of(facts.path, index)
     if "configured_by" in resource and call.bound_to and not call.bound_to.startswith("<"):
         # a project factory: the uses index files its callers' uses under what it returns, shared by

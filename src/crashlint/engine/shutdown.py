@@ -80,6 +80,12 @@ class ShutdownPaths:
     exits: list[str] = field(default_factory=list)
     package_of: dict[str, str] = field(default_factory=dict)  # of hook and app files
 
+    @property
+    def lifecycle_enabled(self) -> bool:
+        """Whether the framework's shutdown hooks run on SIGTERM here (a root with no handler
+        location: `app.enableShutdownHooks()`, or a handler that closes the app). O(roots)."""
+        return any(location is None for _, location, _ in self.roots)
+
     def closes(self, targets: set[Target]) -> bool:
         return any(closed & targets for _, closed in self.closed)
 
