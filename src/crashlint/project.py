@@ -1307,6 +1307,11 @@ class Project:
         if not name:
             return [UNKNOWN]
         head, rest = name[0], name[1:]
+        if head == "this" and len(rest) >= 2:
+            member = f"this.{rest[0]}.{rest[1]}"  # `this.process.p = spawn(…)`: declared as written
+            scope = self._declaring_scope(path, scopes, member)
+            if scope is not None:
+                return self.resolve_declared(path, scope, member, rest[2:], depth)
         if head in ("this", "self", "cls") and rest:
             head, rest = ("self." if head == "cls" else head + ".") + rest[0], rest[1:]
         elif rest:

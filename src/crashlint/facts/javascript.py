@@ -1395,6 +1395,14 @@ class _Extractor:
                 for option in alternatives(right):  # `this.child = child` in the constructor: its parameter
                     self.declare(cls, label, read_in(self.value(option, label), cls, scopes[0]), line)
             return
+        if path[0] == "this" and len(path) == 3 and right is not None and unwrap(right) is not None \
+                and unwrap(right).type in ("call_expression", "new_expression"):
+            # `this.process.p = spawn(…)` (webthings' Plugin): a member of a member of the instance,
+            # named as written so `this.process.p.on("error", …)` is a use of what the call made
+            cls = self.class_scope(scopes)
+            if cls is not None:
+                label = ".".join(path)
+                self.declare(cls, label, read_in(self.value(right, label), cls, scopes[0]), line)
         if path == ("module", "exports"):
             self.on_module_exports(right, line)
             return
