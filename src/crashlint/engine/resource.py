@@ -10,6 +10,10 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   an instance (`session.client("s3")`)
     options_from = 0              (JS) first argument that may hold the options object
     unless_argument = {position = 0, pattern = "^sqlite"}   not a subject when that literal matches
+    unless_never_started = {method = "connect", packages = [{package = "redis", at_least = "4.0"}]}
+                                  not a subject when the client opens no connection before `method`
+                                  (in those package versions), the project calls it, and no call of
+                                  it runs in a long-lived process
     decorates_class = true        the construction is a class decorator (`@Processor("q")`, whose
                                   library makes the object for the class): the subject is the class
     unless_guarded_by = ["(?i)process\\.env\\.\\w*MOCK"]   not a subject when an enclosing `if`
@@ -201,6 +205,8 @@ def _project_function(ctx: RuleContext, facts: FileFacts, call: Call, functions:
 def methods(rule: Rule) -> set[str]:
     names: set[str] = set()
     for resource in rule.data["resources"]:
+        if "unless_never_started" in resource:
+            names.add(resource["unless_never_started"]["method"])
         for need in resource["needs"]:
             if "listener" in need:
                 names.update(LISTENER_METHODS)
@@ -739,6 +745,23 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
     if need.get("options_also_from") and _method_passes(ctx, uses, need):
         return True  # `redis_store.init_app(app, socket_timeout=5)`: the client is built there
     return _option_satisfied(ctx, facts, call, need, options())
+
+
+def _never_started(ctx: RuleContext, facts: FileFacts, index: int, spec: dict) -> bool:
+    """Whether a client that opens no connection until its `method` is called (node-redis 4+:
+    `createClient()` builds the RedisSocket, whose constructor only stores its options; `connect()`
+    makes the socket) is started only where no long-lived process runs: the project calls
+    `client.connect()`, and every such call is in code no long-lived process reaches (worklenz's
+    `initRedis()`, whose one call is commented out). A client with no such call at all may be
+    started through another name or by a library: not this case. Only where the file's project
+    installs a version of `packages` that starts so (an unknown version does not count). O(the
+    client's uses)."""
+    if not any((declared := ctx.project.dependency(facts.path, p["package"])) is not None
+               and (low := lowest_version(declared[0])) is not None and low >= lowest_version(p["at_least"])  # type: ignore[operator]
+               for p in spec["packages"]):
+        return False
+    starts = [u for u in ctx.uses_of(facts.path, index) if u.method == spec["method"]]
+    return bool(starts) and not any(ctx.processes.runs_long(u.path, u.line) for u in starts)
 
 
 def _decorated_class(facts: FileFacts, call: Call) -> str:
@@ -1464,6 +1487,8 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
         return None  # runs only under a test or mock switch, or in a process that does no such work
     if facts.language != "python" and _fallback_never_made(ctx, facts, call):
         return None  # `options.redis || new Redis(…)` where every caller passes `redis`
+    if resource.get("unless_never_started") and _never_started(ctx, facts, index, resource["unless_never_started"]):
+        return None  # node-redis 4+: `createClient()` opens no socket; only a `connect()` no process runs would
     if resource.get("unless_at_start") and call.scopes[0] == 0:
         return None  # module top-level code: runs once as the process starts
     if resource.get("long_lived_only") and call.scopes[0] != 0 and not call.returned and not _handed_to_keeper(ctx, facts, index, call):
@@ -1574,7 +1599,7 @@ def _check_construction(rule: Rule, ctx: RuleContext, facts: FileFacts, index: i
     related = [
         Related(ctx.location(u.path, (u.line, 1, u.line, 1)), f"`{subject}.{u.method}(…)` here")
         for u in uses
-        if u.path != facts.path
+        if u.path != facts.path and u.method != (resource.get("unless_never_started") or {}).get("method")
     ] if not unheard else [Related(ctx.location(p, c.span), f"`{c.text}` here") for p, c in unheard]
     return ctx.finding(
         rule,
