@@ -138,3 +138,18 @@ def test_a_puppeteer_browser_is_not_a_webextension(tmp_path: Path) -> None:
     model = _model(tmp_path)
     assert model.roles["server.js"] == "server"
     assert ("CL008", "server.js") in _found(tmp_path, select=["CL008"])
+
+
+def test_a_workspace_migration_image_is_a_one_shot_job(tmp_path: Path) -> None:
+    """omnivore's packages/db Dockerfile: `CMD ["yarn", "workspace", "@omnivore/db", "migrate"]`
+    runs the migrations and ends: a command, whose start-up chain is not a server's."""
+    _write(tmp_path, {
+        "package.json": '{"name": "root", "private": true, "workspaces": ["packages/*"]}',
+        "packages/db/package.json": '{"name": "@omnivore/db", "scripts": {"migrate": "node ./build/migrate.js"}, "dependencies": {"postgrator": "^7.0.0"}}',
+        "packages/db/migrate.ts": "import { migrate } from './postgrator'\nmigrate().then(() => console.log('Exiting...'))\n",
+        "packages/db/postgrator.ts": "export async function migrate() { return 1 }\n",
+        "packages/db/Dockerfile": 'FROM node:22\nCOPY . .\nCMD ["yarn", "workspace", "@omnivore/db", "migrate"]\n',
+    })
+    model = _model(tmp_path)
+    kinds = {p.entry: p.kind for p in model.processes}
+    assert kinds["packages/db/migrate.ts"] == "cli"

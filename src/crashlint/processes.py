@@ -3382,9 +3382,11 @@ class _Finder:
             rest = [w for w in words[1:] if w not in ("run", "run-script", "--silent", "-s")]
             if rest and rest[0] in scripts:
                 inner = self.command_entries(package, scripts[rest[0]], scripts, cwd, depth + 1)
-                if re.match(r"(build|compile|bundle)\b", rest[0]):
+                if re.match(r"(build|compile|bundle)\b", rest[0]) or re.search(r"migrat|\bseed", rest[0]):
                     # `CMD ["pnpm", "run", "build:release"]` (unraid's builder stage): the image builds
-                    # the program and ends; what the build script runs is a tool, not the program
+                    # the program and ends; what the build script runs is a tool, not the program; so
+                    # does one that migrates or seeds a database (omnivore's packages/db Dockerfile
+                    # `CMD ["yarn", "workspace", "@omnivore/db", "migrate"]`: a one-shot job)
                     inner = [(entry, "cli") for entry, _ in inner]
                 found += inner
                 return found
