@@ -284,6 +284,16 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
     commands = {n for n, _, _ in start.console_scripts}
     read_scripts: set[str] = set()
     for where, name, command in list(start.launches):  # ENTRYPOINT "/app/docker-entrypoint.sh": read the script
+        for conf in SUPERVISORD_CONF.findall(command) if name in ("CMD", "ENTRYPOINT") else ():
+            # `CMD ["init-env", "supervisord", "-c", "conf/supervisord.conf"]` (hypothesis/h): the
+            # programs are supervisord's
+            found = _image_file(tree, directory, conf)
+            if found and found not in read_scripts:
+                read_scripts.add(found)
+                try:
+                    start.read_supervisor(found, tree.read(found))
+                except OSError:
+                    pass
         for word in command.split():
             script = _image_file(tree, directory, word) if word.endswith(".sh") or "/" in word else None
             if script is None or script in read_scripts:
@@ -807,7 +817,7 @@ class _Start:
             words = stripped.split()
             head = words[1] if words[:1] == ["exec"] and len(words) > 1 else words[0] if words else ""
             match = SHELL_COMMAND.match(line)
-            if not match and head in programs:  # `monkey run_api_server`: a console script of the project
+            if not match and posixpath.basename(head) in programs:  # `monkey run_api_server`: a console script of the project
                 match = SHELL_PROGRAM.match(line)
             if match:
                 command = " ".join(match.group(1).split())
@@ -836,7 +846,8 @@ class _Start:
                 self.launches.append((where, program, command.group(1).strip()))
 
 
-SHELL_COMMAND = _Pattern(r"^\s*(?:exec\s+)?((?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|fedora-messaging|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
+# (a program may be named by its path in a virtualenv or the image: mwdb's `/app/.venv/bin/gunicorn`)
+SHELL_COMMAND = _Pattern(r"^\s*(?:exec\s+)?((?:\S*/bin/)?(?:node|python3?|gunicorn|uvicorn|hypercorn|daphne|celery|rq|arq|dramatiq|fedora-messaging|npm|yarn|pnpm|bun|tsx|ts-node)\b.*)$")
 # a variable the script set to node's path (`NODE=$(command -v node)`, `$NODE_BIN`), in a command's head
 SHELL_NODE_VARIABLE = _Pattern(r"""^(\s*(?:exec\s+)?)(?:setsid\s+|nohup\s+)?"?\$\{?NODE(?:_BIN|_PATH|_EXE)?\}?"?(?=\s)""")
 SHELL_PROGRAM = _Pattern(r"^\s*(?:exec\s+)?(\S.*)$")

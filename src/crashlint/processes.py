@@ -173,7 +173,14 @@ PY_APPS = frozenset({
     "fastapi.FastAPI", "flask.Flask", "starlette.applications.Starlette", "quart.Quart", "sanic.Sanic",
     "litestar.Litestar", "aiohttp.web.Application", "falcon.App", "falcon.asgi.App", "django.core.wsgi.get_wsgi_application",
     "django.core.asgi.get_asgi_application", "connexion.App", "connexion.FlaskApp", "connexion.AsyncApp",
+    "configurations.wsgi.get_wsgi_application", "configurations.asgi.get_asgi_application",
 })
+# what a Django project's wsgi.py/asgi.py calls to make the app it serves: Django's own, and
+# django-configurations' (its `configurations/wsgi.py` and `asgi.py` run `importer.install()`, which
+# loads the settings class `DJANGO_CONFIGURATION` names from `DJANGO_SETTINGS_MODULE`, then Django's
+# `get_wsgi_application()`; jazzband/django-configurations, configurations/wsgi.py)
+DJANGO_APP_CALLS = frozenset({"django.core.wsgi.get_wsgi_application", "django.core.asgi.get_asgi_application",
+                              "configurations.wsgi.get_wsgi_application", "configurations.asgi.get_asgi_application"})
 PY_WORKER_APPS = frozenset({"celery.Celery", "rq.Worker", "dramatiq.Worker", "huey.RedisHuey", "huey.Huey"})
 PY_TASK_DECORATORS = frozenset({"celery.shared_task", "dramatiq.actor", "huey.task", "huey.periodic_task"})
 # What a `__main__` program does that makes it long-running: a queue worker, a SIGTERM handler,
@@ -288,6 +295,9 @@ PY_SERVER_COMMANDS = frozenset({"gunicorn", "uvicorn", "hypercorn", "daphne", "g
 PY_WORKER_COMMANDS = frozenset({"celery", "rq", "rqworker", "arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust", "fedora-messaging"})
 # the interpreter's options that take the next word as their value (`python -X dev -W error app.py`)
 PY_VALUE_FLAGS = frozenset({"-X", "-W", "--check-hash-based-pycs"})
+# a gunicorn config file's application: `wsgi_app = "mwdb.app:app"` at the top level (gunicorn/config.py
+# `WSGIApp`: "A WSGI application path in pattern $(MODULE_NAME):$(VARIABLE_NAME)", gunicorn >= 20.1)
+GUNICORN_WSGI_APP = re.compile(r"""(?m)^wsgi_app\s*=\s*["']([\w.]+(?::[^"']*)?)["']""")
 # servers whose app argument may name only a module (`gunicorn bugsink.wsgi`)
 PY_MODULE_ONLY_SERVERS = frozenset({"gunicorn", "hypercorn"})
 # shell operators between the commands of one line: `|||` is monofy's (its processes side by side),
@@ -917,6 +927,8 @@ class ProcessModel:
         facts = finder.files[path]
         if finder.plugin_attrs and not facts.scope_parents.get(scope, 0) and (path, _scope_name(facts, scope)) in finder.plugin_attrs:
             return None  # an entry point's class or function: its plugin manager builds or calls it by name
+        if facts.language == "python" and finder.browser_class(path, scope):
+            return []  # marimo's `WasmLazyStore`: it runs under Pyodide in the browser, not in this process
         if scope not in facts.functions:
             return self._class_preds(path, facts, scope)
         # a call of the function from inside itself (a retry: modmail's `return await
@@ -1321,6 +1333,27 @@ class ProcessModel:
         return not (self._imported_whole(path, importers) and _composed_name(name, named))
 
 
+def marimo_notebook(facts: FileFacts, names_by_call: list) -> int | None:
+    """The line of `app = marimo.App(…)` when the file is a marimo notebook: that call at the top
+    level and functions decorated `@app.cell` (docs.marimo.io: a notebook is a Python file whose
+    cells are functions registered on a `marimo.App`; `marimo edit nb.py` opens it, `python nb.py`
+    runs its cells once, `app.run()`). None otherwise. O(the file's calls and decorators)."""
+    for call, names in names_by_call:
+        # (inside marimo's own package `marimo.App` resolves to its module: `marimo._ast.app.App`)
+        marimo = call.callee == ("marimo", "App") or any(n == "marimo.App" or n.startswith("marimo.") and n.endswith(".App") for n in names)
+        if marimo and call.scopes[0] == 0 and call.bound_to:
+            if any(d[1] == (call.bound_to, "cell") for d in facts.decorators):
+                return call.span[0]
+    return None
+
+
+# a class named for the browser runtime of Python (Pyodide, a CPython built for WebAssembly by
+# Emscripten): marimo's `WasmLazyStore`, whose `_http_get` is a "sync fetch via pyodide_http-patched
+# urllib" — a synchronous XHR in the page, not a socket of the server's
+WASM_CLASS = re.compile(r"Wasm|WASM|Pyodide|Emscripten")
+WASM_WORDS = re.compile(r"\b(?:pyodide\w*|emscripten)\b", re.I)
+
+
 def _scope_name(facts: FileFacts, scope: int) -> str:
     """The name of the function or class `scope` declares ("" if none). O(its declarations)."""
     function = facts.functions.get(scope)
@@ -1485,6 +1518,11 @@ class _Finder:
         self._loaded_folders: dict[str, tuple[FileFacts, list[str] | None]] = {}  # `python_loaded_folders`, by file
         self._callers_memo: dict[tuple[str, int], list[tuple[str, object]]] = {}  # `_loader_callers`
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
+        self._wasm_files: dict[str, bool] = {}  # browser_class: files with a class named for Pyodide
+        # gunicorn config files start commands name with no app: (config, kind, package, cwd), and the app each names
+        self.gunicorn_configs_named: list[tuple[str, str, str, str | None]] = []
+        self._gunicorn_apps: dict[tuple[str, str, str | None], str | None] = {}
+        self._paste_apps: dict[str, list[str]] = {}
         self.setup_files: set[str] = set()  # files that serve a setup wizard or a migration page, then stop
         self.probes: set[str] = set()  # scripts a Dockerfile's HEALTHCHECK runs: short-lived, never a server's module
         # the subcommands start commands of long-lived processes name (`python -m robotoff
@@ -1652,6 +1690,8 @@ class _Finder:
                 found[path] = (f"{path}:{call.span[0]}: `{call.text}` loads the Sapphire stores' pieces by their folders under "
                                f"{root or '.'}/ ({', '.join(folders)}): {len(targets)} module(s)", targets)
         found.update(self.plugin_loads())
+        for path, load in self.pyramid_loads().items():
+            found.setdefault(path, load)
         for path, load in self.folder_loads().items():
             if path in found:  # (a file that is both: one evidence line each, one list of modules)
                 text, targets = found[path]
@@ -1659,6 +1699,52 @@ class _Finder:
             else:
                 found[path] = load
         self._framework_loads = found
+        return found
+
+    def pyramid_loads(self) -> dict[str, tuple[str, list[str]]]:
+        """file → (evidence, the modules its Pyramid configuration loads by dotted name), in a project
+        that depends on Pyramid: `config.include("h.db")` imports that module and runs its
+        `includeme` (a relative name, `config.include(".reply")`, is under the caller's package), and
+        `config.scan("h.views")` / `config.scan(__name__)` / `config.scan()` imports every module of
+        that package (of the caller's, given none) to register their decorated views and subscribers
+        (docs.pylonsproject.org/projects/pyramid/en/latest/api/config.html, `Configurator.include`:
+        "a module or package … its includeme function", `Configurator.scan`: "If package is None,
+        the package of the caller is used"). Cost: one pass over the Python files' calls when a
+        manifest names pyramid or a module imports it, then one lookup per name and one prefix pass per scanned package."""
+        project = self.project
+        if not any("pyramid" in m.dependencies for m in project.manifests.values()) and not any(
+                f.language == "python" and any(i == "pyramid" or i.startswith("pyramid.") for i in f.imports) for f in self.files.values()):
+            return {}
+        found: dict[str, tuple[str, list[str]]] = {}
+        for path, facts in self.files.items():
+            if facts.language != "python" or is_test_path(path):
+                continue
+            targets: list[str] = []
+            first = None
+            for call in facts.calls:
+                if len(call.callee) < 2 or call.callee[-1] not in ("include", "scan") or call.callee[-2] not in ("config", "configurator"):
+                    continue
+                arg = call.args[0] if call.args else None
+                if arg is not None and arg.kind == "string":
+                    target = project.resolve_module(path, arg.text) if arg.text.startswith(".") else self.module_file(arg.text, project.package_root(path))
+                elif arg is not None and arg.kind == "ref" and arg.path == ("__name__",):
+                    target = path
+                elif arg is None and call.callee[-1] == "scan":
+                    folder = posixpath.dirname(path)
+                    target = posixpath.join(folder, "__init__.py") if posixpath.join(folder, "__init__.py") in self.files else None
+                else:
+                    continue
+                if target is None or self.files.get(target) is None or self.files[target].language != "python":
+                    continue
+                loaded = [target]
+                if call.callee[-1] == "scan" and posixpath.basename(target) == "__init__.py":
+                    prefix = posixpath.dirname(target) + "/"
+                    loaded += [f for f, ff in self.files.items() if f.startswith(prefix) and ff.language == "python" and not is_test_path(f)]
+                targets += [t for t in loaded if t != path and t not in targets]
+                first = first or call
+            if targets and first is not None:
+                found[path] = (f"{path}:{first.span[0]}: `{first.text}` loads modules by dotted name (Pyramid's include/scan): "
+                               f"{len(targets)} module(s)", targets)
         return found
 
     def class_by_name(self, path: str) -> bool:
@@ -2269,6 +2355,24 @@ class _Finder:
             return None
         return self.project.resolve_module(file, call.args[0].text)
 
+    def browser_class(self, path: str, scope: int) -> bool:
+        """Whether `scope` is, or is inside, a class named for Python's browser runtime (`WASM_CLASS`:
+        `WasmLazyStore`, `PyodideBridge`) in a file that names Pyodide or Emscripten (a docstring, a
+        `pyodide` import, a `sys.platform == "emscripten"` test): code that runs in the page under
+        Pyodide, which a server's package ships for its WebAssembly build. Cost: one read of the
+        file, memoized; then a walk up the scope's parents."""
+        facts = self.files[path]
+        if path not in self._wasm_files:
+            self._wasm_files[path] = any(WASM_CLASS.search(d.name) for d in facts.decls if d.value.kind == "class") \
+                and bool(WASM_WORDS.search(self._text(path)))
+        if not self._wasm_files[path]:
+            return False
+        while scope:
+            if scope not in facts.functions and WASM_CLASS.search(_scope_name(facts, scope)):
+                return True
+            scope = facts.scope_parents.get(scope, 0)
+        return False
+
     def test_only(self, path: str, scope: int) -> bool:
         """A plain top-level Python function (no decorator: no route, task or command) that tests
         call and nothing else reaches: no call outside tests resolves to it, its own module names
@@ -2514,6 +2618,7 @@ class _Finder:
             self.add(name, kind, list(entries), package, "declared in [tool.crashlint] processes", started=True)
         for package, manifest in sorted(self.project.manifests.items()):
             self.from_manifest(package, manifest)
+        self.gunicorn_configs()
         for path in sorted(python.keys() | signs.keys(), key=project.position):
             facts = self.files[path]
             if self.project.is_vendored(path):
@@ -2525,6 +2630,31 @@ class _Finder:
         self.django()
         self.scripted()
         self.roots()
+
+    def gunicorn_configs(self) -> None:
+        """A gunicorn config file no start command that crashlint reads names (`docker/gunicorn.conf.py`
+        beside mwdb's start script, its image built by `deploy/docker/Dockerfile`): a file named
+        `gunicorn*.py` whose top-level `wsgi_app` names a project module. The file exists to run
+        gunicorn, and gunicorn serves the app it names (gunicorn/config.py `WSGIApp`), as a
+        Procfile's `web: gunicorn mwdb.app:app` would say. Development configs (`gunicorn-dev.conf.py`,
+        with `reload`) name the same app. Cost: one read of each such file, after the commands."""
+        for path in sorted(self.files):
+            name = posixpath.basename(path)
+            if not (name.startswith("gunicorn") and name.endswith(".py")) or self.files[path].language != "python" \
+                    or is_test_path(path):
+                continue
+            package = self.project.package_root(path)
+            target = self.gunicorn_config_app(path, package, posixpath.dirname(path))
+            if target is None or any(target in p.entries for p in self.processes if p.long_lived):
+                continue
+            named = GUNICORN_WSGI_APP.search(self._text(path))
+            assert named is not None
+            self.hosted_entries.add(target)
+            target_package = self.project.package_root(target)
+            self.add(self.package_name(target_package), "server", [target], target_package,
+                     f"{path}: gunicorn's config file names the app it serves: `wsgi_app = \"{named.group(1)}\"`",
+                     started=True, hosted=True, launched=True)
+            self.launched.add(target_package)
 
     def scripted(self) -> None:
         """The files package.json's build, codegen, test and other tool scripts run (`build: node -r
@@ -3291,16 +3421,28 @@ class _Finder:
         (`Project.constant`), with the entries it marks hosted."""
         key = ("command-entries", package, command, tuple(sorted(scripts.items())), cwd, depth)
 
-        def compute() -> tuple[list[tuple[str, str]], frozenset[str]]:
+        def compute() -> tuple[list[tuple[str, str]], frozenset[str], tuple[tuple[str, str, str, str | None], ...]]:
             outer, self.hosted_entries = self.hosted_entries, set()
+            outer_configs, self.gunicorn_configs_named = self.gunicorn_configs_named, []
             try:
-                return self._command_entries(package, command, scripts, cwd, depth), frozenset(self.hosted_entries)
+                return (self._command_entries(package, command, scripts, cwd, depth), frozenset(self.hosted_entries),
+                        tuple(self.gunicorn_configs_named))
             finally:
                 self.hosted_entries = outer | self.hosted_entries
+                self.gunicorn_configs_named = outer_configs + self.gunicorn_configs_named
 
-        found, hosted = self.project.constant(key, compute)  # type: ignore[misc]
+        found, hosted, configs = self.project.constant(key, compute)  # type: ignore[misc]
         self.hosted_entries |= hosted
-        return list(found)
+        found = list(found)
+        # the app a gunicorn config file names: read here, per model, not in the kept answer above
+        # (which reads only the files' names and the manifests, never a file's contents)
+        for config, kind, config_package, config_cwd in configs:
+            targets = self.paste_apps(config) if config.endswith(".ini") else [self.gunicorn_config_app(config, config_package, config_cwd)]
+            for target in targets:
+                if target is not None and (target, kind) not in found:
+                    found.append((target, kind))
+                    self.hosted_entries.add(target)
+        return found
 
     def _command_entries(self, package: str, command: str, scripts: dict[str, str], cwd: str | None, depth: int) -> list[tuple[str, str]]:
         """Each part of a shell command line, in order. The shell runs `a; b`, `a && b` and `a || b`
@@ -3523,11 +3665,123 @@ class _Finder:
             elif i > 0 and args[i - 1] in ("-A", "--app") or head in ("arq", "dramatiq", "huey_consumer", "huey_consumer.py", "faust") and not word.startswith("-"):
                 module = word.rsplit(".", 1)[0] if head == "arq" else word
             if module:
-                target = modules.get(module) or modules.get(module.rsplit(".", 1)[0])
+                target = self.module_file(module, package, cwd) or modules.get(module.rsplit(".", 1)[0])
                 if target:
                     found.append((target, kind))
                     self.hosted_entries.add(target)
+        paste = next((args[i + 1] if w in ("--paste", "--paster") and i + 1 < len(args) else w.split("=", 1)[1]
+                      for i, w in enumerate(args) if w in ("--paste", "--paster") or w.startswith(("--paste=", "--paster="))), None)
+        if head == "gunicorn" and not found and paste is not None:
+            # `gunicorn --paste conf/production.ini` (hypothesis/h): the app is the PasteDeploy ini's
+            # (docs.gunicorn.org settings `paste`: "Load a PasteDeploy config file"); read by
+            # `command_entries`, outside its kept answer
+            token = paste.strip("'\"").split("#", 1)[0].removeprefix("config:")
+            ini = next((c for c in (posixpath.normpath(posixpath.join(b, token)) for b in dict.fromkeys([package, cwd or package, ""]))
+                        if self.tree is not None and not c.startswith("..") and self.tree.is_file(c)), None)
+            if ini is not None:
+                self.gunicorn_configs_named.append((ini, kind, package, cwd))
+            return found
+        if head == "gunicorn" and not found:
+            # no APP_MODULE on the command line: gunicorn takes the application from its config
+            # file's `wsgi_app` (gunicorn.org/run: "WSGI_APP can be omitted when defined in a
+            # configuration file"), the file `-c`/`--config` names or, with neither, the
+            # `gunicorn.conf.py` of the working folder (gunicorn/config.py `get_default_config_file`);
+            # read by `command_entries`, outside its kept answer
+            config = self.gunicorn_config_file(package, args, cwd)
+            if config is not None:
+                self.gunicorn_configs_named.append((config, kind, package, cwd))
         return found
+
+    def module_file(self, module: str, package: str, cwd: str | None = None) -> str | None:
+        """The project file a start command's dotted module names: by the module index, else as a
+        path under the command's folder, its package or a Python package's folder (people's
+        `gunicorn … people.wsgi:application`, run in the image's copy of `src/backend`, whose stray
+        `__init__.py` makes the index call it `backend.people.wsgi`). Cost: one lookup per folder
+        holding a manifest."""
+        target = self.project.python_modules.get(module)
+        if target is not None:
+            return target
+        relative = module.replace(".", "/")
+        for base in dict.fromkeys([cwd or "", package, *sorted(self.project.manifests)]):
+            for candidate in (f"{relative}.py", f"{relative}/__init__.py"):
+                path = posixpath.normpath(posixpath.join(base, candidate))
+                if path in self.files and self.files[path].language == "python":
+                    return path
+        return None
+
+    def gunicorn_config_file(self, package: str, args: list[str], cwd: str | None) -> str | None:
+        """The config file a gunicorn command with no APP_MODULE reads: the file `-c`/`--config`
+        names (a path, `file:PATH` or `python:MODULE`), else `gunicorn.conf.py` in the command's
+        folder or its package (the working folder gunicorn reads it from; mwdb's `docker/start.sh`
+        runs a bare `gunicorn` beside `docker/gunicorn.conf.py`). Reads only the files' names."""
+        config = None
+        for i, word in enumerate(args):
+            if word in ("-c", "--config") and i + 1 < len(args):
+                config = args[i + 1]
+            elif word.startswith("--config="):
+                config = word.split("=", 1)[1]
+        config = config.strip("'\"") if config else None
+        path = None
+        if config is None:
+            for base in dict.fromkeys([cwd if cwd is not None else package, package]):
+                candidate = posixpath.normpath(posixpath.join(base, "gunicorn.conf.py"))
+                if candidate in self.files:
+                    path = candidate
+                    break
+        elif config.startswith("python:"):
+            path = self.module_file(config[len("python:"):], package, cwd)
+        else:
+            path = self.source_for(package, config.removeprefix("file:"), cwd)
+        return path if path is not None and self.files[path].language == "python" else None
+
+    def paste_apps(self, ini: str) -> list[str]:
+        """The project modules a PasteDeploy ini's `[app:…]` sections build the WSGI app from:
+        `use = call:h.app:create_app` (the factory itself), `paste.app_factory = kinto:main`, and
+        `use = egg:kinto` / `egg:dist#name` (the `paste.app_factory` entry point of that name, `main`
+        by default, that a project manifest declares) — docs.pylonsproject.org/projects/pastedeploy
+        "Applications": `use = egg:…`, `use = call:…`, `paste.app_factory = …`. Cost: one read of
+        the ini, memoized."""
+        if ini in self._paste_apps:
+            return self._paste_apps[ini]
+        found: list[str] = []
+        section = ""
+        for line in self._text(ini).splitlines():
+            header = re.match(r"\s*\[([^\]]*)\]", line)
+            if header:
+                section = header.group(1).strip()
+                continue
+            if not section.startswith("app:"):
+                continue
+            setting = re.match(r"\s*(use|paste\.app_factory)\s*[=:]\s*(\S+)", line)
+            if setting is None:
+                continue
+            value = setting.group(2)
+            module = ""
+            if setting.group(1) == "paste.app_factory":
+                module = value.split(":", 1)[0]
+            elif value.startswith("call:"):
+                module = value[len("call:"):].split(":", 1)[0]
+            elif value.startswith("egg:"):
+                dist, _, name = value[len("egg:"):].partition("#")
+                for manifest in self.project.manifests.values():
+                    for group, entry, target, _ in manifest.entry_points:
+                        if group == "paste.app_factory" and entry == (name or "main") and normalize(manifest.summary.split(":", 1)[0]) in ("", normalize(dist)):
+                            module = target.split(":", 1)[0]
+            target = self.module_file(module, self.project.package_root(ini), posixpath.dirname(ini)) if module else None
+            if target is not None and target not in found:
+                found.append(target)
+        self._paste_apps[ini] = found
+        return found
+
+    def gunicorn_config_app(self, config: str, package: str, cwd: str | None) -> str | None:
+        """The project module a gunicorn config file's `wsgi_app = "mwdb.app:app"` names (gunicorn/config.py
+        `WSGIApp`, setting `wsgi_app`), None when it names none. Cost: one read of the file, memoized."""
+        key = (config, package, cwd)
+        if key not in self._gunicorn_apps:
+            named = GUNICORN_WSGI_APP.search(self._text(config))
+            module = named.group(1).split(":", 1)[0].strip() if named else ""
+            self._gunicorn_apps[key] = self.module_file(module, package, cwd) if module else None
+        return self._gunicorn_apps[key]
 
     def manage_kind(self, args: list[str]) -> str:
         return "server" if args and args[0] in ("runserver", "run_huey", "rqworker", "qcluster", "celery") else "cli"
@@ -4082,6 +4336,13 @@ class _Finder:
                 self.add(module, "cli", [path], package, f"{path}: a Django management command")
             return
         names_by_call = [(c, set(project.callee_names(path, c))) for c in facts.calls if c.callee]
+        notebook = marimo_notebook(facts, names_by_call)
+        if notebook is not None:
+            # marimo's smoke tests, snippets and tutorials inside its package (`app.run()` under
+            # `__main__` runs the cells once as a script): a notebook a person opens, no service
+            self.add(module, "cli", [path], package,
+                     f"{path}:{notebook}: a marimo notebook (`marimo.App(…)` with `@app.cell` functions): a person opens or runs it")
+            return
         # an app this file serves itself through hypercorn with its own shutdown trigger: no server
         # that handles SIGTERM hosts it
         self_served = any(names & PY_SERVER_CALLS and self_triggered(names, call) for call, names in names_by_call)
@@ -4503,7 +4764,7 @@ class _Finder:
             # `get_wsgi_application()` is `django.setup(set_prefix=False)` + `WSGIHandler()`
             # (django/core/wsgi.py): a wsgi.py that does those two itself (bugsink's, with a
             # WSGIHandler subclass) serves the same project
-            if not names & {"django.core.wsgi.get_wsgi_application", "django.core.asgi.get_asgi_application"} and not (
+            if not names & DJANGO_APP_CALLS and not (
                     "django.setup" in names and any(n.startswith(("django.core.handlers.wsgi.", "django.core.handlers.asgi.")) for n in names | self._bases(path))):
                 continue
             package = self.project.package_root(path)
