@@ -934,6 +934,10 @@ class ProcessModel:
         # a call of the function from inside itself (a retry: modmail's `return await
         # self.validate_database_connection(ssl_retry=False)`) does not start it
         callers = [(file, call) for file, call in finder.callers_of(path, scope) if file != path or scope not in call.scopes]
+        if finder.notebooks and path not in finder.notebooks and any(file in finder.notebooks for file, _ in callers):
+            # marimo's `mo.latex(filename=url)`, which only its own notebooks call here: the API a
+            # notebook calls runs in the kernel of `marimo edit` / `marimo run`, whoever's notebook it is
+            return None
         if callers:
             # a function some code calls by name and other code hands on as a value runs in both
             # places (keep's `simulate_alerts_async`: a CLI script calls it, the live-demo thread of a
@@ -1519,6 +1523,7 @@ class _Finder:
         self._callers_memo: dict[tuple[str, int], list[tuple[str, object]]] = {}  # `_loader_callers`
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
         self._wasm_files: dict[str, bool] = {}  # browser_class: files with a class named for Pyodide
+        self.notebooks: set[str] = set()  # marimo notebooks (`marimo_notebook`): what a kernel runs
         # gunicorn config files start commands name with no app: (config, kind, package, cwd), and the app each names
         self.gunicorn_configs_named: list[tuple[str, str, str, str | None]] = []
         self._gunicorn_apps: dict[tuple[str, str, str | None], str | None] = {}
@@ -4338,6 +4343,7 @@ class _Finder:
         names_by_call = [(c, set(project.callee_names(path, c))) for c in facts.calls if c.callee]
         notebook = marimo_notebook(facts, names_by_call)
         if notebook is not None:
+            self.notebooks.add(path)
             # marimo's smoke tests, snippets and tutorials inside its package (`app.run()` under
             # `__main__` runs the cells once as a script): a notebook a person opens, no service
             self.add(module, "cli", [path], package,
