@@ -150,7 +150,7 @@ STORE_NAME = re.compile(r"""\bname\s*:\s*['"]([\w-]+)['"]""")
 # (docs.gunicorn.org/en/stable/custom.html: "Custom Application": `StandaloneApplication(BaseApplication)`, `.run()`)
 PY_SERVER_BASES = frozenset({"gunicorn.app.base.BaseApplication", "gunicorn.app.base.Application", "gunicorn.app.wsgiapp.WSGIApplication"})
 PY_SERVER_CALLS = frozenset({
-    "uvicorn.run", "hypercorn.asyncio.serve", "aiohttp.web.run_app", "waitress.serve", "gunicorn.app.base.BaseApplication",
+    "uvicorn.run", "uvicorn.Server", "uvicorn.server.Server", "hypercorn.asyncio.serve", "aiohttp.web.run_app", "waitress.serve", "gunicorn.app.base.BaseApplication",
     "werkzeug.serving.run_simple", "socketserver.TCPServer", "http.server.HTTPServer", "http.server.ThreadingHTTPServer",
 })
 # what makes a Tornado event loop, whose `start()` runs until `stop()` is called
