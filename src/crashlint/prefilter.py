@@ -144,7 +144,11 @@ PY_FRAMEWORK_LOADS = Literals(["get_wsgi_application", "get_asgi_application", "
                                # loads import nothing of it. (A file that names the group in a string
                                # with none of these words — a class attribute read elsewhere — is
                                # skipped under --prefilter, and what it alone loads with it.)
-                               "stevedore", "entry_points", "namespace="])
+                               "stevedore", "entry_points", "namespace=",
+                               # Pyramid's configuration loads modules by dotted name (processes.pyramid_loads),
+                               # and a marimo notebook's calls run the package API in the kernel (processes.marimo_notebook)
+                               "config.include(", "config.scan(", "configurator.include(", "configurator.scan(",
+                               "marimo.App("])
 
 
 
