@@ -170,3 +170,51 @@ def test_parameter_names_are_indexed_per_file(tmp_path) -> None:
     # parameters × the file's declarations (4x for 2N; 95 of 156 profiled seconds on a karrio subset)
     small, large = (_parameter_work(tmp_path, size) for size in (50, 100))
     assert 0 < small and large <= 2.2 * small, (small, large)
+
+
+# ---- a method's name: one index of the names live code writes, not a read of the project per method --
+
+def _member_work(root: Path, n: int) -> int:
+    """How many characters asking `MemberNames.unnamed` of every method of N generated client classes
+    reads (biosim's OpenAPI clients: a class per file, each method with overloads, one called), each
+    answer checked."""
+    from crashlint.cache.facts import load_facts
+    from crashlint.discover import discover
+    from crashlint.member_reach import MemberNames
+
+    folder = root / f"members-{n}"
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"api{i}.service.ts").write_text(
+            f"export class Api{i}Service {{\n"
+            f"  public get{i}(url: string): Promise<Response>;\n"
+            f"  public get{i}(url?: string): Promise<Response> {{\n"
+            f"    if (!url) throw new Error('Required parameter url when calling get{i}.');\n"
+            f"    return fetch(url);\n  }}\n"
+            f"  public post{i}(url: string): Promise<Response> {{\n    return fetch(url, {{ method: 'POST' }});\n  }}\n}}\n")
+    (folder / "main.ts").write_text("".join(f"import {{ Api{i}Service }} from './api{i}.service';\n" for i in range(n))
+                                    + "".join(f"void new Api{i}Service().get{i}('https://x');\n" for i in range(n)))
+    found = discover([str(folder)])
+    facts = {p.facts.path: p.facts for p in load_facts(found.files, None, 1, root=found.root) if p.facts is not None}
+    read = [0]
+
+    def text(path: str) -> str:
+        content = (Path(found.root) / path).read_text()
+        read[0] += len(content)
+        return content
+
+    members = MemberNames(facts, sorted(facts), text, lambda path, cls: True)
+    answers = {}
+    for path, file in facts.items():
+        for scope, function in file.functions.items():
+            if function.name and file.scope_parents.get(scope, 0):
+                answers[function.name] = members.unnamed(path, file, scope)
+    assert answers == {**{f"get{i}": False for i in range(n)}, **{f"post{i}": True for i in range(n)}}, answers
+    return read[0]
+
+
+def test_member_names_are_indexed_once(tmp_path) -> None:
+    # every live file read once for the index and each class's own file once: a read of the live
+    # files per method asked would grow with N² (2N classes × 2N files)
+    small, large = (_member_work(tmp_path, size) for size in (50, 100))
+    assert 0 < small and large <= 2.2 * small, (small, large)

@@ -105,6 +105,7 @@ from functools import lru_cache
 from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.codec import arg_heads
 from crashlint.facts.model import MODULE_SCOPE, Export, FileFacts
+from crashlint.member_reach import MemberNames
 from crashlint.nest_providers import DeadProviders
 from crashlint.project import Mentions, Project, Target
 from crashlint.roles import FRONTEND_DEPENDENCIES, FULL_STACK, NUXT_APPS, SERVER_FRAMEWORKS, SERVER_MARKERS, TEST_FILE, TOOLING_DIRS, file_role, imports_browser_code, imports_server_code, is_test_dir
@@ -361,6 +362,7 @@ class ProcessModel:
     client_libraries: dict[str, tuple[str, str, int]] = field(default_factory=dict)
     _dead: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
     _providers: DeadProviders | None = field(default=None, repr=False)  # `_dead_provider_method`
+    _members: MemberNames | None = field(default=None, repr=False)  # `_unnamed_method`
     _runs_long: dict[tuple[str, int], bool] = field(default_factory=dict, repr=False)
     _runner_memo: dict[tuple[str, tuple], bool] = field(default_factory=dict, repr=False)  # `runner_runs_until_stopped`
     _distance_memo: dict[int, dict[str, tuple[int, str]]] = field(default_factory=dict, repr=False)  # `attribution`
@@ -764,6 +766,8 @@ class ProcessModel:
                 return False  # inbox-zero's `_deleteFromDatasourceWithRetry`: dead code, whatever it calls
             if self._dead_provider_method(path, facts, function):
                 return False  # ordbokapi's `OrdboekeneApiService`: a NestJS provider nothing injects
+            if self._unnamed_method(path, facts, function):
+                return False  # biosim's generated `ValidationService`: a method no live code names
             if self._finder.cli_command_unstarted(path, function.scope):
                 return False  # `robotoff import-images`: the CLI runs it, no service does
             if self._finder.test_only(path, function.scope):
@@ -816,6 +820,37 @@ class ProcessModel:
                     return ""
             self._providers = DeadProviders(self._finder.files, read, self._finder.importers_of)
         return self._providers.dead(path, cls)
+
+    def _unnamed_method(self, path: str, facts: FileFacts, function) -> bool:
+        """A method of a JS/TS class whose name no file of the `server` role writes
+        (`crashlint.member_reach`): no process calls it. The index is built the first time a
+        method asks (one read of each live JS/TS file); memoized per class. Only in code a started
+        process loads: a module judged by its paths (a library, a lone file) is another package's to
+        call, by names crashlint cannot see."""
+        if facts.language == "python" or self._tree is None or not function.name or not self._started_code(path):
+            return False
+        if self._members is None:
+            tree = self._tree
+
+            def read(file: str) -> str:
+                try:
+                    return tree.read(file).decode("utf-8", "replace")
+                except OSError:
+                    return ""
+            live = sorted(p for p, role in self.roles.items() if role == "server" and not is_test_path(p))
+            self._members = MemberNames(self._finder.files, live, read, lambda file, cls: self._project_ancestry(file, cls, 0))
+        return self._members.unnamed(path, facts, function.scope)
+
+    def unnamed_methods(self, path: str) -> list[str]:
+        """The methods of `path` no live code names, in words (`crashlint processes --why`): rules
+        report none of their code. O(the file's methods) after the index."""
+        facts = self._finder.files.get(path) if self._finder is not None else None
+        if facts is None or facts.language == "python" or not self.long_lived(path):
+            return []
+        return [f"`{function.name}` (line {function.span[0]}): a method no code a long-lived process loads names"
+                for function in sorted(facts.functions.values(), key=lambda f: f.span[0])
+                if function.name and not self._finder.callers_of(path, function.scope)
+                and self._unnamed_method(path, facts, function)]
 
     def _function_runs_long(self, path: str, scope: int, depth: int) -> bool:
         if scope == 0 or depth > 3 or (path, scope) in self._finder.start_functions:
