@@ -6,7 +6,8 @@ that runs names it. `FileFacts.units` holds each top-level declaration whose bod
 load — a function, a class with no decorator and no static initialiser, a `const f = () => …` — with
 its lines and the module-level names (imports and top-level declarations) its body uses;
 `FileFacts.load_uses` holds the module-level names code that runs at load uses (statements,
-initialisers of other variables, decorators, `module.exports = …`, `export default <expression>`).
+initialisers of other variables, decorators, `module.exports = …`, `export default <expression>`,
+TypeScript's `export = <expression>`).
 `FileFacts.whole_loads` holds the specifiers of `require(…)` not destructured on the spot and of
 `import(…)`: such a module is used as a whole object, any of its exports may run (but a CommonJS
 module required into a name: that name is its `module.exports`, the `<default>` declaration).
@@ -106,6 +107,11 @@ def _units_of(statement: tree_sitter.Node) -> list[tuple[str, tree_sitter.Node]]
         inner = node.child_by_field_name("declaration")
         value = node.child_by_field_name("value")
         if inner is None and value is None:
+            if any(c.type == "=" for c in node.children):
+                # TypeScript's `export = { generic: parseAtomOrRss }` (omnivore's RSS converters, a
+                # default import's `converters.generic(item)`): what it names is the module's
+                # export, used by any importer (read as load-time code: every name it writes is reached)
+                return None
             return []  # `export { a }`, `export * from …`: names, no code
         if inner is None:
             assert value is not None
