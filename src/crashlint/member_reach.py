@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import accumulate
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -142,11 +143,7 @@ class MemberNames:
             if last > first and last + 1 < len(depth):
                 depth[first + 1] += 1
                 depth[last + 1] -= 1
-        inside = 0
-        body: list[bool] = []
-        for step in depth:
-            inside += step
-            body.append(inside > 0)
+        body = list(accumulate(depth))  # > 0: inside a function's body
         line, at = 1, 0
         for match in _DECLARATION.finditer(code):
             line += code.count("\n", at, match.start())
