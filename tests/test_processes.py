@@ -838,8 +838,10 @@ def test_a_module_loaded_for_other_exports_runs_only_what_the_server_names(tmp_p
         "sdk/exporter.ts": 'export class Exporter {\n  send() {\n    return fetch("https://export.example/");\n  }\n}\n',
         "sdk/clients.ts": 'export class DatasetsClient {\n  list() {\n    return fetch("https://api.example/datasets");\n  }\n}\n'
                           'export const monitors = async () => fetch("https://api.example/monitors");\n',
-        "sdk/decorated.ts": 'function Injectable(): ClassDecorator { return () => {}; }\n'
-                            '@Injectable()\nexport class Decorated {\n  ping() {\n    return fetch("https://decorated.example/");\n  }\n}\n',
+        # a registry's class decorator (not Nest's `@Injectable()`, whose methods run only where code names
+        # them: tests/test_member_reach.py): the registry may call `ping` by name
+        "sdk/decorated.ts": 'function Register(): ClassDecorator { return () => {}; }\n'
+                            '@Register()\nexport class Decorated {\n  ping() {\n    return fetch("https://decorated.example/");\n  }\n}\n',
         "src/ops.ts": 'export function a() {\n  return fetch("https://ops.example/a");\n}\n',
         "src/legacy.ts": 'export function b() {\n  return fetch("https://legacy.example/b");\n}\n',
     })
