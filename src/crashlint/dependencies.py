@@ -283,17 +283,22 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             continue
     commands = {n for n, _, _ in start.console_scripts}
     read_scripts: set[str] = set()
+
+    def read_supervisor_conf(conf: str) -> None:
+        """supervisord's `-c FILE` named by an image's command or a start script: its programs, once."""
+        found = _image_file(tree, directory, conf)
+        if found and found not in read_scripts:
+            read_scripts.add(found)
+            try:
+                start.read_supervisor(found, tree.read(found))
+            except OSError:
+                pass
+
     for where, name, command in list(start.launches):  # ENTRYPOINT "/app/docker-entrypoint.sh": read the script
         for conf in SUPERVISORD_CONF.findall(command) if name in ("CMD", "ENTRYPOINT") else ():
             # `CMD ["init-env", "supervisord", "-c", "conf/supervisord.conf"]` (hypothesis/h): the
             # programs are supervisord's
-            found = _image_file(tree, directory, conf)
-            if found and found not in read_scripts:
-                read_scripts.add(found)
-                try:
-                    start.read_supervisor(found, tree.read(found))
-                except OSError:
-                    pass
+            read_supervisor_conf(conf)
         for word in command.split():
             script = _image_file(tree, directory, word) if word.endswith(".sh") or "/" in word else None
             if script is None or script in read_scripts:
@@ -307,13 +312,7 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
             read_scripts.add(script)
             start.read_shell_script(script, name, raw, commands)
             for conf in SUPERVISORD_CONF.findall(raw.decode("utf-8", "replace")):  # `exec supervisord -c /etc/app/supervisord.conf`
-                found = _image_file(tree, directory, conf)
-                if found and found not in read_scripts:
-                    read_scripts.add(found)
-                    try:
-                        start.read_supervisor(found, tree.read(found))
-                    except OSError:
-                        pass
+                read_supervisor_conf(conf)
     if ".s2i" in names:
         for script, label in _s2i_run_scripts(tree, posixpath.join(directory, ".s2i")):
             if script not in read_scripts:

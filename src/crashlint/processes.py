@@ -803,6 +803,15 @@ class ProcessModel:
                 self._dead[key] = bool(text) and len(re.findall(rf"(?<![\w$.]){re.escape(function.name)}(?![\w$])", text)) == 1
         return self._dead[key]
 
+    def _read_text(self, file: str) -> str:
+        """A project file's text for the indexes that read source (`DeadProviders`, `MemberNames`);
+        "" when it cannot be read."""
+        assert self._tree is not None
+        try:
+            return self._tree.read(file).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
     def _dead_provider_method(self, path: str, facts: FileFacts, function) -> bool:
         """A method (not the constructor) of a NestJS `@Injectable()` class that nothing injects,
         fetches or runs after construction (`crashlint.nest_providers`). Memoized per class."""
@@ -811,14 +820,7 @@ class ProcessModel:
                 or self._tree is None or "@nestjs/common" not in facts.imports):
             return False
         if self._providers is None:
-            tree = self._tree
-
-            def read(file: str) -> str:
-                try:
-                    return tree.read(file).decode("utf-8", "replace")
-                except OSError:
-                    return ""
-            self._providers = DeadProviders(self._finder.files, read, self._finder.importers_of)
+            self._providers = DeadProviders(self._finder.files, self._read_text, self._finder.importers_of)
         return self._providers.dead(path, cls)
 
     def _unnamed_method(self, path: str, facts: FileFacts, function) -> bool:
@@ -830,15 +832,9 @@ class ProcessModel:
         if facts.language == "python" or self._tree is None or not function.name or not self._started_code(path):
             return False
         if self._members is None:
-            tree = self._tree
-
-            def read(file: str) -> str:
-                try:
-                    return tree.read(file).decode("utf-8", "replace")
-                except OSError:
-                    return ""
             live = sorted(p for p, role in self.roles.items() if role == "server" and not is_test_path(p))
-            self._members = MemberNames(self._finder.files, live, read, lambda file, cls: self._project_ancestry(file, cls, 0))
+            self._members = MemberNames(self._finder.files, live, self._read_text,
+                                        lambda file, cls: self._project_ancestry(file, cls, 0))
         return self._members.unnamed(path, facts, function.scope)
 
     def unnamed_methods(self, path: str) -> list[str]:

@@ -1883,6 +1883,21 @@ class Project:
                         self._calls_by_name.setdefault(call.callee[-1], []).append((path, call))
         return self._calls_by_name.get(name, [])
 
+    def python_subclasses(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
+        """Project Python class (path, scope) → the project classes that name it as a base (path,
+        scope), in file order. One pass over every Python file's class bases, each resolved once:
+        O(bases). Not memoized here (an edit changes it); the checkers that ask keep it per scan."""
+        index: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        for path, facts in self.files.items():
+            if facts.language != "python":
+                continue
+            for scope, (scopes, bases) in facts.class_bases.items():
+                for base in bases:
+                    for resolved in self.resolve(path, scopes, base):
+                        if resolved.kind == "class":
+                            index.setdefault((resolved.path, resolved.scope), []).append((path, scope))
+        return index
+
     def calls_of(self, target: Target, *, self_calls: bool = False) -> Iterator[tuple[str, Call]]:
         """The calls that reach the project function or class `target` (its kind, path and scope;
         `name`, what its callers write, by default the function's own name): every call named as it

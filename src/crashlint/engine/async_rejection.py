@@ -1870,16 +1870,7 @@ class _Checker:
     def _subclass_index(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
         """Project class (file, scope) → the project classes that name it as a base, once per scan."""
         if self._subclasses is None:
-            index: dict[tuple[str, int], list[tuple[str, int]]] = {}
-            for path, facts in self.project.files.items():
-                if facts.language != "python":
-                    continue
-                for scope, (scopes, bases) in facts.class_bases.items():
-                    for base in bases:
-                        for resolved in self.project.resolve(path, scopes, base):
-                            if resolved.kind == "class":
-                                index.setdefault((resolved.path, resolved.scope), []).append((path, scope))
-            self._subclasses = index
+            self._subclasses = self.project.python_subclasses()
         return self._subclasses
 
     def _abstract(self, target: Target) -> bool:

@@ -849,16 +849,7 @@ class RuleContext:
     def _subclasses(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
         """Project class (path, scope) → its direct project subclasses (path, scope). Built once."""
         if self._subclass_memo is None:
-            index: dict[tuple[str, int], list[tuple[str, int]]] = {}
-            for path, facts in self.project.files.items():
-                if facts.language != "python":
-                    continue
-                for scope, (scopes, bases) in facts.class_bases.items():
-                    for base in bases:
-                        for t in self.project.resolve(path, scopes, base):
-                            if t.kind == "class":
-                                index.setdefault((t.path, t.scope), []).append((path, scope))
-            self._subclass_memo = index
+            self._subclass_memo = self.project.python_subclasses()
         return self._subclass_memo
 
     _PASSED_DEPTH = 3  # create_zone(payload) → post(payload) → session.post(**payloads): two hand-ons
