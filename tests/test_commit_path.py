@@ -16,6 +16,16 @@ PROJECTS = sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir()) + sort
 )
 
 
+def _assert_warm_is_cold(root: Path, file: str, cache: str, why: tuple) -> None:
+    """After an edit of `file` (cwd = `root`): the warm `--in-project` scan equals a cold one field
+    for field, and the whole project's scan's findings on that file."""
+    warm = scan([file], in_project=True, cache_dir=cache, fixes=({}, True))
+    cold = scan([file], in_project=True, cache_dir=None, fixes=({}, True))
+    assert _everything(warm) == _everything(cold), why
+    whole = scan([str(root)], cache_dir=None, fixes=({}, True))
+    assert _key(warm) == [k for k in _key(whole) if k[1].path == file], why
+
+
 def _key(result) -> list[tuple]:
     return [
         (f.rule_id, f.location, f.subject, f.message, tuple(f.problems), f.severity, f.fingerprint, f.process)
@@ -511,11 +521,7 @@ def test_hypothesis_commit_scan_equals_the_whole_scan(project: str) -> None:
                 for edit in edits:
                     file = _apply(texts, edit)
                     (root / file).write_text(texts[file])
-                    warm = scan([file], in_project=True, cache_dir=cache, fixes=({}, True))
-                    cold = scan([file], in_project=True, cache_dir=None, fixes=({}, True))
-                    assert _everything(warm) == _everything(cold), (project, edits, file)
-                    whole = scan([str(root)], cache_dir=None, fixes=({}, True))
-                    assert _key(warm) == [k for k in _key(whole) if k[1].path == file], (project, edits, file)
+                    _assert_warm_is_cold(root, file, cache, (project, edits, file))
             finally:
                 os.chdir(here)
 

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from test_commit_path import FIXTURES, REJECTIONS, _apply, _edit_strategy, _everything, _key
+from test_commit_path import FIXTURES, REJECTIONS, _apply, _assert_warm_is_cold, _edit_strategy, _everything
 
 from crashlint.project import Project
 from crashlint.scan import scan
@@ -137,11 +137,7 @@ def test_hypothesis_kept_passes_equal_a_cold_scan(project: str) -> None:
                     else:
                         continue
                     (root / file).write_text(texts[file])
-                    warm = scan([file], in_project=True, cache_dir=cache, fixes=({}, True))
-                    cold = scan([file], in_project=True, cache_dir=None, fixes=({}, True))
-                    assert _everything(warm) == _everything(cold), (project, steps, file)
-                    whole = scan([str(root)], cache_dir=None, fixes=({}, True))
-                    assert _key(warm) == [k for k in _key(whole) if k[1].path == file], (project, steps, file)
+                    _assert_warm_is_cold(root, file, cache, (project, steps, file))
             finally:
                 os.chdir(here)
 

@@ -11,17 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from crashlint.scan import process_model, scan
 from helpers import write_project as _write
-
-
-def _model(root: Path):
-    _, model, _ = process_model([str(root)])
-    return model
-
-
-def _found(root: Path, **options) -> set[tuple[str, str]]:
-    return {(f.rule_id, f.location.path) for f in scan([str(root)], **options).findings}
+from test_processes import _found, _model
 
 
 WATCHER = ("import chokidar from 'chokidar'\nimport axios from 'axios'\n"
