@@ -2665,6 +2665,7 @@ class _Finder:
                 self.javascript_signals(path, facts, signs[path])  # type: ignore[arg-type]
         self.django()
         self.scripted()
+        self.hand_run_mains()
         self.roots()
 
     def gunicorn_configs(self) -> None:
@@ -2691,6 +2692,49 @@ class _Finder:
                      f"{path}: gunicorn's config file names the app it serves: `wsgi_app = \"{named.group(1)}\"`",
                      started=True, hosted=True, launched=True)
             self.launched.add(target_package)
+
+    def hand_run_mains(self) -> None:
+        """A Python module that other modules of the project import, whose `if __name__ ==
+        "__main__":` block loops, and that no start command names (not `started`): a library module
+        with a tool a person runs by hand (Mycodo's device drivers: `atlas_scientific_ftdi.py`'s
+        `real_raw_input("Enter command: ")` console, `wireless_rpi_rf.py`'s RF listener): library
+        code (a module that is not itself a `__main__` program) imports it. Importing it runs no
+        `__main__` block, so the processes that import it do not run that loop, and nothing names the
+        module as a program: a CLI, not a worker. A module nothing imports (or only starts as a
+        child, `Popen(["./worker.py"])`) stays a program of its own, and so does one only other
+        `__main__` scripts import (`monitoring.py`'s `from job_runner import jobs_to_run`) or a
+        start command names. O(processes) after the others are found, then O(the imports of the
+        importers) for each such worker."""
+        mains = {e for p in self.processes for e in p.entries
+                 if any(f"{e}:" in evidence and '`if __name__ == "__main__":`' in evidence for evidence in p.evidence)}
+        for process in self.processes:
+            if process.kind != "worker" or process.started or len(process.entries) != 1:
+                continue
+            entry = process.entry
+            if self.files[entry].language != "python" or not process.evidence or not all(
+                    e.startswith(f"{entry}:") and '`if __name__ == "__main__":`' in e for e in process.evidence):
+                continue
+            # an import statement, not a spawn (`Popen(["./worker.py"])` starts the file as a program),
+            # in a module that is not itself a `__main__` program (`monitoring.py`'s `from job_runner
+            # import jobs_to_run`: one script borrowing another's helper says nothing of either)
+            importers = [i for i in self.importers_of(entry) if i not in mains and self._imports_module(i, entry)]
+            if not importers:
+                continue
+            process.kind = "cli"
+            process.evidence.append(f"{entry}: imported by {importers[0]}" + (f" and {len(importers) - 1} more" if len(importers) > 1 else "")
+                                    + " and named by no start command: a library module's hand-run tool, not a service")
+            self._cli_entries.update(process.entries)
+
+    def _imports_module(self, importer: str, path: str) -> bool:
+        """Whether `importer` has an import statement that loads the module `path` (`import pkg.mod`,
+        `from pkg import mod`, beets' `from . import gstplayer`), not a spawn of it. O(its imports)."""
+        project = self.project
+        facts = self.files[importer]
+        return any(project.resolve_module(importer, spec) == path for spec in facts.imports) or any(
+            decl.value.kind == "import" and decl.value.name not in ("", "*")
+            and project.resolve_module(importer, f"{decl.value.module}.{decl.value.name}"
+                                       if not decl.value.module.endswith(".") else decl.value.module + decl.value.name) == path
+            for decl in facts.decls)
 
     def scripted(self) -> None:
         """The files package.json's build, codegen, test and other tool scripts run (`build: node -r
