@@ -1044,6 +1044,7 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
     bots = tuple(rule.data.get("bot_starts", {}).get("classes", ()))
     judged = set() if judged is None else judged  # id(process) of those that lose nothing (out)
     managed = set(spec.get("unless_dependencies", ()))
+    clears = _MemberClears(ctx)
     looping = ctx.parts(("forever-loops", rule.id), lambda path, facts: bool(facts.forever_loops),
                         lambda path, facts: bool(facts.forever_loops) and rule.applies_to(facts.language, ctx.role(path)), keep=False)
     if ctx.focus is not None:
@@ -1052,6 +1053,43 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
         # (a subset: their order among themselves is the same)
         near = set(ctx.focus).union(*(p.files for f in ctx.focus for p in ctx.processes.processes_of(f) if not p.fallback))
         looping = {path: part for path, part in looping.items() if path in near}
+
+    def emit(path: str, facts: FileFacts, first: int, text: str, waits: list[str], process) -> None:
+        """The loop's finding, or a bullet of its process's finding."""
+        loss = ""
+        if process is not None and "losses" in spec:
+            if id(process) not in losses:
+                losses[id(process)] = _sigterm_loss(ctx, spec, process, bots)
+            loss = losses[id(process)]
+            if not loss:
+                # nbviewer's statuspage (`while True: get_and_post(); time.sleep(120)`): each turn
+                # stands alone, and the process holds nothing SIGTERM would leave undone
+                judged.add(id(process))
+                return
+        start = len(text) - len(text.lstrip()) + 1
+        location = Location(path, first, start, first, len(text.rstrip()) + 1)
+        header = text.strip().rstrip(":")
+        subject = f"{header} loop ({waits[0]})"
+        values = dict(subject=subject, wait=waits[0], loss=loss)
+        if process is not None and id(process) in by_process:
+            where = f"{path}:{first}"
+            by_process[id(process)].problems.append(render(rule.data["problems"]["worker_loop_also"], where=where, **values))
+            return
+        if process is not None:
+            problem = render(rule.data["problems"]["worker_loop_process"], process=process.name, entry=process.entry, **values)
+        else:
+            problem = render(rule.data["problems"]["worker_loop"], **values)
+        finding = Finding.of_rule(
+            rule, facts.language, location, subject,
+            render(spec["message"], **values), [problem],
+            context={"subject": subject, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
+        )
+        findings.append(finding)
+        if process is not None:
+            by_process[id(process)] = finding
+
+    deferred: list[tuple] = []  # loops in a thread the process starts (below)
+    waited: set[int] = set()  # id(process) whose loop waits on a flag another method clears
     for path in sorted(looping, key=lambda path: (not _is_entry_of_its_process(ctx, path), path)):
         facts = ctx.project.files[path]
         ctx.current_path = path
@@ -1075,6 +1113,10 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
         for scopes, first, last in sorted(facts.forever_loops, key=lambda loop: loop[1]):
             if any(scope == scopes[0] and first < line <= last for scope, line in facts.loop_exits):
                 continue  # it can end (break, return, raise) or is a generator a consumer drives (yield)
+            if clears.ends(path, facts, scopes, first):
+                if process is not None and not _in_a_thread(ctx, path, facts, scopes):
+                    waited.add(id(process))
+                continue  # `while self.measuring: time.sleep(0.1)`: a wait on what another method clears
             inside = [c for c in facts.calls if first <= c.span[0] <= last and c.scopes[0] == scopes[0]]
             text = ctx.sources.line(path, first)
             waits = [c.text for c in inside if c.method in polls or sleeps & set(ctx.project.callee_names(path, c))
@@ -1088,37 +1130,24 @@ def _check_worker_loops(rule: Rule, ctx: RuleContext, reported: set[int] | None 
                 # starts): the run drops its finding, so it must not take the process's one finding
                 # (and the later loops, its bullets) with it, nor keep the process's start unreported
                 continue
-            loss = ""
-            if process is not None and "losses" in spec:
-                if id(process) not in losses:
-                    losses[id(process)] = _sigterm_loss(ctx, spec, process, bots)
-                loss = losses[id(process)]
-                if not loss:
-                    # nbviewer's statuspage (`while True: get_and_post(); time.sleep(120)`): each turn
-                    # stands alone, and the process holds nothing SIGTERM would leave undone
-                    judged.add(id(process))
+            if process is None or id(process) not in by_process:
+                if _in_a_thread(ctx, path, facts, scopes):
+                    # a loop of a thread the process starts waits for the process's own: see below
+                    deferred.append((path, facts, first, text, waits, process))
                     continue
-            start = len(text) - len(text.lstrip()) + 1
-            location = Location(path, first, start, first, len(text.rstrip()) + 1)
-            header = text.strip().rstrip(":")
-            subject = f"{header} loop ({waits[0]})"
-            values = dict(subject=subject, wait=waits[0], loss=loss)
-            if process is not None and id(process) in by_process:
-                where = f"{path}:{first}"
-                by_process[id(process)].problems.append(render(rule.data["problems"]["worker_loop_also"], where=where, **values))
-                continue
-            if process is not None:
-                problem = render(rule.data["problems"]["worker_loop_process"], process=process.name, entry=process.entry, **values)
-            else:
-                problem = render(rule.data["problems"]["worker_loop"], **values)
-            finding = Finding.of_rule(
-                rule, facts.language, location, subject,
-                render(spec["message"], **values), [problem],
-                context={"subject": subject, "loop": "yes", "app": "", "server": ""}, line_text=text.strip(),
-            )
-            findings.append(finding)
-            if process is not None:
-                by_process[id(process)] = finding
+            emit(path, facts, first, text, waits, process)
+    # Loops in a thread the process starts (`threading.Thread(target=self.aio_rpc_server)`, a
+    # `Thread` subclass's `run`): the thread lives and dies with its process, so the process's own
+    # loop decides. They are bullets of the process's finding; when the process's main loop waits on
+    # a flag another method clears (Mycodo's `while self.daemon_run:`, ended by its RPC terminate),
+    # they stop with it; a thread of a process no start command or code names (a module judged by
+    # its path) belongs to no loop that is known to run the process: not reported. A process whose
+    # only forever loops are in its threads (`t.start(); t.join()`) is reported at the first of them.
+    for path, facts, first, text, waits, process in deferred:
+        if process is None or id(process) in waited and id(process) not in by_process:
+            continue
+        ctx.current_path = path
+        emit(path, facts, first, text, waits, process)
     ctx.current_path = None
     if reported is not None:
         reported.update(by_process)
@@ -1188,6 +1217,136 @@ def _sigterm_loss(ctx: RuleContext, spec: dict, process, bots: tuple[str, ...] =
             if call.method in polls:
                 return f"an item {where} takes is lost mid-work"
     return ""
+
+
+class _MemberClears:
+    """Whether a `while self.<flag>:` forever loop (`while not self.<flag>:`) ends when another method
+    of its class, or of a project base class, runs: a method other than the loop's own and other than
+    `__init__` assigns the flag the literal that ends it (`self.running = False` in `stop_input`,
+    mycodo/inputs/base_input.py; `self.measuring = False` at the end of `get_measurement`), and the
+    project calls that method by name somewhere outside it. Such a loop waits for that call (a
+    controller's stop, another thread's measurement, an RPC's terminate), as `while not
+    event.is_set()` waits for `event.set()`: it is not a loop the process runs until SIGTERM kills it.
+    A flag only `__init__` sets, only the loop itself changes, or only a method the project names
+    nowhere (no call, no value, no string) stays a forever loop.
+    Cost: the `member_sets` of a file are grouped by class once per file; a loop asks its class and
+    at most five levels of bases (each resolved once per class), and the project's mentions (one pass
+    over every file's facts, built once per scan, shared with the reach checks) once per method."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self._sets: dict[str, tuple[dict, dict]] = {}
+        self._bases: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        self._mentions = None
+
+    def ends(self, path: str, facts: FileFacts, scopes: tuple[int, ...], first: int) -> bool:
+        wait = next((w for w in facts.member_waits if w[0] == first), None)
+        if wait is None:
+            return False
+        _, member, ends_truthy = wait
+        method, cls = _method_and_class(facts, scopes)
+        if cls is None:
+            return False
+        seen: set[tuple[str, int]] = set()
+        todo = [(path, cls)]
+        literals = assigned = 0  # the flag's literal assignments, and all of them, in the hierarchy
+        keeps = False  # whether any literal assignment keeps the loop going
+        while todo and len(seen) < 6:
+            where = todo.pop(0)
+            if where in seen:
+                continue
+            seen.add(where)
+            sets, counts = self._class_sets(where[0])
+            for scope, name, truth in sets.get(where[1], {}).get(member, ()):
+                if truth == ends_truthy and scope != method and name != "__init__" and self._named(name):
+                    return True
+                literals += 1
+                keeps = keeps or truth != ends_truthy
+            assigned += counts.get((where[1], member), 0)
+            todo.extend(self._base_classes(*where))
+        # vl53l1x's `while self.setting_i2c:` of a flag only ever assigned False: it never loops
+        return literals > 0 and literals == assigned and not keeps
+
+    def _class_sets(self, path: str) -> tuple[dict[int, dict[str, list[tuple[int, str, bool]]]], dict[tuple[int, str], int]]:
+        """class scope → attribute → (method scope, method name, literal's truth) of `path`, and
+        (class scope, attribute) → how many assignments of `self.attribute` the class holds (its
+        declarations, literal or not)."""
+        found = self._sets.get(path)
+        if found is None:
+            sets: dict[int, dict[str, list[tuple[int, str, bool]]]] = {}
+            counts: dict[tuple[int, str], int] = {}
+            found = self._sets[path] = (sets, counts)
+            facts = self.ctx.project.files.get(path)
+            if facts is None:
+                return found
+            for scope, member, truth in facts.member_sets:
+                method, cls = _method_and_class(facts, (scope,) + _enclosing(facts, scope))
+                function = facts.functions.get(method) if cls is not None else None
+                if function is not None:
+                    sets.setdefault(cls, {}).setdefault(member, []).append((method, function.name, truth))
+            for decl in facts.decls:
+                if decl.name.startswith("self.") and decl.scope in sets:
+                    counts[(decl.scope, decl.name[len("self."):])] = counts.get((decl.scope, decl.name[len("self."):]), 0) + 1
+        return found
+
+    def _base_classes(self, path: str, cls: int) -> list[tuple[str, int]]:
+        key = (path, cls)
+        found = self._bases.get(key)
+        if found is None:
+            facts = self.ctx.project.files.get(path)
+            scopes, bases = facts.class_bases.get(cls, ((), ())) if facts is not None else ((), ())
+            found = self._bases[key] = [(t.path, t.scope) for base in bases
+                                        for t in self.ctx.project.resolve(path, scopes, base) if t.kind == "class"]
+        return found
+
+    def _named(self, name: str) -> bool:
+        """Whether the project's code (tests aside) names the method anywhere but its definition: a
+        call (`self.measure_input.stop_input()`), a value handed on, or a string a dispatcher looks
+        up (Mycodo's custom actions: `{'id': 'calibrate_span_point'}`, run by `getattr`)."""
+        if self._mentions is None:
+            self._mentions = self.ctx.project.mentions(is_test_path)
+        return self._mentions.named.get(name, 0) > 0
+
+
+def _in_a_thread(ctx: RuleContext, path: str, facts: FileFacts, scopes: tuple[int, ...]) -> bool:
+    """Whether a loop runs in a thread its process starts: it lies in the `run` method of a class
+    whose base is `threading.Thread` (threading docs: `start()` arranges for `run()` to be invoked
+    in a separate thread of control), or in a function (or one nested in it) that a call of its
+    file hands to `Thread(target=…)` / `Timer(…, function)` by name. O(the file's calls) per loop."""
+    functions = [s for s in scopes if s in facts.functions]
+    method, cls = _method_and_class(facts, scopes)
+    if cls is not None and facts.functions[method].name == "run":
+        bases = facts.class_bases.get(cls, ((), ()))[1]
+        if any(base[-1:] == ("Thread",) for base in bases):
+            return True
+    names = {facts.functions[s].name for s in functions if facts.functions[s].name}
+    for call in facts.calls:
+        if call.callee[-1:] == ("Thread",) or call.callee[-1:] == ("Timer",):
+            target = call.keyword("target") or call.keyword("function")
+            if target is None and call.callee[-1] == "Timer" and len(call.args) > 1:
+                target = call.args[1]
+            if target is not None and target.kind == "ref" and target.path and target.path[-1] in names:
+                return True
+    return False
+
+
+def _enclosing(facts: FileFacts, scope: int) -> tuple[int, ...]:
+    """The scopes around `scope`, innermost first, up to the module (0)."""
+    chain = []
+    while scope and len(chain) < 40:
+        scope = facts.scope_parents.get(scope, 0)
+        chain.append(scope)
+    return tuple(chain)
+
+
+def _method_and_class(facts: FileFacts, scopes: tuple[int, ...]) -> tuple[int, int | None]:
+    """The method a point lies in (the function just inside a class; a function nested in it, such
+    as an `async def main()` a method runs, still reads that method's `self`) and its class, or
+    (0, None) outside every class."""
+    for inner, outer in zip(scopes, scopes[1:]):
+        if inner in facts.functions and outer and outer not in facts.functions:
+            return inner, outer
+    return 0, None
 
 
 def _waits_on_its_flag(call: Call, header: str) -> bool:

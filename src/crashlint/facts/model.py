@@ -186,6 +186,12 @@ class FileFacts:
     # Python: what the default SIGTERM skips — `finally` blocks, `with` statements, `except
     # KeyboardInterrupt` / `except SystemExit` clauses: (line, the source of its first line, cut short)
     cleanups: list[tuple[int, str]] = field(default_factory=list)
+    # Python: forever loops that test an attribute of `self` (`while self.measuring:`, `while not
+    # self.stopped:`): (the loop's first line, the attribute, whether a truthy value ends it)
+    member_waits: list[tuple[int, str, bool]] = field(default_factory=list)
+    # Python: `self.attribute = <literal>` in a function (`self.running = False`, `self.busy = None`):
+    # (the function's scope, the attribute, the literal's truth), outside `except KeyboardInterrupt`
+    member_sets: list[tuple[int, str, bool]] = field(default_factory=list)
     # boolean flags assigned (`isShuttingDown = true`): where, and which name
     flag_sets: list[tuple[tuple[int, ...], str]] = field(default_factory=list)
     # JS/TS: names a `for await (… of name)` loop iterates: (scope of the loop, the name)

@@ -241,6 +241,24 @@ def _rebinds(assigned: str, flag: str) -> bool:
     return assigned == flag or (assigned != "self" and flag.startswith(assigned + "."))
 
 
+def literal_truth(node: tree_sitter.Node | None) -> bool | None:
+    """The truth of a literal (`False`, `None`, `0`, `""` are false; `True`, `1`, `"x"` true), None
+    for anything that is not one."""
+    node = unwrap(node)
+    if node is None:
+        return None
+    if node.type in ("true", "false", "none"):
+        return node.type == "true"
+    if node.type in ("integer", "float"):
+        try:
+            return float(text(node).replace("_", "")) != 0
+        except ValueError:
+            return None
+    if node.type == "string" and not any(c.type == "interpolation" for c in node.named_children):
+        return any(c.type == "string_content" and text(c) for c in node.named_children)
+    return None
+
+
 def flag_name(loop: tree_sitter.Node) -> str:
     """The name a `while running:` / `while not self.stopped:` loop tests (`self._stop.set()` for
     `while not self._stop.is_set():`, a threading.Event the loop runs until someone sets), "" for
@@ -475,6 +493,10 @@ class _Extractor:
         path = dotted(target)
         if len(path) == 2 and value_node is not None and value_node.type in ("true", "false"):
             self.facts.flag_sets.append((scopes, ".".join(path)))  # self.running = False
+        if len(path) == 2 and path[0] == "self" and scopes[0] != 0 and not in_interrupt_handler(target):
+            truth = literal_truth(value_node)
+            if truth is not None:  # `self.measuring = False` in the method that measures
+                self.facts.member_sets.append((scopes[0], path[1], truth))
         if len(path) == 2 and path[0] in ("self", "cls"):
             cls = next((sid for sid in scopes if sid in self.class_scopes), None)
             if cls is not None:
@@ -808,7 +830,9 @@ class _Extractor:
             elif name == "forever":
                 self.facts.forever_loops.append((scopes, node.start_point[0] + 1, node.end_point[0] + 1))
             elif name == "flag_loop":
-                self._flag_loops.append((scopes, node.start_point[0] + 1, node.end_point[0] + 1, flag_name(node)))
+                condition = node.child_by_field_name("condition")
+                negated = condition is not None and condition.type == "not_operator"
+                self._flag_loops.append((scopes, node.start_point[0] + 1, node.end_point[0] + 1, flag_name(node), negated))
             elif name == "exit":
                 self._exit_nodes.append((scopes[0], node))
             elif name == "class":
@@ -829,7 +853,7 @@ class _Extractor:
             handlers[name](node, scopes)
         # `while running:` that nothing inside sets: it ends only when something else (a signal
         # handler) clears the flag, so it runs as long as the process does — a forever loop
-        for scopes, first, last, flag in self._flag_loops:
+        for scopes, first, last, flag, negated in self._flag_loops:
             if flag.endswith(".set()"):  # an Event the loop tests: does the loop itself set it?
                 setter = tuple(flag[: -len("()")].split("."))
                 if not any(first < c.span[0] <= last and c.callee == setter for c in self.facts.calls):
@@ -837,6 +861,10 @@ class _Extractor:
             elif flag and not any(first < line <= last and _rebinds(name, flag) for line, name in self._assigned) \
                     and not _drives(self.facts.calls, flag, first, last):
                 self.facts.forever_loops.append((scopes, first, last))
+                owner, _, member = flag.partition(".")
+                if owner == "self" and member and "." not in member:
+                    # another method may clear it: the rule asks the class and its bases (`member_sets`)
+                    self.facts.member_waits.append((first, member, negated))
         self.classify_exits()
         for body, sid in self._lambda_bodies:
             self.returned(unwrap(body), sid)
