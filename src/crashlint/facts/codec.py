@@ -166,10 +166,25 @@ def _generate() -> dict[str, object]:
         namespace[f"cls_{name}"] = cls
         items = [_expression(*nested[f], f"o.{f}", "enc") if f in nested else f"share(o.{f}, o.{f})" if f in shared
                  else f"share_ints(o.{f})" if f in ints else f"o.{f}" for f in fields]
-        record = f"({', '.join(items)},)"
-        if cls in SHARED_RECORDS:
+        lazy = LAZY.get(cls, ())
+        if lazy:  # the lazy fields go to the file's bodies (`_Bodies`): the record holds their place
+            assert cls not in SHARED_RECORDS
+            namespace[f"bodies_{name}"] = None  # set by `encode` for each file
+            raws = ", ".join(f"raw_{f}" for f in lazy)
+            prologue = "".join(f"    raw_{f} = {items[fields.index(f)]}\n" for f in lazy)
+            if cls is Call:  # a call with neither keeps its empty tuples: it is decoded whole
+                prologue += (f"    if {' or '.join(f'raw_{f}' for f in lazy)}:\n        bodies_{name}.append(({raws},))\n"
+                             f"        {raws} = len(bodies_{name}) - 1{', 1' * (len(lazy) - 1)}\n")
+            else:
+                assert len(lazy) == 1
+                prologue += f"    bodies_{name}.append(raw_{lazy[0]})\n    raw_{lazy[0]} = len(bodies_{name}) - 1\n"
+            items = [f"raw_{f}" if f in lazy else item for f, item in zip(fields, items)]
+            lines.append(f"def enc_{name}(o):\n{prologue}    return ({', '.join(items)},)\n")
+        elif cls in SHARED_RECORDS:
+            record = f"({', '.join(items)},)"
             lines.append(f"def enc_{name}(o):\n    t = {record}\n    return share(t, t)\n")
         else:
+            record = f"({', '.join(items)},)"
             lines.append(f"def enc_{name}(o):\n    return {record}\n")
         values = [_expression(*nested[f], f"t[{i}]", "dec") if f in nested else f"t[{i}]" for i, f in enumerate(fields)]
         params = dataclasses.fields(cls)
@@ -206,12 +221,22 @@ def _generate() -> dict[str, object]:
             # names one of them `dec_<Class>` for the file it decodes
             variants = [("", values, "")] if not lazy else [("_eager", decoded_values, ""), ("_lazy", values, finish)]
             for suffix, values, finish in variants:
+                fetch = ""
+                if suffix == "_eager":  # the lazy fields from the file's bodies, by the place the record holds
+                    namespace[f"split_{name}"] = None  # set by `decode` for each file
+                    first = fields.index(lazy[0])
+                    if cls is Call:
+                        fetch = (f"    if t[{fields.index(lazy[-1])}]:\n        {raws}, = split_{name}[t[{first}]]\n"
+                                 f"    else:\n        {raws} = {', '.join(['()'] * len(lazy))}\n")
+                    else:
+                        fetch = f"    raw_{lazy[0]} = split_{name}[t[{first}]]\n"
+                    values = [v.replace(f"t[{fields.index(f)}]", f"raw_{f}") if f in lazy else v for f, v in zip(fields, values)]
                 if not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
                     # plain stores into its slots (specialised by the interpreter), not a call of __init__
-                    body = f"    o = new(cls_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) + finish
+                    body = fetch + f"    o = new(cls_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) + finish
                 elif twin is not None:  # filled in as a twin of the class's layout, then made one of it
                     namespace[f"twin_{name}"] = twin
-                    body = f"    o = new(twin_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) \
+                    body = fetch + f"    o = new(twin_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) \
                         + (finish or f"    o.__class__ = cls_{name}\n")
                 else:  # through the slot descriptors: a frozen class's own `__setattr__` refuses
                     if lazy:
@@ -294,10 +319,6 @@ _LAZY_CALL = _CODE["lazy_Call"]
 _raw_args = Call.__dict__["args"].__get__
 _ARG_FIELDS = [f.name for f in dataclasses.fields(Arg)]
 _FACT_FIELDS = [f.name for f in dataclasses.fields(FileFacts)]
-_DECLS, _CALLS = _FACT_FIELDS.index("decls"), _FACT_FIELDS.index("calls")
-_VALUE = [f.name for f in dataclasses.fields(Decl)].index("value")
-_ARGS = [f.name for f in dataclasses.fields(Call)].index("args")
-assert [f.name for f in dataclasses.fields(Call)][_ARGS + 1] == "keywords"  # `_split` and `_join` take them as one slice
 
 
 class _Bodies:
@@ -337,12 +358,17 @@ _decode_function = _CODE["dec_Function"]
 _set_class = object.__setattr__
 
 
-def _materialize_facts(facts: FileFacts) -> None:
-    """Decode a `LazyFileFacts`'s REST fields into its `__dict__` and make it a FileFacts."""
-    state = facts.__dict__
-    rest = marshal.loads(state.pop("_rest"))
+def _fill_rest(state: dict, blob: bytes) -> None:
+    """Decode the REST fields of a file from their blob into the FileFacts's `__dict__`."""
+    rest = marshal.loads(blob)
     rest[_FUNCTIONS] = {k: _decode_function(v) for k, v in rest[_FUNCTIONS].items()}  # type: ignore[operator]
     state.update(zip(REST, rest))
+
+
+def _materialize_facts(facts: FileFacts) -> None:
+    """Decode a `LazyFileFacts`'s REST fields and make it a FileFacts."""
+    state = facts.__dict__
+    _fill_rest(state, state.pop("_rest"))
     _set_class(facts, "__class__", FileFacts)
 
 
@@ -389,41 +415,6 @@ def _encoded_args(call: Call) -> tuple:
     return table[2].call(place)[0]
 
 
-def _split(facts: tuple) -> list:
-    """An encoded FileFacts with its bodies (`_Bodies`) taken out: each call with arguments or
-    keywords holds its place among the call bodies and 1 where they were (a call without either
-    keeps its two empty tuples: it is decoded whole), each declaration its place where its value
-    was; the two lists follow the fields, marshalled apart."""
-    out = list(facts)
-    bodies: list = []
-    calls = []
-    for call in facts[_CALLS]:
-        if call[_ARGS] or call[_ARGS + 1]:
-            bodies.append(call[_ARGS : _ARGS + 2])
-            call = call[:_ARGS] + (len(bodies) - 1, 1) + call[_ARGS + 2 :]
-        calls.append(call)
-    values = [decl[_VALUE] for decl in facts[_DECLS]]
-    out[_DECLS] = [decl[:_VALUE] + (i,) + decl[_VALUE + 1 :] for i, decl in enumerate(facts[_DECLS])]
-    out[_CALLS] = calls
-    rest = [facts[i] for i in _REST]
-    for i in _REST:
-        out[i] = None
-    out[_REST[_FUNCTIONS]] = {}
-    out.append(marshal.dumps(rest, MARSHAL_VERSION))
-    out.append(marshal.dumps(bodies, MARSHAL_VERSION))
-    out.append(marshal.dumps(values, MARSHAL_VERSION))
-    return out
-
-
-def _join(split: tuple) -> tuple:
-    """The encoded FileFacts `_split` took apart (a cold scan decodes every body at once)."""
-    rest, bodies, values = marshal.loads(split[-3]), marshal.loads(split[-2]), marshal.loads(split[-1])
-    out = list(split[:-3])
-    for i, value in zip(_REST, rest):
-        out[i] = value
-    out[_DECLS] = [decl[:_VALUE] + (values[decl[_VALUE]],) + decl[_VALUE + 1 :] for decl in split[_DECLS]]
-    out[_CALLS] = [call[:_ARGS] + bodies[call[_ARGS]] + call[_ARGS + 2 :] if call[_ARGS + 1] else call for call in split[_CALLS]]
-    return tuple(out)
 _KIND, _TEXT, _CALL = _ARG_FIELDS.index("kind"), _ARG_FIELDS.index("text"), _ARG_FIELDS.index("call")
 
 
@@ -484,13 +475,27 @@ def shared_across_files() -> Iterator[None]:
 
 
 def encode(parsed: Parsed) -> bytes:
-    """`Parsed` → bytes. Raises ValueError if a field holds something marshal cannot store."""
+    """`Parsed` → bytes. Raises ValueError if a field holds something marshal cannot store.
+    The facts are a tuple of their fields, the REST fields taken out (placeholders in their place:
+    an empty dict for the functions, None for the others), followed by three marshal blobs: the
+    REST fields, the call bodies (each call with arguments or keywords holds its place among them
+    and 1 where they were) and the declarations' values (each declaration holds its place)."""
     try:
-        facts = None if parsed.facts is None else _split(_encode_facts(parsed.facts))  # type: ignore[operator]
+        facts = None
+        if parsed.facts is not None:
+            _CODE["bodies_Call"], _CODE["bodies_Decl"] = calls, values = [], []
+            facts = list(_encode_facts(parsed.facts))  # type: ignore[operator]
+            rest = [facts[i] for i in _REST]
+            for i in _REST:
+                facts[i] = None
+            facts[_REST[_FUNCTIONS]] = {}
+            facts += [marshal.dumps(rest, MARSHAL_VERSION), marshal.dumps(calls, MARSHAL_VERSION),
+                      marshal.dumps(values, MARSHAL_VERSION)]
         notes = [_encode_note(n) for n in parsed.notes]  # type: ignore[operator]
         return marshal.dumps((facts, notes, parsed.traceback), MARSHAL_VERSION)
     finally:
         _shared.clear()
+        _CODE["bodies_Call"] = _CODE["bodies_Decl"] = None
 
 
 def decode(data: bytes, lazy: bool = False) -> Parsed:
@@ -504,14 +509,16 @@ def decode(data: bytes, lazy: bool = False) -> Parsed:
     if facts is not None:
         if lazy:  # the bodies stay encoded, read when first asked (`_Bodies`), and the REST fields (`LazyFileFacts`)
             _CODE["table"] = ({}, [], _Bodies(facts[-2], facts[-1]))
-        else:
-            facts = _join(facts)
+        else:  # the eager decoders read them from here by the place each record holds
+            _CODE["split_Call"], _CODE["split_Decl"] = marshal.loads(facts[-2]), marshal.loads(facts[-1])
     try:
         decoded = None if facts is None else _decode_facts(facts)  # type: ignore[operator]
-        if lazy and decoded is not None:
+        if decoded is not None and lazy:
             decoded.__dict__["_rest"] = facts[-3]
             _set_class(decoded, "__class__", LazyFileFacts)
+        elif decoded is not None:
+            _fill_rest(decoded.__dict__, facts[-3])
         return Parsed(decoded, [_decode_note(n) for n in notes], traceback)  # type: ignore[operator]
     finally:
         _decoded.clear()  # the ids are only those of this file's encoded objects, alive until here
-        _CODE["table"] = None
+        _CODE["table"] = _CODE["split_Call"] = _CODE["split_Decl"] = None
