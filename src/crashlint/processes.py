@@ -114,6 +114,9 @@ from crashlint.sourcetree import DiskTree, SourceTree
 LONG_LIVED = frozenset({"server", "worker"})
 MAIN_BLOCK = -1  # the node of a module's `if __name__ == "__main__":` block (ProcessModel._live)
 KINDS = ("server", "worker", "cli", "test", "browser")
+# a loop over a local worklist (`while frontier:`, `while len(queue) > 0:`), not a flag (`while self.running:`)
+WORKLIST_LOOP = re.compile(r"\s*while\s+(?:len\()?[a-z_][a-z0-9_]*\)?\s*(?:>\s*0\s*)?:")
+KIND_RANK = {"server": 2, "worker": 1, "cli": 0}  # a console script whose subcommands differ is its strongest one
 
 # The libraries whose objects make a process a server or a worker (qualified names as the project
 # model resolves them: the module, then the attribute path).
@@ -193,8 +196,12 @@ PY_PROGRAM_SERVES = frozenset({"twisted.internet.reactor.listenTCP", "twisted.in
 # are stopped: aodh's evaluator, cloudkitty's processor, mistral-server)
 PY_SERVICE_SUPERVISORS = frozenset({"cotyledon.ServiceManager", "oslo_service.service.ProcessLauncher",
                                     "oslo_service.service.ServiceLauncher", "oslo_service.service.launch"})
+# (`aiorun.run(coro, shutdown_callback=…)` runs the loop with `loop.run_forever()` until SIGTERM or
+# SIGINT, whatever its coroutine does: "Start up the event loop, and wait for a signal to shut down",
+# "The loop will continue to run after the supplied coroutine finishes" — aiorun/__init__.py `run()`,
+# cjrh/aiorun fd17023 — python-matter-server's and hass-emulated-hue's main)
 PY_WORKER_SIGNS = frozenset({"twisted.internet.reactor.run", "bullmq.Worker", "signal.signal", "rq.Worker", "celery.Celery", "schedule.run_pending",
-                             "apscheduler.schedulers.blocking.BlockingScheduler"}) | PY_SERVICE_SUPERVISORS
+                             "apscheduler.schedulers.blocking.BlockingScheduler", "aiorun.run"}) | PY_SERVICE_SUPERVISORS
 # (`sync_forever`: matrix-nio's `AsyncClient.sync_forever()` syncs with the homeserver in a loop until
 # `stop_sync_forever()`, nio/client/async_client.py — a Matrix bot's main loop)
 # (`run_until_disconnected`: Telethon's `TelegramClient.run_until_disconnected()` runs the loop, or returns
@@ -262,6 +269,9 @@ PY_SUBCOMMAND_METHODS = frozenset({"add_command"})
 PY_START_COMMANDS = frozenset({"start", "run", "serve", "server", "daemon", "worker", "bot", "run_bot", "start_bot"})
 PY_CLI = frozenset({"click.command", "click.group", "typer.Typer", "argparse.ArgumentParser", "fire.Fire", "docopt.docopt"})
 PY_CLI_MODULES = frozenset({"click", "typer", "asyncclick", "cloup", "argparse", "fire", "docopt"})
+# click's parameter decorators: a function carrying one is a command's callback even when no
+# `@group.command()` is on it (marimo's `@click.argument(…) def convert` registered by `main.command()(convert)`)
+PY_CLI_PARAMETERS = frozenset({f"{m}.{d}" for m in ("click", "asyncclick", "cloup") for d in ("option", "argument", "pass_context", "pass_obj")})
 # Commands that start a long-lived program, by their first word (after `npx`, `exec`, env settings).
 # command-line argument parsers: a bin whose entry uses one is a command (its subcommands run once)
 ARGUMENT_PARSERS = frozenset({"commander", "yargs", "cac", "meow", "citty", "@oclif", "clipanion", "sade", "minimist", "arg",
@@ -1410,6 +1420,19 @@ def runs_until_stopped(facts: FileFacts, scope: int, first: int, last: int) -> b
     return all(line in kinds for line in exits) and any(kinds[line] == "stop" for line in exits)
 
 
+def background_calls(facts: FileFacts, scope: int) -> set[int]:
+    """The calls of function `scope` handed to `create_task` / `ensure_future` (`asyncio.create_task(
+    consume(…))`), by index, when the function awaits no join of its tasks (`asyncio.gather`, `wait`):
+    what they run is in the background of the function, which ends without them — also when it
+    cancels them before it joins them (mlserver's `process_batch`: `consumer.cancel()`, then
+    `await asyncio.gather(*consumers)`). O(the file's calls)."""
+    own = [c for c in facts.calls if c.scopes[0] == scope]
+    if any((c.callee[-1:] or (c.method,))[0] in PY_TASK_JOINS for c in own) and not any(c.method == "cancel" for c in own):
+        return set()
+    return {arg.call for c in own if (c.callee[-1:] or (c.method,))[0] in PY_TASK_STARTS
+            for arg in c.args[:1] if arg.kind == "call" and arg.call >= 0}
+
+
 def self_triggered(names: set[str], call) -> bool:
     """Whether a server call stops only when the program says so: hypercorn's `serve(app, config,
     shutdown_trigger=…)` installs no SIGINT/SIGTERM handler of its own (hypercorn/asyncio/run.py,
@@ -1568,6 +1591,13 @@ class _Finder:
         # fmn.sender.cli:main`, `@click.command() def main`): the daemon, not a command a user types
         self.started_functions: set[tuple[str, int]] = set()
         self._cli_commands: dict[tuple[str, int], tuple[str, ...]] = {}  # a function → its command names, () if none
+        # a click group function → its subcommands' callbacks (`group_subcommands`, memoized per group)
+        self._subcommands: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        self._command_decorators: dict[str, list[tuple[str, int]]] | None = None  # `command_decorators`
+        self._lines: dict[str, list[str]] = {}  # a file's lines, read for `_worklist_loop`
+        # a console script's module and function → what each subcommand of its click group or typer app
+        # runs, one evidence line (`console_script_kind`): `marimo edit` serves, `marimo convert` ends
+        self.subcommand_evidence: dict[tuple[str, str], str] = {}
         # file → (script name, package, evidence) for the files package.json scripts that are not
         # start commands run (`build`, `codegen`, `load-test:1k`, `dev:server`): what runs them
         self.script_runs: dict[str, tuple[str, str, str]] = {}
@@ -3322,6 +3352,9 @@ class _Finder:
                 what = {"worker": "runs a loop", "server": "serves", "cli": "runs a command"}[kind]
                 self.add(name, kind, [found], package, f"{where}: console script {name} = {target} ({function or module} {what})",
                          started=kind in LONG_LIVED)
+                split = self.subcommand_evidence.get((found, function))
+                if split:
+                    self.add(name, kind, [found], package, split, started=kind in LONG_LIVED)
         for name, target, where in manifest.wsgi_scripts:
             # pbr writes a script whose `application` is what the function builds, for uwsgi or
             # mod_wsgi to host (docs.openstack.org/pbr/latest/user/features.html, "wsgi_scripts"):
@@ -3335,9 +3368,30 @@ class _Finder:
         """What a console script's function (`deluged = deluge.core.daemon_entry:start_daemon`) runs,
         as `main_kind` judges a `__main__` block: a server (it serves: `reactor.listenTCP`,
         `uvicorn.run`), a worker (a loop nothing ends, a reactor or event loop run forever, a SIGTERM
-        handler) or a command that ends (argparse, click). Costs one walk of at most 200 functions."""
+        handler) or a command that ends (argparse, click). A function the script's module only
+        imports is judged where it is defined (`mlserver = mlserver.cli:main`, whose package
+        re-exports `main` from `.main`). Each subcommand of a click group or typer app the script
+        runs is then judged by itself (`subcommand_kind`): one that serves or loops runs in the
+        program, the others when a user types them. Costs one walk of at most 200 functions, plus
+        one per subcommand (`subcommand_kind`)."""
         facts = self.files[path]
         head = function.split(".", 1)[0]
+        if function == head and not any(f.name == head and facts.scope_parents.get(s, 0) == 0 for s, f in facts.functions.items()) \
+                and any(d.scope == 0 and d.name == head and d.value.kind == "import" for d in facts.decls):
+            moved = [t for t in self.project.resolve(path, (0,), (head,)) if t.kind == "function" and t.path != path]
+            name = self.files[moved[0].path].functions[moved[0].scope].name if moved else ""
+            if name and self.files[moved[0].path].scope_parents.get(moved[0].scope, 0) == 0:
+                kind = self.console_script_kind(moved[0].path, name)
+                if (moved[0].path, name) in self.subcommand_evidence:
+                    self.subcommand_evidence[(path, function)] = self.subcommand_evidence[(moved[0].path, name)]
+                return kind
+        kind = self._console_script_kind(path, facts, head)
+        split = self.subcommand_kind(path, head)
+        if split and KIND_RANK[split] > KIND_RANK[kind]:
+            return split
+        return kind
+
+    def _console_script_kind(self, path: str, facts: FileFacts, head: str) -> str:
         scope = next((s for s, f in facts.functions.items() if f.name == head and facts.scope_parents.get(s, 0) == 0), None)
         if scope is not None:
             kind = self.main_kind(path, facts, [], [(path, scope)])
@@ -4511,14 +4565,15 @@ class _Finder:
     def _cli_command_names(self, path: str, scope: int) -> tuple[str, ...]:
         facts = self.files[path]
         heads = [d for s, d in facts.decorators if s == scope and (
-            self._decorator_names(path, d) & PY_CLI or len(d) > 1 and d[-1] in ("command", "callback") and self._is_cli_head(path, d))]
+            self._decorator_names(path, d) & (PY_CLI | PY_CLI_PARAMETERS)
+            or len(d) > 1 and d[-1] in ("command", "callback") and self._is_cli_head(path, d))]
         if not heads:
             return ()
         function = facts.functions.get(scope)
         names = {function.name, function.name.replace("_", "-")} if function is not None and function.name else set()
         for s, index in facts.decorator_calls:  # `@app.command("run-worker")` / `name="run-worker"`
             call = facts.calls[index]
-            if s == scope and call.callee in heads:
+            if s == scope and call.callee in heads and call.callee[-1] in ("command", "callback", "group"):
                 given = call.args[0] if call.args and call.args[0].kind == "string" else call.keyword("name")
                 if given is not None and given.kind == "string":
                     names.add(given.text)
@@ -4575,17 +4630,19 @@ class _Finder:
         return self.main_kind(path, facts, in_guard)
 
     def main_kind(self, path: str, facts: FileFacts, in_guard: list, starts: list[tuple[str, int]] | None = None,
-                  *, signals: bool = True) -> str:
+                  *, signals: bool = True, top: bool = True) -> str:
         """What a `__main__` block starts (or, given `starts`, what those functions run): a server, a
         worker (it loops forever, consumes a queue, waits on SIGTERM), or a command that ends.
         `signals=False`: a signal handler alone does not make a worker (a batch management command
-        that stops cleanly on Ctrl-C)."""
+        that stops cleanly on Ctrl-C). `top=False`: only `starts` run, not the module's top level (a
+        subcommand's callback: the group's module registering its `start` subcommand does not make a
+        sibling serve)."""
         if any(c.callee == ("input",) for c in in_guard):
             return "cli"  # `while True: print(argsplit(input(">>> ")))`: a prompt a developer types into (avrae's argparser)
         worker_signs = PY_WORKER_SIGNS if signals else PY_WORKER_SIGNS - {"signal.signal"}
         worker_methods = PY_WORKER_METHODS if signals else PY_WORKER_METHODS - {"add_signal_handler"}
         project = self.project
-        functions: list[tuple[str, int]] = [(path, 0)] + (starts or [])  # the module's own top level runs first
+        functions: list[tuple[str, int]] = [(path, 0)] * top + (starts or [])  # the module's own top level runs first
         # Objects the program makes and methods it calls on what crashlint cannot resolve (a
         # parameter, `self.__source.run(…)`): a constructed project class's method of that name may
         # be the one that runs (simplelogin's event listener builds a PostgresEventSource and hands
@@ -4628,10 +4685,12 @@ class _Finder:
             file, scope = item
             target = self.files[file]
             if scope:  # a click group: its subcommand that starts the program (`kibitzr run`) runs in it
-                work += [(file, s) for s in self.start_subcommands(file, scope) if (file, s) not in seen]
+                work += [c for c in self.start_subcommands(file, scope) if c not in seen]
             forever = [(first, last) for scopes, first, last in target.forever_loops
                        if scope and scopes[0] == scope and runs_until_stopped(target, scope, first, last)
                        and not self._redraws_terminal(file, target, scope, first, last)]
+            if not top:  # a subcommand: `while queue:` over a local worklist ends when it is drained
+                forever = [(first, last) for first, last in forever if not self._worklist_loop(file, first)]
             if any(reads_prompt(target, scope, first, last) for first, last in forever):
                 # `while True: line = input(self.prompt)` (rapidpro's msg_console management command):
                 # a console a person types into, which ends when they quit
@@ -4640,8 +4699,14 @@ class _Finder:
                 return "worker"  # a `while True:` nothing in it can end (a retry loop that breaks is not)
             if not scope and file == path and self.guard_loops_forever(facts):
                 return "worker"  # `if __name__ == "__main__": while True: run_jobs()` (simplelogin's job runner)
-            for call in target.calls:
+            # a subcommand's coroutines handed to `create_task` run in the background of a command that
+            # ends unless it waits for them (mlserver's `infer`: `while True:` consumers, cancelled once
+            # the queue is drained); only for subcommands (`top=False`), so nothing else changes
+            background = set() if top else background_calls(target, scope)
+            for index, call in enumerate(target.calls):
                 if call.scopes[0] != scope or (scope == 0 and file == path and call in in_guard and not call.callee):
+                    continue
+                if index in background:
                     continue
                 names = set(project.callee_names(file, call))
                 if names & (PY_SERVER_CALLS | PY_PROGRAM_SERVES) and not callback_server(target, call):
@@ -4686,6 +4751,17 @@ class _Finder:
                         unresolved.add(call.method)
         return found
 
+    def _worklist_loop(self, path: str, line: int) -> bool:
+        """Whether the loop at `line` of `path` tests a bare local name (`while frontier:`, `while
+        queue:`): a worklist the loop drains through methods (`frontier.pop()`), which the facts
+        cannot tell from a flag another thread clears; asked only while judging a subcommand
+        (`subcommand_kind`), where marimo's `convert`, `check` and `export html` walk such loops in
+        its graph code. Reads the file's lines once (memoized)."""
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = self._lines[path] = self._text(path).splitlines()
+        return 0 < line <= len(lines) and WORKLIST_LOOP.match(lines[line - 1]) is not None
+
     def _redraws_terminal(self, path: str, facts: FileFacts, scope: int, first: int, last: int) -> bool:
         """Whether the forever loop of `scope` at lines `first`-`last` redraws a terminal: it writes
         ANSI cursor-movement or erase sequences (`sys.stdout.write("\\x1b[1A\\x1b[2K")`, awx's
@@ -4716,18 +4792,118 @@ class _Finder:
         return any(t.kind == "call" and TORNADO_LOOPS & set(self.project.callee_names(t.path, self.files[t.path].calls[t.index]))
                    for t in self.project.receiver_targets(path, call))
 
-    def start_subcommands(self, path: str, scope: int) -> list[int]:
-        """The subcommands of a click group function (`@click.group() def cli`) declared in its module
-        with `@cli.command()` whose names start the program (`run`, `start`, `serve`, …), by scope;
-        [] for any other function. Reads the module's decorator list once per group."""
+    def start_subcommands(self, path: str, scope: int) -> list[tuple[str, int]]:
+        """The subcommands of a click group function (`@click.group() def cli`, `group_subcommands`)
+        whose names start the program (`run`, `start`, `serve`, …; the function's name or the one its
+        decorator gives: chainlit's `@cli.command("run") def chainlit_run`); [] for any other function.
+        Memoized as `group_subcommands` is."""
+        return [(file, s) for file, s in self.group_subcommands(path, scope)
+                if set(self._cli_command_names(file, s) or (self.files[file].functions[s].name,)) & PY_START_COMMANDS]
+
+    def click_group(self, path: str, scope: int) -> bool:
+        """Whether the function `scope` of `path` is a click group (`@click.group()`, `@cli.group()`)."""
         facts = self.files[path]
         function = facts.functions.get(scope)
-        if function is None or not function.name or not any(
-            s == scope and d[-1:] == ("group",) for s, d in facts.decorators
-        ):
-            return []
-        return [s for s, d in facts.decorators
-                if d == (function.name, "command") and facts.functions.get(s) is not None and facts.functions[s].name in PY_START_COMMANDS]
+        return function is not None and bool(function.name) and any(s == scope and d[-1:] == ("group",) for s, d in facts.decorators)
+
+    def group_subcommands(self, path: str, scope: int) -> list[tuple[str, int]]:
+        """The subcommands of the click group function `scope` of `path`, as their callbacks: the
+        functions its module decorates with `@group.command(…)` / `@group.group(…)`, and those its
+        module's top level registers, `group.add_command(f)` or `group.command(…)(f)` (marimo's
+        `main.add_command(export)`, `main.command()(convert)`: a function declared in another module
+        with only `@click.argument`/`@click.option` on it); [] for any other function. Memoized per
+        group: one pass over its module's decorators and top-level calls."""
+        key = (path, scope)
+        found = self._subcommands.get(key)
+        if found is not None:
+            return found
+        found = self._subcommands[key] = []
+        if not self.click_group(path, scope):
+            return found
+        facts = self.files[path]
+        name = self.files[path].functions[scope].name
+        found += [(path, s) for s, d in facts.decorators if d in ((name, "command"), (name, "group")) and s in facts.functions and s != scope]
+        # rq's `@main.command() def worker` in rq/cli/workers.py, which imports the group from `.cli`
+        found += [(file, s) for file, s in self.command_decorators().get(name, ()) if file != path
+                  and any(t.kind == "function" and (t.path, t.scope) == (path, scope) for t in self.project.resolve(file, (0,), (name,)))]
+        # `main.command()(convert)`: the outer call has no callee and starts where `main.command()` does
+        makers = {c.span[:2] for c in facts.calls if c.scopes[0] == 0 and c.callee == (name, "command")}
+        for call in facts.calls:
+            if call.scopes[0] != 0 or not call.args or call.args[0].kind != "ref" or not call.args[0].path:
+                continue
+            if call.callee == (name, "add_command") or not call.callee and not call.method and call.span[:2] in makers:
+                found += [(t.path, t.scope) for t in self.project.resolve(path, call.scopes, call.args[0].path)
+                          if t.kind == "function" and (t.path, t.scope) not in found]
+        return found
+
+    def command_decorators(self) -> dict[str, list[tuple[str, int]]]:
+        """The Python functions decorated `@NAME.command(…)` / `@NAME.group(…)`, by NAME: where a
+        group's subcommands declared in other modules are (`group_subcommands`). One pass over the
+        Python files' decorators, once per model."""
+        if self._command_decorators is None:
+            index: dict[str, list[tuple[str, int]]] = defaultdict(list)
+            for path, facts in self.files.items():
+                if facts.language == "python":
+                    for s, d in facts.decorators:
+                        if len(d) == 2 and d[1] in ("command", "group") and s in facts.functions:
+                            index[d[0]].append((path, s))
+            self._command_decorators = dict(index)
+        return self._command_decorators
+
+    def subcommand_kind(self, path: str, head: str) -> str:
+        """What the subcommands of the click group or typer app a console script runs start, each
+        judged by itself (`main_kind` from its callback, not from its module's top level): a
+        subcommand that serves or loops (`marimo edit`, `chainlit run`, `mlserver start`, `rq worker`)
+        makes the program long-lived, and a looping one's callback is a started function
+        (`started_functions`: what it reaches is long-lived); the others (`marimo convert`, `mlserver
+        infer`) stay commands a user types, whose callbacks `cli_command_unstarted` keeps out of the
+        service. The group is the
+        script's function, or a group it calls (mlserver's `main()` → `root(obj=…)`); a subgroup's
+        subcommands are judged one level down (`marimo export html`). "" when there are fewer than two
+        subcommands (a lone command is judged as the script's function) or none serves or loops; else
+        "server" or "worker", with one evidence line (`subcommand_evidence`). Costs one `main_kind`
+        walk (at most 200 functions) per subcommand, once per console script."""
+        facts = self.files[path]
+        scope = next((s for s, f in facts.functions.items() if f.name == head and facts.scope_parents.get(s, 0) == 0), None)
+        commands: list[tuple[str, int]] = []
+        if scope is not None:
+            groups = [(path, scope)] if self.click_group(path, scope) else [
+                (t.path, t.scope) for c in facts.calls if c.scopes[0] == scope and c.callee
+                for t in self.project.resolve(path, c.scopes, c.callee) if t.kind == "function" and self.click_group(t.path, t.scope)]
+            for group in groups[:1]:
+                for file, s in self.group_subcommands(*group):
+                    subgroup = self.group_subcommands(file, s) if self.click_group(file, s) else []
+                    commands += [c for c in subgroup if not self.click_group(*c)] if subgroup else [(file, s)]
+        else:  # `app = typer.Typer()`: its `@app.command()` functions
+            commands = [(path, s) for s, d in facts.decorators if d == (head, "command") and s in facts.functions]
+        commands = list(dict.fromkeys(commands))
+        if len(commands) < 2:
+            return ""
+        kinds = {c: self.main_kind(c[0], self.files[c[0]], [], [c], top=False) for c in commands}
+        long = [c for c in commands if kinds[c] in LONG_LIVED]
+        if not long:
+            return ""
+        # a looping subcommand's callback is the program's work (`rq worker`, `while True:` in the
+        # callback); a serving one's runs once before it serves (`marimo edit URL` downloads the
+        # notebook, `marimo new PROMPT` asks a model for one), and what it serves is reached through
+        # the app object it hands to the server, so its callback stays a command's
+        self.started_functions.update(c for c in long if kinds[c] == "worker")
+
+        def named(c: tuple[str, int]) -> str:  # the name a user types: the decorator's, else the function's
+            own = self.files[c[0]].functions[c[1]].name
+            given = [n for n in self._cli_command_names(*c) if n not in (own, own.replace("_", "-"))]
+            return (given or [own.replace("_", "-")])[0]
+        serving = [named(c) for c in long if kinds[c] == "server"]
+        looping = [named(c) for c in long if kinds[c] == "worker"]
+        ending = [named(c) for c in commands if c not in long]
+        parts = [f"{', '.join(serving)} {'serves' if len(serving) == 1 else 'serve'}"] if serving else []
+        parts += [f"{', '.join(looping)} {'runs' if len(looping) == 1 else 'run'} a loop"] if looping else []
+        if ending:
+            shown = ", ".join(ending[:8]) + (f", … ({len(ending)} in all)" if len(ending) > 8 else "")
+            one = len(ending) == 1
+            parts.append(f"{shown} {'runs' if one else 'run'} once (what only {'it reaches' if one else 'they reach'} is a CLI's)")
+        self.subcommand_evidence[(path, head)] = f"{path}: subcommands: {'; '.join(parts)}"
+        return "server" if serving else "worker"
 
     def methods_named(self, cls: Target, names: set[str]) -> list[tuple[str, int]]:
         """The methods of a project class (its own, and its project bases') among `names`."""
