@@ -10,7 +10,9 @@ How a process is recognised, strongest signal first (each process keeps the evid
   (`.s2i/environment` `APP_SCRIPT`, `.s2i/run*.sh`), console scripts (pyproject
   `[project.scripts]` and poetry scripts, setup.py / setup.cfg `console_scripts` and `gui_scripts`,
   pbr's `[entry_points]`, whose `wsgi_scripts` are hosted servers),
-  each judged by what its function runs (`main_kind`: serves, loops, or runs a command and ends);
+  each judged by what its function runs (`main_kind`: serves, loops, or runs a command and ends),
+  and each subcommand of its click group or typer app by itself (`subcommand_kind`: `marimo edit`
+  serves, `marimo convert` runs once), aiorun's `run()` running until SIGTERM;
   a package.json `bin` that starts a server as it runs, or that runs the package's `main` whose top
   level does (Haraka's `bin/haraka` → `haraka.js`: `listen()`, `createServer`, `cluster.fork`), or
   whose top level reaches a `listen()` through the functions and methods it calls (hubot's
@@ -80,7 +82,9 @@ index of calls by name, then memoized per function; the Python search visits eac
 callers once per scan (a dead answer is kept for every node the search saw), and reads the
 project's index of mentions (`Project.mentions`, one pass over the facts); naming a finding's
 process is one more breadth-first walk per long-lived process, the first time a finding asks. A `bin` that runs its package's `main` adds one
-walk from the bin (stopping at the first file that serves); a `bin` whose program reaches a `listen()`
+walk from the bin (stopping at the first file that serves); a console script whose click group or typer app has
+subcommands one `main_kind` walk per subcommand (`subcommand_kind`, once per script) and, once per model, one
+pass over the Python files' decorators (`command_decorators`); a `bin` whose program reaches a `listen()`
 through the functions and methods its top level calls (`program_serves`) one walk of at most 200 functions; a console script one `main_kind` walk
 (at most 200 functions; a loop in it is checked for `input()` once, O(the file's calls), and a
 `.start()` for a Tornado loop by one receiver lookup); a standalone `__main__` module one pass over its
