@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import traceback
 import zlib
 from collections.abc import Iterator
@@ -17,6 +18,10 @@ from crashlint.generated import generated_reason, wrapper_bundle
 from crashlint.grammar_gaps import without_gaps
 from crashlint.languages import LANGUAGE_OF_GRAMMAR, parser
 from crashlint.suppressions import parse_suppressions
+
+# whitespace, `//` and `/* */` comments and a `#!` line before a JS/TS module's first statement
+LEADING_COMMENTS = re.compile(rb"(?:#![^\n]*\n)?(?:\s+|//[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
+
 
 class _Extractors(dict):
     """grammar → the extractor of its language, imported the first time a file of it is parsed
@@ -107,7 +112,10 @@ def parse_source(rel_path: str, grammar: str, source: bytes, forced: bool = Fals
     if not forced and wrapper_bundle(grammar, source, tree.root_node):
         return generated(rel_path, "a bundle: one function wrapper spans the file")
     facts = FileFacts(path=rel_path, language=LANGUAGE_OF_GRAMMAR[grammar], content=content)
-    head = source[:200].lstrip()
+    # a directive prologue may follow comments (a license header: mozilla/blurts-server's client
+    # components open with the MPL notice, then "use client") and a `#!` line; ECMAScript's
+    # directive prologue is the file's first statements, and comments are no statements
+    head = LEADING_COMMENTS.sub(b"", source[:4096], count=1)
     facts.ui = facts.client_directive = head.startswith((b'"use client"', b"'use client'"))
     facts.server_directive = head.startswith((b'"use server"', b"'use server'"))
     facts.cli = grammar != "python" and b"process.argv" in source
