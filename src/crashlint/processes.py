@@ -24,6 +24,14 @@ How a process is recognised, strongest signal first (each process keeps the evid
   else through its `:dev` twin that runs the source (`start:app:dev: tsx src/server.mts`);
 - a Next.js app whose folder has a `vercel.json` and that nothing else starts runs serverless
   functions (`Process.serverless`): rules whose claims are about a process's lifetime skip it;
+- AWS Lambda handlers (`lambda_handler`): a JS/TS module nothing imports whose export a Lambda setting
+  names (serverless.yml, a SAM/CloudFormation template, Terraform, a Lambda image's command), or that
+  exports `handler` in a package that deploys with `aws lambda update-function-code` / `sls deploy` /
+  `sam deploy` or runs the runtime interface client, is a Lambda function: run per event and stopped at
+  its timeout, judged like the Python side's Lambda handlers (`deployment_code`), no long-lived process;
+  a script whose command hands the sources to an archiver, uploader, compiler or bundler (`zip … index.js`,
+  `esbuild src/x.ts`) starts none of them (`FILE_TOOLS`); a module nothing imports whose name says it
+  migrates or seeds a database (`migrate/index.ts`) is a one-shot task (`migration_script`);
 - what its code does: `listen()` on an Express / Fastify / Koa / Nest / node:http server, a BullMQ
   `Worker`, `uvicorn.run`, an ASGI/WSGI app object (FastAPI, Flask, Starlette, …) that gunicorn or
   uvicorn hosts, a Django project, a Celery app and its tasks, a standalone `if __name__ ==
@@ -299,6 +307,29 @@ DEVELOPER_FOLDERS = frozenset({"utilities"})
 DEVELOPMENT_PACKAGE = re.compile(r"(?:^|[-_.])(?:tests?|testing|e2e|examples?|demos?|playground|mocks?|dev-env|devenv)(?:$|[-_.])")
 WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
 BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
+# programs that take the project's files as data — archive, copy, upload, compile or bundle them — and
+# run none of them: in `zip -r dist/function.zip index.js src` (FormSG's payment-reconciliation Lambda,
+# `lambda:prep`), `esbuild src/handler.ts --bundle`, `aws lambda update-function-code …` the `.js`/`.ts`
+# words are arguments, not a program node starts
+FILE_TOOLS = frozenset({
+    "zip", "tar", "gzip", "cp", "mv", "rm", "rsync", "scp", "chmod", "mkdir", "ln",
+    "aws", "sam", "sls", "serverless", "cdk", "gsutil", "az",
+    "tsc", "esbuild", "swc", "babel", "rollup", "webpack", "tsup", "ncc", "terser", "uglifyjs",
+})
+# what says a package's code is an AWS Lambda function's, not a server's: its deploy commands
+# (docs.aws.amazon.com/cli/latest/reference/lambda/update-function-code.html, the Serverless
+# Framework's and SAM's deploy) and the Node runtime interface client, which calls an exported handler
+# per event (github.com/aws/aws-lambda-nodejs-runtime-interface-client: `aws-lambda-ric index.handler`)
+LAMBDA_DEPLOY = re.compile(r"\baws\s+lambda\s+(?:update-function-code|create-function)\b|\b(?:sls|serverless|sam)\s+deploy\b")
+LAMBDA_RUNTIME_PACKAGES = frozenset({"aws-lambda-ric"})
+# a Lambda function's handler setting, `path/to/module.export` (docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html):
+# serverless.yml `handler: src/index.handler`, a SAM/CloudFormation template's `Handler: app.lambdaHandler`,
+# Terraform's `handler = "github-actions.handler"`, a Lambda image's `CMD ["index.handler"]`
+LAMBDA_HANDLER = re.compile(r"""(?:^|[\s,"'\[])(?:handler|Handler)["']?\s*[:=]\s*["']?((?:[\w@.-]+/)*[\w@-]+)\.([A-Za-z_$][\w$]*)["']?\s*(?:#.*)?$""", re.M)
+LAMBDA_IMAGE_COMMAND = re.compile(r"""^\s*(?:CMD|ENTRYPOINT)\b.*?["'\s]((?:[\w@.-]+/)*[\w@-]+)\.([A-Za-z_$][\w$]*)["'\]]*\s*$""", re.M)
+# a Dockerfile of a Lambda image: AWS's base image, or the runtime interface client / emulator started by hand
+LAMBDA_IMAGE = re.compile(r"public\.ecr\.aws/lambda/|amazon/aws-lambda-|aws-lambda-ric|aws-lambda-rie")
+NOT_AN_EXPORT = frozenset({"js", "ts", "mjs", "cjs", "sh", "json", "py", "yml", "yaml", "txt"})
 BROWSER_DRIVERS = frozenset({"puppeteer", "puppeteer-core", "playwright", "playwright-core", "@playwright", "jsdom", "happy-dom", "cheerio", "selenium-webdriver"})
 # A server in a module or function named like this runs until setup or a migration is done, then
 # the service starts (uptime-kuma's setup-database.js, wiki.js's setup.js): not the service.
@@ -1620,6 +1651,7 @@ class _Finder:
         self._next_candidates: list[str] | None = None  # the files that may be one
         self._server_actions: list[str] | None = None  # files that declare "use server" (next_server_files)
         self._server_components: frozenset[str] | None = None  # App Router server components (server_components)
+        self._lambda_settings: dict[str, list[tuple[str, str, str]]] = {}  # folder → `lambda_settings`
         self._client_tree: frozenset[str] | None = None  # "use client" modules and what they load (client_tree)
         self.client_modules: frozenset[str] = frozenset()  # set by build_graph
         self._route_modules: dict[str, list[str]] = {}  # package → its React Router server's modules (route_modules)
@@ -2790,6 +2822,7 @@ class _Finder:
         entries = {e for p in self.processes for e in p.entries}
         by_package: dict[tuple[str, str], list[str]] = {}
         browser_libraries: dict[str, bool] = {}
+        lambda_signs: dict[str, str] = {}  # package → what showed its first Lambda handler to be one
         for path in self.files:
             package = self.project.package_root(path)
             if package in self.started and path not in entries and not self.importers_of(path) and self.stops_on_signal(path) \
@@ -2804,9 +2837,15 @@ class _Finder:
                 continue
             if self.files[path].language == "python" and self.filtered_by_a_loader(path):
                 continue  # a plugin its loader skips (`"deprecated" not in name`) that nothing imports: dead code
-            role = self.path_role(path)
+            role, lambda_sign = self.path_role(path), None
             if role == "tooling" and self.files[path].language == "python" and deployment_code(self.files[path]):
                 role = "deployment"  # AWS CDK code, a Lambda handler
+            if role == "server" and self.files[path].language != "python":
+                lambda_sign = self.lambda_handler(path)
+                if lambda_sign:
+                    role = "lambda"  # `export const handler = async (event) => …` that a Lambda manifest names
+            if role == "server" and self.files[path].language != "python" and migration_script(path):
+                role = "tooling"  # trackdechets' libs/back/prisma/src/migrate/index.ts: migrate(), then pool.end()
             if role == "server" and self.files[path].language == "python" and pack_action(path, self.files[path]):
                 role = "action"  # st2's contrib/chatops/actions/match_and_execute.py: one execution per process
             if role == "server" and self.python_command_module(path):
@@ -2829,14 +2868,24 @@ class _Finder:
                     role = "browser"
                 elif self.in_page_root(path) and not SERVER_MARKERS.search(path):
                     role = "browser"  # under the folder of a page Vite builds: page code the page does not (yet) import
+            if role == "lambda":
+                lambda_signs.setdefault(package, lambda_sign or "")
             by_package.setdefault((package, role), []).append(path)
-        kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test", "deployment": "cli", "action": "cli"}
+        kinds = {"server": "server", "tooling": "cli", "browser": "browser", "test": "test", "deployment": "cli", "action": "cli",
+                 "lambda": "cli"}
         for (package, role), paths in sorted(by_package.items()):
             notes = self.root_notes(package, role, paths)
             label = self.package_name(package) + ("" if role == "server" else f" ({role})")
             if role == "deployment":
                 self.add(label, "cli", paths, package, f"{len(paths)} module(s) nothing imports that deploy the service or run per event: "
                          "AWS CDK app code (run by `cdk synth`/`cdk deploy`) or a Lambda handler `(event, context)`", fallback=True)
+                continue
+            if role == "lambda":
+                # judged as the Python side's Lambda handlers are (`deployment_code`): no rule about a
+                # long-lived process — pools, shutdown, a call that holds a server's request — applies
+                self.add(label, "cli", paths, package, f"{len(paths)} AWS Lambda handler module(s) nothing imports "
+                         f"({lambda_signs[package]}): the Lambda runtime calls the exported handler once per event and stops "
+                         "it at the function's timeout; no long-lived process runs this code", fallback=True)
                 continue
             if role == "action":
                 self.add(label, "cli", paths, package, f"{len(paths)} StackStorm pack action(s): the python runner runs each "
@@ -2861,6 +2910,8 @@ class _Finder:
                              "framework: page code, not a Node server")
         if role == "tooling":
             notes += [f"{p}: a webpack plugin (it taps the compiler's hooks): build tooling" for p in paths if bundler_plugin(self.files[p])][:3]
+            notes += [f"{p}: its name says it migrates or seeds a database: a one-shot task, not a server" for p in paths
+                      if self.files[p].language != "python" and migration_script(p) and self.path_role(p) == "server"][:3]
         return notes
 
     def js_library(self, process: Process, used: set[str], processes: list[Process]) -> str:
@@ -2895,6 +2946,71 @@ class _Finder:
             return (f"{name}: published for importers (package.json {', '.join(manifest.library_fields[:2])}); the modules "
                     "nothing imports are the ones it gives them (main/exports)")
         return ""
+
+    def lambda_handler(self, path: str) -> str | None:
+        """What makes `path` (a JS/TS module nothing imports) an AWS Lambda function's handler module,
+        as evidence, or None: a Lambda setting in its folder or one above names it and one of its
+        exports (`handler: src/index.handler` in serverless.yml, `Handler:` in a SAM or CloudFormation
+        template, `handler = "…"` in Terraform, `CMD ["index.handler"]` of a Lambda image; the path
+        as a suffix of the module's, below a build folder: `build/index` is src/index.ts's output), or
+        its package deploys with `aws lambda update-function-code` / `sls deploy` / `sam deploy` or
+        depends on the runtime interface client, and it exports `handler`, the name Lambda's Node
+        runtime calls when none is set (docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html).
+        O(the folders above it), each folder's settings read once per model."""
+        exported = {e.name for e in self.files[path].exports}
+        if not exported:
+            return None
+        parts = posixpath.splitext(path)[0].split("/")
+        folder = posixpath.dirname(path)
+        while True:
+            for where, module, export in self.lambda_settings(folder):
+                named = module.split("/")
+                while len(named) > 1 and named[0] in BUILD_DIRS + (".", ".build"):
+                    named = named[1:]
+                if export in exported and parts[-len(named):] == named:
+                    return f"{where} names `{module}.{export}`"
+            if not folder:
+                break
+            folder = posixpath.dirname(folder)
+        if "handler" not in exported:
+            return None
+        package = self.project.package_root(path)
+        manifest = self.project.manifests.get(package)
+        if manifest is None:
+            return None
+        deploy = next((f"{manifest.path}: scripts.{name}: {command}" for name, command in manifest.scripts
+                       if LAMBDA_DEPLOY.search(command)), None)
+        if deploy is None and LAMBDA_RUNTIME_PACKAGES & manifest.runtime:
+            deploy = f"{manifest.path}: depends on {min(LAMBDA_RUNTIME_PACKAGES & manifest.runtime)}"
+        return f"{deploy}, and it exports `handler`" if deploy else None
+
+    def lambda_settings(self, folder: str) -> list[tuple[str, str, str]]:
+        """The Lambda handler settings of the files in `folder`, as (file, module path, export):
+        serverless.yml/.yaml, templates (`template.yaml`, `api.template.yml`, `*.template.json`) that
+        declare an `AWS::Serverless::Function` or `AWS::Lambda::Function`, Terraform files that speak
+        of a lambda, and the CMD/ENTRYPOINT of a Dockerfile that builds a Lambda image. Memoized per
+        folder for the model's life (one listing, the matching files read once)."""
+        if folder in self._lambda_settings:
+            return self._lambda_settings[folder]
+        found: list[tuple[str, str, str]] = []
+        names = self.tree.list_dir(folder) if self.tree is not None else []
+        for name in names:
+            lower = name.lower()
+            where = posixpath.join(folder, name)
+            if lower in ("serverless.yml", "serverless.yaml") or "template" in lower and lower.endswith((".yml", ".yaml", ".json")):
+                text = self._text(where)
+                if lower.startswith("serverless.") or "AWS::Serverless::Function" in text or "AWS::Lambda::Function" in text:
+                    found += [(where, m, e) for m, e in LAMBDA_HANDLER.findall(text) if e not in NOT_AN_EXPORT]
+            elif lower.endswith(".tf"):
+                text = self._text(where)
+                if "lambda" in text:
+                    found += [(where, m, e) for m, e in LAMBDA_HANDLER.findall(text) if e not in NOT_AN_EXPORT]
+            elif lower.startswith("dockerfile"):
+                text = self._text(where)
+                if LAMBDA_IMAGE.search(text):
+                    found += [(where, m, e) for m, e in LAMBDA_IMAGE_COMMAND.findall(text) if e not in NOT_AN_EXPORT]
+        self._lambda_settings[folder] = found
+        return found
 
     def stops_on_signal(self, path: str) -> bool:
         """A JS/TS module that registers its own SIGTERM/SIGINT listener (`process.on("SIGTERM", …)`):
@@ -3614,8 +3730,8 @@ class _Finder:
         # `NODE_ENV=production exec node …`, `cross-env X=1 ts-node src/main.ts`
         start = next((i for i, w in enumerate(words) if _is_program(posixpath.basename(w)) or w in self.console_commands
                       or posixpath.basename(w) in self.bin_commands or posixpath.basename(w) in self.script_commands), None)
-        if start is None:
-            return found
+        if start is None or any(posixpath.basename(w) in FILE_TOOLS for w in words[:start]):
+            return found  # `zip -r dist/function.zip index.js src`: the files are the archiver's arguments
         if posixpath.basename(words[start]) in self.bin_commands and not _is_program(posixpath.basename(words[start])):
             # the command a package's `bin` installs: `cross-seed daemon`, or an image's ENTRYPOINT
             # `/usr/local/bin/cross-seed` with no argument (the CMD a user passes picks the command):
@@ -5367,6 +5483,21 @@ def _closed_by_its_function(facts: FileFacts, listen) -> bool:
     one-shot callback server, not a program that serves. O(the file's calls)."""
     receiver, outer = listen.callee[:-1], listen.scopes[0]
     return bool(receiver) and any(c.method == "close" and c.callee[:-1] == receiver and outer in c.scopes for c in facts.calls)
+
+
+# a module's own name or its folder's that says it migrates or seeds a database (`migrate/index.ts`,
+# `migrate.js`, `seeds/run.ts`, `db-seed.ts`), not a folder of migration files a server loads
+MIGRATION_NAME = re.compile(r"^(?:[\w-]*[-_.])?(?:migrate|migrator|migrations?|seeds?|seeder)(?:[-_.][\w-]*)?$", re.I)
+
+
+def migration_script(path: str) -> bool:
+    """A module nothing imports whose name, or its folder's, says it migrates or seeds a database:
+    a one-shot task (trackdechets' `libs/back/prisma/src/migrate/index.ts` runs postgres-migrations'
+    `migrate()` and ends its pool; no Procfile or start command runs it). Only for modules judged by
+    their paths: one a start command, a Procfile or an image names is what it is named as."""
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    names = [stem] if stem != "index" else []
+    return any(MIGRATION_NAME.match(n) for n in names + path.split("/")[-2:-1])
 
 
 def in_command_folder(path: str) -> bool:
