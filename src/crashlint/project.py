@@ -105,6 +105,11 @@ JS_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 # holds what its receiver call made. Fastify's `withTypeProvider()` is `return this`, "used exclusively
 # in TypeScript contexts" to type the routes (fastify.js; fastify.dev/docs/latest/Reference/Type-Providers/)
 RETURNS_RECEIVER = frozenset({"withTypeProvider"})
+# Library calls whose result holds one of their arguments under a member name: express-ws's
+# `expressWs(app)` returns `{ app, getWss, applyTo }` with the app it is given (HenningM/express-ws
+# src/index.js), so `const { app } = expressWs(express())` is that express app — whose `listen` it
+# replaced by its own http server's (the docs y-provider's Express server, started as `app.listen(PORT)`)
+RETURNS_ARGUMENT_AS = {"express-ws": ("app", 0)}
 
 MAX_DEPTH = 24
 QUERY_BUDGET = 20_000  # uncached derivations one top-level query may start
@@ -1416,6 +1421,8 @@ class Project:
                     results += self.member_of_instance(target, rest, depth + 1)
                 elif target.kind == "object":  # `return { child }`: the function's `child`
                     results += self.member_of_object(target, rest, depth + 1)
+                elif target.kind == "call" and len(rest) == 1:  # `const { app } = expressWs(express())`
+                    results += self._returned_argument(target, rest[0], depth + 1)
             return results or [UNKNOWN]
         if kind == "member":  # `run = Service().run`: the member of what the call returns
             results = []
@@ -1708,6 +1715,15 @@ class Project:
                 # `fastify({ … }).withTypeProvider<T>()` (graasp's src/fastify.ts): the app itself
                 return self.call_targets(path, call.receiver_call, depth + 1)
         return [Target("call", path=path, index=index)]
+
+    def _returned_argument(self, made: Target, member: str, depth: int) -> list[Target]:
+        """`member` of a library call's result that is one of the call's arguments (RETURNS_ARGUMENT_AS)."""
+        call = self.files[made.path].calls[made.index]
+        for name in self.callee_names(made.path, call):
+            kept = RETURNS_ARGUMENT_AS.get(name)
+            if kept is not None and kept[0] == member and kept[1] < len(call.args):
+                return self._arg_targets(made.path, call, call.args[kept[1]], depth)
+        return []
 
     def member_of_instance(self, instance: Target, rest: Path, depth: int) -> list[Target]:
         prefix = "self." if self.files[instance.path].language == "python" else "this."
