@@ -2962,7 +2962,9 @@ class _Finder:
             return None
         parts = posixpath.splitext(path)[0].split("/")
         folder = posixpath.dirname(path)
-        while True:
+        # the folders from the module's up to the scan root (a file reached through a link outside
+        # the root has a path no folder of the project holds: none is read)
+        while not folder.startswith(("/", "..")):
             for where, module, export in self.lambda_settings(folder):
                 named = module.split("/")
                 while len(named) > 1 and named[0] in BUILD_DIRS + (".", ".build"):
