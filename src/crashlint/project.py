@@ -110,6 +110,13 @@ RETURNS_RECEIVER = frozenset({"withTypeProvider"})
 # src/index.js), so `const { app } = expressWs(express())` is that express app — whose `listen` it
 # replaced by its own http server's (the docs y-provider's Express server, started as `app.listen(PORT)`)
 RETURNS_ARGUMENT_AS = {"express-ws": ("app", 0)}
+# Dependency-injection containers and the methods that hand out an instance of a class:
+# inversify's `Container#get<T>(id)`/`getAsync`/`getNamed`/`getTagged` (typed by `T`,
+# src/container/container.ts), tsyringe's `container.resolve<T>(token)` (src/dependency-container.ts),
+# TypeDI's `Container.get<T>(type)` (src/container-instance.class.ts), awilix's `resolve`; the value
+# is an instance of the class the type argument names, or of the class passed as the token
+DI_PACKAGES = ("inversify", "tsyringe", "typedi", "awilix")
+DI_GETTERS = frozenset({"get", "getAsync", "getNamed", "getTagged", "resolve"})
 
 MAX_DEPTH = 24
 QUERY_BUDGET = 20_000  # uncached derivations one top-level query may start
@@ -1522,6 +1529,10 @@ class Project:
             return results
         if member.kind == "object" and len(rest) > 1:  # `{ clients: { cache } }`
             return self.member_of_object(Target("object", path=target.path, scope=target.scope, arg=member), rest[1:], depth + 1)
+        if member.kind == "object" and len(rest) == 1:
+            # `mongoose.connect(config.db.uri, config.db.options)` with the config module's
+            # `{ db: { options: { user, pass } } }` (FormSG): the nested literal itself
+            return [Target("object", path=target.path, scope=target.scope, arg=member)]
         if member.kind == "function" and len(rest) == 1 and member.scope in self.files[target.path].functions:
             # `const Settings = { isMultiUser: async function () {…} }`: `Settings.isMultiUser` is that function
             return [Target("function", path=target.path, scope=member.scope)]
@@ -1714,6 +1725,10 @@ class Project:
             if call.method in RETURNS_RECEIVER:
                 # `fastify({ … }).withTypeProvider<T>()` (graasp's src/fastify.ts): the app itself
                 return self.call_targets(path, call.receiver_call, depth + 1)
+        if call.method in DI_GETTERS and not call.is_new and depth <= MAX_DEPTH:
+            made = self._container_instance(path, call, depth + 1)
+            if made:
+                return made
         return [Target("call", path=path, index=index)]
 
     def _returned_argument(self, made: Target, member: str, depth: int) -> list[Target]:
@@ -1724,6 +1739,41 @@ class Project:
             if kept is not None and kept[0] == member and kept[1] < len(call.args):
                 return self._arg_targets(made.path, call, call.args[kept[1]], depth)
         return []
+
+    def _container_instance(self, path: str, call: Call, depth: int) -> list[Target]:
+        """`container.get<QrCodeController>(DependencyIds.qrCodeController)` (GoGovSG),
+        `container.resolve(UserController)`, `Container.get(UserService)`: an instance of the project
+        class the type argument (or else the first argument) names, when the receiver is a
+        container of a DI package — imported from one, or a `new Container()` of one. An interface,
+        a token the container maps elsewhere (`get(TYPES.Ctl)` with no type argument), or a
+        receiver of anything else stays unknown. O(resolving the receiver and the name), inside
+        the call's memo."""
+        if len(call.callee) < 2:
+            return []
+        if call.type_arg:
+            named = call.type_arg
+        elif call.args and call.args[0].kind == "ref":
+            named = call.args[0].path
+        else:
+            return []
+        classes = [t for t in self.resolve(path, call.scopes, named, depth) if t.kind == "class"]
+        if not classes or not self._is_container(path, call.scopes, call.callee[:-1], depth):
+            return []
+        return [Target("instance", path=t.path, scope=t.scope) for t in classes]
+
+    def _is_container(self, path: str, scopes: tuple[int, ...], receiver: Path, depth: int) -> bool:
+        def of_package(name: str) -> bool:
+            return any(name == p or name.startswith(p + ".") for p in DI_PACKAGES)
+
+        for target in self.resolve(path, scopes, receiver, depth):
+            if target.kind == "external" and of_package(target.name):
+                return True  # tsyringe's `container`, TypeDI's `Container`
+            if target.kind == "call":
+                made = self.files[target.path].calls[target.index]
+                if made.callee and any(t.kind == "external" and of_package(t.name)
+                                       for t in self.resolve(target.path, made.scopes, made.callee, depth + 1)):
+                    return True  # `export const container = new Container()` of inversify
+        return False
 
     def member_of_instance(self, instance: Target, rest: Path, depth: int) -> list[Target]:
         prefix = "self." if self.files[instance.path].language == "python" else "this."

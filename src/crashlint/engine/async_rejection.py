@@ -76,7 +76,8 @@ class _Checker:
         self._rethrowing: dict[tuple[str, int], bool] = {}  # `_rethrows`, per function
         self._always_throw = set(self.settled.get("always_throw", ()))
         self._throwing: dict[tuple[str, int], bool] = {}  # `_always_throws`, per function
-        self._returned: dict[str, dict[int, list[int]]] = {}  # path → function scope → calls it returns unawaited
+        # path → (function scope → calls it returns unawaited, … → calls it makes as statements): `_unawaited`
+        self._returned: dict[str, tuple[dict[int, list[int]], dict[int, list[int]]]] = {}
         self._set_members: dict[str, list] | None = None  # `mod.name = f` at a module's top level, by name
         self._wrappers: dict[tuple[str, int], tuple[str, Call]] | None = None  # `_task_wrappers`
         self._definitions: dict[str, list[tuple[str, int]]] | None = None  # `_defined`
@@ -85,6 +86,8 @@ class _Checker:
         self._decorated: dict[str, dict[int, list[tuple]]] = {}  # path → method scope → its decorators
         self._catching: dict[tuple[str, int], bool] = {}  # `_decorator_catches`, per decorator (factory)
         self._selections: dict[tuple, list[str]] = {}  # `candidates`: the files of each selection, in file order
+        # functions found as elements of a named handler array (`_array_functions`): the element's name
+        self._in_array: dict[tuple[str, int], str] = {}
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -130,6 +133,11 @@ class _Checker:
                     function = self.project.files[target.path].functions.get(target.scope)
                     if function is not None:
                         found.append((target.path, function))
+                elif target.kind == "array" and target.arg is not None:
+                    # `router.post('/submit', Ctl.handleSubmission)` where the controller exports
+                    # `handleSubmission = [Mw.encryptSubmission, submit] as ControllerHandler[]`
+                    # (FormSG): Express runs each element as a handler; read where the literal is
+                    found += self._array_functions(target)
         elif arg.kind == "array":
             for element in arg.values:
                 found += self.functions_of(path, call, element)
@@ -141,6 +149,28 @@ class _Checker:
                     function = self.project.files[target.path].functions.get(target.scope)
                     if function is not None:
                         found.append((target.path, function))
+        return found
+
+    def _array_functions(self, array: Target) -> list[tuple[str, Function]]:
+        """The project functions the elements of an array literal held by a name denote (its
+        functions, and names of functions, one level: an element that is itself a named array is
+        not followed). O(the elements), each resolved through the project's memo."""
+        found: list[tuple[str, Function]] = []
+        files = self.project.files
+        chain = self.project.scope_chain(array.path, array.scope)
+        for element in array.arg.values:
+            if element.kind == "function":
+                function = files[array.path].functions.get(element.scope)
+                if function is not None:
+                    found.append((array.path, function))
+                    self._in_array[(array.path, function.scope)] = ""
+            elif element.kind == "ref":
+                for target in self.project.resolve(array.path, chain, element.path):
+                    if target.kind == "function":
+                        function = files[target.path].functions.get(target.scope)
+                        if function is not None:
+                            found.append((target.path, function))
+                            self._in_array[(target.path, function.scope)] = element.path[-1]
         return found
 
     def rejects(self, path: str, function: Function) -> bool:
@@ -171,12 +201,7 @@ class _Checker:
         facts = self.project.files[path]
         if facts.language == "python":
             return 0
-        by_scope = self._returned.get(path)
-        if by_scope is None:
-            by_scope = self._returned[path] = {}
-            for index, call in enumerate(facts.calls):
-                if call.returned and not call.awaited and call.callee and not call.is_new:
-                    by_scope.setdefault(call.scopes[0], []).append(index)
+        by_scope = self._unawaited(path)[0]
         key = (path, -function.scope - 1)  # memo beside `_rejecting`'s, apart from it
         if key not in self._rejecting:
             self._rejecting[key] = 0  # while it is worked out (recursion): a cycle adds no rejection
@@ -193,6 +218,46 @@ class _Checker:
                 if self._rejecting[key]:
                     break
         return self._rejecting[key]
+
+    def _unawaited(self, path: str) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        """The calls of named callees each function of a JavaScript file returns without awaiting
+        them, and those it makes as statements of their own (their value dropped), by function
+        scope: one pass over the file's calls, memoized per file."""
+        found = self._returned.get(path)
+        if found is None:
+            returned: dict[int, list[int]] = {}
+            dropped: dict[int, list[int]] = {}
+            for index, call in enumerate(self.project.files[path].calls):
+                if call.awaited or not call.callee or call.is_new:
+                    continue
+                if call.returned:
+                    returned.setdefault(call.scopes[0], []).append(index)
+                elif not call.used:
+                    dropped.setdefault(call.scopes[0], []).append(index)
+            found = self._returned[path] = (returned, dropped)
+        return found
+
+    def _handed_promise(self, path: str, function: Function) -> tuple[Call, str, Function, bool] | None:
+        """A plain (not async) handler that returns, or calls as a statement and drops, the
+        promise of a project async function that can reject (trackdechets' `app.get("/captcha",
+        (_, res) => captchaGen(res))`): Express 4 ignores what a handler returns (router/layer.js
+        `Layer.prototype.handle_request`), and a dropped promise is nobody's, so the callee's
+        rejection is unhandled. The call, where its callee is, the callee, and whether it was
+        returned; None if none. A callee that resolves to anything but project functions is not
+        followed. O(the function's unawaited calls), each callee's answer memoized."""
+        returned, dropped = self._unawaited(path)
+        facts = self.project.files[path]
+        for indices, was_returned in ((returned.get(function.scope, ()), True), (dropped.get(function.scope, ()), False)):
+            for index in indices:
+                call = facts.calls[index]
+                targets = self.project.resolve(path, call.scopes, call.callee)
+                if not targets or any(t.kind != "function" for t in targets):
+                    continue
+                for target in targets:
+                    callee = self.project.files[target.path].functions.get(target.scope)
+                    if callee is not None and self.rejects(target.path, callee):
+                        return call, target.path, callee, was_returned
+        return None
 
     def _caught_by_decorator(self, path: str, function: Function) -> bool:
         """Whether a class method is decorated by a project decorator that replaces it with a wrapper
@@ -926,14 +991,19 @@ class _Checker:
                 continue
             route = call.args[0].text if call.args[0].kind == "string" else ""
             for index, arg in enumerate(call.args):
+                # a name holding an array of handlers (`Ctl.handleSubmission`): the fix leaves it
+                named_array = arg.kind == "ref" and any(t.kind == "array" for t in self.project.resolve(path, call.scopes, arg.path))
                 for fn_path, function in self.functions_of(path, call, arg):
                     # where the fix wraps the handler (crashlint.fix.express): the call, and the argument;
                     # "-" for none: in an array of handlers, or an error middleware (Express knows it
                     # by its four parameters, which a wrapper would hide)
-                    wrappable = arg.kind != "array" and function.params <= 3
+                    element = self._in_array.get((fn_path, function.scope)) if named_array else None
+                    wrappable = arg.kind != "array" and element is None and function.params <= 3
                     place = f"{call.span[0]}\t{call.span[1]}\t{index if wrappable else '-'}\t{path}"
                     if self.rejects(fn_path, function):
                         name = function.name or (arg.path[-1] if arg.kind == "ref" else "")
+                        if element is not None:  # an element of an exported handler array
+                            name = f"{function.name or element or 'a handler'} in {arg.path[-1]}"
                         owner = call.callee[-2] if len(call.callee) > 1 else "route"
                         label = f"{owner}.{call.method}({route!r})" if route else f"{owner}.{call.method}(…)"
                         subject = f"{name} ({label})" if name else f"async handler of {label}"
@@ -945,6 +1015,15 @@ class _Checker:
                         # (router/layer.js `Layer.prototype.handle_request`), so the chain is nobody's
                         for chain in self._returned_chains(fn_path, function):
                             self.call_finding(fn_path, chain, "then_returned_express")
+                        handed = self._handed_promise(fn_path, function)
+                        if handed is not None:
+                            inner, callee_path, callee, was_returned = handed
+                            owner = call.callee[-2] if len(call.callee) > 1 else "route"
+                            label = f"{owner}.{call.method}({route!r})" if route else f"{owner}.{call.method}(…)"
+                            how = "returned" if was_returned else "dropped"
+                            subject = f"{callee.name or inner.callee[-1]} ({label}, its promise {how} by the handler)"
+                            self.function_finding(path, call, callee_path, callee, version_case, subject,
+                                                  registration={"registrations": f"{call.span[0]}\t{call.span[1]}\t-\t{path}"})
 
     def _is_express(self, path: str, call: Call, apps: set[str]) -> bool:
         if len(call.callee) < 2 and call.receiver_call >= 0:  # app.route("/x").get(handler)

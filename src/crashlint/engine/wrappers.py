@@ -128,12 +128,53 @@ def wrapper_of(ctx: RuleContext, facts: FileFacts, call: Call, position: int, wo
         _fallback_of(_unwrapped(part.named_children[0])) for part in options.named_children
         if options.type == "object" and part.type == "spread_element" and part.named_children
     ]
-    for index, name in enumerate(_param_names(params)):
+    own = _param_names(params)
+    for index, name in enumerate(own):
         if name is None:
             continue
         names = _derived(body, name)
         if any(_identifier(s) in names for s in sources):
             return Wrapper(call.scopes[0], function.name or _bound_name(fn), index)
+    return _enclosing_wrapper(facts, fn, {n for n in own if n}, sources, words)
+
+
+def _enclosing_wrapper(facts: FileFacts, inner: tree_sitter.Node, shadowed: set[str], sources: list[tree_sitter.Node],
+                       words: list[str]) -> Wrapper | None:
+    """The function around an inner function when the options come from a parameter of the outer
+    one, which the inner function neither takes nor declares (trackdechets' `authorizedGet(url,
+    config)` retrying through an inner `get()` that calls `axios.get(url, { ...config, headers })`):
+    the outer function is the wrapper its callers are judged by. Up to two enclosing functions; a
+    function that names any of `words` sets a timeout of its own and is no pass-through. Read from
+    the tree of the inner function's file: O(the outer functions' text)."""
+    names = [_identifier(s) for s in sources]
+    wanted = {n for n in names if n} - shadowed
+    inner_text = inner.text.decode("utf-8", "replace")
+    # a name the inner function declares of its own (`const config = …`) is not the outer parameter
+    wanted = {n for n in wanted if not re.search(rf"\b(?:const|let|var)\s+{re.escape(n)}\b", inner_text)}
+    current = inner
+    for _ in range(2):
+        if not wanted:
+            return None
+        outer = current.parent
+        while outer is not None and outer.type not in FUNCTION_NODES:
+            outer = outer.parent
+        if outer is None:
+            return None
+        body, params = outer.child_by_field_name("body"), outer.child_by_field_name("parameters")
+        if body is None or params is None:
+            return None
+        text = outer.text.decode("utf-8", "replace")
+        if any(re.search(rf"\b{re.escape(word)}\b", text) for word in words):
+            return None
+        function = facts.functions.get(outer.start_byte + 1)
+        if function is None:
+            return None
+        declared = _param_names(params)
+        for index, name in enumerate(declared):
+            if name is not None and name in wanted:
+                return Wrapper(outer.start_byte + 1, function.name or _bound_name(outer), index)
+        wanted -= {n for n in declared if n}
+        current = outer
     return None
 
 

@@ -710,6 +710,22 @@ _NOT_IDENTIFIER = frozenset({"super", "import", "new", "undefined", "null", "tru
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 
 
+def _type_arg(node: tree_sitter.Node) -> Path:
+    """The first type argument of a TypeScript call when it names a type plainly
+    (`container.get<QrCodeController>(id)` → ("QrCodeController",), `get<ns.Ctl>()` → ("ns", "Ctl")):
+    a DI container's `get<T>` gives an instance of `T` (project.py, `_container_instance`); ()
+    for none, or for any other type (`get<Ctl[]>`, `get<A | B>`)."""
+    args = node.child_by_field_name("type_arguments")
+    if args is None or not args.named_child_count:
+        return ()
+    first = args.named_children[0]
+    if first.type == "type_identifier" or first.type == "nested_type_identifier":
+        words = text(first).split(".")
+        if all(_IDENTIFIER.fullmatch(w) for w in words):
+            return tuple(map(intern, words))
+    return ()
+
+
 def dotted(node: tree_sitter.Node | None, kind: str | None = None, subscripts: bool = False) -> Path:
     """`a.b.c` → ("a", "b", "c"); `this.x` → ("this", "x"); anything else → ().
 
@@ -805,6 +821,14 @@ def alternatives(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None]
 
 
 MAX_ARMS = 8  # the arms of a conditional value (or the objects a literal with conditional spreads may be) kept
+
+
+def _spreads_nothing(node: tree_sitter.Node | None) -> bool:
+    """`undefined` or `null`: spread into an object literal, it adds no key."""
+    if node is None:
+        return False
+    kind = _TYPE[node.kind_id]
+    return kind in ("null", "undefined") or kind == "identifier" and node.text == b"undefined"
 
 
 def arms(node: tree_sitter.Node | None) -> list[tree_sitter.Node | None] | None:
@@ -999,6 +1023,13 @@ class _Extractor:
                     # `...(cond ? { endpoint } : {})`: literal objects whose keys are all known
                     inner = child.named_children[0] if child.named_child_count else None
                     options = alternatives(inner) if inner is not None else [None]
+                    # `...(isDev ? { endpoint } : undefined)` (FormSG's Lambda client): spreading
+                    # `undefined` or `null` adds no key (ECMA-262 CopyDataProperties), so that arm is
+                    # an empty object; a literal whose every arm is known is known
+                    if len(options) > 1 and any(_spreads_nothing(o) for o in options) \
+                            and all(_spreads_nothing(o) or _TYPE[o.kind_id] == "object" for o in options):
+                        options = [o for o in options if not _spreads_nothing(o)]
+                        conditional = True
                     if all(o is not None and _TYPE[o.kind_id] == "object" for o in options) and depth < 3:
                         for option in options:
                             merged = self.arg(option, depth + 1)
@@ -1008,9 +1039,9 @@ class _Extractor:
                         # and each object it may be: `&&` may spread nothing
                         conditional = conditional or len(options) > 1 or arms(inner) is not None
                         each = arms(inner) or options
-                        if branches is not None and all(o is None or _TYPE[o.kind_id] == "object" for o in each) \
+                        if branches is not None and all(o is None or _spreads_nothing(o) or _TYPE[o.kind_id] == "object" for o in each) \
                                 and len(branches) * len(each) <= MAX_ARMS:
-                            made = [self.arg(o, depth + 1) if o is not None else Arg("object") for o in each]
+                            made = [self.arg(o, depth + 1) if o is not None and not _spreads_nothing(o) else Arg("object") for o in each]
                             branches = [(bk + m.keys, bv + m.values) for bk, bv in branches for m in made]
                         else:
                             branches = None
@@ -1270,6 +1301,7 @@ class _Extractor:
             awaited=key in self._awaited or awaited_generic,
             used=not _is_statement_expression(node, start, end, statement),
             text=short_text(node),
+            type_arg=_type_arg(node),
         )
         self.call_index[key] = len(self.facts.calls)
         self.facts.calls.append(call)
@@ -1403,6 +1435,14 @@ class _Extractor:
             if cls is not None:
                 label = ".".join(path)
                 self.declare(cls, label, read_in(self.value(right, label), cls, scopes[0]), line)
+        elif path[0] == "this" and len(path) == 3 and right is not None and len(options := alternatives(right)) > 1:
+            # `this.options.http = options.http || axios` (clearlydefined's goFetch): each arm, the
+            # caller's value and the default, so `this.options.http.get(url)` may be axios' own
+            cls = self.class_scope(scopes)
+            if cls is not None:
+                label = ".".join(path)
+                for option in options:
+                    self.declare(cls, label, read_in(self.value(option, label), cls, scopes[0]), line)
         if path == ("module", "exports"):
             self.on_module_exports(right, line)
             return
@@ -1586,8 +1626,9 @@ class _Extractor:
                 default = param.child_by_field_name("value")  # `app: Application = express()`
             if ident is not None and ident.type == "identifier":
                 self.declare(sid, text(ident), Value("param", scope=sid, index=index), param.start_point[0] + 1)
-                if default is not None and unwrap_await_kind(default)[1] in ("call_expression", "new_expression"):
-                    # read in pass 2, once the default's call is indexed
+                if default is not None and unwrap_await_kind(default)[1] in ("call_expression", "new_expression", "identifier", "member_expression"):
+                    # read in pass 2, once the default's call is indexed; a name or a dotted name too
+                    # (`callFetch(request, axiosInstance = axios)`, clearlydefined's crawler)
                     self._param_defaults.append((sid, text(ident), default, param.start_point[0] + 1))
                 # `constructor(private readonly redis: Redis)`: a TypeScript parameter property is `this.redis`
                 if param is not ident and scopes[0] in self.class_scopes and any(
@@ -1874,7 +1915,7 @@ class _Extractor:
             # gets the default, so the name may hold what that call makes as well as what callers pass
             # (unleash-proxy's `start()` calls `createApp(opt)` and listens on its result)
             value = self.value(default)
-            if value.kind == "call":
+            if value.kind == "call" or value.kind == "import" or value.kind == "ref" and value.path and value.path[0] != name:
                 self.declare(sid, name, value, line)
         bindings = {}  # call → the statement that binds its value (where a fix adds a statement after it)
         for name, node, scopes in later:

@@ -99,6 +99,9 @@ class Call:
     awaited: bool = False  # `await <call>` / `yield`: its value is consumed
     used: bool = True  # False when the call is a bare expression statement
     text: str = ""  # the call's source, truncated, for messages
+    # TypeScript: the first type argument when it is a plain (dotted) type name, as written
+    # (`container.get<QrCodeController>(id)`: ("QrCodeController",)); () otherwise
+    type_arg: Path = ()
 
     def keyword(self, name: str) -> Arg | None:
         for k, v in self.keywords:
