@@ -1515,6 +1515,11 @@ class _Extractor:
 
     def on_export(self, node: tree_sitter.Node, scopes) -> None:
         exports = self.facts.exports
+        if node.child_count >= 3 and node.children[1].type == "=" and node.named_child_count:
+            # TypeScript's `export = config` (FormSG's config module): the module's value, as
+            # `module.exports = config` is, so `import config from "./config"` names it
+            self.on_module_exports(node.named_children[-1], node.start_point[0] + 1)
+            return
         source = string_value(node.child_by_field_name("source"))
         declaration = node.child_by_field_name("declaration")
         is_default = any(c.type == "default" for c in node.children)
