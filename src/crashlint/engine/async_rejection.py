@@ -67,6 +67,12 @@ class _Checker:
         self._plain_classes = set(self.settled.get("plain_classes", ()))
         self._plain_results = set(self.settled.get("plain_results", ()))  # globals returning no promise
         self._sync_methods = set(self.settled.get("sync_methods", ()))
+        self._mappers: dict[str, list] = self.settled.get("caught_by_mapper", {})  # {callee: [mapper index, required]}
+        self._adopters = set(self.settled.get("adopters", ()))
+        chains = self.settled.get("result_chains", {})
+        self._chain_package: str | None = chains.get("package")
+        self._chain_settled = set(chains.get("settled", ()))
+        self._chain_callbacks = set(chains.get("callbacks", ()))
         self._collect_only = self.settled.get("rejects_only_through_option", {})  # {callee: option key}
         self._option_passed: dict[str, bool] = {}
         self._async_emitters: bool | None = None  # whether the project imports an emitter whose emit() is async
@@ -377,7 +383,12 @@ class _Checker:
                 return True  # `.catch(next)`: Express's `next(err)` hands the error to the error middleware
             callbacks = self.functions_of(path, call, call.args[0])
             return bool(callbacks) and not any(f.throws or self.rejects(p, f) or self._cleanup_rejects(p, f) for p, f in callbacks)
+        if self._result_chain(path, call):
+            return self._chain_settles(path, call)
         if not call.callee:
+            made = self._called_result(path, index)
+            if made >= 0:
+                return self._made_catching(path, made)  # `Result.fromThrowable(parse, toError)()`
             if call.method and call.receiver_call >= 0 and not call.is_new:
                 # `await new DiscordAgent(url).send(…)`: the method of the instance the receiver makes
                 instances = self.project.call_targets(path, call.receiver_call)
@@ -393,6 +404,10 @@ class _Checker:
                 return True  # prom-client's register.metrics(): only a project's `collect` callback can reject it
         if names & self._resolvers and not call.is_new:
             return self._resolves_value(path, call)
+        for name in names & self._mappers.keys():
+            return not call.is_new and self._mapper_settles(path, call, *self._mappers[name])
+        if names & self._adopters and not call.is_new:
+            return self._adopted_settles(path, call)
         if call.is_new:
             if not names & self._executors or not call.args or call.args[0].kind != "function":
                 return False
@@ -412,6 +427,10 @@ class _Checker:
             targets = self._set_on_module(path, call) or targets
         if targets and all(t.kind == "param" for t in targets):
             return all(self._param_settles(t) for t in targets)  # `await cb()` of a callback handed in
+        if targets and all(t.kind == "call" for t in targets) and not call.is_new:
+            # `const safeSend = ResultAsync.fromThrowable(send, toError)` … `await safeSend(x)`: the
+            # function the library made catches what `send` rejects with
+            return all(self._made_catching(t.path, t.index) for t in targets)
         if not targets or any(t.kind != "function" for t in targets):
             return False
         if all(self._function_settles(t.path, t.scope) for t in targets):
@@ -422,6 +441,123 @@ class _Checker:
         # `await sendTest(new DiscordAgent(…))` where `sendTest = (agent) => agent.send(…)`: the
         # helper's awaits of its parameter's methods are those of the instance this call passes
         return bool(call.args) and not call.has_star and all(self._function_settles(t.path, t.scope, (path, call)) for t in targets)
+
+    # ---- result values: neverthrow's ResultAsync carries its failure as an `Err` ---------------------
+
+    def _result_chain(self, path: str, call: Call) -> bool:
+        """Whether a call is a method of a result library's value ([settled] result_chains), in a
+        package that declares the library: `findForm(id).andThen(f)`, `found.mapErr(f)`."""
+        if self._chain_package is None or call.is_new:
+            return False
+        method = call.method if not call.callee else call.callee[-1] if len(call.callee) > 1 else ""
+        if method not in self._chain_settled and method not in self._chain_callbacks:
+            return False
+        return self.project.dependency(path, self._chain_package) is not None
+
+    def _chain_settles(self, path: str, call: Call) -> bool:
+        """A result chain cannot reject when the value it is called on cannot (a call that cannot, or
+        a name holding only such calls) and, for the methods that run a callback inside the chain's
+        promise (`andThen`, `map`, `match`, …), no callback can: it throws nothing, cannot reject
+        when async, and hands back no promise that can (`_result_callback_settles`). O(1) per call
+        beyond the receiver's and callbacks' memoized answers."""
+        if call.callee:
+            receivers = self.project.resolve(path, call.scopes, call.callee[:-1])
+            if not receivers or any(t.kind != "call" for t in receivers):
+                return False
+            if not all(self.cannot_reject(t.path, t.index) for t in receivers):
+                return False
+            method = call.callee[-1]
+        else:
+            if call.receiver_call < 0 or not self.cannot_reject(path, call.receiver_call):
+                return False
+            method = call.method
+        if method in self._chain_settled:
+            return True
+        if not call.args or call.has_star:
+            return False
+        for arg in call.args:
+            callbacks = self.functions_of(path, call, arg) or self._curried(path, arg)
+            if not callbacks or not all(self._result_callback_settles(p, f) for p, f in callbacks):
+                return False
+        return True
+
+    def _curried(self, path: str, arg: Arg) -> list[tuple[str, Function]]:
+        """`.andThen(checkPermissions(level))` where `checkPermissions = (level) => (x) => …`: the
+        arrow a project factory's expression body is (it ends where the factory ends). O(the
+        factory file's functions) per argument."""
+        if arg.kind != "call" or arg.call < 0:
+            return []
+        call = self.project.files[path].calls[arg.call]
+        targets = self.project.resolve(path, call.scopes, call.callee) if call.callee and not call.is_new else []
+        found: list[tuple[str, Function]] = []
+        for target in targets:
+            facts = self.project.files[target.path]
+            factory = facts.functions.get(target.scope) if target.kind == "function" else None
+            inner = [f for f in facts.functions.values()
+                     if factory is not None and not factory.is_async and facts.scope_parents.get(f.scope) == factory.scope
+                     and f.span[2:] == factory.span[2:]]
+            if len(inner) != 1:
+                return []
+            found.append((target.path, inner[0]))
+        return found
+
+    def _result_callback_settles(self, path: str, function: Function) -> bool:
+        """`_callback_settles`, and also no returned result value of the library that can reject
+        (`(form) => ResultAsync.fromSafePromise(load(form))`, a chain on another call): a library
+        call crashlint does not know (`res.json(…)` in a `match`) counts as in `.then` callbacks."""
+        if not self._callback_settles(path, function):
+            return False
+        facts = self.project.files[path]
+        for index, c in enumerate(facts.calls):
+            if c.returned and not c.awaited and c.scopes[0] == function.scope and (
+                    self._result_chain(path, c) or set(self.project.callee_names(path, c)) & (self._mappers.keys() | self._adopters)):
+                if not (self.cannot_reject(path, index) or self._plain_value(path, index)):
+                    return False
+        return True
+
+    def _mapper_settles(self, path: str, call: Call, index: int, required: bool) -> bool:
+        """`ResultAsync.fromPromise(p, errorFn)`: it catches `p`'s rejection and resolves to
+        `Err(errorFn(e))`, so it rejects only when the mapper throws, or is missing where the library
+        calls it anyway. The mapper must be one crashlint reads (an inline function or a project one)."""
+        if call.has_star:
+            return False
+        if len(call.args) <= index:
+            return not required
+        callbacks = self.functions_of(path, call, call.args[index])
+        return bool(callbacks) and not any(f.throws for _, f in callbacks)
+
+    def _made_catching(self, path: str, index: int) -> bool:
+        """A name holding a call of a library function that makes a catching function
+        (`ResultAsync.fromThrowable(fn, errorFn)`): calling what it holds cannot reject."""
+        made = self.project.files[path].calls[index]
+        if made.awaited or made.is_new:
+            return False
+        for name in set(self.project.callee_names(path, made)) & self._mappers.keys():
+            return self._mapper_settles(path, made, *self._mappers[name])
+        return False
+
+    def _called_result(self, path: str, index: int) -> int:
+        """For a call of a call's result (`make(…)(…)`), the index of the inner call, or -1. The
+        facts list the outer call first and the inner one next, starting where it starts."""
+        calls = self.project.files[path].calls
+        call = calls[index]
+        if call.callee or call.method or call.is_new or call.receiver_call >= 0 or index + 1 >= len(calls):
+            return -1
+        inner = calls[index + 1]
+        return index + 1 if inner.span[:2] == call.span[:2] and inner.span[2:] < call.span[2:] and inner.callee else -1
+
+    def _adopted_settles(self, path: str, call: Call) -> bool:
+        """`ResultAsync.fromSafePromise(p)`: no catch of its own, it settles only when `p` is a call
+        that cannot reject (or a name holding only such calls)."""
+        if len(call.args) != 1 or call.has_star:
+            return False
+        arg = call.args[0]
+        if arg.kind in ("call", "new"):
+            return arg.call >= 0 and self.cannot_reject(path, arg.call)
+        if arg.kind != "ref":
+            return False
+        targets = self.project.resolve(path, call.scopes, arg.path)
+        return bool(targets) and all(t.kind == "call" and self._not_a_rejecting_promise(t.path, t.index) for t in targets)
 
     # ---- hook registries: `bindHook(name, listener)` stores, `emitHook(name, …)` runs them ----------
 
