@@ -73,7 +73,7 @@ Rule data (see rules/CL001_redis-client-unmanaged.toml):
                                   jinja2 gets ProcessHandlers.how's listener, event, logger)
     only_with = "error-listener"  a bullet only on a finding another need makes (CL004: a worker's
                                   missing 'failed' listener is reported with a missing 'error' one)
-    listened_by = [{callee = "@prisma/adapter-pg.PrismaPg", package = "@prisma/adapter-pg", at_least = "7.0.0"}]
+    listened_by = [{callee = "@prisma/adapter-pg.PrismaPg", package = "@prisma/adapter-pg", at_least = "6.13.0"}]
                                   (listener needs) also satisfied when the value is passed to one of
                                   these calls, a library that attaches the listener itself (from
                                   that version of `package` on; with `heard_by = ["error"]`, only when
@@ -710,6 +710,8 @@ def _need_satisfied(ctx: RuleContext, rule: Rule, facts: FileFacts, index: int, 
             return True
         if need.get("listened_by") and _listened_by(ctx, facts, index, need["listened_by"]):
             return True
+        if "domains" in rule.data and _run_in_domain(ctx, facts, call, events, rule.data["domains"]):
+            return True
         if "heard_through" in need and _heard_through(ctx, facts, call, need["heard_through"], events, options(),
                                                       list(need.get("heard_through_siblings", ()))):
             return True
@@ -858,6 +860,35 @@ def _listened_by(ctx: RuleContext, facts: FileFacts, index: int, specs: list[dic
                     continue
             return True
     return False
+
+
+def _run_in_domain(ctx: RuleContext, facts: FileFacts, call: Call, events: set[str], spec: dict) -> bool:
+    """Whether the emitter is made inside a function a domain runs (`dom.run(() => { …
+    fs.createWriteStream(…) })`) of a domain with a listener for the event (`dom.on("error", reject)`):
+    Node binds an emitter made while a domain is active to it (domain docs, "Implicit binding"), and
+    an `'error'` it emits with no listener of its own goes to the domain's `'error'` listener
+    (lib/domain.js's EventEmitter.prototype.emit). Lexically inside only: code the function calls
+    is not followed. O(the file's calls) once per file, then O(the call's scopes)."""
+    memo = getattr(ctx, "_domain_runs", None)
+    if memo is None:
+        memo = ctx._domain_runs = {}  # type: ignore[attr-defined]
+    runs = memo.get(facts.path)
+    if runs is None:
+        runs = memo[facts.path] = set()
+        makers, method = set(spec["create"]), spec["run"]
+        for run in facts.calls:
+            if len(run.callee) < 2 or run.callee[-1] != method or not run.args or run.args[0].kind != "function":
+                continue
+            for target in ctx.project.resolve(facts.path, run.scopes, run.callee[:-1]):
+                if target.kind != "call":
+                    continue
+                made = ctx.project.files[target.path].calls[target.index]
+                if not makers & set(ctx.project.callee_names(target.path, made)):
+                    continue
+                heard = {u.first_arg for u in ctx.uses_of(target.path, target.index) if u.method in LISTENER_METHODS}
+                if events <= heard:
+                    runs.add(run.args[0].scope)
+    return any(scope in runs for scope in call.scopes)
 
 
 def _heard_through(ctx: RuleContext, facts: FileFacts, call: Call, option: str, events: set[str], options: Options,
