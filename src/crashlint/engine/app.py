@@ -498,6 +498,8 @@ def _check_health_route(rule: Rule, ctx: RuleContext, apps) -> list[Finding]:
             continue  # a healthcheck script (Docker HEALTHCHECK, probes) already polls an endpoint
         if _has_health_path(ctx, files, pattern, set(spec.get("route_calls", ())), set(spec.get("client_calls", ()))):
             continue
+        if spec.get("root_methods") and _root_constant_route(ctx, files, spec):
+            continue  # `app.get("/", (req, res) => res.sendStatus(200))`: the platform's default probe path
         if any(pattern.search(path) for f in files for path in f.compared_paths):
             continue  # a hand-written router: `if (req.url === "/health")`, `case "/healthz":`
         if any(pattern.search(route) for f in files if (route := _route_file_url(f.path, spec.get("route_files", ""))) is not None):
@@ -635,6 +637,53 @@ def _receiver_names(ctx: RuleContext, facts: FileFacts, call: Call) -> list[str]
     return names
 
 
+def _root_constant_route(ctx: RuleContext, files: list[FileFacts], spec: dict) -> bool:
+    """A `GET "/"` route (`app.get("/", …)`, `router.get("/", …)`) whose inline handler calls only
+    response methods that answer a constant status (`res.sendStatus(200)`, `res.status(200).send(msg)`
+    of a template `{ "status": "OK", … }`): Elastic Beanstalk's and Azure App Service's default probe
+    requests `/`, and such a handler is what answers it. A handler that renders, sends a file,
+    redirects, calls anything else (a database, a project function), answers a list or a greeting
+    (`res.send("hello")`) is a page. O(the files' calls), once per service; the source lines of the
+    few candidate handlers."""
+    methods, answers = set(spec["root_methods"]), set(spec.get("root_answers", ()))
+    status_text = re.compile(spec["root_status_text"])
+    for facts in files:
+        if facts.language == "python":
+            continue
+        handlers: set[int] = set()
+        # routers this file mounts under a path (`app.use("/orders", orders)`): their "/" is not the root
+        mounted = {c.args[1].path for c in facts.calls
+                   if (c.method or (c.callee[-1] if c.callee else "")) == "use" and len(c.args) >= 2
+                   and c.args[0].kind == "string" and c.args[0].text not in ("", "/") and c.args[1].kind == "ref"}
+        for call in facts.calls:
+            name = call.method or (call.callee[-1] if call.callee else "")
+            if name in methods and len(call.args) >= 2 and call.args[0].kind == "string" and call.args[0].text == "/" \
+                    and call.args[-1].kind == "function" and call.args[-1].scope in facts.functions \
+                    and call.callee[:-1] not in mounted:
+                handlers.add(call.args[-1].scope)
+        if not handlers:
+            continue
+        answering = dict.fromkeys(handlers, True)
+        for call in facts.calls:
+            owner = next((s for s in call.scopes if s in answering), None)
+            if owner is None:
+                continue
+            name = call.method or (call.callee[-1] if call.callee else "")
+            if call.is_new and call.callee == ("Date",):
+                continue  # `new Date()` in the answer
+            if call.scopes[0] != owner or name not in answers or any(a.kind == "array" for a in call.args):
+                # a nested callback, a call that reads, renders or redirects, or a list (`res.json([])`)
+                answering[owner] = False
+        for scope, constant in answering.items():
+            if not constant:
+                continue
+            span = facts.functions[scope].span
+            text = "\n".join(ctx.sources.line(facts.path, n) for n in range(span[0], span[2] + 1))
+            if status_text.search(text):
+                return True
+    return False
+
+
 def _has_health_path(ctx: RuleContext, files: list[FileFacts], pattern: re.Pattern, route_calls: set[str], clients: set[str]) -> bool:
     """A path-like string (`"/healthz"`) in any call, a bare one (`@Get("health")`) in a route
     call, or a path key of an options object (terminus' `healthChecks: {"/healthz": …}`)."""
@@ -645,9 +694,12 @@ def _has_health_path(ctx: RuleContext, files: list[FileFacts], pattern: re.Patte
             # a bare path in a route call is a route where the framework takes one (NestJS' `@Get("health")`);
             # Python's route calls take a path that starts with "/" (Flask, FastAPI, Starlette), and
             # `payload.get("status")` there is a dictionary read (timesketch's resources)
-            routing = (call.method or (call.callee[-1] if call.callee else "")) in route_calls and facts.language != "python"
-            for arg in call.args:
-                if arg.kind == "string" and (arg.text.startswith("/") or routing) and pattern.search(arg.text):
+            name = call.method or (call.callee[-1] if call.callee else "")
+            # a bare path only as the first argument of a route decorator (`@Get("health")`): a
+            # lowercase `get(payload, "status")` (lodash) or `config.get("status")` reads a value
+            routing = name in route_calls and name[:1].isupper() and facts.language != "python"
+            for position, arg in enumerate(call.args):
+                if arg.kind == "string" and (arg.text.startswith("/") or routing and position == 0) and pattern.search(arg.text):
                     return True
                 if arg.kind == "object":
                     keys = list(arg.keys) + [k for v in arg.values if v.kind == "object" for k in v.keys]
