@@ -384,7 +384,9 @@ class _Checker:
             callbacks = self.functions_of(path, call, call.args[0])
             return bool(callbacks) and not any(f.throws or self.rejects(p, f) or self._cleanup_rejects(p, f) for p, f in callbacks)
         if self._result_chain(path, call):
-            return self._chain_settles(path, call)
+            chained = self._chain_settles(path, call)
+            if chained is not None:
+                return chained
         if not call.callee:
             made = self._called_result(path, index)
             if made >= 0:
@@ -454,16 +456,17 @@ class _Checker:
             return False
         return self.project.dependency(path, self._chain_package) is not None
 
-    def _chain_settles(self, path: str, call: Call) -> bool:
+    def _chain_settles(self, path: str, call: Call) -> bool | None:
         """A result chain cannot reject when the value it is called on cannot (a call that cannot, or
         a name holding only such calls) and, for the methods that run a callback inside the chain's
         promise (`andThen`, `map`, `match`, …), no callback can: it throws nothing, cannot reject
         when async, and hands back no promise that can (`_result_callback_settles`). O(1) per call
-        beyond the receiver's and callbacks' memoized answers."""
+        beyond the receiver's and callbacks' memoized answers. None when the name it is called on holds
+        no call's value (a project module's function `match`): not a result chain."""
         if call.callee:
             receivers = self.project.resolve(path, call.scopes, call.callee[:-1])
             if not receivers or any(t.kind != "call" for t in receivers):
-                return False
+                return None  # `router.match(path)` of a project module: no result value, asked as any call
             if not all(self.cannot_reject(t.path, t.index) for t in receivers):
                 return False
             method = call.callee[-1]
