@@ -269,11 +269,7 @@ def test_codec_builds_frozen_records_through_twins() -> None:
         assert codec._CODE[f"twin_{cls.__name__}"] is not None
     value = Value("import", module="ioredis", name="default", arg=Arg("object", keys=("a",), values=(Arg("string", text="x"),)))
     decl = Decl(7, "redis", value, 3)
-    codec._CODE["bodies_Decl"] = values = []  # a declaration's value goes to its file's bodies (codec._Bodies)
-    encoded = codec._CODE["enc_Decl"](decl)
-    codec._CODE["split_Decl"] = values
-    again = codec._CODE["dec_Decl_eager"](encoded)
-    codec._CODE["bodies_Decl"] = codec._CODE["split_Decl"] = None
+    again = codec._CODE["dec_Decl"](codec._CODE["enc_Decl"](decl))
     codec._shared.clear()
     codec._decoded.clear()
     assert type(again) is Decl and type(again.value) is Value and type(again.value.arg) is Arg
@@ -309,11 +305,7 @@ def test_codec_stores_equal_values_of_a_file_once(tmp_path: Path) -> None:
     import marshal
 
     copied = marshal.loads(marshal.dumps(marshal.loads(blob), 2))  # version 2 writes no back-references
-    # the REST fields, the call bodies and the declarations' values (codec._Bodies) are blobs of their own
-    facts, *rest = copied
-    bodies = [marshal.loads(b) for b in facts[-3:]]
-    assert len(marshal.dumps([facts[:-3], bodies, rest], 2)) > 1.5 * len(blob)
-    copied = (facts[:-3] + [marshal.dumps(b, 2) for b in bodies], *rest)
+    assert len(marshal.dumps(copied, 2)) > 1.5 * len(blob)
     assert codec.decode(marshal.dumps(copied, codec.MARSHAL_VERSION)) == parsed
 
 

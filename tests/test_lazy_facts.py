@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crashlint.facts import codec
-from crashlint.facts.model import Call, Decl, FileFacts
+from crashlint.facts.model import Call, Decl
 from crashlint.languages import grammar_for
 from crashlint.parse import parse_source
 
@@ -53,7 +53,7 @@ def test_lazy_objects_decode_on_first_read_and_become_the_class_itself() -> None
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)
-@given(st.sampled_from(FILES), st.lists(st.tuples(st.sampled_from(["decl", "call", "heads", "eq", "encode", "rest"]),
+@given(st.sampled_from(FILES), st.lists(st.tuples(st.sampled_from(["decl", "call", "heads", "eq", "encode"]),
                                                   st.integers(0, 10_000)), max_size=12))
 def test_any_order_of_reads_gives_the_parsers_facts(path: Path, reads: list) -> None:
     parsed = _parsed(path)
@@ -73,13 +73,10 @@ def test_any_order_of_reads_gives_the_parsers_facts(path: Path, reads: list) -> 
             assert codec.arg_heads(facts.calls[i], frozenset({"string", "call", "ref"})) == [(a.kind, a.text, a.call) for a in parsed.facts.calls[i].args if a.kind in ("string", "call", "ref")]
         elif kind == "eq":
             assert (parsed.facts.decls, parsed.facts.calls) == (facts.decls, facts.calls)
-        elif kind == "rest":  # a field of the file decoded when first read (codec.REST)
-            name = codec.REST[n % len(codec.REST)]
-            assert getattr(facts, name) == getattr(parsed.facts, name) and type(facts) is FileFacts
         elif kind == "encode":
             # (the bytes may differ: marshal marks an object for back-references by its reference count)
             assert codec.decode(codec.encode(codec.decode(codec.encode(parsed), lazy=True))) == parsed
-    assert facts == parsed.facts and type(facts) is FileFacts
+    assert facts == parsed.facts
     assert all(type(d) is Decl for d in facts.decls) and all(type(c) is Call for c in facts.calls)
 
 
@@ -146,50 +143,3 @@ def test_the_options_are_read_from_the_encoded_first_argument() -> None:
     route = next(c for c in facts.calls if c.method == "get")
     assert codec.first_arg_head(route) == ("string", "/health", ())
     assert {type(c).__name__ for c in made + [route]} == {"LazyCall"}
-
-
-def test_a_files_bodies_are_read_only_when_one_is_asked() -> None:
-    """The calls' arguments and the declarations' values are two blobs of the file's entry
-    (codec._Bodies), not read (`marshal.loads`) with the rest of the file: a commit scan reads the
-    call bodies of few files (issue 13 item 7). Reading one call's arguments reads the call blob
-    alone; reading a value, the value blob."""
-    source = (b"import Redis from 'ioredis';\nconst r = new Redis({ host: 'x' });\n"
-              b"export const f = (u) => fetch(u, { timeout: 5 });\nf('a');\nr.quit();\n")
-    parsed = parse_source("a.ts", grammar_for("a.ts"), source)
-    facts = codec.decode(codec.encode(parsed), lazy=True).facts
-    lazy = [c for c in facts.calls if type(c).__name__ == "LazyCall"]
-    bodies = Call.__dict__["args"].__get__(lazy[0])[1][2]
-    assert type(bodies._calls) is bytes and type(bodies._decls) is bytes  # noqa: SLF001
-    assert codec.arg_heads(lazy[-1], frozenset({"string"})) == [("string", "a", -1)]
-    assert type(bodies._calls) is list and type(bodies._decls) is bytes  # noqa: SLF001
-    assert type(lazy[-1]).__name__ == "LazyCall"  # read, not decoded
-    assert lazy[0].args == parsed.facts.calls[facts.calls.index(lazy[0])].args and type(bodies._decls) is bytes  # noqa: SLF001
-    assert facts.decls[1].value == parsed.facts.decls[1].value and type(bodies._decls) is list  # noqa: SLF001
-    assert facts == parsed.facts
-
-
-def test_the_fields_a_commit_scan_reads_of_few_files_are_decoded_when_first_read() -> None:
-    """codec.REST (a file's functions, scope parents, returns, …: novu's commit scan reads the
-    functions of 109 files of 4,910) stays encoded in a lazily decoded file until one of them is
-    read, set, compared, copied or pickled; the file is then a FileFacts equal to the parser's."""
-    source = (b"export async function send(u: string) {\n  return await fetch(u);\n}\n"
-              b"class A { run() { if (ready()) { return 1; } } }\n")
-    parsed = parse_source("a.ts", grammar_for("a.ts"), source)
-    blob = codec.encode(parsed)
-    assert parsed.facts.functions and parsed.facts.scope_parents
-    reads = [lambda f: f.functions, lambda f: f.scope_parents, lambda f: f == parsed.facts, lambda f: parsed.facts == f,
-             lambda f: copy.copy(f), lambda f: pickle.loads(pickle.dumps(f)), repr, lambda f: setattr(f, "units", ())]
-    for read in reads:
-        facts = codec.decode(blob, lazy=True).facts
-        assert type(facts).__name__ == "LazyFileFacts" and "_rest" in vars(facts)
-        assert facts.calls and facts.decls and facts.imports is not None  # other fields: no decoding
-        assert type(facts).__name__ == "LazyFileFacts"
-        made = read(facts)
-        assert type(facts) is FileFacts and "_rest" not in vars(facts)
-        if read is reads[-1]:
-            assert facts.units == () and facts.functions == parsed.facts.functions
-        else:
-            assert facts == parsed.facts and made is not False
-            if isinstance(made, FileFacts):
-                assert made == parsed.facts and type(made) is FileFacts
-    assert codec.decode(blob).facts.__class__ is FileFacts  # an eager decode: whole at once

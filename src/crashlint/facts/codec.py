@@ -24,10 +24,7 @@ a declaration's value and a call's arguments and keywords encoded in the object'
 object being of a subclass (`LazyDecl`, `LazyCall`) until one of them is read, which decodes them and
 makes it an instance of the class itself (`_lazy_class`): such a scan reads every file's calls and
 declarations, but the values and arguments of few (novu, one file reported on: 11,600 of 92,500
-declarations, about 1,600 of 63,500 calls), and they were most of what decoding every file cost. They
-are not even read (`marshal.loads`) until then: each file's entry holds its calls' arguments and
-keywords, and its declarations' values, as two marshal blobs of their own (`_Bodies`; novu, a commit
-scan: the call bodies of 249 files and the values of 1,604 are read, of 4,910). Values
+declarations, about 1,600 of 63,500 calls), and they were most of what decoding every file cost. Values
 decoded later are shared as those decoded at once (by the id of their encoded form, within the
 file; leaves across the files of the scan's `shared_across_files`). A pass that looks for a few
 kinds of argument in every call reads them encoded (`arg_heads`). Cold scans and whole scans, whose
@@ -48,7 +45,7 @@ from crashlint.facts.model import Arg, Assignment, Call, Decl, Export, FileFacts
 from crashlint.findings import Note
 from crashlint.suppressions import Suppression
 
-CODEC_VERSION = 4  # 2: equal values within a file shared (back-references); 3: a file's call sites in one blob; 4: bodies apart (`_Bodies`)
+CODEC_VERSION = 3  # 2: equal values within a file shared (back-references); 3: a file's call sites in one blob
 MARSHAL_VERSION = 4
 
 # How each field that holds fact objects is encoded; other fields are plain data, stored as they are.
@@ -166,25 +163,10 @@ def _generate() -> dict[str, object]:
         namespace[f"cls_{name}"] = cls
         items = [_expression(*nested[f], f"o.{f}", "enc") if f in nested else f"share(o.{f}, o.{f})" if f in shared
                  else f"share_ints(o.{f})" if f in ints else f"o.{f}" for f in fields]
-        lazy = LAZY.get(cls, ())
-        if lazy:  # the lazy fields go to the file's bodies (`_Bodies`): the record holds their place
-            assert cls not in SHARED_RECORDS
-            namespace[f"bodies_{name}"] = None  # set by `encode` for each file
-            raws = ", ".join(f"raw_{f}" for f in lazy)
-            prologue = "".join(f"    raw_{f} = {items[fields.index(f)]}\n" for f in lazy)
-            if cls is Call:  # a call with neither keeps its empty tuples: it is decoded whole
-                prologue += (f"    if {' or '.join(f'raw_{f}' for f in lazy)}:\n        bodies_{name}.append(({raws},))\n"
-                             f"        {raws} = len(bodies_{name}) - 1{', 1' * (len(lazy) - 1)}\n")
-            else:
-                assert len(lazy) == 1
-                prologue += f"    bodies_{name}.append(raw_{lazy[0]})\n    raw_{lazy[0]} = len(bodies_{name}) - 1\n"
-            items = [f"raw_{f}" if f in lazy else item for f, item in zip(fields, items)]
-            lines.append(f"def enc_{name}(o):\n{prologue}    return ({', '.join(items)},)\n")
-        elif cls in SHARED_RECORDS:
-            record = f"({', '.join(items)},)"
+        record = f"({', '.join(items)},)"
+        if cls in SHARED_RECORDS:
             lines.append(f"def enc_{name}(o):\n    t = {record}\n    return share(t, t)\n")
         else:
-            record = f"({', '.join(items)},)"
             lines.append(f"def enc_{name}(o):\n    return {record}\n")
         values = [_expression(*nested[f], f"t[{i}]", "dec") if f in nested else f"t[{i}]" for i, f in enumerate(fields)]
         params = dataclasses.fields(cls)
@@ -192,26 +174,25 @@ def _generate() -> dict[str, object]:
         finish = ""
         if lazy:  # kept encoded: `mat_<Class>` decodes them into the slots and restores the class
             decoded_values = values
-            # the first lazy field's slot holds (the object's place among its file's bodies, the
-            # file's table: its shared records decoded later and its bodies, `_Bodies`; the scan's
-            # table of leaves or None: `shared_across_files`), the others a placeholder, until
-            # `mat_<Class>` fills them all
+            # the first lazy field's slot holds (each lazy field's encoded form, the file's table of
+            # shared records decoded later, the scan's table of leaves or None:
+            # `shared_across_files`), the others a placeholder, until `mat_<Class>` fills them all
             values = ["()" if f in lazy else v for f, v in zip(fields, values)]
             namespace[f"lazy_{name}"] = None  # the lazy subclass, made after the functions (`_lazy_class`)
             namespace[f"get_{name}_{lazy[0]}"] = cls.__dict__[lazy[0]].__get__
             raws = ", ".join(f"raw_{f}" for f in lazy)
-            mat = (f"def mat_{name}(o):\n    global decoded, keep, across\n    place, file_table, scan_table = get_{name}_{lazy[0]}(o)\n"
-                   f"    ({raws},) = file_table[2].{name.lower()}(place)\n"
+            mat = (f"def mat_{name}(o):\n    global decoded, keep, across\n    {raws}, file_table, scan_table = get_{name}_{lazy[0]}(o)\n"
                    f"    outer, outer_across = decoded, across\n"
-                   f"    decoded, keep = file_table[0], file_table[1].append\n"
+                   f"    if file_table is not None:\n        decoded, keep = file_table[0], file_table[1].append\n"
                    f"    across = scan_table\n    try:\n")
             for f in lazy:
                 i = fields.index(f)
                 namespace[f"put_{name}_{f}"] = cls.__dict__[f].__set__
                 mat += f"        put_{name}_{f}(o, {decoded_values[i].replace(f't[{i}]', f'raw_{f}')})\n"
-            mat += f"    finally:\n        decoded, keep, across = outer, None, outer_across\n    setclass(o, '__class__', cls_{name})\n"
+            mat += f"    finally:\n        if file_table is None:\n            decoded.clear()\n        decoded, keep, across = outer, None, outer_across\n    setclass(o, '__class__', cls_{name})\n"
             lines.append(mat)
-            finish = f"    o.{lazy[0]} = (t[{fields.index(lazy[0])}], table, across)\n    setclass(o, '__class__', lazy_{name})\n"
+            stored = ", ".join(f"t[{fields.index(f)}]" for f in lazy)
+            finish = f"    o.{lazy[0]} = ({stored}, table, across)\n    setclass(o, '__class__', lazy_{name})\n"
             if cls is Call:  # a call with no arguments is decoded whole: nothing to decode later
                 test = " or ".join(f"t[{fields.index(f)}]" for f in lazy)
                 finish = f"    if {test}:\n" + "".join("    " + line + "\n" for line in finish.splitlines())
@@ -221,22 +202,12 @@ def _generate() -> dict[str, object]:
             # names one of them `dec_<Class>` for the file it decodes
             variants = [("", values, "")] if not lazy else [("_eager", decoded_values, ""), ("_lazy", values, finish)]
             for suffix, values, finish in variants:
-                fetch = ""
-                if suffix == "_eager":  # the lazy fields from the file's bodies, by the place the record holds
-                    namespace[f"split_{name}"] = None  # set by `decode` for each file
-                    first = fields.index(lazy[0])
-                    if cls is Call:
-                        fetch = (f"    if t[{fields.index(lazy[-1])}]:\n        {raws}, = split_{name}[t[{first}]]\n"
-                                 f"    else:\n        {raws} = {', '.join(['()'] * len(lazy))}\n")
-                    else:
-                        fetch = f"    raw_{lazy[0]} = split_{name}[t[{first}]]\n"
-                    values = [v.replace(f"t[{fields.index(f)}]", f"raw_{f}") if f in lazy else v for f, v in zip(fields, values)]
                 if not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
                     # plain stores into its slots (specialised by the interpreter), not a call of __init__
-                    body = fetch + f"    o = new(cls_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) + finish
+                    body = f"    o = new(cls_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) + finish
                 elif twin is not None:  # filled in as a twin of the class's layout, then made one of it
                     namespace[f"twin_{name}"] = twin
-                    body = fetch + f"    o = new(twin_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) \
+                    body = f"    o = new(twin_{name})\n" + "".join(f"    o.{f} = {v}\n" for f, v in zip(fields, values)) \
                         + (finish or f"    o.__class__ = cls_{name}\n")
                 else:  # through the slot descriptors: a frozen class's own `__setattr__` refuses
                     if lazy:
@@ -318,103 +289,6 @@ _CODE.update(_EAGER)
 _LAZY_CALL = _CODE["lazy_Call"]
 _raw_args = Call.__dict__["args"].__get__
 _ARG_FIELDS = [f.name for f in dataclasses.fields(Arg)]
-_FACT_FIELDS = [f.name for f in dataclasses.fields(FileFacts)]
-
-
-class _Bodies:
-    """A file's encoded bodies (`LAZY`): its calls' arguments and keywords, its declarations'
-    values, each list a marshal blob of its own inside the file's entry, read (`marshal.loads`) when
-    the first of its objects is decoded. A warm scan that reports on a few files reads the calls'
-    arguments of few files (novu, a commit scan: 249 of 4,910) and the values of a third; their
-    loads were most of what decoding the facts cost (issue 13 item 7, the commit path)."""
-
-    __slots__ = ("_calls", "_decls")
-
-    def __init__(self, calls: bytes, decls: bytes) -> None:
-        self._calls: bytes | list = calls
-        self._decls: bytes | list = decls
-
-    def call(self, place: int) -> tuple:
-        """(encoded arguments, encoded keywords) of the file's call with a body at `place`."""
-        if self._calls.__class__ is bytes:
-            self._calls = marshal.loads(self._calls)
-        return self._calls[place]  # type: ignore[index]
-
-    def decl(self, place: int) -> tuple:
-        """(encoded value,) of the file's declaration at `place`."""
-        if self._decls.__class__ is bytes:
-            self._decls = marshal.loads(self._decls)
-        return (self._decls[place],)  # type: ignore[index]
-
-
-# FileFacts fields a commit scan reads of few files (novu: the functions of 109 files of 4,910, the
-# scope parents of 89, the others of fewer or none), yet about a tenth of what loading every file's
-# facts cost: in a file decoded lazily they are a blob of their own, read and decoded the first time
-# one of them is (`LazyFileFacts`). Only fields of plain data, or of objects no other field shares.
-REST = ("functions", "scope_parents", "returns", "class_bases", "gates", "type_hints", "units", "load_uses", "sites")
-_REST = [_FACT_FIELDS.index(name) for name in REST]
-_FUNCTIONS = REST.index("functions")
-_decode_function = _CODE["dec_Function"]
-_set_class = object.__setattr__
-
-
-def _fill_rest(state: dict, blob: bytes) -> None:
-    """Decode the REST fields of a file from their blob into the FileFacts's `__dict__`."""
-    rest = marshal.loads(blob)
-    rest[_FUNCTIONS] = {k: _decode_function(v) for k, v in rest[_FUNCTIONS].items()}  # type: ignore[operator]
-    state.update(zip(REST, rest))
-
-
-def _materialize_facts(facts: FileFacts) -> None:
-    """Decode a `LazyFileFacts`'s REST fields and make it a FileFacts."""
-    state = facts.__dict__
-    _fill_rest(state, state.pop("_rest"))
-    _set_class(facts, "__class__", FileFacts)
-
-
-def _lazy_facts_class() -> type:
-    """FileFacts whose REST fields are still encoded (`_rest` in its `__dict__`): reading or setting
-    one of them, comparing, copying, pickling or printing it first decodes them (`_materialize_facts`),
-    which makes it a FileFacts, equal to the one an eager decode gives."""
-
-    def field(name: str) -> property:
-        def read(self):
-            _materialize_facts(self)
-            return self.__dict__[name]
-
-        def write(self, value):
-            _materialize_facts(self)
-            self.__dict__[name] = value
-
-        return property(read, write, doc=f"FileFacts.{name}, decoded when first read")
-
-    def __eq__(self, other):
-        _materialize_facts(self)
-        return self == other
-
-    def __reduce_ex__(self, protocol):
-        _materialize_facts(self)
-        return self.__reduce_ex__(protocol)
-
-    def __repr__(self):
-        _materialize_facts(self)
-        return repr(self)
-
-    namespace: dict[str, object] = {"__slots__": (), "__eq__": __eq__, "__hash__": None, "__reduce_ex__": __reduce_ex__,
-                                    "__repr__": __repr__, "__module__": FileFacts.__module__, "__qualname__": "LazyFileFacts"}
-    namespace.update({name: field(name) for name in REST})
-    return type("LazyFileFacts", (FileFacts,), namespace)
-
-
-LazyFileFacts = _lazy_facts_class()
-
-
-def _encoded_args(call: Call) -> tuple:
-    """The encoded arguments of a lazy call (`arg_heads`)."""
-    place, table, _ = _raw_args(call)
-    return table[2].call(place)[0]
-
-
 _KIND, _TEXT, _CALL = _ARG_FIELDS.index("kind"), _ARG_FIELDS.index("text"), _ARG_FIELDS.index("call")
 
 
@@ -423,7 +297,7 @@ def arg_heads(call: Call, kinds: frozenset[str]) -> list[tuple[str, str, int]]:
     form when they are not decoded yet (a pass over every call of the project that looks for a few
     kinds of argument decodes only the calls that have one). O(the arguments)."""
     if call.__class__ is _LAZY_CALL:
-        return [(t[_KIND], t[_TEXT], t[_CALL]) for t in _encoded_args(call) if t[_KIND] in kinds]
+        return [(t[_KIND], t[_TEXT], t[_CALL]) for t in _raw_args(call)[0] if t[_KIND] in kinds]
     return [(a.kind, a.text, a.call) for a in call.args if a.kind in kinds]
 
 
@@ -434,7 +308,7 @@ def first_arg_head(call: Call) -> tuple[str, str, tuple[str, ...]] | None:
     """(kind, text, keys) of `call`'s first argument, None when it has none, read from the encoded
     form when the call is not decoded yet (`first_object_sets`). O(1)."""
     if call.__class__ is _LAZY_CALL:
-        args = _encoded_args(call)
+        args = _raw_args(call)[0]
         return (args[0][_KIND], args[0][_TEXT], args[0][_KEYS]) if args else None
     return (call.args[0].kind, call.args[0].text, call.args[0].keys) if call.args else None
 
@@ -445,7 +319,7 @@ def first_object_sets(call: Call, key: str, kind: str, text: str) -> bool:
     not decoded yet: a pass over every call of the project that looks for one option decodes none
     of them (the commit path, issue 13 item 7). O(the first argument's keys)."""
     if call.__class__ is _LAZY_CALL:
-        args = _encoded_args(call)
+        args = _raw_args(call)[0]
         if not args or args[0][_KIND] != "object":
             return False
         first = args[0]
@@ -475,27 +349,13 @@ def shared_across_files() -> Iterator[None]:
 
 
 def encode(parsed: Parsed) -> bytes:
-    """`Parsed` → bytes. Raises ValueError if a field holds something marshal cannot store.
-    The facts are a tuple of their fields, the REST fields taken out (placeholders in their place:
-    an empty dict for the functions, None for the others), followed by three marshal blobs: the
-    REST fields, the call bodies (each call with arguments or keywords holds its place among them
-    and 1 where they were) and the declarations' values (each declaration holds its place)."""
+    """`Parsed` → bytes. Raises ValueError if a field holds something marshal cannot store."""
     try:
-        facts = None
-        if parsed.facts is not None:
-            _CODE["bodies_Call"], _CODE["bodies_Decl"] = calls, values = [], []
-            facts = list(_encode_facts(parsed.facts))  # type: ignore[operator]
-            rest = [facts[i] for i in _REST]
-            for i in _REST:
-                facts[i] = None
-            facts[_REST[_FUNCTIONS]] = {}
-            facts += [marshal.dumps(rest, MARSHAL_VERSION), marshal.dumps(calls, MARSHAL_VERSION),
-                      marshal.dumps(values, MARSHAL_VERSION)]
+        facts = None if parsed.facts is None else _encode_facts(parsed.facts)  # type: ignore[operator]
         notes = [_encode_note(n) for n in parsed.notes]  # type: ignore[operator]
         return marshal.dumps((facts, notes, parsed.traceback), MARSHAL_VERSION)
     finally:
         _shared.clear()
-        _CODE["bodies_Call"] = _CODE["bodies_Decl"] = None
 
 
 def decode(data: bytes, lazy: bool = False) -> Parsed:
@@ -506,19 +366,13 @@ def decode(data: bytes, lazy: bool = False) -> Parsed:
     _CODE.update(_LAZY if lazy else _EAGER)
     # the file's shared records decoded later (LAZY) are one object each, as those decoded now: by
     # the id of their encoded form, which the list keeps alive while an object of the file may ask
-    if facts is not None:
-        if lazy:  # the bodies stay encoded, read when first asked (`_Bodies`), and the REST fields (`LazyFileFacts`)
-            _CODE["table"] = ({}, [], _Bodies(facts[-2], facts[-1]))
-        else:  # the eager decoders read them from here by the place each record holds
-            _CODE["split_Call"], _CODE["split_Decl"] = marshal.loads(facts[-2]), marshal.loads(facts[-1])
+    _CODE["table"] = ({}, []) if lazy else None
     try:
-        decoded = None if facts is None else _decode_facts(facts)  # type: ignore[operator]
-        if decoded is not None and lazy:
-            decoded.__dict__["_rest"] = facts[-3]
-            _set_class(decoded, "__class__", LazyFileFacts)
-        elif decoded is not None:
-            _fill_rest(decoded.__dict__, facts[-3])
-        return Parsed(decoded, [_decode_note(n) for n in notes], traceback)  # type: ignore[operator]
+        return Parsed(
+            None if facts is None else _decode_facts(facts),  # type: ignore[operator]
+            [_decode_note(n) for n in notes],  # type: ignore[operator]
+            traceback,
+        )
     finally:
         _decoded.clear()  # the ids are only those of this file's encoded objects, alive until here
-        _CODE["table"] = _CODE["split_Call"] = _CODE["split_Decl"] = None
+        _CODE["table"] = None
