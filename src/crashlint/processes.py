@@ -2780,6 +2780,12 @@ class _Finder:
             if self.files[entry].language != "python" or not process.evidence or not all(
                     e.startswith(f"{entry}:") and '`if __name__ == "__main__":`' in e for e in process.evidence):
                 continue
+            # a package's `__main__.py` is the program `python -m pkg` runs, whoever imports its names
+            # (patroni/api.py's `from .__main__ import Patroni`), and a script beside a package of its
+            # own name (patroni.py beside patroni/) is not what `import patroni` loads: the package is
+            # (the import system's path finder looks for the package directory before the module file)
+            if posixpath.basename(entry) == "__main__.py" or posixpath.splitext(entry)[0] + "/__init__.py" in self.files:
+                continue
             # an import statement, not a spawn (`Popen(["./worker.py"])` starts the file as a program),
             # in a module that is not itself a `__main__` program (`monitoring.py`'s `from job_runner
             # import jobs_to_run`: one script borrowing another's helper says nothing of either)
