@@ -213,17 +213,25 @@ class _Checker:
             self._rejecting[key] = 0  # while it is worked out (recursion): a cycle adds no rejection
             for index in by_scope.get(function.scope, ()):
                 call = facts.calls[index]
-                targets = self.project.resolve(path, call.scopes, call.callee)
-                if not targets or any(t.kind != "function" for t in targets):
-                    continue
-                for target in targets:
-                    callee = self.project.files[target.path].functions.get(target.scope)
-                    if callee is not None and (self.rejects(target.path, callee) or self._cleanup_rejects(target.path, callee)):
-                        self._rejecting[key] = call.span[0]
-                        break
-                if self._rejecting[key]:
+                if self._rejecting_callee(path, call, cleanup=True) is not None:
+                    self._rejecting[key] = call.span[0]
                     break
         return self._rejecting[key]
+
+    def _rejecting_callee(self, path: str, call: Call, cleanup: bool = False) -> tuple[str, Function] | None:
+        """The first project function a call's callee resolves to that can reject (or, with
+        `cleanup`, whose cleanup can), as (its path, the function); None when the callee resolves to
+        anything but project functions or none of them rejects. Each callee's answer is memoized by
+        `rejects`."""
+        targets = self.project.resolve(path, call.scopes, call.callee)
+        if not targets or any(t.kind != "function" for t in targets):
+            return None
+        for target in targets:
+            callee = self.project.files[target.path].functions.get(target.scope)
+            if callee is not None and (self.rejects(target.path, callee)
+                                       or (cleanup and self._cleanup_rejects(target.path, callee))):
+                return target.path, callee
+        return None
 
     def _unawaited(self, path: str) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
         """The calls of named callees each function of a JavaScript file returns without awaiting
@@ -256,13 +264,9 @@ class _Checker:
         for indices, was_returned in ((returned.get(function.scope, ()), True), (dropped.get(function.scope, ()), False)):
             for index in indices:
                 call = facts.calls[index]
-                targets = self.project.resolve(path, call.scopes, call.callee)
-                if not targets or any(t.kind != "function" for t in targets):
-                    continue
-                for target in targets:
-                    callee = self.project.files[target.path].functions.get(target.scope)
-                    if callee is not None and self.rejects(target.path, callee):
-                        return call, target.path, callee, was_returned
+                found = self._rejecting_callee(path, call)
+                if found is not None:
+                    return call, found[0], found[1], was_returned
         return None
 
     def _caught_by_decorator(self, path: str, function: Function) -> bool:
