@@ -19,6 +19,9 @@ GRAMMAR_BY_EXTENSION = {
     ".cjs": "javascript",
     ".jsx": "javascript",
     ".py": "python",
+    # a WSGI script: Python that mod_wsgi (`WSGIScriptAlias`) or uWSGI (`wsgi-file`) loads for its
+    # `application` (modwsgi.readthedocs.io, "Quick Configuration Guide"; uwsgi-docs "Options": wsgi-file)
+    ".wsgi": "python",
 }
 
 # The language a rule targets. TSX is TypeScript to a user.

@@ -1001,6 +1001,8 @@ class ProcessModel:
         if scope == 0 or (path, scope) in finder.start_functions:
             return None  # (a library's `bootstrap()`: the program starts there, whoever calls it)
         facts = finder.files[path]
+        if facts.language == "python" and finder.served_function(path, facts, scope):
+            return None  # `uvicorn --factory pkg.app:create_app`: the server calls it
         if finder.plugin_attrs and not facts.scope_parents.get(scope, 0) and (path, _scope_name(facts, scope)) in finder.plugin_attrs:
             return None  # an entry point's class or function: its plugin manager builds or calls it by name
         if facts.language == "python" and finder.browser_class(path, scope):
@@ -1611,6 +1613,10 @@ class _Finder:
         self._loaded_folders: dict[str, tuple[FileFacts, list[str] | None]] = {}  # `python_loaded_folders`, by file
         self._callers_memo: dict[tuple[str, int], list[tuple[str, object]]] = {}  # `_loader_callers`
         self.hosted_entries: set[str] = set()  # modules a command hands to gunicorn, uvicorn, celery, …
+        # (module file, attribute) a start command names after the colon: `uvicorn --factory
+        # speaches.main:create_app`, `gunicorn 'webservices.rest:create_app()'` (`served_function`)
+        self.served_names: set[tuple[str, str]] = set()
+        self._served_strings: set[tuple[str, str]] | None = None  # … and a server call's import string
         self._wasm_files: dict[str, bool] = {}  # browser_class: files with a class named for Pyodide
         self.notebooks: set[str] = set()  # marimo notebooks (`marimo_notebook`): what a kernel runs
         # gunicorn config files start commands name with no app: (config, kind, package, cwd), and the app each names
@@ -2270,6 +2276,45 @@ class _Finder:
                         found.append(target)
         return found
 
+    def served_function(self, path: str, facts: FileFacts, scope: int) -> bool:
+        """Whether the module-level function `scope` of `path` is what a server runs, named after the
+        colon of its app string: by a start command (`uvicorn --factory speaches.main:create_app`,
+        gunicorn's `'webservices.rest:create_app()'` — gunicorn calls an app factory written with
+        parentheses, docs.gunicorn.org "Running Gunicorn": `$(MODULE_NAME):$(VARIABLE_NAME)`, where
+        the variable may be "a function call"; uvicorn calls it with `--factory`,
+        www.uvicorn.org/settings/ "Application factories") or by a server call's import string
+        (`uvicorn.run("docling_serve.app:create_app", factory=True)`). With or without the factory
+        flag the server calls it (the factory once, an ASGI/WSGI function per request), so the
+        function is a root of the process, whoever else calls it. The import strings are read once
+        per scan (O(the calls named `run` / `Config`)); a question is then a set probe."""
+        function = facts.functions.get(scope)
+        if function is None or not function.name or facts.scope_parents.get(scope, 0):
+            return False
+        if self._served_strings is None:
+            self._served_strings = set()
+            for file, other in self.files.items():
+                if other.language == "python" and not is_test_path(file):
+                    self._served_strings.update(self._served_string_names(file, other))
+        return (path, function.name) in self.served_names or (path, function.name) in self._served_strings
+
+    def _served_string_names(self, path: str, facts: FileFacts) -> list[tuple[str, str]]:
+        """(module file, attribute) of each import string a server call of `path` names (`python_served`)."""
+        found: list[tuple[str, str]] = []
+        for call in facts.calls:
+            if call.callee[-1:] not in _FOLLOWED_CALLS or call.callee[-1:] == ("Popen",):
+                continue
+            if not set(self.project.callee_names(path, call)) & PY_APP_STRING_CALLS:
+                continue
+            values = ([call.args[0]] if call.args else []) + [value for key, value in call.keywords if key == "app"]
+            for value in values:
+                if value.kind == "string" and ":" in value.text:
+                    module = value.text.partition(":")[0].strip()
+                    target = self.project.resolve_module(path, module) if module else None
+                    attribute = _served_attribute(value.text)
+                    if target is not None and attribute:
+                        found.append((target, attribute))
+        return found
+
     def _dict_values(self, path: str, call, value, key: str) -> list:
         """The values under `key` of the dicts an argument may be: a literal, or a name holding one
         or the result of a project function that returns one."""
@@ -2421,7 +2466,13 @@ class _Finder:
             (file, c) for name in sorted(names) for file, c in self._calls_reaching(path, scope, name) if not is_test_path(file)
         ] + [(file, c) for file, c in self.required_calls(path)
              if any(t.kind in ("function", "class") and t.path == path and t.scope == scope for t in
-                    (self.project.resolve(file, c.scopes, c.callee) if c.callee else self.project.resolve_export(path, c.method, (), 0)))]
+                    (self.project.resolve(file, c.scopes, c.callee) if c.callee else self.project.resolve_export(path, c.method, (), 0)))
+        ] + [
+            # `MarketingSitePeople().update_or_publish_person(self)`: a method called on a call's
+            # result, which `calls_of` does not index (no callee name)
+            (file, c) for file, c in (self.project.result_calls(path, scope, function.name) if function is not None and function.name
+                                      and self.files[path].language == "python" and self.files[path].scope_parents.get(scope, 0) else ())
+            if not is_test_path(file)]
 
     def _calls_reaching(self, path: str, scope: int, name: str) -> list[tuple[str, object]]:
         """The calls named `name` that resolve to the function or class `scope` of `path`, in file
@@ -3931,6 +3982,9 @@ class _Finder:
                 if target:
                     found.append((target, kind))
                     self.hosted_entries.add(target)
+                    attribute = _served_attribute(word)
+                    if attribute:
+                        self.served_names.add((target, attribute))
         paste = next((args[i + 1] if w in ("--paste", "--paster") and i + 1 < len(args) else w.split("=", 1)[1]
                       for i, w in enumerate(args) if w in ("--paste", "--paster") or w.startswith(("--paste=", "--paster="))), None)
         if head == "gunicorn" and not found and paste is not None:
@@ -4597,6 +4651,14 @@ class _Finder:
             else:
                 self.add(module, "cli", [path], package, f"{path}: a Django management command")
             return
+        if path.endswith(".wsgi"):
+            # balrog's `uwsgi/public.wsgi` (`application = create_app().app`), named by `wsgi-file =` of
+            # the uWSGI ini its start script passes: a file with this suffix exists to be loaded by a
+            # WSGI server for its `application`, so its module-level code runs in the server process
+            self.add(self.package_name(package), "server", [path], package,
+                     f"{path}: a `.wsgi` script, which a WSGI server (uWSGI `wsgi-file`, mod_wsgi) loads for its `application`",
+                     hosted=True)
+            return
         names_by_call = [(c, set(project.callee_names(path, c))) for c in facts.calls if c.callee]
         notebook = marimo_notebook(facts, names_by_call)
         if notebook is not None:
@@ -5217,6 +5279,15 @@ class _Finder:
     def _bases(self, path: str) -> set[str]:
         """The qualified names of the external bases of the classes `path` declares."""
         return {n for scope in self.files[path].class_bases for n in self.project.instance_names(Target("instance", path=path, scope=scope))}
+
+
+def _served_attribute(word: str) -> str:
+    """The attribute an app string names after its colon, "" when none: `create_app` of
+    `pkg.app:create_app` and of gunicorn's factory call `pkg.app:create_app()` (its arguments left
+    aside), `app` of `main:app`; "" for a dotted or computed one (`main:app.server`)."""
+    attribute = word.strip("'\"").partition(":")[2].strip()
+    attribute = attribute.partition("(")[0].strip()
+    return attribute if attribute.isidentifier() else ""
 
 
 def python_subcommands(command: str) -> list[str]:

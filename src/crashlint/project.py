@@ -409,6 +409,8 @@ class Project:
         self._stars: dict[str, dict[str, tuple[str, ...]]] = {}
         self._callee_names: dict[int, tuple[str, ...]] = {}
         self._calls_by_name: dict[str, list[tuple[str, Call]]] | None = None  # by id() of a Call of self.files (alive as long as self)
+        # Python method calls on a call's result (`Client().send(…)`), by method name (`result_calls`)
+        self._result_calls: dict[str, list[tuple[str, Call]]] | None = None
         # `calls_of`: callee name → each call named so, with what its callee resolves to (and its
         # `self.name(…)` method, once asked): the index every declaration of that name reads
         self._calls_of: dict[str, _CallsOf] = {}
@@ -531,6 +533,7 @@ class Project:
                 else:
                     self._calls_by_name.pop(name, None)
         self._calls_of.clear()  # resolved afresh, in the order a fresh scan asks (`calls_of`)
+        self._result_calls = None  # indexed again when asked: one pass over the calls, no resolution
         return paths
 
     def _depend(self, mark: tuple[int, object]) -> frozenset[str]:
@@ -1948,6 +1951,27 @@ class Project:
                     if call.callee:
                         self._calls_by_name.setdefault(call.callee[-1], []).append((path, call))
         return self._calls_by_name.get(name, [])
+
+    def result_calls(self, path: str, scope: int, name: str) -> list[tuple[str, Call]]:
+        """The Python calls of the method `scope` of `path` (named `name`) made on the result of
+        another call — `MarketingSitePeople().update_or_publish_person(self)` in a model's `save()`,
+        `EnterpriseApiClient().get_enterprise_customer_data(uuid)` — which have no callee name, so
+        `calls_named` and `calls_of` do not see them: each whose receiver call's value is an instance
+        of the method's class, or of a project subclass that inherits it (`class_methods`), in file
+        order, tests included (callers filter them). The index by method name is built once
+        (O(Python calls), no resolution; built again after an `update`); a question resolves the
+        receivers of the calls of its name only."""
+        self._dirty = True  # every file's calls, as `calls_named`
+        if self._result_calls is None:
+            self._result_calls = {}
+            for file, facts in self.files.items():
+                if facts.language == "python":
+                    for call in facts.calls:
+                        if not call.callee and call.method and call.receiver_call >= 0:
+                            self._result_calls.setdefault(call.method, []).append((file, call))
+        return [(file, call) for file, call in self._result_calls.get(name, ())
+                if any(t.kind == "instance" and (path, scope) in self.class_methods(t, {name})
+                       for t in self.call_targets(file, call.receiver_call))]
 
     def python_subclasses(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
         """Project Python class (path, scope) → the project classes that name it as a base (path,

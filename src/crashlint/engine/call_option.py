@@ -632,6 +632,8 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
         if first is None and instances and (call.method in methods or receivers):
             # `session.get(…)`, and `requests.Session().get(…)` on a call's result
             receivers = receivers or project.receiver_targets(path, call)
+            if facts.language == "python" and len(call.callee) > 2 and receivers and all(t.kind == "unknown" for t in receivers):
+                receivers = param_members(project, path, call) or receivers
             if facts.language == "python" and receivers and all(t.kind == "param" for t in receivers):
                 found.append((index, -1, receivers[0]))  # `def fetch(url, session): session.get(url)`: its callers say
                 continue
@@ -660,6 +662,32 @@ def _calls_of(project: Project, path: str, facts: FileFacts, callees: dict[str, 
                 continue
         if first is not None:
             found.append((index, first, instance))
+    return found
+
+
+def param_members(project: Project, path: str, call: Call, depth: int = 0) -> list[Target]:
+    """What the receiver of a Python method call holds when it is a member of one of its function's
+    parameters (`api_client.api_session.post(…)` in `def _create_node(self, api_client, …)`): the
+    member of each value the function's callers outside tests pass as that parameter (an instance
+    of a project class whose property returns a `requests.Session`, course-discovery's
+    `MarketingSiteAPIClient`), followed through callers that hand on a parameter of their own (three
+    levels). [] when the receiver is no member of a parameter or a caller's value cannot be told
+    (`passed_values`). Asked only of a call whose receiver resolves to nothing else, once per call
+    and spec (`_calls_of` is memoized per file); O(the callers of each function walked)."""
+    roots = project.resolve(path, call.scopes, call.callee[:1])
+    if len(roots) != 1 or roots[0].kind != "param":
+        return []
+    return _members_passed(project, roots[0], call.callee[1:-1], depth)
+
+
+def _members_passed(project: Project, param: Target, rest: tuple[str, ...], depth: int) -> list[Target]:
+    values = passed_values(project, param) if depth <= 3 else None
+    found: list[Target] = []
+    for value in values or ():
+        if value.kind == "instance":
+            found += [t for t in project.member_of_instance(value, rest, 1) if t.kind != "unknown"]
+        elif value.kind == "param" and value != param:  # a caller that hands on its own parameter
+            found += _members_passed(project, value, rest, depth + 1)
     return found
 
 

@@ -389,6 +389,12 @@ class TaskLimits:
                 (file, call) for name in sorted(names) for file, call in self.project.calls_named(name)
                 if not is_test_path(file) and any(t.kind == "function" and t.path == path and t.scope == scope
                                                   for t in self.project.resolve(file, call.scopes, call.callee))
+            ] + [
+                # `EnterpriseApiClient().get_enterprise_customer_data(uuid)` in a Django admin action:
+                # a method called on a call's result, beside the limited tasks that call it by name
+                (file, call) for file, call in (self.project.result_calls(path, scope, function.name)
+                                                if function is not None and function.name and facts.scope_parents.get(scope, 0) else ())
+                if not is_test_path(file)
             ]
         return found
 
