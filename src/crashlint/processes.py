@@ -304,6 +304,13 @@ NOT_PRODUCTION = re.compile(r"dev|watch|debug|test|local|inspect|\bpr\b|-pr-|dem
 # folders whose packages are a developer's tools (a package under `tools/`, `scripts/`, `examples/`, …
 # is one already: `in_tooling_folder`)
 DEVELOPER_FOLDERS = frozenset({"utilities"})
+# A folder of programs that are not the service: demo apps and samples for trying the product (Metlo's
+# `sample-service/`: e-commerce demo servers and a traffic generator, each with its own Dockerfile),
+# load and stress scripts (bbb-webrtc-sfu's `stress/`), benchmarks, mock servers for tests
+# (sockethub's `integration/mock-oauth/`). A server or worker whose entries all sit in such a folder,
+# and that nothing outside the folder starts, is a program a developer runs (`demo_tree`).
+DEMO_FOLDER = re.compile(r"^(?:samples?|examples?|demos?|stress|stress[-_]?tests?|load[-_]?tests?|loadtests?|"
+                         r"perf[-_]?tests?|benchmarks?|mocks?)(?:$|[-_.])")
 DEVELOPMENT_PACKAGE = re.compile(r"(?:^|[-_.])(?:tests?|testing|e2e|examples?|demos?|playground|mocks?|dev-env|devenv)(?:$|[-_.])")
 WORKER_WORDS = re.compile(r"worker|queue|consumer|jobs?\b|cron|schedul|beat|processor", re.I)
 BUILD_DIRS = ("dist", "build", "lib", "out", ".output")
@@ -352,6 +359,28 @@ PY_MODULE_ONLY_SERVERS = frozenset({"gunicorn", "hypercorn"})
 PY_PROJECT_FILES = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "poetry.lock", "uv.lock"})
 COMMAND_SEPARATORS = re.compile(r"(\|\|\||&&|\|\||;|\||(?<![<>&])&(?![>&]))")
 SEQUENTIAL_SEPARATORS = frozenset({";", "&&", "||"})
+
+
+def demo_tree(entries: list[str], evidence: str) -> str:
+    """The demo, sample, load-test or mock folder (`DEMO_FOLDER`) that holds every entry of a
+    process, when the evidence that starts it is read inside that folder too (its own package.json,
+    Dockerfile, or the entry itself); "" otherwise. Paths are the scan root's, so the scan root
+    itself is never such a folder (a project named `demo-app` is the project). O(the entries' path
+    segments)."""
+    trees = set()
+    for entry in entries:
+        parts = entry.split("/")[:-1]
+        found = next((i for i, part in enumerate(parts) if DEMO_FOLDER.match(part.lower())), None)
+        if found is None:
+            return ""
+        trees.add("/".join(parts[:found + 1]))
+    if len(trees) != 1:
+        return ""
+    tree = trees.pop()
+    source = re.match(r"([^\s:]+):", evidence)  # "sample-service/x/package.json: scripts.start: …", "stress/a.js:12: …"
+    if source is not None and "/" not in source.group(1) and "." not in source.group(1):
+        source = None  # "no start command found: …": judged by paths, nothing starts it
+    return tree if source is None or source.group(1).startswith(tree + "/") else ""
 
 
 @dataclass
@@ -1596,6 +1625,7 @@ class _Finder:
         # `add`'s indexes (entries are fixed while processes are found): the processes by their
         # entries, and the entries of CLI processes — O(1) per `add`, not a pass over the processes
         self._by_entries: dict[tuple[str, ...], list[Process]] = {}
+        self._demo_noted: set[tuple[str, ...]] = set()  # programs `add` has said are in a demo folder
         self._cli_entries: set[str] = set()
         self._python_packages: dict[str, list[str]] = {}
         self.started: set[str] = set()  # packages whose start command (or declaration) names their processes
@@ -2159,8 +2189,15 @@ class _Finder:
         memo[key] = kind
         return kind
 
-    _PATH_ARGS = frozenset({"string", "call"})  # `spawned`: the arguments that may name a file
+    _PATH_ARGS = frozenset({"string", "call", "other", "object"})  # `spawned`: the arguments that may name a file
     _CLUSTER_SETUP = frozenset({"setupPrimary", "setupMaster"})  # `spawned`: cluster's worker file, in `exec`
+    # thread pools whose options object names the module each worker thread loads: Piscina's and
+    # Tinypool's `filename` ("the file to be loaded by the worker threads", piscina README; tinypool README)
+    _POOL_FILES = {"Piscina": "filename", "Tinypool": "filename"}
+    # `__dirname + "/services/jobs/processor.js"` (Metlo's Bull sandboxed processor), and the template
+    # `${__dirname}/worker.js`: a path the module's own folder starts
+    _DIRNAME_PLUS = re.compile(r"""^__dirname\s*\+\s*(['"`])(/[^'"`$]+)\1$""")
+    _DIRNAME_TEMPLATE = re.compile(r"^`\$\{__dirname\}(/[^`$]+)`$")
 
     def spawned(self, path: str, facts: FileFacts) -> list[str]:
         """Project files code names by path to run them: `fork("./worker.js")`,
@@ -2176,23 +2213,39 @@ class _Finder:
                 options = call.args[0] if call.args and call.args[0].kind == "object" else None
                 candidates = [v for k, v in zip(options.keys, options.values) if k == "exec"] if options is not None else []
             else:
-                # only an argument of these two forms can name a file: the others' arguments are not decoded
+                # only an argument of these forms can name a file: the others' arguments are not decoded
                 heads = arg_heads(call, self._PATH_ARGS)
-                if not heads or not any(text.startswith(".") if kind == "string" else index >= 0 and calls[index].callee[-1:] in (("join",), ("resolve",))
+                pool_key = self._POOL_FILES.get(call.callee[-1]) if call.is_new and call.callee else None
+                if not heads or not any(self._names_a_path(kind, text, index, calls) or kind == "object" and pool_key
                                         for kind, text, index in heads):
                     continue
-                candidates = list(call.args)
+                candidates = [a for a in call.args if a.kind != "object"]
+                if pool_key:  # `new Piscina({ filename: path.resolve(__dirname, "worker.js") })`
+                    candidates += [v for a in call.args if a.kind == "object" for k, v in zip(a.keys, a.values) if k == pool_key]
             for arg in candidates:
                 target = self._file_named(path, facts, call, arg)
                 if target is not None:
                     found.append(target)
         return found
 
+    def _names_a_path(self, kind: str, text: str, index: int, calls) -> bool:
+        """Whether an argument's head may name a file by path: `"./worker.js"`, `path.join(…)` /
+        `path.resolve(…)`, `__dirname + "/worker.js"`, `` `${__dirname}/worker.js` ``."""
+        if kind == "string":
+            return text.startswith(".") or bool(self._DIRNAME_TEMPLATE.match(text))
+        if kind == "other":
+            return bool(self._DIRNAME_PLUS.match(text))
+        return kind == "call" and index >= 0 and calls[index].callee[-1:] in (("join",), ("resolve",))
+
     def _file_named(self, path: str, facts: FileFacts, call, arg) -> str | None:
         """The project file an argument of `call` names by path (`"./worker.js"`,
-        `path.join(__dirname, "worker.js")`), or None."""
+        `path.join(__dirname, "worker.js")`, `__dirname + "/worker.js"`), or None."""
         parts: list[str] = []
-        if arg.kind == "string" and arg.text.startswith("."):
+        glued = (self._DIRNAME_PLUS.match(arg.text) if arg.kind == "other" else
+                 self._DIRNAME_TEMPLATE.match(arg.text) if arg.kind == "string" else None)
+        if glued is not None:
+            parts = ["." + glued.group(glued.lastindex or 1)]  # the module's own folder, then the rest
+        elif arg.kind == "string" and arg.text.startswith("."):
             if arg.text in facts.dev_imports:
                 return None  # `if (options.dev) await import("./dev-server.js")`: development only
             parts = [arg.text]
@@ -2598,6 +2651,15 @@ class _Finder:
             # `oauth-client-browser-example`: a test bed, a demo or a developer's local environment
             kind, started = "cli", False
             evidence += f" (a development package, by its name: {self.package_name(package)})"
+        elif kind in LONG_LIVED and not evidence.startswith("declared") and (tree := demo_tree(entries, evidence)):
+            # Metlo's `sample-service/sample-ecommerce-express` (its own package.json start script and
+            # Dockerfile, in the folder), bbb-webrtc-sfu's `stress/record-video-kms.js`: what only a
+            # start command inside the folder runs is a demo or a load test, not the service; a
+            # start command outside it (the product's docker-compose building it) keeps it one
+            kind, started = "cli", False
+            if tuple(entries) not in self._demo_noted:  # said once per program, on its first evidence
+                self._demo_noted.add(tuple(entries))
+                evidence += f" (a demo, sample, load-test or mock program in `{tree}/`: no start command outside that folder runs it)"
         if kind in LONG_LIVED and not started and not fallback and all(e in self._cli_entries for e in entries):
             return  # `novu dev` serves a page while the command runs: part of that command, not a service
         if started:

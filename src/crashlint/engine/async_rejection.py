@@ -7,6 +7,9 @@ Rule data (see rules/CL003_unhandled-async-rejection.toml), each table optional:
                   (modules that make Express 4 forward rejections), handles_from = {package, version}
     [listeners]   methods = ["on", …]; async callbacks of emitters (unless captureRejections is set)
     [timers]      callees = ["setInterval", …]; async timer callbacks
+    [[schedulers]] library, callees, callback ("any" or a position), callback_keys, listener,
+                  handled_options, handled_from, drops; async functions a cron library runs and
+                  does not catch (node-schedule, cron before 4.3.4, croner without `catch`)
     [executor]    callees = ["Promise"]; `new Promise(async …)`
     [then]        methods = ["then"]; a `.then(f)` statement with no rejection handler
     [tasks]       callees = ["asyncio.create_task", …], loop_factories, loop_methods; dropped tasks
@@ -35,7 +38,8 @@ from crashlint.project import UNKNOWN, Target
 from crashlint.rulepack import Rule, RulePackError
 from crashlint.templating import render
 
-CASES = ("express", "listeners", "timers", "executor", "then", "callbacks", "tasks")
+CASES = ("express", "listeners", "timers", "schedulers", "executor", "then", "callbacks", "tasks")
+LISTENER_METHODS = ("on", "once", "addListener", "prependListener", "prependOnceListener")
 FALSY = frozenset({"false", "0", '""', "''", "null"})
 
 
@@ -47,7 +51,9 @@ def validate(rule: Rule) -> None:
 
 
 def methods(rule: Rule) -> set[str]:
-    return set()
+    # a scheduler's job is handled by an 'error' listener on it (`job.on("error", …)`): the uses index
+    # must hold listener calls even when CL003 is the only rule selected
+    return set(LISTENER_METHODS) if "schedulers" in rule.data else set()
 
 
 class _Checker:
@@ -1414,6 +1420,75 @@ class _Checker:
                         if self.rejects(returned_path, returned):
                             self.function_finding(path, call, returned_path, returned, "timer",
                                                   f"{returned.name or 'async function'}() from a {call.callee[-1]} callback")
+
+    def schedulers(self, libraries: list[dict]) -> None:
+        """Async functions a cron library runs and does not catch (`[[schedulers]]`): node-schedule's
+        `scheduleJob(spec, async () => …)` with no 'error' listener on the job it returns, cron's
+        `new CronJob(spec, async () => …)` before 4.3.4 without `waitForCompletion`, croner's
+        `Cron(spec, async () => …)` without `catch`. Cost: one pass over each file's calls whose
+        callee ends as a listed one does (`candidates`), one name resolution per such call, and for
+        node-schedule one lookup in the uses index (built once per scan)."""
+        tails: dict[tuple[str, ...], None] = {}
+        for library in libraries:
+            module = library["library"]
+            for name in library["callees"]:
+                rest = name[len(module) + 1:].split(".") if name.startswith(module + ".") else []
+                if rest[:1] == ["default"]:
+                    rest = rest[1:]
+                tails[tuple(rest) if rest else (library.get("local_name", ""),)] = None
+        ends = {tail[-1] for tail in tails}
+
+        def wanted(call: Call) -> bool:
+            return bool(call.callee) and call.callee[-1] in ends and bool(call.args) and any(
+                call.callee[-len(tail):] == tail for tail in tails)
+
+        for path, facts, call in self.candidates("schedulers", wanted):
+            names = set(self.project.callee_names(path, call))
+            library = next((lib for lib in libraries if names & set(lib["callees"])), None)
+            if library is None or self._scheduler_catches(path, facts, call, library):
+                continue
+            for arg in self._scheduled(call, library):
+                for fn_path, function in self.functions_of(path, call, arg):
+                    if self.rejects(fn_path, function):
+                        named = ".".join(call.callee[-2:]) if call.callee[-1] == "from" else call.callee[-1]  # `CronJob.from`
+                        self.function_finding(path, call, fn_path, function, "scheduler",
+                                              f"async {named} callback", drops=library["drops"])
+
+    @staticmethod
+    def _scheduled(call: Call, library: dict) -> list[Arg]:
+        """The arguments of a scheduler call that may be the function it runs: any argument, or the
+        one at `callback`, and the `callback_keys` of an options object (`CronJob.from({ onTick })`)."""
+        position = library.get("callback", "any")
+        found = list(call.args) if position == "any" else list(call.args[position:position + 1])
+        keys = set(library.get("callback_keys", ()))
+        for arg in call.args:
+            if arg.kind == "object":
+                found += [value for key, value in zip(arg.keys, arg.values) if key in keys]
+        return [arg for arg in found if arg.kind in ("function", "ref")]
+
+    def _scheduler_catches(self, path: str, facts: FileFacts, call: Call, library: dict) -> bool:
+        """Whether the library catches this job's rejection: a version from which it always does
+        (`handled_from`, the lowest version package.json admits), an option that makes it (`{
+        waitForCompletion: true }`, croner's `{ catch: … }`), or a listener for `listener` on the job
+        (`scheduleJob(…).on("error", …)`, or on the name that holds it, anywhere in the project)."""
+        since = library.get("handled_from")
+        if since:
+            declared = self.project.dependency(path, library["library"])
+            lowest = lowest_version(declared[0]) if declared else None
+            if lowest is not None and lowest >= lowest_version(since):
+                return True
+        options = set(library.get("handled_options", ()))
+        for arg in call.args:
+            if arg.kind == "object" and any(key in options and value.text not in FALSY for key, value in zip(arg.keys, arg.values)):
+                return True
+        event = library.get("listener")
+        if not event:
+            return False
+        if any(method in LISTENER_METHODS and first == event for method, first in call.chain):
+            return True
+        index = next((i for i, c in enumerate(facts.calls) if c is call), -1)  # a scheduler call is rare: one scan of its file
+        return any(use.method in LISTENER_METHODS and use.first_arg == event
+                   for use in self.ctx.uses.get(Target("call", path=path, index=index), ()))
 
     def _returned_functions(self, path: str, function: Function) -> list[tuple[str, Function]]:
         """The project functions whose calls `function` returns (`() => this.poll()`)."""
