@@ -62,7 +62,8 @@ class ProcessHandlers:
                 if call.method in _REMOVES or removed and call.args[1].kind == "ref" and (call.args[0].text, call.args[1].path) in removed:
                     continue
                 named = [e for e in listened_events(ctx, file, call) if e in events]
-                if named and set(self.project.callee_names(file, call)) & callees and not self._exits(file, call, call.args[1], exits):
+                if named and set(self.project.callee_names(file, call)) & callees and not self._exits(file, call, call.args[1], exits) \
+                        and not self._thread_side(file, call):
                     for event in named:
                         self._found(file, call.span[0], event, order)
         loggers = spec.get("loggers")
@@ -75,6 +76,24 @@ class ProcessHandlers:
                     if event in order:
                         self._found(file, line, event, order)
                         self.libraries[file] = loggers["library"]
+
+    def _thread_side(self, file: str, call: Call) -> bool:
+        """Whether the listener `call` registers runs only in a worker thread, whose `process.on(
+        "unhandledRejection", …)` hears that thread's rejections, not the main thread's: the call
+        sits where worker_threads' `isMainThread` is false (`if (!isMainThread) {…}`, the `else` of
+        `if (isMainThread)`), or in a named function every call of which, in code a long-lived process
+        loads, does (Piscina's own-file worker: `if (isMainThread) {…} else { module.exports =
+        createWorker(…) }`, PostHog's plugin server). Asked once per such listener call: one walk up
+        its tree, and one lookup of its function's callers (`Project.calls_named`)."""
+        if _in_worker_branch(self.ctx.node_of(file, call)):
+            return True
+        scope = call.scopes[0]
+        function = self.project.files[file].functions.get(scope)
+        if function is None or not function.name:
+            return False
+        callers = [(where, c) for where, c in self.project.calls_named(function.name) if self.ctx.role(where) == "server"
+                   and any(t.kind == "function" and t.path == file and t.scope == scope for t in self.project.resolve(where, c.scopes, c.callee))]
+        return bool(callers) and all(_in_worker_branch(self.ctx.node_of(where, c)) for where, c in callers)
 
     def _found(self, file: str, line: int, event: str, order: dict[str, int]) -> None:
         self.files.add(file)
@@ -182,6 +201,29 @@ class ProcessHandlers:
             if known:
                 return True
         return False
+
+
+# worker_threads' flag, read bare or as a member (`require("worker_threads").isMainThread`)
+_MAIN_THREAD = re.compile(r"^(?:[\w$]+\.)*isMainThread$")
+
+
+def _in_worker_branch(node) -> bool:
+    """Whether `node` runs only where `isMainThread` is false: inside the `else` of `if
+    (isMainThread)` or of `isMainThread ? a : b`, or inside `if (!isMainThread) {…}`. O(depth)."""
+    while node is not None and node.parent is not None:
+        parent = node.parent
+        if parent.type in ("if_statement", "ternary_expression"):
+            condition = parent.child_by_field_name("condition")
+            test = _text(condition).strip() if condition is not None else ""
+            test = test[1:-1].strip() if test.startswith("(") and test.endswith(")") else test
+            alternative = parent.child_by_field_name("alternative")
+            consequence = parent.child_by_field_name("consequence")
+            if _MAIN_THREAD.match(test) and alternative is not None and alternative.id == node.id:
+                return True
+            if test.startswith("!") and _MAIN_THREAD.match(test[1:].strip()) and consequence is not None and consequence.id == node.id:
+                return True
+        node = parent
+    return False
 
 
 def _loop_event(call: Call) -> bool:
