@@ -31,6 +31,12 @@ the use site, r: the targets a query returns):
   resolved to it; optionally `self.name(…)` reaching it as a method): each call of that name resolved
   once, for every declaration of that name, as far as the questions read; once all are, an index by
   what they reach answers in O(1): O(c) resolutions in all, however many declarations share a name.
+- `result_calls(path, scope, name)`: Python method calls on a call's result (`Client().send(…)`, no
+  callee name, so not in `calls_named`): one index by method name built once (O(c), no resolution),
+  then the receivers of the calls of that name resolved (memoized `call_targets`).
+- `related_instances(path, cls, attribute, rest)`: a Django relation field of a model's body
+  (`partner = models.ForeignKey(Partner, …)`) read on an instance: the related model's instance;
+  O(the attribute's declarations), inside the memoized `resolve_declared` / `member_of_instance` walks.
 - `collection_members(target)`: one pass over the pushes and member stores of the project, then O(1).
 - `mentions()`: where each Python name is written other than where it is defined (called, imported,
   read as a value or an attribute, named in a string): one pass over every Python file's facts
@@ -196,6 +202,12 @@ def _grouped(entries: list[_Reach], methods: bool) -> dict[tuple[str, str, int],
     return groups
 
 
+# Django's relation fields: an instance's attribute holds the related model's instance
+# (django/db/models/fields/related.py; `models.ForeignKey` is re-exported by django.db.models)
+DJANGO_RELATIONS = frozenset({
+    "django.db.models.ForeignKey", "django.db.models.OneToOneField",
+    "django.db.models.fields.related.ForeignKey", "django.db.models.fields.related.OneToOneField",
+})
 MEMBERS = "\0members"  # the dependency of a memo on `collection_members` (a name no file has)
 FUNCTIONS = "\0functions:"  # … on the functions of one name (`reads_functions_named`)
 
@@ -1421,6 +1433,12 @@ class Project:
         if kind == "ref":  # read where it was assigned (`this.x = x` in a constructor: its parameter)
             return self.resolve(path, self.scope_chain(path, value.scope or decl.scope), value.path + rest, depth + 1)
         if kind == "call":
+            if decl.scope in self.files[path].class_bases and self.files[path].language == "python":
+                # `partner = models.ForeignKey(Partner, …)` in a Django model's body, read as
+                # `self.partner` / `course.partner`: the related model's instance, not the field
+                related = self.related_instances(path, decl.scope, decl.name, rest, depth)
+                if related:
+                    return related
             targets = self.call_targets(path, value.call, depth + 1)
             rest = value.path + rest  # `const { child } = start()`: `child` of what it returns
             if not rest:
@@ -1779,12 +1797,45 @@ class Project:
         return False
 
     def member_of_instance(self, instance: Target, rest: Path, depth: int) -> list[Target]:
-        prefix = "self." if self.files[instance.path].language == "python" else "this."
+        python = self.files[instance.path].language == "python"
+        prefix = "self." if python else "this."
         decls = self.decls.get((instance.path, instance.scope, prefix + rest[0]), [])
         results: list[Target] = []
         for decl in decls:
             results += self.resolve_value(instance.path, decl, rest[1:], depth + 1)
+        if not decls and python:  # `course_run.course.partner`: Django relation fields of the model
+            results += self.related_instances(instance.path, instance.scope, rest[0], rest[1:], depth)
         return results
+
+    def related_instances(self, path: str, cls: int, attribute: str, rest: Path, depth: int) -> list[Target]:
+        """What `attribute` of an instance of the Python class `cls` of `path` holds when the class
+        body declares it a Django relation to a project model (`partner = models.ForeignKey(Partner,
+        models.CASCADE)`, `OneToOneField`, the model named by its class or by a string naming a class
+        of the same module: Django's "Related objects" — `course.partner` is the related `Partner`
+        instance, docs.djangoproject.com/en/5.2/topics/db/queries/#related-objects), then `rest` of
+        it; [] otherwise. O(the attribute's declarations in the class body), each model name resolved
+        once (`resolve` is memoized)."""
+        if depth > MAX_DEPTH:
+            return []
+        found: list[Target] = []
+        for decl in self.decls.get((path, cls, attribute), ()):
+            if decl.value.kind != "call" or decl.value.call < 0:
+                continue
+            call = self.files[path].calls[decl.value.call]
+            if not call.args or not set(self.callee_names(path, call)) & DJANGO_RELATIONS:
+                continue
+            model = call.args[0]
+            if model.kind == "ref" and model.path:
+                named = self.resolve(path, self.scope_chain(path, cls), model.path, depth + 1)
+            elif model.kind == "string" and model.text.isidentifier() and model.text != "self":
+                named = self.resolve(path, (MODULE_SCOPE,), (model.text,), depth + 1)
+            else:
+                continue
+            for target in named:
+                if target.kind == "class":
+                    instance = Target("instance", path=target.path, scope=target.scope)
+                    found += [instance] if not rest else self.member_of_instance(instance, rest, depth + 1)
+        return found
 
     def constructor_of(self, cls: Target) -> tuple[Target, int]:
         """A class's constructor as a function target, and where its parameters start counting the
