@@ -224,3 +224,35 @@ def test_a_server_module_nothing_starts_beside_the_started_server_is_dead_code(t
     assert model.roles["src/http-server/old-server.js"] != "server"
     bridge = next(p for p in model.processes if "tools/bridge.js" in p.entries)
     assert not bridge.name.endswith("(not started)")
+
+
+def test_a_commit_scan_reads_the_framework_signs_of_the_edited_file_alone(tmp_path: Path, monkeypatch) -> None:
+    """What each JS/TS file says of such a framework (a `lift` call of sails, a `login` call, a
+    Sapphire store's name) reads that file's facts alone, so the cache keeps it with the file's
+    content (`Project.own_pass`, issue 13 item 7): a commit scan reads it of the edited file, not
+    every call of the project; a store renamed in the edited file moves the pieces it loads, and
+    every warm scan equals a cold one."""
+    from test_commit_path import _everything
+    from test_kept_passes import _asked
+
+    from crashlint.scan import scan
+
+    project = dict(BOT)
+    project["src/tasks/poststats.ts"] = ("import { Task } from '#lib/Task';\nexport class PostStats extends Task {\n"
+                                         "  async run() { await fetch('https://stats.example.com/post'); }\n}\n")
+    root = _write(tmp_path / "bot", project)
+    monkeypatch.chdir(root)
+    cache = str(tmp_path / "cache")
+    asked = _asked(monkeypatch)
+    scan([str(root)], cache_dir=cache)
+    assert ("framework-signs", "src/lib/TaskStore.ts") in asked and ("framework-signs", "src/main.ts") in asked
+    main, store = root / "src" / "main.ts", root / "src" / "lib" / "TaskStore.ts"
+    for edited, old, new in ((main, "await client.login();\n", "console.log('starting');\nawait client.login();\n"),
+                             (store, "name: 'tasks'", "name: 'jobs'"), (store, "name: 'jobs'", "name: 'tasks'")):
+        edited.write_text(edited.read_text().replace(old, new))
+        asked.clear()
+        warm = scan(["src/tasks/poststats.ts"], in_project=True, cache_dir=cache)
+        assert [path for what, path in asked if what == "framework-signs"] == [edited.relative_to(root).as_posix()]
+        assert _everything(warm) == _everything(scan(["src/tasks/poststats.ts"], in_project=True, cache_dir=None))
+    server = _server(_model(root))
+    assert "src/tasks/poststats.ts" in server.files

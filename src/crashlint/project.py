@@ -429,7 +429,7 @@ class Project:
         self._module_names: dict[str, str] | None = None
         self._mentions: Mentions | None = None  # `mentions`
         self._folders: dict[tuple, object] = {}
-        self._roots: dict[str, str] = {}  # `package_root` by file
+        self._roots: dict[str, str] = dict(kept.get("roots") or {})  # `package_root` by file
         self._constants: dict[object, object] = dict(kept.get("constants") or {})  # `constant`
         # `own_part`: what → path → (extra, answer), those of an earlier model for the same
         # contents (the cache pairs them with each file's digest), and whether this one added any
@@ -921,9 +921,10 @@ class Project:
         """The answers that read only the set of files, their names and the manifests (never a
         file's facts, nor a memo that does), so they hold for any model of the same files and
         manifests, whatever the files' contents and the order of the questions: every
-        `resolve_module` answer so far, by (importing file, specifier), and the `constant` ones.
-        What `Project(kept=…)` takes back."""
-        return {"modules": self._modules, "constants": self._constants}
+        `resolve_module` answer so far, by (importing file, specifier), the `constant` ones, and
+        each file's `package_root` (every pass asks it of every file: 4,910 first lookups, 0.015 s
+        of a commit scan of novu). What `Project(kept=…)` takes back."""
+        return {"modules": self._modules, "constants": self._constants, "roots": self._roots}
 
     def own_part(self, what: str, path: str, compute: Callable[[], object], *, extra: object = None,
                  own: Callable[[], bool] | None = None) -> object:
