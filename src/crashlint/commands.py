@@ -342,6 +342,8 @@ def processes(
         typer.echo(f"{display(path)}: {verdict} ({role}): {model.reasons.get(path, '')}")
         for line in model.development_only(path):  # code no production process runs, though the file is loaded
             typer.echo(f"  development only: {line}")
+        for line in model.unreached_declarations(path):  # top-level declarations no process names
+            typer.echo(f"  not run: {line}")
         for line in model.unnamed_methods(path):  # methods no process calls, though the file is loaded
             typer.echo(f"  not run: {line}")
         if role != "server":

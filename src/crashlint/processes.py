@@ -116,6 +116,7 @@ from functools import lru_cache
 
 from crashlint.dependencies import Manifest, normalize
 from crashlint.facts.codec import arg_heads
+from crashlint.facts.js_units import member_use
 from crashlint.facts.model import MODULE_SCOPE, Export, FileFacts
 from crashlint.member_reach import MemberNames
 from crashlint.nest_providers import DeadProviders
@@ -661,13 +662,19 @@ class ProcessModel:
     # count: a framework may call what it exports) and from the load-time code of every long-lived
     # module, a worklist follows names (`FileFacts.units`, `load_uses`): a declaration's uses, an
     # imported name to the declaration its module exports under that name (through re-exports and
-    # `export *`). Where resolution would be incomplete the whole module counts as reached: a module
-    # imported as a namespace, `require`d whole or by `import()`, loaded with no import of names
-    # (a side-effect import, a spawned file, a framework's route loader), or a default import of a
-    # module with no default export (CommonJS). A decorated class runs at load (Nest's DI makes its
-    # instances), so what it names is reached. Cost: each (file, name) and each (file, exported name)
-    # is visited once, each use pushed once: O(uses + exports + import declarations) per scan, built
-    # the first time a finding asks; then O(log units) per question.
+    # `export *`). A namespace is reached by member: `X.m` of `import * as X` (or of a name its module
+    # re-exports from one: `import * as X from './actions'; export { X }`, `export * as X from …`,
+    # through barrels) reaches what the export `m` of that module reaches, not the whole module (rev19-ts
+    # lesson 1: APITable's room-server calls three sync `StoreActions` of @apitable/core and was given
+    # every thunk of the namespace, with the web client's REST calls); a namespace used otherwise
+    # (`f(X)`, `X[k]`, `{ ...X }`), or a member no export of the module names, reaches the whole module.
+    # Where resolution would be incomplete the whole module counts as reached: a module
+    # `require`d whole or by `import()`, a CommonJS module imported as a namespace, loaded with no import
+    # of names (a side-effect import, a spawned file, a framework's route loader), or a default import
+    # of a module with no default export (CommonJS). A decorated class runs at load (Nest's DI makes its
+    # instances), so what it names is reached. Cost: each (file, name), each (file, exported name) and
+    # each (file, exported name, member) is visited once, each use pushed once: O(uses + exports +
+    # import declarations) per scan, built the first time a finding asks; then O(log units) per question.
 
     def _unreached_declaration(self, path: str, line: int) -> bool:
         facts = self._finder.files[path]
@@ -703,6 +710,9 @@ class ProcessModel:
                     target = project.resolve_module(importer, value.module)
                     if target is None or found.get(target, ()) is None:
                         continue
+                    if value.name is None and target not in whole and files[target].es_module and not decl.name.startswith("<"):
+                        found[target] = found.get(target, ())  # type: ignore[assignment]  # `import * as X`: by member
+                        continue
                     # `require("./m")(app)`, `require("./m").x`: a value no name holds (the extractor's `<require:…>`)
                     if value.name is None or target in whole and (files[target].es_module or decl.name.startswith("<")):
                         found[target] = None  # (`const m = require("./cjs")`: m is the module's `<default>`)
@@ -737,6 +747,17 @@ class ProcessModel:
         seen_exports: set[tuple[str, str]] = set()
         work: list[tuple[str, str]] = []
         units_of: dict[str, dict[str, tuple[str, ...]]] = {}
+        import_decls: dict[str, dict[str, list]] = {}
+
+        def imported(path: str, name: str) -> list:
+            """The import values (`Value` of kind "import") module `path` binds to `name`; memoized per file."""
+            decls = import_decls.get(path)
+            if decls is None:
+                decls = import_decls[path] = {}
+                for decl in files[path].decls:
+                    if decl.scope == MODULE_SCOPE and decl.value.kind == "import":
+                        decls.setdefault(decl.name, []).append(decl.value)
+            return decls.get(name, [])
 
         def units(path: str) -> dict[str, tuple[str, ...]]:
             found = units_of.get(path)
@@ -759,6 +780,57 @@ class ProcessModel:
             if not named:  # `export * from …`: only the sources that export the name below them (a table per module)
                 for source in project.star_sources(path, name):
                     export(source, name)
+
+        seen_members: set[tuple[str, str, str]] = set()
+
+        def namespace(path: str, member: str) -> None:
+            """`X.member` of a namespace of module `path`: its export `member`, or the whole module
+            when it exports no such name (a CommonJS module, a name crashlint cannot resolve)."""
+            if path not in reached:
+                return
+            if any(item.name == member for item in files[path].exports) or project.star_sources(path, member):
+                export(path, member)
+            else:
+                reach_all(path)
+
+        def export_member(path: str, name: str, member: str) -> None:
+            """`X.member` where X is the export `name` of `path`: when that export is a namespace (a
+            namespace import it re-exports, `export * as name from …`), only its `member`; any other
+            value (an object, a class) is used whole, as `export(path, name)` does."""
+            if path not in reached or (path, name, member) in seen_members:
+                return
+            seen_members.add((path, name, member))
+            named = False
+            for item in files[path].exports:
+                if item.name != name:
+                    continue
+                named = True
+                if item.module is not None:
+                    source = project.resolve_module(path, item.module)
+                    if source is None:
+                        continue
+                    if item.source_name is None:  # `export * as name from …`
+                        namespace(source, member)
+                    else:
+                        export_member(source, item.source_name, member)
+                elif item.local is not None and imported(path, item.local):
+                    member_of(path, item.local, member)  # `import * as X from …; export { X }`
+                elif item.local is not None:
+                    work.append((path, item.local))
+            if not named:
+                for source in project.star_sources(path, name):
+                    export_member(source, name, member)
+
+        def member_of(path: str, binding: str, member: str) -> None:
+            """`binding.member` read in `path`, where `binding` is one of its imports."""
+            for value in imported(path, binding):
+                target = project.resolve_module(path, value.module)
+                if target is None or target not in reached:
+                    continue
+                if value.name is None:
+                    namespace(target, member)
+                else:
+                    export_member(target, value.name, member)
 
         def reach_all(path: str) -> None:
             if path in reached:
@@ -792,7 +864,6 @@ class ProcessModel:
             work.extend((path, name) for name in files[path].load_uses)
             if path in everything:
                 forward(path)
-        import_decls: dict[str, dict[str, list]] = {}
         visited: set[tuple[str, str]] = set()
         while work:
             item = work.pop()
@@ -800,18 +871,19 @@ class ProcessModel:
                 continue
             visited.add(item)
             path, name = item
+            read = member_use(name)
+            if read is not None:  # `X.m`: an import read for one member
+                if imported(path, read[0]):
+                    member_of(path, *read)
+                else:
+                    work.append((path, read[0]))
+                continue
             done = reached.get(path)
             if done is not None:
                 done.add(name)
                 work.extend((path, used) for used in units(path).get(name, ()))
             # (a file whose every declaration is reached had all their uses pushed when it became so)
-            decls = import_decls.get(path)
-            if decls is None:
-                decls = import_decls[path] = {}
-                for decl in files[path].decls:
-                    if decl.scope == MODULE_SCOPE and decl.value.kind == "import":
-                        decls.setdefault(decl.name, []).append(decl.value)
-            for value in decls.get(name, ()):
+            for value in imported(path, name):
                 target = project.resolve_module(path, value.module)
                 if target is None or target not in reached:
                     continue
@@ -886,6 +958,27 @@ class ProcessModel:
         except OSError:
             return ""
 
+    def _reached_text(self, file: str) -> str:
+        """A file's text with the lines of its top-level declarations that no long-lived process
+        reaches (`_symbol_reach`) blanked, for `MemberNames`: a method's name written only in code
+        no process runs is no mention (APITable's `RestService.getSpaceInfo`, named elsewhere only
+        by @apitable/core's `getSpaceInfo` thunk, which room-server never reaches). O(the file's
+        bytes) after the reach, which is computed once per scan."""
+        text = self._read_text(file)
+        facts = self._finder.files.get(file)
+        if not text or facts is None or facts.language == "python" or not facts.units:
+            return text
+        if self._reached_units is None:
+            self._reached_units = self._symbol_reach()
+        reached = self._reached_units.get(file)
+        dead = [(first, last) for name, first, last, _ in facts.units if name not in reached] if reached is not None else []
+        if not dead:
+            return text
+        lines = text.split("\n")
+        for first, last in dead:
+            lines[first - 1:last] = [""] * len(lines[first - 1:last])
+        return "\n".join(lines)
+
     def _dead_provider_method(self, path: str, facts: FileFacts, function) -> bool:
         """A method (not the constructor) of a NestJS `@Injectable()` class that nothing injects,
         fetches or runs after construction (`crashlint.nest_providers`). Memoized per class."""
@@ -907,9 +1000,24 @@ class ProcessModel:
             return False
         if self._members is None:
             live = sorted(p for p, role in self.roles.items() if role == "server" and not is_test_path(p))
-            self._members = MemberNames(self._finder.files, live, self._read_text,
+            self._members = MemberNames(self._finder.files, live, self._reached_text,
                                         lambda file, cls: self._project_ancestry(file, cls, 0))
         return self._members.unnamed(path, facts, function.scope)
+
+    def unreached_declarations(self, path: str) -> list[str]:
+        """The top-level declarations of `path` that no code of a long-lived process names, in words
+        (`crashlint processes --why`; `_symbol_reach`): rules report none of their code. O(the
+        file's declarations) after the reach, which is computed once per scan."""
+        facts = self._finder.files.get(path) if self._finder is not None else None
+        if facts is None or facts.language == "python" or not facts.units or not self.long_lived(path):
+            return []
+        if self._reached_units is None:
+            self._reached_units = self._symbol_reach()
+        reached = self._reached_units.get(path)
+        if reached is None:
+            return []
+        return [f"`{name}` (lines {first}-{last}): a declaration no code of a long-lived process names"
+                for name, first, last, _ in facts.units if name not in reached]
 
     def unnamed_methods(self, path: str) -> list[str]:
         """The methods of `path` no live code names, in words (`crashlint processes --why`): rules
@@ -3390,7 +3498,10 @@ class _Finder:
                 if folder == "-":
                     continue  # a package of node_modules: no folder of the project
                 if folder.startswith("~"):  # computed from its start, ending in a named file
-                    folders.append(("", folder[1:]))
+                    # (`${dir}/index`: the index of a folder computed from the loader's, in its own package
+                    # — APITable's enterprise actions; any module so named elsewhere)
+                    home = self.project.package_root(path) if folder == "~/index" else ""
+                    folders.append((home + "/" if home else "", folder[1:]))
                     continue
                 if folder.startswith("^"):  # a module named by its first letters: `<prefix>NAME` or `<prefix>NAME/index`
                     prefix, _, tail = folder[1:].partition("\t")  # or `<prefix>NAME/server.js` (tail "/server.js")
@@ -5397,6 +5508,7 @@ def python_subcommands(command: str) -> list[str]:
 # modules `react-router-serve` serves): all of them are one program (`_Finder._programs`)
 _BUILD = "server-build"
 _NAMED_MODULE = "\0"
+_SCRIPT_EXTENSION = re.compile(r"\.(?:[cm]?js|jsx|[cm]?ts|tsx)$")
 # a Django settings module: in a `settings` folder, or a `settings.py` / `settings_prod.py` /
 # `test_settings.py` file (the project's module `DJANGO_SETTINGS_MODULE` names is one in any case)
 SETTINGS_MODULE = re.compile(r"(?:^|/)(?:\w*_)?settings(?:_\w+)?(?:/|\.py$)")
@@ -5543,7 +5655,13 @@ def _in_reach(path: str, folder: str, tail: str) -> bool:
             return False
         rest = path[len(folder):].split("/")
         return len(rest) == 1 or (len(rest) == 2 and rest[1].startswith("index."))
-    return path.startswith(folder) and ("/" + path).endswith(tail)
+    if not path.startswith(folder):
+        return False
+    if ("/" + path).endswith(tail):
+        return True
+    # a tail written without its extension (`/ai.enterprise.module`): the module file or its folder's index
+    stem = _SCRIPT_EXTENSION.sub("", "/" + path)
+    return stem.endswith(tail) or stem.endswith(tail + "/index")
 
 
 def _is_program(word: str) -> bool:

@@ -347,7 +347,7 @@ def _static_folder(node: tree_sitter.Node) -> str:
     if head[:1].isalnum() or head[:1] in ("@", "_"):
         return "-"  # a bare specifier: a package of node_modules (nodejs.org/api/modules.html#all-together)
     if not head.startswith(("./", "../")):
-        return "*"
+        return _static_file(whole) if whole.type == "template_string" else "*"
     if not head.endswith("/") and posixpath.basename(head):
         later = _later_folder(whole, node)
         if not later:
@@ -458,6 +458,8 @@ def _later_folder(whole: tree_sitter.Node, first: tree_sitter.Node) -> str:
 
 
 _MODULE_FILE = re.compile(r"[\w.@-]*\.(?:[cm]?js|jsx|[cm]?ts|tsx)")
+# a module's file name as a specifier may write it: `server.js`, or `ai.enterprise.module` (Node tries the extensions)
+_MODULE_NAME = re.compile(r"[\w@-][\w.@-]*")
 
 
 _FILE_FOLDER = frozenset({"__dirname", "import.meta.dirname"})
@@ -602,6 +604,16 @@ def _static_file(node: tree_sitter.Node) -> str:
     """For a path computed from its start: "~" and the file it ends with when its last part is a
     literal naming one (`path.join(dir, "yapi-plugin-" + name + "/server.js")`,
     `path.resolve(root, "common/lib.js")`: only files so named can load), else "*"."""
+    if node.type == "template_string":
+        # `${enterpriseModulePath}/ai.enterprise.module` (APITable's room-server, rev19-ts lesson 1): a
+        # literal last part after a `/` names the module, with or without its extension (Node adds it)
+        pieces = [c for c in node.children if c.type in ("string_fragment", "template_substitution")]
+        if len(pieces) < 2 or pieces[-1].type != "string_fragment" or "/" not in text(pieces[-1]):
+            return "*"
+        tail = text(pieces[-1]).rsplit("/", 1)[-1]
+        if not _MODULE_NAME.fullmatch(tail):
+            return "*"
+        return "~/" + tail
     if node.type == "call_expression":  # path.join(…) / path.resolve(…): its last argument
         arguments = node.child_by_field_name("arguments")
         callee = node.child_by_field_name("function")
@@ -1791,7 +1803,7 @@ class _Extractor:
 
     def run(self, root: tree_sitter.Node, grammar: str) -> None:
         captures = tree_sitter.QueryCursor(_query(grammar)).captures(root)
-        self.unit_captures = {name: captures.pop(name, []) for name in ("use", "loader", "spec")}  # js_units'
+        self.unit_captures = {name: captures.pop(name, []) for name in ("use", "loader", "spec", "member_read")}  # js_units'
         self.declarators = captures.get("declarator", [])
         self._flags = dev_flags(self.declarators)  # `const isLocal = NODE_ENV === "development"`
         self._stmt_spans: dict[int, tuple] = {}  # by id() of the statement nodes the sweep keeps alive

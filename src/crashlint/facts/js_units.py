@@ -14,6 +14,12 @@ module required into a name: that name is its `module.exports`, the `<default>` 
 CommonJS exports (`module.exports = X`, `exports.x = function …`) are declarations of the export, as
 the extractor names them (`<default>`, `<exports>.x`); `FileFacts.es_module` tells an ES module
 (one with `import` / `export` statements) from a CommonJS one.
+An imported name read for one of its members (`StoreActions.receive(…)`, `Api.fetchX`, a type's
+`Ns.Props`) is recorded as the use `StoreActions.receive` (`member_use` splits it): when the import is
+a namespace (`import * as X`, or a name its module re-exports from one), the process model follows
+that member alone, not every export of the namespace (rev19-ts lesson 1: APITable's room-server calls
+three sync `StoreActions` and was given every thunk of the namespace, with the web client's 88 axios
+calls). Any other use of the name (`X[key]`, `{ ...X }`, `f(X)`, `typeof X`) stays a use of the whole.
 The process model walks these from each long-lived entry (`ProcessModel._symbol_reach`).
 
 Cost: the identifiers and loader calls come from the extractor's one query (`query_patterns`, no
@@ -38,6 +44,15 @@ _INERT = frozenset({"import_statement", "interface_declaration", "type_alias_dec
 DEFAULT_UNIT = "<default>"
 
 
+def member_use(name: str) -> tuple[str, str] | None:
+    """(binding, member) of a use recorded as `binding.member` (an imported name read for one
+    member); None for a plain name (`<exports>.x`, the extractor's name of a CommonJS export, is one)."""
+    if name.startswith("<"):
+        return None
+    binding, dot, member = name.partition(".")
+    return (binding, member) if dot else None
+
+
 def query_patterns(grammar: str) -> list[str]:
     """What `extract_units` reads, as patterns of the extractor's one query (crashlint.facts.javascript):
     a query of their own walked the whole tree a second time, ~10 % of a cold scan of novu (issue 13)."""
@@ -46,7 +61,9 @@ def query_patterns(grammar: str) -> list[str]:
         # fills (Medusa's awilix modules) means an instance exists and its methods may run
         "[(identifier) (shorthand_property_identifier)" + (" (type_identifier)" if grammar != "javascript" else "") + "] @use",
         '(call_expression function: [(identifier) (import)] @loader arguments: (arguments . (string) @spec))',
-    ]
+        # `X.m`, `X?.m` (not `X[k]`), a type's `X.T`: the member an imported name is read for (`member_use`)
+        "(member_expression object: (identifier) property: (property_identifier)) @member_read",
+    ] + (["(nested_type_identifier module: (identifier) name: (type_identifier)) @member_read"] if grammar != "javascript" else [])
 
 
 def _class_runs_at_load(node: tree_sitter.Node) -> bool:
@@ -148,17 +165,27 @@ def extract_units(root: tree_sitter.Node, facts: FileFacts, captures: dict[str, 
     """`captures`: those of `query_patterns` (use, loader, spec); `declarators`: the file's
     `variable_declarator` nodes (the extractor's own capture)."""
     bindings = {d.name for d in facts.decls if d.scope == MODULE_SCOPE and "." not in d.name}
+    imported = {d.name for d in facts.decls if d.scope == MODULE_SCOPE and d.value.kind == "import" and "." not in d.name}
     # `const x = …`: x is declared there, not used
     defined = {name.start_byte for d in declarators if (name := d.child_by_field_name("name")) is not None and name.type == "identifier"}
     # the uses of module-level names, in source order, found by their bytes (no string per identifier)
     source = _SOURCE[0]
     wanted = {name.encode("utf-8"): name for name in bindings}
+    # the object of each `X.m` read → its member's node (read down from the captured node: `Node.parent`
+    # walks down from the root, issue 13); the member's text is taken only for imported names
+    members: dict[int, tree_sitter.Node] = {}
+    for read in captures.get("member_read", ()):
+        target = read.child_by_field_name("object" if read.type == "member_expression" else "module")
+        member = read.child_by_field_name("property" if read.type == "member_expression" else "name")
+        if target is not None and member is not None:
+            members[target.start_byte] = member
     uses: list[tuple[int, str]] = []
     for node in captures.get("use", ()):
         start = node.start_byte
         name = wanted.get(source[start:node.end_byte])
         if name is not None and start not in defined:
-            uses.append((start, name))
+            member = members.get(start) if name in imported else None
+            uses.append((start, f"{name}.{text(member)}" if member is not None else name))
     uses.sort()
     whole: set[str] = set()
     loaders = {n.start_byte: n for n in captures.get("loader", ())}
@@ -187,9 +214,7 @@ def extract_units(root: tree_sitter.Node, facts: FileFacts, captures: dict[str, 
             continue
         if found is None:
             while cursor < len(uses) and uses[cursor][0] < statement.end_byte:
-                name = uses[cursor][1]
-                if name in bindings:
-                    load.add(name)
+                load.add(uses[cursor][1])
                 cursor += 1
             continue
         for unit, node in found:
@@ -198,7 +223,7 @@ def extract_units(root: tree_sitter.Node, facts: FileFacts, captures: dict[str, 
             used: set[str] = set()
             while cursor < len(uses) and uses[cursor][0] < node.end_byte:
                 name = uses[cursor][1]
-                if name in bindings and name != unit:
+                if name != unit:
                     used.add(name)
                 cursor += 1
             units.append((unit, node.start_point[0] + 1, node.end_point[0] + 1, tuple(sorted(used))))
