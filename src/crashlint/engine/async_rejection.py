@@ -65,6 +65,7 @@ class _Checker:
         self._applies: dict[str, bool] = {}  # `applies`, per file
         self._handlers: ProcessHandlers | None = None  # files registering a process-level rejection handler that goes on
         self._exiting: list[tuple[str, Call]] | None = None  # `_exiting_listeners`: signal listeners that exit at once
+        self._heard: list[tuple[str, Call]] | None = None  # `_error_listeners`: every persistent 'error' listener
         self.settled = rule.data.get("settled", {})
         self._never_reject = set(self.settled.get("never_reject", ()))
         self._combinators = set(self.settled.get("combinators", ()))
@@ -1267,6 +1268,8 @@ class _Checker:
                 continue  # `process.on("exit", async …)`: the process ends before any await settles
             for fn_path, function in self.functions_of(path, call, call.args[1]):
                 if self.rejects(fn_path, function):
+                    if not stopping and self._captured(path, call, spec):
+                        continue  # discord.js 14's client: the rejection comes back as its 'error' event, which is heard
                     subject = f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener"
                     if stopping and self._exits_after(fn_path, function, self.rejecting_await(fn_path, function)):
                         # `process.on("SIGTERM", async () => { await app.close(); process.exit(0) })`: a
@@ -1294,6 +1297,8 @@ class _Checker:
                     # not one that then calls `process.exit` (`process.on("beforeExit", () =>
                     # cleanupAndStop(0))`): its rejection ends the process that was stopping anyway
                     for returned_path, returned in self._returned_functions(fn_path, function):
+                        if self._captured(path, call, spec):
+                            break  # the emitter catches what a listener returns, as for an async listener
                         if self.rejects(returned_path, returned) and not (
                                 self._exits_after(returned_path, returned, self.rejecting_await(returned_path, returned))
                                 and not self.logged_by_process(returned_path)):
@@ -1301,6 +1306,80 @@ class _Checker:
                             self.function_finding(path, call, returned_path, returned, "listener",
                                                   f"{returned.name or 'async function'}() from a "
                                                   f"{self._receiver_text(facts, call)}.{call.method}({event!r}) listener", waits)
+
+    def _captured(self, path: str, call: Call, spec: dict) -> bool:
+        """Whether the emitter `call` registers on catches its listeners' rejections and emits them
+        as `'error'`, and has an `'error'` listener: Node's `captureRejections` ("Setting
+        `events.captureRejections = true` … routes the rejection to the 'error' event",
+        nodejs.org/api/events.html#capture-rejections-of-promises; lib/events.js `addCatch` →
+        `emitUnhandledRejectionOrErr` → `ee.emit('error', err)`). Made so (`[listeners]
+        capture_rejections`): `new EventEmitter({ captureRejections: true })`, or a client of a
+        library that passes the option itself (discord.js 14's `BaseClient`: `super({
+        captureRejections: true })`) — also through a project subclass, or a parameter annotated
+        with the library's class (muse's injected `client: Client`). With no `'error'` listener the
+        emitted error is thrown at once: the process still exits, and the listener is reported.
+        O(the receiver's targets) plus, once per rule run, one pass over the project's `'error'`
+        listener registrations."""
+        capture = spec.get("capture_rejections")
+        if not capture or len(call.callee) < 2:
+            return False
+        targets = self.project.receiver_targets(path, call)
+        if not targets or not all(self._captures(t, capture) for t in targets):
+            return False
+        heard = self._error_listeners(spec)
+        wanted = set(targets)
+        receiver = call.callee[:-1]
+        return any(other_path == path and other.callee[:-1] == receiver  # `this.client.on("error", …)` in the same file
+                   or wanted & set(self.project.receiver_targets(other_path, other)) for other_path, other in heard)
+
+    def _captures(self, target: Target, capture: dict) -> bool:
+        """Whether one value of an emitter was made to capture rejections (see `_captured`)."""
+        classes: dict[str, dict] = capture.get("classes", {})
+        if target.kind == "call" and target.path in self.project.files:
+            made = self.project.files[target.path].calls[target.index]
+            names = self.project.callee_names(target.path, made)
+            if set(names) & set(capture.get("constructors", ())):
+                option = made.args[0].value_of(capture.get("option", "captureRejections")) if made.args and made.args[0].kind == "object" else None
+                return option is not None and option.text == "true"
+            return any(self._library_class(target.path, name, classes) for name in names)
+        if target.kind == "instance":  # `class Bot extends Client {}; new Bot(…)`
+            return any(self._library_class(target.path, name, classes) for name in self.project.instance_names(target))
+        if target.kind == "param" and target.path in self.project.files:  # `constructor(client: Client)`
+            facts = self.project.files[target.path]
+            decl = next((d for d in facts.decls if d.value.kind == "param" and d.scope == target.scope and d.value.index == target.index), None)
+            if decl is None:
+                return False
+            annotated = re.search(rf"(?<![\w$.]){re.escape(decl.name)}\s*\??\s*:\s*([A-Za-z_$][\w$]*)", self.ctx.sources.line(target.path, decl.line))
+            if annotated is None:
+                return False
+            type_name = annotated.group(1)
+            return any(d.name == type_name and d.value.kind == "import" and d.value.name == type_name
+                       and self._library_class(target.path, f"{d.value.module}.{type_name}", classes)
+                       for d in facts.decls if d.scope == MODULE_SCOPE)
+        return False
+
+    def _library_class(self, path: str, name: str, classes: dict[str, dict]) -> bool:
+        """Whether `name` (`discord.js.Client`) is a listed class of a library that makes it capture
+        rejections, in a version the project declares (`from`: the first such version)."""
+        for module, spec in classes.items():
+            if name.startswith(module + ".") and name[len(module) + 1:] in spec.get("names", ()):
+                declared = self.project.dependency(path, module)
+                lowest = lowest_version(declared[0]) if declared is not None else None
+                return lowest is not None and lowest >= lowest_version(spec["from"])
+        return False
+
+    def _error_listeners(self, spec: dict) -> list[tuple[str, Call]]:
+        """Every persistent `'error'` listener registration of the project (`x.on("error", f)`; not
+        `once`, gone after the first error), one pass kept across edits, read once per rule run."""
+        if self._heard is None:
+            methods = set(spec.get("capture_rejections", {}).get("error_listeners", ("on", "addListener", "prependListener")))
+            judged = self.ctx.current_path
+            found = self.ctx.parts(("async-rejection", self.rule.id, "error-listeners"), lambda path, facts: [
+                c for c in facts.calls if c.method in methods and len(c.args) >= 2 and len(c.callee) >= 2
+                and c.args[0].kind == "string" and c.args[0].text == "error"], lambda path, facts: facts.language != "python", keep=False)
+            self._heard = [(path, c) for path, calls in found.items() for c in calls]  # type: ignore[union-attr]
+            self.ctx.current_path = judged
+        return self._heard
 
     def _exiting_listeners(self, signals: set[str], listen: set[str]) -> list[tuple[str, Call]]:
         """The process's signal listeners that end it at once (`process.on("SIGTERM", () => { log();
