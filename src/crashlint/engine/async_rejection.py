@@ -81,6 +81,7 @@ class _Checker:
         self._chain_settled = set(chains.get("settled", ()))
         self._chain_callbacks = set(chains.get("callbacks", ()))
         self._collect_only = self.settled.get("rejects_only_through_option", {})  # {callee: option key}
+        self._signal_only: dict[str, int] = self.settled.get("rejects_only_with_signal", {})  # {callee: options index}
         self._option_passed: dict[str, bool] = {}
         self._async_emitters: bool | None = None  # whether the project imports an emitter whose emit() is async
         self._calls_settle: dict[tuple[str, int], bool] = {}
@@ -412,7 +413,10 @@ class _Checker:
             return True
         if names & self._plain_results and not call.is_new:
             return True  # `await setTimeout(f, ms)`: the global's Timeout is no promise, the await resolves to it
-        for name in names & self._collect_only.keys():
+        for name in names & self._signal_only.keys():
+            # timers/promises' `sleep(ms)`: it rejects only when the `signal` of its options aborts
+            return not call.is_new and not call.has_star and self._no_signal(call, self._signal_only[name])
+        for name in (names | self._made_method_names(path, call)) & self._collect_only.keys():
             if not self._passes_option(self.project.package_root(path), name.split(".")[0], self._collect_only[name]):
                 return True  # prom-client's register.metrics(): only a project's `collect` callback can reject it
         if names & self._resolvers and not call.is_new:
@@ -881,6 +885,30 @@ class _Checker:
         if held.is_new and not set(self.project.callee_names(path, held)) & self._executors:
             return held.callee[-1:] != ("Promise",)  # an object, not a promise
         return self.cannot_reject(path, index)
+
+    def _made_method_names(self, path: str, call: Call) -> set[str]:
+        """`merged.metrics()` where `merged = client.Registry.merge([...])`: the method named after
+        the library call that made its receiver (`prom-client.Registry.merge().metrics`), asked only
+        of a method whose receiver's name holds a call. O(the receiver's targets)."""
+        if len(call.callee) < 2 or call.is_new or not any("()." in k for k in self._collect_only):
+            return set()
+        found: set[str] = set()
+        for target in self.project.resolve(path, call.scopes, call.callee[:-1]):
+            if target.kind == "call" and target.path in self.project.files:
+                made = self.project.files[target.path].calls[target.index]
+                found.update(f"{name}().{call.callee[-1]}" for name in self.project.callee_names(target.path, made))
+        return found
+
+    @staticmethod
+    def _no_signal(call: Call, index: int) -> bool:
+        """Whether the options argument at `index` gives no `signal`: absent, `undefined`, or an
+        object literal with no `signal` key and no spread (whose keys crashlint cannot see)."""
+        if len(call.args) <= index:
+            return True
+        options = call.args[index]
+        if options.kind == "none" or options.kind == "ref" and options.path == ("undefined",):
+            return True
+        return options.kind == "object" and not options.has_spread and not options.branches and "signal" not in options.keys
 
     def _plain_value(self, path: str, index: int) -> bool:
         """Whether a call returns a plain value, not a promise: it resolves only to project functions
