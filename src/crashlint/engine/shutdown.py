@@ -87,7 +87,7 @@ class ShutdownPaths:
         return any(location is None for _, location, _ in self.roots)
 
     def closes(self, targets: set[Target]) -> bool:
-        return any(closed & targets for _, closed in self.closed)
+        return any(closed & targets or UNSEEN in closed for _, closed in self.closed)
 
     def contains(self, path: str, scopes: tuple[int, ...]) -> bool:
         return any((path, scope) in self.reachable for scope in scopes)
@@ -111,6 +111,11 @@ class ShutdownPaths:
             if where in files and self.package_of[where] not in app_packages:
                 view.reachable |= reached
         return view
+
+
+# in `ShutdownPaths.closed`: a closer given a server crashlint cannot see (`gracefulShutdown(serverFn(),
+# …)` of a parameter), given the benefit of the doubt as a `.close()` on such a value is
+UNSEEN = Target("unknown", name="<a server handed in>")
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,10 @@ def _handler_functions(project: Project, path: str, call: Call, registration: Re
             if value is not None and value.kind == "function":
                 start.append((path, value.scope))
             elif value is not None and value.kind == "ref":
+                start += [(t.path, t.scope) for t in project.resolve(path, call.scopes, value.path) if t.kind == "function"]
+            elif value is not None and value.kind == "call" and value.path:
+                # `workerShutdownFn: workerShutdownFn(() => server)`: the factory, whose body holds the
+                # function it returns (a call is on the path when any scope around it is)
                 start += [(t.path, t.scope) for t in project.resolve(path, call.scopes, value.path) if t.kind == "function"]
     return start
 
@@ -478,11 +487,46 @@ def shutdown_paths(project: Project, spec: dict) -> ShutdownPaths:
             result.hooks_elsewhere.append((path, walk.reach([(path, scope)])))
         result.app_files = _app_files(project, spec, key)
         result.package_of = {f: project.package_root(f) for f in {p for p, _ in hooks} | result.app_files}
+    _closer_calls(project, spec, result)
     for path, flags in project.parts("flag-sets", lambda path, facts: facts.flag_sets, keep=False).items():
         for scopes, _name in flags:  # type: ignore[union-attr]
             if result.contains(path, scopes):
                 result.flag_files.add(path)
     return result
+
+
+def _closer_calls(project: Project, spec: dict, result: ShutdownPaths) -> None:
+    """Library calls that close the server they are given when a shutdown path runs them
+    (`[shutdown] closers`): `gracefulShutdown(server, { signals: "" })` of http-graceful-shutdown
+    registers no handler (no registration) but returns `shutdown()`, which closes the server
+    (rudder-transformer's `workerShutdownFn`, run by its cluster manager). A call on a shutdown
+    path counts as that close. What it is given is followed as a registration's `closes` is; a
+    value crashlint cannot see (a parameter's call, `serverFn()`) gets the benefit of the doubt, as
+    a `.close()` on one does. O(the calls of the files that import a closer's module)."""
+    closers = spec.get("closers", ())
+    if not closers:
+        return
+    modules = {c["callee"].split(".")[0] for c in closers}
+    found = project.parts(("shutdown-closer-calls", repr(closers)), lambda path, facts: [
+        i for i, c in enumerate(facts.calls) if c.callee and set(project.callee_names(path, c)) & {k["callee"] for k in closers}],
+        lambda path, facts: any(m in modules for m in facts.imports), keep=False)
+    for path, indexes in found.items():
+        facts = project.files[path]
+        for index in indexes:  # type: ignore[union-attr]
+            call = facts.calls[index]
+            if not result.contains(path, call.scopes):
+                continue
+            names = set(project.callee_names(path, call))
+            closer = next(c for c in closers if c["callee"] in names)
+            position = closer.get("closes", 0)
+            if len(call.args) <= position:
+                continue
+            closed = _closed_by(project, path, call, Registration(handlers=(), closes=position))
+            arg = call.args[position]
+            held = project.resolve(path, call.scopes, arg.path) if arg.kind in ("call", "ref") and arg.path else []
+            unseen = bool(held) and all(t.kind in ("unknown", "param") for t in held) and not any(
+                t.kind not in ("unknown", "param") for t in closed if not (t.kind == "call" and t.path == path and t.index == arg.call))
+            result.closed.append((path, closed | {UNSEEN} if unseen else closed))
 
 
 def _thread_roots(project: Project, result: "ShutdownPaths", walk: "_CallGraph",
