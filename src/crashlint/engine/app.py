@@ -37,7 +37,7 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from crashlint.dependencies import lowest_version
+from crashlint.dependencies import lowest_version, normalize
 from crashlint.engine.context import ConstructorIndex, RuleContext
 from crashlint.engine.process_handlers import listened_events
 from crashlint.engine.shutdown import receiver_classes
@@ -95,6 +95,41 @@ def _unwrapped(ctx: RuleContext, targets: list[Target], wrappers: list[dict]) ->
 
 def _package_files(ctx: RuleContext, package: str) -> list[FileFacts]:
     return ctx.package_files(package)
+
+
+def _run_by_host(ctx: RuleContext, hosts, package: str, memo: dict[str, bool]) -> bool:
+    """Whether the package's servers run under a host that handles SIGTERM for them (`[shutdown]
+    hosts`): the package declares the host's package and starts with it — a package.json script whose
+    command is the host's (`"start": "service-runner"`), or a file of the package that constructs
+    its runner (`new ServiceRunner().start()`). Memoized per package: O(its scripts and calls) once."""
+    if not hosts:
+        return False
+    known = memo.get(package)
+    if known is None:
+        known = memo[package] = False
+        manifest = ctx.project.manifests.get(package)
+        for host in hosts:
+            if manifest is None or normalize(host["package"]) not in manifest.dependencies:
+                continue
+            commands = set(host.get("commands", ()))
+            if any(_first_command_word(command) in commands for _, command in manifest.scripts):
+                known = memo[package] = True
+                break
+            runners = set(host.get("runners", ()))
+            if runners and any(c.is_new and set(ctx.project.callee_names(f.path, c)) & runners
+                               for f in _package_files(ctx, package) for c in f.calls if c.callee):
+                known = memo[package] = True
+                break
+    return known
+
+
+def _first_command_word(command: str) -> str:
+    """`service-runner` of `NODE_ENV=production service-runner -c config.yaml`."""
+    for word in command.split():
+        if "=" in word and not word.startswith("-"):
+            continue  # an environment assignment
+        return word
+    return ""
 
 
 def _finding(rule: Rule, ctx: RuleContext, facts: FileFacts, call: Call, subject: str, problems: list[str], related: list[Related], library: str, extra: dict | None = None) -> Finding:
@@ -723,6 +758,7 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
     findings = []
     listen_methods = set(spec["listen_methods"])
     by_server: dict[object, tuple[int, int]] = {}  # a listen's server → (nesting, position) of the finding kept
+    hosts_memo: dict[str, bool] = {}  # package → whether a cluster host runs it (`_run_by_host`)
     # the listens read no more than their file's calls: asked first, the questions of the model
     # come in the same order as before (the apps' first)
     listens = ctx.parts(("listen-calls", rule.id),
@@ -754,6 +790,8 @@ def _check_shutdown_close(rule: Rule, ctx: RuleContext, apps: Callable[[], list]
             if not owners:
                 continue
             package = ctx.project.package_root(path)
+            if _run_by_host(ctx, rule.data["shutdown"].get("hosts", ()), package, hosts_memo):
+                continue  # service-runner's master stops its workers on SIGTERM and closes what the service returns
             files = _package_files(ctx, package)
             entry = app_targets[owners[0]][1]
             if entry.get("routes_by_method", True) and not _enough_routes(ctx, files, int(spec.get("min_routes", 0))):

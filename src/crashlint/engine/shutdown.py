@@ -519,6 +519,9 @@ def _closer_calls(project: Project, spec: dict, result: ShutdownPaths) -> None:
             names = set(project.callee_names(path, call))
             closer = next(c for c in closers if c["callee"] in names)
             position = closer.get("closes", 0)
+            if position == "all":  # `cluster.disconnect()`: every worker closes its servers
+                result.closed.append((path, frozenset({UNSEEN})))
+                continue
             if len(call.args) <= position:
                 continue
             closed = _closed_by(project, path, call, Registration(handlers=(), closes=position))
