@@ -90,3 +90,26 @@ def test_listeners_registered_through_a_loop_over_event_names(tmp_path: Path) ->
     assert "the process's `unhandledRejection` listener (src/main.ts:2) logs it and the process goes on" in problem
     cl005 = [p for f in findings if f.rule_id == "CL005" for p in f.problems]
     assert cl005 and not any("process.on" in p for p in cl005)
+
+
+def test_express_handler_in_an_image_started_with_warn_rejections(tmp_path: Path) -> None:
+    # gitpod's server image: `ENV NODE_OPTIONS="--unhandled-rejections=warn …"` in the final stage
+    dockerfile = "FROM node:22 AS build\nRUN npm ci\n\nFROM node:22\nENV NODE_OPTIONS=\"--unhandled-rejections=warn --max_old_space_size=2048\"\nCMD [\"node\", \"dist/main.js\"]\n"
+    write_project(tmp_path, {"package.json": PACKAGE, "Dockerfile": dockerfile, "src/main.ts": HANDLER})
+    [problem] = _problems(tmp_path)
+    assert "Node.js, started with `--unhandled-rejections=warn` (Dockerfile:5), logs it and the process goes on" in problem
+    assert "left waiting" in problem and "Node.js exits" not in problem
+
+
+def test_express_handler_started_with_none_rejections(tmp_path: Path) -> None:
+    package = PACKAGE.replace('"node dist/main.js"', '"node --unhandled-rejections=none dist/main.js"')
+    write_project(tmp_path, {"package.json": package, "src/main.ts": HANDLER})
+    [problem] = _problems(tmp_path)
+    assert "Node.js, started with `--unhandled-rejections=none` (package.json `scripts.start`), silences it and the process goes on" in problem
+
+
+def test_a_strict_start_script_wins_over_a_warn_procfile(tmp_path: Path) -> None:
+    package = PACKAGE.replace('"node dist/main.js"', '"node --unhandled-rejections=strict dist/main.js"')
+    write_project(tmp_path, {"package.json": package, "Procfile": "web: node --unhandled-rejections=warn dist/main.js\n", "src/main.ts": HANDLER})
+    [problem] = _problems(tmp_path)
+    assert "Node.js exits" in problem and "--unhandled-rejections" not in problem

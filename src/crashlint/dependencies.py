@@ -105,6 +105,11 @@ class Manifest:
     # pbr's setup.cfg `[entry_points]` `wsgi_scripts` (name, "module:function", where): the function
     # builds the WSGI application a server (uwsgi, mod_wsgi) hosts — aodh-api
     wsgi_scripts: tuple[tuple[str, str, str], ...] = ()
+    # Node's `--unhandled-rejections=MODE` as the folder's launch files and scripts set it, each as
+    # (where, what, mode): a Dockerfile's final stage (`ENV NODE_OPTIONS=…`, `CMD`, `ENTRYPOINT`;
+    # `*.Dockerfile` too; where = "path:line", what = the instruction), a Procfile line (what = its
+    # process type) or a package.json script (where = the package.json, what = the script's name)
+    node_flags: tuple[tuple[str, str, str], ...] = ()
 
 
 def normalize(name: str) -> str:
@@ -344,8 +349,67 @@ def read_folder(tree: SourceTree, directory: str) -> Manifest | None:
         imports=tuple(start.imports),
         bin_names=tuple(start.bin_names), summary=summary, wraps=wraps, description=description,
         library_fields=library_fields, entry_points=tuple(dict.fromkeys(start.entry_points)),
-        wsgi_scripts=tuple(start.wsgi_scripts),
+        wsgi_scripts=tuple(start.wsgi_scripts), node_flags=_node_flags(tree, directory, names, path, start.scripts),
     )
+
+
+# `--unhandled-rejections=warn`, `NODE_OPTIONS="--unhandled-rejections none --max-old-space-size=2048"`
+UNHANDLED_REJECTIONS = _Pattern(r"--unhandled-rejections[= ]['\"]?([a-z-]+)")
+DOCKER_FROM = _Pattern(r"^\s*FROM\s", re.I)
+DOCKER_RUNTIME = _Pattern(r"^\s*(ENV|CMD|ENTRYPOINT)\s", re.I)
+
+
+def _node_flags(tree: SourceTree, directory: str, names: list[str], manifest: str | None,
+                scripts: list[tuple[str, str]]) -> tuple[tuple[str, str, str], ...]:
+    """`Manifest.node_flags` of one folder: the mode of Node's `--unhandled-rejections` that its
+    Dockerfiles' final stage (what the image runs: an `ENV` of a build stage does not reach it, nor
+    does a `RUN`), its Procfile and its package.json scripts set. The files are read only when their
+    text names the flag. O(the folder's launch files)."""
+    found: list[tuple[str, str, str]] = []
+    for name in names:
+        docker = name.startswith("Dockerfile") or name.endswith(".Dockerfile")
+        if not docker and name != "Procfile":
+            continue
+        where = posixpath.join(directory, name)
+        try:
+            text = tree.read(where).decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "--unhandled-rejections" not in text:
+            continue
+        lines = text.splitlines()
+        if name == "Procfile":
+            for number, line in enumerate(lines, 1):
+                kind, sep, command = line.partition(":")
+                mode = UNHANDLED_REJECTIONS.search(command) if sep and not kind.startswith("#") else None
+                if mode:
+                    found.append((f"{where}:{number}", kind.strip(), mode.group(1)))
+            continue
+        # instructions, continuation lines joined, each with its first line; only the last stage's
+        final: list[tuple[int, str]] = []
+        start, parts = 0, []
+        for number, line in enumerate(lines, 1):
+            if not parts:
+                start = number
+            parts.append(line.rstrip("\\").rstrip() if line.rstrip().endswith("\\") else line)
+            if line.rstrip().endswith("\\"):
+                continue
+            instruction = " ".join(parts)
+            parts = []
+            if DOCKER_FROM.match(instruction):
+                final = []
+            elif DOCKER_RUNTIME.match(instruction):
+                final.append((start, instruction))
+        for number, instruction in final:
+            mode = UNHANDLED_REJECTIONS.search(instruction)
+            if mode:
+                found.append((f"{where}:{number}", instruction.split()[0].upper(), mode.group(1)))
+    if manifest and manifest.endswith("package.json"):
+        for script, command in scripts:
+            mode = UNHANDLED_REJECTIONS.search(command)
+            if mode:
+                found.append((manifest, script, mode.group(1)))
+    return tuple(found)
 
 
 # Packages whose API crashlint knows and which other packages wrap under a name of their own: a

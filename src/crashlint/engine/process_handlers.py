@@ -16,6 +16,7 @@ from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.facts.codec import first_object_sets
 from crashlint.facts.model import Arg, Call, FileFacts, Function
+from crashlint.processes import is_start_script
 
 
 # `if (err.code === "EADDRINUSE") { …; process.exit(1) }`: an exit only for the error codes the test
@@ -39,6 +40,12 @@ class ProcessHandlers:
         self.project = ctx.project
         callees, events, exits = set(spec["callees"]), set(spec["events"]), set(spec["exits"])
         self.frameworks: dict[str, str] = dict(spec.get("frameworks", {}))
+        # Node's `--unhandled-rejections` modes under which a process goes on (`[process_handler]
+        # start_modes`; CL003's only: an uncaught exception still ends the process whatever the mode)
+        modes = spec.get("start_modes", {})
+        self.going_on: frozenset[str] = frozenset(modes.get("goes_on", ()))
+        self.ending: frozenset[str] = frozenset(modes.get("exits", ()))
+        self._flags: dict[str, dict[str, str] | None] = {}  # package → `_start_flag`'s answer
         self.files: set[str] = set()
         self.sites: dict[str, tuple[int, str]] = {}  # file → (line, event) of its first such listener
         self.libraries: dict[str, str] = {}  # file → the logging library that registers its listener
@@ -116,12 +123,17 @@ class ProcessHandlers:
         model = self.ctx.processes
         loaders = model.processes_of(path)
         processes = [p for p in loaders if not p.fallback]
+        if self.going_on:
+            packages = {p.package for p in processes} or {self.project.package_root(path)}
+            flags = [self._start_flag(package) for package in sorted(packages)]
+            if flags and all(flags):
+                return flags[0]  # every process that runs `path` is started so that it goes on
         if not processes:
             if self.files:
                 file = min(self.files)
                 return self._site(file)
             served = next((f for f in map(self._framework, loaders) if f), None)
-            return {"framework": served, "listener": "", "event": "", "logger": ""} if served else None
+            return {"framework": served, "listener": "", "event": "", "logger": "", "flag": ""} if served else None
         found: dict[str, str] | None = None
         for process in processes:
             file = next((h for h in sorted(self.files) if h in process.files), None)
@@ -131,7 +143,7 @@ class ProcessHandlers:
             served = self._framework(process)
             if served is None:
                 return None
-            found = found or {"framework": served, "listener": "", "event": "", "logger": ""}
+            found = found or {"framework": served, "listener": "", "event": "", "logger": "", "flag": ""}
         # a child process the project starts (`spawn("node", [".../event-manager.js"])`) that runs
         # `path` is a process of its own: its parent's listener does not keep it alive (evershop's
         # web process logs uncaught exceptions, its cron and event-manager children do not)
@@ -139,9 +151,32 @@ class ProcessHandlers:
             return None
         return found
 
+    def _start_flag(self, package: str) -> dict[str, str] | None:
+        """How the package's processes are started, for a rule's text, when that makes them go on
+        after an unhandled rejection: Node's `--unhandled-rejections=warn` (or `none`,
+        `warn-with-error-code`) in the NODE_OPTIONS of its image's final stage, its image's command,
+        its Procfile, or its start script ("warn: Always trigger a warning … none: Silence all
+        warnings", nodejs.org/api/cli.html#--unhandled-rejectionsmode: neither raises the rejection
+        as an uncaught exception). None when nothing sets such a mode, or something also sets
+        `strict` / `throw`. Scripts other than start scripts (`test`, `dev`) are not how the
+        service runs. Memoized per package: O(its manifest's flags)."""
+        if package in self._flags:
+            return self._flags[package]
+        found: dict[str, str] | None = None
+        manifest = self.project.manifests.get(package)
+        flags = [(where, what, mode) for where, what, mode in (manifest.node_flags if manifest is not None else ())
+                 if not where.endswith("package.json") or is_start_script(what)]
+        modes = {mode for _, _, mode in flags}
+        if flags and not modes & self.ending and modes & self.going_on:
+            where, what, mode = next(f for f in flags if f[2] in self.going_on)
+            shown = f"{where} `scripts.{what}`" if where.endswith("package.json") else where
+            found = {"flag": mode, "listener": shown, "event": "unhandledRejection", "framework": "", "logger": ""}
+        self._flags[package] = found
+        return found
+
     def _site(self, file: str) -> dict[str, str]:
         line, event = self.sites[file]
-        return {"listener": f"{file}:{line}", "event": event, "framework": "", "logger": self.libraries.get(file, "")}
+        return {"listener": f"{file}:{line}", "event": event, "framework": "", "logger": self.libraries.get(file, ""), "flag": ""}
 
     def _framework(self, process) -> str | None:
         """The framework serving `process` when its declared version registers the listeners."""
@@ -154,8 +189,14 @@ class ProcessHandlers:
 
     def _exits(self, path: str, call: Call, handler: Arg, exits: set[str]) -> bool:
         """Whether the listener calls `process.exit` (or a project function that does, one level
-        down: Haraka's `logger.dump_and_exit(1)`, whose callback exits once the logs are written)."""
+        down: Haraka's `logger.dump_and_exit(1)`, whose callback exits once the logs are written),
+        or throws outside a `try` (rethrows what it was given): Node reports an exception thrown by
+        an 'uncaughtException' handler and exits (nodejs.org/api/process.html#exit-codes, 7)."""
         for fn_path, function in functions_of(self.project, path, call, handler):
+            if function.throws:
+                # `else { throw err; }` (gitpod's server rethrows all but one grpc error): an exception
+                # thrown by an 'uncaughtException' listener ends the process as an uncaught one would
+                return True
             facts = self.project.files[fn_path]
             for inner in facts.calls:
                 if function.scope not in inner.scopes:
