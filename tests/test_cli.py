@@ -193,7 +193,7 @@ def test_a_warm_scan_imports_neither_typer_nor_the_pipeline(tmp_path: Path) -> N
     assert cold == warm and json.loads(warm), runs[1].stderr
     loaded = set(warm_modules.split())
     assert "crashlint.engine" in cold_modules.split()
-    for module in ("typer", "tree_sitter", "pathspec", "crashlint.facts.model", "crashlint.project", "crashlint.processes",
+    for module in ("typer", "tree_sitter", "pathspec", "tomllib", "crashlint.facts.model", "crashlint.project", "crashlint.processes",
                    "crashlint.engine", "crashlint.fix", "crashlint.parse", "crashlint.roles", "crashlint.commands"):
         assert module not in loaded, module
     assert list((tmp_path / "cache").glob("rulepack-*.bin"))

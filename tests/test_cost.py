@@ -402,3 +402,34 @@ def test_the_packs_one_line_if_templates_render_as_jinja2_renders_them() -> None
             except TypeError:  # `'(' in True`
                 continue
             assert render(text, **values) == expected, (text, values)
+
+
+def test_a_finding_whose_rule_adds_no_import_carries_no_import_facts(mark_scans, monkeypatch) -> None:
+    """Issue 13, cost per finding: `record_edit_sites` gathers a file's imports and every name it
+    declares only for findings of rules whose fixes add an import (CL006's NodeHttpHandler, CL003's
+    wrapper); the others carry `_NO_IMPORTS`. Every fix, planned with edits and unsafe entries, is
+    the one planned when every finding carried them (as before), with the same notes, on the fixture
+    folders whose findings have fixes of both kinds."""
+    import crashlint.fix as fix
+    from crashlint.fix.spec import autofixes
+    from crashlint.scan import scan
+
+    importing = {rule.id for rule in mark_scans[0][1].rules if any(e.imports for e in autofixes(rule))}
+    assert importing and not importing >= {"CL001", "CL008"}
+    folders = [folder for folder, base in mark_scans if any(f.edit_site for f in base.findings)]
+    both = [folder for folder, base in mark_scans
+            if {f.rule_id in importing for f in base.findings if f.edit_site} == {True, False}]
+    chosen = (both + [f for f in folders if f not in both])[:8]
+    assert both and len(chosen) == 8
+    everything = fix.record_edit_sites
+    plans = {}
+    for label, recorder in (("rules", everything), ("all", lambda findings, files, rules=None: everything(findings, files))):
+        monkeypatch.setattr(fix, "record_edit_sites", recorder)
+        plans[label] = [scan([str(folder)], cache_dir=None, fixes=({}, True, True)) for folder in chosen]
+    skipped = kept = 0
+    for folder, now, before in zip(chosen, plans["rules"], plans["all"]):
+        assert [(f.rule_id, f.location, f.fix) for f in now.findings] == [(f.rule_id, f.location, f.fix) for f in before.findings], folder
+        assert [(n.path, n.message) for n in now.fix_notes] == [(n.path, n.message) for n in before.fix_notes], folder
+        skipped += sum(1 for f in now.findings if f.edit_site and tuple(f.edit_site[5:8]) == fix._NO_IMPORTS)
+        kept += sum(1 for f in now.findings if f.edit_site and f.rule_id in importing and tuple(f.edit_site[5:8]) != fix._NO_IMPORTS)
+    assert skipped and kept  # both kinds were planned

@@ -934,12 +934,15 @@ class ProcessModel:
             return False
         key = (path, function.scope)
         if key not in self._dead:
-            exported = {e.local or e.name for e in facts.exports} | {e.name for e in facts.exports}
+            name = function.name
+            # exported under its name, or under another (`export { f as g }`): not dead. A scan that
+            # stops at the first such export (no set of every export per function asked)
+            exported = any(e.name == name or e.local == name for e in facts.exports)
             # a declaration of the module (`function f() {}`, `const f = () => …`), not a named
             # function expression handed to a call or assigned to a property (`exports.x = function f() {}`)
-            declared = any(d.name == function.name and d.value.kind == "function" and d.value.scope == function.scope
-                           and d.scope == MODULE_SCOPE for d in facts.decls)
-            if function.name in exported or not declared:
+            declared = not exported and any(d.name == name and d.value.kind == "function" and d.value.scope == function.scope
+                                             and d.scope == MODULE_SCOPE for d in facts.decls)
+            if exported or not declared:
                 self._dead[key] = False
             else:
                 try:

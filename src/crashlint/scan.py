@@ -507,7 +507,7 @@ def finish(
     if result.findings:  # the fix planner is imported when there is something to fix
         from crashlint.fix import record_edit_sites
 
-        record_edit_sites(result.findings, files)  # fixes are planned on the parse the facts came from
+        record_edit_sites(result.findings, files, result.rules)  # fixes are planned on the parse the facts came from
     _plan_fixes(result, fixes, tree)
     result.suppressed, result.baselined = filtered.suppressed, filtered.baselined
     result.notes.extend(filtered.notes)

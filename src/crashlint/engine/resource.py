@@ -972,9 +972,14 @@ def _only_used_by(ctx: RuleContext, path: str, index: int, spec: dict) -> bool:
     if call.chain:
         return False  # `new S3Client().send(…)`
     used_by = _used_by(ctx)
+    # must_pass: the methods (closing, listening) alone are not the use that matters. Asked first:
+    # a probe per function, where `allowed` gathers every method's and function's uses (a client
+    # passed to none of them, the common case, is answered without it)
+    if spec.get("must_pass") and not any(target in used_by.passed_to(name) for name in spec.get("passed_to", ())):
+        return False
     allowed = used_by.allowed(spec, target)
-    if not allowed or (spec.get("must_pass") and not any(target in used_by.passed_to(name) for name in spec.get("passed_to", ()))):
-        return False  # must_pass: the methods (closing, listening) alone are not the use that matters
+    if not allowed:
+        return False
     project = ctx.project
     # `s3.send(new PutObjectCommand(…))`; `new Upload({ client: s3 })`, `register(s3)`: it may send there.
     # The client's own file first: the use that is not one of those (`s3.send(…)`) is most often
@@ -1028,10 +1033,10 @@ class _UsedBy:
     def allowed(self, spec: dict, target: Target) -> set[tuple[str, int]]:
         """The calls (file, id of the call) that are `spec`'s allowed uses of `target`."""
         allowed: set[tuple[str, int]] = set()
-        for method in spec.get("methods", ()):
-            allowed.update((other, id(use)) for other, use in self.called_on(method).get(target, ()))
-        for name in spec.get("passed_to", ()):
-            allowed.update((other, id(use)) for other, use in self.passed_to(name).get(target, ()))
+        for uses in [self.called_on(method).get(target) for method in spec.get("methods", ())] + \
+                    [self.passed_to(name).get(target) for name in spec.get("passed_to", ())]:
+            if uses:  # most names have no use of `target`: no generator made for them
+                allowed.update((other, id(use)) for other, use in uses)
         return allowed
 
     def other_use(self, spec: dict, target: Target, allowed: set[tuple[str, int]]) -> bool:

@@ -105,9 +105,18 @@ def _context(finding: Finding) -> dict:
     return {**finding.context, "subject": finding.subject, "path": finding.location.path, "line": finding.location.start_line}
 
 
-def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts]) -> None:
+# the import facts of a finding whose rule adds no import (`_import_facts`' shape: nothing read)
+_NO_IMPORTS = ((0, False), (), "")
+
+
+def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts], rules: list[Rule] | None = None) -> None:
     """Give each JS/TS finding anchored at a call what a fix edits there, from the facts of its file
-    (the tree is gone): the call's site, the file's quotes and the fingerprint of the bytes parsed."""
+    (the tree is gone): the call's site, the file's quotes and the fingerprint of the bytes parsed.
+    `rules`: the scan's rules; a finding of one whose fixes add no import (none of its `[[autofix]]`
+    entries has `imports`, safe or not) gets no import facts (`_NO_IMPORTS`): the file's imports
+    and every name it declares were gathered per file with a finding and stored with each in the
+    result cache, for fixes that never read them (issue 13, cost per finding). None: every rule's."""
+    importing = None if rules is None else {rule.id for rule in rules if any(e.imports for e in autofixes(rule))}
     by_file: dict[str, tuple[dict, dict, tuple]] = {}  # path → (call span → call index, call index → site, imports)
     for finding in findings:
         if finding.language == "python" or finding.anchor == (0, 0, 0, 0):
@@ -123,7 +132,9 @@ def record_edit_sites(findings: list[Finding], files: dict[str, FileFacts]) -> N
             indexed = by_file[facts.path] = (spans, edit_sites.unpack(facts.sites), ())
         index = indexed[0].get(finding.anchor)
         site = indexed[1].get(index) if index is not None else None
-        if site:
+        if site and importing is not None and finding.rule_id not in importing:
+            finding.edit_site = (*facts.content, *facts.quotes, site, *_NO_IMPORTS)
+        elif site:
             if not indexed[2]:  # once per file, not per finding
                 indexed = by_file[facts.path] = (*indexed[:2], _import_facts(facts))
             finding.edit_site = (*facts.content, *facts.quotes, site, *indexed[2])
