@@ -471,9 +471,11 @@ def _read_locks(tree: SourceTree, directory: str, names: list[str]) -> dict[str,
     pdm.lock (`[[package]]` name / version), Pipfile.lock (its `default` section, `"version":
     "==5.0.1"`; `develop` is not installed in production). Several versions of one package (uv's
     forked resolutions): the lowest."""
-    import tomllib  # imported when read (issue 13: a scan the result cache answers reads no manifest)
-
     found: dict[str, str] = {}
+    if not any(name in names for name in LOCK_FILES):
+        return found  # no lock file: tomllib (6.8 ms) is not imported (issue 13: a warm re-scan whose
+        # folders' manifests are read again, their stats not yet settled, imports nothing it does not read)
+    import tomllib  # imported when read (issue 13: a scan the result cache answers reads no manifest)
 
     def add(name: object, version: object) -> None:
         if not isinstance(name, str) or not isinstance(version, str):
