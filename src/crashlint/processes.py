@@ -676,13 +676,18 @@ class ProcessModel:
     # each (file, exported name, member) is visited once, each use pushed once: O(uses + exports +
     # import declarations) per scan, built the first time a finding asks; then O(log units) per question.
 
+    def _units_reached(self, path: str) -> set[str] | None:
+        """The names of `path`'s top-level declarations a long-lived process reaches (`_symbol_reach`,
+        computed once per scan, the first time asked), or None when the reach says nothing of the file."""
+        if self._reached_units is None:
+            self._reached_units = self._symbol_reach()
+        return self._reached_units.get(path)
+
     def _unreached_declaration(self, path: str, line: int) -> bool:
         facts = self._finder.files[path]
         if facts.language == "python" or not facts.units:
             return False
-        if self._reached_units is None:
-            self._reached_units = self._symbol_reach()
-        reached = self._reached_units.get(path)
+        reached = self._units_reached(path)
         if reached is None:
             return False
         covering = [name for name, first, last, _ in facts.units if first <= line <= last]
@@ -971,9 +976,7 @@ class ProcessModel:
         facts = self._finder.files.get(file)
         if not text or facts is None or facts.language == "python" or not facts.units:
             return text
-        if self._reached_units is None:
-            self._reached_units = self._symbol_reach()
-        reached = self._reached_units.get(file)
+        reached = self._units_reached(file)
         dead = [(first, last) for name, first, last, _ in facts.units if name not in reached] if reached is not None else []
         if not dead:
             return text
@@ -1014,9 +1017,7 @@ class ProcessModel:
         facts = self._finder.files.get(path) if self._finder is not None else None
         if facts is None or facts.language == "python" or not facts.units or not self.long_lived(path):
             return []
-        if self._reached_units is None:
-            self._reached_units = self._symbol_reach()
-        reached = self._reached_units.get(path)
+        reached = self._units_reached(path)
         if reached is None:
             return []
         return [f"`{name}` (lines {first}-{last}): a declaration no code of a long-lived process names"

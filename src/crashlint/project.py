@@ -2230,8 +2230,19 @@ class Project:
         locked = self._in_folder("lock:" + wanted, posixpath.dirname(path), lambda d: self._locked_of(d, wanted))
         if locked is not None:
             return lowest_version(locked)
+        return self.declared_floor(path, package)
+
+    def declared_floor(self, path: str, package: str) -> tuple[int, int, int] | None:
+        """The lower bound of the range the nearest manifest declaring `package` gives (`^4.17.1` →
+        4.17.1), or None (undeclared, or a range crashlint cannot read). O(1) after `dependency`."""
         declared = self.dependency(path, package)
         return None if declared is None else lowest_version(declared[0])
+
+    def declares_at_least(self, path: str, package: str, version: str) -> bool:
+        """Whether the nearest manifest declaring `package` admits no version below `version` (an
+        undeclared or unreadable range does not)."""
+        floor = self.declared_floor(path, package)
+        return floor is not None and floor >= lowest_version(version)  # type: ignore[operator]
 
     def _locked_of(self, directory: str, wanted: str) -> str | None:
         manifest = self.manifests.get(directory)

@@ -410,8 +410,7 @@ def _async_routes_only(ctx: RuleContext, files: list[FileFacts], path: str, inde
     does not pass an async handler's rejection to `next` (its error guide: "you must pass them to
     the next() function"), so an error middleware would receive nothing from it (jitsu's metrics
     apps: one `GET /metrics` with an async handler). O(the package's route and `use` calls)."""
-    declared = ctx.project.dependency(path, "express")
-    lowest = lowest_version(declared[0]) if declared is not None else None
+    lowest = ctx.project.declared_floor(path, "express")
     if lowest is None or lowest >= lowest_version("5"):
         return False
     app = Target("call", path=path, index=index)

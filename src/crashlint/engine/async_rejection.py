@@ -1391,9 +1391,7 @@ class _Checker:
         rejections, in a version the project declares (`from`: the first such version)."""
         for module, spec in classes.items():
             if name.startswith(module + ".") and name[len(module) + 1:] in spec.get("names", ()):
-                declared = self.project.dependency(path, module)
-                lowest = lowest_version(declared[0]) if declared is not None else None
-                return lowest is not None and lowest >= lowest_version(spec["from"])
+                return self.project.declares_at_least(path, module, spec["from"])
         return False
 
     def _error_listeners(self, spec: dict) -> list[tuple[str, Call]]:
@@ -1579,11 +1577,8 @@ class _Checker:
         waitForCompletion: true }`, croner's `{ catch: … }`), or a listener for `listener` on the job
         (`scheduleJob(…).on("error", …)`, or on the name that holds it, anywhere in the project)."""
         since = library.get("handled_from")
-        if since:
-            declared = self.project.dependency(path, library["library"])
-            lowest = lowest_version(declared[0]) if declared else None
-            if lowest is not None and lowest >= lowest_version(since):
-                return True
+        if since and self.project.declares_at_least(path, library["library"], since):
+            return True
         options = set(library.get("handled_options", ()))
         for arg in call.args:
             if arg.kind == "object" and any(key in options and value.text not in FALSY for key, value in zip(arg.keys, arg.values)):

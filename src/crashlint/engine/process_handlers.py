@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from crashlint.dependencies import lowest_version
 from crashlint.engine.context import RuleContext
 from crashlint.facts.codec import first_object_sets
 from crashlint.facts.model import Arg, Call, FileFacts, Function
@@ -183,9 +182,7 @@ class ProcessHandlers:
         served = self.ctx.processes.served_by(process)
         if served is None or served not in self.frameworks or not process.entries:
             return None
-        declared = self.project.dependency(process.entry, served)
-        lowest = lowest_version(declared[0]) if declared is not None else None
-        return served if lowest is not None and lowest >= lowest_version(self.frameworks[served]) else None
+        return served if self.project.declares_at_least(process.entry, served, self.frameworks[served]) else None
 
     def _exits(self, path: str, call: Call, handler: Arg, exits: set[str]) -> bool:
         """Whether the listener calls `process.exit` (or a project function that does, one level

@@ -758,9 +758,7 @@ def _never_started(ctx: RuleContext, facts: FileFacts, index: int, spec: dict) -
     started through another name or by a library: not this case. Only where the file's project
     installs a version of `packages` that starts so (an unknown version does not count). O(the
     client's uses)."""
-    if not any((declared := ctx.project.dependency(facts.path, p["package"])) is not None
-               and (low := lowest_version(declared[0])) is not None and low >= lowest_version(p["at_least"])  # type: ignore[operator]
-               for p in spec["packages"]):
+    if not any(ctx.project.declares_at_least(facts.path, p["package"], p["at_least"]) for p in spec["packages"]):
         return False
     starts = [u for u in ctx.uses_of(facts.path, index) if u.method == spec["method"]]
     return bool(starts) and not any(ctx.processes.runs_long(u.path, u.line) for u in starts)
